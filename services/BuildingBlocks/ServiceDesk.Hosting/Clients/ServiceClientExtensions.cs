@@ -1,0 +1,41 @@
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServiceDesk.Hosting.Clients;
+
+public static class ServiceClientExtensions
+{
+    /// <summary>Default deadline of an outgoing call; <c>Services:CallTimeout</c> overrides it.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Registers a typed gRPC client for another service. Its address comes from <c>Services:&lt;name&gt;</c>:
+    /// <c>http://host:port</c>, or <c>dns:///service.namespace:port</c> in Kubernetes, where a headless
+    /// Service's records feed client-side round_robin (one HTTP/2 connection would pin every call to one
+    /// pod). Every call gets a deadline. Give a <paramref name="clientName"/> when one client type talks to several
+    /// services; create it through <c>GrpcClientFactory</c> by that name.
+    /// </summary>
+    public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, IConfiguration configuration, string serviceName, string? clientName = null)
+        where TClient : ClientBase
+    {
+        var address = configuration[$"Services:{serviceName}"];
+        if (string.IsNullOrWhiteSpace(address) || !Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            throw new InvalidOperationException($"Services:{serviceName} must be the address of the {serviceName} service (e.g. http://127.0.0.1:5000 or dns:///{serviceName}:5000).");
+        }
+
+        var timeout = configuration.GetValue("Services:CallTimeout", DefaultCallTimeout);
+        var client = clientName is null
+            ? services.AddGrpcClient<TClient>(options => options.Address = uri)
+            : services.AddGrpcClient<TClient>(clientName, options => options.Address = uri);
+        return client
+            .ConfigureChannel(channel =>
+            {
+                channel.Credentials = ChannelCredentials.Insecure;
+                channel.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+            })
+            .AddInterceptor(provider => new DeadlineInterceptor(timeout, provider.GetService<TimeProvider>() ?? TimeProvider.System));
+    }
+}

@@ -1,0 +1,14 @@
+namespace ServiceDesk.Hosting;
+
+/// <summary>The services by the names they use in configuration, Redis consumer groups and receipts.</summary>
+public static class ServiceNames
+{
+    public const string Identity = "identity";
+    public const string Directory = "directory";
+    public const string Ticketing = "ticketing";
+    public const string Notification = "notification";
+    public const string Gateway = "gateway";
+
+    /// <summary>The four services behind the gateway, each with its own database.</summary>
+    public static readonly IReadOnlyList<string> Backends = [Identity, Directory, Ticketing, Notification];
+}

@@ -1,0 +1,99 @@
+using System.Text;
+
+namespace ServiceDesk.Hosting.Validation;
+
+/// <summary>
+/// A normalised e-mail address: trimmed, Unicode-normalised (NFC) and case-folded, so the same mailbox
+/// always has one spelling for uniqueness, look-ups and keyed hashes.
+/// </summary>
+public readonly record struct EmailAddress
+{
+    public const int MaxLength = 254;
+    private const int MaxLocalPartLength = 64;
+
+    private EmailAddress(string value, int at) => (Value, _at) = (value, at);
+
+    private readonly int _at;
+
+    public string Value { get; }
+
+    public string LocalPart => Value[.._at];
+
+    public string Domain => Value[(_at + 1)..];
+
+    public override string ToString() => Value;
+
+    public static EmailAddress Parse(string value) =>
+        TryParse(value, out var address) ? address : throw new FormatException("Not an e-mail address.");
+
+    public static bool TryParse(string? value, out EmailAddress address)
+    {
+        address = default;
+        if (value is null)
+        {
+            return false;
+        }
+
+        var normalised = value.Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant();
+        var at = normalised.IndexOf('@');
+        if (normalised.Length > MaxLength || at < 1 || at > MaxLocalPartLength || at != normalised.LastIndexOf('@'))
+        {
+            return false;
+        }
+
+        var local = normalised.AsSpan(0, at);
+        var domain = normalised.AsSpan(at + 1);
+        if (!IsValidLocalPart(local) || !IsValidDomain(domain))
+        {
+            return false;
+        }
+
+        address = new EmailAddress(normalised, at);
+        return true;
+    }
+
+    private static bool IsValidLocalPart(ReadOnlySpan<char> local)
+    {
+        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in local)
+        {
+            var ok = char.IsLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsValidDomain(ReadOnlySpan<char> domain)
+    {
+        if (domain.Length is 0 or > 253 || !domain.Contains('.'))
+        {
+            return false;
+        }
+
+        foreach (var label in domain.ToString().Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!(char.IsLetterOrDigit(c) || c == '-'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,18 @@
+using LiteDB;
+
+namespace ServiceDesk.Storage.LiteDb;
+
+public static class LiteDbFiles
+{
+    /// <summary>Opens (creating if needed) the service's LiteDB file under the data directory.</summary>
+    public static LiteDatabase Open(StorageOptions options, string serviceName)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var connection = new ConnectionString
+        {
+            Filename = Path.Combine(options.DataDirectory, $"{serviceName}.db"),
+            Connection = options.LiteDbConnection == LiteDbConnectionMode.Shared ? ConnectionType.Shared : ConnectionType.Direct,
+        };
+        return new LiteDatabase(connection, StoreMapper.Create());
+    }
+}

@@ -1,0 +1,57 @@
+using LiteDB;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using MongoDB.Driver;
+using ServiceDesk.Storage.LiteDb;
+using ServiceDesk.Storage.MongoDb;
+
+namespace ServiceDesk.Storage;
+
+public static class StorageExtensions
+{
+    public const string HealthCheckName = "store";
+
+    /// <summary>
+    /// Opens the service's own database, LiteDB or MongoDB as <see cref="StorageOptions"/> say, and reports
+    /// it as the "store" health check.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceStorage(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddSingleton(options);
+        var health = builder.Services.AddHealthChecks();
+        if (options.Backend == StorageBackend.MongoDb)
+        {
+            var client = new MongoClient(options.MongoUrl);
+            builder.Services.AddSingleton<IMongoClient>(client);
+            builder.Services.AddSingleton(client.GetDatabase(options.MongoDatabase ?? $"servicedesk-{serviceName}"));
+            health.AddCheck<MongoHealthCheck>(HealthCheckName, HealthStatus.Unhealthy);
+        }
+        else
+        {
+            builder.Services.AddSingleton(_ => LiteDbFiles.Open(options, serviceName));
+            health.AddCheck<LiteDbHealthCheck>(HealthCheckName, HealthStatus.Unhealthy);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The store factory: registers <typeparamref name="TStore"/> as its LiteDB or its MongoDB implementation,
+    /// whichever backend this service was configured with.
+    /// </summary>
+    public static IServiceCollection AddStore<TStore, TLiteDbStore, TMongoStore>(this IServiceCollection services)
+        where TStore : class
+        where TLiteDbStore : class, TStore
+        where TMongoStore : class, TStore
+    {
+        services.AddSingleton<TLiteDbStore>();
+        services.AddSingleton<TMongoStore>();
+        services.AddSingleton<TStore>(provider => provider.GetRequiredService<StorageOptions>().Backend == StorageBackend.MongoDb
+            ? provider.GetRequiredService<TMongoStore>()
+            : provider.GetRequiredService<TLiteDbStore>());
+        return services;
+    }
+}
