@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting.Endpoints;
 using ServiceDesk.Hosting.Errors;
-using ServiceDesk.Hosting.Health;
+using ServiceDesk.Hosting.HealthChecks;
 using ServiceDesk.Hosting.Logging;
 using ServiceDesk.Hosting.Telemetry;
 using ServiceDesk.Hosting.Validation;

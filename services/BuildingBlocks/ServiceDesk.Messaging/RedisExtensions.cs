@@ -25,7 +25,11 @@ public static class RedisExtensions
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
         options.ClientName ??= serviceName;
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        // Connected here, once, rather than lazily inside the first request or health check: a synchronous
+        // connect on a thread-pool thread can starve the pool while several hosts start at once.
+        // Registered through a factory so the container disposes it with the host.
+        var multiplexer = ConnectionMultiplexer.Connect(options);
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => multiplexer);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(HealthCheckName, HealthStatus.Unhealthy);
         return builder;
     }

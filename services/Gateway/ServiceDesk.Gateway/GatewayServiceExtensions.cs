@@ -1,5 +1,6 @@
+using Grpc.Health.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using ServiceDesk.Gateway.Health;
+using ServiceDesk.Gateway.HealthChecks;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Clients;
 
@@ -13,7 +14,7 @@ public static class GatewayServiceExtensions
         var health = builder.Services.AddHealthChecks();
         foreach (var backend in ServiceNames.Backends)
         {
-            builder.Services.AddServiceClient<Grpc.Health.V1.Health.HealthClient>(builder.Configuration, backend, BackendHealthCheck.ClientName(backend));
+            builder.Services.AddServiceClient<Health.HealthClient>(builder.Configuration, backend, BackendHealthCheck.ClientName(backend));
             health.Add(new HealthCheckRegistration(
                 backend,
                 provider => ActivatorUtilities.CreateInstance<BackendHealthCheck>(provider, backend),

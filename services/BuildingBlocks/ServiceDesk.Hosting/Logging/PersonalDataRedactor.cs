@@ -16,6 +16,6 @@ public static partial class PersonalDataRedactor
             ? AddressPattern().Replace(text, Replacement)
             : text;
 
-    [GeneratedRegex(@"[\p{L}\p{N}._%+\-'!#$&*/=?^`{|}~]+(?:@|%40)[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[\p{L}\p{N}._%+\-']+(?:@|%40)[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AddressPattern();
 }

@@ -3,7 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ServiceDesk.Gateway.Health;
+namespace ServiceDesk.Gateway.HealthChecks;
 
 /// <summary>The gateway is only as ready as the services it calls: asks each for its gRPC health.</summary>
 internal sealed class BackendHealthCheck(GrpcClientFactory clients, string backend) : IHealthCheck
@@ -14,7 +14,7 @@ internal sealed class BackendHealthCheck(GrpcClientFactory clients, string backe
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var client = clients.CreateClient<Grpc.Health.V1.Health.HealthClient>(ClientName(backend));
+        var client = clients.CreateClient<Health.HealthClient>(ClientName(backend));
         try
         {
             var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ServiceDesk.Hosting.Health;
+namespace ServiceDesk.Hosting.HealthChecks;
 
 /// <summary>/healthz body for humans and HTTP probes: overall status and each dependency's.</summary>
 internal static class HealthReportWriter

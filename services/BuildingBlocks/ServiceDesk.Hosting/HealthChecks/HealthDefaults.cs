@@ -2,7 +2,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ServiceDesk.Hosting.Health;
+namespace ServiceDesk.Hosting.HealthChecks;
 
 internal static class HealthDefaults
 {

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ServiceDesk.LocalRedis;
+
+/// <summary>
+/// A real redis-server on 127.0.0.1 with append-only persistence in a data directory, owned by this process.
+/// Stopping it with <see cref="StopAsync"/> flushes the AOF; starting it again on the same directory and
+/// port brings every acknowledged write back.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private Process? _process;
+
+    private RedisServer(string dataDirectory, int port) => (DataDirectory, Port) = (dataDirectory, port);
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    /// <summary>StackExchange.Redis configuration string for this server.</summary>
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts a server; port 0 picks a free one.</summary>
+    public static async Task<RedisServer> StartAsync(string dataDirectory, int port = 0, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var server = new RedisServer(Path.GetFullPath(dataDirectory), port == 0 ? FreePort() : port);
+        await server.StartAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>Starts the stopped server again on the same port and data directory.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var executable = FindExecutable() ?? throw new InvalidOperationException(
+            "redis-server was not found on PATH. Install it (Debian: apt-get install -y redis-server) or point REDIS_URL at a server.");
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--dir", DataDirectory, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                     "--daemonize", "no", "--logfile", Path.Combine(DataDirectory, "redis.log"),
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        while (!await TryPingAsync(deadline.Token))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException(
+                    $"redis-server exited with code {_process.ExitCode} on port {Port}; see {Path.Combine(DataDirectory, "redis.log")}.");
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+
+    /// <summary>Shuts the server down cleanly (the AOF is flushed), as an operator's restart would.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        try
+        {
+            await SendAsync("SHUTDOWN\r\n", cancellationToken);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException)
+        {
+            // The server closes the connection as it goes away.
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill();
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+    }
+
+    private async Task<bool> TryPingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await SendAsync("PING\r\n", cancellationToken)).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<string> SendAsync(string command, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(command), cancellationToken);
+        var buffer = new byte[64];
+        var read = await stream.ReadAsync(buffer, cancellationToken);
+        return Encoding.ASCII.GetString(buffer, 0, read);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindExecutable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Append("/usr/bin").Append("/usr/local/bin")
+        .Select(directory => Path.Combine(directory, "redis-server"))
+        .FirstOrDefault(File.Exists);
+}

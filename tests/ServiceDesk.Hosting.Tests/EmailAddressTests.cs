@@ -1,0 +1,43 @@
+using ServiceDesk.Hosting.Validation;
+using Xunit;
+
+namespace ServiceDesk.Hosting.Tests;
+
+public sealed class EmailAddressTests
+{
+    [Theory]
+    [InlineData("  Jane.Doe@Example.COM ", "jane.doe@example.com")]
+    [InlineData("JOSÉ@Correo.ES", "josé@correo.es")]
+    [InlineData("a+tag@sub.example.org", "a+tag@sub.example.org")]
+    public void Addresses_are_trimmed_and_case_folded(string input, string expected)
+    {
+        Assert.True(EmailAddress.TryParse(input, out var address));
+        Assert.Equal(expected, address.Value);
+    }
+
+    [Fact]
+    public void The_local_part_and_domain_are_split_at_the_at_sign()
+    {
+        var address = EmailAddress.Parse("jane@example.com");
+        Assert.Equal("jane", address.LocalPart);
+        Assert.Equal("example.com", address.Domain);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("plain")]
+    [InlineData("@example.com")]
+    [InlineData("jane@")]
+    [InlineData("jane@localhost")]
+    [InlineData("ja ne@example.com")]
+    [InlineData("jane@@example.com")]
+    [InlineData("jane@exa_mple.com")]
+    [InlineData(".jane@example.com")]
+    [InlineData("ja..ne@example.com")]
+    [InlineData("jane@-example.com")]
+    public void Malformed_addresses_are_rejected(string input) => Assert.False(EmailAddress.TryParse(input, out _));
+
+    [Fact]
+    public void Over_long_addresses_are_rejected() =>
+        Assert.False(EmailAddress.TryParse(new string('a', 64) + "@" + string.Join('.', Enumerable.Repeat(new string('b', 60), 4)) + ".com", out _));
+}

@@ -1,0 +1,151 @@
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Hosting.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
+{
+    private const string LeakedAddress = "jane.doe@example.com";
+
+    /// <summary>A host with the shared defaults and one service whose handler throws what the project key says.</summary>
+    private static readonly ServiceApp Probe = new(
+        "probe",
+        "ServiceDesk.Hosting.Tests",
+        builder => builder.AddServiceDefaults("probe"),
+        app =>
+        {
+            app.MapServiceDefaults();
+            app.MapGrpcService<ThrowingTicketing>();
+        });
+
+    private ServiceHost _directory = null!;
+    private ServiceHost _probe = null!;
+
+    public async Task InitializeAsync()
+    {
+        _directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration });
+        _probe = await ServiceHost.StartAsync(Probe, new Dictionary<string, string?>());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _directory.DisposeAsync();
+        await _probe.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_request_with_invalid_fields_gets_invalid_argument_with_every_field_violation()
+    {
+        var client = new DirectoryService.DirectoryServiceClient(_directory.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = "not-an-address",
+            DisplayName = "   ",
+            ProjectKeys = { "help desk" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.Equal(["address", "display_name", "project_keys[0]"], badRequest.FieldViolations.Select(v => v.Field).Order());
+        Assert.DoesNotContain(badRequest.FieldViolations, v => v.Description.Contains("not-an-address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_out_of_range_limit_names_the_limit_field()
+    {
+        var client = new DirectoryService.DirectoryServiceClient(_directory.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.SuggestCustomersAsync(
+            new SuggestCustomersRequest { ProjectKey = "HELP", Text = "ja", Limit = 51 }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
+        Assert.Equal("limit", violation.Field);
+        Assert.Equal("must be between 1 and 50", violation.Description);
+    }
+
+    [Fact]
+    public async Task A_valid_request_to_an_rpc_not_yet_built_gets_unimplemented()
+    {
+        var client = new DirectoryService.DirectoryServiceClient(_directory.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = "someone@example.com",
+            DisplayName = "Some One",
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("MISSING", StatusCode.NotFound)]
+    [InlineData("TAKEN", StatusCode.AlreadyExists)]
+    [InlineData("ERASED", StatusCode.FailedPrecondition)]
+    [InlineData("STALE", StatusCode.Aborted)]
+    [InlineData("SLOW", StatusCode.ResourceExhausted)]
+    [InlineData("FORBIDDEN", StatusCode.PermissionDenied)]
+    public async Task Domain_errors_map_to_their_status_code(string key, StatusCode expected)
+    {
+        var client = new TicketingService.TicketingServiceClient(_probe.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetProjectAsync(new GetProjectRequest { Key = key }).ResponseAsync);
+
+        Assert.Equal(expected, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Already_exists_names_the_existing_resource_and_the_field()
+    {
+        var client = new TicketingService.TicketingServiceClient(_probe.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetProjectAsync(new GetProjectRequest { Key = "TAKEN" }).ResponseAsync);
+
+        var status = error.GetRpcStatus()!;
+        Assert.Equal("c-42", status.GetDetail<ResourceInfo>()!.ResourceName);
+        Assert.Equal("address", Assert.Single(status.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task An_unexpected_error_is_internal_with_a_reference_and_no_detail_and_its_log_is_redacted()
+    {
+        var client = new TicketingService.TicketingServiceClient(_probe.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetProjectAsync(new GetProjectRequest { Key = "BUG" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.StartsWith("An internal error occurred (reference ", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(LeakedAddress, error.Status.Detail, StringComparison.Ordinal);
+        await Eventually.WaitForAsync(() => _probe.Logs.All.Contains("Unhandled error in", StringComparison.Ordinal), "the error to be logged");
+        Assert.DoesNotContain(LeakedAddress, _probe.Logs.All, StringComparison.Ordinal);
+        Assert.Contains("[redacted-address]", _probe.Logs.All, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingTicketing(ILogger<ThrowingTicketing> logger) : TicketingService.TicketingServiceBase
+    {
+        public override Task<Project> GetProject(GetProjectRequest request, ServerCallContext context)
+        {
+            logger.LogInformation("Looking up project {Key}", request.Key);
+            throw request.Key switch
+            {
+                "MISSING" => new NotFoundException("project", request.Key, "key"),
+                "TAKEN" => new AlreadyExistsException("customer", "c-42", "address"),
+                "ERASED" => new PreconditionFailedException("ERASED", "customer", "The address was erased by request e-1."),
+                "STALE" => new ConcurrencyConflictException("customer", "c-42"),
+                "SLOW" => new RateLimitedException("Too many attempts.", TimeSpan.FromSeconds(30)),
+                "FORBIDDEN" => new PermissionDeniedException("Agents of another project may not read this."),
+                _ => new InvalidOperationException($"Lookup failed for {LeakedAddress}"),
+            };
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Hosting.Clients;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Hosting.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class HostingTests(RedisFixture redis)
+{
+    [Fact]
+    public async Task A_port_in_use_ends_the_service_with_exit_code_2_instead_of_a_crash()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var busyPort = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = TestDirectory.Create("busy"), EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Endpoints:BindAddress"] = "127.0.0.1",
+            ["Endpoints:GrpcPort"] = busyPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Endpoints:HttpPort"] = "0",
+        });
+        builder.AddServiceDefaults("probe");
+        await using var app = builder.Build();
+        app.MapServiceDefaults();
+
+        var exitCode = await app.RunServiceAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, exitCode);
+    }
+
+    [Fact]
+    public async Task Outgoing_calls_without_a_deadline_get_the_configured_one()
+    {
+        // A peer that accepts connections and never answers.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Services:silent"] = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}",
+            ["Services:CallTimeout"] = "00:00:01",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddServiceClient<Health.HealthClient>(configuration, "silent");
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<Health.HealthClient>();
+
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.CheckAsync(new HealthCheckRequest()).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_prometheus_exporter_serves_metrics_on_the_http_port_when_configured()
+    {
+        await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?>
+        {
+            ["Redis:Configuration"] = redis.Configuration,
+            ["Telemetry:Exporter"] = "prometheus",
+        });
+        await directory.HealthAsync();
+
+        var metrics = await Eventually.WaitForAsync(
+            () => directory.Http.GetStringAsync("/metrics"),
+            body => body.Contains("http_server_request_duration", StringComparison.Ordinal),
+            "request metrics to be exported");
+
+        Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Telemetry_is_off_by_default()
+    {
+        await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration });
+
+        using var response = await directory.Http.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

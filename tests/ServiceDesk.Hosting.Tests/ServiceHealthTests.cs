@@ -1,0 +1,92 @@
+using Grpc.Health.V1;
+using ServiceDesk.LocalRedis;
+using ServiceDesk.Testing;
+using Xunit;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace ServiceDesk.Hosting.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class ServiceHealthTests(RedisFixture redis)
+{
+    [Fact]
+    public async Task Every_service_reports_serving_for_itself_and_each_dependency()
+    {
+        var backends = new List<ServiceHost>();
+        try
+        {
+            foreach (var service in ServiceApps.Backends)
+            {
+                backends.Add(await ServiceHost.StartAsync(service, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration }));
+            }
+
+            var gatewaySettings = backends.ToDictionary(b => $"Services:{b.Service.Name}", b => (string?)b.Endpoints.GrpcUri.ToString());
+            await using var gateway = await ServiceHost.StartAsync(ServiceApps.Gateway, gatewaySettings);
+
+            foreach (var backend in backends)
+            {
+                Assert.Equal(ServingStatus.Serving, await backend.HealthAsync());
+                Assert.Equal(ServingStatus.Serving, await backend.HealthAsync("redis"));
+                Assert.Equal(ServingStatus.Serving, await backend.HealthAsync("store"));
+            }
+
+            Assert.Equal(ServingStatus.Serving, await gateway.HealthAsync());
+            foreach (var backend in backends)
+            {
+                Assert.Equal(ServingStatus.Serving, await gateway.HealthAsync(backend.Service.Name));
+            }
+        }
+        finally
+        {
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_service_is_not_serving_while_redis_is_stopped_and_recovers_when_it_returns()
+    {
+        // Its own Redis: stopping the shared one would disturb other tests.
+        await using var ownRedis = await RedisServer.StartAsync(TestDirectory.Create("redis-outage"));
+        await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = ownRedis.Configuration });
+        Assert.Equal(ServingStatus.Serving, await directory.HealthAsync());
+
+        await ownRedis.StopAsync();
+        await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.NotServing, "NOT_SERVING while Redis is down");
+        Assert.Equal(ServingStatus.NotServing, await directory.HealthAsync("redis"));
+        Assert.Equal(ServingStatus.Serving, await directory.HealthAsync("store"));
+
+        await ownRedis.StartAsync();
+        await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.Serving, "SERVING after Redis returns");
+    }
+
+    [Fact]
+    public async Task The_gateway_is_not_serving_while_a_backend_is_unreachable()
+    {
+        var unreachable = new Dictionary<string, string?>();
+        foreach (var backend in ServiceApps.Backends)
+        {
+            unreachable[$"Services:{backend.Name}"] = "http://127.0.0.1:1";
+        }
+
+        await using var gateway = await ServiceHost.StartAsync(ServiceApps.Gateway, unreachable);
+
+        Assert.Equal(ServingStatus.NotServing, await gateway.HealthAsync());
+        Assert.Equal(ServingStatus.NotServing, await gateway.HealthAsync("directory"));
+    }
+
+    [Fact]
+    public async Task The_http_health_endpoint_lists_each_dependency()
+    {
+        await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration });
+
+        using var response = await directory.Http.GetAsync("/healthz");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.Contains("\"redis\":{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"store\":{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,89 @@
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServiceDesk.Hosting.Endpoints;
+
+namespace ServiceDesk.Testing;
+
+/// <summary>
+/// One service, wired exactly as its Program.cs wires it, on real Kestrel endpoints at random 127.0.0.1
+/// ports, with its LiteDB file in a temporary directory.
+/// </summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    private ServiceHost(ServiceApp service, WebApplication app, string dataDirectory, CapturedLogs logs)
+    {
+        Service = service;
+        App = app;
+        DataDirectory = dataDirectory;
+        Logs = logs;
+        Endpoints = app.Services.GetRequiredService<BoundEndpoints>();
+        Channel = GrpcChannel.ForAddress(Endpoints.GrpcUri);
+        Http = new HttpClient { BaseAddress = Endpoints.HttpUri };
+    }
+
+    public ServiceApp Service { get; }
+
+    public WebApplication App { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public string DataDirectory { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public BoundEndpoints Endpoints { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<ServiceHost> StartAsync(
+        ServiceApp service, IReadOnlyDictionary<string, string?> settings, string? dataDirectory = null, CancellationToken cancellationToken = default)
+    {
+        dataDirectory ??= TestDirectory.Create(service.Name);
+        // An empty content root: no appsettings.json of any service leaks into the test's configuration.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ApplicationName = service.AssemblyName,
+            ContentRootPath = dataDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Endpoints:BindAddress"] = "127.0.0.1",
+            ["Endpoints:GrpcPort"] = "0",
+            ["Endpoints:HttpPort"] = "0",
+            ["Storage:DataDirectory"] = dataDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        service.Add(builder);
+
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+
+        var app = builder.Build();
+        service.Map(app);
+        await app.StartAsync(cancellationToken);
+        return new ServiceHost(service, app, dataDirectory, logs);
+    }
+
+    /// <summary>What the gRPC health service answers for a service name ("" for the whole service).</summary>
+    public async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(string serviceName = "")
+    {
+        var client = new Health.HealthClient(Channel);
+        var reply = await client.CheckAsync(new HealthCheckRequest { Service = serviceName }, deadline: DateTime.UtcNow.AddSeconds(5));
+        return reply.Status;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
