@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using ServiceDesk.LocalRedis;
+
+namespace ServiceDesk.LocalRun;
+
+/// <summary>Redis and the five services on 127.0.0.1, started in dependency order and stopped together.</summary>
+public sealed class LocalSystem(LocalRunOptions options)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        var port = options.BasePort;
+        var backends = new[]
+        {
+            new LocalService("identity", "Identity", port + 10, port + 11),
+            new LocalService("directory", "Directory", port + 20, port + 21),
+            new LocalService("ticketing", "Ticketing", port + 30, port + 31),
+            new LocalService("notification", "Notification", port + 40, port + 41),
+        };
+        var gateway = new LocalService("gateway", "Gateway", port + 1, port);
+        LocalService[] all = [.. backends, gateway];
+
+        var busy = all.SelectMany(s => s.Ports).Where(p => !LocalService.IsPortFree(p.Port)).ToList();
+        if (busy.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Cannot start: {string.Join(", ", busy.Select(p => $"port {p.Port} ({p.Purpose})"))} already in use. " +
+                $"Stop what holds it, or choose other ports with --base-port (uses {port}..{port + 41}).");
+            return 2;
+        }
+
+        Directory.CreateDirectory(options.DataDirectory);
+        Console.WriteLine($"Starting Redis (AOF in {Path.Combine(options.DataDirectory, "redis")}) ...");
+        await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), cancellationToken: stop);
+        try
+        {
+            var environment = new Dictionary<string, string> { ["Redis__Configuration"] = redis.Configuration };
+            foreach (var backend in backends)
+            {
+                environment[$"Services__{backend.Name}"] = $"http://127.0.0.1:{backend.GrpcPort}";
+            }
+
+            Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
+            foreach (var service in all)
+            {
+                service.Start(options, environment);
+            }
+
+            if (!await WaitUntilServingAsync(all, stop))
+            {
+                return stop.IsCancellationRequested ? 0 : 1;
+            }
+
+            PrintAddresses(redis, backends, gateway);
+            await WatchAsync(all, stop);
+            return stop.IsCancellationRequested ? 0 : 1;
+        }
+        finally
+        {
+            Console.WriteLine("Stopping ...");
+            await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask()));
+            Console.WriteLine("Stopped. Data kept in " + options.DataDirectory);
+        }
+    }
+
+    private static async Task<bool> WaitUntilServingAsync(IReadOnlyList<LocalService> services, CancellationToken stop)
+    {
+        var clock = Stopwatch.StartNew();
+        var waiting = services.ToList();
+        while (waiting.Count > 0)
+        {
+            if (waiting.FirstOrDefault(s => s.HasExited) is { } crashed)
+            {
+                await Console.Error.WriteLineAsync($"{crashed.Name} exited with code {crashed.ExitCode} while starting; see {crashed.LogFile}.");
+                return false;
+            }
+
+            if (clock.Elapsed > StartTimeout)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"Not serving after {StartTimeout.TotalSeconds:F0}s: {string.Join(", ", waiting.Select(s => s.Name))}; see their logs in {Path.GetDirectoryName(waiting[0].LogFile)}.");
+                return false;
+            }
+
+            foreach (var service in waiting.ToList())
+            {
+                if (await service.IsServingAsync(stop))
+                {
+                    Console.WriteLine($"  {service.Name} is SERVING ({clock.Elapsed.TotalSeconds:F1}s)");
+                    waiting.Remove(service);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void PrintAddresses(RedisServer redis, IEnumerable<LocalService> backends, LocalService gateway)
+    {
+        Console.WriteLine();
+        Console.WriteLine("ServiceDesk is running.");
+        Console.WriteLine($"  Gateway        http://127.0.0.1:{gateway.HttpPort}   (gRPC health 127.0.0.1:{gateway.GrpcPort})");
+        foreach (var backend in backends)
+        {
+            Console.WriteLine($"  {backend.Name,-14} gRPC 127.0.0.1:{backend.GrpcPort}   HTTP http://127.0.0.1:{backend.HttpPort}");
+        }
+
+        Console.WriteLine($"  Redis          {redis.Configuration}");
+        Console.WriteLine($"  Data           {options.DataDirectory}   (logs in {Path.Combine(options.DataDirectory, "logs")})");
+        Console.WriteLine("Press Ctrl-C to stop.");
+    }
+
+    private static async Task WatchAsync(IReadOnlyList<LocalService> services, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            if (services.FirstOrDefault(s => s.HasExited) is { } crashed)
+            {
+                await Console.Error.WriteLineAsync($"{crashed.Name} exited with code {crashed.ExitCode}; see {crashed.LogFile}. Stopping everything.");
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# README command 1: builds and runs the whole system on this machine (Redis, Identity, Directory,
+# Ticketing, Notification, Gateway) with embedded LiteDB stores in .data/, until Ctrl-C.
+# Options: --data-dir DIR, --base-port PORT (default 7100), --configuration Release|Debug.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+configuration=Release
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  [ "${args[$i]}" = "--configuration" ] && configuration="${args[$((i + 1))]:-Release}"
+done
+
+deploy/local/prerequisites.sh
+echo "Building ($configuration) ..."
+dotnet build Microservices.sln -c "$configuration" -nologo -v quiet -clp:NoSummary
+exec dotnet "deploy/local/ServiceDesk.LocalRun/bin/$configuration/net10.0/ServiceDesk.LocalRun.dll" --configuration "$configuration" "$@"

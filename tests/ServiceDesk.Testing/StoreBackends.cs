@@ -1,0 +1,29 @@
+using LiteDB;
+using MongoDB.Driver;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
+using Xunit;
+
+namespace ServiceDesk.Testing;
+
+/// <summary>
+/// The databases a store contract suite runs against: a fresh LiteDB file always, a fresh MongoDB database
+/// only when MONGO_URL names a server. Without it the MongoDB variant of every contract test is reported as
+/// skipped with <see cref="MongoSkipReason"/>, never as passed.
+/// </summary>
+public static class StoreBackends
+{
+    public const string MongoSkipReason = "MongoDB store contract test skipped: MONGO_URL is not set (no MongoDB server on this machine).";
+
+    public static string? MongoUrl => Environment.GetEnvironmentVariable("MONGO_URL") is { Length: > 0 } url ? url : null;
+
+    public static LiteDatabase NewLiteDatabase(string serviceName = "contract") =>
+        LiteDbFiles.Open(new StorageOptions { DataDirectory = TestDirectory.Create("litedb") }, serviceName);
+
+    /// <summary>A database of its own on the MONGO_URL server; skips the calling test when there is none.</summary>
+    public static IMongoDatabase NewMongoDatabase()
+    {
+        Skip.If(MongoUrl is null, MongoSkipReason);
+        return new MongoClient(MongoUrl).GetDatabase($"servicedesk-test-{Guid.NewGuid():N}");
+    }
+}
