@@ -1,8 +1,10 @@
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
 using ServiceDesk.Directory.Grpc;
+using ServiceDesk.Directory.Keys;
 
 namespace ServiceDesk.Directory;
 
@@ -13,6 +15,10 @@ public static class DirectoryServiceExtensions
         builder.AddServiceDefaults(ServiceNames.Directory);
         builder.AddServiceStorage(ServiceNames.Directory);
         builder.AddRedis(ServiceNames.Directory);
+        builder.AddEventBus();
+        builder.Services.AddStore<ICustomerKeyStore, LiteDbCustomerKeyStore, MongoCustomerKeyStore>();
+        builder.Services.AddSingleton<ICustomerKeyProvider, LocalCustomerKeyProvider>();
+        builder.Services.AddSingleton<PersonalDataSealer>();
         builder.Services.AddRequestValidators(typeof(DirectoryServiceExtensions).Assembly);
         return builder;
     }
@@ -20,6 +26,7 @@ public static class DirectoryServiceExtensions
     public static WebApplication MapDirectoryService(this WebApplication app)
     {
         app.MapServiceDefaults();
+        app.MapEventOperations();
         app.MapGrpcService<DirectoryGrpcService>();
         app.MapGrpcService<ErasureGrpcService>();
         app.MapGrpcService<CustomerKeyGrpcService>();

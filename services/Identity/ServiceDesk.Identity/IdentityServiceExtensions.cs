@@ -13,6 +13,7 @@ public static class IdentityServiceExtensions
         builder.AddServiceDefaults(ServiceNames.Identity);
         builder.AddServiceStorage(ServiceNames.Identity);
         builder.AddRedis(ServiceNames.Identity);
+        builder.AddEventBus();
         builder.Services.AddRequestValidators(typeof(IdentityServiceExtensions).Assembly);
         return builder;
     }
@@ -20,6 +21,7 @@ public static class IdentityServiceExtensions
     public static WebApplication MapIdentityService(this WebApplication app)
     {
         app.MapServiceDefaults();
+        app.MapEventOperations();
         app.MapGrpcService<IdentityGrpcService>();
         return app;
     }

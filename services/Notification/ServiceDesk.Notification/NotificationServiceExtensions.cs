@@ -13,6 +13,7 @@ public static class NotificationServiceExtensions
         builder.AddServiceDefaults(ServiceNames.Notification);
         builder.AddServiceStorage(ServiceNames.Notification);
         builder.AddRedis(ServiceNames.Notification);
+        builder.AddEventBus();
         builder.Services.AddRequestValidators(typeof(NotificationServiceExtensions).Assembly);
         return builder;
     }
@@ -20,6 +21,7 @@ public static class NotificationServiceExtensions
     public static WebApplication MapNotificationService(this WebApplication app)
     {
         app.MapServiceDefaults();
+        app.MapEventOperations();
         app.MapGrpcService<NotificationGrpcService>();
         return app;
     }

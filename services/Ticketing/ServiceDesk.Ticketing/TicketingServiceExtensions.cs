@@ -13,6 +13,7 @@ public static class TicketingServiceExtensions
         builder.AddServiceDefaults(ServiceNames.Ticketing);
         builder.AddServiceStorage(ServiceNames.Ticketing);
         builder.AddRedis(ServiceNames.Ticketing);
+        builder.AddEventBus();
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);
         return builder;
     }
@@ -20,6 +21,7 @@ public static class TicketingServiceExtensions
     public static WebApplication MapTicketingService(this WebApplication app)
     {
         app.MapServiceDefaults();
+        app.MapEventOperations();
         app.MapGrpcService<TicketingGrpcService>();
         return app;
     }

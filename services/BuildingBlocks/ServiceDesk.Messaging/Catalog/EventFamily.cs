@@ -1,0 +1,10 @@
+using Google.Protobuf.Reflection;
+
+namespace ServiceDesk.Messaging.Catalog;
+
+/// <summary>
+/// A family of integration events sharing one Redis stream: the event types it carries and the services
+/// that consume it. Every subscriber's consumer group is created before the first event is appended, so a
+/// service that has never run yet still receives everything.
+/// </summary>
+public sealed record EventFamily(string Name, IReadOnlyList<MessageDescriptor> Events, IReadOnlyList<string> Subscribers);

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using ServiceDesk.Messaging.Publishing;
+using StackExchange.Redis;
+
+namespace ServiceDesk.Messaging.Catalog;
+
+/// <summary>The Redis side of the event families: appending, consumer groups and trimming.</summary>
+public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog catalog, IOptions<MessagingOptions> options)
+{
+    public const string EnvelopeField = "envelope";
+    public const string EventIdField = "event_id";
+    public const string EventTypeField = "type";
+
+    private readonly ConcurrentDictionary<string, bool> _provisioned = new();
+
+    public IDatabase Database => redis.GetDatabase();
+
+    public EventCatalog Catalog => catalog;
+
+    public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
+
+    /// <summary>Appends to the family's stream (the ledger), then publishes the entry id on its channel (the wake-up).</summary>
+    public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
+    {
+        var keys = Keys(outgoing.Family);
+        if (!_provisioned.ContainsKey(outgoing.Family))
+        {
+            foreach (var subscriber in catalog.Find(outgoing.Family)?.Subscribers ?? [])
+            {
+                await EnsureGroupAsync(keys, subscriber);
+            }
+
+            _provisioned[outgoing.Family] = true;
+        }
+
+        var id = await Database.StreamAddAsync(keys.Stream,
+        [
+            new NameValueEntry(EventIdField, outgoing.EventId),
+            new NameValueEntry(EventTypeField, outgoing.EventType),
+            new NameValueEntry(EnvelopeField, outgoing.Envelope),
+        ]);
+        await redis.GetSubscriber().PublishAsync(keys.Channel, id);
+        return id;
+    }
+
+    /// <summary>
+    /// Creates a consumer group reading from the start of the stream, so no entry appended before the group's
+    /// service first ran is lost. Idempotent.
+    /// </summary>
+    public async Task EnsureGroupAsync(StreamKeys keys, string group)
+    {
+        try
+        {
+            await Database.StreamCreateConsumerGroupAsync(keys.Stream, group, StreamPosition.Beginning, createStream: true);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // The group exists.
+        }
+    }
+
+    /// <summary>
+    /// Trims the stream up to, not past, what every consumer group has acknowledged: entries still pending
+    /// somewhere, or not yet delivered to some group, stay. Returns how many entries were removed.
+    /// </summary>
+    public async Task<long> TrimAcknowledgedAsync(string family)
+    {
+        var keys = Keys(family);
+        if (!await Database.KeyExistsAsync(keys.Stream))
+        {
+            return 0;
+        }
+
+        var groups = await Database.StreamGroupInfoAsync(keys.Stream);
+        var expected = catalog.Find(family)?.Subscribers ?? [];
+        if (groups.Length == 0 || expected.Any(name => groups.All(g => g.Name != name)))
+        {
+            // A subscriber's group is missing: nothing is known to be safe to drop.
+            return 0;
+        }
+
+        StreamId? keepFrom = null;
+        foreach (var group in groups)
+        {
+            var groupKeepsFrom = group.PendingMessageCount > 0
+                ? StreamId.Parse((await Database.StreamPendingAsync(keys.Stream, group.Name)).LowestPendingMessageId!)
+                : StreamId.Parse(group.LastDeliveredId!).Next();
+            keepFrom = keepFrom is null || groupKeepsFrom < keepFrom.Value ? groupKeepsFrom : keepFrom;
+        }
+
+        return await Database.StreamTrimByMinIdAsync(keys.Stream, keepFrom!.Value.ToString(), useApproximateMaxLength: false);
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ServiceDesk.Messaging;
+
+/// <summary>Configuration section <c>Messaging</c>: how a service publishes and consumes integration events.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary>Prefix of every Redis key and channel, so several deployments (or tests) can share one server.</summary>
+    [Required]
+    public string KeyPrefix { get; set; } = "sd:";
+
+    /// <summary>This replica's consumer name within its service's consumer groups; defaults to the host name.</summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary>How often a consumer reads its streams without a pub/sub wake-up: the latency bound of a missed publish.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the outbox relay looks for unpublished events without being woken.</summary>
+    public TimeSpan RelayInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>An entry pending this long with another consumer (a crashed replica) is claimed.</summary>
+    public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Handler attempts before an entry goes to the dead-letter stream.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Entries read per round.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How often streams are trimmed up to what every consumer group has acknowledged.</summary>
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string ResolveInstanceName() =>
+        string.IsNullOrWhiteSpace(InstanceName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : InstanceName;
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using ServiceDesk.Contracts.Events.V1;
+
+namespace ServiceDesk.Messaging.Operations;
+
+/// <summary>
+/// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered (counters), and this
+/// service's backlog per family (gauges servicedesk.events.pending / lag / dead_lettered), refreshed by its
+/// consumers every round.
+/// </summary>
+public sealed class MessagingMetrics
+{
+    public const string MeterName = "ServiceDesk.Messaging";
+
+    private readonly ConcurrentDictionary<(string Family, string Group), ConsumerGroupBacklog> _backlog = new();
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _handled;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _deadLettered;
+
+    public MessagingMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _published = meter.CreateCounter<long>("servicedesk.events.published", description: "Events appended to their stream from the outbox.");
+        _handled = meter.CreateCounter<long>("servicedesk.events.handled", description: "Stream entries handled and acknowledged.");
+        _failed = meter.CreateCounter<long>("servicedesk.events.failed", description: "Handler attempts that threw.");
+        _deadLettered = meter.CreateCounter<long>("servicedesk.events.dead_lettered", description: "Entries moved to a dead-letter stream.");
+        meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
+        meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");
+        meter.CreateObservableGauge("servicedesk.events.dead_letters", () => Observe(b => b.DeadLettered), description: "Waiting in the dead-letter stream.");
+    }
+
+    public void Published(string family) => _published.Add(1, Tag(family));
+
+    public void Handled(string family) => _handled.Add(1, Tag(family));
+
+    public void Failed(string family) => _failed.Add(1, Tag(family));
+
+    public void DeadLettered(string family) => _deadLettered.Add(1, Tag(family));
+
+    public void Record(IEnumerable<ConsumerGroupBacklog> backlog)
+    {
+        foreach (var group in backlog)
+        {
+            _backlog[(group.Family, group.Group)] = group;
+        }
+    }
+
+    private IEnumerable<Measurement<long>> Observe(Func<ConsumerGroupBacklog, long> value) =>
+        _backlog.Values.Select(b => new Measurement<long>(value(b), new KeyValuePair<string, object?>("family", b.Family), new KeyValuePair<string, object?>("group", b.Group)));
+
+    private static KeyValuePair<string, object?> Tag(string family) => new("family", family);
+}

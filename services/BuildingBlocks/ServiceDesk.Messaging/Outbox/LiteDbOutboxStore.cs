@@ -1,0 +1,68 @@
+using LiteDB;
+using ServiceDesk.Messaging.Publishing;
+
+namespace ServiceDesk.Messaging.Outbox;
+
+public sealed class LiteDbOutboxStore : IOutboxStore
+{
+    private readonly LiteDatabase _database;
+    private readonly ILiteCollection<OutboxDocument> _outbox;
+
+    public LiteDbOutboxStore(LiteDatabase database)
+    {
+        _database = database;
+        _outbox = database.GetCollection<OutboxDocument>("outbox", BsonAutoId.Int64);
+        _outbox.EnsureIndex(d => d.EventId, unique: true);
+    }
+
+    /// <summary>
+    /// Records events inside the caller's open LiteDB transaction (LiteDB transactions belong to the thread), so
+    /// they commit or roll back with the state change that produced them.
+    /// </summary>
+    public void Enqueue(IEnumerable<OutgoingEvent> events) => _outbox.InsertBulk(events.Select(OutboxDocument.From));
+
+    public Task EnqueueAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        _database.BeginTrans();
+        try
+        {
+            Enqueue(events);
+            _database.Commit();
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OutgoingEvent>>(
+            [.. _outbox.Query().OrderBy(d => d.Id).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
+
+    public Task MarkPublishedAsync(string eventId, CancellationToken cancellationToken)
+    {
+        _outbox.DeleteMany(d => d.EventId == eventId);
+        return Task.CompletedTask;
+    }
+
+    private sealed class OutboxDocument
+    {
+        public long Id { get; set; }
+
+        public string EventId { get; set; } = string.Empty;
+
+        public string Family { get; set; } = string.Empty;
+
+        public string EventType { get; set; } = string.Empty;
+
+        public byte[] Envelope { get; set; } = [];
+
+        public static OutboxDocument From(OutgoingEvent e) =>
+            new() { EventId = e.EventId, Family = e.Family, EventType = e.EventType, Envelope = e.Envelope };
+
+        public OutgoingEvent ToEvent() => new(EventId, Family, EventType, Envelope);
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Operations;
+using ServiceDesk.Messaging.Outbox;
+using StackExchange.Redis;
+
+namespace ServiceDesk.Messaging.Publishing;
+
+/// <summary>
+/// Moves events from the service's outbox to Redis, oldest first, and only then removes them: an event is
+/// lost neither when the process dies after the state change nor when Redis is down (it retries with
+/// back-off until Redis takes it). A crash between the append and the removal appends the event twice;
+/// consumers skip the repeat by its event id.
+/// </summary>
+internal sealed partial class OutboxRelay(
+    IOutboxStore outbox, EventStreams streams, OutboxSignal signal, MessagingMetrics metrics,
+    IOptions<MessagingOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await PublishBatchAsync(stoppingToken) == options.Value.BatchSize)
+                {
+                    continue;
+                }
+
+                backoff = TimeSpan.Zero;
+                await signal.Signal.WaitAsync(options.Value.RelayInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException or IOException)
+            {
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                LogPublishFailed(exception.GetType().Name, backoff.TotalMilliseconds);
+                await Task.Delay(backoff, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
+    {
+        var pending = await outbox.ReadPendingAsync(options.Value.BatchSize, cancellationToken);
+        foreach (var outgoing in pending)
+        {
+            var entryId = await streams.AppendAsync(outgoing);
+            await outbox.MarkPublishedAsync(outgoing.EventId, cancellationToken);
+            metrics.Published(outgoing.Family);
+            LogPublished(outgoing.EventType, outgoing.EventId, outgoing.Family, entryId.ToString());
+        }
+
+        return pending.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {EventId} to {Family} as {EntryId}")]
+    private partial void LogPublished(string eventType, string eventId, string family, string entryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
+    private partial void LogPublishFailed(string error, double delayMs);
+}

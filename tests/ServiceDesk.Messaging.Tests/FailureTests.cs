@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.LocalRedis;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Testing;
+using StackExchange.Redis;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ServiceDesk.Messaging.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string _prefix = RedisFixture.NewPrefix();
+    private ConnectionMultiplexer _admin = null!;
+
+    private IDatabase Redis => _admin.GetDatabase();
+
+    private StreamKeys Keys => new(_prefix, "probe");
+
+    public async Task InitializeAsync() => _admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+
+    public async Task DisposeAsync() => await _admin.DisposeAsync();
+
+    [Fact]
+    public async Task A_handler_that_keeps_failing_is_retried_then_dead_lettered_and_the_redrive_command_processes_it()
+    {
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        var received = consumer.Services.GetRequiredService<Received>();
+        consumer.Services.GetRequiredService<FailureSwitch>().FailingKeys["P2"] = true;
+        var operations = new EventOperations.EventOperationsClient(consumer.Channel);
+
+        await Probes.PublishAsync(publisher, 4);
+        await Eventually.WaitForAsync(() => Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")), n => n == 1, "the failing entry to be dead-lettered");
+
+        Assert.Equal(3, received.Attempts["P2"]);
+        Assert.Equal(["P0", "P1", "P3"], received.ProjectKeys.Order());
+        var dead = (await Redis.StreamRangeAsync(Keys.DeadLetters("consumer-a"), "-", "+")).Single();
+        Assert.Equal("InvalidOperationException: Handler refused project P2", (string?)dead["error"]);
+        Assert.Equal(3, (int)dead["attempts"]);
+
+        var backlog = await operations.ListEventBacklogAsync(new ListEventBacklogRequest { Family = "probe" });
+        var groupA = backlog.Groups.Single(g => g.Group == "consumer-a");
+        Assert.Equal((0, 0, 1), (groupA.Pending, groupA.Lag, groupA.DeadLettered));
+        var groupB = backlog.Groups.Single(g => g.Group == "consumer-b");
+        Assert.Equal((0, 4, 0), (groupB.Pending, groupB.Lag, groupB.DeadLettered));
+
+        // Still failing: the re-drive keeps it dead-lettered with the new attempt.
+        var stillFailing = await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" });
+        Assert.Equal((0, 1), (stillFailing.Redriven, stillFailing.Failed));
+        Assert.Equal(1, await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")));
+
+        consumer.Services.GetRequiredService<FailureSwitch>().FailingKeys.Clear();
+        var redrive = await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" });
+
+        output.WriteLine($"sent 4; handled {received.Count}; P2 attempts {received.Attempts["P2"]}; redriven {redrive.Redriven}");
+        Assert.Equal((1, 0), (redrive.Redriven, redrive.Failed));
+        Assert.Equal(0, await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")));
+        Assert.Equal(4, received.Count);
+        Assert.All(received.TimesHandled.Values, times => Assert.Equal(1, times));
+    }
+
+    [Fact]
+    public async Task The_redrive_command_rejects_an_unknown_family_with_a_field_violation()
+    {
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        var operations = new EventOperations.EventOperationsClient(consumer.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "nope", Limit = 5 }).ResponseAsync);
+        var outOfRange = await Assert.ThrowsAsync<RpcException>(() => operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe", Limit = 5000 }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("family", error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal("limit", outOfRange.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Single().Field);
+    }
+
+    [Fact]
+    public async Task A_process_killed_between_the_store_write_and_the_publish_publishes_after_restart()
+    {
+        const int sent = 10;
+        var dataDirectory = TestDirectory.Create("killed");
+        var writer = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "ServiceDesk.OutboxWriter", "bin",
+            new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "ServiceDesk.OutboxWriter.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { writer, dataDirectory, "publisher", sent.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (var process = Process.Start(start)!)
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal("committed", line);
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Equal(0, await Redis.StreamLengthAsync(Keys.Stream));
+
+        await using var restarted = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix), dataDirectory);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        var received = consumer.Services.GetRequiredService<Received>();
+        await Eventually.WaitForAsync(() => received.Count == sent, "the restarted service's relay to publish what the killed one committed");
+
+        output.WriteLine($"committed {sent} before the kill, published 0 before it, received {received.Count} after the restart");
+        Assert.Equal(Enumerable.Range(0, sent).Select(i => $"K{i}"), received.ProjectKeys);
+    }
+
+    [Fact]
+    public async Task A_redis_restart_with_aof_loses_no_entries_published_or_pending()
+    {
+        await using var ownRedis = await RedisServer.StartAsync(TestDirectory.Create("redis-restart"));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(ownRedis.Configuration, _prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(ownRedis.Configuration, _prefix));
+        var failures = consumer.Services.GetRequiredService<FailureSwitch>();
+        var received = consumer.Services.GetRequiredService<Received>();
+        using var admin = await ConnectionMultiplexer.ConnectAsync(ownRedis.Configuration);
+
+        // Delivered to the consumer but not acknowledged: the handler fails for now.
+        failures.FailEverything = true;
+        await Probes.PublishAsync(publisher, 10, "PENDING");
+        await Eventually.WaitForAsync(async () => (await admin.GetDatabase().StreamPendingAsync(Keys.Stream, "consumer-a")).PendingMessageCount, n => n == 10, "ten pending entries");
+
+        await ownRedis.StopAsync();
+        // Published while Redis is down: they wait in the outbox.
+        await Probes.PublishAsync(publisher, 10, "OUTAGE");
+        await ownRedis.StartAsync();
+        failures.FailEverything = false;
+
+        await Eventually.WaitForAsync(() => received.Count == 20, "every pending and every outage event after the restart", TimeSpan.FromSeconds(60));
+        output.WriteLine($"sent 20 (10 pending across the restart, 10 during the outage), received {received.Count}");
+        Assert.All(received.TimesHandled.Values, times => Assert.Equal(1, times));
+    }
+}

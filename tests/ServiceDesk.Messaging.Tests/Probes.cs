@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Storage;
+using ServiceDesk.Testing;
+
+namespace ServiceDesk.Messaging.Tests;
+
+/// <summary>
+/// Small services built from the real building blocks (hosting, LiteDB storage, Redis, event bus), publishing
+/// and consuming on the "probe" family: "publisher" publishes, consumer groups "consumer-a" and "consumer-b"
+/// subscribe.
+/// </summary>
+public static class Probes
+{
+    public static readonly EventCatalog Catalog = new(
+    [
+        new EventFamily("probe", [ProjectCreated.Descriptor], ["consumer-a", "consumer-b"]),
+        new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
+    ]);
+
+    public static ServiceApp Service(string name, Action<EventBusBuilder>? subscribe = null) => new(
+        name,
+        "ServiceDesk.Messaging.Tests",
+        builder =>
+        {
+            builder.AddServiceDefaults(name);
+            builder.AddServiceStorage(name);
+            builder.AddRedis(name);
+            builder.Services.AddSingleton(Catalog);
+            builder.Services.AddSingleton<Received>();
+            builder.Services.AddSingleton<FailureSwitch>();
+            var bus = builder.AddEventBus();
+            subscribe?.Invoke(bus);
+        },
+        app =>
+        {
+            app.MapServiceDefaults();
+            app.MapEventOperations();
+        });
+
+    public static ServiceApp Consumer(string group) => Service(group, bus => bus.AddSubscription<ProjectCreated, RecordingHandler>());
+
+    /// <summary>Fast rounds so tests finish in seconds; the same code paths as production defaults.</summary>
+    public static Dictionary<string, string?> Settings(string redis, string prefix, string? instance = null) => new()
+    {
+        ["Redis:Configuration"] = redis,
+        ["Messaging:KeyPrefix"] = prefix,
+        ["Messaging:InstanceName"] = instance,
+        ["Messaging:PollInterval"] = "00:00:00.250",
+        ["Messaging:RelayInterval"] = "00:00:00.250",
+        ["Messaging:ClaimAfter"] = "00:00:02",
+        ["Messaging:MaxAttempts"] = "3",
+        ["Messaging:TrimInterval"] = "00:00:00.250",
+    };
+
+    public static async Task<IReadOnlyList<string>> PublishAsync(ServiceHost publisher, int count, string keyPrefix = "P")
+    {
+        var events = publisher.Services.GetRequiredService<Publishing.IntegrationEvents>();
+        var published = await events.PublishAsync(
+            [.. Enumerable.Range(0, count).Select(i => new ProjectCreated { ProjectKey = $"{keyPrefix}{i}" })], CancellationToken.None);
+        return [.. published.Select(e => e.EventId)];
+    }
+}
+
+/// <summary>What one host's handlers saw: event id → times handled, and the order of project keys.</summary>
+public sealed class Received
+{
+    public ConcurrentDictionary<string, int> TimesHandled { get; } = new();
+
+    public ConcurrentQueue<string> ProjectKeys { get; } = new();
+
+    public ConcurrentDictionary<string, int> Attempts { get; } = new();
+
+    public int Count => TimesHandled.Count;
+}
+
+/// <summary>Makes the recording handler throw for the project keys it names, until cleared.</summary>
+public sealed class FailureSwitch
+{
+    public ConcurrentDictionary<string, bool> FailingKeys { get; } = new();
+
+    public volatile bool FailEverything;
+
+    public volatile TaskCompletionSource? Block;
+}
+
+public sealed class RecordingHandler(Received received, FailureSwitch failures) : IIntegrationEventHandler<ProjectCreated>
+{
+    public async Task HandleAsync(ProjectCreated message, EventContext context, CancellationToken cancellationToken)
+    {
+        received.Attempts.AddOrUpdate(message.ProjectKey, 1, (_, n) => n + 1);
+        if (failures.Block is { } block)
+        {
+            await block.Task.WaitAsync(cancellationToken);
+        }
+
+        if (failures.FailEverything || failures.FailingKeys.ContainsKey(message.ProjectKey))
+        {
+            throw new InvalidOperationException($"Handler refused project {message.ProjectKey}");
+        }
+
+        received.TimesHandled.AddOrUpdate(context.EventId, 1, (_, n) => n + 1);
+        received.ProjectKeys.Enqueue(message.ProjectKey);
+    }
+}

@@ -1,0 +1,73 @@
+using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Messaging.Tests;
+
+public abstract class OutboxStoreContract
+{
+    protected abstract IOutboxStore CreateStore();
+
+    private static OutgoingEvent Event(string id) => new(id, "probe", "servicedesk.events.v1.ProjectCreated", [1, 2, 3]);
+
+    [SkippableFact]
+    public async Task Pending_events_come_back_in_the_order_they_were_recorded_until_marked_published()
+    {
+        var store = CreateStore();
+        await store.EnqueueAsync([Event("e1"), Event("e2")], CancellationToken.None);
+        await store.EnqueueAsync([Event("e3")], CancellationToken.None);
+
+        Assert.Equal(["e1", "e2", "e3"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
+        Assert.Equal(["e1", "e2"], (await store.ReadPendingAsync(2, CancellationToken.None)).Select(e => e.EventId));
+
+        await store.MarkPublishedAsync("e1", CancellationToken.None);
+        await store.MarkPublishedAsync("e1", CancellationToken.None);
+
+        var pending = await store.ReadPendingAsync(10, CancellationToken.None);
+        Assert.Equal(["e2", "e3"], pending.Select(e => e.EventId));
+        Assert.Equal(Event("e2") with { Envelope = pending[0].Envelope }, pending[0]);
+        Assert.Equal([1, 2, 3], pending[0].Envelope);
+    }
+}
+
+public abstract class InboxStoreContract
+{
+    protected abstract IInboxStore CreateStore();
+
+    [SkippableFact]
+    public async Task A_handled_event_is_remembered_once_and_forgotten_after_pruning()
+    {
+        var store = CreateStore();
+        Assert.False(await store.IsHandledAsync("e1", CancellationToken.None));
+
+        await store.MarkHandledAsync("e1", "probe", CancellationToken.None);
+        await store.MarkHandledAsync("e1", "probe", CancellationToken.None);
+
+        Assert.True(await store.IsHandledAsync("e1", CancellationToken.None));
+        Assert.Equal(0, await store.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None));
+        Assert.Equal(1, await store.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.False(await store.IsHandledAsync("e1", CancellationToken.None));
+    }
+}
+
+public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
+{
+    protected override IOutboxStore CreateStore() => new LiteDbOutboxStore(StoreBackends.NewLiteDatabase());
+}
+
+public sealed class MongoOutboxStoreTests : OutboxStoreContract
+{
+    protected override IOutboxStore CreateStore() => new MongoOutboxStore(StoreBackends.NewMongoDatabase(), TimeProvider.System);
+}
+
+public sealed class LiteDbInboxStoreTests : InboxStoreContract
+{
+    protected override IInboxStore CreateStore() => new LiteDbInboxStore(StoreBackends.NewLiteDatabase(), TimeProvider.System);
+}
+
+public sealed class MongoInboxStoreTests : InboxStoreContract
+{
+    protected override IInboxStore CreateStore() => new MongoInboxStore(StoreBackends.NewMongoDatabase(), TimeProvider.System);
+}
