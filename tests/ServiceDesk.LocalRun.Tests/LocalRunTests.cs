@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Keys;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
+using ServiceDesk.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ServiceDesk.LocalRun.Tests;
+
+/// <summary>README command 1, end to end: the orchestrator starts Redis and the five services, reports them
+/// SERVING, and stops everything on Ctrl-C; a second run reuses the data; busy ports give a clear message.</summary>
+public sealed class LocalRunTests(ITestOutputHelper output)
+{
+    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    [Fact]
+    public async Task The_local_run_starts_every_service_stops_cleanly_on_ctrl_c_and_reuses_its_data()
+    {
+        var dataDirectory = TestDirectory.Create("local-run");
+        var basePort = FreePortRange();
+
+        await using (var run = LocalRunProcess.Start(dataDirectory, basePort))
+        {
+            await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+            using var http = new HttpClient();
+            var health = await http.GetStringAsync($"http://127.0.0.1:{basePort}/healthz");
+            Assert.Contains("\"status\":\"Healthy\"", health, StringComparison.Ordinal);
+            foreach (var service in new[] { "identity", "directory", "ticketing", "notification" })
+            {
+                Assert.Contains($"\"{service}\":{{\"status\":\"Healthy\"", health, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, await run.InterruptAsync());
+            Assert.Contains(run.Lines, l => l.StartsWith("Stopped.", StringComparison.Ordinal));
+            output.WriteLine(string.Join('\n', run.Lines));
+        }
+
+        var files = System.IO.Directory.GetFiles(dataDirectory, "*.db").Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(["directory.db", "identity.db", "notification.db", "ticketing.db"], files);
+
+        // Something stored between the runs must be served by the next run.
+        CustomerKey stored;
+        using (var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "directory"))
+        {
+            stored = await new LiteDbCustomerKeyStore(database, TimeProvider.System).GetOrCreateForCustomerAsync("c-kept", CancellationToken.None);
+        }
+
+        await using (var again = LocalRunProcess.Start(dataDirectory, basePort))
+        {
+            await again.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{basePort + 20}");
+            var served = await new CustomerKeyService.CustomerKeyServiceClient(channel).GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = stored.KeyId });
+            Assert.Equal(stored, served);
+            Assert.Equal(0, await again.InterruptAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_gives_a_clear_message_instead_of_a_stack_trace()
+    {
+        var basePort = FreePortRange();
+        using var holder = new TcpListener(IPAddress.Loopback, basePort + 20);
+        holder.Start();
+
+        await using var run = LocalRunProcess.Start(TestDirectory.Create("local-run-busy"), basePort);
+        var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exitCode);
+        var message = Assert.Single(run.Lines, l => l.StartsWith("Cannot start:", StringComparison.Ordinal));
+        Assert.Contains($"port {basePort + 20} (directory gRPC) already in use", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    /// <summary>A base port whose whole range (base..base+41) is free now.</summary>
+    private static int FreePortRange()
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var candidate = Random.Shared.Next(20_000, 60_000);
+            if (Enumerable.Range(candidate, 42).All(IsFree))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("No free range of 42 ports found.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class LocalRunProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        private LocalRunProcess(Process process)
+        {
+            _process = process;
+            _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+            _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public IReadOnlyCollection<string> Lines => _lines;
+
+        public static LocalRunProcess Start(string dataDirectory, int basePort)
+        {
+            var orchestrator = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "deploy", "local", "ServiceDesk.LocalRun", "bin", Configuration, "net10.0", "ServiceDesk.LocalRun.dll");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[] { orchestrator, "--data-dir", dataDirectory, "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--configuration", Configuration })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return new LocalRunProcess(Process.Start(start)!);
+        }
+
+        public async Task WaitForLineAsync(string text, TimeSpan timeout)
+        {
+            bool Printed() => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+            try
+            {
+                await Eventually.WaitForAsync(() => Printed() || _process.HasExited, $"'{text}' from the local run", timeout);
+            }
+            catch (TimeoutException)
+            {
+                // Reported below, with what the run printed.
+            }
+
+            Assert.True(Printed(), $"the local run did not print '{text}':\n{string.Join('\n', _lines)}");
+        }
+
+        /// <summary>Ctrl-C: SIGINT to the orchestrator, then its exit code.</summary>
+        public async Task<int> InterruptAsync()
+        {
+            using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            return await WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        public async Task<int> WaitForExitAsync(TimeSpan timeout)
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            _process.WaitForExit();
+            return _process.ExitCode;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+        }
+    }
+}
