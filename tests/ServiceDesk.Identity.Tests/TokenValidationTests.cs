@@ -117,9 +117,12 @@ public sealed class TokenValidationTests(IdentityFixture fixture)
     [Fact]
     public async Task A_service_starts_and_serves_while_identity_is_unreachable_and_only_authenticated_calls_fail()
     {
-        await using var probe = await ProbeService.StartAsync("http://127.0.0.1:1", "probe");
+        const string unreachable = "http://127.0.0.1:1";
+        await using var directory = await ServiceHost.StartAsync(
+            ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = fixture.Redis, ["Auth:Authority"] = unreachable });
+        await using var probe = await ProbeService.StartAsync(unreachable, "probe");
 
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await probe.HealthAsync());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await directory.HealthAsync());
         var client = new IdentityService.IdentityServiceClient(probe.Channel);
         var withToken = await Assert.ThrowsAsync<RpcException>(() => client.WhoAmIAsync(new WhoAmIRequest(), Bearer(fixture.TokenOf(Who.Admin))).ResponseAsync);
         var withoutToken = await Assert.ThrowsAsync<RpcException>(() => client.WhoAmIAsync(new WhoAmIRequest()).ResponseAsync);

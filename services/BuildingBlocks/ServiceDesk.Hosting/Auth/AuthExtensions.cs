@@ -35,6 +35,16 @@ public static class AuthExtensions
             {
                 jwt.ConfigurationManager = keys;
                 jwt.MapInboundClaims = false;
+                // A failure to get the keys fails authentication instead of throwing out of the authentication
+                // middleware (WebApplication adds it) as a bare HTTP 500; the CallerInterceptor tells the two apart.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnAuthenticationFailed = context =>
+                    {
+                        context.Fail(context.Exception);
+                        return Task.CompletedTask;
+                    },
+                };
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,

@@ -58,29 +58,25 @@ public sealed partial class CallerInterceptor(ILogger<CallerInterceptor> logger)
             return new CallerResolution(Caller.Anonymous, null);
         }
 
-        AuthenticateResult result;
-        try
-        {
-            result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogKeysUnavailable(exception, method);
-            return new CallerResolution(null, new UnavailableException("Access tokens cannot be validated right now: the signing keys are unavailable. Retry later."));
-        }
-
+        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         if (result.Succeeded && Caller.FromClaims(result.Principal, result.Properties?.ExpiresUtc) is { } caller)
         {
             return new CallerResolution(caller, null);
         }
 
-        var reason = result.Failure switch
+        switch (result.Failure)
         {
-            SecurityTokenExpiredException => "The access token has expired; refresh it.",
-            null when !result.Succeeded => "Send the access token as \"authorization: Bearer <token>\".",
-            _ => "The access token is not valid.",
-        };
-        return new CallerResolution(null, new UnauthenticatedException(reason));
+            case SecurityTokenExpiredException:
+                return new CallerResolution(null, new UnauthenticatedException("The access token has expired; refresh it."));
+            case null when !result.Succeeded:
+                return new CallerResolution(null, new UnauthenticatedException("Send the access token as \"authorization: Bearer <token>\"."));
+            case null or SecurityTokenException or ArgumentException:
+                return new CallerResolution(null, new UnauthenticatedException("The access token is not valid."));
+            default:
+                // Not the token's fault: the keys to check it could not be had.
+                LogKeysUnavailable(result.Failure, method);
+                return new CallerResolution(null, new UnavailableException("Access tokens cannot be validated right now: the signing keys are unavailable. Retry later."));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot validate the access token of a call to {Method}: signing keys unavailable")]
