@@ -41,6 +41,7 @@ public static class IdentityServiceExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>>(provider => provider.GetRequiredService<KeyRing>()));
         builder.Services.AddHostedService<BootstrapAdmin>();
         builder.Services.AddHostedService<KeyMaintenance>();
+        builder.Services.AddHostedService<ExpiredTokenCleanup>();
         return builder;
     }
 

@@ -110,6 +110,23 @@ public abstract class SessionStoreContract
         Assert.Equal(Now, (await store.GetAsync(ended.Id, default))?.RevokedAt);
         Assert.Null((await store.GetAsync(other.Id, default))?.RevokedAt);
     }
+
+    [SkippableFact]
+    public async Task Only_expired_tokens_are_deleted()
+    {
+        var store = CreateStore();
+        var session = NewSession("a-1");
+        var expired = NewToken(session.Id) with { ExpiresAt = Now.AddSeconds(-1) };
+        var valid = NewToken(session.Id) with { ExpiresAt = Now.AddSeconds(1) };
+        await store.CreateAsync(session, expired, default);
+        await store.AddTokenAsync(valid, default);
+
+        Assert.Equal(1, await store.DeleteExpiredTokensAsync(Now, default));
+
+        Assert.Null(await store.FindTokenAsync(expired.Id, default));
+        Assert.NotNull(await store.FindTokenAsync(valid.Id, default));
+        Assert.NotNull(await store.GetAsync(session.Id, default));
+    }
 }
 
 public sealed class LiteDbSessionStoreTests : SessionStoreContract

@@ -19,4 +19,7 @@ public interface ISessionStore
 
     /// <summary>Revokes every active session of the account; returns how many were active.</summary>
     Task<int> RevokeAllAsync(string accountId, DateTime at, CancellationToken cancellationToken);
+
+    /// <summary>Deletes refresh tokens that expired before <paramref name="now"/>; returns how many.</summary>
+    Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken);
 }

@@ -15,6 +15,7 @@ public sealed class LiteDbSessionStore : ISessionStore
         _sessions.EnsureIndex(s => s.AccountId);
         _tokens = database.GetCollection<RefreshToken>("refresh_tokens");
         _tokens.EnsureIndex(t => t.SessionId);
+        _tokens.EnsureIndex(t => t.ExpiresAt);
     }
 
     public Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
@@ -62,4 +63,7 @@ public sealed class LiteDbSessionStore : ISessionStore
         Task.FromResult(_sessions.UpdateMany(
             BsonExpression.Create("{ RevokedAt: @0 }", new BsonValue(at)),
             BsonExpression.Create("AccountId = @0 AND RevokedAt = null", new BsonValue(accountId))));
+
+    public Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult(_tokens.DeleteMany(t => t.ExpiresAt < now));
 }

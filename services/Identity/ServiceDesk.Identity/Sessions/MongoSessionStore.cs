@@ -16,8 +16,7 @@ public sealed class MongoSessionStore : ISessionStore
         _tokens.Indexes.CreateMany(
         [
             new CreateIndexModel<RefreshToken>(Builders<RefreshToken>.IndexKeys.Ascending(t => t.SessionId)),
-            // MongoDB deletes expired refresh tokens by itself.
-            new CreateIndexModel<RefreshToken>(Builders<RefreshToken>.IndexKeys.Ascending(t => t.ExpiresAt), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }),
+            new CreateIndexModel<RefreshToken>(Builders<RefreshToken>.IndexKeys.Ascending(t => t.ExpiresAt)),
         ]);
     }
 
@@ -57,4 +56,7 @@ public sealed class MongoSessionStore : ISessionStore
             s => s.AccountId == accountId && s.RevokedAt == null, Builders<Session>.Update.Set(s => s.RevokedAt, at), cancellationToken: cancellationToken);
         return (int)result.ModifiedCount;
     }
+
+    public async Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
+        (int)(await _tokens.DeleteManyAsync(t => t.ExpiresAt < now, cancellationToken)).DeletedCount;
 }
