@@ -69,7 +69,7 @@ public static class ProbeService
                         CallerRole.Agent => Role.Agent,
                         _ => Role.Customer,
                     },
-                    ProjectKeys = { caller.Projects.Order() },
+                    ProjectKeys = { caller.ProjectKeys.Order() },
                     CustomerId = caller.CustomerId ?? string.Empty,
                 },
                 SessionId = caller.SessionId ?? string.Empty,

@@ -46,7 +46,8 @@ public sealed class LocalSystem(LocalRunOptions options)
             var identity = backends[0];
             environment["Auth__Authority"] = $"http://127.0.0.1:{identity.HttpPort}";
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
-            var secrets = all.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
+            var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
@@ -58,9 +59,9 @@ public sealed class LocalSystem(LocalRunOptions options)
                         own[$"Identity__ServiceCredentials__{name}"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
                     }
                 }
-                else
+                else if (secrets.TryGetValue(service.Name, out var secret))
                 {
-                    own["Auth__ServiceSecret"] = secrets[service.Name];
+                    own["Auth__ServiceSecret"] = secret;
                 }
 
                 service.Start(options, own);

@@ -17,23 +17,31 @@ public enum CallerRole
 /// The Require methods throw UNAUTHENTICATED for an anonymous caller and PERMISSION_DENIED for a caller whose
 /// role or scope does not allow the call.
 /// </summary>
-public sealed record Caller(
-    CallerRole Role,
-    string? AccountId = null,
-    string? SessionId = null,
-    string? CustomerId = null,
-    IReadOnlySet<string>? ProjectKeys = null,
-    string? ServiceName = null,
-    DateTimeOffset? ExpiresAt = null)
+public sealed record Caller
 {
-    public static readonly Caller Anonymous = new(CallerRole.Anonymous);
+    public static readonly Caller Anonymous = new() { Role = CallerRole.Anonymous };
+
+    public required CallerRole Role { get; init; }
+
+    /// <summary>The account's id; null for anonymous callers and services.</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>The session the access token was issued for (accounts only).</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Customers: their Directory customer id.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>Agents: the project keys they work in; empty for every other role.</summary>
+    public IReadOnlySet<string> ProjectKeys { get; init; } = new HashSet<string>();
+
+    /// <summary>Service identities: the service's name ("directory", ...).</summary>
+    public string? ServiceName { get; init; }
+
+    /// <summary>When the access token expires.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 
     public bool IsAuthenticated => Role != CallerRole.Anonymous;
-
-    /// <summary>Agents' project keys; empty for every other role.</summary>
-    public IReadOnlySet<string> Projects => ProjectKeys ?? EmptyProjects;
-
-    private static readonly IReadOnlySet<string> EmptyProjects = new HashSet<string>();
 
     public Caller RequireAuthenticated() =>
         IsAuthenticated ? this : throw new UnauthenticatedException("This call needs an access token: send \"authorization: Bearer <token>\".");
@@ -59,7 +67,7 @@ public sealed record Caller(
     public Caller RequireProjectAccess(string projectKey)
     {
         RequireAuthenticated();
-        return Role is CallerRole.Admin or CallerRole.Service || (Role == CallerRole.Agent && Projects.Contains(projectKey))
+        return Role is CallerRole.Admin or CallerRole.Service || (Role == CallerRole.Agent && ProjectKeys.Contains(projectKey))
             ? this
             : throw new PermissionDeniedException($"The caller does not work in project '{projectKey}'.");
     }
@@ -80,7 +88,7 @@ public sealed record Caller(
     public Caller RequireCustomerAccess(string customerId, IEnumerable<string> customerProjectKeys)
     {
         RequireSelfOrStaff(customerId);
-        return Role != CallerRole.Agent || customerProjectKeys.Any(Projects.Contains)
+        return Role != CallerRole.Agent || customerProjectKeys.Any(ProjectKeys.Contains)
             ? this
             : throw new PermissionDeniedException($"The customer '{customerId}' belongs to none of the caller's projects.");
     }
@@ -103,14 +111,16 @@ public sealed record Caller(
         }
 
         return role == CallerRole.Service
-            ? new Caller(CallerRole.Service, ServiceName: Claim(CallerClaims.Service), ExpiresAt: expiresAt)
-            : new Caller(
-                role.Value,
-                AccountId: subject,
-                SessionId: Claim(CallerClaims.SessionId),
-                CustomerId: role == CallerRole.Customer ? Claim(CallerClaims.CustomerId) : null,
-                ProjectKeys: role == CallerRole.Agent ? principal.FindAll(CallerClaims.Project).Select(c => c.Value).ToHashSet(StringComparer.Ordinal) : null,
-                ExpiresAt: expiresAt);
+            ? new Caller { Role = CallerRole.Service, ServiceName = Claim(CallerClaims.Service), ExpiresAt = expiresAt }
+            : new Caller
+            {
+                Role = role.Value,
+                AccountId = subject,
+                SessionId = Claim(CallerClaims.SessionId),
+                CustomerId = role == CallerRole.Customer ? Claim(CallerClaims.CustomerId) : null,
+                ProjectKeys = role == CallerRole.Agent ? principal.FindAll(CallerClaims.Project).Select(c => c.Value).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(),
+                ExpiresAt = expiresAt,
+            };
     }
 
     private static string Describe(CallerRole role) => role.ToString().ToLowerInvariant();
