@@ -61,6 +61,16 @@ public sealed class SessionTests(IdentityFixture fixture)
     }
 
     [Fact]
+    public async Task Sign_in_works_while_the_client_still_sends_an_expired_or_bad_token()
+    {
+        var signedIn = fixture.SignedIn[Who.CustomerB];
+
+        var again = await Client.SignInAsync(new SignInRequest { Login = signedIn.Account.Login, Password = Password }, Bearer("stale.token.value"));
+
+        Assert.Equal(signedIn.Account.Id, again.Account.Id);
+    }
+
+    [Fact]
     public async Task Sign_in_without_login_and_password_is_invalid_argument()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Identity.SignInAsync(" ", string.Empty));

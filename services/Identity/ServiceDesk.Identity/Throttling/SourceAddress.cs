@@ -15,7 +15,8 @@ public static class SourceAddress
     public static string Of(ServerCallContext context)
     {
         var peer = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (context.GetCaller().Role != CallerRole.Service || context.RequestHeaders.GetValue(ForwardedForHeader) is not { Length: > 0 } forwarded)
+        // The caller is consulted only for a forwarded address: a stale token alone must not fail a sign-in.
+        if (context.RequestHeaders.GetValue(ForwardedForHeader) is not { Length: > 0 } forwarded || context.GetCaller().Role != CallerRole.Service)
         {
             return peer;
         }
