@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using ServiceDesk.LocalRedis;
 
 namespace ServiceDesk.LocalRun;
@@ -41,10 +43,28 @@ public sealed class LocalSystem(LocalRunOptions options)
                 environment[$"Services__{backend.Name}"] = $"http://127.0.0.1:{backend.GrpcPort}";
             }
 
+            var identity = backends[0];
+            environment["Auth__Authority"] = $"http://127.0.0.1:{identity.HttpPort}";
+            // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
+            // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
+            var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
-                service.Start(options, environment);
+                var own = new Dictionary<string, string>(environment);
+                if (service == identity)
+                {
+                    foreach (var (name, secret) in secrets)
+                    {
+                        own[$"Identity__ServiceCredentials__{name}"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+                    }
+                }
+                else if (secrets.TryGetValue(service.Name, out var secret))
+                {
+                    own["Auth__ServiceSecret"] = secret;
+                }
+
+                service.Start(options, own);
             }
 
             if (!await WaitUntilServingAsync(all, stop))

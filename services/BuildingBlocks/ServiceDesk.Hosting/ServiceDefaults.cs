@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Endpoints;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.HealthChecks;
@@ -19,11 +20,13 @@ public static class ServiceDefaults
         builder.Services.AddSingleton(new ServiceInfo(serviceName));
         builder.AddServiceEndpoints();
         builder.AddRedactedLogging();
+        builder.AddServiceAuth();
 
         builder.Services.AddGrpc(options =>
         {
-            // Outermost first: errors from validation are mapped too.
+            // Outermost first: errors from token validation and request validation are mapped too.
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<CallerInterceptor>();
             options.Interceptors.Add<RequestValidationInterceptor>();
         });
         builder.Services.AddGrpcReflection();

@@ -1,8 +1,18 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Identity.Accounts;
+using ServiceDesk.Identity.Grpc;
+using ServiceDesk.Identity.Keys;
+using ServiceDesk.Identity.ServiceTokens;
+using ServiceDesk.Identity.Sessions;
+using ServiceDesk.Identity.Throttling;
 using ServiceDesk.Messaging;
 using ServiceDesk.Storage;
-using ServiceDesk.Identity.Grpc;
 
 namespace ServiceDesk.Identity;
 
@@ -15,6 +25,24 @@ public static class IdentityServiceExtensions
         builder.AddRedis(ServiceNames.Identity);
         builder.AddEventBus();
         builder.Services.AddRequestValidators(typeof(IdentityServiceExtensions).Assembly);
+
+        var options = (builder.Configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions()).Validate();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddStore<IAccountStore, LiteDbAccountStore, MongoAccountStore>();
+        builder.Services.AddStore<ISessionStore, LiteDbSessionStore, MongoSessionStore>();
+        builder.Services.AddStore<ISigningKeyStore, LiteDbSigningKeyStore, MongoSigningKeyStore>();
+        builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        builder.Services.AddSingleton<AccountRegistry>();
+        builder.Services.AddSingleton<SessionService>();
+        builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<ServiceCredentials>();
+        builder.Services.AddSingleton<KeyRing>();
+        // Identity validates its own tokens against its key ring, not over HTTP.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>>(provider => provider.GetRequiredService<KeyRing>()));
+        builder.Services.AddHostedService<BootstrapAdmin>();
+        builder.Services.AddHostedService<KeyMaintenance>();
+        builder.Services.AddHostedService<ExpiredTokenCleanup>();
         return builder;
     }
 
@@ -23,6 +51,8 @@ public static class IdentityServiceExtensions
         app.MapServiceDefaults();
         app.MapEventOperations();
         app.MapGrpcService<IdentityGrpcService>();
+        app.MapGet(JwksConfigurationManager.JwksPath, async (KeyRing keys, CancellationToken cancellationToken) =>
+            Results.Text(await keys.GetJwksJsonAsync(cancellationToken), "application/json"));
         return app;
     }
 }

@@ -1,7 +1,10 @@
 using Grpc.Core;
+using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServiceDesk.Hosting.Auth;
 
 namespace ServiceDesk.Hosting.Clients;
 
@@ -14,28 +17,53 @@ public static class ServiceClientExtensions
     /// Registers a typed gRPC client for another service. Its address comes from <c>Services:&lt;name&gt;</c>:
     /// <c>http://host:port</c>, or <c>dns:///service.namespace:port</c> in Kubernetes, where a headless
     /// Service's records feed client-side round_robin (one HTTP/2 connection would pin every call to one
-    /// pod). Every call gets a deadline. Give a <paramref name="clientName"/> when one client type talks to several
-    /// services; create it through <c>GrpcClientFactory</c> by that name.
+    /// pod). Every call gets a deadline. When <c>Auth:ServiceSecret</c> is set, every call also carries this
+    /// service's own token (<see cref="ServiceTokenProvider"/>, from Identity at <c>Services:identity</c>).
+    /// Give a <paramref name="clientName"/> when one client type talks to several services; create it through
+    /// <c>GrpcClientFactory</c> by that name.
     /// </summary>
     public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, IConfiguration configuration, string serviceName, string? clientName = null)
         where TClient : ClientBase
     {
-        var address = configuration[$"Services:{serviceName}"];
-        if (string.IsNullOrWhiteSpace(address) || !Uri.TryCreate(address, UriKind.Absolute, out var uri))
-        {
-            throw new InvalidOperationException($"Services:{serviceName} must be the address of the {serviceName} service (e.g. http://127.0.0.1:5000 or dns:///{serviceName}:5000).");
-        }
-
-        var timeout = configuration.GetValue("Services:CallTimeout", DefaultCallTimeout);
-        var client = clientName is null
-            ? services.AddGrpcClient<TClient>(options => options.Address = uri)
-            : services.AddGrpcClient<TClient>(clientName, options => options.Address = uri);
-        return client
+        var uri = ServiceAddress(configuration, serviceName);
+        var timeout = CallTimeout(configuration);
+        var client = (clientName is null
+                ? services.AddGrpcClient<TClient>(options => options.Address = uri)
+                : services.AddGrpcClient<TClient>(clientName, options => options.Address = uri))
             .ConfigureChannel(channel =>
             {
                 channel.Credentials = ChannelCredentials.Insecure;
-                channel.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+                channel.ServiceConfig = RoundRobin();
             })
             .AddInterceptor(provider => new DeadlineInterceptor(timeout, provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        if (configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.ServiceSecret)}"] is not { Length: > 0 } secret)
+        {
+            return client;
+        }
+
+        var identity = ServiceAddress(configuration, ServiceNames.Identity);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new ServiceTokenProvider(
+            identity, timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
+        return client
+            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true)
+            .AddCallCredentials(async (context, metadata, provider) =>
+                metadata.Add("authorization", $"Bearer {await provider.GetRequiredService<ServiceTokenProvider>().GetTokenAsync(context.CancellationToken)}"));
+    }
+
+    /// <summary>A cleartext channel with client-side round_robin over every address the name resolves to.</summary>
+    internal static GrpcChannel CreateChannel(Uri address) =>
+        GrpcChannel.ForAddress(address, new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure, ServiceConfig = RoundRobin() });
+
+    private static ServiceConfig RoundRobin() => new() { LoadBalancingConfigs = { new RoundRobinConfig() } };
+
+    private static TimeSpan CallTimeout(IConfiguration configuration) => configuration.GetValue("Services:CallTimeout", DefaultCallTimeout);
+
+    private static Uri ServiceAddress(IConfiguration configuration, string serviceName)
+    {
+        var address = configuration[$"Services:{serviceName}"];
+        return !string.IsNullOrWhiteSpace(address) && Uri.TryCreate(address, UriKind.Absolute, out var uri)
+            ? uri
+            : throw new InvalidOperationException($"Services:{serviceName} must be the address of the {serviceName} service (e.g. http://127.0.0.1:5000 or dns:///{serviceName}:5000).");
     }
 }

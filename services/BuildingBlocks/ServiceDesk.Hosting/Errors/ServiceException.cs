@@ -84,3 +84,9 @@ public sealed class RateLimitedException(string message, TimeSpan retryAfter) : 
     public override IEnumerable<IMessage> Details =>
         [new RetryInfo { RetryDelay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(retryAfter) }];
 }
+
+/// <summary>UNAUTHENTICATED: no access token, or one that is invalid, expired or revoked; or wrong credentials.</summary>
+public sealed class UnauthenticatedException(string message) : ServiceException(StatusCode.Unauthenticated, message);
+
+/// <summary>UNAVAILABLE: a dependency this call needs cannot be reached now; retrying later may succeed.</summary>
+public sealed class UnavailableException(string message) : ServiceException(StatusCode.Unavailable, message);

@@ -13,6 +13,7 @@ public static class LiteDbFiles
             Filename = Path.Combine(options.DataDirectory, $"{serviceName}.db"),
             Connection = options.LiteDbConnection == LiteDbConnectionMode.Shared ? ConnectionType.Shared : ConnectionType.Direct,
         };
-        return new LiteDatabase(connection, StoreMapper.Create());
+        // Dates come back as stored (UTC), not converted to the machine's local time.
+        return new LiteDatabase(connection, StoreMapper.Create()) { UtcDate = true };
     }
 }

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ServiceDesk.Hosting.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>Identity signs with ES256 only; any other algorithm in a token is refused.</summary>
+    public const string SigningAlgorithm = SecurityAlgorithms.EcdsaSha256;
+
+    private static readonly TimeSpan JwksFetchTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// JwtBearer validation against Identity's published keys (no shared secret): issuer, audience, lifetime
+    /// with <see cref="AuthOptions.ClockSkew"/>, and an ES256 signature by a key in the set that the registered
+    /// <see cref="IConfigurationManager{T}"/> supplies (<see cref="JwksConfigurationManager"/> unless the service,
+    /// like Identity, replaces it).
+    /// </summary>
+    internal static void AddServiceAuth(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(JwksConfigurationManager.HttpClientName, client => client.Timeout = JwksFetchTimeout);
+        builder.Services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, JwksConfigurationManager>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IConfigurationManager<OpenIdConnectConfiguration>>((jwt, keys) =>
+            {
+                jwt.ConfigurationManager = keys;
+                jwt.MapInboundClaims = false;
+                // A failure to get the keys fails authentication instead of throwing out of the authentication
+                // middleware (WebApplication adds it) as a bare HTTP 500; the CallerInterceptor tells the two apart.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnAuthenticationFailed = context =>
+                    {
+                        context.Fail(context.Exception);
+                        return Task.CompletedTask;
+                    },
+                };
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Audience,
+                    ClockSkew = options.ClockSkew,
+                    ValidAlgorithms = [SigningAlgorithm],
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    NameClaimType = CallerClaims.Subject,
+                    RoleClaimType = CallerClaims.Role,
+                };
+            });
+    }
+}

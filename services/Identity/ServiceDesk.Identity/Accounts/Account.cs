@@ -1,0 +1,31 @@
+namespace ServiceDesk.Identity.Accounts;
+
+public enum AccountRole
+{
+    Admin,
+    Agent,
+    Customer,
+}
+
+/// <summary>An account as stored: the login is normalised (<c>EmailAddress</c>), the password only as its hash.</summary>
+public sealed record Account
+{
+    public required string Id { get; init; }
+
+    public required string Login { get; init; }
+
+    public required AccountRole Role { get; init; }
+
+    /// <summary>Agents: the project keys they work in. Empty for other roles.</summary>
+    public string[] ProjectKeys { get; init; } = [];
+
+    /// <summary>Customers: their Directory customer id. Null for other roles.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>ASP.NET Core Identity's PasswordHasher format (PBKDF2 with a salt and the iteration count).</summary>
+    public required string PasswordHash { get; init; }
+
+    public required DateTime CreatedAt { get; init; }
+
+    public static string NewId() => Guid.NewGuid().ToString("N");
+}

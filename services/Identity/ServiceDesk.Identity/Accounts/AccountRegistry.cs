@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Identity;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.Validation;
+
+namespace ServiceDesk.Identity.Accounts;
+
+/// <summary>What a new account needs; the login is validated, not yet normalised.</summary>
+public sealed record NewAccount(string Login, string Password, AccountRole Role, IReadOnlyList<string> ProjectKeys, string? CustomerId);
+
+/// <summary>Creates accounts: normalised unique login, password kept only as its hash, role-specific fields only where they belong.</summary>
+public sealed partial class AccountRegistry(IAccountStore accounts, IPasswordHasher<Account> hasher, TimeProvider time, ILogger<AccountRegistry> logger)
+{
+    public async Task<Account> CreateAsync(NewAccount request, CancellationToken cancellationToken)
+    {
+        var login = EmailAddress.Parse(request.Login).Value;
+        var account = new Account
+        {
+            Id = Account.NewId(),
+            Login = login,
+            Role = request.Role,
+            ProjectKeys = request.Role == AccountRole.Agent ? [.. request.ProjectKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [],
+            CustomerId = request.Role == AccountRole.Customer ? request.CustomerId : null,
+            PasswordHash = string.Empty,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        account = account with { PasswordHash = hasher.HashPassword(account, request.Password) };
+        if (!await accounts.TryAddAsync(account, cancellationToken))
+        {
+            var existing = await accounts.FindByLoginAsync(login, cancellationToken);
+            throw new AlreadyExistsException("account", existing?.Id ?? "unknown", "login");
+        }
+
+        LogCreated(account.Id, account.Role);
+        return account;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId} created with role {Role}")]
+    private partial void LogCreated(string accountId, AccountRole role);
+}

@@ -1,0 +1,42 @@
+using LiteDB;
+
+namespace ServiceDesk.Identity.Accounts;
+
+public sealed class LiteDbAccountStore : IAccountStore
+{
+    private readonly ILiteCollection<Account> _accounts;
+
+    public LiteDbAccountStore(LiteDatabase database)
+    {
+        _accounts = database.GetCollection<Account>("accounts");
+        _accounts.EnsureIndex(a => a.Login, unique: true);
+        _accounts.EnsureIndex(a => a.Role);
+    }
+
+    public Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _accounts.Insert(account);
+            return Task.FromResult(true);
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<Account?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult<Account?>(_accounts.FindById(id));
+
+    public Task<Account?> FindByLoginAsync(string login, CancellationToken cancellationToken) =>
+        Task.FromResult<Account?>(_accounts.FindOne(a => a.Login == login));
+
+    public Task<bool> AnyWithRoleAsync(AccountRole role, CancellationToken cancellationToken) =>
+        Task.FromResult(_accounts.Exists(a => a.Role == role));
+
+    public Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
+        Task.FromResult(_accounts.UpdateMany(
+            BsonExpression.Create("{ PasswordHash: @0 }", new BsonValue(passwordHash)),
+            BsonExpression.Create("_id = @0", new BsonValue(id))) == 1);
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Identity.Accounts;
+using ServiceDesk.Identity.Keys;
+
+namespace ServiceDesk.Identity.Sessions;
+
+public sealed record IssuedToken(string Value, DateTime ExpiresAt);
+
+/// <summary>Signs access tokens (ES256, <see cref="TokenOptions.AccessTokenLifetime"/>) with the key that signs now.</summary>
+public sealed class AccessTokenIssuer(KeyRing keys, IdentityOptions options, AuthOptions auth, TimeProvider time)
+{
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public Task<IssuedToken> IssueAsync(Account account, string sessionId, CancellationToken cancellationToken)
+    {
+        List<Claim> claims =
+        [
+            new(CallerClaims.Subject, account.Id),
+            new(CallerClaims.Role, RoleClaim(account.Role)),
+            new(CallerClaims.SessionId, sessionId),
+        ];
+        claims.AddRange(account.ProjectKeys.Select(key => new Claim(CallerClaims.Project, key)));
+        if (account.CustomerId is { } customerId)
+        {
+            claims.Add(new Claim(CallerClaims.CustomerId, customerId));
+        }
+
+        return SignAsync(claims, cancellationToken);
+    }
+
+    public Task<IssuedToken> IssueForServiceAsync(string serviceName, CancellationToken cancellationToken) =>
+        SignAsync(
+            [
+                new(CallerClaims.Subject, CallerClaims.ServiceSubject(serviceName)),
+                new(CallerClaims.Role, CallerClaims.ServiceRole),
+                new(CallerClaims.Service, serviceName),
+            ],
+            cancellationToken);
+
+    private async Task<IssuedToken> SignAsync(IEnumerable<Claim> claims, CancellationToken cancellationToken)
+    {
+        // JWT times are whole seconds: truncate, so the expiry we report is the one in the token.
+        var now = DateTime.UnixEpoch.AddSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+        var expiresAt = now + options.Tokens.AccessTokenLifetime;
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = auth.Issuer,
+            Audience = auth.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = expiresAt,
+            Subject = new ClaimsIdentity(claims.Append(new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")))),
+            SigningCredentials = await keys.GetSigningCredentialsAsync(cancellationToken),
+        });
+        return new IssuedToken(token, expiresAt);
+    }
+
+    private static string RoleClaim(AccountRole role) => role switch
+    {
+        AccountRole.Admin => CallerClaims.AdminRole,
+        AccountRole.Agent => CallerClaims.AgentRole,
+        AccountRole.Customer => CallerClaims.CustomerRole,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
+    };
+}

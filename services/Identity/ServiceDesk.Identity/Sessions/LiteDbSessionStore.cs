@@ -1,0 +1,69 @@
+using LiteDB;
+
+namespace ServiceDesk.Identity.Sessions;
+
+public sealed class LiteDbSessionStore : ISessionStore
+{
+    private readonly LiteDatabase _database;
+    private readonly ILiteCollection<Session> _sessions;
+    private readonly ILiteCollection<RefreshToken> _tokens;
+
+    public LiteDbSessionStore(LiteDatabase database)
+    {
+        _database = database;
+        _sessions = database.GetCollection<Session>("sessions");
+        _sessions.EnsureIndex(s => s.AccountId);
+        _tokens = database.GetCollection<RefreshToken>("refresh_tokens");
+        _tokens.EnsureIndex(t => t.SessionId);
+        _tokens.EnsureIndex(t => t.ExpiresAt);
+    }
+
+    public Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
+    {
+        _database.BeginTrans();
+        try
+        {
+            _sessions.Insert(session);
+            _tokens.Insert(firstToken);
+            _database.Commit();
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<Session?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
+        Task.FromResult<Session?>(_sessions.FindById(sessionId));
+
+    public Task AddTokenAsync(RefreshToken token, CancellationToken cancellationToken)
+    {
+        _tokens.Insert(token);
+        return Task.CompletedTask;
+    }
+
+    public Task<RefreshToken?> FindTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
+        Task.FromResult<RefreshToken?>(_tokens.FindById(tokenHash));
+
+    // A conditional update runs under the collection's write lock: the condition and the change are one step.
+    public Task<bool> TrySpendTokenAsync(string tokenHash, DateTime at, CancellationToken cancellationToken) =>
+        Task.FromResult(_tokens.UpdateMany(
+            BsonExpression.Create("{ SpentAt: @0 }", new BsonValue(at)),
+            BsonExpression.Create("_id = @0 AND SpentAt = null", new BsonValue(tokenHash))) == 1);
+
+    public Task<bool> RevokeAsync(string sessionId, DateTime at, CancellationToken cancellationToken) =>
+        Task.FromResult(_sessions.UpdateMany(
+            BsonExpression.Create("{ RevokedAt: @0 }", new BsonValue(at)),
+            BsonExpression.Create("_id = @0 AND RevokedAt = null", new BsonValue(sessionId))) == 1);
+
+    public Task<int> RevokeAllAsync(string accountId, DateTime at, CancellationToken cancellationToken) =>
+        Task.FromResult(_sessions.UpdateMany(
+            BsonExpression.Create("{ RevokedAt: @0 }", new BsonValue(at)),
+            BsonExpression.Create("AccountId = @0 AND RevokedAt = null", new BsonValue(accountId))));
+
+    public Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult(_tokens.DeleteMany(t => t.ExpiresAt < now));
+}

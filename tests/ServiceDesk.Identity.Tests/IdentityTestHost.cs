@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Testing;
+
+namespace ServiceDesk.Identity.Tests;
+
+/// <summary>Starting Identity (and hosts that trust it) for tests, and calling it as someone.</summary>
+public static class IdentityTestHost
+{
+    public const string Password = "correct horse battery staple";
+    public const string AdminLogin = "admin@servicedesk.test";
+    public const string TicketingSecret = "ticketing-secret-for-tests-only-0123456789";
+    public const string NotificationSecret = "notification-secret-for-tests-only-987654";
+
+    public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>Identity with a bootstrap admin, the ticketing service credential and a per-address limit tests from one address never reach.</summary>
+    public static Dictionary<string, string?> Settings(string redis, params (string Key, string? Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redis:Configuration"] = redis,
+            ["Identity:BootstrapAdmin:Login"] = AdminLogin,
+            ["Identity:BootstrapAdmin:Password"] = Password,
+            ["Identity:Throttling:MaxFailuresPerAddress"] = "100000",
+            ["Identity:ServiceCredentials:ticketing"] = Sha256Hex(TicketingSecret),
+            ["Identity:ServiceCredentials:notification"] = Sha256Hex(NotificationSecret),
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public static Task<ServiceHost> StartAsync(string redis, params (string Key, string? Value)[] overrides) =>
+        ServiceHost.StartAsync(ServiceApps.Identity, Settings(redis, overrides));
+
+    public static IdentityService.IdentityServiceClient Client(this ServiceHost host) => new(host.Channel);
+
+    public static Metadata Bearer(string? token) => token is null ? [] : new Metadata { { "authorization", $"Bearer {token}" } };
+
+    public static string NewLogin(string purpose = "user") => $"{purpose}-{Guid.NewGuid():N}@example.com";
+
+    public static Task<SignInResponse> SignInAsync(this ServiceHost identity, string login, string password = Password) =>
+        identity.Client().SignInAsync(new SignInRequest { Login = login, Password = password }).ResponseAsync;
+
+    public static async Task<string> ServiceTokenAsync(this ServiceHost identity, string service = "ticketing", string secret = TicketingSecret) =>
+        (await identity.Client().IssueServiceTokenAsync(new IssueServiceTokenRequest { ServiceName = service, Secret = secret })).AccessToken;
+
+    public static async Task<string> AdminTokenAsync(this ServiceHost identity) => (await identity.SignInAsync(AdminLogin)).AccessToken;
+
+    /// <summary>Creates an account as the admin and signs it in.</summary>
+    public static async Task<SignInResponse> NewSignedInAsync(this ServiceHost identity, Role role, string? customerId = null, params string[] projects)
+    {
+        var login = NewLogin(role.ToString().ToLowerInvariant());
+        await identity.Client().CreateAccountAsync(
+            new CreateAccountRequest { Login = login, Password = Password, Role = role, CustomerId = customerId ?? string.Empty, ProjectKeys = { projects } },
+            Bearer(await identity.AdminTokenAsync()));
+        return await identity.SignInAsync(login);
+    }
+}

@@ -1,0 +1,113 @@
+using ServiceDesk.Identity.Accounts;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Identity.Tests.Stores;
+
+/// <summary>What every <see cref="IAccountStore"/> must do, run against each backend.</summary>
+public abstract class AccountStoreContract
+{
+    protected abstract IAccountStore CreateStore();
+
+    private static Account NewAccount(string login, AccountRole role = AccountRole.Customer) => new()
+    {
+        Id = Account.NewId(),
+        Login = login,
+        Role = role,
+        ProjectKeys = role == AccountRole.Agent ? ["HELP", "OPS"] : [],
+        CustomerId = role == AccountRole.Customer ? "c-42" : null,
+        PasswordHash = "hash-1",
+        CreatedAt = new DateTime(2026, 3, 4, 5, 6, 7, 890, DateTimeKind.Utc),
+    };
+
+    [SkippableFact]
+    public async Task An_added_account_is_found_by_id_and_by_login_with_every_field()
+    {
+        var store = CreateStore();
+        var agent = NewAccount("agent@example.com", AccountRole.Agent);
+        var customer = NewAccount("customer@example.com");
+
+        Assert.True(await store.TryAddAsync(agent, default));
+        Assert.True(await store.TryAddAsync(customer, default));
+
+        var byId = await store.GetAsync(agent.Id, default);
+        Assert.NotNull(byId);
+        Assert.Equal(agent.Login, byId.Login);
+        Assert.Equal(AccountRole.Agent, byId.Role);
+        Assert.Equal(["HELP", "OPS"], byId.ProjectKeys);
+        Assert.Null(byId.CustomerId);
+        Assert.Equal("hash-1", byId.PasswordHash);
+        Assert.Equal(agent.CreatedAt, byId.CreatedAt);
+        Assert.Equal(DateTimeKind.Utc, byId.CreatedAt.Kind);
+        var byLogin = await store.FindByLoginAsync("customer@example.com", default);
+        Assert.Equal(customer.Id, byLogin?.Id);
+        Assert.Equal("c-42", byLogin?.CustomerId);
+        Assert.Equal(AccountRole.Customer, byLogin?.Role);
+    }
+
+    [SkippableFact]
+    public async Task A_taken_login_is_refused_and_nothing_is_written()
+    {
+        var store = CreateStore();
+        var first = NewAccount("taken@example.com");
+        var second = NewAccount("taken@example.com", AccountRole.Admin);
+        Assert.True(await store.TryAddAsync(first, default));
+
+        Assert.False(await store.TryAddAsync(second, default));
+
+        Assert.Null(await store.GetAsync(second.Id, default));
+        Assert.Equal(first.Id, (await store.FindByLoginAsync("taken@example.com", default))?.Id);
+        Assert.False(await store.AnyWithRoleAsync(AccountRole.Admin, default));
+    }
+
+    [SkippableFact]
+    public async Task Unknown_ids_and_logins_are_not_found()
+    {
+        var store = CreateStore();
+        Assert.True(await store.TryAddAsync(NewAccount("someone@example.com"), default));
+
+        Assert.Null(await store.GetAsync("missing", default));
+        Assert.Null(await store.FindByLoginAsync("nobody@example.com", default));
+    }
+
+    [SkippableFact]
+    public async Task Any_with_role_tells_whether_an_account_of_that_role_exists()
+    {
+        var store = CreateStore();
+        Assert.False(await store.AnyWithRoleAsync(AccountRole.Admin, default));
+        Assert.True(await store.TryAddAsync(NewAccount("agent@example.com", AccountRole.Agent), default));
+        Assert.False(await store.AnyWithRoleAsync(AccountRole.Admin, default));
+
+        Assert.True(await store.TryAddAsync(NewAccount("admin@example.com", AccountRole.Admin), default));
+
+        Assert.True(await store.AnyWithRoleAsync(AccountRole.Admin, default));
+        Assert.True(await store.AnyWithRoleAsync(AccountRole.Agent, default));
+        Assert.False(await store.AnyWithRoleAsync(AccountRole.Customer, default));
+    }
+
+    [SkippableFact]
+    public async Task Setting_the_password_hash_changes_only_the_hash()
+    {
+        var store = CreateStore();
+        var account = NewAccount("rehash@example.com", AccountRole.Agent);
+        Assert.True(await store.TryAddAsync(account, default));
+
+        Assert.True(await store.SetPasswordHashAsync(account.Id, "hash-2", default));
+        Assert.False(await store.SetPasswordHashAsync("missing", "hash-3", default));
+
+        var stored = await store.GetAsync(account.Id, default);
+        Assert.Equal("hash-2", stored?.PasswordHash);
+        Assert.Equal(account.Login, stored?.Login);
+        Assert.Equal(["HELP", "OPS"], stored!.ProjectKeys);
+    }
+}
+
+public sealed class LiteDbAccountStoreTests : AccountStoreContract
+{
+    protected override IAccountStore CreateStore() => new LiteDbAccountStore(StoreBackends.NewLiteDatabase());
+}
+
+public sealed class MongoAccountStoreTests : AccountStoreContract
+{
+    protected override IAccountStore CreateStore() => new MongoAccountStore(StoreBackends.NewMongoDatabase());
+}

@@ -1,0 +1,140 @@
+using ServiceDesk.Identity.Sessions;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Identity.Tests.Stores;
+
+/// <summary>What every <see cref="ISessionStore"/> must do, run against each backend.</summary>
+public abstract class SessionStoreContract
+{
+    private static readonly DateTime Now = new(2026, 5, 6, 7, 8, 9, 123, DateTimeKind.Utc);
+
+    protected abstract ISessionStore CreateStore();
+
+    private static Session NewSession(string accountId) => new() { Id = Guid.NewGuid().ToString("N"), AccountId = accountId, CreatedAt = Now };
+
+    private static RefreshToken NewToken(string sessionId) => new() { Id = Guid.NewGuid().ToString("N"), SessionId = sessionId, ExpiresAt = Now.AddDays(14) };
+
+    [SkippableFact]
+    public async Task A_created_session_and_its_tokens_are_found()
+    {
+        var store = CreateStore();
+        var session = NewSession("a-1");
+        var first = NewToken(session.Id);
+        var second = NewToken(session.Id);
+
+        await store.CreateAsync(session, first, default);
+        await store.AddTokenAsync(second, default);
+
+        var stored = await store.GetAsync(session.Id, default);
+        Assert.Equal("a-1", stored?.AccountId);
+        Assert.Equal(Now, stored?.CreatedAt);
+        Assert.Null(stored?.RevokedAt);
+        foreach (var token in new[] { first, second })
+        {
+            var found = await store.FindTokenAsync(token.Id, default);
+            Assert.Equal(session.Id, found?.SessionId);
+            Assert.Equal(token.ExpiresAt, found?.ExpiresAt);
+            Assert.Null(found?.SpentAt);
+        }
+
+        Assert.Null(await store.GetAsync("missing", default));
+        Assert.Null(await store.FindTokenAsync("missing", default));
+    }
+
+    [SkippableFact]
+    public async Task A_token_is_spent_once_only()
+    {
+        var store = CreateStore();
+        var session = NewSession("a-1");
+        var token = NewToken(session.Id);
+        await store.CreateAsync(session, token, default);
+
+        Assert.True(await store.TrySpendTokenAsync(token.Id, Now.AddMinutes(1), default));
+        Assert.False(await store.TrySpendTokenAsync(token.Id, Now.AddMinutes(2), default));
+        Assert.False(await store.TrySpendTokenAsync("missing", Now, default));
+
+        var spent = await store.FindTokenAsync(token.Id, default);
+        Assert.Equal(Now.AddMinutes(1), spent?.SpentAt);
+        Assert.Equal(session.Id, spent?.SessionId);
+        Assert.Equal(token.ExpiresAt, spent?.ExpiresAt);
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_spends_of_one_token_have_exactly_one_winner()
+    {
+        var store = CreateStore();
+        var session = NewSession("a-1");
+        var token = NewToken(session.Id);
+        await store.CreateAsync(session, token, default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.TrySpendTokenAsync(token.Id, Now, default))));
+
+        Assert.Equal(1, results.Count(won => won));
+    }
+
+    [SkippableFact]
+    public async Task A_session_is_revoked_once_and_keeps_its_fields()
+    {
+        var store = CreateStore();
+        var session = NewSession("a-1");
+        await store.CreateAsync(session, NewToken(session.Id), default);
+
+        Assert.True(await store.RevokeAsync(session.Id, Now.AddHours(1), default));
+        Assert.False(await store.RevokeAsync(session.Id, Now.AddHours(2), default));
+        Assert.False(await store.RevokeAsync("missing", Now, default));
+
+        var revoked = await store.GetAsync(session.Id, default);
+        Assert.Equal(Now.AddHours(1), revoked?.RevokedAt);
+        Assert.Equal("a-1", revoked?.AccountId);
+    }
+
+    [SkippableFact]
+    public async Task Revoke_all_ends_only_the_active_sessions_of_that_account()
+    {
+        var store = CreateStore();
+        var active1 = NewSession("a-1");
+        var active2 = NewSession("a-1");
+        var ended = NewSession("a-1");
+        var other = NewSession("a-2");
+        foreach (var session in new[] { active1, active2, ended, other })
+        {
+            await store.CreateAsync(session, NewToken(session.Id), default);
+        }
+
+        Assert.True(await store.RevokeAsync(ended.Id, Now, default));
+
+        Assert.Equal(2, await store.RevokeAllAsync("a-1", Now.AddMinutes(5), default));
+        Assert.Equal(0, await store.RevokeAllAsync("a-1", Now.AddMinutes(6), default));
+        Assert.Equal(Now.AddMinutes(5), (await store.GetAsync(active1.Id, default))?.RevokedAt);
+        Assert.Equal(Now, (await store.GetAsync(ended.Id, default))?.RevokedAt);
+        Assert.Null((await store.GetAsync(other.Id, default))?.RevokedAt);
+    }
+
+    [SkippableFact]
+    public async Task Only_expired_tokens_are_deleted()
+    {
+        var store = CreateStore();
+        var session = NewSession("a-1");
+        var expired = NewToken(session.Id) with { ExpiresAt = Now.AddSeconds(-1) };
+        var valid = NewToken(session.Id) with { ExpiresAt = Now.AddSeconds(1) };
+        await store.CreateAsync(session, expired, default);
+        await store.AddTokenAsync(valid, default);
+
+        Assert.Equal(1, await store.DeleteExpiredTokensAsync(Now, default));
+
+        Assert.Null(await store.FindTokenAsync(expired.Id, default));
+        Assert.NotNull(await store.FindTokenAsync(valid.Id, default));
+        Assert.NotNull(await store.GetAsync(session.Id, default));
+    }
+}
+
+public sealed class LiteDbSessionStoreTests : SessionStoreContract
+{
+    protected override ISessionStore CreateStore() => new LiteDbSessionStore(StoreBackends.NewLiteDatabase());
+}
+
+public sealed class MongoSessionStoreTests : SessionStoreContract
+{
+    protected override ISessionStore CreateStore() => new MongoSessionStore(StoreBackends.NewMongoDatabase());
+}
