@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Identity.Accounts;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
+using ServiceDesk.Testing;
 
 namespace ServiceDesk.Identity.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Identity.Accounts;
 using ServiceDesk.Testing;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Identity.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Testing;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Identity.Tests;
 

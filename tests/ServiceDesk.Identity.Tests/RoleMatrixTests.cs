@@ -4,7 +4,7 @@ using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Testing;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Identity.Tests;
 

@@ -7,7 +7,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Identity.Sessions;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
+using ServiceDesk.Testing;
 
 namespace ServiceDesk.Identity.Tests;
 

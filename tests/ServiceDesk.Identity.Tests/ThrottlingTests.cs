@@ -4,7 +4,7 @@ using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Identity.Tests;
 

@@ -9,7 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Testing;
 using Xunit;
-using static ServiceDesk.Identity.Tests.IdentityTestHost;
+using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Identity.Tests;
 

@@ -4,10 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
-using ServiceDesk.Contracts.Directory.V1;
-using ServiceDesk.Directory.Keys;
-using ServiceDesk.Storage;
-using ServiceDesk.Storage.LiteDb;
+using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -26,7 +23,12 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         var dataDirectory = TestDirectory.Create("local-run");
         var basePort = FreePortRange();
 
-        await using (var run = LocalRunProcess.Start(dataDirectory, basePort))
+        var firstAdmin = new Dictionary<string, string>
+        {
+            ["Identity__BootstrapAdmin__Login"] = IdentityTestHost.AdminLogin,
+            ["Identity__BootstrapAdmin__Password"] = IdentityTestHost.Password,
+        };
+        await using (var run = LocalRunProcess.Start(dataDirectory, basePort, firstAdmin))
         {
             await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
             using var http = new HttpClient();
@@ -45,19 +47,14 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         var files = System.IO.Directory.GetFiles(dataDirectory, "*.db").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["directory.db", "identity.db", "notification.db", "ticketing.db"], files);
 
-        // Something stored between the runs must be served by the next run.
-        CustomerKey stored;
-        using (var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "directory"))
-        {
-            stored = await new LiteDbCustomerKeyStore(database, TimeProvider.System).GetOrCreateForCustomerAsync("c-kept", CancellationToken.None);
-        }
-
+        // The second run names no admin: signing in with the one the first run created proves the data was kept.
         await using (var again = LocalRunProcess.Start(dataDirectory, basePort))
         {
             await again.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{basePort + 20}");
-            var served = await new CustomerKeyService.CustomerKeyServiceClient(channel).GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = stored.KeyId });
-            Assert.Equal(stored, served);
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{basePort + 10}");
+            var signedIn = await new IdentityService.IdentityServiceClient(channel).SignInAsync(
+                new SignInRequest { Login = IdentityTestHost.AdminLogin, Password = IdentityTestHost.Password });
+            Assert.Equal(Role.Admin, signedIn.Account.Role);
             Assert.Equal(0, await again.InterruptAsync());
         }
     }
@@ -123,13 +120,18 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
         public IReadOnlyCollection<string> Lines => _lines;
 
-        public static LocalRunProcess Start(string dataDirectory, int basePort)
+        public static LocalRunProcess Start(string dataDirectory, int basePort, IReadOnlyDictionary<string, string>? environment = null)
         {
             var orchestrator = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "deploy", "local", "ServiceDesk.LocalRun", "bin", Configuration, "net10.0", "ServiceDesk.LocalRun.dll");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var argument in new[] { orchestrator, "--data-dir", dataDirectory, "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--configuration", Configuration })
             {
                 start.ArgumentList.Add(argument);
+            }
+
+            foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[key] = value;
             }
 
             return new LocalRunProcess(Process.Start(start)!);

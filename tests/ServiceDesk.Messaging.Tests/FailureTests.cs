@@ -28,11 +28,13 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     [Fact]
     public async Task A_handler_that_keeps_failing_is_retried_then_dead_lettered_and_the_redrive_command_processes_it()
     {
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
         await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix).TrustingIdentity(identity));
         var received = consumer.Services.GetRequiredService<Received>();
         consumer.Services.GetRequiredService<FailureSwitch>().FailingKeys["P2"] = true;
         var operations = new EventOperations.EventOperationsClient(consumer.Channel);
+        var admin = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
 
         await Probes.PublishAsync(publisher, 4);
         await Eventually.WaitForAsync(() => Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")), n => n == 1, "the failing entry to be dead-lettered");
@@ -43,19 +45,19 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
         Assert.Equal("InvalidOperationException: Handler refused project P2", (string?)dead["error"]);
         Assert.Equal(3, (int)dead["attempts"]);
 
-        var backlog = await operations.ListEventBacklogAsync(new ListEventBacklogRequest { Family = "probe" });
+        var backlog = await operations.ListEventBacklogAsync(new ListEventBacklogRequest { Family = "probe" }, admin);
         var groupA = backlog.Groups.Single(g => g.Group == "consumer-a");
         Assert.Equal((0, 0, 1), (groupA.Pending, groupA.Lag, groupA.DeadLettered));
         var groupB = backlog.Groups.Single(g => g.Group == "consumer-b");
         Assert.Equal((0, 4, 0), (groupB.Pending, groupB.Lag, groupB.DeadLettered));
 
         // Still failing: the re-drive keeps it dead-lettered with the new attempt.
-        var stillFailing = await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" });
+        var stillFailing = await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" }, admin);
         Assert.Equal((0, 1), (stillFailing.Redriven, stillFailing.Failed));
         Assert.Equal(1, await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")));
 
         consumer.Services.GetRequiredService<FailureSwitch>().FailingKeys.Clear();
-        var redrive = await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" });
+        var redrive = await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" }, admin);
 
         output.WriteLine($"sent 4; handled {received.Count}; P2 attempts {received.Attempts["P2"]}; redriven {redrive.Redriven}");
         Assert.Equal((1, 0), (redrive.Redriven, redrive.Failed));
@@ -67,15 +69,48 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     [Fact]
     public async Task The_redrive_command_rejects_an_unknown_family_with_a_field_violation()
     {
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix).TrustingIdentity(identity));
         var operations = new EventOperations.EventOperationsClient(consumer.Channel);
+        var admin = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "nope", Limit = 5 }).ResponseAsync);
-        var outOfRange = await Assert.ThrowsAsync<RpcException>(() => operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe", Limit = 5000 }).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "nope", Limit = 5 }, admin).ResponseAsync);
+        var outOfRange = await Assert.ThrowsAsync<RpcException>(() => operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe", Limit = 5000 }, admin).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("family", error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Single().Field);
         Assert.Equal("limit", outOfRange.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Single().Field);
+    }
+
+    [Fact]
+    public async Task Only_admins_and_services_may_see_the_backlog_or_redrive()
+    {
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix).TrustingIdentity(identity));
+        var operations = new EventOperations.EventOperationsClient(consumer.Channel);
+        var agent = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Agent, projects: "HELP");
+        var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: "c-1");
+        var service = await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret);
+
+        async Task<StatusCode> StatusOf(string? token)
+        {
+            try
+            {
+                await operations.ListEventBacklogAsync(new ListEventBacklogRequest(), IdentityTestHost.Bearer(token));
+                await operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "probe" }, IdentityTestHost.Bearer(token));
+                return StatusCode.OK;
+            }
+            catch (RpcException exception)
+            {
+                return exception.StatusCode;
+            }
+        }
+
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(null));
+        Assert.Equal(StatusCode.PermissionDenied, await StatusOf(customer.AccessToken));
+        Assert.Equal(StatusCode.PermissionDenied, await StatusOf(agent.AccessToken));
+        Assert.Equal(StatusCode.OK, await StatusOf(await identity.AdminTokenAsync()));
+        Assert.Equal(StatusCode.OK, await StatusOf(service));
     }
 
     [Fact]

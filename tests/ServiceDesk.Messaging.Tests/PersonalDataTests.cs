@@ -26,8 +26,9 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
     {
         var prefix = RedisFixture.NewPrefix();
         await using var redisData = await ServiceDesk.LocalRedis.RedisServer.StartAsync(TestDirectory.Create("redis-shredding"));
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
         var directoryApp = ServiceApps.Directory with { Add = builder => { builder.Services.AddSingleton(Probes.Catalog); ServiceApps.Directory.Add(builder); } };
-        await using var directory = await ServiceHost.StartAsync(directoryApp, Probes.Settings(redisData.Configuration, prefix));
+        await using var directory = await ServiceHost.StartAsync(directoryApp, Probes.Settings(redisData.Configuration, prefix).TrustingIdentity(identity));
         var probe = Probes.Service("consumer-a", bus => bus.AddSubscription<CustomerCreated, ProfileHandler>());
         var consumerApp = probe with
         {
@@ -41,7 +42,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         await using var consumer = await ServiceHost.StartAsync(consumerApp, new Dictionary<string, string?>(Probes.Settings(redisData.Configuration, prefix))
         {
             ["Services:directory"] = directory.Endpoints.GrpcUri.ToString(),
-        });
+        }.TrustingIdentity(identity, Probes.ConsumerSecret));
 
         var keys = directory.Services.GetRequiredService<ICustomerKeyStore>();
         var key = await keys.GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
@@ -62,8 +63,9 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
 
         // Removal destroys the key: the sealed copy anywhere is now noise.
         Assert.True(await keys.DestroyForCustomerAsync("c-1", CancellationToken.None));
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
-            new CustomerKeyService.CustomerKeyServiceClient(directory.Channel).GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = key.KeyId }).ResponseAsync);
+        var keyService = new CustomerKeyService.CustomerKeyServiceClient(directory.Channel);
+        var asService = IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret));
+        var error = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = key.KeyId }, asService).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         await Assert.ThrowsAsync<CustomerKeyDestroyedException>(() =>
             new PersonalDataSealer(directory.Services.GetRequiredService<ICustomerKeyProvider>()).UnsealAsync(sealedProfile, CustomerProfile.Parser, CancellationToken.None));
@@ -71,6 +73,28 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         var directoryFiles = System.IO.Directory.EnumerateFiles(directory.DataDirectory, "*.db").SelectMany(File.ReadAllBytes).ToArray();
         Assert.Equal(-1, directoryFiles.AsSpan().IndexOf(key.Key.Span));
         output.WriteLine($"sent 1 sealed profile, received 1 and unsealed it; clear text found in the AOF ({aof.Length} bytes) 0 times; key bytes left in Directory's file after destruction: 0");
+    }
+
+    [Fact]
+    public async Task Customer_keys_are_served_to_service_identities_only()
+    {
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
+        await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration }.TrustingIdentity(identity));
+        var key = await directory.Services.GetRequiredService<ICustomerKeyStore>().GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
+        var keyService = new CustomerKeyService.CustomerKeyServiceClient(directory.Channel);
+        var request = new GetCustomerKeyRequest { KeyId = key.KeyId };
+        var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: "c-1");
+
+        var anonymous = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request).ResponseAsync);
+        var ownCustomer = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(customer.AccessToken)).ResponseAsync);
+        var adminToken = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
+        var admin = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, adminToken).ResponseAsync);
+        var served = await keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret)));
+
+        Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, ownCustomer.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, admin.StatusCode);
+        Assert.Equal(key, served);
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public static class Probes
 
     public static ServiceApp Consumer(string group) => Service(group, bus => bus.AddSubscription<ProjectCreated, RecordingHandler>());
 
+    /// <summary>The secret consumer-a proves its service identity with, in tests that need one.</summary>
+    public const string ConsumerSecret = "consumer-a-secret-for-tests-only-0123456789";
+
     /// <summary>Fast rounds so tests finish in seconds; the same code paths as production defaults.</summary>
     public static Dictionary<string, string?> Settings(string redis, string prefix, string? instance = null) => new()
     {
@@ -57,6 +60,19 @@ public static class Probes
         ["Messaging:MaxAttempts"] = "3",
         ["Messaging:TrimInterval"] = "00:00:00.250",
     };
+
+    /// <summary>The settings of a service that trusts this Identity's tokens and can get its own service token from it.</summary>
+    public static Dictionary<string, string?> TrustingIdentity(this Dictionary<string, string?> settings, ServiceHost identity, string? serviceSecret = null)
+    {
+        settings["Auth:Authority"] = identity.Endpoints.HttpUri.ToString();
+        settings["Services:identity"] = identity.Endpoints.GrpcUri.ToString();
+        settings["Auth:ServiceSecret"] = serviceSecret;
+        return settings;
+    }
+
+    /// <summary>Identity knowing consumer-a's service credential.</summary>
+    public static Task<ServiceHost> StartIdentityAsync(string redis) =>
+        IdentityTestHost.StartAsync(redis, ("Identity:ServiceCredentials:consumer-a", IdentityTestHost.Sha256Hex(ConsumerSecret)));
 
     public static async Task<IReadOnlyList<string>> PublishAsync(ServiceHost publisher, int count, string keyPrefix = "P")
     {

@@ -1,24 +1,27 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Consuming;
 
 namespace ServiceDesk.Messaging.Operations;
 
-/// <summary>The operator's view of the event streams and the re-drive command, served by every service.</summary>
+/// <summary>The operator's view of the event streams and the re-drive command, served by every service; admins and services only.</summary>
 public sealed class EventOperationsGrpcService(EventCatalog catalog, EventBacklog backlog, DeadLetters deadLetters) : EventOperations.EventOperationsBase
 {
     public const int DefaultRedriveLimit = 100;
 
     public override async Task<ListEventBacklogResponse> ListEventBacklog(ListEventBacklogRequest request, ServerCallContext context)
     {
+        context.GetCaller().RequireRole(CallerRole.Admin, CallerRole.Service);
         var families = string.IsNullOrEmpty(request.Family) ? catalog.Families : [FamilyOrThrow(request.Family)];
         return new ListEventBacklogResponse { Groups = { await backlog.ReadAsync(families) } };
     }
 
     public override async Task<RedriveDeadLettersResponse> RedriveDeadLetters(RedriveDeadLettersRequest request, ServerCallContext context)
     {
+        context.GetCaller().RequireRole(CallerRole.Admin, CallerRole.Service);
         var family = FamilyOrThrow(request.Family);
         var (redriven, failed) = await deadLetters.RedriveAsync(family.Name, request.Limit == 0 ? DefaultRedriveLimit : request.Limit, context.CancellationToken);
         return new RedriveDeadLettersResponse { Redriven = redriven, Failed = failed };

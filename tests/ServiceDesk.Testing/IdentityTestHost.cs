@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
-using ServiceDesk.Testing;
 
-namespace ServiceDesk.Identity.Tests;
+namespace ServiceDesk.Testing;
 
 /// <summary>Starting Identity (and hosts that trust it) for tests, and calling it as someone.</summary>
 public static class IdentityTestHost
