@@ -1,8 +1,12 @@
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Grpc;
+using ServiceDesk.Directory.Organizations;
+using ServiceDesk.Directory.Projects;
+using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
 using ServiceDesk.Storage;
-using ServiceDesk.Directory.Grpc;
 
 namespace ServiceDesk.Directory;
 
@@ -14,6 +18,13 @@ public static class DirectoryServiceExtensions
         builder.AddServiceStorage(ServiceNames.Directory);
         builder.AddRedis(ServiceNames.Directory);
         builder.Services.AddRequestValidators(typeof(DirectoryServiceExtensions).Assembly);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddStore<ICustomerStore, LiteDbCustomerStore, MongoCustomerStore>();
+        builder.Services.AddStore<IOrganizationStore, LiteDbOrganizationStore, MongoOrganizationStore>();
+        builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
+        builder.Services.AddSingleton<CustomerService>();
+        builder.Services.AddSingleton<OrganizationService>();
+        builder.Services.AddSingleton<CustomerSuggester>();
         return builder;
     }
 
