@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ServiceDesk.Directory.Organizations;
 
 public sealed record Organization(string Id, string Name, DateTimeOffset CreatedAt)
@@ -9,5 +7,5 @@ public sealed record Organization(string Id, string Name, DateTimeOffset Created
     public string NameKey => NameKeyOf(Name);
 
     /// <summary>Names are unique case-insensitively: this is the spelling the unique index holds.</summary>
-    public static string NameKeyOf(string name) => name.Normalize(NormalizationForm.FormC).ToLowerInvariant();
+    public static string NameKeyOf(string name) => name.ToLowerInvariant();
 }

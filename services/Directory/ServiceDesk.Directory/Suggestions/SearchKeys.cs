@@ -66,20 +66,20 @@ public static partial class SearchKeys
     [GeneratedRegex(@"[\p{L}\p{M}\p{N}]+")]
     private static partial Regex Word();
 
-    /// <summary>Trimmed, lower-cased, without diacritics: "  JOSÉ " becomes "jose".</summary>
+    /// <summary>Trimmed, lower-cased, without diacritics: "  JOSÉ " becomes "jose", whether É is one character or E and a combining accent.</summary>
     private static string Fold(string text)
     {
-        var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
-        var folded = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var trimmed = text.Trim();
+        var folded = new StringBuilder(trimmed.Length);
+        foreach (var c in trimmed)
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             {
-                folded.Append(char.ToLowerInvariant(c));
+                folded.Append(char.ToLowerInvariant(Diacritics.BaseLetter(c)));
             }
         }
 
-        return folded.ToString().Normalize(NormalizationForm.FormC);
+        return folded.ToString();
     }
 }
 
