@@ -19,17 +19,17 @@ public sealed class MongoCustomerStore : ICustomerStore
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
 
     private readonly IMongoCollection<BsonDocument> _customers;
-    private readonly Lazy<Task> _indexes;
+    private readonly MongoIndexes _indexes;
 
     public MongoCustomerStore(IMongoDatabase database)
     {
         _customers = database.GetCollection<BsonDocument>("customers");
-        _indexes = new Lazy<Task>(CreateIndexesAsync);
+        _indexes = new MongoIndexes(CreateIndexesAsync);
     }
 
     public async Task InsertAsync(Customer customer, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         try
         {
             await _customers.InsertOneAsync(ToDocument(customer), cancellationToken: cancellationToken);
@@ -42,14 +42,14 @@ public sealed class MongoCustomerStore : ICustomerStore
 
     public async Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         var document = await _customers.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
         return document is null ? null : ToCustomer(document);
     }
 
     public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         try
         {
             var result = await _customers.ReplaceOneAsync(
@@ -78,7 +78,7 @@ public sealed class MongoCustomerStore : ICustomerStore
 
     public async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         // $elemMatch keeps both bounds on the same array element, so the multikey index serves one tight range.
         var matching = key.IsPrefix
             ? Filter.ElemMatch<BsonValue>("SearchKeys", new BsonDocument { ["$gte"] = key.Key, ["$lt"] = key.Key + "\uffff" })
@@ -100,7 +100,7 @@ public sealed class MongoCustomerStore : ICustomerStore
     private async Task<IReadOnlyList<Customer>> FindAsync(
         FilterDefinition<BsonDocument> filter, SortDefinition<BsonDocument> sort, int limit, string? hint, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         var documents = await _customers.Find(filter, new FindOptions { Hint = hint is null ? null : new BsonString(hint) })
             .Sort(sort)
             .Limit(limit)

@@ -8,18 +8,18 @@ public sealed class MongoOrganizationStore : IOrganizationStore
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _organizations;
-    private readonly Lazy<Task> _indexes;
+    private readonly MongoIndexes _indexes;
 
     public MongoOrganizationStore(IMongoDatabase database)
     {
         _organizations = database.GetCollection<BsonDocument>("organizations");
-        _indexes = new Lazy<Task>(() => _organizations.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+        _indexes = new MongoIndexes(() => _organizations.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
             Builders<BsonDocument>.IndexKeys.Ascending("NameKey"), new CreateIndexOptions { Name = "name", Unique = true })));
     }
 
     public async Task InsertAsync(Organization organization, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         try
         {
             await _organizations.InsertOneAsync(
@@ -40,7 +40,7 @@ public sealed class MongoOrganizationStore : IOrganizationStore
 
     public async Task<Organization?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         var document = await _organizations.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
         return document is null
             ? null
@@ -49,7 +49,7 @@ public sealed class MongoOrganizationStore : IOrganizationStore
 
     public async Task<bool> RenameAsync(string id, string name, CancellationToken cancellationToken)
     {
-        await _indexes.Value;
+        await _indexes.EnsureCreatedAsync();
         var nameKey = Organization.NameKeyOf(name);
         try
         {
