@@ -23,7 +23,7 @@ public interface ICustomerStore
     Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The first <paramref name="limit"/> customers of the project, in <see cref="Suggestions.SearchKeys.NameOrder"/>,
+    /// The first <paramref name="limit"/> customers of the project, in <see cref="Suggestions.SearchKeys.NameOrder(string, Customer)"/>,
     /// that have a search key matching <paramref name="key"/>.
     /// </summary>
     Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, Suggestions.SearchKeyMatch key, int limit, CancellationToken cancellationToken);

@@ -11,6 +11,12 @@ namespace ServiceDesk.Directory.Customers;
 /// </summary>
 public sealed class MongoCustomerStore : ICustomerStore
 {
+    /// <summary>
+    /// Up to this many matches of a key are ranked by their ids; a key matching more (a first letter, a shared
+    /// domain) walks the project's name order on the server instead and stops at the limit.
+    /// </summary>
+    public const int MaxMatchesRankedById = 1000;
+
     private const string SearchKeysIndex = "search_keys";
     private const string ProjectNameOrderIndex = "project_name_order";
 
@@ -85,11 +91,11 @@ public sealed class MongoCustomerStore : ICustomerStore
             : Filter.Eq("SearchKeys", key.Key);
         var matches = await _customers.Find(matching, new FindOptions { Hint = SearchKeysIndex })
             .Project<BsonDocument>(Builders<BsonDocument>.Projection.Include("_id"))
-            .Limit(SearchKeys.MaxMatchesRankedInMemory + 1)
+            .Limit(MaxMatchesRankedById + 1)
             .ToListAsync(cancellationToken);
         // Few matches: rank them from the search-key index. Many (a shared domain, a first letter): walk the
         // project's name order and stop at the limit, instead of sorting them all.
-        return matches.Count <= SearchKeys.MaxMatchesRankedInMemory
+        return matches.Count <= MaxMatchesRankedById
             ? await FindAsync(Filter.In("_id", matches.Select(match => match["_id"])), NameOrder, limit, hint: null, cancellationToken)
             : await FindAsync(Filter.Eq("ProjectKeys", projectKey) & matching, NameOrder, limit, ProjectNameOrderIndex, cancellationToken);
     }
@@ -142,7 +148,7 @@ public sealed class MongoCustomerStore : ICustomerStore
         ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
         ["Version"] = customer.Version,
         ["SearchKeys"] = new BsonArray(SearchKeys.For(customer)),
-        ["SortName"] = SearchKeys.SortName(customer.DisplayName),
+        ["SortName"] = SearchKeys.SortKey(customer.DisplayName),
     };
 
     private static Customer ToCustomer(BsonDocument document) => new(

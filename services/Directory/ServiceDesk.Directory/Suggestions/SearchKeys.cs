@@ -14,12 +14,7 @@ namespace ServiceDesk.Directory.Suggestions;
 /// </summary>
 public static partial class SearchKeys
 {
-    /// <summary>
-    /// A store ranks up to this many matches of one key in memory; a key matching more (a shared domain, a
-    /// first letter) walks the project's name order instead and stops at the limit, so neither path reads
-    /// many more documents than this for one look-up.
-    /// </summary>
-    public const int MaxMatchesRankedInMemory = 1000;
+    private const int SortKeyLength = 64;
 
     private const char ExactAddressKind = 'e';
     private const char NameWordKind = 'n';
@@ -45,10 +40,17 @@ public static partial class SearchKeys
         return [.. from project in customer.ProjectKeys from term in terms select Key(project, term.Kind, term.Term)];
     }
 
-    /// <summary>The order suggestions of one kind are ranked in within a project: by folded display name, then id.</summary>
-    public static string NameOrder(string projectKey, Customer customer) => $"{projectKey} {SortName(customer.DisplayName)} {customer.Id}";
+    /// <summary>
+    /// The order suggestions of one kind are ranked in within a project: by the folded display name (its first
+    /// <see cref="SortKeyLength"/> characters, which keeps index keys within LiteDB's 1,023 bytes), then id.
+    /// </summary>
+    public static string NameOrder(string projectKey, Customer customer) => NameOrder(projectKey, SortKey(customer.DisplayName), customer.Id);
 
-    public static string SortName(string displayName) => string.Join(' ', Words(displayName));
+    public static string NameOrder(string projectKey, string sortKey, string customerId) => $"{projectKey} {sortKey} {customerId}";
+
+    public static string SortKey(string displayName) => SortName(displayName) is var name && name.Length > SortKeyLength ? name[..SortKeyLength] : name;
+
+    private static string SortName(string displayName) => string.Join(' ', Words(displayName));
 
     public static SearchKeyMatch? ExactAddress(string projectKey, string text) =>
         Fold(text) is { Length: > 0 } term ? new SearchKeyMatch(Key(projectKey, ExactAddressKind, term), IsPrefix: false) : null;
