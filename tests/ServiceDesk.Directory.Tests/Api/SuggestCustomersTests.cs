@@ -157,6 +157,21 @@ public sealed class SuggestCustomersTests(DirectoryHostFixture directory)
     }
 
     [Fact]
+    public async Task A_name_comes_before_the_longer_names_it_begins()
+    {
+        var project = await directory.NewProjectAsync();
+        var names = new[] { "Jo Ann", "Jo", "Jo-Ann Smith", "Joan" };
+        foreach (var name in names)
+        {
+            await directory.NewCustomerAsync(name, TestData.Address(), project);
+        }
+
+        var suggestions = await SuggestAsync(project, "jo");
+
+        Assert.Equal(["Jo", "Jo Ann", "Jo-Ann Smith", "Joan"], suggestions.Select(suggestion => suggestion.DisplayName));
+    }
+
+    [Fact]
     public async Task Text_without_letters_or_digits_suggests_nobody()
     {
         var project = await directory.NewProjectAsync();

@@ -14,8 +14,8 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private const string Upper = "\uffff";
     private const char EntrySeparator = '\u0001';
 
-    /// <summary>Index-only search entries read per customer document of the name-order walk (measured: about this ratio in cost).</summary>
-    private const int EntriesPerDocument = 16;
+    /// <summary>Index-only search entries read per document of the name-order walk: roughly their cost ratio, measured.</summary>
+    private const int EntriesPerDocument = 4;
 
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _customers;
@@ -125,25 +125,21 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             .Select("$._id")
             .ToEnumerable()
             .GetEnumerator();
-        using var inNameOrder = _customers.Find(BsonExpression.Create(
-            "$.ProjectNameOrder[*] ANY BETWEEN @0 AND @1", $"{projectKey} ", $"{projectKey} {Upper}")).GetEnumerator();
+        // The walk reads only the fields it tests; the few customers it keeps are read whole at the end.
+        using var inNameOrder = _customers.Query()
+            .Where(BsonExpression.Create("$.ProjectNameOrder[*] ANY BETWEEN @0 AND @1", SearchKeys.NameOrderPrefix(projectKey), SearchKeys.NameOrderPrefix(projectKey) + Upper))
+            .Select("{ _id: $._id, SearchKeys: $.SearchKeys }")
+            .ToEnumerable()
+            .GetEnumerator();
         var nameOrderOfMatches = new Dictionary<string, string>();
-        var firstInNameOrder = new List<Customer>(limit);
+        var firstInNameOrder = new List<string>(limit);
         while (true)
         {
             for (var i = 0; i < EntriesPerDocument; i++)
             {
                 if (!entries.MoveNext())
                 {
-                    IReadOnlyList<Customer> ranked =
-                    [
-                        .. nameOrderOfMatches.OrderBy(match => match.Value, _database.Collation)
-                            .Take(limit)
-                            .Select(match => _customers.FindById(match.Key))
-                            .OfType<BsonDocument>()
-                            .Select(ToCustomer),
-                    ];
-                    return Task.FromResult(ranked);
+                    return Task.FromResult(Read(nameOrderOfMatches.OrderBy(match => match.Value, _database.Collation).Take(limit).Select(match => match.Key)));
                 }
 
                 var (entryKey, sortName, customerId) = ParseEntry(entries.Current["_id"].AsString);
@@ -155,15 +151,15 @@ public sealed class LiteDbCustomerStore : ICustomerStore
 
             if (!inNameOrder.MoveNext())
             {
-                return Task.FromResult<IReadOnlyList<Customer>>(firstInNameOrder);
+                return Task.FromResult(Read(firstInNameOrder));
             }
 
             if (HasMatchingKey(inNameOrder.Current, key))
             {
-                firstInNameOrder.Add(ToCustomer(inNameOrder.Current));
+                firstInNameOrder.Add(Id(inNameOrder.Current));
                 if (firstInNameOrder.Count == limit)
                 {
-                    return Task.FromResult<IReadOnlyList<Customer>>(firstInNameOrder);
+                    return Task.FromResult(Read(firstInNameOrder));
                 }
             }
         }
@@ -187,6 +183,8 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     }
 
     private static string Id(BsonDocument document) => document["_id"].AsString;
+
+    private IReadOnlyList<Customer> Read(IEnumerable<string> ids) => [.. ids.Select(id => _customers.FindById(id)).OfType<BsonDocument>().Select(ToCustomer)];
 
     private T InTransaction<T>(Func<T> work)
     {

@@ -46,7 +46,10 @@ public static partial class SearchKeys
     /// </summary>
     public static string NameOrder(string projectKey, Customer customer) => NameOrder(projectKey, SortKey(customer.DisplayName), customer.Id);
 
-    public static string NameOrder(string projectKey, string sortKey, string customerId) => $"{projectKey} {sortKey} {customerId}";
+    /// <summary>"PROJECT␁SORT KEY␁ID": the separator sorts before every character of a name, so "Jo" comes before "Jo Ann".</summary>
+    public static string NameOrder(string projectKey, string sortKey, string customerId) => $"{NameOrderPrefix(projectKey)}{sortKey}\u0001{customerId}";
+
+    public static string NameOrderPrefix(string projectKey) => $"{projectKey}\u0001";
 
     public static string SortKey(string displayName) => SortName(displayName) is var name && name.Length > SortKeyLength ? name[..SortKeyLength] : name;
 
