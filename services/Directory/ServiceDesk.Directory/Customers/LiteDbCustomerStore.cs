@@ -6,15 +6,15 @@ namespace ServiceDesk.Directory.Customers;
 /// <summary>
 /// Customers in the service's LiteDB file. Besides the profile, each document carries the keys its indexes
 /// serve: per-project name order and address order, and organization address order. Search keys live twice:
-/// in the document, and as the ids of a "customer_search" collection whose entries ("KEY␁SORT NAME␁ID") are
-/// read from the index alone, about twenty times cheaper than a document. Both are written in one transaction.
+/// in the document, and as the ids of a "customer_search" collection whose entries ("KEY␁SORT KEY␁ID") are
+/// read from the index alone, several times cheaper than a document. Both are written in one transaction.
 /// </summary>
 public sealed class LiteDbCustomerStore : ICustomerStore
 {
     private const string Upper = "\uffff";
     private const char EntrySeparator = '\u0001';
 
-    /// <summary>Index-only search entries read per document of the name-order walk: roughly their cost ratio, measured.</summary>
+    /// <summary>Search entries read per document of the name-order walk: roughly their cost ratio, measured at 100,000 customers.</summary>
     private const int EntriesPerDocument = 4;
 
     private readonly LiteDatabase _database;
@@ -135,6 +135,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         var firstInNameOrder = new List<string>(limit);
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var i = 0; i < EntriesPerDocument; i++)
             {
                 if (!entries.MoveNext())
@@ -142,10 +143,10 @@ public sealed class LiteDbCustomerStore : ICustomerStore
                     return Task.FromResult(Read(nameOrderOfMatches.OrderBy(match => match.Value, _database.Collation).Take(limit).Select(match => match.Key)));
                 }
 
-                var (entryKey, sortName, customerId) = ParseEntry(entries.Current["_id"].AsString);
+                var (entryKey, sortKey, customerId) = ParseEntry(entries.Current["_id"].AsString);
                 if (key.Matches(entryKey))
                 {
-                    nameOrderOfMatches.TryAdd(customerId, SearchKeys.NameOrder(projectKey, sortName, customerId));
+                    nameOrderOfMatches.TryAdd(customerId, SearchKeys.NameOrder(projectKey, sortKey, customerId));
                 }
             }
 
@@ -204,11 +205,11 @@ public sealed class LiteDbCustomerStore : ICustomerStore
 
     private static IEnumerable<BsonDocument> SearchEntries(Customer customer)
     {
-        var sortName = SearchKeys.SortKey(customer.DisplayName);
-        return SearchKeys.For(customer).Select(key => new BsonDocument { ["_id"] = $"{key}{EntrySeparator}{sortName}{EntrySeparator}{customer.Id}" });
+        var sortKey = SearchKeys.SortKey(customer.DisplayName);
+        return SearchKeys.For(customer).Select(key => new BsonDocument { ["_id"] = $"{key}{EntrySeparator}{sortKey}{EntrySeparator}{customer.Id}" });
     }
 
-    private static (string Key, string SortName, string CustomerId) ParseEntry(string entry)
+    private static (string Key, string SortKey, string CustomerId) ParseEntry(string entry)
     {
         var first = entry.IndexOf(EntrySeparator, StringComparison.Ordinal);
         var last = entry.LastIndexOf(EntrySeparator);

@@ -53,8 +53,6 @@ public static partial class SearchKeys
 
     public static string SortKey(string displayName) => SortName(displayName) is var name && name.Length > SortKeyLength ? name[..SortKeyLength] : name;
 
-    private static string SortName(string displayName) => string.Join(' ', Words(displayName));
-
     public static SearchKeyMatch? ExactAddress(string projectKey, string text) =>
         Fold(text) is { Length: > 0 } term ? new SearchKeyMatch(Key(projectKey, ExactAddressKind, term), IsPrefix: false) : null;
 
@@ -63,6 +61,8 @@ public static partial class SearchKeys
 
     public static SearchKeyMatch? AddressPrefix(string projectKey, string text) =>
         Fold(text) is { Length: > 0 } term ? new SearchKeyMatch(Key(projectKey, AddressPartKind, term), IsPrefix: true) : null;
+
+    private static string SortName(string displayName) => string.Join(' ', Words(displayName));
 
     private static string Key(string projectKey, char kind, string term) => $"{projectKey} {kind} {term}";
 
