@@ -14,7 +14,8 @@ for trx in "${trx_files[@]}"; do
   value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-  skipped=$((skipped + $(value notExecuted)))
+  # A skipped xUnit test counts neither as executed nor as notExecuted in the TRX counters.
+  skipped=$((skipped + $(value total) - $(value executed)))
   grep -o '<UnitTestResult [^>]*outcome="NotExecuted"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/  skipped: \1/'
 done
 
