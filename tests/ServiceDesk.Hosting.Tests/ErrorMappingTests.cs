@@ -77,12 +77,12 @@ public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task A_valid_request_to_an_rpc_not_yet_built_gets_unimplemented()
     {
-        var client = new DirectoryService.DirectoryServiceClient(_directory.Channel);
+        var client = new ErasureService.ErasureServiceClient(_directory.Channel);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.CreateCustomerAsync(new CreateCustomerRequest
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.RemoveCustomerAsync(new RemoveCustomerRequest
         {
-            Address = "someone@example.com",
-            DisplayName = "Some One",
+            CustomerId = "c-42",
+            Reason = ErasureReason.CustomerRequest,
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);

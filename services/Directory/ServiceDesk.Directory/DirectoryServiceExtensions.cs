@@ -1,10 +1,14 @@
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Grpc;
+using ServiceDesk.Directory.Keys;
+using ServiceDesk.Directory.Organizations;
+using ServiceDesk.Directory.Projects;
+using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
-using ServiceDesk.Directory.Grpc;
-using ServiceDesk.Directory.Keys;
 
 namespace ServiceDesk.Directory;
 
@@ -20,6 +24,12 @@ public static class DirectoryServiceExtensions
         builder.Services.AddSingleton<ICustomerKeyProvider, LocalCustomerKeyProvider>();
         builder.Services.AddSingleton<PersonalDataSealer>();
         builder.Services.AddRequestValidators(typeof(DirectoryServiceExtensions).Assembly);
+        builder.Services.AddStore<ICustomerStore, LiteDbCustomerStore, MongoCustomerStore>();
+        builder.Services.AddStore<IOrganizationStore, LiteDbOrganizationStore, MongoOrganizationStore>();
+        builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
+        builder.Services.AddSingleton<CustomerService>();
+        builder.Services.AddSingleton<OrganizationService>();
+        builder.Services.AddSingleton<CustomerSuggester>();
         return builder;
     }
 

@@ -6,6 +6,9 @@ namespace ServiceDesk.Directory.Customers;
 internal static class CustomerRules
 {
     public const int MaxDisplayNameLength = 200;
+
+    public static void PageSize(this FieldViolations violations, int pageSize) =>
+        violations.Range("page_size", pageSize, 0, CustomerPaging.MaxPageSize);
 }
 
 internal sealed class CreateCustomerValidator : IRequestValidator<CreateCustomerRequest>
@@ -26,14 +29,55 @@ internal sealed class GetCustomerValidator : IRequestValidator<GetCustomerReques
     public void Validate(GetCustomerRequest request, FieldViolations violations) => violations.Required("customer_id", request.CustomerId);
 }
 
-internal sealed class SuggestCustomersValidator : IRequestValidator<SuggestCustomersRequest>
+internal sealed class UpdateCustomerValidator : IRequestValidator<UpdateCustomerRequest>
 {
-    public const int MaxLimit = 50;
-
-    public void Validate(SuggestCustomersRequest request, FieldViolations violations)
+    public void Validate(UpdateCustomerRequest request, FieldViolations violations)
     {
+        violations.Required("customer_id", request.CustomerId);
+        if (request.HasAddress)
+        {
+            violations.Address("address", request.Address);
+        }
+
+        if (request.HasDisplayName)
+        {
+            violations.Text("display_name", request.DisplayName, CustomerRules.MaxDisplayNameLength);
+        }
+
+        if (request.ExpectedVersion < 0)
+        {
+            violations.Add("expected_version", "must not be negative");
+        }
+    }
+}
+
+internal sealed class ListCustomersValidator : IRequestValidator<ListCustomersRequest>
+{
+    public void Validate(ListCustomersRequest request, FieldViolations violations)
+    {
+        if (request.ProjectKey.Length > 0)
+        {
+            violations.ProjectKey("project_key", request.ProjectKey);
+        }
+
+        violations.PageSize(request.PageSize);
+    }
+}
+
+internal sealed class AddToProjectValidator : IRequestValidator<AddToProjectRequest>
+{
+    public void Validate(AddToProjectRequest request, FieldViolations violations)
+    {
+        violations.Required("customer_id", request.CustomerId);
         violations.ProjectKey("project_key", request.ProjectKey);
-        violations.Text("text", request.Text, EmailAddress.MaxLength);
-        violations.Range("limit", request.Limit, 1, MaxLimit);
+    }
+}
+
+internal sealed class RemoveFromProjectValidator : IRequestValidator<RemoveFromProjectRequest>
+{
+    public void Validate(RemoveFromProjectRequest request, FieldViolations violations)
+    {
+        violations.Required("customer_id", request.CustomerId);
+        violations.ProjectKey("project_key", request.ProjectKey);
     }
 }

@@ -1,0 +1,137 @@
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Organizations;
+using ServiceDesk.Directory.Projects;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.Validation;
+
+namespace ServiceDesk.Directory.Customers;
+
+/// <summary>Customer profiles and project membership. Requests arrive validated by the CustomerValidators.</summary>
+public sealed class CustomerService(ICustomerStore customers, IProjectStore projects, IOrganizationStore organizations, TimeProvider time)
+{
+    public async Task<Customer> CreateAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < request.ProjectKeys.Count; i++)
+        {
+            await projects.EnsureExistsAsync(request.ProjectKeys[i], $"project_keys[{i}]", cancellationToken);
+        }
+
+        var organizationId = request.OrganizationId.Length == 0 ? null : request.OrganizationId;
+        if (organizationId is not null)
+        {
+            await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
+        }
+
+        var now = time.Now();
+        var customer = new Customer(
+            Guid.CreateVersion7().ToString("N"),
+            EmailAddress.Parse(request.Address).Value,
+            request.DisplayName.Trim(),
+            organizationId,
+            Customer.SortedProjectKeys(request.ProjectKeys),
+            now,
+            now,
+            Version: 1);
+        try
+        {
+            await customers.InsertAsync(customer, cancellationToken);
+        }
+        catch (AddressTakenException taken)
+        {
+            throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
+        }
+
+        return customer;
+    }
+
+    public async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
+        await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
+
+    public async Task<Customer> UpdateAsync(UpdateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
+        {
+            await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
+        }
+
+        return await ChangeAsync(
+            request.CustomerId,
+            request.ExpectedVersion,
+            current => current with
+            {
+                Address = request.HasAddress ? EmailAddress.Parse(request.Address).Value : current.Address,
+                DisplayName = request.HasDisplayName ? request.DisplayName.Trim() : current.DisplayName,
+                OrganizationId = request.HasOrganizationId ? (request.OrganizationId.Length == 0 ? null : request.OrganizationId) : current.OrganizationId,
+            },
+            cancellationToken);
+    }
+
+    public async Task<CustomerPage> ListAsync(ListCustomersRequest request, CancellationToken cancellationToken)
+    {
+        var projectKey = request.ProjectKey.Length == 0 ? null : request.ProjectKey;
+        if (projectKey is not null)
+        {
+            await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
+        }
+
+        return await CustomerPaging.ReadAsync(
+            customers, request.PageSize, request.PageToken, (after, limit) => customers.ListAsync(projectKey, after, limit, cancellationToken), cancellationToken);
+    }
+
+    public async Task<Customer> AddToProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken)
+    {
+        await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
+        return await ChangeAsync(
+            customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, cancellationToken);
+    }
+
+    public Task<Customer> RemoveFromProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken) =>
+        ChangeAsync(customerId, expectedVersion: 0, current => current with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] }, cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version, a customer at
+    /// another version, or one changed between read and write, is a conflict (ABORTED); without, the change is
+    /// applied again to a fresh read. A change that changes nothing keeps the version.
+    /// </summary>
+    private async Task<Customer> ChangeAsync(string customerId, long expectedVersion, Func<Customer, Customer> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var current = await GetAsync(customerId, cancellationToken);
+            if (expectedVersion != 0 && current.Version != expectedVersion)
+            {
+                throw new ConcurrencyConflictException("customer", customerId);
+            }
+
+            var changed = change(current);
+            if (HasSameProfile(changed, current))
+            {
+                return current;
+            }
+
+            changed = changed with { UpdatedAt = time.Now(), Version = current.Version + 1 };
+            try
+            {
+                if (await customers.ReplaceAsync(changed, current.Version, cancellationToken))
+                {
+                    return changed;
+                }
+            }
+            catch (AddressTakenException taken)
+            {
+                throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
+            }
+
+            if (expectedVersion != 0)
+            {
+                throw new ConcurrencyConflictException("customer", customerId);
+            }
+        }
+    }
+
+    private static bool HasSameProfile(Customer left, Customer right) =>
+        left.Address == right.Address
+        && left.DisplayName == right.DisplayName
+        && left.OrganizationId == right.OrganizationId
+        && left.ProjectKeys.SequenceEqual(right.ProjectKeys);
+}

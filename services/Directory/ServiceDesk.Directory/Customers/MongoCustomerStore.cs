@@ -1,0 +1,163 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using ServiceDesk.Directory.Suggestions;
+
+namespace ServiceDesk.Directory.Customers;
+
+/// <summary>
+/// Customers in the service's MongoDB database. Indexes: the unique address; the multikey search keys
+/// (prefix look-ups as index ranges); project + sort name (suggestions in name order); project + address and
+/// organization + address (paging in address order).
+/// </summary>
+public sealed class MongoCustomerStore : ICustomerStore
+{
+    /// <summary>
+    /// Up to this many matches of a key are ranked by their ids; a key matching more (a first letter, a shared
+    /// domain) walks the project's name order on the server instead and stops at the limit.
+    /// </summary>
+    public const int MaxMatchesRankedById = 1000;
+
+    private const string SearchKeysIndex = "search_keys";
+    private const string ProjectNameOrderIndex = "project_name_order";
+
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+    private static readonly SortDefinition<BsonDocument> NameOrder = Builders<BsonDocument>.Sort.Ascending("SortName").Ascending("_id");
+    private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
+
+    private readonly IMongoCollection<BsonDocument> _customers;
+    private readonly MongoIndexes _indexes;
+
+    public MongoCustomerStore(IMongoDatabase database)
+    {
+        _customers = database.GetCollection<BsonDocument>("customers");
+        _indexes = new MongoIndexes(CreateIndexesAsync);
+    }
+
+    public async Task InsertAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync();
+        try
+        {
+            await _customers.InsertOneAsync(ToDocument(customer), cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw await AddressTakenAsync(customer.Address, cancellationToken);
+        }
+    }
+
+    public async Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync();
+        var document = await _customers.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : ToCustomer(document);
+    }
+
+    public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync();
+        try
+        {
+            var result = await _customers.ReplaceOneAsync(
+                Filter.Eq("_id", customer.Id) & Filter.Eq("Version", expectedVersion), ToDocument(customer), cancellationToken: cancellationToken);
+            return result.MatchedCount == 1;
+        }
+        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw await AddressTakenAsync(customer.Address, cancellationToken);
+        }
+    }
+
+    public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
+    {
+        var filter = After(afterAddress);
+        if (projectKey is not null)
+        {
+            filter &= Filter.Eq("ProjectKeys", projectKey);
+        }
+
+        return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken) =>
+        FindAsync(Filter.Eq("OrganizationId", organizationId) & After(afterAddress), AddressOrder, limit, hint: null, cancellationToken);
+
+    public async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync();
+        // $elemMatch keeps both bounds on the same array element, so the multikey index serves one tight range.
+        var matching = key.IsPrefix
+            ? Filter.ElemMatch<BsonValue>("SearchKeys", new BsonDocument { ["$gte"] = key.Key, ["$lt"] = key.Key + "\uffff" })
+            : Filter.Eq("SearchKeys", key.Key);
+        var matches = await _customers.Find(matching, new FindOptions { Hint = SearchKeysIndex })
+            .Project<BsonDocument>(Builders<BsonDocument>.Projection.Include("_id"))
+            .Limit(MaxMatchesRankedById + 1)
+            .ToListAsync(cancellationToken);
+        // Few matches: rank them from the search-key index. Many (a shared domain, a first letter): walk the
+        // project's name order and stop at the limit, instead of sorting them all.
+        return matches.Count <= MaxMatchesRankedById
+            ? await FindAsync(Filter.In("_id", matches.Select(match => match["_id"])), NameOrder, limit, hint: null, cancellationToken)
+            : await FindAsync(Filter.Eq("ProjectKeys", projectKey) & matching, NameOrder, limit, ProjectNameOrderIndex, cancellationToken);
+    }
+
+    private static FilterDefinition<BsonDocument> After(string? afterAddress) =>
+        afterAddress is null ? Filter.Empty : Filter.Gt("Address", afterAddress);
+
+    private async Task<IReadOnlyList<Customer>> FindAsync(
+        FilterDefinition<BsonDocument> filter, SortDefinition<BsonDocument> sort, int limit, string? hint, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync();
+        var documents = await _customers.Find(filter, new FindOptions { Hint = hint is null ? null : new BsonString(hint) })
+            .Sort(sort)
+            .Limit(limit)
+            .ToListAsync(cancellationToken);
+        return [.. documents.Select(ToCustomer)];
+    }
+
+    private async Task<AddressTakenException> AddressTakenAsync(string address, CancellationToken cancellationToken)
+    {
+        var existing = await _customers.Find(Filter.Eq("Address", address))
+            .Project<BsonDocument>(Builders<BsonDocument>.Projection.Include("_id"))
+            .FirstAsync(cancellationToken);
+        return new AddressTakenException(existing["_id"].AsString);
+    }
+
+    private Task CreateIndexesAsync()
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        return _customers.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(keys.Ascending("Address"), new CreateIndexOptions { Name = "address", Unique = true }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("SearchKeys"), new CreateIndexOptions { Name = SearchKeysIndex }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("ProjectKeys").Ascending("SortName").Ascending("_id"), new CreateIndexOptions { Name = ProjectNameOrderIndex }),
+            new CreateIndexModel<BsonDocument>(keys.Ascending("ProjectKeys").Ascending("Address"), new CreateIndexOptions { Name = "project_address_order" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
+        ]);
+    }
+
+    private static BsonDocument ToDocument(Customer customer) => new()
+    {
+        ["_id"] = customer.Id,
+        ["Address"] = customer.Address,
+        ["DisplayName"] = customer.DisplayName,
+        ["OrganizationId"] = customer.OrganizationId is null ? BsonNull.Value : customer.OrganizationId,
+        ["ProjectKeys"] = new BsonArray(customer.ProjectKeys),
+        ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
+        ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
+        ["Version"] = customer.Version,
+        ["SearchKeys"] = new BsonArray(SearchKeys.For(customer)),
+        ["SortName"] = SearchKeys.SortKey(customer.DisplayName),
+    };
+
+    private static Customer ToCustomer(BsonDocument document) => new(
+        document["_id"].AsString,
+        document["Address"].AsString,
+        document["DisplayName"].AsString,
+        document["OrganizationId"].IsBsonNull ? null : document["OrganizationId"].AsString,
+        [.. document["ProjectKeys"].AsBsonArray.Select(key => key.AsString)],
+        new DateTimeOffset(document["CreatedAt"].ToUniversalTime()),
+        new DateTimeOffset(document["UpdatedAt"].ToUniversalTime()),
+        document["Version"].ToInt64());
+}

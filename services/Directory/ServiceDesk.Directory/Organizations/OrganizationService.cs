@@ -1,0 +1,52 @@
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Hosting.Errors;
+
+namespace ServiceDesk.Directory.Organizations;
+
+/// <summary>Organizations and their members. Requests arrive validated by the OrganizationValidators.</summary>
+public sealed class OrganizationService(IOrganizationStore organizations, ICustomerStore customers, TimeProvider time)
+{
+    public async Task<Organization> CreateAsync(string name, CancellationToken cancellationToken)
+    {
+        var organization = new Organization(Guid.CreateVersion7().ToString("N"), name.Trim(), time.Now());
+        try
+        {
+            await organizations.InsertAsync(organization, cancellationToken);
+        }
+        catch (OrganizationNameTakenException taken)
+        {
+            throw new AlreadyExistsException("organization", taken.ExistingOrganizationId, "name");
+        }
+
+        return organization;
+    }
+
+    public async Task<Organization> RenameAsync(string organizationId, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await organizations.RenameAsync(organizationId, name.Trim(), cancellationToken))
+            {
+                throw new NotFoundException("organization", organizationId, "organization_id");
+            }
+        }
+        catch (OrganizationNameTakenException taken)
+        {
+            throw new AlreadyExistsException("organization", taken.ExistingOrganizationId, "name");
+        }
+
+        return await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
+    }
+
+    public async Task<CustomerPage> ListMembersAsync(ListOrganizationMembersRequest request, CancellationToken cancellationToken)
+    {
+        await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
+        return await CustomerPaging.ReadAsync(
+            customers,
+            request.PageSize,
+            request.PageToken,
+            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, after, limit, cancellationToken),
+            cancellationToken);
+    }
+}

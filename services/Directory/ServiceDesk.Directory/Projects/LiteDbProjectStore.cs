@@ -1,0 +1,28 @@
+using LiteDB;
+
+namespace ServiceDesk.Directory.Projects;
+
+public sealed class LiteDbProjectStore(LiteDatabase database) : IProjectStore
+{
+    private readonly ILiteCollection<BsonDocument> _projects = database.GetCollection("projects");
+
+    public Task<bool> RegisterAsync(string projectKey, DateTimeOffset registeredAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            _projects.Insert(new BsonDocument { ["_id"] = projectKey, ["RegisteredAt"] = registeredAt.UtcDateTime });
+            return Task.FromResult(true);
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<bool> ExistsAsync(string projectKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_projects.Exists(BsonExpression.Create("_id = @0", projectKey)));
+    }
+}

@@ -1,0 +1,26 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace ServiceDesk.Directory.Projects;
+
+public sealed class MongoProjectStore(IMongoDatabase database) : IProjectStore
+{
+    private readonly IMongoCollection<BsonDocument> _projects = database.GetCollection<BsonDocument>("projects");
+
+    public async Task<bool> RegisterAsync(string projectKey, DateTimeOffset registeredAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _projects.InsertOneAsync(
+                new BsonDocument { ["_id"] = projectKey, ["RegisteredAt"] = registeredAt.UtcDateTime }, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string projectKey, CancellationToken cancellationToken) =>
+        await _projects.Find(Builders<BsonDocument>.Filter.Eq("_id", projectKey)).Limit(1).AnyAsync(cancellationToken);
+}

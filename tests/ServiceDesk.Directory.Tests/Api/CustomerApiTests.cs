@@ -1,0 +1,335 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Directory.V1;
+using Xunit;
+
+namespace ServiceDesk.Directory.Tests.Api;
+
+[Collection(DirectoryApiCollection.Name)]
+public sealed class CustomerApiTests(DirectoryHostFixture directory)
+{
+    private DirectoryService.DirectoryServiceClient Client => directory.Client;
+
+    [Fact]
+    public async Task CreateCustomer_normalises_and_stores_the_profile()
+    {
+        var help = await directory.NewProjectAsync();
+        var sales = await directory.NewProjectAsync();
+        var organization = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Org {TestData.Id()}" });
+        var domain = $"{TestData.Id()}.example";
+
+        var created = await Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = $"  Jane.Doe@{domain.ToUpperInvariant()} ",
+            DisplayName = "  Jane Doe ",
+            OrganizationId = organization.Id,
+            ProjectKeys = { sales, help, sales },
+        });
+
+        Assert.NotEmpty(created.Id);
+        Assert.Equal($"jane.doe@{domain}", created.Address);
+        Assert.Equal("Jane Doe", created.DisplayName);
+        Assert.Equal(organization.Id, created.OrganizationId);
+        Assert.Equal(new[] { help, sales }.Order(StringComparer.Ordinal), created.ProjectKeys);
+        Assert.Equal(1, created.Version);
+        Assert.InRange(created.CreatedAt.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(created.CreatedAt, created.UpdatedAt);
+        Assert.Equal(created, await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = created.Id }));
+    }
+
+    [Fact]
+    public async Task CreateCustomer_rejects_every_malformed_field_at_once()
+    {
+        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = "jane.doe@",
+            DisplayName = new string('x', 201),
+            ProjectKeys = { "help" },
+        }));
+
+        Assert.Equal(["address", "display_name", "project_keys[0]"], error.Fields().Order());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task CreateCustomer_requires_a_display_name(string displayName)
+    {
+        var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = TestData.Address(),
+            DisplayName = displayName,
+        }));
+
+        Assert.Equal(["display_name"], error.Fields());
+    }
+
+    [Fact]
+    public async Task CreateCustomer_names_an_unknown_project_or_organization()
+    {
+        var known = await directory.NewProjectAsync();
+
+        var unknownProject = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = TestData.Address(),
+            DisplayName = "Jane Doe",
+            ProjectKeys = { known, "NOSUCH" },
+        }));
+        var unknownOrganization = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = TestData.Address(),
+            DisplayName = "Jane Doe",
+            OrganizationId = "no-such-organization",
+        }));
+
+        Assert.Equal(["project_keys[1]"], unknownProject.Fields());
+        Assert.Equal("NOSUCH", unknownProject.ResourceName());
+        Assert.Equal(["organization_id"], unknownOrganization.Fields());
+    }
+
+    [Fact]
+    public async Task CreateCustomer_with_a_taken_address_names_the_existing_customer_and_not_the_address()
+    {
+        var address = TestData.Address("jane");
+        var existing = await directory.NewCustomerAsync("Jane Doe", address);
+
+        var error = await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = " " + address.ToUpperInvariant(),
+            DisplayName = "Another Jane",
+        }));
+
+        Assert.Equal(existing.Id, error.ResourceName());
+        Assert.Equal(["address"], error.Fields());
+        Assert.DoesNotContain(address, error.Status.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task GetCustomer_of_an_unknown_id_is_not_found_and_of_no_id_is_invalid()
+    {
+        var missing = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = "nobody" }));
+        var empty = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.GetCustomerAsync(new GetCustomerRequest()));
+
+        Assert.Equal(["customer_id"], missing.Fields());
+        Assert.Equal(["customer_id"], empty.Fields());
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_changes_only_the_fields_that_are_set_and_increments_the_version()
+    {
+        var organization = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Org {TestData.Id()}" });
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+        var newAddress = TestData.Address("jane.roe");
+
+        var renamed = await Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = " Jane Roe " });
+        var moved = await Client.UpdateCustomerAsync(new UpdateCustomerRequest
+        {
+            CustomerId = jane.Id,
+            Address = newAddress.ToUpperInvariant(),
+            OrganizationId = organization.Id,
+            ExpectedVersion = 2,
+        });
+        var left = await Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, OrganizationId = "" });
+
+        Assert.Equal(("Jane Roe", jane.Address, 2L), (renamed.DisplayName, renamed.Address, renamed.Version));
+        Assert.True(renamed.UpdatedAt.ToDateTimeOffset() >= jane.UpdatedAt.ToDateTimeOffset());
+        Assert.Equal((newAddress, organization.Id, "Jane Roe", 3L), (moved.Address, moved.OrganizationId, moved.DisplayName, moved.Version));
+        Assert.Equal(("", 4L), (left.OrganizationId, left.Version));
+        Assert.Equal(jane.CreatedAt, left.CreatedAt);
+        Assert.Equal(left, await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = jane.Id }));
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_that_changes_nothing_keeps_the_version()
+    {
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+
+        var same = await Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = "Jane Doe", Address = jane.Address });
+
+        Assert.Equal(jane, same);
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_at_a_stale_expected_version_is_aborted_and_changes_nothing()
+    {
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+        await Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = "Jane Roe" });
+
+        await RpcAssert.FailsAsync(StatusCode.Aborted, () => Client.UpdateCustomerAsync(new UpdateCustomerRequest
+        {
+            CustomerId = jane.Id,
+            DisplayName = "Lost Update",
+            ExpectedVersion = 1,
+        }));
+
+        Assert.Equal("Jane Roe", (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = jane.Id })).DisplayName);
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_without_an_expected_version_are_all_applied()
+    {
+        var projects = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => directory.NewProjectAsync()));
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+
+        await Task.WhenAll(projects.Select(project =>
+            Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = jane.Id, ProjectKey = project }).ResponseAsync));
+
+        var final = await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = jane.Id });
+        Assert.Equal(projects.Order(StringComparer.Ordinal), final.ProjectKeys);
+        Assert.Equal(1 + projects.Length, final.Version);
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_to_a_taken_address_names_the_existing_customer()
+    {
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+        var john = await directory.NewCustomerAsync("John Doe");
+
+        var error = await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => Client.UpdateCustomerAsync(new UpdateCustomerRequest
+        {
+            CustomerId = john.Id,
+            Address = jane.Address,
+        }));
+
+        Assert.Equal(jane.Id, error.ResourceName());
+        Assert.Equal(john, await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = john.Id }));
+    }
+
+    [Fact]
+    public async Task UpdateCustomer_errors_name_their_fields()
+    {
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+
+        var invalid = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.UpdateCustomerAsync(new UpdateCustomerRequest
+        {
+            CustomerId = jane.Id,
+            Address = "not an address",
+            DisplayName = " ",
+            ExpectedVersion = -1,
+        }));
+        var noId = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.UpdateCustomerAsync(new UpdateCustomerRequest { DisplayName = "X" }));
+        var missing = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.UpdateCustomerAsync(new UpdateCustomerRequest
+        {
+            CustomerId = "nobody",
+            DisplayName = "X",
+        }));
+        var unknownOrganization = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.UpdateCustomerAsync(new UpdateCustomerRequest
+        {
+            CustomerId = jane.Id,
+            OrganizationId = "no-such-organization",
+        }));
+
+        Assert.Equal(["address", "display_name", "expected_version"], invalid.Fields().Order());
+        Assert.Equal(["customer_id"], noId.Fields());
+        Assert.Equal(["customer_id"], missing.Fields());
+        Assert.Equal(["organization_id"], unknownOrganization.Fields());
+    }
+
+    [Fact]
+    public async Task ListCustomers_pages_one_project_in_address_order()
+    {
+        var project = await directory.NewProjectAsync();
+        var domain = $"{TestData.Id()}.example";
+        var created = new List<Customer>();
+        foreach (var local in new[] { "erin", "bob", "dave", "alice", "carol" })
+        {
+            created.Add(await directory.NewCustomerAsync(local, $"{local}@{domain}", project));
+        }
+
+        await directory.NewCustomerAsync("Outside", $"aaron@{domain}");
+
+        var pages = new List<ListCustomersResponse>();
+        var token = "";
+        do
+        {
+            var page = await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = project, PageSize = 2, PageToken = token });
+            pages.Add(page);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal([2, 2, 1], pages.Select(page => page.Customers.Count));
+        Assert.Equal(created.Select(customer => customer.Address).Order(StringComparer.Ordinal), pages.SelectMany(page => page.Customers).Select(customer => customer.Address));
+        Assert.DoesNotContain(domain, string.Concat(pages.Select(page => page.NextPageToken)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListCustomers_without_a_project_walks_everyone_in_address_order()
+    {
+        var mine = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => directory.NewCustomerAsync()));
+
+        var all = new List<Customer>();
+        var token = "";
+        do
+        {
+            var page = await Client.ListCustomersAsync(new ListCustomersRequest { PageSize = 200, PageToken = token });
+            all.AddRange(page.Customers);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal(all.Select(customer => customer.Address).Order(StringComparer.Ordinal), all.Select(customer => customer.Address));
+        Assert.Equal(all.Count, all.Select(customer => customer.Id).Distinct().Count());
+        Assert.All(mine, customer => Assert.Contains(all, listed => listed.Id == customer.Id));
+    }
+
+    [Fact]
+    public async Task ListCustomers_errors_name_their_fields()
+    {
+        var pageSize = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListCustomersAsync(new ListCustomersRequest { PageSize = 201 }));
+        var negative = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListCustomersAsync(new ListCustomersRequest { PageSize = -1 }));
+        var malformedProject = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = "help" }));
+        var unknownProject = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = "NOSUCH" }));
+        var token = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListCustomersAsync(new ListCustomersRequest { PageToken = "not a token!" }));
+        var unknownToken = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListCustomersAsync(new ListCustomersRequest { PageToken = "bm9ib2R5" }));
+
+        Assert.Equal(["page_size"], pageSize.Fields());
+        Assert.Equal(["page_size"], negative.Fields());
+        Assert.Equal(["project_key"], malformedProject.Fields());
+        Assert.Equal(["project_key"], unknownProject.Fields());
+        Assert.Equal(["page_token"], token.Fields());
+        Assert.Equal(["page_token"], unknownToken.Fields());
+    }
+
+    [Fact]
+    public async Task AddToProject_and_RemoveFromProject_are_idempotent()
+    {
+        var help = await directory.NewProjectAsync();
+        var sales = await directory.NewProjectAsync();
+        var jane = await directory.NewCustomerAsync("Jane Doe", projectKeys: help);
+
+        var added = await Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = jane.Id, ProjectKey = sales });
+        var addedAgain = await Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = jane.Id, ProjectKey = sales });
+        var removed = await Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = jane.Id, ProjectKey = help });
+        var removedAgain = await Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = jane.Id, ProjectKey = help });
+
+        Assert.Equal(new[] { help, sales }.Order(StringComparer.Ordinal), added.ProjectKeys);
+        Assert.Equal(2, added.Version);
+        Assert.Equal(added, addedAgain);
+        Assert.Equal([sales], removed.ProjectKeys);
+        Assert.Equal(3, removed.Version);
+        Assert.Equal(removed, removedAgain);
+        var inSales = await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = sales });
+        var inHelp = await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = help });
+        Assert.Equal([jane.Id], inSales.Customers.Select(customer => customer.Id));
+        Assert.Empty(inHelp.Customers);
+    }
+
+    [Fact]
+    public async Task AddToProject_and_RemoveFromProject_errors_name_their_fields()
+    {
+        var project = await directory.NewProjectAsync();
+        var jane = await directory.NewCustomerAsync("Jane Doe");
+
+        var unknownProject = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = jane.Id, ProjectKey = "NOSUCH" }));
+        var unknownCustomer = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = "nobody", ProjectKey = project }));
+        var malformed = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.AddToProjectAsync(new AddToProjectRequest { ProjectKey = "x" }));
+        var removeUnknownCustomer = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = "nobody", ProjectKey = project }));
+        var removeMalformed = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = jane.Id, ProjectKey = "help desk" }));
+
+        Assert.Equal(["project_key"], unknownProject.Fields());
+        Assert.Equal(["customer_id"], unknownCustomer.Fields());
+        Assert.Equal(["customer_id", "project_key"], malformed.Fields().Order());
+        Assert.Equal(["customer_id"], removeUnknownCustomer.Fields());
+        Assert.Equal(["project_key"], removeMalformed.Fields());
+    }
+}

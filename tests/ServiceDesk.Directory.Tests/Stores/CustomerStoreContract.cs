@@ -1,0 +1,230 @@
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Suggestions;
+using Xunit;
+
+namespace ServiceDesk.Directory.Tests.Stores;
+
+public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
+{
+    public void Dispose() => (backend as IDisposable)?.Dispose();
+
+    private ICustomerStore NewStore() => backend.Open<ICustomerStore>(db => new LiteDbCustomerStore(db), db => new MongoCustomerStore(db));
+
+    [SkippableFact]
+    public async Task An_inserted_customer_reads_back_unchanged()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer(organizationId: TestData.Id(), projectKeys: ["HELP", "SALES"]);
+
+        await customers.InsertAsync(jane, default);
+
+        var read = await customers.GetAsync(jane.Id, default);
+        Assert.NotNull(read);
+        AssertSame(jane, read);
+        Assert.Null(await customers.GetAsync(TestData.Id(), default));
+    }
+
+    [SkippableFact]
+    public async Task A_taken_address_reports_the_existing_customer()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer();
+        await customers.InsertAsync(jane, default);
+
+        var taken = await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address), default));
+
+        Assert.Equal(jane.Id, taken.ExistingCustomerId);
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_inserts_of_one_address_keep_exactly_one_and_the_others_name_it()
+    {
+        var customers = NewStore();
+        var address = TestData.Address();
+        var candidates = Enumerable.Range(0, 8).Select(_ => TestData.Customer(address)).ToList();
+
+        var outcomes = await Task.WhenAll(candidates.Select(candidate => Task.Run(async () =>
+        {
+            try
+            {
+                await customers.InsertAsync(candidate, default);
+                return (Won: true, Existing: (string?)null);
+            }
+            catch (AddressTakenException taken)
+            {
+                return (Won: false, Existing: taken.ExistingCustomerId);
+            }
+        })));
+
+        var winner = candidates[Array.FindIndex(outcomes, outcome => outcome.Won)];
+        Assert.Single(outcomes, outcome => outcome.Won);
+        Assert.All(outcomes.Where(outcome => !outcome.Won), outcome => Assert.Equal(winner.Id, outcome.Existing));
+        Assert.NotNull(await customers.GetAsync(winner.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task A_replace_at_the_expected_version_is_written_and_one_at_another_version_is_not()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer(projectKeys: "HELP");
+        await customers.InsertAsync(jane, default);
+        var renamed = jane with { DisplayName = "Jane Roe", ProjectKeys = ["SALES"], OrganizationId = TestData.Id(), Version = 2, UpdatedAt = TestData.Now.AddMinutes(1) };
+
+        Assert.True(await customers.ReplaceAsync(renamed, expectedVersion: 1, default));
+        Assert.False(await customers.ReplaceAsync(renamed with { DisplayName = "Stale" }, expectedVersion: 1, default));
+        Assert.False(await customers.ReplaceAsync(TestData.Customer(), expectedVersion: 1, default));
+
+        AssertSame(renamed, (await customers.GetAsync(jane.Id, default))!);
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_replaces_at_one_version_let_exactly_one_win()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer();
+        await customers.InsertAsync(jane, default);
+
+        var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => customers.ReplaceAsync(jane with { DisplayName = $"Writer {i}", Version = 2 }, expectedVersion: 1, default))));
+
+        Assert.Single(written, ok => ok);
+        var winner = Array.IndexOf(written, true);
+        Assert.Equal($"Writer {winner}", (await customers.GetAsync(jane.Id, default))!.DisplayName);
+    }
+
+    [SkippableFact]
+    public async Task A_replace_to_a_taken_address_reports_its_owner_and_changes_nothing()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer();
+        var john = TestData.Customer();
+        await customers.InsertAsync(jane, default);
+        await customers.InsertAsync(john, default);
+
+        var taken = await Assert.ThrowsAsync<AddressTakenException>(
+            () => customers.ReplaceAsync(john with { Address = jane.Address, Version = 2 }, expectedVersion: 1, default));
+
+        Assert.Equal(jane.Id, taken.ExistingCustomerId);
+        AssertSame(john, (await customers.GetAsync(john.Id, default))!);
+    }
+
+    [SkippableFact]
+    public async Task Lists_page_in_address_order_overall_per_project_and_per_organization()
+    {
+        var customers = NewStore();
+        var organization = TestData.Id();
+        var carol = TestData.Customer("carol@example.com", organizationId: organization, projectKeys: ["HELP", "SALES"]);
+        var alice = TestData.Customer("alice@example.com", projectKeys: "HELP");
+        var bob = TestData.Customer("bob@example.com", organizationId: organization, projectKeys: "SALES");
+        var dave = TestData.Customer("dave@example.com", organizationId: organization);
+        foreach (var customer in new[] { carol, alice, bob, dave })
+        {
+            await customers.InsertAsync(customer, default);
+        }
+
+        Assert.Equal([alice.Id, bob.Id, carol.Id, dave.Id], Ids(await customers.ListAsync(null, null, 10, default)));
+        Assert.Equal([alice.Id, bob.Id], Ids(await customers.ListAsync(null, null, 2, default)));
+        Assert.Equal([carol.Id, dave.Id], Ids(await customers.ListAsync(null, bob.Address, 10, default)));
+        Assert.Equal([alice.Id, carol.Id], Ids(await customers.ListAsync("HELP", null, 10, default)));
+        Assert.Equal([carol.Id], Ids(await customers.ListAsync("HELP", alice.Address, 10, default)));
+        Assert.Empty(await customers.ListAsync("HELP", carol.Address, 10, default));
+        Assert.Empty(await customers.ListAsync("NONE", null, 10, default));
+        Assert.Equal([bob.Id, carol.Id, dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, 10, default)));
+        Assert.Equal([dave.Id], Ids(await customers.ListByOrganizationAsync(organization, carol.Address, 10, default)));
+        Assert.Empty(await customers.ListByOrganizationAsync(TestData.Id(), null, 10, default));
+    }
+
+    [SkippableFact]
+    public async Task Search_keys_find_customers_of_one_project_in_name_order()
+    {
+        var customers = NewStore();
+        var jose = TestData.Customer("jose.alvarez@correo.es", "José Álvarez", projectKeys: "HELP");
+        var ana = TestData.Customer("ana@alvarado.example", "Ana Alvarado", projectKeys: ["HELP", "SALES"]);
+        var elsewhere = TestData.Customer("alvin@example.com", "Alvin Other", projectKeys: "SALES");
+        foreach (var customer in new[] { jose, ana, elsewhere })
+        {
+            await customers.InsertAsync(customer, default);
+        }
+
+        Assert.Equal([ana.Id, jose.Id], Ids(await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "ALV")!.Value, 10, default)));
+        Assert.Equal([ana.Id], Ids(await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "alv")!.Value, 1, default)));
+        Assert.Equal([elsewhere.Id, ana.Id], Ids(await customers.FindFirstByNameAsync("SALES", SearchKeys.NameWordPrefix("SALES", "al")!.Value, 10, default)));
+        Assert.Equal([jose.Id], Ids(await customers.FindFirstByNameAsync("HELP", SearchKeys.AddressPrefix("HELP", "correo")!.Value, 10, default)));
+        Assert.Equal([jose.Id], Ids(await customers.FindFirstByNameAsync("HELP", SearchKeys.ExactAddress("HELP", "JOSE.alvarez@correo.es")!.Value, 10, default)));
+        Assert.Empty(await customers.FindFirstByNameAsync("HELP", SearchKeys.ExactAddress("HELP", "jose.alvarez@correo.e")!.Value, 10, default));
+        Assert.Empty(await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "alvin")!.Value, 10, default));
+    }
+
+    [SkippableFact]
+    public async Task Search_keys_follow_a_replaced_profile()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer("jane@example.com", "Jane Doe", projectKeys: "HELP");
+        await customers.InsertAsync(jane, default);
+
+        await customers.ReplaceAsync(jane with { DisplayName = "Jane Roe", Address = "jroe@example.org", ProjectKeys = ["SALES"], Version = 2 }, 1, default);
+
+        Assert.Empty(await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "jane")!.Value, 10, default));
+        Assert.Empty(await customers.FindFirstByNameAsync("SALES", SearchKeys.NameWordPrefix("SALES", "doe")!.Value, 10, default));
+        Assert.Empty(await customers.FindFirstByNameAsync("SALES", SearchKeys.AddressPrefix("SALES", "jane")!.Value, 10, default));
+        Assert.Equal([jane.Id], Ids(await customers.FindFirstByNameAsync("SALES", SearchKeys.NameWordPrefix("SALES", "roe")!.Value, 10, default)));
+        Assert.Equal([jane.Id], Ids(await customers.FindFirstByNameAsync("SALES", SearchKeys.AddressPrefix("SALES", "example.org")!.Value, 10, default)));
+    }
+
+    [SkippableFact]
+    public async Task A_key_most_customers_match_still_yields_the_first_in_name_order()
+    {
+        var customers = NewStore();
+        // More matches than the MongoDB store ranks by id, and far more than the LiteDB store reads before its
+        // name-order walk is done. Insertion order is not name order; every address shares one domain.
+        var count = MongoCustomerStore.MaxMatchesRankedById + 20;
+        var all = Enumerable.Range(0, count)
+            .Select(i => TestData.Customer($"user{i}@shared.example", $"Name {(i * 7919) % count:D5}", projectKeys: "HELP"))
+            .ToList();
+        foreach (var customer in all)
+        {
+            await customers.InsertAsync(customer, default);
+        }
+
+        await customers.InsertAsync(TestData.Customer("other@shared.example", "Aaa Outsider", projectKeys: "SALES"), default);
+
+        var first = await customers.FindFirstByNameAsync("HELP", SearchKeys.AddressPrefix("HELP", "shared")!.Value, 5, default);
+
+        var expected = all.OrderBy(customer => customer.DisplayName, StringComparer.Ordinal).Take(5).Select(customer => customer.Id);
+        Assert.Equal(expected, Ids(first));
+    }
+
+    [SkippableFact]
+    public async Task A_rare_key_whose_matches_come_last_in_name_order_yields_them_all_in_order()
+    {
+        var customers = NewStore();
+        for (var i = 0; i < 300; i++)
+        {
+            await customers.InsertAsync(TestData.Customer(displayName: $"Aaron {i:D3}", projectKeys: "HELP"), default);
+        }
+
+        var zed = new[] { "Zed Quill C", "Zed Quill A", "Zed Quill B" }.Select(name => TestData.Customer(displayName: name, projectKeys: "HELP")).ToList();
+        foreach (var customer in zed)
+        {
+            await customers.InsertAsync(customer, default);
+        }
+
+        var found = await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "quill")!.Value, 10, default);
+
+        Assert.Equal([zed[1].Id, zed[2].Id, zed[0].Id], Ids(found));
+    }
+
+    private static string[] Ids(IEnumerable<Customer> customers) => [.. customers.Select(customer => customer.Id)];
+
+    private static readonly string[] NoProjects = [];
+
+    private static void AssertSame(Customer expected, Customer actual)
+    {
+        Assert.Equal(expected with { ProjectKeys = NoProjects }, actual with { ProjectKeys = NoProjects });
+        Assert.Equal(expected.ProjectKeys, actual.ProjectKeys);
+    }
+}
+
+public sealed class LiteDbCustomerStoreTests() : CustomerStoreContract(new LiteDbBackend());
+
+public sealed class MongoCustomerStoreTests() : CustomerStoreContract(new MongoBackend());

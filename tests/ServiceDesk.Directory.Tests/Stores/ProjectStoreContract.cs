@@ -1,0 +1,38 @@
+using ServiceDesk.Directory.Projects;
+using Xunit;
+
+namespace ServiceDesk.Directory.Tests.Stores;
+
+public abstract class ProjectStoreContract(IStoreBackend backend) : IDisposable
+{
+    public void Dispose() => (backend as IDisposable)?.Dispose();
+
+    private IProjectStore NewStore() => backend.Open<IProjectStore>(db => new LiteDbProjectStore(db), db => new MongoProjectStore(db));
+
+    [SkippableFact]
+    public async Task A_key_is_created_once_and_known_from_then_on()
+    {
+        var projects = NewStore();
+
+        Assert.False(await projects.ExistsAsync("HELP", default));
+        Assert.True(await projects.RegisterAsync("HELP", TestData.Now, default));
+        Assert.False(await projects.RegisterAsync("HELP", TestData.Now, default));
+
+        Assert.True(await projects.ExistsAsync("HELP", default));
+        Assert.False(await projects.ExistsAsync("HELP2", default));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_registrations_of_one_key_create_it_exactly_once()
+    {
+        var projects = NewStore();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => projects.RegisterAsync("HELP", TestData.Now, default))));
+
+        Assert.Single(created, wasCreated => wasCreated);
+    }
+}
+
+public sealed class LiteDbProjectStoreTests() : ProjectStoreContract(new LiteDbBackend());
+
+public sealed class MongoProjectStoreTests() : ProjectStoreContract(new MongoBackend());
