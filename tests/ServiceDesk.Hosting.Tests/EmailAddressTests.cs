@@ -16,6 +16,15 @@ public sealed class EmailAddressTests
     }
 
     [Fact]
+    public void A_decomposed_accent_and_a_precomposed_one_are_the_same_address()
+    {
+        Assert.True(EmailAddress.TryParse("jose\u0301@example.com", out var decomposed));
+        Assert.True(EmailAddress.TryParse("jos\u00e9@example.com", out var precomposed));
+        Assert.Equal(precomposed, decomposed);
+        Assert.Equal("jos\u00e9@example.com", decomposed.Value);
+    }
+
+    [Fact]
     public void The_local_part_and_domain_are_split_at_the_at_sign()
     {
         var address = EmailAddress.Parse("jane@example.com");

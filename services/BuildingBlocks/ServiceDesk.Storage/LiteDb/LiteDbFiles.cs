@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiteDB;
 
 namespace ServiceDesk.Storage.LiteDb;
@@ -12,6 +13,9 @@ public static class LiteDbFiles
         {
             Filename = Path.Combine(options.DataDirectory, $"{serviceName}.db"),
             Connection = options.LiteDbConnection == LiteDbConnectionMode.Shared ? ConnectionType.Shared : ConnectionType.Direct,
+            // Index order is persisted in the file: it must not follow the culture or the ICU version of the
+            // machine that happens to open it. Stores put normalised keys in indexes, so ordinal order is the order.
+            Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.OrdinalIgnoreCase),
         };
         // Dates come back as stored (UTC), not converted to the machine's local time.
         return new LiteDatabase(connection, StoreMapper.Create()) { UtcDate = true };
