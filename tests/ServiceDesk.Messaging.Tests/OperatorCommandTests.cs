@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Testing;
+using StackExchange.Redis;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ServiceDesk.Messaging.Tests;
+
+/// <summary>The operator's command line (deploy/ops/servicedesk-ops) against a real service.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class OperatorCommandTests(RedisFixture redis, ITestOutputHelper output)
+{
+    private static readonly string Tool = Path.Combine(
+        AppContext.BaseDirectory, "..", "..", "..", "..", "..", "deploy", "ops", "ServiceDesk.Ops", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "servicedesk-ops.dll");
+
+    [Fact]
+    public async Task The_operator_command_shows_the_backlog_and_redrives_dead_letters()
+    {
+        var prefix = RedisFixture.NewPrefix();
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, prefix).TrustingIdentity(identity));
+        var failures = consumer.Services.GetRequiredService<FailureSwitch>();
+        failures.FailingKeys["P0"] = true;
+        using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var deadLetters = new StreamKeys(prefix, "probe").DeadLetters("consumer-a");
+
+        await Probes.PublishAsync(publisher, 1);
+        await Eventually.WaitForAsync(() => admin.GetDatabase().StreamLengthAsync(deadLetters), n => n == 1, "the entry to be dead-lettered");
+        var token = await identity.AdminTokenAsync();
+        var service = consumer.Endpoints.GrpcUri.ToString();
+
+        var backlog = await RunAsync(token, "backlog", "--service", service, "--family", "probe");
+        Assert.Equal(0, backlog.ExitCode);
+        Assert.Matches(@"probe\s+consumer-a\s+0\s+0\s+1\s+1", backlog.Output);
+
+        failures.FailingKeys.Clear();
+        var redrive = await RunAsync(token, "redrive", "--service", service, "--family", "probe");
+        Assert.Equal(0, redrive.ExitCode);
+        Assert.Contains("redriven 1, still failing 0", redrive.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await admin.GetDatabase().StreamLengthAsync(deadLetters));
+
+        var unauthenticated = await RunAsync(null, "backlog", "--service", service);
+        Assert.Equal(2, unauthenticated.ExitCode);
+        output.WriteLine($"sent 1, dead-lettered 1, redriven 1 by the command\n{backlog.Output}");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string? token, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Tool);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SERVICEDESK_TOKEN"] = token ?? string.Empty;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
