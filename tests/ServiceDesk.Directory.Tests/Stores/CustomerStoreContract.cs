@@ -129,9 +129,36 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal([carol.Id], Ids(await customers.ListAsync("HELP", alice.Address, 10, default)));
         Assert.Empty(await customers.ListAsync("HELP", carol.Address, 10, default));
         Assert.Empty(await customers.ListAsync("NONE", null, 10, default));
-        Assert.Equal([bob.Id, carol.Id, dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, 10, default)));
-        Assert.Equal([dave.Id], Ids(await customers.ListByOrganizationAsync(organization, carol.Address, 10, default)));
-        Assert.Empty(await customers.ListByOrganizationAsync(TestData.Id(), null, 10, default));
+        Assert.Equal([bob.Id, carol.Id, dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, null, 10, default)));
+        Assert.Equal([dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, carol.Address, 10, default)));
+        Assert.Empty(await customers.ListByOrganizationAsync(TestData.Id(), null, null, 10, default));
+    }
+
+    [SkippableFact]
+    public async Task Organization_lists_filtered_by_projects_keep_only_members_of_one_of_them_and_fill_their_pages()
+    {
+        var customers = NewStore();
+        var organization = TestData.Id();
+        var members = new[]
+        {
+            TestData.Customer("a@example.com", organizationId: organization, projectKeys: "SALES"),
+            TestData.Customer("b@example.com", organizationId: organization, projectKeys: ["HELP", "SALES"]),
+            TestData.Customer("c@example.com", organizationId: organization),
+            TestData.Customer("d@example.com", organizationId: organization, projectKeys: "OPS"),
+            TestData.Customer("e@example.com", organizationId: organization, projectKeys: "HELP"),
+            TestData.Customer("f@example.com", projectKeys: "HELP"),
+        };
+        foreach (var customer in members)
+        {
+            await customers.InsertAsync(customer, default);
+        }
+
+        var help = new HashSet<string> { "HELP" };
+        var helpOrOps = new HashSet<string> { "HELP", "OPS" };
+        Assert.Equal([members[1].Id, members[4].Id], Ids(await customers.ListByOrganizationAsync(organization, help, null, 10, default)));
+        Assert.Equal([members[1].Id, members[3].Id], Ids(await customers.ListByOrganizationAsync(organization, helpOrOps, null, 2, default)));
+        Assert.Equal([members[3].Id, members[4].Id], Ids(await customers.ListByOrganizationAsync(organization, helpOrOps, members[1].Address, 2, default)));
+        Assert.Empty(await customers.ListByOrganizationAsync(organization, new HashSet<string> { "NONE" }, null, 10, default));
     }
 
     [SkippableFact]

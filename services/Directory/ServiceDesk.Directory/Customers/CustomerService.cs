@@ -1,6 +1,7 @@
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
 
@@ -44,11 +45,27 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
         return customer;
     }
 
-    public async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
-        await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
-
-    public async Task<Customer> UpdateAsync(UpdateCustomerRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A customer reads only their own profile, decided before the look-up so another id is refused whether it
+    /// exists or not; an agent only a customer of one of their projects; admins and services anyone.
+    /// </summary>
+    public async Task<Customer> GetAsync(Caller caller, string customerId, CancellationToken cancellationToken)
     {
+        caller.RequireSelfOrStaff(customerId);
+        var customer = await GetAsync(customerId, cancellationToken);
+        caller.RequireCustomerAccess(customer.Id, customer.ProjectKeys);
+        return customer;
+    }
+
+    /// <summary>Who may read the customer may change it, except that a customer may change only their display name.</summary>
+    public async Task<Customer> UpdateAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        if (caller.Role == CallerRole.Customer && (request.HasAddress || request.HasOrganizationId))
+        {
+            throw new PermissionDeniedException("A customer may change only their own display_name; address and organization_id are changed by staff.");
+        }
+
+        await GetAsync(caller, request.CustomerId, cancellationToken);
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
@@ -87,6 +104,9 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
 
     public Task<Customer> RemoveFromProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken) =>
         ChangeAsync(customerId, expectedVersion: 0, current => current with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] }, cancellationToken);
+
+    private async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
+        await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
 
     /// <summary>
     /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version, a customer at

@@ -19,8 +19,12 @@ public interface ICustomerStore
     /// <summary>Customers in address order after <paramref name="afterAddress"/>; only one project's when <paramref name="projectKey"/> is set.</summary>
     Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken);
 
-    /// <summary>An organization's customers in address order after <paramref name="afterAddress"/>.</summary>
-    Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// An organization's customers in address order after <paramref name="afterAddress"/>; with
+    /// <paramref name="inAnyOfProjects"/>, only those belonging to at least one of these projects.
+    /// </summary>
+    Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
+        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// The first <paramref name="limit"/> customers of the project, in <see cref="Suggestions.SearchKeys.NameOrder(string, Customer)"/>,

@@ -103,10 +103,16 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(page);
     }
 
-    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
+        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(AfterInIndexOrder("$.OrganizationAddressOrder BETWEEN @0 AND @1", $"{organizationId} ", afterAddress, limit));
+        return Task.FromResult(AfterInIndexOrder(
+            "$.OrganizationAddressOrder BETWEEN @0 AND @1",
+            $"{organizationId} ",
+            afterAddress,
+            limit,
+            inAnyOfProjects is null ? null : document => document["ProjectKeys"].AsArray.Any(key => inAnyOfProjects.Contains(key.AsString))));
     }
 
     /// <summary>
@@ -170,14 +176,15 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     /// The documents whose ordering key (prefix + address) follows the cursor, in index order. BETWEEN is an
     /// index range seek; a bare "&gt;" would walk the index from its start.
     /// </summary>
-    private IReadOnlyList<Customer> AfterInIndexOrder(string betweenExpression, string prefix, string? afterAddress, int limit)
+    /// <remarks>The optional <paramref name="filter"/> is applied while the range streams, so it reads only until the page is full.</remarks>
+    private IReadOnlyList<Customer> AfterInIndexOrder(string betweenExpression, string prefix, string? afterAddress, int limit, Func<BsonDocument, bool>? filter = null)
     {
         var documents = _customers.Find(BsonExpression.Create(betweenExpression, prefix + (afterAddress ?? string.Empty), prefix + Upper));
         return
         [
             .. documents
                 .DistinctBy(Id)
-                .Where(document => document["Address"].AsString != afterAddress)
+                .Where(document => document["Address"].AsString != afterAddress && (filter is null || filter(document)))
                 .Take(limit)
                 .Select(ToCustomer),
         ];

@@ -79,8 +79,17 @@ public sealed class MongoCustomerStore : ICustomerStore
         return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
     }
 
-    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken) =>
-        FindAsync(Filter.Eq("OrganizationId", organizationId) & After(afterAddress), AddressOrder, limit, hint: null, cancellationToken);
+    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
+        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Eq("OrganizationId", organizationId) & After(afterAddress);
+        if (inAnyOfProjects is not null)
+        {
+            filter &= Filter.In("ProjectKeys", inAnyOfProjects);
+        }
+
+        return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
     {
