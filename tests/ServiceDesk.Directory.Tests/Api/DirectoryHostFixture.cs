@@ -34,12 +34,16 @@ public sealed class DirectoryHostFixture : IAsyncLifetime
         Identity = await IdentityTestHost.StartAsync(Redis, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"));
         Host = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(Redis, Identity));
         AdminToken = await Identity.AdminTokenAsync();
-        Client = new DirectoryService.DirectoryServiceClient(Host.Channel.Intercept(metadata =>
+        Client = AdminClientOf(Host);
+    }
+
+    /// <summary>A client of <paramref name="directory"/> whose every call carries the admin's access token.</summary>
+    public DirectoryService.DirectoryServiceClient AdminClientOf(ServiceHost directory) =>
+        new(directory.Channel.Intercept(metadata =>
         {
             metadata.Add("authorization", $"Bearer {AdminToken}");
             return metadata;
         }));
-    }
 
     public async Task DisposeAsync()
     {

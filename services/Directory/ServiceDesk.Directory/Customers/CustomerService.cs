@@ -1,14 +1,21 @@
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Customers;
 
-/// <summary>Customer profiles and project membership. Requests arrive validated by the CustomerValidators.</summary>
-public sealed class CustomerService(ICustomerStore customers, IProjectStore projects, IOrganizationStore organizations, TimeProvider time)
+/// <summary>
+/// Customer profiles and project membership. Requests arrive validated by the CustomerValidators. Creating a
+/// customer publishes CustomerCreated, every change that bumps the version CustomerUpdated: the store records
+/// the event with the change, and the outbox relay takes it to Redis.
+/// </summary>
+public sealed class CustomerService(
+    ICustomerStore customers, IProjectStore projects, IOrganizationStore organizations, ICustomerKeyStore keys, IntegrationEvents events, TimeProvider time)
 {
     public async Task<Customer> CreateAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
     {
@@ -33,15 +40,17 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
             now,
             now,
             Version: 1);
+        var key = await keys.GetOrCreateForCustomerAsync(customer.Id, cancellationToken);
         try
         {
-            await customers.InsertAsync(customer, cancellationToken);
+            await customers.InsertAsync(customer, [events.Prepare(CustomerEvents.Created(customer, key))], cancellationToken);
         }
         catch (AddressTakenException taken)
         {
             throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
         }
 
+        events.WakeRelay();
         return customer;
     }
 
@@ -115,6 +124,7 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
     /// </summary>
     private async Task<Customer> ChangeAsync(string customerId, long expectedVersion, Func<Customer, Customer> change, CancellationToken cancellationToken)
     {
+        CustomerKey? key = null;
         while (true)
         {
             var current = await GetAsync(customerId, cancellationToken);
@@ -130,10 +140,12 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
             }
 
             changed = changed with { UpdatedAt = time.Now(), Version = current.Version + 1 };
+            key ??= await keys.GetOrCreateForCustomerAsync(customerId, cancellationToken);
             try
             {
-                if (await customers.ReplaceAsync(changed, current.Version, cancellationToken))
+                if (await customers.ReplaceAsync(changed, current.Version, [events.Prepare(CustomerEvents.Updated(changed, key))], cancellationToken))
                 {
+                    events.WakeRelay();
                     return changed;
                 }
             }
