@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.PersonalData;
@@ -21,13 +22,17 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
     private const string Address = "jane.doe@example.com";
     private const string Name = "Jane Doe-Okafor";
 
+    /// <summary>The probes' "customers" family (consumer-a subscribes), and the family Directory itself consumes, so its consumer starts.</summary>
+    private static readonly EventCatalog DirectoryCatalog = new(
+        [Probes.Catalog.Find("customers")!, new EventFamily("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory])]);
+
     [Fact]
     public async Task Personal_data_crosses_redis_only_sealed_and_is_unreadable_once_the_customer_key_is_destroyed()
     {
         var prefix = RedisFixture.NewPrefix();
         await using var redisData = await ServiceDesk.LocalRedis.RedisServer.StartAsync(TestDirectory.Create("redis-shredding"));
         await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
-        var directoryApp = ServiceApps.Directory with { Add = builder => { builder.Services.AddSingleton(Probes.Catalog); ServiceApps.Directory.Add(builder); } };
+        var directoryApp = ServiceApps.Directory with { Add = builder => { builder.Services.AddSingleton(DirectoryCatalog); ServiceApps.Directory.Add(builder); } };
         await using var directory = await ServiceHost.StartAsync(directoryApp, Probes.Settings(redisData.Configuration, prefix).TrustingIdentity(identity));
         var probe = Probes.Service("consumer-a", bus => bus.AddSubscription<CustomerCreated, ProfileHandler>());
         var consumerApp = probe with
@@ -52,6 +57,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         var profiles = consumer.Services.GetRequiredService<Profiles>();
         await Eventually.WaitForAsync(() => profiles.ByCustomer.ContainsKey("c-1"), "the consumer to unseal the profile");
         Assert.Equal((Address, Name), profiles.ByCustomer["c-1"]);
+        Assert.DoesNotContain(directory.Logs.Lines, line => line.Contains("BackgroundService failed", StringComparison.Ordinal));
 
         // Redis's append-only file holds every command ever applied — the entry's XADD included, even after the
         // stream was trimmed — and never the clear values.

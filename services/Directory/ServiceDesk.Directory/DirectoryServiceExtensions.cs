@@ -1,3 +1,4 @@
+using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Grpc;
 using ServiceDesk.Directory.Keys;
@@ -19,7 +20,7 @@ public static class DirectoryServiceExtensions
         builder.AddServiceDefaults(ServiceNames.Directory);
         builder.AddServiceStorage(ServiceNames.Directory);
         builder.AddRedis(ServiceNames.Directory);
-        builder.AddEventBus();
+        builder.AddEventBus().AddSubscription<ProjectCreated, ProjectCreatedHandler>();
         builder.Services.AddStore<ICustomerKeyStore, LiteDbCustomerKeyStore, MongoCustomerKeyStore>();
         builder.Services.AddSingleton<ICustomerKeyProvider, LocalCustomerKeyProvider>();
         builder.Services.AddSingleton<PersonalDataSealer>();

@@ -1,5 +1,7 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Testing;
 using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Api;
@@ -92,6 +94,39 @@ public sealed class OrganizationApiTests(DirectoryHostFixture directory)
         Assert.Equal([$"alice@{domain}", $"bob@{domain}"], first.Customers.Select(customer => customer.Address));
         Assert.Equal([$"carol@{domain}"], second.Customers.Select(customer => customer.Address));
         Assert.Empty(second.NextPageToken);
+    }
+
+    [Fact]
+    public async Task ListOrganizationMembers_shows_an_agent_only_the_members_of_their_projects_in_full_pages()
+    {
+        var help = await directory.NewProjectAsync();
+        var other = await directory.NewProjectAsync();
+        var acme = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Acme {TestData.Id()}" });
+        var domain = $"{TestData.Id()}.example";
+        var inHelp = new List<string>();
+        foreach (var (local, projects) in new (string, string[])[] { ("a", [other]), ("b", [help]), ("c", []), ("d", [help]), ("e", [help, other]), ("f", [other]), ("g", [help]) })
+        {
+            var member = await Client.CreateCustomerAsync(new CreateCustomerRequest { Address = $"{local}@{domain}", DisplayName = local, OrganizationId = acme.Id, ProjectKeys = { projects } });
+            if (projects.Contains(help))
+            {
+                inHelp.Add(member.Id);
+            }
+        }
+
+        var agent = IdentityTestHost.Bearer(await directory.TokenOfNewAsync(Role.Agent, null, help));
+        var asAgent = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
+        var pages = new List<ListOrganizationMembersResponse>();
+        var token = "";
+        do
+        {
+            var page = await asAgent.ListOrganizationMembersAsync(new ListOrganizationMembersRequest { OrganizationId = acme.Id, PageSize = 2, PageToken = token }, agent);
+            pages.Add(page);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal([2, 2], pages.Select(page => page.Customers.Count));
+        Assert.Equal(inHelp, pages.SelectMany(page => page.Customers).Select(customer => customer.Id));
     }
 
     [Fact]

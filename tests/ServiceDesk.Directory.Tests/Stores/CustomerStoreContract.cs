@@ -1,5 +1,7 @@
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
 using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Stores;
@@ -8,7 +10,44 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
 {
     public void Dispose() => (backend as IDisposable)?.Dispose();
 
-    private ICustomerStore NewStore() => backend.Open<ICustomerStore>(db => new LiteDbCustomerStore(db), db => new MongoCustomerStore(db));
+    private ICustomerStore NewStore() => NewStores().Customers;
+
+    /// <summary>A customer store and the outbox it records events in, over one fresh database.</summary>
+    private (ICustomerStore Customers, IOutboxStore Outbox) NewStores() => backend.Open<(ICustomerStore, IOutboxStore)>(
+        db =>
+        {
+            var outbox = new LiteDbOutboxStore(db);
+            return (new LiteDbCustomerStore(db, outbox), outbox);
+        },
+        db =>
+        {
+            var outbox = new MongoOutboxStore(db, TimeProvider.System);
+            return (new MongoCustomerStore(db, outbox), outbox);
+        });
+
+    [SkippableFact]
+    public async Task The_outbox_holds_exactly_the_events_of_committed_changes_and_none_of_rejected_ones()
+    {
+        var (customers, outbox) = NewStores();
+        var jane = TestData.Customer();
+        var john = TestData.Customer();
+
+        await customers.InsertAsync(jane, [Event("e1 jane created")], default);
+        await customers.InsertAsync(john, [Event("e2 john created"), Event("e3 john created, second event")], default);
+        await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address), [Event("x duplicate address")], default));
+        Assert.True(await customers.ReplaceAsync(jane with { DisplayName = "Jane Roe", Version = 2 }, 1, [Event("e4 jane renamed")], default));
+        Assert.False(await customers.ReplaceAsync(jane with { DisplayName = "Stale", Version = 2 }, 1, [Event("x stale version")], default));
+        await Assert.ThrowsAsync<AddressTakenException>(() => customers.ReplaceAsync(john with { Address = jane.Address, Version = 2 }, 1, [Event("x taken address")], default));
+        Assert.False(await customers.ReplaceAsync(TestData.Customer(), 1, [Event("x no such customer")], default));
+
+        var pending = await outbox.ReadPendingAsync(100, default);
+        Assert.Equal(["e1 jane created", "e2 john created", "e3 john created, second event", "e4 jane renamed"], pending.Select(e => e.EventId));
+        var renamed = Event("e4 jane renamed");
+        Assert.Equal(renamed with { Envelope = pending[3].Envelope }, pending[3]);
+        Assert.Equal(renamed.Envelope, pending[3].Envelope);
+        AssertSame(jane with { DisplayName = "Jane Roe", Version = 2 }, (await customers.GetAsync(jane.Id, default))!);
+        AssertSame(john, (await customers.GetAsync(john.Id, default))!);
+    }
 
     [SkippableFact]
     public async Task An_inserted_customer_reads_back_unchanged()
@@ -16,7 +55,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var customers = NewStore();
         var jane = TestData.Customer(organizationId: TestData.Id(), projectKeys: ["HELP", "SALES"]);
 
-        await customers.InsertAsync(jane, default);
+        await customers.InsertAsync(jane, AnEvent(), default);
 
         var read = await customers.GetAsync(jane.Id, default);
         Assert.NotNull(read);
@@ -29,9 +68,9 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     {
         var customers = NewStore();
         var jane = TestData.Customer();
-        await customers.InsertAsync(jane, default);
+        await customers.InsertAsync(jane, AnEvent(), default);
 
-        var taken = await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address), default));
+        var taken = await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address), AnEvent(), default));
 
         Assert.Equal(jane.Id, taken.ExistingCustomerId);
     }
@@ -39,7 +78,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     [SkippableFact]
     public async Task Concurrent_inserts_of_one_address_keep_exactly_one_and_the_others_name_it()
     {
-        var customers = NewStore();
+        var (customers, outbox) = NewStores();
         var address = TestData.Address();
         var candidates = Enumerable.Range(0, 8).Select(_ => TestData.Customer(address)).ToList();
 
@@ -47,7 +86,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         {
             try
             {
-                await customers.InsertAsync(candidate, default);
+                await customers.InsertAsync(candidate, [Event(candidate.Id)], default);
                 return (Won: true, Existing: (string?)null);
             }
             catch (AddressTakenException taken)
@@ -60,6 +99,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Single(outcomes, outcome => outcome.Won);
         Assert.All(outcomes.Where(outcome => !outcome.Won), outcome => Assert.Equal(winner.Id, outcome.Existing));
         Assert.NotNull(await customers.GetAsync(winner.Id, default));
+        Assert.Equal([winner.Id], (await outbox.ReadPendingAsync(100, default)).Select(e => e.EventId));
     }
 
     [SkippableFact]
@@ -67,12 +107,12 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     {
         var customers = NewStore();
         var jane = TestData.Customer(projectKeys: "HELP");
-        await customers.InsertAsync(jane, default);
+        await customers.InsertAsync(jane, AnEvent(), default);
         var renamed = jane with { DisplayName = "Jane Roe", ProjectKeys = ["SALES"], OrganizationId = TestData.Id(), Version = 2, UpdatedAt = TestData.Now.AddMinutes(1) };
 
-        Assert.True(await customers.ReplaceAsync(renamed, expectedVersion: 1, default));
-        Assert.False(await customers.ReplaceAsync(renamed with { DisplayName = "Stale" }, expectedVersion: 1, default));
-        Assert.False(await customers.ReplaceAsync(TestData.Customer(), expectedVersion: 1, default));
+        Assert.True(await customers.ReplaceAsync(renamed, expectedVersion: 1, AnEvent(), default));
+        Assert.False(await customers.ReplaceAsync(renamed with { DisplayName = "Stale" }, expectedVersion: 1, AnEvent(), default));
+        Assert.False(await customers.ReplaceAsync(TestData.Customer(), expectedVersion: 1, AnEvent(), default));
 
         AssertSame(renamed, (await customers.GetAsync(jane.Id, default))!);
     }
@@ -80,16 +120,17 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     [SkippableFact]
     public async Task Concurrent_replaces_at_one_version_let_exactly_one_win()
     {
-        var customers = NewStore();
+        var (customers, outbox) = NewStores();
         var jane = TestData.Customer();
-        await customers.InsertAsync(jane, default);
+        await customers.InsertAsync(jane, [Event("inserted")], default);
 
         var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            Task.Run(() => customers.ReplaceAsync(jane with { DisplayName = $"Writer {i}", Version = 2 }, expectedVersion: 1, default))));
+            Task.Run(() => customers.ReplaceAsync(jane with { DisplayName = $"Writer {i}", Version = 2 }, expectedVersion: 1, [Event($"writer {i}")], default))));
 
         Assert.Single(written, ok => ok);
         var winner = Array.IndexOf(written, true);
         Assert.Equal($"Writer {winner}", (await customers.GetAsync(jane.Id, default))!.DisplayName);
+        Assert.Equal(["inserted", $"writer {winner}"], (await outbox.ReadPendingAsync(100, default)).Select(e => e.EventId));
     }
 
     [SkippableFact]
@@ -98,11 +139,11 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var customers = NewStore();
         var jane = TestData.Customer();
         var john = TestData.Customer();
-        await customers.InsertAsync(jane, default);
-        await customers.InsertAsync(john, default);
+        await customers.InsertAsync(jane, AnEvent(), default);
+        await customers.InsertAsync(john, AnEvent(), default);
 
         var taken = await Assert.ThrowsAsync<AddressTakenException>(
-            () => customers.ReplaceAsync(john with { Address = jane.Address, Version = 2 }, expectedVersion: 1, default));
+            () => customers.ReplaceAsync(john with { Address = jane.Address, Version = 2 }, expectedVersion: 1, AnEvent(), default));
 
         Assert.Equal(jane.Id, taken.ExistingCustomerId);
         AssertSame(john, (await customers.GetAsync(john.Id, default))!);
@@ -119,7 +160,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var dave = TestData.Customer("dave@example.com", organizationId: organization);
         foreach (var customer in new[] { carol, alice, bob, dave })
         {
-            await customers.InsertAsync(customer, default);
+            await customers.InsertAsync(customer, AnEvent(), default);
         }
 
         Assert.Equal([alice.Id, bob.Id, carol.Id, dave.Id], Ids(await customers.ListAsync(null, null, 10, default)));
@@ -129,9 +170,36 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal([carol.Id], Ids(await customers.ListAsync("HELP", alice.Address, 10, default)));
         Assert.Empty(await customers.ListAsync("HELP", carol.Address, 10, default));
         Assert.Empty(await customers.ListAsync("NONE", null, 10, default));
-        Assert.Equal([bob.Id, carol.Id, dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, 10, default)));
-        Assert.Equal([dave.Id], Ids(await customers.ListByOrganizationAsync(organization, carol.Address, 10, default)));
-        Assert.Empty(await customers.ListByOrganizationAsync(TestData.Id(), null, 10, default));
+        Assert.Equal([bob.Id, carol.Id, dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, null, 10, default)));
+        Assert.Equal([dave.Id], Ids(await customers.ListByOrganizationAsync(organization, null, carol.Address, 10, default)));
+        Assert.Empty(await customers.ListByOrganizationAsync(TestData.Id(), null, null, 10, default));
+    }
+
+    [SkippableFact]
+    public async Task Organization_lists_filtered_by_projects_keep_only_members_of_one_of_them_and_fill_their_pages()
+    {
+        var customers = NewStore();
+        var organization = TestData.Id();
+        var members = new[]
+        {
+            TestData.Customer("a@example.com", organizationId: organization, projectKeys: "SALES"),
+            TestData.Customer("b@example.com", organizationId: organization, projectKeys: ["HELP", "SALES"]),
+            TestData.Customer("c@example.com", organizationId: organization),
+            TestData.Customer("d@example.com", organizationId: organization, projectKeys: "OPS"),
+            TestData.Customer("e@example.com", organizationId: organization, projectKeys: "HELP"),
+            TestData.Customer("f@example.com", projectKeys: "HELP"),
+        };
+        foreach (var customer in members)
+        {
+            await customers.InsertAsync(customer, AnEvent(), default);
+        }
+
+        var help = new HashSet<string> { "HELP" };
+        var helpOrOps = new HashSet<string> { "HELP", "OPS" };
+        Assert.Equal([members[1].Id, members[4].Id], Ids(await customers.ListByOrganizationAsync(organization, help, null, 10, default)));
+        Assert.Equal([members[1].Id, members[3].Id], Ids(await customers.ListByOrganizationAsync(organization, helpOrOps, null, 2, default)));
+        Assert.Equal([members[3].Id, members[4].Id], Ids(await customers.ListByOrganizationAsync(organization, helpOrOps, members[1].Address, 2, default)));
+        Assert.Empty(await customers.ListByOrganizationAsync(organization, new HashSet<string> { "NONE" }, null, 10, default));
     }
 
     [SkippableFact]
@@ -143,7 +211,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var elsewhere = TestData.Customer("alvin@example.com", "Alvin Other", projectKeys: "SALES");
         foreach (var customer in new[] { jose, ana, elsewhere })
         {
-            await customers.InsertAsync(customer, default);
+            await customers.InsertAsync(customer, AnEvent(), default);
         }
 
         Assert.Equal([ana.Id, jose.Id], Ids(await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "ALV")!.Value, 10, default)));
@@ -160,9 +228,9 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     {
         var customers = NewStore();
         var jane = TestData.Customer("jane@example.com", "Jane Doe", projectKeys: "HELP");
-        await customers.InsertAsync(jane, default);
+        await customers.InsertAsync(jane, AnEvent(), default);
 
-        await customers.ReplaceAsync(jane with { DisplayName = "Jane Roe", Address = "jroe@example.org", ProjectKeys = ["SALES"], Version = 2 }, 1, default);
+        await customers.ReplaceAsync(jane with { DisplayName = "Jane Roe", Address = "jroe@example.org", ProjectKeys = ["SALES"], Version = 2 }, 1, AnEvent(), default);
 
         Assert.Empty(await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "jane")!.Value, 10, default));
         Assert.Empty(await customers.FindFirstByNameAsync("SALES", SearchKeys.NameWordPrefix("SALES", "doe")!.Value, 10, default));
@@ -183,10 +251,10 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
             .ToList();
         foreach (var customer in all)
         {
-            await customers.InsertAsync(customer, default);
+            await customers.InsertAsync(customer, AnEvent(), default);
         }
 
-        await customers.InsertAsync(TestData.Customer("other@shared.example", "Aaa Outsider", projectKeys: "SALES"), default);
+        await customers.InsertAsync(TestData.Customer("other@shared.example", "Aaa Outsider", projectKeys: "SALES"), AnEvent(), default);
 
         var first = await customers.FindFirstByNameAsync("HELP", SearchKeys.AddressPrefix("HELP", "shared")!.Value, 5, default);
 
@@ -200,13 +268,13 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var customers = NewStore();
         for (var i = 0; i < 300; i++)
         {
-            await customers.InsertAsync(TestData.Customer(displayName: $"Aaron {i:D3}", projectKeys: "HELP"), default);
+            await customers.InsertAsync(TestData.Customer(displayName: $"Aaron {i:D3}", projectKeys: "HELP"), AnEvent(), default);
         }
 
         var zed = new[] { "Zed Quill C", "Zed Quill A", "Zed Quill B" }.Select(name => TestData.Customer(displayName: name, projectKeys: "HELP")).ToList();
         foreach (var customer in zed)
         {
-            await customers.InsertAsync(customer, default);
+            await customers.InsertAsync(customer, AnEvent(), default);
         }
 
         var found = await customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "quill")!.Value, 10, default);
@@ -215,6 +283,11 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     }
 
     private static string[] Ids(IEnumerable<Customer> customers) => [.. customers.Select(customer => customer.Id)];
+
+    /// <summary>A stand-in for a prepared event: the store records whatever envelope bytes it is given.</summary>
+    private static OutgoingEvent Event(string eventId) => new(eventId, "customers", "servicedesk.events.v1.CustomerUpdated", [.. eventId.Select(c => (byte)c)]);
+
+    private static IReadOnlyList<OutgoingEvent> AnEvent() => [Event(Guid.NewGuid().ToString("N"))];
 
     private static readonly string[] NoProjects = [];
 

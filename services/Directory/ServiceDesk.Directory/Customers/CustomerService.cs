@@ -1,13 +1,21 @@
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Customers;
 
-/// <summary>Customer profiles and project membership. Requests arrive validated by the CustomerValidators.</summary>
-public sealed class CustomerService(ICustomerStore customers, IProjectStore projects, IOrganizationStore organizations, TimeProvider time)
+/// <summary>
+/// Customer profiles and project membership. Requests arrive validated by the CustomerValidators. Creating a
+/// customer publishes CustomerCreated, every change that bumps the version CustomerUpdated: the store records
+/// the event with the change, and the outbox relay takes it to Redis.
+/// </summary>
+public sealed class CustomerService(
+    ICustomerStore customers, IProjectStore projects, IOrganizationStore organizations, ICustomerKeyStore keys, IntegrationEvents events, TimeProvider time)
 {
     public async Task<Customer> CreateAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
     {
@@ -32,23 +40,41 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
             now,
             now,
             Version: 1);
+        var key = await keys.GetOrCreateForCustomerAsync(customer.Id, cancellationToken);
         try
         {
-            await customers.InsertAsync(customer, cancellationToken);
+            await customers.InsertAsync(customer, [events.Prepare(CustomerEvents.Created(customer, key))], cancellationToken);
         }
         catch (AddressTakenException taken)
         {
             throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
         }
 
+        events.WakeRelay();
         return customer;
     }
 
-    public async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
-        await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
-
-    public async Task<Customer> UpdateAsync(UpdateCustomerRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A customer reads only their own profile, decided before the look-up so another id is refused whether it
+    /// exists or not; an agent only a customer of one of their projects; admins and services anyone.
+    /// </summary>
+    public async Task<Customer> GetAsync(Caller caller, string customerId, CancellationToken cancellationToken)
     {
+        caller.RequireSelfOrStaff(customerId);
+        var customer = await GetAsync(customerId, cancellationToken);
+        caller.RequireCustomerAccess(customer.Id, customer.ProjectKeys);
+        return customer;
+    }
+
+    /// <summary>Who may read the customer may change it, except that a customer may change only their display name.</summary>
+    public async Task<Customer> UpdateAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        if (caller.Role == CallerRole.Customer && (request.HasAddress || request.HasOrganizationId))
+        {
+            throw new PermissionDeniedException("A customer may change only their own display_name; address and organization_id are changed by staff.");
+        }
+
+        await GetAsync(caller, request.CustomerId, cancellationToken);
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
@@ -88,6 +114,9 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
     public Task<Customer> RemoveFromProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken) =>
         ChangeAsync(customerId, expectedVersion: 0, current => current with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] }, cancellationToken);
 
+    private async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
+        await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
+
     /// <summary>
     /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version, a customer at
     /// another version, or one changed between read and write, is a conflict (ABORTED); without, the change is
@@ -95,6 +124,7 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
     /// </summary>
     private async Task<Customer> ChangeAsync(string customerId, long expectedVersion, Func<Customer, Customer> change, CancellationToken cancellationToken)
     {
+        CustomerKey? key = null;
         while (true)
         {
             var current = await GetAsync(customerId, cancellationToken);
@@ -110,10 +140,12 @@ public sealed class CustomerService(ICustomerStore customers, IProjectStore proj
             }
 
             changed = changed with { UpdatedAt = time.Now(), Version = current.Version + 1 };
+            key ??= await keys.GetOrCreateForCustomerAsync(customerId, cancellationToken);
             try
             {
-                if (await customers.ReplaceAsync(changed, current.Version, cancellationToken))
+                if (await customers.ReplaceAsync(changed, current.Version, [events.Prepare(CustomerEvents.Updated(changed, key))], cancellationToken))
                 {
+                    events.WakeRelay();
                     return changed;
                 }
             }

@@ -1,26 +1,38 @@
+using ServiceDesk.Messaging.Publishing;
+
 namespace ServiceDesk.Directory.Customers;
 
 /// <summary>
 /// Customers, unique by normalised address. Each implementation keeps the search keys of
-/// <see cref="Suggestions.SearchKeys"/> indexed so <see cref="FindFirstByNameAsync"/> never scans.
+/// <see cref="Suggestions.SearchKeys"/> indexed so <see cref="FindFirstByNameAsync"/> never scans. Every
+/// change records its integration events in the service's outbox in the same transaction: a committed change
+/// always has its events, a rejected one never.
 /// </summary>
 public interface ICustomerStore
 {
-    /// <exception cref="AddressTakenException">Another customer has the address.</exception>
-    Task InsertAsync(Customer customer, CancellationToken cancellationToken);
+    /// <summary>Inserts the customer and records <paramref name="events"/> in the outbox, in one transaction.</summary>
+    /// <exception cref="AddressTakenException">Another customer has the address; nothing is written.</exception>
+    Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Writes <paramref name="customer"/> only if the stored one is still at <paramref name="expectedVersion"/>.</summary>
-    /// <returns>False when the customer changed meanwhile or no longer exists.</returns>
-    /// <exception cref="AddressTakenException">Another customer has the new address.</exception>
-    Task<bool> ReplaceAsync(Customer customer, long expectedVersion, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes <paramref name="customer"/> and records <paramref name="events"/> in the outbox, in one
+    /// transaction, only if the stored customer is still at <paramref name="expectedVersion"/>.
+    /// </summary>
+    /// <returns>False, having written nothing, when the customer changed meanwhile or no longer exists.</returns>
+    /// <exception cref="AddressTakenException">Another customer has the new address; nothing is written.</exception>
+    Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     /// <summary>Customers in address order after <paramref name="afterAddress"/>; only one project's when <paramref name="projectKey"/> is set.</summary>
     Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken);
 
-    /// <summary>An organization's customers in address order after <paramref name="afterAddress"/>.</summary>
-    Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// An organization's customers in address order after <paramref name="afterAddress"/>; with
+    /// <paramref name="inAnyOfProjects"/>, only those belonging to at least one of these projects.
+    /// </summary>
+    Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
+        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// The first <paramref name="limit"/> customers of the project, in <see cref="Suggestions.SearchKeys.NameOrder(string, Customer)"/>,

@@ -1,5 +1,7 @@
 using LiteDB;
 using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Customers;
 
@@ -7,7 +9,9 @@ namespace ServiceDesk.Directory.Customers;
 /// Customers in the service's LiteDB file. Besides the profile, each document carries the keys its indexes
 /// serve: per-project name order and address order, and organization address order. Search keys live twice:
 /// in the document, and as the ids of a "customer_search" collection whose entries ("KEY␁SORT KEY␁ID") are
-/// read from the index alone, several times cheaper than a document. Both are written in one transaction.
+/// read from the index alone, several times cheaper than a document. Both are written in one transaction,
+/// together with the change's events in the outbox. LiteDB transactions belong to the thread: nothing between
+/// BeginTrans and Commit awaits.
 /// </summary>
 public sealed class LiteDbCustomerStore : ICustomerStore
 {
@@ -20,10 +24,12 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly ILiteCollection<BsonDocument> _searchEntries;
+    private readonly LiteDbOutboxStore _outbox;
 
-    public LiteDbCustomerStore(LiteDatabase database)
+    public LiteDbCustomerStore(LiteDatabase database, LiteDbOutboxStore outbox)
     {
         _database = database;
+        _outbox = outbox;
         _customers = database.GetCollection("customers");
         _searchEntries = database.GetCollection("customer_search");
         _customers.EnsureIndex("address", "$.Address", unique: true);
@@ -32,7 +38,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         _customers.EnsureIndex("organization_address_order", "$.OrganizationAddressOrder");
     }
 
-    public Task InsertAsync(Customer customer, CancellationToken cancellationToken)
+    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -41,6 +47,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             {
                 _customers.Insert(ToDocument(customer));
                 _searchEntries.Insert(SearchEntries(customer));
+                _outbox.Enqueue(events);
                 return true;
             });
         }
@@ -58,7 +65,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(_customers.FindById(id) is { } document ? ToCustomer(document) : null);
     }
 
-    public Task<bool> ReplaceAsync(Customer customer, long expectedVersion, CancellationToken cancellationToken)
+    public Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var document = ToDocument(customer);
@@ -85,6 +92,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
 
                 _searchEntries.DeleteMany(BsonExpression.Create("_id IN @0", new BsonArray(SearchEntries(ToCustomer(stored)).Select(entry => entry["_id"]))));
                 _searchEntries.Insert(SearchEntries(customer));
+                _outbox.Enqueue(events);
                 return true;
             }));
         }
@@ -103,10 +111,16 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(page);
     }
 
-    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
+        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(AfterInIndexOrder("$.OrganizationAddressOrder BETWEEN @0 AND @1", $"{organizationId} ", afterAddress, limit));
+        return Task.FromResult(AfterInIndexOrder(
+            "$.OrganizationAddressOrder BETWEEN @0 AND @1",
+            $"{organizationId} ",
+            afterAddress,
+            limit,
+            inAnyOfProjects is null ? null : document => document["ProjectKeys"].AsArray.Any(key => inAnyOfProjects.Contains(key.AsString))));
     }
 
     /// <summary>
@@ -170,14 +184,15 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     /// The documents whose ordering key (prefix + address) follows the cursor, in index order. BETWEEN is an
     /// index range seek; a bare "&gt;" would walk the index from its start.
     /// </summary>
-    private IReadOnlyList<Customer> AfterInIndexOrder(string betweenExpression, string prefix, string? afterAddress, int limit)
+    /// <remarks>The optional <paramref name="filter"/> is applied while the range streams, so it reads only until the page is full.</remarks>
+    private IReadOnlyList<Customer> AfterInIndexOrder(string betweenExpression, string prefix, string? afterAddress, int limit, Func<BsonDocument, bool>? filter = null)
     {
         var documents = _customers.Find(BsonExpression.Create(betweenExpression, prefix + (afterAddress ?? string.Empty), prefix + Upper));
         return
         [
             .. documents
                 .DistinctBy(Id)
-                .Where(document => document["Address"].AsString != afterAddress)
+                .Where(document => document["Address"].AsString != afterAddress && (filter is null || filter(document)))
                 .Take(limit)
                 .Select(ToCustomer),
         ];

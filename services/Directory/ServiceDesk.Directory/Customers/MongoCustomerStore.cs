@@ -1,13 +1,16 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Customers;
 
 /// <summary>
 /// Customers in the service's MongoDB database. Indexes: the unique address; the multikey search keys
 /// (prefix look-ups as index ranges); project + sort name (suggestions in name order); project + address and
-/// organization + address (paging in address order).
+/// organization + address (paging in address order). A change and its outbox events are written in one
+/// transaction, so the server must be a replica set (a single-node one will do).
 /// </summary>
 public sealed class MongoCustomerStore : ICustomerStore
 {
@@ -25,20 +28,29 @@ public sealed class MongoCustomerStore : ICustomerStore
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
 
     private readonly IMongoCollection<BsonDocument> _customers;
+    private readonly MongoOutboxStore _outbox;
     private readonly MongoIndexes _indexes;
 
-    public MongoCustomerStore(IMongoDatabase database)
+    public MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox)
     {
         _customers = database.GetCollection<BsonDocument>("customers");
+        _outbox = outbox;
         _indexes = new MongoIndexes(CreateIndexesAsync);
     }
 
-    public async Task InsertAsync(Customer customer, CancellationToken cancellationToken)
+    public async Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync();
         try
         {
-            await _customers.InsertOneAsync(ToDocument(customer), cancellationToken: cancellationToken);
+            await InTransactionAsync(
+                async (session, token) =>
+                {
+                    await _customers.InsertOneAsync(session, ToDocument(customer), cancellationToken: token);
+                    await _outbox.EnqueueAsync(session, events, token);
+                    return true;
+                },
+                cancellationToken);
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
@@ -53,14 +65,25 @@ public sealed class MongoCustomerStore : ICustomerStore
         return document is null ? null : ToCustomer(document);
     }
 
-    public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync();
         try
         {
-            var result = await _customers.ReplaceOneAsync(
-                Filter.Eq("_id", customer.Id) & Filter.Eq("Version", expectedVersion), ToDocument(customer), cancellationToken: cancellationToken);
-            return result.MatchedCount == 1;
+            return await InTransactionAsync(
+                async (session, token) =>
+                {
+                    var result = await _customers.ReplaceOneAsync(
+                        session, Filter.Eq("_id", customer.Id) & Filter.Eq("Version", expectedVersion), ToDocument(customer), cancellationToken: token);
+                    if (result.MatchedCount == 0)
+                    {
+                        return false;
+                    }
+
+                    await _outbox.EnqueueAsync(session, events, token);
+                    return true;
+                },
+                cancellationToken);
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
@@ -79,8 +102,17 @@ public sealed class MongoCustomerStore : ICustomerStore
         return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
     }
 
-    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(string organizationId, string? afterAddress, int limit, CancellationToken cancellationToken) =>
-        FindAsync(Filter.Eq("OrganizationId", organizationId) & After(afterAddress), AddressOrder, limit, hint: null, cancellationToken);
+    public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
+        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Eq("OrganizationId", organizationId) & After(afterAddress);
+        if (inAnyOfProjects is not null)
+        {
+            filter &= Filter.In("ProjectKeys", inAnyOfProjects);
+        }
+
+        return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
     {
@@ -98,6 +130,13 @@ public sealed class MongoCustomerStore : ICustomerStore
         return matches.Count <= MaxMatchesRankedById
             ? await FindAsync(Filter.In("_id", matches.Select(match => match["_id"])), NameOrder, limit, hint: null, cancellationToken)
             : await FindAsync(Filter.Eq("ProjectKeys", projectKey) & matching, NameOrder, limit, ProjectNameOrderIndex, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction, retried by the driver on transient errors.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var session = await _customers.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        return await session.WithTransactionAsync(work, cancellationToken: cancellationToken);
     }
 
     private static FilterDefinition<BsonDocument> After(string? afterAddress) =>

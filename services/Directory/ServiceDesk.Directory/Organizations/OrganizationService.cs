@@ -39,14 +39,15 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         return await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
     }
 
-    public async Task<CustomerPage> ListMembersAsync(ListOrganizationMembersRequest request, CancellationToken cancellationToken)
+    /// <summary>The members in address order; with <paramref name="inAnyOfProjects"/>, only those of one of these projects.</summary>
+    public async Task<CustomerPage> ListMembersAsync(ListOrganizationMembersRequest request, IReadOnlySet<string>? inAnyOfProjects, CancellationToken cancellationToken)
     {
         await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
         return await CustomerPaging.ReadAsync(
             customers,
             request.PageSize,
             request.PageToken,
-            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, after, limit, cancellationToken),
+            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, inAnyOfProjects, after, limit, cancellationToken),
             cancellationToken);
     }
 }
