@@ -79,6 +79,35 @@ public sealed class HostingTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task A_test_host_whose_background_service_fails_fails_the_test_at_disposal()
+    {
+        var failing = new ServiceApp(
+            "probe",
+            "ServiceDesk.Hosting.Tests",
+            builder =>
+            {
+                builder.AddServiceDefaults("probe");
+                builder.Services.AddHostedService<FailingWorker>();
+            },
+            app => app.MapServiceDefaults());
+        var host = await ServiceHost.StartAsync(failing, new Dictionary<string, string?>());
+        await Eventually.WaitForAsync(() => host.App.Lifetime.ApplicationStopping.IsCancellationRequested, "the failed worker to stop the host");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await host.DisposeAsync());
+
+        Assert.Contains("probe stopped on its own", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingWorker : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("worker failed");
+        }
+    }
+
+    [Fact]
     public async Task Telemetry_is_off_by_default()
     {
         await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration });

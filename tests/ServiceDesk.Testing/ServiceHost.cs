@@ -23,7 +23,13 @@ public sealed class ServiceHost : IAsyncDisposable
         Endpoints = app.Services.GetRequiredService<BoundEndpoints>();
         Channel = GrpcChannel.ForAddress(Endpoints.GrpcUri);
         Http = new HttpClient { BaseAddress = Endpoints.HttpUri };
+        // A background service that fails asks the host to stop; a test host would go on answering, so
+        // the test is told at disposal instead of passing over a dead consumer or relay.
+        app.Lifetime.ApplicationStopping.Register(() => _stoppedOnItsOwn = !_disposing);
     }
+
+    private volatile bool _disposing;
+    private volatile bool _stoppedOnItsOwn;
 
     public ServiceApp Service { get; }
 
@@ -81,9 +87,14 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposing = true;
         Channel.Dispose();
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        if (_stoppedOnItsOwn)
+        {
+            throw new InvalidOperationException($"{Service.Name} stopped on its own during the test (a background service failed); its log:\n{Logs.All}");
+        }
     }
 }

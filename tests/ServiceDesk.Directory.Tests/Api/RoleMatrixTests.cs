@@ -121,6 +121,8 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         ("ListAllCustomers", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
         ("AddToProject", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
         ("RemoveFromProject", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
+        // The customer belongs to OTHER only: a HELP agent may not read them back through a no-op removal.
+        ("RemoveFromProjectOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
         ("CreateOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
         ("RenameOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
         ("ListOrganizationMembers", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
@@ -201,6 +203,10 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
             case "RemoveFromProject":
                 var member = await fixture.NewCustomerAsync(fixture.Help);
                 Assert.Empty((await Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = member.Id, ProjectKey = fixture.Help }, auth)).ProjectKeys);
+                break;
+            case "RemoveFromProjectOfAnotherProjectsCustomer":
+                var elsewhere = await fixture.NewCustomerAsync(fixture.Other);
+                Assert.Equal([fixture.Other], (await Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = elsewhere.Id, ProjectKey = fixture.Help }, auth)).ProjectKeys);
                 break;
             case "CreateOrganization":
                 var orgName = $"Org {TestData.Id()}";

@@ -111,8 +111,13 @@ public sealed class CustomerService(
             customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, cancellationToken);
     }
 
-    public Task<Customer> RemoveFromProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken) =>
-        ChangeAsync(customerId, expectedVersion: 0, current => current with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] }, cancellationToken);
+    /// <summary>The answer is the customer's record, so an agent may remove only a customer they can see.</summary>
+    public async Task<Customer> RemoveFromProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(customerId, cancellationToken);
+        caller.RequireCustomerAccess(current.Id, current.ProjectKeys);
+        return await ChangeAsync(customerId, expectedVersion: 0, customer => customer with { ProjectKeys = [.. customer.ProjectKeys.Where(key => key != projectKey)] }, cancellationToken);
+    }
 
     private async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
         await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");

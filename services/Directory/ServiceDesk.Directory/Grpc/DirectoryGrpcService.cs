@@ -47,7 +47,7 @@ public sealed class DirectoryGrpcService(
     public override async Task<CustomerMessage> RemoveFromProject(RemoveFromProjectRequest request, ServerCallContext context)
     {
         context.GetCaller().RequireProjectAccess(request.ProjectKey);
-        return (await customers.RemoveFromProjectAsync(request.CustomerId, request.ProjectKey, context.CancellationToken)).ToMessage();
+        return (await customers.RemoveFromProjectAsync(context.GetCaller(), request.CustomerId, request.ProjectKey, context.CancellationToken)).ToMessage();
     }
 
     public override async Task<OrganizationMessage> CreateOrganization(CreateOrganizationRequest request, ServerCallContext context)
