@@ -9,30 +9,19 @@ using Xunit.Abstractions;
 namespace ServiceDesk.Messaging.Tests;
 
 [Collection(RedisCollection.Name)]
-public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) : IAsyncLifetime
+public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) : ProbeStreamTests(redis)
 {
-    private readonly string _prefix = RedisFixture.NewPrefix();
-    private ConnectionMultiplexer _admin = null!;
-
-    private IDatabase Redis => _admin.GetDatabase();
-
-    private StreamKeys Keys => new(_prefix, "probe");
-
-    public async Task InitializeAsync() => _admin = await ConnectionMultiplexer.ConnectAsync($"{redis.Configuration},allowAdmin=true");
-
-    public async Task DisposeAsync() => await _admin.DisposeAsync();
-
     [Fact]
     public async Task A_subscriber_that_was_stopped_while_events_were_published_receives_all_of_them_once_after_it_starts()
     {
         const int sent = 50;
-        await using (var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix)))
+        await using (var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix)))
         {
             await Probes.PublishAsync(publisher, sent);
             await Eventually.WaitForAsync(() => Redis.StreamLengthAsync(Keys.Stream), n => n == sent, "the relay to append every event");
         }
 
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
         var received = consumer.Services.GetRequiredService<Received>();
         await Eventually.WaitForAsync(() => received.Count == sent, "the late subscriber to receive everything");
 
@@ -45,10 +34,10 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task A_subscriber_whose_pubsub_connection_is_cut_still_receives_every_event_from_the_stream()
     {
         const int bursts = 5, perBurst = 10;
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
         var received = consumer.Services.GetRequiredService<Received>();
-        var server = _admin.GetServer(_admin.GetEndPoints()[0]);
+        var server = Admin.GetServer(Admin.GetEndPoints()[0]);
 
         long killed = 0;
         for (var burst = 0; burst < bursts; burst++)
@@ -68,13 +57,13 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     {
         const int sent = 120;
         var dataDirectory = TestDirectory.Create("replicas");
-        Dictionary<string, string?> Replica(string instance) => new(Probes.Settings(redis.Configuration, _prefix, instance))
+        Dictionary<string, string?> Replica(string instance) => new(Probes.Settings(RedisConfiguration, Prefix, instance))
         {
             ["Storage:LiteDbConnection"] = "Shared",
             ["Messaging:BatchSize"] = "5",
         };
 
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
         await using var first = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Replica("a-1"), dataDirectory);
         await using var second = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Replica("a-2"), dataDirectory);
         var (one, two) = (first.Services.GetRequiredService<Received>(), second.Services.GetRequiredService<Received>());
@@ -91,8 +80,8 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     [Fact]
     public async Task A_repeated_event_id_is_handled_once()
     {
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
         var received = consumer.Services.GetRequiredService<Received>();
 
         await Probes.PublishAsync(publisher, 1);
@@ -112,8 +101,8 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task Entries_left_pending_by_a_crashed_replica_are_claimed_by_another()
     {
         const int sent = 5;
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
-        var crashing = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix, "a-crashing"));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+        var crashing = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix, "a-crashing"));
         crashing.Services.GetRequiredService<FailureSwitch>().Block = new TaskCompletionSource();
 
         await Probes.PublishAsync(publisher, sent);
@@ -121,7 +110,7 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
             async () => (await Redis.StreamPendingAsync(Keys.Stream, "consumer-a")).PendingMessageCount, n => n > 0, "the first replica to take entries");
         await crashing.DisposeAsync();
 
-        await using var survivor = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix, "a-survivor"));
+        await using var survivor = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix, "a-survivor"));
         var received = survivor.Services.GetRequiredService<Received>();
         await Eventually.WaitForAsync(() => received.Count == sent, "the survivor to claim and handle the abandoned entries");
 
@@ -133,8 +122,8 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task Streams_are_trimmed_only_once_every_group_has_acknowledged()
     {
         const int sent = 20;
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
-        await using var a = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+        await using var a = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
         await Probes.PublishAsync(publisher, sent);
         await Eventually.WaitForAsync(() => a.Services.GetRequiredService<Received>().Count == sent, "group a to handle everything");
 
@@ -144,7 +133,7 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
         Assert.Equal(0, (await Redis.StreamPendingAsync(Keys.Stream, "consumer-a")).PendingMessageCount);
         Assert.Equal(sent, await Redis.StreamLengthAsync(Keys.Stream));
 
-        await using var b = await ServiceHost.StartAsync(Probes.Consumer("consumer-b"), Probes.Settings(redis.Configuration, _prefix));
+        await using var b = await ServiceHost.StartAsync(Probes.Consumer("consumer-b"), Probes.Settings(RedisConfiguration, Prefix));
         await Eventually.WaitForAsync(() => b.Services.GetRequiredService<Received>().Count == sent, "group b to handle everything");
         await Eventually.WaitForAsync(() => Redis.StreamLengthAsync(Keys.Stream), n => n == 0, "the stream to be trimmed once both groups acknowledged");
         output.WriteLine($"sent {sent}; each group handled {sent}; stream length after both acknowledged: 0");
@@ -153,7 +142,7 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     [Fact]
     public async Task Events_carry_the_publishing_service_and_a_unique_id()
     {
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
         var ids = await Probes.PublishAsync(publisher, 3);
         await Eventually.WaitForAsync(() => Redis.StreamLengthAsync(Keys.Stream), n => n == 3, "three entries");
 

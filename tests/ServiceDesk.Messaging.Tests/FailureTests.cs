@@ -12,25 +12,14 @@ using Xunit.Abstractions;
 namespace ServiceDesk.Messaging.Tests;
 
 [Collection(RedisCollection.Name)]
-public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) : IAsyncLifetime
+public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) : ProbeStreamTests(redis)
 {
-    private readonly string _prefix = RedisFixture.NewPrefix();
-    private ConnectionMultiplexer _admin = null!;
-
-    private IDatabase Redis => _admin.GetDatabase();
-
-    private StreamKeys Keys => new(_prefix, "probe");
-
-    public async Task InitializeAsync() => _admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-
-    public async Task DisposeAsync() => await _admin.DisposeAsync();
-
     [Fact]
     public async Task A_handler_that_keeps_failing_is_retried_then_dead_lettered_and_the_redrive_command_processes_it()
     {
-        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix));
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix).TrustingIdentity(identity));
+        await using var identity = await Probes.StartIdentityAsync(RedisConfiguration);
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
         var received = consumer.Services.GetRequiredService<Received>();
         consumer.Services.GetRequiredService<FailureSwitch>().FailingKeys["P2"] = true;
         var operations = new EventOperations.EventOperationsClient(consumer.Channel);
@@ -69,8 +58,8 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     [Fact]
     public async Task The_redrive_command_rejects_an_unknown_family_with_a_field_violation()
     {
-        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix).TrustingIdentity(identity));
+        await using var identity = await Probes.StartIdentityAsync(RedisConfiguration);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
         var operations = new EventOperations.EventOperationsClient(consumer.Channel);
         var admin = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
 
@@ -83,10 +72,10 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     }
 
     [Fact]
-    public async Task Only_admins_and_services_may_see_the_backlog_or_redrive()
+    public async Task OnlyAdmins_and_services_may_see_the_backlog_or_redrive()
     {
-        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix).TrustingIdentity(identity));
+        await using var identity = await Probes.StartIdentityAsync(RedisConfiguration);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
         var operations = new EventOperations.EventOperationsClient(consumer.Channel);
         var agent = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Agent, projects: "HELP");
         var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: "c-1");
@@ -136,8 +125,8 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
 
         Assert.Equal(0, await Redis.StreamLengthAsync(Keys.Stream));
 
-        await using var restarted = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(redis.Configuration, _prefix), dataDirectory);
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, _prefix));
+        await using var restarted = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix), dataDirectory);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
         var received = consumer.Services.GetRequiredService<Received>();
         await Eventually.WaitForAsync(() => received.Count == sent, "the restarted service's relay to publish what the killed one committed");
 
@@ -149,8 +138,8 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     public async Task A_redis_restart_with_aof_loses_no_entries_published_or_pending()
     {
         await using var ownRedis = await RedisServer.StartAsync(TestDirectory.Create("redis-restart"));
-        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(ownRedis.Configuration, _prefix));
-        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(ownRedis.Configuration, _prefix));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(ownRedis.Configuration, Prefix));
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(ownRedis.Configuration, Prefix));
         var failures = consumer.Services.GetRequiredService<FailureSwitch>();
         var received = consumer.Services.GetRequiredService<Received>();
         using var admin = await ConnectionMultiplexer.ConnectAsync(ownRedis.Configuration);

@@ -1,0 +1,24 @@
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Testing;
+using StackExchange.Redis;
+using Xunit;
+
+namespace ServiceDesk.Messaging.Tests;
+
+/// <summary>Tests on the "probe" family under a key prefix of their own, with a direct (admin) Redis connection to inspect it.</summary>
+public abstract class ProbeStreamTests(RedisFixture redis) : IAsyncLifetime
+{
+    protected string RedisConfiguration { get; } = redis.Configuration;
+
+    protected string Prefix { get; } = RedisFixture.NewPrefix();
+
+    protected ConnectionMultiplexer Admin { get; private set; } = null!;
+
+    protected IDatabase Redis => Admin.GetDatabase();
+
+    protected StreamKeys Keys => new(Prefix, "probe");
+
+    public async Task InitializeAsync() => Admin = await ConnectionMultiplexer.ConnectAsync($"{RedisConfiguration},allowAdmin=true");
+
+    public async Task DisposeAsync() => await Admin.DisposeAsync();
+}
