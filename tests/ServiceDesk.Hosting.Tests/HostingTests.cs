@@ -98,11 +98,17 @@ public sealed class HostingTests(RedisFixture redis)
         Assert.Contains("probe stopped on its own", error.Message, StringComparison.Ordinal);
     }
 
-    private sealed class FailingWorker : Microsoft.Extensions.Hosting.BackgroundService
+    /// <summary>Fails once the host has started (a failure during start already fails StartAsync).</summary>
+    private sealed class FailingWorker(Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) : Microsoft.Extensions.Hosting.BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            await Task.Yield();
+            var started = new TaskCompletionSource();
+            using (lifetime.ApplicationStarted.Register(started.SetResult))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+
             throw new InvalidOperationException("worker failed");
         }
     }
