@@ -81,27 +81,13 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var candidate = Random.Shared.Next(20_000, 60_000);
-            if (Enumerable.Range(candidate, 42).All(IsFree))
+            if (Enumerable.Range(candidate, 42).All(LocalService.IsPortFree))
             {
                 return candidate;
             }
         }
 
         throw new InvalidOperationException("No free range of 42 ports found.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private sealed class LocalRunProcess : IAsyncDisposable
