@@ -97,10 +97,11 @@ internal sealed partial class StreamConsumer(
         }
         while (fresh.Length == options.BatchSize && !cancellationToken.IsCancellationRequested);
 
-        metrics.Record(await backlog.ReadAsync([family], Group));
+        // Not every round: a busy family wakes its consumers per event, and these are extra Redis round trips.
         if (time.GetUtcNow() >= _nextMaintenance)
         {
             _nextMaintenance = time.GetUtcNow() + options.TrimInterval;
+            metrics.Record(await backlog.ReadAsync([family], Group));
             await streams.TrimAcknowledgedAsync(family.Name);
             await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
         }

@@ -6,8 +6,8 @@ namespace ServiceDesk.Messaging.Operations;
 
 /// <summary>
 /// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered (counters), and this
-/// service's backlog per family (gauges servicedesk.events.pending / lag / dead_lettered), refreshed by its
-/// consumers every round.
+/// service's backlog per family (gauges servicedesk.events.pending / lag / dead_letters), refreshed by its
+/// consumers every <c>Messaging:TrimInterval</c>.
 /// </summary>
 public sealed class MessagingMetrics
 {
