@@ -83,9 +83,14 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
         StreamId? keepFrom = null;
         foreach (var group in groups)
         {
-            var groupKeepsFrom = group.PendingMessageCount > 0
-                ? StreamId.Parse((await Database.StreamPendingAsync(keys.Stream, group.Name)).LowestPendingMessageId!)
-                : StreamId.Parse(group.LastDeliveredId!).Next();
+            // Read after the group info: an entry the group acknowledged in between leaves the pending list
+            // empty (its lowest id null), and an entry delivered in between is pending, so neither case drops
+            // an entry the group still needs.
+            var pending = await Database.StreamPendingAsync(keys.Stream, group.Name);
+            var lowestPending = pending.PendingMessageCount > 0 ? pending.LowestPendingMessageId.ToString() : null;
+            var groupKeepsFrom = lowestPending is { Length: > 0 }
+                ? StreamId.Parse(lowestPending)
+                : StreamId.Parse(group.LastDeliveredId ?? "0-0").Next();
             keepFrom = keepFrom is null || groupKeepsFrom < keepFrom.Value ? groupKeepsFrom : keepFrom;
         }
 

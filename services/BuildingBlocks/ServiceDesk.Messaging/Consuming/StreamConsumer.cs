@@ -61,12 +61,22 @@ internal sealed partial class StreamConsumer(
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                backoff = NextBackoff(backoff);
                 LogRedisUnavailable(family.Name, exception.GetType().Name, backoff.TotalMilliseconds);
+                await Task.Delay(backoff, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A store failure or a bug must not end the loop: that would stop this family's delivery for good.
+                backoff = NextBackoff(backoff);
+                LogRoundFailed(exception, family.Name, backoff.TotalMilliseconds);
                 await Task.Delay(backoff, stoppingToken);
             }
         }
     }
+
+    private static TimeSpan NextBackoff(TimeSpan backoff) =>
+        backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
 
     private async Task RoundAsync(CancellationToken cancellationToken)
     {
@@ -159,6 +169,9 @@ internal sealed partial class StreamConsumer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} of {Family} moved to the dead letters after {Attempts} attempt(s)")]
     private partial void LogDeadLettered(string family, string entryId, long attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A round of {Family} failed; retrying in {DelayMs} ms")]
+    private partial void LogRoundFailed(Exception exception, string family, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Family} failed ({Error}); retrying in {DelayMs} ms")]
     private partial void LogRedisUnavailable(string family, string error, double delayMs);

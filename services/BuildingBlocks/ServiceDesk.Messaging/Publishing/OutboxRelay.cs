@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Outbox;
-using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Publishing;
 
@@ -39,10 +38,10 @@ internal sealed partial class OutboxRelay(
             {
                 return;
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException or IOException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                LogPublishFailed(exception.GetType().Name, backoff.TotalMilliseconds);
+                LogPublishFailed(exception, exception.GetType().Name, backoff.TotalMilliseconds);
                 await Task.Delay(backoff, stoppingToken);
             }
         }
@@ -66,5 +65,5 @@ internal sealed partial class OutboxRelay(
     private partial void LogPublished(string eventType, string eventId, string family, string entryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
-    private partial void LogPublishFailed(string error, double delayMs);
+    private partial void LogPublishFailed(Exception exception, string error, double delayMs);
 }
