@@ -70,7 +70,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         // Removal destroys the key: the sealed copy anywhere is now noise.
         Assert.True(await keys.DestroyForCustomerAsync("c-1", CancellationToken.None));
         var keyService = new CustomerKeyService.CustomerKeyServiceClient(directory.Channel);
-        var asService = IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret));
+        var asService = IdentityTestHost.Bearer(await identity.ServiceTokenAsync(ServiceNames.Notification));
         var error = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = key.KeyId }, asService).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         await Assert.ThrowsAsync<CustomerKeyDestroyedException>(() =>
@@ -95,7 +95,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         var ownCustomer = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(customer.AccessToken)).ResponseAsync);
         var adminToken = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
         var admin = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, adminToken).ResponseAsync);
-        var served = await keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret)));
+        var served = await keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(await identity.ServiceTokenAsync(ServiceNames.Notification)));
 
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, ownCustomer.StatusCode);
