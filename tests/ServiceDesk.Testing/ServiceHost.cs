@@ -47,12 +47,6 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    /// <summary>
-    /// The key-encryption key (<c>KeyProtection:Key</c>) every test host gets, so stores wrap their keys as in
-    /// production. A test that needs another passes its own in its settings.
-    /// </summary>
-    public const string KeyProtectionKey = "q0lXyRzv0pmxQ1p2hSyjV9T2wNH3b1Fq6vZ3d7Lr0a4=";
-
     public static async Task<ServiceHost> StartAsync(
         ServiceApp service, IReadOnlyDictionary<string, string?> settings, string? dataDirectory = null, CancellationToken cancellationToken = default)
     {
@@ -70,7 +64,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Endpoints:GrpcPort"] = "0",
             ["Endpoints:HttpPort"] = "0",
             ["Storage:DataDirectory"] = dataDirectory,
-            ["KeyProtection:Key"] = KeyProtectionKey,
+            ["KeyProtection:Key"] = TestKeyProtection.Key,
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

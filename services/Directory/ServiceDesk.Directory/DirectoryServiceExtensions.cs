@@ -24,6 +24,7 @@ public static class DirectoryServiceExtensions
         builder.AddRedis(ServiceNames.Directory);
         builder.AddEventBus().AddSubscription<ProjectCreated, ProjectCreatedHandler>();
         builder.Services.AddStore<ICustomerKeyStore, LiteDbCustomerKeyStore, MongoCustomerKeyStore>();
+        builder.Services.AddHostedService<CustomerKeyRewrap>();
         builder.Services.AddSingleton<ICustomerKeyProvider, LocalCustomerKeyProvider>();
         builder.Services.AddSingleton<PersonalDataSealer>();
         builder.Services.AddRequestValidators(typeof(DirectoryServiceExtensions).Assembly);

@@ -36,6 +36,9 @@ public sealed class KeyWrapper
         _all = [current, .. retired];
     }
 
+    /// <summary>The id of the current KEK (hex), which stores record beside each wrapped key.</summary>
+    public string CurrentKeyId => Convert.ToHexStringLower(_current.Id);
+
     public byte[] Wrap(ReadOnlySpan<byte> key, string purpose)
     {
         var wrapped = new byte[HeaderLength + key.Length + TagLength];
@@ -65,9 +68,14 @@ public sealed class KeyWrapper
         return key;
     }
 
-    /// <summary>False for a key wrapped under a retired KEK: re-wrap it, so that KEK can be dropped.</summary>
-    public bool IsWrappedUnderCurrentKey(ReadOnlySpan<byte> wrapped) =>
-        wrapped.Length > 1 + KekIdLength && wrapped.Slice(1, KekIdLength).SequenceEqual(_current.Id);
+    /// <summary>
+    /// A key as a store holds it, with the KEK id recorded beside it: wrapped under that KEK, or in clear when the
+    /// id is null (written before keys were wrapped; <see cref="IsCurrent"/> is false, so the store wraps it).
+    /// </summary>
+    public byte[] Open(byte[] stored, string? kekId, string purpose) => kekId is null ? stored : Unwrap(stored, purpose);
+
+    /// <summary>False for a key stored under a retired KEK, or in clear: re-wrap it, so that KEK can be dropped.</summary>
+    public bool IsCurrent(string? kekId) => kekId == CurrentKeyId;
 
     /// <summary>
     /// A wrapper for another use (e.g. opaque page tokens) under keys derived from these KEKs with HKDF, so that use
