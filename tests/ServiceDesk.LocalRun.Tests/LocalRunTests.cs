@@ -46,6 +46,14 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
         var files = System.IO.Directory.GetFiles(dataDirectory, "*.db").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["directory.db", "identity.db", "notification.db", "ticketing.db"], files);
+        var keyEncryptionKeyFile = Path.Combine(dataDirectory, KeyEncryptionKeyFile.FileName);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyEncryptionKeyFile));
+        }
+
+        var keyEncryptionKey = await File.ReadAllTextAsync(keyEncryptionKeyFile);
+        Assert.Equal(32, Convert.FromBase64String(keyEncryptionKey).Length);
 
         // The second run names no admin: signing in with the one the first run created proves the data was kept.
         await using (var again = LocalRunProcess.Start(dataDirectory, basePort))
@@ -57,6 +65,9 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             Assert.Equal(Role.Admin, signedIn.Account.Role);
             Assert.Equal(0, await again.InterruptAsync());
         }
+
+        // The same key-encryption key again: the keys the first run wrapped stay usable.
+        Assert.Equal(keyEncryptionKey, await File.ReadAllTextAsync(keyEncryptionKeyFile));
     }
 
     [Fact]

@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using LiteDB;
+using MongoDB.Driver;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Testing;
 using Xunit;
@@ -7,7 +11,10 @@ namespace ServiceDesk.Messaging.Tests;
 
 public abstract class CustomerKeyStoreContract
 {
-    protected abstract ICustomerKeyStore CreateStore();
+    /// <summary>A store on this test's database (the same one on every call), wrapping under <paramref name="wrapper"/>.</summary>
+    protected abstract ICustomerKeyStore CreateStore(KeyWrapper wrapper);
+
+    private ICustomerKeyStore CreateStore() => CreateStore(TestKeyProtection.Wrapper);
 
     [SkippableFact]
     public async Task A_customer_has_one_key_until_it_is_destroyed_for_good()
@@ -32,14 +39,50 @@ public abstract class CustomerKeyStoreContract
         Assert.Null(await store.FindAsync("no-such-key", CancellationToken.None));
         Assert.NotEmpty((await store.FindAsync(other.KeyId, CancellationToken.None))!.Key);
     }
+
+    [SkippableFact]
+    public async Task A_store_under_another_key_encryption_key_cannot_unwrap_a_key()
+    {
+        var key = await CreateStore().GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
+        var stranger = CreateStore(TestKeyProtection.WrapperOf(TestKeyProtection.NewKey()));
+
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => stranger.FindAsync(key.KeyId, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => stranger.GetOrCreateForCustomerAsync("c-1", CancellationToken.None));
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => stranger.RewrapAsync(CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Keys_under_a_retired_key_encryption_key_are_rewrapped_under_the_current_one()
+    {
+        var oldKek = TestKeyProtection.NewKey();
+        var newKek = TestKeyProtection.NewKey();
+        var before = CreateStore(TestKeyProtection.WrapperOf(oldKek));
+        var read = await before.GetOrCreateForCustomerAsync("c-read", CancellationToken.None);
+        var unread = await before.GetOrCreateForCustomerAsync("c-unread", CancellationToken.None);
+        await before.GetOrCreateForCustomerAsync("c-destroyed", CancellationToken.None);
+        await before.DestroyForCustomerAsync("c-destroyed", CancellationToken.None);
+
+        var rotated = CreateStore(TestKeyProtection.WrapperOf(newKek, oldKek));
+        Assert.Equal(read.Key.ToByteArray(), (await rotated.FindAsync(read.KeyId, CancellationToken.None))!.Key);
+        Assert.Equal(1, await rotated.RewrapAsync(CancellationToken.None));
+        Assert.Equal(0, await rotated.RewrapAsync(CancellationToken.None));
+
+        var oldDropped = CreateStore(TestKeyProtection.WrapperOf(newKek));
+        Assert.Equal(read, await oldDropped.GetOrCreateForCustomerAsync("c-read", CancellationToken.None));
+        Assert.Equal(unread, await oldDropped.GetOrCreateForCustomerAsync("c-unread", CancellationToken.None));
+    }
 }
 
 public sealed class LiteDbCustomerKeyStoreTests : CustomerKeyStoreContract
 {
-    protected override ICustomerKeyStore CreateStore() => new LiteDbCustomerKeyStore(StoreBackends.NewLiteDatabase(), TimeProvider.System);
+    private readonly LiteDatabase _database = StoreBackends.NewLiteDatabase();
+
+    protected override ICustomerKeyStore CreateStore(KeyWrapper wrapper) => new LiteDbCustomerKeyStore(_database, wrapper, TimeProvider.System);
 }
 
 public sealed class MongoCustomerKeyStoreTests : CustomerKeyStoreContract
 {
-    protected override ICustomerKeyStore CreateStore() => new MongoCustomerKeyStore(StoreBackends.NewMongoDatabase(), TimeProvider.System);
+    private readonly Lazy<IMongoDatabase> _database = new(StoreBackends.NewMongoDatabase);
+
+    protected override ICustomerKeyStore CreateStore(KeyWrapper wrapper) => new MongoCustomerKeyStore(_database.Value, wrapper, TimeProvider.System);
 }

@@ -22,9 +22,12 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
     private const string Address = "jane.doe@example.com";
     private const string Name = "Jane Doe-Okafor";
 
-    /// <summary>The probes' "customers" family (consumer-a subscribes), and the family Directory itself consumes, so its consumer starts.</summary>
+    /// <summary>
+    /// A "customers" family the consumer probe subscribes to as notification (a service granted GetCustomerKey by
+    /// the service-access table), and the family Directory itself consumes, so its consumer starts.
+    /// </summary>
     private static readonly EventCatalog DirectoryCatalog = new(
-        [Probes.Catalog.Find("customers")!, new EventFamily("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory])]);
+        [new EventFamily("customers", [CustomerCreated.Descriptor], [ServiceNames.Notification]), new EventFamily("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory])]);
 
     [Fact]
     public async Task Personal_data_crosses_redis_only_sealed_and_is_unreadable_once_the_customer_key_is_destroyed()
@@ -34,12 +37,13 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
         var directoryApp = ServiceApps.Directory with { Add = builder => { builder.Services.AddSingleton(DirectoryCatalog); ServiceApps.Directory.Add(builder); } };
         await using var directory = await ServiceHost.StartAsync(directoryApp, Probes.Settings(redisData.Configuration, prefix).TrustingIdentity(identity));
-        var probe = Probes.Service("consumer-a", bus => bus.AddSubscription<CustomerCreated, ProfileHandler>());
+        var probe = Probes.Service(ServiceNames.Notification, bus => bus.AddSubscription<CustomerCreated, ProfileHandler>());
         var consumerApp = probe with
         {
             Add = builder =>
             {
                 probe.Add(builder);
+                builder.Services.AddSingleton(DirectoryCatalog);
                 builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
                 builder.Services.AddSingleton<Profiles>();
             },
@@ -47,7 +51,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         await using var consumer = await ServiceHost.StartAsync(consumerApp, new Dictionary<string, string?>(Probes.Settings(redisData.Configuration, prefix))
         {
             ["Services:directory"] = directory.Endpoints.GrpcUri.ToString(),
-        }.TrustingIdentity(identity, Probes.ConsumerSecret));
+        }.TrustingIdentity(identity, IdentityTestHost.NotificationSecret));
 
         var keys = directory.Services.GetRequiredService<ICustomerKeyStore>();
         var key = await keys.GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
@@ -70,7 +74,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         // Removal destroys the key: the sealed copy anywhere is now noise.
         Assert.True(await keys.DestroyForCustomerAsync("c-1", CancellationToken.None));
         var keyService = new CustomerKeyService.CustomerKeyServiceClient(directory.Channel);
-        var asService = IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret));
+        var asService = IdentityTestHost.Bearer(await identity.ServiceTokenAsync(ServiceNames.Notification));
         var error = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = key.KeyId }, asService).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         await Assert.ThrowsAsync<CustomerKeyDestroyedException>(() =>
@@ -95,7 +99,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         var ownCustomer = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(customer.AccessToken)).ResponseAsync);
         var adminToken = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
         var admin = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, adminToken).ResponseAsync);
-        var served = await keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret)));
+        var served = await keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(await identity.ServiceTokenAsync(ServiceNames.Notification)));
 
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, ownCustomer.StatusCode);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Hosting;
 
 namespace ServiceDesk.Testing;
 
@@ -12,6 +13,14 @@ public static class IdentityTestHost
     public const string AdminLogin = "admin@servicedesk.test";
     public const string TicketingSecret = "ticketing-secret-for-tests-only-0123456789";
     public const string NotificationSecret = "notification-secret-for-tests-only-987654";
+
+    /// <summary>The secret each service identity has in tests; Identity knows every one of them.</summary>
+    public static string ServiceSecret(string service) => service switch
+    {
+        ServiceNames.Ticketing => TicketingSecret,
+        ServiceNames.Notification => NotificationSecret,
+        _ => $"{service}-secret-for-tests-only-0123456789abcdef",
+    };
 
     public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
@@ -24,9 +33,12 @@ public static class IdentityTestHost
             ["Identity:BootstrapAdmin:Login"] = AdminLogin,
             ["Identity:BootstrapAdmin:Password"] = Password,
             ["Identity:Throttling:MaxFailuresPerAddress"] = "100000",
-            ["Identity:ServiceCredentials:ticketing"] = Sha256Hex(TicketingSecret),
-            ["Identity:ServiceCredentials:notification"] = Sha256Hex(NotificationSecret),
         };
+        foreach (var service in ServiceNames.Backends.Append(ServiceNames.Gateway))
+        {
+            settings[$"Identity:ServiceCredentials:{service}"] = Sha256Hex(ServiceSecret(service));
+        }
+
         foreach (var (key, value) in overrides)
         {
             settings[key] = value;
@@ -47,8 +59,8 @@ public static class IdentityTestHost
     public static Task<SignInResponse> SignInAsync(this ServiceHost identity, string login, string password = Password) =>
         identity.Client().SignInAsync(new SignInRequest { Login = login, Password = password }).ResponseAsync;
 
-    public static async Task<string> ServiceTokenAsync(this ServiceHost identity, string service = "ticketing", string secret = TicketingSecret) =>
-        (await identity.Client().IssueServiceTokenAsync(new IssueServiceTokenRequest { ServiceName = service, Secret = secret })).AccessToken;
+    public static async Task<string> ServiceTokenAsync(this ServiceHost identity, string service = ServiceNames.Ticketing, string? secret = null) =>
+        (await identity.Client().IssueServiceTokenAsync(new IssueServiceTokenRequest { ServiceName = service, Secret = secret ?? ServiceSecret(service) })).AccessToken;
 
     public static async Task<string> AdminTokenAsync(this ServiceHost identity) => (await identity.SignInAsync(AdminLogin)).AccessToken;
 

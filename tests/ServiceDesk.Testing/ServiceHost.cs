@@ -64,6 +64,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Endpoints:GrpcPort"] = "0",
             ["Endpoints:HttpPort"] = "0",
             ["Storage:DataDirectory"] = dataDirectory,
+            ["KeyProtection:Key"] = TestKeyProtection.Key,
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

@@ -48,10 +48,17 @@ public sealed class LocalSystem(LocalRunOptions options)
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
             // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
             var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            // Only the two services that store keys get the key-encryption key.
+            var keyEncryptionKey = await KeyEncryptionKeyFile.ReadOrCreateAsync(options.DataDirectory, stop);
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
                 var own = new Dictionary<string, string>(environment);
+                if (service == identity || service.Name == "directory")
+                {
+                    own["KeyProtection__Key"] = keyEncryptionKey;
+                }
+
                 if (service == identity)
                 {
                     foreach (var (name, secret) in secrets)

@@ -18,12 +18,13 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddSingleton(new ServiceInfo(serviceName));
-        builder.AddServiceEndpoints();
+        var endpoints = builder.AddServiceEndpoints();
         builder.AddRedactedLogging();
         builder.AddServiceAuth();
 
         builder.Services.AddGrpc(options =>
         {
+            options.MaxReceiveMessageSize = endpoints.MaxRequestBytes;
             // Outermost first: errors from token validation and request validation are mapped too.
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<CallerInterceptor>();

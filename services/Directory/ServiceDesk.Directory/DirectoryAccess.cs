@@ -1,11 +1,14 @@
+using ServiceDesk.Directory.Customers;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 
 namespace ServiceDesk.Directory;
 
 /// <summary>
-/// Directory's role rules on top of the shared guards. Service identities may do whatever an admin may;
-/// customers act only on their own profile.
+/// Directory's role rules on top of the shared guards. A service identity reaches a handler only for the RPCs
+/// <see cref="ServiceAccessPolicy"/> grants it, and there acts as an admin; customers act only on their own
+/// profile; agents see and change only customers of their projects, and learn nothing of any other customer
+/// (not even whether an id exists) nor of the other projects of the customers they share.
 /// </summary>
 public static class DirectoryAccess
 {
@@ -37,4 +40,28 @@ public static class DirectoryAccess
 
     /// <summary>The projects whose customers the caller may see; null for every customer (admins and services).</summary>
     public static IReadOnlySet<string>? VisibleProjects(this Caller caller) => caller.Role == CallerRole.Agent ? caller.ProjectKeys : null;
+
+    /// <summary>Agents see the customers of their projects, customers themselves (checked before any look-up), admins and services everyone.</summary>
+    public static bool CanSee(this Caller caller, Customer customer) =>
+        caller.Role != CallerRole.Agent || customer.ProjectKeys.Any(caller.ProjectKeys.Contains);
+
+    /// <summary>
+    /// The project keys of <paramref name="customer"/> the caller may learn: for an agent only their own, so a
+    /// customer shared with other projects shows nothing of them.
+    /// </summary>
+    public static IEnumerable<string> VisibleProjectKeys(this Caller caller, Customer customer) =>
+        caller.Role == CallerRole.Agent ? customer.ProjectKeys.Where(caller.ProjectKeys.Contains) : customer.ProjectKeys;
+
+    /// <summary>
+    /// An agent changes the profile only of a customer who belongs to their projects alone: a profile shared
+    /// with other projects is the customer's own (and an admin's) to change.
+    /// </summary>
+    public static Caller RequireProfileOwnership(this Caller caller, Customer customer) =>
+        caller.Role != CallerRole.Agent || customer.ProjectKeys.All(caller.ProjectKeys.Contains)
+            ? caller
+            : throw new PermissionDeniedException(
+                $"The customer '{customer.Id}' also belongs to projects the caller does not work in; only the customer or an admin may change a shared profile.");
+
+    /// <summary>What binds a page token to its caller: another caller presenting it is refused.</summary>
+    public static string PagingIdentity(this Caller caller) => $"{caller.Role}:{caller.AccountId ?? caller.ServiceName}";
 }

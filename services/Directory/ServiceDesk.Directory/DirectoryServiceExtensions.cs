@@ -6,6 +6,7 @@ using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
 using ServiceDesk.Messaging.PersonalData;
@@ -18,16 +19,19 @@ public static class DirectoryServiceExtensions
     public static WebApplicationBuilder AddDirectoryService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Directory);
+        builder.AddKeyProtection();
         builder.AddServiceStorage(ServiceNames.Directory);
         builder.AddRedis(ServiceNames.Directory);
         builder.AddEventBus().AddSubscription<ProjectCreated, ProjectCreatedHandler>();
         builder.Services.AddStore<ICustomerKeyStore, LiteDbCustomerKeyStore, MongoCustomerKeyStore>();
+        builder.Services.AddHostedService<CustomerKeyRewrap>();
         builder.Services.AddSingleton<ICustomerKeyProvider, LocalCustomerKeyProvider>();
         builder.Services.AddSingleton<PersonalDataSealer>();
         builder.Services.AddRequestValidators(typeof(DirectoryServiceExtensions).Assembly);
         builder.Services.AddStore<ICustomerStore, LiteDbCustomerStore, MongoCustomerStore>();
         builder.Services.AddStore<IOrganizationStore, LiteDbOrganizationStore, MongoOrganizationStore>();
         builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
+        builder.Services.AddSingleton<CustomerPaging>();
         builder.Services.AddSingleton<CustomerService>();
         builder.Services.AddSingleton<OrganizationService>();
         builder.Services.AddSingleton<CustomerSuggester>();

@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Identity.Accounts;
 using ServiceDesk.Identity.Grpc;
@@ -21,6 +22,7 @@ public static class IdentityServiceExtensions
     public static WebApplicationBuilder AddIdentityService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Identity);
+        builder.AddKeyProtection();
         builder.AddServiceStorage(ServiceNames.Identity);
         builder.AddRedis(ServiceNames.Identity);
         builder.AddEventBus();

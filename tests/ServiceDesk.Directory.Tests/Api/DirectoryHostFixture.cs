@@ -98,5 +98,19 @@ internal static class RpcAssert
     public static IReadOnlyList<string> Fields(this RpcException error) =>
         [.. error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(violation => violation.Field) ?? []];
 
+    /// <summary>OK, or the status the call failed with.</summary>
+    public static async Task<StatusCode> StatusOfAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return StatusCode.OK;
+        }
+        catch (RpcException error)
+        {
+            return error.StatusCode;
+        }
+    }
+
     public static string? ResourceName(this RpcException error) => error.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName;
 }

@@ -23,7 +23,7 @@ public enum Who
 /// <summary>
 /// Real accounts for every column of the role matrix, and the records they act on: customer A (project HELP,
 /// signed in as CustomerA), customer B (project OTHER, signed in as CustomerB), an agent of HELP, an agent of
-/// OTHER, the admin, and the ticketing service identity. Organization "members" has one member in HELP, one
+/// OTHER, the admin, and the ticketing service identity (granted only what ServiceAccessPolicy grants it). Organization "members" has one member in HELP, one
 /// in OTHER and one in no project.
 /// </summary>
 public sealed class RoleMatrixFixture : IAsyncLifetime
@@ -43,6 +43,12 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
 
     public Customer CustomerA { get; private set; } = null!;
 
+    /// <summary>Customer B: project OTHER only.</summary>
+    public Customer CustomerB { get; private set; } = null!;
+
+    /// <summary>A page token the admin got listing HELP one customer at a time.</summary>
+    public string AdminsHelpPageToken { get; private set; } = null!;
+
     public string CustomerAKeyId { get; private set; } = null!;
 
     public Organization Members { get; private set; } = null!;
@@ -61,7 +67,7 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
         await Admin.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = Help });
         await Admin.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = Other });
         CustomerA = await _hosts.NewCustomerAsync("Customer A", projectKeys: Help);
-        var customerB = await _hosts.NewCustomerAsync("Customer B", projectKeys: Other);
+        CustomerB = await _hosts.NewCustomerAsync("Customer B", projectKeys: Other);
         CustomerAKeyId = (await _hosts.Host.Services.GetRequiredService<ICustomerKeyStore>().GetOrCreateForCustomerAsync(CustomerA.Id, CancellationToken.None)).KeyId;
 
         Members = await Admin.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Members {TestData.Id()}" });
@@ -78,16 +84,19 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
         }
 
         _tokens[Who.CustomerA] = await _hosts.TokenOfNewAsync(Role.Customer, CustomerA.Id);
-        _tokens[Who.CustomerB] = await _hosts.TokenOfNewAsync(Role.Customer, customerB.Id);
+        _tokens[Who.CustomerB] = await _hosts.TokenOfNewAsync(Role.Customer, CustomerB.Id);
         _tokens[Who.AgentOfOtherProject] = await _hosts.TokenOfNewAsync(Role.Agent, null, Other);
         _tokens[Who.Agent] = await _hosts.TokenOfNewAsync(Role.Agent, null, Help);
         _tokens[Who.Admin] = _hosts.AdminToken;
         _tokens[Who.Service] = await _hosts.Identity.ServiceTokenAsync();
+        AdminsHelpPageToken = (await Admin.ListCustomersAsync(new ListCustomersRequest { ProjectKey = Help, PageSize = 1 })).NextPageToken;
     }
 
     public Task DisposeAsync() => _hosts.DisposeAsync();
 
     public Metadata As(Who who) => who == Who.Anonymous ? [] : Bearer(_tokens[who]);
+
+    public async Task<Metadata> AsServiceAsync(string service) => Bearer(await _hosts.Identity.ServiceTokenAsync(service));
 
     public Task<Customer> NewCustomerAsync(params string[] projectKeys) => _hosts.NewCustomerAsync("Fresh Customer", projectKeys: projectKeys);
 }
@@ -103,31 +112,49 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     private const StatusCode Unauthenticated = StatusCode.Unauthenticated;
     private const StatusCode Denied = StatusCode.PermissionDenied;
     private const StatusCode NotFound = StatusCode.NotFound;
+    private const StatusCode Exists = StatusCode.AlreadyExists;
+    private const StatusCode Invalid = StatusCode.InvalidArgument;
 
     private DirectoryService.DirectoryServiceClient Client => fixture.Anyone;
 
-    //                      Anonymous        CustomerA  CustomerB  AgentOfOther  Agent  Admin  Service
+    //                      Anonymous        CustomerA  CustomerB  AgentOfOther  Agent  Admin  Service (ticketing)
     public static TheoryData<string, Who, StatusCode> Rpcs => Table(
         ("CreateCustomer", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
         ("CreateCustomerInHelpAndOther", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
         ("CreateCustomerInNoProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
-        ("GetCustomer", [Unauthenticated, Ok, Denied, Denied, Ok, Ok, Ok]),
-        // Refused to customers before the look-up: whether an id exists is no customer's business.
+        // The address of customer B (OTHER only): the HELP agent invites B to HELP and sees HELP alone, never OTHER;
+        // the admin and the service, who may see B anyway, are told B's id.
+        ("CreateCustomerWithTheAddressOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, Ok, Exists, Exists]),
+        ("GetCustomer", [Unauthenticated, Ok, Denied, NotFound, Ok, Ok, Ok]),
+        // Refused to customers before the look-up; to agents exactly as a customer of another project is.
         ("GetUnknownCustomer", [Unauthenticated, Denied, Denied, NotFound, NotFound, NotFound, NotFound]),
-        ("UpdateCustomerDisplayName", [Unauthenticated, Ok, Denied, Denied, Ok, Ok, Ok]),
-        ("UpdateCustomerAddress", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
-        ("UpdateCustomerOrganization", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
-        ("ListCustomersOfHelp", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
-        ("ListAllCustomers", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
+        // A customer of HELP and OTHER: each agent is shown only their own project's key.
+        ("GetCustomerOfTwoProjects", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
+        ("UpdateCustomerDisplayName", [Unauthenticated, Ok, Denied, NotFound, Ok, Ok, Denied]),
+        ("UpdateCustomerAddress", [Unauthenticated, Denied, Denied, NotFound, Ok, Ok, Denied]),
+        ("UpdateCustomerOrganization", [Unauthenticated, Denied, Denied, NotFound, Ok, Ok, Denied]),
+        // Customer B's address: the agent is told it is taken, not by whom.
+        ("UpdateCustomerAddressToATakenOne", [Unauthenticated, Denied, Denied, NotFound, Exists, Exists, Denied]),
+        // A profile HELP shares with OTHER is the customer's and the admin's to change, no agent's.
+        ("UpdateSharedCustomer", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
+        ("ListCustomersOfHelp", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
+        ("ListAllCustomers", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
+        // A page token is bound to its caller and query: the admin's is no use to the agent.
+        ("ListCustomersOfHelpWithTheAdminsPageToken", [Unauthenticated, Denied, Denied, Denied, Invalid, Ok, Denied]),
+        // A customer id is no page token: whether it exists cannot be probed through one.
+        ("ListCustomersOfHelpWithACustomerIdAsPageToken", [Unauthenticated, Denied, Denied, Denied, Invalid, Invalid, Denied]),
         ("AddToProject", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
-        ("RemoveFromProject", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
+        // Customer B belongs to OTHER only: the HELP agent may not take them over by id, and cannot tell them from an unknown id.
+        ("AddToProjectAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, NotFound, Ok, Ok]),
+        ("AddToProjectACustomerOfNoProject", [Unauthenticated, Denied, Denied, Denied, NotFound, Ok, Ok]),
+        ("RemoveFromProject", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
         // The customer belongs to OTHER only: a HELP agent may not read them back through a no-op removal.
-        ("RemoveFromProjectOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
-        ("CreateOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
-        ("RenameOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
-        ("ListOrganizationMembers", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Ok]),
-        ("SuggestCustomers", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Ok]),
-        ("RegisterProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Ok]),
+        ("RemoveFromProjectOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, NotFound, Ok, Denied]),
+        ("CreateOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
+        ("RenameOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
+        ("ListOrganizationMembers", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
+        ("SuggestCustomers", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
+        ("RegisterProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
         // Service identities only: not even customer A for their own key, nor the admin.
         ("GetCustomerKey", [Unauthenticated, Denied, Denied, Denied, Denied, Denied, Ok]));
 
@@ -135,7 +162,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     [MemberData(nameof(Rpcs))]
     public async Task Directory_rpcs(string rpc, Who who, StatusCode expected)
     {
-        Assert.Equal(expected, await StatusOfAsync(() => CallAsync(rpc, who, fixture.As(who))));
+        Assert.Equal(expected, await RpcAssert.StatusOfAsync(() => CallAsync(rpc, who, fixture.As(who))));
     }
 
     [Fact]
@@ -151,7 +178,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     {
         var before = await fixture.Admin.GetCustomerAsync(new GetCustomerRequest { CustomerId = fixture.CustomerA.Id });
 
-        var refused = await StatusOfAsync(() => Client.UpdateCustomerAsync(
+        var refused = await RpcAssert.StatusOfAsync(() => Client.UpdateCustomerAsync(
             new UpdateCustomerRequest { CustomerId = fixture.CustomerA.Id, DisplayName = "Renamed With Address", Address = TestData.Address() }, fixture.As(Who.CustomerA)).ResponseAsync);
 
         Assert.Equal(Denied, refused);
@@ -172,6 +199,35 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
             case "CreateCustomerInNoProject":
                 Assert.Empty((await Client.CreateCustomerAsync(NewCustomer(), auth)).ProjectKeys);
                 break;
+            case "CreateCustomerWithTheAddressOfAnotherProjectsCustomer":
+                var elsewhereCustomer = await fixture.NewCustomerAsync(fixture.Other);
+                try
+                {
+                    var invited = await Client.CreateCustomerAsync(
+                        new CreateCustomerRequest { Address = elsewhereCustomer.Address, DisplayName = "Supplied By The Agent", ProjectKeys = { fixture.Help } }, auth);
+                    Assert.Equal([fixture.Help], invited.ProjectKeys);
+                    Assert.Equal(elsewhereCustomer.Address, invited.Address);
+                    Assert.Equal(elsewhereCustomer.DisplayName, invited.DisplayName);
+                    Assert.Equal(new[] { fixture.Help, fixture.Other }.Order(), (await fixture.Admin.GetCustomerAsync(new GetCustomerRequest { CustomerId = elsewhereCustomer.Id })).ProjectKeys.Order());
+                }
+                catch (RpcException error) when (error.StatusCode == StatusCode.AlreadyExists)
+                {
+                    Assert.Equal(elsewhereCustomer.Id, error.ResourceName());
+                    Assert.Equal([fixture.Other], (await fixture.Admin.GetCustomerAsync(new GetCustomerRequest { CustomerId = elsewhereCustomer.Id })).ProjectKeys);
+                    throw;
+                }
+
+                break;
+            case "GetCustomerOfTwoProjects":
+                var shared = await fixture.NewCustomerAsync(fixture.Help, fixture.Other);
+                string[] shownKeys = who switch
+                {
+                    Who.Agent => [fixture.Help],
+                    Who.AgentOfOtherProject => [fixture.Other],
+                    _ => [fixture.Help, fixture.Other],
+                };
+                Assert.Equal(shownKeys.Order(), (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = shared.Id }, auth)).ProjectKeys.Order());
+                break;
             case "GetCustomer":
                 Assert.Equal(a, (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = a }, auth)).Id);
                 break;
@@ -190,6 +246,27 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 var organization = await fixture.Admin.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Org {TestData.Id()}" });
                 Assert.Equal(organization.Id, (await Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = a, OrganizationId = organization.Id }, auth)).OrganizationId);
                 break;
+            case "UpdateCustomerAddressToATakenOne":
+                var taken = await Assert.ThrowsAsync<RpcException>(() =>
+                    Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = a, Address = fixture.CustomerB.Address }, auth).ResponseAsync);
+                if (taken.StatusCode == StatusCode.AlreadyExists)
+                {
+                    Assert.Equal(who == Who.Agent ? null : fixture.CustomerB.Id, taken.ResourceName());
+                    Assert.Equal(who != Who.Agent, taken.Status.Detail.Contains(fixture.CustomerB.Id, StringComparison.Ordinal));
+                }
+
+                throw taken;
+            case "UpdateSharedCustomer":
+                var sharedProfile = await fixture.NewCustomerAsync(fixture.Help, fixture.Other);
+                Assert.Equal("Renamed Shared", (await Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = sharedProfile.Id, DisplayName = "Renamed Shared" }, auth)).DisplayName);
+                break;
+            case "ListCustomersOfHelpWithTheAdminsPageToken":
+                Assert.NotEmpty((await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageSize = 1, PageToken = fixture.AdminsHelpPageToken }, auth)).Customers);
+                break;
+            case "ListCustomersOfHelpWithACustomerIdAsPageToken":
+                var idToken = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(a));
+                await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageToken = idToken }, auth);
+                break;
             case "ListCustomersOfHelp":
                 Assert.Contains((await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageSize = 200 }, auth)).Customers, customer => customer.Id == a);
                 break;
@@ -197,8 +274,14 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 Assert.NotEmpty((await Client.ListCustomersAsync(new ListCustomersRequest(), auth)).Customers);
                 break;
             case "AddToProject":
-                var outsider = await fixture.NewCustomerAsync();
-                Assert.Equal([fixture.Help], (await Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = outsider.Id, ProjectKey = fixture.Help }, auth)).ProjectKeys);
+                var ofHelp = await fixture.NewCustomerAsync(fixture.Help);
+                Assert.Equal([fixture.Help], (await Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = ofHelp.Id, ProjectKey = fixture.Help }, auth)).ProjectKeys);
+                break;
+            case "AddToProjectAnotherProjectsCustomer":
+                await AddToHelpAsync(await fixture.NewCustomerAsync(fixture.Other), who, auth);
+                break;
+            case "AddToProjectACustomerOfNoProject":
+                await AddToHelpAsync(await fixture.NewCustomerAsync(), who, auth);
                 break;
             case "RemoveFromProject":
                 var member = await fixture.NewCustomerAsync(fixture.Help);
@@ -242,6 +325,43 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         }
     }
 
+    /// <summary>Adds the customer to HELP: done when allowed, and when refused nothing changed.</summary>
+    private async Task AddToHelpAsync(Customer customer, Who who, Metadata auth)
+    {
+        async Task<IEnumerable<string>> KeysNow() => (await fixture.Admin.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id })).ProjectKeys.Order();
+        try
+        {
+            await AssertNotFoundLikeAnUnknownIdAsync(
+                id => Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = id, ProjectKey = fixture.Help }, auth).ResponseAsync, customer.Id, who);
+            Assert.Equal(customer.ProjectKeys.Append(fixture.Help).Order(), await KeysNow());
+        }
+        catch (RpcException)
+        {
+            Assert.Equal(customer.ProjectKeys.Order(), await KeysNow());
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Calls with <paramref name="id"/>; an agent must get exactly the answer an unknown id gets (status and
+    /// message but for the id), and that is rethrown for the matrix.
+    /// </summary>
+    private static async Task AssertNotFoundLikeAnUnknownIdAsync(Func<string, Task> call, string id, Who who)
+    {
+        if (who != Who.Agent)
+        {
+            await call(id);
+            return;
+        }
+
+        var unknownId = TestData.Id();
+        var refused = await Assert.ThrowsAsync<RpcException>(() => call(id));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => call(unknownId));
+        Assert.Equal(unknown.StatusCode, refused.StatusCode);
+        Assert.Equal(unknown.Status.Detail.Replace(unknownId, "ID", StringComparison.Ordinal), refused.Status.Detail.Replace(id, "ID", StringComparison.Ordinal));
+        throw refused;
+    }
+
     private static CreateCustomerRequest NewCustomer(params string[] projectKeys) =>
         new() { Address = TestData.Address(), DisplayName = "New Customer", ProjectKeys = { projectKeys } };
 
@@ -263,18 +383,5 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         }
 
         return data;
-    }
-
-    private static async Task<StatusCode> StatusOfAsync(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return StatusCode.OK;
-        }
-        catch (RpcException error)
-        {
-            return error.StatusCode;
-        }
     }
 }

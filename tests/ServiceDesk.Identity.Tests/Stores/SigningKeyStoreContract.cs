@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using LiteDB;
+using MongoDB.Driver;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Identity.Keys;
 using ServiceDesk.Testing;
 using Xunit;
@@ -9,7 +13,10 @@ public abstract class SigningKeyStoreContract
 {
     private static readonly DateTime Now = new(2026, 7, 8, 9, 10, 11, 456, DateTimeKind.Utc);
 
-    protected abstract ISigningKeyStore CreateStore();
+    /// <summary>A store on this test's database (the same one on every call), wrapping under <paramref name="wrapper"/>.</summary>
+    protected abstract ISigningKeyStore CreateStore(KeyWrapper wrapper);
+
+    private ISigningKeyStore CreateStore() => CreateStore(TestKeyProtection.Wrapper);
 
     private static SigningKey NewKey(DateTime activatesAt, TimeSpan signsFor) => new()
     {
@@ -66,14 +73,39 @@ public abstract class SigningKeyStoreContract
 
         Assert.Equal(current.Id, Assert.Single(await store.ListAsync(default)).Id);
     }
+
+    [SkippableFact]
+    public async Task A_store_under_another_key_encryption_key_cannot_unwrap_a_key()
+    {
+        Assert.True(await CreateStore().TryAddAsync(NewKey(Now, TimeSpan.FromDays(30)), default));
+
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => CreateStore(TestKeyProtection.WrapperOf(TestKeyProtection.NewKey())).ListAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Keys_under_a_retired_key_encryption_key_are_rewrapped_under_the_current_one()
+    {
+        var oldKek = TestKeyProtection.NewKey();
+        var newKek = TestKeyProtection.NewKey();
+        var key = NewKey(Now, TimeSpan.FromDays(30));
+        Assert.True(await CreateStore(TestKeyProtection.WrapperOf(oldKek)).TryAddAsync(key, default));
+
+        Assert.Equal(key.PrivateKey, Assert.Single(await CreateStore(TestKeyProtection.WrapperOf(newKek, oldKek)).ListAsync(default)).PrivateKey);
+
+        Assert.Equal(key.PrivateKey, Assert.Single(await CreateStore(TestKeyProtection.WrapperOf(newKek)).ListAsync(default)).PrivateKey);
+    }
 }
 
 public sealed class LiteDbSigningKeyStoreTests : SigningKeyStoreContract
 {
-    protected override ISigningKeyStore CreateStore() => new LiteDbSigningKeyStore(StoreBackends.NewLiteDatabase());
+    private readonly LiteDatabase _database = StoreBackends.NewLiteDatabase();
+
+    protected override ISigningKeyStore CreateStore(KeyWrapper wrapper) => new LiteDbSigningKeyStore(_database, wrapper);
 }
 
 public sealed class MongoSigningKeyStoreTests : SigningKeyStoreContract
 {
-    protected override ISigningKeyStore CreateStore() => new MongoSigningKeyStore(StoreBackends.NewMongoDatabase());
+    private readonly Lazy<IMongoDatabase> _database = new(StoreBackends.NewMongoDatabase);
+
+    protected override ISigningKeyStore CreateStore(KeyWrapper wrapper) => new MongoSigningKeyStore(_database.Value, wrapper);
 }

@@ -17,4 +17,11 @@ public sealed class EndpointOptions
 
     [Range(0, 65535)]
     public int HttpPort { get; set; } = 8080;
+
+    /// <summary>
+    /// The largest request a server accepts: a gRPC message (RESOURCE_EXHAUSTED beyond it) or an HTTP body
+    /// (413). gRPC's own default is 4 MiB; no request of ours needs more than a fraction of the 1 MiB default.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxRequestBytes { get; set; } = 1024 * 1024;
 }

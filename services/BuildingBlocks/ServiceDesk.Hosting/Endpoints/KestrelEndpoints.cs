@@ -9,7 +9,7 @@ namespace ServiceDesk.Hosting.Endpoints;
 
 internal static class KestrelEndpoints
 {
-    public static void AddServiceEndpoints(this WebApplicationBuilder builder)
+    public static EndpointOptions AddServiceEndpoints(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(EndpointOptions.Section).Get<EndpointOptions>() ?? new EndpointOptions();
         if (!IPAddress.TryParse(options.BindAddress, out var address))
@@ -23,11 +23,13 @@ internal static class KestrelEndpoints
         builder.Services.AddSingleton(bound);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             ListenOptions? grpc = null, http = null;
             // Cleartext gRPC needs an HTTP/2-only endpoint: without TLS there is no protocol negotiation.
             kestrel.Listen(grpcEndpoint, listen => (grpc = listen).Protocols = HttpProtocols.Http2);
             kestrel.Listen(httpEndpoint, listen => (http = listen).Protocols = HttpProtocols.Http1);
             bound.Record(grpc!, http!);
         });
+        return options;
     }
 }

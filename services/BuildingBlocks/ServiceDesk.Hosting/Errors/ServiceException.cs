@@ -56,11 +56,18 @@ public sealed class NotFoundException(string resourceType, string resourceId, st
     public override IEnumerable<IMessage> Details => ResourceDetails(resourceType, resourceId, "not found", requestField, $"no {resourceType} '{resourceId}'");
 }
 
-/// <summary>ALREADY_EXISTS, naming the existing resource's id.</summary>
-public sealed class AlreadyExistsException(string resourceType, string existingId, string? requestField = null)
-    : ServiceException(StatusCode.AlreadyExists, $"{resourceType} '{existingId}' already exists{(requestField is null ? "" : $" with this {requestField}")}.")
+/// <summary>
+/// ALREADY_EXISTS, naming the existing resource's id; without an id (null) for a caller who may not learn which
+/// resource it is, with only the field.
+/// </summary>
+public sealed class AlreadyExistsException(string resourceType, string? existingId, string? requestField = null)
+    : ServiceException(
+        StatusCode.AlreadyExists,
+        $"{(existingId is null ? $"A {resourceType}" : $"{resourceType} '{existingId}'")} already exists{(requestField is null ? "" : $" with this {requestField}")}.")
 {
-    public override IEnumerable<IMessage> Details => ResourceDetails(resourceType, existingId, "already exists", requestField, $"already used by {resourceType} '{existingId}'");
+    public override IEnumerable<IMessage> Details => existingId is null
+        ? requestField is null ? [] : [new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = requestField, Description = $"already used by another {resourceType}" } } }]
+        : ResourceDetails(resourceType, existingId, "already exists", requestField, $"already used by {resourceType} '{existingId}'");
 }
 
 /// <summary>FAILED_PRECONDITION: the system is not in a state that allows the request.</summary>

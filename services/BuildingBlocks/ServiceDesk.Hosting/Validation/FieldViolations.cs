@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Rpc;
 using ServiceDesk.Hosting.Errors;
 
@@ -45,6 +46,59 @@ public sealed class FieldViolations
         }
     }
 
+    /// <summary>
+    /// <see cref="Text"/> that people read: also refuses control characters, bidi overrides and zero-width
+    /// characters (every Unicode format character), which make one name look like another.
+    /// </summary>
+    public void DisplayText(string field, string? value, int maxLength, bool required = true)
+    {
+        var before = _violations.Count;
+        Text(field, value, maxLength, required);
+        if (_violations.Count == before && value is not null && value.Any(IsInvisibleOrControl))
+        {
+            Add(field, "must not contain control, bidi-override or zero-width characters");
+        }
+    }
+
+    /// <summary>An opaque id: required unless told, at most <see cref="Ids.MaxLength"/> characters.</summary>
+    public void Id(string field, string? value, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                Add(field, "is required");
+            }
+
+            return;
+        }
+
+        if (value.Length > Ids.MaxLength)
+        {
+            Add(field, $"must be at most {Ids.MaxLength} characters");
+        }
+    }
+
+    /// <summary>At most <paramref name="max"/> entries; true when within the bound, so the caller validates each entry only then.</summary>
+    public bool MaxCount(string field, int count, int max)
+    {
+        if (count <= max)
+        {
+            return true;
+        }
+
+        Add(field, $"must have at most {max} entries");
+        return false;
+    }
+
+    public void MaxLength(string field, string value, int maxLength)
+    {
+        if (value.Length > maxLength)
+        {
+            Add(field, $"must be at most {maxLength} characters");
+        }
+    }
+
     public void Address(string field, string? value, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -79,6 +133,9 @@ public sealed class FieldViolations
             Add(field, $"must be between {min} and {max}");
         }
     }
+
+    private static bool IsInvisibleOrControl(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     public void ThrowIfAny()
     {

@@ -15,9 +15,22 @@ namespace ServiceDesk.Directory.Customers;
 /// the event with the change, and the outbox relay takes it to Redis.
 /// </summary>
 public sealed class CustomerService(
-    ICustomerStore customers, IProjectStore projects, IOrganizationStore organizations, ICustomerKeyStore keys, IntegrationEvents events, TimeProvider time)
+    ICustomerStore customers,
+    IProjectStore projects,
+    IOrganizationStore organizations,
+    ICustomerKeyStore keys,
+    CustomerPaging paging,
+    IntegrationEvents events,
+    TimeProvider time)
 {
-    public async Task<Customer> CreateAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new customer; or, when an agent names an address that is already a customer's, an invitation: that
+    /// customer joins the agent's projects and the agent sees them as any customer of their projects (their own
+    /// project keys, the profile the customer shares), never the other projects. Others learn the existing
+    /// customer's id from ALREADY_EXISTS: admins may see everyone, and services are granted this RPC to find
+    /// the sender of inbound mail.
+    /// </summary>
+    public async Task<Customer> CreateAsync(Caller caller, CreateCustomerRequest request, CancellationToken cancellationToken)
     {
         for (var i = 0; i < request.ProjectKeys.Count; i++)
         {
@@ -45,6 +58,15 @@ public sealed class CustomerService(
         {
             await customers.InsertAsync(customer, [events.Prepare(CustomerEvents.Created(customer, key))], cancellationToken);
         }
+        catch (AddressTakenException taken) when (caller.Role == CallerRole.Agent)
+        {
+            return await ChangeAsync(
+                taken.ExistingCustomerId,
+                expectedVersion: 0,
+                current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, .. request.ProjectKeys]) },
+                caller,
+                cancellationToken);
+        }
         catch (AddressTakenException taken)
         {
             throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
@@ -56,17 +78,20 @@ public sealed class CustomerService(
 
     /// <summary>
     /// A customer reads only their own profile, decided before the look-up so another id is refused whether it
-    /// exists or not; an agent only a customer of one of their projects; admins and services anyone.
+    /// exists or not; an agent only a customer of one of their projects, any other id being NOT_FOUND exactly
+    /// as an unknown one; admins and services anyone.
     /// </summary>
     public async Task<Customer> GetAsync(Caller caller, string customerId, CancellationToken cancellationToken)
     {
         caller.RequireSelfOrStaff(customerId);
-        var customer = await GetAsync(customerId, cancellationToken);
-        caller.RequireCustomerAccess(customer.Id, customer.ProjectKeys);
-        return customer;
+        var customer = await customers.GetAsync(customerId, cancellationToken);
+        return customer is not null && caller.CanSee(customer) ? customer : throw NotFound(customerId);
     }
 
-    /// <summary>Who may read the customer may change it, except that a customer may change only their display name.</summary>
+    /// <summary>
+    /// Who may read the customer may change it, except that a customer may change only their display name and
+    /// an agent only a profile no project but theirs shares.
+    /// </summary>
     public async Task<Customer> UpdateAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken)
     {
         if (caller.Role == CallerRole.Customer && (request.HasAddress || request.HasOrganizationId))
@@ -74,7 +99,7 @@ public sealed class CustomerService(
             throw new PermissionDeniedException("A customer may change only their own display_name; address and organization_id are changed by staff.");
         }
 
-        await GetAsync(caller, request.CustomerId, cancellationToken);
+        caller.RequireProfileOwnership(await GetAsync(caller, request.CustomerId, cancellationToken));
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
@@ -83,16 +108,22 @@ public sealed class CustomerService(
         return await ChangeAsync(
             request.CustomerId,
             request.ExpectedVersion,
-            current => current with
+            current =>
             {
-                Address = request.HasAddress ? EmailAddress.Parse(request.Address).Value : current.Address,
-                DisplayName = request.HasDisplayName ? request.DisplayName.Trim() : current.DisplayName,
-                OrganizationId = request.HasOrganizationId ? (request.OrganizationId.Length == 0 ? null : request.OrganizationId) : current.OrganizationId,
+                // Again on the fresh read: the customer may have joined another project meanwhile.
+                caller.RequireProfileOwnership(current);
+                return current with
+                {
+                    Address = request.HasAddress ? EmailAddress.Parse(request.Address).Value : current.Address,
+                    DisplayName = request.HasDisplayName ? request.DisplayName.Trim() : current.DisplayName,
+                    OrganizationId = request.HasOrganizationId ? (request.OrganizationId.Length == 0 ? null : request.OrganizationId) : current.OrganizationId,
+                };
             },
+            caller,
             cancellationToken);
     }
 
-    public async Task<CustomerPage> ListAsync(ListCustomersRequest request, CancellationToken cancellationToken)
+    public async Task<CustomerPage> ListAsync(Caller caller, ListCustomersRequest request, CancellationToken cancellationToken)
     {
         var projectKey = request.ProjectKey.Length == 0 ? null : request.ProjectKey;
         if (projectKey is not null)
@@ -100,39 +131,49 @@ public sealed class CustomerService(
             await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         }
 
-        return await CustomerPaging.ReadAsync(
-            customers, request.PageSize, request.PageToken, (after, limit) => customers.ListAsync(projectKey, after, limit, cancellationToken), cancellationToken);
+        return await paging.ReadAsync(
+            request.PageSize,
+            request.PageToken,
+            $"ListCustomers|{projectKey}|{caller.PagingIdentity()}",
+            (after, limit) => customers.ListAsync(projectKey, after, limit, cancellationToken),
+            cancellationToken);
     }
 
-    public async Task<Customer> AddToProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// An agent adds only a customer they can already see (one of their projects) to another of theirs; any other
+    /// id is NOT_FOUND as an unknown one. A customer of other projects joins an agent's project by address,
+    /// through CreateCustomer.
+    /// </summary>
+    public async Task<Customer> AddToProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
     {
         await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
+        await GetAsync(caller, customerId, cancellationToken);
         return await ChangeAsync(
-            customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, cancellationToken);
+            customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, caller, cancellationToken);
     }
 
     /// <summary>The answer is the customer's record, so an agent may remove only a customer they can see.</summary>
     public async Task<Customer> RemoveFromProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
     {
-        var current = await GetAsync(customerId, cancellationToken);
-        caller.RequireCustomerAccess(current.Id, current.ProjectKeys);
-        return await ChangeAsync(customerId, expectedVersion: 0, customer => customer with { ProjectKeys = [.. customer.ProjectKeys.Where(key => key != projectKey)] }, cancellationToken);
+        await GetAsync(caller, customerId, cancellationToken);
+        return await ChangeAsync(
+            customerId, expectedVersion: 0, customer => customer with { ProjectKeys = [.. customer.ProjectKeys.Where(key => key != projectKey)] }, caller, cancellationToken);
     }
 
-    private async Task<Customer> GetAsync(string customerId, CancellationToken cancellationToken) =>
-        await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
+    private static NotFoundException NotFound(string customerId) => new("customer", customerId, "customer_id");
 
     /// <summary>
     /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version, a customer at
     /// another version, or one changed between read and write, is a conflict (ABORTED); without, the change is
-    /// applied again to a fresh read. A change that changes nothing keeps the version.
+    /// applied again to a fresh read. A change that changes nothing keeps the version. An address taken by another
+    /// customer is ALREADY_EXISTS naming that customer, except to an agent, who may not learn which customer it is.
     /// </summary>
-    private async Task<Customer> ChangeAsync(string customerId, long expectedVersion, Func<Customer, Customer> change, CancellationToken cancellationToken)
+    private async Task<Customer> ChangeAsync(string customerId, long expectedVersion, Func<Customer, Customer> change, Caller caller, CancellationToken cancellationToken)
     {
         CustomerKey? key = null;
         while (true)
         {
-            var current = await GetAsync(customerId, cancellationToken);
+            var current = await customers.GetAsync(customerId, cancellationToken) ?? throw NotFound(customerId);
             if (expectedVersion != 0 && current.Version != expectedVersion)
             {
                 throw new ConcurrencyConflictException("customer", customerId);
@@ -156,7 +197,7 @@ public sealed class CustomerService(
             }
             catch (AddressTakenException taken)
             {
-                throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
+                throw new AlreadyExistsException("customer", caller.Role == CallerRole.Agent ? null : taken.ExistingCustomerId, "address");
             }
 
             if (expectedVersion != 0)

@@ -3,12 +3,19 @@ using ServiceDesk.Hosting.Validation;
 
 namespace ServiceDesk.Directory.Customers;
 
+/// <summary>Every field of a customer request has a bound, checked before any store access.</summary>
 internal static class CustomerRules
 {
     public const int MaxDisplayNameLength = 200;
 
+    /// <summary>A customer in more projects than this is not a case a single request needs to create.</summary>
+    public const int MaxProjectKeys = 50;
+
     public static void PageSize(this FieldViolations violations, int pageSize) =>
         violations.Range("page_size", pageSize, 0, CustomerPaging.MaxPageSize);
+
+    public static void PageToken(this FieldViolations violations, string pageToken) =>
+        violations.MaxLength("page_token", pageToken, Ids.MaxPageTokenLength);
 }
 
 internal sealed class CreateCustomerValidator : IRequestValidator<CreateCustomerRequest>
@@ -16,24 +23,28 @@ internal sealed class CreateCustomerValidator : IRequestValidator<CreateCustomer
     public void Validate(CreateCustomerRequest request, FieldViolations violations)
     {
         violations.Address("address", request.Address);
-        violations.Text("display_name", request.DisplayName, CustomerRules.MaxDisplayNameLength);
-        for (var i = 0; i < request.ProjectKeys.Count; i++)
+        violations.DisplayText("display_name", request.DisplayName, CustomerRules.MaxDisplayNameLength);
+        violations.Id("organization_id", request.OrganizationId, required: false);
+        if (violations.MaxCount("project_keys", request.ProjectKeys.Count, CustomerRules.MaxProjectKeys))
         {
-            violations.ProjectKey($"project_keys[{i}]", request.ProjectKeys[i]);
+            for (var i = 0; i < request.ProjectKeys.Count; i++)
+            {
+                violations.ProjectKey($"project_keys[{i}]", request.ProjectKeys[i]);
+            }
         }
     }
 }
 
 internal sealed class GetCustomerValidator : IRequestValidator<GetCustomerRequest>
 {
-    public void Validate(GetCustomerRequest request, FieldViolations violations) => violations.Required("customer_id", request.CustomerId);
+    public void Validate(GetCustomerRequest request, FieldViolations violations) => violations.Id("customer_id", request.CustomerId);
 }
 
 internal sealed class UpdateCustomerValidator : IRequestValidator<UpdateCustomerRequest>
 {
     public void Validate(UpdateCustomerRequest request, FieldViolations violations)
     {
-        violations.Required("customer_id", request.CustomerId);
+        violations.Id("customer_id", request.CustomerId);
         if (request.HasAddress)
         {
             violations.Address("address", request.Address);
@@ -41,9 +52,10 @@ internal sealed class UpdateCustomerValidator : IRequestValidator<UpdateCustomer
 
         if (request.HasDisplayName)
         {
-            violations.Text("display_name", request.DisplayName, CustomerRules.MaxDisplayNameLength);
+            violations.DisplayText("display_name", request.DisplayName, CustomerRules.MaxDisplayNameLength);
         }
 
+        violations.Id("organization_id", request.OrganizationId, required: false);
         if (request.ExpectedVersion < 0)
         {
             violations.Add("expected_version", "must not be negative");
@@ -61,6 +73,7 @@ internal sealed class ListCustomersValidator : IRequestValidator<ListCustomersRe
         }
 
         violations.PageSize(request.PageSize);
+        violations.PageToken(request.PageToken);
     }
 }
 
@@ -68,7 +81,7 @@ internal sealed class AddToProjectValidator : IRequestValidator<AddToProjectRequ
 {
     public void Validate(AddToProjectRequest request, FieldViolations violations)
     {
-        violations.Required("customer_id", request.CustomerId);
+        violations.Id("customer_id", request.CustomerId);
         violations.ProjectKey("project_key", request.ProjectKey);
     }
 }
@@ -77,7 +90,7 @@ internal sealed class RemoveFromProjectValidator : IRequestValidator<RemoveFromP
 {
     public void Validate(RemoveFromProjectRequest request, FieldViolations violations)
     {
-        violations.Required("customer_id", request.CustomerId);
+        violations.Id("customer_id", request.CustomerId);
         violations.ProjectKey("project_key", request.ProjectKey);
     }
 }

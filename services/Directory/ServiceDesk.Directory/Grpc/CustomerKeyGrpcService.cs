@@ -12,7 +12,7 @@ public sealed class CustomerKeyGrpcService(ICustomerKeyStore keys) : CustomerKey
 {
     public override async Task<CustomerKey> GetCustomerKey(GetCustomerKeyRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireService();
+        context.GetCallerWithinServicePolicy().RequireService();
         var key = await keys.FindAsync(request.KeyId, context.CancellationToken) ?? throw new NotFoundException("customer key", request.KeyId, "key_id");
         return key.Destroyed is null
             ? new CustomerKey { KeyId = key.KeyId, CustomerId = key.CustomerId, Key = Google.Protobuf.ByteString.CopyFrom(key.Key) }
@@ -22,5 +22,5 @@ public sealed class CustomerKeyGrpcService(ICustomerKeyStore keys) : CustomerKey
 
 internal sealed class GetCustomerKeyValidator : IRequestValidator<GetCustomerKeyRequest>
 {
-    public void Validate(GetCustomerKeyRequest request, FieldViolations violations) => violations.Required("key_id", request.KeyId);
+    public void Validate(GetCustomerKeyRequest request, FieldViolations violations) => violations.Id("key_id", request.KeyId);
 }

@@ -12,8 +12,9 @@ namespace ServiceDesk.Directory.Grpc;
 
 /// <summary>
 /// The v1 directory API. Requests are validated before a handler runs (see the *Validator classes); each
-/// handler then authorises its caller (<see cref="DirectoryAccess"/>), or hands the caller to the feature
-/// service where the rule needs the stored customer.
+/// handler then takes its caller within the <see cref="ServiceAccessPolicy"/> (a service identity only for the
+/// RPCs granted to it), authorises them (<see cref="DirectoryAccess"/>), or hands them to the feature service
+/// where the rule needs the stored customer. Customers in answers show an agent only the agent's projects.
 /// </summary>
 public sealed class DirectoryGrpcService(
     CustomerService customers, OrganizationService organizations, CustomerSuggester suggester, IProjectStore projects, TimeProvider time)
@@ -21,64 +22,70 @@ public sealed class DirectoryGrpcService(
 {
     public override async Task<CustomerMessage> CreateCustomer(CreateCustomerRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireEveryProject(request.ProjectKeys, "project_keys");
-        return (await customers.CreateAsync(request, context.CancellationToken)).ToMessage();
+        var caller = context.GetCallerWithinServicePolicy().RequireEveryProject(request.ProjectKeys, "project_keys");
+        return (await customers.CreateAsync(caller, request, context.CancellationToken)).ToMessage(caller);
     }
 
-    public override async Task<CustomerMessage> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
-        (await customers.GetAsync(context.GetCaller(), request.CustomerId, context.CancellationToken)).ToMessage();
+    public override async Task<CustomerMessage> GetCustomer(GetCustomerRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCallerWithinServicePolicy();
+        return (await customers.GetAsync(caller, request.CustomerId, context.CancellationToken)).ToMessage(caller);
+    }
 
-    public override async Task<CustomerMessage> UpdateCustomer(UpdateCustomerRequest request, ServerCallContext context) =>
-        (await customers.UpdateAsync(context.GetCaller(), request, context.CancellationToken)).ToMessage();
+    public override async Task<CustomerMessage> UpdateCustomer(UpdateCustomerRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCallerWithinServicePolicy();
+        return (await customers.UpdateAsync(caller, request, context.CancellationToken)).ToMessage(caller);
+    }
 
     public override async Task<ListCustomersResponse> ListCustomers(ListCustomersRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireEveryProject(request.ProjectKey.Length == 0 ? [] : [request.ProjectKey], "project_key");
-        var page = await customers.ListAsync(request, context.CancellationToken);
-        return new ListCustomersResponse { Customers = { page.Customers.Select(customer => customer.ToMessage()) }, NextPageToken = page.NextPageToken };
+        var caller = context.GetCallerWithinServicePolicy().RequireEveryProject(request.ProjectKey.Length == 0 ? [] : [request.ProjectKey], "project_key");
+        var page = await customers.ListAsync(caller, request, context.CancellationToken);
+        return new ListCustomersResponse { Customers = { page.Customers.Select(customer => customer.ToMessage(caller)) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<CustomerMessage> AddToProject(AddToProjectRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireProjectAccess(request.ProjectKey);
-        return (await customers.AddToProjectAsync(request.CustomerId, request.ProjectKey, context.CancellationToken)).ToMessage();
+        var caller = context.GetCallerWithinServicePolicy().RequireProjectAccess(request.ProjectKey);
+        return (await customers.AddToProjectAsync(caller, request.CustomerId, request.ProjectKey, context.CancellationToken)).ToMessage(caller);
     }
 
     public override async Task<CustomerMessage> RemoveFromProject(RemoveFromProjectRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireProjectAccess(request.ProjectKey);
-        return (await customers.RemoveFromProjectAsync(context.GetCaller(), request.CustomerId, request.ProjectKey, context.CancellationToken)).ToMessage();
+        var caller = context.GetCallerWithinServicePolicy().RequireProjectAccess(request.ProjectKey);
+        return (await customers.RemoveFromProjectAsync(caller, request.CustomerId, request.ProjectKey, context.CancellationToken)).ToMessage(caller);
     }
 
     public override async Task<OrganizationMessage> CreateOrganization(CreateOrganizationRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireStaff();
+        context.GetCallerWithinServicePolicy().RequireStaff();
         return (await organizations.CreateAsync(request.Name, context.CancellationToken)).ToMessage();
     }
 
     public override async Task<OrganizationMessage> RenameOrganization(RenameOrganizationRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireStaff();
+        context.GetCallerWithinServicePolicy().RequireStaff();
         return (await organizations.RenameAsync(request.OrganizationId, request.Name, context.CancellationToken)).ToMessage();
     }
 
     public override async Task<ListOrganizationMembersResponse> ListOrganizationMembers(ListOrganizationMembersRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller().RequireStaff();
-        var page = await organizations.ListMembersAsync(request, caller.VisibleProjects(), context.CancellationToken);
-        return new ListOrganizationMembersResponse { Customers = { page.Customers.Select(customer => customer.ToMessage()) }, NextPageToken = page.NextPageToken };
+        var caller = context.GetCallerWithinServicePolicy().RequireStaff();
+        var page = await organizations.ListMembersAsync(caller, request, context.CancellationToken);
+        return new ListOrganizationMembersResponse { Customers = { page.Customers.Select(customer => customer.ToMessage(caller)) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<SuggestCustomersResponse> SuggestCustomers(SuggestCustomersRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireProjectAccess(request.ProjectKey);
+        context.GetCallerWithinServicePolicy().RequireProjectAccess(request.ProjectKey);
         var suggestions = await suggester.SuggestAsync(request.ProjectKey, request.Text, request.Limit, context.CancellationToken);
         return new SuggestCustomersResponse { Suggestions = { suggestions.Select(suggestion => suggestion.ToMessage()) } };
     }
 
     public override async Task<RegisterProjectResponse> RegisterProject(RegisterProjectRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireAdminOrService();
+        context.GetCallerWithinServicePolicy().RequireAdminOrService();
         return new RegisterProjectResponse
         {
             ProjectKey = request.ProjectKey,

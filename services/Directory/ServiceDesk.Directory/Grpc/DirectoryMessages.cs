@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Hosting.Auth;
 using Messages = ServiceDesk.Contracts.Directory.V1;
 
 namespace ServiceDesk.Directory.Grpc;
@@ -9,13 +10,14 @@ namespace ServiceDesk.Directory.Grpc;
 /// <summary>Domain records to their v1 messages.</summary>
 internal static class DirectoryMessages
 {
-    public static Messages.Customer ToMessage(this Customer customer) => new()
+    /// <summary>The customer as <paramref name="caller"/> may see them: an agent only their own projects' keys.</summary>
+    public static Messages.Customer ToMessage(this Customer customer, Caller caller) => new()
     {
         Id = customer.Id,
         Address = customer.Address,
         DisplayName = customer.DisplayName,
         OrganizationId = customer.OrganizationId ?? string.Empty,
-        ProjectKeys = { customer.ProjectKeys },
+        ProjectKeys = { caller.VisibleProjectKeys(customer) },
         CreatedAt = Timestamp.FromDateTimeOffset(customer.CreatedAt),
         UpdatedAt = Timestamp.FromDateTimeOffset(customer.UpdatedAt),
         Version = customer.Version,

@@ -4,7 +4,9 @@ namespace ServiceDesk.Directory.Keys;
 
 /// <summary>
 /// One AES-256 key per customer, kept only here. Personal data leaves Directory through Redis sealed under it;
-/// destroying it at removal is what makes every copy unreadable (crypto-shredding).
+/// destroying it at removal is what makes every copy unreadable (crypto-shredding). Stored wrapped under the
+/// key-encryption key (<see cref="Hosting.KeyProtection.KeyWrapper"/>), with the KEK's id beside it; a key read
+/// under a retired KEK is written back under the current one.
 /// </summary>
 public interface ICustomerKeyStore
 {
@@ -16,6 +18,10 @@ public interface ICustomerKeyStore
 
     /// <summary>Overwrites the key bytes and marks the key destroyed; true if there was a live key. Idempotent.</summary>
     Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Re-wraps every live key not under the current KEK; returns how many.</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">A key is under a KEK that is not configured.</exception>
+    Task<int> RewrapAsync(CancellationToken cancellationToken);
 }
 
 public sealed record StoredCustomerKey(string KeyId, string CustomerId, byte[] Key, DateTimeOffset CreatedAt, DateTimeOffset? Destroyed);

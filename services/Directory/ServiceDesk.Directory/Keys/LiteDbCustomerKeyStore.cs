@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using LiteDB;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Messaging.PersonalData;
 
 namespace ServiceDesk.Directory.Keys;
@@ -10,14 +11,17 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 {
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<KeyDocument> _keys;
+    private readonly KeyWrapper _wrapper;
     private readonly TimeProvider _time;
 
-    public LiteDbCustomerKeyStore(LiteDatabase database, TimeProvider time)
+    public LiteDbCustomerKeyStore(LiteDatabase database, KeyWrapper wrapper, TimeProvider time)
     {
         _database = database;
+        _wrapper = wrapper;
         _time = time;
         _keys = database.GetCollection<KeyDocument>("customer_keys");
         _keys.EnsureIndex(d => d.CustomerId, unique: true);
+        _keys.EnsureIndex(d => d.KekId);
     }
 
     public Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
@@ -25,7 +29,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         var existing = _keys.FindOne(d => d.CustomerId == customerId);
         if (existing is null)
         {
-            existing = KeyDocument.New(customerId, _time.GetUtcNow());
+            existing = New(customerId, _time.GetUtcNow());
             try
             {
                 _keys.Insert(existing);
@@ -37,12 +41,15 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         }
 
         return Task.FromResult(existing.DestroyedAt is null
-            ? new CustomerKey { KeyId = existing.Id, CustomerId = customerId, Key = ByteString.CopyFrom(existing.Key) }
+            ? new CustomerKey { KeyId = existing.Id, CustomerId = customerId, Key = ByteString.CopyFrom(Open(existing)) }
             : throw new CustomerKeyDestroyedException(existing.Id));
     }
 
     public Task<StoredCustomerKey?> FindAsync(string keyId, CancellationToken cancellationToken) =>
-        Task.FromResult(_keys.FindById(keyId)?.ToStored());
+        Task.FromResult(_keys.FindById(keyId) is { } document
+            ? new StoredCustomerKey(document.Id, document.CustomerId, document.DestroyedAt is null ? Open(document) : [], new DateTimeOffset(document.CreatedAt, TimeSpan.Zero),
+                document.DestroyedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null)
+            : null);
 
     public Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
@@ -61,26 +68,58 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         return Task.FromResult(true);
     }
 
+    public Task<int> RewrapAsync(CancellationToken cancellationToken)
+    {
+        var current = _wrapper.CurrentKeyId;
+        var stale = _keys.Find(d => d.DestroyedAt == null && d.KekId != current).ToList();
+        foreach (var document in stale)
+        {
+            Open(document);
+        }
+
+        return Task.FromResult(stale.Count);
+    }
+
+    private KeyDocument New(string customerId, DateTimeOffset now)
+    {
+        var id = Guid.CreateVersion7(now).ToString("N");
+        return new KeyDocument
+        {
+            Id = id,
+            CustomerId = customerId,
+            Key = _wrapper.Wrap(RandomNumberGenerator.GetBytes(32), CustomerKeyPurpose.Of(id)),
+            KekId = _wrapper.CurrentKeyId,
+            CreatedAt = now.UtcDateTime,
+        };
+    }
+
+    /// <summary>The key in clear; a key found under a retired KEK (or in clear) is written back wrapped under the current one.</summary>
+    private byte[] Open(KeyDocument document)
+    {
+        var key = _wrapper.Open(document.Key, document.KekId, CustomerKeyPurpose.Of(document.Id));
+        if (!_wrapper.IsCurrent(document.KekId))
+        {
+            document.Key = _wrapper.Wrap(key, CustomerKeyPurpose.Of(document.Id));
+            document.KekId = _wrapper.CurrentKeyId;
+            _keys.Update(document);
+        }
+
+        return key;
+    }
+
     private sealed class KeyDocument
     {
         public string Id { get; set; } = string.Empty;
 
         public string CustomerId { get; set; } = string.Empty;
 
+        /// <summary>Wrapped under the KEK <see cref="KekId"/> names.</summary>
         public byte[] Key { get; set; } = [];
+
+        public string? KekId { get; set; }
 
         public DateTime CreatedAt { get; set; }
 
         public DateTime? DestroyedAt { get; set; }
-
-        public static KeyDocument New(string customerId, DateTimeOffset now) => new()
-        {
-            Id = Guid.CreateVersion7(now).ToString("N"),
-            CustomerId = customerId,
-            Key = RandomNumberGenerator.GetBytes(32),
-            CreatedAt = now.UtcDateTime,
-        };
-
-        public StoredCustomerKey ToStored() => new(Id, CustomerId, DestroyedAt is null ? Key : [], new DateTimeOffset(CreatedAt, TimeSpan.Zero), DestroyedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
     }
 }

@@ -3,17 +3,21 @@ using Google.Protobuf;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Messaging.PersonalData;
 
 namespace ServiceDesk.Directory.Keys;
 
+/// <summary>Customer keys in MongoDB: only wrapped key bytes are ever written, so the oplog and backups hold no usable key.</summary>
 public sealed class MongoCustomerKeyStore : ICustomerKeyStore
 {
     private readonly IMongoCollection<KeyDocument> _keys;
+    private readonly KeyWrapper _wrapper;
     private readonly TimeProvider _time;
 
-    public MongoCustomerKeyStore(IMongoDatabase database, TimeProvider time)
+    public MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wrapper, TimeProvider time)
     {
+        _wrapper = wrapper;
         _time = time;
         _keys = database.GetCollection<KeyDocument>("customer_keys");
         _keys.Indexes.CreateOne(new CreateIndexModel<KeyDocument>(
@@ -23,17 +27,19 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
     public async Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var id = Guid.CreateVersion7(now).ToString("N");
         // Upsert: concurrent first uses agree on one key.
         var document = await _keys.FindOneAndUpdateAsync<KeyDocument>(
             d => d.CustomerId == customerId,
             Builders<KeyDocument>.Update
-                .SetOnInsert(d => d.Id, Guid.CreateVersion7(now).ToString("N"))
-                .SetOnInsert(d => d.Key, RandomNumberGenerator.GetBytes(32))
+                .SetOnInsert(d => d.Id, id)
+                .SetOnInsert(d => d.Key, _wrapper.Wrap(RandomNumberGenerator.GetBytes(32), CustomerKeyPurpose.Of(id)))
+                .SetOnInsert(d => d.KekId, _wrapper.CurrentKeyId)
                 .SetOnInsert(d => d.CreatedAt, now.UtcDateTime),
             new FindOneAndUpdateOptions<KeyDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
             cancellationToken);
         return document.DestroyedAt is null
-            ? new CustomerKey { KeyId = document.Id, CustomerId = customerId, Key = ByteString.CopyFrom(document.Key) }
+            ? new CustomerKey { KeyId = document.Id, CustomerId = customerId, Key = ByteString.CopyFrom(await OpenAsync(document, cancellationToken)) }
             : throw new CustomerKeyDestroyedException(document.Id);
     }
 
@@ -42,7 +48,7 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
         var document = await _keys.Find(d => d.Id == keyId).FirstOrDefaultAsync(cancellationToken);
         return document is null
             ? null
-            : new StoredCustomerKey(document.Id, document.CustomerId, document.DestroyedAt is null ? document.Key : [], new DateTimeOffset(document.CreatedAt, TimeSpan.Zero),
+            : new StoredCustomerKey(document.Id, document.CustomerId, document.DestroyedAt is null ? await OpenAsync(document, cancellationToken) : [], new DateTimeOffset(document.CreatedAt, TimeSpan.Zero),
                 document.DestroyedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
     }
 
@@ -55,6 +61,34 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
         return result.ModifiedCount > 0;
     }
 
+    public async Task<int> RewrapAsync(CancellationToken cancellationToken)
+    {
+        var current = _wrapper.CurrentKeyId;
+        var stale = await _keys.Find(d => d.DestroyedAt == null && d.KekId != current).ToListAsync(cancellationToken);
+        foreach (var document in stale)
+        {
+            await OpenAsync(document, cancellationToken);
+        }
+
+        return stale.Count;
+    }
+
+    /// <summary>The key in clear; a key found under a retired KEK (or in clear) is written back wrapped under the current one.</summary>
+    private async Task<byte[]> OpenAsync(KeyDocument document, CancellationToken cancellationToken)
+    {
+        var key = _wrapper.Open(document.Key, document.KekId, CustomerKeyPurpose.Of(document.Id));
+        if (!_wrapper.IsCurrent(document.KekId))
+        {
+            // Only while the stored bytes are still the ones read: a concurrent re-wrap or destruction wins.
+            await _keys.UpdateOneAsync(
+                d => d.Id == document.Id && d.Key == document.Key && d.DestroyedAt == null,
+                Builders<KeyDocument>.Update.Set(d => d.Key, _wrapper.Wrap(key, CustomerKeyPurpose.Of(document.Id))).Set(d => d.KekId, _wrapper.CurrentKeyId),
+                cancellationToken: cancellationToken);
+        }
+
+        return key;
+    }
+
     private sealed class KeyDocument
     {
         [BsonId]
@@ -62,7 +96,10 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
 
         public string CustomerId { get; set; } = string.Empty;
 
+        /// <summary>Wrapped under the KEK <see cref="KekId"/> names.</summary>
         public byte[] Key { get; set; } = [];
+
+        public string? KekId { get; set; }
 
         public DateTime CreatedAt { get; set; }
 

@@ -1,11 +1,12 @@
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Customers;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 
 namespace ServiceDesk.Directory.Organizations;
 
 /// <summary>Organizations and their members. Requests arrive validated by the OrganizationValidators.</summary>
-public sealed class OrganizationService(IOrganizationStore organizations, ICustomerStore customers, TimeProvider time)
+public sealed class OrganizationService(IOrganizationStore organizations, ICustomerStore customers, CustomerPaging paging, TimeProvider time)
 {
     public async Task<Organization> CreateAsync(string name, CancellationToken cancellationToken)
     {
@@ -39,15 +40,15 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         return await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
     }
 
-    /// <summary>The members in address order; with <paramref name="inAnyOfProjects"/>, only those of one of these projects.</summary>
-    public async Task<CustomerPage> ListMembersAsync(ListOrganizationMembersRequest request, IReadOnlySet<string>? inAnyOfProjects, CancellationToken cancellationToken)
+    /// <summary>The members in address order the caller may see: an agent only those of one of their projects.</summary>
+    public async Task<CustomerPage> ListMembersAsync(Caller caller, ListOrganizationMembersRequest request, CancellationToken cancellationToken)
     {
         await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
-        return await CustomerPaging.ReadAsync(
-            customers,
+        return await paging.ReadAsync(
             request.PageSize,
             request.PageToken,
-            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, inAnyOfProjects, after, limit, cancellationToken),
+            $"ListOrganizationMembers|{request.OrganizationId}|{caller.PagingIdentity()}",
+            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, caller.VisibleProjects(), after, limit, cancellationToken),
             cancellationToken);
     }
 }

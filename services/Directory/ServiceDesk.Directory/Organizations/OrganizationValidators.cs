@@ -7,15 +7,15 @@ namespace ServiceDesk.Directory.Organizations;
 internal sealed class CreateOrganizationValidator : IRequestValidator<CreateOrganizationRequest>
 {
     public void Validate(CreateOrganizationRequest request, FieldViolations violations) =>
-        violations.Text("name", request.Name, Organization.MaxNameLength);
+        violations.DisplayText("name", request.Name, Organization.MaxNameLength);
 }
 
 internal sealed class RenameOrganizationValidator : IRequestValidator<RenameOrganizationRequest>
 {
     public void Validate(RenameOrganizationRequest request, FieldViolations violations)
     {
-        violations.Required("organization_id", request.OrganizationId);
-        violations.Text("name", request.Name, Organization.MaxNameLength);
+        violations.Id("organization_id", request.OrganizationId);
+        violations.DisplayText("name", request.Name, Organization.MaxNameLength);
     }
 }
 
@@ -23,7 +23,8 @@ internal sealed class ListOrganizationMembersValidator : IRequestValidator<ListO
 {
     public void Validate(ListOrganizationMembersRequest request, FieldViolations violations)
     {
-        violations.Required("organization_id", request.OrganizationId);
+        violations.Id("organization_id", request.OrganizationId);
         violations.PageSize(request.PageSize);
+        violations.PageToken(request.PageToken);
     }
 }

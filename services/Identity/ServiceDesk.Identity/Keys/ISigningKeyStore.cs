@@ -1,6 +1,10 @@
 namespace ServiceDesk.Identity.Keys;
 
-/// <summary>The signing keys every replica signs and publishes from.</summary>
+/// <summary>
+/// The signing keys every replica signs and publishes from. Private keys are stored wrapped under the
+/// key-encryption key (<see cref="Hosting.KeyProtection.KeyWrapper"/>), with the KEK's id beside them; listing
+/// writes back any key found under a retired KEK wrapped under the current one.
+/// </summary>
 public interface ISigningKeyStore
 {
     Task<IReadOnlyList<SigningKey>> ListAsync(CancellationToken cancellationToken);

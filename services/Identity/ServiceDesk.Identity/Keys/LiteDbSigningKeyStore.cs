@@ -1,19 +1,34 @@
 using LiteDB;
+using ServiceDesk.Hosting.KeyProtection;
 
 namespace ServiceDesk.Identity.Keys;
 
-public sealed class LiteDbSigningKeyStore(LiteDatabase database) : ISigningKeyStore
+public sealed class LiteDbSigningKeyStore(LiteDatabase database, KeyWrapper wrapper) : ISigningKeyStore
 {
-    private readonly ILiteCollection<SigningKey> _keys = database.GetCollection<SigningKey>("signing_keys");
+    private readonly ILiteCollection<SigningKeyDocument> _keys = database.GetCollection<SigningKeyDocument>("signing_keys");
 
-    public Task<IReadOnlyList<SigningKey>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SigningKey>>([.. _keys.FindAll()]);
+    public Task<IReadOnlyList<SigningKey>> ListAsync(CancellationToken cancellationToken)
+    {
+        var keys = new List<SigningKey>();
+        foreach (var document in _keys.FindAll().ToList())
+        {
+            var key = document.Open(wrapper);
+            if (!wrapper.IsCurrent(document.KekId))
+            {
+                _keys.Update(SigningKeyDocument.Wrap(key, wrapper));
+            }
+
+            keys.Add(key);
+        }
+
+        return Task.FromResult<IReadOnlyList<SigningKey>>(keys);
+    }
 
     public Task<bool> TryAddAsync(SigningKey key, CancellationToken cancellationToken)
     {
         try
         {
-            _keys.Insert(key);
+            _keys.Insert(SigningKeyDocument.Wrap(key, wrapper));
             return Task.FromResult(true);
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
