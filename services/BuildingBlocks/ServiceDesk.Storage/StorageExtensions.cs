@@ -39,19 +39,32 @@ public static class StorageExtensions
     }
 
     /// <summary>
-    /// The store factory: registers <typeparamref name="TStore"/> as its LiteDB or its MongoDB implementation,
-    /// whichever backend this service was configured with.
+    /// Registers <typeparamref name="TStore"/> as its LiteDB or its MongoDB implementation, whichever backend
+    /// <see cref="AddServiceStorage"/> selected, and only that one: the other could not be built (its database is
+    /// not registered), and ValidateOnBuild (Development) would refuse the container. The implementation is also
+    /// registered as itself, for stores that write through another in one transaction.
     /// </summary>
     public static IServiceCollection AddStore<TStore, TLiteDbStore, TMongoStore>(this IServiceCollection services)
         where TStore : class
         where TLiteDbStore : class, TStore
         where TMongoStore : class, TStore
     {
-        services.AddSingleton<TLiteDbStore>();
-        services.AddSingleton<TMongoStore>();
-        services.AddSingleton<TStore>(provider => provider.GetRequiredService<StorageOptions>().Backend == StorageBackend.MongoDb
-            ? provider.GetRequiredService<TMongoStore>()
-            : provider.GetRequiredService<TLiteDbStore>());
+        if (services.SelectedBackend() == StorageBackend.MongoDb)
+        {
+            services.AddSingleton<TMongoStore>();
+            services.AddSingleton<TStore>(provider => provider.GetRequiredService<TMongoStore>());
+        }
+        else
+        {
+            services.AddSingleton<TLiteDbStore>();
+            services.AddSingleton<TStore>(provider => provider.GetRequiredService<TLiteDbStore>());
+        }
+
         return services;
     }
+
+    private static StorageBackend SelectedBackend(this IServiceCollection services) =>
+        services.LastOrDefault(descriptor => descriptor.ServiceType == typeof(StorageOptions))?.ImplementationInstance is StorageOptions options
+            ? options.Backend
+            : throw new InvalidOperationException($"Call {nameof(AddServiceStorage)} before registering stores: it selects their backend.");
 }
