@@ -41,5 +41,5 @@ public sealed class LiteDbCustomerKeyStoreTests : CustomerKeyStoreContract
 
 public sealed class MongoCustomerKeyStoreTests : CustomerKeyStoreContract
 {
-    protected override ICustomerKeyStore CreateStore() => new MongoCustomerKeyStore(StoreBackends.NewMongoDatabase(), TimeProvider.System);
+    protected override ICustomerKeyStore CreateStore() => new MongoCustomerKeyStore(StoreBackends.NewMongoDatabase(MongoCustomerKeyStore.Indexes), TimeProvider.System);
 }

@@ -75,5 +75,5 @@ public sealed class LiteDbSigningKeyStoreTests : SigningKeyStoreContract
 
 public sealed class MongoSigningKeyStoreTests : SigningKeyStoreContract
 {
-    protected override ISigningKeyStore CreateStore() => new MongoSigningKeyStore(StoreBackends.NewMongoDatabase());
+    protected override ISigningKeyStore CreateStore() => new MongoSigningKeyStore(StoreBackends.NewMongoDatabase(MongoSigningKeyStore.Indexes));
 }

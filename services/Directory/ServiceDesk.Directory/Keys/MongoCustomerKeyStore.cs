@@ -4,25 +4,22 @@ using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Messaging.PersonalData;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Directory.Keys;
 
-public sealed class MongoCustomerKeyStore : ICustomerKeyStore
+public sealed class MongoCustomerKeyStore(IMongoDatabase database, TimeProvider time) : ICustomerKeyStore, IMongoStore
 {
-    private readonly IMongoCollection<KeyDocument> _keys;
-    private readonly TimeProvider _time;
+    private const string CollectionName = "customer_keys";
 
-    public MongoCustomerKeyStore(IMongoDatabase database, TimeProvider time)
-    {
-        _time = time;
-        _keys = database.GetCollection<KeyDocument>("customer_keys");
-        _keys.Indexes.CreateOne(new CreateIndexModel<KeyDocument>(
-            Builders<KeyDocument>.IndexKeys.Ascending(d => d.CustomerId), new CreateIndexOptions { Unique = true }));
-    }
+    private readonly IMongoCollection<KeyDocument> _keys = database.GetCollection<KeyDocument>(CollectionName);
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+        [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(KeyDocument.CustomerId)), new CreateIndexOptions { Unique = true })];
 
     public async Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         // Upsert: concurrent first uses agree on one key.
         var document = await _keys.FindOneAndUpdateAsync<KeyDocument>(
             d => d.CustomerId == customerId,
@@ -50,11 +47,12 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
     {
         var result = await _keys.UpdateOneAsync(
             d => d.CustomerId == customerId && d.DestroyedAt == null,
-            Builders<KeyDocument>.Update.Set(d => d.Key, new byte[32]).Set(d => d.DestroyedAt, _time.GetUtcNow().UtcDateTime),
+            Builders<KeyDocument>.Update.Set(d => d.Key, new byte[32]).Set(d => d.DestroyedAt, time.GetUtcNow().UtcDateTime),
             cancellationToken: cancellationToken);
         return result.ModifiedCount > 0;
     }
 
+    [BsonIgnoreExtraElements]
     private sealed class KeyDocument
     {
         [BsonId]

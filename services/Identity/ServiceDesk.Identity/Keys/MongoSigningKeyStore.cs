@@ -1,10 +1,22 @@
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Identity.Keys;
 
-public sealed class MongoSigningKeyStore(IMongoDatabase database) : ISigningKeyStore
+public sealed class MongoSigningKeyStore(IMongoDatabase database) : ISigningKeyStore, IMongoStore
 {
     private readonly IMongoCollection<SigningKey> _keys = database.GetCollection<SigningKey>("signing_keys");
+
+    // A field a newer release added must not break this one during a rolling deploy.
+    static MongoSigningKeyStore() =>
+        BsonClassMap.TryRegisterClassMap<SigningKey>(map =>
+        {
+            map.AutoMap();
+            map.SetIgnoreExtraElements(true);
+        });
+
+    public static IReadOnlyList<MongoIndex> Indexes => [];
 
     public async Task<IReadOnlyList<SigningKey>> ListAsync(CancellationToken cancellationToken) =>
         await _keys.Find(FilterDefinition<SigningKey>.Empty).ToListAsync(cancellationToken);
