@@ -19,4 +19,13 @@ public sealed class MongoTopologyTests
         Assert.Equal(
             MongoTopology.StandaloneProblem,
             MongoTopology.TransactionProblem(new BsonDocument { ["isWritablePrimary"] = true, ["maxWireVersion"] = 25, ["ok"] = 1.0 }));
+
+    [Fact]
+    public void A_replica_set_member_never_initiated_is_told_to_initiate_it() =>
+        Assert.Equal(
+            MongoTopology.UninitiatedProblem,
+            MongoTopology.TransactionProblem(new BsonDocument
+            {
+                ["isWritablePrimary"] = false, ["secondary"] = false, ["isreplicaset"] = true, ["info"] = "Does not have a valid replica set config",
+            }));
 }
