@@ -27,3 +27,25 @@ public interface IMongoStore
 {
     static abstract IReadOnlyList<MongoIndex> Indexes { get; }
 }
+
+/// <summary>
+/// A store's indexes, made sure of by each write that relies on a unique one: on a new database such a write
+/// may come before <see cref="MongoStartup"/> has created them. Created once per process; a failed attempt
+/// (server unreachable) is not remembered, so the next write tries again.
+/// </summary>
+public sealed class MongoIndexes(IMongoDatabase database, IReadOnlyList<MongoIndex> indexes)
+{
+    private Task? _created;
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            // Not the caller's token: one caller giving up must not fail the creation the others wait for.
+            _created = created = MongoIndex.CreateAllAsync(database, indexes, CancellationToken.None);
+        }
+
+        return created.WaitAsync(cancellationToken);
+    }
+}

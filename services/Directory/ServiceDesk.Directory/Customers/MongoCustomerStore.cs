@@ -30,6 +30,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
@@ -40,8 +41,10 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         new(CollectionName, MongoIndex.KeysOf.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
     ];
 
-    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
-        MongoUniqueKeys.WriteAsync(
+    public async Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        await MongoUniqueKeys.WriteAsync(
             () => database.Client.InTransactionAsync(
                 async (session, token) =>
                 {
@@ -51,6 +54,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 },
                 cancellationToken),
             () => AddressTakenAsync(customer.Address, cancellationToken));
+    }
 
     public async Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -58,8 +62,10 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         return document is null ? null : ToCustomer(document);
     }
 
-    public Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
-        MongoUniqueKeys.WriteAsync(
+    public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        return await MongoUniqueKeys.WriteAsync(
             () => database.Client.InTransactionAsync(
                 async (session, token) =>
                 {
@@ -75,6 +81,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 },
                 cancellationToken),
             () => AddressTakenAsync(customer.Address, cancellationToken));
+    }
 
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
     {

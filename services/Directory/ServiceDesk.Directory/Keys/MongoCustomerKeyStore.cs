@@ -13,12 +13,14 @@ public sealed class MongoCustomerKeyStore(IMongoDatabase database, TimeProvider 
     private const string CollectionName = "customer_keys";
 
     private readonly IMongoCollection<KeyDocument> _keys = database.GetCollection<KeyDocument>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
         [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(KeyDocument.CustomerId)), new CreateIndexOptions { Unique = true })];
 
     public async Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
         var now = time.GetUtcNow();
         // Upsert: concurrent first uses agree on one key.
         var document = await _keys.FindOneAndUpdateAsync<KeyDocument>(

@@ -11,12 +11,15 @@ public sealed class MongoOrganizationStore(IMongoDatabase database) : IOrganizat
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _organizations = database.GetCollection<BsonDocument>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
         [new(CollectionName, MongoIndex.KeysOf.Ascending("NameKey"), new CreateIndexOptions { Name = "name", Unique = true })];
 
-    public Task InsertAsync(Organization organization, CancellationToken cancellationToken) =>
-        MongoUniqueKeys.WriteAsync(
+    public async Task InsertAsync(Organization organization, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        await MongoUniqueKeys.WriteAsync(
             async () =>
             {
                 await _organizations.InsertOneAsync(
@@ -31,6 +34,7 @@ public sealed class MongoOrganizationStore(IMongoDatabase database) : IOrganizat
                 return true;
             },
             () => NameTakenAsync(organization.NameKey, cancellationToken));
+    }
 
     public async Task<Organization?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -40,10 +44,11 @@ public sealed class MongoOrganizationStore(IMongoDatabase database) : IOrganizat
             : new Organization(document["_id"].AsString, document["Name"].AsString, new DateTimeOffset(document["CreatedAt"].ToUniversalTime()));
     }
 
-    public Task<bool> RenameAsync(string id, string name, CancellationToken cancellationToken)
+    public async Task<bool> RenameAsync(string id, string name, CancellationToken cancellationToken)
     {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
         var nameKey = Organization.NameKeyOf(name);
-        return MongoUniqueKeys.WriteAsync(
+        return await MongoUniqueKeys.WriteAsync(
             async () =>
             {
                 var result = await _organizations.UpdateOneAsync(

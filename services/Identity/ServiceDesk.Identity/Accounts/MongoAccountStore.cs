@@ -11,6 +11,7 @@ public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, 
     private const string CollectionName = "accounts";
 
     private readonly IMongoCollection<Account> _accounts = database.GetCollection<Account>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
 
     static MongoAccountStore() =>
         BsonClassMap.TryRegisterClassMap<Account>(map =>
@@ -29,6 +30,7 @@ public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, 
 
     public async Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken)
     {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
         try
         {
             await _accounts.InsertOneAsync(account, cancellationToken: cancellationToken);
