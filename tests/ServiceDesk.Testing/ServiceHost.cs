@@ -51,8 +51,8 @@ public sealed class ServiceHost : IAsyncDisposable
         ServiceApp service,
         IReadOnlyDictionary<string, string?> settings,
         string? dataDirectory = null,
-        CancellationToken cancellationToken = default,
-        string environmentName = "Testing")
+        string environmentName = "Testing",
+        CancellationToken cancellationToken = default)
     {
         dataDirectory ??= TestDirectory.Create(service.Name);
         // An empty content root: no appsettings.json of any service leaks into the test's configuration.
