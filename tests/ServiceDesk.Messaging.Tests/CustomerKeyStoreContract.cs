@@ -82,7 +82,7 @@ public sealed class LiteDbCustomerKeyStoreTests : CustomerKeyStoreContract
 
 public sealed class MongoCustomerKeyStoreTests : CustomerKeyStoreContract
 {
-    private readonly Lazy<IMongoDatabase> _database = new(StoreBackends.NewMongoDatabase);
+    private readonly Lazy<IMongoDatabase> _database = new(() => StoreBackends.NewMongoDatabase(MongoCustomerKeyStore.Indexes));
 
     protected override ICustomerKeyStore CreateStore(KeyWrapper wrapper) => new MongoCustomerKeyStore(_database.Value, wrapper, TimeProvider.System);
 }

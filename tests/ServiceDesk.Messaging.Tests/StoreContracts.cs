@@ -59,7 +59,7 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
 
 public sealed class MongoOutboxStoreTests : OutboxStoreContract
 {
-    protected override IOutboxStore CreateStore() => new MongoOutboxStore(StoreBackends.NewMongoDatabase(), TimeProvider.System);
+    protected override IOutboxStore CreateStore() => new MongoOutboxStore(StoreBackends.NewMongoDatabase(MongoOutboxStore.Indexes));
 }
 
 public sealed class LiteDbInboxStoreTests : InboxStoreContract
@@ -69,5 +69,5 @@ public sealed class LiteDbInboxStoreTests : InboxStoreContract
 
 public sealed class MongoInboxStoreTests : InboxStoreContract
 {
-    protected override IInboxStore CreateStore() => new MongoInboxStore(StoreBackends.NewMongoDatabase(), TimeProvider.System);
+    protected override IInboxStore CreateStore() => new MongoInboxStore(StoreBackends.NewMongoDatabase(MongoInboxStore.Indexes), TimeProvider.System);
 }

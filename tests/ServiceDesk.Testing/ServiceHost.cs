@@ -48,13 +48,17 @@ public sealed class ServiceHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     public static async Task<ServiceHost> StartAsync(
-        ServiceApp service, IReadOnlyDictionary<string, string?> settings, string? dataDirectory = null, CancellationToken cancellationToken = default)
+        ServiceApp service,
+        IReadOnlyDictionary<string, string?> settings,
+        string? dataDirectory = null,
+        string environmentName = "Testing",
+        CancellationToken cancellationToken = default)
     {
         dataDirectory ??= TestDirectory.Create(service.Name);
         // An empty content root: no appsettings.json of any service leaks into the test's configuration.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = "Testing",
+            EnvironmentName = environmentName,
             ApplicationName = service.AssemblyName,
             ContentRootPath = dataDirectory,
         });

@@ -2,6 +2,7 @@ using LiteDB;
 using MongoDB.Driver;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
+using ServiceDesk.Storage.MongoDb;
 using Xunit;
 
 namespace ServiceDesk.Testing;
@@ -20,10 +21,15 @@ public static class StoreBackends
     public static LiteDatabase NewLiteDatabase(string serviceName = "contract") =>
         LiteDbFiles.Open(new StorageOptions { DataDirectory = TestDirectory.Create("litedb") }, serviceName);
 
-    /// <summary>A database of its own on the MONGO_URL server; skips the calling test when there is none.</summary>
-    public static IMongoDatabase NewMongoDatabase()
+    /// <summary>
+    /// A database of its own on the MONGO_URL server, with the client settings and the indexes the services use;
+    /// skips the calling test when there is none.
+    /// </summary>
+    public static IMongoDatabase NewMongoDatabase(params IEnumerable<MongoIndex>[] indexes)
     {
         Skip.If(MongoUrl is null, MongoSkipReason);
-        return new MongoClient(MongoUrl).GetDatabase($"servicedesk-test-{Guid.NewGuid():N}");
+        var database = new MongoClient(MongoDurability.ClientSettings(MongoUrl!)).GetDatabase($"servicedesk-test-{Guid.NewGuid():N}");
+        MongoIndex.CreateAllAsync(database, indexes.SelectMany(set => set), CancellationToken.None).GetAwaiter().GetResult();
+        return database;
     }
 }

@@ -1,6 +1,7 @@
 using LiteDB;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using MongoDB.Driver;
@@ -15,7 +16,8 @@ public static class StorageExtensions
 
     /// <summary>
     /// Opens the service's own database, LiteDB or MongoDB as <see cref="StorageOptions"/> say, and reports
-    /// it as the "store" health check.
+    /// it as the "store" health check. MongoDB is prepared by <see cref="MongoStartup"/> in the background: the
+    /// host starts, and reports the store as unhealthy with the reason, while the server is unreachable.
     /// </summary>
     public static IHostApplicationBuilder AddServiceStorage(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -24,9 +26,12 @@ public static class StorageExtensions
         var health = builder.Services.AddHealthChecks();
         if (options.Backend == StorageBackend.MongoDb)
         {
-            var client = new MongoClient(options.MongoUrl);
+            var client = new MongoClient(MongoDurability.ClientSettings(options.MongoUrl!));
             builder.Services.AddSingleton<IMongoClient>(client);
             builder.Services.AddSingleton(client.GetDatabase(options.MongoDatabase ?? $"servicedesk-{serviceName}"));
+            builder.Services.TryAddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<MongoStartup>();
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<MongoStartup>());
             health.AddCheck<MongoHealthCheck>(HealthCheckName, HealthStatus.Unhealthy);
         }
         else
@@ -39,19 +44,37 @@ public static class StorageExtensions
     }
 
     /// <summary>
-    /// The store factory: registers <typeparamref name="TStore"/> as its LiteDB or its MongoDB implementation,
-    /// whichever backend this service was configured with.
+    /// Registers <typeparamref name="TStore"/> as its LiteDB or its MongoDB implementation, whichever backend
+    /// <see cref="AddServiceStorage"/> selected, and only that one: the other could not be built (its database is
+    /// not registered), and ValidateOnBuild (Development) would refuse the container. The implementation is also
+    /// registered as itself, for stores that write through another in one transaction.
     /// </summary>
     public static IServiceCollection AddStore<TStore, TLiteDbStore, TMongoStore>(this IServiceCollection services)
         where TStore : class
         where TLiteDbStore : class, TStore
-        where TMongoStore : class, TStore
+        where TMongoStore : class, TStore, IMongoStore
     {
-        services.AddSingleton<TLiteDbStore>();
-        services.AddSingleton<TMongoStore>();
-        services.AddSingleton<TStore>(provider => provider.GetRequiredService<StorageOptions>().Backend == StorageBackend.MongoDb
-            ? provider.GetRequiredService<TMongoStore>()
-            : provider.GetRequiredService<TLiteDbStore>());
+        if (services.SelectedBackend() == StorageBackend.MongoDb)
+        {
+            foreach (var index in TMongoStore.Indexes)
+            {
+                services.AddSingleton(index);
+            }
+
+            services.AddSingleton<TMongoStore>();
+            services.AddSingleton<TStore>(provider => provider.GetRequiredService<TMongoStore>());
+        }
+        else
+        {
+            services.AddSingleton<TLiteDbStore>();
+            services.AddSingleton<TStore>(provider => provider.GetRequiredService<TLiteDbStore>());
+        }
+
         return services;
     }
+
+    private static StorageBackend SelectedBackend(this IServiceCollection services) =>
+        services.LastOrDefault(descriptor => descriptor.ServiceType == typeof(StorageOptions))?.ImplementationInstance is StorageOptions options
+            ? options.Backend
+            : throw new InvalidOperationException($"Call {nameof(AddServiceStorage)} before registering stores: it selects their backend.");
 }

@@ -21,7 +21,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         },
         db =>
         {
-            var outbox = new MongoOutboxStore(db, TimeProvider.System);
+            var outbox = new MongoOutboxStore(db);
             return (new MongoCustomerStore(db, outbox), outbox);
         });
 

@@ -34,6 +34,22 @@ public abstract class OrganizationStoreContract(IStoreBackend backend) : IDispos
         Assert.Equal(acme.Id, taken.ExistingOrganizationId);
     }
 
+    [SkippableTheory]
+    [InlineData("Σίσυφος", "ΣΊΣΥΦΟΣ")] // final sigma and sigma share their upper case
+    [InlineData("\U00010D50", "\U00010D70")] // Garay capital and small a (Unicode 16)
+    [InlineData("Meſſe", "MESSE")] // long s
+    public async Task Names_one_backend_calls_equal_ignoring_case_are_taken_on_every_backend(string first, string second)
+    {
+        var organizations = NewStore();
+        var existing = new Organization(TestData.Id(), first, TestData.Now);
+        await organizations.InsertAsync(existing, default);
+
+        var taken = await Assert.ThrowsAsync<OrganizationNameTakenException>(
+            () => organizations.InsertAsync(new Organization(TestData.Id(), second, TestData.Now), default));
+
+        Assert.Equal(existing.Id, taken.ExistingOrganizationId);
+    }
+
     [SkippableFact]
     public async Task Renaming_changes_the_name_and_frees_the_old_one()
     {

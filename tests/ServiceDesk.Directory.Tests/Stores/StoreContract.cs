@@ -1,5 +1,9 @@
 using LiteDB;
 using MongoDB.Driver;
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Organizations;
+using ServiceDesk.Directory.Projects;
+using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Testing;
 
 namespace ServiceDesk.Directory.Tests.Stores;
@@ -27,5 +31,6 @@ public sealed class LiteDbBackend : IStoreBackend, IDisposable
 
 public sealed class MongoBackend : IStoreBackend
 {
-    public TStores Open<TStores>(Func<LiteDatabase, TStores> liteDb, Func<IMongoDatabase, TStores> mongo) => mongo(StoreBackends.NewMongoDatabase());
+    public TStores Open<TStores>(Func<LiteDatabase, TStores> liteDb, Func<IMongoDatabase, TStores> mongo) => mongo(StoreBackends.NewMongoDatabase(
+        MongoCustomerStore.Indexes, MongoOutboxStore.Indexes, MongoOrganizationStore.Indexes, MongoProjectStore.Indexes));
 }

@@ -109,5 +109,5 @@ public sealed class LiteDbAccountStoreTests : AccountStoreContract
 
 public sealed class MongoAccountStoreTests : AccountStoreContract
 {
-    protected override IAccountStore CreateStore() => new MongoAccountStore(StoreBackends.NewMongoDatabase());
+    protected override IAccountStore CreateStore() => new MongoAccountStore(StoreBackends.NewMongoDatabase(MongoAccountStore.Indexes));
 }

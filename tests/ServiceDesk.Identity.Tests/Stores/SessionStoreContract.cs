@@ -136,5 +136,5 @@ public sealed class LiteDbSessionStoreTests : SessionStoreContract
 
 public sealed class MongoSessionStoreTests : SessionStoreContract
 {
-    protected override ISessionStore CreateStore() => new MongoSessionStore(StoreBackends.NewMongoDatabase());
+    protected override ISessionStore CreateStore() => new MongoSessionStore(StoreBackends.NewMongoDatabase(MongoSessionStore.Indexes));
 }

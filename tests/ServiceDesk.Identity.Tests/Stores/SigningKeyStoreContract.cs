@@ -105,7 +105,7 @@ public sealed class LiteDbSigningKeyStoreTests : SigningKeyStoreContract
 
 public sealed class MongoSigningKeyStoreTests : SigningKeyStoreContract
 {
-    private readonly Lazy<IMongoDatabase> _database = new(StoreBackends.NewMongoDatabase);
+    private readonly Lazy<IMongoDatabase> _database = new(() => StoreBackends.NewMongoDatabase(MongoSigningKeyStore.Indexes));
 
     protected override ISigningKeyStore CreateStore(KeyWrapper wrapper) => new MongoSigningKeyStore(_database.Value, wrapper);
 }

@@ -3,7 +3,7 @@ using System.Text;
 namespace ServiceDesk.Hosting.Validation;
 
 /// <summary>
-/// A normalised e-mail address: trimmed, Unicode-normalised (NFC) and case-folded, so the same mailbox
+/// A normalised e-mail address: trimmed, Unicode-normalised (NFC) and case-folded (<see cref="CaseFolding"/>), so the same mailbox
 /// always has one spelling for uniqueness, look-ups and keyed hashes.
 /// </summary>
 public readonly record struct EmailAddress
@@ -34,7 +34,7 @@ public readonly record struct EmailAddress
             return false;
         }
 
-        var normalised = value.Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant();
+        var normalised = CaseFolding.Fold(value.Trim().Normalize(NormalizationForm.FormC));
         var at = normalised.IndexOf('@');
         if (normalised.Length > MaxLength || at < 1 || at > MaxLocalPartLength || at != normalised.LastIndexOf('@'))
         {

@@ -1,19 +1,16 @@
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Messaging.Inbox;
 
-public sealed class MongoInboxStore : IInboxStore
+public sealed class MongoInboxStore(IMongoDatabase database, TimeProvider time) : IInboxStore, IMongoStore
 {
-    private readonly IMongoCollection<InboxDocument> _inbox;
-    private readonly TimeProvider _time;
+    private const string CollectionName = "inbox";
 
-    public MongoInboxStore(IMongoDatabase database, TimeProvider time)
-    {
-        _time = time;
-        _inbox = database.GetCollection<InboxDocument>("inbox");
-        _inbox.Indexes.CreateOne(new CreateIndexModel<InboxDocument>(Builders<InboxDocument>.IndexKeys.Ascending(d => d.HandledAt)));
-    }
+    private readonly IMongoCollection<InboxDocument> _inbox = database.GetCollection<InboxDocument>(CollectionName);
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } = [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(InboxDocument.HandledAt)))];
 
     public Task<bool> IsHandledAsync(string eventId, CancellationToken cancellationToken) =>
         _inbox.Find(d => d.EventId == eventId).AnyAsync(cancellationToken);
@@ -22,7 +19,7 @@ public sealed class MongoInboxStore : IInboxStore
     {
         try
         {
-            await _inbox.InsertOneAsync(new InboxDocument { EventId = eventId, Family = family, HandledAt = _time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken);
+            await _inbox.InsertOneAsync(new InboxDocument { EventId = eventId, Family = family, HandledAt = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken);
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
@@ -36,6 +33,7 @@ public sealed class MongoInboxStore : IInboxStore
         return (int)result.DeletedCount;
     }
 
+    [BsonIgnoreExtraElements]
     private sealed class InboxDocument
     {
         [BsonId]

@@ -1,32 +1,70 @@
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Messaging.Outbox;
 
-public sealed class MongoOutboxStore : IOutboxStore
+/// <summary>
+/// The outbox in the service's MongoDB database. Each event gets the next number of a counter document that
+/// the recording transaction increments: two transactions cannot both hold the counter, so numbers are
+/// assigned in commit order and the relay publishes in that order (the application clock cannot promise it).
+/// </summary>
+public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IMongoStore
 {
-    private readonly IMongoCollection<OutboxDocument> _outbox;
-    private readonly TimeProvider _time;
+    private const string CollectionName = "outbox";
+    private const string CounterId = "outbox";
 
-    public MongoOutboxStore(IMongoDatabase database, TimeProvider time)
-    {
-        _time = time;
-        _outbox = database.GetCollection<OutboxDocument>("outbox");
-        _outbox.Indexes.CreateOne(new CreateIndexModel<OutboxDocument>(Builders<OutboxDocument>.IndexKeys.Ascending(d => d.RecordedAt).Ascending(d => d.EventId)));
-    }
+    private readonly IMongoCollection<OutboxDocument> _outbox = database.GetCollection<OutboxDocument>(CollectionName);
+    private readonly IMongoCollection<CounterDocument> _counters = database.GetCollection<CounterDocument>("counters");
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+        [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(OutboxDocument.Sequence)), new CreateIndexOptions { Name = "sequence", Unique = true })];
+
+    /// <summary>
+    /// Reads only what a majority of the replica set holds: an event of a transaction that a failover rolls back
+    /// is never published.
+    /// </summary>
+    internal IMongoCollection<OutboxDocument> PendingReads { get; } = database.GetCollection<OutboxDocument>(CollectionName).WithReadConcern(ReadConcern.Majority);
 
     /// <summary>Records events in the caller's transaction, so they commit or abort with the state change that produced them.</summary>
-    public Task EnqueueAsync(IClientSessionHandle session, IEnumerable<OutgoingEvent> events, CancellationToken cancellationToken) =>
-        _outbox.InsertManyAsync(session, events.Select(ToDocument), cancellationToken: cancellationToken);
+    public async Task EnqueueAsync(IClientSessionHandle session, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
 
-    public Task EnqueueAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
-        _outbox.InsertManyAsync(events.Select(ToDocument), new InsertManyOptions { IsOrdered = true }, cancellationToken);
+        var counter = await _counters.FindOneAndUpdateAsync<CounterDocument>(
+            session,
+            c => c.Id == CounterId,
+            Builders<CounterDocument>.Update.Inc(c => c.Value, events.Count),
+            new FindOneAndUpdateOptions<CounterDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        var first = counter.Value - events.Count + 1;
+        await _outbox.InsertManyAsync(session, events.Select((e, i) => ToDocument(e, first + i)), cancellationToken: cancellationToken);
+    }
+
+    public async Task EnqueueAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                await EnqueueAsync(session, events, token);
+                return true;
+            },
+            cancellationToken);
+    }
 
     public async Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken)
     {
-        var documents = await _outbox.Find(FilterDefinition<OutboxDocument>.Empty)
-            .SortBy(d => d.RecordedAt).ThenBy(d => d.EventId)
+        var documents = await PendingReads.Find(FilterDefinition<OutboxDocument>.Empty)
+            .SortBy(d => d.Sequence)
             .Limit(limit)
             .ToListAsync(cancellationToken);
         return [.. documents.Select(d => new OutgoingEvent(d.EventId, d.Family, d.EventType, d.Envelope))];
@@ -35,10 +73,11 @@ public sealed class MongoOutboxStore : IOutboxStore
     public Task MarkPublishedAsync(string eventId, CancellationToken cancellationToken) =>
         _outbox.DeleteOneAsync(d => d.EventId == eventId, cancellationToken);
 
-    private OutboxDocument ToDocument(OutgoingEvent e) =>
-        new() { EventId = e.EventId, Family = e.Family, EventType = e.EventType, Envelope = e.Envelope, RecordedAt = _time.GetUtcNow().UtcDateTime };
+    private static OutboxDocument ToDocument(OutgoingEvent e, long sequence) =>
+        new() { EventId = e.EventId, Family = e.Family, EventType = e.EventType, Envelope = e.Envelope, Sequence = sequence };
 
-    private sealed class OutboxDocument
+    [BsonIgnoreExtraElements]
+    internal sealed class OutboxDocument
     {
         [BsonId]
         public string EventId { get; set; } = string.Empty;
@@ -49,6 +88,15 @@ public sealed class MongoOutboxStore : IOutboxStore
 
         public byte[] Envelope { get; set; } = [];
 
-        public DateTime RecordedAt { get; set; }
+        public long Sequence { get; set; }
+    }
+
+    [BsonIgnoreExtraElements]
+    private sealed class CounterDocument
+    {
+        [BsonId]
+        public string Id { get; set; } = string.Empty;
+
+        public long Value { get; set; }
     }
 }

@@ -4,12 +4,17 @@ using MongoDB.Driver;
 
 namespace ServiceDesk.Storage.MongoDb;
 
-internal sealed class MongoHealthCheck(IMongoDatabase database) : IHealthCheck
+internal sealed class MongoHealthCheck(IMongoDatabase database, MongoStartup startup) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (startup.Problem is { } problem)
+        {
+            return HealthCheckResult.Unhealthy(problem);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try

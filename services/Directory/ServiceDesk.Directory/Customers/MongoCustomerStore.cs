@@ -3,6 +3,7 @@ using MongoDB.Driver;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Directory.Customers;
 
@@ -12,7 +13,7 @@ namespace ServiceDesk.Directory.Customers;
 /// organization + address (paging in address order). A change and its outbox events are written in one
 /// transaction, so the server must be a replica set (a single-node one will do).
 /// </summary>
-public sealed class MongoCustomerStore : ICustomerStore
+public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox) : ICustomerStore, IMongoStore
 {
     /// <summary>
     /// Up to this many matches of a key are ranked by their ids; a key matching more (a first letter, a shared
@@ -20,6 +21,7 @@ public sealed class MongoCustomerStore : ICustomerStore
     /// </summary>
     public const int MaxMatchesRankedById = 1000;
 
+    private const string CollectionName = "customers";
     private const string SearchKeysIndex = "search_keys";
     private const string ProjectNameOrderIndex = "project_name_order";
 
@@ -27,50 +29,44 @@ public sealed class MongoCustomerStore : ICustomerStore
     private static readonly SortDefinition<BsonDocument> NameOrder = Builders<BsonDocument>.Sort.Ascending("SortName").Ascending("_id");
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
 
-    private readonly IMongoCollection<BsonDocument> _customers;
-    private readonly MongoOutboxStore _outbox;
-    private readonly MongoIndexes _indexes;
+    private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
 
-    public MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox)
-    {
-        _customers = database.GetCollection<BsonDocument>("customers");
-        _outbox = outbox;
-        _indexes = new MongoIndexes(CreateIndexesAsync);
-    }
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+    [
+        new(CollectionName, MongoIndex.KeysOf.Ascending("Address"), new CreateIndexOptions { Name = "address", Unique = true }),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("SearchKeys"), new CreateIndexOptions { Name = SearchKeysIndex }),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("ProjectKeys").Ascending("SortName").Ascending("_id"), new CreateIndexOptions { Name = ProjectNameOrderIndex }),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("ProjectKeys").Ascending("Address"), new CreateIndexOptions { Name = "project_address_order" }),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
+    ];
 
     public async Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureCreatedAsync();
-        try
-        {
-            await InTransactionAsync(
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        await MongoUniqueKeys.WriteAsync(
+            () => database.Client.InTransactionAsync(
                 async (session, token) =>
                 {
                     await _customers.InsertOneAsync(session, ToDocument(customer), cancellationToken: token);
-                    await _outbox.EnqueueAsync(session, events, token);
+                    await outbox.EnqueueAsync(session, events, token);
                     return true;
                 },
-                cancellationToken);
-        }
-        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            throw await AddressTakenAsync(customer.Address, cancellationToken);
-        }
+                cancellationToken),
+            () => AddressTakenAsync(customer.Address, cancellationToken));
     }
 
     public async Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureCreatedAsync();
         var document = await _customers.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
         return document is null ? null : ToCustomer(document);
     }
 
     public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureCreatedAsync();
-        try
-        {
-            return await InTransactionAsync(
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        return await MongoUniqueKeys.WriteAsync(
+            () => database.Client.InTransactionAsync(
                 async (session, token) =>
                 {
                     var result = await _customers.ReplaceOneAsync(
@@ -80,15 +76,11 @@ public sealed class MongoCustomerStore : ICustomerStore
                         return false;
                     }
 
-                    await _outbox.EnqueueAsync(session, events, token);
+                    await outbox.EnqueueAsync(session, events, token);
                     return true;
                 },
-                cancellationToken);
-        }
-        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            throw await AddressTakenAsync(customer.Address, cancellationToken);
-        }
+                cancellationToken),
+            () => AddressTakenAsync(customer.Address, cancellationToken));
     }
 
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
@@ -116,10 +108,9 @@ public sealed class MongoCustomerStore : ICustomerStore
 
     public async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureCreatedAsync();
         // $elemMatch keeps both bounds on the same array element, so the multikey index serves one tight range.
         var matching = key.IsPrefix
-            ? Filter.ElemMatch<BsonValue>("SearchKeys", new BsonDocument { ["$gte"] = key.Key, ["$lt"] = key.Key + "\uffff" })
+            ? Filter.ElemMatch<BsonValue>("SearchKeys", PrefixRange(key.Key))
             : Filter.Eq("SearchKeys", key.Key);
         var matches = await _customers.Find(matching, new FindOptions { Hint = SearchKeysIndex })
             .Project<BsonDocument>(Builders<BsonDocument>.Projection.Include("_id"))
@@ -132,12 +123,10 @@ public sealed class MongoCustomerStore : ICustomerStore
             : await FindAsync(Filter.Eq("ProjectKeys", projectKey) & matching, NameOrder, limit, ProjectNameOrderIndex, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction, retried by the driver on transient errors.</summary>
-    private async Task<T> InTransactionAsync<T>(Func<IClientSessionHandle, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        using var session = await _customers.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
-        return await session.WithTransactionAsync(work, cancellationToken: cancellationToken);
-    }
+    private static BsonDocument PrefixRange(string prefix) =>
+        MongoPrefix.UpperBound(prefix) is { } upper
+            ? new BsonDocument { ["$gte"] = prefix, ["$lt"] = upper }
+            : new BsonDocument { ["$gte"] = prefix };
 
     private static FilterDefinition<BsonDocument> After(string? afterAddress) =>
         afterAddress is null ? Filter.Empty : Filter.Gt("Address", afterAddress);
@@ -145,7 +134,6 @@ public sealed class MongoCustomerStore : ICustomerStore
     private async Task<IReadOnlyList<Customer>> FindAsync(
         FilterDefinition<BsonDocument> filter, SortDefinition<BsonDocument> sort, int limit, string? hint, CancellationToken cancellationToken)
     {
-        await _indexes.EnsureCreatedAsync();
         var documents = await _customers.Find(filter, new FindOptions { Hint = hint is null ? null : new BsonString(hint) })
             .Sort(sort)
             .Limit(limit)
@@ -153,27 +141,12 @@ public sealed class MongoCustomerStore : ICustomerStore
         return [.. documents.Select(ToCustomer)];
     }
 
-    private async Task<AddressTakenException> AddressTakenAsync(string address, CancellationToken cancellationToken)
+    private async Task<Exception?> AddressTakenAsync(string address, CancellationToken cancellationToken)
     {
         var existing = await _customers.Find(Filter.Eq("Address", address))
             .Project<BsonDocument>(Builders<BsonDocument>.Projection.Include("_id"))
-            .FirstAsync(cancellationToken);
-        return new AddressTakenException(existing["_id"].AsString);
-    }
-
-    private Task CreateIndexesAsync()
-    {
-        var keys = Builders<BsonDocument>.IndexKeys;
-        return _customers.Indexes.CreateManyAsync(
-        [
-            new CreateIndexModel<BsonDocument>(keys.Ascending("Address"), new CreateIndexOptions { Name = "address", Unique = true }),
-            new CreateIndexModel<BsonDocument>(keys.Ascending("SearchKeys"), new CreateIndexOptions { Name = SearchKeysIndex }),
-            new CreateIndexModel<BsonDocument>(
-                keys.Ascending("ProjectKeys").Ascending("SortName").Ascending("_id"), new CreateIndexOptions { Name = ProjectNameOrderIndex }),
-            new CreateIndexModel<BsonDocument>(keys.Ascending("ProjectKeys").Ascending("Address"), new CreateIndexOptions { Name = "project_address_order" }),
-            new CreateIndexModel<BsonDocument>(
-                keys.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
-        ]);
+            .FirstOrDefaultAsync(cancellationToken);
+        return existing is null ? null : new AddressTakenException(existing["_id"].AsString);
     }
 
     private static BsonDocument ToDocument(Customer customer) => new()

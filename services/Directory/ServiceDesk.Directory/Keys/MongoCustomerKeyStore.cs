@@ -5,36 +5,33 @@ using MongoDB.Driver;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Messaging.PersonalData;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Directory.Keys;
 
 /// <summary>Customer keys in MongoDB: only wrapped key bytes are ever written, so the oplog and backups hold no usable key.</summary>
-public sealed class MongoCustomerKeyStore : ICustomerKeyStore
+public sealed class MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wrapper, TimeProvider time) : ICustomerKeyStore, IMongoStore
 {
-    private readonly IMongoCollection<KeyDocument> _keys;
-    private readonly KeyWrapper _wrapper;
-    private readonly TimeProvider _time;
+    private const string CollectionName = "customer_keys";
 
-    public MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wrapper, TimeProvider time)
-    {
-        _wrapper = wrapper;
-        _time = time;
-        _keys = database.GetCollection<KeyDocument>("customer_keys");
-        _keys.Indexes.CreateOne(new CreateIndexModel<KeyDocument>(
-            Builders<KeyDocument>.IndexKeys.Ascending(d => d.CustomerId), new CreateIndexOptions { Unique = true }));
-    }
+    private readonly IMongoCollection<KeyDocument> _keys = database.GetCollection<KeyDocument>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+        [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(KeyDocument.CustomerId)), new CreateIndexOptions { Unique = true })];
 
     public async Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now).ToString("N");
         // Upsert: concurrent first uses agree on one key.
         var document = await _keys.FindOneAndUpdateAsync<KeyDocument>(
             d => d.CustomerId == customerId,
             Builders<KeyDocument>.Update
                 .SetOnInsert(d => d.Id, id)
-                .SetOnInsert(d => d.Key, _wrapper.Wrap(RandomNumberGenerator.GetBytes(32), CustomerKeyPurpose.Of(id)))
-                .SetOnInsert(d => d.KekId, _wrapper.CurrentKeyId)
+                .SetOnInsert(d => d.Key, wrapper.Wrap(RandomNumberGenerator.GetBytes(32), CustomerKeyPurpose.Of(id)))
+                .SetOnInsert(d => d.KekId, wrapper.CurrentKeyId)
                 .SetOnInsert(d => d.CreatedAt, now.UtcDateTime),
             new FindOneAndUpdateOptions<KeyDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
             cancellationToken);
@@ -56,14 +53,14 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
     {
         var result = await _keys.UpdateOneAsync(
             d => d.CustomerId == customerId && d.DestroyedAt == null,
-            Builders<KeyDocument>.Update.Set(d => d.Key, new byte[32]).Set(d => d.DestroyedAt, _time.GetUtcNow().UtcDateTime),
+            Builders<KeyDocument>.Update.Set(d => d.Key, new byte[32]).Set(d => d.DestroyedAt, time.GetUtcNow().UtcDateTime),
             cancellationToken: cancellationToken);
         return result.ModifiedCount > 0;
     }
 
     public async Task<int> RewrapAsync(CancellationToken cancellationToken)
     {
-        var current = _wrapper.CurrentKeyId;
+        var current = wrapper.CurrentKeyId;
         var stale = await _keys.Find(d => d.DestroyedAt == null && d.KekId != current).ToListAsync(cancellationToken);
         foreach (var document in stale)
         {
@@ -76,19 +73,20 @@ public sealed class MongoCustomerKeyStore : ICustomerKeyStore
     /// <summary>The key in clear; a key found under a retired KEK (or in clear) is written back wrapped under the current one.</summary>
     private async Task<byte[]> OpenAsync(KeyDocument document, CancellationToken cancellationToken)
     {
-        var key = _wrapper.Open(document.Key, document.KekId, CustomerKeyPurpose.Of(document.Id));
-        if (!_wrapper.IsCurrent(document.KekId))
+        var key = wrapper.Open(document.Key, document.KekId, CustomerKeyPurpose.Of(document.Id));
+        if (!wrapper.IsCurrent(document.KekId))
         {
             // Only while the stored bytes are still the ones read: a concurrent re-wrap or destruction wins.
             await _keys.UpdateOneAsync(
                 d => d.Id == document.Id && d.Key == document.Key && d.DestroyedAt == null,
-                Builders<KeyDocument>.Update.Set(d => d.Key, _wrapper.Wrap(key, CustomerKeyPurpose.Of(document.Id))).Set(d => d.KekId, _wrapper.CurrentKeyId),
+                Builders<KeyDocument>.Update.Set(d => d.Key, wrapper.Wrap(key, CustomerKeyPurpose.Of(document.Id))).Set(d => d.KekId, wrapper.CurrentKeyId),
                 cancellationToken: cancellationToken);
         }
 
         return key;
     }
 
+    [BsonIgnoreExtraElements]
     private sealed class KeyDocument
     {
         [BsonId]

@@ -1,3 +1,5 @@
+using ServiceDesk.Hosting.Validation;
+
 namespace ServiceDesk.Directory.Organizations;
 
 public sealed record Organization(string Id, string Name, DateTimeOffset CreatedAt)
@@ -6,6 +8,6 @@ public sealed record Organization(string Id, string Name, DateTimeOffset Created
 
     public string NameKey => NameKeyOf(Name);
 
-    /// <summary>Names are unique case-insensitively: this is the spelling the unique index holds.</summary>
-    public static string NameKeyOf(string name) => name.ToLowerInvariant();
+    /// <summary>Names are unique case-insensitively: this is the spelling the unique index holds, the same on every backend.</summary>
+    public static string NameKeyOf(string name) => CaseFolding.Fold(name);
 }

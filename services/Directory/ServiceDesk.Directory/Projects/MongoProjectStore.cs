@@ -1,11 +1,14 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Directory.Projects;
 
-public sealed class MongoProjectStore(IMongoDatabase database) : IProjectStore
+public sealed class MongoProjectStore(IMongoDatabase database) : IProjectStore, IMongoStore
 {
     private readonly IMongoCollection<BsonDocument> _projects = database.GetCollection<BsonDocument>("projects");
+
+    public static IReadOnlyList<MongoIndex> Indexes => [];
 
     public async Task<bool> RegisterAsync(string projectKey, DateTimeOffset registeredAt, CancellationToken cancellationToken)
     {

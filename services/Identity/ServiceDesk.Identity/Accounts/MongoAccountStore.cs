@@ -2,33 +2,35 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Identity.Accounts;
 
-public sealed class MongoAccountStore : IAccountStore
+public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, IMongoStore
 {
-    private readonly IMongoCollection<Account> _accounts;
+    private const string CollectionName = "accounts";
+
+    private readonly IMongoCollection<Account> _accounts = database.GetCollection<Account>(CollectionName);
+    private readonly MongoIndexes _indexes = new(database, Indexes);
 
     static MongoAccountStore() =>
         BsonClassMap.TryRegisterClassMap<Account>(map =>
         {
             map.AutoMap();
+            // A field a newer release added must not break this one during a rolling deploy.
+            map.SetIgnoreExtraElements(true);
             map.MapMember(a => a.Role).SetSerializer(new EnumSerializer<AccountRole>(BsonType.String));
         });
 
-    public MongoAccountStore(IMongoDatabase database)
-    {
-        _accounts = database.GetCollection<Account>("accounts");
-        // Once per process, when the store is first resolved; a failure is not cached and is retried on next use.
-        _accounts.Indexes.CreateMany(
-        [
-            new CreateIndexModel<Account>(Builders<Account>.IndexKeys.Ascending(a => a.Login), new CreateIndexOptions { Unique = true }),
-            new CreateIndexModel<Account>(Builders<Account>.IndexKeys.Ascending(a => a.Role)),
-        ]);
-    }
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+    [
+        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(Account.Login)), new CreateIndexOptions { Unique = true }),
+        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(Account.Role))),
+    ];
 
     public async Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken)
     {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
         try
         {
             await _accounts.InsertOneAsync(account, cancellationToken: cancellationToken);

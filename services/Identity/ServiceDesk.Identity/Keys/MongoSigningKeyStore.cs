@@ -1,12 +1,15 @@
 using MongoDB.Driver;
 using ServiceDesk.Hosting.KeyProtection;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Identity.Keys;
 
 /// <summary>Signing keys in MongoDB: only wrapped private keys are ever written, so the oplog and backups hold no usable key.</summary>
-public sealed class MongoSigningKeyStore(IMongoDatabase database, KeyWrapper wrapper) : ISigningKeyStore
+public sealed class MongoSigningKeyStore(IMongoDatabase database, KeyWrapper wrapper) : ISigningKeyStore, IMongoStore
 {
     private readonly IMongoCollection<SigningKeyDocument> _keys = database.GetCollection<SigningKeyDocument>("signing_keys");
+
+    public static IReadOnlyList<MongoIndex> Indexes => [];
 
     public async Task<IReadOnlyList<SigningKey>> ListAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using MongoDB.Bson.Serialization.Attributes;
 using ServiceDesk.Hosting.KeyProtection;
 
 namespace ServiceDesk.Identity.Keys;
@@ -6,6 +7,8 @@ namespace ServiceDesk.Identity.Keys;
 /// A <see cref="SigningKey"/> as the stores hold it: the private key wrapped under the key-encryption key
 /// <see cref="KekId"/> names (in clear, with no KEK id, when written before keys were wrapped).
 /// </summary>
+// A field a newer release added must not break this one during a rolling deploy.
+[BsonIgnoreExtraElements]
 internal sealed class SigningKeyDocument
 {
     public string Id { get; set; } = string.Empty;

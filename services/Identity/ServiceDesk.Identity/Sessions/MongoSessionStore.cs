@@ -1,31 +1,49 @@
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Identity.Sessions;
 
-public sealed class MongoSessionStore : ISessionStore
+public sealed class MongoSessionStore(IMongoDatabase database) : ISessionStore, IMongoStore
 {
-    private readonly IMongoCollection<Session> _sessions;
-    private readonly IMongoCollection<RefreshToken> _tokens;
+    private const string SessionsName = "sessions";
+    private const string TokensName = "refresh_tokens";
 
-    public MongoSessionStore(IMongoDatabase database)
+    private readonly IMongoCollection<Session> _sessions = database.GetCollection<Session>(SessionsName);
+    private readonly IMongoCollection<RefreshToken> _tokens = database.GetCollection<RefreshToken>(TokensName);
+
+    static MongoSessionStore()
     {
-        _sessions = database.GetCollection<Session>("sessions");
-        _tokens = database.GetCollection<RefreshToken>("refresh_tokens");
-        // Once per process, when the store is first resolved; a failure is not cached and is retried on next use.
-        _sessions.Indexes.CreateOne(new CreateIndexModel<Session>(Builders<Session>.IndexKeys.Ascending(s => s.AccountId)));
-        _tokens.Indexes.CreateMany(
-        [
-            new CreateIndexModel<RefreshToken>(Builders<RefreshToken>.IndexKeys.Ascending(t => t.SessionId)),
-            new CreateIndexModel<RefreshToken>(Builders<RefreshToken>.IndexKeys.Ascending(t => t.ExpiresAt)),
-        ]);
+        // A field a newer release added must not break this one during a rolling deploy.
+        BsonClassMap.TryRegisterClassMap<Session>(map =>
+        {
+            map.AutoMap();
+            map.SetIgnoreExtraElements(true);
+        });
+        BsonClassMap.TryRegisterClassMap<RefreshToken>(map =>
+        {
+            map.AutoMap();
+            map.SetIgnoreExtraElements(true);
+        });
     }
 
-    public async Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken)
-    {
-        // Session first: a token never points at a session that does not exist.
-        await _sessions.InsertOneAsync(session, cancellationToken: cancellationToken);
-        await _tokens.InsertOneAsync(firstToken, cancellationToken: cancellationToken);
-    }
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+    [
+        new(SessionsName, MongoIndex.KeysOf.Ascending(nameof(Session.AccountId))),
+        new(TokensName, MongoIndex.KeysOf.Ascending(nameof(RefreshToken.SessionId))),
+        new(TokensName, MongoIndex.KeysOf.Ascending(nameof(RefreshToken.ExpiresAt))),
+    ];
+
+    /// <summary>Both documents or neither, as in the LiteDB store.</summary>
+    public Task CreateAsync(Session session, RefreshToken firstToken, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (transaction, token) =>
+            {
+                await _sessions.InsertOneAsync(transaction, session, cancellationToken: token);
+                await _tokens.InsertOneAsync(transaction, firstToken, cancellationToken: token);
+                return true;
+            },
+            cancellationToken);
 
     public async Task<Session?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         await _sessions.Find(s => s.Id == sessionId).FirstOrDefaultAsync(cancellationToken);
