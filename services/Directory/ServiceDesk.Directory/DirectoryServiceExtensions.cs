@@ -24,7 +24,8 @@ public static class DirectoryServiceExtensions
         builder.AddRedis(ServiceNames.Directory);
         builder.AddEventBus().AddSubscription<ProjectCreated, ProjectCreatedHandler>();
         builder.Services.AddStore<ICustomerKeyStore, LiteDbCustomerKeyStore, MongoCustomerKeyStore>();
-        builder.Services.AddHostedService<CustomerKeyRewrap>();
+        builder.Services.AddSingleton<CustomerKeyRewrap>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CustomerKeyRewrap>());
         builder.Services.AddSingleton<ICustomerKeyProvider, LocalCustomerKeyProvider>();
         builder.Services.AddSingleton<PersonalDataSealer>();
         builder.Services.AddRequestValidators(typeof(DirectoryServiceExtensions).Assembly);

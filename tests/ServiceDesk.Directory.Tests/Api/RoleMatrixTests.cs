@@ -89,6 +89,12 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
         _tokens[Who.Agent] = await _hosts.TokenOfNewAsync(Role.Agent, null, Help);
         _tokens[Who.Admin] = _hosts.AdminToken;
         _tokens[Who.Service] = await _hosts.Identity.ServiceTokenAsync();
+        // Two customers first in HELP's address order that no row changes, so the token's page and the next one stay put.
+        foreach (var paging in new[] { "0000-paging-1", "0000-paging-2" })
+        {
+            await _hosts.NewCustomerAsync("Paging", TestData.Address(paging), Help);
+        }
+
         AdminsHelpPageToken = (await Admin.ListCustomersAsync(new ListCustomersRequest { ProjectKey = Help, PageSize = 1 })).NextPageToken;
     }
 

@@ -57,9 +57,10 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
 
         // Rotation: the new KEK current, the old one retired; one start re-wraps every key, after which the old one can go.
         var newKek = TestKeyProtection.NewKey();
-        await using (await ServiceHost.StartAsync(
+        await using (var rotating = await ServiceHost.StartAsync(
             ServiceApps.Directory, Settings(("KeyProtection:Key", newKek), ("KeyProtection:RetiredKeys:0", TestKeyProtection.Key)), dataDirectory))
         {
+            Assert.Equal(clearKeys.Count, await rotating.Services.GetRequiredService<CustomerKeyRewrap>().Completed.WaitAsync(Eventually.DefaultTimeout));
         }
 
         await using (var rotated = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", newKek)), dataDirectory))
@@ -72,9 +73,12 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
         }
 
         // Under a KEK that never wrapped them, Directory does not start, and says why.
+        var stranger = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", TestKeyProtection.NewKey())), dataDirectory);
         var error = await Assert.ThrowsAnyAsync<CryptographicException>(() =>
-            ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", TestKeyProtection.NewKey())), dataDirectory));
+            stranger.Services.GetRequiredService<CustomerKeyRewrap>().Completed.WaitAsync(Eventually.DefaultTimeout));
         Assert.Contains("KeyProtection:RetiredKeys", error.Message, StringComparison.Ordinal);
+        await Eventually.WaitForAsync(() => stranger.App.Lifetime.ApplicationStopping.IsCancellationRequested, "Directory to stop under a KEK that never wrapped its keys");
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await stranger.DisposeAsync());
     }
 
     [Fact]
