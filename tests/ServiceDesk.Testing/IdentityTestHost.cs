@@ -13,9 +13,12 @@ public static class IdentityTestHost
     public const string TicketingSecret = "ticketing-secret-for-tests-only-0123456789";
     public const string NotificationSecret = "notification-secret-for-tests-only-987654";
 
+    /// <summary>The HMAC key of the sign-in counters' Redis keys (32 bytes, base64).</summary>
+    public const string ThrottlingKeySecret = "dGVzdHMtb25seS10aHJvdHRsaW5nLWtleS0wMTIzNDU=";
+
     public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>Identity with a bootstrap admin, the ticketing service credential and a per-address limit tests from one address never reach.</summary>
+    /// <summary>Identity with a bootstrap admin, the ticketing service credential and per-source and per-account limits tests from one address never reach.</summary>
     public static Dictionary<string, string?> Settings(string redis, params (string Key, string? Value)[] overrides)
     {
         var settings = new Dictionary<string, string?>
@@ -23,7 +26,9 @@ public static class IdentityTestHost
             ["Redis:Configuration"] = redis,
             ["Identity:BootstrapAdmin:Login"] = AdminLogin,
             ["Identity:BootstrapAdmin:Password"] = Password,
-            ["Identity:Throttling:MaxFailuresPerAddress"] = "100000",
+            ["Identity:Throttling:MaxFailuresPerSource"] = "100000",
+            ["Identity:Throttling:MaxFailuresPerAccount"] = "100000",
+            ["Identity:Throttling:KeySecret"] = ThrottlingKeySecret,
             ["Identity:ServiceCredentials:ticketing"] = Sha256Hex(TicketingSecret),
             ["Identity:ServiceCredentials:notification"] = Sha256Hex(NotificationSecret),
         };

@@ -19,7 +19,8 @@ public sealed class IdentityGrpcService(
     SessionService sessions,
     AccessTokenIssuer tokens,
     ServiceCredentials serviceCredentials,
-    KeyRing keys) : IdentityService.IdentityServiceBase
+    KeyRing keys,
+    IdentityOptions options) : IdentityService.IdentityServiceBase
 {
     public override async Task<Contracts.Identity.V1.Account> CreateAccount(CreateAccountRequest request, ServerCallContext context)
     {
@@ -31,7 +32,7 @@ public sealed class IdentityGrpcService(
     }
 
     public override async Task<SignInResponse> SignIn(SignInRequest request, ServerCallContext context) =>
-        ToMessage(await sessions.SignInAsync(request.Login, request.Password, SourceAddress.Of(context), context.CancellationToken));
+        ToMessage(await sessions.SignInAsync(request.Login, request.Password, SourceAddress.Of(context, options.Throttling.TrustedProxyHops), context.CancellationToken));
 
     public override async Task<SignInResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
         ToMessage(await sessions.RefreshAsync(request.RefreshToken, context.CancellationToken));

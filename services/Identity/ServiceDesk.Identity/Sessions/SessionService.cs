@@ -37,17 +37,16 @@ public sealed partial class SessionService(
         var normalised = EmailAddress.TryParse(login, out var address) ? address.Value : login.Trim().ToLowerInvariant();
         var account = await accounts.FindByLoginAsync(normalised, cancellationToken);
         var attempt = new SignInAttempt(account is null ? $"login:{normalised}" : $"account:{account.Id}", sourceAddress);
-        await throttle.EnsureAllowedAsync(attempt, cancellationToken);
+        await throttle.ReserveAsync(attempt, cancellationToken);
 
         var verdict = hasher.VerifyHashedPassword(account ?? NoAccount, account?.PasswordHash ?? _decoyHash.Value, password);
         if (account is null || verdict == PasswordVerificationResult.Failed)
         {
-            await throttle.RecordFailureAsync(attempt, cancellationToken);
             LogSignInFailed(account?.Id);
             throw new UnauthenticatedException(WrongCredentials);
         }
 
-        await throttle.ForgetAccountFailuresAsync(attempt, cancellationToken);
+        await throttle.RefundAsync(attempt, cancellationToken);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await accounts.SetPasswordHashAsync(account.Id, hasher.HashPassword(account, password), cancellationToken);
