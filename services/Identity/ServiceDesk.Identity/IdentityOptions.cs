@@ -27,6 +27,7 @@ public sealed class IdentityOptions
     {
         Require(Tokens.AccessTokenLifetime > TimeSpan.Zero, "Tokens:AccessTokenLifetime must be positive.");
         Require(Tokens.RefreshTokenLifetime > Tokens.AccessTokenLifetime, "Tokens:RefreshTokenLifetime must exceed Tokens:AccessTokenLifetime.");
+        Require(Tokens.AbsoluteSessionLifetime > Tokens.AccessTokenLifetime, "Tokens:AbsoluteSessionLifetime must exceed Tokens:AccessTokenLifetime.");
         Require(Keys.PublishLead > TimeSpan.Zero, "Keys:PublishLead must be positive.");
         Require(Keys.RotationInterval > Keys.PublishLead, "Keys:RotationInterval must exceed Keys:PublishLead.");
         Require(Keys.CheckInterval > TimeSpan.Zero && Keys.CheckInterval < Keys.PublishLead, "Keys:CheckInterval must be positive and shorter than Keys:PublishLead.");
@@ -76,6 +77,12 @@ public sealed class TokenOptions
 
     /// <summary>Lifetime of each refresh token; every refresh issues a new one and spends the old.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// How long a session lasts from sign-in however often it is refreshed; no refresh or access token of it
+    /// outlives this. Then the user signs in again.
+    /// </summary>
+    public TimeSpan AbsoluteSessionLifetime { get; set; } = TimeSpan.FromDays(30);
 }
 
 public sealed class KeyOptions

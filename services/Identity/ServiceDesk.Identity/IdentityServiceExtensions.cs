@@ -34,6 +34,7 @@ public static class IdentityServiceExtensions
         builder.Services.AddStore<ISigningKeyStore, LiteDbSigningKeyStore, MongoSigningKeyStore>();
         builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         builder.Services.AddSingleton<AccountRegistry>();
+        builder.Services.AddSingleton<AccountLifecycle>();
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<SignInThrottle>();

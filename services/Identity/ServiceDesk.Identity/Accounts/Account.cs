@@ -27,5 +27,8 @@ public sealed record Account
 
     public required DateTime CreatedAt { get; init; }
 
+    /// <summary>Set by an admin: the account cannot sign in or refresh until enabled again.</summary>
+    public bool Disabled { get; init; }
+
     public static string NewId() => Guid.NewGuid().ToString("N");
 }

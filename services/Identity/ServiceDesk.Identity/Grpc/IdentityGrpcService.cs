@@ -15,6 +15,7 @@ namespace ServiceDesk.Identity.Grpc;
 /// <summary>The v1 identity API: maps messages to the features and back; who may do what is decided here.</summary>
 public sealed class IdentityGrpcService(
     AccountRegistry registry,
+    AccountLifecycle lifecycle,
     IAccountStore accounts,
     SessionService sessions,
     AccessTokenIssuer tokens,
@@ -73,6 +74,38 @@ public sealed class IdentityGrpcService(
         return response;
     }
 
+    public override async Task<Contracts.Identity.V1.Account> DisableAccount(DisableAccountRequest request, ServerCallContext context)
+    {
+        RequireAdminActingOnAnother(context, request.AccountId);
+        return ToMessage(await lifecycle.SetDisabledAsync(request.AccountId, disabled: true, context.CancellationToken));
+    }
+
+    public override async Task<Contracts.Identity.V1.Account> EnableAccount(EnableAccountRequest request, ServerCallContext context)
+    {
+        context.GetCaller().RequireAdmin();
+        return ToMessage(await lifecycle.SetDisabledAsync(request.AccountId, disabled: false, context.CancellationToken));
+    }
+
+    public override async Task<DeleteAccountResponse> DeleteAccount(DeleteAccountRequest request, ServerCallContext context)
+    {
+        RequireAdminActingOnAnother(context, request.AccountId);
+        return new DeleteAccountResponse { RevokedSessions = await lifecycle.DeleteAsync(request.AccountId, context.CancellationToken) };
+    }
+
+    public override async Task<ChangePasswordResponse> ChangePassword(ChangePasswordRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller().RequireRole(CallerRole.Customer, CallerRole.Agent, CallerRole.Admin);
+        await lifecycle.ChangePasswordAsync(
+            caller.AccountId!, request.CurrentPassword, request.NewPassword, SourceAddress.Of(context, options.Throttling.TrustedProxyHops), context.CancellationToken);
+        return new ChangePasswordResponse();
+    }
+
+    public override async Task<ResetPasswordResponse> ResetPassword(ResetPasswordRequest request, ServerCallContext context)
+    {
+        context.GetCaller().RequireAdmin();
+        return new ResetPasswordResponse { RevokedSessions = await lifecycle.ResetPasswordAsync(request.AccountId, request.NewPassword, context.CancellationToken) };
+    }
+
     public override async Task<GetJwksResponse> GetJwks(GetJwksRequest request, ServerCallContext context)
     {
         var response = new GetJwksResponse { JwksJson = await keys.GetJwksJsonAsync(context.CancellationToken) };
@@ -100,6 +133,15 @@ public sealed class IdentityGrpcService(
         return new IssueServiceTokenResponse { AccessToken = token.Value, ExpiresAt = Timestamp.FromDateTime(token.ExpiresAt) };
     }
 
+    /// <summary>An admin never disables or deletes their own account: the last admin cannot lock everyone out.</summary>
+    private static void RequireAdminActingOnAnother(ServerCallContext context, string accountId)
+    {
+        if (context.GetCaller().RequireAdmin().AccountId == accountId)
+        {
+            throw new PreconditionFailedException("OWN_ACCOUNT", "account_id", "An admin cannot disable or delete their own account; another admin can.");
+        }
+    }
+
     private static AccountRole ToRole(Role role) => role switch
     {
         Role.Admin => AccountRole.Admin,
@@ -121,6 +163,7 @@ public sealed class IdentityGrpcService(
         ProjectKeys = { account.ProjectKeys },
         CustomerId = account.CustomerId ?? string.Empty,
         CreatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(account.CreatedAt, DateTimeKind.Utc)),
+        Disabled = account.Disabled,
     };
 
     private static SignInResponse ToMessage(SignedIn signedIn) => new()

@@ -6,7 +6,12 @@ using StackExchange.Redis;
 namespace ServiceDesk.Identity.Throttling;
 
 /// <summary>Whom a sign-in attempt counts against: the account (or the unknown login) and the source it comes from.</summary>
-public sealed record SignInAttempt(string AccountKey, string Source);
+public sealed record SignInAttempt(string AccountKey, string Source)
+{
+    public static SignInAttempt ForAccount(string accountId, string source) => new($"account:{accountId}", source);
+
+    public static SignInAttempt ForUnknownLogin(string login, string source) => new($"login:{login}", source);
+}
 
 /// <summary>
 /// Counts sign-in attempts in Redis, so every replica sees the same counts, per (account, source), per source and
