@@ -29,6 +29,9 @@ public static class IdentityTestHost
             ["Identity:Throttling:MaxFailuresPerSource"] = "100000",
             ["Identity:Throttling:MaxFailuresPerAccount"] = "100000",
             ["Identity:Throttling:KeySecret"] = ThrottlingKeySecret,
+            // Far below production strength (Identity:PasswordHashing defaults): tests sign in thousands of times.
+            ["Identity:PasswordHashing:MemoryKib"] = "256",
+            ["Identity:PasswordHashing:Iterations"] = "1",
             ["Identity:ServiceCredentials:ticketing"] = Sha256Hex(TicketingSecret),
             ["Identity:ServiceCredentials:notification"] = Sha256Hex(NotificationSecret),
         };

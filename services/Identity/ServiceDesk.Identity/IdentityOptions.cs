@@ -16,6 +16,8 @@ public sealed class IdentityOptions
 
     public ThrottlingOptions Throttling { get; set; } = new();
 
+    public PasswordHashingOptions PasswordHashing { get; set; } = new();
+
     /// <summary>
     /// Per service name ("directory", ...), the SHA-256 of its secret as 64 hex digits
     /// (<c>printf %s "$SECRET" | sha256sum</c>); that service sets the secret itself as <c>Auth:ServiceSecret</c>.
@@ -35,6 +37,9 @@ public sealed class IdentityOptions
             Throttling is { MaxFailuresPerAccountAndSource: > 0, MaxFailuresPerSource: > 0, MaxFailuresPerAccount: > 0, TrustedProxyHops: >= 0 }
             && Throttling.Window > TimeSpan.Zero && Throttling.InitialBackoff > TimeSpan.Zero && Throttling.MaxBackoff >= Throttling.InitialBackoff,
             "Throttling limits, window and back-off must be positive (MaxBackoff at least InitialBackoff), TrustedProxyHops not negative.");
+        Require(
+            PasswordHashing.MemoryKib is >= PasswordHashingOptions.MinMemoryKib and <= PasswordHashingOptions.MaxMemoryKib && PasswordHashing.Iterations is >= 1 and <= 100,
+            $"PasswordHashing:MemoryKib must be {PasswordHashingOptions.MinMemoryKib} to {PasswordHashingOptions.MaxMemoryKib}, PasswordHashing:Iterations 1 to 100.");
         Require(IsKey(Throttling.KeySecret), "Throttling:KeySecret is required: base64 of at least 32 random bytes, the same for every replica.");
         foreach (var (service, hash) in ServiceCredentials)
         {
@@ -135,4 +140,18 @@ public sealed class ThrottlingOptions
     /// forgets the current counts.
     /// </summary>
     public string? KeySecret { get; set; }
+}
+
+/// <summary>
+/// Argon2id parameters for new hashes (parallelism 1). The defaults are OWASP's minimum (19 MiB, 2 passes);
+/// raising them rehashes each password at its next sign-in. Only tests should go lower.
+/// </summary>
+public sealed class PasswordHashingOptions
+{
+    public const int MinMemoryKib = 64;
+    public const int MaxMemoryKib = 4 * 1024 * 1024;
+
+    public int MemoryKib { get; set; } = 19 * 1024;
+
+    public int Iterations { get; set; } = 2;
 }

@@ -32,7 +32,7 @@ public static class IdentityServiceExtensions
         builder.Services.AddStore<IAccountStore, LiteDbAccountStore, MongoAccountStore>();
         builder.Services.AddStore<ISessionStore, LiteDbSessionStore, MongoSessionStore>();
         builder.Services.AddStore<ISigningKeyStore, LiteDbSigningKeyStore, MongoSigningKeyStore>();
-        builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        builder.Services.AddSingleton<IPasswordHasher<Account>, Argon2idPasswordHasher>();
         builder.Services.AddSingleton<AccountRegistry>();
         builder.Services.AddSingleton<AccountLifecycle>();
         builder.Services.AddSingleton<SessionService>();
