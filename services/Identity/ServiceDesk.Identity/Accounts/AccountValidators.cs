@@ -79,6 +79,9 @@ internal sealed class CreateAccountValidator : IRequestValidator<CreateAccountRe
 {
     private const int MaxCustomerIdLength = 64;
 
+    /// <summary>Every key becomes a claim in each of the agent's access tokens.</summary>
+    private const int MaxProjectKeys = 50;
+
     public void Validate(CreateAccountRequest request, FieldViolations violations)
     {
         violations.Address("login", request.Login);
@@ -92,6 +95,11 @@ internal sealed class CreateAccountValidator : IRequestValidator<CreateAccountRe
                 if (request.ProjectKeys.Count == 0)
                 {
                     violations.Add("project_keys", "an agent needs at least one project key");
+                }
+                else if (request.ProjectKeys.Count > MaxProjectKeys)
+                {
+                    violations.Add("project_keys", $"must be at most {MaxProjectKeys}");
+                    break;
                 }
 
                 for (var i = 0; i < request.ProjectKeys.Count; i++)
