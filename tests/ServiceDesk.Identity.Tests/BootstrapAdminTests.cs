@@ -13,11 +13,7 @@ public sealed class BootstrapAdminTests(IdentityFixture fixture)
     [Fact]
     public async Task Without_configuration_no_admin_exists_and_no_default_credentials_sign_in()
     {
-        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = fixture.Redis,
-            ["Identity:Throttling:KeySecret"] = ThrottlingKeySecret,
-        });
+        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, new Dictionary<string, string?> { ["Redis:Configuration"] = fixture.Redis });
 
         Assert.False(await identity.Services.GetRequiredService<IAccountStore>().AnyWithRoleAsync(AccountRole.Admin, default));
         foreach (var (login, password) in new[] { ("admin@example.com", "admin"), ("admin@localhost.localdomain", "password1234"), (AdminLogin, Password) })

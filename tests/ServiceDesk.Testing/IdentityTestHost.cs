@@ -13,9 +13,6 @@ public static class IdentityTestHost
     public const string TicketingSecret = "ticketing-secret-for-tests-only-0123456789";
     public const string NotificationSecret = "notification-secret-for-tests-only-987654";
 
-    /// <summary>The HMAC key of the sign-in counters' Redis keys (32 bytes, base64).</summary>
-    public const string ThrottlingKeySecret = "dGVzdHMtb25seS10aHJvdHRsaW5nLWtleS0wMTIzNDU=";
-
     public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>Identity with a bootstrap admin, the ticketing service credential and per-source and per-account limits tests from one address never reach.</summary>
@@ -28,10 +25,6 @@ public static class IdentityTestHost
             ["Identity:BootstrapAdmin:Password"] = Password,
             ["Identity:Throttling:MaxFailuresPerSource"] = "100000",
             ["Identity:Throttling:MaxFailuresPerAccount"] = "100000",
-            ["Identity:Throttling:KeySecret"] = ThrottlingKeySecret,
-            // Far below production strength (Identity:PasswordHashing defaults): tests sign in thousands of times.
-            ["Identity:PasswordHashing:MemoryKib"] = "256",
-            ["Identity:PasswordHashing:Iterations"] = "1",
             ["Identity:ServiceCredentials:ticketing"] = Sha256Hex(TicketingSecret),
             ["Identity:ServiceCredentials:notification"] = Sha256Hex(NotificationSecret),
         };
