@@ -46,8 +46,8 @@ public sealed class AccountTests(IdentityFixture fixture)
 
         Assert.NotNull(stored);
         Assert.DoesNotContain(Password, stored.PasswordHash, StringComparison.Ordinal);
-        // ASP.NET Core Identity's v3 format: PBKDF2 with a random salt, base64.
-        Assert.Equal(0x01, Convert.FromBase64String(stored.PasswordHash)[0]);
+        // Argon2id with its parameters and a random salt, in the PHC string format.
+        Assert.Matches(@"^\$argon2id\$v=19\$m=256,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$", stored.PasswordHash);
     }
 
     [Fact]

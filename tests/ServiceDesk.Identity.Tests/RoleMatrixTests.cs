@@ -30,6 +30,13 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
         ("RevokeSessions", [Unauthenticated, Ok, Denied, Denied, Denied, Ok]),
         ("WhoAmI", [Unauthenticated, Ok, Ok, Ok, Ok, Ok]),
         ("GetJwks", [Ok, Ok, Ok, Ok, Ok, Ok]),
+        // On a fresh account each time: only the admin.
+        ("DisableAccount", [Unauthenticated, Denied, Denied, Denied, Denied, Ok]),
+        ("EnableAccount", [Unauthenticated, Denied, Denied, Denied, Denied, Ok]),
+        ("DeleteAccount", [Unauthenticated, Denied, Denied, Denied, Denied, Ok]),
+        ("ResetPassword", [Unauthenticated, Denied, Denied, Denied, Denied, Ok]),
+        // The caller's own password, with the current one: every account.
+        ("ChangePassword", [Unauthenticated, Ok, Ok, Ok, Ok, Ok]),
         // With the ticketing secret: anyone who has it. Without it, no account token obtains a service token.
         ("IssueServiceToken", [Ok, Ok, Ok, Ok, Ok, Ok]),
         ("IssueServiceTokenWithoutSecret", [Unauthenticated, Unauthenticated, Unauthenticated, Unauthenticated, Unauthenticated, Unauthenticated]));
@@ -62,6 +69,11 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
             "RevokeSessions" => client.RevokeSessionsAsync(new RevokeSessionsRequest { AccountId = target.Account.Id }, auth).ResponseAsync,
             "WhoAmI" => client.WhoAmIAsync(new WhoAmIRequest(), auth).ResponseAsync,
             "GetJwks" => client.GetJwksAsync(new GetJwksRequest(), auth).ResponseAsync,
+            "DisableAccount" => client.DisableAccountAsync(new DisableAccountRequest { AccountId = await NewAccountIdAsync() }, auth).ResponseAsync,
+            "EnableAccount" => client.EnableAccountAsync(new EnableAccountRequest { AccountId = await NewAccountIdAsync() }, auth).ResponseAsync,
+            "DeleteAccount" => client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = await NewAccountIdAsync() }, auth).ResponseAsync,
+            "ResetPassword" => client.ResetPasswordAsync(new ResetPasswordRequest { AccountId = await NewAccountIdAsync(), NewPassword = Password }, auth).ResponseAsync,
+            "ChangePassword" => client.ChangePasswordAsync(new ChangePasswordRequest { CurrentPassword = Password, NewPassword = Password }, auth).ResponseAsync,
             "IssueServiceToken" => client.IssueServiceTokenAsync(new IssueServiceTokenRequest { ServiceName = "ticketing", Secret = TicketingSecret }, auth).ResponseAsync,
             "IssueServiceTokenWithoutSecret" => client.IssueServiceTokenAsync(new IssueServiceTokenRequest { ServiceName = "ticketing", Secret = "my-own-access-token" }, auth).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
@@ -72,6 +84,10 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
         if (rpc == "RevokeSessions" && expected == Ok)
         {
             await fixture.SignInAgainAsync(Who.CustomerA);
+        }
+        else if (rpc == "ChangePassword" && expected == Ok)
+        {
+            await fixture.SignInAgainAsync(who);
         }
         else if (rpc == "RevokeSessions")
         {
@@ -107,6 +123,10 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
         Assert.Equal(Denied, await StatusOf(customerKeys.GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = "k-1" }, notification).ResponseAsync));
         Assert.Equal(Ok, await StatusOf(new TicketingService.TicketingServiceClient(_probe.Channel).GetProjectAsync(new GetProjectRequest { Key = "ANY" }, notification).ResponseAsync));
     }
+
+    private async Task<string> NewAccountIdAsync() =>
+        (await fixture.Identity.Client().CreateAccountAsync(
+            new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Customer, CustomerId = "c-x" }, Bearer(fixture.TokenOf(Who.Admin)))).Id;
 
     private static TheoryData<string, Who, StatusCode> Table(params (string Rpc, StatusCode[] Expected)[] rows)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
+using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Identity.Sessions;
 using Xunit;
@@ -199,6 +200,31 @@ public sealed class SessionTests(IdentityFixture fixture)
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         var refresh = await Assert.ThrowsAsync<RpcException>(() => Client.RefreshAsync(new RefreshRequest { RefreshToken = customer.RefreshToken }).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, refresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_admins_token_is_refused_by_every_service_identity_serves_including_event_operations()
+    {
+        var admin = await fixture.Identity.NewSignedInAsync(Role.Admin);
+        var operations = new EventOperations.EventOperationsClient(fixture.Identity.Channel);
+        await operations.ListEventBacklogAsync(new ListEventBacklogRequest(), Bearer(admin.AccessToken));
+
+        await Client.RevokeSessionsAsync(new RevokeSessionsRequest(), Bearer(admin.AccessToken));
+
+        Task[] calls =
+        [
+            operations.ListEventBacklogAsync(new ListEventBacklogRequest(), Bearer(admin.AccessToken)).ResponseAsync,
+            operations.RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "customers" }, Bearer(admin.AccessToken)).ResponseAsync,
+            Client.WhoAmIAsync(new WhoAmIRequest(), Bearer(admin.AccessToken)).ResponseAsync,
+            Client.CreateAccountAsync(new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Admin }, Bearer(admin.AccessToken)).ResponseAsync,
+            Client.RevokeSessionsAsync(new RevokeSessionsRequest(), Bearer(admin.AccessToken)).ResponseAsync,
+        ];
+        foreach (var call in calls)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(() => call);
+            Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+            Assert.Contains("session", error.Status.Detail, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

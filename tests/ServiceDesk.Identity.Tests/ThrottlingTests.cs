@@ -1,19 +1,24 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
 using Google.Rpc;
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Identity.Throttling;
 using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
+using StackExchange.Redis;
 using Xunit;
+using Role = ServiceDesk.Contracts.Identity.V1.Role;
 using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Identity.Tests;
 
-/// <summary>Each test has its own Redis: every sign-in here comes from 127.0.0.1, and the per-address count must start at zero.</summary>
+/// <summary>Each test has its own Redis: every sign-in here comes from 127.0.0.1, and the counts must start at zero.</summary>
 public sealed class ThrottlingTests : IAsyncLifetime
 {
-    private const int PerAccount = 3;
-    private const int PerAddress = 6;
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+    private const string WrongPassword = "wrong password 123";
+    private const string Stranger = "198.51.100.7";
 
     private RedisServer _redis = null!;
 
@@ -21,109 +26,215 @@ public sealed class ThrottlingTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    private Dictionary<string, string?> Limits(params (string, string?)[] more) => Settings(
+    private Dictionary<string, string?> Limits(int perPair, int perSource, int perAccount, TimeSpan initialBackoff, params (string, string?)[] more) => Settings(
         _redis.Configuration,
         [
-            ("Identity:Throttling:MaxFailuresPerAccount", PerAccount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("Identity:Throttling:MaxFailuresPerAddress", PerAddress.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("Identity:Throttling:Window", "00:00:03"),
-            ("Identity:ServiceCredentials:gateway", Sha256Hex("gateway-secret-for-tests-only-0123456789")),
+            ("Identity:Throttling:MaxFailuresPerAccountAndSource", perPair.ToString(CultureInfo.InvariantCulture)),
+            ("Identity:Throttling:MaxFailuresPerSource", perSource.ToString(CultureInfo.InvariantCulture)),
+            ("Identity:Throttling:MaxFailuresPerAccount", perAccount.ToString(CultureInfo.InvariantCulture)),
+            ("Identity:Throttling:InitialBackoff", initialBackoff.ToString()),
+            ("Identity:Throttling:MaxBackoff", TimeSpan.FromHours(1).ToString()),
             .. more,
         ]);
 
     [Fact]
-    public async Task Repeated_failures_for_one_account_lock_it_even_with_the_right_password_until_the_window_ends()
+    public async Task Of_200_concurrent_wrong_passwords_at_most_the_limit_are_verified()
     {
-        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits());
+        const int limit = 5;
+        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(limit, 100_000, 100_000, TimeSpan.FromMinutes(10)));
         var victim = await identity.NewSignedInAsync(Role.Customer, "c-1");
-        var bystander = await identity.NewSignedInAsync(Role.Customer, "c-2");
 
-        for (var i = 0; i < PerAccount; i++)
-        {
-            var failure = await Assert.ThrowsAsync<RpcException>(() => identity.SignInAsync(victim.Account.Login, "wrong password 123"));
-            Assert.Equal(StatusCode.Unauthenticated, failure.StatusCode);
-        }
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => StatusOf(() => identity.SignInAsync(victim.Account.Login, WrongPassword))));
 
-        var locked = await Assert.ThrowsAsync<RpcException>(() => identity.SignInAsync(victim.Account.Login));
-        Assert.Equal(StatusCode.ResourceExhausted, locked.StatusCode);
-        var retry = locked.GetRpcStatus()!.GetDetail<RetryInfo>()!.RetryDelay.ToTimeSpan();
-        Assert.InRange(retry, TimeSpan.FromMilliseconds(1), Window);
-        await identity.SignInAsync(bystander.Account.Login);
-
-        await Eventually.WaitForAsync(
-            async () => (await CallAsync(() => identity.SignInAsync(victim.Account.Login)))?.StatusCode,
-            status => status is null,
-            "the account to be unlocked after the window",
-            TimeSpan.FromSeconds(10));
-        Assert.DoesNotContain(victim.Account.Login, identity.Logs.All, StringComparison.Ordinal);
+        // UNAUTHENTICATED is a verified (hashed) wrong password; RESOURCE_EXHAUSTED was refused before hashing.
+        Assert.Equal(limit, outcomes.Count(s => s == StatusCode.Unauthenticated));
+        Assert.Equal(200 - limit, outcomes.Count(s => s == StatusCode.ResourceExhausted));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => identity.SignInAsync(victim.Account.Login));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.InRange(refused.GetRpcStatus()!.GetDetail<RetryInfo>()!.RetryDelay.ToTimeSpan(), TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
     }
 
     [Fact]
-    public async Task Repeated_failures_from_one_address_lock_every_login_from_it()
+    public async Task A_stranger_hammering_an_account_leaves_its_owner_signing_in_from_their_own_address()
     {
-        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits());
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        await using var identity = await ServiceHost.StartAsync(
+            ServiceApps.Identity, Limits(3, 10, 30, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
+        var owner = await identity.NewSignedInAsync(Role.Customer, "c-1");
 
-        for (var i = 0; i < PerAddress; i++)
+        var outcomes = new List<StatusCode>();
+        for (var i = 0; i < 40; i++)
         {
-            await Assert.ThrowsAsync<RpcException>(() => identity.SignInAsync(NewLogin("guess")));
+            outcomes.Add(await StatusOf(() => SignInFromAsync(identity, Stranger, owner.Account.Login, WrongPassword)));
         }
 
-        var locked = await Assert.ThrowsAsync<RpcException>(() => identity.SignInAsync(account.Account.Login));
-        Assert.Equal(StatusCode.ResourceExhausted, locked.StatusCode);
-        Assert.NotNull(locked.GetRpcStatus()!.GetDetail<RetryInfo>());
+        Assert.Equal(3, outcomes.Count(s => s == StatusCode.Unauthenticated));
+        Assert.Equal(StatusCode.ResourceExhausted, await StatusOf(() => SignInFromAsync(identity, Stranger, owner.Account.Login, Password)));
+        await SignInFromAsync(identity, "203.0.113.5", owner.Account.Login, Password);
+        await SignInFromAsync(identity, "203.0.113.5", owner.Account.Login, Password);
+        Assert.DoesNotContain(Stranger, identity.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain(owner.Account.Login, identity.Logs.All, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Past_the_limit_one_attempt_is_admitted_per_back_off_which_doubles()
+    {
+        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(2, 100_000, 100_000, TimeSpan.FromSeconds(2)));
+        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(() => identity.SignInAsync(account.Account.Login, WrongPassword)));
+        }
+
+        var first = await RetryDelayAsync(() => identity.SignInAsync(account.Account.Login, WrongPassword));
+        Assert.InRange(first, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2));
+        var admittedAt = 0L;
+        await Eventually.WaitForAsync(
+            () =>
+            {
+                admittedAt = Stopwatch.GetTimestamp();
+                return StatusOf(() => identity.SignInAsync(account.Account.Login, WrongPassword));
+            },
+            status => status == StatusCode.Unauthenticated,
+            "one more attempt to be admitted after the back-off",
+            TimeSpan.FromSeconds(15));
+
+        // The admitted attempt set a back-off twice the first, counted from its start (hashing takes a while on a busy machine).
+        var second = await RetryDelayAsync(() => identity.SignInAsync(account.Account.Login, Password));
+        Assert.InRange(second, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(4));
+        Assert.InRange(second + Stopwatch.GetElapsedTime(admittedAt), TimeSpan.FromSeconds(3.9), TimeSpan.FromSeconds(60));
+        await Eventually.WaitForAsync(
+            () => StatusOf(() => identity.SignInAsync(account.Account.Login, Password)),
+            status => status == StatusCode.OK,
+            "the owner to sign in after the back-off",
+            TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Only_the_entry_the_trusted_proxy_appended_counts_as_the_source()
+    {
+        await using var identity = await ServiceHost.StartAsync(
+            ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
+        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+
+        for (var i = 0; i < 4; i++)
+        {
+            // The client writes any left-most entry it likes; the proxy appends the address it saw.
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(() => SignInFromAsync(identity, $"10.0.0.{i}, {Stranger}", NewLogin("guess"), WrongPassword)));
+        }
+
+        Assert.Equal(StatusCode.ResourceExhausted, await StatusOf(() => SignInFromAsync(identity, $"10.9.9.9, {Stranger}", account.Account.Login, Password)));
+        await SignInFromAsync(identity, $"{Stranger}, 198.51.100.8", account.Account.Login, Password);
+    }
+
+    [Fact]
+    public async Task Without_trusted_proxy_hops_the_forwarded_header_is_ignored()
+    {
+        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10)));
+        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(() => SignInFromAsync(identity, $"198.51.100.{i}", NewLogin("guess"), WrongPassword)));
+        }
+
+        Assert.Equal(StatusCode.ResourceExhausted, await StatusOf(() => SignInFromAsync(identity, "203.0.113.77", account.Account.Login, Password)));
+    }
+
+    [Fact]
+    public async Task IPv6_sources_are_counted_per_64_prefix()
+    {
+        await using var identity = await ServiceHost.StartAsync(
+            ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
+        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(() => SignInFromAsync(identity, $"2001:db8:1:2::{i + 1}", NewLogin("guess"), WrongPassword)));
+        }
+
+        Assert.Equal(StatusCode.ResourceExhausted, await StatusOf(() => SignInFromAsync(identity, "[2001:db8:1:2:ffff:1:2:3]:4711", account.Account.Login, Password)));
+        await SignInFromAsync(identity, "2001:db8:1:3::1", account.Account.Login, Password);
+    }
+
+    [Theory]
+    [InlineData(null, 0, "127.0.0.1")]
+    [InlineData("203.0.113.9", 0, "127.0.0.1")]
+    [InlineData("203.0.113.9", 1, "203.0.113.9")]
+    [InlineData("1.1.1.1, 203.0.113.9", 1, "203.0.113.9")]
+    [InlineData("1.1.1.1, 203.0.113.9, 10.0.0.2", 2, "203.0.113.9")]
+    [InlineData("203.0.113.9", 2, "203.0.113.9")]
+    [InlineData("203.0.113.9:443", 1, "203.0.113.9")]
+    [InlineData("2001:db8:aa:bb:1:2:3:4", 1, "2001:db8:aa:bb::/64")]
+    [InlineData("[2001:db8:aa:bb::9]:80", 1, "2001:db8:aa:bb::/64")]
+    [InlineData("::ffff:203.0.113.9", 1, "203.0.113.9")]
+    public void Sources_resolve_from_the_trusted_hops_only(string? forwardedFor, int hops, string expected) =>
+        Assert.Equal(expected, SourceAddress.Resolve(IPAddress.Loopback, forwardedFor, hops));
 
     [Fact]
     public async Task Replicas_share_the_counts()
     {
         var data = TestDirectory.Create("identity-replicas");
-        await using var first = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(("Storage:LiteDbConnection", "Shared")), data);
-        await using var second = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(("Storage:LiteDbConnection", "Shared")), data);
+        var settings = Limits(3, 100_000, 100_000, TimeSpan.FromMinutes(10), ("Storage:LiteDbConnection", "Shared"));
+        await using var first = await ServiceHost.StartAsync(ServiceApps.Identity, settings, data);
+        await using var second = await ServiceHost.StartAsync(ServiceApps.Identity, settings, data);
         var account = await first.NewSignedInAsync(Role.Customer, "c-1");
 
-        await Assert.ThrowsAsync<RpcException>(() => first.SignInAsync(account.Account.Login, "wrong password 123"));
-        await Assert.ThrowsAsync<RpcException>(() => second.SignInAsync(account.Account.Login, "wrong password 123"));
-        await Assert.ThrowsAsync<RpcException>(() => first.SignInAsync(account.Account.Login, "wrong password 123"));
+        await Assert.ThrowsAsync<RpcException>(() => first.SignInAsync(account.Account.Login, WrongPassword));
+        await Assert.ThrowsAsync<RpcException>(() => second.SignInAsync(account.Account.Login, WrongPassword));
+        await Assert.ThrowsAsync<RpcException>(() => first.SignInAsync(account.Account.Login, WrongPassword));
 
         var locked = await Assert.ThrowsAsync<RpcException>(() => second.SignInAsync(account.Account.Login));
         Assert.Equal(StatusCode.ResourceExhausted, locked.StatusCode);
     }
 
     [Fact]
-    public async Task Only_a_service_identity_may_name_the_source_address_it_forwards()
+    public async Task Redis_holds_no_login_account_id_or_address_nor_an_unkeyed_hash_of_one()
     {
-        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits());
+        await using var identity = await ServiceHost.StartAsync(
+            ServiceApps.Identity, Limits(3, 100, 100, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
         var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
-        var gateway = await identity.ServiceTokenAsync("gateway", "gateway-secret-for-tests-only-0123456789");
-        var client = identity.Client();
-        Metadata Forwarding(string address, string? token) => [.. Bearer(token), new Metadata.Entry("x-forwarded-for", address)];
+        var unknown = NewLogin("guess");
+        await StatusOf(() => SignInFromAsync(identity, Stranger, account.Account.Login, WrongPassword));
+        await StatusOf(() => SignInFromAsync(identity, Stranger, unknown, WrongPassword));
 
-        for (var i = 0; i < PerAddress; i++)
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var stored = new List<string>();
+        await foreach (var key in connection.GetServer(connection.GetEndPoints()[0]).KeysAsync(pattern: "identity:sign-in:*"))
         {
-            await Assert.ThrowsAsync<RpcException>(() => client.SignInAsync(
-                new SignInRequest { Login = NewLogin("guess"), Password = "wrong password 123" }, Forwarding("198.51.100.7", gateway)).ResponseAsync);
+            stored.Add(key!);
+            stored.AddRange((await connection.GetDatabase().HashGetAllAsync(key)).Select(entry => $"{entry.Name}={entry.Value}"));
         }
 
-        var fromThatAddress = await Assert.ThrowsAsync<RpcException>(() => client.SignInAsync(
-            new SignInRequest { Login = account.Account.Login, Password = Password }, Forwarding("198.51.100.7", gateway)).ResponseAsync);
-        Assert.Equal(StatusCode.ResourceExhausted, fromThatAddress.StatusCode);
-        await client.SignInAsync(new SignInRequest { Login = account.Account.Login, Password = Password }, Forwarding("198.51.100.8, 10.0.0.1", gateway));
-        // A customer's token does not make its forwarded header count: its failures are 127.0.0.1's.
-        await client.SignInAsync(new SignInRequest { Login = account.Account.Login, Password = Password }, Forwarding("198.51.100.7", account.AccessToken));
-        Assert.DoesNotContain("198.51.100.7", identity.Logs.All, StringComparison.Ordinal);
+        Assert.NotEmpty(stored);
+        var all = string.Join('\n', stored);
+        foreach (var secret in new[] { account.Account.Login, account.Account.Id, unknown, Stranger })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Sha256Hex(secret), all, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
-    private static async Task<global::Grpc.Core.Status?> CallAsync(Func<Task> call)
+    private static Task<SignInResponse> SignInFromAsync(ServiceHost identity, string forwardedFor, string login, string password) =>
+        identity.Client().SignInAsync(
+            new SignInRequest { Login = login, Password = password }, new Metadata { { SourceAddress.ForwardedForHeader, forwardedFor } }).ResponseAsync;
+
+    private static async Task<TimeSpan> RetryDelayAsync(Func<Task> call)
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        return refused.GetRpcStatus()!.GetDetail<RetryInfo>()!.RetryDelay.ToTimeSpan();
+    }
+
+    private static async Task<StatusCode> StatusOf(Func<Task> call)
     {
         try
         {
             await call();
-            return null;
+            return StatusCode.OK;
         }
         catch (RpcException error)
         {
-            return error.Status;
+            return error.StatusCode;
         }
     }
 }

@@ -153,6 +153,47 @@ public sealed class TokenValidationTests(IdentityFixture fixture)
     }
 
     [Fact]
+    public async Task While_identity_is_a_black_hole_concurrent_authenticated_calls_answer_at_once_with_the_last_key_set()
+    {
+        await using var relay = new BlackHoleRelay(fixture.Identity.Endpoints.HttpUri);
+        await using var probe = await ProbeService.StartAsync(relay.Address.ToString(), "probe", ("Auth:KeyRefreshInterval", "00:00:00.200"));
+        var client = new IdentityService.IdentityServiceClient(probe.Channel);
+        var token = Bearer(fixture.TokenOf(Who.Agent));
+        await client.WhoAmIAsync(new WhoAmIRequest(), token);
+
+        relay.BecomeBlackHole();
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                await client.WhoAmIAsync(new WhoAmIRequest(), token, deadline: DateTime.UtcNow.AddSeconds(3));
+                return relay.Swallowed;
+            },
+            swallowed => swallowed > 0,
+            "a key refresh to hang in the black hole");
+
+        // A burst while a fetch hangs, and another after it timed out (the fetch timeout is 5 s).
+        var failedBefore = FailedFetches();
+        await AssertAllAnswerQuicklyAsync();
+        await Eventually.WaitForAsync(() => FailedFetches() > failedBefore, "the hanging key fetch to time out", TimeSpan.FromSeconds(30));
+        await AssertAllAnswerQuicklyAsync();
+        // One fetch at a time, each backing off: not one per call.
+        Assert.InRange(relay.Swallowed, 1, 3);
+
+        int FailedFetches() => probe.Logs.Lines.Count(line => line.Contains("Fetching the signing keys from Identity failed", StringComparison.Ordinal));
+
+        async Task AssertAllAnswerQuicklyAsync()
+        {
+            var durations = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+            {
+                var clock = Stopwatch.StartNew();
+                await client.WhoAmIAsync(new WhoAmIRequest(), token, deadline: DateTime.UtcNow.AddSeconds(20));
+                return clock.Elapsed;
+            }));
+            Assert.InRange(durations.Max(), TimeSpan.Zero, TimeSpan.FromSeconds(2.5));
+        }
+    }
+
+    [Fact]
     public async Task Outgoing_calls_of_a_service_with_a_credential_carry_its_service_identity()
     {
         await using var target = await ProbeService.StartAsync(fixture.Identity);

@@ -24,7 +24,7 @@ public static class IdentityTestHost
 
     public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    /// <summary>Identity with a bootstrap admin, the ticketing service credential and a per-address limit tests from one address never reach.</summary>
+    /// <summary>Identity with a bootstrap admin, the ticketing service credential and per-source and per-account limits tests from one address never reach.</summary>
     public static Dictionary<string, string?> Settings(string redis, params (string Key, string? Value)[] overrides)
     {
         var settings = new Dictionary<string, string?>
@@ -32,7 +32,8 @@ public static class IdentityTestHost
             ["Redis:Configuration"] = redis,
             ["Identity:BootstrapAdmin:Login"] = AdminLogin,
             ["Identity:BootstrapAdmin:Password"] = Password,
-            ["Identity:Throttling:MaxFailuresPerAddress"] = "100000",
+            ["Identity:Throttling:MaxFailuresPerSource"] = "100000",
+            ["Identity:Throttling:MaxFailuresPerAccount"] = "100000",
         };
         foreach (var service in ServiceNames.Backends.Append(ServiceNames.Gateway))
         {

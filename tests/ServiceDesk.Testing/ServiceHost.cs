@@ -69,6 +69,11 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Endpoints:HttpPort"] = "0",
             ["Storage:DataDirectory"] = dataDirectory,
             ["KeyProtection:Key"] = TestKeyProtection.Key,
+            // Identity's required secret, for every host that is or includes Identity (base64 of 32 bytes).
+            ["Identity:Throttling:KeySecret"] = "dGVzdHMtb25seS10aHJvdHRsaW5nLWtleS0wMTIzNDU=",
+            // Far below production strength (the Identity:PasswordHashing defaults): tests sign in thousands of times.
+            ["Identity:PasswordHashing:MemoryKib"] = "256",
+            ["Identity:PasswordHashing:Iterations"] = "1",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

@@ -61,6 +61,8 @@ public sealed class LocalSystem(LocalRunOptions options)
 
                 if (service == identity)
                 {
+                    // One replica, and the sign-in counters it keys with this expire within minutes: a fresh key per run loses nothing.
+                    own["Identity__Throttling__KeySecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
                     foreach (var (name, secret) in secrets)
                     {
                         own[$"Identity__ServiceCredentials__{name}"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -16,6 +16,8 @@ public sealed class IdentityOptions
 
     public ThrottlingOptions Throttling { get; set; } = new();
 
+    public PasswordHashingOptions PasswordHashing { get; set; } = new();
+
     /// <summary>
     /// Per service name ("directory", ...), the SHA-256 of its secret as 64 hex digits
     /// (<c>printf %s "$SECRET" | sha256sum</c>); that service sets the secret itself as <c>Auth:ServiceSecret</c>.
@@ -27,16 +29,30 @@ public sealed class IdentityOptions
     {
         Require(Tokens.AccessTokenLifetime > TimeSpan.Zero, "Tokens:AccessTokenLifetime must be positive.");
         Require(Tokens.RefreshTokenLifetime > Tokens.AccessTokenLifetime, "Tokens:RefreshTokenLifetime must exceed Tokens:AccessTokenLifetime.");
+        Require(Tokens.AbsoluteSessionLifetime > Tokens.AccessTokenLifetime, "Tokens:AbsoluteSessionLifetime must exceed Tokens:AccessTokenLifetime.");
         Require(Keys.PublishLead > TimeSpan.Zero, "Keys:PublishLead must be positive.");
         Require(Keys.RotationInterval > Keys.PublishLead, "Keys:RotationInterval must exceed Keys:PublishLead.");
         Require(Keys.CheckInterval > TimeSpan.Zero && Keys.CheckInterval < Keys.PublishLead, "Keys:CheckInterval must be positive and shorter than Keys:PublishLead.");
-        Require(Throttling.MaxFailuresPerAccount > 0 && Throttling.MaxFailuresPerAddress > 0 && Throttling.Window > TimeSpan.Zero, "Throttling limits and window must be positive.");
+        Require(
+            Throttling is { MaxFailuresPerAccountAndSource: > 0, MaxFailuresPerSource: > 0, MaxFailuresPerAccount: > 0, TrustedProxyHops: >= 0 }
+            && Throttling.Window > TimeSpan.Zero && Throttling.InitialBackoff > TimeSpan.Zero && Throttling.MaxBackoff >= Throttling.InitialBackoff,
+            "Throttling limits, window and back-off must be positive (MaxBackoff at least InitialBackoff), TrustedProxyHops not negative.");
+        Require(
+            PasswordHashing.MemoryKib is >= PasswordHashingOptions.MinMemoryKib and <= PasswordHashingOptions.MaxMemoryKib && PasswordHashing.Iterations is >= 1 and <= 100,
+            $"PasswordHashing:MemoryKib must be {PasswordHashingOptions.MinMemoryKib} to {PasswordHashingOptions.MaxMemoryKib}, PasswordHashing:Iterations 1 to 100.");
+        Require(IsKey(Throttling.KeySecret), "Throttling:KeySecret is required: base64 of at least 32 random bytes, the same for every replica.");
         foreach (var (service, hash) in ServiceCredentials)
         {
             Require(hash.Length == SHA256.HashSizeInBytes * 2 && hash.All(char.IsAsciiHexDigit), $"ServiceCredentials:{service} must be the SHA-256 of the service's secret as 64 hex digits.");
         }
 
         return this;
+    }
+
+    private static bool IsKey(string? base64)
+    {
+        var buffer = new byte[base64?.Length ?? 0];
+        return Convert.TryFromBase64String(base64 ?? string.Empty, buffer, out var length) && length >= 32;
     }
 
     private static void Require(bool condition, string message)
@@ -66,6 +82,12 @@ public sealed class TokenOptions
 
     /// <summary>Lifetime of each refresh token; every refresh issues a new one and spends the old.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// How long a session lasts from sign-in however often it is refreshed; no refresh or access token of it
+    /// outlives this. Then the user signs in again.
+    /// </summary>
+    public TimeSpan AbsoluteSessionLifetime { get; set; } = TimeSpan.FromDays(30);
 }
 
 public sealed class KeyOptions
@@ -85,12 +107,51 @@ public sealed class KeyOptions
 
 public sealed class ThrottlingOptions
 {
-    /// <summary>Failed sign-ins for one account within <see cref="Window"/> before its sign-ins are refused.</summary>
-    public int MaxFailuresPerAccount { get; set; } = 5;
+    /// <summary>Attempts for one account from one source before back-off; a success forgets them.</summary>
+    public int MaxFailuresPerAccountAndSource { get; set; } = 5;
 
-    /// <summary>Failed sign-ins from one source address within <see cref="Window"/>, whatever the login.</summary>
-    public int MaxFailuresPerAddress { get; set; } = 30;
+    /// <summary>Attempts from one source (an IPv4 address or IPv6 /64), whatever the login, before back-off.</summary>
+    public int MaxFailuresPerSource { get; set; } = 30;
 
-    /// <summary>Counting starts at the first failure and ends this long after it.</summary>
+    /// <summary>
+    /// Attempts for one account from every source before back-off: far above the per-source limits, so a
+    /// stranger cannot slow the owner down; it only reins in attempts spread over many sources.
+    /// </summary>
+    public int MaxFailuresPerAccount { get; set; } = 200;
+
+    /// <summary>Past a limit, the first wait before one more attempt is admitted; each further attempt doubles it.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A counter is forgotten this long after its last attempt (plus its back-off).</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How many reverse proxies in front of Identity append to <c>x-forwarded-for</c>. 0: the connection's
+    /// address is the source and the header is ignored. N: the N-th entry from the right is (the entries
+    /// left of it were written by the client and are ignored).
+    /// </summary>
+    public int TrustedProxyHops { get; set; }
+
+    /// <summary>
+    /// Base64 of at least 32 random bytes: the HMAC key that turns logins, account ids and addresses into
+    /// Redis keys. Required, and the same for every replica (they share the counters); changing it only
+    /// forgets the current counts.
+    /// </summary>
+    public string? KeySecret { get; set; }
+}
+
+/// <summary>
+/// Argon2id parameters for new hashes (parallelism 1). The defaults are OWASP's minimum (19 MiB, 2 passes);
+/// raising them rehashes each password at its next sign-in. Only tests should go lower.
+/// </summary>
+public sealed class PasswordHashingOptions
+{
+    public const int MinMemoryKib = 64;
+    public const int MaxMemoryKib = 4 * 1024 * 1024;
+
+    public int MemoryKib { get; set; } = 19 * 1024;
+
+    public int Iterations { get; set; } = 2;
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Protocols;
@@ -33,8 +34,9 @@ public static class IdentityServiceExtensions
         builder.Services.AddStore<IAccountStore, LiteDbAccountStore, MongoAccountStore>();
         builder.Services.AddStore<ISessionStore, LiteDbSessionStore, MongoSessionStore>();
         builder.Services.AddStore<ISigningKeyStore, LiteDbSigningKeyStore, MongoSigningKeyStore>();
-        builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        builder.Services.AddSingleton<IPasswordHasher<Account>, Argon2idPasswordHasher>();
         builder.Services.AddSingleton<AccountRegistry>();
+        builder.Services.AddSingleton<AccountLifecycle>();
         builder.Services.AddSingleton<SessionService>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<SignInThrottle>();
@@ -42,6 +44,9 @@ public static class IdentityServiceExtensions
         builder.Services.AddSingleton<KeyRing>();
         // Identity validates its own tokens against its key ring, not over HTTP.
         builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>>(provider => provider.GetRequiredService<KeyRing>()));
+        // Identity refuses an ended session's access token on every call it serves (its own RPCs, the event
+        // operations, anything added later), not only where a handler remembers to check.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt => jwt.Events.OnTokenValidated = RefuseEndedSessionsAsync);
         builder.Services.AddHostedService<BootstrapAdmin>();
         builder.Services.AddHostedService<KeyMaintenance>();
         builder.Services.AddHostedService<ExpiredTokenCleanup>();
@@ -56,5 +61,14 @@ public static class IdentityServiceExtensions
         app.MapGet(JwksConfigurationManager.JwksPath, async (KeyRing keys, CancellationToken cancellationToken) =>
             Results.Text(await keys.GetJwksJsonAsync(cancellationToken), "application/json"));
         return app;
+    }
+
+    private static async Task RefuseEndedSessionsAsync(TokenValidatedContext context)
+    {
+        if (context.Principal?.FindFirst(CallerClaims.SessionId)?.Value is { } sessionId
+            && !await context.HttpContext.RequestServices.GetRequiredService<SessionService>().IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
+        {
+            context.Fail(new SessionEndedException());
+        }
     }
 }

@@ -100,6 +100,32 @@ public abstract class AccountStoreContract
         Assert.Equal(account.Login, stored?.Login);
         Assert.Equal(["HELP", "OPS"], stored!.ProjectKeys);
     }
+
+    [SkippableFact]
+    public async Task Disabling_enabling_and_deleting_change_only_that_account()
+    {
+        var store = CreateStore();
+        var account = NewAccount("lifecycle@example.com");
+        var other = NewAccount("other@example.com");
+        Assert.True(await store.TryAddAsync(account, default));
+        Assert.True(await store.TryAddAsync(other, default));
+        Assert.False((await store.GetAsync(account.Id, default))!.Disabled);
+
+        Assert.True(await store.SetDisabledAsync(account.Id, true, default));
+        Assert.False(await store.SetDisabledAsync("missing", true, default));
+        Assert.True((await store.GetAsync(account.Id, default))!.Disabled);
+        Assert.Equal("hash-1", (await store.GetAsync(account.Id, default))!.PasswordHash);
+        Assert.False((await store.GetAsync(other.Id, default))!.Disabled);
+        Assert.True(await store.SetDisabledAsync(account.Id, false, default));
+        Assert.False((await store.GetAsync(account.Id, default))!.Disabled);
+
+        Assert.True(await store.DeleteAsync(account.Id, default));
+        Assert.False(await store.DeleteAsync(account.Id, default));
+        Assert.Null(await store.GetAsync(account.Id, default));
+        Assert.Null(await store.FindByLoginAsync("lifecycle@example.com", default));
+        Assert.NotNull(await store.GetAsync(other.Id, default));
+        Assert.True(await store.TryAddAsync(NewAccount("lifecycle@example.com"), default));
+    }
 }
 
 public sealed class LiteDbAccountStoreTests : AccountStoreContract

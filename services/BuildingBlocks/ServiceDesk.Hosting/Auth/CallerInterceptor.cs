@@ -66,6 +66,8 @@ public sealed partial class CallerInterceptor(ILogger<CallerInterceptor> logger)
 
         switch (result.Failure)
         {
+            case SessionEndedException ended:
+                return new CallerResolution(null, new UnauthenticatedException(ended.Message));
             case SecurityTokenExpiredException:
                 return new CallerResolution(null, new UnauthenticatedException("The access token has expired; refresh it."));
             case null when !result.Succeeded:

@@ -22,10 +22,13 @@ public sealed record Account
     /// <summary>Customers: their Directory customer id. Null for other roles.</summary>
     public string? CustomerId { get; init; }
 
-    /// <summary>ASP.NET Core Identity's PasswordHasher format (PBKDF2 with a salt and the iteration count).</summary>
+    /// <summary>An Argon2id PHC string with its salt and parameters (<see cref="Argon2idPasswordHasher"/>); older accounts' PBKDF2 hashes until their next sign-in.</summary>
     public required string PasswordHash { get; init; }
 
     public required DateTime CreatedAt { get; init; }
+
+    /// <summary>Set by an admin: the account cannot sign in or refresh until enabled again.</summary>
+    public bool Disabled { get; init; }
 
     public static string NewId() => Guid.NewGuid().ToString("N");
 }

@@ -9,23 +9,83 @@ internal static class PasswordRules
 
     /// <summary>Bounds the work a single sign-in can cause in the password hasher.</summary>
     public const int MaxLength = 128;
+
+    /// <summary>A password to set: <see cref="MinLength"/> to <see cref="MaxLength"/> characters.</summary>
+    public static void New(FieldViolations violations, string field, string password)
+    {
+        if (password.Length < MinLength)
+        {
+            violations.Add(field, $"must be at least {MinLength} characters");
+        }
+        else if (password.Length > MaxLength)
+        {
+            violations.Add(field, $"must be at most {MaxLength} characters");
+        }
+    }
+
+    /// <summary>A password to check: present and at most <see cref="MaxLength"/> characters.</summary>
+    public static void Presented(FieldViolations violations, string field, string password)
+    {
+        if (violations.Required(field, password) && password.Length > MaxLength)
+        {
+            violations.Add(field, $"must be at most {MaxLength} characters");
+        }
+    }
+}
+
+internal static class AccountIdRules
+{
+    /// <summary>Ids we issue are 32 hex digits.</summary>
+    public const int MaxLength = 64;
+}
+
+internal sealed class DisableAccountValidator : IRequestValidator<DisableAccountRequest>
+{
+    public void Validate(DisableAccountRequest request, FieldViolations violations) =>
+        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+}
+
+internal sealed class EnableAccountValidator : IRequestValidator<EnableAccountRequest>
+{
+    public void Validate(EnableAccountRequest request, FieldViolations violations) =>
+        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+}
+
+internal sealed class DeleteAccountValidator : IRequestValidator<DeleteAccountRequest>
+{
+    public void Validate(DeleteAccountRequest request, FieldViolations violations) =>
+        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+}
+
+internal sealed class ChangePasswordValidator : IRequestValidator<ChangePasswordRequest>
+{
+    public void Validate(ChangePasswordRequest request, FieldViolations violations)
+    {
+        PasswordRules.Presented(violations, "current_password", request.CurrentPassword);
+        PasswordRules.New(violations, "new_password", request.NewPassword);
+    }
+}
+
+internal sealed class ResetPasswordValidator : IRequestValidator<ResetPasswordRequest>
+{
+    public void Validate(ResetPasswordRequest request, FieldViolations violations)
+    {
+        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+        PasswordRules.New(violations, "new_password", request.NewPassword);
+    }
 }
 
 internal sealed class CreateAccountValidator : IRequestValidator<CreateAccountRequest>
 {
     private const int MaxCustomerIdLength = 64;
 
+    /// <summary>Every key becomes a claim in each of the agent's access tokens.</summary>
+    private const int MaxProjectKeys = 50;
+
     public void Validate(CreateAccountRequest request, FieldViolations violations)
     {
         violations.Address("login", request.Login);
-        if (request.Password.Length < PasswordRules.MinLength)
-        {
-            violations.Add("password", $"must be at least {PasswordRules.MinLength} characters");
-        }
-        else if (request.Password.Length > PasswordRules.MaxLength)
-        {
-            violations.Add("password", $"must be at most {PasswordRules.MaxLength} characters");
-        }
+        PasswordRules.New(violations, "password", request.Password);
 
         switch (request.Role)
         {
@@ -35,6 +95,11 @@ internal sealed class CreateAccountValidator : IRequestValidator<CreateAccountRe
                 if (request.ProjectKeys.Count == 0)
                 {
                     violations.Add("project_keys", "an agent needs at least one project key");
+                }
+                else if (request.ProjectKeys.Count > MaxProjectKeys)
+                {
+                    violations.Add("project_keys", $"must be at most {MaxProjectKeys}");
+                    break;
                 }
 
                 for (var i = 0; i < request.ProjectKeys.Count; i++)

@@ -14,4 +14,10 @@ public interface IAccountStore
 
     /// <summary>Replaces the password hash (a rehash with current parameters); false when there is no such account.</summary>
     Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>False when there is no such account.</summary>
+    Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken);
+
+    /// <summary>False when there is no such account.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 }

@@ -39,4 +39,12 @@ public sealed class LiteDbAccountStore : IAccountStore
         Task.FromResult(_accounts.UpdateMany(
             BsonExpression.Create("{ PasswordHash: @0 }", new BsonValue(passwordHash)),
             BsonExpression.Create("_id = @0", new BsonValue(id))) == 1);
+
+    public Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken) =>
+        Task.FromResult(_accounts.UpdateMany(
+            BsonExpression.Create("{ Disabled: @0 }", new BsonValue(disabled)),
+            BsonExpression.Create("_id = @0", new BsonValue(id))) == 1);
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_accounts.Delete(id));
 }

@@ -56,4 +56,13 @@ public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, 
         var result = await _accounts.UpdateOneAsync(a => a.Id == id, Builders<Account>.Update.Set(a => a.PasswordHash, passwordHash), cancellationToken: cancellationToken);
         return result.MatchedCount == 1;
     }
+
+    public async Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken)
+    {
+        var result = await _accounts.UpdateOneAsync(a => a.Id == id, Builders<Account>.Update.Set(a => a.Disabled, disabled), cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        (await _accounts.DeleteOneAsync(a => a.Id == id, cancellationToken)).DeletedCount == 1;
 }

@@ -15,15 +15,17 @@ namespace ServiceDesk.Identity.Grpc;
 /// <summary>The v1 identity API: maps messages to the features and back; who may do what is decided here.</summary>
 public sealed class IdentityGrpcService(
     AccountRegistry registry,
+    AccountLifecycle lifecycle,
     IAccountStore accounts,
     SessionService sessions,
     AccessTokenIssuer tokens,
     ServiceCredentials serviceCredentials,
-    KeyRing keys) : IdentityService.IdentityServiceBase
+    KeyRing keys,
+    IdentityOptions options) : IdentityService.IdentityServiceBase
 {
     public override async Task<Contracts.Identity.V1.Account> CreateAccount(CreateAccountRequest request, ServerCallContext context)
     {
-        await RequireActiveSessionAsync(context.GetCaller().RequireAdmin(), context.CancellationToken);
+        context.GetCaller().RequireAdmin();
         var account = await registry.CreateAsync(
             new NewAccount(request.Login, request.Password, ToRole(request.Role), request.ProjectKeys, request.CustomerId),
             context.CancellationToken);
@@ -31,7 +33,7 @@ public sealed class IdentityGrpcService(
     }
 
     public override async Task<SignInResponse> SignIn(SignInRequest request, ServerCallContext context) =>
-        ToMessage(await sessions.SignInAsync(request.Login, request.Password, SourceAddress.Of(context), context.CancellationToken));
+        ToMessage(await sessions.SignInAsync(request.Login, request.Password, SourceAddress.Of(context, options.Throttling.TrustedProxyHops), context.CancellationToken));
 
     public override async Task<SignInResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
         ToMessage(await sessions.RefreshAsync(request.RefreshToken, context.CancellationToken));
@@ -45,7 +47,6 @@ public sealed class IdentityGrpcService(
     public override async Task<RevokeSessionsResponse> RevokeSessions(RevokeSessionsRequest request, ServerCallContext context)
     {
         var caller = context.GetCaller().RequireRole(CallerRole.Customer, CallerRole.Agent, CallerRole.Admin);
-        await RequireActiveSessionAsync(caller, context.CancellationToken);
         var accountId = string.IsNullOrEmpty(request.AccountId) ? caller.AccountId! : request.AccountId;
         if (accountId != caller.AccountId)
         {
@@ -66,12 +67,43 @@ public sealed class IdentityGrpcService(
             return response;
         }
 
-        await RequireActiveSessionAsync(caller, context.CancellationToken);
         var account = await accounts.GetAsync(caller.AccountId!, context.CancellationToken)
             ?? throw new UnauthenticatedException("The account of this access token no longer exists.");
         response.Account = ToMessage(account);
         response.SessionId = caller.SessionId;
         return response;
+    }
+
+    public override async Task<Contracts.Identity.V1.Account> DisableAccount(DisableAccountRequest request, ServerCallContext context)
+    {
+        RequireAdminActingOnAnother(context, request.AccountId);
+        return ToMessage(await lifecycle.SetDisabledAsync(request.AccountId, disabled: true, context.CancellationToken));
+    }
+
+    public override async Task<Contracts.Identity.V1.Account> EnableAccount(EnableAccountRequest request, ServerCallContext context)
+    {
+        context.GetCaller().RequireAdmin();
+        return ToMessage(await lifecycle.SetDisabledAsync(request.AccountId, disabled: false, context.CancellationToken));
+    }
+
+    public override async Task<DeleteAccountResponse> DeleteAccount(DeleteAccountRequest request, ServerCallContext context)
+    {
+        RequireAdminActingOnAnother(context, request.AccountId);
+        return new DeleteAccountResponse { RevokedSessions = await lifecycle.DeleteAsync(request.AccountId, context.CancellationToken) };
+    }
+
+    public override async Task<ChangePasswordResponse> ChangePassword(ChangePasswordRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller().RequireRole(CallerRole.Customer, CallerRole.Agent, CallerRole.Admin);
+        await lifecycle.ChangePasswordAsync(
+            caller.AccountId!, request.CurrentPassword, request.NewPassword, SourceAddress.Of(context, options.Throttling.TrustedProxyHops), context.CancellationToken);
+        return new ChangePasswordResponse();
+    }
+
+    public override async Task<ResetPasswordResponse> ResetPassword(ResetPasswordRequest request, ServerCallContext context)
+    {
+        context.GetCaller().RequireAdmin();
+        return new ResetPasswordResponse { RevokedSessions = await lifecycle.ResetPasswordAsync(request.AccountId, request.NewPassword, context.CancellationToken) };
     }
 
     public override async Task<GetJwksResponse> GetJwks(GetJwksRequest request, ServerCallContext context)
@@ -101,12 +133,12 @@ public sealed class IdentityGrpcService(
         return new IssueServiceTokenResponse { AccessToken = token.Value, ExpiresAt = Timestamp.FromDateTime(token.ExpiresAt) };
     }
 
-    /// <summary>Identity refuses an access token of an ended session at once; other services only once it expires.</summary>
-    private async Task RequireActiveSessionAsync(Caller caller, CancellationToken cancellationToken)
+    /// <summary>An admin never disables or deletes their own account: the last admin cannot lock everyone out.</summary>
+    private static void RequireAdminActingOnAnother(ServerCallContext context, string accountId)
     {
-        if (caller.SessionId is not { } sessionId || !await sessions.IsActiveAsync(sessionId, cancellationToken))
+        if (context.GetCaller().RequireAdmin().AccountId == accountId)
         {
-            throw new UnauthenticatedException("The session of this access token has ended; sign in again.");
+            throw new PreconditionFailedException("OWN_ACCOUNT", "account_id", "An admin cannot disable or delete their own account; another admin can.");
         }
     }
 
@@ -131,6 +163,7 @@ public sealed class IdentityGrpcService(
         ProjectKeys = { account.ProjectKeys },
         CustomerId = account.CustomerId ?? string.Empty,
         CreatedAt = Timestamp.FromDateTime(DateTime.SpecifyKind(account.CreatedAt, DateTimeKind.Utc)),
+        Disabled = account.Disabled,
     };
 
     private static SignInResponse ToMessage(SignedIn signedIn) => new()

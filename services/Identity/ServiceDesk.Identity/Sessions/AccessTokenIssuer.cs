@@ -9,12 +9,12 @@ namespace ServiceDesk.Identity.Sessions;
 
 public sealed record IssuedToken(string Value, DateTime ExpiresAt);
 
-/// <summary>Signs access tokens (ES256, <see cref="TokenOptions.AccessTokenLifetime"/>) with the key that signs now.</summary>
+/// <summary>Signs access tokens (ES256, <see cref="TokenOptions.AccessTokenLifetime"/>, never past their session's end) with the key that signs now.</summary>
 public sealed class AccessTokenIssuer(KeyRing keys, IdentityOptions options, AuthOptions auth, TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public Task<IssuedToken> IssueAsync(Account account, string sessionId, CancellationToken cancellationToken)
+    public Task<IssuedToken> IssueAsync(Account account, string sessionId, DateTime sessionEndsAt, CancellationToken cancellationToken)
     {
         List<Claim> claims =
         [
@@ -28,7 +28,7 @@ public sealed class AccessTokenIssuer(KeyRing keys, IdentityOptions options, Aut
             claims.Add(new Claim(CallerClaims.CustomerId, customerId));
         }
 
-        return SignAsync(claims, cancellationToken);
+        return SignAsync(claims, sessionEndsAt, cancellationToken);
     }
 
     public Task<IssuedToken> IssueForServiceAsync(string serviceName, CancellationToken cancellationToken) =>
@@ -38,13 +38,15 @@ public sealed class AccessTokenIssuer(KeyRing keys, IdentityOptions options, Aut
                 new(CallerClaims.Role, CallerClaims.ServiceRole),
                 new(CallerClaims.Service, serviceName),
             ],
+            DateTime.MaxValue,
             cancellationToken);
 
-    private async Task<IssuedToken> SignAsync(IEnumerable<Claim> claims, CancellationToken cancellationToken)
+    private async Task<IssuedToken> SignAsync(IEnumerable<Claim> claims, DateTime notAfter, CancellationToken cancellationToken)
     {
         // JWT times are whole seconds: truncate, so the expiry we report is the one in the token.
         var now = DateTime.UnixEpoch.AddSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var expiresAt = now + options.Tokens.AccessTokenLifetime;
+        var lifetime = options.Tokens.AccessTokenLifetime;
+        var expiresAt = notAfter - now < lifetime ? DateTime.SpecifyKind(notAfter.AddTicks(-(notAfter.Ticks % TimeSpan.TicksPerSecond)), DateTimeKind.Utc) : now + lifetime;
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = auth.Issuer,

@@ -32,32 +32,39 @@ public sealed partial class SessionService(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<SignedIn> SignInAsync(string login, string password, string sourceAddress, CancellationToken cancellationToken)
+    public async Task<SignedIn> SignInAsync(string login, string password, string source, CancellationToken cancellationToken)
     {
         var normalised = EmailAddress.TryParse(login, out var address) ? address.Value : login.Trim().ToLowerInvariant();
         var account = await accounts.FindByLoginAsync(normalised, cancellationToken);
-        var attempt = new SignInAttempt(account is null ? $"login:{normalised}" : $"account:{account.Id}", sourceAddress);
-        await throttle.EnsureAllowedAsync(attempt, cancellationToken);
+        var attempt = account is null ? SignInAttempt.ForUnknownLogin(normalised, source) : SignInAttempt.ForAccount(account.Id, source);
+        await throttle.ReserveAsync(attempt, cancellationToken);
 
         var verdict = hasher.VerifyHashedPassword(account ?? NoAccount, account?.PasswordHash ?? _decoyHash.Value, password);
-        if (account is null || verdict == PasswordVerificationResult.Failed)
+        // A disabled account answers like a wrong password: the refusal must not confirm a guessed one.
+        if (account is null || verdict == PasswordVerificationResult.Failed || account.Disabled)
         {
-            await throttle.RecordFailureAsync(attempt, cancellationToken);
             LogSignInFailed(account?.Id);
             throw new UnauthenticatedException(WrongCredentials);
         }
 
-        await throttle.ForgetAccountFailuresAsync(attempt, cancellationToken);
+        await throttle.RefundAsync(attempt, cancellationToken);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await accounts.SetPasswordHashAsync(account.Id, hasher.HashPassword(account, password), cancellationToken);
         }
 
         var session = new Session { Id = RandomNumberGenerator.GetHexString(32, lowercase: true), AccountId = account.Id, CreatedAt = Now };
-        var (refreshToken, stored) = NewRefreshToken(session.Id);
+        var (refreshToken, stored) = NewRefreshToken(session);
         await sessions.CreateAsync(session, stored, cancellationToken);
+        // Disabled or deleted while this sign-in ran: its revocation could not see the new session.
+        if (await accounts.GetAsync(account.Id, cancellationToken) is not { Disabled: false })
+        {
+            await sessions.RevokeAsync(session.Id, Now, cancellationToken);
+            throw new UnauthenticatedException(WrongCredentials);
+        }
+
         LogSessionStarted(session.Id, account.Id);
-        return new SignedIn(account, session.Id, await tokens.IssueAsync(account, session.Id, cancellationToken), refreshToken, stored.ExpiresAt);
+        return new SignedIn(account, session.Id, await tokens.IssueAsync(account, session.Id, EndOf(session), cancellationToken), refreshToken, stored.ExpiresAt);
     }
 
     /// <summary>Spends the refresh token for a new pair in the same session. A spent token presented again ends the session.</summary>
@@ -66,7 +73,7 @@ public sealed partial class SessionService(
         var now = Now;
         var token = await sessions.FindTokenAsync(Hash(refreshToken), cancellationToken) ?? throw new UnauthenticatedException(InvalidRefreshToken);
         var session = await sessions.GetAsync(token.SessionId, cancellationToken);
-        if (session is not { RevokedAt: null } || token.ExpiresAt <= now)
+        if (session is not { RevokedAt: null } || token.ExpiresAt <= now || EndOf(session) <= now)
         {
             throw new UnauthenticatedException(InvalidRefreshToken);
         }
@@ -81,10 +88,14 @@ public sealed partial class SessionService(
             throw new UnauthenticatedException("The refresh token was used before, so the session has been ended; sign in again.");
         }
 
-        var account = await accounts.GetAsync(session.AccountId, cancellationToken) ?? throw new UnauthenticatedException(InvalidRefreshToken);
-        var (next, stored) = NewRefreshToken(session.Id);
+        if (await accounts.GetAsync(session.AccountId, cancellationToken) is not { Disabled: false } account)
+        {
+            throw new UnauthenticatedException(InvalidRefreshToken);
+        }
+
+        var (next, stored) = NewRefreshToken(session);
         await sessions.AddTokenAsync(stored, cancellationToken);
-        return new SignedIn(account, session.Id, await tokens.IssueAsync(account, session.Id, cancellationToken), next, stored.ExpiresAt);
+        return new SignedIn(account, session.Id, await tokens.IssueAsync(account, session.Id, EndOf(session), cancellationToken), next, stored.ExpiresAt);
     }
 
     /// <summary>Ends the token's session; an unknown token is not an error (sign-out is idempotent).</summary>
@@ -104,13 +115,17 @@ public sealed partial class SessionService(
         return revoked;
     }
 
+    /// <summary>Neither revoked nor past its absolute lifetime.</summary>
     public async Task<bool> IsActiveAsync(string sessionId, CancellationToken cancellationToken) =>
-        await sessions.GetAsync(sessionId, cancellationToken) is { RevokedAt: null };
+        await sessions.GetAsync(sessionId, cancellationToken) is { RevokedAt: null } session && Now < EndOf(session);
 
-    private (string Token, RefreshToken Stored) NewRefreshToken(string sessionId)
+    private DateTime EndOf(Session session) => session.CreatedAt + options.Tokens.AbsoluteSessionLifetime;
+
+    private (string Token, RefreshToken Stored) NewRefreshToken(Session session)
     {
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        return (token, new RefreshToken { Id = Hash(token), SessionId = sessionId, ExpiresAt = Now + options.Tokens.RefreshTokenLifetime });
+        var expiresAt = Now + options.Tokens.RefreshTokenLifetime;
+        return (token, new RefreshToken { Id = Hash(token), SessionId = session.Id, ExpiresAt = expiresAt < EndOf(session) ? expiresAt : EndOf(session) });
     }
 
     private static string Hash(string refreshToken) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));

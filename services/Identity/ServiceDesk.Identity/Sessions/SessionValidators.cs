@@ -15,10 +15,7 @@ internal sealed class SignInValidator : IRequestValidator<SignInRequest>
     public void Validate(SignInRequest request, FieldViolations violations)
     {
         violations.Text("login", request.Login, EmailAddress.MaxLength);
-        if (violations.Required("password", request.Password) && request.Password.Length > PasswordRules.MaxLength)
-        {
-            violations.Add("password", $"must be at most {PasswordRules.MaxLength} characters");
-        }
+        PasswordRules.Presented(violations, "password", request.Password);
     }
 }
 
@@ -32,4 +29,10 @@ internal sealed class SignOutValidator : IRequestValidator<SignOutRequest>
 {
     public void Validate(SignOutRequest request, FieldViolations violations) =>
         violations.Text("refresh_token", request.RefreshToken, RefreshTokenRules.MaxLength);
+}
+
+internal sealed class RevokeSessionsValidator : IRequestValidator<RevokeSessionsRequest>
+{
+    public void Validate(RevokeSessionsRequest request, FieldViolations violations) =>
+        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength, required: false);
 }

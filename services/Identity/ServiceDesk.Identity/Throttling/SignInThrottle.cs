@@ -5,65 +5,85 @@ using StackExchange.Redis;
 
 namespace ServiceDesk.Identity.Throttling;
 
-/// <summary>Whom a sign-in attempt counts against: the account (or the unknown login) and the source address.</summary>
-public sealed record SignInAttempt(string AccountKey, string SourceAddress);
+/// <summary>Whom a sign-in attempt counts against: the account (or the unknown login) and the source it comes from.</summary>
+public sealed record SignInAttempt(string AccountKey, string Source)
+{
+    public static SignInAttempt ForAccount(string accountId, string source) => new($"account:{accountId}", source);
+
+    public static SignInAttempt ForUnknownLogin(string login, string source) => new($"login:{login}", source);
+}
 
 /// <summary>
-/// Counts failed sign-ins per account and per source address in Redis, so every replica sees the same counts;
-/// past a limit, sign-ins are refused with RESOURCE_EXHAUSTED and the time left in the window. Counters expire
-/// <see cref="ThrottlingOptions.Window"/> after the first failure. Keys hold SHA-256 digests, never a login or address.
+/// Counts sign-in attempts in Redis, so every replica sees the same counts, per (account, source), per source and
+/// per account (the last far higher: a stranger's failures must not lock the owner out). An attempt is counted
+/// atomically before its password is hashed, so concurrent attempts cannot all pass one check; a successful
+/// one is taken back. Past its limit a counter admits one attempt per back-off, which doubles with each
+/// attempt up to <see cref="ThrottlingOptions.MaxBackoff"/>: there is no hard lock. A counter is forgotten
+/// <see cref="ThrottlingOptions.Window"/> after its last attempt. Keys hold HMACs under
+/// <see cref="ThrottlingOptions.KeySecret"/>, never a login, account id or address.
 /// </summary>
 public sealed partial class SignInThrottle(IConnectionMultiplexer redis, IdentityOptions options, ILogger<SignInThrottle> logger)
 {
-    private const string KeyPrefix = "identity:sign-in-failures:";
+    private const string KeyPrefix = "identity:sign-in:";
 
-    // Returns, per key, the failure count and the milliseconds left before it resets.
-    private const string ReadScript = """
-        local result = {}
+    // KEYS: the counters. ARGV: window ms, initial back-off ms, maximum back-off ms, then each counter's limit.
+    // Returns 0 when the attempt is counted, else the milliseconds until the counter that refused it admits one.
+    private const string ReserveScript = """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        local wait = 0
         for i, key in ipairs(KEYS) do
-          result[#result + 1] = tonumber(redis.call('GET', key) or '0')
-          result[#result + 1] = redis.call('PTTL', key)
+          local admitAt = tonumber(redis.call('HGET', key, 'admit_at') or '0')
+          if admitAt - now > wait then wait = admitAt - now end
         end
-        return result
-        """;
-
-    private const string CountScript = """
+        if wait > 0 then return wait end
+        local window, initial, maximum = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         for i, key in ipairs(KEYS) do
-          if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+          local count = redis.call('HINCRBY', key, 'count', 1)
+          local limit = tonumber(ARGV[3 + i])
+          local backoff = 0
+          if count >= limit then
+            backoff = math.min(initial * 2 ^ (count - limit), maximum)
+            redis.call('HSET', key, 'admit_at', string.format('%d', now + backoff))
+          end
+          redis.call('PEXPIRE', key, string.format('%d', window + backoff))
         end
         return 0
         """;
 
+    // KEYS[1]: the (account, source) counter, forgotten; the others give the attempt back.
+    private const string RefundScript = """
+        redis.call('DEL', KEYS[1])
+        for i = 2, #KEYS do
+          if redis.call('HINCRBY', KEYS[i], 'count', -1) <= 0 then redis.call('DEL', KEYS[i]) end
+        end
+        return 0
+        """;
+
+    private readonly byte[] _keySecret = Convert.FromBase64String(options.Throttling.KeySecret!);
+
     private ThrottlingOptions Limits => options.Throttling;
 
-    public async Task EnsureAllowedAsync(SignInAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>Counts the attempt against every counter, or refuses it (RESOURCE_EXHAUSTED with the time to wait) and counts nothing.</summary>
+    public async Task ReserveAsync(SignInAttempt attempt, CancellationToken cancellationToken)
     {
-        var values = (RedisValue[])(await RedisAsync(() => redis.GetDatabase().ScriptEvaluateAsync(ReadScript, Keys(attempt))))!;
-        var (accountFailures, accountLeft, addressFailures, addressLeft) = ((int)values[0], (long)values[1], (int)values[2], (long)values[3]);
-        var retryAfter = TimeSpan.Zero;
-        if (accountFailures >= Limits.MaxFailuresPerAccount)
+        var wait = (long)await RedisAsync(() => redis.GetDatabase().ScriptEvaluateAsync(
+            ReserveScript,
+            Keys(attempt),
+            [
+                Milliseconds(Limits.Window), Milliseconds(Limits.InitialBackoff), Milliseconds(Limits.MaxBackoff),
+                Limits.MaxFailuresPerAccountAndSource, Limits.MaxFailuresPerSource, Limits.MaxFailuresPerAccount,
+            ]));
+        if (wait > 0)
         {
-            retryAfter = TimeSpan.FromMilliseconds(Math.Max(accountLeft, 0));
-        }
-
-        if (addressFailures >= Limits.MaxFailuresPerAddress)
-        {
-            retryAfter = TimeSpan.FromMilliseconds(Math.Max(Math.Max(addressLeft, 0), retryAfter.TotalMilliseconds));
-        }
-
-        if (accountFailures >= Limits.MaxFailuresPerAccount || addressFailures >= Limits.MaxFailuresPerAddress)
-        {
-            LogThrottled(accountFailures >= Limits.MaxFailuresPerAccount, addressFailures >= Limits.MaxFailuresPerAddress);
-            throw new RateLimitedException("Too many failed sign-ins; retry later.", retryAfter);
+            LogThrottled(wait);
+            throw new RateLimitedException("Too many failed sign-ins; retry later.", TimeSpan.FromMilliseconds(wait));
         }
     }
 
-    public Task RecordFailureAsync(SignInAttempt attempt, CancellationToken cancellationToken) =>
-        RedisAsync(() => redis.GetDatabase().ScriptEvaluateAsync(CountScript, Keys(attempt), [(long)Limits.Window.TotalMilliseconds]));
-
-    /// <summary>A successful sign-in clears the account's count; the address keeps its count.</summary>
-    public Task ForgetAccountFailuresAsync(SignInAttempt attempt, CancellationToken cancellationToken) =>
-        RedisAsync(() => redis.GetDatabase().KeyDeleteAsync(Keys(attempt)[0]));
+    /// <summary>After a successful sign-in: the (account, source) counter is forgotten, the others no longer count the attempt.</summary>
+    public Task RefundAsync(SignInAttempt attempt, CancellationToken cancellationToken) =>
+        RedisAsync(() => redis.GetDatabase().ScriptEvaluateAsync(RefundScript, Keys(attempt)));
 
     /// <summary>Without the counters, sign-in is refused rather than left unthrottled.</summary>
     private static async Task<T> RedisAsync<T>(Func<Task<T>> operation)
@@ -78,11 +98,17 @@ public sealed partial class SignInThrottle(IConnectionMultiplexer redis, Identit
         }
     }
 
-    private static RedisKey[] Keys(SignInAttempt attempt) =>
-        [KeyPrefix + "account:" + Digest(attempt.AccountKey), KeyPrefix + "address:" + Digest(attempt.SourceAddress)];
+    private static long Milliseconds(TimeSpan value) => (long)value.TotalMilliseconds;
 
-    private static string Digest(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    private RedisKey[] Keys(SignInAttempt attempt) =>
+    [
+        KeyPrefix + "pair:" + Mac($"pair\n{attempt.AccountKey}\n{attempt.Source}"),
+        KeyPrefix + "source:" + Mac($"source\n{attempt.Source}"),
+        KeyPrefix + "account:" + Mac($"account\n{attempt.AccountKey}"),
+    ];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused: too many failures (per account: {AccountLimited}, per source address: {AddressLimited})")]
-    private partial void LogThrottled(bool accountLimited, bool addressLimited);
+    private string Mac(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(_keySecret, Encoding.UTF8.GetBytes(value)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused: too many failures; next attempt admitted in {WaitMilliseconds} ms")]
+    private partial void LogThrottled(long waitMilliseconds);
 }

@@ -1,0 +1,151 @@
+using Grpc.Core;
+using Microsoft.IdentityModel.JsonWebTokens;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Testing;
+using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
+
+namespace ServiceDesk.Identity.Tests;
+
+[Collection(IdentityCollection.Name)]
+public sealed class AccountLifecycleTests(IdentityFixture fixture)
+{
+    private const string NewPassword = "a new password, just as long";
+
+    private IdentityService.IdentityServiceClient Client => fixture.Identity.Client();
+
+    private Metadata AsAdmin => Bearer(fixture.TokenOf(Who.Admin));
+
+    [Fact]
+    public async Task A_disabled_account_cannot_sign_in_and_its_sessions_end_at_once_until_enabled()
+    {
+        var first = await fixture.Identity.NewSignedInAsync(Role.Agent, null, "HELP");
+        var second = await fixture.Identity.SignInAsync(first.Account.Login);
+
+        var disabled = await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = first.Account.Id }, AsAdmin);
+
+        Assert.True(disabled.Disabled);
+        await AssertEndedAsync(first, second);
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(first.Account.Login)));
+        Assert.True((await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = first.Account.Id }, AsAdmin)).Disabled);
+
+        Assert.False((await Client.EnableAccountAsync(new EnableAccountRequest { AccountId = first.Account.Id }, AsAdmin)).Disabled);
+        var again = await fixture.Identity.SignInAsync(first.Account.Login);
+        Assert.False((await Client.WhoAmIAsync(new WhoAmIRequest(), Bearer(again.AccessToken))).Account.Disabled);
+        await AssertEndedAsync(first);
+    }
+
+    [Fact]
+    public async Task A_deleted_account_cannot_sign_in_its_sessions_end_at_once_and_its_login_is_free()
+    {
+        var account = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-del");
+
+        var reply = await Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Account.Id }, AsAdmin);
+
+        Assert.Equal(1, reply.RevokedSessions);
+        await AssertEndedAsync(account);
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(account.Account.Login)));
+        Assert.Equal(StatusCode.NotFound, await StatusOf(Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Account.Id }, AsAdmin).ResponseAsync));
+        Assert.Equal(StatusCode.NotFound, await StatusOf(Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin).ResponseAsync));
+        await Client.CreateAccountAsync(new CreateAccountRequest { Login = account.Account.Login, Password = Password, Role = Role.Customer, CustomerId = "c-new" }, AsAdmin);
+    }
+
+    [Fact]
+    public async Task An_admin_cannot_disable_or_delete_their_own_account()
+    {
+        var admin = await fixture.Identity.NewSignedInAsync(Role.Admin);
+        var own = Bearer(admin.AccessToken);
+
+        Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(Client.DisableAccountAsync(new DisableAccountRequest { AccountId = admin.Account.Id }, own).ResponseAsync));
+        Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = admin.Account.Id }, own).ResponseAsync));
+        await Client.WhoAmIAsync(new WhoAmIRequest(), own);
+    }
+
+    [Fact]
+    public async Task Changing_ones_password_needs_the_current_one_and_ends_every_session()
+    {
+        var first = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-pw");
+        var second = await fixture.Identity.SignInAsync(first.Account.Login);
+
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => Client.ChangePasswordAsync(
+            new ChangePasswordRequest { CurrentPassword = "not the password 1", NewPassword = NewPassword }, Bearer(first.AccessToken)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
+        await Client.WhoAmIAsync(new WhoAmIRequest(), Bearer(second.AccessToken));
+
+        await Client.ChangePasswordAsync(new ChangePasswordRequest { CurrentPassword = Password, NewPassword = NewPassword }, Bearer(first.AccessToken));
+
+        await AssertEndedAsync(first, second);
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(first.Account.Login)));
+        await fixture.Identity.SignInAsync(first.Account.Login, NewPassword);
+        Assert.DoesNotContain(NewPassword, fixture.Identity.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_resets_a_password_and_the_accounts_sessions_end()
+    {
+        var account = await fixture.Identity.NewSignedInAsync(Role.Agent, null, "OPS");
+
+        var reply = await Client.ResetPasswordAsync(new ResetPasswordRequest { AccountId = account.Account.Id, NewPassword = NewPassword }, AsAdmin);
+
+        Assert.Equal(1, reply.RevokedSessions);
+        await AssertEndedAsync(account);
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(account.Account.Login)));
+        await fixture.Identity.SignInAsync(account.Account.Login, NewPassword);
+        Assert.Equal(StatusCode.NotFound, await StatusOf(Client.ResetPasswordAsync(new ResetPasswordRequest { AccountId = "no-such-account", NewPassword = NewPassword }, AsAdmin).ResponseAsync));
+    }
+
+    [Fact]
+    public async Task A_session_ends_at_its_absolute_lifetime_however_often_it_is_refreshed()
+    {
+        await using var identity = await IdentityTestHost.StartAsync(
+            fixture.Redis, ("Identity:Tokens:AccessTokenLifetime", "00:00:02"), ("Identity:Tokens:AbsoluteSessionLifetime", "00:00:06"));
+        var signedIn = await identity.NewSignedInAsync(Role.Customer, "c-abs");
+        var sessionEnd = new JsonWebToken(signedIn.AccessToken).IssuedAt.AddSeconds(7);
+        Assert.True(signedIn.RefreshTokenExpiresAt.ToDateTime() <= sessionEnd);
+
+        var current = signedIn;
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                try
+                {
+                    current = await identity.Client().RefreshAsync(new RefreshRequest { RefreshToken = current.RefreshToken });
+                    Assert.True(current.AccessTokenExpiresAt.ToDateTime() <= sessionEnd);
+                    Assert.True(current.RefreshTokenExpiresAt.ToDateTime() <= sessionEnd);
+                    return StatusCode.OK;
+                }
+                catch (RpcException error)
+                {
+                    return error.StatusCode;
+                }
+            },
+            status => status == StatusCode.Unauthenticated,
+            "refresh to fail once the session's absolute lifetime is over",
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(DateTime.UtcNow >= sessionEnd.AddSeconds(-2));
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(identity.Client().WhoAmIAsync(new WhoAmIRequest(), Bearer(current.AccessToken)).ResponseAsync));
+    }
+
+    private async Task AssertEndedAsync(params SignInResponse[] sessions)
+    {
+        foreach (var session in sessions)
+        {
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(Client.RefreshAsync(new RefreshRequest { RefreshToken = session.RefreshToken }).ResponseAsync));
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(Client.WhoAmIAsync(new WhoAmIRequest(), Bearer(session.AccessToken)).ResponseAsync));
+        }
+    }
+
+    internal static async Task<StatusCode> StatusOf(Task call)
+    {
+        try
+        {
+            await call;
+            return StatusCode.OK;
+        }
+        catch (RpcException error)
+        {
+            return error.StatusCode;
+        }
+    }
+}
