@@ -64,6 +64,8 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Endpoints:GrpcPort"] = "0",
             ["Endpoints:HttpPort"] = "0",
             ["Storage:DataDirectory"] = dataDirectory,
+            // Ticketing needs Directory's address at start-up; tests that exercise the calls set a real one.
+            ["Services:directory"] = "http://127.0.0.1:1",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

@@ -1,0 +1,36 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Hosting.Errors;
+
+namespace ServiceDesk.Ticketing.Customers;
+
+/// <summary>
+/// Reads customers from Directory under Ticketing's service identity, and keeps what it read as the customer's
+/// snapshot (unless a newer one arrived meanwhile by event).
+/// </summary>
+public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient directory, ICustomerSnapshotStore snapshots)
+{
+    /// <summary>The customer as Directory describes them now.</summary>
+    /// <exception cref="NotFoundException">Directory knows no such customer; the error names <paramref name="requestField"/>.</exception>
+    /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>
+    public async Task<CustomerSnapshot> FetchAsync(string customerId, string requestField, CancellationToken cancellationToken)
+    {
+        Customer customer;
+        try
+        {
+            customer = await directory.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId }, cancellationToken: cancellationToken);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            throw new NotFoundException("customer", customerId, requestField);
+        }
+        catch (RpcException exception) when (exception.StatusCode != StatusCode.Cancelled)
+        {
+            throw new UnavailableException($"Directory did not answer for the customer ({exception.StatusCode}); try again later.");
+        }
+
+        var snapshot = new CustomerSnapshot(customer.Id, customer.DisplayName, customer.Address, [.. customer.ProjectKeys], customer.Version);
+        await snapshots.SaveIfNewerAsync(snapshot, createIfMissing: true, cancellationToken);
+        return snapshot;
+    }
+}
