@@ -147,6 +147,22 @@ public sealed class TicketApiTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task Concurrent_changes_to_one_ticket_all_land_each_with_a_version_of_its_own()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var ticket = await hosts.NewTicketAsync(project, jane.Id);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = $"Comment {i}" }, hosts.Admin).ResponseAsync));
+
+        var stored = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"Comment {i}").Order(), stored.Comments.Select(comment => comment.Body).Order());
+        Assert.Equal(Enumerable.Range(2, 12).Select(v => (long)v), answers.Select(answer => answer.Version).Order());
+        Assert.Equal(13, stored.Version);
+    }
+
+    [Fact]
     public async Task Who_reports_a_ticket()
     {
         var project = await hosts.NewProjectAsync();

@@ -77,6 +77,22 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
+    public async Task Of_concurrent_changes_from_one_version_exactly_one_is_written()
+    {
+        var stores = Open();
+        var ticket = NewTicket("HELP", 1, "jane");
+        await stores.Tickets.InsertAsync(ticket, [], default);
+
+        var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            stores.Tickets.ReplaceAsync(ticket with { Summary = $"Change {i}", Version = 2 }, 1, [Event($"change-{i}")], default))));
+
+        Assert.Single(written, wasWritten => wasWritten);
+        var winner = Array.IndexOf(written, true);
+        Assert.Equal($"Change {winner}", (await stores.Tickets.GetAsync(ticket.Id, default))!.Summary);
+        Assert.Equal([$"change-{winner}"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
     public async Task Tickets_are_listed_newest_first_with_their_filters()
     {
         var stores = Open();

@@ -9,17 +9,25 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
     public Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(database.InTransaction(() =>
+        try
         {
-            var stored = _snapshots.FindById(snapshot.CustomerId);
-            if (stored is null ? !createIfMissing : stored["Version"].AsInt64 >= snapshot.Version)
+            return Task.FromResult(database.InTransaction(() =>
             {
-                return false;
-            }
+                // Deleting an older version first takes the write lock, so no concurrent writer slips in between.
+                if (_snapshots.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version < @1", snapshot.CustomerId, snapshot.Version)) == 0 && !createIfMissing)
+                {
+                    return false;
+                }
 
-            _snapshots.Upsert(ToDocument(snapshot));
-            return true;
-        }));
+                _snapshots.Insert(ToDocument(snapshot));
+                return true;
+            }));
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            // A snapshot as new or newer is stored.
+            return Task.FromResult(false);
+        }
     }
 
     public Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)

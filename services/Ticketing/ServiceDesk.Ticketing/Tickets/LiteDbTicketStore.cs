@@ -28,13 +28,27 @@ public sealed class LiteDbTicketStore : ITicketStore
 
     public Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_database.InTransaction(() =>
+        while (true)
         {
-            var next = (_numbers.FindById(projectKey)?["Last"].AsInt64 ?? 0) + 1;
-            _numbers.Upsert(new BsonDocument { ["_id"] = projectKey, ["Last"] = next });
-            return next;
-        }));
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return Task.FromResult(_database.InTransaction(() =>
+                {
+                    // Writing first takes the collection's write lock, so the read below sees the latest counter.
+                    if (_numbers.UpdateMany(BsonExpression.Create("{ Last: $.Last + 1 }"), BsonExpression.Create("_id = @0", projectKey)) == 0)
+                    {
+                        _numbers.Insert(new BsonDocument { ["_id"] = projectKey, ["Last"] = 1L });
+                    }
+
+                    return _numbers.FindById(projectKey)["Last"].AsInt64;
+                }));
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                // Another caller created the project's counter first: count on from theirs.
+            }
+        }
     }
 
     public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
@@ -59,13 +73,14 @@ public sealed class LiteDbTicketStore : ITicketStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
-            // Read and written under the transaction's write lock on the collection: no other writer in between.
-            if (_tickets.FindById(ticket.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
+            // The version check is the delete's predicate, evaluated under the collection's write lock: a
+            // writer that committed meanwhile leaves nothing at the expected version to delete.
+            if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, expectedVersion)) == 0)
             {
                 return false;
             }
 
-            _tickets.Update(ToDocument(ticket));
+            _tickets.Insert(ToDocument(ticket));
             _outbox.Enqueue(events);
             return true;
         }));
