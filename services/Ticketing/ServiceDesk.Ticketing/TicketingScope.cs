@@ -39,9 +39,9 @@ public sealed class TicketingScope(IProjectStore projects, ITicketStore tickets,
     }
 
     /// <summary>A customer caller as Directory knows them now (a customer token without a customer is refused).</summary>
-    public Task<CustomerSnapshot> OwnCustomerAsync(Caller caller, CancellationToken cancellationToken) =>
+    private Task<CustomerSnapshot> OwnCustomerAsync(Caller caller, CancellationToken cancellationToken) =>
         caller.CustomerId is { Length: > 0 } customerId
-            ? customers.FetchAsync(customerId, "customer", cancellationToken)
+            ? customers.ReadAsync(customerId, "customer", cancellationToken)
             : throw new PermissionDeniedException("The customer token names no customer.");
 
     private static bool CanSee(Caller caller, Ticket ticket) => caller.Role switch

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Inbox;
@@ -53,11 +54,14 @@ public sealed class SnapshotRefreshTests(TicketingHosts hosts)
     }
 
     [Fact]
-    public async Task Customers_no_ticket_refers_to_are_not_copied()
+    public async Task Customers_no_ticket_refers_to_are_not_copied_by_their_events_or_their_own_calls()
     {
         var project = await hosts.NewProjectAsync();
         var bystander = await hosts.NewCustomerAsync("Bystander", project);
+        var asBystander = await hosts.NewSignedInAsync(Role.Customer, bystander.Id);
 
+        Assert.Equal([project], (await hosts.Client.ListProjectsAsync(new ListProjectsRequest(), asBystander)).Projects.Select(p => p.Key));
+        Assert.Empty((await hosts.Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, asBystander)).Tickets);
         await PublishAndWaitAsync(Updated(bystander, version: 2, "Bystander Renamed"));
 
         Assert.Empty(await SnapshotsAsync(bystander.Id));

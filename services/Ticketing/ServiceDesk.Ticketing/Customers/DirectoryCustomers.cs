@@ -4,16 +4,24 @@ using ServiceDesk.Hosting.Errors;
 
 namespace ServiceDesk.Ticketing.Customers;
 
-/// <summary>
-/// Reads customers from Directory under Ticketing's service identity, and keeps what it read as the customer's
-/// snapshot (unless a newer one arrived meanwhile by event).
-/// </summary>
+/// <summary>Reads customers from Directory under Ticketing's service identity.</summary>
 public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient directory, ICustomerSnapshotStore snapshots)
 {
-    /// <summary>The customer as Directory describes them now.</summary>
+    /// <summary>
+    /// The customer as Directory describes them now, kept as their snapshot (unless a newer one arrived
+    /// meanwhile by event): for customers a ticket is about to refer to.
+    /// </summary>
+    public async Task<CustomerSnapshot> SnapshotAsync(string customerId, string requestField, CancellationToken cancellationToken)
+    {
+        var customer = await ReadAsync(customerId, requestField, cancellationToken);
+        await snapshots.SaveIfNewerAsync(customer, createIfMissing: true, cancellationToken);
+        return customer;
+    }
+
+    /// <summary>The customer as Directory describes them now; nothing is kept.</summary>
     /// <exception cref="NotFoundException">Directory knows no such customer; the error names <paramref name="requestField"/>.</exception>
     /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>
-    public async Task<CustomerSnapshot> FetchAsync(string customerId, string requestField, CancellationToken cancellationToken)
+    public async Task<CustomerSnapshot> ReadAsync(string customerId, string requestField, CancellationToken cancellationToken)
     {
         Customer customer;
         try
@@ -29,8 +37,6 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
             throw new UnavailableException($"Directory did not answer for the customer ({exception.StatusCode}); try again later.");
         }
 
-        var snapshot = new CustomerSnapshot(customer.Id, customer.DisplayName, customer.Address, [.. customer.ProjectKeys], customer.Version);
-        await snapshots.SaveIfNewerAsync(snapshot, createIfMissing: true, cancellationToken);
-        return snapshot;
+        return new CustomerSnapshot(customer.Id, customer.DisplayName, customer.Address, [.. customer.ProjectKeys], customer.Version);
     }
 }

@@ -66,7 +66,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
             return current;
         }
 
-        RequireCustomerOf(current.ProjectKey, await customers.FetchAsync(customerId, "customer_id", cancellationToken), "participant");
+        RequireCustomerOf(current.ProjectKey, await customers.SnapshotAsync(customerId, "customer_id", cancellationToken), "participant");
         return await ChangeAsync(
             caller,
             ticketId,
@@ -173,13 +173,13 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     {
         if (caller.Role == CallerRole.Customer)
         {
-            return reporterCustomerId.Length == 0 || reporterCustomerId == caller.CustomerId
-                ? await scope.OwnCustomerAsync(caller, cancellationToken)
+            return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
+                ? await customers.SnapshotAsync(self, "reporter_customer_id", cancellationToken)
                 : throw new PermissionDeniedException("A customer reports only for themselves: leave reporter_customer_id empty.");
         }
 
         return reporterCustomerId.Length > 0
-            ? await customers.FetchAsync(reporterCustomerId, "reporter_customer_id", cancellationToken)
+            ? await customers.SnapshotAsync(reporterCustomerId, "reporter_customer_id", cancellationToken)
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
     }
 
