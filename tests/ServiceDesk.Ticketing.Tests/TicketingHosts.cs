@@ -56,17 +56,16 @@ public sealed class TicketingHosts : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    /// <summary>Another Ticketing host on the same Redis prefix and Directory (with its own database unless one is given).</summary>
-    public Task<ServiceHost> StartTicketingAsync(string? dataDirectory = null) =>
+    /// <summary>A Ticketing host with a database of its own, calling the fixture's Directory unless <paramref name="directoryAddress"/> names another.</summary>
+    public Task<ServiceHost> StartTicketingAsync(string? directoryAddress = null) =>
         ServiceHost.StartAsync(
             ServiceApps.Ticketing,
             new Dictionary<string, string?>(Settings())
             {
                 ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
-                ["Services:directory"] = Directory.Endpoints.GrpcUri.ToString(),
+                ["Services:directory"] = directoryAddress ?? Directory.Endpoints.GrpcUri.ToString(),
                 ["Auth:ServiceSecret"] = TicketingSecret,
-            },
-            dataDirectory);
+            });
 
     /// <summary>Fast rounds so tests finish in seconds; the same code paths as the production defaults.</summary>
     private Dictionary<string, string?> Settings() => new()

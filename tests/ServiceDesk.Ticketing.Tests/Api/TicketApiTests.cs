@@ -191,6 +191,20 @@ public sealed class TicketApiTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task Without_Directory_a_ticket_is_refused_as_unavailable_and_nothing_is_stored()
+    {
+        await using var cutOff = await hosts.StartTicketingAsync(directoryAddress: "http://127.0.0.1:1");
+        var client = new TicketingService.TicketingServiceClient(cutOff.Channel);
+        var key = TestData.ProjectKey();
+        await client.CreateProjectAsync(new CreateProjectRequest { Key = key, Name = "Cut off" }, hosts.Admin);
+
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = key, ReporterCustomerId = TestData.Id(), Summary = "Lost" }, hosts.Admin));
+
+        Assert.Empty((await client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = key }, hosts.Admin)).Tickets);
+    }
+
+    [Fact]
     public async Task Creating_a_project_twice_is_already_exists_and_its_settings_are_kept()
     {
         var key = TestData.ProjectKey();
