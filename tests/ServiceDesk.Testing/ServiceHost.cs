@@ -74,6 +74,8 @@ public sealed class ServiceHost : IAsyncDisposable
             // Far below production strength (the Identity:PasswordHashing defaults): tests sign in thousands of times.
             ["Identity:PasswordHashing:MemoryKib"] = "256",
             ["Identity:PasswordHashing:Iterations"] = "1",
+            // Ticketing needs Directory's address at start-up; tests that exercise the calls set a real one.
+            ["Services:directory"] = "http://127.0.0.1:1",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

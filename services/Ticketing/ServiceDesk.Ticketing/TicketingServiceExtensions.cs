@@ -1,20 +1,38 @@
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.Clients;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
+using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Grpc;
+using ServiceDesk.Ticketing.Projects;
+using ServiceDesk.Ticketing.Tickets;
 
 namespace ServiceDesk.Ticketing;
 
 public static class TicketingServiceExtensions
 {
+    /// <summary>Needs <c>Services:directory</c> (customers and their keys, read with Ticketing's service identity).</summary>
     public static WebApplicationBuilder AddTicketingService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Ticketing);
         builder.AddServiceStorage(ServiceNames.Ticketing);
         builder.AddRedis(ServiceNames.Ticketing);
-        builder.AddEventBus();
+        builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>();
+        builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
+        builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);
+        builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
+        builder.Services.AddStore<ITicketStore, LiteDbTicketStore, MongoTicketStore>();
+        builder.Services.AddStore<ICustomerSnapshotStore, LiteDbCustomerSnapshotStore, MongoCustomerSnapshotStore>();
+        builder.Services.AddSingleton<DirectoryCustomers>();
+        builder.Services.AddSingleton<TicketingScope>();
+        builder.Services.AddSingleton<ProjectService>();
+        builder.Services.AddSingleton<TicketService>();
+        builder.Services.AddSingleton<TicketMessages>();
         return builder;
     }
 

@@ -22,7 +22,7 @@ public sealed class EventCatalog
         new("erasure", [CustomerErasureRequested.Descriptor], [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification]),
         new("erasure-receipts", [ErasureReceipt.Descriptor], [ServiceNames.Directory]),
         new("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory]),
-        new("tickets", [TicketCreated.Descriptor, TicketCommented.Descriptor, TicketStatusChanged.Descriptor, TicketParticipantAdded.Descriptor], [ServiceNames.Notification]),
+        new("tickets", [TicketCreated.Descriptor, TicketCommented.Descriptor, TicketStatusChanged.Descriptor, TicketParticipantAdded.Descriptor, TicketParticipantRemoved.Descriptor], [ServiceNames.Notification]),
     ]);
 
     public IReadOnlyList<EventFamily> Families { get; }

@@ -1,8 +1,77 @@
+using Grpc.Core;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Ticketing.Projects;
+using ServiceDesk.Ticketing.Tickets;
+using TicketMessage = ServiceDesk.Contracts.Ticketing.V1.Ticket;
 
 namespace ServiceDesk.Ticketing.Grpc;
 
-/// <summary>The v1 ticketing API; RPCs not yet built answer UNIMPLEMENTED.</summary>
-public sealed class TicketingGrpcService : TicketingService.TicketingServiceBase
+/// <summary>
+/// The v1 ticketing API. Requests are validated before a handler runs (the *Validator classes); the feature
+/// services authorise the caller through <see cref="TicketingScope"/>. IngestEmail is not built yet and
+/// answers UNIMPLEMENTED.
+/// </summary>
+public sealed class TicketingGrpcService(ProjectService projects, TicketService tickets, TicketingScope scope, TicketMessages messages)
+    : TicketingService.TicketingServiceBase
 {
+    public override async Task<Contracts.Ticketing.V1.Project> CreateProject(CreateProjectRequest request, ServerCallContext context)
+    {
+        context.GetCaller().RequireAdmin();
+        return TicketMessages.ToMessage(await projects.CreateAsync(request, context.CancellationToken));
+    }
+
+    public override async Task<Contracts.Ticketing.V1.Project> GetProject(GetProjectRequest request, ServerCallContext context) =>
+        TicketMessages.ToMessage(await scope.GetProjectAsync(context.GetCaller(), request.Key, "key", context.CancellationToken));
+
+    public override async Task<ListProjectsResponse> ListProjects(ListProjectsRequest request, ServerCallContext context)
+    {
+        var (page, nextPageToken) = await projects.ListAsync(context.GetCaller(), request, context.CancellationToken);
+        return new ListProjectsResponse { Projects = { page.Select(TicketMessages.ToMessage) }, NextPageToken = nextPageToken };
+    }
+
+    public override async Task<TicketMessage> CreateTicket(CreateTicketRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return await messages.ToMessageAsync(await tickets.CreateAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
+    }
+
+    public override async Task<TicketMessage> GetTicket(GetTicketRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return await messages.ToMessageAsync(await tickets.GetAsync(caller, request.TicketId, context.CancellationToken), caller, context.CancellationToken);
+    }
+
+    public override async Task<ListTicketsResponse> ListTickets(ListTicketsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var (page, nextPageToken) = await tickets.ListAsync(caller, request, context.CancellationToken);
+        return new ListTicketsResponse { Tickets = { await messages.ToMessagesAsync(page, caller, context.CancellationToken) }, NextPageToken = nextPageToken };
+    }
+
+    public override async Task<TicketMessage> AddParticipant(AddParticipantRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var ticket = await tickets.AddParticipantAsync(caller, request.TicketId, request.CustomerId, context.CancellationToken);
+        return await messages.ToMessageAsync(ticket, caller, context.CancellationToken);
+    }
+
+    public override async Task<TicketMessage> RemoveParticipant(RemoveParticipantRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var ticket = await tickets.RemoveParticipantAsync(caller, request.TicketId, request.CustomerId, context.CancellationToken);
+        return await messages.ToMessageAsync(ticket, caller, context.CancellationToken);
+    }
+
+    public override async Task<TicketMessage> AddComment(AddCommentRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return await messages.ToMessageAsync(await tickets.AddCommentAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
+    }
+
+    public override async Task<TicketMessage> ChangeStatus(ChangeStatusRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return await messages.ToMessageAsync(await tickets.ChangeStatusAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
+    }
 }

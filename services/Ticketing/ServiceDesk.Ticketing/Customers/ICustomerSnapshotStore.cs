@@ -1,0 +1,15 @@
+namespace ServiceDesk.Ticketing.Customers;
+
+/// <summary>The customer snapshots, keyed by customer id; a snapshot never goes back to an older version.</summary>
+public interface ICustomerSnapshotStore
+{
+    /// <summary>
+    /// Stores <paramref name="snapshot"/> if it is newer than the stored one. Without a stored one it is
+    /// stored only when <paramref name="createIfMissing"/>: events refresh the customers tickets refer to,
+    /// they do not copy every customer.
+    /// </summary>
+    /// <returns>True when the snapshot was written.</returns>
+    Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken);
+}

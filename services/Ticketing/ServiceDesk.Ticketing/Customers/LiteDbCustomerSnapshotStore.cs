@@ -1,0 +1,55 @@
+using LiteDB;
+
+namespace ServiceDesk.Ticketing.Customers;
+
+public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustomerSnapshotStore
+{
+    private readonly ILiteCollection<BsonDocument> _snapshots = database.GetCollection("customer_snapshots");
+
+    public Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return Task.FromResult(database.InTransaction(() =>
+            {
+                // Deleting an older version first takes the write lock, so no concurrent writer slips in between.
+                if (_snapshots.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version < @1", snapshot.CustomerId, snapshot.Version)) == 0 && !createIfMissing)
+                {
+                    return false;
+                }
+
+                _snapshots.Insert(ToDocument(snapshot));
+                return true;
+            }));
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            // A snapshot as new or newer is stored.
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var documents = _snapshots.Find(BsonExpression.Create("_id IN @0", new BsonArray(customerIds.Distinct().Select(id => new BsonValue(id)))));
+        return Task.FromResult<IReadOnlyDictionary<string, CustomerSnapshot>>(documents.Select(ToSnapshot).ToDictionary(snapshot => snapshot.CustomerId));
+    }
+
+    private static BsonDocument ToDocument(CustomerSnapshot snapshot) => new()
+    {
+        ["_id"] = snapshot.CustomerId,
+        ["DisplayName"] = snapshot.DisplayName,
+        ["Address"] = snapshot.Address,
+        ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys.Select(key => new BsonValue(key))),
+        ["Version"] = snapshot.Version,
+    };
+
+    private static CustomerSnapshot ToSnapshot(BsonDocument document) => new(
+        document["_id"].AsString,
+        document["DisplayName"].AsString,
+        document["Address"].AsString,
+        [.. document["ProjectKeys"].AsArray.Select(key => key.AsString)],
+        document["Version"].AsInt64);
+}

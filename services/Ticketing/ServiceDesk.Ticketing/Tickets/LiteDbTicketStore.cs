@@ -1,0 +1,161 @@
+using LiteDB;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+
+namespace ServiceDesk.Ticketing.Tickets;
+
+/// <summary>
+/// Tickets in the service's LiteDB file, comments inside their ticket. "ListOrder" ("KEY 0000000042") orders
+/// a project's tickets by number, so a page is one descending index range; the per-project counters live in
+/// "ticket_numbers".
+/// </summary>
+public sealed class LiteDbTicketStore : ITicketStore
+{
+    private readonly LiteDatabase _database;
+    private readonly LiteDbOutboxStore _outbox;
+    private readonly ILiteCollection<BsonDocument> _tickets;
+    private readonly ILiteCollection<BsonDocument> _numbers;
+
+    public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox)
+    {
+        _database = database;
+        _outbox = outbox;
+        _tickets = database.GetCollection("tickets");
+        _numbers = database.GetCollection("ticket_numbers");
+        _tickets.EnsureIndex("list_order", "$.ListOrder");
+    }
+
+    public Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return Task.FromResult(_database.InTransaction(() =>
+                {
+                    // Writing first takes the collection's write lock, so the read below sees the latest counter.
+                    if (_numbers.UpdateMany(BsonExpression.Create("{ Last: $.Last + 1 }"), BsonExpression.Create("_id = @0", projectKey)) == 0)
+                    {
+                        _numbers.Insert(new BsonDocument { ["_id"] = projectKey, ["Last"] = 1L });
+                    }
+
+                    return _numbers.FindById(projectKey)["Last"].AsInt64;
+                }));
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                // Another caller created the project's counter first: count on from theirs.
+            }
+        }
+    }
+
+    public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.InTransaction(() =>
+        {
+            _tickets.Insert(ToDocument(ticket));
+            _outbox.Enqueue(events);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_tickets.FindById(id) is { } document ? ToTicket(document) : null);
+    }
+
+    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_database.InTransaction(() =>
+        {
+            // The version check is the delete's predicate, evaluated under the collection's write lock: a
+            // writer that committed meanwhile leaves nothing at the expected version to delete.
+            if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, expectedVersion)) == 0)
+            {
+                return false;
+            }
+
+            _tickets.Insert(ToDocument(ticket));
+            _outbox.Enqueue(events);
+            return true;
+        }));
+    }
+
+    public Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var upper = query.BeforeNumber is { } before ? ListOrder(query.ProjectKey, before - 1) : ListOrder(query.ProjectKey, long.MaxValue);
+        var tickets = _tickets.Query().Where(BsonExpression.Create("$.ListOrder BETWEEN @0 AND @1", ListOrder(query.ProjectKey, 0), upper));
+        if (query.Status is { } status)
+        {
+            tickets = tickets.Where(BsonExpression.Create("$.Status = @0", (int)status));
+        }
+
+        if (query.ReporterId is { } reporterId)
+        {
+            tickets = tickets.Where(BsonExpression.Create("$.ReporterId = @0", reporterId));
+        }
+
+        if (query.ConcerningCustomerId is { } customerId)
+        {
+            tickets = tickets.Where(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId));
+        }
+
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. tickets.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable().Select(ToTicket)]);
+    }
+
+    private static string ListOrder(string projectKey, long number) => $"{projectKey} {number:D19}";
+
+    private static BsonDocument ToDocument(Ticket ticket) => new()
+    {
+        ["_id"] = ticket.Id,
+        ["ProjectKey"] = ticket.ProjectKey,
+        ["Number"] = ticket.Number,
+        ["ListOrder"] = ListOrder(ticket.ProjectKey, ticket.Number),
+        ["Summary"] = ticket.Summary,
+        ["Description"] = ticket.Description,
+        ["ReporterId"] = ticket.ReporterId,
+        ["ParticipantIds"] = new BsonArray(ticket.ParticipantIds.Select(id => new BsonValue(id))),
+        ["CustomerIds"] = new BsonArray(ticket.CustomerIds.Select(id => new BsonValue(id))),
+        ["Status"] = (int)ticket.Status,
+        ["Comments"] = new BsonArray(ticket.Comments.Select(comment => new BsonDocument
+        {
+            ["Id"] = comment.Id,
+            ["AuthorAccountId"] = comment.AuthorAccountId,
+            ["AuthorCustomerId"] = comment.AuthorCustomerId,
+            ["Body"] = comment.Body,
+            ["Internal"] = comment.Internal,
+            ["CreatedAt"] = comment.CreatedAt.UtcDateTime,
+        })),
+        ["CreatedAt"] = ticket.CreatedAt.UtcDateTime,
+        ["UpdatedAt"] = ticket.UpdatedAt.UtcDateTime,
+        ["Version"] = ticket.Version,
+    };
+
+    private static Ticket ToTicket(BsonDocument document) => new(
+        document["_id"].AsString,
+        document["ProjectKey"].AsString,
+        document["Number"].AsInt64,
+        document["Summary"].AsString,
+        document["Description"].AsString,
+        document["ReporterId"].AsString,
+        [.. document["ParticipantIds"].AsArray.Select(id => id.AsString)],
+        (TicketStatus)document["Status"].AsInt32,
+        [
+            .. document["Comments"].AsArray.Select(value => value.AsDocument).Select(comment => new TicketComment(
+                comment["Id"].AsString,
+                comment["AuthorAccountId"].IsNull ? null : comment["AuthorAccountId"].AsString,
+                comment["AuthorCustomerId"].IsNull ? null : comment["AuthorCustomerId"].AsString,
+                comment["Body"].AsString,
+                comment["Internal"].AsBoolean,
+                new DateTimeOffset(comment["CreatedAt"].AsDateTime.ToUniversalTime()))),
+        ],
+        new DateTimeOffset(document["CreatedAt"].AsDateTime.ToUniversalTime()),
+        new DateTimeOffset(document["UpdatedAt"].AsDateTime.ToUniversalTime()),
+        document["Version"].AsInt64);
+}

@@ -1,0 +1,141 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.MongoDb;
+
+namespace ServiceDesk.Ticketing.Tickets;
+
+/// <summary>
+/// Tickets in the service's MongoDB database, comments inside their ticket; indexed by project and number
+/// (descending) for listing. Changes and their events commit in one transaction (a replica set is needed).
+/// </summary>
+public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore outbox) : ITicketStore, IMongoStore
+{
+    private const string TicketsCollection = "tickets";
+
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+
+    private readonly IMongoCollection<BsonDocument> _tickets = database.GetCollection<BsonDocument>(TicketsCollection);
+    private readonly IMongoCollection<BsonDocument> _numbers = database.GetCollection<BsonDocument>("ticket_numbers");
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+        [new(TicketsCollection, MongoIndex.KeysOf.Ascending("ProjectKey").Descending("Number"), new CreateIndexOptions { Name = "project_number" })];
+
+    public async Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
+    {
+        var counter = await _numbers.FindOneAndUpdateAsync(
+            Filter.Eq("_id", projectKey),
+            Builders<BsonDocument>.Update.Inc("Last", 1L),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return counter["Last"].ToInt64();
+    }
+
+    public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
+                await outbox.EnqueueAsync(session, events, token);
+                return true;
+            },
+            cancellationToken);
+
+    public async Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var document = await _tickets.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : ToTicket(document);
+    }
+
+    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                var result = await _tickets.ReplaceOneAsync(
+                    session, Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", expectedVersion), ToDocument(ticket), cancellationToken: token);
+                if (result.MatchedCount == 0)
+                {
+                    return false;
+                }
+
+                await outbox.EnqueueAsync(session, events, token);
+                return true;
+            },
+            cancellationToken);
+
+    public async Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Eq("ProjectKey", query.ProjectKey);
+        if (query.BeforeNumber is { } before)
+        {
+            filter &= Filter.Lt("Number", before);
+        }
+
+        if (query.Status is { } status)
+        {
+            filter &= Filter.Eq("Status", (int)status);
+        }
+
+        if (query.ReporterId is { } reporterId)
+        {
+            filter &= Filter.Eq("ReporterId", reporterId);
+        }
+
+        if (query.ConcerningCustomerId is { } customerId)
+        {
+            filter &= Filter.Eq("CustomerIds", customerId);
+        }
+
+        var documents = await _tickets.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("Number")).Limit(query.Limit).ToListAsync(cancellationToken);
+        return [.. documents.Select(ToTicket)];
+    }
+
+    private static BsonDocument ToDocument(Ticket ticket) => new()
+    {
+        ["_id"] = ticket.Id,
+        ["ProjectKey"] = ticket.ProjectKey,
+        ["Number"] = ticket.Number,
+        ["Summary"] = ticket.Summary,
+        ["Description"] = ticket.Description,
+        ["ReporterId"] = ticket.ReporterId,
+        ["ParticipantIds"] = new BsonArray(ticket.ParticipantIds),
+        ["CustomerIds"] = new BsonArray(ticket.CustomerIds),
+        ["Status"] = (int)ticket.Status,
+        ["Comments"] = new BsonArray(ticket.Comments.Select(comment => new BsonDocument
+        {
+            ["Id"] = comment.Id,
+            ["AuthorAccountId"] = comment.AuthorAccountId is null ? BsonNull.Value : comment.AuthorAccountId,
+            ["AuthorCustomerId"] = comment.AuthorCustomerId is null ? BsonNull.Value : comment.AuthorCustomerId,
+            ["Body"] = comment.Body,
+            ["Internal"] = comment.Internal,
+            ["CreatedAt"] = comment.CreatedAt.UtcDateTime,
+        })),
+        ["CreatedAt"] = ticket.CreatedAt.UtcDateTime,
+        ["UpdatedAt"] = ticket.UpdatedAt.UtcDateTime,
+        ["Version"] = ticket.Version,
+    };
+
+    private static Ticket ToTicket(BsonDocument document) => new(
+        document["_id"].AsString,
+        document["ProjectKey"].AsString,
+        document["Number"].ToInt64(),
+        document["Summary"].AsString,
+        document["Description"].AsString,
+        document["ReporterId"].AsString,
+        [.. document["ParticipantIds"].AsBsonArray.Select(id => id.AsString)],
+        (TicketStatus)document["Status"].ToInt32(),
+        [
+            .. document["Comments"].AsBsonArray.Select(value => value.AsBsonDocument).Select(comment => new TicketComment(
+                comment["Id"].AsString,
+                comment["AuthorAccountId"].IsBsonNull ? null : comment["AuthorAccountId"].AsString,
+                comment["AuthorCustomerId"].IsBsonNull ? null : comment["AuthorCustomerId"].AsString,
+                comment["Body"].AsString,
+                comment["Internal"].AsBoolean,
+                new DateTimeOffset(comment["CreatedAt"].ToUniversalTime()))),
+        ],
+        new DateTimeOffset(document["CreatedAt"].ToUniversalTime()),
+        new DateTimeOffset(document["UpdatedAt"].ToUniversalTime()),
+        document["Version"].ToInt64());
+}

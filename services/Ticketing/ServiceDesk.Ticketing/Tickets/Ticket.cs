@@ -1,0 +1,42 @@
+using ServiceDesk.Contracts.Ticketing.V1;
+
+namespace ServiceDesk.Ticketing.Tickets;
+
+/// <summary>
+/// A request in a project, numbered per project ("HELP-42"). People are referenced by customer id; their names
+/// and addresses live once per customer in the snapshots. <see cref="Version"/> is 1 at creation and one more
+/// per change.
+/// </summary>
+public sealed record Ticket(
+    string Id,
+    string ProjectKey,
+    long Number,
+    string Summary,
+    string Description,
+    string ReporterId,
+    IReadOnlyList<string> ParticipantIds,
+    TicketStatus Status,
+    IReadOnlyList<TicketComment> Comments,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version)
+{
+    public const int MaxSummaryLength = 255;
+    public const int MaxDescriptionLength = 32_768;
+    public const int MaxCommentLength = 32_768;
+
+    /// <summary>Comments are kept inside the ticket's record; this bounds its size.</summary>
+    public const int MaxComments = 250;
+
+    public const int MaxParticipants = 50;
+
+    public static string IdOf(string projectKey, long number) => $"{projectKey}-{number}";
+
+    /// <summary>The reporter and the participants: the customers who may see the ticket.</summary>
+    public IEnumerable<string> CustomerIds => [ReporterId, .. ParticipantIds];
+
+    public bool Concerns(string customerId) => CustomerIds.Contains(customerId, StringComparer.Ordinal);
+}
+
+/// <summary>A comment; <see cref="Internal"/> ones are never shown to customers.</summary>
+public sealed record TicketComment(string Id, string? AuthorAccountId, string? AuthorCustomerId, string Body, bool Internal, DateTimeOffset CreatedAt);

@@ -1,0 +1,201 @@
+using System.Globalization;
+using Google.Protobuf;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Ticketing.Customers;
+
+namespace ServiceDesk.Ticketing.Tickets;
+
+/// <summary>
+/// Tickets: creating, reading and changing them. Requests arrive validated by the TicketValidators; every
+/// method takes the caller and finds the ticket through <see cref="TicketingScope"/>, so a ticket outside the
+/// caller's scope is NOT_FOUND. Each change raises the ticket's version by one and records its event with it.
+/// </summary>
+public sealed class TicketService(ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, IntegrationEvents events, TimeProvider time)
+{
+    public async Task<Ticket> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
+    {
+        var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
+        var reporter = await ReporterAsync(caller, request.ReporterCustomerId, cancellationToken);
+        RequireCustomerOf(project.Key, reporter, "reporter");
+
+        var number = await tickets.NextNumberAsync(project.Key, cancellationToken);
+        var now = time.Now();
+        var ticket = new Ticket(
+            Ticket.IdOf(project.Key, number), project.Key, number, request.Summary.Trim(), request.Description, reporter.CustomerId, [], TicketStatus.Open, [], now, now, Version: 1);
+        await tickets.InsertAsync(ticket, [events.Prepare(TicketEvents.Created(ticket, caller))], cancellationToken);
+        events.WakeRelay();
+        return ticket;
+    }
+
+    public Task<Ticket> GetAsync(Caller caller, string ticketId, CancellationToken cancellationToken) => scope.GetTicketAsync(caller, ticketId, cancellationToken);
+
+    /// <summary>Newest first. A page token holds the last number of the previous page, bound to the project and filters.</summary>
+    public async Task<(IReadOnlyList<Ticket> Tickets, string NextPageToken)> ListAsync(Caller caller, ListTicketsRequest request, CancellationToken cancellationToken)
+    {
+        var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
+        var pagedRequest = $"tickets {project.Key} {(int)request.Status} {request.ReporterCustomerId}";
+        var before = Paging.PositionOf(request.PageToken, pagedRequest) is { } position
+            ? long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+                ? number
+                : throw new ValidationException("page_token", "is not a token from a previous response to this same request")
+            : (long?)null;
+        var size = Paging.SizeOf(request.PageSize);
+        var found = await tickets.ListAsync(
+            new TicketQuery(
+                project.Key,
+                request.Status == TicketStatus.Unspecified ? null : request.Status,
+                request.ReporterCustomerId.Length == 0 ? null : request.ReporterCustomerId,
+                caller.Role == CallerRole.Customer ? caller.CustomerId : null,
+                before,
+                size + 1),
+            cancellationToken);
+        return found.Count > size
+            ? ([.. found.Take(size)], Paging.Token(pagedRequest, found[size - 1].Number.ToString(CultureInfo.InvariantCulture)))
+            : (found, string.Empty);
+    }
+
+    /// <summary>Adding a customer who already takes part (or reports the ticket) changes nothing.</summary>
+    public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
+    {
+        var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
+        if (current.Concerns(customerId))
+        {
+            return current;
+        }
+
+        RequireCustomerOf(current.ProjectKey, await customers.SnapshotAsync(customerId, "customer_id", cancellationToken), "participant");
+        return await ChangeAsync(
+            caller,
+            ticketId,
+            ticket =>
+            {
+                if (ticket.Concerns(customerId))
+                {
+                    return null;
+                }
+
+                return ticket.ParticipantIds.Count < Ticket.MaxParticipants
+                    ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, customerId] }
+                    : throw new PreconditionFailedException("PARTICIPANTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxParticipants} participants.");
+            },
+            (_, changed) => TicketEvents.ParticipantAdded(changed, customerId, caller),
+            cancellationToken);
+    }
+
+    /// <summary>Removing a customer who does not take part changes nothing.</summary>
+    public Task<Ticket> RemoveParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            caller,
+            ticketId,
+            ticket => ticket.ParticipantIds.Contains(customerId) ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != customerId)] } : null,
+            (_, changed) => TicketEvents.ParticipantRemoved(changed, customerId, caller),
+            cancellationToken);
+
+    /// <summary>Customers comment only publicly, and only on their own tickets (which are the only ones they find).</summary>
+    public Task<Ticket> AddCommentAsync(Caller caller, AddCommentRequest request, CancellationToken cancellationToken)
+    {
+        if (caller.RequireAuthenticated().Role == CallerRole.Customer && request.Internal)
+        {
+            throw new PermissionDeniedException("Customers may add public comments only.");
+        }
+
+        var comment = new TicketComment(
+            Guid.CreateVersion7().ToString("N"),
+            caller.AccountId,
+            caller.Role == CallerRole.Customer ? caller.CustomerId : null,
+            request.Body.Trim(),
+            request.Internal,
+            time.Now());
+        return ChangeAsync(
+            caller,
+            request.TicketId,
+            ticket =>
+            {
+                RequireNotClosed(ticket);
+                return ticket.Comments.Count < Ticket.MaxComments
+                    ? ticket with { Comments = [.. ticket.Comments, comment] }
+                    : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
+            },
+            (_, changed) => TicketEvents.Commented(changed, comment),
+            cancellationToken);
+    }
+
+    /// <summary>Staff only. Any status may follow any other, except that CLOSED is final.</summary>
+    public Task<Ticket> ChangeStatusAsync(Caller caller, ChangeStatusRequest request, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(CallerRole.Agent, CallerRole.Admin, CallerRole.Service);
+        return ChangeAsync(
+            caller,
+            request.TicketId,
+            ticket =>
+            {
+                if (ticket.Status == request.Status)
+                {
+                    return null;
+                }
+
+                RequireNotClosed(ticket);
+                return ticket with { Status = request.Status };
+            },
+            (before, changed) => TicketEvents.StatusChanged(before, changed, caller),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (null: nothing to change) to the ticket as stored, and writes it with
+    /// its event over the version it was read at; a concurrent change makes it read and apply again.
+    /// </summary>
+    private async Task<Ticket> ChangeAsync(
+        Caller caller, string ticketId, Func<Ticket, Ticket?> change, Func<Ticket, Ticket, IMessage> eventOf, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
+            if (change(current) is not { } next)
+            {
+                return current;
+            }
+
+            var changed = next with { UpdatedAt = time.Now(), Version = current.Version + 1 };
+            if (await tickets.ReplaceAsync(changed, current.Version, [events.Prepare(eventOf(current, changed))], cancellationToken))
+            {
+                events.WakeRelay();
+                return changed;
+            }
+        }
+    }
+
+    /// <summary>Customers report for themselves; staff name a reporter.</summary>
+    private async Task<CustomerSnapshot> ReporterAsync(Caller caller, string reporterCustomerId, CancellationToken cancellationToken)
+    {
+        if (caller.Role == CallerRole.Customer)
+        {
+            return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
+                ? await customers.SnapshotAsync(self, "reporter_customer_id", cancellationToken)
+                : throw new PermissionDeniedException("A customer reports only for themselves: leave reporter_customer_id empty.");
+        }
+
+        return reporterCustomerId.Length > 0
+            ? await customers.SnapshotAsync(reporterCustomerId, "reporter_customer_id", cancellationToken)
+            : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
+    }
+
+    private static void RequireCustomerOf(string projectKey, CustomerSnapshot customer, string role)
+    {
+        if (!customer.ProjectKeys.Contains(projectKey))
+        {
+            throw new PreconditionFailedException("MEMBERSHIP", $"customer/{customer.CustomerId}", $"The {role} is not a customer of project '{projectKey}'.");
+        }
+    }
+
+    private static void RequireNotClosed(Ticket ticket)
+    {
+        if (ticket.Status == TicketStatus.Closed)
+        {
+            throw new PreconditionFailedException("STATUS", $"ticket/{ticket.Id}", "The ticket is closed; closed tickets do not change.");
+        }
+    }
+}

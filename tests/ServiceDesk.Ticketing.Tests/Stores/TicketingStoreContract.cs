@@ -1,0 +1,158 @@
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Projects;
+using ServiceDesk.Ticketing.Tickets;
+using Xunit;
+using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
+
+namespace ServiceDesk.Ticketing.Tests.Stores;
+
+/// <summary>What every backend of Ticketing's stores must do; each test opens a fresh database.</summary>
+public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisposable
+{
+    private readonly List<TicketingStores> _opened = [];
+
+    public void Dispose() => _opened.ForEach(stores => stores.Database?.Dispose());
+
+    [SkippableFact]
+    public async Task A_project_key_is_taken_once_and_its_event_is_recorded_with_it()
+    {
+        var stores = Open();
+        var project = new Project("HELP", "Help desk", true, TestData.Now);
+
+        Assert.True(await stores.Projects.InsertAsync(project, [Event("first")], default));
+        Assert.False(await stores.Projects.InsertAsync(project with { Name = "Again" }, [Event("second")], default));
+
+        Assert.Equal(project, await stores.Projects.GetAsync("HELP", default));
+        Assert.Null(await stores.Projects.GetAsync("NONE", default));
+        Assert.Equal(["first"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
+    public async Task Projects_are_listed_in_key_order_after_a_key_and_only_among_the_visible_ones()
+    {
+        var stores = Open();
+        foreach (var key in new[] { "CC", "AA", "DD", "BB" })
+        {
+            await stores.Projects.InsertAsync(new Project(key, key, false, TestData.Now), [], default);
+        }
+
+        Assert.Equal(["AA", "BB"], (await stores.Projects.ListAsync(null, null, 2, default)).Select(p => p.Key));
+        Assert.Equal(["CC", "DD"], (await stores.Projects.ListAsync(null, "BB", 5, default)).Select(p => p.Key));
+        Assert.Equal(["DD"], (await stores.Projects.ListAsync(new HashSet<string> { "AA", "DD" }, "BB", 5, default)).Select(p => p.Key));
+    }
+
+    [SkippableFact]
+    public async Task Ticket_numbers_count_up_per_project_and_never_repeat_under_concurrency()
+    {
+        var stores = Open();
+
+        var numbers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => stores.Tickets.NextNumberAsync("HELP", default))));
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => (long)n), numbers.Order());
+        Assert.Equal(1, await stores.Tickets.NextNumberAsync("OTHER", default));
+    }
+
+    [SkippableFact]
+    public async Task A_ticket_reads_back_as_written_and_a_change_over_a_stale_version_writes_nothing()
+    {
+        var stores = Open();
+        var ticket = NewTicket("HELP", 1, "jane") with
+        {
+            ParticipantIds = ["john"],
+            Comments = [new TicketComment("c1", "account", "jane", "Hello", false, TestData.Now), new TicketComment("c2", "agent", null, "Note", true, TestData.Now)],
+        };
+        await stores.Tickets.InsertAsync(ticket, [Event("created")], default);
+
+        var stored = await stores.Tickets.GetAsync(ticket.Id, default);
+        Assert.Equal(Describe(ticket), Describe(stored!));
+
+        var changed = ticket with { Status = TicketStatus.Resolved, Version = 2 };
+        Assert.True(await stores.Tickets.ReplaceAsync(changed, 1, [Event("resolved")], default));
+        Assert.False(await stores.Tickets.ReplaceAsync(ticket with { Status = TicketStatus.Closed, Version = 2 }, 1, [Event("lost")], default));
+
+        Assert.Equal(TicketStatus.Resolved, (await stores.Tickets.GetAsync(ticket.Id, default))!.Status);
+        Assert.Equal(["created", "resolved"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
+    public async Task Of_concurrent_changes_from_one_version_exactly_one_is_written()
+    {
+        var stores = Open();
+        var ticket = NewTicket("HELP", 1, "jane");
+        await stores.Tickets.InsertAsync(ticket, [], default);
+
+        var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            stores.Tickets.ReplaceAsync(ticket with { Summary = $"Change {i}", Version = 2 }, 1, [Event($"change-{i}")], default))));
+
+        Assert.Single(written, wasWritten => wasWritten);
+        var winner = Array.IndexOf(written, true);
+        Assert.Equal($"Change {winner}", (await stores.Tickets.GetAsync(ticket.Id, default))!.Summary);
+        Assert.Equal([$"change-{winner}"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
+    public async Task Tickets_are_listed_newest_first_with_their_filters()
+    {
+        var stores = Open();
+        for (var number = 1; number <= 12; number++)
+        {
+            var ticket = NewTicket("HELP", number, number % 3 == 0 ? "jane" : "john") with
+            {
+                Status = number % 2 == 0 ? TicketStatus.Resolved : TicketStatus.Open,
+                ParticipantIds = number == 7 ? ["jane"] : [],
+            };
+            await stores.Tickets.InsertAsync(ticket, [], default);
+        }
+
+        await stores.Tickets.InsertAsync(NewTicket("HELPX", 1, "jane"), [], default);
+
+        async Task<long[]> ListAsync(TicketStatus? status = null, string? reporter = null, string? concerning = null, long? before = null, int limit = 20) =>
+            [.. (await stores.Tickets.ListAsync(new TicketQuery("HELP", status, reporter, concerning, before, limit), default)).Select(t => t.Number)];
+
+        Assert.Equal(new long[] { 12, 11, 10 }, await ListAsync(limit: 3));
+        Assert.Equal(new long[] { 9, 8, 7 }, await ListAsync(before: 10, limit: 3));
+        Assert.Equal(new long[] { 12, 10, 8, 6, 4, 2 }, await ListAsync(status: TicketStatus.Resolved));
+        Assert.Equal(new long[] { 12, 9, 6, 3 }, await ListAsync(reporter: "jane"));
+        Assert.Equal(new long[] { 12, 9, 7, 6, 3 }, await ListAsync(concerning: "jane"));
+        Assert.Equal(new long[] { 9, 7, 3 }, await ListAsync(status: TicketStatus.Open, concerning: "jane", before: 12));
+    }
+
+    [SkippableFact]
+    public async Task A_snapshot_only_moves_to_newer_versions_and_events_do_not_create_one()
+    {
+        var stores = Open();
+        var v2 = new CustomerSnapshot("jane", "Jane Two", "jane@example.com", ["HELP"], 2);
+
+        Assert.False(await stores.Snapshots.SaveIfNewerAsync(v2, createIfMissing: false, default));
+        Assert.Empty(await stores.Snapshots.GetManyAsync(["jane"], default));
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(v2, createIfMissing: true, default));
+        Assert.False(await stores.Snapshots.SaveIfNewerAsync(v2 with { DisplayName = "Jane One", Version = 1 }, createIfMissing: true, default));
+        Assert.False(await stores.Snapshots.SaveIfNewerAsync(v2 with { DisplayName = "Jane Again" }, createIfMissing: false, default));
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(v2 with { DisplayName = "Jane Three", Version = 3 }, createIfMissing: false, default));
+
+        var stored = await stores.Snapshots.GetManyAsync(["jane", "nobody", "jane"], default);
+        Assert.Equal(["jane"], stored.Keys);
+        Assert.Equal(("Jane Three", 3L, "HELP"), (stored["jane"].DisplayName, stored["jane"].Version, stored["jane"].ProjectKeys.Single()));
+    }
+
+    private TicketingStores Open()
+    {
+        var stores = open();
+        _opened.Add(stores);
+        return stores;
+    }
+
+    private static Ticket NewTicket(string project, long number, string reporter) =>
+        new(Ticket.IdOf(project, number), project, number, $"Summary {number}", "Description", reporter, [], TicketStatus.Open, [], TestData.Now, TestData.Now, 1);
+
+    private static OutgoingEvent Event(string id) => new(id, "tickets", nameof(TicketCreated), []);
+
+    private static string Describe(Ticket ticket) =>
+        $"{ticket with { ParticipantIds = [], Comments = [] }} participants=[{string.Join(',', ticket.ParticipantIds)}] comments=[{string.Join(';', ticket.Comments)}]";
+}
+
+public sealed class LiteDbTicketingStoreTests() : TicketingStoreContract(TicketingStores.LiteDb);
+
+public sealed class MongoTicketingStoreTests() : TicketingStoreContract(TicketingStores.Mongo);

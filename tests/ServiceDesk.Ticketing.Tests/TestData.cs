@@ -1,0 +1,15 @@
+namespace ServiceDesk.Ticketing.Tests;
+
+/// <summary>Values unique to one test, so tests sharing hosts or a database never see each other's data.</summary>
+internal static class TestData
+{
+    public static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+
+    public static string Id() => Guid.NewGuid().ToString("N");
+
+    /// <summary>A valid project key: "T" and eight upper-case letters.</summary>
+    public static string ProjectKey() => "T" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('A' + (Convert.ToInt32(c.ToString(), 16) % 26))));
+
+    /// <summary>An address on a domain of its own.</summary>
+    public static string Address(string localPart = "someone") => $"{localPart}@{Guid.NewGuid():N}.example";
+}
