@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Configuration;
 using ServiceDesk.Hosting.Endpoints;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.HealthChecks;
@@ -17,6 +18,7 @@ public static class ServiceDefaults
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
+        builder.Configuration.AddSecretsDirectory();
         builder.Services.AddSingleton(new ServiceInfo(serviceName));
         builder.AddServiceEndpoints();
         builder.AddRedactedLogging();
