@@ -42,6 +42,8 @@ public static class ServiceDefaults
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        // Liveness over HTTP for probes that cannot speak gRPC over TLS: answers while the process does.
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = check => check.Name == HealthDefaults.Liveness, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapServiceTelemetry(app.Services.GetRequiredService<TelemetrySettings>());
         return app;
     }
