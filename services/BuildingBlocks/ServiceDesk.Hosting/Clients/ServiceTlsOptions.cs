@@ -1,5 +1,4 @@
 using System.Net.Security;
-
 using ServiceDesk.Hosting.Tls;
 
 namespace ServiceDesk.Hosting.Clients;
