@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sums the TRX files of a dotnet test run into one line, "N passed, N failed, N skipped", listing what
-# was skipped and why. A run that exited non-zero without a recorded failure (a crashed test host)
-# counts as one failure, so it can never pass silently.
+# Sums the TRX files of a dotnet test run and the .checks files of other checks into one line,
+# "N passed, N failed, N skipped", listing what was skipped and why. A run that exited non-zero without a
+# recorded failure (a crashed test host) counts as one failure, so it can never pass silently.
 set -uo pipefail
 results="$1"
 status="${2:-0}"
@@ -17,6 +17,13 @@ for trx in "${trx_files[@]}"; do
   # Skipped tests are in the total but not executed (TRX has no skipped counter).
   skipped=$((skipped + $(value total) - $(value executed)))
   grep -o '<UnitTestResult [^>]*outcome="NotExecuted"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/  skipped: \1/'
+done
+
+# Checks outside dotnet test (deploy/validate.sh): one "passed NAME" or "failed NAME" line each.
+for checks in "$results"/*.checks; do
+  passed=$((passed + $(grep -c '^passed ' "$checks")))
+  failed=$((failed + $(grep -c '^failed ' "$checks")))
+  grep '^failed ' "$checks" | sed 's/^/  /'
 done
 
 if [ "${#trx_files[@]}" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then

@@ -65,6 +65,9 @@ public sealed class ServiceHealthTests(RedisFixture redis)
         await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.NotServing, "NOT_SERVING while Redis is down");
         Assert.Equal(ServingStatus.NotServing, await directory.HealthAsync("redis"));
         Assert.Equal(ServingStatus.Serving, await directory.HealthAsync("store"));
+        Assert.Equal(ServingStatus.Serving, await directory.HealthAsync("liveness"));
+        using var livez = await directory.Http.GetAsync("/livez");
+        Assert.Equal(System.Net.HttpStatusCode.OK, livez.StatusCode);
 
         await ownRedis.StartAsync();
         await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.Serving, "SERVING after Redis returns");

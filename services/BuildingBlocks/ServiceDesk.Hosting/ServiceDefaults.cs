@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Configuration;
 using ServiceDesk.Hosting.Endpoints;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.HealthChecks;
@@ -34,6 +35,7 @@ public static class ServiceDefaults
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
+        builder.Configuration.AddSecretsDirectory();
         builder.Services.AddSingleton(new ServiceInfo(serviceName));
         var endpoints = builder.AddServiceEndpoints();
         builder.AddRedactedLogging();
@@ -58,6 +60,8 @@ public static class ServiceDefaults
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        // Liveness over HTTP for probes that cannot speak gRPC over TLS: answers while the process does.
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = check => check.Name == HealthDefaults.Liveness, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapServiceTelemetry(app.Services.GetRequiredService<TelemetrySettings>());
         return app;
     }

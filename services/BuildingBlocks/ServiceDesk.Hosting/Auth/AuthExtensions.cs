@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using ServiceDesk.Hosting.Clients;
 
 namespace ServiceDesk.Hosting.Auth;
 
@@ -27,7 +28,12 @@ public static class AuthExtensions
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         builder.Services.AddSingleton(options);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient(JwksConfigurationManager.HttpClientName, client => client.Timeout = JwksFetchTimeout);
+        var jwks = builder.Services.AddHttpClient(JwksConfigurationManager.HttpClientName, client => client.Timeout = JwksFetchTimeout);
+        var tls = ServiceClientExtensions.TlsOptions(builder.Configuration);
+        if (tls.NeedsHandler && options.Authority?.Scheme == Uri.UriSchemeHttps)
+        {
+            jwks.ConfigurePrimaryHttpMessageHandler(tls.CreateHandler);
+        }
         builder.Services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, JwksConfigurationManager>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -23,9 +23,9 @@ public sealed class ServiceTokenProvider : IDisposable
     private readonly SemaphoreSlim _renewing = new(1, 1);
     private volatile CachedToken? _token;
 
-    public ServiceTokenProvider(Uri identityAddress, TimeSpan callTimeout, string secret, ServiceInfo service, TimeProvider time)
+    public ServiceTokenProvider(GrpcChannel identityChannel, TimeSpan callTimeout, string secret, ServiceInfo service, TimeProvider time)
     {
-        _channel = ServiceClientExtensions.CreateChannel(identityAddress);
+        _channel = identityChannel;
         _identity = new IdentityService.IdentityServiceClient(_channel.Intercept(new DeadlineInterceptor(callTimeout, time)));
         _request = new IssueServiceTokenRequest { ServiceName = service.Name, Secret = secret };
         _time = time;

@@ -17,8 +17,9 @@ public static class ServiceClientExtensions
     /// Registers a typed gRPC client for another service. Its address comes from <c>Services:&lt;name&gt;</c>:
     /// <c>http://host:port</c>, or <c>dns:///service.namespace:port</c> in Kubernetes, where a headless
     /// Service's records feed client-side round_robin (one HTTP/2 connection would pin every call to one
-    /// pod). Every call gets a deadline. When <c>Auth:ServiceSecret</c> is set, every call also carries this
-    /// service's own token (<see cref="ServiceTokenProvider"/>, from Identity at <c>Services:identity</c>).
+    /// pod). TLS and mutual TLS follow <c>Services:Tls</c> (<see cref="ServiceTlsOptions"/>). Every call gets
+    /// a deadline. When <c>Auth:ServiceSecret</c> is set, every call also carries this service's own token
+    /// (<see cref="ServiceTokenProvider"/>, from Identity at <c>Services:identity</c>).
     /// Give a <paramref name="clientName"/> when one client type talks to several services; create it through
     /// <c>GrpcClientFactory</c> by that name.
     /// </summary>
@@ -27,15 +28,21 @@ public static class ServiceClientExtensions
     {
         var uri = ServiceAddress(configuration, serviceName);
         var timeout = CallTimeout(configuration);
+        var tls = TlsOptions(configuration);
         var client = (clientName is null
                 ? services.AddGrpcClient<TClient>(options => options.Address = uri)
                 : services.AddGrpcClient<TClient>(clientName, options => options.Address = uri))
             .ConfigureChannel(channel =>
             {
-                channel.Credentials = ChannelCredentials.Insecure;
+                channel.Credentials = tls.UsesTls(uri) ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
                 channel.ServiceConfig = RoundRobin();
             })
             .AddInterceptor(provider => new DeadlineInterceptor(timeout, provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        if (tls.NeedsHandler && tls.UsesTls(uri))
+        {
+            client.ConfigurePrimaryHttpMessageHandler(tls.CreateHandler);
+        }
+
         if (configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.ServiceSecret)}"] is not { Length: > 0 } secret)
         {
             return client;
@@ -44,16 +51,35 @@ public static class ServiceClientExtensions
         var identity = ServiceAddress(configuration, ServiceNames.Identity);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new ServiceTokenProvider(
-            identity, timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
-        return client
-            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true)
-            .AddCallCredentials(async (context, metadata, provider) =>
-                metadata.Add("authorization", $"Bearer {await provider.GetRequiredService<ServiceTokenProvider>().GetTokenAsync(context.CancellationToken)}"));
+            CreateChannel(identity, tls), timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
+        return tls.UsesTls(uri)
+            ? client.AddCallCredentials(AttachServiceToken)
+            : client.ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true).AddCallCredentials(AttachServiceToken);
     }
 
-    /// <summary>A cleartext channel with client-side round_robin over every address the name resolves to.</summary>
-    internal static GrpcChannel CreateChannel(Uri address) =>
-        GrpcChannel.ForAddress(address, new GrpcChannelOptions { Credentials = ChannelCredentials.Insecure, ServiceConfig = RoundRobin() });
+    /// <summary>The <c>Services:Tls</c> section, for other clients of this service's peers (e.g. the key set reader).</summary>
+    public static ServiceTlsOptions TlsOptions(IConfiguration configuration) =>
+        configuration.GetSection(ServiceTlsOptions.Section).Get<ServiceTlsOptions>() ?? new ServiceTlsOptions();
+
+    /// <summary>A channel with client-side round_robin over every address the name resolves to, TLS as configured.</summary>
+    internal static GrpcChannel CreateChannel(Uri address, ServiceTlsOptions tls)
+    {
+        var options = new GrpcChannelOptions
+        {
+            Credentials = tls.UsesTls(address) ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+            ServiceConfig = RoundRobin(),
+        };
+        if (tls.NeedsHandler && tls.UsesTls(address))
+        {
+            options.HttpHandler = tls.CreateHandler();
+            options.DisposeHttpClient = true;
+        }
+
+        return GrpcChannel.ForAddress(address, options);
+    }
+
+    private static async Task AttachServiceToken(AuthInterceptorContext context, Metadata metadata, IServiceProvider provider) =>
+        metadata.Add("authorization", $"Bearer {await provider.GetRequiredService<ServiceTokenProvider>().GetTokenAsync(context.CancellationToken)}");
 
     private static ServiceConfig RoundRobin() => new() { LoadBalancingConfigs = { new RoundRobinConfig() } };
 

@@ -8,7 +8,7 @@ namespace ServiceDesk.Hosting.Endpoints;
 /// The endpoints a service listens on. With port 0 Kestrel picks the port at bind time and writes it back
 /// into the listen options, so <see cref="Grpc"/> and <see cref="Http"/> are read after start.
 /// </summary>
-public sealed class BoundEndpoints(IPEndPoint configuredGrpc, IPEndPoint configuredHttp)
+public sealed class BoundEndpoints(IPEndPoint configuredGrpc, IPEndPoint configuredHttp, bool tls)
 {
     private ListenOptions? _grpc;
     private ListenOptions? _http;
@@ -51,9 +51,9 @@ public sealed class BoundEndpoints(IPEndPoint configuredGrpc, IPEndPoint configu
         }
     }
 
-    private static Uri ToUri(IPEndPoint endpoint)
+    private Uri ToUri(IPEndPoint endpoint)
     {
         var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address;
-        return new Uri($"http://{new IPEndPoint(host, endpoint.Port)}");
+        return new Uri($"{(tls ? "https" : "http")}://{new IPEndPoint(host, endpoint.Port)}");
     }
 }

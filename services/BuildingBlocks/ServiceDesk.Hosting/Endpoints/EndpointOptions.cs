@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ServiceDesk.Hosting.Endpoints;
 
-/// <summary>Where a service listens: cleartext HTTP/2 for gRPC, HTTP/1.1 for REST, health and metrics.</summary>
+/// <summary>Where a service listens: HTTP/2 for gRPC, HTTP/1.1 for REST, health and metrics; cleartext unless <see cref="Tls"/> names a certificate.</summary>
 public sealed class EndpointOptions
 {
     public const string Section = "Endpoints";
@@ -24,4 +24,7 @@ public sealed class EndpointOptions
     /// </summary>
     [Range(1024, int.MaxValue)]
     public int MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>TLS for both endpoints, off while <see cref="EndpointTlsOptions.CertificatePath"/> is empty.</summary>
+    public EndpointTlsOptions Tls { get; set; } = new();
 }

@@ -10,12 +10,18 @@ internal static class HealthDefaults
     private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The gRPC health service reports the empty service name (every dependency: what Kubernetes probes)
-    /// and one entry per dependency check by its own name ("redis", "store", ...).
+    /// The check, and gRPC health service name, a liveness probe asks for: SERVING while the process answers,
+    /// whatever its dependencies say, so a Redis outage takes pods out of rotation instead of restarting them.
+    /// </summary>
+    public const string Liveness = "liveness";
+
+    /// <summary>
+    /// The gRPC health service reports the empty service name (every dependency: what Kubernetes readiness
+    /// probes ask), <see cref="Liveness"/>, and one entry per dependency check by its own name ("redis", "store", ...).
     /// </summary>
     public static void AddServiceHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks();
+        services.AddHealthChecks().AddCheck(Liveness, () => HealthCheckResult.Healthy("answering"));
         services.AddGrpcHealthChecks();
         services.AddOptions<GrpcHealthChecksOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>((grpc, checks) =>
