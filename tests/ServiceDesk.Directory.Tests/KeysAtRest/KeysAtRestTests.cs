@@ -60,7 +60,7 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
         await using (var rotating = await ServiceHost.StartAsync(
             ServiceApps.Directory, Settings(("KeyProtection:Key", newKek), ("KeyProtection:RetiredKeys:0", TestKeyProtection.Key)), dataDirectory))
         {
-            Assert.Equal(clearKeys.Count, await rotating.Services.GetRequiredService<CustomerKeyRewrap>().Completed.WaitAsync(Eventually.DefaultTimeout));
+            await rotating.Services.GetRequiredService<CustomerKeyRewrap>().Completed.WaitAsync(Eventually.DefaultTimeout);
         }
 
         await using (var rotated = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", newKek)), dataDirectory))
@@ -73,12 +73,9 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
         }
 
         // Under a KEK that never wrapped them, Directory does not start, and says why.
-        var stranger = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", TestKeyProtection.NewKey())), dataDirectory);
         var error = await Assert.ThrowsAnyAsync<CryptographicException>(() =>
-            stranger.Services.GetRequiredService<CustomerKeyRewrap>().Completed.WaitAsync(Eventually.DefaultTimeout));
+            ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", TestKeyProtection.NewKey())), dataDirectory));
         Assert.Contains("KeyProtection:RetiredKeys", error.Message, StringComparison.Ordinal);
-        await Eventually.WaitForAsync(() => stranger.App.Lifetime.ApplicationStopping.IsCancellationRequested, "Directory to stop under a KEK that never wrapped its keys");
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await stranger.DisposeAsync());
     }
 
     [Fact]

@@ -37,4 +37,15 @@ public sealed class MongoStartupTests(RedisFixture redis)
             Assert.Contains("\"store\":{\"status\":\"Unhealthy\"", report, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Identity_with_a_bootstrap_admin_starts_while_mongodb_is_unreachable_for_longer_than_its_start_waits()
+    {
+        var settings = IdentityTestHost.Settings(redis.Configuration, ("Storage:MongoUrl", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=60000&connectTimeoutMS=500"));
+
+        await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, settings).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(ServingStatus.NotServing, await identity.HealthAsync("store"));
+        Assert.Equal(ServingStatus.Serving, await identity.HealthAsync("redis"));
+    }
 }
