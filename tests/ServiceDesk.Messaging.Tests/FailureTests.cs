@@ -72,7 +72,7 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     }
 
     [Fact]
-    public async Task OnlyAdmins_and_services_may_see_the_backlog_or_redrive()
+    public async Task Only_admins_may_see_the_backlog_or_redrive_not_even_the_consuming_service_itself()
     {
         await using var identity = await Probes.StartIdentityAsync(RedisConfiguration);
         await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
@@ -99,7 +99,7 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(customer.AccessToken));
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(agent.AccessToken));
         Assert.Equal(StatusCode.OK, await StatusOf(await identity.AdminTokenAsync()));
-        Assert.Equal(StatusCode.OK, await StatusOf(service));
+        Assert.Equal(StatusCode.PermissionDenied, await StatusOf(service));
     }
 
     [Fact]

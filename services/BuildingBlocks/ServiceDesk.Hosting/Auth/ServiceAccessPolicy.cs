@@ -1,6 +1,7 @@
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Errors;
 
 namespace ServiceDesk.Hosting.Auth;
@@ -23,9 +24,12 @@ public static class ServiceAccessPolicy
             (DirectoryService.Descriptor, nameof(DirectoryService.DirectoryServiceBase.GetCustomer)),
             (DirectoryService.Descriptor, nameof(DirectoryService.DirectoryServiceBase.AddToProject)),
             (CustomerKeyService.Descriptor, nameof(CustomerKeyService.CustomerKeyServiceBase.GetCustomerKey))),
-        // Unseal the addresses and names in the events it delivers.
+        // Unseal the addresses and names in the events it delivers; read the ticket and project an event names
+        // to write its message.
         [ServiceNames.Notification] = Rpcs(
-            (CustomerKeyService.Descriptor, nameof(CustomerKeyService.CustomerKeyServiceBase.GetCustomerKey))),
+            (CustomerKeyService.Descriptor, nameof(CustomerKeyService.CustomerKeyServiceBase.GetCustomerKey)),
+            (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetTicket)),
+            (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetProject))),
         [ServiceNames.Identity] = Rpcs(),
         [ServiceNames.Directory] = Rpcs(),
         [ServiceNames.Gateway] = Rpcs(),

@@ -14,14 +14,14 @@ public sealed class EventOperationsGrpcService(EventCatalog catalog, EventBacklo
 
     public override async Task<ListEventBacklogResponse> ListEventBacklog(ListEventBacklogRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireRole(CallerRole.Admin, CallerRole.Service);
+        context.GetCaller().RequireAdmin();
         var families = string.IsNullOrEmpty(request.Family) ? catalog.Families : [FamilyOrThrow(request.Family)];
         return new ListEventBacklogResponse { Groups = { await backlog.ReadAsync(families) } };
     }
 
     public override async Task<RedriveDeadLettersResponse> RedriveDeadLetters(RedriveDeadLettersRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireRole(CallerRole.Admin, CallerRole.Service);
+        context.GetCaller().RequireAdmin();
         var family = FamilyOrThrow(request.Family);
         var (redriven, failed) = await deadLetters.RedriveAsync(family.Name, request.Limit == 0 ? DefaultRedriveLimit : request.Limit, context.CancellationToken);
         return new RedriveDeadLettersResponse { Redriven = redriven, Failed = failed };

@@ -17,61 +17,61 @@ public sealed class TicketingGrpcService(ProjectService projects, TicketService 
 {
     public override async Task<Contracts.Ticketing.V1.Project> CreateProject(CreateProjectRequest request, ServerCallContext context)
     {
-        context.GetCaller().RequireAdmin();
+        context.GetCallerWithinServicePolicy().RequireAdmin();
         return TicketMessages.ToMessage(await projects.CreateAsync(request, context.CancellationToken));
     }
 
     public override async Task<Contracts.Ticketing.V1.Project> GetProject(GetProjectRequest request, ServerCallContext context) =>
-        TicketMessages.ToMessage(await scope.GetProjectAsync(context.GetCaller(), request.Key, "key", context.CancellationToken));
+        TicketMessages.ToMessage(await scope.GetProjectAsync(context.GetCallerWithinServicePolicy(), request.Key, "key", context.CancellationToken));
 
     public override async Task<ListProjectsResponse> ListProjects(ListProjectsRequest request, ServerCallContext context)
     {
-        var (page, nextPageToken) = await projects.ListAsync(context.GetCaller(), request, context.CancellationToken);
+        var (page, nextPageToken) = await projects.ListAsync(context.GetCallerWithinServicePolicy(), request, context.CancellationToken);
         return new ListProjectsResponse { Projects = { page.Select(TicketMessages.ToMessage) }, NextPageToken = nextPageToken };
     }
 
     public override async Task<TicketMessage> CreateTicket(CreateTicketRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         return await messages.ToMessageAsync(await tickets.CreateAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
     }
 
     public override async Task<TicketMessage> GetTicket(GetTicketRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         return await messages.ToMessageAsync(await tickets.GetAsync(caller, request.TicketId, context.CancellationToken), caller, context.CancellationToken);
     }
 
     public override async Task<ListTicketsResponse> ListTickets(ListTicketsRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         var (page, nextPageToken) = await tickets.ListAsync(caller, request, context.CancellationToken);
         return new ListTicketsResponse { Tickets = { await messages.ToMessagesAsync(page, caller, context.CancellationToken) }, NextPageToken = nextPageToken };
     }
 
     public override async Task<TicketMessage> AddParticipant(AddParticipantRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         var ticket = await tickets.AddParticipantAsync(caller, request.TicketId, request.CustomerId, context.CancellationToken);
         return await messages.ToMessageAsync(ticket, caller, context.CancellationToken);
     }
 
     public override async Task<TicketMessage> RemoveParticipant(RemoveParticipantRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         var ticket = await tickets.RemoveParticipantAsync(caller, request.TicketId, request.CustomerId, context.CancellationToken);
         return await messages.ToMessageAsync(ticket, caller, context.CancellationToken);
     }
 
     public override async Task<TicketMessage> AddComment(AddCommentRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         return await messages.ToMessageAsync(await tickets.AddCommentAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
     }
 
     public override async Task<TicketMessage> ChangeStatus(ChangeStatusRequest request, ServerCallContext context)
     {
-        var caller = context.GetCaller();
+        var caller = context.GetCallerWithinServicePolicy();
         return await messages.ToMessageAsync(await tickets.ChangeStatusAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
     }
 }
