@@ -48,6 +48,34 @@ public sealed class OperatorCommandTests(RedisFixture redis, ITestOutputHelper o
         output.WriteLine($"sent 1, dead-lettered 1, redriven 1 by the command\n{backlog.Output}");
     }
 
+    [Fact]
+    public async Task The_operator_command_reaches_a_service_that_requires_mutual_tls_with_the_authority_and_client_certificate_it_is_given()
+    {
+        var files = TestDirectory.Create("ops-tls");
+        var authority = new TestAuthority(files);
+        authority.Issue("server", serverName: "localhost");
+        authority.Issue("operator", serverName: null);
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
+        var settings = new Dictionary<string, string?>(Probes.Settings(redis.Configuration, RedisFixture.NewPrefix()).TrustingIdentity(identity))
+        {
+            ["Endpoints:Tls:CertificatePath"] = Path.Combine(files, "server.crt"),
+            ["Endpoints:Tls:KeyPath"] = Path.Combine(files, "server.key"),
+            ["Endpoints:Tls:ClientCaPath"] = authority.BundlePath,
+        };
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings);
+        var token = await identity.AdminTokenAsync();
+        var service = $"https://localhost:{consumer.Endpoints.Grpc.Port}";
+
+        var withCertificate = await RunAsync(token, "backlog", "--service", service, "--family", "probe",
+            "--ca", authority.BundlePath, "--cert", Path.Combine(files, "operator.crt"), "--key", Path.Combine(files, "operator.key"));
+        var withoutCertificate = await RunAsync(token, "backlog", "--service", service, "--family", "probe", "--ca", authority.BundlePath);
+
+        Assert.Equal(0, withCertificate.ExitCode);
+        Assert.Matches(@"probe\s+consumer-a", withCertificate.Output);
+        Assert.NotEqual(0, withoutCertificate.ExitCode);
+        output.WriteLine($"with a client certificate:\n{withCertificate.Output}\nwithout: exit {withoutCertificate.ExitCode}");
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(string? token, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -3,18 +3,22 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Hosting.Clients;
 
 namespace ServiceDesk.Ops;
 
 /// <summary>One parsed command line. Credentials come from the environment, never from arguments (they would show in ps).</summary>
-public sealed record OpsCommand(string Verb, Uri Service, string? Family, int Limit, Uri? Identity, string? Login)
+public sealed record OpsCommand(string Verb, Uri Service, string? Family, int Limit, Uri? Identity, string? Login, ServiceTlsOptions Tls)
 {
     public const string Usage = """
         usage:
           servicedesk-ops backlog --service ADDRESS [--family NAME]
           servicedesk-ops redrive --service ADDRESS --family NAME [--limit N]
+        TLS options (https:// addresses): [--ca BUNDLE.pem] [--cert CLIENT.crt --key CLIENT.key]
 
-        ADDRESS is a service's gRPC address, e.g. http://127.0.0.1:7130 (ticketing in the local run).
+        ADDRESS is a service's gRPC address, e.g. http://127.0.0.1:7130 (ticketing in the local run), or
+        https://... where services serve TLS; --ca names the authorities to trust instead of the machine's, and
+        --cert/--key the client certificate that services requiring mutual TLS ask for.
         Authentication (admin): an access token in SERVICEDESK_TOKEN, or --identity ADDRESS --login LOGIN
         with the password in SERVICEDESK_PASSWORD.
         """;
@@ -47,13 +51,14 @@ public sealed record OpsCommand(string Verb, Uri Service, string? Family, int Li
         }
 
         var limit = options.TryGetValue("limit", out var text) ? int.TryParse(text, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new UsageException("--limit must be a number.") : 0;
-        return new OpsCommand(args[0], service, family, limit, Address(options, "identity"), options.GetValueOrDefault("login"));
+        var tls = new ServiceTlsOptions { CaPath = options.GetValueOrDefault("ca"), CertificatePath = options.GetValueOrDefault("cert"), KeyPath = options.GetValueOrDefault("key") };
+        return new OpsCommand(args[0], service, family, limit, Address(options, "identity"), options.GetValueOrDefault("login"), tls);
     }
 
     public async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
         var headers = new Metadata { { "authorization", $"Bearer {await AccessTokenAsync(cancellationToken)}" } };
-        using var channel = GrpcChannel.ForAddress(Service);
+        using var channel = Channel(Service);
         var operations = new EventOperations.EventOperationsClient(channel);
         if (Verb == "backlog")
         {
@@ -84,11 +89,14 @@ public sealed record OpsCommand(string Verb, Uri Service, string? Family, int Li
             throw new UsageException("No credentials: set SERVICEDESK_TOKEN, or pass --identity and --login with SERVICEDESK_PASSWORD set.");
         }
 
-        using var channel = GrpcChannel.ForAddress(Identity);
+        using var channel = Channel(Identity);
         var signedIn = await new IdentityService.IdentityServiceClient(channel)
             .SignInAsync(new SignInRequest { Login = Login, Password = password }, deadline: DateTime.UtcNow + Deadline, cancellationToken: cancellationToken);
         return signedIn.AccessToken;
     }
+
+    private GrpcChannel Channel(Uri address) =>
+        Tls.NeedsHandler ? GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = Tls.CreateHandler() }) : GrpcChannel.ForAddress(address);
 
     private static Uri? Address(Dictionary<string, string> options, string name) =>
         !options.TryGetValue(name, out var value) ? null

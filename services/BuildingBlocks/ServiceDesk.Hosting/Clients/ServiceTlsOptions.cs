@@ -26,10 +26,10 @@ public sealed class ServiceTlsOptions
     internal bool UsesTls(Uri address) => address.Scheme == Uri.UriSchemeHttps || (Enabled && address.Scheme == "dns");
 
     /// <summary>Whether calls need a handler of their own: a private authority or a client certificate.</summary>
-    internal bool NeedsHandler => !string.IsNullOrWhiteSpace(CaPath) || !string.IsNullOrWhiteSpace(CertificatePath);
+    public bool NeedsHandler => !string.IsNullOrWhiteSpace(CaPath) || !string.IsNullOrWhiteSpace(CertificatePath);
 
     /// <summary>The HTTP/2 transport for TLS calls with this section's authorities and client certificate.</summary>
-    internal SocketsHttpHandler CreateHandler()
+    public SocketsHttpHandler CreateHandler()
     {
         var ssl = new SslClientAuthenticationOptions();
         if (!string.IsNullOrWhiteSpace(CaPath))

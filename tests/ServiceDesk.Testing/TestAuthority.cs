@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ServiceDesk.Hosting.Tests;
+namespace ServiceDesk.Testing;
 
 /// <summary>A private certificate authority writing PEM files: <c>ca.crt</c> and a <c>name.crt</c>/<c>name.key</c> pair per certificate.</summary>
-internal sealed class TestAuthority
+public sealed class TestAuthority
 {
     private readonly string _directory;
     private readonly X509Certificate2 _root;
@@ -43,5 +43,5 @@ internal sealed class TestAuthority
     }
 
     public bool Trusts(X509Certificate? certificate, System.Net.Security.SslPolicyErrors errors) =>
-        new Tls.TrustedAuthorities(BundlePath).ValidateServer(certificate, errors);
+        new ServiceDesk.Hosting.Tls.TrustedAuthorities(BundlePath).ValidateServer(certificate, errors);
 }
