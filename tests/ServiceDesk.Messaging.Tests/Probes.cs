@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
@@ -102,6 +103,9 @@ public sealed class FailureSwitch
 
     public volatile bool FailEverything;
 
+    /// <summary>The handler's called service answers UNAVAILABLE: a transient failure, not the handler's.</summary>
+    public volatile bool CalledServiceUnavailable;
+
     public volatile TaskCompletionSource? Block;
 }
 
@@ -113,6 +117,11 @@ public sealed class RecordingHandler(Received received, FailureSwitch failures) 
         if (failures.Block is { } block)
         {
             await block.Task.WaitAsync(cancellationToken);
+        }
+
+        if (failures.CalledServiceUnavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "called service unavailable"));
         }
 
         if (failures.FailEverything || failures.FailingKeys.ContainsKey(message.ProjectKey))

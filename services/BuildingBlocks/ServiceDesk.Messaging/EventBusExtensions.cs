@@ -34,6 +34,8 @@ public static class EventBusExtensions
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<EventBacklog>();
         services.AddSingleton<MessagingMetrics>();
+        services.AddSingleton<EventLoopHealth>();
+        services.AddHealthChecks().AddCheck<EventLoopHealth>(EventLoopHealth.HealthCheckName);
         services.AddStore<IOutboxStore, LiteDbOutboxStore, MongoOutboxStore>();
         services.AddStore<IInboxStore, LiteDbInboxStore, MongoInboxStore>();
         services.AddSingleton<IRequestValidator<Contracts.Events.V1.RedriveDeadLettersRequest>, RedriveDeadLettersValidator>();

@@ -5,6 +5,7 @@ using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Messaging.Resilience;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Consuming;
@@ -17,11 +18,10 @@ namespace ServiceDesk.Messaging.Consuming;
 /// </summary>
 internal sealed partial class StreamConsumer(
     EventFamily family, string consumerName, EventStreams streams, EventDispatcher dispatcher, DeadLetters deadLetters,
-    IInboxStore inbox, EventBacklog backlog, MessagingMetrics metrics, MessagingOptions options, ServiceInfo service,
-    TimeProvider time, ILogger logger)
+    IInboxStore inbox, EventBacklog backlog, MessagingMetrics metrics, EventLoopHealth health, MessagingOptions options,
+    ServiceInfo service, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan InboxRetention = TimeSpan.FromDays(14);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly StreamKeys _keys = streams.Keys(family.Name);
     private readonly WakeSignal _wake = new();
@@ -30,10 +30,12 @@ internal sealed partial class StreamConsumer(
 
     private string Group => service.Name;
 
+    private string LoopName => $"consumer:{family.Name}";
+
     public async Task RunAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
     {
         var ready = false;
-        var backoff = TimeSpan.Zero;
+        var backoff = new RetryBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -47,7 +49,8 @@ internal sealed partial class StreamConsumer(
                 }
 
                 await RoundAsync(stoppingToken);
-                backoff = TimeSpan.Zero;
+                health.RoundSucceeded(LoopName);
+                backoff.Reset();
                 await _wake.WaitAsync(options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,24 +62,25 @@ internal sealed partial class StreamConsumer(
                 // The stream or group vanished (Redis lost its data): create the group again, from the start.
                 ready = false;
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
-            {
-                backoff = NextBackoff(backoff);
-                LogRedisUnavailable(family.Name, exception.GetType().Name, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
-            }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // A store failure or a bug must not end the loop: that would stop this family's delivery for good.
-                backoff = NextBackoff(backoff);
-                LogRoundFailed(exception, family.Name, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
+                // Nothing ends the loop: that would stop this family's delivery for good. Entries the failed
+                // round had read stay pending with this replica and are read again first.
+                health.RoundFailed(LoopName, exception);
+                var delay = backoff.Next();
+                if (TransientFailure.Is(exception))
+                {
+                    LogDependencyUnavailable(family.Name, exception.GetType().Name, delay.TotalMilliseconds);
+                }
+                else
+                {
+                    LogRoundFailed(exception, family.Name, delay.TotalMilliseconds);
+                }
+
+                await Task.Delay(delay, stoppingToken);
             }
         }
     }
-
-    private static TimeSpan NextBackoff(TimeSpan backoff) =>
-        backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
 
     private async Task RoundAsync(CancellationToken cancellationToken)
     {
@@ -143,8 +147,9 @@ internal sealed partial class StreamConsumer(
             metrics.Handled(family.Name);
             LogHandled(family.Name, envelope.EventId, outcome);
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not RedisException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
         {
+            // Only the handler's own failures count towards the dead letters; an outage ends the round instead.
             metrics.Failed(family.Name);
             var attempts = await streams.Database.HashIncrementAsync(_keys.Attempts(Group), entry.Id);
             if (attempts >= options.MaxAttempts)
@@ -173,6 +178,6 @@ internal sealed partial class StreamConsumer(
     [LoggerMessage(Level = LogLevel.Error, Message = "A round of {Family} failed; retrying in {DelayMs} ms")]
     private partial void LogRoundFailed(Exception exception, string family, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Family} failed ({Error}); retrying in {DelayMs} ms")]
-    private partial void LogRedisUnavailable(string family, string error, double delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A round of {Family} met an unavailable dependency ({Error}); retrying in {DelayMs} ms")]
+    private partial void LogDependencyUnavailable(string family, string error, double delayMs);
 }

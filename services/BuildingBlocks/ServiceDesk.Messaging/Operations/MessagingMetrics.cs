@@ -5,7 +5,8 @@ using ServiceDesk.Contracts.Events.V1;
 namespace ServiceDesk.Messaging.Operations;
 
 /// <summary>
-/// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered (counters), and this
+/// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered, failed rounds of the
+/// relay and consumer loops (counters), and this
 /// service's backlog per family (gauges servicedesk.events.pending / lag / dead_letters), refreshed by its
 /// consumers every <c>Messaging:TrimInterval</c>.
 /// </summary>
@@ -18,6 +19,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _handled;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _loopFailures;
 
     public MessagingMetrics(IMeterFactory meters)
     {
@@ -26,6 +28,7 @@ public sealed class MessagingMetrics
         _handled = meter.CreateCounter<long>("servicedesk.events.handled", description: "Stream entries handled and acknowledged.");
         _failed = meter.CreateCounter<long>("servicedesk.events.failed", description: "Handler attempts that threw.");
         _deadLettered = meter.CreateCounter<long>("servicedesk.events.dead_lettered", description: "Entries moved to a dead-letter stream.");
+        _loopFailures = meter.CreateCounter<long>("servicedesk.events.loop_failures", description: "Rounds of the outbox relay or a consumer that failed and were retried after a back-off.");
         meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
         meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");
         meter.CreateObservableGauge("servicedesk.events.dead_letters", () => Observe(b => b.DeadLettered), description: "Waiting in the dead-letter stream.");
@@ -38,6 +41,8 @@ public sealed class MessagingMetrics
     public void Failed(string family) => _failed.Add(1, Tag(family));
 
     public void DeadLettered(string family) => _deadLettered.Add(1, Tag(family));
+
+    public void LoopFailed(string loop) => _loopFailures.Add(1, new KeyValuePair<string, object?>("loop", loop));
 
     public void Record(IEnumerable<ConsumerGroupBacklog> backlog)
     {

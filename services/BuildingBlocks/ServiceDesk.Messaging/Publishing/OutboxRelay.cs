@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Resilience;
 
 namespace ServiceDesk.Messaging.Publishing;
 
@@ -14,24 +15,26 @@ namespace ServiceDesk.Messaging.Publishing;
 /// consumers skip the repeat by its event id.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IOutboxStore outbox, EventStreams streams, OutboxSignal signal, MessagingMetrics metrics,
+    IOutboxStore outbox, EventStreams streams, OutboxSignal signal, MessagingMetrics metrics, EventLoopHealth health,
     IOptions<MessagingOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private const string LoopName = "relay";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.Zero;
+        var backoff = new RetryBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await PublishBatchAsync(stoppingToken) == options.Value.BatchSize)
+                var published = await PublishBatchAsync(stoppingToken);
+                health.RoundSucceeded(LoopName);
+                backoff.Reset();
+                if (published == options.Value.BatchSize)
                 {
                     continue;
                 }
 
-                backoff = TimeSpan.Zero;
                 await signal.Signal.WaitAsync(options.Value.RelayInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -40,9 +43,10 @@ internal sealed partial class OutboxRelay(
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                LogPublishFailed(exception, exception.GetType().Name, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
+                health.RoundFailed(LoopName, exception);
+                var delay = backoff.Next();
+                LogPublishFailed(exception, exception.GetType().Name, delay.TotalMilliseconds);
+                await Task.Delay(delay, stoppingToken);
             }
         }
     }
