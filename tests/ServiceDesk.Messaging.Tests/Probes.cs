@@ -24,7 +24,14 @@ public static class Probes
         new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
     ]);
 
-    public static ServiceApp Service(string name, Action<EventBusBuilder>? subscribe = null) => new(
+    /// <summary>The catalog of a newer release: the probe family also carries <see cref="TicketCreated"/>.</summary>
+    public static readonly EventCatalog NewerCatalog = new(
+    [
+        new EventFamily("probe", [ProjectCreated.Descriptor, TicketCreated.Descriptor], ["consumer-a", "consumer-b"]),
+        new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
+    ]);
+
+    public static ServiceApp Service(string name, Action<EventBusBuilder>? subscribe = null, EventCatalog? catalog = null) => new(
         name,
         "ServiceDesk.Messaging.Tests",
         builder =>
@@ -32,7 +39,7 @@ public static class Probes
             builder.AddServiceDefaults(name);
             builder.AddServiceStorage(name);
             builder.AddRedis(name);
-            builder.Services.AddSingleton(Catalog);
+            builder.Services.AddSingleton(catalog ?? Catalog);
             builder.Services.AddSingleton<Received>();
             builder.Services.AddSingleton<FailureSwitch>();
             var bus = builder.AddEventBus();
@@ -131,5 +138,14 @@ public sealed class RecordingHandler(Received received, FailureSwitch failures) 
 
         received.TimesHandled.AddOrUpdate(context.EventId, 1, (_, n) => n + 1);
         received.ProjectKeys.Enqueue(message.ProjectKey);
+    }
+}
+
+public sealed class TicketRecordingHandler(Received received) : IIntegrationEventHandler<TicketCreated>
+{
+    public Task HandleAsync(TicketCreated message, EventContext context, CancellationToken cancellationToken)
+    {
+        received.TimesHandled.AddOrUpdate(context.EventId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
     }
 }

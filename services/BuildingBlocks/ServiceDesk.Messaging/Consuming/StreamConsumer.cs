@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
@@ -27,6 +28,9 @@ internal sealed partial class StreamConsumer(
     private readonly WakeSignal _wake = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
     private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
+
+    /// <summary>The consumer that holds entries of a type no replica that read them knew.</summary>
+    public const string UnknownTypeConsumer = "parked-unknown-type";
 
     private string Group => service.Name;
 
@@ -134,6 +138,19 @@ internal sealed partial class StreamConsumer(
             return;
         }
 
+        var eventType = Any.GetTypeName(envelope.Payload.TypeUrl);
+        if (family.Events.All(known => known.FullName != eventType))
+        {
+            // Written by a newer version of the family than this replica's: acknowledging it would drop it for the
+            // whole group. It stays pending, parked with a consumer of its own (visible in XINFO CONSUMERS, and out
+            // of this replica's own retries, which would keep it from ever looking idle); a replica that knows the
+            // type claims it after ClaimAfter.
+            await streams.Database.StreamClaimIdsOnlyAsync(_keys.Stream, Group, UnknownTypeConsumer, 0, [entry.Id]);
+            metrics.UnknownType(family.Name);
+            LogUnknownType(family.Name, envelope.EventId, eventType);
+            return;
+        }
+
         try
         {
             var context = new EventContext(envelope.EventId, envelope.Source, envelope.OccurredAt.ToDateTimeOffset(), family.Name, id);
@@ -174,6 +191,9 @@ internal sealed partial class StreamConsumer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} of {Family} moved to the dead letters after {Attempts} attempt(s)")]
     private partial void LogDeadLettered(string family, string entryId, long attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} from {Family} has a type this replica does not know ({EventType}); left pending for a replica that does")]
+    private partial void LogUnknownType(string family, string eventId, string eventType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A round of {Family} failed; retrying in {DelayMs} ms")]
     private partial void LogRoundFailed(Exception exception, string family, double delayMs);
