@@ -20,7 +20,7 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
 
     public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
 
-    /// <summary>Appends to the family's stream (the ledger), then publishes the entry id on its channel (the wake-up).</summary>
+    /// <summary>Appends to the family's stream; consumers wait for it in blocking reads, so no wake-up message follows.</summary>
     public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
     {
         var keys = Keys(outgoing.Family);
@@ -34,14 +34,12 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             _provisioned[outgoing.Family] = true;
         }
 
-        var id = await Database.StreamAddAsync(keys.Stream,
+        return await Database.StreamAddAsync(keys.Stream,
         [
             new NameValueEntry(EventIdField, outgoing.EventId),
             new NameValueEntry(EventTypeField, outgoing.EventType),
             new NameValueEntry(EnvelopeField, outgoing.Envelope),
         ]);
-        await redis.GetSubscriber().PublishAsync(keys.Channel, id);
-        return id;
     }
 
     /// <summary>

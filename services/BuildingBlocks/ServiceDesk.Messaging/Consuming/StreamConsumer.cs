@@ -12,20 +12,20 @@ using StackExchange.Redis;
 namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>
-/// One replica reading one family through its service's consumer group. A round — on start, on every pub/sub
-/// wake-up and at least every poll interval — retries this replica's failed entries that are due, claims
-/// entries a crashed replica left pending too long, then reads everything new. So a missed publish costs
-/// latency, never data. An entry is acknowledged only after its handler's effects are stored.
+/// One replica reading one family through its service's consumer group. A round retries this replica's failed
+/// entries that are due, claims entries a crashed replica left pending too long, then waits for new entries in
+/// a blocking read (<c>XREADGROUP ... BLOCK</c> on a connection of its own) until one arrives, a retry falls
+/// due or the poll interval passes: delivery takes milliseconds and needs no wake-up message. An entry is
+/// acknowledged only after its handler's effects are stored.
 /// </summary>
 internal sealed partial class StreamConsumer(
-    EventFamily family, string consumerName, EventStreams streams, EventDispatcher dispatcher, DeadLetters deadLetters,
+    EventFamily family, string consumerName, EventStreams streams, DedicatedRedisConnections connections, EventDispatcher dispatcher, DeadLetters deadLetters,
     IInboxStore inbox, EventBacklog backlog, MessagingMetrics metrics, EventLoopHealth health, MessagingOptions options,
     ServiceInfo service, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan InboxRetention = TimeSpan.FromDays(14);
 
     private readonly StreamKeys _keys = streams.Keys(family.Name);
-    private readonly WakeSignal _wake = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
     private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
 
@@ -36,7 +36,22 @@ internal sealed partial class StreamConsumer(
 
     private string LoopName => $"consumer:{family.Name}";
 
-    public async Task RunAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var blocking = await connections.ConnectAsync($"consumer-{family.Name}", options.PollInterval);
+        try
+        {
+            await RunRoundsAsync(blocking.GetDatabase(), stoppingToken);
+        }
+        finally
+        {
+            // Not waiting for the blocking read in flight: it could hold the host's stop for a whole poll interval.
+            await blocking.CloseAsync(allowCommandsToComplete: false);
+            await blocking.DisposeAsync();
+        }
+    }
+
+    private async Task RunRoundsAsync(IDatabase blocking, CancellationToken stoppingToken)
     {
         var ready = false;
         var backoff = new RetryBackoff();
@@ -46,16 +61,13 @@ internal sealed partial class StreamConsumer(
             {
                 if (!ready)
                 {
-                    // Resubscribed by the client after every reconnect; the poll timer covers the gaps.
-                    await redis.GetSubscriber().SubscribeAsync(_keys.Channel, (_, _) => _wake.Wake());
                     await streams.EnsureGroupAsync(_keys, Group);
                     ready = true;
                 }
 
-                await RoundAsync(stoppingToken);
+                await RoundAsync(blocking, stoppingToken);
                 health.RoundSucceeded(LoopName);
                 backoff.Reset();
-                await _wake.WaitAsync(options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -86,12 +98,21 @@ internal sealed partial class StreamConsumer(
         }
     }
 
-    private async Task RoundAsync(CancellationToken cancellationToken)
+    private async Task RoundAsync(IDatabase blocking, CancellationToken cancellationToken)
     {
         var database = streams.Database;
 
         // This replica's own pending entries: the ones whose handler failed and are due for a retry.
         var own = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, "0", options.BatchSize);
+        if (own.Length < options.BatchSize)
+        {
+            // Retries of entries another replica claimed meanwhile are no longer this replica's to wait for.
+            foreach (var gone in _retryAt.Keys.Except(own.Select(e => e.Id.ToString())))
+            {
+                _retryAt.TryRemove(gone, out _);
+            }
+        }
+
         foreach (var entry in own.Where(e => !_retryAt.TryGetValue(e.Id!, out var due) || due <= time.GetUtcNow()))
         {
             await ProcessAsync(entry, cancellationToken);
@@ -104,18 +125,7 @@ internal sealed partial class StreamConsumer(
             await ProcessAsync(entry, cancellationToken);
         }
 
-        StreamEntry[] fresh;
-        do
-        {
-            fresh = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize);
-            foreach (var entry in fresh)
-            {
-                await ProcessAsync(entry, cancellationToken);
-            }
-        }
-        while (fresh.Length == options.BatchSize && !cancellationToken.IsCancellationRequested);
-
-        // Not every round: a busy family wakes its consumers per event, and these are extra Redis round trips.
+        // Not every round: a busy family runs a round per batch it reads, and these are extra Redis round trips.
         if (time.GetUtcNow() >= _nextMaintenance)
         {
             _nextMaintenance = time.GetUtcNow() + options.TrimInterval;
@@ -123,6 +133,56 @@ internal sealed partial class StreamConsumer(
             await streams.TrimAcknowledgedAsync(family.Name);
             await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
         }
+
+        // Waits here, not in a sleep: the first read blocks until an entry arrives, a retry is due or the poll
+        // interval passes; the next ones drain what a full batch left.
+        var block = UntilNextRetry();
+        StreamEntry[] fresh;
+        do
+        {
+            fresh = block > TimeSpan.Zero
+                ? await ReadBlockingAsync(blocking, block, cancellationToken)
+                : await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize);
+            block = TimeSpan.Zero;
+            foreach (var entry in fresh)
+            {
+                await ProcessAsync(entry, cancellationToken);
+            }
+        }
+        while (fresh.Length == options.BatchSize && !cancellationToken.IsCancellationRequested);
+    }
+
+    private TimeSpan UntilNextRetry()
+    {
+        var wait = options.PollInterval;
+        foreach (var due in _retryAt.Values)
+        {
+            var untilDue = due - time.GetUtcNow();
+            wait = untilDue < wait ? untilDue : wait;
+        }
+
+        // BLOCK 0 would wait for ever.
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+    }
+
+    private async Task<StreamEntry[]> ReadBlockingAsync(IDatabase blocking, TimeSpan block, CancellationToken cancellationToken)
+    {
+        var reply = await blocking.ExecuteAsync("XREADGROUP",
+            "GROUP", Group, consumerName, "COUNT", options.BatchSize, "BLOCK", (long)block.TotalMilliseconds, "STREAMS", _keys.Stream, ">")
+            .WaitAsync(cancellationToken);
+        if (reply.IsNull)
+        {
+            return [];
+        }
+
+        // RESP2 answers [[stream, [[id, [field, value, ...]], ...]]]; RESP3 a map {stream: [...]}, which reads as [stream, [...]].
+        var streamsRead = (RedisResult[])reply!;
+        var entries = (RedisResult[])(reply.Resp3Type == ResultType.Map ? streamsRead[1] : streamsRead[0][1])!;
+        return [.. entries.Select(entry =>
+        {
+            var fields = (RedisValue[])entry[1]!;
+            return new StreamEntry((RedisValue)entry[0], [.. fields.Chunk(2).Select(pair => new NameValueEntry(pair[0], pair[1]))]);
+        })];
     }
 
     private async Task ProcessAsync(StreamEntry entry, CancellationToken cancellationToken)
