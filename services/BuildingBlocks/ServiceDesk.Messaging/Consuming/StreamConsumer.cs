@@ -29,6 +29,9 @@ internal sealed partial class StreamConsumer(
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
     private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
 
+    /// <summary>Where the next claim scan starts: each XAUTOCLAIM examines a bounded slice of the pending list.</summary>
+    private RedisValue _claimCursor = "0-0";
+
     /// <summary>The consumer that holds entries of a type no replica that read them knew.</summary>
     public const string UnknownTypeConsumer = "parked-unknown-type";
 
@@ -119,7 +122,8 @@ internal sealed partial class StreamConsumer(
         }
 
         // Entries another replica took and never acknowledged (it crashed or hangs).
-        var claimed = await database.StreamAutoClaimAsync(_keys.Stream, Group, consumerName, (long)options.ClaimAfter.TotalMilliseconds, "0-0", options.BatchSize);
+        var claimed = await database.StreamAutoClaimAsync(_keys.Stream, Group, consumerName, (long)options.ClaimAfter.TotalMilliseconds, _claimCursor, options.BatchSize);
+        _claimCursor = claimed.NextStartId;
         foreach (var entry in claimed.ClaimedEntries)
         {
             await ProcessAsync(entry, cancellationToken);
