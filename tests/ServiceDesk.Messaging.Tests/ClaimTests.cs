@@ -37,4 +37,21 @@ public sealed class ClaimTests(RedisFixture redis, ITestOutputHelper output) : P
         output.WriteLine($"claimed and handled {received.ProjectKeys.Single()} behind {live} live pending entries");
         Assert.Equal($"P{live}", received.ProjectKeys.Single());
     }
+
+    [Fact]
+    public async Task A_consumer_that_is_gone_and_holds_nothing_is_removed_from_the_group()
+    {
+        await using (var gone = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix, "gone")))
+        {
+            await Eventually.WaitForAsync(() => ConsumersAsync(), names => names.Contains("gone"), "the first replica to join the group");
+        }
+
+        await using var live = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix, "live"));
+        var consumers = await Eventually.WaitForAsync(
+            () => ConsumersAsync(), names => names.Contains("live") && !names.Contains("gone"), "the stopped replica to leave the group");
+        output.WriteLine($"consumers of consumer-a: {string.Join(", ", consumers)}");
+    }
+
+    private async Task<string[]> ConsumersAsync() =>
+        await Redis.KeyExistsAsync(Keys.Stream) ? [.. (await Redis.StreamConsumerInfoAsync(Keys.Stream, "consumer-a")).Select(c => c.Name)] : [];
 }

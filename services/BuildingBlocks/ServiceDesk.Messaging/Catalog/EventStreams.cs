@@ -12,6 +12,24 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     public const string EventIdField = "event_id";
     public const string EventTypeField = "type";
 
+    /// <summary>
+    /// Deletes the group's consumers that hold no pending entry and have not read for longer than ARGV[2] ms, in
+    /// one step: a consumer that took an entry between a separate check and the delete would lose it from the
+    /// pending list. A live replica deleted while idle is re-created by its next read.
+    /// </summary>
+    private const string RemoveGoneConsumersScript = """
+        local removed = 0
+        for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+            local fields = {}
+            for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
+            if fields['pending'] == 0 and fields['idle'] > tonumber(ARGV[2]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
+                removed = removed + 1
+            end
+        end
+        return removed
+        """;
+
     private readonly ConcurrentDictionary<string, bool> _provisioned = new();
 
     public IDatabase Database => redis.GetDatabase();
@@ -57,6 +75,13 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             // The group exists.
         }
     }
+
+    /// <summary>
+    /// Removes consumers that are gone (a replica that stopped or crashed, whose entries were claimed since), so
+    /// the group lists only live replicas. Returns how many were removed.
+    /// </summary>
+    public async Task<long> RemoveGoneConsumersAsync(StreamKeys keys, string group, TimeSpan idleFor) =>
+        (long)await Database.ScriptEvaluateAsync(RemoveGoneConsumersScript, [keys.Stream], [group, (long)idleFor.TotalMilliseconds]);
 
     /// <summary>
     /// Trims the stream up to, not past, what every consumer group has acknowledged: entries still pending

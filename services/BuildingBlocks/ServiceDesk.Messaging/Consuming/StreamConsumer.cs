@@ -135,6 +135,8 @@ internal sealed partial class StreamConsumer(
             _nextMaintenance = time.GetUtcNow() + options.TrimInterval;
             metrics.Record(await backlog.ReadAsync([family], Group));
             await streams.TrimAcknowledgedAsync(family.Name);
+            // Longer idle than a live replica ever is between reads: its blocking read returns within PollInterval.
+            await streams.RemoveGoneConsumersAsync(_keys, Group, options.ClaimAfter + options.PollInterval);
             await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
         }
 
