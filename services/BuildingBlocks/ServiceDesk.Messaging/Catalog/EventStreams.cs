@@ -38,7 +38,7 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
 
     public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
 
-    /// <summary>Appends to the family's stream; consumers wait for it in blocking reads, so no wake-up message follows.</summary>
+    /// <summary>Appends to the family's stream (the ledger); <see cref="WakeSubscribersAsync"/> then tells its consumers.</summary>
     public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
     {
         var keys = Keys(outgoing.Family);
@@ -59,6 +59,16 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             new NameValueEntry(EnvelopeField, outgoing.Envelope),
         ]);
     }
+
+    /// <summary>
+    /// Publishes the entry id on the family's channel: a consumer that is not in a blocking read (backing off
+    /// after a failed round) starts a round at once. Only an optimisation: the stream holds the event either way.
+    /// </summary>
+    public Task WakeSubscribersAsync(string family, RedisValue entryId) =>
+        redis.GetSubscriber().PublishAsync(Keys(family).Channel, entryId);
+
+    /// <summary>The family's wake-ups; the client subscribes again after every reconnect.</summary>
+    public Task<ChannelMessageQueue> SubscribeAsync(string family) => redis.GetSubscriber().SubscribeAsync(Keys(family).Channel);
 
     /// <summary>
     /// Creates a consumer group reading from the start of the stream, so no entry appended before the group's

@@ -15,8 +15,10 @@ namespace ServiceDesk.Messaging.Consuming;
 /// One replica reading one family through its service's consumer group. A round retries this replica's failed
 /// entries that are due, claims entries a crashed replica left pending too long, then waits for new entries in
 /// a blocking read (<c>XREADGROUP ... BLOCK</c> on a connection of its own) until one arrives, a retry falls
-/// due or the poll interval passes: delivery takes milliseconds and needs no wake-up message. An entry is
-/// acknowledged only after its handler's effects are stored.
+/// due or the poll interval passes: delivery takes milliseconds and needs no wake-up message. The wake-ups
+/// published on the family's channel end the back-off after a failed round (once its first step has passed),
+/// so a replica waiting out an outage resumes as soon as events flow again. An entry is acknowledged only after
+/// its handler's effects are stored.
 /// </summary>
 internal sealed partial class StreamConsumer(
     EventFamily family, string consumerName, EventStreams streams, DedicatedRedisConnections connections, EventDispatcher dispatcher, DeadLetters deadLetters,
@@ -27,6 +29,8 @@ internal sealed partial class StreamConsumer(
 
     private readonly StreamKeys _keys = streams.Keys(family.Name);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
+    private readonly WakeSignal _wake = new();
+    private ChannelMessageQueue? _wakeUps;
     private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
 
     /// <summary>Where the next claim scan starts: each XAUTOCLAIM examines a bounded slice of the pending list.</summary>
@@ -48,6 +52,11 @@ internal sealed partial class StreamConsumer(
         }
         finally
         {
+            if (_wakeUps is not null)
+            {
+                await _wakeUps.UnsubscribeAsync();
+            }
+
             // Not waiting for the blocking read in flight: it could hold the host's stop for a whole poll interval.
             await blocking.CloseAsync(allowCommandsToComplete: false);
             await blocking.DisposeAsync();
@@ -66,6 +75,7 @@ internal sealed partial class StreamConsumer(
                 {
                     await streams.EnsureGroupAsync(_keys, Group);
                     ready = true;
+                    _wakeUps ??= await SubscribeToWakeUpsAsync();
                 }
 
                 await RoundAsync(blocking, stoppingToken);
@@ -96,8 +106,29 @@ internal sealed partial class StreamConsumer(
                     LogRoundFailed(exception, family.Name, delay.TotalMilliseconds);
                 }
 
-                await Task.Delay(delay, stoppingToken);
+                // A wake-up (an event was just appended) ends the rest of the back-off: Redis is back, or there
+                // is new work worth another try. The first step always passes, so a stream of wake-ups during a
+                // store outage costs at most a few rounds a second.
+                var floor = delay < RetryBackoff.First ? delay : RetryBackoff.First;
+                await Task.Delay(floor, stoppingToken);
+                await _wake.WaitAsync(delay - floor, stoppingToken);
             }
+        }
+    }
+
+    private async Task<ChannelMessageQueue?> SubscribeToWakeUpsAsync()
+    {
+        try
+        {
+            var queue = await streams.SubscribeAsync(family.Name);
+            queue.OnMessage(_ => _wake.Wake());
+            return queue;
+        }
+        catch (RedisException exception)
+        {
+            // An ACL user without the channel: delivery relies on the blocking reads alone.
+            LogNotSubscribed(family.Name, exception.GetType().Name);
+            return null;
         }
     }
 
@@ -248,6 +279,9 @@ internal sealed partial class StreamConsumer(
             LogHandlerFailed(exception, family.Name, envelope.EventId, attempts, options.MaxAttempts);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not subscribed to the wake-ups of {Family} ({Error}); blocking reads still deliver every event")]
+    private partial void LogNotSubscribed(string family, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} from {Family}: {Outcome}")]
     private partial void LogHandled(string family, string eventId, DispatchOutcome outcome);

@@ -6,7 +6,7 @@ namespace ServiceDesk.Messaging.Operations;
 
 /// <summary>
 /// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered, entries of unknown
-/// type left pending, failed rounds of the relay and consumer loops (counters), and this
+/// type left pending, wake-up messages that could not be published, failed rounds of the relay and consumer loops (counters), and this
 /// service's backlog per family (gauges servicedesk.events.pending / lag / dead_letters), refreshed by its
 /// consumers every <c>Messaging:TrimInterval</c>.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _loopFailures;
     private readonly Counter<long> _unknownType;
+    private readonly Counter<long> _wakeUpFailures;
 
     public MessagingMetrics(IMeterFactory meters)
     {
@@ -31,6 +32,7 @@ public sealed class MessagingMetrics
         _deadLettered = meter.CreateCounter<long>("servicedesk.events.dead_lettered", description: "Entries moved to a dead-letter stream.");
         _loopFailures = meter.CreateCounter<long>("servicedesk.events.loop_failures", description: "Rounds of the outbox relay or a consumer that failed and were retried after a back-off.");
         _unknownType = meter.CreateCounter<long>("servicedesk.events.unknown_type", description: "Entries of an event type this replica does not know, left pending for one that does.");
+        _wakeUpFailures = meter.CreateCounter<long>("servicedesk.events.wakeup_failures", description: "Events appended whose wake-up message could not be published (delivery does not depend on it).");
         meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
         meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");
         meter.CreateObservableGauge("servicedesk.events.dead_letters", () => Observe(b => b.DeadLettered), description: "Waiting in the dead-letter stream.");
@@ -45,6 +47,8 @@ public sealed class MessagingMetrics
     public void DeadLettered(string family) => _deadLettered.Add(1, Tag(family));
 
     public void UnknownType(string family) => _unknownType.Add(1, Tag(family));
+
+    public void WakeUpFailed(string family) => _wakeUpFailures.Add(1, Tag(family));
 
     public void LoopFailed(string loop) => _loopFailures.Add(1, new KeyValuePair<string, object?>("loop", loop));
 

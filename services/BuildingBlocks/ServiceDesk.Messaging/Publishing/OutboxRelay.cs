@@ -5,6 +5,7 @@ using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Resilience;
+using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Publishing;
 
@@ -60,13 +61,34 @@ internal sealed partial class OutboxRelay(
             await outbox.MarkPublishedAsync(outgoing.EventId, cancellationToken);
             metrics.Published(outgoing.Family);
             LogPublished(outgoing.EventType, outgoing.EventId, outgoing.Family, entryId.ToString());
+            await WakeSubscribersAsync(outgoing, entryId);
         }
 
         return pending.Count;
     }
 
+    /// <summary>
+    /// After the row is gone, and never failing the round: the event is in the stream, so a failed wake-up must
+    /// not append it again; consumers still see it in their blocking reads.
+    /// </summary>
+    private async Task WakeSubscribersAsync(OutgoingEvent outgoing, RedisValue entryId)
+    {
+        try
+        {
+            await streams.WakeSubscribersAsync(outgoing.Family, entryId);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            metrics.WakeUpFailed(outgoing.Family);
+            LogWakeUpFailed(outgoing.Family, outgoing.EventId, exception.GetType().Name);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {EventId} to {Family} as {EntryId}")]
     private partial void LogPublished(string eventType, string eventId, string family, string entryId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for event {EventId} on {Family} was not published ({Error}); consumers read it from the stream")]
+    private partial void LogWakeUpFailed(string family, string eventId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
     private partial void LogPublishFailed(Exception exception, string error, double delayMs);

@@ -6,7 +6,7 @@ namespace ServiceDesk.Messaging.Resilience;
 /// </summary>
 public sealed class RetryBackoff
 {
-    private static readonly TimeSpan First = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan First = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
 
     private TimeSpan _step = TimeSpan.Zero;
