@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Testing;
 using StackExchange.Redis;
@@ -14,7 +15,7 @@ public sealed class TrimmingTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task Trimming_while_groups_read_and_acknowledge_never_fails_and_never_drops_an_unacknowledged_entry()
     {
         const int entries = 400;
-        var streams = new EventStreams(Admin, Probes.Catalog, Options.Create(new MessagingOptions { KeyPrefix = Prefix }));
+        var streams = new EventStreams(Admin, Probes.Catalog, new EventAuthenticator(Convert.FromBase64String(ServiceHost.MessagingSigningKey), []), Options.Create(new MessagingOptions { KeyPrefix = Prefix }));
         foreach (var group in new[] { "consumer-a", "consumer-b" })
         {
             await streams.EnsureGroupAsync(Keys, group);

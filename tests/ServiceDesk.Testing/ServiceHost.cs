@@ -14,6 +14,9 @@ namespace ServiceDesk.Testing;
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
+    /// <summary>Every test host's <c>Messaging:SigningKey</c> (base64 of 32 bytes): tests sign entries they append by hand with it.</summary>
+    public const string MessagingSigningKey = "dGVzdHMtb25seS1ldmVudC1zaWduaW5nLWtleS0wMTI=";
+
     private ServiceHost(ServiceApp service, WebApplication app, string dataDirectory, CapturedLogs logs)
     {
         Service = service;
@@ -64,6 +67,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Endpoints:GrpcPort"] = "0",
             ["Endpoints:HttpPort"] = "0",
             ["Storage:DataDirectory"] = dataDirectory,
+            ["Messaging:SigningKey"] = MessagingSigningKey,
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

@@ -48,10 +48,17 @@ public sealed class LocalSystem(LocalRunOptions options)
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
             // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
             var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
+            var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
                 var own = new Dictionary<string, string>(environment);
+                if (backends.Contains(service))
+                {
+                    own["Messaging__SigningKey"] = signingKey;
+                }
+
                 if (service == identity)
                 {
                     foreach (var (name, secret) in secrets)

@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Publishing;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Catalog;
 
 /// <summary>The Redis side of the event families: appending, consumer groups and trimming.</summary>
-public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog catalog, IOptions<MessagingOptions> options)
+public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog catalog, EventAuthenticator authenticator, IOptions<MessagingOptions> options)
 {
     public const string EnvelopeField = "envelope";
     public const string EventIdField = "event_id";
     public const string EventTypeField = "type";
+    public const string MacField = "mac";
 
     /// <summary>
     /// Deletes the group's consumers that hold no pending entry and have not read for longer than ARGV[2] ms, in
@@ -38,7 +40,10 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
 
     public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
 
-    /// <summary>Appends to the family's stream (the ledger); <see cref="WakeSubscribersAsync"/> then tells its consumers.</summary>
+    /// <summary>
+    /// Appends to the family's stream (the ledger), with the entry's MAC under the current signing key;
+    /// <see cref="WakeSubscribersAsync"/> then tells its consumers.
+    /// </summary>
     public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
     {
         var keys = Keys(outgoing.Family);
@@ -57,6 +62,7 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             new NameValueEntry(EventIdField, outgoing.EventId),
             new NameValueEntry(EventTypeField, outgoing.EventType),
             new NameValueEntry(EnvelopeField, outgoing.Envelope),
+            new NameValueEntry(MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope)),
         ]);
     }
 

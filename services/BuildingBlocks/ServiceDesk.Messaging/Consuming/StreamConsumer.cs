@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Operations;
@@ -21,7 +22,8 @@ namespace ServiceDesk.Messaging.Consuming;
 /// its handler's effects are stored.
 /// </summary>
 internal sealed partial class StreamConsumer(
-    EventFamily family, string consumerName, EventStreams streams, DedicatedRedisConnections connections, EventDispatcher dispatcher, DeadLetters deadLetters,
+    EventFamily family, string consumerName, EventStreams streams, DedicatedRedisConnections connections, EventAuthenticator authenticator,
+    EventDispatcher dispatcher, DeadLetters deadLetters,
     IInboxStore inbox, EventBacklog backlog, MessagingMetrics metrics, EventLoopHealth health, MessagingOptions options,
     ServiceInfo service, TimeProvider time, ILogger logger)
 {
@@ -225,11 +227,20 @@ internal sealed partial class StreamConsumer(
     private async Task ProcessAsync(StreamEntry entry, CancellationToken cancellationToken)
     {
         var id = entry.Id.ToString();
+        if (!authenticator.Verify(family.Name, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
+        {
+            // Not appended by a service holding the key (or altered since): never handled, but kept in sight.
+            await deadLetters.MoveAsync(_keys, entry, DeadLetters.Unauthenticated, 1);
+            metrics.Unauthenticated(family.Name);
+            LogUnauthenticated(family.Name, id);
+            return;
+        }
+
         var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
         if (envelope is null)
         {
             // Unreadable: retrying cannot help.
-            await deadLetters.MoveAsync(_keys, entry, new InvalidDataException("The entry holds no readable event envelope."), 1);
+            await deadLetters.MoveAsync(_keys, entry, DeadLetters.Unreadable, 1);
             metrics.DeadLettered(family.Name);
             LogDeadLettered(family.Name, id, 1);
             return;
@@ -268,7 +279,7 @@ internal sealed partial class StreamConsumer(
             var attempts = await streams.Database.HashIncrementAsync(_keys.Attempts(Group), entry.Id);
             if (attempts >= options.MaxAttempts)
             {
-                await deadLetters.MoveAsync(_keys, entry, exception, attempts);
+                await deadLetters.MoveAsync(_keys, entry, DeadLetters.Describe(exception), attempts);
                 _retryAt.TryRemove(id, out _);
                 metrics.DeadLettered(family.Name);
                 LogDeadLettered(family.Name, id, attempts);
@@ -279,6 +290,9 @@ internal sealed partial class StreamConsumer(
             LogHandlerFailed(exception, family.Name, envelope.EventId, attempts, options.MaxAttempts);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} of {Family} has no valid MAC; moved to the dead letters unhandled")]
+    private partial void LogUnauthenticated(string family, string entryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not subscribed to the wake-ups of {Family} ({Error}); blocking reads still deliver every event")]
     private partial void LogNotSubscribed(string family, string error);
