@@ -37,6 +37,20 @@ public sealed class MessagingOptions
     /// <summary>How often streams are trimmed up to what every consumer group has acknowledged.</summary>
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most entries a dead-letter stream keeps (approximately: Redis drops whole nodes, <c>MAXLEN ~</c>); older
+    /// dead letters go first. Bounds Redis's memory when a handler fails on everything for a long time.
+    /// </summary>
+    [Range(100, 100_000_000)]
+    public int DeadLetterMaxLength { get; set; } = 100_000;
+
+    /// <summary>
+    /// The most entries (approximately) kept in the stream of a family the catalog lists no subscriber for:
+    /// trimming by acknowledgement never applies to it, as no group reads it.
+    /// </summary>
+    [Range(100, 100_000_000)]
+    public int UnsubscribedMaxLength { get; set; } = 10_000;
+
     public string ResolveInstanceName() =>
         string.IsNullOrWhiteSpace(InstanceName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : InstanceName;
 }

@@ -47,9 +47,10 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
     {
         var keys = Keys(outgoing.Family);
+        var subscribers = catalog.Find(outgoing.Family)?.Subscribers ?? [];
         if (!_provisioned.ContainsKey(outgoing.Family))
         {
-            foreach (var subscriber in catalog.Find(outgoing.Family)?.Subscribers ?? [])
+            foreach (var subscriber in subscribers)
             {
                 await EnsureGroupAsync(keys, subscriber);
             }
@@ -63,7 +64,10 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             new NameValueEntry(EventTypeField, outgoing.EventType),
             new NameValueEntry(EnvelopeField, outgoing.Envelope),
             new NameValueEntry(MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope)),
-        ]);
+        ],
+        // No group acknowledges, so trimming never reaches this stream: bounded by length instead.
+        maxLength: subscribers.Count == 0 ? options.Value.UnsubscribedMaxLength : null,
+        useApproximateMaxLength: true);
     }
 
     /// <summary>

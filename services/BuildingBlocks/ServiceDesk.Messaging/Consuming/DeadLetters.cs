@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Logging;
 using ServiceDesk.Messaging.Authenticity;
@@ -8,10 +9,11 @@ using StackExchange.Redis;
 namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>
-/// Entries whose handler kept failing, per family and consumer group, in their own stream with the last
-/// error, until an operator re-drives them.
+/// Entries whose handler kept failing (or that were refused), per family and consumer group, in their own stream
+/// with the last error, until an operator re-drives them; at most about <c>Messaging:DeadLetterMaxLength</c>.
 /// </summary>
-public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher, EventAuthenticator authenticator, ServiceInfo service, TimeProvider time)
+public sealed class DeadLetters(
+    EventStreams streams, EventDispatcher dispatcher, EventAuthenticator authenticator, ServiceInfo service, IOptions<MessagingOptions> options, TimeProvider time)
 {
     public const string EntryIdField = "entry_id";
     public const string ErrorField = "error";
@@ -27,7 +29,7 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
     public async Task MoveAsync(StreamKeys keys, StreamEntry entry, string error, long attempts)
     {
         var transaction = streams.Database.CreateTransaction();
-        _ = transaction.StreamAddAsync(keys.DeadLetters(service.Name), DeadLetterFields(entry.Id, entry, error, attempts));
+        _ = transaction.StreamAddAsync(keys.DeadLetters(service.Name), DeadLetterFields(entry.Id, entry, error, attempts), maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
         _ = transaction.StreamAcknowledgeAsync(keys.Stream, service.Name, entry.Id);
         _ = transaction.HashDeleteAsync(keys.Attempts(service.Name), entry.Id);
         await transaction.ExecuteAsync();
@@ -74,7 +76,7 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
             if (error is not null)
             {
                 var attempts = (long)dead[AttemptsField] + 1;
-                _ = transaction.StreamAddAsync(deadKey, DeadLetterFields(dead[EntryIdField], dead, error, attempts));
+                _ = transaction.StreamAddAsync(deadKey, DeadLetterFields(dead[EntryIdField], dead, error, attempts), maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
                 failed++;
             }
             else
