@@ -46,7 +46,7 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
         var files = System.IO.Directory.GetFiles(dataDirectory, "*.db").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["directory.db", "identity.db", "notification.db", "ticketing.db"], files);
-        var keyEncryptionKeyFile = Path.Combine(dataDirectory, KeyEncryptionKeyFile.FileName);
+        var keyEncryptionKeyFile = Path.Combine(dataDirectory, SecretFile.KeyEncryptionKey);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyEncryptionKeyFile));

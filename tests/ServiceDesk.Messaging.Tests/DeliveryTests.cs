@@ -31,6 +31,23 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task Every_appended_event_is_announced_on_its_familys_channel_with_its_entry_id()
+    {
+        const int sent = 10;
+        var wakeUps = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var channel = await Admin.GetSubscriber().SubscribeAsync(Keys.Channel);
+        channel.OnMessage(message => wakeUps.Enqueue(message.Message.ToString()));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+
+        await Probes.PublishAsync(publisher, sent);
+
+        await Eventually.WaitForAsync(() => wakeUps.Count == sent, "a wake-up per event");
+        var entries = await Redis.StreamRangeAsync(Keys.Stream);
+        Assert.Equal(entries.Select(e => e.Id.ToString()), wakeUps);
+        await channel.UnsubscribeAsync();
+    }
+
+    [Fact]
     public async Task A_subscriber_whose_pubsub_connection_is_cut_still_receives_every_event_from_the_stream()
     {
         const int bursts = 5, perBurst = 10;

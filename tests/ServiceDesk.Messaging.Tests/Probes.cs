@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
@@ -23,7 +24,14 @@ public static class Probes
         new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
     ]);
 
-    public static ServiceApp Service(string name, Action<EventBusBuilder>? subscribe = null) => new(
+    /// <summary>The catalog of a newer release: the probe family also carries <see cref="TicketCreated"/>.</summary>
+    public static readonly EventCatalog NewerCatalog = new(
+    [
+        new EventFamily("probe", [ProjectCreated.Descriptor, TicketCreated.Descriptor], ["consumer-a", "consumer-b"]),
+        new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
+    ]);
+
+    public static ServiceApp Service(string name, Action<EventBusBuilder>? subscribe = null, EventCatalog? catalog = null) => new(
         name,
         "ServiceDesk.Messaging.Tests",
         builder =>
@@ -31,7 +39,7 @@ public static class Probes
             builder.AddServiceDefaults(name);
             builder.AddServiceStorage(name);
             builder.AddRedis(name);
-            builder.Services.AddSingleton(Catalog);
+            builder.Services.AddSingleton(catalog ?? Catalog);
             builder.Services.AddSingleton<Received>();
             builder.Services.AddSingleton<FailureSwitch>();
             var bus = builder.AddEventBus();
@@ -102,6 +110,9 @@ public sealed class FailureSwitch
 
     public volatile bool FailEverything;
 
+    /// <summary>The handler's called service answers UNAVAILABLE: a transient failure, not the handler's.</summary>
+    public volatile bool CalledServiceUnavailable;
+
     public volatile TaskCompletionSource? Block;
 }
 
@@ -115,6 +126,11 @@ public sealed class RecordingHandler(Received received, FailureSwitch failures) 
             await block.Task.WaitAsync(cancellationToken);
         }
 
+        if (failures.CalledServiceUnavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "called service unavailable"));
+        }
+
         if (failures.FailEverything || failures.FailingKeys.ContainsKey(message.ProjectKey))
         {
             throw new InvalidOperationException($"Handler refused project {message.ProjectKey}");
@@ -122,5 +138,14 @@ public sealed class RecordingHandler(Received received, FailureSwitch failures) 
 
         received.TimesHandled.AddOrUpdate(context.EventId, 1, (_, n) => n + 1);
         received.ProjectKeys.Enqueue(message.ProjectKey);
+    }
+}
+
+public sealed class TicketRecordingHandler(Received received) : IIntegrationEventHandler<TicketCreated>
+{
+    public Task HandleAsync(TicketCreated message, EventContext context, CancellationToken cancellationToken)
+    {
+        received.TimesHandled.AddOrUpdate(context.EventId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
     }
 }

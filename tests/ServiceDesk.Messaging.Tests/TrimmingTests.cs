@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -14,7 +17,7 @@ public sealed class TrimmingTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task Trimming_while_groups_read_and_acknowledge_never_fails_and_never_drops_an_unacknowledged_entry()
     {
         const int entries = 400;
-        var streams = new EventStreams(Admin, Probes.Catalog, Options.Create(new MessagingOptions { KeyPrefix = Prefix }));
+        var streams = new EventStreams(Admin, Probes.Catalog, new EventAuthenticator(Convert.FromBase64String(ServiceHost.MessagingSigningKey), []), Options.Create(new MessagingOptions { KeyPrefix = Prefix }));
         foreach (var group in new[] { "consumer-a", "consumer-b" })
         {
             await streams.EnsureGroupAsync(Keys, group);
@@ -62,4 +65,49 @@ public sealed class TrimmingTests(RedisFixture redis, ITestOutputHelper output) 
         Assert.Equal(entries, trimmed);
         Assert.Equal(0, await Redis.StreamLengthAsync(Keys.Stream));
     }
+
+    [Fact]
+    public async Task The_stream_of_a_family_no_group_reads_keeps_only_about_its_latest_entries()
+    {
+        const int sent = 500, bound = 100;
+        var unsubscribed = new EventCatalog([new EventFamily("probe", [ProjectCreated.Descriptor], [])]);
+        await using var publisher = await ServiceHost.StartAsync(
+            Probes.Service("publisher", catalog: unsubscribed),
+            new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix)) { ["Messaging:UnsubscribedMaxLength"] = $"{bound}" });
+
+        await Probes.PublishAsync(publisher, sent);
+
+        await Eventually.WaitForAsync(EntriesAddedAsync, added => added == sent, "every event appended");
+        var length = await Redis.StreamLengthAsync(Keys.Stream);
+        output.WriteLine($"{sent} appended to a stream no group reads, bounded at ~{bound}: {length} kept");
+        // MAXLEN ~ drops whole nodes of 100 entries (stream-node-max-entries), so about the bound stays.
+        Assert.InRange(length, bound, 3 * bound);
+    }
+
+    [Fact]
+    public async Task A_dead_letter_stream_keeps_only_about_its_latest_entries()
+    {
+        const int forged = 500, bound = 100;
+        await using var consumer = await ServiceHost.StartAsync(
+            Probes.Consumer("consumer-a"),
+            new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix)) { ["Messaging:DeadLetterMaxLength"] = $"{bound}" });
+
+        // Entries without a MAC: each is dead-lettered on its first read.
+        var batch = Redis.CreateBatch();
+        var appended = Enumerable.Range(0, forged).Select(i => batch.StreamAddAsync(Keys.Stream, [new(EventStreams.EventIdField, $"forged-{i}"), new(EventStreams.EventTypeField, "x")])).ToList();
+        batch.Execute();
+        var lastId = (await Task.WhenAll(appended))[^1].ToString();
+
+        await Eventually.WaitForAsync(
+            () => Redis.StreamRangeAsync(Keys.DeadLetters("consumer-a"), "-", "+", 1, Order.Descending),
+            last => last is [var entry] && entry[DeadLetters.EntryIdField] == lastId,
+            "every entry dead-lettered",
+            TimeSpan.FromSeconds(60));
+        var length = await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a"));
+        output.WriteLine($"{forged} dead-lettered, bounded at ~{bound}: {length} kept");
+        Assert.InRange(length, bound, 3 * bound);
+    }
+
+    private async Task<long> EntriesAddedAsync() =>
+        await Redis.KeyExistsAsync(Keys.Stream) ? (long)(await Redis.ExecuteAsync("XINFO", "STREAM", Keys.Stream)).ToDictionary()["entries-added"] : 0;
 }

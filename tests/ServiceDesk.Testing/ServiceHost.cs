@@ -14,6 +14,9 @@ namespace ServiceDesk.Testing;
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
+    /// <summary>Every test host's <c>Messaging:SigningKey</c> (base64 of 32 bytes): tests sign entries they append by hand with it.</summary>
+    public const string MessagingSigningKey = "dGVzdHMtb25seS1ldmVudC1zaWduaW5nLWtleS0wMTI=";
+
     private ServiceHost(ServiceApp service, WebApplication app, string dataDirectory, CapturedLogs logs)
     {
         Service = service;
@@ -76,6 +79,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Identity:PasswordHashing:Iterations"] = "1",
             // Ticketing needs Directory's address at start-up; tests that exercise the calls set a real one.
             ["Services:directory"] = "http://127.0.0.1:1",
+            ["Messaging:SigningKey"] = MessagingSigningKey,
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

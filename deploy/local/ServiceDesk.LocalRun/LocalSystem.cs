@@ -49,7 +49,9 @@ public sealed class LocalSystem(LocalRunOptions options)
             // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
             var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
             // Only the two services that store keys get the key-encryption key.
-            var keyEncryptionKey = await KeyEncryptionKeyFile.ReadOrCreateAsync(options.DataDirectory, stop);
+            var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
+            // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
+            var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
@@ -57,6 +59,11 @@ public sealed class LocalSystem(LocalRunOptions options)
                 if (service == identity || service.Name == "directory")
                 {
                     own["KeyProtection__Key"] = keyEncryptionKey;
+                }
+
+                if (backends.Contains(service))
+                {
+                    own["Messaging__SigningKey"] = signingKey;
                 }
 
                 if (service == identity)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
@@ -19,7 +20,8 @@ public static class EventBusExtensions
     /// <summary>
     /// Reliable integration events for this service: the outbox and its relay (publishing), a consumer per
     /// subscribed family (consuming), the inbox of handled event ids, dead letters, backlog metrics and the
-    /// EventOperations gRPC service. Needs <see cref="RedisExtensions.AddRedis"/> and the service's storage.
+    /// EventOperations gRPC service. Needs <see cref="RedisExtensions.AddRedis"/>, the service's storage and
+    /// <c>Messaging:SigningKey</c> (see <see cref="EventAuthenticator"/>).
     /// </summary>
     public static EventBusBuilder AddEventBus(this IHostApplicationBuilder builder)
     {
@@ -27,6 +29,8 @@ public static class EventBusExtensions
         services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(EventCatalog.Default);
+        // Read here, not on first use: a missing or malformed key stops the start, naming the setting.
+        services.AddSingleton(EventAuthenticator.FromConfiguration(builder.Configuration));
         services.AddSingleton<EventStreams>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IntegrationEvents>();
@@ -34,6 +38,8 @@ public static class EventBusExtensions
         services.AddSingleton<DeadLetters>();
         services.AddSingleton<EventBacklog>();
         services.AddSingleton<MessagingMetrics>();
+        services.AddSingleton<EventLoopHealth>();
+        services.AddHealthChecks().AddCheck<EventLoopHealth>(EventLoopHealth.HealthCheckName);
         services.AddStore<IOutboxStore, LiteDbOutboxStore, MongoOutboxStore>();
         services.AddStore<IInboxStore, LiteDbInboxStore, MongoInboxStore>();
         services.AddSingleton<IRequestValidator<Contracts.Events.V1.RedriveDeadLettersRequest>, RedriveDeadLettersValidator>();

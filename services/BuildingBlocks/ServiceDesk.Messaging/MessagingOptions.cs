@@ -7,14 +7,17 @@ public sealed class MessagingOptions
 {
     public const string Section = "Messaging";
 
-    /// <summary>Prefix of every Redis key and channel, so several deployments (or tests) can share one server.</summary>
+    /// <summary>Prefix of every Redis key, so several deployments (or tests) can share one server.</summary>
     [Required]
     public string KeyPrefix { get; set; } = "sd:";
 
     /// <summary>This replica's consumer name within its service's consumer groups; defaults to the host name.</summary>
     public string? InstanceName { get; set; }
 
-    /// <summary>How often a consumer reads its streams without a pub/sub wake-up: the latency bound of a missed publish.</summary>
+    /// <summary>
+    /// The longest a consumer's blocking read waits for a new entry before it runs a round of retries, claims and
+    /// trimming anyway; new entries end the wait at once.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the outbox relay looks for unpublished events without being woken.</summary>
@@ -33,6 +36,20 @@ public sealed class MessagingOptions
 
     /// <summary>How often streams are trimmed up to what every consumer group has acknowledged.</summary>
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most entries a dead-letter stream keeps (approximately: Redis drops whole nodes, <c>MAXLEN ~</c>); older
+    /// dead letters go first. Bounds Redis's memory when a handler fails on everything for a long time.
+    /// </summary>
+    [Range(100, 100_000_000)]
+    public int DeadLetterMaxLength { get; set; } = 100_000;
+
+    /// <summary>
+    /// The most entries (approximately) kept in the stream of a family the catalog lists no subscriber for:
+    /// trimming by acknowledgement never applies to it, as no group reads it.
+    /// </summary>
+    [Range(100, 100_000_000)]
+    public int UnsubscribedMaxLength { get; set; } = 10_000;
 
     public string ResolveInstanceName() =>
         string.IsNullOrWhiteSpace(InstanceName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : InstanceName;

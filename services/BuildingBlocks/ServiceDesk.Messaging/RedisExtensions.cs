@@ -11,8 +11,10 @@ public static class RedisExtensions
     public const string HealthCheckName = "redis";
 
     /// <summary>
-    /// Connects to Redis (<c>Redis:Configuration</c>, StackExchange.Redis syntax). The service starts even while
-    /// Redis is down: the connection keeps retrying, and the "redis" health check reports NOT_SERVING meanwhile.
+    /// Connects to Redis (<c>Redis:Configuration</c>, StackExchange.Redis syntax; <c>Redis:User</c> and
+    /// <c>Redis:Password</c> for an ACL user, kept out of the connection string so they can come from a secret).
+    /// The service starts even while Redis is down: the connection keeps retrying, and the "redis" health check
+    /// reports NOT_SERVING meanwhile.
     /// </summary>
     public static IHostApplicationBuilder AddRedis(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -25,13 +27,32 @@ public static class RedisExtensions
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
         options.ClientName ??= serviceName;
+        options.User = builder.Configuration["Redis:User"] is { Length: > 0 } user ? user : options.User;
+        options.Password = builder.Configuration["Redis:Password"] is { Length: > 0 } password ? password : options.Password;
         // Connected here, once, rather than lazily inside the first request or health check: a synchronous
         // connect on a thread-pool thread can starve the pool while several hosts start at once.
         // Registered through a factory so the container disposes it with the host.
         var multiplexer = ConnectionMultiplexer.Connect(options);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => multiplexer);
+        builder.Services.AddSingleton(new DedicatedRedisConnections(options));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(HealthCheckName, HealthStatus.Unhealthy);
         return builder;
+    }
+}
+
+/// <summary>
+/// Connections of their own for blocking commands (<c>XREADGROUP ... BLOCK</c>), which would stall every other
+/// command queued behind them on the shared multiplexer.
+/// </summary>
+public sealed class DedicatedRedisConnections(ConfigurationOptions options)
+{
+    /// <summary>A connection whose commands may block up to <paramref name="longestBlock"/> without timing out.</summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync(string purpose, TimeSpan longestBlock)
+    {
+        var dedicated = options.Clone();
+        dedicated.ClientName = $"{options.ClientName}-{purpose}";
+        dedicated.AsyncTimeout = (int)(longestBlock + TimeSpan.FromSeconds(5)).TotalMilliseconds;
+        return await ConnectionMultiplexer.ConnectAsync(dedicated);
     }
 }
 

@@ -1,16 +1,36 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Publishing;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Catalog;
 
 /// <summary>The Redis side of the event families: appending, consumer groups and trimming.</summary>
-public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog catalog, IOptions<MessagingOptions> options)
+public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog catalog, EventAuthenticator authenticator, IOptions<MessagingOptions> options)
 {
     public const string EnvelopeField = "envelope";
     public const string EventIdField = "event_id";
     public const string EventTypeField = "type";
+    public const string MacField = "mac";
+
+    /// <summary>
+    /// Deletes the group's consumers that hold no pending entry and have not read for longer than ARGV[2] ms, in
+    /// one step: a consumer that took an entry between a separate check and the delete would lose it from the
+    /// pending list. A live replica deleted while idle is re-created by its next read.
+    /// </summary>
+    private const string RemoveGoneConsumersScript = """
+        local removed = 0
+        for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+            local fields = {}
+            for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
+            if fields['pending'] == 0 and fields['idle'] > tonumber(ARGV[2]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
+                removed = removed + 1
+            end
+        end
+        return removed
+        """;
 
     private readonly ConcurrentDictionary<string, bool> _provisioned = new();
 
@@ -20,13 +40,17 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
 
     public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
 
-    /// <summary>Appends to the family's stream (the ledger), then publishes the entry id on its channel (the wake-up).</summary>
+    /// <summary>
+    /// Appends to the family's stream (the ledger), with the entry's MAC under the current signing key;
+    /// <see cref="WakeSubscribersAsync"/> then tells its consumers.
+    /// </summary>
     public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
     {
         var keys = Keys(outgoing.Family);
+        var subscribers = catalog.Find(outgoing.Family)?.Subscribers ?? [];
         if (!_provisioned.ContainsKey(outgoing.Family))
         {
-            foreach (var subscriber in catalog.Find(outgoing.Family)?.Subscribers ?? [])
+            foreach (var subscriber in subscribers)
             {
                 await EnsureGroupAsync(keys, subscriber);
             }
@@ -34,15 +58,27 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             _provisioned[outgoing.Family] = true;
         }
 
-        var id = await Database.StreamAddAsync(keys.Stream,
+        return await Database.StreamAddAsync(keys.Stream,
         [
             new NameValueEntry(EventIdField, outgoing.EventId),
             new NameValueEntry(EventTypeField, outgoing.EventType),
             new NameValueEntry(EnvelopeField, outgoing.Envelope),
-        ]);
-        await redis.GetSubscriber().PublishAsync(keys.Channel, id);
-        return id;
+            new NameValueEntry(MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope)),
+        ],
+        // No group acknowledges, so trimming never reaches this stream: bounded by length instead.
+        maxLength: subscribers.Count == 0 ? options.Value.UnsubscribedMaxLength : null,
+        useApproximateMaxLength: true);
     }
+
+    /// <summary>
+    /// Publishes the entry id on the family's channel: a consumer that is not in a blocking read (backing off
+    /// after a failed round) starts a round at once. Only an optimisation: the stream holds the event either way.
+    /// </summary>
+    public Task WakeSubscribersAsync(string family, RedisValue entryId) =>
+        redis.GetSubscriber().PublishAsync(Keys(family).Channel, entryId);
+
+    /// <summary>The family's wake-ups; the client subscribes again after every reconnect.</summary>
+    public Task<ChannelMessageQueue> SubscribeAsync(string family) => redis.GetSubscriber().SubscribeAsync(Keys(family).Channel);
 
     /// <summary>
     /// Creates a consumer group reading from the start of the stream, so no entry appended before the group's
@@ -59,6 +95,13 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             // The group exists.
         }
     }
+
+    /// <summary>
+    /// Removes consumers that are gone (a replica that stopped or crashed, whose entries were claimed since), so
+    /// the group lists only live replicas. Returns how many were removed.
+    /// </summary>
+    public async Task<long> RemoveGoneConsumersAsync(StreamKeys keys, string group, TimeSpan idleFor) =>
+        (long)await Database.ScriptEvaluateAsync(RemoveGoneConsumersScript, [keys.Stream], [group, (long)idleFor.TotalMilliseconds]);
 
     /// <summary>
     /// Trims the stream up to, not past, what every consumer group has acknowledged: entries still pending

@@ -1,27 +1,35 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Logging;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>
-/// Entries whose handler kept failing, per family and consumer group, in their own stream with the last
-/// error, until an operator re-drives them.
+/// Entries whose handler kept failing (or that were refused), per family and consumer group, in their own stream
+/// with the last error, until an operator re-drives them; at most about <c>Messaging:DeadLetterMaxLength</c>.
 /// </summary>
-public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher, ServiceInfo service, TimeProvider time)
+public sealed class DeadLetters(
+    EventStreams streams, EventDispatcher dispatcher, EventAuthenticator authenticator, ServiceInfo service, IOptions<MessagingOptions> options, TimeProvider time)
 {
     public const string EntryIdField = "entry_id";
     public const string ErrorField = "error";
     public const string AttemptsField = "attempts";
     public const string FailedAtField = "failed_at";
 
-    /// <summary>Moves an entry to the dead letters and acknowledges it in the stream, atomically.</summary>
-    public async Task MoveAsync(StreamKeys keys, StreamEntry entry, Exception? error, long attempts)
+    /// <summary>The error of an entry refused for want of a valid MAC; it is never handled, not even on a re-drive.</summary>
+    public const string Unauthenticated = "unauthenticated: no valid MAC under Messaging:SigningKey or a retired key";
+
+    public const string Unreadable = "InvalidDataException: The entry holds no readable event envelope.";
+
+    /// <summary>Moves an entry, with its MAC, to the dead letters and acknowledges it in the stream, atomically.</summary>
+    public async Task MoveAsync(StreamKeys keys, StreamEntry entry, string error, long attempts)
     {
         var transaction = streams.Database.CreateTransaction();
-        _ = transaction.StreamAddAsync(keys.DeadLetters(service.Name), DeadLetterFields(entry.Id, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], error, attempts));
+        _ = transaction.StreamAddAsync(keys.DeadLetters(service.Name), DeadLetterFields(entry.Id, entry, error, attempts), maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
         _ = transaction.StreamAcknowledgeAsync(keys.Stream, service.Name, entry.Id);
         _ = transaction.HashDeleteAsync(keys.Attempts(service.Name), entry.Id);
         await transaction.ExecuteAsync();
@@ -29,7 +37,8 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
 
     /// <summary>
     /// Runs the handler again for up to <paramref name="limit"/> dead letters of this service's group. Those that
-    /// succeed (or were meanwhile handled) leave the dead-letter stream; those that fail again stay, with the new error.
+    /// succeed (or were meanwhile handled) leave the dead-letter stream; those that fail again, and unauthenticated
+    /// ones, stay, with the new error.
     /// </summary>
     public async Task<(int Redriven, int Failed)> RedriveAsync(string family, int limit, CancellationToken cancellationToken)
     {
@@ -40,8 +49,16 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
         foreach (var dead in entries)
         {
             var envelope = EventDispatcher.TryParse(dead[EventStreams.EnvelopeField]);
-            Exception? error = null;
-            if (envelope is not null)
+            string? error = null;
+            if (!authenticator.Verify(family, dead[EventStreams.EventIdField], dead[EventStreams.EventTypeField], dead[EventStreams.EnvelopeField], dead[EventStreams.MacField]))
+            {
+                error = Unauthenticated;
+            }
+            else if (envelope is null)
+            {
+                error = Unreadable;
+            }
+            else
             {
                 try
                 {
@@ -50,12 +67,8 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    error = exception;
+                    error = Describe(exception);
                 }
-            }
-            else
-            {
-                error = new InvalidDataException("The entry holds no readable event envelope.");
             }
 
             var transaction = streams.Database.CreateTransaction();
@@ -63,7 +76,7 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
             if (error is not null)
             {
                 var attempts = (long)dead[AttemptsField] + 1;
-                _ = transaction.StreamAddAsync(deadKey, DeadLetterFields(dead[EntryIdField], dead[EventStreams.EventIdField], dead[EventStreams.EventTypeField], dead[EventStreams.EnvelopeField], error, attempts));
+                _ = transaction.StreamAddAsync(deadKey, DeadLetterFields(dead[EntryIdField], dead, error, attempts), maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
                 failed++;
             }
             else
@@ -77,18 +90,18 @@ public sealed class DeadLetters(EventStreams streams, EventDispatcher dispatcher
         return (redriven, failed);
     }
 
-    private NameValueEntry[] DeadLetterFields(RedisValue entryId, RedisValue eventId, RedisValue eventType, RedisValue envelope, Exception? error, long attempts) =>
+    /// <summary>The entry's own fields it has (a forged one may lack any; a null value would break the command).</summary>
+    private NameValueEntry[] DeadLetterFields(RedisValue entryId, StreamEntry entry, string error, long attempts) =>
     [
         new(EntryIdField, entryId),
-        new(EventStreams.EventIdField, eventId),
-        new(EventStreams.EventTypeField, eventType),
-        new(EventStreams.EnvelopeField, envelope),
-        new(ErrorField, Describe(error)),
+        .. new[] { EventStreams.EventIdField, EventStreams.EventTypeField, EventStreams.EnvelopeField, EventStreams.MacField }
+            .Where(field => !entry[field].IsNull)
+            .Select(field => new NameValueEntry(field, entry[field])),
+        new(ErrorField, error),
         new(AttemptsField, attempts),
         new(FailedAtField, time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>The error as an operator sees it: type and message, redacted.</summary>
-    public static string Describe(Exception? error) =>
-        error is null ? "unknown" : PersonalDataRedactor.Redact($"{error.GetType().Name}: {error.Message}");
+    public static string Describe(Exception error) => PersonalDataRedactor.Redact($"{error.GetType().Name}: {error.Message}");
 }

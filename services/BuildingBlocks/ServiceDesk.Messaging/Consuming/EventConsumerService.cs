@@ -4,12 +4,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
-using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>Runs one <see cref="StreamConsumer"/> per family this service subscribes to.</summary>
-internal sealed class EventConsumerService(IServiceProvider services, IConnectionMultiplexer redis, EventDispatcher dispatcher, EventCatalog catalog, ServiceInfo service, IOptions<MessagingOptions> options)
+internal sealed class EventConsumerService(IServiceProvider services, EventDispatcher dispatcher, EventCatalog catalog, ServiceInfo service, IOptions<MessagingOptions> options)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,6 +23,6 @@ internal sealed class EventConsumerService(IServiceProvider services, IConnectio
         var consumerName = options.Value.ResolveInstanceName();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<StreamConsumer>();
         var consumers = families.Select(family => ActivatorUtilities.CreateInstance<StreamConsumer>(services, family, consumerName, options.Value, logger));
-        return Task.WhenAll(consumers.Select(c => c.RunAsync(redis, stoppingToken)));
+        return Task.WhenAll(consumers.Select(c => c.RunAsync(stoppingToken)));
     }
 }

@@ -1,54 +1,88 @@
 using System.Collections.Concurrent;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Messaging.Resilience;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>
-/// One replica reading one family through its service's consumer group. A round — on start, on every pub/sub
-/// wake-up and at least every poll interval — retries this replica's failed entries that are due, claims
-/// entries a crashed replica left pending too long, then reads everything new. So a missed publish costs
-/// latency, never data. An entry is acknowledged only after its handler's effects are stored.
+/// One replica reading one family through its service's consumer group. A round retries this replica's failed
+/// entries that are due, claims entries a crashed replica left pending too long, then waits for new entries in
+/// a blocking read (<c>XREADGROUP ... BLOCK</c> on a connection of its own) until one arrives, a retry falls
+/// due or the poll interval passes: delivery takes milliseconds and needs no wake-up message. The wake-ups
+/// published on the family's channel end the back-off after a failed round (once its first step has passed),
+/// so a replica waiting out an outage resumes as soon as events flow again. An entry is acknowledged only after
+/// its handler's effects are stored.
 /// </summary>
 internal sealed partial class StreamConsumer(
-    EventFamily family, string consumerName, EventStreams streams, EventDispatcher dispatcher, DeadLetters deadLetters,
-    IInboxStore inbox, EventBacklog backlog, MessagingMetrics metrics, MessagingOptions options, ServiceInfo service,
-    TimeProvider time, ILogger logger)
+    EventFamily family, string consumerName, EventStreams streams, DedicatedRedisConnections connections, EventAuthenticator authenticator,
+    EventDispatcher dispatcher, DeadLetters deadLetters,
+    IInboxStore inbox, EventBacklog backlog, MessagingMetrics metrics, EventLoopHealth health, MessagingOptions options,
+    ServiceInfo service, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan InboxRetention = TimeSpan.FromDays(14);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly StreamKeys _keys = streams.Keys(family.Name);
-    private readonly WakeSignal _wake = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
+    private readonly WakeSignal _wake = new();
+    private ChannelMessageQueue? _wakeUps;
     private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
+
+    /// <summary>Where the next claim scan starts: each XAUTOCLAIM examines a bounded slice of the pending list.</summary>
+    private RedisValue _claimCursor = "0-0";
+
+    /// <summary>The consumer that holds entries of a type no replica that read them knew.</summary>
+    public const string UnknownTypeConsumer = "parked-unknown-type";
 
     private string Group => service.Name;
 
-    public async Task RunAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
+    private string LoopName => $"consumer:{family.Name}";
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var blocking = await connections.ConnectAsync($"consumer-{family.Name}", options.PollInterval);
+        try
+        {
+            await RunRoundsAsync(blocking.GetDatabase(), stoppingToken);
+        }
+        finally
+        {
+            if (_wakeUps is not null)
+            {
+                await _wakeUps.UnsubscribeAsync();
+            }
+
+            // Not waiting for the blocking read in flight: it could hold the host's stop for a whole poll interval.
+            await blocking.CloseAsync(allowCommandsToComplete: false);
+            await blocking.DisposeAsync();
+        }
+    }
+
+    private async Task RunRoundsAsync(IDatabase blocking, CancellationToken stoppingToken)
     {
         var ready = false;
-        var backoff = TimeSpan.Zero;
+        var backoff = new RetryBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 if (!ready)
                 {
-                    // Resubscribed by the client after every reconnect; the poll timer covers the gaps.
-                    await redis.GetSubscriber().SubscribeAsync(_keys.Channel, (_, _) => _wake.Wake());
                     await streams.EnsureGroupAsync(_keys, Group);
                     ready = true;
+                    _wakeUps ??= await SubscribeToWakeUpsAsync();
                 }
 
-                await RoundAsync(stoppingToken);
-                backoff = TimeSpan.Zero;
-                await _wake.WaitAsync(options.PollInterval, stoppingToken);
+                await RoundAsync(blocking, stoppingToken);
+                health.RoundSucceeded(LoopName);
+                backoff.Reset();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -59,74 +93,169 @@ internal sealed partial class StreamConsumer(
                 // The stream or group vanished (Redis lost its data): create the group again, from the start.
                 ready = false;
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
-            {
-                backoff = NextBackoff(backoff);
-                LogRedisUnavailable(family.Name, exception.GetType().Name, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
-            }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // A store failure or a bug must not end the loop: that would stop this family's delivery for good.
-                backoff = NextBackoff(backoff);
-                LogRoundFailed(exception, family.Name, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
+                // Nothing ends the loop: that would stop this family's delivery for good. Entries the failed
+                // round had read stay pending with this replica and are read again first.
+                health.RoundFailed(LoopName, exception);
+                var delay = backoff.Next();
+                if (TransientFailure.Is(exception))
+                {
+                    LogDependencyUnavailable(family.Name, exception.GetType().Name, delay.TotalMilliseconds);
+                }
+                else
+                {
+                    LogRoundFailed(exception, family.Name, delay.TotalMilliseconds);
+                }
+
+                // A wake-up (an event was just appended) ends the rest of the back-off: Redis is back, or there
+                // is new work worth another try. The first step always passes, so a stream of wake-ups during a
+                // store outage costs at most a few rounds a second.
+                var floor = delay < RetryBackoff.First ? delay : RetryBackoff.First;
+                await Task.Delay(floor, stoppingToken);
+                await _wake.WaitAsync(delay - floor, stoppingToken);
             }
         }
     }
 
-    private static TimeSpan NextBackoff(TimeSpan backoff) =>
-        backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+    private async Task<ChannelMessageQueue?> SubscribeToWakeUpsAsync()
+    {
+        try
+        {
+            var queue = await streams.SubscribeAsync(family.Name);
+            queue.OnMessage(_ => _wake.Wake());
+            return queue;
+        }
+        catch (RedisException exception)
+        {
+            // An ACL user without the channel: delivery relies on the blocking reads alone.
+            LogNotSubscribed(family.Name, exception.GetType().Name);
+            return null;
+        }
+    }
 
-    private async Task RoundAsync(CancellationToken cancellationToken)
+    private async Task RoundAsync(IDatabase blocking, CancellationToken cancellationToken)
     {
         var database = streams.Database;
 
         // This replica's own pending entries: the ones whose handler failed and are due for a retry.
         var own = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, "0", options.BatchSize);
+        if (own.Length < options.BatchSize)
+        {
+            // Retries of entries another replica claimed meanwhile are no longer this replica's to wait for.
+            foreach (var gone in _retryAt.Keys.Except(own.Select(e => e.Id.ToString())))
+            {
+                _retryAt.TryRemove(gone, out _);
+            }
+        }
+
         foreach (var entry in own.Where(e => !_retryAt.TryGetValue(e.Id!, out var due) || due <= time.GetUtcNow()))
         {
             await ProcessAsync(entry, cancellationToken);
         }
 
         // Entries another replica took and never acknowledged (it crashed or hangs).
-        var claimed = await database.StreamAutoClaimAsync(_keys.Stream, Group, consumerName, (long)options.ClaimAfter.TotalMilliseconds, "0-0", options.BatchSize);
+        var claimed = await database.StreamAutoClaimAsync(_keys.Stream, Group, consumerName, (long)options.ClaimAfter.TotalMilliseconds, _claimCursor, options.BatchSize);
+        _claimCursor = claimed.NextStartId;
         foreach (var entry in claimed.ClaimedEntries)
         {
             await ProcessAsync(entry, cancellationToken);
         }
 
+        // Not every round: a busy family runs a round per batch it reads, and these are extra Redis round trips.
+        if (time.GetUtcNow() >= _nextMaintenance)
+        {
+            _nextMaintenance = time.GetUtcNow() + options.TrimInterval;
+            metrics.Record(await backlog.ReadAsync([family], Group));
+            await streams.TrimAcknowledgedAsync(family.Name);
+            // Longer idle than a live replica ever is between reads: its blocking read returns within PollInterval.
+            await streams.RemoveGoneConsumersAsync(_keys, Group, options.ClaimAfter + options.PollInterval);
+            await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
+        }
+
+        // Waits here, not in a sleep: the first read blocks until an entry arrives, a retry is due or the poll
+        // interval passes; the next ones drain what a full batch left.
+        var block = UntilNextRetry();
         StreamEntry[] fresh;
         do
         {
-            fresh = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize);
+            fresh = block > TimeSpan.Zero
+                ? await ReadBlockingAsync(blocking, block, cancellationToken)
+                : await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize);
+            block = TimeSpan.Zero;
             foreach (var entry in fresh)
             {
                 await ProcessAsync(entry, cancellationToken);
             }
         }
         while (fresh.Length == options.BatchSize && !cancellationToken.IsCancellationRequested);
+    }
 
-        // Not every round: a busy family wakes its consumers per event, and these are extra Redis round trips.
-        if (time.GetUtcNow() >= _nextMaintenance)
+    private TimeSpan UntilNextRetry()
+    {
+        var wait = options.PollInterval;
+        foreach (var due in _retryAt.Values)
         {
-            _nextMaintenance = time.GetUtcNow() + options.TrimInterval;
-            metrics.Record(await backlog.ReadAsync([family], Group));
-            await streams.TrimAcknowledgedAsync(family.Name);
-            await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
+            var untilDue = due - time.GetUtcNow();
+            wait = untilDue < wait ? untilDue : wait;
         }
+
+        // BLOCK 0 would wait for ever.
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+    }
+
+    private async Task<StreamEntry[]> ReadBlockingAsync(IDatabase blocking, TimeSpan block, CancellationToken cancellationToken)
+    {
+        var reply = await blocking.ExecuteAsync("XREADGROUP",
+            "GROUP", Group, consumerName, "COUNT", options.BatchSize, "BLOCK", (long)block.TotalMilliseconds, "STREAMS", _keys.Stream, ">")
+            .WaitAsync(cancellationToken);
+        if (reply.IsNull)
+        {
+            return [];
+        }
+
+        // RESP2 answers [[stream, [[id, [field, value, ...]], ...]]]; RESP3 a map {stream: [...]}, which reads as [stream, [...]].
+        var streamsRead = (RedisResult[])reply!;
+        var entries = (RedisResult[])(reply.Resp3Type == ResultType.Map ? streamsRead[1] : streamsRead[0][1])!;
+        return [.. entries.Select(entry =>
+        {
+            var fields = (RedisValue[])entry[1]!;
+            return new StreamEntry((RedisValue)entry[0], [.. fields.Chunk(2).Select(pair => new NameValueEntry(pair[0], pair[1]))]);
+        })];
     }
 
     private async Task ProcessAsync(StreamEntry entry, CancellationToken cancellationToken)
     {
         var id = entry.Id.ToString();
+        if (!authenticator.Verify(family.Name, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
+        {
+            // Not appended by a service holding the key (or altered since): never handled, but kept in sight.
+            await deadLetters.MoveAsync(_keys, entry, DeadLetters.Unauthenticated, 1);
+            metrics.Unauthenticated(family.Name);
+            LogUnauthenticated(family.Name, id);
+            return;
+        }
+
         var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
         if (envelope is null)
         {
             // Unreadable: retrying cannot help.
-            await deadLetters.MoveAsync(_keys, entry, new InvalidDataException("The entry holds no readable event envelope."), 1);
+            await deadLetters.MoveAsync(_keys, entry, DeadLetters.Unreadable, 1);
             metrics.DeadLettered(family.Name);
             LogDeadLettered(family.Name, id, 1);
+            return;
+        }
+
+        var eventType = Any.GetTypeName(envelope.Payload.TypeUrl);
+        if (family.Events.All(known => known.FullName != eventType))
+        {
+            // Written by a newer version of the family than this replica's: acknowledging it would drop it for the
+            // whole group. It stays pending, parked with a consumer of its own (visible in XINFO CONSUMERS, and out
+            // of this replica's own retries, which would keep it from ever looking idle); a replica that knows the
+            // type claims it after ClaimAfter.
+            await streams.Database.StreamClaimIdsOnlyAsync(_keys.Stream, Group, UnknownTypeConsumer, 0, [entry.Id]);
+            metrics.UnknownType(family.Name);
+            LogUnknownType(family.Name, envelope.EventId, eventType);
             return;
         }
 
@@ -143,13 +272,14 @@ internal sealed partial class StreamConsumer(
             metrics.Handled(family.Name);
             LogHandled(family.Name, envelope.EventId, outcome);
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not RedisException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
         {
+            // Only the handler's own failures count towards the dead letters; an outage ends the round instead.
             metrics.Failed(family.Name);
             var attempts = await streams.Database.HashIncrementAsync(_keys.Attempts(Group), entry.Id);
             if (attempts >= options.MaxAttempts)
             {
-                await deadLetters.MoveAsync(_keys, entry, exception, attempts);
+                await deadLetters.MoveAsync(_keys, entry, DeadLetters.Describe(exception), attempts);
                 _retryAt.TryRemove(id, out _);
                 metrics.DeadLettered(family.Name);
                 LogDeadLettered(family.Name, id, attempts);
@@ -161,6 +291,12 @@ internal sealed partial class StreamConsumer(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} of {Family} has no valid MAC; moved to the dead letters unhandled")]
+    private partial void LogUnauthenticated(string family, string entryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not subscribed to the wake-ups of {Family} ({Error}); blocking reads still deliver every event")]
+    private partial void LogNotSubscribed(string family, string error);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} from {Family}: {Outcome}")]
     private partial void LogHandled(string family, string eventId, DispatchOutcome outcome);
 
@@ -170,9 +306,12 @@ internal sealed partial class StreamConsumer(
     [LoggerMessage(Level = LogLevel.Error, Message = "Entry {EntryId} of {Family} moved to the dead letters after {Attempts} attempt(s)")]
     private partial void LogDeadLettered(string family, string entryId, long attempts);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} from {Family} has a type this replica does not know ({EventType}); left pending for a replica that does")]
+    private partial void LogUnknownType(string family, string eventId, string eventType);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A round of {Family} failed; retrying in {DelayMs} ms")]
     private partial void LogRoundFailed(Exception exception, string family, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Family} failed ({Error}); retrying in {DelayMs} ms")]
-    private partial void LogRedisUnavailable(string family, string error, double delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A round of {Family} met an unavailable dependency ({Error}); retrying in {DelayMs} ms")]
+    private partial void LogDependencyUnavailable(string family, string error, double delayMs);
 }

@@ -5,7 +5,8 @@ using ServiceDesk.Contracts.Events.V1;
 namespace ServiceDesk.Messaging.Operations;
 
 /// <summary>
-/// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered (counters), and this
+/// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered, entries of unknown
+/// type left pending, wake-up messages that could not be published, entries refused as unauthenticated, failed rounds of the relay and consumer loops (counters), and this
 /// service's backlog per family (gauges servicedesk.events.pending / lag / dead_letters), refreshed by its
 /// consumers every <c>Messaging:TrimInterval</c>.
 /// </summary>
@@ -18,6 +19,10 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _handled;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _loopFailures;
+    private readonly Counter<long> _unknownType;
+    private readonly Counter<long> _wakeUpFailures;
+    private readonly Counter<long> _unauthenticated;
 
     public MessagingMetrics(IMeterFactory meters)
     {
@@ -26,6 +31,10 @@ public sealed class MessagingMetrics
         _handled = meter.CreateCounter<long>("servicedesk.events.handled", description: "Stream entries handled and acknowledged.");
         _failed = meter.CreateCounter<long>("servicedesk.events.failed", description: "Handler attempts that threw.");
         _deadLettered = meter.CreateCounter<long>("servicedesk.events.dead_lettered", description: "Entries moved to a dead-letter stream.");
+        _loopFailures = meter.CreateCounter<long>("servicedesk.events.loop_failures", description: "Rounds of the outbox relay or a consumer that failed and were retried after a back-off.");
+        _unknownType = meter.CreateCounter<long>("servicedesk.events.unknown_type", description: "Entries of an event type this replica does not know, left pending for one that does.");
+        _wakeUpFailures = meter.CreateCounter<long>("servicedesk.events.wakeup_failures", description: "Events appended whose wake-up message could not be published (delivery does not depend on it).");
+        _unauthenticated = meter.CreateCounter<long>("servicedesk.events.unauthenticated", description: "Entries without a valid MAC, refused and moved to the dead letters unhandled.");
         meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
         meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");
         meter.CreateObservableGauge("servicedesk.events.dead_letters", () => Observe(b => b.DeadLettered), description: "Waiting in the dead-letter stream.");
@@ -38,6 +47,14 @@ public sealed class MessagingMetrics
     public void Failed(string family) => _failed.Add(1, Tag(family));
 
     public void DeadLettered(string family) => _deadLettered.Add(1, Tag(family));
+
+    public void UnknownType(string family) => _unknownType.Add(1, Tag(family));
+
+    public void Unauthenticated(string family) => _unauthenticated.Add(1, Tag(family));
+
+    public void WakeUpFailed(string family) => _wakeUpFailures.Add(1, Tag(family));
+
+    public void LoopFailed(string loop) => _loopFailures.Add(1, new KeyValuePair<string, object?>("loop", loop));
 
     public void Record(IEnumerable<ConsumerGroupBacklog> backlog)
     {

@@ -13,7 +13,7 @@ namespace ServiceDesk.Messaging.Publishing;
 /// <see cref="Prepare"/>, records the state change and the prepared events in one transaction of the
 /// service's own database (the outbox), then calls <see cref="WakeRelay"/>. Events that accompany no state
 /// change go through <see cref="PublishAsync"/>. Either way the outbox relay appends them to the family's
-/// Redis stream and publishes a wake-up, retrying until Redis takes them.
+/// Redis stream, retrying until Redis takes them.
 /// </summary>
 public sealed class IntegrationEvents(EventCatalog catalog, IOutboxStore outbox, OutboxSignal relay, ServiceInfo service, TimeProvider time)
 {

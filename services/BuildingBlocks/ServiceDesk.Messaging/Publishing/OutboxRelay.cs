@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Resilience;
+using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Publishing;
 
@@ -14,24 +16,26 @@ namespace ServiceDesk.Messaging.Publishing;
 /// consumers skip the repeat by its event id.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IOutboxStore outbox, EventStreams streams, OutboxSignal signal, MessagingMetrics metrics,
+    IOutboxStore outbox, EventStreams streams, OutboxSignal signal, MessagingMetrics metrics, EventLoopHealth health,
     IOptions<MessagingOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private const string LoopName = "relay";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.Zero;
+        var backoff = new RetryBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await PublishBatchAsync(stoppingToken) == options.Value.BatchSize)
+                var published = await PublishBatchAsync(stoppingToken);
+                health.RoundSucceeded(LoopName);
+                backoff.Reset();
+                if (published == options.Value.BatchSize)
                 {
                     continue;
                 }
 
-                backoff = TimeSpan.Zero;
                 await signal.Signal.WaitAsync(options.Value.RelayInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -40,9 +44,10 @@ internal sealed partial class OutboxRelay(
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                LogPublishFailed(exception, exception.GetType().Name, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
+                health.RoundFailed(LoopName, exception);
+                var delay = backoff.Next();
+                LogPublishFailed(exception, exception.GetType().Name, delay.TotalMilliseconds);
+                await Task.Delay(delay, stoppingToken);
             }
         }
     }
@@ -56,13 +61,34 @@ internal sealed partial class OutboxRelay(
             await outbox.MarkPublishedAsync(outgoing.EventId, cancellationToken);
             metrics.Published(outgoing.Family);
             LogPublished(outgoing.EventType, outgoing.EventId, outgoing.Family, entryId.ToString());
+            await WakeSubscribersAsync(outgoing, entryId);
         }
 
         return pending.Count;
     }
 
+    /// <summary>
+    /// After the row is gone, and never failing the round: the event is in the stream, so a failed wake-up must
+    /// not append it again; consumers still see it in their blocking reads.
+    /// </summary>
+    private async Task WakeSubscribersAsync(OutgoingEvent outgoing, RedisValue entryId)
+    {
+        try
+        {
+            await streams.WakeSubscribersAsync(outgoing.Family, entryId);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            metrics.WakeUpFailed(outgoing.Family);
+            LogWakeUpFailed(outgoing.Family, outgoing.EventId, exception.GetType().Name);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {EventId} to {Family} as {EntryId}")]
     private partial void LogPublished(string eventType, string eventId, string family, string entryId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for event {EventId} on {Family} was not published ({Error}); consumers read it from the stream")]
+    private partial void LogWakeUpFailed(string family, string eventId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
     private partial void LogPublishFailed(Exception exception, string error, double delayMs);

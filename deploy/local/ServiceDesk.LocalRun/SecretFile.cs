@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+
+namespace ServiceDesk.LocalRun;
+
+/// <summary>
+/// A secret of the local run kept in its data directory: generated on the first run, readable by its owner only,
+/// and reused afterwards, so what was protected with it (keys wrapped in the stores, events in Redis's AOF) stays
+/// usable after a restart.
+/// </summary>
+public static class SecretFile
+{
+    /// <summary>The key-encryption key (<c>KeyProtection:Key</c>) of the two services that store keys.</summary>
+    public const string KeyEncryptionKey = "key-protection.key";
+
+    /// <summary>The event signing key (<c>Messaging:SigningKey</c>) every service using the event bus shares.</summary>
+    public const string MessagingSigningKey = "messaging-signing.key";
+
+    /// <summary>Base64 of 32 random bytes from <paramref name="fileName"/> in <paramref name="dataDirectory"/>, created (mode 0600) when there is none.</summary>
+    public static async Task<string> ReadOrCreateAsync(string dataDirectory, string fileName, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(dataDirectory, fileName);
+        if (!File.Exists(path))
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using var file = new FileStream(path, options);
+            await using var writer = new StreamWriter(file);
+            await writer.WriteAsync(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).AsMemory(), cancellationToken);
+        }
+
+        return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ServiceDesk.Messaging.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) : ProbeStreamTests(redis)
+{
+    private const int Events = 20;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Events_reach_the_handler_far_sooner_than_the_poll_interval_with_or_without_pub_sub(bool asAclUserWithoutPubSub)
+    {
+        // An ACL user that may use no pub/sub channel but the client library's own: delivery cannot lean on a
+        // wake-up message, and every PUBLISH of one fails.
+        var user = $"no-pubsub-{Prefix.TrimEnd(':')}";
+        const string password = "no-pubsub-password-for-tests";
+        await Redis.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + password, "~*", "resetchannels", "&__Booksleeve_MasterChanged", "+@all");
+        try
+        {
+            var settings = new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix))
+            {
+                ["Redis:User"] = asAclUserWithoutPubSub ? user : null,
+                ["Redis:Password"] = asAclUserWithoutPubSub ? password : null,
+                ["Messaging:PollInterval"] = "00:00:30",
+                ["Messaging:RelayInterval"] = "00:00:30",
+            };
+            await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), settings);
+            await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings);
+            var received = consumer.Services.GetRequiredService<Received>();
+            await Probes.PublishAsync(publisher, 1, "WARM");
+            await Eventually.WaitForAsync(() => received.Count == 1, "the first event", TimeSpan.FromSeconds(60));
+
+            var latencies = new List<TimeSpan>();
+            for (var i = 0; i < Events; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await Probes.PublishAsync(publisher, 1, $"L{i}-");
+                await Eventually.WaitForAsync(() => received.Count == i + 2, $"event {i}", TimeSpan.FromSeconds(60));
+                latencies.Add(clock.Elapsed);
+            }
+
+            latencies.Sort();
+            output.WriteLine($"publish-to-handled over {Events} events with PollInterval 30 s (without pub/sub: {asAclUserWithoutPubSub}): median {latencies[Events / 2].TotalMilliseconds:F1} ms, max {latencies[^1].TotalMilliseconds:F1} ms");
+            // The wait polls every 50 ms, so the figures include up to 50 ms of the test's own polling.
+            // Generous for a loaded 2-core CI machine, and still a tenth of the poll interval.
+            Assert.True(latencies[^1] < TimeSpan.FromSeconds(3), $"slowest delivery took {latencies[^1]}");
+            // A failed wake-up appends nothing again (counted by the stream itself: trimming shortens it).
+            var stream = (await Redis.ExecuteAsync("XINFO", "STREAM", Keys.Stream)).ToDictionary();
+            Assert.Equal(Events + 1, (long)stream["entries-added"]);
+        }
+        finally
+        {
+            await Redis.ExecuteAsync("ACL", "DELUSER", user);
+        }
+    }
+}
