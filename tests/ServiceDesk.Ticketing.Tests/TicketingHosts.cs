@@ -93,7 +93,7 @@ public sealed class TicketingHosts : IAsyncLifetime
 
     public Task WaitUntilDirectoryKnowsAsync(string projectKey) =>
         Eventually.WaitForAsync(
-            async () => await StatusOfAsync(() => DirectoryClient.ListCustomersAsync(new ListCustomersRequest { ProjectKey = projectKey }, Admin).ResponseAsync),
+            async () => await RpcAssert.StatusOfAsync(() => DirectoryClient.ListCustomersAsync(new ListCustomersRequest { ProjectKey = projectKey }, Admin).ResponseAsync),
             status => status == StatusCode.OK,
             $"Directory to register project {projectKey} from ProjectCreated");
 
@@ -105,35 +105,10 @@ public sealed class TicketingHosts : IAsyncLifetime
         Client.CreateTicketAsync(
             new CreateTicketRequest { ProjectKey = projectKey, ReporterCustomerId = reporterId, Summary = summary, Description = "It smokes." }, Admin).ResponseAsync;
 
-    public static async Task<StatusCode> StatusOfAsync(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return StatusCode.OK;
-        }
-        catch (RpcException error)
-        {
-            return error.StatusCode;
-        }
-    }
 }
 
 [CollectionDefinition(Name)]
 public sealed class TicketingCollection : ICollectionFixture<TicketingHosts>
 {
     public const string Name = "ticketing-hosts";
-}
-
-internal static class RpcAssert
-{
-    public static async Task<RpcException> FailsAsync<T>(StatusCode expected, Func<AsyncUnaryCall<T>> call)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(() => call().ResponseAsync);
-        Assert.Equal(expected, error.StatusCode);
-        return error;
-    }
-
-    public static IReadOnlyList<string> Fields(this RpcException error) =>
-        [.. error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(violation => violation.Field) ?? []];
 }

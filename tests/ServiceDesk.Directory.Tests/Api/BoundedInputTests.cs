@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Testing;
 using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Api;

@@ -85,32 +85,3 @@ public sealed class DirectoryApiCollection : ICollectionFixture<DirectoryHostFix
 {
     public const string Name = "directory-api";
 }
-
-internal static class RpcAssert
-{
-    public static async Task<RpcException> FailsAsync<T>(StatusCode expected, Func<AsyncUnaryCall<T>> call)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(() => call().ResponseAsync);
-        Assert.Equal(expected, error.StatusCode);
-        return error;
-    }
-
-    public static IReadOnlyList<string> Fields(this RpcException error) =>
-        [.. error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(violation => violation.Field) ?? []];
-
-    /// <summary>OK, or the status the call failed with.</summary>
-    public static async Task<StatusCode> StatusOfAsync(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return StatusCode.OK;
-        }
-        catch (RpcException error)
-        {
-            return error.StatusCode;
-        }
-    }
-
-    public static string? ResourceName(this RpcException error) => error.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName;
-}

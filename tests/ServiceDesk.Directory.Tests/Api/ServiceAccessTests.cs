@@ -1,6 +1,7 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Testing;
 using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Api;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Testing;
 using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Api;

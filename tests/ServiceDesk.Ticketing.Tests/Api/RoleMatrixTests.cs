@@ -98,7 +98,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     [MemberData(nameof(Rpcs))]
     public async Task Ticketing_rpcs(string rpc, Who who, StatusCode expected)
     {
-        Assert.Equal(expected, await TicketingHosts.StatusOfAsync(() => CallAsync(rpc, who, fixture.As(who))));
+        Assert.Equal(expected, await RpcAssert.StatusOfAsync(() => CallAsync(rpc, who, fixture.As(who))));
     }
 
     [Fact]

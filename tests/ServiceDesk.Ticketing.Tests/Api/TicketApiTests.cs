@@ -3,6 +3,7 @@ using System.Text;
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Testing;
 using Xunit;
 
 namespace ServiceDesk.Ticketing.Tests.Api;
