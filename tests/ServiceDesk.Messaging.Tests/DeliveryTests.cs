@@ -124,7 +124,7 @@ public sealed class DeliveryTests(RedisFixture redis, ITestOutputHelper output) 
 
         await Probes.PublishAsync(publisher, sent);
         await Eventually.WaitForAsync(
-            async () => (await Redis.StreamPendingAsync(Keys.Stream, "consumer-a")).PendingMessageCount, n => n > 0, "the first replica to take entries");
+            () => PendingAsync("consumer-a"), n => n > 0, "the first replica to take entries");
         await crashing.DisposeAsync();
 
         await using var survivor = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix, "a-survivor"));

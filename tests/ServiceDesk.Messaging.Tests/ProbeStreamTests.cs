@@ -18,6 +18,19 @@ public abstract class ProbeStreamTests(RedisFixture redis) : IAsyncLifetime
 
     protected StreamKeys Keys => new(Prefix, "probe");
 
+    /// <summary>The group's pending count; 0 while the stream or the group is still being created by the services under test.</summary>
+    protected async Task<long> PendingAsync(string group)
+    {
+        try
+        {
+            return (await Redis.StreamPendingAsync(Keys.Stream, group)).PendingMessageCount;
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+    }
+
     public async Task InitializeAsync() => Admin = await ConnectionMultiplexer.ConnectAsync($"{RedisConfiguration},allowAdmin=true");
 
     public async Task DisposeAsync() => await Admin.DisposeAsync();

@@ -252,8 +252,10 @@ internal sealed partial class StreamConsumer(
             // Written by a newer version of the family than this replica's: acknowledging it would drop it for the
             // whole group. It stays pending, parked with a consumer of its own (visible in XINFO CONSUMERS, and out
             // of this replica's own retries, which would keep it from ever looking idle); a replica that knows the
-            // type claims it after ClaimAfter.
-            await streams.Database.StreamClaimIdsOnlyAsync(_keys.Stream, Group, UnknownTypeConsumer, 0, [entry.Id]);
+            // type claims it. Parked as idle for ClaimAfter already: this and other old replicas claim it back and
+            // park it again every round, and an idle time of zero would let them keep it from the replica that knows it.
+            await streams.Database.ExecuteAsync("XCLAIM", _keys.Stream, Group, UnknownTypeConsumer, 0, entry.Id,
+                "IDLE", (long)options.ClaimAfter.TotalMilliseconds, "JUSTID");
             metrics.UnknownType(family.Name);
             LogUnknownType(family.Name, envelope.EventId, eventType);
             return;
