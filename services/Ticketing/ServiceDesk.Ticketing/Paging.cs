@@ -13,7 +13,6 @@ public static class Paging
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
-    public const int MaxTokenLength = 512;
 
     public static int SizeOf(int pageSize) => pageSize == 0 ? DefaultPageSize : pageSize;
 

@@ -22,6 +22,6 @@ internal sealed class ListProjectsValidator : IRequestValidator<ListProjectsRequ
     public void Validate(ListProjectsRequest request, FieldViolations violations)
     {
         violations.Range("page_size", request.PageSize, 0, Paging.MaxPageSize);
-        violations.MaxLength("page_token", request.PageToken, Paging.MaxTokenLength);
+        violations.MaxLength("page_token", request.PageToken, Ids.MaxPageTokenLength);
     }
 }

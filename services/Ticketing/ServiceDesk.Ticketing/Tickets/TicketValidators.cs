@@ -38,7 +38,7 @@ internal sealed class ListTicketsValidator : IRequestValidator<ListTicketsReques
         violations.Status("status", request.Status, required: false);
         violations.CustomerId("reporter_customer_id", request.ReporterCustomerId, required: false);
         violations.Range("page_size", request.PageSize, 0, Paging.MaxPageSize);
-        violations.MaxLength("page_token", request.PageToken, Paging.MaxTokenLength);
+        violations.MaxLength("page_token", request.PageToken, Ids.MaxPageTokenLength);
     }
 }
 
