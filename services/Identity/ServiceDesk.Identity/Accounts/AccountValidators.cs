@@ -33,28 +33,22 @@ internal static class PasswordRules
     }
 }
 
-internal static class AccountIdRules
-{
-    /// <summary>Ids we issue are 32 hex digits.</summary>
-    public const int MaxLength = 64;
-}
-
 internal sealed class DisableAccountValidator : IRequestValidator<DisableAccountRequest>
 {
     public void Validate(DisableAccountRequest request, FieldViolations violations) =>
-        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+        violations.Text("account_id", request.AccountId, Ids.MaxLength);
 }
 
 internal sealed class EnableAccountValidator : IRequestValidator<EnableAccountRequest>
 {
     public void Validate(EnableAccountRequest request, FieldViolations violations) =>
-        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+        violations.Text("account_id", request.AccountId, Ids.MaxLength);
 }
 
 internal sealed class DeleteAccountValidator : IRequestValidator<DeleteAccountRequest>
 {
     public void Validate(DeleteAccountRequest request, FieldViolations violations) =>
-        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+        violations.Text("account_id", request.AccountId, Ids.MaxLength);
 }
 
 internal sealed class ChangePasswordValidator : IRequestValidator<ChangePasswordRequest>
@@ -70,7 +64,7 @@ internal sealed class ResetPasswordValidator : IRequestValidator<ResetPasswordRe
 {
     public void Validate(ResetPasswordRequest request, FieldViolations violations)
     {
-        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength);
+        violations.Text("account_id", request.AccountId, Ids.MaxLength);
         PasswordRules.New(violations, "new_password", request.NewPassword);
     }
 }

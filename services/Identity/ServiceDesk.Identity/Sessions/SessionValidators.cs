@@ -34,5 +34,5 @@ internal sealed class SignOutValidator : IRequestValidator<SignOutRequest>
 internal sealed class RevokeSessionsValidator : IRequestValidator<RevokeSessionsRequest>
 {
     public void Validate(RevokeSessionsRequest request, FieldViolations violations) =>
-        violations.Text("account_id", request.AccountId, AccountIdRules.MaxLength, required: false);
+        violations.Text("account_id", request.AccountId, Ids.MaxLength, required: false);
 }
