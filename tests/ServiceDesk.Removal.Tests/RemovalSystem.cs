@@ -1,0 +1,129 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Testing;
+using ServiceDesk.Testing.Forensics;
+using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
+
+namespace ServiceDesk.Removal.Tests;
+
+/// <summary>
+/// Identity, Directory, Ticketing and Notification as separate hosts over one real Redis, each with its own
+/// data directory, wired as their Program.cs files wire them and calling each other with their own service
+/// identities. Notification writes mail into its pickup directory.
+/// </summary>
+public sealed class RemovalSystem : IAsyncLifetime
+{
+    private readonly RedisFixture _redis = new();
+
+    public string Prefix { get; } = RedisFixture.NewPrefix();
+
+    public ServiceHost Identity { get; private set; } = null!;
+
+    public ServiceHost Directory { get; private set; } = null!;
+
+    public ServiceHost Ticketing { get; private set; } = null!;
+
+    public ServiceHost Notification { get; private set; } = null!;
+
+    public IReadOnlyList<ServiceHost> Hosts => [Identity, Directory, Ticketing, Notification];
+
+    public Metadata Admin { get; private set; } = null!;
+
+    public DirectoryService.DirectoryServiceClient Customers { get; private set; } = null!;
+
+    public ErasureService.ErasureServiceClient Erasures { get; private set; } = null!;
+
+    public TicketingService.TicketingServiceClient Tickets { get; private set; } = null!;
+
+    public NotificationService.NotificationServiceClient Notifications { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        Identity = await IdentityTestHost.StartAsync(_redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", Prefix));
+        // Directory asks Ticketing and Notification for previews, and they call Directory: each needs the
+        // others' addresses before any of them runs.
+        _grpcPorts = new Dictionary<string, int>
+        {
+            [ServiceNames.Directory] = FreePort(),
+            [ServiceNames.Ticketing] = FreePort(),
+            [ServiceNames.Notification] = FreePort(),
+        };
+        Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
+        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing));
+        Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification));
+        Admin = Bearer(await Identity.AdminTokenAsync());
+        Customers = new(Directory.Channel);
+        Erasures = new(Directory.Channel);
+        Tickets = new(Ticketing.Channel);
+        Notifications = new(Notification.Channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in Hosts.Reverse())
+        {
+            await host.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    public async Task<Metadata> NewSignedInAsync(Role role, string? customerId = null, params string[] projectKeys) =>
+        Bearer((await Identity.NewSignedInAsync(role, customerId, projectKeys)).AccessToken);
+
+    /// <summary>A project created in Ticketing, once Directory has learnt its key from ProjectCreated.</summary>
+    public async Task<string> NewProjectAsync()
+    {
+        var key = "R" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('A' + (Convert.ToInt32(c.ToString(), 16) % 26))));
+        await Tickets.CreateProjectAsync(new CreateProjectRequest { Key = key, Name = $"Project {key}" }, Admin);
+        await Eventually.WaitForAsync(
+            async () => await RpcAssert.StatusOfAsync(() => Customers.ListCustomersAsync(new ListCustomersRequest { ProjectKey = key }, Admin).ResponseAsync),
+            status => status == StatusCode.OK,
+            $"Directory to register project {key}");
+        return key;
+    }
+
+    /// <summary>Every occurrence of the strings in any file a host or Redis wrote, and in anything Redis holds.</summary>
+    public async Task<IReadOnlyList<ForensicFinding>> ScanAsync(params string[] needles)
+    {
+        var directories = Hosts.Select(host => host.DataDirectory).ToList();
+        if (_redis.Server is { } redis)
+        {
+            directories.Add(redis.DataDirectory);
+        }
+
+        return [.. ForensicScan.Files(directories, needles), .. await ForensicScan.RedisAsync(_redis.Configuration, needles)];
+    }
+
+    private Dictionary<string, int> _grpcPorts = [];
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private string Address(string service) => $"http://127.0.0.1:{_grpcPorts[service]}";
+
+    private Dictionary<string, string?> Settings(string service) => new()
+    {
+        ["Endpoints:GrpcPort"] = _grpcPorts[service].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Redis:Configuration"] = _redis.Configuration,
+        ["Auth:Authority"] = Identity.Endpoints.HttpUri.ToString(),
+        ["Auth:ServiceSecret"] = ServiceSecret(service),
+        ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
+        ["Services:directory"] = Address(ServiceNames.Directory),
+        ["Services:ticketing"] = Address(ServiceNames.Ticketing),
+        ["Services:notification"] = Address(ServiceNames.Notification),
+        ["Messaging:KeyPrefix"] = Prefix,
+        ["Messaging:PollInterval"] = "00:00:00.250",
+        ["Messaging:RelayInterval"] = "00:00:00.250",
+    };
+}

@@ -1,0 +1,105 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Testing;
+using Xunit;
+using Xunit.Abstractions;
+using NotificationV1 = ServiceDesk.Contracts.Notification.V1;
+
+namespace ServiceDesk.Removal.Tests;
+
+/// <summary>
+/// The case the product exists for: a portal customer who moved to a new company asks never to be contacted
+/// at the old address. After an admin removes them, the picker no longer offers them, no message goes to the
+/// address, every service sends its receipt, the evidence holds no personal data, and no byte of the address
+/// or the name is left in any file, in Redis or in the logs.
+/// </summary>
+public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly RemovalSystem _system = new();
+
+    public Task InitializeAsync() => _system.InitializeAsync();
+
+    public Task DisposeAsync() => _system.DisposeAsync();
+
+    [Fact]
+    public async Task A_removed_customer_is_never_suggested_notified_or_found_in_any_byte_and_every_service_sends_its_receipt()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var address = $"jane.roe.{unique}@oldco.example";
+        var name = $"Jane Roe{unique}";
+        var project = await _system.NewProjectAsync();
+        var agent = await _system.NewSignedInAsync(Role.Agent, null, project);
+
+        var jane = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = name, ProjectKeys = { project } }, _system.Admin);
+        var bob = await _system.Customers.CreateCustomerAsync(
+            new CreateCustomerRequest { Address = $"bob.{unique}@example.org", DisplayName = "Bob Stays", ProjectKeys = { project } }, _system.Admin);
+        var reported = await _system.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = $"Printer broken, says {name}", Description = $"Reply to {address}." }, agent);
+        var participating = await _system.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = bob.Id, Summary = "VPN down", Description = "Since Monday." }, agent);
+        await _system.Tickets.AddParticipantAsync(new AddParticipantRequest { TicketId = participating.Id, CustomerId = jane.Id }, agent);
+        await _system.Tickets.AddCommentAsync(
+            new AddCommentRequest { TicketId = participating.Id, Body = $"Copying {name.ToUpperInvariant()} ({address.ToUpperInvariant()}) on this." }, agent);
+
+        var offered = await _system.Customers.SuggestCustomersAsync(new SuggestCustomersRequest { ProjectKey = project, Text = "jane", Limit = 10 }, agent);
+        Assert.Contains(offered.Suggestions, suggestion => suggestion.CustomerId == jane.Id);
+        await Eventually.WaitForAsync(
+            async () => (await _system.Notifications.ListDeliveriesAsync(new NotificationV1.ListDeliveriesRequest { RecipientCustomerId = jane.Id }, _system.Admin)).Deliveries.Count,
+            count => count > 0,
+            "a notification to the customer before the removal");
+
+        var request = await _system.Erasures.RemoveCustomerAsync(
+            new RemoveCustomerRequest { CustomerId = jane.Id, Mode = ErasureMode.Anonymize, Reason = ErasureReason.ContactMoved }, _system.Admin);
+
+        var afterwards = await _system.Customers.SuggestCustomersAsync(new SuggestCustomersRequest { ProjectKey = project, Text = "jane", Limit = 10 }, agent);
+        Assert.DoesNotContain(afterwards.Suggestions, suggestion => suggestion.CustomerId == jane.Id);
+
+        var completed = await Eventually.WaitForAsync(
+            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
+            erasure => erasure.Status == ErasureStatus.Completed,
+            "every service's receipt",
+            TimeSpan.FromSeconds(60));
+        output.WriteLine(string.Join("\n", completed.Participants.Select(p => $"{p.Service}: {p.State} {string.Join(", ", p.Counts.Select(c => $"{c.Key}={c.Value}"))}")));
+        Assert.Equal(["directory", "identity", "notification", "ticketing"], completed.Participants.Select(p => p.Service).Order());
+        Assert.All(completed.Participants, participant => Assert.Equal(ParticipantState.Done, participant.State));
+        Assert.True(completed.Participants.Single(p => p.Service == "ticketing").Counts.Values.Sum() >= 2);
+
+        var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent);
+        Assert.True(anonymised.Reporter.Erased);
+        Assert.StartsWith("Former customer", anonymised.Reporter.DisplayName, StringComparison.Ordinal);
+        var stillOpen = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = participating.Id }, agent);
+        Assert.DoesNotContain(stillOpen.Participants, participant => participant.CustomerId == jane.Id);
+
+        // A later change to a ticket she was on notifies nobody at the old address.
+        await _system.Tickets.AddCommentAsync(new AddCommentRequest { TicketId = reported.Id, Body = "Closing this." }, agent);
+        await _system.Tickets.AddCommentAsync(new AddCommentRequest { TicketId = participating.Id, Body = "Fixed." }, agent);
+        await Eventually.WaitForAsync(
+            async () => (await _system.Notifications.ListDeliveriesAsync(new NotificationV1.ListDeliveriesRequest { TicketId = participating.Id }, _system.Admin)).Deliveries
+                .Count(delivery => delivery.RecipientCustomerId == bob.Id),
+            count => count >= 2,
+            "the remaining participant's notifications");
+        var toJane = await _system.Notifications.ListDeliveriesAsync(new NotificationV1.ListDeliveriesRequest { RecipientCustomerId = jane.Id }, _system.Admin);
+        Assert.Empty(toJane.Deliveries);
+
+        var evidence = await _system.Erasures.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = request.Id }, _system.Admin);
+        var document = evidence.Document.ToStringUtf8();
+        Assert.Contains(request.Id, document, StringComparison.Ordinal);
+        Assert.DoesNotContain(address, document, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(name, document, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEmpty(evidence.Signature);
+
+        var leftovers = await _system.ScanAsync(address, name);
+        Assert.True(leftovers.Count == 0, $"Left at rest:\n{string.Join('\n', leftovers.Take(20))}");
+        foreach (var host in _system.Hosts)
+        {
+            Assert.DoesNotContain(address, host.Logs.All, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(name, host.Logs.All, StringComparison.OrdinalIgnoreCase);
+        }
+
+        await RpcAssert.FailsAsync(
+            StatusCode.FailedPrecondition,
+            () => _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address.ToUpperInvariant(), DisplayName = "Jane Again", ProjectKeys = { project } }, _system.Admin));
+    }
+}
