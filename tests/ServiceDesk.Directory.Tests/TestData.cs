@@ -16,5 +16,5 @@ internal static class TestData
     public static string Address(string localPart = "someone") => $"{localPart}@{Guid.NewGuid():N}.example";
 
     public static Customer Customer(string? address = null, string displayName = "Some One", string? organizationId = null, params string[] projectKeys) =>
-        new(Id(), address ?? Address(), displayName, organizationId, Directory.Customers.Customer.SortedProjectKeys(projectKeys), Now, Now, 1);
+        Directory.Customers.Customer.New(Id(), address ?? Address(), displayName, organizationId, projectKeys, Now);
 }

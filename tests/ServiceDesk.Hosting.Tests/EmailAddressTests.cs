@@ -16,6 +16,13 @@ public sealed class EmailAddressTests
     }
 
     [Fact]
+    public void The_bound_applies_to_the_address_as_sent_so_a_megabyte_of_padding_is_not_trimmed_away()
+    {
+        Assert.True(EmailAddress.TryParse($" {new string('a', 64)}@example.com ", out _));
+        Assert.False(EmailAddress.TryParse(new string(' ', 1_000_000) + "jane@example.com", out _));
+    }
+
+    [Fact]
     public void A_decomposed_accent_and_a_precomposed_one_are_the_same_address()
     {
         Assert.True(EmailAddress.TryParse("jose\u0301@example.com", out var decomposed));

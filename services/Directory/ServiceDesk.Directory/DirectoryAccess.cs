@@ -38,8 +38,12 @@ public static class DirectoryAccess
         return caller;
     }
 
-    /// <summary>The projects whose customers the caller may see; null for every customer (admins and services).</summary>
-    public static IReadOnlySet<string>? VisibleProjects(this Caller caller) => caller.Role == CallerRole.Agent ? caller.ProjectKeys : null;
+    /// <summary>
+    /// What an organization's member list shows the caller: for an agent only customers every project of whom is one
+    /// of theirs (the profiles they own, <see cref="OwnsProfile"/>, whose organization they may learn); null for
+    /// every customer (admins and services).
+    /// </summary>
+    public static IReadOnlySet<string>? MemberListProjects(this Caller caller) => caller.Role == CallerRole.Agent ? caller.ProjectKeys : null;
 
     /// <summary>Agents see the customers of their projects, customers themselves (checked before any look-up), admins and services everyone.</summary>
     public static bool CanSee(this Caller caller, Customer customer) =>
@@ -57,10 +61,14 @@ public static class DirectoryAccess
     /// with other projects is the customer's own (and an admin's) to change.
     /// </summary>
     public static Caller RequireProfileOwnership(this Caller caller, Customer customer) =>
-        caller.Role != CallerRole.Agent || customer.ProjectKeys.All(caller.ProjectKeys.Contains)
+        caller.OwnsProfile(customer)
             ? caller
             : throw new PermissionDeniedException(
-                $"The customer '{customer.Id}' also belongs to projects the caller does not work in; only the customer or an admin may change a shared profile.");
+                "The customer also belongs to projects the caller does not work in; only the customer or an admin may change a shared profile.");
+
+    /// <summary>Everyone but an agent; an agent while no project but theirs has the customer.</summary>
+    public static bool OwnsProfile(this Caller caller, Customer customer) =>
+        caller.Role != CallerRole.Agent || customer.ProjectKeys.All(caller.ProjectKeys.Contains);
 
     /// <summary>What binds a page token to its caller: another caller presenting it is refused.</summary>
     public static string PagingIdentity(this Caller caller) => $"{caller.Role}:{caller.AccountId ?? caller.ServiceName}";

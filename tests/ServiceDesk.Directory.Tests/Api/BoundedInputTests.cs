@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -48,6 +49,33 @@ public sealed class BoundedInputTests(DirectoryHostFixture directory)
         Assert.Equal(["display_name"], create.Fields());
         Assert.Equal(["display_name"], update.Fields());
         Assert.Equal(["name"], organization.Fields());
+    }
+
+    [Fact]
+    public async Task Whitespace_counts_towards_the_bounds_so_a_name_or_address_of_spaces_is_too_long_not_blank()
+    {
+        var spaces = new string(' ', 100_000);
+
+        var create = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.CreateCustomerAsync(new CreateCustomerRequest { Address = spaces, DisplayName = spaces }));
+        var organization = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = spaces + "Acme" }));
+
+        Assert.Equal([("address", "must be at most 254 characters"), ("display_name", "must be at most 200 characters")], Violations(create).Order());
+        Assert.Equal([("name", "must be at most 200 characters")], Violations(organization));
+
+        static IEnumerable<(string, string)> Violations(RpcException error) =>
+            error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Select(violation => (violation.Field, violation.Description));
+    }
+
+    [Fact]
+    public async Task An_authorization_header_over_the_bound_is_refused_unread_even_around_a_valid_token()
+    {
+        var anyone = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
+        var padded = new Metadata { { "authorization", $"Bearer {new string(' ', AuthExtensions.MaxAuthorizationHeaderLength)}{directory.AdminToken}" } };
+
+        var error = await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => anyone.ListCustomersAsync(new ListCustomersRequest(), padded));
+
+        Assert.Contains($"longer than {AuthExtensions.MaxAuthorizationHeaderLength} characters", error.Status.Detail, StringComparison.Ordinal);
+        Assert.NotNull(await anyone.ListCustomersAsync(new ListCustomersRequest { PageSize = 1 }, new Metadata { { "authorization", $"Bearer {directory.AdminToken}" } }));
     }
 
     [Fact]

@@ -105,6 +105,16 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
     public async Task<Metadata> AsServiceAsync(string service) => Bearer(await _hosts.Identity.ServiceTokenAsync(service));
 
     public Task<Customer> NewCustomerAsync(params string[] projectKeys) => _hosts.NewCustomerAsync("Fresh Customer", projectKeys: projectKeys);
+
+    /// <summary>The id <paramref name="who"/> knows the customer by: an agent's is scoped to their project.</summary>
+    public string IdAs(Who who, string customerId) => who switch
+    {
+        Who.Agent => ScopedIds.For(customerId, Help),
+        Who.AgentOfOtherProject => ScopedIds.For(customerId, Other),
+        _ => customerId,
+    };
+
+    private ServiceDesk.Directory.Customers.ProjectScopedIds ScopedIds => _hosts.Host.Services.GetRequiredService<ServiceDesk.Directory.Customers.ProjectScopedIds>();
 }
 
 /// <summary>
@@ -131,6 +141,11 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         // The address of customer B (OTHER only): the HELP agent invites B to HELP and sees HELP alone, never OTHER;
         // the admin and the service, who may see B anyway, are told B's id.
         ("CreateCustomerWithTheAddressOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, Ok, Exists, Exists]),
+        // Field by field, the agent's invitation answers as a fresh create does: nothing of the customer's history
+        // elsewhere (creation, changes, organization), and an id of the agent's project that no other project's agent can use.
+        ("InvitationAnswersAsAFreshCreate", [Unauthenticated, Denied, Denied, Denied, Ok, Exists, Exists]),
+        // After the invitation, every answer about the customer (get, list, suggest, add, update refused, remove) shows the agent the same.
+        ("InvitedCustomerAnswersAsAFreshCustomerEverywhere", [Unauthenticated, Denied, Denied, Denied, Ok, Exists, Exists]),
         ("GetCustomer", [Unauthenticated, Ok, Denied, NotFound, Ok, Ok, Ok]),
         // Refused to customers before the look-up; to agents exactly as a customer of another project is.
         ("GetUnknownCustomer", [Unauthenticated, Denied, Denied, NotFound, NotFound, NotFound, NotFound]),
@@ -224,6 +239,12 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 }
 
                 break;
+            case "InvitationAnswersAsAFreshCreate":
+                await InvitationAnswersAsAFreshCreateAsync(auth);
+                break;
+            case "InvitedCustomerAnswersAsAFreshCustomerEverywhere":
+                await InvitedCustomerAnswersAsAFreshCustomerEverywhereAsync(auth);
+                break;
             case "GetCustomerOfTwoProjects":
                 var shared = await fixture.NewCustomerAsync(fixture.Help, fixture.Other);
                 string[] shownKeys = who switch
@@ -235,7 +256,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 Assert.Equal(shownKeys.Order(), (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = shared.Id }, auth)).ProjectKeys.Order());
                 break;
             case "GetCustomer":
-                Assert.Equal(a, (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = a }, auth)).Id);
+                Assert.Equal(fixture.IdAs(who, a), (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = fixture.IdAs(who, a) }, auth)).Id);
                 break;
             case "GetUnknownCustomer":
                 await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = TestData.Id() }, auth);
@@ -274,7 +295,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageToken = idToken }, auth);
                 break;
             case "ListCustomersOfHelp":
-                Assert.Contains((await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageSize = 200 }, auth)).Customers, customer => customer.Id == a);
+                Assert.Contains((await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageSize = 200 }, auth)).Customers, customer => customer.Id == fixture.IdAs(who, a));
                 break;
             case "ListAllCustomers":
                 Assert.NotEmpty((await Client.ListCustomersAsync(new ListCustomersRequest(), auth)).Customers);
@@ -314,11 +335,11 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                     Who.AgentOfOtherProject => [fixture.Other],
                     _ => [fixture.Help, fixture.Other, string.Empty],
                 };
-                Assert.Equal(visible.Select(project => fixture.MembersByProject[project].Id).Order(), listed.Customers.Select(customer => customer.Id).Order());
+                Assert.Equal(visible.Select(project => fixture.IdAs(who, fixture.MembersByProject[project].Id)).Order(), listed.Customers.Select(customer => customer.Id).Order());
                 break;
             case "SuggestCustomers":
                 var suggested = await Client.SuggestCustomersAsync(new SuggestCustomersRequest { ProjectKey = fixture.Help, Text = fixture.SuggestWord, Limit = 5 }, auth);
-                Assert.Equal([fixture.MembersByProject[fixture.Help].Id], suggested.Suggestions.Select(suggestion => suggestion.CustomerId));
+                Assert.Equal([fixture.IdAs(who, fixture.MembersByProject[fixture.Help].Id)], suggested.Suggestions.Select(suggestion => suggestion.CustomerId));
                 break;
             case "RegisterProject":
                 Assert.True((await Client.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = TestData.ProjectKey() }, auth)).Created);
@@ -329,6 +350,96 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
             default:
                 throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "no such row");
         }
+    }
+
+    /// <summary>
+    /// A customer of OTHER only, with an organization and a profile changed since creation; the caller invites their
+    /// address to HELP, and creates a new customer of HELP just as the invitation names them. Admins and services are
+    /// told ALREADY_EXISTS (rethrown).
+    /// </summary>
+    private async Task<(Customer Existing, Customer Invited, Customer Fresh, DateTimeOffset Before)> InviteAndCreateAsync(Metadata auth)
+    {
+        var organization = await fixture.Admin.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Elsewhere {TestData.Id()}" });
+        var created = await fixture.NewCustomerAsync(fixture.Other);
+        var existing = await fixture.Admin.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = created.Id, OrganizationId = organization.Id, DisplayName = "Known Elsewhere" });
+        var before = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(DateTimeOffset.UtcNow), now => now > existing.UpdatedAt.ToDateTimeOffset().AddMilliseconds(1), "the clock to pass the customer's last change");
+        var invited = await Client.CreateCustomerAsync(new CreateCustomerRequest { Address = existing.Address, DisplayName = existing.DisplayName, ProjectKeys = { fixture.Help } }, auth);
+        var fresh = await Client.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = existing.DisplayName, ProjectKeys = { fixture.Help } }, auth);
+        return (existing, invited, fresh, before);
+    }
+
+    private async Task InvitationAnswersAsAFreshCreateAsync(Metadata auth)
+    {
+        var (existing, invited, fresh, before) = await InviteAndCreateAsync(auth);
+
+        Assert.Equal(existing.Address, invited.Address);
+        Assert.Equal(fresh.DisplayName, invited.DisplayName);
+        Assert.Equal(fresh.ProjectKeys, invited.ProjectKeys);
+        Assert.Equal(fresh.OrganizationId, invited.OrganizationId);
+        Assert.Equal(string.Empty, invited.OrganizationId);
+        Assert.Equal(fresh.Version, invited.Version);
+        Assert.Equal(1, invited.Version);
+        Assert.Equal(invited.CreatedAt, invited.UpdatedAt);
+        Assert.Equal(fresh.CreatedAt, fresh.UpdatedAt);
+        Assert.InRange(invited.CreatedAt.ToDateTimeOffset(), before, fresh.CreatedAt.ToDateTimeOffset());
+        Assert.True(invited.CreatedAt.ToDateTimeOffset() > existing.UpdatedAt.ToDateTimeOffset());
+
+        // Ids: both scoped to HELP alike, neither the customer's own id nor anything of it, and no use to OTHER's agent.
+        Assert.NotEqual(existing.Id, invited.Id);
+        Assert.DoesNotContain(existing.Id, invited.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(Shape(fresh.Id), Shape(invited.Id));
+        Assert.StartsWith($"{fixture.Help}-", invited.Id, StringComparison.Ordinal);
+        Assert.Equal(invited, await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = invited.Id }, auth));
+        var otherAgent = fixture.As(Who.AgentOfOtherProject);
+        await AssertAnUnknownIdToAsync(otherAgent, invited.Id);
+        var othersView = await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = fixture.IdAs(Who.AgentOfOtherProject, existing.Id) }, otherAgent);
+        Assert.NotEqual(invited.Id, othersView.Id);
+        Assert.Equal(existing.Version, othersView.Version);
+        Assert.Equal(existing.UpdatedAt, othersView.UpdatedAt);
+
+        static string Shape(string id) => System.Text.RegularExpressions.Regex.Replace(id, "[0-9a-f]", "h");
+    }
+
+    private async Task InvitedCustomerAnswersAsAFreshCustomerEverywhereAsync(Metadata auth)
+    {
+        var (existing, invited, _, _) = await InviteAndCreateAsync(auth);
+
+        Assert.Equal(invited, await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = invited.Id }, auth));
+        Assert.Equal(invited, (await Client.ListCustomersAsync(new ListCustomersRequest { ProjectKey = fixture.Help, PageSize = 200 }, auth)).Customers.Single(customer => customer.Address == existing.Address));
+        var suggested = await Client.SuggestCustomersAsync(new SuggestCustomersRequest { ProjectKey = fixture.Help, Text = existing.Address, Limit = 5 }, auth);
+        Assert.Equal([invited.Id], suggested.Suggestions.Select(suggestion => suggestion.CustomerId));
+        Assert.Equal(invited, await Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = invited.Id, ProjectKey = fixture.Help }, auth));
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = invited.Id, DisplayName = "Renamed By HELP", ExpectedVersion = invited.Version }, auth).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.DoesNotContain(existing.Id, refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
+
+        // The customer's own change of name is theirs to share: one profile change since joining HELP.
+        var renamed = await fixture.Admin.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = existing.Id, DisplayName = "Renamed By Themselves" });
+        var afterRename = await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = invited.Id }, auth);
+        var expected = invited.Clone();
+        (expected.DisplayName, expected.Version, expected.UpdatedAt) = (renamed.DisplayName, 2, renamed.UpdatedAt);
+        Assert.Equal(expected, afterRename);
+
+        var removed = await Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = invited.Id, ProjectKey = fixture.Help }, auth);
+        Assert.Equal(invited.Id, removed.Id);
+        Assert.Empty(removed.ProjectKeys);
+        Assert.Equal(string.Empty, removed.OrganizationId);
+        Assert.DoesNotContain(existing.Id, removed.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(removed.CreatedAt.ToDateTimeOffset() >= invited.CreatedAt.ToDateTimeOffset());
+        await AssertAnUnknownIdToAsync(auth, invited.Id);
+    }
+
+    /// <summary>GetCustomer with <paramref name="id"/> answers exactly as with an id nobody has (but for the id).</summary>
+    private async Task AssertAnUnknownIdToAsync(Metadata auth, string id)
+    {
+        var unknownId = TestData.Id();
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = id }, auth).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = unknownId }, auth).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound), (unknown.StatusCode, refused.StatusCode));
+        Assert.Equal(unknown.Status.Detail.Replace(unknownId, "ID", StringComparison.Ordinal), refused.Status.Detail.Replace(id, "ID", StringComparison.Ordinal));
     }
 
     /// <summary>Adds the customer to HELP: done when allowed, and when refused nothing changed.</summary>

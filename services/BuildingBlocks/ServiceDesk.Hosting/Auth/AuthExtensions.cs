@@ -15,6 +15,12 @@ public static class AuthExtensions
     /// <summary>Identity signs with ES256 only; any other algorithm in a token is refused.</summary>
     public const string SigningAlgorithm = SecurityAlgorithms.EcdsaSha256;
 
+    /// <summary>
+    /// The longest authorization header read: tokens Identity issues are a small fraction of it (an agent's with
+    /// every project key too), and without a bound only Kestrel's limit on all headers (32 KB) would stop one.
+    /// </summary>
+    public const int MaxAuthorizationHeaderLength = 8 * 1024;
+
     private static readonly TimeSpan JwksFetchTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -45,6 +51,16 @@ public static class AuthExtensions
                 // middleware (WebApplication adds it) as a bare HTTP 500; the CallerInterceptor tells the two apart.
                 jwt.Events = new JwtBearerEvents
                 {
+                    // Before the handler reads the header: an oversized one is refused unparsed.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Headers.Authorization.Sum(value => value?.Length ?? 0) > MaxAuthorizationHeaderLength)
+                        {
+                            context.Fail(new OversizedAccessTokenException());
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     OnAuthenticationFailed = context =>
                     {
                         context.Fail(context.Exception);

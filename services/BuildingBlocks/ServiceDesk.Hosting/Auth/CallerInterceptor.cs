@@ -68,6 +68,8 @@ public sealed partial class CallerInterceptor(ILogger<CallerInterceptor> logger)
         {
             case SessionEndedException ended:
                 return new CallerResolution(null, new UnauthenticatedException(ended.Message));
+            case OversizedAccessTokenException oversized:
+                return new CallerResolution(null, new UnauthenticatedException(oversized.Message));
             case SecurityTokenExpiredException:
                 return new CallerResolution(null, new UnauthenticatedException("The access token has expired; refresh it."));
             case null when !result.Succeeded:

@@ -83,6 +83,12 @@ public sealed class KeyWrapper
     /// </summary>
     public KeyWrapper Derive(string use) => new(_current.Derive(use), [.. _all.Skip(1).Select(kek => kek.Derive(use))]);
 
+    /// <summary>
+    /// Raw 32-byte keys for <paramref name="use"/>, derived with HKDF from each KEK: the current one's first, then the
+    /// retired ones', so what was made under a retired KEK can still be recognised.
+    /// </summary>
+    public IReadOnlyList<byte[]> DeriveKeys(string use) => [.. _all.Select(kek => kek.Derive(use).Key)];
+
     private Kek? Find(ReadOnlySpan<byte> id)
     {
         foreach (var kek in _all)

@@ -29,7 +29,8 @@ public readonly record struct EmailAddress
     public static bool TryParse(string? value, out EmailAddress address)
     {
         address = default;
-        if (value is null)
+        // Bounded as sent, before trimming and normalising work through it.
+        if (value is null || value.Length > MaxLength)
         {
             return false;
         }

@@ -4,7 +4,10 @@ using ServiceDesk.Hosting.Errors;
 
 namespace ServiceDesk.Hosting.Validation;
 
-/// <summary>Collects field problems of one request; descriptions never repeat the offending value.</summary>
+/// <summary>
+/// Collects field problems of one request; descriptions never repeat the offending value. Every bound applies to the
+/// value as sent, before anything trims, normalises or scans it: a megabyte of spaces is too long, not blank.
+/// </summary>
 public sealed class FieldViolations
 {
     private readonly List<BadRequest.Types.FieldViolation> _violations = [];
@@ -17,6 +20,7 @@ public sealed class FieldViolations
         return this;
     }
 
+    /// <summary>Present and not blank. Bound the value before (<see cref="MaxLength"/>), or use <see cref="Text"/>, which does both in that order.</summary>
     public bool Required(string field, string? value)
     {
         if (!string.IsNullOrWhiteSpace(value))
@@ -28,21 +32,16 @@ public sealed class FieldViolations
         return false;
     }
 
+    /// <summary>At most <paramref name="maxLength"/> characters as sent (surrounding whitespace counts), then required unless told.</summary>
     public void Text(string field, string? value, int maxLength, bool required = true)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return;
-        }
-
-        if (value.Trim().Length > maxLength)
+        if (value is not null && value.Length > maxLength)
         {
             Add(field, $"must be at most {maxLength} characters");
+        }
+        else if (required)
+        {
+            Required(field, value);
         }
     }
 
@@ -61,23 +60,7 @@ public sealed class FieldViolations
     }
 
     /// <summary>An opaque id: required unless told, at most <see cref="Ids.MaxLength"/> characters.</summary>
-    public void Id(string field, string? value, bool required = true)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return;
-        }
-
-        if (value.Length > Ids.MaxLength)
-        {
-            Add(field, $"must be at most {Ids.MaxLength} characters");
-        }
-    }
+    public void Id(string field, string? value, bool required = true) => Text(field, value, Ids.MaxLength, required);
 
     /// <summary>At most <paramref name="max"/> entries; true when within the bound, so the caller validates each entry only then.</summary>
     public bool MaxCount(string field, int count, int max)
@@ -101,17 +84,9 @@ public sealed class FieldViolations
 
     public void Address(string field, string? value, bool required = true)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            if (required)
-            {
-                Add(field, "is required");
-            }
-
-            return;
-        }
-
-        if (!EmailAddress.TryParse(value, out _))
+        var before = _violations.Count;
+        Text(field, value, EmailAddress.MaxLength, required);
+        if (_violations.Count == before && !string.IsNullOrWhiteSpace(value) && !EmailAddress.TryParse(value, out _))
         {
             Add(field, "must be an e-mail address such as name@example.com");
         }
@@ -120,7 +95,11 @@ public sealed class FieldViolations
     /// <summary>2..10 characters: upper-case letters and digits, starting with a letter (e.g. "HELP").</summary>
     public void ProjectKey(string field, string? value)
     {
-        if (Required(field, value) && !ProjectKeyFormat.IsValid(value!))
+        if (string.IsNullOrEmpty(value))
+        {
+            Add(field, "is required");
+        }
+        else if (!ProjectKeyFormat.IsValid(value))
         {
             Add(field, "must be 2 to 10 upper-case letters or digits, starting with a letter");
         }

@@ -20,15 +20,16 @@ public sealed class CustomerService(
     IOrganizationStore organizations,
     ICustomerKeyStore keys,
     CustomerPaging paging,
+    ProjectScopedIds scopedIds,
     IntegrationEvents events,
     TimeProvider time)
 {
     /// <summary>
     /// A new customer; or, when an agent names an address that is already a customer's, an invitation: that
-    /// customer joins the agent's projects and the agent sees them as any customer of their projects (their own
-    /// project keys, the profile the customer shares), never the other projects. Others learn the existing
-    /// customer's id from ALREADY_EXISTS: admins may see everyone, and services are granted this RPC to find
-    /// the sender of inbound mail.
+    /// customer joins the agent's projects and the agent sees them as any customer of their projects, seen from the
+    /// project joined (<see cref="AgentView"/>): as new as a customer just created, never the other projects.
+    /// Others learn the existing customer's id from ALREADY_EXISTS: admins may see everyone, and services are
+    /// granted this RPC to find the sender of inbound mail.
     /// </summary>
     public async Task<Customer> CreateAsync(Caller caller, CreateCustomerRequest request, CancellationToken cancellationToken)
     {
@@ -43,16 +44,8 @@ public sealed class CustomerService(
             await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
         }
 
-        var now = time.Now();
-        var customer = new Customer(
-            Guid.CreateVersion7().ToString("N"),
-            EmailAddress.Parse(request.Address).Value,
-            request.DisplayName.Trim(),
-            organizationId,
-            Customer.SortedProjectKeys(request.ProjectKeys),
-            now,
-            now,
-            Version: 1);
+        var customer = Customer.New(
+            Guid.CreateVersion7().ToString("N"), EmailAddress.Parse(request.Address).Value, request.DisplayName.Trim(), organizationId, request.ProjectKeys, time.Now());
         var key = await keys.GetOrCreateForCustomerAsync(customer.Id, cancellationToken);
         try
         {
@@ -62,6 +55,7 @@ public sealed class CustomerService(
         {
             return await ChangeAsync(
                 taken.ExistingCustomerId,
+                scopedIds.For(taken.ExistingCustomerId, customer.ProjectKeys[0]),
                 expectedVersion: 0,
                 current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, .. request.ProjectKeys]) },
                 caller,
@@ -79,12 +73,13 @@ public sealed class CustomerService(
     /// <summary>
     /// A customer reads only their own profile, decided before the look-up so another id is refused whether it
     /// exists or not; an agent only a customer of one of their projects, any other id being NOT_FOUND exactly
-    /// as an unknown one; admins and services anyone.
+    /// as an unknown one; admins and services anyone. <paramref name="customerId"/> is the customer's id or one
+    /// scoped to a project (<see cref="ProjectScopedIds"/>), which agents may use only for their own projects.
     /// </summary>
     public async Task<Customer> GetAsync(Caller caller, string customerId, CancellationToken cancellationToken)
     {
         caller.RequireSelfOrStaff(customerId);
-        var customer = await customers.GetAsync(customerId, cancellationToken);
+        var customer = await FindAsync(caller, customerId, cancellationToken);
         return customer is not null && caller.CanSee(customer) ? customer : throw NotFound(customerId);
     }
 
@@ -99,13 +94,15 @@ public sealed class CustomerService(
             throw new PermissionDeniedException("A customer may change only their own display_name; address and organization_id are changed by staff.");
         }
 
-        caller.RequireProfileOwnership(await GetAsync(caller, request.CustomerId, cancellationToken));
+        var customer = await GetAsync(caller, request.CustomerId, cancellationToken);
+        caller.RequireProfileOwnership(customer);
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
         }
 
         return await ChangeAsync(
+            customer.Id,
             request.CustomerId,
             request.ExpectedVersion,
             current =>
@@ -147,45 +144,75 @@ public sealed class CustomerService(
     public async Task<Customer> AddToProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
     {
         await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
-        await GetAsync(caller, customerId, cancellationToken);
+        var customer = await GetAsync(caller, customerId, cancellationToken);
         return await ChangeAsync(
-            customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, caller, cancellationToken);
+            customer.Id, customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, caller, cancellationToken);
     }
 
     /// <summary>The answer is the customer's record, so an agent may remove only a customer they can see.</summary>
     public async Task<Customer> RemoveFromProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
     {
-        await GetAsync(caller, customerId, cancellationToken);
+        var customer = await GetAsync(caller, customerId, cancellationToken);
         return await ChangeAsync(
-            customerId, expectedVersion: 0, customer => customer with { ProjectKeys = [.. customer.ProjectKeys.Where(key => key != projectKey)] }, caller, cancellationToken);
+            customer.Id, customerId, expectedVersion: 0, current => current with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] }, caller, cancellationToken);
     }
 
     private static NotFoundException NotFound(string customerId) => new("customer", customerId, "customer_id");
 
     /// <summary>
-    /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version, a customer at
-    /// another version, or one changed between read and write, is a conflict (ABORTED); without, the change is
-    /// applied again to a fresh read. A change that changes nothing keeps the version. An address taken by another
-    /// customer is ALREADY_EXISTS naming that customer, except to an agent, who may not learn which customer it is.
+    /// The customer <paramref name="customerId"/> names: their own id, or a scoped id, which names a customer only while
+    /// they belong to its project, and to an agent only for one of the agent's projects.
     /// </summary>
-    private async Task<Customer> ChangeAsync(string customerId, long expectedVersion, Func<Customer, Customer> change, Caller caller, CancellationToken cancellationToken)
+    private async Task<Customer?> FindAsync(Caller caller, string customerId, CancellationToken cancellationToken)
+    {
+        if (!scopedIds.TryOpen(customerId, out var projectKey, out var candidates))
+        {
+            return await customers.GetAsync(customerId, cancellationToken);
+        }
+
+        if (caller.Role == CallerRole.Agent && !caller.ProjectKeys.Contains(projectKey))
+        {
+            return null;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (await customers.GetAsync(candidate, cancellationToken) is { } customer && customer.ProjectKeys.Contains(projectKey))
+            {
+                return customer;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version (as the caller sees
+    /// it: an agent's <see cref="AgentView.Version"/>), a customer at another version, or one changed between read
+    /// and write, is a conflict (ABORTED); without, the change is applied again to a fresh read. A change that
+    /// changes nothing keeps the version. An address taken by another customer is ALREADY_EXISTS naming that
+    /// customer, except to an agent, who may not learn which customer it is. Errors name the customer by
+    /// <paramref name="shownId"/>, the id the caller knows them by.
+    /// </summary>
+    private async Task<Customer> ChangeAsync(
+        string customerId, string shownId, long expectedVersion, Func<Customer, Customer> change, Caller caller, CancellationToken cancellationToken)
     {
         CustomerKey? key = null;
         while (true)
         {
-            var current = await customers.GetAsync(customerId, cancellationToken) ?? throw NotFound(customerId);
-            if (expectedVersion != 0 && current.Version != expectedVersion)
+            var current = await customers.GetAsync(customerId, cancellationToken) ?? throw NotFound(shownId);
+            if (expectedVersion != 0 && VersionSeenBy(caller, current, shownId) != expectedVersion)
             {
-                throw new ConcurrencyConflictException("customer", customerId);
+                throw new ConcurrencyConflictException("customer", shownId);
             }
 
             var changed = change(current);
-            if (HasSameProfile(changed, current))
+            if (changed.HasSameProfileAs(current) && changed.ProjectKeys.SequenceEqual(current.ProjectKeys))
             {
                 return current;
             }
 
-            changed = changed with { UpdatedAt = time.Now(), Version = current.Version + 1 };
+            changed = changed.StampedAfter(current, time.Now());
             key ??= await keys.GetOrCreateForCustomerAsync(customerId, cancellationToken);
             try
             {
@@ -202,14 +229,11 @@ public sealed class CustomerService(
 
             if (expectedVersion != 0)
             {
-                throw new ConcurrencyConflictException("customer", customerId);
+                throw new ConcurrencyConflictException("customer", shownId);
             }
         }
     }
 
-    private static bool HasSameProfile(Customer left, Customer right) =>
-        left.Address == right.Address
-        && left.DisplayName == right.DisplayName
-        && left.OrganizationId == right.OrganizationId
-        && left.ProjectKeys.SequenceEqual(right.ProjectKeys);
+    private long VersionSeenBy(Caller caller, Customer customer, string shownId) =>
+        caller.Role == CallerRole.Agent ? AgentView.Of(customer, caller, scopedIds.ProjectOf(shownId)).Version : customer.Version;
 }

@@ -29,10 +29,10 @@ public interface ICustomerStore
 
     /// <summary>
     /// An organization's customers in address order after <paramref name="afterAddress"/>; with
-    /// <paramref name="inAnyOfProjects"/>, only those belonging to at least one of these projects.
+    /// <paramref name="withinProjects"/>, only those belonging to at least one project and to no project outside these.
     /// </summary>
     Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
-        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
+        string organizationId, IReadOnlySet<string>? withinProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// The first <paramref name="limit"/> customers of the project, in <see cref="Suggestions.SearchKeys.NameOrder(string, Customer)"/>,

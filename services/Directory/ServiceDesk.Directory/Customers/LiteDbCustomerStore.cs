@@ -112,7 +112,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     }
 
     public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
-        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
+        string organizationId, IReadOnlySet<string>? withinProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(AfterInIndexOrder(
@@ -120,7 +120,9 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             $"{organizationId} ",
             afterAddress,
             limit,
-            inAnyOfProjects is null ? null : document => document["ProjectKeys"].AsArray.Any(key => inAnyOfProjects.Contains(key.AsString))));
+            withinProjects is null
+                ? null
+                : document => document["ProjectKeys"].AsArray is { Count: > 0 } keys && keys.All(key => withinProjects.Contains(key.AsString))));
     }
 
     /// <summary>
@@ -248,6 +250,14 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
         ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
         ["Version"] = customer.Version,
+        ["ProfileVersion"] = customer.ProfileVersion is { } profileVersion ? profileVersion : BsonValue.Null,
+        ["ProfileUpdatedAt"] = customer.ProfileUpdatedAt is { } profileUpdatedAt ? profileUpdatedAt.UtcDateTime : BsonValue.Null,
+        ["Memberships"] = new BsonArray(customer.Memberships.Select(membership => new BsonDocument
+        {
+            ["ProjectKey"] = membership.ProjectKey,
+            ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
+            ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
+        })),
         ["SearchKeys"] = new BsonArray(SearchKeys.For(customer).Select(key => new BsonValue(key))),
         ["ProjectNameOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue(SearchKeys.NameOrder(project, customer)))),
         ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
@@ -262,5 +272,15 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         [.. document["ProjectKeys"].AsArray.Select(key => key.AsString)],
         new DateTimeOffset(document["CreatedAt"].AsDateTime.ToUniversalTime()),
         new DateTimeOffset(document["UpdatedAt"].AsDateTime.ToUniversalTime()),
-        document["Version"].AsInt64);
+        document["Version"].AsInt64)
+    {
+        ProfileVersion = document["ProfileVersion"].IsNull ? null : document["ProfileVersion"].AsInt64,
+        ProfileUpdatedAt = document["ProfileUpdatedAt"].IsNull ? null : new DateTimeOffset(document["ProfileUpdatedAt"].AsDateTime.ToUniversalTime()),
+        Memberships = document["Memberships"].IsNull
+            ? []
+            : [.. document["Memberships"].AsArray.Select(membership => new ProjectMembership(
+                membership["ProjectKey"].AsString,
+                new DateTimeOffset(membership["JoinedAt"].AsDateTime.ToUniversalTime()),
+                membership["ProfileVersionAtJoin"].AsInt64))],
+    };
 }

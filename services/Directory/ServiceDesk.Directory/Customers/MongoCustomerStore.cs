@@ -95,12 +95,14 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     }
 
     public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
-        string organizationId, IReadOnlySet<string>? inAnyOfProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
+        string organizationId, IReadOnlySet<string>? withinProjects, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
         var filter = Filter.Eq("OrganizationId", organizationId) & After(afterAddress);
-        if (inAnyOfProjects is not null)
+        if (withinProjects is not null)
         {
-            filter &= Filter.In("ProjectKeys", inAnyOfProjects);
+            var projects = new BsonArray(withinProjects);
+            filter &= Filter.In("ProjectKeys", withinProjects)
+                & new BsonDocument("ProjectKeys", new BsonDocument("$not", new BsonDocument("$elemMatch", new BsonDocument("$nin", projects))));
         }
 
         return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
@@ -159,6 +161,14 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
         ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
         ["Version"] = customer.Version,
+        ["ProfileVersion"] = customer.ProfileVersion is { } profileVersion ? profileVersion : BsonNull.Value,
+        ["ProfileUpdatedAt"] = customer.ProfileUpdatedAt is { } profileUpdatedAt ? profileUpdatedAt.UtcDateTime : BsonNull.Value,
+        ["Memberships"] = new BsonArray(customer.Memberships.Select(membership => new BsonDocument
+        {
+            ["ProjectKey"] = membership.ProjectKey,
+            ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
+            ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
+        })),
         ["SearchKeys"] = new BsonArray(SearchKeys.For(customer)),
         ["SortName"] = SearchKeys.SortKey(customer.DisplayName),
     };
@@ -171,5 +181,17 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         [.. document["ProjectKeys"].AsBsonArray.Select(key => key.AsString)],
         new DateTimeOffset(document["CreatedAt"].ToUniversalTime()),
         new DateTimeOffset(document["UpdatedAt"].ToUniversalTime()),
-        document["Version"].ToInt64());
+        document["Version"].ToInt64())
+    {
+        ProfileVersion = document.GetValue("ProfileVersion", BsonNull.Value) is { IsBsonNull: false } profileVersion ? profileVersion.ToInt64() : null,
+        ProfileUpdatedAt = document.GetValue("ProfileUpdatedAt", BsonNull.Value) is { IsBsonNull: false } profileUpdatedAt
+            ? new DateTimeOffset(profileUpdatedAt.ToUniversalTime())
+            : null,
+        Memberships = document.GetValue("Memberships", BsonNull.Value) is BsonArray memberships
+            ? [.. memberships.Select(membership => new ProjectMembership(
+                membership["ProjectKey"].AsString,
+                new DateTimeOffset(membership["JoinedAt"].ToUniversalTime()),
+                membership["ProfileVersionAtJoin"].ToInt64()))]
+            : [],
+    };
 }

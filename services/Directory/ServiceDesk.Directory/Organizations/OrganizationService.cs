@@ -40,7 +40,10 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         return await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
     }
 
-    /// <summary>The members in address order the caller may see: an agent only those of one of their projects.</summary>
+    /// <summary>
+    /// The members in address order the caller may see: an agent only those who belong to their projects alone, as the
+    /// organization of a customer shared with other projects is not shown to agents.
+    /// </summary>
     public async Task<CustomerPage> ListMembersAsync(Caller caller, ListOrganizationMembersRequest request, CancellationToken cancellationToken)
     {
         await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
@@ -48,7 +51,7 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
             request.PageSize,
             request.PageToken,
             $"ListOrganizationMembers|{request.OrganizationId}|{caller.PagingIdentity()}",
-            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, caller.VisibleProjects(), after, limit, cancellationToken),
+            (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, caller.MemberListProjects(), after, limit, cancellationToken),
             cancellationToken);
     }
 }

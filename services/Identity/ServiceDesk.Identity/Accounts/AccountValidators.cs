@@ -24,13 +24,7 @@ internal static class PasswordRules
     }
 
     /// <summary>A password to check: present and at most <see cref="MaxLength"/> characters.</summary>
-    public static void Presented(FieldViolations violations, string field, string password)
-    {
-        if (violations.Required(field, password) && password.Length > MaxLength)
-        {
-            violations.Add(field, $"must be at most {MaxLength} characters");
-        }
-    }
+    public static void Presented(FieldViolations violations, string field, string password) => violations.Text(field, password, MaxLength);
 }
 
 internal sealed class DisableAccountValidator : IRequestValidator<DisableAccountRequest>

@@ -66,22 +66,24 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
             return current;
         }
 
-        RequireCustomerOf(current.ProjectKey, await customers.SnapshotAsync(customerId, "customer_id", cancellationToken), "participant");
+        // Kept by the id Directory answers with: an agent names customers by ids scoped to their project.
+        var participant = await customers.SnapshotAsync(customerId, "customer_id", cancellationToken);
+        RequireCustomerOf(current.ProjectKey, participant, "participant");
         return await ChangeAsync(
             caller,
             ticketId,
             ticket =>
             {
-                if (ticket.Concerns(customerId))
+                if (ticket.Concerns(participant.CustomerId))
                 {
                     return null;
                 }
 
                 return ticket.ParticipantIds.Count < Ticket.MaxParticipants
-                    ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, customerId] }
+                    ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, participant.CustomerId] }
                     : throw new PreconditionFailedException("PARTICIPANTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxParticipants} participants.");
             },
-            (_, changed) => TicketEvents.ParticipantAdded(changed, customerId, caller),
+            (_, changed) => TicketEvents.ParticipantAdded(changed, participant.CustomerId, caller),
             cancellationToken);
     }
 

@@ -19,7 +19,7 @@ internal sealed class CreateTicketValidator : IRequestValidator<CreateTicketRequ
     public void Validate(CreateTicketRequest request, FieldViolations violations)
     {
         violations.ProjectKey("project_key", request.ProjectKey);
-        violations.CustomerId("reporter_customer_id", request.ReporterCustomerId, required: false);
+        violations.Id("reporter_customer_id", request.ReporterCustomerId, required: false);
         violations.Text("summary", request.Summary, Ticket.MaxSummaryLength);
         violations.MaxLength("description", request.Description, Ticket.MaxDescriptionLength);
     }
@@ -36,7 +36,7 @@ internal sealed class ListTicketsValidator : IRequestValidator<ListTicketsReques
     {
         violations.ProjectKey("project_key", request.ProjectKey);
         violations.Status("status", request.Status, required: false);
-        violations.CustomerId("reporter_customer_id", request.ReporterCustomerId, required: false);
+        violations.Id("reporter_customer_id", request.ReporterCustomerId, required: false);
         violations.Range("page_size", request.PageSize, 0, Paging.MaxPageSize);
         violations.MaxLength("page_token", request.PageToken, Ids.MaxPageTokenLength);
     }
@@ -47,7 +47,7 @@ internal sealed class AddParticipantValidator : IRequestValidator<AddParticipant
     public void Validate(AddParticipantRequest request, FieldViolations violations)
     {
         violations.TicketId("ticket_id", request.TicketId);
-        violations.CustomerId("customer_id", request.CustomerId);
+        violations.Id("customer_id", request.CustomerId);
     }
 }
 
@@ -56,7 +56,7 @@ internal sealed class RemoveParticipantValidator : IRequestValidator<RemoveParti
     public void Validate(RemoveParticipantRequest request, FieldViolations violations)
     {
         violations.TicketId("ticket_id", request.TicketId);
-        violations.CustomerId("customer_id", request.CustomerId);
+        violations.Id("customer_id", request.CustomerId);
     }
 }
 
