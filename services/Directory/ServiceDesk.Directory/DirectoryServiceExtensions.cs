@@ -37,6 +37,9 @@ public static class DirectoryServiceExtensions
         builder.Services.AddSingleton<CustomerService>();
         builder.Services.AddSingleton<OrganizationService>();
         builder.Services.AddSingleton<CustomerSuggester>();
+        builder.Services.AddSingleton<SuggestionIndex>();
+        builder.Services.AddSingleton<SuggestionIndexFeed>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SuggestionIndexFeed>());
         return builder;
     }
 

@@ -2,6 +2,7 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
+using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
@@ -22,6 +23,7 @@ public sealed class CustomerService(
     CustomerPaging paging,
     ProjectScopedIds scopedIds,
     IntegrationEvents events,
+    SuggestionIndexFeed suggestions,
     TimeProvider time)
 {
     /// <summary>
@@ -50,6 +52,7 @@ public sealed class CustomerService(
         try
         {
             await customers.InsertAsync(customer, [events.Prepare(CustomerEvents.Created(customer, key))], cancellationToken);
+            await suggestions.ChangedAsync(customer);
         }
         catch (AddressTakenException taken) when (caller.Role == CallerRole.Agent)
         {
@@ -218,6 +221,7 @@ public sealed class CustomerService(
             {
                 if (await customers.ReplaceAsync(changed, current.Version, [events.Prepare(CustomerEvents.Updated(changed, key))], cancellationToken))
                 {
+                    await suggestions.ChangedAsync(changed);
                     events.WakeRelay();
                     return changed;
                 }

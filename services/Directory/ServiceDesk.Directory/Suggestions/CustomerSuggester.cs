@@ -8,10 +8,16 @@ public sealed record Suggestion(Customer Customer, SuggestionMatch Match);
 
 /// <summary>
 /// The picker's autocomplete: one index look-up per kind of match, best kind first (exact address, then
-/// name-word prefix, then address prefix), each in name order, until the limit is reached.
+/// name-word prefix, then address prefix), each in name order, until the limit is reached. Candidates come from
+/// the in-memory <see cref="SuggestionIndex"/> (from the store's own search index until its first load), and
+/// each is read back from the store and offered only if it still exists, still belongs to the project and still
+/// matches: the store, not the index, decides what is offered.
 /// </summary>
-public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore projects)
+public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore projects, SuggestionIndex index)
 {
+    // Candidates asked for beyond what is needed, for those the store no longer confirms.
+    private const int StaleAllowance = 4;
+
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string projectKey, string text, int limit, CancellationToken cancellationToken)
     {
         await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
@@ -36,7 +42,7 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
             }
 
             // Customers suggested for a better reason come back here too: ask for enough to skip them.
-            var found = await customers.FindFirstByNameAsync(projectKey, key.Value, remaining + suggestions.Count, cancellationToken);
+            var found = await FindFirstByNameAsync(projectKey, key.Value, remaining + suggestions.Count, cancellationToken);
             suggestions.AddRange(found
                 .Where(customer => !suggestions.Exists(suggestion => suggestion.Customer.Id == customer.Id))
                 .Take(remaining)
@@ -44,5 +50,30 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
         }
 
         return suggestions;
+    }
+
+    private async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
+    {
+        if (!index.IsLoaded)
+        {
+            return await customers.FindFirstByNameAsync(projectKey, key, limit, cancellationToken);
+        }
+
+        var confirmed = new List<Customer>(limit);
+        foreach (var id in index.FindFirstByName(projectKey, key, limit + StaleAllowance))
+        {
+            if (await customers.GetAsync(id, cancellationToken) is { } customer
+                && customer.ProjectKeys.Contains(projectKey, StringComparer.Ordinal)
+                && SearchKeys.For(customer).Any(key.Matches))
+            {
+                confirmed.Add(customer);
+                if (confirmed.Count == limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return confirmed;
     }
 }
