@@ -134,8 +134,8 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
                 output.WriteLine($"{service.Service.Name} refused the erased customer's access token {erased.Elapsed.TotalSeconds:F1} s after the receipt");
             }
 
-            // A little over the bound for the polling and the time the receipt took to be read.
-            Assert.InRange(erased.Elapsed, TimeSpan.Zero, bound + TimeSpan.FromSeconds(1));
+            // Over the bound only by the polling and the calls themselves, slow on a loaded 2-core runner.
+            Assert.InRange(erased.Elapsed, TimeSpan.Zero, bound + TimeSpan.FromSeconds(2));
         }
         finally
         {
