@@ -46,14 +46,19 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
         var files = System.IO.Directory.GetFiles(dataDirectory, "*.db").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["directory.db", "identity.db", "notification.db", "ticketing.db"], files);
-        var keyEncryptionKeyFile = Path.Combine(dataDirectory, SecretFile.KeyEncryptionKey);
-        if (!OperatingSystem.IsWindows())
+        // The key-encryption key and the tombstone pepper: what they protect or key is stored, so both persist.
+        var secretFiles = new[] { SecretFile.KeyEncryptionKey, SecretFile.TombstonePepper }.Select(name => Path.Combine(dataDirectory, name)).ToList();
+        var secrets = new List<string>();
+        foreach (var file in secretFiles)
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyEncryptionKeyFile));
-        }
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
 
-        var keyEncryptionKey = await File.ReadAllTextAsync(keyEncryptionKeyFile);
-        Assert.Equal(32, Convert.FromBase64String(keyEncryptionKey).Length);
+            secrets.Add(await File.ReadAllTextAsync(file));
+            Assert.Equal(32, Convert.FromBase64String(secrets[^1]).Length);
+        }
 
         // The second run names no admin: signing in with the one the first run created proves the data was kept.
         await using (var again = LocalRunProcess.Start(dataDirectory, basePort))
@@ -66,8 +71,8 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             Assert.Equal(0, await again.InterruptAsync());
         }
 
-        // The same key-encryption key again: the keys the first run wrapped stay usable.
-        Assert.Equal(keyEncryptionKey, await File.ReadAllTextAsync(keyEncryptionKeyFile));
+        // The same secrets again: the keys the first run wrapped stay usable, its erased addresses' hashes recognisable.
+        Assert.Equal(secrets, await Task.WhenAll(secretFiles.Select(file => File.ReadAllTextAsync(file))));
     }
 
     [Fact]
