@@ -1,8 +1,13 @@
+using Grpc.Core;
 using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Notification.Deliveries;
 
 namespace ServiceDesk.Notification.Grpc;
 
-/// <summary>The v1 notification API; RPCs not yet built answer UNIMPLEMENTED.</summary>
-public sealed class NotificationGrpcService : NotificationService.NotificationServiceBase
+/// <summary>The v1 notification API. Requests are validated before a handler runs (the *Validator classes).</summary>
+public sealed class NotificationGrpcService(DeliveryLog log) : NotificationService.NotificationServiceBase
 {
+    public override Task<ListDeliveriesResponse> ListDeliveries(ListDeliveriesRequest request, ServerCallContext context) =>
+        log.ListAsync(context.GetCallerWithinServicePolicy(), request, context.CancellationToken);
 }
