@@ -6,7 +6,9 @@ using ServiceDesk.Hosting.Clients;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Notification.Erasure;
 using ServiceDesk.Notification.Grpc;
 using ServiceDesk.Notification.Sending;
 using ServiceDesk.Notification.Templates;
@@ -19,7 +21,7 @@ public static class NotificationServiceExtensions
 {
     /// <summary>
     /// Needs <c>Services:ticketing</c> (tickets read with Notification's service identity), <c>KeyProtection:Key</c>
-    /// (page tokens) and <c>Notification:PortalBaseUrl</c>.
+    /// (page tokens), <c>Erasure:TombstonePepper</c> (the suppression list) and <c>Notification:PortalBaseUrl</c>.
     /// </summary>
     public static WebApplicationBuilder AddNotificationService(this WebApplicationBuilder builder)
     {
@@ -32,12 +34,14 @@ public static class NotificationServiceExtensions
             .AddSubscription<TicketCommented, TicketEventHandler>()
             .AddSubscription<TicketStatusChanged, TicketEventHandler>()
             .AddSubscription<TicketParticipantAdded, TicketEventHandler>()
-            .AddSubscription<TicketParticipantRemoved, TicketEventHandler>();
+            .AddSubscription<TicketParticipantRemoved, TicketEventHandler>()
+            .AddErasureParticipant<NotificationErasure>();
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddServiceClient<TicketingService.TicketingServiceClient>(builder.Configuration, ServiceNames.Ticketing);
         builder.Services.AddRequestValidators(typeof(NotificationServiceExtensions).Assembly);
         builder.Services.AddStore<IDeliveryStore, LiteDbDeliveryStore, MongoDeliveryStore>();
         builder.Services.AddSingleton<DeliveryLog>();
+        builder.Services.AddSingleton<Suppression>();
         builder.Services.AddSingleton<MessageTemplates>();
         builder.Services.AddSingleton<MailMessages>();
         builder.Services.AddSingleton<PickupDirectory>();
@@ -53,6 +57,7 @@ public static class NotificationServiceExtensions
     {
         app.MapServiceDefaults();
         app.MapEventOperations();
+        app.MapErasureParticipant();
         app.MapGrpcService<NotificationGrpcService>();
         return app;
     }

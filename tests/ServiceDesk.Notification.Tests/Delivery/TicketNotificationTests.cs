@@ -124,7 +124,7 @@ public sealed class TicketNotificationTests(NotificationHosts hosts)
             var ticket = await hosts.NewTicketAsync(project, reporter);
             var store = hosts.Notification.Services.GetRequiredService<IDeliveryStore>();
             var waiting = await Eventually.WaitForAsync(
-                async () => await store.ListToRecipientAsync(reporter.Id, default),
+                async () => await store.ListToRecipientAsync(reporter.Id, string.Empty, default),
                 deliveries => deliveries.Count == 1 && deliveries[0].Attempts >= 2,
                 "the message to fail twice while the SMTP server is down");
             Assert.Equal(DeliveryStatus.Queued, waiting[0].Status);
@@ -137,7 +137,7 @@ public sealed class TicketNotificationTests(NotificationHosts hosts)
 
         await Eventually.WaitForAsync(() => hosts.Smtp.MessagesTo(reporter.Address).Count > 0, "the message once the SMTP server is back", TimeSpan.FromSeconds(60));
         var sent = await Eventually.WaitForAsync(
-            async () => await hosts.Notification.Services.GetRequiredService<IDeliveryStore>().ListToRecipientAsync(reporter.Id, default),
+            async () => await hosts.Notification.Services.GetRequiredService<IDeliveryStore>().ListToRecipientAsync(reporter.Id, string.Empty, default),
             deliveries => deliveries.All(delivery => delivery.Status == DeliveryStatus.Sent),
             "the delivery to be logged as sent");
         Assert.Null(Assert.Single(sent).Message);

@@ -23,6 +23,9 @@ public sealed record Delivery
 
     public required string RecipientName { get; init; }
 
+    /// <summary>The address's keyed hash (<c>ErasedCustomers.HashAddress</c>): an erasure of the address finds the entry by it.</summary>
+    public required string AddressHash { get; init; }
+
     /// <summary>The template that rendered it, e.g. "ticket-commented".</summary>
     public required string Template { get; init; }
 

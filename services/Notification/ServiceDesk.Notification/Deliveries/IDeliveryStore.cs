@@ -29,8 +29,8 @@ public interface IDeliveryStore
     /// <summary>The log matching <paramref name="query"/>, newest first.</summary>
     Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Every delivery to the customer, whatever its state.</summary>
-    Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, CancellationToken cancellationToken);
+    /// <summary>Every delivery to the customer or to the address of this keyed hash, whatever its state.</summary>
+    Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken);
 
     /// <summary>Every delivery still holding its rendered message.</summary>
     Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken);

@@ -14,6 +14,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         _deliveries.EnsureIndex("list_order", "$.ListOrder");
         _deliveries.EnsureIndex("due", "$.Due");
         _deliveries.EnsureIndex("recipient", "$.RecipientCustomerId");
+        _deliveries.EnsureIndex("address_hash", "$.AddressHash");
     }
 
     public Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
@@ -103,10 +104,14 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         return Task.FromResult<IReadOnlyList<Delivery>>([.. deliveries.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable().Select(ToDelivery)]);
     }
 
-    public Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<Delivery>>([.. _deliveries.Find(BsonExpression.Create("$.RecipientCustomerId = @0", customerId)).Select(ToDelivery)]);
+        var found = _deliveries.Find(BsonExpression.Create("$.RecipientCustomerId = @0", customerId))
+            .Concat(_deliveries.Find(BsonExpression.Create("$.AddressHash = @0", addressHash)))
+            .Select(ToDelivery)
+            .DistinctBy(delivery => delivery.Id);
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
     }
 
     public Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken)
@@ -129,6 +134,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         ["RecipientCustomerId"] = delivery.RecipientCustomerId,
         ["RecipientAddress"] = delivery.RecipientAddress,
         ["RecipientName"] = delivery.RecipientName,
+        ["AddressHash"] = delivery.AddressHash,
         ["Template"] = delivery.Template,
         ["Message"] = delivery.Message is { } message
             ? new BsonDocument { ["Subject"] = message.Subject, ["Text"] = message.Text, ["Html"] = message.Html }
@@ -152,6 +158,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         RecipientCustomerId = document["RecipientCustomerId"].AsString,
         RecipientAddress = document["RecipientAddress"].AsString,
         RecipientName = document["RecipientName"].AsString,
+        AddressHash = document["AddressHash"].AsString,
         Template = document["Template"].AsString,
         Message = document["Message"].IsDocument
             ? new RenderedMessage(document["Message"]["Subject"].AsString, document["Message"]["Text"].AsString, document["Message"]["Html"].AsString)

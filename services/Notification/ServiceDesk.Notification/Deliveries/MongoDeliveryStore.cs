@@ -18,6 +18,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
         new(CollectionName, MongoIndex.KeysOf.Descending("ListOrder")),
         new(CollectionName, MongoIndex.KeysOf.Ascending("Due"), new CreateIndexOptions<BsonDocument> { PartialFilterExpression = Filter.Exists("Due") }),
         new(CollectionName, MongoIndex.KeysOf.Ascending("RecipientCustomerId")),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("AddressHash")),
     ];
 
     public async Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
@@ -91,8 +92,8 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
         return documents.Select(ToDelivery).ToList();
     }
 
-    public async Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, CancellationToken cancellationToken) =>
-        (await _deliveries.Find(Filter.Eq("RecipientCustomerId", customerId)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+    public async Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken) =>
+        (await _deliveries.Find(Filter.Eq("RecipientCustomerId", customerId) | Filter.Eq("AddressHash", addressHash)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
 
     public async Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken) =>
         (await _deliveries.Find(Filter.Ne("Message", BsonNull.Value)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
@@ -110,6 +111,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
             ["RecipientCustomerId"] = delivery.RecipientCustomerId,
             ["RecipientAddress"] = delivery.RecipientAddress,
             ["RecipientName"] = delivery.RecipientName,
+            ["AddressHash"] = delivery.AddressHash,
             ["Template"] = delivery.Template,
             ["Message"] = delivery.Message is { } message
                 ? new BsonDocument { ["Subject"] = message.Subject, ["Text"] = message.Text, ["Html"] = message.Html }
@@ -139,6 +141,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
         RecipientCustomerId = document["RecipientCustomerId"].AsString,
         RecipientAddress = document["RecipientAddress"].AsString,
         RecipientName = document["RecipientName"].AsString,
+        AddressHash = document["AddressHash"].AsString,
         Template = document["Template"].AsString,
         Message = document["Message"] is BsonDocument message
             ? new RenderedMessage(message["Subject"].AsString, message["Text"].AsString, message["Html"].AsString)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
 using ServiceDesk.Messaging.Resilience;
 using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Notification.Erasure;
 
 namespace ServiceDesk.Notification.Sending;
 
@@ -16,6 +17,7 @@ public sealed class DeliverySender(
     IDeliveryStore deliveries,
     IMailTransport transport,
     MailMessages messages,
+    Suppression suppression,
     DeliverySignal signal,
     IOptions<NotificationOptions> options,
     TimeProvider time,
@@ -91,6 +93,15 @@ public sealed class DeliverySender(
     {
         if (delivery.Message is not { } rendered)
         {
+            return;
+        }
+
+        if (await suppression.IsSuppressedAsync(delivery.RecipientCustomerId, delivery.RecipientAddress, cancellationToken))
+        {
+            await deliveries.UpdateAsync(
+                delivery with { Status = DeliveryStatus.Suppressed, Message = null, RecipientAddress = string.Empty, RecipientName = string.Empty },
+                cancellationToken);
+            logger.LogInformation("Delivery {DeliveryId} suppressed: the recipient was erased.", delivery.Id);
             return;
         }
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Notification.Erasure;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
 using ServiceDesk.Notification.Templates;
@@ -19,7 +20,12 @@ namespace ServiceDesk.Notification.Tickets;
 /// recipient's), so a redelivered event queues nothing twice.
 /// </summary>
 public sealed class TicketEventHandler(
-    TicketingService.TicketingServiceClient ticketing, IDeliveryStore deliveries, MessageTemplates templates, DeliverySignal signal, TimeProvider time)
+    TicketingService.TicketingServiceClient ticketing,
+    IDeliveryStore deliveries,
+    MessageTemplates templates,
+    Suppression suppression,
+    DeliverySignal signal,
+    TimeProvider time)
     : IIntegrationEventHandler<TicketCreated>,
         IIntegrationEventHandler<TicketCommented>,
         IIntegrationEventHandler<TicketStatusChanged>,
@@ -66,30 +72,43 @@ public sealed class TicketEventHandler(
         }
 
         var now = time.GetUtcNow();
-        var queued = recipientsOf(ticket)
+        var recipients = recipientsOf(ticket)
             // An erased customer has a pseudonym and no address: nothing to send.
             .Where(person => person is { Erased: false, Address.Length: > 0 } && person.CustomerId != actorCustomerId)
             .DistinctBy(person => person.CustomerId)
-            .Select(person => new Delivery
-            {
-                Id = Delivery.IdOf(context.EventId, person.CustomerId),
-                TicketId = ticket.Id,
-                ProjectKey = ticket.ProjectKey,
-                RecipientCustomerId = person.CustomerId,
-                RecipientAddress = person.Address,
-                RecipientName = person.DisplayName,
-                Template = template,
-                Message = templates.Render(template, new TemplateModel(ticket.Id, ticket.Summary, person.DisplayName, newStatus)),
-                Status = Contracts.Notification.V1.DeliveryStatus.Queued,
-                NextAttemptAt = now,
-                CreatedAt = now,
-            })
             .ToList();
+        var queued = new List<Delivery>();
+        foreach (var person in recipients)
+        {
+            // Ticketing may not have erased its copy yet: a suppressed recipient's address is never even stored.
+            if (!await suppression.IsSuppressedAsync(person.CustomerId, person.Address, cancellationToken))
+            {
+                queued.Add(ToDelivery(context, ticket, person, template, newStatus, now));
+            }
+        }
+
         if (await deliveries.AddAsync(queued, cancellationToken) > 0)
         {
             signal.Wake();
         }
     }
+
+    private Delivery ToDelivery(EventContext context, Ticket ticket, Person person, string template, TicketStatus newStatus, DateTimeOffset now) =>
+        new()
+        {
+            Id = Delivery.IdOf(context.EventId, person.CustomerId),
+            TicketId = ticket.Id,
+            ProjectKey = ticket.ProjectKey,
+            RecipientCustomerId = person.CustomerId,
+            RecipientAddress = person.Address,
+            RecipientName = person.DisplayName,
+            AddressHash = suppression.HashAddress(person.Address),
+            Template = template,
+            Message = templates.Render(template, new TemplateModel(ticket.Id, ticket.Summary, person.DisplayName, newStatus)),
+            Status = Contracts.Notification.V1.DeliveryStatus.Queued,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
 
     /// <summary>The ticket now; null when it is gone (a purged customer's ticket), which leaves nobody to notify.</summary>
     private async Task<Ticket?> ReadTicketAsync(string ticketId, CancellationToken cancellationToken)
