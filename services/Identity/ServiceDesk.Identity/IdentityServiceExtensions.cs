@@ -8,12 +8,14 @@ using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Identity.Accounts;
+using ServiceDesk.Identity.Erasure;
 using ServiceDesk.Identity.Grpc;
 using ServiceDesk.Identity.Keys;
 using ServiceDesk.Identity.ServiceTokens;
 using ServiceDesk.Identity.Sessions;
 using ServiceDesk.Identity.Throttling;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Storage;
 
 namespace ServiceDesk.Identity;
@@ -26,7 +28,7 @@ public static class IdentityServiceExtensions
         builder.AddKeyProtection();
         builder.AddServiceStorage(ServiceNames.Identity);
         builder.AddRedis(ServiceNames.Identity);
-        builder.AddEventBus();
+        builder.AddEventBus().AddErasureParticipant<IdentityErasure>();
         builder.Services.AddRequestValidators(typeof(IdentityServiceExtensions).Assembly);
 
         var options = (builder.Configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions()).Validate();
@@ -57,6 +59,7 @@ public static class IdentityServiceExtensions
     {
         app.MapServiceDefaults();
         app.MapEventOperations();
+        app.MapErasureParticipant();
         app.MapGrpcService<IdentityGrpcService>();
         app.MapGet(JwksConfigurationManager.JwksPath, async (KeyRing keys, CancellationToken cancellationToken) =>
             Results.Text(await keys.GetJwksJsonAsync(cancellationToken), "application/json"));

@@ -46,6 +46,24 @@ public abstract class AccountStoreContract
     }
 
     [SkippableFact]
+    public async Task A_customers_accounts_are_listed_by_customer_id()
+    {
+        var store = CreateStore();
+        var first = NewAccount("first@example.com");
+        var second = NewAccount("second@example.com");
+        var otherCustomer = NewAccount("other@example.com") with { CustomerId = "c-7" };
+        var agent = NewAccount("agent@example.com", AccountRole.Agent);
+        foreach (var account in new[] { first, second, otherCustomer, agent })
+        {
+            Assert.True(await store.TryAddAsync(account, default));
+        }
+
+        Assert.Equal(new[] { first.Id, second.Id }.Order(), (await store.ListByCustomerAsync("c-42", default)).Select(a => a.Id).Order());
+        Assert.Equal([otherCustomer.Id], (await store.ListByCustomerAsync("c-7", default)).Select(a => a.Id));
+        Assert.Empty(await store.ListByCustomerAsync("c-unknown", default));
+    }
+
+    [SkippableFact]
     public async Task A_taken_login_is_refused_and_nothing_is_written()
     {
         var store = CreateStore();

@@ -112,6 +112,34 @@ public abstract class SessionStoreContract
     }
 
     [SkippableFact]
+    public async Task Deleting_an_accounts_sessions_deletes_them_and_their_tokens_only_and_counts_them()
+    {
+        var store = CreateStore();
+        var active = NewSession("a-1");
+        var ended = NewSession("a-1");
+        var other = NewSession("a-2");
+        foreach (var session in new[] { active, ended, other })
+        {
+            await store.CreateAsync(session, NewToken(session.Id), default);
+        }
+
+        var second = NewToken(active.Id);
+        await store.AddTokenAsync(second, default);
+        Assert.True(await store.RevokeAsync(ended.Id, Now, default));
+
+        Assert.Equal(new SessionCounts(2, 3), await store.CountForAccountAsync("a-1", default));
+        Assert.Equal(new SessionCounts(2, 3), await store.DeleteForAccountAsync("a-1", default));
+
+        Assert.Equal(new SessionCounts(0, 0), await store.CountForAccountAsync("a-1", default));
+        Assert.Equal(new SessionCounts(0, 0), await store.DeleteForAccountAsync("a-1", default));
+        Assert.Null(await store.GetAsync(active.Id, default));
+        Assert.Null(await store.GetAsync(ended.Id, default));
+        Assert.Null(await store.FindTokenAsync(second.Id, default));
+        Assert.NotNull(await store.GetAsync(other.Id, default));
+        Assert.Equal(new SessionCounts(1, 1), await store.CountForAccountAsync("a-2", default));
+    }
+
+    [SkippableFact]
     public async Task Only_expired_tokens_are_deleted()
     {
         var store = CreateStore();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Messaging.Erasure;
 
 namespace ServiceDesk.Identity.Accounts;
 
@@ -8,10 +9,17 @@ namespace ServiceDesk.Identity.Accounts;
 public sealed record NewAccount(string Login, string Password, AccountRole Role, IReadOnlyList<string> ProjectKeys, string? CustomerId);
 
 /// <summary>Creates accounts: normalised unique login, password kept only as its hash, role-specific fields only where they belong.</summary>
-public sealed partial class AccountRegistry(IAccountStore accounts, IPasswordHasher<Account> hasher, TimeProvider time, ILogger<AccountRegistry> logger)
+public sealed partial class AccountRegistry(
+    IAccountStore accounts, IPasswordHasher<Account> hasher, ErasedCustomers erased, TimeProvider time, ILogger<AccountRegistry> logger)
 {
     public async Task<Account> CreateAsync(NewAccount request, CancellationToken cancellationToken)
     {
+        // A removed customer stays removed: an account would bring their sign-in back.
+        if (request.Role == AccountRole.Customer && await erased.IsCustomerErasedAsync(request.CustomerId!, cancellationToken))
+        {
+            throw new PreconditionFailedException("ERASED", $"customer/{request.CustomerId}", "The customer was removed (erased); no account can be created for them.");
+        }
+
         var login = EmailAddress.Parse(request.Login).Value;
         var account = new Account
         {

@@ -12,6 +12,9 @@ public interface IAccountStore
 
     Task<bool> AnyWithRoleAsync(AccountRole role, CancellationToken cancellationToken);
 
+    /// <summary>The accounts of a Directory customer (a customer removal deletes them).</summary>
+    Task<IReadOnlyList<Account>> ListByCustomerAsync(string customerId, CancellationToken cancellationToken);
+
     /// <summary>Replaces the password hash (a rehash with current parameters); false when there is no such account.</summary>
     Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken);
 

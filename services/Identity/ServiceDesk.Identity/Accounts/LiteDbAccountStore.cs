@@ -11,6 +11,7 @@ public sealed class LiteDbAccountStore : IAccountStore
         _accounts = database.GetCollection<Account>("accounts");
         _accounts.EnsureIndex(a => a.Login, unique: true);
         _accounts.EnsureIndex(a => a.Role);
+        _accounts.EnsureIndex(a => a.CustomerId);
     }
 
     public Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken)
@@ -34,6 +35,9 @@ public sealed class LiteDbAccountStore : IAccountStore
 
     public Task<bool> AnyWithRoleAsync(AccountRole role, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.Exists(a => a.Role == role));
+
+    public Task<IReadOnlyList<Account>> ListByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Account>>([.. _accounts.Find(a => a.CustomerId == customerId)]);
 
     public Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.UpdateMany(

@@ -26,6 +26,7 @@ public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, 
     [
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(Account.Login)), new CreateIndexOptions { Unique = true }),
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(Account.Role))),
+        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(Account.CustomerId))),
     ];
 
     public async Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken)
@@ -50,6 +51,9 @@ public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, 
 
     public async Task<bool> AnyWithRoleAsync(AccountRole role, CancellationToken cancellationToken) =>
         await _accounts.Find(a => a.Role == role).Limit(1).AnyAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<Account>> ListByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        await _accounts.Find(a => a.CustomerId == customerId).ToListAsync(cancellationToken);
 
     public async Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken)
     {

@@ -20,6 +20,14 @@ public interface ISessionStore
     /// <summary>Revokes every active session of the account; returns how many were active.</summary>
     Task<int> RevokeAllAsync(string accountId, DateTime at, CancellationToken cancellationToken);
 
+    /// <summary>How many sessions (ended or not) and refresh tokens the account has.</summary>
+    Task<SessionCounts> CountForAccountAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every session of the account and their refresh tokens; returns how many of each.</summary>
+    Task<SessionCounts> DeleteForAccountAsync(string accountId, CancellationToken cancellationToken);
+
     /// <summary>Deletes refresh tokens that expired before <paramref name="now"/>; returns how many.</summary>
     Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken);
 }
+
+public sealed record SessionCounts(int Sessions, int RefreshTokens);

@@ -64,6 +64,32 @@ public sealed class LiteDbSessionStore : ISessionStore
             BsonExpression.Create("{ RevokedAt: @0 }", new BsonValue(at)),
             BsonExpression.Create("AccountId = @0 AND RevokedAt = null", new BsonValue(accountId))));
 
+    public Task<SessionCounts> CountForAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var sessionIds = SessionIdsOf(accountId);
+        return Task.FromResult(new SessionCounts(sessionIds.Count, sessionIds.Sum(id => _tokens.Count(t => t.SessionId == id))));
+    }
+
+    public Task<SessionCounts> DeleteForAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        _database.BeginTrans();
+        try
+        {
+            var sessionIds = SessionIdsOf(accountId);
+            var tokens = sessionIds.Sum(id => _tokens.DeleteMany(t => t.SessionId == id));
+            var sessions = _sessions.DeleteMany(s => s.AccountId == accountId);
+            _database.Commit();
+            return Task.FromResult(new SessionCounts(sessions, tokens));
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+    }
+
     public Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
         Task.FromResult(_tokens.DeleteMany(t => t.ExpiresAt < now));
+
+    private List<string> SessionIdsOf(string accountId) => [.. _sessions.Find(s => s.AccountId == accountId).Select(s => s.Id)];
 }

@@ -75,6 +75,24 @@ public sealed class MongoSessionStore(IMongoDatabase database) : ISessionStore, 
         return (int)result.ModifiedCount;
     }
 
+    public async Task<SessionCounts> CountForAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var sessionIds = await SessionIdsOfAsync(accountId, cancellationToken);
+        return new SessionCounts(sessionIds.Count, (int)await _tokens.CountDocumentsAsync(t => sessionIds.Contains(t.SessionId), cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Tokens first: a run stopped half-way leaves sessions that lead the next run to their tokens, never orphaned tokens.</summary>
+    public async Task<SessionCounts> DeleteForAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var sessionIds = await SessionIdsOfAsync(accountId, cancellationToken);
+        var tokens = await _tokens.DeleteManyAsync(t => sessionIds.Contains(t.SessionId), cancellationToken);
+        var sessions = await _sessions.DeleteManyAsync(s => s.AccountId == accountId, cancellationToken);
+        return new SessionCounts((int)sessions.DeletedCount, (int)tokens.DeletedCount);
+    }
+
     public async Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
         (int)(await _tokens.DeleteManyAsync(t => t.ExpiresAt < now, cancellationToken)).DeletedCount;
+
+    private async Task<List<string>> SessionIdsOfAsync(string accountId, CancellationToken cancellationToken) =>
+        await _sessions.Find(s => s.AccountId == accountId).Project(s => s.Id).ToListAsync(cancellationToken);
 }
