@@ -82,6 +82,9 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Identity:PasswordHashing:Iterations"] = "1",
             // Ticketing needs Directory's address at start-up; tests that exercise the calls set a real one.
             ["Services:directory"] = "http://127.0.0.1:1",
+            // Notification needs Ticketing's address and the portal its messages link to.
+            ["Services:ticketing"] = "http://127.0.0.1:1",
+            ["Notification:PortalBaseUrl"] = "https://portal.servicedesk.test/",
             ["Messaging:SigningKey"] = MessagingSigningKey,
             ["Erasure:TombstonePepper"] = TombstonePepper,
         });

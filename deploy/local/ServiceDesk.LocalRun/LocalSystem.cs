@@ -48,7 +48,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
             // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
             var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-            // Only the two services that store keys get the key-encryption key.
+            // The services that store keys get the key-encryption key, and Notification, which derives its page tokens' key from it.
             var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
             // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
             var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
@@ -58,9 +58,15 @@ public sealed class LocalSystem(LocalRunOptions options)
             foreach (var service in all)
             {
                 var own = new Dictionary<string, string>(environment);
-                if (service == identity || service.Name == "directory")
+                if (service == identity || service.Name is "directory" or "notification")
                 {
                     own["KeyProtection__Key"] = keyEncryptionKey;
+                }
+
+                if (service.Name == "notification")
+                {
+                    // Messages link to the gateway; with no SMTP server configured they land in <data dir>/mail-pickup.
+                    own["Notification__PortalBaseUrl"] = $"http://127.0.0.1:{gateway.HttpPort}/";
                 }
 
                 if (backends.Contains(service))

@@ -14,6 +14,7 @@ public static class TicketEvents
         ReporterCustomerId = ticket.ReporterId,
         Version = ticket.Version,
         ActorAccountId = actor.AccountId ?? string.Empty,
+        ActorCustomerId = actor.CustomerId ?? string.Empty,
     };
 
     public static TicketCommented Commented(Ticket ticket, TicketComment comment) => new()
@@ -44,6 +45,7 @@ public static class TicketEvents
         CustomerId = customerId,
         Version = ticket.Version,
         ActorAccountId = actor.AccountId ?? string.Empty,
+        ActorCustomerId = actor.CustomerId ?? string.Empty,
     };
 
     public static TicketParticipantRemoved ParticipantRemoved(Ticket ticket, string customerId, Caller actor) => new()
@@ -53,5 +55,6 @@ public static class TicketEvents
         CustomerId = customerId,
         Version = ticket.Version,
         ActorAccountId = actor.AccountId ?? string.Empty,
+        ActorCustomerId = actor.CustomerId ?? string.Empty,
     };
 }

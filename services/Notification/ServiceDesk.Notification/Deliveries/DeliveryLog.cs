@@ -1,0 +1,84 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.KeyProtection;
+using DeliveryMessage = ServiceDesk.Contracts.Notification.V1.Delivery;
+
+namespace ServiceDesk.Notification.Deliveries;
+
+/// <summary>
+/// The delivery log as callers may see it: admins every delivery; agents those of their projects; customers
+/// only the messages sent to them (another customer's id is PERMISSION_DENIED). Filters only narrow that
+/// scope, so a ticket or customer outside it answers an empty page, exactly as an unknown one. A page token is
+/// the previous page's last position encrypted and authenticated (AES-256-GCM under a key derived from
+/// <c>KeyProtection:Key</c>, as Directory's customer pages) together with the caller and the query: a token
+/// that was altered, or issued to another caller or for another query, is INVALID_ARGUMENT.
+/// </summary>
+public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    private readonly KeyWrapper _tokens = keys.Derive("servicedesk.notification page tokens");
+
+    public async Task<ListDeliveriesResponse> ListAsync(Caller caller, ListDeliveriesRequest request, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(CallerRole.Admin, CallerRole.Agent, CallerRole.Customer);
+        var recipient = Optional(request.RecipientCustomerId);
+        if (caller.Role == CallerRole.Customer)
+        {
+            recipient = caller.RequireSelfOrStaff(recipient ?? caller.CustomerId ?? string.Empty).CustomerId;
+        }
+
+        var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        var scope = $"{caller.Role}\n{caller.AccountId}\n{request.TicketId}\n{request.RecipientCustomerId}\n{size}";
+        var query = new DeliveryQuery(
+            Optional(request.TicketId),
+            recipient,
+            caller.Role == CallerRole.Agent ? caller.ProjectKeys : null,
+            request.PageToken.Length == 0 ? null : PositionOf(request.PageToken, scope),
+            size + 1);
+        var found = await deliveries.ListAsync(query, cancellationToken);
+        var page = found.Take(size).ToList();
+        return new ListDeliveriesResponse
+        {
+            Deliveries = { page.Select(ToMessage) },
+            NextPageToken = found.Count > size ? Base64Url.EncodeToString(_tokens.Wrap(Encoding.UTF8.GetBytes(page[^1].ListOrder), scope)) : string.Empty,
+        };
+    }
+
+    private string PositionOf(string pageToken, string scope)
+    {
+        try
+        {
+            if (Base64Url.IsValid(pageToken))
+            {
+                return Encoding.UTF8.GetString(_tokens.Unwrap(Base64Url.DecodeFromChars(pageToken), scope));
+            }
+        }
+        catch (CryptographicException)
+        {
+        }
+
+        throw new ValidationException("page_token", "is not a token from a previous response to this caller and query");
+    }
+
+    private static string? Optional(string value) => value.Length == 0 ? null : value;
+
+    private static DeliveryMessage ToMessage(Delivery delivery) => new()
+    {
+        Id = delivery.Id,
+        TicketId = delivery.TicketId,
+        ProjectKey = delivery.ProjectKey,
+        RecipientCustomerId = delivery.RecipientCustomerId,
+        RecipientAddress = delivery.RecipientAddress,
+        Template = delivery.Template,
+        Status = delivery.Status,
+        CreatedAt = Timestamp.FromDateTimeOffset(delivery.CreatedAt),
+        SentAt = delivery.SentAt is { } sentAt ? Timestamp.FromDateTimeOffset(sentAt) : null,
+    };
+}

@@ -1,0 +1,45 @@
+namespace ServiceDesk.Notification.Deliveries;
+
+/// <summary>The outbox of messages and the delivery log, one record per message.</summary>
+public interface IDeliveryStore
+{
+    /// <summary>Stores the deliveries whose id is new; a repeat of one already stored changes nothing.</summary>
+    /// <returns>How many were new.</returns>
+    Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
+
+    Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Queued deliveries whose next attempt is due at <paramref name="now"/>, the earliest first.</summary>
+    Task<IReadOnlyList<Delivery>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The earliest next attempt of a queued delivery; null when none is queued.</summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a due delivery for one sender: its next attempt moves to <paramref name="until"/>, only if no other
+    /// replica moved it since it was read. A sender that dies while holding it leaves it due again then.
+    /// </summary>
+    /// <returns>False when another replica took it, or it is gone.</returns>
+    Task<bool> TryLeaseAsync(Delivery delivery, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the stored delivery of the same id; never brings back one deleted meanwhile (an erasure).</summary>
+    /// <returns>False when it no longer exists.</returns>
+    Task<bool> UpdateAsync(Delivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>The log matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every delivery to the customer or to the address of this keyed hash, whatever its state.</summary>
+    Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken);
+
+    /// <summary>Every delivery still holding its rendered message.</summary>
+    Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken);
+
+    /// <returns>How many were deleted.</returns>
+    Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+}
+
+/// <param name="ProjectKeys">Only deliveries of these projects; null for every project.</param>
+/// <param name="BeforeListOrder">Only deliveries ordered before this one (the previous page's last).</param>
+public sealed record DeliveryQuery(
+    string? TicketId, string? RecipientCustomerId, IReadOnlySet<string>? ProjectKeys, string? BeforeListOrder, int Limit);

@@ -1,0 +1,173 @@
+using LiteDB;
+using ServiceDesk.Contracts.Notification.V1;
+
+namespace ServiceDesk.Notification.Deliveries;
+
+/// <summary>Deliveries in the service's LiteDB file; "ListOrder" pages the log, "Status" and "NextAttemptAt" find what is due.</summary>
+public sealed class LiteDbDeliveryStore : IDeliveryStore
+{
+    private readonly ILiteCollection<BsonDocument> _deliveries;
+
+    public LiteDbDeliveryStore(LiteDatabase database)
+    {
+        _deliveries = database.GetCollection("deliveries");
+        _deliveries.EnsureIndex("list_order", "$.ListOrder");
+        _deliveries.EnsureIndex("due", "$.Due");
+        _deliveries.EnsureIndex("recipient", "$.RecipientCustomerId");
+        _deliveries.EnsureIndex("address_hash", "$.AddressHash");
+    }
+
+    public Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var added = 0;
+        foreach (var delivery in deliveries)
+        {
+            try
+            {
+                _deliveries.Insert(ToDocument(delivery));
+                added++;
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                // Queued by an earlier delivery of the same event.
+            }
+        }
+
+        return Task.FromResult(added);
+    }
+
+    public Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_deliveries.FindById(id) is { } document ? ToDelivery(document) : null);
+    }
+
+    public Task<IReadOnlyList<Delivery>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var due = _deliveries.Query()
+            .Where(BsonExpression.Create("$.Due BETWEEN 0 AND @0", now.ToUnixTimeMilliseconds()))
+            .OrderBy("$.Due")
+            .Limit(limit)
+            .ToEnumerable()
+            .Select(ToDelivery);
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. due]);
+    }
+
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var next = _deliveries.Query().Where(BsonExpression.Create("$.Due >= 0")).OrderBy("$.Due").Limit(1).ToEnumerable().FirstOrDefault();
+        return Task.FromResult(next is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(next["Due"].AsInt64));
+    }
+
+    public Task<bool> TryLeaseAsync(Delivery delivery, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var leased = _deliveries.UpdateMany(
+            BsonExpression.Create("{ Due: @0, NextAttemptAt: @0 }", until.ToUnixTimeMilliseconds()),
+            BsonExpression.Create("_id = @0 AND $.Due = @1", delivery.Id, delivery.NextAttemptAt.ToUnixTimeMilliseconds()));
+        return Task.FromResult(leased == 1);
+    }
+
+    public Task<bool> UpdateAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_deliveries.Update(ToDocument(delivery)));
+    }
+
+    public Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var deliveries = _deliveries.Query();
+        if (query.BeforeListOrder is { } before)
+        {
+            deliveries = deliveries.Where(BsonExpression.Create("$.ListOrder < @0", before));
+        }
+
+        if (query.TicketId is { } ticketId)
+        {
+            deliveries = deliveries.Where(BsonExpression.Create("$.TicketId = @0", ticketId));
+        }
+
+        if (query.RecipientCustomerId is { } customerId)
+        {
+            deliveries = deliveries.Where(BsonExpression.Create("$.RecipientCustomerId = @0", customerId));
+        }
+
+        if (query.ProjectKeys is { } projectKeys)
+        {
+            deliveries = deliveries.Where(BsonExpression.Create("$.ProjectKey IN @0", new BsonArray(projectKeys.Select(key => new BsonValue(key)))));
+        }
+
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. deliveries.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable().Select(ToDelivery)]);
+    }
+
+    public Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = _deliveries.Find(BsonExpression.Create("$.RecipientCustomerId = @0", customerId))
+            .Concat(_deliveries.Find(BsonExpression.Create("$.AddressHash = @0", addressHash)))
+            .Select(ToDelivery)
+            .DistinctBy(delivery => delivery.Id);
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
+    }
+
+    public Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. _deliveries.Find(BsonExpression.Create("$.Message != null")).Select(ToDelivery)]);
+    }
+
+    public Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ids.Count(id => _deliveries.Delete(id)));
+    }
+
+    private static BsonDocument ToDocument(Delivery delivery) => new()
+    {
+        ["_id"] = delivery.Id,
+        ["TicketId"] = delivery.TicketId,
+        ["ProjectKey"] = delivery.ProjectKey,
+        ["RecipientCustomerId"] = delivery.RecipientCustomerId,
+        ["RecipientAddress"] = delivery.RecipientAddress,
+        ["RecipientName"] = delivery.RecipientName,
+        ["AddressHash"] = delivery.AddressHash,
+        ["Template"] = delivery.Template,
+        ["Message"] = delivery.Message is { } message
+            ? new BsonDocument { ["Subject"] = message.Subject, ["Text"] = message.Text, ["Html"] = message.Html }
+            : BsonValue.Null,
+        ["Status"] = (int)delivery.Status,
+        ["Attempts"] = delivery.Attempts,
+        ["NextAttemptAt"] = delivery.NextAttemptAt.ToUnixTimeMilliseconds(),
+        // Set only while queued, so the "due" index holds just the outbox.
+        ["Due"] = delivery.Status == DeliveryStatus.Queued ? delivery.NextAttemptAt.ToUnixTimeMilliseconds() : BsonValue.Null,
+        ["CreatedAt"] = delivery.CreatedAt.ToUnixTimeMilliseconds(),
+        ["SentAt"] = delivery.SentAt is { } sentAt ? sentAt.ToUnixTimeMilliseconds() : BsonValue.Null,
+        ["LastError"] = delivery.LastError is { } error ? error : BsonValue.Null,
+        ["ListOrder"] = delivery.ListOrder,
+    };
+
+    private static Delivery ToDelivery(BsonDocument document) => new()
+    {
+        Id = document["_id"].AsString,
+        TicketId = document["TicketId"].AsString,
+        ProjectKey = document["ProjectKey"].AsString,
+        RecipientCustomerId = document["RecipientCustomerId"].AsString,
+        RecipientAddress = document["RecipientAddress"].AsString,
+        RecipientName = document["RecipientName"].AsString,
+        AddressHash = document["AddressHash"].AsString,
+        Template = document["Template"].AsString,
+        Message = document["Message"].IsDocument
+            ? new RenderedMessage(document["Message"]["Subject"].AsString, document["Message"]["Text"].AsString, document["Message"]["Html"].AsString)
+            : null,
+        Status = (DeliveryStatus)document["Status"].AsInt32,
+        Attempts = document["Attempts"].AsInt32,
+        NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(document["NextAttemptAt"].AsInt64),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(document["CreatedAt"].AsInt64),
+        SentAt = document["SentAt"].IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(document["SentAt"].AsInt64),
+        LastError = document["LastError"].IsNull ? null : document["LastError"].AsString,
+    };
+}

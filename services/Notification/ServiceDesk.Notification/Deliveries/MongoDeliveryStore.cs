@@ -1,0 +1,156 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Storage.MongoDb;
+
+namespace ServiceDesk.Notification.Deliveries;
+
+public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore, IMongoStore
+{
+    private const string CollectionName = "deliveries";
+
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+
+    private readonly IMongoCollection<BsonDocument> _deliveries = database.GetCollection<BsonDocument>(CollectionName);
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+    [
+        new(CollectionName, MongoIndex.KeysOf.Descending("ListOrder")),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("Due"), new CreateIndexOptions<BsonDocument> { PartialFilterExpression = Filter.Exists("Due") }),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("RecipientCustomerId")),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("AddressHash")),
+    ];
+
+    public async Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        foreach (var delivery in deliveries)
+        {
+            try
+            {
+                await _deliveries.InsertOneAsync(ToDocument(delivery), cancellationToken: cancellationToken);
+                added++;
+            }
+            catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+                // Queued by an earlier delivery of the same event.
+            }
+        }
+
+        return added;
+    }
+
+    public async Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await _deliveries.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken) is { } document ? ToDelivery(document) : null;
+
+    public async Task<IReadOnlyList<Delivery>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        (await _deliveries.Find(Filter.Lte("Due", now.ToUnixTimeMilliseconds())).Sort(Builders<BsonDocument>.Sort.Ascending("Due")).Limit(limit).ToListAsync(cancellationToken))
+        .Select(ToDelivery).ToList();
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        var next = await _deliveries.Find(Filter.Exists("Due")).Sort(Builders<BsonDocument>.Sort.Ascending("Due")).Limit(1).FirstOrDefaultAsync(cancellationToken);
+        return next is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(next["Due"].ToInt64());
+    }
+
+    public async Task<bool> TryLeaseAsync(Delivery delivery, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var result = await _deliveries.UpdateOneAsync(
+            Filter.Eq("_id", delivery.Id) & Filter.Eq("Due", delivery.NextAttemptAt.ToUnixTimeMilliseconds()),
+            Builders<BsonDocument>.Update.Set("Due", until.ToUnixTimeMilliseconds()).Set("NextAttemptAt", until.ToUnixTimeMilliseconds()),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    public async Task<bool> UpdateAsync(Delivery delivery, CancellationToken cancellationToken) =>
+        (await _deliveries.ReplaceOneAsync(Filter.Eq("_id", delivery.Id), ToDocument(delivery), cancellationToken: cancellationToken)).MatchedCount == 1;
+
+    public async Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Empty;
+        if (query.BeforeListOrder is { } before)
+        {
+            filter &= Filter.Lt("ListOrder", before);
+        }
+
+        if (query.TicketId is { } ticketId)
+        {
+            filter &= Filter.Eq("TicketId", ticketId);
+        }
+
+        if (query.RecipientCustomerId is { } customerId)
+        {
+            filter &= Filter.Eq("RecipientCustomerId", customerId);
+        }
+
+        if (query.ProjectKeys is { } projectKeys)
+        {
+            filter &= Filter.In("ProjectKey", projectKeys);
+        }
+
+        var documents = await _deliveries.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("ListOrder")).Limit(query.Limit).ToListAsync(cancellationToken);
+        return documents.Select(ToDelivery).ToList();
+    }
+
+    public async Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken) =>
+        (await _deliveries.Find(Filter.Eq("RecipientCustomerId", customerId) | Filter.Eq("AddressHash", addressHash)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+
+    public async Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken) =>
+        (await _deliveries.Find(Filter.Ne("Message", BsonNull.Value)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+
+    public async Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        (int)(await _deliveries.DeleteManyAsync(Filter.In("_id", ids), cancellationToken)).DeletedCount;
+
+    private static BsonDocument ToDocument(Delivery delivery)
+    {
+        var document = new BsonDocument
+        {
+            ["_id"] = delivery.Id,
+            ["TicketId"] = delivery.TicketId,
+            ["ProjectKey"] = delivery.ProjectKey,
+            ["RecipientCustomerId"] = delivery.RecipientCustomerId,
+            ["RecipientAddress"] = delivery.RecipientAddress,
+            ["RecipientName"] = delivery.RecipientName,
+            ["AddressHash"] = delivery.AddressHash,
+            ["Template"] = delivery.Template,
+            ["Message"] = delivery.Message is { } message
+                ? new BsonDocument { ["Subject"] = message.Subject, ["Text"] = message.Text, ["Html"] = message.Html }
+                : BsonNull.Value,
+            ["Status"] = (int)delivery.Status,
+            ["Attempts"] = delivery.Attempts,
+            ["NextAttemptAt"] = delivery.NextAttemptAt.ToUnixTimeMilliseconds(),
+            ["CreatedAt"] = delivery.CreatedAt.ToUnixTimeMilliseconds(),
+            ["SentAt"] = delivery.SentAt is { } sentAt ? sentAt.ToUnixTimeMilliseconds() : BsonNull.Value,
+            ["LastError"] = delivery.LastError is { } error ? error : BsonNull.Value,
+            ["ListOrder"] = delivery.ListOrder,
+        };
+        // Present only while queued, so the partial "Due" index holds just the outbox.
+        if (delivery.Status == DeliveryStatus.Queued)
+        {
+            document["Due"] = delivery.NextAttemptAt.ToUnixTimeMilliseconds();
+        }
+
+        return document;
+    }
+
+    private static Delivery ToDelivery(BsonDocument document) => new()
+    {
+        Id = document["_id"].AsString,
+        TicketId = document["TicketId"].AsString,
+        ProjectKey = document["ProjectKey"].AsString,
+        RecipientCustomerId = document["RecipientCustomerId"].AsString,
+        RecipientAddress = document["RecipientAddress"].AsString,
+        RecipientName = document["RecipientName"].AsString,
+        AddressHash = document["AddressHash"].AsString,
+        Template = document["Template"].AsString,
+        Message = document["Message"] is BsonDocument message
+            ? new RenderedMessage(message["Subject"].AsString, message["Text"].AsString, message["Html"].AsString)
+            : null,
+        Status = (DeliveryStatus)document["Status"].AsInt32,
+        Attempts = document["Attempts"].AsInt32,
+        NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(document["NextAttemptAt"].ToInt64()),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(document["CreatedAt"].ToInt64()),
+        SentAt = document["SentAt"].IsBsonNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(document["SentAt"].ToInt64()),
+        LastError = document["LastError"].IsBsonNull ? null : document["LastError"].AsString,
+    };
+}

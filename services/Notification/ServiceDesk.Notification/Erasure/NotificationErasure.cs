@@ -1,0 +1,89 @@
+using MimeKit;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Notification.Sending;
+using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
+
+namespace ServiceDesk.Notification.Erasure;
+
+/// <summary>
+/// Notification's part of a customer removal (both modes alike): every delivery to the customer or to their
+/// address (by its keyed hash) is deleted, queued ones included, which cancels them; so is each one's <c>.eml</c>
+/// file in the pickup directory. Messages only ever name their own recipient, but a ticket's summary may name
+/// someone else: any other unsent message or pickup file that names the customer's address or display name, as
+/// their own deliveries knew them, is deleted too. The address's keyed hash is on the suppression list from the
+/// moment the erasure ledger recorded the request. The erasure block then checkpoints the LiteDB file, so no
+/// deleted byte stays readable. Idempotent: a second run finds nothing left.
+/// </summary>
+public sealed class NotificationErasure(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages) : ICustomerErasure
+{
+    public const string QueuedMessagesCancelled = "queued_messages_cancelled";
+    public const string DeliveryLogEntriesDeleted = "delivery_log_entries_deleted";
+    public const string PickupFilesDeleted = "pickup_files_deleted";
+    public const string MessagesNamingTheCustomerDeleted = "messages_naming_the_customer_deleted";
+    public const string AddressesSuppressed = "addresses_suppressed";
+
+    /// <summary>Names shorter than this are not searched for in other messages: they would match unrelated words.</summary>
+    private const int MinimumNameLength = 3;
+
+    public Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken) =>
+        RunAsync(scope, erase: false, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken) =>
+        RunAsync(scope, erase: true, cancellationToken);
+
+    private async Task<IReadOnlyDictionary<string, long>> RunAsync(ErasureScope scope, bool erase, CancellationToken cancellationToken)
+    {
+        var own = await deliveries.ListToRecipientAsync(scope.CustomerId, scope.AddressHash, cancellationToken);
+        var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
+        var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
+        var needles = own.SelectMany(delivery => new[] { delivery.RecipientAddress, delivery.RecipientName })
+            .Where(needle => needle.Length >= MinimumNameLength)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        var naming = needles.Count == 0
+            ? []
+            : (await deliveries.ListUnsentAsync(cancellationToken))
+                .Where(delivery => !ownIds.Contains(delivery.Id) && delivery.Message is { } message && Names(needles, message.Subject, message.Text, message.Html))
+                .ToList();
+        var namingFiles = needles.Count == 0 || !System.IO.Directory.Exists(pickup.Path)
+            ? []
+            : System.IO.Directory.EnumerateFiles(pickup.Path).Where(file => !ownFiles.Contains(file) && FileNames(file, needles)).ToList();
+
+        if (erase)
+        {
+            await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], cancellationToken);
+            foreach (var file in ownFiles.Concat(namingFiles))
+            {
+                File.Delete(file);
+            }
+        }
+
+        return new Dictionary<string, long>
+        {
+            [QueuedMessagesCancelled] = own.Count(delivery => delivery.Status == DeliveryStatus.Queued),
+            [DeliveryLogEntriesDeleted] = own.Count(delivery => delivery.Status != DeliveryStatus.Queued),
+            [PickupFilesDeleted] = ownFiles.Count + namingFiles.Count,
+            [MessagesNamingTheCustomerDeleted] = naming.Count + namingFiles.Count,
+            [AddressesSuppressed] = scope.AddressHash.Length > 0 ? 1 : 0,
+        };
+    }
+
+    /// <summary>Whether the file names a needle, in its decoded text or its raw bytes (headers encoded or not).</summary>
+    private static bool FileNames(string file, IReadOnlyList<string> needles)
+    {
+        try
+        {
+            var message = MimeMessage.Load(file);
+            return Names(needles, message.To.ToString(), message.Subject, message.TextBody, message.HtmlBody, File.ReadAllText(file));
+        }
+        catch (FormatException)
+        {
+            // Not a message (a half-written temporary file): judge its raw text.
+            return Names(needles, File.ReadAllText(file));
+        }
+    }
+
+    private static bool Names(IReadOnlyList<string> needles, params string?[] texts) =>
+        texts.Any(text => text is not null && needles.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ServiceDesk.Notification.Deliveries;
+
+namespace ServiceDesk.Notification.Sending;
+
+/// <summary>A delivery's MIME message: plain text and HTML alternatives, and a Message-ID derived from the delivery.</summary>
+public sealed class MailMessages(IOptions<NotificationOptions> options)
+{
+    private readonly MailboxAddress _from = MailboxAddress.Parse(options.Value.From);
+
+    /// <summary>The same for every attempt of a delivery, so a receiver can drop a copy a crash made us send twice.</summary>
+    public string MessageIdOf(string deliveryId) =>
+        $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(deliveryId)))[..32]}@{_from.Domain}";
+
+    public MimeMessage Build(Delivery delivery, RenderedMessage rendered)
+    {
+        var message = new MimeMessage
+        {
+            MessageId = MessageIdOf(delivery.Id),
+            Subject = rendered.Subject,
+            Date = delivery.CreatedAt,
+            Body = new BodyBuilder { TextBody = rendered.Text, HtmlBody = rendered.Html }.ToMessageBody(),
+        };
+        message.From.Add(_from);
+        message.To.Add(new MailboxAddress(delivery.RecipientName, delivery.RecipientAddress));
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        return message;
+    }
+}

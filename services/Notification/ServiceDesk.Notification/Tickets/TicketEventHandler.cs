@@ -1,0 +1,125 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Notification.Erasure;
+using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Notification.Sending;
+using ServiceDesk.Notification.Templates;
+using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
+
+namespace ServiceDesk.Notification.Tickets;
+
+/// <summary>
+/// Turns ticket events into queued messages. Events carry ids only: the ticket, with its reporter's and
+/// participants' names and addresses (Ticketing's snapshots, which Ticketing erases), is read with GetTicket under
+/// Notification's service identity. Recipients are customers only, never the author of the change:
+/// created → the reporter; a public comment or a status change → the reporter and the participants; an internal
+/// comment → nobody; a participant added → that participant; a participant removed → the reporter and the
+/// remaining participants. One message per recipient per event (the delivery id is the event id and the
+/// recipient's), so a redelivered event queues nothing twice.
+/// </summary>
+public sealed class TicketEventHandler(
+    TicketingService.TicketingServiceClient ticketing,
+    IDeliveryStore deliveries,
+    MessageTemplates templates,
+    Suppression suppression,
+    DeliverySignal signal,
+    TimeProvider time)
+    : IIntegrationEventHandler<TicketCreated>,
+        IIntegrationEventHandler<TicketCommented>,
+        IIntegrationEventHandler<TicketStatusChanged>,
+        IIntegrationEventHandler<TicketParticipantAdded>,
+        IIntegrationEventHandler<TicketParticipantRemoved>
+{
+    public Task HandleAsync(TicketCreated message, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(context, message.TicketId, MessageTemplates.Created, ticket => [ticket.Reporter], message.ActorCustomerId, cancellationToken);
+
+    public Task HandleAsync(TicketCommented message, EventContext context, CancellationToken cancellationToken) =>
+        message.Internal
+            ? Task.CompletedTask
+            : NotifyAsync(context, message.TicketId, MessageTemplates.Commented, Everyone, message.ActorCustomerId, cancellationToken);
+
+    public Task HandleAsync(TicketStatusChanged message, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(context, message.TicketId, MessageTemplates.StatusChanged, Everyone, actorCustomerId: string.Empty, cancellationToken, (TicketStatus)message.NewStatus);
+
+    public Task HandleAsync(TicketParticipantAdded message, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(
+            context,
+            message.TicketId,
+            MessageTemplates.ParticipantAdded,
+            ticket => ticket.Participants.Where(person => person.CustomerId == message.CustomerId),
+            message.ActorCustomerId,
+            cancellationToken);
+
+    public Task HandleAsync(TicketParticipantRemoved message, EventContext context, CancellationToken cancellationToken) =>
+        NotifyAsync(context, message.TicketId, MessageTemplates.ParticipantRemoved, Everyone, message.ActorCustomerId, cancellationToken);
+
+    private static IEnumerable<Person> Everyone(Ticket ticket) => [ticket.Reporter, .. ticket.Participants];
+
+    private async Task NotifyAsync(
+        EventContext context,
+        string ticketId,
+        string template,
+        Func<Ticket, IEnumerable<Person>> recipientsOf,
+        string actorCustomerId,
+        CancellationToken cancellationToken,
+        TicketStatus newStatus = TicketStatus.Unspecified)
+    {
+        if (await ReadTicketAsync(ticketId, cancellationToken) is not { } ticket)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var recipients = recipientsOf(ticket)
+            // An erased customer has a pseudonym and no address: nothing to send.
+            .Where(person => person is { Erased: false, Address.Length: > 0 } && person.CustomerId != actorCustomerId)
+            .DistinctBy(person => person.CustomerId)
+            .ToList();
+        var queued = new List<Delivery>();
+        foreach (var person in recipients)
+        {
+            // Ticketing may not have erased its copy yet: a suppressed recipient's address is never even stored.
+            if (!await suppression.IsSuppressedAsync(person.CustomerId, person.Address, cancellationToken))
+            {
+                queued.Add(ToDelivery(context, ticket, person, template, newStatus, now));
+            }
+        }
+
+        if (await deliveries.AddAsync(queued, cancellationToken) > 0)
+        {
+            signal.Wake();
+        }
+    }
+
+    private Delivery ToDelivery(EventContext context, Ticket ticket, Person person, string template, TicketStatus newStatus, DateTimeOffset now) =>
+        new()
+        {
+            Id = Delivery.IdOf(context.EventId, person.CustomerId),
+            TicketId = ticket.Id,
+            ProjectKey = ticket.ProjectKey,
+            RecipientCustomerId = person.CustomerId,
+            RecipientAddress = person.Address,
+            RecipientName = person.DisplayName,
+            AddressHash = suppression.HashAddress(person.Address),
+            Template = template,
+            Message = templates.Render(template, new TemplateModel(ticket.Id, ticket.Summary, person.DisplayName, newStatus)),
+            Status = Contracts.Notification.V1.DeliveryStatus.Queued,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
+
+    /// <summary>The ticket now; null when it is gone (a purged customer's ticket), which leaves nobody to notify.</summary>
+    private async Task<Ticket?> ReadTicketAsync(string ticketId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ticketing.GetTicketAsync(new GetTicketRequest { TicketId = ticketId }, cancellationToken: cancellationToken);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

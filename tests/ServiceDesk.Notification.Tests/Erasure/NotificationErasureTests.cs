@@ -1,0 +1,186 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using ServiceDesk.Contracts.Erasure.V1;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Notification.Erasure;
+using ServiceDesk.Testing;
+using ServiceDesk.Testing.Forensics;
+using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
+using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
+using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
+
+namespace ServiceDesk.Notification.Tests.Erasure;
+
+/// <summary>Notification's part of a customer removal, through the real command and receipt streams.</summary>
+[Collection(NotificationCollection.Name)]
+public sealed class NotificationErasureTests(NotificationHosts hosts)
+{
+    [Fact]
+    public async Task After_an_erasure_no_byte_of_the_data_directory_holds_the_address_or_the_name_and_other_letters_stay()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, "Vera Victim");
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await hosts.StopNotificationAsync();
+        await hosts.RestartNotificationAsync(smtp: false);
+        try
+        {
+            var own = await hosts.NewTicketAsync(project, victim, colleague);
+            // A summary naming the victim reaches the colleague's letters: those go too.
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = "Laptop of vera victim" }, hosts.Admin);
+            var unrelated = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = "Toner" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(own.Id, 2);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            await hosts.SettledDeliveriesAsync(unrelated.Id, 1);
+            string[] needles = [victim.Address, victim.DisplayName];
+            Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(ReceiptOutcome.Succeeded, receipt.Outcome);
+            Assert.Equal(0, receipt.Counts[NotificationErasure.QueuedMessagesCancelled]);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.DeliveryLogEntriesDeleted]);
+            Assert.Equal(2, receipt.Counts[NotificationErasure.PickupFilesDeleted]);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.AddressesSuppressed]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
+            Assert.DoesNotContain(victim.Address, hosts.Notification.Logs.All, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(victim.DisplayName, hosts.Notification.Logs.All, StringComparison.OrdinalIgnoreCase);
+
+            Assert.Empty((await hosts.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = victim.Id }, hosts.Admin)).Deliveries);
+            var letters = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup")).Select(file => MimeMessage.Load(file)).ToList();
+            Assert.Contains(letters, letter => (letter.Subject ?? string.Empty).Contains("Toner"));
+            Assert.Contains(letters, letter => (letter.Subject ?? string.Empty).Contains(own.Id));
+        }
+        finally
+        {
+            await hosts.StopNotificationAsync();
+            await hosts.RestartNotificationAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Queued_messages_are_cancelled_and_the_address_is_never_queued_nor_sent_again()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project);
+        var colleague = await hosts.NewCustomerAsync(project);
+        var store = hosts.Notification.Services.GetRequiredService<IDeliveryStore>();
+        Contracts.Ticketing.V1.Ticket ticket;
+        await hosts.Smtp.StopAsync();
+        try
+        {
+            ticket = await hosts.NewTicketAsync(project, victim);
+            await Eventually.WaitForAsync(
+                async () => await store.ListToRecipientAsync(victim.Id, string.Empty, default),
+                deliveries => deliveries.Count == 1 && deliveries[0].Attempts >= 1,
+                "the victim's message to wait for the SMTP server");
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+            Assert.Equal(1, receipt.Counts[NotificationErasure.QueuedMessagesCancelled]);
+            Assert.Empty(await store.ListToRecipientAsync(victim.Id, string.Empty, default));
+        }
+        finally
+        {
+            await hosts.Smtp.StartAgainAsync();
+        }
+
+        // Ticketing still names the victim on the ticket (its own part is not run here): Notification must not queue them.
+        await hosts.Tickets.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = colleague.Id }, hosts.Admin);
+        await hosts.Tickets.ChangeStatusAsync(new ChangeStatusRequest { TicketId = ticket.Id, Status = TicketStatus.Resolved }, hosts.Admin);
+        var log = await hosts.SettledDeliveriesAsync(ticket.Id, 2);
+        Assert.All(log.Deliveries, delivery => Assert.Equal(colleague.Id, delivery.RecipientCustomerId));
+
+        // A message to the address that slipped in under another id is stopped at send time.
+        var slipped = log.Deliveries[0].Id + "-slipped";
+        await store.AddAsync([new Deliveries.Delivery
+        {
+            Id = slipped, TicketId = ticket.Id, ProjectKey = project, RecipientCustomerId = "someone-else",
+            RecipientAddress = victim.Address.ToUpperInvariant(), RecipientName = "Slipped", AddressHash = Erasures.HashOf(victim.Address),
+            Template = "ticket-commented", Message = new("Subject", "Text", "<p>Html</p>"), Status = DeliveryStatus.Queued,
+            NextAttemptAt = DateTimeOffset.UtcNow, CreatedAt = DateTimeOffset.UtcNow,
+        }], default);
+        hosts.Notification.Services.GetRequiredService<Sending.DeliverySignal>().Wake();
+        var suppressed = await Eventually.WaitForAsync(() => store.GetAsync(slipped, default), delivery => delivery?.Status != DeliveryStatus.Queued, "the slipped message to be judged");
+        Assert.Equal(DeliveryStatus.Suppressed, suppressed!.Status);
+        Assert.Equal(string.Empty, suppressed.RecipientAddress);
+        Assert.Null(suppressed.Message);
+        Assert.Empty(hosts.Smtp.MessagesTo(victim.Address));
+
+        foreach (var spelling in new[] { victim.Address, $"  {victim.Address.ToUpperInvariant()} " })
+        {
+            var answer = await hosts.Deliveries.IsSuppressedAsync(new IsSuppressedRequest { Address = spelling.Trim() }, hosts.Admin);
+            Assert.True(answer.Suppressed);
+            Assert.Equal(IsSuppressedResponse.Types.Reason.Erased, answer.Reason);
+        }
+
+        Assert.False((await hosts.Deliveries.IsSuppressedAsync(new IsSuppressedRequest { Address = colleague.Address }, hosts.Admin)).Suppressed);
+    }
+
+    [Fact]
+    public async Task The_preview_counts_what_the_erasure_then_does_and_changes_nothing()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project);
+        var colleague = await hosts.NewCustomerAsync(project);
+        var ticket = await hosts.NewTicketAsync(project, victim, colleague);
+        await hosts.Tickets.ChangeStatusAsync(new ChangeStatusRequest { TicketId = ticket.Id, Status = TicketStatus.InProgress }, hosts.Admin);
+        await hosts.SettledDeliveriesAsync(ticket.Id, 4);
+        var command = Erasures.Command(victim);
+        var participant = new ErasureParticipantService.ErasureParticipantServiceClient(hosts.Notification.Channel);
+        var asDirectory = Bearer(await hosts.Identity.ServiceTokenAsync(ServiceNames.Directory, ServiceSecret(ServiceNames.Directory)));
+        var request = new PreviewErasureRequest { CustomerId = victim.Id, Mode = ErasureMode.Anonymize, AddressHash = command.AddressHash };
+
+        var preview = await participant.PreviewErasureAsync(request, asDirectory);
+        Assert.Equal(preview, await participant.PreviewErasureAsync(request, asDirectory));
+        Assert.Equal(2, (await hosts.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = victim.Id }, hosts.Admin)).Deliveries.Count);
+        Assert.Equal(2, preview.Counts[NotificationErasure.DeliveryLogEntriesDeleted]);
+        Assert.False((await hosts.Deliveries.IsSuppressedAsync(new IsSuppressedRequest { Address = victim.Address }, hosts.Admin)).Suppressed);
+
+        var receipt = await Erasures.EraseAsync(hosts, command);
+        Assert.Equal(preview.Counts, receipt.Counts);
+        Assert.Empty((await hosts.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = victim.Id }, hosts.Admin)).Deliveries);
+        Assert.Equal(2, (await hosts.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = colleague.Id }, hosts.Admin)).Deliveries.Count);
+
+        // Agents and other services get no preview.
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => participant.PreviewErasureAsync(request, hosts.Admin));
+        var asTicketing = Bearer(await hosts.Identity.ServiceTokenAsync(ServiceNames.Ticketing, ServiceSecret(ServiceNames.Ticketing)));
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => participant.PreviewErasureAsync(request, asTicketing));
+    }
+
+    [Fact]
+    public async Task IsSuppressed_answers_admins_only_and_refuses_a_malformed_address()
+    {
+        var request = new IsSuppressedRequest { Address = TestData.Address() };
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => hosts.Deliveries.IsSuppressedAsync(request));
+        var project = await hosts.NewProjectAsync();
+        var customer = await hosts.NewCustomerAsync(project);
+        foreach (var caller in new[] { await hosts.NewSignedInAsync(Role.Agent, projectKeys: project), await hosts.NewSignedInAsync(Role.Customer, customer.Id) })
+        {
+            await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => hosts.Deliveries.IsSuppressedAsync(request, caller));
+        }
+
+        foreach (var service in ServiceNames.Backends)
+        {
+            var token = Bearer(await hosts.Identity.ServiceTokenAsync(service, ServiceSecret(service)));
+            await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => hosts.Deliveries.IsSuppressedAsync(request, token));
+        }
+
+        foreach (var malformed in new[] { string.Empty, "not an address", new string('a', 250) + "@example.test" })
+        {
+            var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => hosts.Deliveries.IsSuppressedAsync(new IsSuppressedRequest { Address = malformed }, hosts.Admin));
+            Assert.Equal(["address"], error.Fields());
+        }
+
+        Assert.False((await hosts.Deliveries.IsSuppressedAsync(request, hosts.Admin)).Suppressed);
+    }
+}

@@ -1,0 +1,120 @@
+using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Testing;
+using Xunit;
+using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
+
+namespace ServiceDesk.Notification.Tests.Stores;
+
+/// <summary>What every backend of the delivery store must do; each test opens a fresh database.</summary>
+public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposable? Database)> open) : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    private readonly List<IDisposable?> _opened = [];
+
+    public void Dispose() => _opened.ForEach(database => database?.Dispose());
+
+    [SkippableFact]
+    public async Task A_delivery_is_stored_once_and_read_back_whole()
+    {
+        var store = Open();
+        var delivery = Queued("e1/c1", Now);
+
+        Assert.Equal(2, await store.AddAsync([delivery, Queued("e1/c2", Now)], default));
+        Assert.Equal(0, await store.AddAsync([delivery with { RecipientName = "Again" }], default));
+        Assert.Equal(delivery, await store.GetAsync("e1/c1", default));
+        Assert.Null(await store.GetAsync("none", default));
+    }
+
+    [SkippableFact]
+    public async Task Only_queued_deliveries_are_due_earliest_first_and_a_lease_is_taken_once()
+    {
+        var store = Open();
+        await store.AddAsync([Queued("late", Now.AddMinutes(5)), Queued("early", Now.AddMinutes(-1)), Queued("now", Now)], default);
+        await store.AddAsync([Queued("sent", Now.AddMinutes(-2)) with { Status = DeliveryStatus.Sent, Message = null }], default);
+
+        var due = await store.ListDueAsync(Now, 10, default);
+        Assert.Equal(["early", "now"], due.Select(delivery => delivery.Id));
+        Assert.Equal(Now.AddMinutes(-1), await store.NextDueAsync(default));
+
+        Assert.True(await store.TryLeaseAsync(due[0], Now.AddMinutes(10), default));
+        Assert.False(await store.TryLeaseAsync(due[0], Now.AddMinutes(10), default));
+        Assert.Equal(["now"], (await store.ListDueAsync(Now, 10, default)).Select(delivery => delivery.Id));
+        Assert.Equal(Now.AddMinutes(10), (await store.GetAsync("early", default))!.NextAttemptAt);
+    }
+
+    [SkippableFact]
+    public async Task An_update_never_brings_back_a_deleted_delivery()
+    {
+        var store = Open();
+        var delivery = Queued("e1/c1", Now);
+        await store.AddAsync([delivery], default);
+
+        var sent = delivery with { Status = DeliveryStatus.Sent, Message = null, SentAt = Now, Attempts = 1 };
+        Assert.True(await store.UpdateAsync(sent, default));
+        Assert.Equal(sent, await store.GetAsync(delivery.Id, default));
+        Assert.Null(await store.NextDueAsync(default));
+        Assert.Empty(await store.ListUnsentAsync(default));
+
+        Assert.Equal(1, await store.DeleteAsync([delivery.Id, "none"], default));
+        Assert.False(await store.UpdateAsync(sent, default));
+        Assert.Null(await store.GetAsync(delivery.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task The_log_pages_newest_first_within_its_filters_and_a_recipient_is_found_by_id_or_address_hash()
+    {
+        var store = Open();
+        await store.AddAsync(
+        [
+            Queued("a", Now) with { ProjectKey = "ONE", TicketId = "ONE-1" },
+            Queued("b", Now.AddSeconds(1)) with { ProjectKey = "ONE", TicketId = "ONE-1", RecipientCustomerId = "c2", AddressHash = "h2" },
+            Queued("c", Now.AddSeconds(2)) with { ProjectKey = "TWO", TicketId = "TWO-1" },
+            Queued("d", Now.AddSeconds(3)) with { ProjectKey = "TWO", TicketId = "TWO-2", RecipientCustomerId = "c3" },
+        ], default);
+
+        var first = await store.ListAsync(new DeliveryQuery(null, null, null, null, 2), default);
+        Assert.Equal(["d", "c"], first.Select(delivery => delivery.Id));
+        Assert.Equal(["b", "a"], (await store.ListAsync(new DeliveryQuery(null, null, null, first[^1].ListOrder, 10), default)).Select(delivery => delivery.Id));
+        Assert.Equal(["b", "a"], (await store.ListAsync(new DeliveryQuery("ONE-1", null, null, null, 10), default)).Select(delivery => delivery.Id));
+        Assert.Equal(["c", "a"], (await store.ListAsync(new DeliveryQuery(null, "c1", null, null, 10), default)).Select(delivery => delivery.Id));
+        Assert.Equal(["d", "c"], (await store.ListAsync(new DeliveryQuery(null, null, new HashSet<string> { "TWO" }, null, 10), default)).Select(delivery => delivery.Id));
+        Assert.Empty(await store.ListAsync(new DeliveryQuery("ONE-1", null, new HashSet<string> { "TWO" }, null, 10), default));
+
+        // c3's delivery went to the address of hash h2 as well.
+        Assert.Equal(["b", "d"], (await store.ListToRecipientAsync("c3", "h2", default)).Select(delivery => delivery.Id).Order());
+        Assert.Equal(4, (await store.ListUnsentAsync(default)).Count);
+    }
+
+    private IDeliveryStore Open()
+    {
+        var (store, database) = open();
+        _opened.Add(database);
+        return store;
+    }
+
+    private static Deliveries.Delivery Queued(string id, DateTimeOffset at) => new()
+    {
+        Id = id,
+        TicketId = "HELP-1",
+        ProjectKey = "HELP",
+        RecipientCustomerId = "c1",
+        RecipientAddress = "someone@example.test",
+        RecipientName = "Some One",
+        AddressHash = "h1",
+        Template = "ticket-created",
+        Message = new RenderedMessage("Subject", "Text", "<p>Html</p>"),
+        Status = DeliveryStatus.Queued,
+        NextAttemptAt = at,
+        CreatedAt = at,
+    };
+}
+
+public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
+{
+    var database = StoreBackends.NewLiteDatabase("notification");
+    return (new LiteDbDeliveryStore(database), database);
+});
+
+public sealed class MongoDeliveryStoreTests() : DeliveryStoreContract(() =>
+    (new MongoDeliveryStore(StoreBackends.NewMongoDatabase(MongoDeliveryStore.Indexes)), null));
