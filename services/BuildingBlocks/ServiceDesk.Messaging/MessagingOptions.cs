@@ -11,7 +11,10 @@ public sealed class MessagingOptions
     [Required]
     public string KeyPrefix { get; set; } = "sd:";
 
-    /// <summary>This replica's consumer name within its service's consumer groups; defaults to the host name.</summary>
+    /// <summary>
+    /// This replica's consumer name within its service's consumer groups. Defaults to the <c>POD_NAME</c>
+    /// environment variable (Kubernetes), then to host name and process id, which changes with every restart.
+    /// </summary>
     public string? InstanceName { get; set; }
 
     /// <summary>
@@ -51,6 +54,12 @@ public sealed class MessagingOptions
     [Range(100, 100_000_000)]
     public int UnsubscribedMaxLength { get; set; } = 10_000;
 
-    public string ResolveInstanceName() =>
-        string.IsNullOrWhiteSpace(InstanceName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : InstanceName;
+    /// <summary>
+    /// A name that survives restarts where one exists: a restarted replica then reads its own in-flight entries
+    /// again at once instead of leaving them to a claim after <see cref="ClaimAfter"/>.
+    /// </summary>
+    public string ResolveInstanceName(string? podName) =>
+        !string.IsNullOrWhiteSpace(InstanceName) ? InstanceName
+        : !string.IsNullOrWhiteSpace(podName) ? podName
+        : $"{Environment.MachineName}-{Environment.ProcessId}";
 }
