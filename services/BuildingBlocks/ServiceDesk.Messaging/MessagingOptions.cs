@@ -26,6 +26,14 @@ public sealed class MessagingOptions
     /// <summary>How often the outbox relay looks for unpublished events without being woken.</summary>
     public TimeSpan RelayInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long an appended event stays in the outbox (marked appended) before it is forgotten. Redis fsyncs its
+    /// AOF once a second and Debian's Redis 7.0 has no WAITAOF, so an append is not known durable when XADD returns:
+    /// when Redis restarts (a new run id) within the window, the relay appends again what the restarted server
+    /// lost. Events older than the window are not covered (a restore from an older backup loses them).
+    /// </summary>
+    public TimeSpan DurabilityWindow { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>An entry pending this long with another consumer (a crashed replica) is claimed.</summary>
     public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromSeconds(60);
 
