@@ -59,15 +59,7 @@ public sealed class DurabilityTests(RedisFixture redis, ITestOutputHelper output
         var receivedB = consumerB.Services.GetRequiredService<Received>();
         await Eventually.WaitForAsync(() => receivedB.Count == 3 + Burst, "consumer-b to receive every event of the burst", TimeSpan.FromSeconds(60));
         await using var inspect = await ConnectionMultiplexer.ConnectAsync(restarted.Configuration);
-        await Eventually.WaitForAsync(
-            async () =>
-            {
-                var group = (await inspect.GetDatabase().StreamGroupInfoAsync(Keys.Stream)).Single(g => g.Name == "consumer-a");
-                var stream = (await inspect.GetDatabase().ExecuteAsync("XINFO", "STREAM", Keys.Stream)).ToDictionary();
-                return group.PendingMessageCount == 0 && group.LastDeliveredId == (string?)stream["last-generated-id"];
-            },
-            caughtUp => caughtUp,
-            "consumer-a to go through the appended-again entries");
+        await Eventually.WaitForAsync(() => CaughtUpAsync("consumer-a", inspect.GetDatabase()), caughtUp => caughtUp, "consumer-a to go through the appended-again entries");
 
         output.WriteLine($"burst of {Burst} lost by Redis; consumer-b received {receivedB.Count}, consumer-a handled {receivedA.Count}, each once");
         Assert.Equal(before.Concat(burst).Order(), receivedB.TimesHandled.Keys.Order());

@@ -32,6 +32,7 @@ public sealed class MessagingOptions
     /// when Redis restarts (a new run id) within the window, the relay appends again what the restarted server
     /// lost. Events older than the window are not covered (a restore from an older backup loses them).
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan DurabilityWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>An entry pending this long with another consumer (a crashed replica) is claimed.</summary>
