@@ -31,6 +31,16 @@ public abstract class ProbeStreamTests(RedisFixture redis) : IAsyncLifetime
         }
     }
 
+    /// <summary>True once the group has read the stream's last entry and acknowledged everything it read.</summary>
+    protected Task<bool> CaughtUpAsync(string group, IDatabase? database = null) => CaughtUpAsync(database ?? Redis, Keys, group);
+
+    public static async Task<bool> CaughtUpAsync(IDatabase database, StreamKeys keys, string group)
+    {
+        var info = (await database.StreamGroupInfoAsync(keys.Stream)).Single(g => g.Name == group);
+        var stream = (await database.ExecuteAsync("XINFO", "STREAM", keys.Stream)).ToDictionary();
+        return info.PendingMessageCount == 0 && info.LastDeliveredId == (string?)stream["last-generated-id"];
+    }
+
     public async Task InitializeAsync() => Admin = await ConnectionMultiplexer.ConnectAsync($"{RedisConfiguration},allowAdmin=true");
 
     public async Task DisposeAsync() => await Admin.DisposeAsync();

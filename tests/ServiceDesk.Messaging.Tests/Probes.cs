@@ -114,6 +114,12 @@ public sealed class FailureSwitch
     public volatile bool CalledServiceUnavailable;
 
     public volatile TaskCompletionSource? Block;
+
+    /// <summary>Project keys whose first attempt fails; the retry succeeds.</summary>
+    public ConcurrentDictionary<string, bool> FailOnceKeys { get; } = new();
+
+    /// <summary>How long each handling takes, in milliseconds: a slow handler makes a backlog.</summary>
+    public volatile int HandlingMilliseconds;
 }
 
 public sealed class RecordingHandler(Received received, FailureSwitch failures) : IIntegrationEventHandler<ProjectCreated>
@@ -124,6 +130,16 @@ public sealed class RecordingHandler(Received received, FailureSwitch failures) 
         if (failures.Block is { } block)
         {
             await block.Task.WaitAsync(cancellationToken);
+        }
+
+        if (failures.HandlingMilliseconds > 0)
+        {
+            await Task.Delay(failures.HandlingMilliseconds, cancellationToken);
+        }
+
+        if (failures.FailOnceKeys.TryRemove(message.ProjectKey, out _))
+        {
+            throw new InvalidOperationException($"Handler refused project {message.ProjectKey} once");
         }
 
         if (failures.CalledServiceUnavailable)

@@ -13,7 +13,7 @@ public abstract class OutboxStoreContract
     private static OutgoingEvent Event(string id) => new(id, "probe", "servicedesk.events.v1.ProjectCreated", [1, 2, 3]);
 
     [SkippableFact]
-    public async Task Pending_events_come_back_in_the_order_they_were_recorded_until_marked_published()
+    public async Task Pending_events_come_back_in_the_order_they_were_recorded_until_marked_appended()
     {
         var store = CreateStore();
         await store.EnqueueAsync([Event("e1"), Event("e2")], CancellationToken.None);
@@ -22,13 +22,34 @@ public abstract class OutboxStoreContract
         Assert.Equal(["e1", "e2", "e3"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(["e1", "e2"], (await store.ReadPendingAsync(2, CancellationToken.None)).Select(e => e.EventId));
 
-        await store.MarkPublishedAsync("e1", CancellationToken.None);
-        await store.MarkPublishedAsync("e1", CancellationToken.None);
+        await store.MarkAppendedAsync("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow), CancellationToken.None);
+        await store.MarkAppendedAsync("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow), CancellationToken.None);
 
         var pending = await store.ReadPendingAsync(10, CancellationToken.None);
         Assert.Equal(["e2", "e3"], pending.Select(e => e.EventId));
         Assert.Equal(Event("e2") with { Envelope = pending[0].Envelope }, pending[0]);
         Assert.Equal([1, 2, 3], pending[0].Envelope);
+    }
+
+    [SkippableFact]
+    public async Task Appended_events_are_kept_for_the_window_and_come_back_after_a_redis_restart()
+    {
+        var store = CreateStore();
+        var now = DateTimeOffset.UtcNow;
+        await store.EnqueueAsync([Event("e1"), Event("e2"), Event("e3")], CancellationToken.None);
+        await store.MarkAppendedAsync("e1", new AppendRecord("1-0", "run-1", now.AddMinutes(-30)), CancellationToken.None);
+        await store.MarkAppendedAsync("e2", new AppendRecord("2-0", "run-1", now), CancellationToken.None);
+
+        // Redis runs under run-2 now: both appends of run-1 may be lost, the pending e3 is not among them.
+        Assert.Equal(["e1", "e2"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
+        Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-1", 10, CancellationToken.None));
+        // Only what the current run holds is forgotten, and only once older than the window.
+        Assert.Equal(0, await store.ForgetAppendedAsync("run-2", now.AddMinutes(-15), CancellationToken.None));
+        Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
+
+        await store.MarkAppendedAsync("e2", new AppendRecord("5-0", "run-2", now), CancellationToken.None);
+        Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None));
+        Assert.Equal(["e3"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
     }
 }
 

@@ -11,7 +11,10 @@ public sealed class MessagingOptions
     [Required]
     public string KeyPrefix { get; set; } = "sd:";
 
-    /// <summary>This replica's consumer name within its service's consumer groups; defaults to the host name.</summary>
+    /// <summary>
+    /// This replica's consumer name within its service's consumer groups. Defaults to the <c>POD_NAME</c>
+    /// environment variable (Kubernetes), then to host name and process id, which changes with every restart.
+    /// </summary>
     public string? InstanceName { get; set; }
 
     /// <summary>
@@ -22,6 +25,15 @@ public sealed class MessagingOptions
 
     /// <summary>How often the outbox relay looks for unpublished events without being woken.</summary>
     public TimeSpan RelayInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long an appended event stays in the outbox (marked appended) before it is forgotten. Redis fsyncs its
+    /// AOF once a second and Debian's Redis 7.0 has no WAITAOF, so an append is not known durable when XADD returns:
+    /// when Redis restarts (a new run id) within the window, the relay appends again what the restarted server
+    /// lost. Events older than the window are not covered (a restore from an older backup loses them).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DurabilityWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>An entry pending this long with another consumer (a crashed replica) is claimed.</summary>
     public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromSeconds(60);
@@ -51,6 +63,12 @@ public sealed class MessagingOptions
     [Range(100, 100_000_000)]
     public int UnsubscribedMaxLength { get; set; } = 10_000;
 
-    public string ResolveInstanceName() =>
-        string.IsNullOrWhiteSpace(InstanceName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : InstanceName;
+    /// <summary>
+    /// A name that survives restarts where one exists: a restarted replica then reads its own in-flight entries
+    /// again at once instead of leaving them to a claim after <see cref="ClaimAfter"/>.
+    /// </summary>
+    public string ResolveInstanceName(string? podName) =>
+        !string.IsNullOrWhiteSpace(InstanceName) ? InstanceName
+        : !string.IsNullOrWhiteSpace(podName) ? podName
+        : $"{Environment.MachineName}-{Environment.ProcessId}";
 }

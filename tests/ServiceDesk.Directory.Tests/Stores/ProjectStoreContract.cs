@@ -1,4 +1,5 @@
 using ServiceDesk.Directory.Projects;
+using ServiceDesk.Messaging.Consuming;
 using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Stores;
@@ -20,6 +21,19 @@ public abstract class ProjectStoreContract(IStoreBackend backend) : IDisposable
 
         Assert.True(await projects.ExistsAsync("HELP", default));
         Assert.False(await projects.ExistsAsync("HELP2", default));
+    }
+
+    [SkippableFact]
+    public async Task A_key_registered_from_an_event_records_the_event_with_it_once()
+    {
+        var projects = NewStore();
+        var created = new EventContext("event-1", "ticketing", TestData.Now, "projects", "1-0");
+
+        Assert.True(await projects.RegisterFromEventAsync("HELP", TestData.Now, created, default));
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => projects.RegisterFromEventAsync("HELP", TestData.Now, created, default));
+        Assert.False(await projects.RegisterFromEventAsync("HELP", TestData.Now, created with { EventId = "event-2" }, default));
+
+        Assert.True(await projects.ExistsAsync("HELP", default));
     }
 
     [SkippableFact]

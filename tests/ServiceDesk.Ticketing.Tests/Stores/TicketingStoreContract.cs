@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Projects;
@@ -135,6 +136,22 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         var stored = await stores.Snapshots.GetManyAsync(["jane", "nobody", "jane"], default);
         Assert.Equal(["jane"], stored.Keys);
         Assert.Equal(("Jane Three", 3L, "HELP"), (stored["jane"].DisplayName, stored["jane"].Version, stored["jane"].ProjectKeys.Single()));
+    }
+
+    [SkippableFact]
+    public async Task A_snapshot_refreshed_from_an_event_records_the_event_with_it_once()
+    {
+        var stores = Open();
+        var v1 = new CustomerSnapshot("jane", "Jane One", "jane@example.com", ["HELP"], 1);
+        var updated = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(v1, createIfMissing: true, default));
+
+        Assert.True(await stores.Snapshots.RefreshFromEventAsync(v1 with { Version = 2 }, updated, DateTimeOffset.UnixEpoch, default));
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => stores.Snapshots.RefreshFromEventAsync(v1 with { Version = 3 }, updated, DateTimeOffset.UnixEpoch, default));
+
+        Assert.Equal(2, (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"].Version);
+        Assert.False(await stores.Snapshots.RefreshFromEventAsync(v1 with { CustomerId = "nobody" }, updated with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
+        Assert.Empty(await stores.Snapshots.GetManyAsync(["nobody"], default));
     }
 
     private TicketingStores Open()

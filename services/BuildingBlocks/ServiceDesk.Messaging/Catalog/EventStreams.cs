@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Publishing;
@@ -32,6 +33,27 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
         return removed
         """;
 
+    /// <summary>
+    /// Appends an event once: the marker KEYS[2] (the event's id, kept ARGV[1] ms) and the entry are written in one
+    /// step, so a second append of the same event (two relays, or a relay that re-appends after a Redis restart
+    /// that kept the entry) returns the first entry's id and appends nothing. A restart that lost the entry lost
+    /// the marker with it: the same AOF holds both. ARGV[2] is the length bound ('' for none), ARGV[3..] the fields.
+    /// </summary>
+    private const string AppendOnceScript = """
+        local existing = redis.call('GET', KEYS[2])
+        if existing then
+            return {existing, 0}
+        end
+        local id
+        if ARGV[2] ~= '' then
+            id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+        else
+            id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+        end
+        redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+        return {id, 1}
+        """;
+
     private readonly ConcurrentDictionary<string, bool> _provisioned = new();
 
     public IDatabase Database => redis.GetDatabase();
@@ -41,10 +63,11 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
 
     /// <summary>
-    /// Appends to the family's stream (the ledger), with the entry's MAC under the current signing key;
-    /// <see cref="WakeSubscribersAsync"/> then tells its consumers.
+    /// Appends to the family's stream (the ledger), with the entry's MAC under the current signing key, unless the
+    /// event was appended within the durability window already (then its entry id comes back, with
+    /// <c>Appended</c> false); <see cref="WakeSubscribersAsync"/> then tells its consumers.
     /// </summary>
-    public async Task<RedisValue> AppendAsync(OutgoingEvent outgoing)
+    public async Task<(RedisValue EntryId, bool Appended)> AppendAsync(OutgoingEvent outgoing)
     {
         var keys = Keys(outgoing.Family);
         var subscribers = catalog.Find(outgoing.Family)?.Subscribers ?? [];
@@ -58,17 +81,30 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             _provisioned[outgoing.Family] = true;
         }
 
-        return await Database.StreamAddAsync(keys.Stream,
+        // No group acknowledges an unsubscribed family's stream, so trimming never reaches it: bounded by length instead.
+        var maxLength = subscribers.Count == 0 ? options.Value.UnsubscribedMaxLength.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        // The marker outlives the outbox row by a margin: a relay that re-appends a row near the end of the window
+        // still finds it.
+        var markerLifetime = (long)(options.Value.DurabilityWindow * 2).TotalMilliseconds;
+        var reply = (RedisResult[])(await Database.ScriptEvaluateAsync(AppendOnceScript, [keys.Stream, keys.Appended(outgoing.EventId)],
         [
-            new NameValueEntry(EventIdField, outgoing.EventId),
-            new NameValueEntry(EventTypeField, outgoing.EventType),
-            new NameValueEntry(EnvelopeField, outgoing.Envelope),
-            new NameValueEntry(MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope)),
-        ],
-        // No group acknowledges, so trimming never reaches this stream: bounded by length instead.
-        maxLength: subscribers.Count == 0 ? options.Value.UnsubscribedMaxLength : null,
-        useApproximateMaxLength: true);
+            markerLifetime, maxLength,
+            EventIdField, outgoing.EventId,
+            EventTypeField, outgoing.EventType,
+            EnvelopeField, outgoing.Envelope,
+            MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope),
+        ]))!;
+        return ((RedisValue)reply[0], (long)reply[1] == 1);
     }
+
+    /// <summary>
+    /// The Redis server's run id, new with every start of a server process: a different one than an append was
+    /// made under means the server restarted (or another took over) since, and may have lost it.
+    /// </summary>
+    public async Task<string> RunIdAsync() =>
+        // Through a script: the client refuses INFO outside admin mode, which the services do not need otherwise.
+        (string?)await Database.ScriptEvaluateAsync("return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')")
+        ?? throw new InvalidOperationException("INFO server did not report a run_id.");
 
     /// <summary>
     /// Publishes the entry id on the family's channel: a consumer that is not in a blocking read (backing off

@@ -20,7 +20,7 @@ internal sealed class EventConsumerService(IServiceProvider services, EventDispa
                 $"{service.Name} handles events of family '{family.Name}' but the event catalog does not list it as a subscriber, so its consumer group would not be created before the first event.");
         }
 
-        var consumerName = options.Value.ResolveInstanceName();
+        var consumerName = options.Value.ResolveInstanceName(Environment.GetEnvironmentVariable("POD_NAME"));
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<StreamConsumer>();
         var consumers = families.Select(family => ActivatorUtilities.CreateInstance<StreamConsumer>(services, family, consumerName, options.Value, logger));
         return Task.WhenAll(consumers.Select(c => c.RunAsync(stoppingToken)));

@@ -8,7 +8,8 @@ namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>
 /// Runs this service's handler for one event exactly once as far as the service's store can tell: an event
-/// id recorded as handled is skipped, and the id is recorded only after the handler returned.
+/// id recorded as handled is skipped, and the id is recorded with the handler's state change (when the handler
+/// records it in its transaction) or after the handler returned.
 /// </summary>
 public sealed class EventDispatcher(IEnumerable<IEventSubscription> subscriptions, IServiceScopeFactory scopes, IInboxStore inbox)
 {
@@ -28,9 +29,15 @@ public sealed class EventDispatcher(IEnumerable<IEventSubscription> subscription
             return DispatchOutcome.AlreadyHandled;
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
+        try
         {
+            await using var scope = scopes.CreateAsyncScope();
             await subscription.DispatchAsync(scope.ServiceProvider, envelope, context, cancellationToken);
+        }
+        catch (EventAlreadyHandledException)
+        {
+            // Another replica's delivery committed its effect first; this one rolled back.
+            return DispatchOutcome.AlreadyHandled;
         }
 
         await inbox.MarkHandledAsync(envelope.EventId, context.Family, cancellationToken);

@@ -14,9 +14,11 @@ namespace ServiceDesk.Messaging.Consuming;
 
 /// <summary>
 /// One replica reading one family through its service's consumer group. A round retries this replica's failed
-/// entries that are due, claims entries a crashed replica left pending too long, then waits for new entries in
-/// a blocking read (<c>XREADGROUP ... BLOCK</c> on a connection of its own) until one arrives, a retry falls
-/// due or the poll interval passes: delivery takes milliseconds and needs no wake-up message. The wake-ups
+/// entries that are due, claims entries a crashed replica left pending too long (every poll interval), trims
+/// (every trim interval), then reads one batch of new entries — in a blocking read (<c>XREADGROUP ... BLOCK</c>
+/// on a connection of its own) until one arrives, a retry falls due or the poll interval passes, unless the last
+/// batch was full: delivery takes milliseconds and needs no wake-up message, and a busy stream gets one batch
+/// per round, so it never holds off retries, claims or trimming. The wake-ups
 /// published on the family's channel end the back-off after a failed round (once its first step has passed),
 /// so a replica waiting out an outage resumes as soon as events flow again. An entry is acknowledged only after
 /// its handler's effects are stored.
@@ -34,6 +36,10 @@ internal sealed partial class StreamConsumer(
     private readonly WakeSignal _wake = new();
     private ChannelMessageQueue? _wakeUps;
     private DateTimeOffset _nextMaintenance = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextClaim = DateTimeOffset.MinValue;
+
+    /// <summary>The last read of new entries filled a whole batch: more are waiting, so the next one does not block.</summary>
+    private bool _streamBusy;
 
     /// <summary>Where the next claim scan starts: each XAUTOCLAIM examines a bounded slice of the pending list.</summary>
     private RedisValue _claimCursor = "0-0";
@@ -154,12 +160,17 @@ internal sealed partial class StreamConsumer(
             await ProcessAsync(entry, cancellationToken);
         }
 
-        // Entries another replica took and never acknowledged (it crashed or hangs).
-        var claimed = await database.StreamAutoClaimAsync(_keys.Stream, Group, consumerName, (long)options.ClaimAfter.TotalMilliseconds, _claimCursor, options.BatchSize);
-        _claimCursor = claimed.NextStartId;
-        foreach (var entry in claimed.ClaimedEntries)
+        // Entries another replica took and never acknowledged (it crashed or hangs): on a schedule of their own, not
+        // once a busy stream runs dry; at once again while the last scan stopped short of the end of the pending list.
+        if (time.GetUtcNow() >= _nextClaim)
         {
-            await ProcessAsync(entry, cancellationToken);
+            var claimed = await database.StreamAutoClaimAsync(_keys.Stream, Group, consumerName, (long)options.ClaimAfter.TotalMilliseconds, _claimCursor, options.BatchSize);
+            _claimCursor = claimed.NextStartId;
+            _nextClaim = _claimCursor == "0-0" ? time.GetUtcNow() + options.PollInterval : time.GetUtcNow();
+            foreach (var entry in claimed.ClaimedEntries)
+            {
+                await ProcessAsync(entry, cancellationToken);
+            }
         }
 
         // Not every round: a busy family runs a round per batch it reads, and these are extra Redis round trips.
@@ -173,22 +184,17 @@ internal sealed partial class StreamConsumer(
             await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
         }
 
-        // Waits here, not in a sleep: the first read blocks until an entry arrives, a retry is due or the poll
-        // interval passes; the next ones drain what a full batch left.
-        var block = UntilNextRetry();
-        StreamEntry[] fresh;
-        do
+        // One batch of new entries per round, so a busy stream cannot hold off the retries, claims and trimming
+        // above. The read waits here, not in a sleep: unless the last batch was full (more are waiting), it blocks
+        // until an entry arrives, a retry is due or the poll interval passes.
+        var fresh = _streamBusy
+            ? await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize)
+            : await ReadBlockingAsync(blocking, UntilNextRetry(), cancellationToken);
+        _streamBusy = fresh.Length == options.BatchSize;
+        foreach (var entry in fresh)
         {
-            fresh = block > TimeSpan.Zero
-                ? await ReadBlockingAsync(blocking, block, cancellationToken)
-                : await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize);
-            block = TimeSpan.Zero;
-            foreach (var entry in fresh)
-            {
-                await ProcessAsync(entry, cancellationToken);
-            }
+            await ProcessAsync(entry, cancellationToken);
         }
-        while (fresh.Length == options.BatchSize && !cancellationToken.IsCancellationRequested);
     }
 
     private TimeSpan UntilNextRetry()

@@ -1,5 +1,6 @@
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Messaging.Inbox;
@@ -12,6 +13,26 @@ public sealed class MongoInboxStore(IMongoDatabase database, TimeProvider time) 
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } = [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(InboxDocument.HandledAt)))];
 
+    /// <summary>
+    /// Records <paramref name="handled"/> as handled in the caller's transaction (<paramref name="session"/>), so
+    /// the handler's state change and the record commit together: a crash before the acknowledgement then skips the
+    /// event instead of applying it again. When another delivery of the event recorded it first this throws
+    /// <see cref="EventAlreadyHandledException"/> (the transaction is aborted; let it propagate: the dispatcher acknowledges).
+    /// </summary>
+    public static async Task RecordHandledAsync(
+        IMongoDatabase database, IClientSessionHandle session, EventContext handled, DateTimeOffset handledAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.GetCollection<InboxDocument>(CollectionName).InsertOneAsync(
+                session, new InboxDocument { EventId = handled.EventId, Family = handled.Family, HandledAt = handledAt.UtcDateTime }, cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw new EventAlreadyHandledException(handled.EventId);
+        }
+    }
+
     public Task<bool> IsHandledAsync(string eventId, CancellationToken cancellationToken) =>
         _inbox.Find(d => d.EventId == eventId).AnyAsync(cancellationToken);
 
@@ -23,7 +44,7 @@ public sealed class MongoInboxStore(IMongoDatabase database, TimeProvider time) 
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
-            // Already recorded by an earlier delivery.
+            // Already recorded by an earlier delivery, or by the handler with its state change.
         }
     }
 

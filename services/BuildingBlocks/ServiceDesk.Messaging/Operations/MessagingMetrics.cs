@@ -6,7 +6,7 @@ namespace ServiceDesk.Messaging.Operations;
 
 /// <summary>
 /// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered, entries of unknown
-/// type left pending, wake-up messages that could not be published, entries refused as unauthenticated, failed rounds of the relay and consumer loops (counters), and this
+/// type left pending, wake-up messages that could not be published, entries refused as unauthenticated, events appended again after Redis lost them, failed rounds of the relay and consumer loops (counters), and this
 /// service's backlog per family (gauges servicedesk.events.pending / lag / dead_letters), refreshed by its
 /// consumers every <c>Messaging:TrimInterval</c>.
 /// </summary>
@@ -23,6 +23,7 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _unknownType;
     private readonly Counter<long> _wakeUpFailures;
     private readonly Counter<long> _unauthenticated;
+    private readonly Counter<long> _reappended;
 
     public MessagingMetrics(IMeterFactory meters)
     {
@@ -35,6 +36,7 @@ public sealed class MessagingMetrics
         _unknownType = meter.CreateCounter<long>("servicedesk.events.unknown_type", description: "Entries of an event type this replica does not know, left pending for one that does.");
         _wakeUpFailures = meter.CreateCounter<long>("servicedesk.events.wakeup_failures", description: "Events appended whose wake-up message could not be published (delivery does not depend on it).");
         _unauthenticated = meter.CreateCounter<long>("servicedesk.events.unauthenticated", description: "Entries without a valid MAC, refused and moved to the dead letters unhandled.");
+        _reappended = meter.CreateCounter<long>("servicedesk.events.reappended", description: "Events appended again because a restarted Redis had lost them.");
         meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
         meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");
         meter.CreateObservableGauge("servicedesk.events.dead_letters", () => Observe(b => b.DeadLettered), description: "Waiting in the dead-letter stream.");
@@ -51,6 +53,8 @@ public sealed class MessagingMetrics
     public void UnknownType(string family) => _unknownType.Add(1, Tag(family));
 
     public void Unauthenticated(string family) => _unauthenticated.Add(1, Tag(family));
+
+    public void Reappended(string family) => _reappended.Add(1, Tag(family));
 
     public void WakeUpFailed(string family) => _wakeUpFailures.Add(1, Tag(family));
 

@@ -13,6 +13,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _database = database;
         _outbox = database.GetCollection<OutboxDocument>("outbox", BsonAutoId.Int64);
         _outbox.EnsureIndex(d => d.EventId, unique: true);
+        _outbox.EnsureIndex(d => d.RunId);
     }
 
     /// <summary>
@@ -40,13 +41,22 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     public Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OutgoingEvent>>(
-            [.. _outbox.Query().OrderBy(d => d.Id).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
+            [.. _outbox.Query().Where(d => d.RunId == null).OrderBy(d => d.Id).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
 
-    public Task MarkPublishedAsync(string eventId, CancellationToken cancellationToken)
+    public Task MarkAppendedAsync(string eventId, AppendRecord append, CancellationToken cancellationToken)
     {
-        _outbox.DeleteMany(d => d.EventId == eventId);
+        _outbox.UpdateMany(
+            d => new OutboxDocument { EntryId = append.EntryId, RunId = append.RunId, AppendedAt = append.AppendedAt.UtcDateTime },
+            d => d.EventId == eventId);
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<OutgoingEvent>> ReadAppendedUnderOtherRunAsync(string runId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OutgoingEvent>>(
+            [.. _outbox.Query().Where(d => d.RunId != null && d.RunId != runId).OrderBy(d => d.Id).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
+
+    public Task<int> ForgetAppendedAsync(string runId, DateTimeOffset appendedBefore, CancellationToken cancellationToken) =>
+        Task.FromResult(_outbox.DeleteMany(d => d.RunId == runId && d.AppendedAt < appendedBefore.UtcDateTime));
 
     private sealed class OutboxDocument
     {
@@ -59,6 +69,14 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         public string EventType { get; set; } = string.Empty;
 
         public byte[] Envelope { get; set; } = [];
+
+        /// <summary>Null until appended.</summary>
+        public string? EntryId { get; set; }
+
+        /// <summary>The Redis run the append was made under; null until appended.</summary>
+        public string? RunId { get; set; }
+
+        public DateTime? AppendedAt { get; set; }
 
         public static OutboxDocument From(OutgoingEvent e) =>
             new() { EventId = e.EventId, Family = e.Family, EventType = e.EventType, Envelope = e.Envelope };

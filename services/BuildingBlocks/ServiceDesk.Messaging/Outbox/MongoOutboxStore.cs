@@ -61,17 +61,35 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
+        ReadAsync(Builders<OutboxDocument>.Filter.Eq(d => d.RunId, null), limit, cancellationToken);
+
+    public Task MarkAppendedAsync(string eventId, AppendRecord append, CancellationToken cancellationToken) =>
+        _outbox.UpdateOneAsync(
+            d => d.EventId == eventId,
+            Builders<OutboxDocument>.Update
+                .Set(d => d.EntryId, append.EntryId)
+                .Set(d => d.RunId, append.RunId)
+                .Set(d => d.AppendedAt, append.AppendedAt.UtcDateTime),
+            cancellationToken: cancellationToken);
+
+    public Task<IReadOnlyList<OutgoingEvent>> ReadAppendedUnderOtherRunAsync(string runId, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(Builders<OutboxDocument>.Filter.Ne(d => d.RunId, null) & Builders<OutboxDocument>.Filter.Ne(d => d.RunId, runId), limit, cancellationToken);
+
+    public async Task<int> ForgetAppendedAsync(string runId, DateTimeOffset appendedBefore, CancellationToken cancellationToken)
     {
-        var documents = await PendingReads.Find(FilterDefinition<OutboxDocument>.Empty)
+        var result = await _outbox.DeleteManyAsync(d => d.RunId == runId && d.AppendedAt < appendedBefore.UtcDateTime, cancellationToken);
+        return (int)result.DeletedCount;
+    }
+
+    private async Task<IReadOnlyList<OutgoingEvent>> ReadAsync(FilterDefinition<OutboxDocument> filter, int limit, CancellationToken cancellationToken)
+    {
+        var documents = await PendingReads.Find(filter)
             .SortBy(d => d.Sequence)
             .Limit(limit)
             .ToListAsync(cancellationToken);
         return [.. documents.Select(d => new OutgoingEvent(d.EventId, d.Family, d.EventType, d.Envelope))];
     }
-
-    public Task MarkPublishedAsync(string eventId, CancellationToken cancellationToken) =>
-        _outbox.DeleteOneAsync(d => d.EventId == eventId, cancellationToken);
 
     private static OutboxDocument ToDocument(OutgoingEvent e, long sequence) =>
         new() { EventId = e.EventId, Family = e.Family, EventType = e.EventType, Envelope = e.Envelope, Sequence = sequence };
@@ -89,6 +107,14 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
         public byte[] Envelope { get; set; } = [];
 
         public long Sequence { get; set; }
+
+        /// <summary>Null until appended.</summary>
+        public string? EntryId { get; set; }
+
+        /// <summary>The Redis run the append was made under; null until appended.</summary>
+        public string? RunId { get; set; }
+
+        public DateTime? AppendedAt { get; set; }
     }
 
     [BsonIgnoreExtraElements]

@@ -1,4 +1,6 @@
 using LiteDB;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 
 namespace ServiceDesk.Directory.Projects;
 
@@ -17,6 +19,30 @@ public sealed class LiteDbProjectStore(LiteDatabase database) : IProjectStore
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
             return Task.FromResult(false);
+        }
+    }
+
+    public Task<bool> RegisterFromEventAsync(string projectKey, DateTimeOffset registeredAt, EventContext handledEvent, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // Synchronous from BeginTrans to Commit: a LiteDB transaction belongs to its thread.
+        database.BeginTrans();
+        try
+        {
+            LiteDbInboxStore.RecordHandled(database, handledEvent, registeredAt);
+            var created = !_projects.Exists(BsonExpression.Create("_id = @0", projectKey));
+            if (created)
+            {
+                _projects.Insert(new BsonDocument { ["_id"] = projectKey, ["RegisteredAt"] = registeredAt.UtcDateTime });
+            }
+
+            database.Commit();
+            return Task.FromResult(created);
+        }
+        catch
+        {
+            database.Rollback();
+            throw;
         }
     }
 

@@ -1,5 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Directory.Projects;
@@ -23,6 +25,22 @@ public sealed class MongoProjectStore(IMongoDatabase database) : IProjectStore, 
             return false;
         }
     }
+
+    public Task<bool> RegisterFromEventAsync(string projectKey, DateTimeOffset registeredAt, EventContext handledEvent, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                await MongoInboxStore.RecordHandledAsync(database, session, handledEvent, registeredAt, token);
+                var filter = Builders<BsonDocument>.Filter.Eq("_id", projectKey);
+                if (await _projects.Find(session, filter).Limit(1).AnyAsync(token))
+                {
+                    return false;
+                }
+
+                await _projects.InsertOneAsync(session, new BsonDocument { ["_id"] = projectKey, ["RegisteredAt"] = registeredAt.UtcDateTime }, cancellationToken: token);
+                return true;
+            },
+            cancellationToken);
 
     public async Task<bool> ExistsAsync(string projectKey, CancellationToken cancellationToken) =>
         await _projects.Find(Builders<BsonDocument>.Filter.Eq("_id", projectKey)).Limit(1).AnyAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using ServiceDesk.Messaging.Consuming;
+
 namespace ServiceDesk.Ticketing.Customers;
 
 /// <summary>The customer snapshots, keyed by customer id; a snapshot never goes back to an older version.</summary>
@@ -10,6 +12,14 @@ public interface ICustomerSnapshotStore
     /// </summary>
     /// <returns>True when the snapshot was written.</returns>
     Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Refreshes a stored snapshot from an event (never creates one), recording the event as handled in the same
+    /// transaction (one effect per event); throws <see cref="EventAlreadyHandledException"/> when a delivery of it
+    /// was recorded before.
+    /// </summary>
+    /// <returns>True when the snapshot was written.</returns>
+    Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken);
 }

@@ -1,4 +1,6 @@
 using LiteDB;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 
 namespace ServiceDesk.Ticketing.Customers;
 
@@ -28,6 +30,22 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
             // A snapshot as new or newer is stored.
             return Task.FromResult(false);
         }
+    }
+
+    public Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(database.InTransaction(() =>
+        {
+            LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
+            if (_snapshots.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version < @1", snapshot.CustomerId, snapshot.Version)) == 0)
+            {
+                return false;
+            }
+
+            _snapshots.Insert(ToDocument(snapshot));
+            return true;
+        }));
     }
 
     public Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)

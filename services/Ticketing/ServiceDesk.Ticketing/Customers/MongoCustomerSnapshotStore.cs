@@ -1,5 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Ticketing.Customers;
@@ -32,6 +34,16 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
             return false;
         }
     }
+
+    public Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                await MongoInboxStore.RecordHandledAsync(database, session, handledEvent, handledAt, token);
+                var older = Filter.Eq("_id", snapshot.CustomerId) & Filter.Lt("Version", snapshot.Version);
+                return (await _snapshots.ReplaceOneAsync(session, older, ToDocument(snapshot), cancellationToken: token)).ModifiedCount == 1;
+            },
+            cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
