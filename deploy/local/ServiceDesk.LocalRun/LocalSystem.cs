@@ -48,7 +48,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
             // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
             var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-            // Only the two services that store keys get the key-encryption key.
+            // The two services that store keys get the key-encryption key, and Ticketing for its page tokens.
             var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
             // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
             var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
@@ -56,7 +56,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             foreach (var service in all)
             {
                 var own = new Dictionary<string, string>(environment);
-                if (service == identity || service.Name == "directory")
+                if (service == identity || service.Name is "directory" or "ticketing")
                 {
                     own["KeyProtection__Key"] = keyEncryptionKey;
                 }

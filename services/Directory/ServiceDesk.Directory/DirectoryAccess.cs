@@ -61,7 +61,4 @@ public static class DirectoryAccess
             ? caller
             : throw new PermissionDeniedException(
                 $"The customer '{customer.Id}' also belongs to projects the caller does not work in; only the customer or an admin may change a shared profile.");
-
-    /// <summary>What binds a page token to its caller: another caller presenting it is refused.</summary>
-    public static string PagingIdentity(this Caller caller) => $"{caller.Role}:{caller.AccountId ?? caller.ServiceName}";
 }

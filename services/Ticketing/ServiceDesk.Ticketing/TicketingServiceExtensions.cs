@@ -2,6 +2,7 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Clients;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
 using ServiceDesk.Messaging.PersonalData;
@@ -15,12 +16,16 @@ namespace ServiceDesk.Ticketing;
 
 public static class TicketingServiceExtensions
 {
-    /// <summary>Needs <c>Services:directory</c> (customers and their keys, read with Ticketing's service identity).</summary>
+    /// <summary>
+    /// Needs <c>Services:directory</c> (customers and their keys, read with Ticketing's service identity) and
+    /// <c>KeyProtection:Key</c> (page tokens are encrypted under a key derived from it).
+    /// </summary>
     public static WebApplicationBuilder AddTicketingService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Ticketing);
         builder.AddServiceStorage(ServiceNames.Ticketing);
         builder.AddRedis(ServiceNames.Ticketing);
+        builder.AddKeyProtection();
         builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>();
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
         builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
@@ -30,6 +35,7 @@ public static class TicketingServiceExtensions
         builder.Services.AddStore<ICustomerSnapshotStore, LiteDbCustomerSnapshotStore, MongoCustomerSnapshotStore>();
         builder.Services.AddSingleton<DirectoryCustomers>();
         builder.Services.AddSingleton<TicketingScope>();
+        builder.Services.AddSingleton<Paging>();
         builder.Services.AddSingleton<ProjectService>();
         builder.Services.AddSingleton<TicketService>();
         builder.Services.AddSingleton<TicketMessages>();

@@ -13,7 +13,7 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// method takes the caller and finds the ticket through <see cref="TicketingScope"/>, so a ticket outside the
 /// caller's scope is NOT_FOUND. Each change raises the ticket's version by one and records its event with it.
 /// </summary>
-public sealed class TicketService(ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, IntegrationEvents events, TimeProvider time)
+public sealed class TicketService(ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, Paging paging, IntegrationEvents events, TimeProvider time)
 {
     public async Task<Ticket> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
@@ -37,10 +37,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     {
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
         var pagedRequest = $"tickets {project.Key} {(int)request.Status} {request.ReporterCustomerId}";
-        var before = Paging.PositionOf(request.PageToken, pagedRequest) is { } position
-            ? long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-                ? number
-                : throw new ValidationException("page_token", "is not a token from a previous response to this same request")
+        var before = paging.PositionOf(request.PageToken, caller, pagedRequest) is { } position
+            ? long.Parse(position, NumberStyles.None, CultureInfo.InvariantCulture)
             : (long?)null;
         var size = Paging.SizeOf(request.PageSize);
         var found = await tickets.ListAsync(
@@ -53,7 +51,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                 size + 1),
             cancellationToken);
         return found.Count > size
-            ? ([.. found.Take(size)], Paging.Token(pagedRequest, found[size - 1].Number.ToString(CultureInfo.InvariantCulture)))
+            ? ([.. found.Take(size)], paging.Token(caller, pagedRequest, found[size - 1].Number.ToString(CultureInfo.InvariantCulture)))
             : (found, string.Empty);
     }
 
