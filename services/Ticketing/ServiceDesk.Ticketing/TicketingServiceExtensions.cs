@@ -9,6 +9,7 @@ using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Grpc;
+using ServiceDesk.Ticketing.Mail;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
 
@@ -39,6 +40,8 @@ public static class TicketingServiceExtensions
         builder.Services.AddSingleton<ProjectService>();
         builder.Services.AddSingleton<TicketService>();
         builder.Services.AddSingleton<TicketMessages>();
+        builder.Services.AddSingleton<MessageIds>();
+        builder.Services.AddSingleton<MailIntake>();
         return builder;
     }
 

@@ -83,6 +83,13 @@ public sealed class KeyWrapper
     /// </summary>
     public KeyWrapper Derive(string use) => new(_current.Derive(use), [.. _all.Skip(1).Select(kek => kek.Derive(use))]);
 
+    /// <summary>
+    /// Keys of keyed hashes (e.g. HMAC-SHA256) for one use, derived from the KEKs with HKDF: the current KEK's first,
+    /// then the retired ones', so a look-up by hash still finds what was hashed before a rotation while the old KEK
+    /// is retired.
+    /// </summary>
+    public IReadOnlyList<byte[]> DeriveHashKeys(string use) => [.. _all.Select(kek => kek.Derive(use).Key)];
+
     private Kek? Find(ReadOnlySpan<byte> id)
     {
         foreach (var kek in _all)

@@ -5,6 +5,7 @@ using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
 
@@ -20,14 +21,46 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
         var reporter = await ReporterAsync(caller, request.ReporterCustomerId, cancellationToken);
         RequireCustomerOf(project.Key, reporter, "reporter");
+        return await OpenAsync(caller, project.Key, reporter.CustomerId, [], request.Summary.Trim(), request.Description, mailOf: null, cancellationToken);
+    }
 
-        var number = await tickets.NextNumberAsync(project.Key, cancellationToken);
-        var now = time.Now();
-        var ticket = new Ticket(
-            Ticket.IdOf(project.Key, number), project.Key, number, request.Summary.Trim(), request.Description, reporter.CustomerId, [], TicketStatus.Open, [], now, now, Version: 1);
-        await tickets.InsertAsync(ticket, [events.Prepare(TicketEvents.Created(ticket, caller))], cancellationToken);
-        events.WakeRelay();
-        return ticket;
+    /// <summary>
+    /// A ticket raised by an inbound message, recorded with it (<paramref name="mailOf"/> describes the message for
+    /// the new ticket's id). The reporter and participants are customers of the project the intake resolved.
+    /// </summary>
+    /// <exception cref="Mail.DuplicateMailException">The message was taken in meanwhile; nothing is written.</exception>
+    public Task<Ticket> OpenFromMailAsync(
+        Caller caller, string projectKey, string reporterId, IReadOnlyList<string> participantIds, string summary, string description,
+        Func<string, InboundMail> mailOf, CancellationToken cancellationToken) =>
+        OpenAsync(caller, projectKey, reporterId, [.. participantIds.Take(Ticket.MaxParticipants)], summary, description, mailOf, cancellationToken);
+
+    /// <summary>
+    /// A comment by a customer of the ticket from an inbound message, recorded with it, together with the copied
+    /// customers joining as participants (as many as a ticket holds).
+    /// </summary>
+    /// <exception cref="Mail.DuplicateMailException">The message was taken in meanwhile; nothing is written.</exception>
+    public Task<Ticket> CommentFromMailAsync(
+        Caller caller, string ticketId, string authorCustomerId, IReadOnlyList<string> participantIds, string body, InboundMail mail, CancellationToken cancellationToken)
+    {
+        var comment = new TicketComment(Guid.CreateVersion7().ToString("N"), null, authorCustomerId, body, Internal: false, time.Now());
+        return ChangeAsync(
+            caller,
+            ticketId,
+            ticket =>
+            {
+                RequireNotClosed(ticket);
+                var joining = participantIds.Where(id => !ticket.Concerns(id)).Distinct().Take(Ticket.MaxParticipants - ticket.ParticipantIds.Count);
+                return ticket.Comments.Count < Ticket.MaxComments
+                    ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, .. joining], Comments = [.. ticket.Comments, comment] }
+                    : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
+            },
+            (before, changed) =>
+            [
+                .. changed.ParticipantIds.Except(before.ParticipantIds).Select(id => TicketEvents.ParticipantAdded(changed, id, caller)),
+                TicketEvents.Commented(changed, comment),
+            ],
+            mail,
+            cancellationToken);
     }
 
     public Task<Ticket> GetAsync(Caller caller, string ticketId, CancellationToken cancellationToken) => scope.GetTicketAsync(caller, ticketId, cancellationToken);
@@ -79,7 +112,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                     ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, customerId] }
                     : throw new PreconditionFailedException("PARTICIPANTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxParticipants} participants.");
             },
-            (_, changed) => TicketEvents.ParticipantAdded(changed, customerId, caller),
+            (_, changed) => [TicketEvents.ParticipantAdded(changed, customerId, caller)],
+            null,
             cancellationToken);
     }
 
@@ -89,7 +123,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
             caller,
             ticketId,
             ticket => ticket.ParticipantIds.Contains(customerId) ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != customerId)] } : null,
-            (_, changed) => TicketEvents.ParticipantRemoved(changed, customerId, caller),
+            (_, changed) => [TicketEvents.ParticipantRemoved(changed, customerId, caller)],
+            null,
             cancellationToken);
 
     /// <summary>Customers comment only publicly, and only on their own tickets (which are the only ones they find).</summary>
@@ -117,7 +152,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                     ? ticket with { Comments = [.. ticket.Comments, comment] }
                     : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
             },
-            (_, changed) => TicketEvents.Commented(changed, comment),
+            (_, changed) => [TicketEvents.Commented(changed, comment)],
+            null,
             cancellationToken);
     }
 
@@ -138,16 +174,35 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                 RequireNotClosed(ticket);
                 return ticket with { Status = request.Status };
             },
-            (before, changed) => TicketEvents.StatusChanged(before, changed, caller),
+            (before, changed) => [TicketEvents.StatusChanged(before, changed, caller)],
+            null,
             cancellationToken);
+    }
+
+    private async Task<Ticket> OpenAsync(
+        Caller caller, string projectKey, string reporterId, IReadOnlyList<string> participantIds, string summary, string description,
+        Func<string, InboundMail>? mailOf, CancellationToken cancellationToken)
+    {
+        var number = await tickets.NextNumberAsync(projectKey, cancellationToken);
+        var now = time.Now();
+        var ticket = new Ticket(Ticket.IdOf(projectKey, number), projectKey, number, summary, description, reporterId, participantIds, TicketStatus.Open, [], now, now, Version: 1);
+        await tickets.InsertAsync(ticket, [events.Prepare(TicketEvents.Created(ticket, caller))], mailOf?.Invoke(ticket.Id), cancellationToken);
+        events.WakeRelay();
+        return ticket;
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> (null: nothing to change) to the ticket as stored, and writes it with
-    /// its event over the version it was read at; a concurrent change makes it read and apply again.
+    /// its events (and the inbound message that made it, if any) over the version it was read at; a concurrent
+    /// change makes it read and apply again.
     /// </summary>
     private async Task<Ticket> ChangeAsync(
-        Caller caller, string ticketId, Func<Ticket, Ticket?> change, Func<Ticket, Ticket, IMessage> eventOf, CancellationToken cancellationToken)
+        Caller caller,
+        string ticketId,
+        Func<Ticket, Ticket?> change,
+        Func<Ticket, Ticket, IEnumerable<IMessage>> eventsOf,
+        InboundMail? mail,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -158,7 +213,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
             }
 
             var changed = next with { UpdatedAt = time.Now(), Version = current.Version + 1 };
-            if (await tickets.ReplaceAsync(changed, current.Version, [events.Prepare(eventOf(current, changed))], cancellationToken))
+            if (await tickets.ReplaceAsync(changed, current.Version, [.. eventsOf(current, changed).Select(events.Prepare)], mail, cancellationToken))
             {
                 events.WakeRelay();
                 return changed;
