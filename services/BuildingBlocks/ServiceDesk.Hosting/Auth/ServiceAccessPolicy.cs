@@ -1,6 +1,7 @@
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Erasure.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Errors;
 
@@ -36,7 +37,9 @@ public static class ServiceAccessPolicy
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.IngestEmail)),
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.IngestRawEmail))),
         [ServiceNames.Identity] = Rpcs(),
-        [ServiceNames.Directory] = Rpcs(),
+        // The coordinator of customer removals asks each participant for the dry run of its part.
+        [ServiceNames.Directory] = Rpcs(
+            (ErasureParticipantService.Descriptor, nameof(ErasureParticipantService.ErasureParticipantServiceBase.PreviewErasure))),
         [ServiceNames.Gateway] = Rpcs(),
     };
 
