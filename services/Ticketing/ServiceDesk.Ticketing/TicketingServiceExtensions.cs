@@ -5,9 +5,11 @@ using ServiceDesk.Hosting.Clients;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
 using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Grpc;
 using ServiceDesk.Ticketing.Mail;
 using ServiceDesk.Ticketing.Projects;
@@ -19,7 +21,8 @@ public static class TicketingServiceExtensions
 {
     /// <summary>
     /// Needs <c>Services:directory</c> (customers and their keys, read with Ticketing's service identity) and
-    /// <c>KeyProtection:Key</c> (page tokens are encrypted under a key derived from it).
+    /// <c>KeyProtection:Key</c> (page tokens and Message-ID hashes use keys derived from it) and
+    /// <c>Erasure:TombstonePepper</c> (erased addresses).
     /// </summary>
     public static WebApplicationBuilder AddTicketingService(this WebApplicationBuilder builder)
     {
@@ -27,7 +30,7 @@ public static class TicketingServiceExtensions
         builder.AddServiceStorage(ServiceNames.Ticketing);
         builder.AddRedis(ServiceNames.Ticketing);
         builder.AddKeyProtection();
-        builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>();
+        builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>().AddErasureParticipant<TicketingErasure>();
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
         builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);
@@ -50,6 +53,7 @@ public static class TicketingServiceExtensions
         app.MapServiceDefaults();
         app.MapEventOperations();
         app.MapGrpcService<TicketingGrpcService>();
+        app.MapErasureParticipant();
         return app;
     }
 }

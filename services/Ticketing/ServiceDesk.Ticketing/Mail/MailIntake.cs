@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
@@ -18,7 +19,8 @@ namespace ServiceDesk.Ticketing.Mail;
 /// project only when the project accepts mail from anyone. The message's id is recorded, as a keyed hash, with
 /// the ticket change it caused, so a repeat changes nothing.
 /// </summary>
-public sealed class MailIntake(IProjectStore projects, ITicketStore tickets, TicketService ticketService, DirectoryCustomers customers, MessageIds messageIds)
+public sealed class MailIntake(
+    IProjectStore projects, ITicketStore tickets, TicketService ticketService, DirectoryCustomers customers, ErasedCustomers erased, MessageIds messageIds)
 {
     private const string NoSubject = "(no subject)";
     private const string EmptyMessage = "(empty message)";
@@ -102,10 +104,17 @@ public sealed class MailIntake(IProjectStore projects, ITicketStore tickets, Tic
 
     /// <summary>
     /// The customer behind a mailbox, as a customer of the project: known ones join the project, and unknown
-    /// ones are created, only when it accepts mail from anyone. The outcome says why there is none.
+    /// ones are created, only when it accepts mail from anyone. The outcome says why there is none: an address
+    /// erased here (this service's erasure ledger) or in Directory, or one the project does not take mail from.
     /// </summary>
     private async Task<(CustomerSnapshot? Customer, IngestOutcome Outcome)> ResolveAsync(Project project, Mailbox mailbox, CancellationToken cancellationToken)
     {
+        // Before Directory is asked: an erased address is never looked up, let alone re-created.
+        if (await erased.IsAddressErasedAsync(mailbox.Address, cancellationToken))
+        {
+            return (null, IngestOutcome.RejectedErasedSender);
+        }
+
         var customer = await customers.FindByAddressAsync(mailbox.Address, cancellationToken);
         if (customer is null && project.AcceptMailFromAnyone)
         {

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Mail;
@@ -14,7 +15,8 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// method takes the caller and finds the ticket through <see cref="TicketingScope"/>, so a ticket outside the
 /// caller's scope is NOT_FOUND. Each change raises the ticket's version by one and records its event with it.
 /// </summary>
-public sealed class TicketService(ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, Paging paging, IntegrationEvents events, TimeProvider time)
+public sealed class TicketService(
+    ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, ErasedCustomers erased, Paging paging, IntegrationEvents events, TimeProvider time)
 {
     public async Task<Ticket> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
@@ -92,6 +94,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
         var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
+        await RequireNotErasedAsync(customerId, "participant", cancellationToken);
         if (current.Concerns(customerId))
         {
             return current;
@@ -224,6 +227,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     /// <summary>Customers report for themselves; staff name a reporter.</summary>
     private async Task<CustomerSnapshot> ReporterAsync(Caller caller, string reporterCustomerId, CancellationToken cancellationToken)
     {
+        await RequireNotErasedAsync(caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : reporterCustomerId, "reporter", cancellationToken);
         if (caller.Role == CallerRole.Customer)
         {
             return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
@@ -234,6 +238,15 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
         return reporterCustomerId.Length > 0
             ? await customers.SnapshotAsync(reporterCustomerId, "reporter_customer_id", cancellationToken)
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
+    }
+
+    /// <summary>From this service's erasure ledger: refused from the moment the removal arrived, before Directory forgets them.</summary>
+    private async Task RequireNotErasedAsync(string customerId, string role, CancellationToken cancellationToken)
+    {
+        if (await erased.IsCustomerErasedAsync(customerId, cancellationToken))
+        {
+            throw new PreconditionFailedException("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
+        }
     }
 
     private static void RequireCustomerOf(string projectKey, CustomerSnapshot customer, string role)
