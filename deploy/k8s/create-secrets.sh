@@ -44,20 +44,20 @@ apply directory-secrets \
   --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
   --from-file=Auth__ServiceSecret="$secrets/directory-service-secret"
 
-apply ticketing-secrets \
-  --from-literal=Storage__MongoUrl="$(mongo_url ticketing)" \
-  --from-file=Redis__Password="$secrets/redis-password-ticketing" \
-  --from-file=KeyProtection__Key="$secrets/key-protection-key" \
-  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
-  --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
-  --from-file=Auth__ServiceSecret="$secrets/ticketing-service-secret"
-
-apply notification-secrets \
-  --from-literal=Storage__MongoUrl="$(mongo_url notification)" \
-  --from-file=Redis__Password="$secrets/redis-password-notification" \
-  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
-  --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
-  --from-file=Auth__ServiceSecret="$secrets/notification-service-secret"
+for service in ticketing notification; do
+  # Ticketing derives its page-token and Message-ID hash keys from the KEK.
+  kek=()
+  if [ "$service" = ticketing ]; then
+    kek=(--from-file=KeyProtection__Key="$secrets/key-protection-key")
+  fi
+  apply "$service-secrets" \
+    --from-literal=Storage__MongoUrl="$(mongo_url "$service")" \
+    --from-file=Redis__Password="$secrets/redis-password-$service" \
+    "${kek[@]}" \
+    --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
+    --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
+    --from-file=Auth__ServiceSecret="$secrets/$service-service-secret"
+done
 
 apply gateway-secrets --from-file=Auth__ServiceSecret="$secrets/gateway-service-secret"
 

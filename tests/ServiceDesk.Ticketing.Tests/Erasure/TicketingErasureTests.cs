@@ -175,7 +175,8 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         await Eventually.WaitForAsync(
             async () => (await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin)).Reporter.DisplayName,
             shown => shown == "John Later",
-            "Ticketing to take John's update");
+            "Ticketing to take John's update",
+            TimeSpan.FromSeconds(60));
 
         Assert.Equal((IngestOutcome.RejectedErasedSender, ""), (fromErased.Outcome, fromErased.TicketId));
         Assert.DoesNotContain("@", fromErased.Reason, StringComparison.Ordinal);
@@ -251,7 +252,8 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         var record = await Eventually.WaitForAsync(
             () => ledger.FindAsync(scope.RequestId, CancellationToken.None),
             found => found is { State: ErasureState.Completed },
-            "Ticketing to complete the erasure");
+            "Ticketing to complete the erasure",
+            TimeSpan.FromSeconds(60));
         return record!.Counts;
     }
 
