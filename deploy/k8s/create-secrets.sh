@@ -44,21 +44,16 @@ apply directory-secrets \
   --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
   --from-file=Auth__ServiceSecret="$secrets/directory-service-secret"
 
-apply ticketing-secrets \
-  --from-literal=Storage__MongoUrl="$(mongo_url ticketing)" \
-  --from-file=Redis__Password="$secrets/redis-password-ticketing" \
-  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
-  --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
-  --from-file=Auth__ServiceSecret="$secrets/ticketing-service-secret"
-
-# Notification derives the key of its page tokens from the key-encryption key.
-apply notification-secrets \
-  --from-literal=Storage__MongoUrl="$(mongo_url notification)" \
-  --from-file=Redis__Password="$secrets/redis-password-notification" \
-  --from-file=KeyProtection__Key="$secrets/key-protection-key" \
-  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
-  --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
-  --from-file=Auth__ServiceSecret="$secrets/notification-service-secret"
+# Ticketing and Notification derive their page-token keys (and Ticketing its Message-ID hash keys) from the KEK.
+for service in ticketing notification; do
+  apply "$service-secrets" \
+    --from-literal=Storage__MongoUrl="$(mongo_url "$service")" \
+    --from-file=Redis__Password="$secrets/redis-password-$service" \
+    --from-file=KeyProtection__Key="$secrets/key-protection-key" \
+    --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
+    --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
+    --from-file=Auth__ServiceSecret="$secrets/$service-service-secret"
+done
 
 apply gateway-secrets --from-file=Auth__ServiceSecret="$secrets/gateway-service-secret"
 

@@ -35,7 +35,7 @@ public static class IdentityTestHost
             ["Identity:Throttling:MaxFailuresPerSource"] = "100000",
             ["Identity:Throttling:MaxFailuresPerAccount"] = "100000",
         };
-        foreach (var service in ServiceNames.Backends.Append(ServiceNames.Gateway))
+        foreach (var service in ServiceNames.Backends.Append(ServiceNames.Gateway).Append(ServiceNames.MailIntake))
         {
             settings[$"Identity:ServiceCredentials:{service}"] = Sha256Hex(ServiceSecret(service));
         }

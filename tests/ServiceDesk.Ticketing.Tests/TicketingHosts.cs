@@ -3,6 +3,7 @@ using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
@@ -96,6 +97,23 @@ public sealed class TicketingHosts : IAsyncLifetime
             async () => await RpcAssert.StatusOfAsync(() => DirectoryClient.ListCustomersAsync(new ListCustomersRequest { ProjectKey = projectKey }, Admin).ResponseAsync),
             status => status == StatusCode.OK,
             $"Directory to register project {projectKey} from ProjectCreated");
+
+    /// <summary>The identity an MTA's pipe presents to hand mail to Ticketing.</summary>
+    public async Task<Metadata> MailIntakeAsync() => Bearer(await Identity.ServiceTokenAsync(ServiceNames.MailIntake));
+
+    /// <summary>Directory's customer with the address, as Ticketing finds it; null when there is none.</summary>
+    public async Task<Customer?> FindCustomerAsync(string address)
+    {
+        var asTicketing = Bearer(await Identity.ServiceTokenAsync(ServiceNames.Ticketing));
+        try
+        {
+            return await DirectoryClient.FindCustomerByAddressAsync(new FindCustomerByAddressRequest { Address = address }, asTicketing);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     public Task<Customer> NewCustomerAsync(string displayName = "Some One", params string[] projectKeys) =>
         DirectoryClient.CreateCustomerAsync(

@@ -48,7 +48,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
             // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
             var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-            // The services that store keys get the key-encryption key, and Notification, which derives its page tokens' key from it.
+            // The services that store keys get the key-encryption key, and Ticketing and Notification, which derive their page tokens' keys from it.
             var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
             // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
             var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
@@ -58,7 +58,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             foreach (var service in all)
             {
                 var own = new Dictionary<string, string>(environment);
-                if (service == identity || service.Name is "directory" or "notification")
+                if (service == identity || service.Name is "directory" or "ticketing" or "notification")
                 {
                     own["KeyProtection__Key"] = keyEncryptionKey;
                 }

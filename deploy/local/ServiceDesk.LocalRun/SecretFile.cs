@@ -9,7 +9,7 @@ namespace ServiceDesk.LocalRun;
 /// </summary>
 public static class SecretFile
 {
-    /// <summary>The key-encryption key (<c>KeyProtection:Key</c>) of the two services that store keys.</summary>
+    /// <summary>The key-encryption key (<c>KeyProtection:Key</c>) of the two services that store keys, and of Ticketing's page tokens.</summary>
     public const string KeyEncryptionKey = "key-protection.key";
 
     /// <summary>The event signing key (<c>Messaging:SigningKey</c>) every service using the event bus shares.</summary>

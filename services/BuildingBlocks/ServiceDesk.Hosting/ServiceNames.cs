@@ -9,6 +9,9 @@ public static class ServiceNames
     public const string Notification = "notification";
     public const string Gateway = "gateway";
 
+    /// <summary>Not a service of its own: the identity an MTA's pipe presents to hand inbound mail to Ticketing.</summary>
+    public const string MailIntake = "mail-intake";
+
     /// <summary>The four services behind the gateway, each with its own database.</summary>
     public static readonly IReadOnlyList<string> Backends = [Identity, Directory, Ticketing, Notification];
 }

@@ -69,7 +69,4 @@ public static class DirectoryAccess
     /// <summary>Everyone but an agent; an agent while no project but theirs has the customer.</summary>
     public static bool OwnsProfile(this Caller caller, Customer customer) =>
         caller.Role != CallerRole.Agent || customer.ProjectKeys.All(caller.ProjectKeys.Contains);
-
-    /// <summary>What binds a page token to its caller: another caller presenting it is refused.</summary>
-    public static string PagingIdentity(this Caller caller) => $"{caller.Role}:{caller.AccountId ?? caller.ServiceName}";
 }

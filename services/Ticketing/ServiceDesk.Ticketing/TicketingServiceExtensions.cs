@@ -2,12 +2,16 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Clients;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
 using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Grpc;
+using ServiceDesk.Ticketing.Mail;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
 
@@ -15,13 +19,18 @@ namespace ServiceDesk.Ticketing;
 
 public static class TicketingServiceExtensions
 {
-    /// <summary>Needs <c>Services:directory</c> (customers and their keys, read with Ticketing's service identity).</summary>
+    /// <summary>
+    /// Needs <c>Services:directory</c> (customers and their keys, read with Ticketing's service identity) and
+    /// <c>KeyProtection:Key</c> (page tokens and Message-ID hashes use keys derived from it) and
+    /// <c>Erasure:TombstonePepper</c> (erased addresses).
+    /// </summary>
     public static WebApplicationBuilder AddTicketingService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Ticketing);
         builder.AddServiceStorage(ServiceNames.Ticketing);
         builder.AddRedis(ServiceNames.Ticketing);
-        builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>();
+        builder.AddKeyProtection();
+        builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>().AddErasureParticipant<TicketingErasure>();
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
         builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);
@@ -30,9 +39,12 @@ public static class TicketingServiceExtensions
         builder.Services.AddStore<ICustomerSnapshotStore, LiteDbCustomerSnapshotStore, MongoCustomerSnapshotStore>();
         builder.Services.AddSingleton<DirectoryCustomers>();
         builder.Services.AddSingleton<TicketingScope>();
+        builder.Services.AddSingleton<Paging>();
         builder.Services.AddSingleton<ProjectService>();
         builder.Services.AddSingleton<TicketService>();
         builder.Services.AddSingleton<TicketMessages>();
+        builder.Services.AddSingleton<MessageIds>();
+        builder.Services.AddSingleton<MailIntake>();
         return builder;
     }
 
@@ -41,6 +53,7 @@ public static class TicketingServiceExtensions
         app.MapServiceDefaults();
         app.MapEventOperations();
         app.MapGrpcService<TicketingGrpcService>();
+        app.MapErasureParticipant();
         return app;
     }
 }

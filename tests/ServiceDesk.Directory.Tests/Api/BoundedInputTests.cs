@@ -79,6 +79,19 @@ public sealed class BoundedInputTests(DirectoryHostFixture directory)
     }
 
     [Fact]
+    public async Task Finding_a_customer_by_address_takes_only_an_address_whoever_asks()
+    {
+        var missing = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.FindCustomerByAddressAsync(new FindCustomerByAddressRequest()));
+        var malformed = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.FindCustomerByAddressAsync(new FindCustomerByAddressRequest { Address = "not an address" }));
+        var tooLong = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.FindCustomerByAddressAsync(
+            new FindCustomerByAddressRequest { Address = $"{new string('a', 64)}@{new string('b', 200)}.example" }));
+
+        Assert.Equal(["address"], missing.Fields());
+        Assert.Equal(["address"], malformed.Fields());
+        Assert.Equal(["address"], tooLong.Fields());
+    }
+
+    [Fact]
     public async Task Ids_and_page_tokens_are_bounded()
     {
         var longId = new string('a', 65);

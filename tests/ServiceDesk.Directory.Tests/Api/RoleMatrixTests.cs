@@ -177,7 +177,10 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         ("SuggestCustomers", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
         ("RegisterProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
         // Service identities only: not even customer A for their own key, nor the admin.
-        ("GetCustomerKey", [Unauthenticated, Denied, Denied, Denied, Denied, Denied, Ok]));
+        ("GetCustomerKey", [Unauthenticated, Denied, Denied, Denied, Denied, Denied, Ok]),
+        // Service identities only (ticketing, for inbound mail): an account never looks customers up by address.
+        ("FindCustomerByAddress", [Unauthenticated, Denied, Denied, Denied, Denied, Denied, Ok]),
+        ("FindCustomerByUnknownAddress", [Unauthenticated, Denied, Denied, Denied, Denied, Denied, NotFound]));
 
     [Theory]
     [MemberData(nameof(Rpcs))]
@@ -346,6 +349,15 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 break;
             case "GetCustomerKey":
                 Assert.Equal(a, (await fixture.Keys.GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = fixture.CustomerAKeyId }, auth)).CustomerId);
+                break;
+            case "FindCustomerByAddress":
+                // Any letter case finds the customer, as CreateCustomer normalises addresses. A fresh customer: other rows change customer A's address.
+                var sought = await fixture.NewCustomerAsync(fixture.Help);
+                var found = await Client.FindCustomerByAddressAsync(new FindCustomerByAddressRequest { Address = sought.Address.ToUpperInvariant() }, auth);
+                Assert.Equal((sought.Id, sought.Address), (found.Id, found.Address));
+                break;
+            case "FindCustomerByUnknownAddress":
+                await Client.FindCustomerByAddressAsync(new FindCustomerByAddressRequest { Address = TestData.Address() }, auth);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "no such row");

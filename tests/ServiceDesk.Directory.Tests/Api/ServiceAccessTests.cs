@@ -19,7 +19,7 @@ public sealed class ServiceAccessTests(RoleMatrixFixture fixture) : IClassFixtur
     /// <summary>The grants as the README states them, written out rather than read from the table under test.</summary>
     private static readonly Dictionary<string, string[]> Granted = new()
     {
-        [ServiceNames.Ticketing] = ["CreateCustomer", "GetCustomer", "AddToProject", "GetCustomerKey"],
+        [ServiceNames.Ticketing] = ["FindCustomerByAddress", "CreateCustomer", "GetCustomer", "AddToProject", "GetCustomerKey"],
         [ServiceNames.Notification] = ["GetCustomerKey"],
         [ServiceNames.Identity] = [],
         [ServiceNames.Directory] = [],
@@ -61,6 +61,9 @@ public sealed class ServiceAccessTests(RoleMatrixFixture fixture) : IClassFixtur
                 break;
             case "GetCustomer":
                 Assert.Equal(a, (await client.GetCustomerAsync(new GetCustomerRequest { CustomerId = a }, auth)).Id);
+                break;
+            case "FindCustomerByAddress":
+                Assert.Equal(a, (await client.FindCustomerByAddressAsync(new FindCustomerByAddressRequest { Address = fixture.CustomerA.Address }, auth)).Id);
                 break;
             case "UpdateCustomer":
                 await client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = a, DisplayName = "Customer A" }, auth);

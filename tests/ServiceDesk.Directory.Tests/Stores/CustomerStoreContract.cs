@@ -86,6 +86,19 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_customer_is_found_by_their_address_and_no_longer_by_an_old_one()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer();
+        await customers.InsertAsync(jane, AnEvent(), default);
+        var moved = jane with { Address = TestData.Address(), Version = 2 };
+        Assert.True(await customers.ReplaceAsync(moved, 1, AnEvent(), default));
+
+        Assert.Equal(jane.Id, (await customers.FindByAddressAsync(moved.Address, default))?.Id);
+        Assert.Null(await customers.FindByAddressAsync(jane.Address, default));
+    }
+
+    [SkippableFact]
     public async Task A_taken_address_reports_the_existing_customer()
     {
         var customers = NewStore();

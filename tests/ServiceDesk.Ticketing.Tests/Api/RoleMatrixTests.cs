@@ -18,12 +18,13 @@ public enum Who
     Agent,
     Admin,
     Service,
+    MailIntake,
 }
 
 /// <summary>
 /// Real accounts for every column of the role matrix: customer A (a customer of HELP, signed in as
-/// CustomerA), customer B (of OTHER), an agent of HELP, an agent of OTHER, the admin and the ticketing service
-/// identity. HELP and OTHER are created through Ticketing, so Directory learns them from ProjectCreated.
+/// CustomerA), customer B (of OTHER), an agent of HELP, an agent of OTHER, the admin, the notification service
+/// identity and the mail-intake identity. HELP and OTHER are created through Ticketing, so Directory learns them from ProjectCreated.
 /// </summary>
 public sealed class RoleMatrixFixture : IAsyncLifetime
 {
@@ -51,6 +52,8 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
         _tokens[Who.Admin] = Hosts.AdminToken;
         // Notification, the one service granted Ticketing RPCs (GetTicket, GetProject): every other is refused.
         _tokens[Who.Service] = await Hosts.Identity.ServiceTokenAsync(ServiceNames.Notification);
+        // The identity an MTA's pipe presents: granted inbound mail and nothing else.
+        _tokens[Who.MailIntake] = await Hosts.Identity.ServiceTokenAsync(ServiceNames.MailIntake);
     }
 
     public Task DisposeAsync() => Hosts.DisposeAsync();
@@ -72,27 +75,28 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     private const StatusCode Unauthenticated = StatusCode.Unauthenticated;
     private const StatusCode Denied = StatusCode.PermissionDenied;
     private const StatusCode NotFound = StatusCode.NotFound;
-    private const StatusCode Unimplemented = StatusCode.Unimplemented;
 
     private TicketingService.TicketingServiceClient Client => fixture.Hosts.Client;
 
-    //                      Anonymous        CustomerA  CustomerB  AgentOfOther  Agent  Admin  Service
+    //                      Anonymous        CustomerA  CustomerB  AgentOfOther  Agent  Admin  Service  MailIntake
     public static TheoryData<string, Who, StatusCode> Rpcs => Table(
-        ("CreateProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
-        ("GetProject", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Ok]),
-        ("GetUnknownProject", [Unauthenticated, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("ListProjects", [Unauthenticated, Ok, Ok, Ok, Ok, Ok, Denied]),
-        ("CreateTicket", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied]),
-        ("GetTicket", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Ok]),
-        ("GetUnknownTicket", [Unauthenticated, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        ("ListTickets", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied]),
-        ("AddParticipant", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied]),
-        ("RemoveParticipant", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied]),
-        ("AddComment", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied]),
+        ("CreateProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied, Denied]),
+        ("GetProject", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Ok, Denied]),
+        ("GetUnknownProject", [Unauthenticated, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, Denied]),
+        ("ListProjects", [Unauthenticated, Ok, Ok, Ok, Ok, Ok, Denied, Denied]),
+        ("CreateTicket", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied, Denied]),
+        ("GetTicket", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Ok, Denied]),
+        ("GetUnknownTicket", [Unauthenticated, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, Denied]),
+        ("ListTickets", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied, Denied]),
+        ("AddParticipant", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied, Denied]),
+        ("RemoveParticipant", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied, Denied]),
+        ("AddComment", [Unauthenticated, Ok, NotFound, NotFound, Ok, Ok, Denied, Denied]),
         // Refused to customers by role, whatever the ticket: that says nothing about whether it exists.
-        ("AddInternalComment", [Unauthenticated, Denied, Denied, NotFound, Ok, Ok, Denied]),
-        ("ChangeStatus", [Unauthenticated, Denied, Denied, NotFound, Ok, Ok, Denied]),
-        ("IngestEmail", [Unimplemented, Unimplemented, Unimplemented, Unimplemented, Unimplemented, Unimplemented, Unimplemented]));
+        ("AddInternalComment", [Unauthenticated, Denied, Denied, NotFound, Ok, Ok, Denied, Denied]),
+        ("ChangeStatus", [Unauthenticated, Denied, Denied, NotFound, Ok, Ok, Denied, Denied]),
+        // Admins and the mail-intake identity only: mail can create customers, so no agent or other service may send it.
+        ("IngestEmail", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied, Ok]),
+        ("IngestRawEmail", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied, Ok]));
 
     [Theory]
     [MemberData(nameof(Rpcs))]
@@ -192,7 +196,15 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 Assert.Equal(TicketStatus.InProgress, changed.Status);
                 break;
             case "IngestEmail":
-                await Client.IngestEmailAsync(new IngestEmailRequest { ProjectKey = fixture.Help, MessageId = "<m@example.com>", From = "someone@example.com" }, auth);
+                var ingested = await Client.IngestEmailAsync(
+                    new IngestEmailRequest { ProjectKey = fixture.Help, MessageId = $"<{TestData.Id()}@example.com>", From = fixture.CustomerA.Address, Subject = "By mail" }, auth);
+                Assert.Equal(IngestOutcome.TicketCreated, ingested.Outcome);
+                break;
+            case "IngestRawEmail":
+                var raw = $"From: {fixture.CustomerA.Address}\r\nSubject: By mail\r\nMessage-ID: <{TestData.Id()}@example.com>\r\n\r\nHello.\r\n";
+                var ingestedRaw = await Client.IngestRawEmailAsync(
+                    new IngestRawEmailRequest { ProjectKey = fixture.Help, Message = Google.Protobuf.ByteString.CopyFromUtf8(raw) }, auth);
+                Assert.Equal(IngestOutcome.TicketCreated, ingestedRaw.Outcome);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "no such row");

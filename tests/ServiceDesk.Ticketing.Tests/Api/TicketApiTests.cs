@@ -85,6 +85,32 @@ public sealed class TicketApiTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task Page_tokens_are_opaque_and_work_only_for_the_caller_they_were_issued_to()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        await hosts.NewTicketAsync(project, jane.Id);
+        await hosts.NewTicketAsync(project, jane.Id);
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        var otherAgent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        var request = new ListTicketsRequest { ProjectKey = project, PageSize = 1 };
+
+        var token = (await Client.ListTicketsAsync(request, agent)).NextPageToken;
+        var projectsToken = (await Client.ListProjectsAsync(new ListProjectsRequest { PageSize = 1 }, hosts.Admin)).NextPageToken;
+
+        Assert.Single((await Client.ListTicketsAsync(new ListTicketsRequest(request) { PageToken = token }, agent)).Tickets);
+        var stolen = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListTicketsAsync(new ListTicketsRequest(request) { PageToken = token }, otherAgent));
+        Assert.Equal(["page_token"], stolen.Fields());
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListTicketsAsync(new ListTicketsRequest(request) { PageToken = token }, hosts.Admin));
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListProjectsAsync(new ListProjectsRequest { PageSize = 1, PageToken = projectsToken }, agent));
+        var tampered = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.ListTicketsAsync(new ListTicketsRequest(request) { PageToken = tampered }, agent));
+        var decoded = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        Assert.DoesNotContain(project, decoded, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("tickets", decoded, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Lists_filter_by_status_and_reporter()
     {
         var project = await hosts.NewProjectAsync();

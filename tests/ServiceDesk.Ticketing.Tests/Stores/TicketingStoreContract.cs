@@ -2,9 +2,11 @@ using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Mail;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
 using Xunit;
+using IngestOutcome = ServiceDesk.Contracts.Ticketing.V1.IngestOutcome;
 using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
 
 namespace ServiceDesk.Ticketing.Tests.Stores;
@@ -64,14 +66,14 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
             ParticipantIds = ["john"],
             Comments = [new TicketComment("c1", "account", "jane", "Hello", false, TestData.Now), new TicketComment("c2", "agent", null, "Note", true, TestData.Now)],
         };
-        await stores.Tickets.InsertAsync(ticket, [Event("created")], default);
+        await stores.Tickets.InsertAsync(ticket, [Event("created")], null, default);
 
         var stored = await stores.Tickets.GetAsync(ticket.Id, default);
         Assert.Equal(Describe(ticket), Describe(stored!));
 
         var changed = ticket with { Status = TicketStatus.Resolved, Version = 2 };
-        Assert.True(await stores.Tickets.ReplaceAsync(changed, 1, [Event("resolved")], default));
-        Assert.False(await stores.Tickets.ReplaceAsync(ticket with { Status = TicketStatus.Closed, Version = 2 }, 1, [Event("lost")], default));
+        Assert.True(await stores.Tickets.ReplaceAsync(changed, 1, [Event("resolved")], null, default));
+        Assert.False(await stores.Tickets.ReplaceAsync(ticket with { Status = TicketStatus.Closed, Version = 2 }, 1, [Event("lost")], null, default));
 
         Assert.Equal(TicketStatus.Resolved, (await stores.Tickets.GetAsync(ticket.Id, default))!.Status);
         Assert.Equal(["created", "resolved"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
@@ -82,10 +84,10 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     {
         var stores = Open();
         var ticket = NewTicket("HELP", 1, "jane");
-        await stores.Tickets.InsertAsync(ticket, [], default);
+        await stores.Tickets.InsertAsync(ticket, [], null, default);
 
         var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
-            stores.Tickets.ReplaceAsync(ticket with { Summary = $"Change {i}", Version = 2 }, 1, [Event($"change-{i}")], default))));
+            stores.Tickets.ReplaceAsync(ticket with { Summary = $"Change {i}", Version = 2 }, 1, [Event($"change-{i}")], null, default))));
 
         Assert.Single(written, wasWritten => wasWritten);
         var winner = Array.IndexOf(written, true);
@@ -104,10 +106,10 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
                 Status = number % 2 == 0 ? TicketStatus.Resolved : TicketStatus.Open,
                 ParticipantIds = number == 7 ? ["jane"] : [],
             };
-            await stores.Tickets.InsertAsync(ticket, [], default);
+            await stores.Tickets.InsertAsync(ticket, [], null, default);
         }
 
-        await stores.Tickets.InsertAsync(NewTicket("HELPX", 1, "jane"), [], default);
+        await stores.Tickets.InsertAsync(NewTicket("HELPX", 1, "jane"), [], null, default);
 
         async Task<long[]> ListAsync(TicketStatus? status = null, string? reporter = null, string? concerning = null, long? before = null, int limit = 20) =>
             [.. (await stores.Tickets.ListAsync(new TicketQuery("HELP", status, reporter, concerning, before, limit), default)).Select(t => t.Number)];
@@ -152,6 +154,66 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         Assert.Equal(2, (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"].Version);
         Assert.False(await stores.Snapshots.RefreshFromEventAsync(v1 with { CustomerId = "nobody" }, updated with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
         Assert.Empty(await stores.Snapshots.GetManyAsync(["nobody"], default));
+    }
+
+    [SkippableFact]
+    public async Task A_message_is_recorded_with_its_ticket_change_once_and_a_second_record_writes_nothing()
+    {
+        var stores = Open();
+        var ticket = NewTicket("HELP", 1, "jane");
+        await stores.Tickets.InsertAsync(ticket, [Event("created")], new InboundMail("hash-1", ticket.Id, IngestOutcome.TicketCreated), default);
+
+        await Assert.ThrowsAsync<DuplicateMailException>(() =>
+            stores.Tickets.InsertAsync(NewTicket("HELP", 2, "jane"), [Event("again")], new InboundMail("hash-1", "HELP-2", IngestOutcome.TicketCreated), default));
+        await Assert.ThrowsAsync<DuplicateMailException>(() =>
+            stores.Tickets.ReplaceAsync(ticket with { Summary = "Changed", Version = 2 }, 1, [Event("changed")], new InboundMail("hash-1", ticket.Id, IngestOutcome.CommentAdded), default));
+        Assert.True(await stores.Tickets.ReplaceAsync(ticket with { Version = 2 }, 1, [], new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded), default));
+
+        Assert.Null(await stores.Tickets.GetAsync("HELP-2", default));
+        Assert.Equal("Summary 1", (await stores.Tickets.GetAsync(ticket.Id, default))!.Summary);
+        Assert.Equal(["created"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
+        Assert.Equal(new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded), await stores.Tickets.FindMailAsync(["unknown", "hash-2", "hash-1"], default));
+        Assert.Null(await stores.Tickets.FindMailAsync(["unknown"], default));
+    }
+
+    [SkippableFact]
+    public async Task Tickets_are_found_by_customer_in_every_project_and_by_text_in_any_letter_case_and_deleted_at_their_version()
+    {
+        var stores = Open();
+        var reported = NewTicket("HELP", 1, "jane");
+        var joined = NewTicket("OTHER", 1, "john") with { ParticipantIds = ["jane"] };
+        var mentioned = NewTicket("HELP", 2, "john") with
+        {
+            Comments = [new TicketComment("c1", "agent", null, "Ask JANE.DOE@example.com", false, TestData.Now)],
+        };
+        var unrelated = NewTicket("HELP", 3, "john");
+        foreach (var ticket in new[] { reported, joined, mentioned, unrelated })
+        {
+            await stores.Tickets.InsertAsync(ticket, [], null, default);
+        }
+
+        Assert.Equal([reported.Id, joined.Id], (await stores.Tickets.ListConcerningAsync("jane", default)).Select(t => t.Id).Order(StringComparer.Ordinal));
+        Assert.Equal([mentioned.Id], (await stores.Tickets.ListMentioningAsync(["jane.doe@EXAMPLE.com", "Nobody"], default)).Select(t => t.Id));
+        Assert.Equal([unrelated.Id], (await stores.Tickets.ListMentioningAsync(["summary 3"], default)).Select(t => t.Id));
+
+        Assert.False(await stores.Tickets.DeleteAsync(reported.Id, 2, default));
+        Assert.True(await stores.Tickets.DeleteAsync(reported.Id, 1, default));
+        Assert.Null(await stores.Tickets.GetAsync(reported.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task An_erased_customer_s_snapshot_is_never_replaced()
+    {
+        var stores = Open();
+        await stores.Snapshots.SaveIfNewerAsync(new CustomerSnapshot("jane", "Jane", "jane@example.com", ["HELP"], 2), createIfMissing: true, default);
+
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(CustomerSnapshot.ErasedAs("jane", "Former customer 7F3A"), createIfMissing: true, default));
+        Assert.False(await stores.Snapshots.SaveIfNewerAsync(new CustomerSnapshot("jane", "Jane", "jane@example.com", ["HELP"], 3), createIfMissing: true, default));
+        Assert.False(await stores.Snapshots.SaveIfNewerAsync(CustomerSnapshot.ErasedAs("jane", "Former customer 7F3A"), createIfMissing: true, default));
+
+        var stored = (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"];
+        Assert.Equal(("Former customer 7F3A", "", true), (stored.DisplayName, stored.Address, stored.Erased));
+        Assert.Empty(stored.ProjectKeys);
     }
 
     private TicketingStores Open()

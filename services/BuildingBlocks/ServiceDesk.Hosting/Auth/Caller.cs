@@ -43,6 +43,9 @@ public sealed record Caller
 
     public bool IsAuthenticated => Role != CallerRole.Anonymous;
 
+    /// <summary>What binds a page token to its caller: another caller presenting it is refused.</summary>
+    public string PagingIdentity() => $"{Role}:{AccountId ?? ServiceName}";
+
     public Caller RequireAuthenticated() =>
         IsAuthenticated ? this : throw new UnauthenticatedException("This call needs an access token: send \"authorization: Bearer <token>\".");
 

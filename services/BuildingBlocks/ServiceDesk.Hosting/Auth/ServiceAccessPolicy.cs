@@ -21,6 +21,7 @@ public static class ServiceAccessPolicy
         // Inbound mail: find or create the sender's profile and make them a member of the project written to;
         // unseal the personal data in customer events.
         [ServiceNames.Ticketing] = Rpcs(
+            (DirectoryService.Descriptor, nameof(DirectoryService.DirectoryServiceBase.FindCustomerByAddress)),
             (DirectoryService.Descriptor, nameof(DirectoryService.DirectoryServiceBase.CreateCustomer)),
             (DirectoryService.Descriptor, nameof(DirectoryService.DirectoryServiceBase.GetCustomer)),
             (DirectoryService.Descriptor, nameof(DirectoryService.DirectoryServiceBase.AddToProject)),
@@ -31,6 +32,10 @@ public static class ServiceAccessPolicy
             (CustomerKeyService.Descriptor, nameof(CustomerKeyService.CustomerKeyServiceBase.GetCustomerKey)),
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetTicket)),
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetProject))),
+        // An MTA's pipe hands inbound mail to Ticketing, and may do nothing else.
+        [ServiceNames.MailIntake] = Rpcs(
+            (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.IngestEmail)),
+            (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.IngestRawEmail))),
         [ServiceNames.Identity] = Rpcs(),
         // The coordinator of customer removals asks each participant for the dry run of its part.
         [ServiceNames.Directory] = Rpcs(

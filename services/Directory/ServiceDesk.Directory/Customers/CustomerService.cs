@@ -86,6 +86,14 @@ public sealed class CustomerService(
         return customer is not null && caller.CanSee(customer) ? customer : throw NotFound(customerId);
     }
 
+    /// <summary>Service identities only (the access table grants it to ticketing, for the senders of inbound mail).</summary>
+    public async Task<Customer> FindByAddressAsync(Caller caller, string address, CancellationToken cancellationToken)
+    {
+        caller.RequireService();
+        return await customers.FindByAddressAsync(EmailAddress.Parse(address).Value, cancellationToken)
+            ?? throw new NotFoundException("customer", "with this address", "address");
+    }
+
     /// <summary>
     /// Who may read the customer may change it, except that a customer may change only their display name and
     /// an agent only a profile no project but theirs shares.

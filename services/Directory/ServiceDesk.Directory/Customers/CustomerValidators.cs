@@ -40,6 +40,11 @@ internal sealed class GetCustomerValidator : IRequestValidator<GetCustomerReques
     public void Validate(GetCustomerRequest request, FieldViolations violations) => violations.Id("customer_id", request.CustomerId);
 }
 
+internal sealed class FindCustomerByAddressValidator : IRequestValidator<FindCustomerByAddressRequest>
+{
+    public void Validate(FindCustomerByAddressRequest request, FieldViolations violations) => violations.Address("address", request.Address);
+}
+
 internal sealed class UpdateCustomerValidator : IRequestValidator<UpdateCustomerRequest>
 {
     public void Validate(UpdateCustomerRequest request, FieldViolations violations)

@@ -16,6 +16,9 @@ public interface ICustomerStore
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <param name="address">A normalised address (<see cref="Hosting.Validation.EmailAddress"/>).</param>
+    Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken);
+
     /// <summary>
     /// Writes <paramref name="customer"/> and records <paramref name="events"/> in the outbox, in one
     /// transaction, only if the stored customer is still at <paramref name="expectedVersion"/>.

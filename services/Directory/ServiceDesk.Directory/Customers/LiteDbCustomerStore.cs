@@ -65,6 +65,12 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(_customers.FindById(id) is { } document ? ToCustomer(document) : null);
     }
 
+    public Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_customers.FindOne(BsonExpression.Create("$.Address = @0", address)) is { } document ? ToCustomer(document) : null);
+    }
+
     public Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -62,6 +62,12 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         return document is null ? null : ToCustomer(document);
     }
 
+    public async Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        var document = await _customers.Find(Filter.Eq("Address", address)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : ToCustomer(document);
+    }
+
     public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);

@@ -38,6 +38,12 @@ public sealed class DirectoryGrpcService(
         return (await customers.GetAsync(caller, request.CustomerId, context.CancellationToken)).ToMessage(caller, scopedIds, scopedIds.ProjectOf(request.CustomerId));
     }
 
+    public override async Task<CustomerMessage> FindCustomerByAddress(FindCustomerByAddressRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCallerWithinServicePolicy();
+        return (await customers.FindByAddressAsync(caller, request.Address, context.CancellationToken)).ToMessage(caller);
+    }
+
     public override async Task<CustomerMessage> UpdateCustomer(UpdateCustomerRequest request, ServerCallContext context)
     {
         var caller = context.GetCallerWithinServicePolicy();

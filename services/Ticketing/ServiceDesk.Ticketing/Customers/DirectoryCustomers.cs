@@ -1,3 +1,4 @@
+using Google.Rpc;
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Hosting.Errors;
@@ -21,18 +22,70 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
     /// <summary>The customer as Directory describes them now; nothing is kept.</summary>
     /// <exception cref="NotFoundException">Directory knows no such customer; the error names <paramref name="requestField"/>.</exception>
     /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>
-    public async Task<CustomerSnapshot> ReadAsync(string customerId, string requestField, CancellationToken cancellationToken)
+    public async Task<CustomerSnapshot> ReadAsync(string customerId, string requestField, CancellationToken cancellationToken) =>
+        await CallAsync(() => directory.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId }, cancellationToken: cancellationToken).ResponseAsync)
+            ?? throw new NotFoundException("customer", customerId, requestField);
+
+    /// <summary>The customer with the address, kept as their snapshot; null when Directory has none.</summary>
+    public async Task<CustomerSnapshot?> FindByAddressAsync(string address, CancellationToken cancellationToken) =>
+        await KeepAsync(
+            await CallAsync(() => directory.FindCustomerByAddressAsync(new FindCustomerByAddressRequest { Address = address }, cancellationToken: cancellationToken).ResponseAsync),
+            cancellationToken);
+
+    /// <summary>
+    /// A new customer of the project with the address, kept as their snapshot; the existing one when the address
+    /// was taken meanwhile (not joined to the project: see <see cref="JoinProjectAsync"/>).
+    /// </summary>
+    /// <returns>Null when Directory refuses the address because it was erased.</returns>
+    public async Task<CustomerSnapshot?> CreateAsync(string address, string displayName, string projectKey, CancellationToken cancellationToken)
+    {
+        var request = new CreateCustomerRequest { Address = address, DisplayName = displayName, ProjectKeys = { projectKey } };
+        try
+        {
+            return await KeepAsync(await CallAsync(() => directory.CreateCustomerAsync(request, cancellationToken: cancellationToken).ResponseAsync), cancellationToken);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.AlreadyExists
+            && exception.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName is { Length: > 0 } existingId)
+        {
+            return await SnapshotAsync(existingId, "from", cancellationToken);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.FailedPrecondition)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Makes the customer a member of the project in Directory, kept as their snapshot.</summary>
+    public async Task<CustomerSnapshot> JoinProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken) =>
+        await KeepAsync(
+            await CallAsync(() => directory.AddToProjectAsync(new AddToProjectRequest { CustomerId = customerId, ProjectKey = projectKey }, cancellationToken: cancellationToken).ResponseAsync),
+            cancellationToken)
+            ?? throw new NotFoundException("customer", customerId);
+
+    private async Task<CustomerSnapshot?> KeepAsync(CustomerSnapshot? customer, CancellationToken cancellationToken)
+    {
+        if (customer is not null)
+        {
+            await snapshots.SaveIfNewerAsync(customer, createIfMissing: true, cancellationToken);
+        }
+
+        return customer;
+    }
+
+    /// <returns>Null when Directory answers NOT_FOUND.</returns>
+    /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>
+    private static async Task<CustomerSnapshot?> CallAsync(Func<Task<Customer>> call)
     {
         Customer customer;
         try
         {
-            customer = await directory.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId }, cancellationToken: cancellationToken);
+            customer = await call();
         }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {
-            throw new NotFoundException("customer", customerId, requestField);
+            return null;
         }
-        catch (RpcException exception) when (exception.StatusCode != StatusCode.Cancelled)
+        catch (RpcException exception) when (exception.StatusCode is not (StatusCode.Cancelled or StatusCode.AlreadyExists or StatusCode.FailedPrecondition))
         {
             throw new UnavailableException($"Directory did not answer for the customer ({exception.StatusCode}); try again later.");
         }

@@ -62,6 +62,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         ["Address"] = snapshot.Address,
         ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys.Select(key => new BsonValue(key))),
         ["Version"] = snapshot.Version,
+        ["Erased"] = snapshot.Erased,
     };
 
     private static CustomerSnapshot ToSnapshot(BsonDocument document) => new(
@@ -69,5 +70,6 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         document["DisplayName"].AsString,
         document["Address"].AsString,
         [.. document["ProjectKeys"].AsArray.Select(key => key.AsString)],
-        document["Version"].AsInt64);
+        document["Version"].AsInt64,
+        document.TryGetValue("Erased", out var erased) && erased.AsBoolean);
 }

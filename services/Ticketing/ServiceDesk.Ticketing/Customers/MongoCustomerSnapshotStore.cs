@@ -58,6 +58,7 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
         ["Address"] = snapshot.Address,
         ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys),
         ["Version"] = snapshot.Version,
+        ["Erased"] = snapshot.Erased,
     };
 
     private static CustomerSnapshot ToSnapshot(BsonDocument document) => new(
@@ -65,5 +66,6 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
         document["DisplayName"].AsString,
         document["Address"].AsString,
         [.. document["ProjectKeys"].AsBsonArray.Select(key => key.AsString)],
-        document["Version"].ToInt64());
+        document["Version"].ToInt64(),
+        document.TryGetValue("Erased", out var erased) && erased.AsBoolean);
 }

@@ -45,7 +45,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots)
 
     private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people) =>
         people.TryGetValue(customerId, out var snapshot)
-            ? new Messages.Person { CustomerId = customerId, DisplayName = snapshot.DisplayName, Address = snapshot.Address }
+            ? new Messages.Person { CustomerId = customerId, DisplayName = snapshot.DisplayName, Address = snapshot.Address, Erased = snapshot.Erased }
             : new Messages.Person { CustomerId = customerId };
 
     private static Messages.Comment ToMessage(TicketComment comment) => new()

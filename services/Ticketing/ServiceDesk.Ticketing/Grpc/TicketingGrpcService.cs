@@ -1,6 +1,7 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Ticketing.Mail;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
 using TicketMessage = ServiceDesk.Contracts.Ticketing.V1.Ticket;
@@ -9,10 +10,10 @@ namespace ServiceDesk.Ticketing.Grpc;
 
 /// <summary>
 /// The v1 ticketing API. Requests are validated before a handler runs (the *Validator classes); the feature
-/// services authorise the caller through <see cref="TicketingScope"/>. IngestEmail is not built yet and
-/// answers UNIMPLEMENTED.
+/// services authorise the caller through <see cref="TicketingScope"/>; inbound mail is for admins and the
+/// mail-intake service identity.
 /// </summary>
-public sealed class TicketingGrpcService(ProjectService projects, TicketService tickets, TicketingScope scope, TicketMessages messages)
+public sealed class TicketingGrpcService(ProjectService projects, TicketService tickets, TicketingScope scope, TicketMessages messages, MailIntake mail)
     : TicketingService.TicketingServiceBase
 {
     public override async Task<Contracts.Ticketing.V1.Project> CreateProject(CreateProjectRequest request, ServerCallContext context)
@@ -74,4 +75,16 @@ public sealed class TicketingGrpcService(ProjectService projects, TicketService 
         var caller = context.GetCallerWithinServicePolicy();
         return await messages.ToMessageAsync(await tickets.ChangeStatusAsync(caller, request, context.CancellationToken), caller, context.CancellationToken);
     }
+
+    public override Task<IngestEmailResponse> IngestEmail(IngestEmailRequest request, ServerCallContext context) =>
+        mail.IngestAsync(MailCaller(context), request.ProjectKey, IncomingEmail.FromRequest(request), context.CancellationToken);
+
+    public override async Task<IngestEmailResponse> IngestRawEmail(IngestRawEmailRequest request, ServerCallContext context)
+    {
+        var caller = MailCaller(context);
+        return await mail.IngestAsync(caller, request.ProjectKey, await IncomingEmail.ParseAsync(request.Message.Memory, context.CancellationToken), context.CancellationToken);
+    }
+
+    /// <summary>Admins, and service identities granted inbound mail (the mail-intake identity an MTA pipe presents).</summary>
+    private static Caller MailCaller(ServerCallContext context) => context.GetCallerWithinServicePolicy().RequireRole(CallerRole.Admin, CallerRole.Service);
 }

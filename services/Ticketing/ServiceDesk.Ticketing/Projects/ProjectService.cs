@@ -2,13 +2,12 @@ using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
-using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Ticketing.Projects;
 
 /// <summary>Service projects. Creating one publishes ProjectCreated, from which Directory learns the key.</summary>
-public sealed class ProjectService(IProjectStore projects, TicketingScope scope, IntegrationEvents events, TimeProvider time)
+public sealed class ProjectService(IProjectStore projects, TicketingScope scope, Paging paging, IntegrationEvents events, TimeProvider time)
 {
     public async Task<Project> CreateAsync(CreateProjectRequest request, CancellationToken cancellationToken)
     {
@@ -25,14 +24,10 @@ public sealed class ProjectService(IProjectStore projects, TicketingScope scope,
     public async Task<(IReadOnlyList<Project> Projects, string NextPageToken)> ListAsync(Caller caller, ListProjectsRequest request, CancellationToken cancellationToken)
     {
         var visible = await scope.VisibleProjectsAsync(caller, cancellationToken);
-        var afterKey = Paging.PositionOf(request.PageToken, "projects");
-        if (afterKey is not null && !ProjectKeyFormat.IsValid(afterKey))
-        {
-            throw new ValidationException("page_token", "is not a token from a previous response to this same request");
-        }
+        var afterKey = paging.PositionOf(request.PageToken, caller, "projects");
 
         var size = Paging.SizeOf(request.PageSize);
         var found = await projects.ListAsync(visible, afterKey, size + 1, cancellationToken);
-        return found.Count > size ? ([.. found.Take(size)], Paging.Token("projects", found[size - 1].Key)) : (found, string.Empty);
+        return found.Count > size ? ([.. found.Take(size)], paging.Token(caller, "projects", found[size - 1].Key)) : (found, string.Empty);
     }
 }

@@ -1,5 +1,6 @@
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
 
@@ -12,15 +13,31 @@ public interface ITicketStore
     /// <summary>The next ticket number of the project: 1, 2, 3, ... A number is never handed out twice (a failed create leaves a gap).</summary>
     Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken);
 
-    Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+    /// <param name="mail">The inbound message that raised the ticket, recorded with it; null for other tickets.</param>
+    /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
+    Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
 
     Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <param name="mail">The inbound message that made the change, recorded with it; null for other changes.</param>
     /// <returns>False, having written nothing, when the stored ticket is no longer at <paramref name="expectedVersion"/>.</returns>
-    Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+    /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
+    Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
+
+    /// <returns>False when the stored ticket is no longer at <paramref name="expectedVersion"/>.</returns>
+    Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>A project's tickets matching <paramref name="query"/>, newest (highest number) first.</summary>
     Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Every ticket, in any project, the customer reports or takes part in.</summary>
+    Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Every ticket whose summary, description or a comment contains one of <paramref name="texts"/>, in any letter case.</summary>
+    Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
+
+    /// <summary>The first recorded message among <paramref name="messageHashes"/>; null when none was taken in.</summary>
+    Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken);
 }
 
 /// <param name="ConcerningCustomerId">Only tickets this customer reports or takes part in.</param>

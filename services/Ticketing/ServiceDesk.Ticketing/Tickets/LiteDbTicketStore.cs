@@ -2,13 +2,14 @@ using LiteDB;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
 
 /// <summary>
 /// Tickets in the service's LiteDB file, comments inside their ticket. "ListOrder" ("KEY 0000000042") orders
 /// a project's tickets by number, so a page is one descending index range; the per-project counters live in
-/// "ticket_numbers".
+/// "ticket_numbers", the messages taken in (by keyed hash) in "inbound_mail".
 /// </summary>
 public sealed class LiteDbTicketStore : ITicketStore
 {
@@ -16,6 +17,7 @@ public sealed class LiteDbTicketStore : ITicketStore
     private readonly LiteDbOutboxStore _outbox;
     private readonly ILiteCollection<BsonDocument> _tickets;
     private readonly ILiteCollection<BsonDocument> _numbers;
+    private readonly ILiteCollection<BsonDocument> _mail;
 
     public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox)
     {
@@ -23,7 +25,9 @@ public sealed class LiteDbTicketStore : ITicketStore
         _outbox = outbox;
         _tickets = database.GetCollection("tickets");
         _numbers = database.GetCollection("ticket_numbers");
+        _mail = database.GetCollection("inbound_mail");
         _tickets.EnsureIndex("list_order", "$.ListOrder");
+        _tickets.EnsureIndex("customer_ids", "$.CustomerIds[*]");
     }
 
     public Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
@@ -51,12 +55,13 @@ public sealed class LiteDbTicketStore : ITicketStore
         }
     }
 
-    public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _database.InTransaction(() =>
         {
             _tickets.Insert(ToDocument(ticket));
+            Record(mail);
             _outbox.Enqueue(events);
         });
         return Task.CompletedTask;
@@ -68,7 +73,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult(_tickets.FindById(id) is { } document ? ToTicket(document) : null);
     }
 
-    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
@@ -81,9 +86,56 @@ public sealed class LiteDbTicketStore : ITicketStore
             }
 
             _tickets.Insert(ToDocument(ticket));
+            Record(mail);
             _outbox.Enqueue(events);
             return true;
         }));
+    }
+
+    public Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", id, expectedVersion)) == 1);
+    }
+
+    public Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.Find(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId)).Select(ToTicket)]);
+    }
+
+    /// <summary>A scan of every ticket: erasures are rare, and no index could serve a substring in any letter case.</summary>
+    public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.FindAll().Select(ToTicket).Where(ticket => ticket.Mentions(texts))]);
+    }
+
+    public Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var document = messageHashes.Select(hash => _mail.FindById(hash)).FirstOrDefault(found => found is not null);
+        return Task.FromResult(document is null
+            ? null
+            : new InboundMail(document["_id"].AsString, document["TicketId"].AsString, (IngestOutcome)document["Outcome"].AsInt32));
+    }
+
+    /// <summary>Inside the caller's transaction: a message recorded before fails it, and so writes nothing.</summary>
+    private void Record(InboundMail? mail)
+    {
+        if (mail is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _mail.Insert(new BsonDocument { ["_id"] = mail.MessageHash, ["TicketId"] = mail.TicketId, ["Outcome"] = (int)mail.Outcome });
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            throw new DuplicateMailException(mail.MessageHash);
+        }
     }
 
     public Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken)

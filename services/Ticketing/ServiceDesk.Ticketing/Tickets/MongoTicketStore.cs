@@ -1,9 +1,11 @@
+using System.Text.RegularExpressions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
+using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
 
@@ -19,9 +21,13 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
     private readonly IMongoCollection<BsonDocument> _tickets = database.GetCollection<BsonDocument>(TicketsCollection);
     private readonly IMongoCollection<BsonDocument> _numbers = database.GetCollection<BsonDocument>("ticket_numbers");
+    private readonly IMongoCollection<BsonDocument> _mail = database.GetCollection<BsonDocument>("inbound_mail");
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
-        [new(TicketsCollection, MongoIndex.KeysOf.Ascending("ProjectKey").Descending("Number"), new CreateIndexOptions { Name = "project_number" })];
+    [
+        new(TicketsCollection, MongoIndex.KeysOf.Ascending("ProjectKey").Descending("Number"), new CreateIndexOptions { Name = "project_number" }),
+        new(TicketsCollection, MongoIndex.KeysOf.Ascending("CustomerIds"), new CreateIndexOptions { Name = "customer_ids" }),
+    ];
 
     public async Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
     {
@@ -33,11 +39,12 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         return counter["Last"].ToInt64();
     }
 
-    public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+    public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(
             async (session, token) =>
             {
                 await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
+                await RecordAsync(session, mail, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return true;
             },
@@ -49,7 +56,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         return document is null ? null : ToTicket(document);
     }
 
-    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(
             async (session, token) =>
             {
@@ -60,10 +67,59 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
                     return false;
                 }
 
+                await RecordAsync(session, mail, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return true;
             },
             cancellationToken);
+
+    public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
+        (await _tickets.DeleteOneAsync(Filter.Eq("_id", id) & Filter.Eq("Version", expectedVersion), cancellationToken)).DeletedCount == 1;
+
+    public async Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken) =>
+        [.. (await _tickets.Find(Filter.Eq("CustomerIds", customerId)).ToListAsync(cancellationToken)).Select(ToTicket)];
+
+    /// <summary>A scan (case-insensitive regular expressions): erasures are rare, and no index serves a substring.</summary>
+    public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    {
+        var patterns = texts.Select(text => new BsonRegularExpression(Regex.Escape(text), "i")).ToList();
+        var filter = Filter.Or(patterns.SelectMany(pattern => new[]
+        {
+            Filter.Regex("Summary", pattern),
+            Filter.Regex("Description", pattern),
+            Filter.Regex("Comments.Body", pattern),
+        }));
+        var documents = await _tickets.Find(filter).ToListAsync(cancellationToken);
+        // The server's case folding may differ from .NET's for a few letters: the same test as LiteDB's decides.
+        return [.. documents.Select(ToTicket).Where(ticket => ticket.Mentions(texts))];
+    }
+
+    public async Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken)
+    {
+        var documents = await _mail.Find(Filter.In("_id", messageHashes)).ToListAsync(cancellationToken);
+        var document = messageHashes.Select(hash => documents.Find(found => found["_id"].AsString == hash)).FirstOrDefault(found => found is not null);
+        return document is null
+            ? null
+            : new InboundMail(document["_id"].AsString, document["TicketId"].AsString, (IngestOutcome)document["Outcome"].ToInt32());
+    }
+
+    private async Task RecordAsync(IClientSessionHandle session, InboundMail? mail, CancellationToken cancellationToken)
+    {
+        if (mail is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _mail.InsertOneAsync(
+                session, new BsonDocument { ["_id"] = mail.MessageHash, ["TicketId"] = mail.TicketId, ["Outcome"] = (int)mail.Outcome }, cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            throw new DuplicateMailException(mail.MessageHash);
+        }
+    }
 
     public async Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken)
     {

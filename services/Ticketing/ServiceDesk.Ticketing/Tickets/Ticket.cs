@@ -36,6 +36,13 @@ public sealed record Ticket(
     public IEnumerable<string> CustomerIds => [ReporterId, .. ParticipantIds];
 
     public bool Concerns(string customerId) => CustomerIds.Contains(customerId, StringComparer.Ordinal);
+
+    /// <summary>Its texts: summary, description and comment bodies.</summary>
+    public IEnumerable<string> Texts => [Summary, Description, .. Comments.Select(comment => comment.Body)];
+
+    /// <summary>Whether one of its texts contains one of <paramref name="texts"/>, in any letter case.</summary>
+    public bool Mentions(IReadOnlyCollection<string> texts) =>
+        Texts.Any(text => texts.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));
 }
 
 /// <summary>A comment; <see cref="Internal"/> ones are never shown to customers.</summary>

@@ -3,8 +3,10 @@ using Google.Protobuf;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
 
@@ -13,21 +15,54 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// method takes the caller and finds the ticket through <see cref="TicketingScope"/>, so a ticket outside the
 /// caller's scope is NOT_FOUND. Each change raises the ticket's version by one and records its event with it.
 /// </summary>
-public sealed class TicketService(ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, IntegrationEvents events, TimeProvider time)
+public sealed class TicketService(
+    ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, ErasedCustomers erased, Paging paging, IntegrationEvents events, TimeProvider time)
 {
     public async Task<Ticket> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
         var reporter = await ReporterAsync(caller, request.ReporterCustomerId, cancellationToken);
         RequireCustomerOf(project.Key, reporter, "reporter");
+        return await OpenAsync(caller, project.Key, reporter.CustomerId, [], request.Summary.Trim(), request.Description, mailOf: null, cancellationToken);
+    }
 
-        var number = await tickets.NextNumberAsync(project.Key, cancellationToken);
-        var now = time.Now();
-        var ticket = new Ticket(
-            Ticket.IdOf(project.Key, number), project.Key, number, request.Summary.Trim(), request.Description, reporter.CustomerId, [], TicketStatus.Open, [], now, now, Version: 1);
-        await tickets.InsertAsync(ticket, [events.Prepare(TicketEvents.Created(ticket, caller))], cancellationToken);
-        events.WakeRelay();
-        return ticket;
+    /// <summary>
+    /// A ticket raised by an inbound message, recorded with it (<paramref name="mailOf"/> describes the message for
+    /// the new ticket's id). The reporter and participants are customers of the project the intake resolved.
+    /// </summary>
+    /// <exception cref="Mail.DuplicateMailException">The message was taken in meanwhile; nothing is written.</exception>
+    public Task<Ticket> OpenFromMailAsync(
+        Caller caller, string projectKey, string reporterId, IReadOnlyList<string> participantIds, string summary, string description,
+        Func<string, InboundMail> mailOf, CancellationToken cancellationToken) =>
+        OpenAsync(caller, projectKey, reporterId, [.. participantIds.Take(Ticket.MaxParticipants)], summary, description, mailOf, cancellationToken);
+
+    /// <summary>
+    /// A comment by a customer of the ticket from an inbound message, recorded with it, together with the copied
+    /// customers joining as participants (as many as a ticket holds).
+    /// </summary>
+    /// <exception cref="Mail.DuplicateMailException">The message was taken in meanwhile; nothing is written.</exception>
+    public Task<Ticket> CommentFromMailAsync(
+        Caller caller, string ticketId, string authorCustomerId, IReadOnlyList<string> participantIds, string body, InboundMail mail, CancellationToken cancellationToken)
+    {
+        var comment = new TicketComment(Guid.CreateVersion7().ToString("N"), null, authorCustomerId, body, Internal: false, time.Now());
+        return ChangeAsync(
+            caller,
+            ticketId,
+            ticket =>
+            {
+                RequireNotClosed(ticket);
+                var joining = participantIds.Where(id => !ticket.Concerns(id)).Distinct().Take(Ticket.MaxParticipants - ticket.ParticipantIds.Count);
+                return ticket.Comments.Count < Ticket.MaxComments
+                    ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, .. joining], Comments = [.. ticket.Comments, comment] }
+                    : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
+            },
+            (before, changed) =>
+            [
+                .. changed.ParticipantIds.Except(before.ParticipantIds).Select(id => TicketEvents.ParticipantAdded(changed, id, caller)),
+                TicketEvents.Commented(changed, comment),
+            ],
+            mail,
+            cancellationToken);
     }
 
     public Task<Ticket> GetAsync(Caller caller, string ticketId, CancellationToken cancellationToken) => scope.GetTicketAsync(caller, ticketId, cancellationToken);
@@ -37,10 +72,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     {
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
         var pagedRequest = $"tickets {project.Key} {(int)request.Status} {request.ReporterCustomerId}";
-        var before = Paging.PositionOf(request.PageToken, pagedRequest) is { } position
-            ? long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-                ? number
-                : throw new ValidationException("page_token", "is not a token from a previous response to this same request")
+        var before = paging.PositionOf(request.PageToken, caller, pagedRequest) is { } position
+            ? long.Parse(position, NumberStyles.None, CultureInfo.InvariantCulture)
             : (long?)null;
         var size = Paging.SizeOf(request.PageSize);
         var found = await tickets.ListAsync(
@@ -53,7 +86,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                 size + 1),
             cancellationToken);
         return found.Count > size
-            ? ([.. found.Take(size)], Paging.Token(pagedRequest, found[size - 1].Number.ToString(CultureInfo.InvariantCulture)))
+            ? ([.. found.Take(size)], paging.Token(caller, pagedRequest, found[size - 1].Number.ToString(CultureInfo.InvariantCulture)))
             : (found, string.Empty);
     }
 
@@ -61,6 +94,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
         var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
+        await RequireNotErasedAsync(customerId, "participant", cancellationToken);
         if (current.Concerns(customerId))
         {
             return current;
@@ -83,7 +117,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                     ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, participant.CustomerId] }
                     : throw new PreconditionFailedException("PARTICIPANTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxParticipants} participants.");
             },
-            (_, changed) => TicketEvents.ParticipantAdded(changed, participant.CustomerId, caller),
+            (_, changed) => [TicketEvents.ParticipantAdded(changed, participant.CustomerId, caller)],
+            null,
             cancellationToken);
     }
 
@@ -93,7 +128,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
             caller,
             ticketId,
             ticket => ticket.ParticipantIds.Contains(customerId) ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != customerId)] } : null,
-            (_, changed) => TicketEvents.ParticipantRemoved(changed, customerId, caller),
+            (_, changed) => [TicketEvents.ParticipantRemoved(changed, customerId, caller)],
+            null,
             cancellationToken);
 
     /// <summary>Customers comment only publicly, and only on their own tickets (which are the only ones they find).</summary>
@@ -121,7 +157,8 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                     ? ticket with { Comments = [.. ticket.Comments, comment] }
                     : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
             },
-            (_, changed) => TicketEvents.Commented(changed, comment),
+            (_, changed) => [TicketEvents.Commented(changed, comment)],
+            null,
             cancellationToken);
     }
 
@@ -142,16 +179,35 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
                 RequireNotClosed(ticket);
                 return ticket with { Status = request.Status };
             },
-            (before, changed) => TicketEvents.StatusChanged(before, changed, caller),
+            (before, changed) => [TicketEvents.StatusChanged(before, changed, caller)],
+            null,
             cancellationToken);
+    }
+
+    private async Task<Ticket> OpenAsync(
+        Caller caller, string projectKey, string reporterId, IReadOnlyList<string> participantIds, string summary, string description,
+        Func<string, InboundMail>? mailOf, CancellationToken cancellationToken)
+    {
+        var number = await tickets.NextNumberAsync(projectKey, cancellationToken);
+        var now = time.Now();
+        var ticket = new Ticket(Ticket.IdOf(projectKey, number), projectKey, number, summary, description, reporterId, participantIds, TicketStatus.Open, [], now, now, Version: 1);
+        await tickets.InsertAsync(ticket, [events.Prepare(TicketEvents.Created(ticket, caller))], mailOf?.Invoke(ticket.Id), cancellationToken);
+        events.WakeRelay();
+        return ticket;
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> (null: nothing to change) to the ticket as stored, and writes it with
-    /// its event over the version it was read at; a concurrent change makes it read and apply again.
+    /// its events (and the inbound message that made it, if any) over the version it was read at; a concurrent
+    /// change makes it read and apply again.
     /// </summary>
     private async Task<Ticket> ChangeAsync(
-        Caller caller, string ticketId, Func<Ticket, Ticket?> change, Func<Ticket, Ticket, IMessage> eventOf, CancellationToken cancellationToken)
+        Caller caller,
+        string ticketId,
+        Func<Ticket, Ticket?> change,
+        Func<Ticket, Ticket, IEnumerable<IMessage>> eventsOf,
+        InboundMail? mail,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -162,7 +218,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
             }
 
             var changed = next with { UpdatedAt = time.Now(), Version = current.Version + 1 };
-            if (await tickets.ReplaceAsync(changed, current.Version, [events.Prepare(eventOf(current, changed))], cancellationToken))
+            if (await tickets.ReplaceAsync(changed, current.Version, [.. eventsOf(current, changed).Select(events.Prepare)], mail, cancellationToken))
             {
                 events.WakeRelay();
                 return changed;
@@ -173,6 +229,7 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
     /// <summary>Customers report for themselves; staff name a reporter.</summary>
     private async Task<CustomerSnapshot> ReporterAsync(Caller caller, string reporterCustomerId, CancellationToken cancellationToken)
     {
+        await RequireNotErasedAsync(caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : reporterCustomerId, "reporter", cancellationToken);
         if (caller.Role == CallerRole.Customer)
         {
             return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
@@ -183,6 +240,15 @@ public sealed class TicketService(ITicketStore tickets, TicketingScope scope, Di
         return reporterCustomerId.Length > 0
             ? await customers.SnapshotAsync(reporterCustomerId, "reporter_customer_id", cancellationToken)
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
+    }
+
+    /// <summary>From this service's erasure ledger: refused from the moment the removal arrived, before Directory forgets them.</summary>
+    private async Task RequireNotErasedAsync(string customerId, string role, CancellationToken cancellationToken)
+    {
+        if (await erased.IsCustomerErasedAsync(customerId, cancellationToken))
+        {
+            throw new PreconditionFailedException("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
+        }
     }
 
     private static void RequireCustomerOf(string projectKey, CustomerSnapshot customer, string role)

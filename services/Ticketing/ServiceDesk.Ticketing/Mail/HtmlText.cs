@@ -1,0 +1,39 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit.Text;
+
+namespace ServiceDesk.Ticketing.Mail;
+
+/// <summary>The text a person reads in an HTML body: data outside scripts and styles, a line break per block.</summary>
+public static partial class HtmlText
+{
+    public static string Of(string html)
+    {
+        var text = new StringBuilder();
+        var skipping = 0;
+        var tokenizer = new HtmlTokenizer(new StringReader(html)) { DecodeCharacterReferences = true };
+        while (tokenizer.ReadNextToken(out var token))
+        {
+            switch (token)
+            {
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Head:
+                    skipping += tag.IsEndTag ? -1 : tag.IsEmptyElement ? 0 : 1;
+                    break;
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.BlockQuote:
+                    text.Append('\n');
+                    break;
+                case HtmlDataToken data when skipping <= 0 && data.Kind == HtmlTokenKind.Data:
+                    text.Append(data.Data);
+                    break;
+            }
+        }
+
+        return BlankLines().Replace(Spaces().Replace(text.ToString(), " "), "\n\n").Trim();
+    }
+
+    [GeneratedRegex("[ \\t\\r\\f\\v]+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex("( ?\\n ?){3,}")]
+    private static partial Regex BlankLines();
+}

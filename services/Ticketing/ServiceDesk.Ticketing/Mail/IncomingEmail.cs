@@ -1,0 +1,99 @@
+using MimeKit;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.Validation;
+
+namespace ServiceDesk.Ticketing.Mail;
+
+/// <summary>A sender or a copied recipient: the normalised address, and the display name a new customer would get.</summary>
+public sealed record Mailbox(string Address, string DisplayName)
+{
+    /// <summary>The longest mailbox accepted ("Name &lt;address&gt;").</summary>
+    public const int MaxLength = 320;
+
+    private const int MaxDisplayNameLength = 200;
+
+    /// <summary>"Jane Doe &lt;jane@example.com&gt;" or "jane@example.com"; null when it names no valid address.</summary>
+    public static Mailbox? TryParse(string text) =>
+        text.Length <= MaxLength && MailboxAddress.TryParse(text, out var mailbox) ? Of(mailbox) : null;
+
+    /// <summary>The display name, or the local part when it has none a person could read.</summary>
+    public static Mailbox? Of(MailboxAddress mailbox)
+    {
+        if (!EmailAddress.TryParse(mailbox.Address, out var address))
+        {
+            return null;
+        }
+
+        var name = mailbox.Name?.Trim() ?? string.Empty;
+        var violations = new FieldViolations();
+        violations.DisplayText("name", name, MaxDisplayNameLength);
+        return new Mailbox(address.Value, violations.IsEmpty ? name : address.LocalPart);
+    }
+}
+
+/// <summary>One inbound message, whichever form it came in: what the intake needs of it.</summary>
+/// <param name="RepliesTo">In-Reply-To and References, the message ids it may answer.</param>
+public sealed record IncomingEmail(string MessageId, IReadOnlyList<string> RepliesTo, Mailbox From, IReadOnlyList<Mailbox> Cc, string Subject, string Body)
+{
+    public const int MaxMessageIdLength = 998;
+    public const int MaxSubjectLength = 998;
+    public const int MaxBodyLength = 262_144;
+    public const int MaxCc = 50;
+    public const int MaxReferences = 50;
+
+    /// <summary>From the structured request, which its validator checked.</summary>
+    public static IncomingEmail FromRequest(IngestEmailRequest request) => new(
+        request.MessageId,
+        [request.InReplyTo, .. request.References],
+        Mailbox.TryParse(request.From)!,
+        [.. request.Cc.Select(Mailbox.TryParse).OfType<Mailbox>()],
+        request.Subject,
+        request.BodyText.Length > 0 ? request.BodyText : HtmlText.Of(request.BodyHtml));
+
+    /// <summary>From the bytes an MTA received (RFC 5322 / MIME).</summary>
+    /// <exception cref="ValidationException">Not a message Ticketing can take: no Message-ID, no From address, too many Cc.</exception>
+    public static async Task<IncomingEmail> ParseAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(stream, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            throw new ValidationException("message", "is not an RFC 5322 message");
+        }
+
+        var messageId = message.MessageId ?? string.Empty;
+        var from = message.From.Mailboxes.Select(Mailbox.Of).FirstOrDefault(mailbox => mailbox is not null);
+        var cc = message.Cc.Mailboxes.Select(Mailbox.Of).OfType<Mailbox>().ToList();
+        var violations = new FieldViolations();
+        if (messageId.Length is 0 or > MaxMessageIdLength)
+        {
+            violations.Add("message", $"must have a Message-ID of at most {MaxMessageIdLength} characters");
+        }
+
+        if (from is null)
+        {
+            violations.Add("message", "must have a From header with an e-mail address");
+        }
+
+        if (cc.Count > MaxCc)
+        {
+            violations.Add("message", $"must copy (Cc) at most {MaxCc} addresses");
+        }
+
+        violations.ThrowIfAny();
+        return new IncomingEmail(
+            messageId,
+            [message.InReplyTo ?? string.Empty, .. message.References.TakeLast(MaxReferences)],
+            from!,
+            cc,
+            Truncate(message.Subject ?? string.Empty, MaxSubjectLength),
+            Truncate(message.TextBody ?? HtmlText.Of(message.HtmlBody ?? string.Empty), MaxBodyLength));
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}

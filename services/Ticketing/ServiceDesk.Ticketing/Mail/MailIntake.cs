@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Projects;
+using ServiceDesk.Ticketing.Tickets;
+using Project = ServiceDesk.Ticketing.Projects.Project;
+using Ticket = ServiceDesk.Ticketing.Tickets.Ticket;
+using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
+
+namespace ServiceDesk.Ticketing.Mail;
+
+/// <summary>
+/// Inbound mail: a reply from a customer of a ticket becomes a comment on it, any other message a new ticket.
+/// Senders and copied recipients are resolved in Directory by address; an unknown one becomes a customer of the
+/// project only when the project accepts mail from anyone. The message's id is recorded, as a keyed hash, with
+/// the ticket change it caused, so a repeat changes nothing.
+/// </summary>
+public sealed class MailIntake(
+    IProjectStore projects, ITicketStore tickets, TicketService ticketService, DirectoryCustomers customers, ErasedCustomers erased, MessageIds messageIds)
+{
+    private const string NoSubject = "(no subject)";
+    private const string EmptyMessage = "(empty message)";
+
+    public async Task<IngestEmailResponse> IngestAsync(Caller caller, string projectKey, IncomingEmail mail, CancellationToken cancellationToken)
+    {
+        var project = await projects.GetAsync(projectKey, cancellationToken) ?? throw new NotFoundException("project", projectKey, "project_key");
+        if (await tickets.FindMailAsync(messageIds.Candidates([mail.MessageId]), cancellationToken) is { } seen)
+        {
+            return Duplicate(seen);
+        }
+
+        var sender = await ResolveAsync(project, mail.From, cancellationToken);
+        if (sender.Customer is not { } reporter)
+        {
+            return new IngestEmailResponse
+            {
+                Outcome = sender.Outcome,
+                Reason = sender.Outcome == IngestOutcome.RejectedErasedSender
+                    ? "The sender's address was erased from this service desk; mail from it is not accepted."
+                    : $"The sender is not a customer of project {project.Key}, which accepts requests by e-mail only from its customers.",
+            };
+        }
+
+        var response = new IngestEmailResponse();
+        var participants = new List<string>();
+        foreach (var copied in mail.Cc.DistinctBy(mailbox => mailbox.Address).Where(mailbox => mailbox.Address != mail.From.Address))
+        {
+            var resolved = await ResolveAsync(project, copied, cancellationToken);
+            switch (resolved.Outcome)
+            {
+                case IngestOutcome.RejectedErasedSender:
+                    response.DroppedErasedCc++;
+                    break;
+                case IngestOutcome.RejectedUnknownSender:
+                    response.DroppedUnknownCc++;
+                    break;
+                default:
+                    participants.Add(resolved.Customer!.CustomerId);
+                    break;
+            }
+        }
+
+        participants = [.. participants.Distinct().Where(id => id != reporter.CustomerId)];
+        var messageHash = messageIds.Hash(mail.MessageId);
+        try
+        {
+            if (await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken) is { } replied)
+            {
+                var body = Text(mail.Body, Ticket.MaxCommentLength, EmptyMessage);
+                var commented = await ticketService.CommentFromMailAsync(
+                    caller, replied.Id, reporter.CustomerId, participants, body, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
+                response.Outcome = IngestOutcome.CommentAdded;
+                response.TicketId = commented.Id;
+            }
+            else
+            {
+                var opened = await ticketService.OpenFromMailAsync(
+                    caller,
+                    project.Key,
+                    reporter.CustomerId,
+                    participants,
+                    Text(mail.Subject, Ticket.MaxSummaryLength, NoSubject),
+                    Text(mail.Body, Ticket.MaxDescriptionLength, string.Empty),
+                    ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
+                    cancellationToken);
+                response.Outcome = IngestOutcome.TicketCreated;
+                response.TicketId = opened.Id;
+            }
+        }
+        catch (DuplicateMailException)
+        {
+            // The same message, delivered twice at once: the other delivery took it in.
+            return Duplicate((await tickets.FindMailAsync([messageHash], cancellationToken))!);
+        }
+
+        return response;
+    }
+
+    private static IngestEmailResponse Duplicate(InboundMail seen) => new() { Outcome = IngestOutcome.Duplicate, TicketId = seen.TicketId };
+
+    /// <summary>
+    /// The customer behind a mailbox, as a customer of the project: known ones join the project, and unknown
+    /// ones are created, only when it accepts mail from anyone. The outcome says why there is none: an address
+    /// erased here (this service's erasure ledger) or in Directory, or one the project does not take mail from.
+    /// </summary>
+    private async Task<(CustomerSnapshot? Customer, IngestOutcome Outcome)> ResolveAsync(Project project, Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        // Before Directory is asked: an erased address is never looked up, let alone re-created.
+        if (await erased.IsAddressErasedAsync(mailbox.Address, cancellationToken))
+        {
+            return (null, IngestOutcome.RejectedErasedSender);
+        }
+
+        var customer = await customers.FindByAddressAsync(mailbox.Address, cancellationToken);
+        if (customer is null && project.AcceptMailFromAnyone)
+        {
+            customer = await customers.CreateAsync(mailbox.Address, mailbox.DisplayName, project.Key, cancellationToken);
+            if (customer is null)
+            {
+                return (null, IngestOutcome.RejectedErasedSender);
+            }
+        }
+
+        if (customer is null || !(customer.ProjectKeys.Contains(project.Key) || project.AcceptMailFromAnyone))
+        {
+            return (null, IngestOutcome.RejectedUnknownSender);
+        }
+
+        return (customer.ProjectKeys.Contains(project.Key) ? customer : await customers.JoinProjectAsync(customer.CustomerId, project.Key, cancellationToken), IngestOutcome.Unspecified);
+    }
+
+    /// <summary>
+    /// The ticket a message answers: the one a message it replies to was taken into, else the one its subject
+    /// names. Only an open ticket of this project that the sender reports or takes part in: anyone can write a
+    /// ticket id into a subject, and that must not let them into another customer's ticket.
+    /// </summary>
+    private async Task<Ticket?> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
+    {
+        var ticketId = (await tickets.FindMailAsync(messageIds.Candidates(mail.RepliesTo), cancellationToken))?.TicketId ?? TicketIdIn(project.Key, mail.Subject);
+        var ticket = ticketId is null ? null : await tickets.GetAsync(ticketId, cancellationToken);
+        return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed ? ticket : null;
+    }
+
+    private static string? TicketIdIn(string projectKey, string subject)
+    {
+        var match = Regex.Match(subject, $@"(?<![A-Za-z0-9]){Regex.Escape(projectKey)}-(\d{{1,18}})(?![0-9])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return match.Success ? Ticket.IdOf(projectKey, long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)) : null;
+    }
+
+    private static string Text(string text, int maxLength, string whenEmpty)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length == 0 ? whenEmpty : trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
+    }
+}

@@ -1,0 +1,57 @@
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Validation;
+
+namespace ServiceDesk.Ticketing.Mail;
+
+internal sealed class IngestEmailValidator : IRequestValidator<IngestEmailRequest>
+{
+    public void Validate(IngestEmailRequest request, FieldViolations violations)
+    {
+        violations.ProjectKey("project_key", request.ProjectKey);
+        if (violations.Required("message_id", request.MessageId))
+        {
+            violations.MaxLength("message_id", request.MessageId, IncomingEmail.MaxMessageIdLength);
+        }
+
+        violations.MaxLength("in_reply_to", request.InReplyTo, IncomingEmail.MaxMessageIdLength);
+        if (violations.Required("from", request.From) && Mailbox.TryParse(request.From) is null)
+        {
+            violations.Add("from", "must be a mailbox such as \"Name <name@example.com>\" or name@example.com");
+        }
+
+        if (violations.MaxCount("cc", request.Cc.Count, IncomingEmail.MaxCc))
+        {
+            for (var i = 0; i < request.Cc.Count; i++)
+            {
+                if (Mailbox.TryParse(request.Cc[i]) is null)
+                {
+                    violations.Add($"cc[{i}]", "must be a mailbox such as \"Name <name@example.com>\" or name@example.com");
+                }
+            }
+        }
+
+        if (violations.MaxCount("references", request.References.Count, IncomingEmail.MaxReferences))
+        {
+            for (var i = 0; i < request.References.Count; i++)
+            {
+                violations.MaxLength($"references[{i}]", request.References[i], IncomingEmail.MaxMessageIdLength);
+            }
+        }
+
+        violations.MaxLength("subject", request.Subject, IncomingEmail.MaxSubjectLength);
+        violations.MaxLength("body_text", request.BodyText, IncomingEmail.MaxBodyLength);
+        violations.MaxLength("body_html", request.BodyHtml, IncomingEmail.MaxBodyLength);
+    }
+}
+
+internal sealed class IngestRawEmailValidator : IRequestValidator<IngestRawEmailRequest>
+{
+    public void Validate(IngestRawEmailRequest request, FieldViolations violations)
+    {
+        violations.ProjectKey("project_key", request.ProjectKey);
+        if (request.Message.IsEmpty)
+        {
+            violations.Add("message", "is required");
+        }
+    }
+}

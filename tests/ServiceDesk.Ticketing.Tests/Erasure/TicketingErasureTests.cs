@@ -1,0 +1,278 @@
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Erasure.V1;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Testing;
+using ServiceDesk.Testing.Forensics;
+using ServiceDesk.Ticketing.Erasure;
+using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
+using ErasureMode = ServiceDesk.Contracts.Events.V1.ErasureMode;
+using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
+
+namespace ServiceDesk.Ticketing.Tests.Erasure;
+
+/// <summary>
+/// Ticketing's part of a removal, driven as Directory drives it: the CustomerErasureRequested command published on
+/// the real event bus (by the Directory host), handled by Ticketing's host, waited for in its erasure ledger.
+/// </summary>
+[Collection(TicketingCollection.Name)]
+public sealed class TicketingErasureTests(TicketingHosts hosts)
+{
+    private const string Pseudonym = "Former customer 7F3A";
+
+    private TicketingService.TicketingServiceClient Client => hosts.Client;
+
+    [Fact]
+    public async Task Anonymize_replaces_the_customer_everywhere_and_leaves_no_byte_of_their_name_or_address_in_the_data_directory()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var reported = await Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = $"{name} cannot print", Description = $"Write to {erin.Address.ToUpperInvariant()}." }, hosts.Admin);
+        var joined = await hosts.NewTicketAsync(project, john.Id);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = joined.Id, CustomerId = erin.Id }, hosts.Admin);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = joined.Id, Body = $"Ask {name.ToLowerInvariant()} at {erin.Address}, internally.", Internal = true }, hosts.Admin);
+        var mentioning = await hosts.NewTicketAsync(project, john.Id, "Laptop");
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = mentioning.Id, Body = $"{name.ToUpperInvariant()} had this too." }, hosts.Admin);
+        var mailed = await Client.IngestEmailAsync(
+            new IngestEmailRequest { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = $"{name} <{erin.Address}>", Subject = "Hello", BodyText = $"Regards, {name}" },
+            await hosts.MailIntakeAsync());
+        var unrelated = await hosts.NewTicketAsync(project, john.Id, "Unrelated");
+
+        // The scan sees them before: it would see any byte left after.
+        Assert.NotEmpty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address]));
+        Assert.NotEmpty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [name]));
+        var before = await GetAllAsync(reported.Id, joined.Id, mentioning.Id, mailed.TicketId);
+        var preview = await PreviewAsync(erin.Id, ErasureMode.Anonymize);
+        var afterPreview = await GetAllAsync(reported.Id, joined.Id, mentioning.Id, mailed.TicketId);
+        var counts = await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var expected = Counts(anonymized: 2, participations: 1, texts: 5, snapshots: 1);
+        Assert.Equal(expected, preview);
+        Assert.Equal(before, afterPreview);
+        Assert.Equal(expected, counts);
+        var erasedReport = await Client.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, hosts.Admin);
+        Assert.Equal((erin.Id, Pseudonym, "", true), (erasedReport.Reporter.CustomerId, erasedReport.Reporter.DisplayName, erasedReport.Reporter.Address, erasedReport.Reporter.Erased));
+        Assert.Equal(($"{Pseudonym} cannot print", $"Write to {Pseudonym}."), (erasedReport.Summary, erasedReport.Description));
+        var erasedJoined = await Client.GetTicketAsync(new GetTicketRequest { TicketId = joined.Id }, hosts.Admin);
+        Assert.Equal([], erasedJoined.Participants.Select(person => person.CustomerId));
+        Assert.Equal($"Ask {Pseudonym} at {Pseudonym}, internally.", erasedJoined.Comments.Single().Body);
+        Assert.Equal($"{Pseudonym} had this too.", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = mentioning.Id }, hosts.Admin)).Comments.Single().Body);
+        Assert.Equal($"Regards, {Pseudonym}", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = mailed.TicketId }, hosts.Admin)).Description);
+        Assert.Equal(unrelated, await Client.GetTicketAsync(new GetTicketRequest { TicketId = unrelated.Id }, hosts.Admin));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+        Assert.DoesNotContain(erin.Address, hosts.Ticketing.Logs.All, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(name, hosts.Ticketing.Logs.All, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_dry_run_changes_nothing_and_only_directory_may_ask_for_one()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = $"From {name}" }, hosts.Admin);
+        var participant = new ErasureParticipantService.ErasureParticipantServiceClient(hosts.Ticketing.Channel);
+
+        var purge = await PreviewAsync(erin.Id, ErasureMode.Purge);
+
+        Assert.Equal(Counts(deleted: 1, snapshots: 1), purge);
+        Assert.Equal(ticket, await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin));
+        var request = new PreviewErasureRequest { CustomerId = erin.Id };
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => participant.PreviewErasureAsync(request));
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => participant.PreviewErasureAsync(request, hosts.Admin));
+        var notification = Bearer(await hosts.Identity.ServiceTokenAsync(ServiceNames.Notification));
+        var intake = await hosts.MailIntakeAsync();
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => participant.PreviewErasureAsync(request, notification));
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => participant.PreviewErasureAsync(request, intake));
+        var bad = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => participant.PreviewErasureAsync(new PreviewErasureRequest(), hosts.Admin));
+        Assert.Equal(["customer_id"], bad.Fields());
+    }
+
+    [Fact]
+    public async Task Purge_also_deletes_the_tickets_the_customer_reported()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var reported = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = $"{name} again" }, hosts.Admin);
+        var joined = await hosts.NewTicketAsync(project, john.Id);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = joined.Id, CustomerId = erin.Id }, hosts.Admin);
+
+        var counts = await EraseAsync(erin, ErasureMode.Purge);
+
+        Assert.Equal(Counts(deleted: 1, participations: 1, snapshots: 1), counts);
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, hosts.Admin));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = joined.Id }, hosts.Admin)).Participants);
+        Assert.Equal([joined.Id], (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets.Select(ticket => ticket.Id));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    [Fact]
+    public async Task With_a_successor_the_open_tickets_move_to_them_before_the_rest_is_erased()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, _) = await NewErasableAsync(project);
+        var successor = await hosts.NewCustomerAsync("Erin At Her New Company", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var open = await hosts.NewTicketAsync(project, erin.Id);
+        var resolved = await hosts.NewTicketAsync(project, erin.Id);
+        await Client.ChangeStatusAsync(new ChangeStatusRequest { TicketId = resolved.Id, Status = TicketStatus.Resolved }, hosts.Admin);
+        var joinedOpen = await hosts.NewTicketAsync(project, john.Id);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = joinedOpen.Id, CustomerId = erin.Id }, hosts.Admin);
+
+        var preview = await PreviewAsync(erin.Id, ErasureMode.Purge, successor.Id);
+        var counts = await EraseAsync(erin, ErasureMode.Purge, successor.Id);
+
+        Assert.Equal(Counts(moved: 2, deleted: 1, snapshots: 1), counts);
+        Assert.Equal(counts, preview);
+        var moved = await Client.GetTicketAsync(new GetTicketRequest { TicketId = open.Id }, hosts.Admin);
+        Assert.Equal((successor.Id, "Erin At Her New Company", successor.Address), (moved.Reporter.CustomerId, moved.Reporter.DisplayName, moved.Reporter.Address));
+        Assert.Equal([successor.Id], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = joinedOpen.Id }, hosts.Admin)).Participants.Select(person => person.CustomerId));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.GetTicketAsync(new GetTicketRequest { TicketId = resolved.Id }, hosts.Admin));
+    }
+
+    [Fact]
+    public async Task After_the_erasure_nothing_brings_the_customer_back()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = "Hello" }, hosts.Admin);
+        var johns = await hosts.NewTicketAsync(project, john.Id);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+
+        var fromErased = await Client.IngestEmailAsync(Mail(project, $"{name} <{erin.Address.ToUpperInvariant()}>"), intake);
+        var copyingErased = Mail(project, john.Address);
+        copyingErased.Cc.Add($" {erin.Address.ToUpperInvariant()} ");
+        var copied = await Client.IngestEmailAsync(copyingErased, intake);
+        var rawFromErased = await Client.IngestRawEmailAsync(
+            new IngestRawEmailRequest
+            {
+                ProjectKey = project,
+                Message = Google.Protobuf.ByteString.CopyFromUtf8($"From: {erin.Address}\r\nSubject: Hi\r\nMessage-ID: <{TestData.Id()}@mail.example>\r\n\r\nHi.\r\n"),
+            },
+            intake);
+        var participant = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            Client.AddParticipantAsync(new AddParticipantRequest { TicketId = johns.Id, CustomerId = erin.Id }, hosts.Admin));
+        var onOwnTicket = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = erin.Id }, hosts.Admin));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = "Again" }, hosts.Admin));
+        // Directory still sends an update of the customer (here it was not told of the removal): it arrives after
+        // the erasure and is ignored. John's later update shows the events were handled.
+        await hosts.DirectoryClient.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = erin.Id, DisplayName = $"{name} Late" }, hosts.Admin);
+        await hosts.DirectoryClient.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = john.Id, DisplayName = "John Later" }, hosts.Admin);
+        await Eventually.WaitForAsync(
+            async () => (await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin)).Reporter.DisplayName,
+            shown => shown == "John Later",
+            "Ticketing to take John's update",
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal((IngestOutcome.RejectedErasedSender, ""), (fromErased.Outcome, fromErased.TicketId));
+        Assert.DoesNotContain("@", fromErased.Reason, StringComparison.Ordinal);
+        Assert.Equal((IngestOutcome.TicketCreated, 1), (copied.Outcome, copied.DroppedErasedCc));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = copied.TicketId }, hosts.Admin)).Participants);
+        Assert.Equal(IngestOutcome.RejectedErasedSender, rawFromErased.Outcome);
+        Assert.Equal("ERASED", PreconditionType(participant));
+        Assert.Equal("ERASED", PreconditionType(onOwnTicket));
+        var shown = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Reporter;
+        Assert.Equal((Pseudonym, "", true), (shown.DisplayName, shown.Address, shown.Erased));
+        Assert.Equal(3, (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets.Count);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    [Fact]
+    public async Task A_second_run_of_the_same_erasure_changes_nothing_more()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = $"From {name}" }, hosts.Admin);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var erased = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
+
+        await using var scope = hosts.Ticketing.Services.CreateAsyncScope();
+        var again = await scope.ServiceProvider.GetRequiredService<ICustomerErasure>().EraseAsync(Scope(erin, TestData.Id(), ErasureMode.Anonymize, null), CancellationToken.None);
+
+        Assert.Equal(Counts(), again);
+        Assert.Equal(erased, await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin));
+    }
+
+    private async Task<IReadOnlyList<Contracts.Ticketing.V1.Ticket>> GetAllAsync(params string[] ticketIds) =>
+        await Task.WhenAll(ticketIds.Select(id => Client.GetTicketAsync(new GetTicketRequest { TicketId = id }, hosts.Admin).ResponseAsync));
+
+    private static string? PreconditionType(RpcException error) => error.GetRpcStatus()?.GetDetail<PreconditionFailure>()?.Violations.Single().Type;
+
+    /// <summary>A customer of the project with a name and address no other test uses, so a scan finds only theirs.</summary>
+    private async Task<(Customer Customer, string Name)> NewErasableAsync(string project)
+    {
+        var name = $"Erin Quist{TestData.Id()[..8]}";
+        return (await hosts.NewCustomerAsync(name, project), name);
+    }
+
+    private static IngestEmailRequest Mail(string project, string from) =>
+        new() { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = from, Subject = "Hello", BodyText = "Hi." };
+
+    private async Task<IReadOnlyDictionary<string, long>> PreviewAsync(string customerId, ErasureMode mode, string? successorId = null)
+    {
+        var participant = new ErasureParticipantService.ErasureParticipantServiceClient(hosts.Ticketing.Channel);
+        var asDirectory = Bearer(await hosts.Identity.ServiceTokenAsync(ServiceNames.Directory));
+        var answer = await participant.PreviewErasureAsync(
+            new PreviewErasureRequest { CustomerId = customerId, Mode = mode, SuccessorCustomerId = successorId ?? string.Empty }, asDirectory);
+        Assert.Equal(ServiceNames.Ticketing, answer.Service);
+        return answer.Counts;
+    }
+
+    /// <summary>Publishes the removal as Directory does and waits until Ticketing recorded it completed: its receipt's counts.</summary>
+    private async Task<IReadOnlyDictionary<string, long>> EraseAsync(Customer customer, ErasureMode mode, string? successorId = null)
+    {
+        var scope = Scope(customer, $"er-{TestData.Id()}", mode, successorId);
+        await hosts.Directory.Services.GetRequiredService<IntegrationEvents>().PublishAsync(
+            new CustomerErasureRequested
+            {
+                RequestId = scope.RequestId,
+                CustomerId = scope.CustomerId,
+                Mode = scope.Mode,
+                AddressHash = scope.AddressHash,
+                SuccessorCustomerId = scope.SuccessorCustomerId ?? string.Empty,
+                Participants = { ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification },
+                Pseudonym = scope.Pseudonym,
+            },
+            CancellationToken.None);
+        var ledger = hosts.Ticketing.Services.GetRequiredService<IErasureLedger>();
+        var record = await Eventually.WaitForAsync(
+            () => ledger.FindAsync(scope.RequestId, CancellationToken.None),
+            found => found is { State: ErasureState.Completed },
+            "Ticketing to complete the erasure",
+            TimeSpan.FromSeconds(60));
+        return record!.Counts;
+    }
+
+    private static ErasureScope Scope(Customer customer, string requestId, ErasureMode mode, string? successorId) => new(
+        requestId,
+        customer.Id,
+        mode,
+        ErasedAddressHash.Compute(Convert.FromBase64String(ServiceHost.TombstonePepper), customer.Address),
+        successorId,
+        Pseudonym);
+
+    private static Dictionary<string, long> Counts(
+        long moved = 0, long deleted = 0, long anonymized = 0, long participations = 0, long texts = 0, long snapshots = 0) => new()
+    {
+        [TicketingErasure.TicketsMoved] = moved,
+        [TicketingErasure.TicketsDeleted] = deleted,
+        [TicketingErasure.TicketsAnonymized] = anonymized,
+        [TicketingErasure.ParticipationsRemoved] = participations,
+        [TicketingErasure.TextsRedacted] = texts,
+        [TicketingErasure.SnapshotsAnonymized] = snapshots,
+    };
+}

@@ -1,0 +1,285 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Testing;
+using ServiceDesk.Testing.Forensics;
+using Xunit;
+
+namespace ServiceDesk.Ticketing.Tests.Mail;
+
+/// <summary>IngestEmail and IngestRawEmail against real Identity, Directory and Ticketing hosts.</summary>
+[Collection(TicketingCollection.Name)]
+public sealed class InboundMailTests(TicketingHosts hosts)
+{
+    private TicketingService.TicketingServiceClient Client => hosts.Client;
+
+    [Fact]
+    public async Task A_new_message_from_a_customer_becomes_a_ticket_and_the_same_message_again_creates_nothing()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var intake = await hosts.MailIntakeAsync();
+        var mail = Mail(project, $"Jane <{jane.Address.ToUpperInvariant()}>", "Printer on fire", "It smokes.");
+
+        var first = await Client.IngestEmailAsync(mail, intake);
+        var again = await Client.IngestEmailAsync(mail, intake);
+        // The same message delivered five times at once: one ticket.
+        var racing = Mail(project, jane.Address, "Scanner jammed", "Again.");
+        var raced = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Client.IngestEmailAsync(racing, intake).ResponseAsync));
+
+        Assert.Equal(IngestOutcome.TicketCreated, first.Outcome);
+        Assert.Equal((IngestOutcome.Duplicate, first.TicketId), (again.Outcome, again.TicketId));
+        Assert.Single(raced, answer => answer.Outcome == IngestOutcome.TicketCreated);
+        Assert.Single(raced.Select(answer => answer.TicketId).Distinct());
+        var tickets = (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets;
+        Assert.Equal([raced[0].TicketId, first.TicketId], tickets.Select(ticket => ticket.Id));
+        var ticket = tickets[1];
+        Assert.Equal((jane.Id, "Printer on fire", "It smokes."), (ticket.Reporter.CustomerId, ticket.Summary, ticket.Description));
+    }
+
+    [Fact]
+    public async Task A_raw_reply_becomes_a_comment_on_the_ticket_it_answers_by_its_headers_or_its_subject()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var intake = await hosts.MailIntakeAsync();
+        var otherTicket = await hosts.NewTicketAsync(project, jane.Id);
+        var original = MessageId();
+
+        var opened = await Client.IngestRawEmailAsync(Raw(project, RawMessage(jane.Address, "Broken laptop", "The screen is black.", original)), intake);
+        var byInReplyTo = await Client.IngestRawEmailAsync(
+            Raw(project, RawMessage(jane.Address, "Re: Broken laptop", "Still black.", MessageId(), ("In-Reply-To", original))), intake);
+        var byReferences = await Client.IngestRawEmailAsync(
+            Raw(project, RawMessage(jane.Address, "Re: Re: Broken laptop", "Any news?", MessageId(), ("References", $"{MessageId()} {original}"))), intake);
+        var bySubject = await Client.IngestRawEmailAsync(
+            Raw(project, RawMessage(jane.Address, $"About [{otherTicket.Id}]", "Fixed now.", MessageId())), intake);
+        var html = await Client.IngestRawEmailAsync(
+            Raw(project, RawMessage(jane.Address, "Re: Broken laptop", "<html><head><style>p{}</style></head><body><p>Thanks &amp; bye</p></body></html>", MessageId(),
+                ("In-Reply-To", original), ("Content-Type", "text/html; charset=utf-8"))),
+            intake);
+
+        Assert.Equal(IngestOutcome.TicketCreated, opened.Outcome);
+        Assert.Equal(
+            [(IngestOutcome.CommentAdded, opened.TicketId), (IngestOutcome.CommentAdded, opened.TicketId), (IngestOutcome.CommentAdded, otherTicket.Id), (IngestOutcome.CommentAdded, opened.TicketId)],
+            new[] { byInReplyTo, byReferences, bySubject, html }.Select(answer => (answer.Outcome, answer.TicketId)));
+        var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = opened.TicketId }, hosts.Admin);
+        Assert.Equal(("Broken laptop", "The screen is black."), (ticket.Summary, ticket.Description));
+        Assert.Equal(["Still black.", "Any news?", "Thanks & bye"], ticket.Comments.Select(comment => comment.Body));
+        Assert.All(ticket.Comments, comment => Assert.Equal((jane.Id, "", false), (comment.AuthorCustomerId, comment.AuthorAccountId, comment.Internal)));
+        Assert.Equal(["Fixed now."], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = otherTicket.Id }, hosts.Admin)).Comments.Select(comment => comment.Body));
+    }
+
+    [Fact]
+    public async Task A_reply_to_someone_else_s_ticket_or_to_a_closed_one_opens_a_new_ticket_instead()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var mallory = await hosts.NewCustomerAsync("Mallory", project);
+        var intake = await hosts.MailIntakeAsync();
+        var janes = await hosts.NewTicketAsync(project, jane.Id);
+        var closed = await hosts.NewTicketAsync(project, jane.Id);
+        await Client.ChangeStatusAsync(new ChangeStatusRequest { TicketId = closed.Id, Status = TicketStatus.Closed }, hosts.Admin);
+
+        var intruding = await Client.IngestEmailAsync(Mail(project, mallory.Address, $"Re: {janes.Id}", "Let me in."), intake);
+        var late = await Client.IngestEmailAsync(Mail(project, jane.Address, $"Re: {closed.Id}", "One more thing."), intake);
+
+        Assert.Equal(IngestOutcome.TicketCreated, intruding.Outcome);
+        Assert.Equal(IngestOutcome.TicketCreated, late.Outcome);
+        Assert.NotEqual(janes.Id, intruding.TicketId);
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = janes.Id }, hosts.Admin)).Comments);
+        Assert.Equal(mallory.Id, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = intruding.TicketId }, hosts.Admin)).Reporter.CustomerId);
+    }
+
+    [Fact]
+    public async Task A_project_for_its_customers_only_refuses_unknown_senders_with_the_reason_and_creates_nobody()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: false);
+        var elsewhere = await hosts.NewProjectAsync();
+        var stranger = await hosts.NewCustomerAsync("Stranger", elsewhere);
+        var intake = await hosts.MailIntakeAsync();
+        var unknown = TestData.Address("unknown");
+
+        var fromUnknown = await Client.IngestEmailAsync(Mail(project, $"Un Known <{unknown}>", "Hello", "Help me."), intake);
+        var fromStranger = await Client.IngestEmailAsync(Mail(project, stranger.Address, "Hello", "Help me."), intake);
+
+        foreach (var refused in new[] { fromUnknown, fromStranger })
+        {
+            Assert.Equal(IngestOutcome.RejectedUnknownSender, refused.Outcome);
+            Assert.Equal("", refused.TicketId);
+            Assert.Contains($"not a customer of project {project}", refused.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain("@", refused.Reason, StringComparison.Ordinal);
+        }
+
+        Assert.Null(await hosts.FindCustomerAsync(unknown));
+        Assert.Equal([elsewhere], (await hosts.FindCustomerAsync(stranger.Address))!.ProjectKeys);
+        Assert.Empty((await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets);
+    }
+
+    [Fact]
+    public async Task A_project_open_to_anyone_makes_unknown_senders_and_copied_addresses_customers_and_participants()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var elsewhere = await hosts.NewProjectAsync();
+        var colleague = await hosts.NewCustomerAsync("Colleague", elsewhere);
+        var intake = await hosts.MailIntakeAsync();
+        var sender = TestData.Address("new.person");
+        var copied = TestData.Address("copied");
+        var mail = Mail(project, $"New Person <{sender}>", "Hello", "First contact.");
+        mail.Cc.Add([colleague.Address.ToUpperInvariant(), copied, $"Me Again <{sender}>"]);
+
+        var answer = await Client.IngestEmailAsync(mail, intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, 0, 0), (answer.Outcome, answer.DroppedErasedCc, answer.DroppedUnknownCc));
+        var created = (await hosts.FindCustomerAsync(sender))!;
+        Assert.Equal(("New Person", project), (created.DisplayName, string.Join(',', created.ProjectKeys)));
+        var copiedCustomer = (await hosts.FindCustomerAsync(copied))!;
+        Assert.Equal(("copied", project), (copiedCustomer.DisplayName, string.Join(',', copiedCustomer.ProjectKeys)));
+        Assert.Equal(new[] { elsewhere, project }.Order(), (await hosts.FindCustomerAsync(colleague.Address))!.ProjectKeys.Order());
+        var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = answer.TicketId }, hosts.Admin);
+        Assert.Equal((created.Id, "New Person", sender), (ticket.Reporter.CustomerId, ticket.Reporter.DisplayName, ticket.Reporter.Address));
+        Assert.Equal(new[] { colleague.Id, copiedCustomer.Id }.Order(), ticket.Participants.Select(person => person.CustomerId).Order());
+    }
+
+    [Fact]
+    public async Task Copied_addresses_of_a_project_for_its_customers_only_join_when_they_are_its_customers_and_are_counted_when_dropped()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: false);
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var joan = await hosts.NewCustomerAsync("Joan", project);
+        var intake = await hosts.MailIntakeAsync();
+        var unknown = TestData.Address("unknown");
+        var mail = Mail(project, jane.Address, "Hello", "Hi all.");
+        mail.Cc.Add([john.Address, unknown]);
+        var opened = await Client.IngestEmailAsync(mail, intake);
+        var reply = Mail(project, john.Address, "Re: Hello", "Adding Joan.");
+        reply.InReplyTo = mail.MessageId;
+        reply.Cc.Add(joan.Address);
+
+        var commented = await Client.IngestEmailAsync(reply, intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, 1), (opened.Outcome, opened.DroppedUnknownCc));
+        Assert.Equal((IngestOutcome.CommentAdded, opened.TicketId, 0), (commented.Outcome, commented.TicketId, commented.DroppedUnknownCc));
+        var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = opened.TicketId }, hosts.Admin);
+        Assert.Equal([john.Id, joan.Id], ticket.Participants.Select(person => person.CustomerId));
+        Assert.Equal((john.Id, "Adding Joan."), (ticket.Comments.Single().AuthorCustomerId, ticket.Comments.Single().Body));
+        // The comment and the participant it brings are one change.
+        Assert.Equal(2, ticket.Version);
+        Assert.Null(await hosts.FindCustomerAsync(unknown));
+    }
+
+    [Fact]
+    public async Task Message_ids_are_kept_only_as_keyed_hashes()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var secret = $"held-only-as-hash-{TestData.Id()}";
+        var mail = Mail(project, jane.Address, "Hello", "Hi.");
+        mail.MessageId = $"<{secret}@mail.example>";
+
+        Assert.Equal(IngestOutcome.TicketCreated, (await Client.IngestEmailAsync(mail, await hosts.MailIntakeAsync())).Outcome);
+
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [secret]));
+    }
+
+    [Fact]
+    public async Task Mail_for_an_unknown_project_is_not_found()
+    {
+        var intake = await hosts.MailIntakeAsync();
+
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.IngestEmailAsync(Mail(TestData.ProjectKey(), TestData.Address(), "Hello", "Hi."), intake));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.IngestRawEmailAsync(Raw(TestData.ProjectKey(), RawMessage(TestData.Address(), "Hello", "Hi.", MessageId())), intake));
+    }
+
+    public static TheoryData<string, string[]> BadRequests => new()
+    {
+        { "Empty", ["project_key", "message_id", "from"] },
+        { "Malformed", ["project_key", "from", "cc[1]"] },
+        { "TooLong", ["message_id", "in_reply_to", "from", "references[0]", "subject", "body_text", "body_html"] },
+        { "TooMany", ["cc", "references"] },
+        { "RawEmpty", ["project_key", "message"] },
+        { "RawWithoutMessageIdAndFrom", ["message"] },
+        { "RawWithTooManyCc", ["message"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_mail_is_invalid_argument_naming_every_bad_field(string row, string[] fields)
+    {
+        var project = await hosts.NewProjectAsync();
+        var intake = await hosts.MailIntakeAsync();
+        var longId = new string('m', 999);
+        Func<Task> call = row switch
+        {
+            "Empty" => () => Client.IngestEmailAsync(new IngestEmailRequest(), intake).ResponseAsync,
+            "Malformed" => () => Client.IngestEmailAsync(new IngestEmailRequest { ProjectKey = "help", MessageId = MessageId(), From = "Jane <jane at example>", Cc = { TestData.Address(), "nobody" } }, intake).ResponseAsync,
+            "TooLong" => () => Client.IngestEmailAsync(
+                new IngestEmailRequest
+                {
+                    ProjectKey = project,
+                    MessageId = longId,
+                    InReplyTo = longId,
+                    From = $"{new string('n', 300)} <{TestData.Address()}>",
+                    References = { longId },
+                    Subject = new string('s', 999),
+                    BodyText = new string('b', 262_145),
+                    BodyHtml = new string('h', 262_145),
+                },
+                intake).ResponseAsync,
+            "TooMany" => () => Client.IngestEmailAsync(
+                new IngestEmailRequest
+                {
+                    ProjectKey = project,
+                    MessageId = MessageId(),
+                    From = TestData.Address(),
+                    Cc = { Enumerable.Range(0, 51).Select(i => TestData.Address($"cc{i}")) },
+                    References = { Enumerable.Range(0, 51).Select(_ => MessageId()) },
+                },
+                intake).ResponseAsync,
+            "RawEmpty" => () => Client.IngestRawEmailAsync(new IngestRawEmailRequest(), intake).ResponseAsync,
+            "RawWithoutMessageIdAndFrom" => () => Client.IngestRawEmailAsync(
+                Raw(project, "To: help@desk.example\r\nSubject: Hello\r\n\r\nNo sender, no id.\r\n"), intake).ResponseAsync,
+            "RawWithTooManyCc" => () => Client.IngestRawEmailAsync(
+                Raw(project, RawMessage(TestData.Address(), "Hello", "Hi.", MessageId(), ("Cc", string.Join(", ", Enumerable.Range(0, 51).Select(i => TestData.Address($"cc{i}")))))),
+                intake).ResponseAsync,
+            _ => throw new ArgumentOutOfRangeException(nameof(row), row, "no such row"),
+        };
+
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(fields, error.Fields().Distinct());
+        Assert.Empty((await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets);
+    }
+
+    private static string MessageId() => $"<{Guid.NewGuid():N}@mail.example>";
+
+    private static IngestEmailRequest Mail(string project, string from, string subject, string body) =>
+        new() { ProjectKey = project, MessageId = MessageId(), From = from, Subject = subject, BodyText = body };
+
+    private static IngestRawEmailRequest Raw(string project, string message) =>
+        new() { ProjectKey = project, Message = ByteString.CopyFrom(Encoding.UTF8.GetBytes(message)) };
+
+    /// <summary>An RFC 5322 message as an MTA receives it; later headers replace the defaults of the same name.</summary>
+    private static string RawMessage(string from, string subject, string body, string messageId, params (string Name, string Value)[] headers)
+    {
+        var all = new List<(string Name, string Value)>
+        {
+            ("From", from),
+            ("To", "help@desk.example"),
+            ("Subject", subject),
+            ("Message-ID", messageId),
+            ("Date", "Tue, 01 Dec 2026 09:00:00 +0000"),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=utf-8"),
+        };
+        foreach (var header in headers)
+        {
+            all.RemoveAll(existing => existing.Name == header.Name);
+            all.Add(header);
+        }
+
+        return string.Concat(all.Select(header => $"{header.Name}: {header.Value}\r\n")) + "\r\n" + body + "\r\n";
+    }
+}
