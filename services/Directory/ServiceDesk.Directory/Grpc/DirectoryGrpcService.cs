@@ -41,7 +41,7 @@ public sealed class DirectoryGrpcService(
     public override async Task<CustomerMessage> FindCustomerByAddress(FindCustomerByAddressRequest request, ServerCallContext context)
     {
         var caller = context.GetCallerWithinServicePolicy();
-        return (await customers.FindByAddressAsync(caller, request.Address, context.CancellationToken)).ToMessage(caller);
+        return (await customers.FindByAddressAsync(caller, request.Address, context.CancellationToken)).ToMessage(caller, scopedIds);
     }
 
     public override async Task<CustomerMessage> UpdateCustomer(UpdateCustomerRequest request, ServerCallContext context)
