@@ -37,7 +37,7 @@ public static class GrpcProblems
             Title = Title(exception.StatusCode),
             // Backends write their messages for callers (no personal data, no internals); INTERNAL carries only a trace reference.
             Detail = exception.StatusCode is StatusCode.Unknown ? null : exception.Status.Detail,
-            Type = $"https://grpc.github.io/grpc/core/md_doc_statuscodes.html#{exception.StatusCode.ToString().ToUpperInvariant()}",
+            Type = "https://grpc.github.io/grpc/core/md_doc_statuscodes.html",
         };
         problem.Extensions["code"] = CodeName(exception.StatusCode);
         if (details?.GetDetail<BadRequest>() is { FieldViolations.Count: > 0 } badRequest)
