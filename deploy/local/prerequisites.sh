@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local run and the tests need and a fresh Debian machine with the .NET SDK lacks:
-# Debian's redis-server (the services' message broker; tests start their own instances of it) and
-# python3-aiosmtpd (the SMTP server Notification's tests send to).
+# Debian's redis-server (the services' message broker; tests start their own instances of it), python3-aiosmtpd
+# (the SMTP server Notification's tests send to) and chromium (the gateway's browser tests drive it through
+# Playwright; Playwright's own browser download is never used).
 set -euo pipefail
 
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -13,6 +14,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Debian's own interpreter: the package installs the module for /usr/bin/python3, whatever python3 the PATH finds first.
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; } || missing+=(python3-aiosmtpd)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages) ..."

@@ -52,4 +52,42 @@ public sealed class BootstrapAdminTests(IdentityFixture fixture)
 
         Assert.Contains("Identity:BootstrapAdmin", error.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task With_no_admin_configured_a_local_run_generates_one_keeps_it_in_an_owner_only_file_and_reuses_it()
+    {
+        var data = TestDirectory.Create("identity-generated-admin");
+        var file = Path.Combine(data, "initial-admin.txt");
+        var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = fixture.Redis, ["Identity:BootstrapAdmin:GeneratedCredentialsFile"] = file };
+        string password;
+        await using (var first = await ServiceHost.StartAsync(ServiceApps.Identity, settings, data))
+        {
+            await Eventually.WaitForAsync(() => File.Exists(file), "the generated credentials file");
+            var lines = (await File.ReadAllLinesAsync(file)).ToDictionary(line => line.Split('=', 2)[0], line => line.Split('=', 2)[1]);
+            password = lines["password"];
+            await Eventually.WaitForAsync(
+                async () => await RpcAssert.StatusOfAsync(() => first.SignInAsync(BootstrapAdmin.GeneratedLogin, password)), status => status == StatusCode.OK, "the generated admin");
+            Assert.Equal(BootstrapAdmin.GeneratedLogin, lines["login"]);
+            Assert.True(password.Length >= 20);
+            Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(file) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "the file is readable by others");
+            Assert.DoesNotContain(password, first.Logs.All, StringComparison.Ordinal);
+        }
+
+        await using var second = await ServiceHost.StartAsync(ServiceApps.Identity, settings, data);
+
+        Assert.Equal(password, (await File.ReadAllLinesAsync(file)).Single(line => line.StartsWith("password=", StringComparison.Ordinal))["password=".Length..]);
+        await second.SignInAsync(BootstrapAdmin.GeneratedLogin, password);
+    }
+
+    [Fact]
+    public async Task Configured_credentials_win_over_generating_one()
+    {
+        var data = TestDirectory.Create("identity-configured-admin");
+        var file = Path.Combine(data, "initial-admin.txt");
+
+        await using var identity = await ServiceHost.StartAsync(
+            ServiceApps.Identity, Settings(fixture.Redis, ("Identity:BootstrapAdmin:GeneratedCredentialsFile", file)), data);
+
+        await identity.SignInAsync(AdminLogin);
+        Assert.False(File.Exists(file));
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using ServiceDesk.Contracts.Identity.V1;
@@ -39,10 +40,14 @@ public sealed class LocalRunTests(ITestOutputHelper output)
                 Assert.Contains($"\"{service}\":{{\"status\":\"Healthy\"", health, StringComparison.Ordinal);
             }
 
+            Assert.Contains(run.Lines, l => l.Contains($"Console        http://127.0.0.1:{basePort}/", StringComparison.Ordinal));
             Assert.Equal(0, await run.InterruptAsync());
             Assert.Contains(run.Lines, l => l.StartsWith("Stopped.", StringComparison.Ordinal));
             output.WriteLine(string.Join('\n', run.Lines));
         }
+
+        // A configured admin wins: nothing was generated.
+        Assert.False(File.Exists(Path.Combine(dataDirectory, LocalSystem.InitialAdminFile)));
 
         var files = System.IO.Directory.GetFiles(dataDirectory, "*.db").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["directory.db", "identity.db", "notification.db", "ticketing.db"], files);
@@ -73,6 +78,35 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
         // The same secrets again: the keys the first run wrapped stay usable, its erased addresses' hashes recognisable.
         Assert.Equal(secrets, await Task.WhenAll(secretFiles.Select(file => File.ReadAllTextAsync(file))));
+    }
+
+    [Fact]
+    public async Task A_first_run_without_an_admin_prints_a_generated_one_once_who_signs_in_at_the_console()
+    {
+        var dataDirectory = TestDirectory.Create("local-run-initial-admin");
+        var basePort = FreePortRange();
+        string login, password;
+        await using (var run = LocalRunProcess.Start(dataDirectory, basePort))
+        {
+            await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+            await run.WaitForLineAsync("This is shown once", TimeSpan.FromSeconds(30));
+            login = run.Lines.Single(l => l.StartsWith("  login ", StringComparison.Ordinal))["  login ".Length..].Trim();
+            password = run.Lines.Single(l => l.StartsWith("  password ", StringComparison.Ordinal))["  password ".Length..].Trim();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{basePort}") };
+            using var signIn = await http.PostAsJsonAsync("/api/v1/session", new { login, password });
+            Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+            Assert.Contains("\"role\":\"admin\"", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await run.InterruptAsync());
+        }
+
+        var file = Path.Combine(dataDirectory, LocalSystem.InitialAdminFile);
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(file) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "the file is readable by others");
+        await using (var again = LocalRunProcess.Start(dataDirectory, basePort))
+        {
+            await again.WaitForLineAsync("Initial admin:", TimeSpan.FromMinutes(3));
+            Assert.DoesNotContain(again.Lines, l => l.Contains(password, StringComparison.Ordinal));
+            Assert.Equal(0, await again.InterruptAsync());
+        }
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public sealed class LocalSystem(LocalRunOptions options)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
+    /// <summary>Where Identity keeps a generated first admin's login and password (mode 0600).</summary>
+    public const string InitialAdminFile = "initial-admin.txt";
+
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var port = options.BasePort;
@@ -54,6 +57,8 @@ public sealed class LocalSystem(LocalRunOptions options)
             var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
             // Kept too: a new pepper would make every erased address's hash in the stores unrecognisable.
             var tombstonePepper = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.TombstonePepper, stop);
+            var initialAdminFile = Path.Combine(options.DataDirectory, InitialAdminFile);
+            var initialAdminExisted = File.Exists(initialAdminFile);
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
@@ -79,10 +84,19 @@ public sealed class LocalSystem(LocalRunOptions options)
                 {
                     // One replica, and the sign-in counters it keys with this expire within minutes: a fresh key per run loses nothing.
                     own["Identity__Throttling__KeySecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+                    // Sign-ins reach Identity through the gateway, which appends the browser's address to x-forwarded-for.
+                    own["Identity__Throttling__TrustedProxyHops"] = "1";
+                    // Used only when no Identity__BootstrapAdmin__Login/Password is set and no admin exists yet.
+                    own["Identity__BootstrapAdmin__GeneratedCredentialsFile"] = initialAdminFile;
                     foreach (var (name, secret) in secrets)
                     {
                         own[$"Identity__ServiceCredentials__{name}"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
                     }
+                }
+                else if (service == gateway)
+                {
+                    // Plain HTTP on 127.0.0.1: browsers would drop Secure cookies.
+                    own["Gateway__SecureCookies"] = "false";
                 }
                 else if (secrets.TryGetValue(service.Name, out var secret))
                 {
@@ -98,6 +112,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             }
 
             PrintAddresses(redis, backends, gateway);
+            await PrintInitialAdminAsync(initialAdminFile, initialAdminExisted, stop);
             await WatchAsync(all, stop);
             return stop.IsCancellationRequested ? 0 : 1;
         }
@@ -154,6 +169,7 @@ public sealed class LocalSystem(LocalRunOptions options)
     {
         Console.WriteLine();
         Console.WriteLine("ServiceDesk is running.");
+        Console.WriteLine($"  Console        http://127.0.0.1:{gateway.HttpPort}/   (API /api/v1, reference /scalar, OpenAPI /openapi/v1.json)");
         Console.WriteLine($"  Gateway        http://127.0.0.1:{gateway.HttpPort}   (gRPC health 127.0.0.1:{gateway.GrpcPort})");
         foreach (var backend in backends)
         {
@@ -163,6 +179,33 @@ public sealed class LocalSystem(LocalRunOptions options)
         Console.WriteLine($"  Redis          {redis.Configuration}");
         Console.WriteLine($"  Data           {options.DataDirectory}   (logs in {Path.Combine(options.DataDirectory, "logs")})");
         Console.WriteLine("Press Ctrl-C to stop.");
+    }
+
+    /// <summary>
+    /// The generated first admin (none when one was configured): login and password printed once, on the run that
+    /// created them; later runs name the file only.
+    /// </summary>
+    private static async Task PrintInitialAdminAsync(string file, bool existedBefore, CancellationToken stop)
+    {
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        var lines = await File.ReadAllLinesAsync(file, stop);
+        var login = lines.FirstOrDefault(line => line.StartsWith("login=", StringComparison.Ordinal))?["login=".Length..];
+        if (existedBefore)
+        {
+            Console.WriteLine($"Initial admin: {login}, password in {file} (readable by you only).");
+            return;
+        }
+
+        var password = lines.FirstOrDefault(line => line.StartsWith("password=", StringComparison.Ordinal))?["password=".Length..];
+        Console.WriteLine();
+        Console.WriteLine("No admin was configured, so one was created. Sign in to the console with:");
+        Console.WriteLine($"  login     {login}");
+        Console.WriteLine($"  password  {password}");
+        Console.WriteLine($"This is shown once; it is kept in {file} (readable by you only). Change the password, then delete the file.");
     }
 
     private static async Task WatchAsync(IReadOnlyList<LocalService> services, CancellationToken stop)

@@ -1,6 +1,12 @@
 using Grpc.Health.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.FileProviders;
+using Scalar.AspNetCore;
+using ServiceDesk.Gateway.Api;
+using ServiceDesk.Gateway.Backends;
 using ServiceDesk.Gateway.HealthChecks;
+using ServiceDesk.Gateway.Security;
+using ServiceDesk.Gateway.Sessions;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Clients;
 
@@ -8,6 +14,9 @@ namespace ServiceDesk.Gateway;
 
 public static class GatewayServiceExtensions
 {
+    /// <summary>Where the console's files are: copied beside the gateway's assembly by the build.</summary>
+    private static string ConsoleDirectory => Path.Combine(AppContext.BaseDirectory, "console");
+
     public static WebApplicationBuilder AddGatewayService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Gateway);
@@ -22,12 +31,48 @@ public static class GatewayServiceExtensions
                 tags: null));
         }
 
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<SessionCookies>();
+        builder.Services.AddScoped<SessionTokens>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddBackendClients(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddGatewayRateLimits(options);
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ServiceDesk API";
+            document.Info.Description = "REST/JSON over the ServiceDesk services. Sign in with POST /api/v1/session (browser: cookies, and the CSRF token "
+                + "to send as X-CSRF-Token on unsafe requests) or POST /api/v1/tokens (Authorization: Bearer). Errors are application/problem+json.";
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
     public static WebApplication MapGatewayService(this WebApplication app)
     {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        var console = new PhysicalFileProvider(ConsoleDirectory);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = console });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = console });
         app.MapServiceDefaults();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference(SecurityHeaders.ReferencePath, reference => reference.WithTitle("ServiceDesk API"));
+
+        var api = app.MapGroup("/api/v1").MapsBackendErrors();
+        SessionEndpoints.MapSignIn(api);
+        var protectedApi = api.MapGroup(string.Empty).RequiresCsrfTokenForCookieSessions();
+        SessionEndpoints.MapSession(protectedApi);
+        AccountEndpoints.Map(protectedApi);
+        DirectoryEndpoints.Map(protectedApi);
+        TicketingEndpoints.Map(protectedApi);
+        ErasureEndpoints.Map(protectedApi);
+        NotificationEndpoints.Map(protectedApi);
         return app;
     }
 }

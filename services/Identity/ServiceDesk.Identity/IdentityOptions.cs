@@ -69,6 +69,13 @@ public sealed class BootstrapAdminOptions
     public string? Login { get; set; }
 
     public string? Password { get; set; }
+
+    /// <summary>
+    /// Local runs only: with no <see cref="Login"/> and <see cref="Password"/> configured, the first admin gets a
+    /// random password, and its login and password are kept in this file (readable by its owner only) for the
+    /// person who started the run; a file already there supplies them.
+    /// </summary>
+    public string? GeneratedCredentialsFile { get; set; }
 }
 
 public sealed class TokenOptions

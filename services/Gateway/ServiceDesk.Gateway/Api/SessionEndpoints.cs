@@ -1,0 +1,91 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Gateway.Backends;
+using ServiceDesk.Gateway.Security;
+using ServiceDesk.Gateway.Sessions;
+
+namespace ServiceDesk.Gateway.Api;
+
+public sealed record SignInBody(string? Login, string? Password);
+
+public sealed record RefreshBody(string? RefreshToken);
+
+public sealed record ChangePasswordBody(string? CurrentPassword, string? NewPassword);
+
+/// <summary>Signing in: a cookie session for the console, or tokens for other clients.</summary>
+internal static class SessionEndpoints
+{
+    public static void MapSignIn(RouteGroupBuilder api)
+    {
+        var signIn = api.MapGroup(string.Empty).RequireRateLimiting(GatewayRateLimits.SignInPolicy).WithTags("Session");
+        signIn.MapPost("/session", SignInWithCookieAsync).WithSummary("Sign in; sets the session and CSRF cookies");
+        signIn.MapPost("/tokens", SignInWithTokensAsync).WithSummary("Sign in; returns access and refresh tokens for a non-browser client");
+        signIn.MapPost("/tokens/refresh", RefreshAsync).WithSummary("A new access token and the next refresh token (refresh tokens are single-use)");
+        signIn.MapPost("/tokens/revoke", RevokeAsync).WithSummary("Ends the session of a refresh token");
+    }
+
+    public static void MapSession(RouteGroupBuilder api)
+    {
+        var session = api.MapGroup(string.Empty).WithTags("Session");
+        session.MapGet("/session", CurrentAsync).WithSummary("Who is signed in, and the CSRF token of a cookie session");
+        session.MapDelete("/session", SignOutAsync).WithSummary("Sign out: ends the session and clears its cookies");
+        session.MapGet("/me", MeAsync).WithSummary("The signed-in account");
+        session.MapPost("/me/password", ChangePasswordAsync).WithSummary("Change one's own password (ends every session of the account)");
+    }
+
+    private static async Task<IResult> SignInWithCookieAsync(
+        SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
+    {
+        var signedIn = await identity.SignInAsync(new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, call.Anonymous());
+        var csrf = cookies.Write(http.Response, signedIn);
+        return Results.Ok(new SessionResource(AccountResource.From(signedIn.Account), csrf));
+    }
+
+    private static async Task<IResult> SignInWithTokensAsync(SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call) =>
+        Results.Ok(TokenResource.From(await identity.SignInAsync(
+            new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, call.Anonymous())));
+
+    private static async Task<IResult> RefreshAsync(RefreshBody body, IdentityService.IdentityServiceClient identity, BackendCall call) =>
+        Results.Ok(TokenResource.From(await identity.RefreshAsync(new RefreshRequest { RefreshToken = body.RefreshToken ?? string.Empty }, call.Anonymous())));
+
+    private static async Task<IResult> RevokeAsync(RefreshBody body, IdentityService.IdentityServiceClient identity, BackendCall call)
+    {
+        await identity.SignOutAsync(new SignOutRequest { RefreshToken = body.RefreshToken ?? string.Empty }, call.Anonymous());
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> CurrentAsync(IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
+    {
+        var options = await call.AsUserAsync();
+        var me = await identity.WhoAmIAsync(new WhoAmIRequest(), options);
+        return Results.Ok(new SessionResource(AccountResource.From(me.Account), cookies.CsrfToken(http.Request) ?? string.Empty));
+    }
+
+    private static async Task<IResult> SignOutAsync(IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
+    {
+        if (cookies.Read(http.Request) is { } session)
+        {
+            try
+            {
+                await identity.SignOutAsync(new SignOutRequest { RefreshToken = session.RefreshToken }, call.Anonymous());
+            }
+            catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.NotFound)
+            {
+                // Already ended elsewhere: clearing the cookies is all that is left.
+            }
+        }
+
+        cookies.Clear(http.Response);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> MeAsync(IdentityService.IdentityServiceClient identity, BackendCall call) =>
+        Results.Ok(AccountResource.From((await identity.WhoAmIAsync(new WhoAmIRequest(), await call.AsUserAsync())).Account));
+
+    private static async Task<IResult> ChangePasswordAsync(ChangePasswordBody body, IdentityService.IdentityServiceClient identity, BackendCall call)
+    {
+        await identity.ChangePasswordAsync(
+            new ChangePasswordRequest { CurrentPassword = body.CurrentPassword ?? string.Empty, NewPassword = body.NewPassword ?? string.Empty }, await call.AsUserAsync());
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,39 @@
+using Grpc.Core;
+using ServiceDesk.Gateway.Sessions;
+
+namespace ServiceDesk.Gateway.Backends;
+
+/// <summary>
+/// The options of a call made on behalf of the current HTTP request: the user's own access token (so the
+/// called service decides what the user may do) and the client's address appended to <c>x-forwarded-for</c>
+/// (Identity's sign-in throttling counts it with <c>Identity:Throttling:TrustedProxyHops</c>).
+/// </summary>
+public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tokens)
+{
+    private const string ForwardedFor = "x-forwarded-for";
+
+    private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("A backend call needs the current HTTP request.");
+
+    /// <summary>Options carrying the caller's token (refreshed first when a cookie session's token is about to expire).</summary>
+    public async Task<CallOptions> AsUserAsync()
+    {
+        var headers = ForwardingHeaders(Http);
+        if (await tokens.AccessTokenAsync(Http) is { } token)
+        {
+            headers.Add("authorization", $"Bearer {token}");
+        }
+
+        return new CallOptions(headers, cancellationToken: Http.RequestAborted);
+    }
+
+    /// <summary>Options for anonymous calls (sign-in, refresh): only the forwarded client address.</summary>
+    public CallOptions Anonymous() => new(ForwardingHeaders(Http), cancellationToken: Http.RequestAborted);
+
+    /// <summary>The client's address appended to the forwarded chain the request arrived with.</summary>
+    internal static Metadata ForwardingHeaders(HttpContext http)
+    {
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var earlier = http.Request.Headers[ForwardedFor].ToString();
+        return new Metadata { { ForwardedFor, earlier.Length > 0 ? $"{earlier}, {client}" : client } };
+    }
+}

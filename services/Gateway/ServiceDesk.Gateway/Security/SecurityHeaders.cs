@@ -1,0 +1,38 @@
+namespace ServiceDesk.Gateway.Security;
+
+/// <summary>Headers on every response: no inline or foreign script, no framing, no MIME sniffing, no referrer.</summary>
+internal static class SecurityHeaders
+{
+    /// <summary>The console: its own scripts, styles and API only.</summary>
+    private const string ConsolePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// The API reference page (Scalar) configures its locally served bundle with an inline script and styles;
+    /// only that page is allowed them, and it still connects to nothing but the gateway.
+    /// </summary>
+    private const string ReferencePolicy =
+        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; " +
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    public const string ReferencePath = "/scalar";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath) ? ReferencePolicy : ConsolePolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                headers.CacheControl = "no-store";
+            }
+
+            await next(context);
+        });
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using ServiceDesk.Contracts.Identity.V1;
+using Xunit;
+
+namespace ServiceDesk.Gateway.Tests.Api;
+
+[Collection(GatewayCollection.Name)]
+public sealed class AuthenticationAndCsrfTests(GatewayHosts hosts)
+{
+    [Fact]
+    public async Task Every_endpoint_refuses_an_anonymous_caller_with_401_problem_json()
+    {
+        using var anonymous = hosts.NewClient();
+        var wrong = new List<string>();
+        foreach (var endpoint in Endpoint.SignedIn)
+        {
+            using var response = await anonymous.SendAsync(new HttpMethod(endpoint.Method), endpoint.Path, endpoint.Body);
+            var expected = endpoint.NotServedYet ? [HttpStatusCode.Unauthorized, HttpStatusCode.NotImplemented] : new[] { HttpStatusCode.Unauthorized };
+            if (!expected.Contains(response.StatusCode) || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            {
+                wrong.Add($"{endpoint}: {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public async Task Every_unsafe_endpoint_refuses_a_cookie_session_without_its_CSRF_token_before_calling_any_service()
+    {
+        using var admin = await hosts.AdminClientAsync();
+        var wrong = new List<string>();
+        foreach (var endpoint in Endpoint.SignedIn.Where(endpoint => endpoint.IsUnsafe))
+        {
+            foreach (var token in new[] { null, "not-the-token" })
+            {
+                admin.CsrfToken = token;
+                using var response = await admin.SendAsync(new HttpMethod(endpoint.Method), endpoint.Path, endpoint.Body, withCsrf: token is not null);
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.Forbidden || !body.Contains("CSRF_TOKEN_INVALID", StringComparison.Ordinal))
+                {
+                    wrong.Add($"{endpoint} with CSRF token '{token}': {(int)response.StatusCode} {body}");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public async Task A_cookie_session_with_its_CSRF_token_and_a_bearer_client_without_one_are_both_served()
+    {
+        using var cookieClient = await hosts.SignedInAsync(Role.Admin);
+        using var bearerClient = hosts.NewClient();
+        var tokens = await bearerClient.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/tokens", new { login = await hosts.NewAccountAsync(Role.Admin), password = ServiceDesk.Testing.IdentityTestHost.Password });
+        bearerClient.BearerToken = tokens.GetProperty("accessToken").GetString();
+
+        var byCookie = await cookieClient.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/organizations", new { name = $"Org {Guid.NewGuid():N}" });
+        var byBearer = await bearerClient.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/organizations", new { name = $"Org {Guid.NewGuid():N}" });
+
+        Assert.NotEqual(byCookie.GetProperty("id").GetString(), byBearer.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_customer_is_refused_what_only_admins_and_agents_may_do_by_the_services_own_rules()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", GatewayHosts.NewAddress("jane"), project);
+        using var customer = await hosts.SignedInAsync(Role.Customer, jane.Id);
+        using var agent = await hosts.SignedInAsync(Role.Agent);
+
+        var createProject = await customer.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/api/v1/projects", new { key = "NOPE", name = "Nope" });
+        var createAccount = await agent.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/api/v1/accounts",
+            new { login = ServiceDesk.Testing.IdentityTestHost.NewLogin(), password = ServiceDesk.Testing.IdentityTestHost.Password, role = "admin" });
+        // Outside the agent's projects a customer is as absent as an unknown one.
+        await agent.ProblemAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/v1/customers/{jane.Id}");
+
+        Assert.Equal("PERMISSION_DENIED", createProject.GetProperty("code").GetString());
+        Assert.Equal("PERMISSION_DENIED", createAccount.GetProperty("code").GetString());
+    }
+}

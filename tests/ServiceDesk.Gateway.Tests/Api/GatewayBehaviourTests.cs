@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Gateway.Tests.Api;
+
+[Collection(GatewayCollection.Name)]
+public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
+{
+    [Fact]
+    public async Task An_RPC_a_backend_does_not_serve_is_501_problem_json_not_500()
+    {
+        // Identity serves neither ErasureService nor NotificationService: what a backend without them answers.
+        var identity = hosts.Identity.Endpoints.GrpcUri.ToString();
+        await using var gateway = await hosts.StartGatewayAsync(("Services:directory", identity), ("Services:notification", identity));
+        using var admin = new ApiClient(gateway.Endpoints.HttpUri);
+        await admin.SignInAsync(IdentityTestHost.AdminLogin);
+
+        var erasures = await admin.ProblemAsync(HttpStatusCode.NotImplemented, HttpMethod.Get, "/api/v1/erasures");
+        var preview = await admin.ProblemAsync(HttpStatusCode.NotImplemented, HttpMethod.Post, "/api/v1/customers/c1/removal-preview", new { mode = "purge" });
+        var deliveries = await admin.ProblemAsync(HttpStatusCode.NotImplemented, HttpMethod.Get, "/api/v1/deliveries?ticketId=HELP-1");
+
+        Assert.All([erasures, preview, deliveries], problem => Assert.Equal("UNIMPLEMENTED", problem.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task A_backend_that_cannot_be_reached_is_503_problem_json()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Services:ticketing", "http://127.0.0.1:1"));
+        using var admin = new ApiClient(gateway.Endpoints.HttpUri);
+        await admin.SignInAsync(IdentityTestHost.AdminLogin);
+
+        var problem = await admin.ProblemAsync(HttpStatusCode.ServiceUnavailable, HttpMethod.Get, "/api/v1/projects");
+
+        Assert.Equal("UNAVAILABLE", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_over_its_sign_in_limit_gets_429_with_Retry_After_while_other_API_calls_go_on()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:SignInsPerMinute", "2"));
+        using var client = new ApiClient(gateway.Endpoints.HttpUri);
+        await client.SignInAsync(IdentityTestHost.AdminLogin);
+        await client.SignInAsync(IdentityTestHost.AdminLogin);
+
+        using var refused = await client.SendAsync(HttpMethod.Post, "/api/v1/session", new { login = IdentityTestHost.AdminLogin, password = IdentityTestHost.Password });
+        using var other = await client.SendAsync(HttpMethod.Get, "/api/v1/me");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 60);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_response_carries_the_security_headers_and_the_console_policy_allows_no_inline_script()
+    {
+        using var client = hosts.NewClient();
+
+        using var page = await client.SendAsync(HttpMethod.Get, "/");
+        using var api = await client.SendAsync(HttpMethod.Get, "/api/v1/me");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        foreach (var response in new[] { page, api })
+        {
+            var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        }
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_endpoint_and_the_reference_page_loads_its_script_from_the_gateway()
+    {
+        using var client = hosts.NewClient();
+
+        using var document = await client.SendAsync(HttpMethod.Get, "/openapi/v1.json");
+        var openApi = System.Text.Json.JsonDocument.Parse(await document.Content.ReadAsStringAsync()).RootElement;
+        using var reference = await client.SendAsync(HttpMethod.Get, "/scalar/");
+        var html = await reference.Content.ReadAsStringAsync();
+        var scripts = ScriptSources().Matches(html).Select(match => match.Groups[1].Value).ToList();
+
+        var paths = openApi.GetProperty("paths").EnumerateObject().Select(path => path.Name).ToHashSet();
+        var missing = Endpoint.SignedIn.Select(endpoint => endpoint.Path.Split('?')[0])
+            .Where(path => !paths.Any(documented => Regex.IsMatch(path, "^" + Regex.Replace(documented, "\\{[^}]+\\}", "[^/]+") + "$")))
+            .ToList();
+        Assert.Empty(missing);
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.NotEmpty(scripts);
+        foreach (var script in scripts)
+        {
+            Assert.False(Uri.TryCreate(script, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal), $"script from elsewhere: {script}");
+            using var loaded = await client.SendAsync(HttpMethod.Get, new Uri(new Uri(hosts.Gateway.Endpoints.HttpUri, "/scalar/"), script).PathAndQuery);
+            Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
+        }
+    }
+
+    [GeneratedRegex("<script[^>]*\\ssrc=\"([^\"]+)\"")]
+    private static partial Regex ScriptSources();
+}

@@ -1,0 +1,58 @@
+using Microsoft.Playwright;
+using Xunit;
+
+namespace ServiceDesk.Gateway.Tests.Browser;
+
+/// <summary>
+/// Debian's chromium (<c>/usr/bin/chromium</c>, installed by deploy/local/prerequisites.sh) driven by Playwright,
+/// headless; Playwright's own browser download is never used.
+/// </summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 860 };
+
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the tests save their screenshots: beside the test assembly, under the test output.</summary>
+    public static string ScreenshotDirectory { get; } = System.IO.Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException($"{ExecutablePath} is missing: run deploy/local/prerequisites.sh (apt-get install -y chromium).");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A fresh browser context (its own cookies) at the viewport, with a page on it.</summary>
+    public async Task<IPage> NewPageAsync(ViewportSize viewport)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.Playwright;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Gateway.Tests.Browser;
+
+[Collection(GatewayCollection.Name)]
+public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClassFixture<Chromium>
+{
+    private string Console => hosts.Gateway.Endpoints.HttpUri.ToString();
+
+    [Fact]
+    public async Task An_agent_signs_in_picks_reporter_and_participant_as_they_type_and_creates_a_request()
+    {
+        var project = await hosts.NewProjectAsync();
+        var reporterAddress = GatewayHosts.NewAddress("rita");
+        var participantAddress = GatewayHosts.NewAddress("paula");
+        await hosts.NewCustomerAsync("Rita Reporter", reporterAddress, project);
+        await hosts.NewCustomerAsync("Paula Participant", participantAddress, project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/new-request");
+        await PickAsync(page, "Reporter", reporterAddress[..6], "Rita Reporter");
+        await PickAsync(page, "Request participants", participantAddress[..7], "Paula Participant");
+        await page.GetByLabel("Summary").FillAsync("Printer on fire");
+        await page.GetByLabel("Description").FillAsync("It smokes.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create request" }).ClickAsync();
+
+        await page.WaitForURLAsync($"**#/tickets/{project}-1");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"{project}-1: Printer on fire");
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Participants" })).ToContainTextAsync("Paula Participant");
+        Assert.DoesNotContain("@", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_picker_is_keyboard_navigable_and_an_answer_for_an_older_prefix_never_replaces_a_newer_one()
+    {
+        var project = await hosts.NewProjectAsync();
+        var domain = $"{Guid.NewGuid():N}.example";
+        await hosts.NewCustomerAsync("Anna Early", $"anna@{domain}", project);
+        await hosts.NewCustomerAsync("Anton Later", $"anton@{domain}", project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        // The answer for "an" is held back until the one for "ant" has been shown, and only then reaches the page.
+        var newerShown = new TaskCompletionSource();
+        var olderDone = new TaskCompletionSource();
+        page.RequestFinished += (_, request) => { if (IsOlder(request)) olderDone.TrySetResult(); };
+        page.RequestFailed += (_, request) => { if (IsOlder(request)) olderDone.TrySetResult(); };
+        await page.RouteAsync("**/api/v1/customers/suggestions", async route =>
+        {
+            if (IsOlder(route.Request))
+            {
+                await newerShown.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/new-request");
+        var reporter = page.GetByRole(AriaRole.Combobox, new() { Name = "Reporter" });
+        await reporter.PressSequentiallyAsync("an");
+        await page.WaitForRequestAsync(IsOlder);
+        await reporter.PressSequentiallyAsync("t");
+        var options = page.GetByRole(AriaRole.Listbox, new() { Name = "Reporter suggestions" }).GetByRole(AriaRole.Option);
+        await Assertions.Expect(options).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Anton Later")]);
+        newerShown.SetResult();
+        await olderDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assertions.Expect(options).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Anton Later")]);
+
+        await reporter.PressAsync("ArrowDown");
+        await Assertions.Expect(reporter).ToHaveAttributeAsync("aria-activedescendant", new System.Text.RegularExpressions.Regex("-0$"));
+        await reporter.PressAsync("Enter");
+        await Assertions.Expect(reporter).ToHaveValueAsync($"Anton Later <anton@{domain}>");
+        await Assertions.Expect(reporter).ToHaveAttributeAsync("aria-expanded", "false");
+    }
+
+    [Fact]
+    public async Task Every_failure_is_shown_in_the_page_a_wrong_password_and_a_service_that_is_not_there_yet()
+    {
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await page.GotoAsync(Console);
+        await page.GetByLabel("Login (e-mail address)").FillAsync(IdentityTestHost.AdminLogin);
+        await page.GetByLabel("Password").FillAsync("wrong password, surely");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Last).ToContainTextAsync("Sign-in required");
+
+        await SignInAsync(page, IdentityTestHost.AdminLogin);
+        await page.GotoAsync($"{Console}#/erasures");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Erasures" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Screenshots_of_the_main_pages_at_desktop_and_phone_width()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane Customer", GatewayHosts.NewAddress("jane"), project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var customer = await hosts.NewAccountAsync(Role.Customer, jane.Id);
+        using (var admin = await hosts.AdminClientAsync())
+        {
+            await admin.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets",
+                new { projectKey = project, reporterCustomerId = jane.Id, summary = "The VPN drops every hour", description = "Since Monday." });
+        }
+
+        var saved = new List<string>();
+        foreach (var (width, viewport) in new[] { ("desktop", Chromium.Desktop), ("phone", Chromium.Phone) })
+        {
+            var page = await chromium.NewPageAsync(viewport);
+            await page.GotoAsync(Console);
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+            saved.Add(await ShotAsync(page, $"sign-in-{width}"));
+            await SignInAsync(page, agent);
+            foreach (var (name, route, ready) in new[]
+            {
+                ("tickets", "#/tickets", "The VPN drops every hour"),
+                ("ticket", $"#/tickets/{project}-1", "Comments"),
+                ("new-request", "#/new-request", "Request participants"),
+                ("customers", "#/customers", "Jane Customer"),
+                ("customer", $"#/customers/{jane.Id}", "Requests reported"),
+            })
+            {
+                await page.GotoAsync(Console + route);
+                await Assertions.Expect(page.GetByText(ready).First).ToBeVisibleAsync();
+                saved.Add(await ShotAsync(page, $"agent-{name}-{width}"));
+            }
+
+            var adminPage = await chromium.NewPageAsync(viewport);
+            await adminPage.GotoAsync(Console);
+            await SignInAsync(adminPage, IdentityTestHost.AdminLogin);
+            await adminPage.GotoAsync($"{Console}#/customers/{jane.Id}");
+            await adminPage.GetByRole(AriaRole.Button, new() { Name = "Remove customer" }).ClickAsync();
+            saved.Add(await ShotAsync(adminPage, $"admin-remove-customer-{width}"));
+            await adminPage.GotoAsync($"{Console}#/erasures");
+            await Assertions.Expect(adminPage.GetByRole(AriaRole.Heading, new() { Name = "Erasures" })).ToBeVisibleAsync();
+            saved.Add(await ShotAsync(adminPage, $"admin-erasures-{width}"));
+
+            var customerPage = await chromium.NewPageAsync(viewport);
+            await customerPage.GotoAsync(Console);
+            await SignInAsync(customerPage, customer);
+            await Assertions.Expect(customerPage.GetByText("The VPN drops every hour")).ToBeVisibleAsync();
+            saved.Add(await ShotAsync(customerPage, $"customer-my-requests-{width}"));
+            await customerPage.GotoAsync($"{Console}#/delete-my-data");
+            await Assertions.Expect(customerPage.GetByRole(AriaRole.Button, new() { Name = "Delete my data" })).ToBeVisibleAsync();
+            saved.Add(await ShotAsync(customerPage, $"customer-delete-my-data-{width}"));
+
+            // Usable at phone width: nothing wider than the viewport.
+            var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+            Assert.False(overflow, $"the page scrolls sideways at {width} width");
+        }
+
+        Assert.All(saved, path => Assert.True(new FileInfo(path).Length > 1000, path));
+    }
+
+    private static bool IsOlder(IRequest request) =>
+        request.Url.EndsWith("/api/v1/customers/suggestions", StringComparison.Ordinal) && request.PostData?.Contains("\"text\":\"an\"", StringComparison.Ordinal) == true;
+
+    private async Task SignInAsync(IPage page, string login)
+    {
+        if (!page.Url.StartsWith(Console, StringComparison.Ordinal))
+        {
+            await page.GotoAsync(Console);
+        }
+
+        await page.GetByLabel("Login (e-mail address)").FillAsync(login);
+        await page.GetByLabel("Password").FillAsync(IdentityTestHost.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Types the start of an address into a picker, waits to be offered the customer, and takes it with the keyboard.</summary>
+    private static async Task PickAsync(IPage page, string picker, string typed, string offered)
+    {
+        var input = page.GetByRole(AriaRole.Combobox, new() { Name = picker });
+        await input.PressSequentiallyAsync(typed, new() { Delay = 40 });
+        var option = page.GetByRole(AriaRole.Listbox, new() { Name = $"{picker} suggestions" }).GetByRole(AriaRole.Option, new() { Name = offered });
+        await Assertions.Expect(option).ToBeVisibleAsync();
+        await input.PressAsync("ArrowDown");
+        await input.PressAsync("Enter");
+    }
+
+    private static async Task<string> ShotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(Chromium.ScreenshotDirectory, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        return path;
+    }
+}
