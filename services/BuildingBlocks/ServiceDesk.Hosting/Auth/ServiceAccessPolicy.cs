@@ -1,6 +1,7 @@
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Erasure.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Errors;
 
@@ -31,7 +32,8 @@ public static class ServiceAccessPolicy
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetTicket)),
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetProject))),
         [ServiceNames.Identity] = Rpcs(),
-        [ServiceNames.Directory] = Rpcs(),
+        // The removal's dry run: ask each participant what it would erase.
+        [ServiceNames.Directory] = Rpcs((ErasureParticipantService.Descriptor, nameof(ErasureParticipantService.ErasureParticipantServiceBase.PreviewErasure))),
         [ServiceNames.Gateway] = Rpcs(),
     };
 

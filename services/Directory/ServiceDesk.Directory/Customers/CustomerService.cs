@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
@@ -21,6 +22,7 @@ public sealed class CustomerService(
     ICustomerKeyStore keys,
     CustomerPaging paging,
     IntegrationEvents events,
+    ErasedAddresses erasedAddresses,
     TimeProvider time)
 {
     /// <summary>
@@ -43,6 +45,7 @@ public sealed class CustomerService(
             await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
         }
 
+        await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
         var now = time.Now();
         var customer = new Customer(
             Guid.CreateVersion7().ToString("N"),
@@ -103,6 +106,11 @@ public sealed class CustomerService(
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
+        }
+
+        if (request.HasAddress)
+        {
+            await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
         }
 
         return await ChangeAsync(
