@@ -49,6 +49,7 @@ public static class ServiceDefaults
             options.Interceptors.Add<CallerInterceptor>();
             options.Interceptors.Add<RequestValidationInterceptor>();
         });
+        builder.Services.BindRejectingMalformedRequests();
         builder.Services.AddGrpcReflection();
         builder.Services.AddServiceHealth();
         builder.Services.AddSingleton(new TelemetrySettings(builder.AddServiceTelemetry(serviceName)));

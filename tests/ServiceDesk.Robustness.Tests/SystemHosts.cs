@@ -1,0 +1,80 @@
+using Grpc.Core;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Testing;
+using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
+
+namespace ServiceDesk.Robustness.Tests;
+
+/// <summary>The four backends as separate hosts over one real Redis, calling each other with their own service identities.</summary>
+public sealed class SystemHosts : IAsyncLifetime
+{
+    private readonly RedisFixture _redis = new();
+
+    public ServiceHost Identity { get; private set; } = null!;
+
+    public ServiceHost Directory { get; private set; } = null!;
+
+    public ServiceHost Ticketing { get; private set; } = null!;
+
+    public ServiceHost Notification { get; private set; } = null!;
+
+    public IReadOnlyList<ServiceHost> All => [Identity, Directory, Ticketing, Notification];
+
+    public ServiceHost this[string service] => All.Single(host => host.Service.Name == service);
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        Identity = await IdentityTestHost.StartAsync(_redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"));
+        Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
+        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing));
+        Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in All.Reverse())
+        {
+            await host.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    /// <summary>Every kind of caller a service meets, signed in afresh (an RPC under test may end a session).</summary>
+    public async Task<IReadOnlyList<(string Name, Metadata Headers)>> CallersAsync()
+    {
+        var admin = await Identity.AdminTokenAsync();
+        var agent = await Identity.NewSignedInAsync(Role.Agent, null, "HELP");
+        var customer = await Identity.NewSignedInAsync(Role.Customer, Guid.NewGuid().ToString("N"));
+        return
+        [
+            ("anonymous", []),
+            ("forged token", Bearer("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")),
+            ("oversized token", Bearer(new string('a', 16 * 1024))),
+            ("customer", Bearer(customer.AccessToken)),
+            ("agent", Bearer(agent.AccessToken)),
+            ("admin", Bearer(admin)),
+            ("ticketing service", Bearer(await Identity.ServiceTokenAsync(ServiceNames.Ticketing))),
+        ];
+    }
+
+    private Dictionary<string, string?> Settings(string service) => new()
+    {
+        ["Redis:Configuration"] = _redis.Configuration,
+        ["Auth:Authority"] = Identity.Endpoints.HttpUri.ToString(),
+        ["Auth:ServiceSecret"] = ServiceSecret(service),
+        ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
+        ["Services:directory"] = Directory?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",
+        ["Services:ticketing"] = Ticketing?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",
+        ["Messaging:KeyPrefix"] = "robustness:",
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemHosts>
+{
+    public const string Name = "system";
+}
