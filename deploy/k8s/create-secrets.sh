@@ -30,6 +30,7 @@ apply identity-secrets \
   --from-file=KeyProtection__Key="$secrets/key-protection-key" \
   --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
   --from-file=Identity__Throttling__KeySecret="$secrets/identity-throttling-key" \
+  --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
   --from-file=Identity__ServiceCredentials__directory="$secrets/identity-service-credentials-directory" \
   --from-file=Identity__ServiceCredentials__ticketing="$secrets/identity-service-credentials-ticketing" \
   --from-file=Identity__ServiceCredentials__notification="$secrets/identity-service-credentials-notification" \

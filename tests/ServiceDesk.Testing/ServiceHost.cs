@@ -17,6 +17,9 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Every test host's <c>Messaging:SigningKey</c> (base64 of 32 bytes): tests sign entries they append by hand with it.</summary>
     public const string MessagingSigningKey = "dGVzdHMtb25seS1ldmVudC1zaWduaW5nLWtleS0wMTI=";
 
+    /// <summary>Every test host's <c>Erasure:TombstonePepper</c> (base64 of 32 bytes): tests hash addresses with it.</summary>
+    public const string TombstonePepper = "dGVzdHMtb25seS10b21ic3RvbmUtcGVwcGVyLTAxMjM=";
+
     private ServiceHost(ServiceApp service, WebApplication app, string dataDirectory, CapturedLogs logs)
     {
         Service = service;
@@ -80,7 +83,7 @@ public sealed class ServiceHost : IAsyncDisposable
             // Ticketing needs Directory's address at start-up; tests that exercise the calls set a real one.
             ["Services:directory"] = "http://127.0.0.1:1",
             ["Messaging:SigningKey"] = MessagingSigningKey,
-            ["Erasure:TombstonePepper"] = "dGVzdHMtb25seS10b21ic3RvbmUtcGVwcGVyLTAxMjM0NTY3",
+            ["Erasure:TombstonePepper"] = TombstonePepper,
         });
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);

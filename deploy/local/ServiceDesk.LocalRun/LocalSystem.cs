@@ -52,6 +52,8 @@ public sealed class LocalSystem(LocalRunOptions options)
             var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
             // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
             var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
+            // Kept too: a new pepper would make every erased address's hash in the stores unrecognisable.
+            var tombstonePepper = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.TombstonePepper, stop);
             Console.WriteLine("Starting identity, directory, ticketing, notification and gateway ...");
             foreach (var service in all)
             {
@@ -64,6 +66,7 @@ public sealed class LocalSystem(LocalRunOptions options)
                 if (backends.Contains(service))
                 {
                     own["Messaging__SigningKey"] = signingKey;
+                    own["Erasure__TombstonePepper"] = tombstonePepper;
                 }
 
                 if (service == identity)

@@ -15,6 +15,9 @@ public static class SecretFile
     /// <summary>The event signing key (<c>Messaging:SigningKey</c>) every service using the event bus shares.</summary>
     public const string MessagingSigningKey = "messaging-signing.key";
 
+    /// <summary>The tombstone pepper (<c>Erasure:TombstonePepper</c>): erased addresses' hashes in every store are keyed with it.</summary>
+    public const string TombstonePepper = "tombstone-pepper.key";
+
     /// <summary>Base64 of 32 random bytes from <paramref name="fileName"/> in <paramref name="dataDirectory"/>, created (mode 0600) when there is none.</summary>
     public static async Task<string> ReadOrCreateAsync(string dataDirectory, string fileName, CancellationToken cancellationToken)
     {

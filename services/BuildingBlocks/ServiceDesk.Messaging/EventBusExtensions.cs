@@ -58,6 +58,9 @@ public static class EventBusExtensions
 /// <summary>Declares what this service handles: <c>.AddSubscription&lt;CustomerCreated, CustomerCreatedHandler&gt;()</c>.</summary>
 public sealed class EventBusBuilder(IServiceCollection services)
 {
+    /// <summary>For extensions that register a subscription together with what it needs.</summary>
+    public IServiceCollection Services => services;
+
     public EventBusBuilder AddSubscription<TEvent, THandler>()
         where TEvent : class, IMessage<TEvent>, new()
         where THandler : class, IIntegrationEventHandler<TEvent>

@@ -12,6 +12,7 @@ using ServiceDesk.Hosting.Clients;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
 
@@ -50,6 +51,7 @@ public static class DirectoryServiceExtensions
     private static void AddErasureCoordinator(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(ErasureSettings.From(builder.Configuration));
+        builder.Services.AddSingleton(TombstonePepper.FromConfiguration(builder.Configuration));
         builder.Services.AddStore<IErasureStore, LiteDbErasureStore, MongoErasureStore>();
         builder.Services.AddSingleton<ErasedAddresses>();
         builder.Services.AddSingleton<ErasureCoordinator>();

@@ -32,8 +32,9 @@ public static class ServiceAccessPolicy
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetTicket)),
             (TicketingService.Descriptor, nameof(TicketingService.TicketingServiceBase.GetProject))),
         [ServiceNames.Identity] = Rpcs(),
-        // The removal's dry run: ask each participant what it would erase.
-        [ServiceNames.Directory] = Rpcs((ErasureParticipantService.Descriptor, nameof(ErasureParticipantService.ErasureParticipantServiceBase.PreviewErasure))),
+        // The coordinator of customer removals asks each participant for the dry run of its part.
+        [ServiceNames.Directory] = Rpcs(
+            (ErasureParticipantService.Descriptor, nameof(ErasureParticipantService.ErasureParticipantServiceBase.PreviewErasure))),
         [ServiceNames.Gateway] = Rpcs(),
     };
 

@@ -5,6 +5,7 @@ namespace ServiceDesk.Messaging.Catalog;
 /// <summary>
 /// A family of integration events sharing one Redis stream: the event types it carries and the services
 /// that consume it. Every subscriber's consumer group is created before the first event is appended, so a
-/// service that has never run yet still receives everything.
+/// service that has never run yet still receives everything. A family that <paramref name="KeepsHistory"/> is never
+/// trimmed: the erasure commands, which a service restored from an old backup re-applies at start.
 /// </summary>
-public sealed record EventFamily(string Name, IReadOnlyList<MessageDescriptor> Events, IReadOnlyList<string> Subscribers);
+public sealed record EventFamily(string Name, IReadOnlyList<MessageDescriptor> Events, IReadOnlyList<string> Subscribers, bool KeepsHistory = false);

@@ -105,12 +105,13 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
 
     /// <summary>
     /// Trims the stream up to, not past, what every consumer group has acknowledged: entries still pending
-    /// somewhere, or not yet delivered to some group, stay. Returns how many entries were removed.
+    /// somewhere, or not yet delivered to some group, stay; a family that keeps its history is not trimmed. Returns
+    /// how many entries were removed.
     /// </summary>
     public async Task<long> TrimAcknowledgedAsync(string family)
     {
         var keys = Keys(family);
-        if (!await Database.KeyExistsAsync(keys.Stream))
+        if (catalog.Find(family)?.KeepsHistory == true || !await Database.KeyExistsAsync(keys.Stream))
         {
             return 0;
         }

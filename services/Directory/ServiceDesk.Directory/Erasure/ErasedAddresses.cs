@@ -4,11 +4,11 @@ using ServiceDesk.Messaging.Erasure;
 namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>The tombstones of erased addresses: an erased address may not belong to a customer again until an admin reinstates it.</summary>
-public sealed class ErasedAddresses(IErasureStore store, ErasureSettings settings)
+public sealed class ErasedAddresses(IErasureStore store, TombstonePepper pepper)
 {
     public const string PreconditionType = "ADDRESS_ERASED";
 
-    public string HashOf(string address) => ErasedAddressHash.Compute(settings.TombstonePepper, address);
+    public string HashOf(string address) => pepper.HashAddress(address);
 
     /// <summary>
     /// FAILED_PRECONDITION naming the erasure (as the violation's subject, "erasures/ID") when the address was

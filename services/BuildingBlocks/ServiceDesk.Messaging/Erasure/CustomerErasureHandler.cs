@@ -1,0 +1,118 @@
+using Google.Protobuf.WellKnownTypes;
+using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Messaging.Resilience;
+using ServiceDesk.Storage;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// This service's side of a removal: records the request in the ledger, runs the service's
+/// <see cref="ICustomerErasure"/>, makes sure a LiteDB file keeps no trace of what was erased, and sends the receipt.
+/// A request completed before gets its recorded receipt again, without erasing again.
+/// </summary>
+public sealed partial class CustomerErasureHandler(
+    ICustomerErasure erasure,
+    IErasureLedger ledger,
+    IntegrationEvents events,
+    ServiceInfo service,
+    StorageOptions storage,
+    IServiceProvider services,
+    TimeProvider time,
+    ILogger<CustomerErasureHandler> logger) : IIntegrationEventHandler<CustomerErasureRequested>
+{
+    public Task HandleAsync(CustomerErasureRequested message, EventContext context, CancellationToken cancellationToken) =>
+        HandleAsync(message, cancellationToken);
+
+    public async Task HandleAsync(CustomerErasureRequested message, CancellationToken cancellationToken)
+    {
+        var recorded = await ledger.FindAsync(message.RequestId, cancellationToken);
+        if (recorded is { State: ErasureState.Completed })
+        {
+            await events.PublishAsync(Receipt(recorded), cancellationToken);
+            LogReceiptResent(message.RequestId);
+            return;
+        }
+
+        var scope = ErasureScope.From(message);
+        try
+        {
+            recorded ??= await ledger.StartAsync(
+                new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
+                    await erasure.PreviewAsync(scope, cancellationToken), time.GetUtcNow()),
+                cancellationToken);
+            var erased = await erasure.EraseAsync(scope, cancellationToken);
+            if (storage.Backend == StorageBackend.LiteDb)
+            {
+                // A delete leaves the old bytes in the log file until a checkpoint moves the pages into the data file.
+                services.GetRequiredService<LiteDatabase>().Checkpoint();
+            }
+
+            var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), cancellationToken);
+            events.WakeRelay();
+            LogErased(scope.RequestId, scope.CustomerId, completed.Counts.Values.Sum());
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
+        {
+            // The consumer retries and finally dead-letters the entry; the coordinator learns of each failure meanwhile.
+            try
+            {
+                await events.PublishAsync(Failed(scope.RequestId, exception), cancellationToken);
+            }
+            catch (Exception receiptFailure) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogFailedReceiptNotRecorded(scope.RequestId, receiptFailure.GetType().Name);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What the receipt reports: per kind the larger of the dry run recorded before the first attempt and this run,
+    /// so a run after a crash between erasing and recording (which finds nothing left) reports what the first one erased.
+    /// </summary>
+    private static Dictionary<string, long> Reported(IReadOnlyDictionary<string, long> planned, IReadOnlyDictionary<string, long> erased)
+    {
+        var counts = new Dictionary<string, long>(planned);
+        foreach (var (kind, count) in erased)
+        {
+            counts[kind] = Math.Max(count, counts.GetValueOrDefault(kind));
+        }
+
+        return counts;
+    }
+
+    private ErasureReceipt Receipt(ErasureRecord record) => new()
+    {
+        RequestId = record.RequestId,
+        Service = service.Name,
+        Outcome = ReceiptOutcome.Succeeded,
+        Counts = { record.Counts.ToDictionary() },
+        CompletedAt = Timestamp.FromDateTimeOffset(record.CompletedAt ?? time.GetUtcNow()),
+    };
+
+    /// <summary>The reason names the kind of failure only: an exception's message may quote personal data.</summary>
+    private ErasureReceipt Failed(string requestId, Exception exception) => new()
+    {
+        RequestId = requestId,
+        Service = service.Name,
+        Outcome = ReceiptOutcome.Failed,
+        Error = $"{service.Name} could not erase the customer: {exception.GetType().Name}",
+        CompletedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure request {RequestId} completed here for customer {CustomerId} ({Total} items)")]
+    private partial void LogErased(string requestId, string customerId, long total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The failure receipt of erasure request {RequestId} could not be recorded ({Error})")]
+    private partial void LogFailedReceiptNotRecorded(string requestId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure request {RequestId} was completed here before; its receipt is sent again")]
+    private partial void LogReceiptResent(string requestId);
+}

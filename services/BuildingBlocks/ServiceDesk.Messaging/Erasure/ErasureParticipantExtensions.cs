@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Erasure.V1;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Storage;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+public static class ErasureParticipantExtensions
+{
+    /// <summary>
+    /// Makes this service a participant of customer removals: it handles <see cref="CustomerErasureRequested"/> with
+    /// <typeparamref name="TErasure"/> (recorded in its erasure ledger, receipts through the outbox), re-applies at start
+    /// what a restored store missed, and offers <see cref="ErasedCustomers"/>. Needs <c>Erasure:TombstonePepper</c>.
+    /// </summary>
+    public static EventBusBuilder AddErasureParticipant<TErasure>(this EventBusBuilder bus)
+        where TErasure : class, ICustomerErasure
+    {
+        var services = bus.Services;
+        services.AddSingleton(provider => TombstonePepper.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddStore<IErasureLedger, LiteDbErasureLedger, MongoErasureLedger>();
+        services.AddSingleton<ErasedCustomers>();
+        services.AddScoped<ICustomerErasure, TErasure>();
+        services.AddSingleton<IRequestValidator<PreviewErasureRequest>, PreviewErasureValidator>();
+        services.AddSingleton<ErasureReplay>();
+        services.AddHostedService(provider => provider.GetRequiredService<ErasureReplay>());
+        services.AddHealthChecks().AddCheck<ErasureReplayHealthCheck>(ErasureReplay.HealthCheckName);
+        return bus.AddSubscription<CustomerErasureRequested, CustomerErasureHandler>();
+    }
+
+    /// <summary>Serves <see cref="ErasureParticipantService"/> (PreviewErasure) to Directory's service identity.</summary>
+    public static WebApplication MapErasureParticipant(this WebApplication app)
+    {
+        app.MapGrpcService<ErasureParticipantGrpcService>();
+        return app;
+    }
+}

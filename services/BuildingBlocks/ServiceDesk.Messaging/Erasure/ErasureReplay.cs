@@ -1,0 +1,109 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting.Startup;
+using ServiceDesk.Messaging.Authenticity;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Resilience;
+using StackExchange.Redis;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// At start, re-applies every erasure request the "erasure" stream holds but this service's ledger does not: the
+/// store was restored from a backup taken before the request, and the consumer group acknowledged it long ago. The
+/// stream keeps its history for this (<see cref="EventFamily.KeepsHistory"/>). Until done, the "erasure" health
+/// entry, and so readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
+/// (its failure receipt is sent), so one bad request cannot keep the service from serving.
+/// </summary>
+public sealed partial class ErasureReplay(
+    EventStreams streams,
+    EventAuthenticator authenticator,
+    IErasureLedger ledger,
+    IServiceScopeFactory scopes,
+    TombstonePepper pepper,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<ErasureReplay> logger) : StartupStep(lifetime, time, logger)
+{
+    public const string HealthCheckName = "erasure";
+    private const int PageSize = 100;
+
+    /// <summary>Reads the pepper now, so a missing one stops the start naming the setting.</summary>
+    protected override void Validate() => _ = pepper.Key.Length;
+
+    protected override async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var family = streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor);
+        var stream = streams.Keys(family.Name).Stream;
+        RedisValue from = "-";
+        int replayed = 0;
+        while (true)
+        {
+            var page = await streams.Database.StreamRangeAsync(stream, from, "+", PageSize);
+            foreach (var entry in page)
+            {
+                if (Command(family.Name, entry) is { } command && await ledger.FindAsync(command.RequestId, cancellationToken) is null)
+                {
+                    await ReplayAsync(command, cancellationToken);
+                    replayed++;
+                }
+            }
+
+            if (page.Length < PageSize)
+            {
+                break;
+            }
+
+            from = "(" + page[^1].Id;
+        }
+
+        LogReplayed(replayed);
+    }
+
+    private async Task ReplayAsync(CustomerErasureRequested command, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<CustomerErasureHandler>().HandleAsync(command, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
+        {
+            LogReplayFailed(command.RequestId, exception.GetType().Name);
+        }
+    }
+
+    /// <summary>The command an authentic entry carries; entries the consumers refuse are skipped here too.</summary>
+    private CustomerErasureRequested? Command(string family, StreamEntry entry)
+    {
+        if (!authenticator.Verify(family, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
+        {
+            return null;
+        }
+
+        var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
+        return envelope is not null && Any.GetTypeName(envelope.Payload.TypeUrl) == CustomerErasureRequested.Descriptor.FullName
+            ? envelope.Payload.Unpack<CustomerErasureRequested>()
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure replay done: {Replayed} requests from the stream were missing from the ledger and re-applied")]
+    private partial void LogReplayed(int replayed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying erasure request {RequestId} failed ({Error}); its failure receipt was sent and the coordinator's retry will run it")]
+    private partial void LogReplayFailed(string requestId, string error);
+}
+
+/// <summary>NOT_SERVING until the erasure replay is done: a restored store must not serve what it should have erased.</summary>
+internal sealed class ErasureReplayHealthCheck(ErasureReplay replay) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(replay.Completed.IsCompletedSuccessfully
+            ? HealthCheckResult.Healthy("erasures in the stream all applied")
+            : HealthCheckResult.Unhealthy("re-applying erasure requests missing from the ledger"));
+}

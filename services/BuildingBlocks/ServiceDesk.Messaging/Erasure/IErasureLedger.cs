@@ -1,0 +1,50 @@
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Publishing;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// The erasure requests this service has taken on, in its own database: ids, the address's keyed hash and counts,
+/// never personal data. It makes handling a request idempotent and tells what a restored store missed.
+/// </summary>
+public interface IErasureLedger
+{
+    Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>Records a started request; a request recorded already keeps its record, which is returned.</summary>
+    Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the request completed with these counts and records its receipt in the outbox, in one transaction. A
+    /// request completed already keeps its first counts; the receipt is built from the record as it stands.
+    /// </summary>
+    Task<ErasureRecord> CompleteAsync(
+        string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken);
+
+    Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken);
+
+    Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken);
+}
+
+public enum ErasureState
+{
+    /// <summary>Recorded, with the counts its dry run gave before the erasure began.</summary>
+    Started,
+
+    /// <summary>Erased, with the counts its receipt reports.</summary>
+    Completed,
+}
+
+/// <summary>
+/// One request in a service's ledger. While <see cref="ErasureState.Started"/>, <see cref="Counts"/> are what the dry
+/// run found before erasing, so a run after a crash (which finds nothing left) still reports what was erased.
+/// </summary>
+public sealed record ErasureRecord(
+    string RequestId,
+    string CustomerId,
+    string AddressHash,
+    ErasureMode Mode,
+    ErasureState State,
+    IReadOnlyDictionary<string, long> Counts,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? CompletedAt = null);

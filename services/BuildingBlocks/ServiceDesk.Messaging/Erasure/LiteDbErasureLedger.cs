@@ -1,0 +1,107 @@
+using LiteDB;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+public sealed class LiteDbErasureLedger : IErasureLedger
+{
+    private readonly LiteDatabase _database;
+    private readonly LiteDbOutboxStore _outbox;
+    private readonly ILiteCollection<LedgerDocument> _ledger;
+
+    public LiteDbErasureLedger(LiteDatabase database, LiteDbOutboxStore outbox)
+    {
+        _database = database;
+        _outbox = outbox;
+        _ledger = database.GetCollection<LedgerDocument>("erasure_ledger");
+        _ledger.EnsureIndex(d => d.CustomerId);
+        _ledger.EnsureIndex(d => d.AddressHash);
+    }
+
+    public Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken) =>
+        Task.FromResult(_ledger.FindById(requestId)?.ToRecord());
+
+    public Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ledger.Insert(LedgerDocument.From(started));
+            return Task.FromResult(started);
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Task.FromResult(_ledger.FindById(started.RequestId).ToRecord());
+        }
+    }
+
+    public Task<ErasureRecord> CompleteAsync(
+        string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken)
+    {
+        _database.BeginTrans();
+        try
+        {
+            var document = _ledger.FindById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+            if (document.State != ErasureState.Completed)
+            {
+                document.State = ErasureState.Completed;
+                document.Counts = new Dictionary<string, long>(counts);
+                document.CompletedAt = completedAt.UtcDateTime;
+                _ledger.Update(document);
+            }
+
+            var record = document.ToRecord();
+            _outbox.Enqueue([receipt(record)]);
+            _database.Commit();
+            return Task.FromResult(record);
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+    }
+
+    public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
+        Task.FromResult(_ledger.Exists(d => d.CustomerId == customerId));
+
+    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) =>
+        Task.FromResult(_ledger.Exists(d => d.AddressHash == addressHash));
+
+    private sealed class LedgerDocument
+    {
+        [BsonId]
+        public string RequestId { get; set; } = string.Empty;
+
+        public string CustomerId { get; set; } = string.Empty;
+
+        public string AddressHash { get; set; } = string.Empty;
+
+        public ErasureMode Mode { get; set; }
+
+        public ErasureState State { get; set; }
+
+        public Dictionary<string, long> Counts { get; set; } = [];
+
+        public DateTime ReceivedAt { get; set; }
+
+        public DateTime? CompletedAt { get; set; }
+
+        public static LedgerDocument From(ErasureRecord record) => new()
+        {
+            RequestId = record.RequestId,
+            CustomerId = record.CustomerId,
+            AddressHash = record.AddressHash,
+            Mode = record.Mode,
+            State = record.State,
+            Counts = new Dictionary<string, long>(record.Counts),
+            ReceivedAt = record.ReceivedAt.UtcDateTime,
+            CompletedAt = record.CompletedAt?.UtcDateTime,
+        };
+
+        public ErasureRecord ToRecord() => new(
+            RequestId, CustomerId, AddressHash, Mode, State, Counts,
+            new DateTimeOffset(ReceivedAt, TimeSpan.Zero), CompletedAt is { } completed ? new DateTimeOffset(completed, TimeSpan.Zero) : null);
+    }
+}

@@ -1,0 +1,106 @@
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.MongoDb;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore outbox) : IErasureLedger, IMongoStore
+{
+    private const string CollectionName = "erasure_ledger";
+
+    private readonly IMongoCollection<LedgerDocument> _ledger = database.GetCollection<LedgerDocument>(CollectionName);
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+    [
+        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(LedgerDocument.CustomerId))),
+        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(LedgerDocument.AddressHash))),
+    ];
+
+    public async Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken) =>
+        (await _ledger.Find(d => d.RequestId == requestId).FirstOrDefaultAsync(cancellationToken))?.ToRecord();
+
+    public async Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ledger.InsertOneAsync(LedgerDocument.From(started), cancellationToken: cancellationToken);
+            return started;
+        }
+        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            return (await FindAsync(started.RequestId, cancellationToken))!;
+        }
+    }
+
+    public Task<ErasureRecord> CompleteAsync(
+        string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                var completed = await _ledger.FindOneAndUpdateAsync<LedgerDocument>(
+                    session,
+                    d => d.RequestId == requestId && d.State != ErasureState.Completed,
+                    Builders<LedgerDocument>.Update
+                        .Set(d => d.State, ErasureState.Completed)
+                        .Set(d => d.Counts, new Dictionary<string, long>(counts))
+                        .Set(d => d.CompletedAt, completedAt.UtcDateTime),
+                    new FindOneAndUpdateOptions<LedgerDocument> { ReturnDocument = ReturnDocument.After },
+                    token);
+                var document = completed
+                    ?? await _ledger.Find(session, d => d.RequestId == requestId).FirstOrDefaultAsync(token)
+                    ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+                var record = document.ToRecord();
+                await outbox.EnqueueAsync(session, [receipt(record)], token);
+                return record;
+            },
+            cancellationToken);
+
+    public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
+        _ledger.Find(d => d.CustomerId == customerId).AnyAsync(cancellationToken);
+
+    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) =>
+        _ledger.Find(d => d.AddressHash == addressHash).AnyAsync(cancellationToken);
+
+    [BsonIgnoreExtraElements]
+    private sealed class LedgerDocument
+    {
+        [BsonId]
+        public string RequestId { get; set; } = string.Empty;
+
+        public string CustomerId { get; set; } = string.Empty;
+
+        public string AddressHash { get; set; } = string.Empty;
+
+        [BsonRepresentation(MongoDB.Bson.BsonType.String)]
+        public ErasureMode Mode { get; set; }
+
+        [BsonRepresentation(MongoDB.Bson.BsonType.String)]
+        public ErasureState State { get; set; }
+
+        public Dictionary<string, long> Counts { get; set; } = [];
+
+        public DateTime ReceivedAt { get; set; }
+
+        public DateTime? CompletedAt { get; set; }
+
+        public static LedgerDocument From(ErasureRecord record) => new()
+        {
+            RequestId = record.RequestId,
+            CustomerId = record.CustomerId,
+            AddressHash = record.AddressHash,
+            Mode = record.Mode,
+            State = record.State,
+            Counts = new Dictionary<string, long>(record.Counts),
+            ReceivedAt = record.ReceivedAt.UtcDateTime,
+            CompletedAt = record.CompletedAt?.UtcDateTime,
+        };
+
+        public ErasureRecord ToRecord() => new(
+            RequestId, CustomerId, AddressHash, Mode, State, Counts,
+            new DateTimeOffset(DateTime.SpecifyKind(ReceivedAt, DateTimeKind.Utc)),
+            CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null);
+    }
+}

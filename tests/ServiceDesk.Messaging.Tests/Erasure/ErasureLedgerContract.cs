@@ -1,0 +1,84 @@
+using LiteDB;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Messaging.Tests.Erasure;
+
+public abstract class ErasureLedgerContract
+{
+    private static readonly DateTimeOffset Received = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    protected abstract (IErasureLedger Ledger, IOutboxStore Outbox) Create();
+
+    private static ErasureRecord Started(string requestId, long planned) =>
+        new(requestId, "cust-1", "hash-1", ErasureMode.Purge, ErasureState.Started, new Dictionary<string, long> { ["kept"] = planned }, Received);
+
+    private static Func<ErasureRecord, OutgoingEvent> Receipt(string eventId) =>
+        record => new OutgoingEvent(eventId, "erasure-receipts", $"{record.RequestId}:{record.Counts["kept"]}", [1]);
+
+    [SkippableFact]
+    public async Task A_request_is_recorded_once_with_its_first_counts_and_each_completion_records_a_receipt()
+    {
+        var (ledger, outbox) = Create();
+        Assert.Null(await ledger.FindAsync("er-1", CancellationToken.None));
+        Assert.False(await ledger.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+        Assert.False(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
+
+        var first = await ledger.StartAsync(Started("er-1", 3), CancellationToken.None);
+        Assert.Equal(("er-1", ErasureState.Started, 3L), (first.RequestId, first.State, first.Counts["kept"]));
+        var again = await ledger.StartAsync(Started("er-1", 9), CancellationToken.None);
+        Assert.Equal(3, again.Counts["kept"]);
+        Assert.Equal((ErasureState.Started, Received), (again.State, again.ReceivedAt));
+        Assert.True(await ledger.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+        Assert.True(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
+        Assert.False(await ledger.IsCustomerErasedAsync("cust-2", CancellationToken.None));
+        Assert.False(await ledger.IsAddressErasedAsync("hash-2", CancellationToken.None));
+
+        var completedAt = Received.AddMinutes(1);
+        var completed = await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, completedAt, Receipt("r1"), CancellationToken.None);
+        Assert.Equal((ErasureState.Completed, 4L, completedAt), (completed.State, completed.Counts["kept"], completed.CompletedAt));
+        var repeated = await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 0 }, completedAt.AddMinutes(1), Receipt("r2"), CancellationToken.None);
+        Assert.Equal((4L, completedAt), (repeated.Counts["kept"], repeated.CompletedAt));
+
+        var found = await ledger.FindAsync("er-1", CancellationToken.None);
+        Assert.Equal(("cust-1", "hash-1", ErasureMode.Purge, ErasureState.Completed, 4L), (found!.CustomerId, found.AddressHash, found.Mode, found.State, found.Counts["kept"]));
+        var receipts = await outbox.ReadPendingAsync(10, CancellationToken.None);
+        Assert.Equal([("r1", "er-1:4"), ("r2", "er-1:4")], receipts.Select(r => (r.EventId, r.EventType)));
+    }
+
+    [SkippableFact]
+    public async Task A_request_never_started_cannot_be_completed_and_records_no_receipt()
+    {
+        var (ledger, outbox) = Create();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ledger.CompleteAsync("er-unknown", new Dictionary<string, long>(), Received, Receipt("r1"), CancellationToken.None));
+
+        Assert.Empty(await outbox.ReadPendingAsync(10, CancellationToken.None));
+        Assert.Null(await ledger.FindAsync("er-unknown", CancellationToken.None));
+    }
+}
+
+public sealed class LiteDbErasureLedgerTests : ErasureLedgerContract
+{
+    protected override (IErasureLedger, IOutboxStore) Create()
+    {
+        var database = StoreBackends.NewLiteDatabase();
+        var outbox = new LiteDbOutboxStore(database);
+        return (new LiteDbErasureLedger(database, outbox), outbox);
+    }
+}
+
+public sealed class MongoErasureLedgerTests : ErasureLedgerContract
+{
+    protected override (IErasureLedger, IOutboxStore) Create()
+    {
+        var database = StoreBackends.NewMongoDatabase(MongoErasureLedger.Indexes, MongoOutboxStore.Indexes);
+        var outbox = new MongoOutboxStore(database);
+        return (new MongoErasureLedger(database, outbox), outbox);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using Grpc.Health.V1;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ServiceDesk.Messaging.Tests.Erasure;
+
+[Collection(RedisCollection.Name)]
+public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelper output) : ProbeStreamTests(redis)
+{
+    private const string Marker = "Zanzibar-Quokka";
+
+    [Fact]
+    public async Task A_command_erases_the_customer_records_the_request_and_sends_a_receipt_with_the_counts_leaving_no_bytes_in_the_LiteDB_files()
+    {
+        var dataDirectory = TestDirectory.Create("participant");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-1", $"{Marker} one", $"{Marker} two");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-2", "kept");
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+
+        var command = ErasureProbes.Command("cust-1");
+        await ErasureProbes.PublishAsync(participant, command);
+
+        var receipt = (await WaitForReceiptsAsync(1))[0];
+        Assert.Equal((command.RequestId, ErasureProbes.Participant, ReceiptOutcome.Succeeded), (receipt.RequestId, receipt.Service, receipt.Outcome));
+        Assert.Equal(2, receipt.Counts[ProbeErasure.NotesDeleted]);
+        Assert.Empty(receipt.Error);
+
+        var ledger = participant.Services.GetRequiredService<IErasureLedger>();
+        var record = await ledger.FindAsync(command.RequestId, CancellationToken.None);
+        Assert.Equal((ErasureState.Completed, "cust-1", command.AddressHash, ErasureMode.Anonymize), (record!.State, record.CustomerId, record.AddressHash, record.Mode));
+        Assert.Equal(2, record.Counts[ProbeErasure.NotesDeleted]);
+
+        var erased = participant.Services.GetRequiredService<ErasedCustomers>();
+        Assert.True(await erased.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+        Assert.False(await erased.IsCustomerErasedAsync("cust-2", CancellationToken.None));
+        Assert.True(await erased.IsAddressErasedAsync("  CUST-1@Example.COM ", CancellationToken.None));
+        Assert.False(await erased.IsAddressErasedAsync("cust-2@example.com", CancellationToken.None));
+
+        // The checkpoint after the erasure moved the deleted pages out of the log file: no byte of the notes remains.
+        var files = System.IO.Directory.GetFiles(dataDirectory, "*", SearchOption.AllDirectories);
+        output.WriteLine($"scanned {string.Join(", ", files.Select(Path.GetFileName))}");
+        Assert.All(files, file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds the erased notes"));
+        Assert.True(files.Any(file => Contains(file, "kept")), "the other customer's notes are still stored");
+    }
+
+    [Fact]
+    public async Task A_completed_request_delivered_again_gets_its_recorded_receipt_without_erasing_again()
+    {
+        var control = new ProbeControl();
+        var dataDirectory = TestDirectory.Create("participant");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-1", "a", "b", "c");
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+
+        var command = ErasureProbes.Command("cust-1");
+        await ErasureProbes.PublishAsync(participant, command);
+        await WaitForReceiptsAsync(1);
+        // The coordinator's retry: the same request as a new event.
+        await ErasureProbes.PublishAsync(participant, command);
+
+        var receipts = await WaitForReceiptsAsync(2);
+        Assert.All(receipts, r => Assert.Equal((command.RequestId, ReceiptOutcome.Succeeded, 3L), (r.RequestId, r.Outcome, r.Counts[ProbeErasure.NotesDeleted])));
+        Assert.Equal(1, control.Erasures);
+    }
+
+    [Fact]
+    public async Task A_failure_after_erasing_sends_a_failed_receipt_without_personal_data_and_the_retry_reports_the_first_runs_counts()
+    {
+        var control = new ProbeControl { FailOnceAfterErasing = true };
+        var dataDirectory = TestDirectory.Create("participant");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-1", "a", "b");
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+
+        var command = ErasureProbes.Command("cust-1");
+        await ErasureProbes.PublishAsync(participant, command);
+
+        var receipts = await WaitForReceiptsAsync(2);
+        output.WriteLine(string.Join("\n", receipts.Select(r => $"{r.Outcome}: {r.Error} {r.Counts}")));
+        Assert.Equal(ReceiptOutcome.Failed, receipts[0].Outcome);
+        Assert.Equal(command.RequestId, receipts[0].RequestId);
+        Assert.Contains(nameof(InvalidOperationException), receipts[0].Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("cust-1", receipts[0].Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("example.com", receipts[0].Error, StringComparison.Ordinal);
+        // The retry found nothing left to erase, yet reports what the first run erased.
+        Assert.Equal((ReceiptOutcome.Succeeded, 2L), (receipts[1].Outcome, receipts[1].Counts[ProbeErasure.NotesDeleted]));
+        Assert.Equal(2, control.Erasures);
+    }
+
+    [Fact]
+    public async Task A_store_restored_from_an_old_backup_re_applies_the_erasures_it_missed_before_it_reports_ready()
+    {
+        var first = TestDirectory.Create("participant");
+        var command = ErasureProbes.Command("cust-1");
+        await using (var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix), first))
+        {
+            await ErasureProbes.PublishAsync(participant, command);
+            await WaitForReceiptsAsync(1);
+            await Eventually.WaitForAsync(
+                async () => (await Redis.StreamPendingAsync(new StreamKeys(Prefix, "erasure").Stream, ErasureProbes.Participant)).PendingMessageCount,
+                pending => pending == 0,
+                "the command to be acknowledged");
+        }
+
+        // The backup: taken before the erasure, so it holds the customer's notes and no ledger entry.
+        var restored = TestDirectory.Create("restored");
+        ErasureProbes.SeedNotes(restored, "cust-1", Marker);
+        var control = new ProbeControl { Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var restarted = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), restored);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await restarted.HealthAsync(ErasureReplay.HealthCheckName));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await restarted.HealthAsync());
+        control.Hold.SetResult();
+
+        await Eventually.WaitForAsync(
+            () => restarted.HealthAsync(ErasureReplay.HealthCheckName), status => status == HealthCheckResponse.Types.ServingStatus.Serving, "the replay to finish");
+        var record = await restarted.Services.GetRequiredService<IErasureLedger>().FindAsync(command.RequestId, CancellationToken.None);
+        Assert.Equal(ErasureState.Completed, record!.State);
+        Assert.Equal(1, control.Erasures);
+        var receipts = await WaitForReceiptsAsync(2);
+        Assert.Equal((command.RequestId, ReceiptOutcome.Succeeded, 1L), (receipts[1].RequestId, receipts[1].Outcome, receipts[1].Counts[ProbeErasure.NotesDeleted]));
+        Assert.All(System.IO.Directory.GetFiles(restored), file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds the erased notes"));
+    }
+
+    [Fact]
+    public async Task The_erasure_stream_keeps_its_history_after_every_group_acknowledged_it()
+    {
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix));
+        await ErasureProbes.PublishAsync(participant, ErasureProbes.Command("cust-1"));
+        await ErasureProbes.PublishAsync(participant, ErasureProbes.Command("cust-2"));
+        await WaitForReceiptsAsync(2);
+        var stream = new StreamKeys(Prefix, "erasure").Stream;
+        await Eventually.WaitForAsync(
+            async () => (await Redis.StreamPendingAsync(stream, ErasureProbes.Participant)).PendingMessageCount, pending => pending == 0, "both commands to be acknowledged");
+
+        Assert.Equal(0, await participant.Services.GetRequiredService<EventStreams>().TrimAcknowledgedAsync("erasure"));
+        Assert.Equal(2, await Redis.StreamLengthAsync(stream));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not base64!")]
+    [InlineData("c2hvcnQ=")]
+    public async Task A_missing_or_malformed_pepper_stops_the_start_naming_the_setting(string? pepper)
+    {
+        var settings = new Dictionary<string, string?>(ErasureProbes.Settings(RedisConfiguration, Prefix)) { [TombstonePepper.Setting] = pepper };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), settings));
+
+        Assert.Contains("Erasure:TombstonePepper", error.Message, StringComparison.Ordinal);
+    }
+
+    private Task<IReadOnlyList<ErasureReceipt>> WaitForReceiptsAsync(int count) =>
+        Eventually.WaitForAsync(() => ErasureProbes.ReceiptsAsync(Redis, Prefix), receipts => receipts.Count >= count, $"{count} receipts");
+
+    private static bool Contains(string file, string text)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray().AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    }
+}

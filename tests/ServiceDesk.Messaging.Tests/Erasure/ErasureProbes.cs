@@ -1,0 +1,129 @@
+using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
+using ServiceDesk.Testing;
+using StackExchange.Redis;
+
+namespace ServiceDesk.Messaging.Tests.Erasure;
+
+/// <summary>
+/// A participant built from the real building blocks: "probe-participant" keeps customer notes in its LiteDB file and
+/// erases them through <see cref="ProbeErasure"/>; its receipts go to "probe-coordinator".
+/// </summary>
+public static class ErasureProbes
+{
+    public const string Participant = "probe-participant";
+    public const string Coordinator = "probe-coordinator";
+
+    public static readonly EventCatalog Catalog = new(
+    [
+        new EventFamily("erasure", [CustomerErasureRequested.Descriptor], [Participant], KeepsHistory: true),
+        new EventFamily("erasure-receipts", [ErasureReceipt.Descriptor], [Coordinator]),
+    ]);
+
+    public static ServiceApp Service(ProbeControl control) => new(
+        Participant,
+        "ServiceDesk.Messaging.Tests",
+        builder =>
+        {
+            builder.AddServiceDefaults(Participant);
+            builder.AddServiceStorage(Participant);
+            builder.AddRedis(Participant);
+            builder.Services.AddSingleton(Catalog);
+            builder.Services.AddSingleton(control);
+            builder.AddEventBus().AddErasureParticipant<ProbeErasure>();
+        },
+        app =>
+        {
+            app.MapServiceDefaults();
+            app.MapErasureParticipant();
+        });
+
+    /// <summary>Writes notes about a customer into the participant's LiteDB file in <paramref name="dataDirectory"/> (the host must not be running).</summary>
+    public static void SeedNotes(string dataDirectory, string customerId, params string[] texts)
+    {
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, Participant);
+        ProbeErasure.Notes(database).InsertBulk(texts.Select(text => new ProbeNote { CustomerId = customerId, Text = text }));
+    }
+
+    public static CustomerErasureRequested Command(string customerId, string? requestId = null) => new()
+    {
+        RequestId = requestId ?? $"er-{Guid.NewGuid():N}",
+        CustomerId = customerId,
+        Mode = ErasureMode.Anonymize,
+        AddressHash = ErasedAddressHash.Compute(Convert.FromBase64String(ServiceHost.TombstonePepper), $"{customerId}@example.com"),
+        Participants = { Participant },
+        Pseudonym = "Former customer 7F3A",
+    };
+
+    public static Task PublishAsync(ServiceHost host, CustomerErasureRequested command) =>
+        host.Services.GetRequiredService<IntegrationEvents>().PublishAsync(command, CancellationToken.None);
+
+    /// <summary>Every receipt in the prefix's "erasure-receipts" stream, oldest first.</summary>
+    public static async Task<IReadOnlyList<ErasureReceipt>> ReceiptsAsync(IDatabase redis, string prefix) =>
+        [.. (await redis.StreamRangeAsync(new StreamKeys(prefix, "erasure-receipts").Stream))
+            .Select(entry => EventEnvelope.Parser.ParseFrom((byte[])entry[EventStreams.EnvelopeField]!).Payload.Unpack<ErasureReceipt>())];
+
+    public static Dictionary<string, string?> Settings(string redis, string prefix) => new(Probes.Settings(redis, prefix))
+    {
+        ["Messaging:InstanceName"] = Participant,
+    };
+}
+
+public sealed class ProbeNote
+{
+    public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+
+    public string CustomerId { get; set; } = string.Empty;
+
+    public string Text { get; set; } = string.Empty;
+}
+
+/// <summary>What the tests make the probe's erasure do: count its runs, fail once after erasing, or wait.</summary>
+public sealed class ProbeControl
+{
+    private int _erasures;
+
+    public int Erasures => _erasures;
+
+    public volatile bool FailOnceAfterErasing;
+
+    public volatile TaskCompletionSource? Hold;
+
+    public void CountErasure() => Interlocked.Increment(ref _erasures);
+}
+
+public sealed class ProbeErasure(LiteDatabase database, ProbeControl control) : ICustomerErasure
+{
+    public const string NotesDeleted = "notes_deleted";
+
+    public static ILiteCollection<ProbeNote> Notes(LiteDatabase database) => database.GetCollection<ProbeNote>("notes");
+
+    public Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long> { [NotesDeleted] = Notes(database).Count(n => n.CustomerId == scope.CustomerId) });
+
+    public async Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken)
+    {
+        if (control.Hold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        control.CountErasure();
+        var deleted = Notes(database).DeleteMany(n => n.CustomerId == scope.CustomerId);
+        if (control.FailOnceAfterErasing)
+        {
+            control.FailOnceAfterErasing = false;
+            // A message quoting personal data, as a careless library's might: the receipt must not carry it.
+            throw new InvalidOperationException($"crashed after erasing the notes of {scope.CustomerId}@example.com");
+        }
+
+        return new Dictionary<string, long> { [NotesDeleted] = deleted };
+    }
+}
