@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Erasure.V1;
@@ -19,7 +20,7 @@ namespace ServiceDesk.Directory.Erasure;
 /// cannot be asked gives an entry with the reason in <c>error</c>; the call itself does not fail.
 /// </summary>
 public sealed class RemovalPreviewer(
-    ICustomerStore customers, ErasedAddresses tombstones, GrpcClientFactory clients, IConfiguration configuration, ILogger<RemovalPreviewer> logger)
+    ICustomerStore customers, ErasedAddresses tombstones, IServiceProvider services, IConfiguration configuration, ILogger<RemovalPreviewer> logger)
 {
     /// <summary>The participants asked over gRPC, each through the client of that name (<c>Services:&lt;name&gt;</c>).</summary>
     public static readonly IReadOnlyList<string> RemoteParticipants = [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification];
@@ -59,7 +60,8 @@ public sealed class RemovalPreviewer(
 
         try
         {
-            var answer = await clients.CreateClient<ErasureParticipantService.ErasureParticipantServiceClient>(service)
+            // Resolved here: the client factory exists only when some participant has an address.
+            var answer = await services.GetRequiredService<GrpcClientFactory>().CreateClient<ErasureParticipantService.ErasureParticipantServiceClient>(service)
                 .PreviewErasureAsync(question, cancellationToken: cancellationToken);
             return new ServiceImpact { Service = service, Counts = { answer.Counts } };
         }
