@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -5,6 +7,7 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Directory.Tests.Api;
 using ServiceDesk.Hosting;
+using ServiceDesk.Ops;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
@@ -189,6 +192,42 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.Equal(
             ["page_token"],
             (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => otherAdmin.ListErasuresAsync(new ListErasuresRequest { Status = ErasureStatus.InProgress, PageSize = 2, PageToken = firstToken }))).Fields());
+    }
+
+    [Fact]
+    public async Task Evidence_verifies_under_Directorys_key_and_not_once_altered_or_against_another_key()
+    {
+        var customer = await hosts.NewCustomerAsync("Evidence Subject");
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.LegalObligation });
+
+        var evidence = await Erasure.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = removal.Id });
+        var pinnedKey = evidence.PublicKeyPem;
+
+        Assert.Equal("ES256", evidence.Algorithm);
+        Assert.Null(EvidenceVerification.Verify(evidence, pinnedKey));
+        Assert.Equal(pinnedKey, (await Erasure.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = removal.Id })).PublicKeyPem);
+        var json = evidence.Document.ToStringUtf8();
+        Assert.Contains($"\"erasure_id\":\"{removal.Id}\"", json);
+        Assert.DoesNotContain("Evidence Subject", json);
+        Assert.DoesNotContain(customer.Address, json);
+
+        var tampered = evidence.Clone();
+        tampered.Document = ByteString.CopyFromUtf8(json.Replace("\"LegalObligation\"", "\"CustomerRequest\"", StringComparison.Ordinal));
+        Assert.NotNull(EvidenceVerification.Verify(tampered, pinnedKey));
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.NotNull(EvidenceVerification.Verify(evidence, otherKey.ExportSubjectPublicKeyInfoPem()));
+        var resigned = evidence.Clone();
+        resigned.Signature = ByteString.CopyFrom(otherKey.SignData(evidence.Document.ToByteArray(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.NotNull(EvidenceVerification.Verify(resigned, pinnedKey));
+
+        // The operator's command, on files.
+        var directory = TestDirectory.Create("evidence");
+        var (evidenceFile, keyFile) = (Path.Combine(directory, "evidence.json"), Path.Combine(directory, "directory-evidence.pem"));
+        await File.WriteAllTextAsync(keyFile, pinnedKey);
+        await File.WriteAllTextAsync(evidenceFile, JsonFormatter.Default.Format(evidence));
+        Assert.Equal(0, await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None));
+        await File.WriteAllTextAsync(evidenceFile, JsonFormatter.Default.Format(tampered));
+        Assert.Equal(1, await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None));
     }
 
     private ErasureService.ErasureServiceClient ClientAs(string token) =>
