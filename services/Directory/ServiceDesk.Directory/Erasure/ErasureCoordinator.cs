@@ -294,7 +294,8 @@ public sealed class ErasureCoordinator(
         return (record with
         {
             AddressHash = tombstones.HashOf(customer.Address),
-            Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant)],
+            // The others' timeout counts from the command, not from a customer's own request.
+            Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
         }).Touched(now);
     }
 

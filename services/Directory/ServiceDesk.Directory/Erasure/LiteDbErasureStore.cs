@@ -15,6 +15,9 @@ namespace ServiceDesk.Directory.Erasure;
 /// </summary>
 public sealed class LiteDbErasureStore : IErasureStore
 {
+    /// <summary>One signing key for the service; rotation would add a key beside it, not replace it.</summary>
+    private const string EvidenceKeyId = "current";
+
     private static readonly BsonArray OpenStatuses =
         [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
@@ -168,9 +171,6 @@ public sealed class LiteDbErasureStore : IErasureStore
         return Task.FromResult(new StoredEvidenceKey(
             stored["KeyId"].AsString, stored["WrappedPrivateKey"].AsBinary, stored["KekId"].AsString, new DateTimeOffset(stored["CreatedAt"].AsDateTime.ToUniversalTime())));
     }
-
-    /// <summary>One signing key for the service; rotation would add a key beside it, not replace it.</summary>
-    private const string EvidenceKeyId = "current";
 
     private bool HasActiveRequest(string customerId) => ActiveRequests(customerId).Any(record => record.IsOpen);
 
