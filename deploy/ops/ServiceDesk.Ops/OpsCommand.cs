@@ -29,7 +29,7 @@ public sealed record OpsCommand(string Verb, Uri Service, string? Family, int Li
     {
         if (args.Length == 0 || args[0] is not ("backlog" or "redrive"))
         {
-            throw new UsageException("The first argument must be backlog or redrive.");
+            throw new UsageException("The first argument must be backlog, redrive or verify-evidence.");
         }
 
         var options = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -3,11 +3,18 @@ using ServiceDesk.Ops;
 
 try
 {
-    return await OpsCommand.Parse(args).RunAsync(Console.Out, CancellationToken.None);
+    return args is ["verify-evidence", ..]
+        ? await EvidenceVerification.RunAsync(VerifyEvidenceOption(args, "evidence"), VerifyEvidenceOption(args, "public-key"), Console.Out, CancellationToken.None)
+        : await OpsCommand.Parse(args).RunAsync(Console.Out, CancellationToken.None);
 }
 catch (UsageException exception)
 {
-    await Console.Error.WriteLineAsync($"{exception.Message}\n\n{OpsCommand.Usage}");
+    await Console.Error.WriteLineAsync($"{exception.Message}\n\n{OpsCommand.Usage}{EvidenceVerification.Usage}");
+    return 2;
+}
+catch (IOException exception)
+{
+    await Console.Error.WriteLineAsync(exception.Message);
     return 2;
 }
 catch (RpcException exception)
@@ -15,3 +22,6 @@ catch (RpcException exception)
     await Console.Error.WriteLineAsync($"{exception.StatusCode}: {exception.Status.Detail}");
     return 1;
 }
+
+static string VerifyEvidenceOption(string[] args, string name) =>
+    Array.IndexOf(args, $"--{name}") is var at and > 0 && at + 1 < args.Length ? args[at + 1] : throw new UsageException($"verify-evidence needs --{name}.");

@@ -1,14 +1,19 @@
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Contracts.Erasure.V1;
 using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Grpc;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.Clients;
 using ServiceDesk.Hosting.KeyProtection;
+using ServiceDesk.Hosting.Paging;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage;
 
@@ -22,7 +27,9 @@ public static class DirectoryServiceExtensions
         builder.AddKeyProtection();
         builder.AddServiceStorage(ServiceNames.Directory);
         builder.AddRedis(ServiceNames.Directory);
-        builder.AddEventBus().AddSubscription<ProjectCreated, ProjectCreatedHandler>();
+        builder.AddEventBus()
+            .AddSubscription<ProjectCreated, ProjectCreatedHandler>()
+            .AddSubscription<ErasureReceipt, ErasureReceiptHandler>();
         builder.Services.AddStore<ICustomerKeyStore, LiteDbCustomerKeyStore, MongoCustomerKeyStore>();
         builder.Services.AddSingleton<CustomerKeyRewrap>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CustomerKeyRewrap>());
@@ -40,7 +47,28 @@ public static class DirectoryServiceExtensions
         builder.Services.AddSingleton<SuggestionIndex>();
         builder.Services.AddSingleton<SuggestionIndexFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SuggestionIndexFeed>());
+        builder.AddErasureCoordinator();
         return builder;
+    }
+
+    /// <summary>The removal protocol's coordinator: requests, tombstones, receipts, preview, evidence, the overdue gauge.</summary>
+    private static void AddErasureCoordinator(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(ErasureSettings.From(builder.Configuration));
+        builder.Services.AddSingleton(TombstonePepper.FromConfiguration(builder.Configuration));
+        builder.Services.AddStore<IErasureStore, LiteDbErasureStore, MongoErasureStore>();
+        builder.Services.AddSingleton(services => new PageTokens(services.GetRequiredService<KeyWrapper>(), "servicedesk.directory erasure page tokens"));
+        builder.Services.AddSingleton<ErasedAddresses>();
+        builder.Services.AddSingleton<ErasureCoordinator>();
+        builder.Services.AddSingleton<EvidenceSigner>();
+        builder.Services.AddSingleton<RemovalPreviewer>();
+        builder.Services.AddHostedService<OverdueErasures>();
+        // A participant without an address is reported as unreachable by the preview, not a start-up failure:
+        // the removal itself travels through Redis and needs no address.
+        foreach (var participant in RemovalPreviewer.RemoteParticipants.Where(participant => builder.Configuration[$"Services:{participant}"] is { Length: > 0 }))
+        {
+            builder.Services.AddServiceClient<ErasureParticipantService.ErasureParticipantServiceClient>(builder.Configuration, participant, clientName: participant);
+        }
     }
 
     public static WebApplication MapDirectoryService(this WebApplication app)

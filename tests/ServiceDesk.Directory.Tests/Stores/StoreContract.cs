@@ -1,6 +1,8 @@
 using LiteDB;
 using MongoDB.Driver;
 using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Erasure;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Messaging.Outbox;
@@ -32,5 +34,5 @@ public sealed class LiteDbBackend : IStoreBackend, IDisposable
 public sealed class MongoBackend : IStoreBackend
 {
     public TStores Open<TStores>(Func<LiteDatabase, TStores> liteDb, Func<IMongoDatabase, TStores> mongo) => mongo(StoreBackends.NewMongoDatabase(
-        MongoCustomerStore.Indexes, MongoOutboxStore.Indexes, MongoOrganizationStore.Indexes, MongoProjectStore.Indexes));
+        MongoCustomerStore.Indexes, MongoOutboxStore.Indexes, MongoOrganizationStore.Indexes, MongoProjectStore.Indexes, MongoCustomerKeyStore.Indexes, MongoErasureStore.Indexes));
 }

@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
@@ -24,6 +25,7 @@ public sealed class CustomerService(
     ProjectScopedIds scopedIds,
     IntegrationEvents events,
     SuggestionIndexFeed suggestions,
+    ErasedAddresses erasedAddresses,
     TimeProvider time)
 {
     /// <summary>
@@ -46,6 +48,7 @@ public sealed class CustomerService(
             await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
         }
 
+        await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
         var customer = Customer.New(
             Guid.CreateVersion7().ToString("N"), EmailAddress.Parse(request.Address).Value, request.DisplayName.Trim(), organizationId, request.ProjectKeys, time.Now());
         var key = await keys.GetOrCreateForCustomerAsync(customer.Id, cancellationToken);
@@ -110,6 +113,11 @@ public sealed class CustomerService(
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
+        }
+
+        if (request.HasAddress)
+        {
+            await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
         }
 
         return await ChangeAsync(

@@ -108,6 +108,21 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         }
     }
 
+    /// <summary>
+    /// Deletes the customer, only at the version <paramref name="customer"/> has, with its search entries; false
+    /// when it changed or is gone. Runs in the caller's transaction (a removal's).
+    /// </summary>
+    internal bool DeleteInTransaction(Customer customer)
+    {
+        if (_customers.DeleteMany(BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, customer.Version)) == 0)
+        {
+            return false;
+        }
+
+        _searchEntries.DeleteMany(BsonExpression.Create("_id IN @0", new BsonArray(SearchEntries(customer).Select(entry => entry["_id"]))));
+        return true;
+    }
+
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

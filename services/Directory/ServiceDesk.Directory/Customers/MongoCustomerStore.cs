@@ -89,6 +89,13 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
             () => AddressTakenAsync(customer.Address, cancellationToken));
     }
 
+    /// <summary>
+    /// Deletes the customer, only at the version <paramref name="customer"/> has; its memberships and search keys
+    /// are in the document. False when it changed or is gone. Runs in the caller's transaction (a removal's).
+    /// </summary>
+    internal async Task<bool> DeleteAsync(IClientSessionHandle session, Customer customer, CancellationToken cancellationToken) =>
+        (await _customers.DeleteOneAsync(session, Filter.Eq("_id", customer.Id) & Filter.Eq("Version", customer.Version), cancellationToken: cancellationToken)).DeletedCount == 1;
+
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
         var filter = After(afterAddress);

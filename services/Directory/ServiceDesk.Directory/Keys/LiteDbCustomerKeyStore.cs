@@ -53,10 +53,25 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 
     public Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
+        var destroyed = Destroy(customerId);
+        if (destroyed)
+        {
+            _database.Checkpoint();
+        }
+
+        return Task.FromResult(destroyed);
+    }
+
+    /// <summary>
+    /// Overwrites the key bytes and marks the key destroyed; true if there was a live key. Joins the caller's
+    /// transaction, if any; checkpoint after it.
+    /// </summary>
+    internal bool Destroy(string customerId)
+    {
         var document = _keys.FindOne(d => d.CustomerId == customerId);
         if (document is null || document.DestroyedAt is not null)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         // Same length, so LiteDB rewrites the key's own data block; the checkpoint then overwrites the page in
@@ -64,8 +79,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         CryptographicOperations.ZeroMemory(document.Key);
         document.DestroyedAt = _time.GetUtcNow().UtcDateTime;
         _keys.Update(document);
-        _database.Checkpoint();
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<int> RewrapAsync(CancellationToken cancellationToken)

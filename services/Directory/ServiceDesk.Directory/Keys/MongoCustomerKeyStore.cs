@@ -49,14 +49,12 @@ public sealed class MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wr
                 document.DestroyedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
     }
 
-    public async Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken)
-    {
-        var result = await _keys.UpdateOneAsync(
-            d => d.CustomerId == customerId && d.DestroyedAt == null,
-            Builders<KeyDocument>.Update.Set(d => d.Key, new byte[32]).Set(d => d.DestroyedAt, time.GetUtcNow().UtcDateTime),
-            cancellationToken: cancellationToken);
-        return result.ModifiedCount > 0;
-    }
+    public async Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        (await _keys.UpdateOneAsync(LiveKeyOf(customerId), Destruction(), cancellationToken: cancellationToken)).ModifiedCount > 0;
+
+    /// <summary>As <see cref="DestroyForCustomerAsync"/>, in the caller's transaction (a removal's).</summary>
+    internal async Task<bool> DestroyAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken) =>
+        (await _keys.UpdateOneAsync(session, LiveKeyOf(customerId), Destruction(), cancellationToken: cancellationToken)).ModifiedCount > 0;
 
     public async Task<int> RewrapAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +67,12 @@ public sealed class MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wr
 
         return stale.Count;
     }
+
+    private static FilterDefinition<KeyDocument> LiveKeyOf(string customerId) =>
+        Builders<KeyDocument>.Filter.Where(d => d.CustomerId == customerId && d.DestroyedAt == null);
+
+    private UpdateDefinition<KeyDocument> Destruction() =>
+        Builders<KeyDocument>.Update.Set(d => d.Key, new byte[32]).Set(d => d.DestroyedAt, time.GetUtcNow().UtcDateTime);
 
     /// <summary>The key in clear; a key found under a retired KEK (or in clear) is written back wrapped under the current one.</summary>
     private async Task<byte[]> OpenAsync(KeyDocument document, CancellationToken cancellationToken)

@@ -1,0 +1,329 @@
+using Microsoft.Extensions.Logging;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Directory.Customers;
+using Customer = ServiceDesk.Directory.Customers.Customer;
+using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.Paging;
+using ServiceDesk.Messaging.Publishing;
+using DirectoryErasureMode = ServiceDesk.Contracts.Directory.V1.ErasureMode;
+using EventErasureMode = ServiceDesk.Contracts.Events.V1.ErasureMode;
+
+namespace ServiceDesk.Directory.Erasure;
+
+/// <summary>
+/// The removal protocol's coordinator. A removal tombstones the address, deletes the profile (with its
+/// memberships and search entries, so the picker stops offering it at once), destroys the customer's key and
+/// records the command for every other service, in one transaction; Directory's own part is thereby done and
+/// recorded as its receipt. The other services' receipts are folded in as they arrive. Requests arrive validated
+/// by the erasure validators; every rule about who may do what is here.
+/// </summary>
+public sealed class ErasureCoordinator(
+    IErasureStore store,
+    ICustomerStore customers,
+    ErasedAddresses tombstones,
+    IntegrationEvents events,
+    PageTokens pageTokens,
+    SuggestionIndexFeed suggestions,
+    TimeProvider time,
+    ILogger<ErasureCoordinator> logger)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    /// <summary>Attempts at a change that lost a race with another writer before giving up with ABORTED.</summary>
+    private const int MaxAttempts = 5;
+
+    /// <summary>Admin only. NOT_FOUND for an unknown customer or successor; FAILED_PRECONDITION when already being removed.</summary>
+    public async Task<ErasureRecord> RemoveCustomerAsync(Caller caller, RemoveCustomerRequest request, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        var successor = await SuccessorAsync(request.CustomerId, request.SuccessorCustomerId, cancellationToken);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var customer = await CustomerToRemoveAsync(request.CustomerId, cancellationToken);
+            var now = time.Now();
+            var record = Removing(
+                New(customer.Id, request.Mode, request.Reason, successor, caller.AccountId!, ErasureStatus.InProgress, now),
+                customer,
+                now);
+            if (await store.RemoveCustomerAsync(record, replacesVersion: null, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken))
+            {
+                events.WakeRelay();
+                await suggestions.RemovedAsync(record.CustomerId);
+                logger.LogInformation("Erasure {ErasureId} removed customer {CustomerId} from Directory", record.Id, record.CustomerId);
+                return record;
+            }
+        }
+
+        throw new ConcurrencyConflictException("customer", request.CustomerId);
+    }
+
+    /// <summary>A signed-in customer, for themselves only; waits for an admin's decision.</summary>
+    public async Task<ErasureRecord> RequestOwnRemovalAsync(Caller caller, RequestOwnRemovalRequest request, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(CallerRole.Customer);
+        var customerId = caller.CustomerId ?? throw new PermissionDeniedException("The caller's account is not linked to a customer profile.");
+        await CustomerToRemoveAsync(customerId, cancellationToken);
+        var record = New(customerId, request.Mode, ErasureReason.CustomerRequest, null, caller.AccountId!, ErasureStatus.AwaitingApproval, time.Now());
+        return await store.InsertAwaitingAsync(record, cancellationToken)
+            ? record
+            : throw AlreadyBeingRemoved(await store.FindActiveForCustomerAsync(customerId, cancellationToken));
+    }
+
+    /// <summary>Admin only: a customer's own request proceeds as <see cref="RemoveCustomerAsync"/>.</summary>
+    public async Task<ErasureRecord> ApproveAsync(Caller caller, string erasureId, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var awaiting = await AwaitingApprovalAsync(erasureId, cancellationToken);
+            var customer = await customers.GetAsync(awaiting.CustomerId, cancellationToken)
+                ?? throw new PreconditionFailedException("CUSTOMER_GONE", $"erasures/{erasureId}", $"The customer of erasure request '{erasureId}' no longer exists.");
+            var now = time.Now();
+            var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, now);
+            if (await store.RemoveCustomerAsync(record, awaiting.Version, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken))
+            {
+                events.WakeRelay();
+                await suggestions.RemovedAsync(record.CustomerId);
+                logger.LogInformation("Erasure {ErasureId} approved; customer {CustomerId} removed from Directory", record.Id, record.CustomerId);
+                return record;
+            }
+        }
+
+        throw new ConcurrencyConflictException("erasure", erasureId);
+    }
+
+    /// <summary>Admin only: a customer's own request is rejected, with a reason code; nothing is removed.</summary>
+    public Task<ErasureRecord> RejectAsync(Caller caller, string erasureId, RejectionReason reason, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        return ChangeAsync(
+            erasureId,
+            (record, now) => record.Status == ErasureStatus.AwaitingApproval
+                ? (record with { Status = ErasureStatus.Rejected, Rejection = new ErasureDecision(caller.AccountId!, (int)reason, now) }).Touched(now)
+                : throw NotAwaitingApproval(record),
+            _ => [],
+            liftTombstone: false,
+            cancellationToken);
+    }
+
+    /// <summary>Admin only: sends the command again to every service that is not done.</summary>
+    public Task<ErasureRecord> RetryAsync(Caller caller, string erasureId, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        return ChangeAsync(
+            erasureId,
+            (record, now) => record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
+                ? record.Retried(now)
+                : throw new PreconditionFailedException("ERASURE_NOT_RETRYABLE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}; only one in progress or failed can be retried."),
+            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried)))],
+            liftTombstone: false,
+            cancellationToken);
+    }
+
+    /// <summary>Admin only: lifts the tombstone of a removed customer's address, recording why.</summary>
+    public Task<ErasureRecord> ReinstateAddressAsync(Caller caller, string erasureId, ReinstatementReason reason, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        return ChangeAsync(
+            erasureId,
+            (record, now) => record is { AddressHash: not null, Reinstatement: null }
+                ? (record with { Reinstatement = new ErasureDecision(caller.AccountId!, (int)reason, now) }).Touched(now)
+                : throw new PreconditionFailedException(
+                    "NOTHING_TO_REINSTATE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' has no tombstone to lift: not removed yet, or already reinstated."),
+            _ => [],
+            liftTombstone: true,
+            cancellationToken);
+    }
+
+    /// <summary>Admins any request; a customer only their own, any other id being NOT_FOUND as an unknown one.</summary>
+    public async Task<ErasureRecord> GetAsync(Caller caller, string erasureId, CancellationToken cancellationToken)
+    {
+        caller.RequireRole(CallerRole.Admin, CallerRole.Customer);
+        var record = await store.GetAsync(erasureId, cancellationToken);
+        return record is not null && (caller.Role == CallerRole.Admin || record.CustomerId == caller.CustomerId) ? record : throw NotFound(erasureId);
+    }
+
+    /// <summary>Admin only, newest first.</summary>
+    public async Task<(IReadOnlyList<ErasureRecord> Erasures, string NextPageToken)> ListAsync(Caller caller, ListErasuresRequest request, CancellationToken cancellationToken)
+    {
+        caller.RequireAdmin();
+        var scope = $"ListErasures|{request.Status}|{request.Overdue}|{caller.PagingIdentity()}";
+        var beforeId = request.PageToken.Length == 0
+            ? null
+            : pageTokens.PositionOf(request.PageToken, scope) ?? throw new ValidationException("page_token", "is not a token from a previous response to this caller and query");
+        var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        var found = await store.ListAsync(
+            request.Status == ErasureStatus.Unspecified ? null : request.Status, request.Overdue ? time.Now() : null, beforeId, size + 1, cancellationToken);
+        return found.Count > size ? ([.. found.Take(size)], pageTokens.Issue(found[size - 1].Id, scope)) : (found, string.Empty);
+    }
+
+    /// <summary>
+    /// Folds a participant's receipt into its request. A receipt must come from the service it speaks for (the
+    /// event's authenticated source); one for an unknown request, from a non-participant, or for Directory's own
+    /// part (done synchronously) is ignored.
+    /// </summary>
+    public async Task ApplyReceiptAsync(ErasureReceipt receipt, string source, CancellationToken cancellationToken)
+    {
+        if (receipt.Service != source || receipt.Service == ServiceNames.Directory || !ErasureRecord.ParticipantServices.Contains(receipt.Service))
+        {
+            logger.LogWarning("Ignored an erasure receipt for {Service} from {Source}", receipt.Service, source);
+            return;
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await store.GetAsync(receipt.RequestId, cancellationToken) is not { } record)
+            {
+                logger.LogWarning("Ignored a receipt from {Service} for unknown erasure {ErasureId}", receipt.Service, receipt.RequestId);
+                return;
+            }
+
+            var now = time.Now();
+            var folded = record.WithReceipt(ReceiptOf(receipt, now), now);
+            if (ReferenceEquals(folded, record) || await store.ReplaceAsync(folded, record.Version, [], liftTombstone: false, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw new ConcurrencyConflictException("erasure", receipt.RequestId);
+    }
+
+    private static ParticipantRecord ReceiptOf(ErasureReceipt receipt, DateTimeOffset now) =>
+        receipt.Outcome == ReceiptOutcome.Succeeded
+            ? new ParticipantRecord(receipt.Service, ParticipantState.Done, receipt.Counts.ToDictionary(), null, now)
+            : new ParticipantRecord(receipt.Service, ParticipantState.Failed, receipt.Counts.ToDictionary(), receipt.Error.Length == 0 ? "failed without a reason" : receipt.Error, now);
+
+    private async Task<ErasureRecord> ChangeAsync(
+        string erasureId,
+        Func<ErasureRecord, DateTimeOffset, ErasureRecord> change,
+        Func<ErasureRecord, IReadOnlyList<OutgoingEvent>> eventsOf,
+        bool liftTombstone,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var record = await store.GetAsync(erasureId, cancellationToken) ?? throw NotFound(erasureId);
+            var changed = change(record, time.Now());
+            var outgoing = eventsOf(changed);
+            if (await store.ReplaceAsync(changed, record.Version, outgoing, liftTombstone, cancellationToken))
+            {
+                if (outgoing.Count > 0)
+                {
+                    events.WakeRelay();
+                }
+
+                return changed;
+            }
+        }
+
+        throw new ConcurrencyConflictException("erasure", erasureId);
+    }
+
+    private async Task<string?> SuccessorAsync(string customerId, string successorId, CancellationToken cancellationToken)
+    {
+        if (successorId.Length == 0)
+        {
+            return null;
+        }
+
+        if (successorId == customerId)
+        {
+            throw new ValidationException("successor_customer_id", "must be another customer than the one removed");
+        }
+
+        return await customers.GetAsync(successorId, cancellationToken) is not null
+            ? successorId
+            : throw new NotFoundException("customer", successorId, "successor_customer_id");
+    }
+
+    /// <summary>The customer, unless already being removed (FAILED_PRECONDITION naming that request) or unknown (NOT_FOUND).</summary>
+    private async Task<Customer> CustomerToRemoveAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var active = await store.FindActiveForCustomerAsync(customerId, cancellationToken);
+        if (active is not null)
+        {
+            throw AlreadyBeingRemoved(active);
+        }
+
+        return await customers.GetAsync(customerId, cancellationToken) ?? throw new NotFoundException("customer", customerId, "customer_id");
+    }
+
+    private async Task<ErasureRecord> AwaitingApprovalAsync(string erasureId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(erasureId, cancellationToken) ?? throw NotFound(erasureId);
+        return record.Status == ErasureStatus.AwaitingApproval ? record : throw NotAwaitingApproval(record);
+    }
+
+    private static ErasureRecord New(
+        string customerId, DirectoryErasureMode mode, ErasureReason reason, string? successorId, string requestedBy, ErasureStatus status, DateTimeOffset now) =>
+        new(
+            Guid.CreateVersion7(now).ToString("N"),
+            customerId,
+            AddressHash: null,
+            mode == DirectoryErasureMode.Unspecified ? DirectoryErasureMode.Anonymize : mode,
+            reason,
+            successorId,
+            requestedBy,
+            ApprovedBy: null,
+            status,
+            now,
+            now + ErasureRecord.TimeToComply,
+            CompletedAt: null,
+            [.. ErasureRecord.ParticipantServices.Select(service => ParticipantRecord.Pending(service, now))],
+            now,
+            Version: 1);
+
+    /// <summary>The request as the removal writes it: the address's tombstone hash, and Directory's own part done, with its counts.</summary>
+    private ErasureRecord Removing(ErasureRecord record, Customer customer, DateTimeOffset now)
+    {
+        var directoryPart = new ParticipantRecord(
+            ServiceNames.Directory,
+            ParticipantState.Done,
+            new Dictionary<string, long>
+            {
+                ["profiles_deleted"] = 1,
+                ["memberships_deleted"] = customer.ProjectKeys.Count,
+                ["search_entries_deleted"] = SearchKeys.For(customer).Count,
+                ["customer_keys_destroyed"] = 1,
+                ["addresses_tombstoned"] = 1,
+            },
+            null,
+            now);
+        return (record with
+        {
+            AddressHash = tombstones.HashOf(customer.Address),
+            // The others' timeout counts from the command, not from a customer's own request.
+            Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
+        }).Touched(now);
+    }
+
+    private static IReadOnlyList<string> ParticipantsToNotify(ErasureRecord record) =>
+        [.. record.Participants.Where(participant => participant.Service != ServiceNames.Directory && participant.State != ParticipantState.Done).Select(participant => participant.Service)];
+
+    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants) => new()
+    {
+        RequestId = record.Id,
+        CustomerId = record.CustomerId,
+        Mode = record.Mode == DirectoryErasureMode.Purge ? EventErasureMode.Purge : EventErasureMode.Anonymize,
+        SuccessorCustomerId = record.SuccessorCustomerId ?? string.Empty,
+        AddressHash = record.AddressHash ?? string.Empty,
+        Participants = { participants },
+        Pseudonym = ErasureRecord.PseudonymOf(record.Id),
+    };
+
+    private static NotFoundException NotFound(string erasureId) => new("erasure", erasureId, "erasure_id");
+
+    private static PreconditionFailedException NotAwaitingApproval(ErasureRecord record) =>
+        new("ERASURE_NOT_AWAITING_APPROVAL", $"erasures/{record.Id}", $"Erasure request '{record.Id}' is {record.Status}, not awaiting approval.");
+
+    private static PreconditionFailedException AlreadyBeingRemoved(ErasureRecord? existing) =>
+        existing is null
+            ? new("ALREADY_BEING_REMOVED", "customer", "The customer already has an open erasure request.")
+            : new("ALREADY_BEING_REMOVED", $"erasures/{existing.Id}", $"The customer is already the subject of erasure request '{existing.Id}' ({existing.Status}).");
+}

@@ -1,0 +1,60 @@
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Customers;
+using Customer = ServiceDesk.Directory.Customers.Customer;
+using ServiceDesk.Messaging.Publishing;
+
+namespace ServiceDesk.Directory.Erasure;
+
+/// <summary>
+/// Removal requests, address tombstones and the evidence signing key. A removal is one transaction across
+/// Directory's data: the request, the tombstone, the profile with its memberships and search entries, the
+/// customer's key, and the outbox event that fans the command out. A LiteDB file is checkpointed after it, so
+/// no deleted bytes remain in the file or its log.
+/// </summary>
+public interface IErasureStore
+{
+    /// <summary>
+    /// In one transaction: writes <paramref name="request"/> (a new one, or the stored one at
+    /// <paramref name="replacesVersion"/>), tombstones its <see cref="ErasureRecord.AddressHash"/>, deletes
+    /// <paramref name="customer"/> (only at its version) with its memberships and search entries, destroys the
+    /// customer's key and records <paramref name="events"/> in the outbox.
+    /// </summary>
+    /// <returns>False, having written nothing, when the customer or the stored request changed meanwhile.</returns>
+    Task<bool> RemoveCustomerAsync(
+        ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Inserts a request that removes nothing yet (a customer's own); false when the customer already has an open request.</summary>
+    Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="request"/> if the stored one is still at <paramref name="expectedVersion"/>, with
+    /// <paramref name="events"/> in the outbox; when <paramref name="liftTombstone"/>, also deletes the tombstone
+    /// of its address.
+    /// </summary>
+    Task<bool> ReplaceAsync(
+        ErasureRecord request, long expectedVersion, IReadOnlyList<OutgoingEvent> events, bool liftTombstone, CancellationToken cancellationToken);
+
+    Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The customer's newest request that is not rejected; null when none.</summary>
+    Task<ErasureRecord?> FindActiveForCustomerAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>The id of the erasure that tombstoned the address hash; null when the address is not erased.</summary>
+    Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Requests newest first (descending id), older than <paramref name="beforeId"/>; only of
+    /// <paramref name="status"/> when set; only those due before <paramref name="overdueAt"/> and not complete when set.
+    /// </summary>
+    Task<IReadOnlyList<ErasureRecord>> ListAsync(
+        ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Open requests due before <paramref name="now"/>.</summary>
+    Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The evidence signing key; <paramref name="candidate"/> is stored and returned when there is none yet.</summary>
+    Task<StoredEvidenceKey> GetOrAddEvidenceKeyAsync(StoredEvidenceKey candidate, CancellationToken cancellationToken);
+}
+
+/// <summary>The evidence signing key: its private half (PKCS#8) wrapped under the KEK <see cref="KekId"/> names.</summary>
+public sealed record StoredEvidenceKey(string KeyId, byte[] WrappedPrivateKey, string KekId, DateTimeOffset CreatedAt);

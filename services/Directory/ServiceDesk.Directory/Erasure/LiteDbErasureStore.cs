@@ -1,0 +1,209 @@
+using LiteDB;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Customers;
+using Customer = ServiceDesk.Directory.Customers.Customer;
+using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+
+namespace ServiceDesk.Directory.Erasure;
+
+/// <summary>
+/// Requests ("erasures": the record as JSON, with customer id, status and due date indexed), tombstones
+/// ("erased_addresses", keyed by address hash) and the evidence key in the service's LiteDB file. LiteDB
+/// transactions belong to the thread: nothing between BeginTrans and Commit awaits.
+/// </summary>
+public sealed class LiteDbErasureStore : IErasureStore
+{
+    /// <summary>One signing key for the service; rotation would add a key beside it, not replace it.</summary>
+    private const string EvidenceKeyId = "current";
+
+    private static readonly BsonArray OpenStatuses =
+        [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
+
+    private readonly LiteDatabase _database;
+    private readonly LiteDbCustomerStore _customers;
+    private readonly LiteDbCustomerKeyStore _keys;
+    private readonly LiteDbOutboxStore _outbox;
+    private readonly ILiteCollection<BsonDocument> _erasures;
+    private readonly ILiteCollection<BsonDocument> _tombstones;
+    private readonly ILiteCollection<BsonDocument> _evidenceKeys;
+
+    public LiteDbErasureStore(LiteDatabase database, LiteDbCustomerStore customers, LiteDbCustomerKeyStore keys, LiteDbOutboxStore outbox)
+    {
+        _database = database;
+        _customers = customers;
+        _keys = keys;
+        _outbox = outbox;
+        _erasures = database.GetCollection("erasures");
+        _tombstones = database.GetCollection("erased_addresses");
+        _evidenceKeys = database.GetCollection("evidence_keys");
+        _erasures.EnsureIndex("customer", "$.CustomerId");
+        _erasures.EnsureIndex("status", "$.Status");
+        _erasures.EnsureIndex("due", "$.DueAt");
+    }
+
+    public Task<bool> RemoveCustomerAsync(
+        ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var removed = InTransaction(() =>
+        {
+            if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId)) || !_customers.DeleteInTransaction(customer))
+            {
+                return false;
+            }
+
+            _erasures.Upsert(ToDocument(request));
+            _keys.Destroy(customer.Id);
+            _tombstones.Upsert(new BsonDocument { ["_id"] = request.AddressHash, ["ErasureId"] = request.Id });
+            _outbox.Enqueue(events);
+            return true;
+        });
+        if (removed)
+        {
+            // The deleted profile's pages are still in the log file until the checkpoint copies them over.
+            _database.Checkpoint();
+        }
+
+        return Task.FromResult(removed);
+    }
+
+    public Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(InTransaction(() =>
+        {
+            if (HasActiveRequest(request.CustomerId))
+            {
+                return false;
+            }
+
+            _erasures.Insert(ToDocument(request));
+            return true;
+        }));
+    }
+
+    public Task<bool> ReplaceAsync(ErasureRecord request, long expectedVersion, IReadOnlyList<OutgoingEvent> events, bool liftTombstone, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(InTransaction(() =>
+        {
+            if (!IsAt(request.Id, expectedVersion))
+            {
+                return false;
+            }
+
+            _erasures.Update(ToDocument(request));
+            if (liftTombstone && request.AddressHash is not null)
+            {
+                _tombstones.DeleteMany(BsonExpression.Create("_id = @0 AND ErasureId = @1", request.AddressHash, request.Id));
+            }
+
+            _outbox.Enqueue(events);
+            return true;
+        }));
+    }
+
+    public Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_erasures.FindById(id) is { } document ? ToRecord(document) : null);
+    }
+
+    public Task<ErasureRecord?> FindActiveForCustomerAsync(string customerId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ActiveRequests(customerId).OrderByDescending(record => record.Id, StringComparer.Ordinal).FirstOrDefault());
+    }
+
+    public Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_tombstones.FindById(addressHash)?["ErasureId"].AsString);
+    }
+
+    public Task<IReadOnlyList<ErasureRecord>> ListAsync(
+        ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var query = _erasures.Query().Where(BsonExpression.Create("_id < @0", beforeId ?? "\uffff"));
+        if (status is { } wanted)
+        {
+            query = query.Where(BsonExpression.Create("$.Status = @0", (int)wanted));
+        }
+
+        if (overdueAt is { } now)
+        {
+            query = query.Where(BsonExpression.Create("$.Status IN @0 AND $.DueAt < @1", OpenStatuses, now.UtcDateTime));
+        }
+
+        return Task.FromResult<IReadOnlyList<ErasureRecord>>([.. query.OrderByDescending("_id").Limit(limit).ToEnumerable().Select(ToRecord)]);
+    }
+
+    public Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_erasures.LongCount(BsonExpression.Create("$.Status IN @0 AND $.DueAt < @1", OpenStatuses, now.UtcDateTime)));
+    }
+
+    public Task<StoredEvidenceKey> GetOrAddEvidenceKeyAsync(StoredEvidenceKey candidate, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stored = InTransaction(() =>
+        {
+            if (_evidenceKeys.FindById(EvidenceKeyId) is { } existing)
+            {
+                return existing;
+            }
+
+            var document = new BsonDocument
+            {
+                ["_id"] = EvidenceKeyId,
+                ["KeyId"] = candidate.KeyId,
+                ["WrappedPrivateKey"] = candidate.WrappedPrivateKey,
+                ["KekId"] = candidate.KekId,
+                ["CreatedAt"] = candidate.CreatedAt.UtcDateTime,
+            };
+            _evidenceKeys.Insert(document);
+            return document;
+        });
+        return Task.FromResult(new StoredEvidenceKey(
+            stored["KeyId"].AsString, stored["WrappedPrivateKey"].AsBinary, stored["KekId"].AsString, new DateTimeOffset(stored["CreatedAt"].AsDateTime.ToUniversalTime())));
+    }
+
+    private bool HasActiveRequest(string customerId) => ActiveRequests(customerId).Any(record => record.IsOpen);
+
+    private IEnumerable<ErasureRecord> ActiveRequests(string customerId) =>
+        _erasures.Find(BsonExpression.Create("$.CustomerId = @0", customerId)).Select(ToRecord).Where(record => record.Status != ErasureStatus.Rejected);
+
+    private bool IsAt(string id, long version) => _erasures.FindById(id) is { } stored && stored["Version"].AsInt64 == version;
+
+    private T InTransaction<T>(Func<T> work)
+    {
+        _database.BeginTrans();
+        try
+        {
+            var result = work();
+            _database.Commit();
+            return result;
+        }
+        catch
+        {
+            _database.Rollback();
+            throw;
+        }
+    }
+
+    private static BsonDocument ToDocument(ErasureRecord record) => new()
+    {
+        ["_id"] = record.Id,
+        ["CustomerId"] = record.CustomerId,
+        ["Status"] = (int)record.Status,
+        ["DueAt"] = record.DueAt.UtcDateTime,
+        ["Version"] = record.Version,
+        ["Record"] = ErasureRecordJson.Serialize(record),
+    };
+
+    private static ErasureRecord ToRecord(BsonDocument document) => ErasureRecordJson.Deserialize(document["Record"].AsString);
+}

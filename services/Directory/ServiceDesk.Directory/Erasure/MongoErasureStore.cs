@@ -1,0 +1,177 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Customers;
+using Customer = ServiceDesk.Directory.Customers.Customer;
+using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.MongoDb;
+
+namespace ServiceDesk.Directory.Erasure;
+
+/// <summary>
+/// Requests, tombstones and the evidence key in the service's MongoDB database. A removal is one multi-document
+/// transaction (a replica set is required, as for every store here). What a delete leaves behind in MongoDB (the
+/// oplog until it rolls over, backups until their retention ends) is stated in the README and in the evidence.
+/// </summary>
+public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStore customers, MongoCustomerKeyStore keys, MongoOutboxStore outbox)
+    : IErasureStore, IMongoStore
+{
+    private const string ErasuresName = "erasures";
+    private const string EvidenceKeyId = "current";
+
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+    private static readonly int[] OpenStatuses = [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
+
+    private readonly IMongoCollection<BsonDocument> _erasures = database.GetCollection<BsonDocument>(ErasuresName);
+    private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>("erased_addresses");
+    private readonly IMongoCollection<BsonDocument> _evidenceKeys = database.GetCollection<BsonDocument>("evidence_keys");
+    private readonly MongoIndexes _indexes = new(database, Indexes);
+
+    public static IReadOnlyList<MongoIndex> Indexes { get; } =
+    [
+        new(ErasuresName, MongoIndex.KeysOf.Ascending("CustomerId"), new CreateIndexOptions { Name = "customer" }),
+        new(ErasuresName, MongoIndex.KeysOf.Ascending("Status").Descending("_id"), new CreateIndexOptions { Name = "status" }),
+        new(ErasuresName, MongoIndex.KeysOf.Ascending("DueAt"), new CreateIndexOptions { Name = "due" }),
+    ];
+
+    public async Task<bool> RemoveCustomerAsync(
+        ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        return await database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                if (replacesVersion is { } version
+                        ? !await IsAtAsync(session, request.Id, version, token)
+                        : await HasOpenRequestAsync(session, request.CustomerId, token))
+                {
+                    return false;
+                }
+
+                if (!await customers.DeleteAsync(session, customer, token))
+                {
+                    return false;
+                }
+
+                await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id), ToDocument(request), new ReplaceOptions { IsUpsert = true }, token);
+                await keys.DestroyAsync(session, customer.Id, token);
+                await _tombstones.ReplaceOneAsync(
+                    session,
+                    Filter.Eq("_id", request.AddressHash),
+                    new BsonDocument { ["_id"] = request.AddressHash, ["ErasureId"] = request.Id },
+                    new ReplaceOptions { IsUpsert = true },
+                    token);
+                await outbox.EnqueueAsync(session, events, token);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        return await database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                if (await HasOpenRequestAsync(session, request.CustomerId, token))
+                {
+                    return false;
+                }
+
+                await _erasures.InsertOneAsync(session, ToDocument(request), cancellationToken: token);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<bool> ReplaceAsync(ErasureRecord request, long expectedVersion, IReadOnlyList<OutgoingEvent> events, bool liftTombstone, CancellationToken cancellationToken) =>
+        await database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                var replaced = await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id) & Filter.Eq("Version", expectedVersion), ToDocument(request), cancellationToken: token);
+                if (replaced.MatchedCount == 0)
+                {
+                    return false;
+                }
+
+                if (liftTombstone && request.AddressHash is not null)
+                {
+                    await _tombstones.DeleteOneAsync(session, Filter.Eq("_id", request.AddressHash) & Filter.Eq("ErasureId", request.Id), cancellationToken: token);
+                }
+
+                await outbox.EnqueueAsync(session, events, token);
+                return true;
+            },
+            cancellationToken);
+
+    public async Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await _erasures.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken) is { } document ? ToRecord(document) : null;
+
+    public async Task<ErasureRecord?> FindActiveForCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        await _erasures.Find(Filter.Eq("CustomerId", customerId) & Filter.Ne("Status", (int)ErasureStatus.Rejected))
+            .Sort(Builders<BsonDocument>.Sort.Descending("_id")).FirstOrDefaultAsync(cancellationToken) is { } document
+            ? ToRecord(document)
+            : null;
+
+    public async Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken) =>
+        (await _tombstones.Find(Filter.Eq("_id", addressHash)).FirstOrDefaultAsync(cancellationToken))?["ErasureId"].AsString;
+
+    public async Task<IReadOnlyList<ErasureRecord>> ListAsync(
+        ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
+    {
+        var filter = beforeId is null ? Filter.Empty : Filter.Lt("_id", beforeId);
+        if (status is { } wanted)
+        {
+            filter &= Filter.Eq("Status", (int)wanted);
+        }
+
+        if (overdueAt is { } now)
+        {
+            filter &= Overdue(now);
+        }
+
+        var found = await _erasures.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(limit).ToListAsync(cancellationToken);
+        return [.. found.Select(ToRecord)];
+    }
+
+    public Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _erasures.CountDocumentsAsync(Overdue(now), cancellationToken: cancellationToken);
+
+    public async Task<StoredEvidenceKey> GetOrAddEvidenceKeyAsync(StoredEvidenceKey candidate, CancellationToken cancellationToken)
+    {
+        // Upsert: concurrent first uses agree on one key.
+        var document = await _evidenceKeys.FindOneAndUpdateAsync(
+            Filter.Eq("_id", EvidenceKeyId),
+            Builders<BsonDocument>.Update
+                .SetOnInsert("KeyId", candidate.KeyId)
+                .SetOnInsert("WrappedPrivateKey", candidate.WrappedPrivateKey)
+                .SetOnInsert("KekId", candidate.KekId)
+                .SetOnInsert("CreatedAt", candidate.CreatedAt.UtcDateTime),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+        return new StoredEvidenceKey(
+            document["KeyId"].AsString, document["WrappedPrivateKey"].AsByteArray, document["KekId"].AsString, new DateTimeOffset(document["CreatedAt"].ToUniversalTime(), TimeSpan.Zero));
+    }
+
+    private static FilterDefinition<BsonDocument> Overdue(DateTimeOffset now) => Filter.In("Status", OpenStatuses) & Filter.Lt("DueAt", now.UtcDateTime);
+
+    private async Task<bool> IsAtAsync(IClientSessionHandle session, string id, long version, CancellationToken cancellationToken) =>
+        await _erasures.Find(session, Filter.Eq("_id", id) & Filter.Eq("Version", version)).AnyAsync(cancellationToken);
+
+    private async Task<bool> HasOpenRequestAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken) =>
+        await _erasures.Find(session, Filter.Eq("CustomerId", customerId) & Filter.In("Status", OpenStatuses)).AnyAsync(cancellationToken);
+
+    private static BsonDocument ToDocument(ErasureRecord record) => new()
+    {
+        ["_id"] = record.Id,
+        ["CustomerId"] = record.CustomerId,
+        ["Status"] = (int)record.Status,
+        ["DueAt"] = record.DueAt.UtcDateTime,
+        ["Version"] = record.Version,
+        ["Record"] = ErasureRecordJson.Serialize(record),
+    };
+
+    private static ErasureRecord ToRecord(BsonDocument document) => ErasureRecordJson.Deserialize(document["Record"].AsString);
+}

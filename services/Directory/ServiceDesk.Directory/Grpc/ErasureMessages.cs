@@ -1,0 +1,53 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Erasure;
+
+namespace ServiceDesk.Directory.Grpc;
+
+/// <summary>Erasure records to their v1 messages; overdue flags are computed at <paramref name="now"/>.</summary>
+internal static class ErasureMessages
+{
+    public static ErasureRequest ToMessage(this ErasureRecord record, DateTimeOffset now, TimeSpan participantTimeout) => new()
+    {
+        Id = record.Id,
+        CustomerId = record.CustomerId,
+        Mode = record.Mode,
+        Reason = record.Reason,
+        SuccessorCustomerId = record.SuccessorCustomerId ?? string.Empty,
+        RequestedBy = record.RequestedBy,
+        ApprovedBy = record.ApprovedBy ?? string.Empty,
+        Status = record.Status,
+        ReceivedAt = Timestamp.FromDateTimeOffset(record.ReceivedAt),
+        DueAt = Timestamp.FromDateTimeOffset(record.DueAt),
+        CompletedAt = record.CompletedAt is { } completed ? Timestamp.FromDateTimeOffset(completed) : null,
+        Participants =
+        {
+            record.Participants.Select(participant => new ParticipantStatus
+            {
+                Service = participant.Service,
+                State = participant.State,
+                Counts = { participant.Counts.ToDictionary() },
+                Error = participant.Error ?? string.Empty,
+                UpdatedAt = Timestamp.FromDateTimeOffset(participant.UpdatedAt),
+                Overdue = record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
+                    && participant.State == ParticipantState.Pending && now - participant.UpdatedAt > participantTimeout,
+            }),
+        },
+        Overdue = record.IsOverdue(now),
+        RejectionReason = (RejectionReason)(record.Rejection?.ReasonCode ?? 0),
+        RejectedBy = record.Rejection?.By ?? string.Empty,
+        Reinstatement = record.Reinstatement is { } reinstated
+            ? new Reinstatement { ReinstatedBy = reinstated.By, Reason = (ReinstatementReason)reinstated.ReasonCode, ReinstatedAt = Timestamp.FromDateTimeOffset(reinstated.At) }
+            : null,
+    };
+
+    public static ErasureEvidence ToMessage(this SignedEvidence evidence) => new()
+    {
+        Document = ByteString.CopyFrom(evidence.Document),
+        Signature = ByteString.CopyFrom(evidence.Signature),
+        Algorithm = SignedEvidence.Algorithm,
+        KeyId = evidence.KeyId,
+        PublicKeyPem = evidence.PublicKeyPem,
+    };
+}

@@ -1,0 +1,242 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Directory.Tests.Api;
+using ServiceDesk.Hosting;
+using ServiceDesk.Ops;
+using ServiceDesk.Testing;
+using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
+
+namespace ServiceDesk.Directory.Tests.Erasure;
+
+/// <summary>The erasure API on one Directory (no participants running: removals wait for their receipts).</summary>
+[Collection(DirectoryApiCollection.Name)]
+public sealed class ErasureApiTests(DirectoryHostFixture hosts)
+{
+    private ErasureService.ErasureServiceClient Erasure => ClientAs(hosts.AdminToken);
+
+    public static TheoryData<string> Rpcs => [.. Calls.Keys];
+
+    /// <summary>Each RPC with a well-formed request naming nothing that exists.</summary>
+    private static readonly Dictionary<string, Func<ErasureService.ErasureServiceClient, Metadata, Task>> Calls = new()
+    {
+        ["RemoveCustomer"] = (c, m) => c.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = TestData.Id(), Reason = ErasureReason.ContactMoved }, m).ResponseAsync,
+        ["PreviewRemoval"] = (c, m) => c.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = TestData.Id() }, m).ResponseAsync,
+        ["GetErasure"] = (c, m) => c.GetErasureAsync(new GetErasureRequest { ErasureId = TestData.Id() }, m).ResponseAsync,
+        ["ListErasures"] = (c, m) => c.ListErasuresAsync(new ListErasuresRequest(), m).ResponseAsync,
+        ["RetryErasure"] = (c, m) => c.RetryErasureAsync(new RetryErasureRequest { ErasureId = TestData.Id() }, m).ResponseAsync,
+        ["ExportErasureEvidence"] = (c, m) => c.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = TestData.Id() }, m).ResponseAsync,
+        ["RequestOwnRemoval"] = (c, m) => c.RequestOwnRemovalAsync(new RequestOwnRemovalRequest(), m).ResponseAsync,
+        ["ApproveErasure"] = (c, m) => c.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = TestData.Id() }, m).ResponseAsync,
+        ["RejectErasure"] = (c, m) => c.RejectErasureAsync(new RejectErasureRequest { ErasureId = TestData.Id(), Reason = RejectionReason.LegalHold }, m).ResponseAsync,
+        ["ReinstateAddress"] = (c, m) => c.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = TestData.Id(), Reason = ReinstatementReason.CustomerReturned }, m).ResponseAsync,
+    };
+
+    [Theory]
+    [MemberData(nameof(Rpcs))]
+    public async Task Every_erasure_rpc_is_for_admins_only_except_a_customers_own_request_and_no_service_identity_is_granted_one(string rpc)
+    {
+        var call = Calls[rpc];
+        var anyone = new ErasureService.ErasureServiceClient(hosts.Host.Channel);
+        var customerOwnsNoProfile = await hosts.TokenOfNewAsync(Role.Customer, TestData.Id());
+        var agent = await hosts.TokenOfNewAsync(Role.Agent, null, await hosts.NewProjectAsync());
+
+        Assert.Equal(StatusCode.Unauthenticated, await RpcAssert.StatusOfAsync(() => call(anyone, [])));
+        Assert.Equal(
+            rpc switch { "GetErasure" or "RequestOwnRemoval" => StatusCode.NotFound, _ => StatusCode.PermissionDenied },
+            await RpcAssert.StatusOfAsync(() => call(anyone, Bearer(customerOwnsNoProfile))));
+        Assert.Equal(StatusCode.PermissionDenied, await RpcAssert.StatusOfAsync(() => call(anyone, Bearer(agent))));
+        foreach (var service in ServiceNames.Backends.Append(ServiceNames.Gateway))
+        {
+            var token = await hosts.Identity.ServiceTokenAsync(service);
+            Assert.Equal(StatusCode.PermissionDenied, await RpcAssert.StatusOfAsync(() => call(anyone, Bearer(token))));
+        }
+
+        Assert.Equal(
+            rpc switch { "ListErasures" => StatusCode.OK, "RequestOwnRemoval" => StatusCode.PermissionDenied, _ => StatusCode.NotFound },
+            await RpcAssert.StatusOfAsync(() => call(anyone, Bearer(hosts.AdminToken))));
+    }
+
+    [Fact]
+    public async Task Bad_input_names_every_offending_field()
+    {
+        Assert.Equal(["customer_id", "reason"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RemoveCustomerAsync(new RemoveCustomerRequest()))).Fields());
+        Assert.Equal(
+            ["mode", "reason", "successor_customer_id"],
+            (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RemoveCustomerAsync(
+                new RemoveCustomerRequest { CustomerId = TestData.Id(), Mode = (ErasureMode)7, Reason = (ErasureReason)99, SuccessorCustomerId = new string('x', 65) }))).Fields());
+        Assert.Equal(["mode"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = TestData.Id(), Mode = (ErasureMode)3 }))).Fields());
+        Assert.Equal(["erasure_id"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.GetErasureAsync(new GetErasureRequest()))).Fields());
+        Assert.Equal(
+            ["status", "page_size"],
+            (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.ListErasuresAsync(new ListErasuresRequest { Status = (ErasureStatus)42, PageSize = 201 }))).Fields());
+        Assert.Equal(["page_token"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.ListErasuresAsync(new ListErasuresRequest { PageToken = "forged" }))).Fields());
+        Assert.Equal(["erasure_id", "reason"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RejectErasureAsync(new RejectErasureRequest()))).Fields());
+        Assert.Equal(["erasure_id", "reason"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.ReinstateAddressAsync(new ReinstateAddressRequest()))).Fields());
+        Assert.Equal(["mode"], (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = (ErasureMode)9 }))).Fields());
+
+        var customer = await hosts.NewCustomerAsync();
+        Assert.Equal(
+            ["successor_customer_id"],
+            (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RemoveCustomerAsync(
+                new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, SuccessorCustomerId = customer.Id }))).Fields());
+        var successorId = TestData.Id();
+        var unknownSuccessor = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Erasure.RemoveCustomerAsync(
+            new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, SuccessorCustomerId = successorId }));
+        Assert.Contains(successorId, unknownSuccessor.ResourceName());
+        Assert.NotNull(await hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
+    }
+
+    [Fact]
+    public async Task An_erased_address_in_any_letter_case_cannot_belong_to_a_customer_again_until_an_admin_reinstates_it()
+    {
+        var project = await hosts.NewProjectAsync();
+        var address = TestData.Address("moved.away");
+        var customer = await hosts.NewCustomerAsync("Moved Away", address, project);
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, Mode = ErasureMode.Purge });
+        var agent = await hosts.TokenOfNewAsync(Role.Agent, null, project);
+        var other = await hosts.NewCustomerAsync(projectKeys: project);
+
+        var blocked = new[]
+        {
+            await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = address.ToUpperInvariant(), DisplayName = "Again" })),
+            await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => new DirectoryService.DirectoryServiceClient(hosts.Host.Channel).CreateCustomerAsync(
+                new CreateCustomerRequest { Address = $"  {address}", DisplayName = "Invited", ProjectKeys = { project } }, Bearer(agent))),
+            await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = other.Id, Address = "MOVED.away" + address["moved.away".Length..] })),
+        };
+        Assert.All(blocked, error => Assert.Equal($"erasures/{removal.Id}", Violation(error).Subject));
+        Assert.All(blocked, error => Assert.DoesNotContain(address, error.Status.Detail, StringComparison.OrdinalIgnoreCase));
+        var again = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved }));
+        Assert.Equal($"erasures/{removal.Id}", Violation(again).Subject);
+
+        var reinstated = await Erasure.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = removal.Id, Reason = ReinstatementReason.CustomerReturned });
+
+        Assert.Equal(ReinstatementReason.CustomerReturned, reinstated.Reinstatement.Reason);
+        Assert.NotEmpty(reinstated.Reinstatement.ReinstatedBy);
+        var recreated = await hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = "Back Again" });
+        Assert.NotEqual(customer.Id, recreated.Id);
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = removal.Id, Reason = ReinstatementReason.RemovedInError }));
+    }
+
+    [Fact]
+    public async Task A_customer_asks_for_their_own_removal_and_sees_the_rejection_or_the_approval()
+    {
+        var customer = await hosts.NewCustomerAsync("Self Remover");
+        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var stranger = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, (await hosts.NewCustomerAsync()).Id));
+
+        var asked = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = ErasureMode.Purge });
+
+        Assert.Equal(ErasureStatus.AwaitingApproval, asked.Status);
+        Assert.Equal(customer.Id, asked.CustomerId);
+        Assert.Equal(ErasureReason.CustomerRequest, asked.Reason);
+        Assert.Equal(asked, await own.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id }));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => stranger.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id }));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest()));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.CustomerRequest }));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RetryErasureAsync(new RetryErasureRequest { ErasureId = asked.Id }));
+
+        await Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = asked.Id, Reason = RejectionReason.IdentityNotVerified });
+        var rejected = await own.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id });
+        Assert.Equal(ErasureStatus.Rejected, rejected.Status);
+        Assert.Equal(RejectionReason.IdentityNotVerified, rejected.RejectionReason);
+        Assert.NotNull(await hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = asked.Id }));
+
+        var second = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest());
+        var approved = await Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = second.Id });
+
+        Assert.Equal(ErasureStatus.InProgress, approved.Status);
+        Assert.NotEmpty(approved.ApprovedBy);
+        Assert.Equal(second.ReceivedAt, approved.ReceivedAt);
+        Assert.Equal(ParticipantState.Done, approved.Participants.Single(p => p.Service == ServiceNames.Directory).State);
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
+        Assert.Equal(ErasureStatus.InProgress, (await own.GetErasureAsync(new GetErasureRequest { ErasureId = second.Id })).Status);
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = second.Id }));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = second.Id, Reason = RejectionReason.LegalHold }));
+    }
+
+    [Fact]
+    public async Task Requests_list_newest_first_by_status_with_page_tokens_bound_to_their_caller()
+    {
+        var removed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var customer = await hosts.NewCustomerAsync();
+            removed.Add((await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.AccountClosed })).Id);
+        }
+
+        var seen = new List<string>();
+        var request = new ListErasuresRequest { Status = ErasureStatus.InProgress, PageSize = 2 };
+        string? firstToken = null;
+        do
+        {
+            var page = await Erasure.ListErasuresAsync(request);
+            Assert.All(page.Erasures, erasure => Assert.Equal(ErasureStatus.InProgress, erasure.Status));
+            Assert.All(page.Erasures, erasure => Assert.False(erasure.Overdue));
+            seen.AddRange(page.Erasures.Select(erasure => erasure.Id));
+            firstToken ??= page.NextPageToken;
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+
+        Assert.Equal(seen.OrderDescending(StringComparer.Ordinal), seen);
+        Assert.Equal(Enumerable.Reverse(removed), seen.Where(removed.Contains));
+        Assert.DoesNotContain(removed, (await Erasure.ListErasuresAsync(new ListErasuresRequest { Overdue = true })).Erasures.Select(erasure => erasure.Id).Contains);
+        var otherAdmin = ClientAs(await hosts.TokenOfNewAsync(Role.Admin));
+        Assert.Equal(
+            ["page_token"],
+            (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => otherAdmin.ListErasuresAsync(new ListErasuresRequest { Status = ErasureStatus.InProgress, PageSize = 2, PageToken = firstToken }))).Fields());
+    }
+
+    [Fact]
+    public async Task Evidence_verifies_under_Directorys_key_and_not_once_altered_or_against_another_key()
+    {
+        var customer = await hosts.NewCustomerAsync("Evidence Subject");
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.LegalObligation });
+
+        var evidence = await Erasure.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = removal.Id });
+        var pinnedKey = evidence.PublicKeyPem;
+
+        Assert.Equal("ES256", evidence.Algorithm);
+        Assert.Null(EvidenceVerification.Verify(evidence, pinnedKey));
+        Assert.Equal(pinnedKey, (await Erasure.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = removal.Id })).PublicKeyPem);
+        var json = evidence.Document.ToStringUtf8();
+        Assert.Contains($"\"erasure_id\":\"{removal.Id}\"", json);
+        Assert.DoesNotContain("Evidence Subject", json);
+        Assert.DoesNotContain(customer.Address, json);
+
+        var tampered = evidence.Clone();
+        tampered.Document = ByteString.CopyFromUtf8(json.Replace("\"LegalObligation\"", "\"CustomerRequest\"", StringComparison.Ordinal));
+        Assert.NotNull(EvidenceVerification.Verify(tampered, pinnedKey));
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.NotNull(EvidenceVerification.Verify(evidence, otherKey.ExportSubjectPublicKeyInfoPem()));
+        var resigned = evidence.Clone();
+        resigned.Signature = ByteString.CopyFrom(otherKey.SignData(evidence.Document.ToByteArray(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.NotNull(EvidenceVerification.Verify(resigned, pinnedKey));
+
+        // The operator's command, on files.
+        var directory = TestDirectory.Create("evidence");
+        var (evidenceFile, keyFile) = (Path.Combine(directory, "evidence.json"), Path.Combine(directory, "directory-evidence.pem"));
+        await File.WriteAllTextAsync(keyFile, pinnedKey);
+        await File.WriteAllTextAsync(evidenceFile, JsonFormatter.Default.Format(evidence));
+        Assert.Equal(0, await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None));
+        await File.WriteAllTextAsync(evidenceFile, JsonFormatter.Default.Format(tampered));
+        Assert.Equal(1, await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None));
+    }
+
+    private ErasureService.ErasureServiceClient ClientAs(string token) =>
+        new(hosts.Host.Channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {token}");
+            return metadata;
+        }));
+
+    private static PreconditionFailure.Types.Violation Violation(RpcException error) =>
+        Assert.Single(error.GetRpcStatus()!.GetDetail<PreconditionFailure>()!.Violations);
+}

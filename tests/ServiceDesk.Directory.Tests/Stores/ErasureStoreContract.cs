@@ -1,0 +1,196 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Erasure;
+using ServiceDesk.Directory.Keys;
+using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.PersonalData;
+using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Testing;
+using Xunit;
+using Customer = ServiceDesk.Directory.Customers.Customer;
+using ErasureMode = ServiceDesk.Contracts.Directory.V1.ErasureMode;
+
+namespace ServiceDesk.Directory.Tests.Stores;
+
+public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
+{
+    public void Dispose() => (backend as IDisposable)?.Dispose();
+
+    private sealed record Stores(IErasureStore Erasures, ICustomerStore Customers, ICustomerKeyStore Keys, IOutboxStore Outbox);
+
+    private Stores NewStores() => backend.Open(
+        db =>
+        {
+            var outbox = new LiteDbOutboxStore(db);
+            var customers = new LiteDbCustomerStore(db, outbox);
+            var keys = new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
+            return new Stores(new LiteDbErasureStore(db, customers, keys, outbox), customers, keys, outbox);
+        },
+        db =>
+        {
+            var outbox = new MongoOutboxStore(db);
+            var customers = new MongoCustomerStore(db, outbox);
+            var keys = new MongoCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
+            return new Stores(new MongoErasureStore(db, customers, keys, outbox), customers, keys, outbox);
+        });
+
+    [SkippableFact]
+    public async Task A_removal_writes_the_request_and_tombstone_and_deletes_profile_search_entries_and_key_with_its_event_in_one_step()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var key = await stores.Keys.GetOrCreateForCustomerAsync(jane.Id, default);
+        var request = Removal(jane);
+
+        Assert.True(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [Event("removal")], default));
+
+        Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
+        Assert.Empty(await stores.Customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "jane")!.Value, 10, default));
+        Assert.NotNull((await stores.Keys.FindAsync(key.KeyId, default))!.Destroyed);
+        await Assert.ThrowsAsync<CustomerKeyDestroyedException>(() => stores.Keys.GetOrCreateForCustomerAsync(jane.Id, default));
+        Assert.Equal(request.Id, await stores.Erasures.FindErasureOfAddressAsync("hash-" + jane.Id, default));
+        Assert.Equal(request, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
+        Assert.Contains("removal", (await stores.Outbox.ReadPendingAsync(100, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
+    public async Task A_removal_of_a_customer_changed_meanwhile_writes_nothing()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        Assert.True(await stores.Customers.ReplaceAsync(jane with { DisplayName = "Jane Doe", Version = 2 }, 1, [], default));
+        var request = Removal(jane);
+
+        Assert.False(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [Event("stale removal")], default));
+
+        Assert.NotNull(await stores.Customers.GetAsync(jane.Id, default));
+        Assert.Null(await stores.Erasures.GetAsync(request.Id, default));
+        Assert.Null(await stores.Erasures.FindErasureOfAddressAsync("hash-" + jane.Id, default));
+        Assert.DoesNotContain("stale removal", (await stores.Outbox.ReadPendingAsync(100, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
+    public async Task A_customer_has_at_most_one_open_request_and_a_rejected_one_does_not_count()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var first = Awaiting(jane.Id);
+
+        Assert.True(await stores.Erasures.InsertAwaitingAsync(first, default));
+        Assert.False(await stores.Erasures.InsertAwaitingAsync(Awaiting(jane.Id), default));
+        Assert.False(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], default));
+        Assert.Equal(first.Id, (await stores.Erasures.FindActiveForCustomerAsync(jane.Id, default))!.Id);
+
+        var rejected = (first with { Status = ErasureStatus.Rejected, Rejection = new ErasureDecision("admin", 1, TestData.Now) }).Touched(TestData.Now);
+        Assert.True(await stores.Erasures.ReplaceAsync(rejected, first.Version, [], liftTombstone: false, default));
+
+        Assert.Null(await stores.Erasures.FindActiveForCustomerAsync(jane.Id, default));
+        Assert.True(await stores.Erasures.InsertAwaitingAsync(Awaiting(jane.Id), default));
+    }
+
+    [SkippableFact]
+    public async Task Approving_replaces_the_awaiting_request_only_at_its_version()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var awaiting = Awaiting(jane.Id);
+        await stores.Erasures.InsertAwaitingAsync(awaiting, default);
+        var approved = (Removal(jane) with { Id = awaiting.Id, ApprovedBy = "admin" }).Touched(TestData.Now);
+
+        Assert.False(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version + 1, jane, [], default));
+        Assert.True(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version, jane, [], default));
+
+        Assert.Equal(approved, await stores.Erasures.GetAsync(awaiting.Id, default), RecordComparer);
+        Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task A_stale_replace_is_refused_and_a_reinstatement_lifts_the_tombstone()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var request = Removal(jane);
+        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], default);
+        var reinstated = (request with { Reinstatement = new ErasureDecision("admin", 2, TestData.Now) }).Touched(TestData.Now);
+
+        Assert.False(await stores.Erasures.ReplaceAsync(reinstated, request.Version - 1, [], liftTombstone: true, default));
+        Assert.Equal(request.Id, await stores.Erasures.FindErasureOfAddressAsync(request.AddressHash!, default));
+        Assert.True(await stores.Erasures.ReplaceAsync(reinstated, request.Version, [Event("reinstated")], liftTombstone: true, default));
+
+        Assert.Null(await stores.Erasures.FindErasureOfAddressAsync(request.AddressHash!, default));
+        Assert.Equal(reinstated, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
+    }
+
+    [SkippableFact]
+    public async Task Requests_list_newest_first_by_status_and_overdue_a_page_at_a_time()
+    {
+        var stores = NewStores();
+        var old = Awaiting(TestData.Id(), TestData.Now.AddDays(-40));
+        var recent = Awaiting(TestData.Id(), TestData.Now.AddDays(-1));
+        var rejected = (Awaiting(TestData.Id(), TestData.Now.AddDays(-35)) with { Status = ErasureStatus.Rejected });
+        foreach (var request in new[] { old, rejected, recent })
+        {
+            Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
+        }
+
+        var all = await stores.Erasures.ListAsync(null, null, null, 10, default);
+        Assert.Equal([recent.Id, rejected.Id, old.Id], all.Select(r => r.Id));
+        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(null, null, recent.Id, 10, default)).Select(r => r.Id));
+        Assert.Equal([recent.Id], (await stores.Erasures.ListAsync(null, null, null, 1, default)).Select(r => r.Id));
+        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, TestData.Now, null, 10, default)).Select(r => r.Id));
+        Assert.Equal(1, await stores.Erasures.CountOverdueAsync(TestData.Now, default));
+    }
+
+    [SkippableFact]
+    public async Task The_first_evidence_key_stored_is_the_one_kept()
+    {
+        var stores = NewStores();
+        var first = new StoredEvidenceKey("k1", [1, 2, 3], "kek", TestData.Now);
+
+        Assert.Equal("k1", (await stores.Erasures.GetOrAddEvidenceKeyAsync(first, default)).KeyId);
+        var kept = await stores.Erasures.GetOrAddEvidenceKeyAsync(first with { KeyId = "k2", WrappedPrivateKey = [4] }, default);
+
+        Assert.Equal("k1", kept.KeyId);
+        Assert.Equal([1, 2, 3], kept.WrappedPrivateKey);
+    }
+
+    private static readonly IEqualityComparer<ErasureRecord?> RecordComparer =
+        EqualityComparer<ErasureRecord?>.Create((a, b) => ErasureRecordJsonText(a) == ErasureRecordJsonText(b));
+
+    private static string ErasureRecordJsonText(ErasureRecord? record) => System.Text.Json.JsonSerializer.Serialize(record);
+
+    private static async Task<Customer> NewCustomerAsync(Stores stores, string displayName, params string[] projectKeys)
+    {
+        var customer = TestData.Customer(displayName: displayName, projectKeys: projectKeys);
+        await stores.Customers.InsertAsync(customer, [], default);
+        return customer;
+    }
+
+    private static ErasureRecord Removal(Customer customer) =>
+        Awaiting(customer.Id) with
+        {
+            Status = ErasureStatus.InProgress,
+            AddressHash = "hash-" + customer.Id,
+            Participants = [new ParticipantRecord("directory", ParticipantState.Done, new Dictionary<string, long> { ["profiles_deleted"] = 1 }, null, TestData.Now)],
+        };
+
+    private static ErasureRecord Awaiting(string customerId, DateTimeOffset? receivedAt = null)
+    {
+        var at = receivedAt ?? TestData.Now;
+        return new ErasureRecord(
+            Guid.CreateVersion7(at).ToString("N"), customerId, null, ErasureMode.Anonymize, ErasureReason.CustomerRequest, null, "account", null,
+            ErasureStatus.AwaitingApproval, at, at + ErasureRecord.TimeToComply, null, [ParticipantRecord.Pending("identity", at)], at, Version: 1);
+    }
+
+    private static OutgoingEvent Event(string id) =>
+        OutgoingEvent.From("erasure", new EventEnvelope { EventId = id, Source = "directory", OccurredAt = Timestamp.FromDateTimeOffset(TestData.Now), Payload = Any.Pack(new CustomerErasureRequested { RequestId = id }) });
+}
+
+public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbBackend());
+
+public sealed class MongoErasureStoreTests() : ErasureStoreContract(new MongoBackend());
