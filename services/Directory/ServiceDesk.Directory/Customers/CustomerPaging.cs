@@ -12,7 +12,7 @@ public sealed record CustomerPage(IReadOnlyList<Customer> Customers, string Next
 /// forged, altered, or issued to another caller or for another query is refused the same way whatever id it names.
 /// The next page starts after that customer's current address.
 /// </summary>
-public sealed class CustomerPaging(ICustomerStore customers, PageTokens tokens)
+public sealed class CustomerPaging(ICustomerStore customers, KeyWrapper keys)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
