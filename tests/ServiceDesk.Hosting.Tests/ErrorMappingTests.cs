@@ -74,20 +74,6 @@ public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal("must be between 1 and 50", violation.Description);
     }
 
-    [Fact]
-    public async Task A_valid_request_to_an_rpc_not_yet_built_gets_unimplemented()
-    {
-        var client = new ErasureService.ErasureServiceClient(_directory.Channel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.RemoveCustomerAsync(new RemoveCustomerRequest
-        {
-            CustomerId = "c-42",
-            Reason = ErasureReason.CustomerRequest,
-        }).ResponseAsync);
-
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-    }
-
     [Theory]
     [InlineData("MISSING", StatusCode.NotFound)]
     [InlineData("TAKEN", StatusCode.AlreadyExists)]

@@ -53,7 +53,10 @@ public sealed class TlsTests : IAsyncLifetime
 
         Assert.Equal(ServingStatus.Serving, await CallHealthAsync(service, withClientCertificate: true));
         var refused = await Assert.ThrowsAsync<RpcException>(() => CallHealthAsync(service, withClientCertificate: false));
-        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        // Under TLS 1.3 the server may refuse the missing certificate during the handshake (UNAVAILABLE) or just after
+        // it, resetting the connection the client already uses (INTERNAL); which one depends on timing. Either way
+        // nothing was served.
+        Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
     }
 
     [Fact]

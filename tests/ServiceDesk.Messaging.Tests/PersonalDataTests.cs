@@ -24,10 +24,15 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
 
     /// <summary>
     /// A "customers" family the consumer probe subscribes to as notification (a service granted GetCustomerKey by
-    /// the service-access table), and the family Directory itself consumes, so its consumer starts.
+    /// the service-access table), and the families Directory itself consumes and publishes, so it starts as it runs.
     /// </summary>
     private static readonly EventCatalog DirectoryCatalog = new(
-        [new EventFamily("customers", [CustomerCreated.Descriptor], [ServiceNames.Notification]), new EventFamily("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory])]);
+    [
+        new EventFamily("customers", [CustomerCreated.Descriptor], [ServiceNames.Notification]),
+        EventCatalog.Default.Find("projects")!,
+        EventCatalog.Default.Find("erasure")!,
+        EventCatalog.Default.Find("erasure-receipts")!,
+    ]);
 
     [Fact]
     public async Task Personal_data_crosses_redis_only_sealed_and_is_unreadable_once_the_customer_key_is_destroyed()

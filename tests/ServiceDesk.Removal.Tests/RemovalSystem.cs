@@ -19,6 +19,7 @@ namespace ServiceDesk.Removal.Tests;
 public sealed class RemovalSystem : IAsyncLifetime
 {
     private readonly RedisFixture _redis = new();
+    private Dictionary<string, int> _grpcPorts = [];
 
     public string Prefix { get; } = RedisFixture.NewPrefix();
 
@@ -100,8 +101,6 @@ public sealed class RemovalSystem : IAsyncLifetime
 
         return [.. ForensicScan.Files(directories, needles), .. await ForensicScan.RedisAsync(_redis.Configuration, needles)];
     }
-
-    private Dictionary<string, int> _grpcPorts = [];
 
     private static int FreePort()
     {
