@@ -4,6 +4,8 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
@@ -78,6 +80,10 @@ public sealed class TicketingHosts : IAsyncLifetime
         ["Messaging:RelayInterval"] = "00:00:00.250",
         ["Messaging:MaxAttempts"] = "3",
     };
+
+    /// <summary>The id agents know the customer by in the project (Directory's and Ticketing's answers to agents).</summary>
+    public string AsAgentSees(string customerId, string projectKey) =>
+        Ticketing.Services.GetRequiredService<ProjectScopedIds>().For(customerId, projectKey);
 
     /// <summary>A new account of the role, signed in: its access token.</summary>
     public async Task<Metadata> NewSignedInAsync(Role role, string? customerId = null, params string[] projectKeys) =>

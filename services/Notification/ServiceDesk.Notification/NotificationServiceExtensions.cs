@@ -41,6 +41,7 @@ public static class NotificationServiceExtensions
         builder.Services.AddRequestValidators(typeof(NotificationServiceExtensions).Assembly);
         builder.Services.AddStore<IDeliveryStore, LiteDbDeliveryStore, MongoDeliveryStore>();
         builder.Services.AddSingleton<DeliveryLog>();
+        builder.Services.AddSingleton<ProjectScopedIds>();
         builder.Services.AddSingleton<Suppression>();
         builder.Services.AddSingleton<MessageTemplates>();
         builder.Services.AddSingleton<MailMessages>();

@@ -43,6 +43,7 @@ public static class TicketingServiceExtensions
         builder.Services.AddSingleton<ProjectService>();
         builder.Services.AddSingleton<TicketService>();
         builder.Services.AddSingleton<TicketMessages>();
+        builder.Services.AddSingleton<ProjectScopedIds>();
         builder.Services.AddSingleton<MessageIds>();
         builder.Services.AddSingleton<MailIntake>();
         return builder;

@@ -114,7 +114,7 @@ public sealed class RoleMatrixFixture : IAsyncLifetime
         _ => customerId,
     };
 
-    private ServiceDesk.Directory.Customers.ProjectScopedIds ScopedIds => _hosts.Host.Services.GetRequiredService<ServiceDesk.Directory.Customers.ProjectScopedIds>();
+    private ServiceDesk.Hosting.KeyProtection.ProjectScopedIds ScopedIds => _hosts.Host.Services.GetRequiredService<ServiceDesk.Hosting.KeyProtection.ProjectScopedIds>();
 }
 
 /// <summary>

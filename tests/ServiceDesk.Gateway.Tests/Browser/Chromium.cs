@@ -52,7 +52,8 @@ public sealed class Chromium : IAsyncLifetime
     public async Task<IPage> NewPageAsync(ViewportSize viewport)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport });
-        context.SetDefaultTimeout(20_000);
+        // Generous: CI runs every test project at once on two cores.
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 }

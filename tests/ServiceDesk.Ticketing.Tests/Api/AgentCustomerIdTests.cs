@@ -7,7 +7,8 @@ namespace ServiceDesk.Ticketing.Tests.Api;
 
 /// <summary>
 /// Agents know customers by the ids Directory gives them, scoped to their project; those ids work in Ticketing,
-/// which keeps the customer by the id Directory answers its own service identity with.
+/// which keeps the customer by the id Directory answers its own service identity with, and answers agents with
+/// them: a ticket never shows an agent a customer's own id, which would link the customer across projects.
 /// </summary>
 [Collection(TicketingCollection.Name)]
 public sealed class AgentCustomerIdTests(TicketingHosts hosts)
@@ -30,7 +31,30 @@ public sealed class AgentCustomerIdTests(TicketingHosts hosts)
         await hosts.Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = invited.Id }, agent);
         var again = await hosts.Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = invited.Id }, agent);
 
-        Assert.Equal(("Reporting Rita", reporter.Address), (ticket.Reporter.DisplayName, ticket.Reporter.Address));
-        Assert.Equal([("Invited Ivo", elsewhere.Address)], again.Participants.Select(person => (person.DisplayName, person.Address)));
+        Assert.Equal((reporter.Id, "Reporting Rita", reporter.Address), (ticket.Reporter.CustomerId, ticket.Reporter.DisplayName, ticket.Reporter.Address));
+        Assert.Equal([(invited.Id, "Invited Ivo", elsewhere.Address)], again.Participants.Select(person => (person.CustomerId, person.DisplayName, person.Address)));
+
+        var byReporter = await hosts.Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = reporter.Id }, agent);
+        Assert.Equal([ticket.Id], byReporter.Tickets.Select(t => t.Id));
+        var left = await hosts.Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = ticket.Id, CustomerId = invited.Id }, agent);
+        Assert.Empty(left.Participants);
+    }
+
+    [Fact]
+    public async Task Agents_of_two_projects_see_a_shared_customer_on_their_tickets_under_unrelated_ids_and_never_its_own()
+    {
+        var first = await hosts.NewProjectAsync();
+        var second = await hosts.NewProjectAsync();
+        var shared = await hosts.NewCustomerAsync("Shared Sam", first, second);
+        var firstAgent = await hosts.NewSignedInAsync(Role.Agent, null, first);
+        var secondAgent = await hosts.NewSignedInAsync(Role.Agent, null, second);
+
+        var inFirst = await hosts.Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = first, ReporterCustomerId = shared.Id, Summary = "One" }, firstAgent);
+        var inSecond = await hosts.Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = second, ReporterCustomerId = shared.Id, Summary = "Two" }, secondAgent);
+
+        Assert.Equal(hosts.AsAgentSees(shared.Id, first), inFirst.Reporter.CustomerId);
+        Assert.Equal(hosts.AsAgentSees(shared.Id, second), inSecond.Reporter.CustomerId);
+        Assert.NotEqual(inFirst.Reporter.CustomerId, inSecond.Reporter.CustomerId);
+        Assert.Equal(shared.Id, (await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = inFirst.Id }, hosts.Admin)).Reporter.CustomerId);
     }
 }

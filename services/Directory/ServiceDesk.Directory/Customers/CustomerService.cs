@@ -6,6 +6,7 @@ using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Publishing;
 

@@ -5,6 +5,7 @@ using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.KeyProtection;
 using CustomerMessage = ServiceDesk.Contracts.Directory.V1.Customer;
 using OrganizationMessage = ServiceDesk.Contracts.Directory.V1.Organization;
 

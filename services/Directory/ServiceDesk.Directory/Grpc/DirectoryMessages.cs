@@ -3,6 +3,7 @@ using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Organizations;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.KeyProtection;
 using Messages = ServiceDesk.Contracts.Directory.V1;
 
 namespace ServiceDesk.Directory.Grpc;

@@ -18,6 +18,11 @@ public sealed class SessionTokens(
 {
     private static readonly TimeSpan KeepRefreshOutcome = TimeSpan.FromMinutes(1);
 
+    // IMemoryCache.GetOrCreate is not atomic: two concurrent requests could each store a refresh of their own and
+    // spend the same refresh token twice, which makes Identity end the session. Creating the entry under a lock
+    // (it only wraps the refresh, which runs outside it) gives every request the same one.
+    private readonly Lock _refreshEntries = new();
+
     /// <summary>Whether the request authenticates with a cookie session rather than its own bearer token.</summary>
     public bool UsesCookieSession(HttpContext http) =>
         !http.Request.Headers.Authorization.Any() && cookies.Read(http.Request) is not null;
@@ -53,11 +58,16 @@ public sealed class SessionTokens(
     private async Task<SignInResponse?> RefreshOnceAsync(string refreshToken, HttpContext http)
     {
         var key = "refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
-        var outcome = refreshes.GetOrCreate(key, entry =>
+        Lazy<Task<SignInResponse?>> outcome;
+        lock (_refreshEntries)
         {
-            entry.AbsoluteExpirationRelativeToNow = KeepRefreshOutcome;
-            return new Lazy<Task<SignInResponse?>>(() => RefreshAsync(refreshToken, http));
-        })!;
+            outcome = refreshes.GetOrCreate(key, entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = KeepRefreshOutcome;
+                return new Lazy<Task<SignInResponse?>>(() => RefreshAsync(refreshToken, http));
+            })!;
+        }
+
         return await outcome.Value;
     }
 

@@ -16,9 +16,11 @@ namespace ServiceDesk.Notification.Deliveries;
 /// scope, so a ticket or customer outside it answers an empty page, exactly as an unknown one. A page token is
 /// the previous page's last position encrypted and authenticated (AES-256-GCM under a key derived from
 /// <c>KeyProtection:Key</c>, as Directory's customer pages) together with the caller and the query: a token
-/// that was altered, or issued to another caller or for another query, is INVALID_ARGUMENT.
+/// that was altered, or issued to another caller or for another query, is INVALID_ARGUMENT. Agents know
+/// customers by ids scoped to a project (<see cref="ProjectScopedIds"/>): they filter by those and are answered
+/// with those, never with a customer's own id.
 /// </summary>
-public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys)
+public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, ProjectScopedIds scopedIds)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -33,6 +35,10 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys)
         {
             recipient = caller.RequireSelfOrStaff(recipient ?? caller.CustomerId ?? string.Empty).CustomerId;
         }
+        else if (recipient is not null && scopedIds.TryOpen(recipient, out var project, out var candidates) && caller.ProjectKeys.Contains(project))
+        {
+            recipient = candidates[0];
+        }
 
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var scope = $"{caller.Role}\n{caller.AccountId}\n{request.TicketId}\n{request.RecipientCustomerId}\n{size}";
@@ -46,7 +52,7 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys)
         var page = found.Take(size).ToList();
         return new ListDeliveriesResponse
         {
-            Deliveries = { page.Select(ToMessage) },
+            Deliveries = { page.Select(delivery => ToMessage(delivery, caller)) },
             NextPageToken = found.Count > size ? Base64Url.EncodeToString(_tokens.Wrap(Encoding.UTF8.GetBytes(page[^1].ListOrder), scope)) : string.Empty,
         };
     }
@@ -69,12 +75,14 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys)
 
     private static string? Optional(string value) => value.Length == 0 ? null : value;
 
-    private static DeliveryMessage ToMessage(Delivery delivery) => new()
+    private DeliveryMessage ToMessage(Delivery delivery, Caller caller) => new()
     {
         Id = delivery.Id,
         TicketId = delivery.TicketId,
         ProjectKey = delivery.ProjectKey,
-        RecipientCustomerId = delivery.RecipientCustomerId,
+        RecipientCustomerId = caller.Role == CallerRole.Agent && ProjectScopedIds.IsCustomerId(delivery.RecipientCustomerId)
+            ? scopedIds.For(delivery.RecipientCustomerId, delivery.ProjectKey)
+            : delivery.RecipientCustomerId,
         RecipientAddress = delivery.RecipientAddress,
         Template = delivery.Template,
         Status = delivery.Status,

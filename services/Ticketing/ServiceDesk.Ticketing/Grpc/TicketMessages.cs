@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
@@ -7,8 +8,11 @@ using Messages = ServiceDesk.Contracts.Ticketing.V1;
 
 namespace ServiceDesk.Ticketing.Grpc;
 
-/// <summary>Domain records to their v1 messages: people from the snapshots, internal comments only for staff.</summary>
-public sealed class TicketMessages(ICustomerSnapshotStore snapshots)
+/// <summary>
+/// Domain records to their v1 messages: people from the snapshots, internal comments only for staff, and customers
+/// named to agents by the ids Directory gives agents (scoped to the ticket's project), never their own ids.
+/// </summary>
+public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScopedIds scopedIds)
 {
     public static Messages.Project ToMessage(Project project) => new()
     {
@@ -25,34 +29,40 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots)
     {
         var people = await snapshots.GetManyAsync([.. tickets.SelectMany(ticket => ticket.CustomerIds).Distinct()], cancellationToken);
         var showInternal = caller.Role != CallerRole.Customer;
-        return [.. tickets.Select(ticket => ToMessage(ticket, people, showInternal))];
+        return [.. tickets.Select(ticket => ToMessage(ticket, people, showInternal, CustomerIdsFor(caller, ticket.ProjectKey)))];
     }
 
-    private static Messages.Ticket ToMessage(Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, bool showInternal) => new()
+    private Func<string, string> CustomerIdsFor(Caller caller, string projectKey) =>
+        caller.Role == CallerRole.Agent
+            ? id => ProjectScopedIds.IsCustomerId(id) ? scopedIds.For(id, projectKey) : id
+            : id => id;
+
+    private static Messages.Ticket ToMessage(
+        Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, bool showInternal, Func<string, string> customerIdOf) => new()
     {
         Id = ticket.Id,
         Version = ticket.Version,
         ProjectKey = ticket.ProjectKey,
         Summary = ticket.Summary,
         Description = ticket.Description,
-        Reporter = Person(ticket.ReporterId, people),
-        Participants = { ticket.ParticipantIds.Select(id => Person(id, people)) },
+        Reporter = Person(ticket.ReporterId, people, customerIdOf),
+        Participants = { ticket.ParticipantIds.Select(id => Person(id, people, customerIdOf)) },
         Status = ticket.Status,
-        Comments = { ticket.Comments.Where(comment => showInternal || !comment.Internal).Select(ToMessage) },
+        Comments = { ticket.Comments.Where(comment => showInternal || !comment.Internal).Select(comment => ToMessage(comment, customerIdOf)) },
         CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
         UpdatedAt = Timestamp.FromDateTimeOffset(ticket.UpdatedAt),
     };
 
-    private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people) =>
+    private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people, Func<string, string> customerIdOf) =>
         people.TryGetValue(customerId, out var snapshot)
-            ? new Messages.Person { CustomerId = customerId, DisplayName = snapshot.DisplayName, Address = snapshot.Address, Erased = snapshot.Erased }
-            : new Messages.Person { CustomerId = customerId };
+            ? new Messages.Person { CustomerId = customerIdOf(customerId), DisplayName = snapshot.DisplayName, Address = snapshot.Address, Erased = snapshot.Erased }
+            : new Messages.Person { CustomerId = customerIdOf(customerId) };
 
-    private static Messages.Comment ToMessage(TicketComment comment) => new()
+    private static Messages.Comment ToMessage(TicketComment comment, Func<string, string> customerIdOf) => new()
     {
         Id = comment.Id,
         AuthorAccountId = comment.AuthorAccountId ?? string.Empty,
-        AuthorCustomerId = comment.AuthorCustomerId ?? string.Empty,
+        AuthorCustomerId = comment.AuthorCustomerId is { } author ? customerIdOf(author) : string.Empty,
         Body = comment.Body,
         Internal = comment.Internal,
         CreatedAt = Timestamp.FromDateTimeOffset(comment.CreatedAt),

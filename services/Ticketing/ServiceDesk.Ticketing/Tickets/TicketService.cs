@@ -3,6 +3,7 @@ using Google.Protobuf;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
@@ -16,7 +17,14 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// caller's scope is NOT_FOUND. Each change raises the ticket's version by one and records its event with it.
 /// </summary>
 public sealed class TicketService(
-    ITicketStore tickets, TicketingScope scope, DirectoryCustomers customers, ErasedCustomers erased, Paging paging, IntegrationEvents events, TimeProvider time)
+    ITicketStore tickets,
+    TicketingScope scope,
+    DirectoryCustomers customers,
+    ErasedCustomers erased,
+    Paging paging,
+    ProjectScopedIds scopedIds,
+    IntegrationEvents events,
+    TimeProvider time)
 {
     public async Task<Ticket> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
@@ -80,7 +88,7 @@ public sealed class TicketService(
             new TicketQuery(
                 project.Key,
                 request.Status == TicketStatus.Unspecified ? null : request.Status,
-                request.ReporterCustomerId.Length == 0 ? null : request.ReporterCustomerId,
+                request.ReporterCustomerId.Length == 0 ? null : OwnIdsOf(request.ReporterCustomerId, project.Key)[0],
                 caller.Role == CallerRole.Customer ? caller.CustomerId : null,
                 before,
                 size + 1),
@@ -127,8 +135,10 @@ public sealed class TicketService(
         ChangeAsync(
             caller,
             ticketId,
-            ticket => ticket.ParticipantIds.Contains(customerId) ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != customerId)] } : null,
-            (_, changed) => [TicketEvents.ParticipantRemoved(changed, customerId, caller)],
+            ticket => OwnIdsOf(customerId, ticket.ProjectKey).FirstOrDefault(ticket.ParticipantIds.Contains) is { } participant
+                ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != participant)] }
+                : null,
+            (before, changed) => [.. before.ParticipantIds.Except(changed.ParticipantIds).Select(id => TicketEvents.ParticipantRemoved(changed, id, caller))],
             null,
             cancellationToken);
 
@@ -266,4 +276,11 @@ public sealed class TicketService(
             throw new PreconditionFailedException("STATUS", $"ticket/{ticket.Id}", "The ticket is closed; closed tickets do not change.");
         }
     }
+
+    /// <summary>
+    /// The customer's own ids an id given for the project may stand for: an id scoped to the project (as agents know
+    /// customers, <see cref="ProjectScopedIds"/>) opens to its candidates, current KEK first; any other id is itself.
+    /// </summary>
+    private IReadOnlyList<string> OwnIdsOf(string customerId, string projectKey) =>
+        scopedIds.TryOpen(customerId, out var project, out var candidates) && project == projectKey ? candidates : [customerId];
 }

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
-using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 
-namespace ServiceDesk.Directory.Customers;
+namespace ServiceDesk.Hosting.KeyProtection;
 
 /// <summary>
 /// The ids agents know customers by: one per project, <c>{project key}-{32 hex digits}</c>, the customer's own id
@@ -10,12 +9,17 @@ namespace ServiceDesk.Directory.Customers;
 /// projects so hold unrelated ids for a customer both projects have, and no agent holds the customer's own id,
 /// which admins and services use (and which, a version-7 UUID, would tell when the customer was first created).
 /// Directory maps a scoped id back for every caller but customers; one made under a retired KEK still maps back
-/// while that KEK is listed in <c>KeyProtection:RetiredKeys</c>.
+/// while that KEK is listed in <c>KeyProtection:RetiredKeys</c>. Ticketing answers agents with the same ids (the key
+/// derivation is shared through the KEK), so the id of a customer on a ticket is the one Directory gave the agent.
 /// </summary>
 public sealed class ProjectScopedIds(KeyWrapper keys)
 {
     private const char Separator = '-';
     private const int CustomerIdBytes = 16;
+
+    /// <summary>Whether <paramref name="customerId"/> has the shape of a customer's own id (32 lower-case hex digits).</summary>
+    public static bool IsCustomerId(string customerId) =>
+        customerId.Length == 2 * CustomerIdBytes && !customerId.AsSpan().ContainsAnyExcept("0123456789abcdef");
 
     public string For(string customerId, string projectKey) =>
         $"{projectKey}{Separator}{Convert.ToHexStringLower(Transform(KeysOf(projectKey)[0], Convert.FromHexString(customerId), encrypt: true))}";
