@@ -2,6 +2,7 @@ using System.Text;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Testing;
@@ -47,6 +48,28 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
         output.WriteLine($"scanned {string.Join(", ", files.Select(Path.GetFileName))}");
         Assert.All(files, file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds the erased notes"));
         Assert.True(files.Any(file => Contains(file, "kept")), "the other customer's notes are still stored");
+    }
+
+    [Fact]
+    public async Task A_command_another_service_than_directory_appended_is_refused_and_erases_nothing()
+    {
+        var dataDirectory = TestDirectory.Create("participant");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-1", "forged away");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-2", "really erased");
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+
+        var forged = ErasureProbes.Command("cust-1");
+        await ErasureProbes.PublishAsync(participant, forged, asService: ServiceNames.Ticketing);
+        var genuine = ErasureProbes.Command("cust-2");
+        await ErasureProbes.PublishAsync(participant, genuine);
+
+        // One stream, in order: once the genuine command's receipt is out, the forged one was dealt with.
+        var receipts = await WaitForReceiptsAsync(1);
+        Assert.Equal([genuine.RequestId], receipts.Select(receipt => receipt.RequestId));
+        var erased = participant.Services.GetRequiredService<ErasedCustomers>();
+        Assert.False(await erased.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+        Assert.Null(await participant.Services.GetRequiredService<IErasureLedger>().FindAsync(forged.RequestId, CancellationToken.None));
+        Assert.Contains("not by directory: refused", participant.Logs.All, StringComparison.Ordinal);
     }
 
     [Fact]

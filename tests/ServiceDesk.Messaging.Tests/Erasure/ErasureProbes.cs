@@ -62,8 +62,8 @@ public static class ErasureProbes
         Pseudonym = "Former customer 7F3A",
     };
 
-    public static Task PublishAsync(ServiceHost host, CustomerErasureRequested command) =>
-        host.Services.GetRequiredService<IntegrationEvents>().PublishAsync(command, CancellationToken.None);
+    public static Task PublishAsync(ServiceHost host, CustomerErasureRequested command, string asService = ServiceNames.Directory) =>
+        ErasureCommands.PublishAsync(host, command, asService);
 
     /// <summary>Every receipt in the prefix's "erasure-receipts" stream, oldest first.</summary>
     public static async Task<IReadOnlyList<ErasureReceipt>> ReceiptsAsync(IDatabase redis, string prefix) =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Messaging.Resilience;
 using ServiceDesk.Storage;
@@ -23,11 +24,22 @@ public sealed partial class CustomerErasureHandler(
     ServiceInfo service,
     StorageOptions storage,
     IServiceProvider services,
+    MessagingMetrics metrics,
     TimeProvider time,
     ILogger<CustomerErasureHandler> logger) : IIntegrationEventHandler<CustomerErasureRequested>
 {
-    public Task HandleAsync(CustomerErasureRequested message, EventContext context, CancellationToken cancellationToken) =>
-        HandleAsync(message, cancellationToken);
+    /// <summary>Only Directory, the coordinator, orders removals: a command any other service appended is refused and counted.</summary>
+    public Task HandleAsync(CustomerErasureRequested message, EventContext context, CancellationToken cancellationToken)
+    {
+        if (context.Source != ServiceNames.Directory)
+        {
+            metrics.Unauthenticated(context.Family);
+            LogForeignCommand(context.EventId, context.Source);
+            return Task.CompletedTask;
+        }
+
+        return HandleAsync(message, cancellationToken);
+    }
 
     public async Task HandleAsync(CustomerErasureRequested message, CancellationToken cancellationToken)
     {
@@ -106,6 +118,9 @@ public sealed partial class CustomerErasureHandler(
         Error = $"{service.Name} could not erase the customer: {exception.GetType().Name}",
         CompletedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Erasure command {EventId} was published by {Source}, not by directory: refused")]
+    private partial void LogForeignCommand(string eventId, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure request {RequestId} completed here for customer {CustomerId} ({Total} items)")]
     private partial void LogErased(string requestId, string customerId, long total);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Startup;
 using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
@@ -87,7 +88,7 @@ public sealed partial class ErasureReplay(
         }
 
         var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
-        return envelope is not null && Any.GetTypeName(envelope.Payload.TypeUrl) == CustomerErasureRequested.Descriptor.FullName
+        return envelope is not null && envelope.Source == ServiceNames.Directory && Any.GetTypeName(envelope.Payload.TypeUrl) == CustomerErasureRequested.Descriptor.FullName
             ? envelope.Payload.Unpack<CustomerErasureRequested>()
             : null;
     }
