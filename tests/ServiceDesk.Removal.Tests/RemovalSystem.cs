@@ -1,9 +1,11 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;
 using Xunit;
@@ -73,6 +75,43 @@ public sealed class RemovalSystem : IAsyncLifetime
         }
 
         await _redis.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Stops Ticketing, runs <paramref name="whileStopped"/>, and starts it again on the same data directory and
+    /// port, as a crashed pod comes back.
+    /// </summary>
+    public async Task WithTicketingStoppedAsync(Func<Task> whileStopped)
+    {
+        var dataDirectory = Ticketing.DataDirectory;
+        await Ticketing.DisposeAsync();
+        await whileStopped();
+        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing), dataDirectory);
+        Tickets = new(Ticketing.Channel);
+    }
+
+    /// <summary>Ticketing as two replicas on one shared LiteDB file (one consumer group, a consumer each) instead of one.</summary>
+    public async Task<ServiceHost> StartSecondTicketingReplicaAsync()
+    {
+        var dataDirectory = Ticketing.DataDirectory;
+        await Ticketing.DisposeAsync();
+        Dictionary<string, string?> Replica(string name, bool ownPort) => new(Settings(ServiceNames.Ticketing))
+        {
+            ["Storage:LiteDbConnection"] = "Shared",
+            ["Messaging:InstanceName"] = name,
+            ["Endpoints:GrpcPort"] = ownPort ? "0" : _grpcPorts[ServiceNames.Ticketing].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Replica("ticketing-a", ownPort: false), dataDirectory);
+        Tickets = new(Ticketing.Channel);
+        return await ServiceHost.StartAsync(ServiceApps.Ticketing, Replica("ticketing-b", ownPort: true), dataDirectory);
+    }
+
+    /// <summary>Every receipt in the "erasure-receipts" stream, oldest first.</summary>
+    public async Task<IReadOnlyList<ErasureReceipt>> ReceiptsAsync()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var entries = await redis.GetDatabase().StreamRangeAsync(new StreamKeys(Prefix, "erasure-receipts").Stream);
+        return [.. entries.Select(entry => EventEnvelope.Parser.ParseFrom((byte[])entry[EventStreams.EnvelopeField]!).Payload.Unpack<ErasureReceipt>())];
     }
 
     public async Task<Metadata> NewSignedInAsync(Role role, string? customerId = null, params string[] projectKeys) =>

@@ -73,7 +73,19 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(string.Join("\n", completed.Participants.Select(p => $"{p.Service}: {p.State} {string.Join(", ", p.Counts.Select(c => $"{c.Key}={c.Value}"))}")));
         Assert.Equal(["directory", "identity", "notification", "ticketing"], completed.Participants.Select(p => p.Service).Order());
         Assert.All(completed.Participants, participant => Assert.Equal(ParticipantState.Done, participant.State));
-        Assert.True(completed.Participants.Single(p => p.Service == "ticketing").Counts.Values.Sum() >= 2);
+        IReadOnlyDictionary<string, long> CountsOf(string service) => completed.Participants.Single(p => p.Service == service).Counts;
+        Assert.Equal(0, CountsOf("identity").Values.Sum());
+        Assert.Equal((1, 1, 1), (CountsOf("directory")["profiles_deleted"], CountsOf("directory")["customer_keys_destroyed"], CountsOf("directory")["addresses_tombstoned"]));
+        Assert.Equal(
+            new Dictionary<string, long>
+            {
+                ["tickets_moved"] = 0, ["tickets_deleted"] = 0, ["tickets_anonymized"] = 1, ["participations_removed"] = 1,
+                ["texts_redacted"] = 3, ["snapshots_anonymized"] = 1,
+            },
+            CountsOf("ticketing"));
+        Assert.InRange(CountsOf("notification")["delivery_log_entries_deleted"], 1, 3);
+        Assert.Equal(CountsOf("notification")["delivery_log_entries_deleted"], CountsOf("notification")["pickup_files_deleted"]);
+        Assert.Equal(1, CountsOf("notification")["addresses_suppressed"]);
 
         var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent);
         Assert.True(anonymised.Reporter.Erased);
