@@ -1,11 +1,9 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.KeyProtection;
+using ServiceDesk.Hosting.Paging;
 using DeliveryMessage = ServiceDesk.Contracts.Notification.V1.Delivery;
 
 namespace ServiceDesk.Notification.Deliveries;
@@ -15,7 +13,7 @@ namespace ServiceDesk.Notification.Deliveries;
 /// only the messages sent to them (another customer's id is PERMISSION_DENIED). Filters only narrow that
 /// scope, so a ticket or customer outside it answers an empty page, exactly as an unknown one. A page token is
 /// the previous page's last position encrypted and authenticated (AES-256-GCM under a key derived from
-/// <c>KeyProtection:Key</c>, as Directory's customer pages) together with the caller and the query: a token
+/// <c>KeyProtection:Key</c>, the shared <see cref="PageTokens"/>) together with the caller and the query: a token
 /// that was altered, or issued to another caller or for another query, is INVALID_ARGUMENT. Agents know
 /// customers by ids scoped to a project (<see cref="ProjectScopedIds"/>): they filter by those and are answered
 /// with those, never with a customer's own id.
@@ -25,7 +23,7 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, Proj
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
-    private readonly KeyWrapper _tokens = keys.Derive("servicedesk.notification page tokens");
+    private readonly PageTokens _tokens = new(keys, "servicedesk.notification page tokens");
 
     public async Task<ListDeliveriesResponse> ListAsync(Caller caller, ListDeliveriesRequest request, CancellationToken cancellationToken)
     {
@@ -41,7 +39,7 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, Proj
         }
 
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
-        var scope = $"{caller.Role}\n{caller.AccountId}\n{request.TicketId}\n{request.RecipientCustomerId}\n{size}";
+        var scope = $"{caller.PagingIdentity()}\n{request.TicketId}\n{request.RecipientCustomerId}\n{size}";
         var query = new DeliveryQuery(
             Optional(request.TicketId),
             recipient,
@@ -53,25 +51,13 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, Proj
         return new ListDeliveriesResponse
         {
             Deliveries = { page.Select(delivery => ToMessage(delivery, caller)) },
-            NextPageToken = found.Count > size ? Base64Url.EncodeToString(_tokens.Wrap(Encoding.UTF8.GetBytes(page[^1].ListOrder), scope)) : string.Empty,
+            NextPageToken = found.Count > size ? _tokens.Issue(page[^1].ListOrder, scope) : string.Empty,
         };
     }
 
-    private string PositionOf(string pageToken, string scope)
-    {
-        try
-        {
-            if (Base64Url.IsValid(pageToken))
-            {
-                return Encoding.UTF8.GetString(_tokens.Unwrap(Base64Url.DecodeFromChars(pageToken), scope));
-            }
-        }
-        catch (CryptographicException)
-        {
-        }
-
-        throw new ValidationException("page_token", "is not a token from a previous response to this caller and query");
-    }
+    private string PositionOf(string pageToken, string scope) =>
+        _tokens.PositionOf(pageToken, scope)
+            ?? throw new ValidationException("page_token", "is not a token from a previous response to this caller and query");
 
     private static string? Optional(string value) => value.Length == 0 ? null : value;
 
