@@ -21,8 +21,8 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
     {
         var project = await _system.NewProjectAsync();
         var agent = await _system.NewSignedInAsync(Role.Agent, null, project);
-        var jane = await _system.Customers.CreateCustomerAsync(
-            new CreateCustomerRequest { Address = $"jane.{Guid.NewGuid():N}@oldco.example", DisplayName = "Jane Away", ProjectKeys = { project } }, _system.Admin);
+        var address = $"jane.{Guid.NewGuid():N}@oldco.example";
+        var jane = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = "Jane Away", ProjectKeys = { project } }, _system.Admin);
         var ticket = await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Login fails" }, agent);
         ErasureRequest request = null!;
 
@@ -47,6 +47,7 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, _system.Admin);
         Assert.True(anonymised.Reporter.Erased);
         Assert.Empty(anonymised.Reporter.Address);
+        _system.AssertNoLogHolds(address, "Jane Away");
     }
 
     [Fact]
@@ -55,8 +56,8 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         await using var secondReplica = await _system.StartSecondTicketingReplicaAsync();
         var project = await _system.NewProjectAsync();
         var agent = await _system.NewSignedInAsync(Role.Agent, null, project);
-        var jane = await _system.Customers.CreateCustomerAsync(
-            new CreateCustomerRequest { Address = $"jane.{Guid.NewGuid():N}@oldco.example", DisplayName = "Jane Twice", ProjectKeys = { project } }, _system.Admin);
+        var address = $"jane.{Guid.NewGuid():N}@oldco.example";
+        var jane = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = "Jane Twice", ProjectKeys = { project } }, _system.Admin);
         var ticket = await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Printer" }, agent);
 
         var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
@@ -70,5 +71,10 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         Assert.Single(fromTicketing);
         Assert.Equal(1, fromTicketing[0].Counts["tickets_anonymized"]);
         Assert.True((await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, _system.Admin)).Reporter.Erased);
+        _system.AssertNoLogHolds(address, "Jane Twice");
+        foreach (var replica in new[] { _system.Ticketing, secondReplica })
+        {
+            Assert.DoesNotContain("Jane Twice", replica.Logs.All, StringComparison.OrdinalIgnoreCase);
+        }
     }
 }

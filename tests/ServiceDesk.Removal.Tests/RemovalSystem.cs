@@ -8,6 +8,9 @@ using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;
+using ConnectionMultiplexer = StackExchange.Redis.ConnectionMultiplexer;
+using NameValueEntry = StackExchange.Redis.NameValueEntry;
+using StreamEntry = StackExchange.Redis.StreamEntry;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
 
@@ -16,7 +19,8 @@ namespace ServiceDesk.Removal.Tests;
 /// <summary>
 /// Identity, Directory, Ticketing and Notification as separate hosts over one real Redis, each with its own
 /// data directory, wired as their Program.cs files wire them and calling each other with their own service
-/// identities. Notification writes mail into its pickup directory.
+/// identities. Notification sends mail to a real SMTP server (aiosmtpd), which a test can stop to keep messages
+/// queued and start again.
 /// </summary>
 public sealed class RemovalSystem : IAsyncLifetime
 {
@@ -35,7 +39,13 @@ public sealed class RemovalSystem : IAsyncLifetime
 
     public IReadOnlyList<ServiceHost> Hosts => [Identity, Directory, Ticketing, Notification];
 
+    /// <summary>The customers' mail server: what it received left the system; its Maildir is not ours to scan.</summary>
+    public SmtpServer Smtp { get; private set; } = null!;
+
     public Metadata Admin { get; private set; } = null!;
+
+    /// <summary>Whether the Redis is this system's own (not REDIS_URL's), so a test may change its server-wide settings.</summary>
+    public bool OwnsRedis => _redis.Server is not null;
 
     public DirectoryService.DirectoryServiceClient Customers { get; private set; } = null!;
 
@@ -48,6 +58,7 @@ public sealed class RemovalSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
+        Smtp = await SmtpServer.StartAsync();
         Identity = await IdentityTestHost.StartAsync(_redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", Prefix));
         // Directory asks Ticketing and Notification for previews, and they call Directory: each needs the
         // others' addresses before any of them runs.
@@ -74,6 +85,7 @@ public sealed class RemovalSystem : IAsyncLifetime
             await host.DisposeAsync();
         }
 
+        await Smtp.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
@@ -109,10 +121,44 @@ public sealed class RemovalSystem : IAsyncLifetime
     /// <summary>Every receipt in the "erasure-receipts" stream, oldest first.</summary>
     public async Task<IReadOnlyList<ErasureReceipt>> ReceiptsAsync()
     {
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await using var redis = await ConnectRedisAsync();
         var entries = await redis.GetDatabase().StreamRangeAsync(new StreamKeys(Prefix, "erasure-receipts").Stream);
-        return [.. entries.Select(entry => EventEnvelope.Parser.ParseFrom((byte[])entry[EventStreams.EnvelopeField]!).Payload.Unpack<ErasureReceipt>())];
+        return [.. entries.Select(entry => EnvelopeOf(entry).Payload.Unpack<ErasureReceipt>())];
     }
+
+    /// <summary>
+    /// Waits for the first entry of <paramref name="family"/>'s stream that <paramref name="matches"/>, deletes it and
+    /// returns its fields, to append them again later: the event is then delivered late, as after a long retry.
+    /// </summary>
+    public async Task<NameValueEntry[]> HoldBackAsync(string family, Func<EventEnvelope, bool> matches)
+    {
+        await using var redis = await ConnectRedisAsync();
+        var stream = new StreamKeys(Prefix, family).Stream;
+        var entry = await Eventually.WaitForAsync(
+            async () => (await redis.GetDatabase().StreamRangeAsync(stream)).FirstOrDefault(candidate => matches(EnvelopeOf(candidate))),
+            found => !found.IsNull,
+            $"the event to hold back in {family}");
+        await redis.GetDatabase().StreamDeleteAsync(stream, [entry.Id]);
+        return entry.Values;
+    }
+
+    /// <summary>Appends an entry held back by <see cref="HoldBackAsync"/>, unchanged, at the end of the stream.</summary>
+    public async Task DeliverLateAsync(string family, NameValueEntry[] fields)
+    {
+        await using var redis = await ConnectRedisAsync();
+        await redis.GetDatabase().StreamAddAsync(new StreamKeys(Prefix, family).Stream, fields);
+    }
+
+    /// <summary>How many entries of <paramref name="family"/> the service's consumer group read and has not acknowledged.</summary>
+    public async Task<long> UnacknowledgedAsync(string family, string service)
+    {
+        await using var redis = await ConnectRedisAsync();
+        return (await redis.GetDatabase().StreamPendingAsync(new StreamKeys(Prefix, family).Stream, service)).PendingMessageCount;
+    }
+
+    public Task<ConnectionMultiplexer> ConnectRedisAsync() => ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+
+    private static EventEnvelope EnvelopeOf(StreamEntry entry) => EventEnvelope.Parser.ParseFrom((byte[])entry[EventStreams.EnvelopeField]!);
 
     public async Task<Metadata> NewSignedInAsync(Role role, string? customerId = null, params string[] projectKeys) =>
         Bearer((await Identity.NewSignedInAsync(role, customerId, projectKeys)).AccessToken);
@@ -141,6 +187,18 @@ public sealed class RemovalSystem : IAsyncLifetime
         return [.. ForensicScan.Files(directories, needles), .. await ForensicScan.RedisAsync(_redis.Configuration, needles)];
     }
 
+    /// <summary>Fails naming the host whose captured log lines, as an operator would see them, hold any of the strings in any letter case.</summary>
+    public void AssertNoLogHolds(params string[] needles)
+    {
+        foreach (var host in Hosts)
+        {
+            foreach (var needle in needles)
+            {
+                Assert.False(host.Logs.All.Contains(needle, StringComparison.OrdinalIgnoreCase), $"{host.Service.Name}'s log holds personal data.");
+            }
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -150,7 +208,20 @@ public sealed class RemovalSystem : IAsyncLifetime
 
     private string Address(string service) => $"http://127.0.0.1:{_grpcPorts[service]}";
 
-    private Dictionary<string, string?> Settings(string service) => new()
+    private Dictionary<string, string?> Settings(string service) => service == ServiceNames.Notification
+        ? new(CommonSettings(service))
+        {
+            ["Notification:Smtp:Host"] = "127.0.0.1",
+            ["Notification:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Notification:Smtp:Security"] = "None",
+            // Quick retries, and never failed for good while a test keeps the SMTP server stopped.
+            ["Notification:FirstRetryDelay"] = "00:00:00.200",
+            ["Notification:MaxRetryDelay"] = "00:00:01",
+            ["Notification:MaxAttempts"] = "1000",
+        }
+        : CommonSettings(service);
+
+    private Dictionary<string, string?> CommonSettings(string service) => new()
     {
         ["Endpoints:GrpcPort"] = _grpcPorts[service].ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Redis:Configuration"] = _redis.Configuration,

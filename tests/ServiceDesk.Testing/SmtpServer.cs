@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MimeKit;
-using ServiceDesk.Testing;
 
-namespace ServiceDesk.Notification.Tests;
+namespace ServiceDesk.Testing;
 
 /// <summary>
 /// A real SMTP server: Debian's aiosmtpd (package python3-aiosmtpd) on a free 127.0.0.1 port, keeping every
