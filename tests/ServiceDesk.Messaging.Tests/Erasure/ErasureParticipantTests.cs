@@ -51,12 +51,15 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task A_command_another_service_than_directory_appended_is_refused_and_erases_nothing()
+    public async Task A_command_another_service_than_directory_appended_is_refused_counted_and_erases_nothing()
     {
         var dataDirectory = TestDirectory.Create("participant");
         ErasureProbes.SeedNotes(dataDirectory, "cust-1", "forged away");
         ErasureProbes.SeedNotes(dataDirectory, "cust-2", "really erased");
-        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+        await using var participant = await ServiceHost.StartAsync(
+            ErasureProbes.Service(new ProbeControl()),
+            new Dictionary<string, string?>(ErasureProbes.Settings(RedisConfiguration, Prefix)) { ["Telemetry:Exporter"] = "prometheus" },
+            dataDirectory);
 
         var forged = ErasureProbes.Command("cust-1");
         await ErasureProbes.PublishAsync(participant, forged, asService: ServiceNames.Ticketing);
@@ -70,6 +73,9 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
         Assert.False(await erased.IsCustomerErasedAsync("cust-1", CancellationToken.None));
         Assert.Null(await participant.Services.GetRequiredService<IErasureLedger>().FindAsync(forged.RequestId, CancellationToken.None));
         Assert.Contains("not by directory: refused", participant.Logs.All, StringComparison.Ordinal);
+        var metrics = await participant.Http.GetStringAsync("/metrics");
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("servicedesk_events_unauthenticated_total{", StringComparison.Ordinal)
+            && line.Contains("family=\"erasure\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
     }
 
     [Fact]
