@@ -164,6 +164,11 @@ public static class ThroughputBench
         Console.WriteLine(
             $"removal of a customer on {options.BigCustomerTickets} of {options.BigTickets} tickets: {request.Status} in {elapsed.TotalMilliseconds:F0} ms (client), " +
             $"{Milliseconds(request.ReceivedAt, request.CompletedAt):F0} ms received_at -> completed_at; ticketing counts {ticketing.Counts}");
+        foreach (var participant in request.Participants)
+        {
+            Console.WriteLine($"  {participant.Service,-13} receipt folded after {Milliseconds(request.ReceivedAt, participant.UpdatedAt):F0} ms");
+        }
+
         Print("CreateTicket during that removal, 8 in flight", during, "CreateTicket without a removal", alone);
     }
 
