@@ -80,6 +80,27 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
+    public async Task Many_tickets_are_replaced_over_their_previous_versions_without_events_and_a_stale_one_is_left_and_named()
+    {
+        var stores = Open();
+        var first = NewTicket("HELP", 1, "jane");
+        var second = NewTicket("HELP", 2, "jane");
+        await stores.Tickets.InsertAsync(first, [], null, default);
+        await stores.Tickets.InsertAsync(second, [], null, default);
+        Assert.True(await stores.Tickets.ReplaceAsync(second with { Summary = "Changed meanwhile", Version = 2 }, 1, [], null, default));
+
+        var stale = await stores.Tickets.ReplaceManyAsync([first with { Summary = "Redacted", Version = 2 }, second with { Summary = "Lost", Version = 2 }], default);
+
+        Assert.Equal([second.Id], stale);
+        Assert.Equal(("Redacted", 2L), await SummaryAndVersionAsync(stores, first.Id));
+        Assert.Equal(("Changed meanwhile", 2L), await SummaryAndVersionAsync(stores, second.Id));
+        Assert.Empty(await stores.Outbox.ReadPendingAsync(10, default));
+    }
+
+    private static async Task<(string, long)> SummaryAndVersionAsync(TicketingStores stores, string id) =>
+        await stores.Tickets.GetAsync(id, default) is { } ticket ? (ticket.Summary, ticket.Version) : throw new InvalidOperationException($"{id} is gone");
+
+    [SkippableFact]
     public async Task Of_concurrent_changes_from_one_version_exactly_one_is_written()
     {
         var stores = Open();

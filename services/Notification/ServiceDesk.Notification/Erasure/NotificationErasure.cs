@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MimeKit;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Deliveries;
@@ -15,7 +16,7 @@ namespace ServiceDesk.Notification.Erasure;
 /// moment the erasure ledger recorded the request. The erasure block then checkpoints the LiteDB file, so no
 /// deleted byte stays readable. Idempotent: a second run finds nothing left.
 /// </summary>
-public sealed class NotificationErasure(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages) : ICustomerErasure
+public sealed partial class NotificationErasure(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages) : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
     public const string DeliveryLogEntriesDeleted = "delivery_log_entries_deleted";
@@ -69,20 +70,39 @@ public sealed class NotificationErasure(IDeliveryStore deliveries, PickupDirecto
         };
     }
 
-    /// <summary>Whether the file names a needle, in its decoded text or its raw bytes (headers encoded or not).</summary>
+    /// <summary>
+    /// Whether the file names a needle, in its raw text (headers unfolded) or, where the raw text may hide one
+    /// (encoded words, a transfer encoding), in its decoded headers and bodies. Without those the decoded text is the
+    /// raw text, so most files are judged without parsing them: a removal reads every pickup file.
+    /// </summary>
     private static bool FileNames(string file, IReadOnlyList<string> needles)
     {
+        var raw = File.ReadAllText(file);
+        if (Names(needles, HeaderFolding().Replace(raw, string.Empty)))
+        {
+            return true;
+        }
+
+        if (!raw.Contains("=?", StringComparison.Ordinal) && !raw.Contains("Content-Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         try
         {
             var message = MimeMessage.Load(file);
-            return Names(needles, message.To.ToString(), message.Subject, message.TextBody, message.HtmlBody, File.ReadAllText(file));
+            return Names(needles, message.To.ToString(), message.Subject, message.TextBody, message.HtmlBody);
         }
         catch (FormatException)
         {
-            // Not a message (a half-written temporary file): judge its raw text.
-            return Names(needles, File.ReadAllText(file));
+            // Not a message (a half-written temporary file): its raw text was judged above.
+            return false;
         }
     }
+
+    /// <summary>A header is folded by a line break inserted before a space or tab; removing the break unfolds it.</summary>
+    [GeneratedRegex(@"\r?\n(?=[ \t])")]
+    private static partial Regex HeaderFolding();
 
     private static bool Names(IReadOnlyList<string> needles, params string?[] texts) =>
         texts.Any(text => text is not null && needles.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));

@@ -49,9 +49,39 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         }
 
         var counts = plan.EmptyCounts();
+        var changed = new List<Ticket>();
+        var deltas = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var now = time.Now();
         foreach (var candidate in await plan.CandidatesAsync(tickets, cancellationToken))
         {
-            await EraseFromAsync(candidate.Id, plan, counts, cancellationToken);
+            var delta = ErasurePlan.NoChange();
+            switch (plan.Apply(candidate, delta))
+            {
+                case null:
+                    await EraseFromAsync(candidate.Id, plan, counts, cancellationToken);
+                    break;
+                case var outcome when ReferenceEquals(outcome, candidate):
+                    Add(counts, delta);
+                    break;
+                case var outcome:
+                    changed.Add(outcome with { Version = candidate.Version + 1, UpdatedAt = now });
+                    deltas[candidate.Id] = delta;
+                    break;
+            }
+        }
+
+        // The candidates as read, written together; one changed meanwhile is read and erased again on its own.
+        var stale = (await tickets.ReplaceManyAsync(changed, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var ticket in changed)
+        {
+            if (stale.Contains(ticket.Id))
+            {
+                await EraseFromAsync(ticket.Id, plan, counts, cancellationToken);
+            }
+            else
+            {
+                Add(counts, deltas[ticket.Id]);
+            }
         }
 
         await snapshots.SaveIfNewerAsync(CustomerSnapshot.ErasedAs(scope.CustomerId, scope.Pseudonym), createIfMissing: true, cancellationToken);
@@ -73,13 +103,17 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             };
             if (written)
             {
-                foreach (var (kind, count) in delta)
-                {
-                    counts[kind] += count;
-                }
-
+                Add(counts, delta);
                 return;
             }
+        }
+    }
+
+    private static void Add(Dictionary<string, long> counts, Dictionary<string, long> delta)
+    {
+        foreach (var (kind, count) in delta)
+        {
+            counts[kind] += count;
         }
     }
 

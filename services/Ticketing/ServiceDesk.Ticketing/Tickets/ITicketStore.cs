@@ -24,6 +24,13 @@ public interface ITicketStore
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
     Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes each ticket over the version before its own (<see cref="Ticket.Version"/> − 1), with no events, many to a
+    /// transaction: for changes nobody is told about, such as an erasure's, which may touch thousands of tickets.
+    /// </summary>
+    /// <returns>The ids of the tickets not written because the stored one is no longer at that version.</returns>
+    Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken);
+
     /// <returns>False when the stored ticket is no longer at <paramref name="expectedVersion"/>.</returns>
     Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken);
 

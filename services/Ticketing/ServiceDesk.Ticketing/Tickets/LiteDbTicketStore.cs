@@ -13,6 +13,8 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// </summary>
 public sealed class LiteDbTicketStore : ITicketStore
 {
+    private const int ReplaceBatchSize = 500;
+
     private readonly LiteDatabase _database;
     private readonly LiteDbOutboxStore _outbox;
     private readonly ILiteCollection<BsonDocument> _tickets;
@@ -92,6 +94,31 @@ public sealed class LiteDbTicketStore : ITicketStore
         }));
     }
 
+    /// <summary>One transaction per <see cref="ReplaceBatchSize"/> tickets: a commit costs about as much as several replacements.</summary>
+    public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        foreach (var batch in tickets.Chunk(ReplaceBatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _database.InTransaction(() =>
+            {
+                foreach (var ticket in batch)
+                {
+                    if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, ticket.Version - 1)) == 0)
+                    {
+                        stale.Add(ticket.Id);
+                        continue;
+                    }
+
+                    _tickets.Insert(ToDocument(ticket));
+                }
+            });
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(stale);
+    }
+
     public Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -104,12 +131,20 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.Find(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId)).Select(ToTicket)]);
     }
 
-    /// <summary>A scan of every ticket: erasures are rare, and no index could serve a substring in any letter case.</summary>
+    /// <summary>
+    /// A scan of every ticket: erasures are rare, and no index could serve a substring in any letter case. Only the
+    /// documents that match become tickets.
+    /// </summary>
     public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.FindAll().Select(ToTicket).Where(ticket => ticket.Mentions(texts))]);
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.FindAll().Where(document => Mentions(document, texts)).Select(ToTicket)]);
     }
+
+    /// <summary><see cref="Ticket.Mentions"/> on the stored document.</summary>
+    private static bool Mentions(BsonDocument document, IReadOnlyCollection<string> texts) =>
+        new[] { document["Summary"], document["Description"] }.Concat(document["Comments"].AsArray.Select(comment => comment["Body"]))
+            .Any(text => texts.Any(needle => text.AsString.Contains(needle, StringComparison.OrdinalIgnoreCase)));
 
     public Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken)
     {

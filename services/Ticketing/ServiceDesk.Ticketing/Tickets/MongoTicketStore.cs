@@ -73,6 +73,22 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             },
             cancellationToken);
 
+    /// <summary>Each replacement is one document's, atomic without a transaction; they carry no events.</summary>
+    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        foreach (var ticket in tickets)
+        {
+            var result = await _tickets.ReplaceOneAsync(Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", ticket.Version - 1), ToDocument(ticket), cancellationToken: cancellationToken);
+            if (result.MatchedCount == 0)
+            {
+                stale.Add(ticket.Id);
+            }
+        }
+
+        return stale;
+    }
+
     public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         (await _tickets.DeleteOneAsync(Filter.Eq("_id", id) & Filter.Eq("Version", expectedVersion), cancellationToken)).DeletedCount == 1;
 

@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace ServiceDesk.Throughput.Bench;
+
+/// <summary>
+/// CPU time (user + system, from /proc) of each process the local run started: Redis and the services. Per
+/// operation, it says where the time goes independently of what else the machine runs meanwhile.
+/// </summary>
+public sealed class ServerCpu(int localRunPid)
+{
+    private const double TicksPerSecond = 100;
+
+    public IReadOnlyDictionary<string, double> Seconds()
+    {
+        var seconds = new Dictionary<string, double>();
+        foreach (var directory in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) != localRunPid)
+                {
+                    continue;
+                }
+
+                var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                var name = command.FirstOrDefault(part => part.EndsWith(".dll", StringComparison.Ordinal)) is { } dll
+                    ? Path.GetFileNameWithoutExtension(dll).Replace("ServiceDesk.", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
+                    : Path.GetFileName(command[0]);
+                seconds[name] = seconds.GetValueOrDefault(name)
+                    + (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+
+        return seconds;
+    }
+
+    /// <summary>CPU milliseconds per operation of each process since <paramref name="before"/>.</summary>
+    public string PerOperation(IReadOnlyDictionary<string, double> before, int operations)
+    {
+        var after = Seconds();
+        var parts = after.OrderBy(process => process.Key)
+            .Select(process => (process.Key, Milliseconds: (process.Value - before.GetValueOrDefault(process.Key)) * 1000 / operations))
+            .ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"server CPU per operation: {parts.Sum(part => part.Milliseconds):F2} ms (")
+            + string.Join(", ", parts.Select(part => string.Create(CultureInfo.InvariantCulture, $"{part.Key} {part.Milliseconds:F2}"))) + ")";
+    }
+}

@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+
+namespace ServiceDesk.Throughput.Bench;
+
+/// <summary>Issue 13 (b), (d), (e): every figure printed next to its same-run baseline and the ratio.</summary>
+public static class ThroughputBench
+{
+    private const int InFlight = 8;
+    private const int RemovalsInFlight = 16;
+    private const int WarmUp = 300;
+    private const string Project = "BENCH";
+    private const string SeedProject = "SEED";
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        Console.WriteLine($"data directory {options.DataDirectory}, server cores {options.ServerCores}, load on this process's cores");
+        Directory.CreateDirectory(options.DataDirectory);
+        var rawDirectory = Path.Combine(options.DataDirectory, "raw");
+        var rawCustomers = Rate(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.CustomersCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
+        var rawTickets = Rate(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.TicketsCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
+
+        List<string> customers;
+        string bigCustomer;
+        await using (var system = await RunningSystem.StartAsync(options))
+        {
+            await CreateProjectAsync(system, Project);
+            await CreateProjectAsync(system, SeedProject);
+            customers = [.. await CreateCustomersAsync(system, WarmUp, "warm")];
+            var created = new ConcurrentBag<string>();
+            var cpu = system.Cpu.Seconds();
+            var customerRate = await Measure.ClosedLoopAsync(options.Creates, InFlight, async i => created.Add(await CreateCustomerAsync(system, $"c{i}")));
+            customers.AddRange(created);
+            Print("CreateCustomer, 8 in flight", customerRate, "raw LiteDB insert loop", rawCustomers);
+            Console.WriteLine("  " + system.Cpu.PerOperation(cpu, options.Creates));
+
+            await Measure.ClosedLoopAsync(WarmUp, InFlight, i => CreateTicketAsync(system, Project, customers[i % customers.Count]));
+            cpu = system.Cpu.Seconds();
+            var ticketRate = await Measure.ClosedLoopAsync(options.Creates, InFlight, i => CreateTicketAsync(system, Project, customers[i % customers.Count]));
+            Print("CreateTicket, 8 in flight", ticketRate, "raw LiteDB insert loop", rawTickets);
+            Console.WriteLine("  " + system.Cpu.PerOperation(cpu, options.Creates));
+
+            var needed = 2 * options.Removals + 1;
+            if (customers.Count < needed + 100)
+            {
+                customers.AddRange(await CreateCustomersAsync(system, needed + 100 - customers.Count, "extra"));
+            }
+
+            await RemovalsAsync(system, options, customers[..options.Removals], customers[options.Removals..(2 * options.Removals)]);
+            customers = customers[(2 * options.Removals)..];
+
+            bigCustomer = await CreateCustomerAsync(system, "big");
+            await CreateTicketAsync(system, Project, bigCustomer);
+        }
+
+        if (!options.SkipBig)
+        {
+            await BigRemovalAsync(options, bigCustomer, customers);
+        }
+
+        return 0;
+    }
+
+    private static async Task RemovalsAsync(RunningSystem system, BenchOptions options, IReadOnlyList<string> sequential, IReadOnlyList<string> concurrent)
+    {
+        await using (var baseline = await PubSubRoundTrip.ConnectAsync(system.Redis))
+        {
+            using var subscribers = PinnedProcess.Start(options.ServerCores, typeof(ThroughputBench).Assembly.Location, [PubSubRoundTrip.SubscribersCommand, system.Redis], redirectInput: true);
+            await subscribers.StandardOutput.ReadLineAsync();
+            for (var i = 0; i < 100; i++)
+            {
+                await baseline.TimeOneAsync();
+            }
+
+            var inSequence = new List<double>();
+            for (var i = 0; i < options.Removals; i++)
+            {
+                inSequence.Add(await baseline.TimeOneAsync());
+            }
+
+            var inFlight = new ConcurrentBag<double>();
+            await Measure.ClosedLoopAsync(options.Removals, RemovalsInFlight, async _ => inFlight.Add(await baseline.TimeOneAsync()));
+            Console.WriteLine($"baseline PUBLISH -> 4 subscribers -> 4 acks, in sequence: {Measure.Summary(inSequence)}");
+            Console.WriteLine($"baseline PUBLISH -> 4 subscribers -> 4 acks, 16 in flight: {Measure.Summary(inFlight)}");
+            subscribers.StandardInput.Close();
+            await subscribers.WaitForExitAsync();
+        }
+
+        await using var watcher = new ErasureWatcher(system);
+        var sequentialRemovals = new List<(ErasureRequest, double)>();
+        var cpu = system.Cpu.Seconds();
+        foreach (var customer in sequential)
+        {
+            sequentialRemovals.Add(await watcher.RemoveAsync(customer));
+        }
+
+        Report("RemoveCustomer until COMPLETED, in sequence", sequentialRemovals);
+        Console.WriteLine("  " + system.Cpu.PerOperation(cpu, sequential.Count) + ", with the watcher's polling");
+        var concurrentRemovals = new ConcurrentBag<(ErasureRequest, double)>();
+        await Measure.ClosedLoopAsync(concurrent.Count, RemovalsInFlight, async i => concurrentRemovals.Add(await watcher.RemoveAsync(concurrent[i])));
+        Report("RemoveCustomer until COMPLETED, 16 in flight", concurrentRemovals);
+    }
+
+    private static void Report(string what, IReadOnlyCollection<(ErasureRequest Request, double Milliseconds)> removals)
+    {
+        Console.WriteLine($"{what}, client-observed (1 ms polling): {Measure.Summary(removals.Select(removal => removal.Milliseconds))}");
+        Console.WriteLine($"{what}, received_at -> completed_at (Directory's clock): {Measure.Summary(removals.Select(removal => Milliseconds(removal.Request.ReceivedAt, removal.Request.CompletedAt)))}");
+        foreach (var service in removals.First().Request.Participants.Select(participant => participant.Service))
+        {
+            var receipts = removals.Select(removal => Milliseconds(removal.Request.ReceivedAt, removal.Request.Participants.Single(participant => participant.Service == service).UpdatedAt));
+            var slowest = removals.Count(removal => removal.Request.Participants.MaxBy(participant => participant.UpdatedAt.ToDateTimeOffset())!.Service == service);
+            Console.WriteLine($"  {service,-13} receipt folded after {Measure.Summary(receipts)}; last of the four in {slowest} of {removals.Count}");
+        }
+    }
+
+    /// <summary>
+    /// A customer on <see cref="BenchOptions.BigCustomerTickets"/> of <see cref="BenchOptions.BigTickets"/> tickets, seeded
+    /// through Ticketing's own store while the system is stopped; then their removal is timed while tickets are
+    /// created at 8 in flight, against the creation rate without a removal.
+    /// </summary>
+    private static async Task BigRemovalAsync(BenchOptions options, string bigCustomer, IReadOnlyList<string> others)
+    {
+        var seeding = Stopwatch.StartNew();
+        await TicketSeed.SeedAsync(options.DataDirectory, SeedProject, options.BigTickets, options.BigCustomerTickets, bigCustomer, others);
+        Console.WriteLine($"seeded {options.BigTickets} tickets ({options.BigCustomerTickets} reported by one customer) in {seeding.Elapsed.TotalSeconds:F1} s");
+        await using var system = await RunningSystem.StartAsync(options);
+        await Measure.ClosedLoopAsync(WarmUp, InFlight, i => CreateTicketAsync(system, Project, others[i % others.Count]));
+        var alone = await Measure.ClosedLoopAsync(options.Creates, InFlight, i => CreateTicketAsync(system, Project, others[i % others.Count]));
+
+        using var stop = new CancellationTokenSource();
+        var createdDuring = 0;
+        var removing = false;
+        var load = Task.WhenAll(Enumerable.Range(0, InFlight).Select(async worker =>
+        {
+            for (var i = worker; !stop.IsCancellationRequested; i += InFlight)
+            {
+                await CreateTicketAsync(system, Project, others[i % others.Count]);
+                if (Volatile.Read(ref removing))
+                {
+                    Interlocked.Increment(ref createdDuring);
+                }
+            }
+        }));
+        await Task.Delay(500);
+        var clock = Stopwatch.StartNew();
+        Volatile.Write(ref removing, true);
+        var request = await system.Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = bigCustomer, Reason = ErasureReason.AccountClosed }, system.Admin);
+        while (request.Status == ErasureStatus.InProgress)
+        {
+            await Task.Delay(5);
+            request = await system.Erasure.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, system.Admin);
+        }
+
+        var elapsed = clock.Elapsed;
+        Volatile.Write(ref removing, false);
+        var during = Volatile.Read(ref createdDuring) / elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await load;
+        var ticketing = request.Participants.Single(participant => participant.Service == "ticketing");
+        Console.WriteLine(
+            $"removal of a customer on {options.BigCustomerTickets} of {options.BigTickets} tickets: {request.Status} in {elapsed.TotalMilliseconds:F0} ms (client), " +
+            $"{Milliseconds(request.ReceivedAt, request.CompletedAt):F0} ms received_at -> completed_at; ticketing counts {ticketing.Counts}");
+        foreach (var participant in request.Participants)
+        {
+            Console.WriteLine($"  {participant.Service,-13} receipt folded after {Milliseconds(request.ReceivedAt, participant.UpdatedAt):F0} ms");
+        }
+
+        Print("CreateTicket during that removal, 8 in flight", during, "CreateTicket without a removal", alone);
+    }
+
+    private static async Task CreateProjectAsync(RunningSystem system, string key) =>
+        await system.Ticketing.CreateProjectAsync(new CreateProjectRequest { Key = key, Name = key }, system.Admin);
+
+    private static async Task<List<string>> CreateCustomersAsync(RunningSystem system, int count, string prefix)
+    {
+        var created = new ConcurrentBag<string>();
+        await Measure.ClosedLoopAsync(count, InFlight, async i => created.Add(await CreateCustomerAsync(system, $"{prefix}{i}")));
+        return [.. created];
+    }
+
+    /// <summary>Retries while Directory has not yet heard of the project (Ticketing's ProjectCreated event).</summary>
+    private static async Task<string> CreateCustomerAsync(RunningSystem system, string name)
+    {
+        var request = new CreateCustomerRequest { Address = $"{name}.{Guid.NewGuid():N}@bench.example", DisplayName = $"Bench Customer {name}", ProjectKeys = { Project } };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await system.Directory.CreateCustomerAsync(request, system.Admin)).Id;
+            }
+            catch (RpcException exception) when (exception.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound && attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static Task<Ticket> CreateTicketAsync(RunningSystem system, string project, string reporter) =>
+        system.Ticketing.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = reporter, Summary = "Printer is out of toner", Description = "The printer on the third floor shows an error." },
+            system.Admin).ResponseAsync;
+
+    private static double Rate(string line) => double.Parse(line, CultureInfo.InvariantCulture);
+
+    private static double Milliseconds(Google.Protobuf.WellKnownTypes.Timestamp from, Google.Protobuf.WellKnownTypes.Timestamp to) =>
+        (to.ToDateTimeOffset() - from.ToDateTimeOffset()).TotalMilliseconds;
+
+    private static void Print(string what, double rate, string baseline, double baselineRate) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {rate:F0}/s; {baseline}: {baselineRate:F0}/s; ratio {rate / baselineRate:P0}"));
+}
