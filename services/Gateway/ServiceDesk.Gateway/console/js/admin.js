@@ -137,7 +137,7 @@ async function erasuresPage(container) {
       buttons.push(rejectControl(request, send));
     }
     if (request.status === 'failed') act('Retry', `/api/v1/erasures/${encodeURIComponent(request.id)}/retry`, 'secondary');
-    if (request.status !== 'awaiting_approval') {
+    if (!['awaiting_approval', 'rejected'].includes(request.status)) {
       const evidence = h('button', { type: 'button', class: 'secondary' }, 'Evidence');
       evidence.addEventListener('click', () => downloadEvidence(request));
       buttons.push(evidence);
