@@ -79,6 +79,36 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task The_picker_asks_once_for_what_is_typed_within_its_debounce()
+    {
+        var project = await hosts.NewProjectAsync();
+        var address = GatewayHosts.NewAddress("dora");
+        await hosts.NewCustomerAsync("Dora Debounce", address, project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        var asked = new List<string>();
+        page.Request += (_, request) => { if (request.Url.EndsWith("/api/v1/customers/suggestions", StringComparison.Ordinal)) asked.Add(request.PostData ?? string.Empty); };
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await page.Clock.InstallAsync(new() { TimeDate = start });
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/new-request");
+        var reporter = page.GetByRole(AriaRole.Combobox, new() { Name = "Reporter" });
+        await Assertions.Expect(reporter).ToBeVisibleAsync();
+
+        // With the page's clock stopped, however slowly the keys arrive, no debounce runs out between them.
+        await page.Clock.PauseAtAsync(start.AddDays(1));
+        await reporter.PressSequentiallyAsync(address[..5]);
+        var whileTyping = asked.Count;
+        await page.Clock.RunForAsync(100);
+        var beforeDebounce = asked.Count;
+        await page.Clock.RunForAsync(150);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex("Dora Debounce") })).ToBeVisibleAsync();
+        Assert.Equal((0, 0), (whileTyping, beforeDebounce));
+        Assert.Equal([$"\"text\":\"{address[..5]}\""], asked.Select(body => System.Text.RegularExpressions.Regex.Match(body, "\"text\":\"[^\"]*\"").Value));
+    }
+
+    [Fact]
     public async Task Every_failure_is_shown_in_the_page_a_wrong_password_and_a_service_that_is_not_there_yet()
     {
         var page = await chromium.NewPageAsync(Chromium.Desktop);
