@@ -29,7 +29,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await page.GetByLabel("Description").FillAsync("It smokes.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create request" }).ClickAsync();
 
-        await page.WaitForURLAsync($"**#/tickets/{project}-1");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/tickets/{project}-1$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"{project}-1: Printer on fire");
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Participants" })).ToContainTextAsync("Paula Participant");
         Assert.DoesNotContain("@", page.Url, StringComparison.Ordinal);
