@@ -10,13 +10,16 @@ using static ServiceDesk.Testing.IdentityTestHost;
 namespace ServiceDesk.Gateway.Tests;
 
 /// <summary>
-/// The gateway in front of the four real services over one real Redis, each wired as its Program.cs wires it.
+/// The gateway in front of the four real services over one real Redis, each wired as its Program.cs wires it,
+/// with its service identity and the others' addresses, so customer removal runs through all four.
 /// Identity trusts one forwarding hop (the gateway's); the gateway's limits are far above what the tests send,
 /// except in hosts started with <see cref="StartGatewayAsync"/> overrides.
 /// </summary>
 public sealed class GatewayHosts : IAsyncLifetime
 {
     private readonly RedisFixture _redis = new();
+
+    private Dictionary<string, int> _grpcPorts = [];
 
     public string Prefix { get; } = RedisFixture.NewPrefix();
 
@@ -38,15 +41,21 @@ public sealed class GatewayHosts : IAsyncLifetime
     {
         await _redis.InitializeAsync();
         Identity = await IdentityTestHost.StartAsync(
-            _redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Identity:Throttling:TrustedProxyHops", "1"));
-        Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings());
-        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, new Dictionary<string, string?>(Settings())
+            _redis.Configuration,
+            ("Identity:Tokens:AccessTokenLifetime", "02:00:00"),
+            ("Identity:Throttling:TrustedProxyHops", "1"),
+            ("Messaging:KeyPrefix", Prefix));
+        // Directory asks the other participants for removal previews, and they call Directory: each needs the
+        // others' addresses before any of them runs.
+        _grpcPorts = new Dictionary<string, int>
         {
-            ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
-            ["Services:directory"] = Directory.Endpoints.GrpcUri.ToString(),
-            ["Auth:ServiceSecret"] = TicketingSecret,
-        });
-        Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings());
+            [ServiceNames.Directory] = FreePorts.Next(),
+            [ServiceNames.Ticketing] = FreePorts.Next(),
+            [ServiceNames.Notification] = FreePorts.Next(),
+        };
+        Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
+        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing));
+        Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification));
         Gateway = await StartGatewayAsync();
         Admin = Bearer(await Identity.AdminTokenAsync());
     }
@@ -133,10 +142,16 @@ public sealed class GatewayHosts : IAsyncLifetime
 
     public static string NewAddress(string localPart = "someone") => $"{localPart}@{Guid.NewGuid():N}.example";
 
-    private Dictionary<string, string?> Settings() => new()
+    private Dictionary<string, string?> Settings(string service) => new()
     {
+        ["Endpoints:GrpcPort"] = _grpcPorts[service].ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Redis:Configuration"] = _redis.Configuration,
         ["Auth:Authority"] = Identity.Endpoints.HttpUri.ToString(),
+        ["Auth:ServiceSecret"] = ServiceSecret(service),
+        ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
+        ["Services:directory"] = $"http://127.0.0.1:{_grpcPorts[ServiceNames.Directory]}",
+        ["Services:ticketing"] = $"http://127.0.0.1:{_grpcPorts[ServiceNames.Ticketing]}",
+        ["Services:notification"] = $"http://127.0.0.1:{_grpcPorts[ServiceNames.Notification]}",
         ["Messaging:KeyPrefix"] = Prefix,
         ["Messaging:PollInterval"] = "00:00:00.250",
         ["Messaging:RelayInterval"] = "00:00:00.250",

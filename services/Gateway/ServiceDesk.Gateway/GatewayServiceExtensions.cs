@@ -34,6 +34,7 @@ public static class GatewayServiceExtensions
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SessionCookies>();
+        builder.Services.AddSingleton<SessionRefreshes>();
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(TimeProvider.System);

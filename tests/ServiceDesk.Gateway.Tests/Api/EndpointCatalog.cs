@@ -2,10 +2,9 @@ namespace ServiceDesk.Gateway.Tests.Api;
 
 /// <summary>
 /// Every endpoint that needs a signed-in caller, with a well-formed request (so the services' validation,
-/// which runs before authentication, lets it through). <see cref="NotServedYet"/> marks the ones whose RPC the
-/// backend on this branch does not serve yet (Directory's ErasureService, Notification): those answer 501.
+/// which runs before authentication, lets it through).
 /// </summary>
-public sealed record Endpoint(string Method, string Path, object? Body = null, bool NotServedYet = false)
+public sealed record Endpoint(string Method, string Path, object? Body = null)
 {
     public static readonly IReadOnlyList<Endpoint> SignedIn =
     [
@@ -36,16 +35,17 @@ public sealed record Endpoint(string Method, string Path, object? Body = null, b
         new("PUT", "/api/v1/tickets/HELP-1/participants/c1"),
         new("DELETE", "/api/v1/tickets/HELP-1/participants/c1"),
         new("PUT", "/api/v1/tickets/HELP-1/status", new { status = "in_progress" }),
-        new("POST", "/api/v1/erasures", new { customerId = "c1", mode = "anonymize", reason = "customer_request" }, NotServedYet: true),
-        new("GET", "/api/v1/erasures", NotServedYet: true),
-        new("GET", "/api/v1/erasures/e1", NotServedYet: true),
-        new("POST", "/api/v1/erasures/e1/retry", NotServedYet: true),
-        new("POST", "/api/v1/erasures/e1/approval", NotServedYet: true),
-        new("GET", "/api/v1/erasures/e1/evidence", NotServedYet: true),
-        new("POST", "/api/v1/customers/c1/removal-preview", new { mode = "anonymize" }, NotServedYet: true),
-        new("POST", "/api/v1/me/removal-request", new { mode = "anonymize" }, NotServedYet: true),
-        new("GET", "/api/v1/deliveries?ticketId=HELP-1", NotServedYet: true),
-        new("POST", "/api/v1/suppressions/check", new { address = "jane@example.com" }, NotServedYet: true),
+        new("POST", "/api/v1/erasures", new { customerId = "c1", mode = "anonymize", reason = "customer_request" }),
+        new("GET", "/api/v1/erasures"),
+        new("GET", "/api/v1/erasures/e1"),
+        new("POST", "/api/v1/erasures/e1/retry"),
+        new("POST", "/api/v1/erasures/e1/approval"),
+        new("POST", "/api/v1/erasures/e1/rejection", new { reason = "legal_hold" }),
+        new("GET", "/api/v1/erasures/e1/evidence"),
+        new("POST", "/api/v1/customers/c1/removal-preview", new { mode = "anonymize" }),
+        new("POST", "/api/v1/me/removal-request", new { mode = "anonymize" }),
+        new("GET", "/api/v1/deliveries?ticketId=HELP-1"),
+        new("POST", "/api/v1/suppressions/check", new { address = "jane@example.com" }),
     ];
 
     public bool IsUnsafe => Method is not ("GET" or "HEAD");

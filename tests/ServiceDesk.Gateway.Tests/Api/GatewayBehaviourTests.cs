@@ -54,6 +54,31 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task A_client_over_its_API_limit_gets_429_whatever_X_Forwarded_For_it_claims_and_the_console_still_loads()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:RequestsPerMinute", "3"));
+        using var client = new ApiClient(gateway.Endpoints.HttpUri);
+
+        var allowed = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.SendAsync(HttpMethod.Get, "/api/v1/me");
+            allowed.Add(response.StatusCode);
+        }
+
+        using var refused = await client.SendAsync(HttpMethod.Get, "/api/v1/me");
+        using var spoofed = await client.SendAsync(HttpMethod.Get, "/api/v1/me", forwardedFor: "203.0.113.7");
+        using var console = await client.SendAsync(HttpMethod.Get, "/");
+
+        Assert.All(allowed, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 60);
+        Assert.Equal(HttpStatusCode.TooManyRequests, spoofed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+    }
+
+    [Fact]
     public async Task Every_response_carries_the_security_headers_and_the_console_policy_allows_no_inline_script()
     {
         using var client = hosts.NewClient();

@@ -29,7 +29,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await page.GetByLabel("Description").FillAsync("It smokes.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create request" }).ClickAsync();
 
-        await page.WaitForURLAsync($"**#/tickets/{project}-1");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/tickets/{project}-1$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"{project}-1: Printer on fire");
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Participants" })).ToContainTextAsync("Paula Participant");
         Assert.DoesNotContain("@", page.Url, StringComparison.Ordinal);
@@ -79,6 +79,36 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task The_picker_asks_once_for_what_is_typed_within_its_debounce()
+    {
+        var project = await hosts.NewProjectAsync();
+        var address = GatewayHosts.NewAddress("dora");
+        await hosts.NewCustomerAsync("Dora Debounce", address, project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        var asked = new List<string>();
+        page.Request += (_, request) => { if (request.Url.EndsWith("/api/v1/customers/suggestions", StringComparison.Ordinal)) asked.Add(request.PostData ?? string.Empty); };
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await page.Clock.InstallAsync(new() { TimeDate = start });
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/new-request");
+        var reporter = page.GetByRole(AriaRole.Combobox, new() { Name = "Reporter" });
+        await Assertions.Expect(reporter).ToBeVisibleAsync();
+
+        // With the page's clock stopped, however slowly the keys arrive, no debounce runs out between them.
+        await page.Clock.PauseAtAsync(start.AddDays(1));
+        await reporter.PressSequentiallyAsync(address[..5]);
+        var whileTyping = asked.Count;
+        await page.Clock.RunForAsync(100);
+        var beforeDebounce = asked.Count;
+        await page.Clock.RunForAsync(150);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex("Dora Debounce") })).ToBeVisibleAsync();
+        Assert.Equal((0, 0), (whileTyping, beforeDebounce));
+        Assert.Equal([$"\"text\":\"{address[..5]}\""], asked.Select(body => System.Text.RegularExpressions.Regex.Match(body, "\"text\":\"[^\"]*\"").Value));
+    }
+
+    [Fact]
     public async Task Every_failure_is_shown_in_the_page_a_wrong_password_and_a_service_that_is_not_there_yet()
     {
         var page = await chromium.NewPageAsync(Chromium.Desktop);
@@ -91,6 +121,35 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await SignInAsync(page, IdentityTestHost.AdminLogin);
         await page.GotoAsync($"{Console}#/erasures");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Erasures" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_rejects_a_customers_own_removal_request_with_a_reason_by_keyboard()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rob = await hosts.NewCustomerAsync("Rob Requester", GatewayHosts.NewAddress("rob"), project);
+        using (var customer = await hosts.SignedInAsync(Role.Customer, rob.Id))
+        {
+            await customer.ExpectAsync(System.Net.HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request", new { mode = "anonymize" });
+        }
+
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(page, IdentityTestHost.AdminLogin);
+        await page.GotoAsync($"{Console}#/erasures");
+        var row = page.Locator("tbody tr").Filter(new() { HasText = rob.Id });
+        await Assertions.Expect(row).ToContainTextAsync("awaiting approval");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reject" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var reason = row.GetByLabel("Rejection reason");
+        await Assertions.Expect(reason).ToBeFocusedAsync();
+        await reason.SelectOptionAsync("legal_hold");
+        await ConsolePages.ShotAsync(page, "admin-reject-removal-request-desktop");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Confirm rejection" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(row).ToContainTextAsync("rejected");
+        await Assertions.Expect(row).ToContainTextAsync("reason: legal hold");
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -112,7 +171,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
             var page = await chromium.NewPageAsync(viewport);
             await page.GotoAsync(Console);
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
-            saved.Add(await ShotAsync(page, $"sign-in-{width}"));
+            saved.Add(await ConsolePages.ShotAsync(page, $"sign-in-{width}"));
             await SignInAsync(page, agent);
             foreach (var (name, route, ready) in new[]
             {
@@ -125,7 +184,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
             {
                 await page.GotoAsync(Console + route);
                 await Assertions.Expect(page.GetByText(ready).First).ToBeVisibleAsync();
-                saved.Add(await ShotAsync(page, $"agent-{name}-{width}"));
+                saved.Add(await ConsolePages.ShotAsync(page, $"agent-{name}-{width}"));
             }
 
             var adminPage = await chromium.NewPageAsync(viewport);
@@ -133,19 +192,19 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
             await SignInAsync(adminPage, IdentityTestHost.AdminLogin);
             await adminPage.GotoAsync($"{Console}#/customers/{jane.Id}");
             await adminPage.GetByRole(AriaRole.Button, new() { Name = "Remove customer" }).ClickAsync();
-            saved.Add(await ShotAsync(adminPage, $"admin-remove-customer-{width}"));
+            saved.Add(await ConsolePages.ShotAsync(adminPage, $"admin-remove-customer-{width}"));
             await adminPage.GotoAsync($"{Console}#/erasures");
             await Assertions.Expect(adminPage.GetByRole(AriaRole.Heading, new() { Name = "Erasures" })).ToBeVisibleAsync();
-            saved.Add(await ShotAsync(adminPage, $"admin-erasures-{width}"));
+            saved.Add(await ConsolePages.ShotAsync(adminPage, $"admin-erasures-{width}"));
 
             var customerPage = await chromium.NewPageAsync(viewport);
             await customerPage.GotoAsync(Console);
             await SignInAsync(customerPage, customer);
             await Assertions.Expect(customerPage.GetByText("The VPN drops every hour")).ToBeVisibleAsync();
-            saved.Add(await ShotAsync(customerPage, $"customer-my-requests-{width}"));
+            saved.Add(await ConsolePages.ShotAsync(customerPage, $"customer-my-requests-{width}"));
             await customerPage.GotoAsync($"{Console}#/delete-my-data");
             await Assertions.Expect(customerPage.GetByRole(AriaRole.Button, new() { Name = "Delete my data" })).ToBeVisibleAsync();
-            saved.Add(await ShotAsync(customerPage, $"customer-delete-my-data-{width}"));
+            saved.Add(await ConsolePages.ShotAsync(customerPage, $"customer-delete-my-data-{width}"));
 
             // Usable at phone width: nothing wider than the viewport.
             var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
@@ -158,18 +217,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     private static bool IsOlder(IRequest request) =>
         request.Url.EndsWith("/api/v1/customers/suggestions", StringComparison.Ordinal) && request.PostData?.Contains("\"text\":\"an\"", StringComparison.Ordinal) == true;
 
-    private async Task SignInAsync(IPage page, string login)
-    {
-        if (!page.Url.StartsWith(Console, StringComparison.Ordinal))
-        {
-            await page.GotoAsync(Console);
-        }
-
-        await page.GetByLabel("Login (e-mail address)").FillAsync(login);
-        await page.GetByLabel("Password").FillAsync(IdentityTestHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
-    }
+    private Task SignInAsync(IPage page, string login) => ConsolePages.SignInAsync(page, Console, login);
 
     /// <summary>Types the start of an address into a picker, waits to be offered the customer, and takes it with the keyboard.</summary>
     private static async Task PickAsync(IPage page, string picker, string typed, string offered)
@@ -180,12 +228,5 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await Assertions.Expect(option).ToBeVisibleAsync();
         await input.PressAsync("ArrowDown");
         await input.PressAsync("Enter");
-    }
-
-    private static async Task<string> ShotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(Chromium.ScreenshotDirectory, $"{name}.png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        return path;
     }
 }

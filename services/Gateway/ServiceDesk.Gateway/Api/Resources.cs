@@ -86,7 +86,8 @@ public sealed record ParticipantStatusResource(string Service, string State, IRe
 
 public sealed record ErasureResource(
     string Id, string CustomerId, string Mode, string Reason, string? SuccessorCustomerId, string RequestedBy, string? ApprovedBy, string Status,
-    DateTimeOffset? ReceivedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, bool Overdue, IReadOnlyList<ParticipantStatusResource> Participants)
+    DateTimeOffset? ReceivedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, bool Overdue, IReadOnlyList<ParticipantStatusResource> Participants,
+    string? RejectionReason, string? RejectedBy)
 {
     public static ErasureResource From(ErasureRequest request, DateTimeOffset now) => new(
         request.Id, request.CustomerId, ApiEnum<ErasureMode>.Format(request.Mode), ApiEnum<ErasureReason>.Format(request.Reason),
@@ -94,7 +95,9 @@ public sealed record ErasureResource(
         ApiEnum<ErasureStatus>.Format(request.Status), AccountResource.Time(request.ReceivedAt), AccountResource.Time(request.DueAt),
         AccountResource.Time(request.CompletedAt),
         request.Status is not ErasureStatus.Completed && request.DueAt is { } due && due.ToDateTimeOffset() < now,
-        [.. request.Participants.Select(ParticipantStatusResource.From)]);
+        [.. request.Participants.Select(ParticipantStatusResource.From)],
+        request.RejectionReason == default ? null : ApiEnum<ServiceDesk.Contracts.Directory.V1.RejectionReason>.Format(request.RejectionReason),
+        AccountResource.NullIfEmpty(request.RejectedBy));
 }
 
 public sealed record ServiceImpactResource(string Service, IReadOnlyDictionary<string, long> Counts, string? Error)

@@ -1,5 +1,5 @@
 // Admins: removing a customer (preview per service, then confirm), the erasures page with live progress,
-// evidence download, approval of customers' own requests.
+// evidence download, approval or rejection (with a reason) of customers' own requests.
 import { ApiError, get, post, query } from './api.js';
 import { errorBox, formatTime, h, replace } from './dom.js';
 import { customerPicker } from './picker.js';
@@ -7,6 +7,7 @@ import { navigate, onLeave, showError, submitting } from './app.js';
 
 const POLL_MS = 3000;
 const modes = [['anonymize', 'Anonymize: delete the profile, keep tickets under a pseudonym'], ['purge', 'Purge: also delete the tickets the customer reported']];
+const rejectionReasons = [['identity_not_verified', 'Identity not verified'], ['legal_hold', 'Legal hold'], ['open_contract', 'Open contract'], ['duplicate_request', 'Duplicate request']];
 const reasons = [['customer_request', 'The customer asked'], ['contact_moved', 'The contact moved (new company or address)'], ['account_closed', 'Account closed'], ['legal_obligation', 'Legal obligation']];
 const counts = (map) => Object.entries(map || {}).map(([kind, n]) => `${kind.replaceAll('_', ' ')}: ${n}`).join(', ') || 'nothing';
 
@@ -83,15 +84,18 @@ async function downloadEvidence(request) {
 
 async function erasuresPage(container) {
   const status = h('select', { id: 'erasure-status' }, h('option', { value: '' }, 'Any status'),
-    ['awaiting_approval', 'in_progress', 'completed', 'failed'].map((s) => h('option', { value: s }, s.replaceAll('_', ' '))));
+    ['awaiting_approval', 'in_progress', 'completed', 'failed', 'rejected'].map((s) => h('option', { value: s }, s.replaceAll('_', ' '))));
   const body = h('div', { 'aria-live': 'polite' });
   const updated = h('p', { class: 'muted' });
   let timer = 0;
   let stopped = false;
+  // While an admin picks a rejection reason the list is not redrawn under them.
+  let holding = false;
 
   async function load() {
     try {
       const page = await get(`/api/v1/erasures${query({ status: status.value, pageSize: 50 })}`);
+      if (holding) return;
       replace(body, page.items.length ? table(page.items) : h('p', { class: 'muted' }, 'No removal requests.'));
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${POLL_MS / 1000} s.`;
     } catch (error) {
@@ -107,7 +111,8 @@ async function erasuresPage(container) {
       h('tbody', {}, requests.map((r) => h('tr', { class: r.overdue ? 'overdue' : '' },
         h('td', {}, r.id, h('div', { class: 'muted' }, `${r.mode}, ${r.reason.replaceAll('_', ' ')}`)),
         h('td', {}, r.customerId),
-        h('td', {}, r.status.replaceAll('_', ' '), r.overdue ? h('strong', {}, ' (overdue)') : null),
+        h('td', {}, r.status.replaceAll('_', ' '), r.overdue ? h('strong', {}, ' (overdue)') : null,
+          r.rejectionReason ? h('div', { class: 'muted' }, `reason: ${r.rejectionReason.replaceAll('_', ' ')}`) : null),
         h('td', {}, formatTime(r.dueAt)),
         h('td', {}, participantBadges(r)),
         h('td', {}, actions(r)))))));
@@ -115,17 +120,24 @@ async function erasuresPage(container) {
 
   function actions(request) {
     const buttons = [];
+    const send = async (button, path, body) => {
+      holding = false;
+      button.disabled = true;
+      try { await post(path, body); } catch (error) { showError(error); } finally { button.disabled = false; }
+      clearTimeout(timer);
+      await load();
+    };
     const act = (label, path, className) => {
       const button = h('button', { type: 'button', class: className }, label);
-      button.addEventListener('click', async () => {
-        button.disabled = true;
-        try { await post(path); clearTimeout(timer); await load(); } catch (error) { showError(error); } finally { button.disabled = false; }
-      });
+      button.addEventListener('click', () => send(button, path));
       buttons.push(button);
     };
-    if (request.status === 'awaiting_approval') act('Approve', `/api/v1/erasures/${encodeURIComponent(request.id)}/approval`);
+    if (request.status === 'awaiting_approval') {
+      act('Approve', `/api/v1/erasures/${encodeURIComponent(request.id)}/approval`);
+      buttons.push(rejectControl(request, send));
+    }
     if (request.status === 'failed') act('Retry', `/api/v1/erasures/${encodeURIComponent(request.id)}/retry`, 'secondary');
-    if (request.status !== 'awaiting_approval') {
+    if (!['awaiting_approval', 'rejected'].includes(request.status)) {
       const evidence = h('button', { type: 'button', class: 'secondary' }, 'Evidence');
       evidence.addEventListener('click', () => downloadEvidence(request));
       buttons.push(evidence);
@@ -133,10 +145,28 @@ async function erasuresPage(container) {
     return h('div', { class: 'row' }, buttons);
   }
 
+  function rejectControl(request, send) {
+    const reject = h('button', { type: 'button', class: 'secondary' }, 'Reject');
+    const wrapper = h('div', { class: 'row' }, reject);
+    reject.addEventListener('click', () => {
+      holding = true;
+      clearTimeout(timer);
+      const id = `reject-${request.id}`;
+      const reason = h('select', { id }, rejectionReasons.map(([value, label]) => h('option', { value }, label)));
+      const confirm = h('button', { type: 'button', class: 'danger' }, 'Confirm rejection');
+      const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+      confirm.addEventListener('click', () => send(confirm, `/api/v1/erasures/${encodeURIComponent(request.id)}/rejection`, { reason: reason.value }));
+      cancel.addEventListener('click', () => { holding = false; clearTimeout(timer); load(); });
+      replace(wrapper, h('label', { for: id }, 'Rejection reason', reason), confirm, cancel);
+      reason.focus();
+    });
+    return wrapper;
+  }
+
   status.addEventListener('change', () => { clearTimeout(timer); load(); });
   onLeave(() => { stopped = true; clearTimeout(timer); });
   replace(container, h('h1', {}, 'Erasures'),
-    h('p', { class: 'muted' }, 'Customer removals with each service\'s progress; overdue requests are highlighted. Customers\' own requests wait here for approval.'),
+    h('p', { class: 'muted' }, 'Customer removals with each service\'s progress; overdue requests are highlighted. Customers\' own requests wait here for approval or rejection.'),
     h('label', { for: 'erasure-status' }, 'Status', status), updated, body);
   await load();
 }

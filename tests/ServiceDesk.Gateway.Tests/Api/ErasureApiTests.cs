@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Gateway.Tests.Api;
+
+/// <summary>Customer removal through the gateway, against Directory's ErasureService and the three other participants.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class ErasureApiTests(GatewayHosts hosts)
+{
+    [Fact]
+    public async Task An_admin_previews_removes_follows_and_downloads_the_evidence_of_a_removal()
+    {
+        var project = await hosts.NewProjectAsync();
+        var olga = await hosts.NewCustomerAsync("Olga", GatewayHosts.NewAddress("olga"), project);
+        using var admin = await hosts.AdminClientAsync();
+
+        var preview = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/customers/{olga.Id}/removal-preview", new { mode = "anonymize" });
+        var accepted = await admin.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures",
+            new { customerId = olga.Id, mode = "anonymize", reason = "contact_moved" });
+        var path = $"/api/v1/erasures/{accepted.GetProperty("id").GetString()}";
+        var completed = await Eventually.WaitForAsync(
+            () => admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, path),
+            erasure => erasure.GetProperty("status").GetString() == "completed",
+            "the removal to complete in every service",
+            TimeSpan.FromSeconds(60));
+        var listed = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures?status=completed&pageSize=100");
+        using var evidence = await admin.SendAsync(HttpMethod.Get, $"{path}/evidence");
+
+        Assert.Equal(["directory", "identity", "notification", "ticketing"], preview.GetProperty("impacts").EnumerateArray().Select(impact => impact.GetProperty("service").GetString()).Order());
+        Assert.All(completed.GetProperty("participants").EnumerateArray(), participant => Assert.Equal("done", participant.GetProperty("state").GetString()));
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == accepted.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
+        Assert.Equal("attachment", evidence.Content.Headers.ContentDisposition?.DispositionType ?? evidence.Headers.GetValues("Content-Disposition").Single().Split(';')[0]);
+        Assert.NotEmpty(JsonDocument.Parse(await evidence.Content.ReadAsStringAsync()).RootElement.GetProperty("signature").GetString()!);
+    }
+
+    [Fact]
+    public async Task An_admin_rejects_a_customers_own_request_with_a_reason_the_customer_then_sees()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rob = await hosts.NewCustomerAsync("Rob", GatewayHosts.NewAddress("rob"), project);
+        using var customer = await hosts.SignedInAsync(Role.Customer, rob.Id);
+        using var admin = await hosts.AdminClientAsync();
+        var requested = await customer.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request", new { mode = "anonymize" });
+        var path = $"/api/v1/erasures/{requested.GetProperty("id").GetString()}";
+
+        var rejected = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{path}/rejection", new { reason = "legal_hold" });
+        var seenByCustomer = await customer.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, path);
+        var again = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/rejection", new { reason = "legal_hold" });
+        var approveRejected = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/approval");
+
+        Assert.Equal("awaiting_approval", requested.GetProperty("status").GetString());
+        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        Assert.Equal("legal_hold", rejected.GetProperty("rejectionReason").GetString());
+        Assert.Equal("legal_hold", seenByCustomer.GetProperty("rejectionReason").GetString());
+        Assert.All([again, approveRejected], problem => Assert.Equal("FAILED_PRECONDITION", problem.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task A_rejection_needs_a_known_reason_an_admin_and_an_existing_request()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rob = await hosts.NewCustomerAsync("Rob", GatewayHosts.NewAddress("rob"), project);
+        using var customer = await hosts.SignedInAsync(Role.Customer, rob.Id);
+        using var agent = await hosts.SignedInAsync(Role.Agent, null, project);
+        using var admin = await hosts.AdminClientAsync();
+        var requested = await customer.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request", new { mode = "anonymize" });
+        var path = $"/api/v1/erasures/{requested.GetProperty("id").GetString()}/rejection";
+
+        var unknownReason = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, path, new { reason = "because" });
+        var noReason = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, path, new { });
+        var byAgent = await agent.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, path, new { reason = "legal_hold" });
+        var byCustomer = await customer.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, path, new { reason = "legal_hold" });
+        await admin.ProblemAsync(HttpStatusCode.NotFound, HttpMethod.Post, "/api/v1/erasures/no-such-request/rejection", new { reason = "legal_hold" });
+        var still = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/erasures/{requested.GetProperty("id").GetString()}");
+
+        Assert.True(unknownReason.GetProperty("errors").TryGetProperty("reason", out _), unknownReason.ToString());
+        Assert.True(noReason.GetProperty("errors").TryGetProperty("reason", out _), noReason.ToString());
+        Assert.All([byAgent, byCustomer], problem => Assert.Equal("PERMISSION_DENIED", problem.GetProperty("code").GetString()));
+        Assert.Equal("awaiting_approval", still.GetProperty("status").GetString());
+    }
+}
