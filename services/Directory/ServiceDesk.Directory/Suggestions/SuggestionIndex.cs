@@ -25,12 +25,16 @@ public sealed class SuggestionIndex
     private readonly SortedSet<string> _entries = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _nameOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Indexed> _customers = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loadStamp;
 
     private sealed record Indexed(long Version, string[] Keys, string[] NameOrders, string[] Entries, long Stamp);
 
-    /// <summary>False until the first full load completed: until then the suggester asks the store.</summary>
-    public bool IsLoaded { get; private set; }
+    /// <summary>False until the first full load completed: until then the suggester waits for it.</summary>
+    public bool IsLoaded => _loaded.Task.IsCompleted;
+
+    /// <summary>Completes with the first full load.</summary>
+    public Task Loaded => _loaded.Task;
 
     public int Count
     {
@@ -129,7 +133,7 @@ public sealed class SuggestionIndex
                 RemoveEntries(stale);
             }
 
-            IsLoaded = true;
+            _loaded.TrySetResult();
         }
         finally
         {
