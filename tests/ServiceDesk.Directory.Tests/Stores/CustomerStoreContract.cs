@@ -239,6 +239,22 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Empty(await customers.ListByOrganizationAsync(organization, new HashSet<string> { "NONE" }, null, 10, default));
     }
 
+    [SkippableFact]
+    public async Task Several_customers_are_read_by_id_in_one_call_and_unknown_ids_are_left_out()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer(displayName: "Jane Roe", projectKeys: "HELP");
+        var john = TestData.Customer(displayName: "John Doe", projectKeys: "HELP");
+        await customers.InsertAsync(jane, AnEvent(), default);
+        await customers.InsertAsync(john, AnEvent(), default);
+
+        var found = await customers.GetManyAsync([john.Id, TestData.Id(), jane.Id], default);
+
+        Assert.Equal(new[] { jane.Id, john.Id }.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Jane Roe", found[jane.Id].DisplayName);
+        Assert.Empty(await customers.GetManyAsync([], default));
+    }
+
     private static string[] Ids(IEnumerable<Customer> customers) => [.. customers.Select(customer => customer.Id)];
 
     /// <summary>A stand-in for a prepared event: the store records whatever envelope bytes it is given.</summary>

@@ -15,6 +15,9 @@ public interface ICustomerStore
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>The customers of <paramref name="ids"/> that exist, by id, read in one query.</summary>
+    Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
     /// <param name="address">A normalised address (<see cref="Hosting.Validation.EmailAddress"/>).</param>
     Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken);
 

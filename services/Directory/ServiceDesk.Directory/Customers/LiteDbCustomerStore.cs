@@ -61,6 +61,13 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(_customers.FindById(id) is { } document ? ToCustomer(document) : null);
     }
 
+    public Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var documents = ids.Count == 0 ? [] : _customers.Find(BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id)))));
+        return Task.FromResult<IReadOnlyDictionary<string, Customer>>(documents.Select(ToCustomer).ToDictionary(customer => customer.Id, StringComparer.Ordinal));
+    }
+
     public Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

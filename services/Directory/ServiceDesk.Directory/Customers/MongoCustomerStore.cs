@@ -49,6 +49,12 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         return document is null ? null : ToCustomer(document);
     }
 
+    public async Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var documents = ids.Count == 0 ? [] : await _customers.Find(Filter.In("_id", ids)).ToListAsync(cancellationToken);
+        return documents.Select(ToCustomer).ToDictionary(customer => customer.Id, StringComparer.Ordinal);
+    }
+
     public async Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
     {
         var document = await _customers.Find(Filter.Eq("Address", address)).FirstOrDefaultAsync(cancellationToken);

@@ -11,8 +11,8 @@ public sealed record Suggestion(Customer Customer, SuggestionMatch Match);
 /// The picker's autocomplete: one index look-up per kind of match, best kind first (exact address, then
 /// name-word prefix, then address prefix), each in name order, until the limit is reached. Candidates come from
 /// the in-memory <see cref="SuggestionIndex"/> (the store keeps no search keys; a call waits for the index's
-/// first load), and each is read back from the store and offered only if it still exists, still belongs to the project and still
-/// matches: the store, not the index, decides what is offered.
+/// first load), read back from the store in one query per kind, and each is offered only if it still exists, still
+/// belongs to the project and still matches: the store, not the index, decides what is offered.
 /// </summary>
 public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore projects, SuggestionIndex index)
 {
@@ -71,10 +71,12 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
 
     private async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
     {
+        var candidates = index.FindFirstByName(projectKey, key, limit + StaleAllowance);
+        var stored = await customers.GetManyAsync(candidates, cancellationToken);
         var confirmed = new List<Customer>(limit);
-        foreach (var id in index.FindFirstByName(projectKey, key, limit + StaleAllowance))
+        foreach (var id in candidates)
         {
-            if (await customers.GetAsync(id, cancellationToken) is { } customer
+            if (stored.TryGetValue(id, out var customer)
                 && customer.ProjectKeys.Contains(projectKey, StringComparer.Ordinal)
                 && SearchKeys.For(customer).Any(key.Matches))
             {

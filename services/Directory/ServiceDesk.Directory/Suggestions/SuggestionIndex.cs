@@ -7,28 +7,30 @@ namespace ServiceDesk.Directory.Suggestions;
 /// only proposes candidates: <see cref="CustomerSuggester"/> confirms each against the store, so a customer
 /// removed or changed elsewhere is never offered on the index's word. <see cref="SuggestionIndexFeed"/> keeps it
 /// current: a full load at start and at intervals, this replica's own writes at once, other replicas' through a
-/// Redis broadcast. Reads run in parallel; a write waits for them.
+/// Redis broadcast. Reads run in parallel; a write waits for them. Entries hold their customer's keys and ids, so a
+/// look-up allocates nothing per entry it passes.
 /// </summary>
 public sealed class SuggestionIndex
 {
-    // An entry is "KEY␂NAME ORDER": the key's range lists the matching customers, each in the project's name order.
-    private const char KeyEnd = '\u0002';
     private const string Upper = "\uffff";
 
-    /// <summary>
-    /// Matching entries read before a look-up gives up ranking them all and walks the project in name order
-    /// instead, where a key this common finds its first matches within a few hundred customers.
-    /// </summary>
-    private const int RangeBudget = 2_000;
-
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private readonly SortedSet<string> _entries = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _nameOrder = new(StringComparer.Ordinal);
+
+    /// <summary>Every search key of every customer, with the customer's place in that project's name order.</summary>
+    private readonly SortedSet<Entry> _entries = new(EntryOrder.Instance);
+
+    /// <summary>Every customer once per project, in <see cref="SearchKeys.NameOrder(string, Customer)"/>.</summary>
+    private readonly SortedSet<Ranked> _nameOrder = new(RankedOrder.Instance);
+
     private readonly Dictionary<string, Indexed> _customers = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loadStamp;
 
-    private sealed record Indexed(long Version, string[] Keys, string[] NameOrders, string[] Entries, long Stamp);
+    private sealed record Entry(string Key, string NameOrder, string CustomerId);
+
+    private sealed record Ranked(string NameOrder, string CustomerId, string[] Keys);
+
+    private sealed record Indexed(long Version, Entry[] Entries, Ranked[] Ranks, long Stamp);
 
     /// <summary>False until the first full load completed: until then the suggester waits for it.</summary>
     public bool IsLoaded => _loaded.Task.IsCompleted;
@@ -56,11 +58,11 @@ public sealed class SuggestionIndex
     public void Upsert(Customer customer)
     {
         var keys = SearchKeys.For(customer).ToArray();
-        string[] nameOrders = [.. customer.ProjectKeys.Select(project => SearchKeys.NameOrder(project, customer))];
-        string[] entries =
+        Ranked[] ranks = [.. customer.ProjectKeys.Select(project => new Ranked(SearchKeys.NameOrder(project, customer), customer.Id, keys))];
+        Entry[] entries =
         [
-            .. customer.ProjectKeys.Zip(nameOrders).SelectMany(project =>
-                keys.Where(key => key.StartsWith(project.First + ' ', StringComparison.Ordinal)).Select(key => key + KeyEnd + project.Second)),
+            .. customer.ProjectKeys.Zip(ranks).SelectMany(project =>
+                keys.Where(key => key.StartsWith(project.First + ' ', StringComparison.Ordinal)).Select(key => new Entry(key, project.Second.NameOrder, customer.Id))),
         ];
         _lock.EnterWriteLock();
         try
@@ -77,8 +79,8 @@ public sealed class SuggestionIndex
             }
 
             _entries.UnionWith(entries);
-            _nameOrder.UnionWith(nameOrders);
-            _customers[customer.Id] = new Indexed(customer.Version, keys, nameOrders, entries, _loadStamp);
+            _nameOrder.UnionWith(ranks);
+            _customers[customer.Id] = new Indexed(customer.Version, entries, ranks, _loadStamp);
         }
         finally
         {
@@ -143,28 +145,44 @@ public sealed class SuggestionIndex
 
     /// <summary>
     /// The ids of the first <paramref name="limit"/> customers of the project, in
-    /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>.
-    /// A rare key costs its few entries; a common one (a first letter, a shared domain) a walk in name order that
-    /// stops at <paramref name="limit"/> matches.
+    /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>. Reads two
+    /// ranges in lockstep: the key's entries (complete once exhausted, then ranked) and the project's customers in name
+    /// order (complete at <paramref name="limit"/> matches). Whichever finishes first answers, so a rare key costs
+    /// about its few entries and a common one (a first letter, a shared domain) about limit × customers ÷ matches steps.
     /// </summary>
     public IReadOnlyList<string> FindFirstByName(string projectKey, SearchKeyMatch key, int limit)
     {
-        var from = key.IsPrefix ? key.Key : key.Key + KeyEnd;
+        var upper = key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty);
+        var projectPrefix = SearchKeys.NameOrderPrefix(projectKey);
         _lock.EnterReadLock();
         try
         {
-            var matches = new List<string>(Math.Min(RangeBudget, 64));
-            foreach (var entry in _entries.GetViewBetween(from, from + Upper))
+            using var entries = _entries.GetViewBetween(new Entry(key.Key, string.Empty, string.Empty), upper).GetEnumerator();
+            using var inNameOrder = _nameOrder.GetViewBetween(new Ranked(projectPrefix, string.Empty, []), new Ranked(projectPrefix + Upper, string.Empty, [])).GetEnumerator();
+            var matches = new List<Entry>();
+            var firstInNameOrder = new List<string>(limit);
+            while (true)
             {
-                if (matches.Count == RangeBudget)
+                if (!entries.MoveNext())
                 {
-                    return WalkInNameOrder(projectKey, key, limit);
+                    return [.. matches.DistinctBy(entry => entry.CustomerId).OrderBy(entry => entry.NameOrder, StringComparer.Ordinal).Take(limit).Select(entry => entry.CustomerId)];
                 }
 
-                matches.Add(entry[(entry.IndexOf(KeyEnd) + 1)..]);
-            }
+                matches.Add(entries.Current);
+                if (!inNameOrder.MoveNext())
+                {
+                    return firstInNameOrder;
+                }
 
-            return [.. matches.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(limit).Select(IdOf)];
+                if (inNameOrder.Current.Keys.Any(key.Matches))
+                {
+                    firstInNameOrder.Add(inNameOrder.Current.CustomerId);
+                    if (firstInNameOrder.Count == limit)
+                    {
+                        return firstInNameOrder;
+                    }
+                }
+            }
         }
         finally
         {
@@ -172,31 +190,24 @@ public sealed class SuggestionIndex
         }
     }
 
-    private List<string> WalkInNameOrder(string projectKey, SearchKeyMatch key, int limit)
-    {
-        var prefix = SearchKeys.NameOrderPrefix(projectKey);
-        var found = new List<string>(limit);
-        foreach (var order in _nameOrder.GetViewBetween(prefix, prefix + Upper))
-        {
-            var id = IdOf(order);
-            if (_customers[id].Keys.Any(key.Matches))
-            {
-                found.Add(id);
-                if (found.Count == limit)
-                {
-                    break;
-                }
-            }
-        }
-
-        return found;
-    }
-
     private void RemoveEntries(Indexed indexed)
     {
         _entries.ExceptWith(indexed.Entries);
-        _nameOrder.ExceptWith(indexed.NameOrders);
+        _nameOrder.ExceptWith(indexed.Ranks);
     }
 
-    private static string IdOf(string nameOrder) => nameOrder[(nameOrder.LastIndexOf('\u0001') + 1)..];
+    private sealed class EntryOrder : IComparer<Entry>
+    {
+        public static readonly EntryOrder Instance = new();
+
+        public int Compare(Entry? x, Entry? y) =>
+            string.CompareOrdinal(x!.Key, y!.Key) is var byKey and not 0 ? byKey : string.CompareOrdinal(x.NameOrder, y.NameOrder);
+    }
+
+    private sealed class RankedOrder : IComparer<Ranked>
+    {
+        public static readonly RankedOrder Instance = new();
+
+        public int Compare(Ranked? x, Ranked? y) => string.CompareOrdinal(x!.NameOrder, y!.NameOrder);
+    }
 }
