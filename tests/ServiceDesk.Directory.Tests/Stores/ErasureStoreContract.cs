@@ -5,7 +5,6 @@ using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
-using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
@@ -39,7 +38,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         });
 
     [SkippableFact]
-    public async Task A_removal_writes_the_request_and_tombstone_and_deletes_profile_search_entries_and_key_with_its_event_in_one_step()
+    public async Task A_removal_writes_the_request_and_tombstone_and_deletes_profile_and_key_with_its_event_in_one_step()
     {
         var stores = NewStores();
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
@@ -49,7 +48,6 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         Assert.True(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [Event("removal")], default));
 
         Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
-        Assert.Empty(await stores.Customers.FindFirstByNameAsync("HELP", SearchKeys.NameWordPrefix("HELP", "jane")!.Value, 10, default));
         Assert.NotNull((await stores.Keys.FindAsync(key.KeyId, default))!.Destroyed);
         await Assert.ThrowsAsync<CustomerKeyDestroyedException>(() => stores.Keys.GetOrCreateForCustomerAsync(jane.Id, default));
         Assert.Equal(request.Id, await stores.Erasures.FindErasureOfAddressAsync("hash-" + jane.Id, default));

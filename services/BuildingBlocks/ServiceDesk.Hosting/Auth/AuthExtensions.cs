@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
@@ -27,7 +28,7 @@ public static class AuthExtensions
     /// JwtBearer validation against Identity's published keys (no shared secret): issuer, audience, lifetime
     /// with <see cref="AuthOptions.ClockSkew"/>, and an ES256 signature by a key in the set that the registered
     /// <see cref="IConfigurationManager{T}"/> supplies (<see cref="JwksConfigurationManager"/> unless the service,
-    /// like Identity, replaces it).
+    /// like Identity, replaces it). A token found valid is remembered for a while (<see cref="ValidatedTokenCache"/>).
     /// </summary>
     internal static void AddServiceAuth(this WebApplicationBuilder builder)
     {
@@ -47,6 +48,8 @@ public static class AuthExtensions
             {
                 jwt.ConfigurationManager = keys;
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }));
                 // A failure to get the keys fails authentication instead of throwing out of the authentication
                 // middleware (WebApplication adds it) as a bare HTTP 500; the CallerInterceptor tells the two apart.
                 jwt.Events = new JwtBearerEvents

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using ServiceDesk.Hosting.Validation;
 
@@ -16,6 +17,14 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
 {
     private const char Separator = '-';
     private const int CustomerIdBytes = 16;
+
+    /// <summary>
+    /// Projects whose derived keys are kept: deriving them was a measurable share of answering a suggestion list.
+    /// Bounded, since ids in requests may name any well-formed project key; keys of further projects are derived each time.
+    /// </summary>
+    private const int MaxProjectsKept = 1_024;
+
+    private readonly ConcurrentDictionary<string, IReadOnlyList<byte[]>> _projectKeys = new(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="customerId"/> has the shape of a customer's own id (32 lower-case hex digits).</summary>
     public static bool IsCustomerId(string customerId) =>
@@ -53,7 +62,21 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
             : null;
     }
 
-    private IReadOnlyList<byte[]> KeysOf(string projectKey) => keys.DeriveKeys($"servicedesk.directory customer ids of project {projectKey}");
+    private IReadOnlyList<byte[]> KeysOf(string projectKey)
+    {
+        if (_projectKeys.TryGetValue(projectKey, out var kept))
+        {
+            return kept;
+        }
+
+        var derived = keys.DeriveKeys($"servicedesk.directory customer ids of project {projectKey}");
+        if (_projectKeys.Count < MaxProjectsKept)
+        {
+            _projectKeys.TryAdd(projectKey, derived);
+        }
+
+        return derived;
+    }
 
     /// <summary>One AES block: a permutation of 16-byte ids per key, so every scoped id maps back to exactly one id.</summary>
     private static byte[] Transform(byte[] key, byte[] block, bool encrypt)

@@ -3,9 +3,8 @@ using ServiceDesk.Messaging.Publishing;
 namespace ServiceDesk.Directory.Customers;
 
 /// <summary>
-/// Customers, unique by normalised address. Each implementation keeps the search keys of
-/// <see cref="Suggestions.SearchKeys"/> indexed so <see cref="FindFirstByNameAsync"/> never scans. Every
-/// change records its integration events in the service's outbox in the same transaction: a committed change
+/// Customers, unique by normalised address. No implementation stores search keys: the picker finds customers
+/// in memory (<see cref="Suggestions.SuggestionIndex"/>) and confirms each by id. Every change records its integration events in the service's outbox in the same transaction: a committed change
 /// always has its events, a rejected one never.
 /// </summary>
 public interface ICustomerStore
@@ -15,6 +14,9 @@ public interface ICustomerStore
     Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The customers of <paramref name="ids"/> that exist, by id, read in one query.</summary>
+    Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
     /// <param name="address">A normalised address (<see cref="Hosting.Validation.EmailAddress"/>).</param>
     Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken);
@@ -36,12 +38,6 @@ public interface ICustomerStore
     /// </summary>
     Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
         string organizationId, IReadOnlySet<string>? withinProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The first <paramref name="limit"/> customers of the project, in <see cref="Suggestions.SearchKeys.NameOrder(string, Customer)"/>,
-    /// that have a search key matching <paramref name="key"/>.
-    /// </summary>
-    Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, Suggestions.SearchKeyMatch key, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>The address belongs to another customer, named by id only.</summary>

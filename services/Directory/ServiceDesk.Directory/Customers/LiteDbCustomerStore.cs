@@ -1,5 +1,4 @@
 using LiteDB;
-using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 
@@ -7,23 +6,22 @@ namespace ServiceDesk.Directory.Customers;
 
 /// <summary>
 /// Customers in the service's LiteDB file. Besides the profile, each document carries the keys its indexes
-/// serve: per-project name order and address order, and organization address order. Search keys live twice:
-/// in the document, and as the ids of a "customer_search" collection whose entries ("KEY␁SORT KEY␁ID") are
-/// read from the index alone, several times cheaper than a document. Both are written in one transaction,
-/// together with the change's events in the outbox. LiteDB transactions belong to the thread: nothing between
-/// BeginTrans and Commit awaits.
+/// serve: per-project address order and organization address order. No search keys: the picker's index lives in
+/// memory (<see cref="Suggestions.SuggestionIndex"/>), so the file holds no folded copies of names and addresses
+/// to find customers by. A change is written in one transaction with its events in the outbox. LiteDB
+/// transactions belong to the thread: nothing between BeginTrans and Commit awaits.
 /// </summary>
 public sealed class LiteDbCustomerStore : ICustomerStore
 {
     private const string Upper = "\uffff";
-    private const char EntrySeparator = '\u0001';
 
-    /// <summary>Search entries read per document of the name-order walk: roughly their cost ratio, measured at 100,000 customers.</summary>
-    private const int EntriesPerDocument = 4;
+    /// <summary>Where files written before the index moved to memory kept the search keys, and the index that read them.</summary>
+    private const string LegacySearchEntries = "customer_search";
+    private const string LegacyNameOrderIndex = "project_name_order";
+    private static readonly string[] LegacySearchFields = ["SearchKeys", "ProjectNameOrder"];
 
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _customers;
-    private readonly ILiteCollection<BsonDocument> _searchEntries;
     private readonly LiteDbOutboxStore _outbox;
 
     public LiteDbCustomerStore(LiteDatabase database, LiteDbOutboxStore outbox)
@@ -31,11 +29,10 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         _database = database;
         _outbox = outbox;
         _customers = database.GetCollection("customers");
-        _searchEntries = database.GetCollection("customer_search");
         _customers.EnsureIndex("address", "$.Address", unique: true);
-        _customers.EnsureIndex("project_name_order", "$.ProjectNameOrder[*]");
         _customers.EnsureIndex("project_address_order", "$.ProjectAddressOrder[*]");
         _customers.EnsureIndex("organization_address_order", "$.OrganizationAddressOrder");
+        RemoveLegacySearchKeys();
     }
 
     public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
@@ -46,7 +43,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             InTransaction(() =>
             {
                 _customers.Insert(ToDocument(customer));
-                _searchEntries.Insert(SearchEntries(customer));
                 _outbox.Enqueue(events);
                 return true;
             });
@@ -63,6 +59,13 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_customers.FindById(id) is { } document ? ToCustomer(document) : null);
+    }
+
+    public Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var documents = ids.Count == 0 ? [] : _customers.Find(BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id)))));
+        return Task.FromResult<IReadOnlyDictionary<string, Customer>>(documents.Select(ToCustomer).ToDictionary(customer => customer.Id, StringComparer.Ordinal));
     }
 
     public Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
@@ -96,8 +99,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
                     return false;
                 }
 
-                _searchEntries.DeleteMany(BsonExpression.Create("_id IN @0", new BsonArray(SearchEntries(ToCustomer(stored)).Select(entry => entry["_id"]))));
-                _searchEntries.Insert(SearchEntries(customer));
                 _outbox.Enqueue(events);
                 return true;
             }));
@@ -112,16 +113,8 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     /// Deletes the customer, only at the version <paramref name="customer"/> has, with its search entries; false
     /// when it changed or is gone. Runs in the caller's transaction (a removal's).
     /// </summary>
-    internal bool DeleteInTransaction(Customer customer)
-    {
-        if (_customers.DeleteMany(BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, customer.Version)) == 0)
-        {
-            return false;
-        }
-
-        _searchEntries.DeleteMany(BsonExpression.Create("_id IN @0", new BsonArray(SearchEntries(customer).Select(entry => entry["_id"]))));
-        return true;
-    }
+    internal bool DeleteInTransaction(Customer customer) =>
+        _customers.DeleteMany(BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, customer.Version)) == 1;
 
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
@@ -147,63 +140,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     }
 
     /// <summary>
-    /// Reads two ranges in lockstep: the matching search entries, index only (complete once exhausted; then
-    /// ranked by the sort name they carry), and the project's customers in name order (complete once
-    /// <paramref name="limit"/> of them match). Whichever finishes first answers, so a rare prefix costs about
-    /// its few entries, and a common one (a first letter, a shared domain) about limit × (customers ÷ matches)
-    /// documents, never every match's document.
-    /// </summary>
-    public Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var from = key.IsPrefix ? key.Key : key.Key + EntrySeparator;
-        using var entries = _searchEntries.Query()
-            .Where(BsonExpression.Create("_id BETWEEN @0 AND @1", from, from + Upper))
-            .Select("$._id")
-            .ToEnumerable()
-            .GetEnumerator();
-        // The walk reads only the fields it tests; the few customers it keeps are read whole at the end.
-        using var inNameOrder = _customers.Query()
-            .Where(BsonExpression.Create("$.ProjectNameOrder[*] ANY BETWEEN @0 AND @1", SearchKeys.NameOrderPrefix(projectKey), SearchKeys.NameOrderPrefix(projectKey) + Upper))
-            .Select("{ _id: $._id, SearchKeys: $.SearchKeys }")
-            .ToEnumerable()
-            .GetEnumerator();
-        var nameOrderOfMatches = new Dictionary<string, string>();
-        var firstInNameOrder = new List<string>(limit);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var i = 0; i < EntriesPerDocument; i++)
-            {
-                if (!entries.MoveNext())
-                {
-                    return Task.FromResult(Read(nameOrderOfMatches.OrderBy(match => match.Value, _database.Collation).Take(limit).Select(match => match.Key)));
-                }
-
-                var (entryKey, sortKey, customerId) = ParseEntry(entries.Current["_id"].AsString);
-                if (key.Matches(entryKey))
-                {
-                    nameOrderOfMatches.TryAdd(customerId, SearchKeys.NameOrder(projectKey, sortKey, customerId));
-                }
-            }
-
-            if (!inNameOrder.MoveNext())
-            {
-                return Task.FromResult(Read(firstInNameOrder));
-            }
-
-            if (HasMatchingKey(inNameOrder.Current, key))
-            {
-                firstInNameOrder.Add(Id(inNameOrder.Current));
-                if (firstInNameOrder.Count == limit)
-                {
-                    return Task.FromResult(Read(firstInNameOrder));
-                }
-            }
-        }
-    }
-
-    /// <summary>
     /// The documents whose ordering key (prefix + address) follows the cursor, in index order. BETWEEN is an
     /// index range seek; a bare "&gt;" would walk the index from its start.
     /// </summary>
@@ -223,7 +159,34 @@ public sealed class LiteDbCustomerStore : ICustomerStore
 
     private static string Id(BsonDocument document) => document["_id"].AsString;
 
-    private IReadOnlyList<Customer> Read(IEnumerable<string> ids) => [.. ids.Select(id => _customers.FindById(id)).OfType<BsonDocument>().Select(ToCustomer)];
+    /// <summary>
+    /// Once, on a file from before search keys left the store: drops the search entries, their index and the
+    /// documents' copies, and checkpoints so no old bytes stay in the file or its log.
+    /// </summary>
+    private void RemoveLegacySearchKeys()
+    {
+        if (!_database.CollectionExists(LegacySearchEntries))
+        {
+            return;
+        }
+
+        InTransaction(() =>
+        {
+            foreach (var document in _customers.FindAll().ToList())
+            {
+                if (LegacySearchFields.Count(document.Remove) > 0)
+                {
+                    _customers.Update(document);
+                }
+            }
+
+            return true;
+        });
+        _customers.DropIndex(LegacyNameOrderIndex);
+        // Last: until the collection is gone, a restart repeats the clean-up.
+        _database.DropCollection(LegacySearchEntries);
+        _database.Checkpoint();
+    }
 
     private T InTransaction<T>(Func<T> work)
     {
@@ -240,23 +203,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             throw;
         }
     }
-
-    private static IEnumerable<BsonDocument> SearchEntries(Customer customer)
-    {
-        var sortKey = SearchKeys.SortKey(customer.DisplayName);
-        return SearchKeys.For(customer).Select(key => new BsonDocument { ["_id"] = $"{key}{EntrySeparator}{sortKey}{EntrySeparator}{customer.Id}" });
-    }
-
-    private static (string Key, string SortKey, string CustomerId) ParseEntry(string entry)
-    {
-        var first = entry.IndexOf(EntrySeparator, StringComparison.Ordinal);
-        var last = entry.LastIndexOf(EntrySeparator);
-        return (entry[..first], entry[(first + 1)..last], entry[(last + 1)..]);
-    }
-
-    /// <summary>Index ranges are read under the database's collation; this confirms a match ordinally.</summary>
-    private static bool HasMatchingKey(BsonDocument document, SearchKeyMatch key) =>
-        document["SearchKeys"].AsArray.Any(stored => key.Matches(stored.AsString));
 
     private AddressTakenException AddressTaken(string address) =>
         new(_customers.FindOne(BsonExpression.Create("$.Address = @0", address))["_id"].AsString);
@@ -279,8 +225,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
             ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
         })),
-        ["SearchKeys"] = new BsonArray(SearchKeys.For(customer).Select(key => new BsonValue(key))),
-        ["ProjectNameOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue(SearchKeys.NameOrder(project, customer)))),
         ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
         ["OrganizationAddressOrder"] = customer.OrganizationId is null ? BsonValue.Null : $"{customer.OrganizationId} {customer.Address}",
     };

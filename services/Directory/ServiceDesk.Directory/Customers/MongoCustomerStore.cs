@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
@@ -8,25 +7,15 @@ using ServiceDesk.Storage.MongoDb;
 namespace ServiceDesk.Directory.Customers;
 
 /// <summary>
-/// Customers in the service's MongoDB database. Indexes: the unique address; the multikey search keys
-/// (prefix look-ups as index ranges); project + sort name (suggestions in name order); project + address and
-/// organization + address (paging in address order). A change and its outbox events are written in one
+/// Customers in the service's MongoDB database. Indexes: the unique address; project + address and
+/// organization + address (paging in address order). No search keys: the picker's index lives in memory. A change and its outbox events are written in one
 /// transaction, so the server must be a replica set (a single-node one will do).
 /// </summary>
 public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox) : ICustomerStore, IMongoStore
 {
-    /// <summary>
-    /// Up to this many matches of a key are ranked by their ids; a key matching more (a first letter, a shared
-    /// domain) walks the project's name order on the server instead and stops at the limit.
-    /// </summary>
-    public const int MaxMatchesRankedById = 1000;
-
     private const string CollectionName = "customers";
-    private const string SearchKeysIndex = "search_keys";
-    private const string ProjectNameOrderIndex = "project_name_order";
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
-    private static readonly SortDefinition<BsonDocument> NameOrder = Builders<BsonDocument>.Sort.Ascending("SortName").Ascending("_id");
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>(CollectionName);
@@ -35,8 +24,6 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
         new(CollectionName, MongoIndex.KeysOf.Ascending("Address"), new CreateIndexOptions { Name = "address", Unique = true }),
-        new(CollectionName, MongoIndex.KeysOf.Ascending("SearchKeys"), new CreateIndexOptions { Name = SearchKeysIndex }),
-        new(CollectionName, MongoIndex.KeysOf.Ascending("ProjectKeys").Ascending("SortName").Ascending("_id"), new CreateIndexOptions { Name = ProjectNameOrderIndex }),
         new(CollectionName, MongoIndex.KeysOf.Ascending("ProjectKeys").Ascending("Address"), new CreateIndexOptions { Name = "project_address_order" }),
         new(CollectionName, MongoIndex.KeysOf.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
     ];
@@ -60,6 +47,12 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     {
         var document = await _customers.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
         return document is null ? null : ToCustomer(document);
+    }
+
+    public async Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var documents = ids.Count == 0 ? [] : await _customers.Find(Filter.In("_id", ids)).ToListAsync(cancellationToken);
+        return documents.Select(ToCustomer).ToDictionary(customer => customer.Id, StringComparer.Ordinal);
     }
 
     public async Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
@@ -90,8 +83,8 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     }
 
     /// <summary>
-    /// Deletes the customer, only at the version <paramref name="customer"/> has; its memberships and search keys
-    /// are in the document. False when it changed or is gone. Runs in the caller's transaction (a removal's).
+    /// Deletes the customer, only at the version <paramref name="customer"/> has; its memberships are in
+    /// the document. False when it changed or is gone. Runs in the caller's transaction (a removal's).
     /// </summary>
     internal async Task<bool> DeleteAsync(IClientSessionHandle session, Customer customer, CancellationToken cancellationToken) =>
         (await _customers.DeleteOneAsync(session, Filter.Eq("_id", customer.Id) & Filter.Eq("Version", customer.Version), cancellationToken: cancellationToken)).DeletedCount == 1;
@@ -104,7 +97,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
             filter &= Filter.Eq("ProjectKeys", projectKey);
         }
 
-        return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
+        return FindAsync(filter, AddressOrder, limit, cancellationToken);
     }
 
     public Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
@@ -118,38 +111,16 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 & new BsonDocument("ProjectKeys", new BsonDocument("$not", new BsonDocument("$elemMatch", new BsonDocument("$nin", projects))));
         }
 
-        return FindAsync(filter, AddressOrder, limit, hint: null, cancellationToken);
+        return FindAsync(filter, AddressOrder, limit, cancellationToken);
     }
-
-    public async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
-    {
-        // $elemMatch keeps both bounds on the same array element, so the multikey index serves one tight range.
-        var matching = key.IsPrefix
-            ? Filter.ElemMatch<BsonValue>("SearchKeys", PrefixRange(key.Key))
-            : Filter.Eq("SearchKeys", key.Key);
-        var matches = await _customers.Find(matching, new FindOptions { Hint = SearchKeysIndex })
-            .Project<BsonDocument>(Builders<BsonDocument>.Projection.Include("_id"))
-            .Limit(MaxMatchesRankedById + 1)
-            .ToListAsync(cancellationToken);
-        // Few matches: rank them from the search-key index. Many (a shared domain, a first letter): walk the
-        // project's name order and stop at the limit, instead of sorting them all.
-        return matches.Count <= MaxMatchesRankedById
-            ? await FindAsync(Filter.In("_id", matches.Select(match => match["_id"])), NameOrder, limit, hint: null, cancellationToken)
-            : await FindAsync(Filter.Eq("ProjectKeys", projectKey) & matching, NameOrder, limit, ProjectNameOrderIndex, cancellationToken);
-    }
-
-    private static BsonDocument PrefixRange(string prefix) =>
-        MongoPrefix.UpperBound(prefix) is { } upper
-            ? new BsonDocument { ["$gte"] = prefix, ["$lt"] = upper }
-            : new BsonDocument { ["$gte"] = prefix };
 
     private static FilterDefinition<BsonDocument> After(string? afterAddress) =>
         afterAddress is null ? Filter.Empty : Filter.Gt("Address", afterAddress);
 
     private async Task<IReadOnlyList<Customer>> FindAsync(
-        FilterDefinition<BsonDocument> filter, SortDefinition<BsonDocument> sort, int limit, string? hint, CancellationToken cancellationToken)
+        FilterDefinition<BsonDocument> filter, SortDefinition<BsonDocument> sort, int limit, CancellationToken cancellationToken)
     {
-        var documents = await _customers.Find(filter, new FindOptions { Hint = hint is null ? null : new BsonString(hint) })
+        var documents = await _customers.Find(filter)
             .Sort(sort)
             .Limit(limit)
             .ToListAsync(cancellationToken);
@@ -182,8 +153,6 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
             ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
             ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
         })),
-        ["SearchKeys"] = new BsonArray(SearchKeys.For(customer)),
-        ["SortName"] = SearchKeys.SortKey(customer.DisplayName),
     };
 
     private static Customer ToCustomer(BsonDocument document) => new(

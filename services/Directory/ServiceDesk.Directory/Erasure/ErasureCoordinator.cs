@@ -289,7 +289,6 @@ public sealed class ErasureCoordinator(
             {
                 ["profiles_deleted"] = 1,
                 ["memberships_deleted"] = customer.ProjectKeys.Count,
-                ["search_entries_deleted"] = SearchKeys.For(customer).Count,
                 ["customer_keys_destroyed"] = 1,
                 ["addresses_tombstoned"] = 1,
             },

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Erasure.V1;
 using ServiceDesk.Directory.Customers;
-using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
@@ -43,7 +42,6 @@ public sealed class RemovalPreviewer(
             {
                 ["profiles_deleted"] = 1,
                 ["memberships_deleted"] = customer.ProjectKeys.Count,
-                ["search_entries_deleted"] = SearchKeys.For(customer).Count,
                 ["customer_keys_destroyed"] = 1,
                 ["addresses_tombstoned"] = 1,
             },

@@ -1,5 +1,6 @@
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Projects;
+using ServiceDesk.Hosting.Errors;
 using SuggestionMatch = ServiceDesk.Contracts.Directory.V1.SuggestionMatch;
 
 namespace ServiceDesk.Directory.Suggestions;
@@ -9,18 +10,22 @@ public sealed record Suggestion(Customer Customer, SuggestionMatch Match);
 /// <summary>
 /// The picker's autocomplete: one index look-up per kind of match, best kind first (exact address, then
 /// name-word prefix, then address prefix), each in name order, until the limit is reached. Candidates come from
-/// the in-memory <see cref="SuggestionIndex"/> (from the store's own search index until its first load), and
-/// each is read back from the store and offered only if it still exists, still belongs to the project and still
-/// matches: the store, not the index, decides what is offered.
+/// the in-memory <see cref="SuggestionIndex"/> (the store keeps no search keys; a call waits for the index's
+/// first load), read back from the store in one query per kind, and each is offered only if it still exists, still
+/// belongs to the project and still matches: the store, not the index, decides what is offered.
 /// </summary>
 public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore projects, SuggestionIndex index)
 {
     // Candidates asked for beyond what is needed, for those the store no longer confirms.
     private const int StaleAllowance = 4;
 
+    /// <summary>How long a call right after start waits for the index's first load before answering UNAVAILABLE.</summary>
+    private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
+
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string projectKey, string text, int limit, CancellationToken cancellationToken)
     {
         await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
+        await WhenIndexLoadedAsync(cancellationToken);
         (SuggestionMatch Match, SearchKeyMatch? Key)[] lookUps =
         [
             (SuggestionMatch.ExactAddress, SearchKeys.ExactAddress(projectKey, text)),
@@ -52,17 +57,26 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
         return suggestions;
     }
 
+    private async Task WhenIndexLoadedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.Loaded.WaitAsync(LoadWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new UnavailableException("Customer suggestions are not ready yet: the suggestion index is still loading. Retry shortly.");
+        }
+    }
+
     private async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
     {
-        if (!index.IsLoaded)
-        {
-            return await customers.FindFirstByNameAsync(projectKey, key, limit, cancellationToken);
-        }
-
+        var candidates = index.FindFirstByName(projectKey, key, limit + StaleAllowance);
+        var stored = await customers.GetManyAsync(candidates, cancellationToken);
         var confirmed = new List<Customer>(limit);
-        foreach (var id in index.FindFirstByName(projectKey, key, limit + StaleAllowance))
+        foreach (var id in candidates)
         {
-            if (await customers.GetAsync(id, cancellationToken) is { } customer
+            if (stored.TryGetValue(id, out var customer)
                 && customer.ProjectKeys.Contains(projectKey, StringComparer.Ordinal)
                 && SearchKeys.For(customer).Any(key.Matches))
             {

@@ -7,30 +7,42 @@ namespace ServiceDesk.Directory.Suggestions;
 /// only proposes candidates: <see cref="CustomerSuggester"/> confirms each against the store, so a customer
 /// removed or changed elsewhere is never offered on the index's word. <see cref="SuggestionIndexFeed"/> keeps it
 /// current: a full load at start and at intervals, this replica's own writes at once, other replicas' through a
-/// Redis broadcast. Reads run in parallel; a write waits for them.
+/// Redis broadcast. Reads run in parallel; a write waits for them. Entries hold their customer's keys and ids, so a
+/// look-up allocates nothing per entry it passes. Look-ups seek in sorted array copies of the two sets, made again by
+/// the first look-up after a change: a SortedSet view counts its whole range when made, which at 100,000 customers
+/// cost more than everything else a suggestion does.
 /// </summary>
 public sealed class SuggestionIndex
 {
-    // An entry is "KEY␂NAME ORDER": the key's range lists the matching customers, each in the project's name order.
-    private const char KeyEnd = '\u0002';
     private const string Upper = "\uffff";
 
-    /// <summary>
-    /// Matching entries read before a look-up gives up ranking them all and walks the project in name order
-    /// instead, where a key this common finds its first matches within a few hundred customers.
-    /// </summary>
-    private const int RangeBudget = 2_000;
-
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private readonly SortedSet<string> _entries = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _nameOrder = new(StringComparer.Ordinal);
+
+    /// <summary>Every search key of every customer, with the customer's place in that project's name order.</summary>
+    private readonly SortedSet<Entry> _entries = new(EntryOrder.Instance);
+
+    /// <summary>Every customer once per project, in <see cref="SearchKeys.NameOrder(string, Customer)"/>.</summary>
+    private readonly SortedSet<Ranked> _nameOrder = new(RankedOrder.Instance);
+
     private readonly Dictionary<string, Indexed> _customers = new(StringComparer.Ordinal);
+    private readonly Lock _copying = new();
+    private volatile Sorted? _sorted;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loadStamp;
 
-    private sealed record Indexed(long Version, string[] Keys, string[] NameOrders, string[] Entries, long Stamp);
+    private sealed record Entry(string Key, string NameOrder, string CustomerId);
 
-    /// <summary>False until the first full load completed: until then the suggester asks the store.</summary>
-    public bool IsLoaded { get; private set; }
+    private sealed record Ranked(string NameOrder, string CustomerId, string[] Keys);
+
+    private sealed record Indexed(long Version, Entry[] Entries, Ranked[] Ranks, long Stamp);
+
+    private sealed record Sorted(Entry[] Entries, Ranked[] Ranks);
+
+    /// <summary>False until the first full load completed: until then the suggester waits for it.</summary>
+    public bool IsLoaded => _loaded.Task.IsCompleted;
+
+    /// <summary>Completes with the first full load.</summary>
+    public Task Loaded => _loaded.Task;
 
     public int Count
     {
@@ -52,18 +64,19 @@ public sealed class SuggestionIndex
     public void Upsert(Customer customer)
     {
         var keys = SearchKeys.For(customer).ToArray();
-        string[] nameOrders = [.. customer.ProjectKeys.Select(project => SearchKeys.NameOrder(project, customer))];
-        string[] entries =
+        Ranked[] ranks = [.. customer.ProjectKeys.Select(project => new Ranked(SearchKeys.NameOrder(project, customer), customer.Id, keys))];
+        Entry[] entries =
         [
-            .. customer.ProjectKeys.Zip(nameOrders).SelectMany(project =>
-                keys.Where(key => key.StartsWith(project.First + ' ', StringComparison.Ordinal)).Select(key => key + KeyEnd + project.Second)),
+            .. customer.ProjectKeys.Zip(ranks).SelectMany(project =>
+                keys.Where(key => key.StartsWith(project.First + ' ', StringComparison.Ordinal)).Select(key => new Entry(key, project.Second.NameOrder, customer.Id))),
         ];
         _lock.EnterWriteLock();
         try
         {
             if (_customers.TryGetValue(customer.Id, out var current))
             {
-                if (current.Version > customer.Version)
+                // A version changes with every write: the same version is the same customer (a reload's usual case).
+                if (current.Version >= customer.Version)
                 {
                     _customers[customer.Id] = current with { Stamp = _loadStamp };
                     return;
@@ -73,8 +86,9 @@ public sealed class SuggestionIndex
             }
 
             _entries.UnionWith(entries);
-            _nameOrder.UnionWith(nameOrders);
-            _customers[customer.Id] = new Indexed(customer.Version, keys, nameOrders, entries, _loadStamp);
+            _nameOrder.UnionWith(ranks);
+            _sorted = null;
+            _customers[customer.Id] = new Indexed(customer.Version, entries, ranks, _loadStamp);
         }
         finally
         {
@@ -129,7 +143,7 @@ public sealed class SuggestionIndex
                 RemoveEntries(stale);
             }
 
-            IsLoaded = true;
+            _loaded.TrySetResult();
         }
         finally
         {
@@ -139,28 +153,46 @@ public sealed class SuggestionIndex
 
     /// <summary>
     /// The ids of the first <paramref name="limit"/> customers of the project, in
-    /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>.
-    /// A rare key costs its few entries; a common one (a first letter, a shared domain) a walk in name order that
-    /// stops at <paramref name="limit"/> matches.
+    /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>. Reads two
+    /// ranges in lockstep: the key's entries (complete once exhausted, then ranked) and the project's customers in name
+    /// order (complete at <paramref name="limit"/> matches). Whichever finishes first answers, so a rare key costs
+    /// about its few entries and a common one (a first letter, a shared domain) about limit × customers ÷ matches steps.
     /// </summary>
     public IReadOnlyList<string> FindFirstByName(string projectKey, SearchKeyMatch key, int limit)
     {
-        var from = key.IsPrefix ? key.Key : key.Key + KeyEnd;
+        var upper = key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty);
+        var projectPrefix = SearchKeys.NameOrderPrefix(projectKey);
+        var projectEnd = new Ranked(projectPrefix + Upper, string.Empty, []);
         _lock.EnterReadLock();
         try
         {
-            var matches = new List<string>(Math.Min(RangeBudget, 64));
-            foreach (var entry in _entries.GetViewBetween(from, from + Upper))
+            var (entries, ranks) = SortedCopies();
+            var entry = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), EntryOrder.Instance);
+            var rank = Seek(ranks, new Ranked(projectPrefix, string.Empty, []), RankedOrder.Instance);
+            var matches = new List<Entry>();
+            var firstInNameOrder = new List<string>(limit);
+            for (; ; entry++, rank++)
             {
-                if (matches.Count == RangeBudget)
+                if (entry == entries.Length || EntryOrder.Instance.Compare(entries[entry], upper) >= 0)
                 {
-                    return WalkInNameOrder(projectKey, key, limit);
+                    return [.. matches.DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => match.CustomerId)];
                 }
 
-                matches.Add(entry[(entry.IndexOf(KeyEnd) + 1)..]);
-            }
+                matches.Add(entries[entry]);
+                if (rank == ranks.Length || RankedOrder.Instance.Compare(ranks[rank], projectEnd) >= 0)
+                {
+                    return firstInNameOrder;
+                }
 
-            return [.. matches.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(limit).Select(IdOf)];
+                if (ranks[rank].Keys.Any(key.Matches))
+                {
+                    firstInNameOrder.Add(ranks[rank].CustomerId);
+                    if (firstInNameOrder.Count == limit)
+                    {
+                        return firstInNameOrder;
+                    }
+                }
+            }
         }
         finally
         {
@@ -168,31 +200,46 @@ public sealed class SuggestionIndex
         }
     }
 
-    private List<string> WalkInNameOrder(string projectKey, SearchKeyMatch key, int limit)
-    {
-        var prefix = SearchKeys.NameOrderPrefix(projectKey);
-        var found = new List<string>(limit);
-        foreach (var order in _nameOrder.GetViewBetween(prefix, prefix + Upper))
-        {
-            var id = IdOf(order);
-            if (_customers[id].Keys.Any(key.Matches))
-            {
-                found.Add(id);
-                if (found.Count == limit)
-                {
-                    break;
-                }
-            }
-        }
-
-        return found;
-    }
-
     private void RemoveEntries(Indexed indexed)
     {
         _entries.ExceptWith(indexed.Entries);
-        _nameOrder.ExceptWith(indexed.NameOrders);
+        _nameOrder.ExceptWith(indexed.Ranks);
+        _sorted = null;
     }
 
-    private static string IdOf(string nameOrder) => nameOrder[(nameOrder.LastIndexOf('\u0001') + 1)..];
+    /// <summary>The sorted copies; called under the read lock, so no write runs while they are made.</summary>
+    private Sorted SortedCopies()
+    {
+        if (_sorted is { } sorted)
+        {
+            return sorted;
+        }
+
+        lock (_copying)
+        {
+            return _sorted ??= new Sorted([.. _entries], [.. _nameOrder]);
+        }
+    }
+
+    /// <summary>The index of the first item not below <paramref name="lower"/>.</summary>
+    private static int Seek<T>(T[] sorted, T lower, IComparer<T> order)
+    {
+        var at = Array.BinarySearch(sorted, lower, order);
+        return at >= 0 ? at : ~at;
+    }
+
+    private sealed class EntryOrder : IComparer<Entry>
+    {
+        public static readonly EntryOrder Instance = new();
+
+        public int Compare(Entry? x, Entry? y) =>
+            string.CompareOrdinal(x!.Key, y!.Key) is var byKey and not 0 ? byKey : string.CompareOrdinal(x.NameOrder, y.NameOrder);
+    }
+
+    private sealed class RankedOrder : IComparer<Ranked>
+    {
+        public static readonly RankedOrder Instance = new();
+
+        public int Compare(Ranked? x, Ranked? y) => string.CompareOrdinal(x!.NameOrder, y!.NameOrder);
+    }
 }

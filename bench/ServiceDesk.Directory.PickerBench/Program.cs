@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Directory.PickerBench;
+using ServiceDesk.LocalRedis;
+
+// Usage (bench/picker/run.sh builds and pins it): PickerBench [--customers 100000] [--seconds 8] [--calls 2000]
+//   [--server-core 0] [--client-core 1] [--cache DIR] [--repository DIR]
+// Starts Redis, Identity (for real agent tokens) and Directory (Release, pinned to the server core) on a seeded
+// copy of a Directory file, then measures the null call and SuggestCustomers one call at a time (latency) and with
+// h2load (saturation) from the client core; then the same null call against a bare Kestrel gRPC method.
+var options = Options.Parse(args);
+BenchProcess.PinThisProcess(options.ClientCore);
+var repository = options.Repository;
+var run = Path.Combine(options.Cache, $"run-{DateTime.UtcNow:yyyyMMddHHmmss}");
+Directory.CreateDirectory(run);
+var seeded = await Seeding.SeededFileAsync(options.Cache, options.Customers);
+File.Copy(seeded, Path.Combine(run, "directory.db"));
+
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+await using var redis = await RedisServer.StartAsync(Path.Combine(run, "redis"));
+var identityGrpc = BenchProcess.FreePort();
+var identityHttp = BenchProcess.FreePort();
+var directoryGrpc = BenchProcess.FreePort();
+var directoryHttp = BenchProcess.FreePort();
+var adminPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+var shared = new Dictionary<string, string>
+{
+    ["Redis__Configuration"] = redis.Configuration,
+    ["Auth__Authority"] = $"http://127.0.0.1:{identityHttp}",
+    ["Endpoints__BindAddress"] = "127.0.0.1",
+    ["Storage__DataDirectory"] = run,
+    ["KeyProtection__Key"] = Secret(),
+    ["Messaging__SigningKey"] = Secret(),
+    ["Erasure__TombstonePepper"] = Secret(),
+};
+await using var identity = BenchProcess.Start(
+    Path.Combine(repository, "services/Identity/ServiceDesk.Identity/bin/Release/net10.0/ServiceDesk.Identity.dll"),
+    options.ClientCore,
+    [],
+    new Dictionary<string, string>(shared)
+    {
+        ["Endpoints__GrpcPort"] = $"{identityGrpc}",
+        ["Endpoints__HttpPort"] = $"{identityHttp}",
+        ["Identity__Throttling__KeySecret"] = Secret(),
+        ["Identity__BootstrapAdmin__Login"] = "admin@bench.example",
+        ["Identity__BootstrapAdmin__Password"] = adminPassword,
+        ["Identity__Tokens__AccessTokenLifetime"] = "01:00:00",
+        ["Identity__Tokens__RefreshTokenLifetime"] = "02:00:00",
+        ["Identity__Tokens__AbsoluteSessionLifetime"] = "03:00:00",
+    },
+    Path.Combine(run, "identity.log"));
+var directoryEnvironment = new Dictionary<string, string>(shared)
+{
+    ["Endpoints__GrpcPort"] = $"{directoryGrpc}",
+    ["Endpoints__HttpPort"] = $"{directoryHttp}",
+};
+foreach (var setting in options.DirectorySettings)
+{
+    directoryEnvironment[setting.Key] = setting.Value;
+}
+
+var directoryStarted = DateTime.UtcNow;
+var directory = BenchProcess.Start(
+    Path.Combine(repository, "services/Directory/ServiceDesk.Directory/bin/Release/net10.0/ServiceDesk.Directory.dll"),
+    options.ServerCore,
+    [],
+    directoryEnvironment,
+    Path.Combine(run, "directory.log"));
+try
+{
+    await WaitServingAsync(identityGrpc, identity);
+    await WaitServingAsync(directoryGrpc, directory);
+    var agentToken = await AgentTokenAsync(identityGrpc, adminPassword);
+    var directoryUrl = $"http://127.0.0.1:{directoryGrpc}";
+    var suggestUrl = $"{directoryUrl}/servicedesk.directory.v1.DirectoryService/SuggestCustomers";
+    var healthUrl = $"{directoryUrl}/grpc.health.v1.Health/Check";
+    using var load = new GrpcLoad(options.ClientCore, TimeSpan.FromSeconds(options.Seconds), run);
+    var first = FixedCall.Of("SuggestCustomers `j`", suggestUrl, new SuggestCustomersRequest { ProjectKey = Seeding.Project, Text = "j", Limit = 10 }, agentToken);
+    while ((await load.CallAsync(first)) is { GrpcStatus: not "0" } refused)
+    {
+        if (directory.HasExited || DateTime.UtcNow - directoryStarted > TimeSpan.FromMinutes(3))
+        {
+            throw new InvalidOperationException($"Directory never answered SuggestCustomers (last grpc-status {refused.GrpcStatus}); see {run}/directory.log.");
+        }
+
+        await Task.Delay(100);
+    }
+
+    Console.WriteLine($"Directory serving suggestions {(DateTime.UtcNow - directoryStarted).TotalSeconds:F1} s after its start (index loaded).");
+    FixedCall[] nullCalls =
+    [
+        FixedCall.Of("Health/Check `\"\"` (every dependency check)", healthUrl, new HealthCheckRequest(), null),
+        FixedCall.Of("Health/Check `liveness` (no I/O)", healthUrl, new HealthCheckRequest { Service = "liveness" }, null),
+        FixedCall.Of("Health/Check `liveness` + agent token", healthUrl, new HealthCheckRequest { Service = "liveness" }, agentToken),
+    ];
+    FixedCall[] suggestions =
+    [
+        .. new[] { "j", "jo", "jos", "a", "an", "ann", "z", "zo", "jane roe", "company07", "jane.r" }.Select(text =>
+            FixedCall.Of($"SuggestCustomers `{text}`", suggestUrl, new SuggestCustomersRequest { ProjectKey = Seeding.Project, Text = text, Limit = 10 }, agentToken)),
+    ];
+    var results = new List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation)>();
+    foreach (var call in nullCalls.Concat(suggestions))
+    {
+        results.Add(await MeasureAsync(load, call, options.Calls));
+    }
+
+    await directory.DisposeAsync();
+    var barePort = BenchProcess.FreePort();
+    await using (var bare = BenchProcess.Start(
+        Path.Combine(repository, "bench/ServiceDesk.Bench.BareGrpc/bin/Release/net10.0/ServiceDesk.Bench.BareGrpc.dll"),
+        options.ServerCore,
+        [$"{barePort}"],
+        new Dictionary<string, string>(),
+        Path.Combine(run, "bare.log")))
+    {
+        await WaitServingAsync(barePort, bare);
+        results.Insert(0, await MeasureAsync(load, FixedCall.Of("bare Kestrel Health/Check", $"http://127.0.0.1:{barePort}/grpc.health.v1.Health/Check", new HealthCheckRequest(), null), options.Calls));
+    }
+
+    Report(results, options);
+    Console.WriteLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+    Directory.Delete(run, recursive: true);
+}
+finally
+{
+    await directory.DisposeAsync();
+}
+
+static async Task<(FixedCall, int, Latency, Saturation)> MeasureAsync(GrpcLoad load, FixedCall call, int calls)
+{
+    var before = await load.CallAsync(call);
+    var suggested = call.Url.EndsWith("/SuggestCustomers", StringComparison.Ordinal) && before.GrpcStatus == "0"
+        ? SuggestCustomersResponse.Parser.ParseFrom(before.Message).Suggestions.Count
+        : -1;
+    var latency = await load.OneInFlightAsync(call, warmUp: Math.Min(500, calls / 4), calls);
+    var saturation = await load.SaturateAsync(call);
+    var after = await load.CallAsync(call);
+    if (before.GrpcStatus != "0" || after.GrpcStatus != "0" || latency.Failed > 0)
+    {
+        throw new InvalidOperationException($"{call.Name}: grpc-status {before.GrpcStatus} before, {after.GrpcStatus} after h2load, {latency.Failed} failed of {latency.Calls}.");
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {call.Name}: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms, {saturation.CallsPerSecond:F0} calls/s"));
+    return (call, suggested, latency, saturation);
+}
+
+static void Report(List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation)> results, Options options)
+{
+    var bare = results[0];
+    var nullCall = results[1];
+    Console.WriteLine();
+    Console.WriteLine($"{options.Customers:N0} customers in {Seeding.Project}; limit 10; one call in flight: {options.Calls} calls after a warm-up; saturation: h2load -t 1 -c 4 -m 16, 2 s warm-up + {options.Seconds} s.");
+    Console.WriteLine();
+    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | calls/s at saturation | ÷ Directory null call | ÷ bare Kestrel |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var (call, suggested, latency, saturation) in results)
+    {
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {saturation.CallsPerSecond:F0} | {saturation.CallsPerSecond / nullCall.Saturation.CallsPerSecond:P0} | {saturation.CallsPerSecond / bare.Saturation.CallsPerSecond:P0} |"));
+    }
+}
+
+static async Task WaitServingAsync(int port, BenchProcess process)
+{
+    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+    var health = new Health.HealthClient(channel);
+    var deadline = DateTime.UtcNow.AddMinutes(2);
+    while (true)
+    {
+        try
+        {
+            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+            if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+            {
+                return;
+            }
+        }
+        catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+        }
+
+        if (process.HasExited || DateTime.UtcNow > deadline)
+        {
+            throw new InvalidOperationException($"The process on port {port} did not start serving.");
+        }
+
+        await Task.Delay(200);
+    }
+}
+
+static async Task<string> AgentTokenAsync(int identityPort, string adminPassword)
+{
+    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{identityPort}");
+    var identity = new IdentityService.IdentityServiceClient(channel);
+    var admin = await identity.SignInAsync(new SignInRequest { Login = "admin@bench.example", Password = adminPassword });
+    var agentPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    await identity.CreateAccountAsync(
+        new CreateAccountRequest { Login = "agent@bench.example", Password = agentPassword, Role = Role.Agent, ProjectKeys = { Seeding.Project } },
+        new Grpc.Core.Metadata { { "authorization", $"Bearer {admin.AccessToken}" } });
+    return (await identity.SignInAsync(new SignInRequest { Login = "agent@bench.example", Password = agentPassword })).AccessToken;
+}
+
+static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+internal sealed record Options(int Customers, int Seconds, int Calls, int ServerCore, int ClientCore, string Cache, string Repository, IReadOnlyDictionary<string, string> DirectorySettings)
+{
+    public static Options Parse(string[] args)
+    {
+        string Value(string name, string fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+        int Number(string name, int fallback) => int.Parse(Value(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        // --directory-setting Key=Value (repeatable): extra configuration for Directory, to measure one part of the pipeline at a time.
+        var settings = args.Select((arg, i) => (arg, i))
+            .Where(pair => pair.arg == "--directory-setting" && pair.i + 1 < args.Length)
+            .Select(pair => args[pair.i + 1].Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        return new Options(
+            Number("--customers", 100_000),
+            Number("--seconds", 8),
+            Number("--calls", 2_000),
+            Number("--server-core", 0),
+            Number("--client-core", 1),
+            Value("--cache", Path.Combine(Path.GetTempPath(), "servicedesk-picker-bench")),
+            Path.GetFullPath(Value("--repository", ".")),
+            settings);
+    }
+}
