@@ -1,13 +1,21 @@
+using Grpc.Core;
+using Grpc.Health.V1;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Testing;
+using ServiceDesk.Testing.Forensics;
 using Xunit;
+using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Removal.Tests;
 
-/// <summary>A removal reaches every service once and in the end, whether a service is down at the time or runs as two replicas.</summary>
+/// <summary>
+/// A removal reaches every service once and in the end, whether a service is down at the time, runs as two replicas,
+/// or has its store restored from a backup taken before the removal.
+/// </summary>
 public sealed class ParticipantFaultTests : IAsyncLifetime
 {
     private readonly RemovalSystem _system = new();
@@ -76,5 +84,67 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         {
             Assert.DoesNotContain("Jane Twice", replica.Logs.All, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task Services_restored_from_a_backup_taken_before_a_removal_erase_the_customer_again_before_they_report_ready()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var address = $"jane.{unique}@oldco.example";
+        var name = $"Jane Restored{unique}";
+        var project = await _system.NewProjectAsync();
+        var agent = await _system.NewSignedInAsync(Role.Agent, null, project);
+        var jane = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = name, ProjectKeys = { project } }, _system.Admin);
+        var bob = await _system.Customers.CreateCustomerAsync(
+            new CreateCustomerRequest { Address = $"bob.{unique}@example.org", DisplayName = "Bob Stays", ProjectKeys = { project } }, _system.Admin);
+        // Her portal login is the old address, as it often is.
+        await _system.Identity.Client().CreateAccountAsync(
+            new CreateAccountRequest { Login = address, Password = Password, Role = Role.Customer, CustomerId = jane.Id }, _system.Admin);
+        var session = await _system.Identity.SignInAsync(address);
+        var reported = await _system.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = $"Printer broken, says {name}", Description = $"Reply to {address}." }, agent);
+        var participating = await _system.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = bob.Id, Summary = "VPN down", Description = "Since Monday." }, agent);
+        await _system.Tickets.AddParticipantAsync(new AddParticipantRequest { TicketId = participating.Id, CustomerId = jane.Id }, agent);
+        await _system.Tickets.AddCommentAsync(new AddCommentRequest { TicketId = participating.Id, Body = $"Copying {name} ({address}) on this." }, agent);
+        await Eventually.WaitForAsync(
+            () => _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = jane.Id }, _system.Admin).ResponseAsync,
+            toJane => toJane.Deliveries.Count == 3 && toJane.Deliveries.All(delivery => delivery.Status == DeliveryStatus.Sent),
+            "her three messages to be sent and logged before the backup",
+            TimeSpan.FromSeconds(60));
+
+        var backup = await _system.BackUpParticipantsAsync();
+        // Honest: the backup really holds her, so the restore brings back what the removal erased.
+        Assert.NotEmpty(ForensicScan.Files([backup], [address, name]));
+
+        var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
+        var completed = await Eventually.WaitForAsync(
+            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
+            erasure => erasure.Status == ErasureStatus.Completed,
+            "every service's receipt",
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(4, completed.Participants.Count(participant => participant.State == ParticipantState.Done));
+
+        await _system.RestoreParticipantsAsync(backup);
+
+        foreach (var restored in new[] { _system.Identity, _system.Ticketing, _system.Notification })
+        {
+            await Eventually.WaitForAsync(
+                () => restored.HealthAsync(), status => status == HealthCheckResponse.Types.ServingStatus.Serving, $"{restored.Service.Name} to report ready", TimeSpan.FromSeconds(60));
+        }
+
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => _system.Identity.Client().SignInAsync(new SignInRequest { Login = address, Password = Password }));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => _system.Identity.Client().RefreshAsync(new RefreshRequest { RefreshToken = session.RefreshToken }));
+        var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent);
+        Assert.True(anonymised.Reporter.Erased);
+        Assert.StartsWith("Former customer", anonymised.Reporter.DisplayName, StringComparison.Ordinal);
+        Assert.Empty(anonymised.Reporter.Address);
+        var stillOpen = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = participating.Id }, agent);
+        Assert.DoesNotContain(stillOpen.Participants, participant => participant.CustomerId == jane.Id);
+        Assert.Empty((await _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = jane.Id }, _system.Admin)).Deliveries);
+
+        var leftovers = await _system.ScanAsync(address, name);
+        Assert.True(leftovers.Count == 0, $"Left at rest:\n{string.Join('\n', leftovers.Take(20))}");
+        _system.AssertNoLogHolds(address, name);
     }
 }

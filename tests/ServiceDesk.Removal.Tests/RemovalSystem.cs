@@ -25,6 +25,7 @@ namespace ServiceDesk.Removal.Tests;
 public sealed class RemovalSystem : IAsyncLifetime
 {
     private readonly RedisFixture _redis = new();
+    private readonly List<ServiceHost> _stoppedHosts = [];
     private Dictionary<string, int> _grpcPorts = [];
 
     public string Prefix { get; } = RedisFixture.NewPrefix();
@@ -59,7 +60,7 @@ public sealed class RemovalSystem : IAsyncLifetime
     {
         await _redis.InitializeAsync();
         Smtp = await SmtpServer.StartAsync();
-        Identity = await IdentityTestHost.StartAsync(_redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", Prefix));
+        Identity = await StartIdentityAsync();
         // Directory asks Ticketing and Notification for previews, and they call Directory: each needs the
         // others' addresses before any of them runs.
         _grpcPorts = new Dictionary<string, int>
@@ -69,13 +70,11 @@ public sealed class RemovalSystem : IAsyncLifetime
             [ServiceNames.Notification] = FreePort(),
         };
         Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
-        Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing));
-        Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification));
+        await StartTicketingAsync();
+        await StartNotificationAsync();
         Admin = Bearer(await Identity.AdminTokenAsync());
         Customers = new(Directory.Channel);
         Erasures = new(Directory.Channel);
-        Tickets = new(Ticketing.Channel);
-        Notifications = new(Notification.Channel);
     }
 
     public async Task DisposeAsync()
@@ -95,11 +94,87 @@ public sealed class RemovalSystem : IAsyncLifetime
     /// </summary>
     public async Task WithTicketingStoppedAsync(Func<Task> whileStopped)
     {
-        var dataDirectory = Ticketing.DataDirectory;
-        await Ticketing.DisposeAsync();
+        var stopped = Ticketing;
+        await StopAsync(stopped);
         await whileStopped();
+        await StartTicketingAsync(stopped.DataDirectory);
+    }
+
+    /// <summary>
+    /// A cold backup of Identity's, Ticketing's and Notification's stores: each service is stopped, its data directory
+    /// (the LiteDB files) copied, and it is started again. Returns the backup's directory.
+    /// </summary>
+    public async Task<string> BackUpParticipantsAsync()
+    {
+        var backup = TestDirectory.Create("backup");
+        await RestartParticipantsAsync(host => CopyFiles(host.DataDirectory, Path.Combine(backup, host.Service.Name)));
+        return backup;
+    }
+
+    /// <summary>
+    /// Stops Identity, Ticketing and Notification, replaces their data directories with the backup's copies (then
+    /// deletes the backup) and starts them again on the same directories and ports, as pods whose volumes were restored.
+    /// </summary>
+    public async Task RestoreParticipantsAsync(string backup)
+    {
+        await RestartParticipantsAsync(host =>
+        {
+            System.IO.Directory.Delete(host.DataDirectory, recursive: true);
+            CopyFiles(Path.Combine(backup, host.Service.Name), host.DataDirectory);
+        });
+        System.IO.Directory.Delete(backup, recursive: true);
+    }
+
+    private async Task RestartParticipantsAsync(Action<ServiceHost> whileStopped)
+    {
+        ServiceHost[] participants = [Identity, Ticketing, Notification];
+        foreach (var host in participants)
+        {
+            await StopAsync(host);
+            whileStopped(host);
+        }
+
+        // Identity comes back on its ports: the others know it by address, and as their token authority.
+        Identity = await StartIdentityAsync(
+            participants[0].DataDirectory,
+            ("Endpoints:GrpcPort", participants[0].Endpoints.GrpcUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Endpoints:HttpPort", participants[0].Endpoints.HttpUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await StartTicketingAsync(participants[1].DataDirectory);
+        await StartNotificationAsync(participants[2].DataDirectory);
+    }
+
+    /// <summary>Stops a host and keeps it, so its log is still checked.</summary>
+    private async Task StopAsync(ServiceHost host)
+    {
+        await host.DisposeAsync();
+        _stoppedHosts.Add(host);
+    }
+
+    private Task<ServiceHost> StartIdentityAsync(string? dataDirectory = null, params (string Key, string? Value)[] overrides) => ServiceHost.StartAsync(
+        ServiceApps.Identity,
+        IdentityTestHost.Settings(_redis.Configuration, [("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", Prefix), .. overrides]),
+        dataDirectory);
+
+    private async Task StartTicketingAsync(string? dataDirectory = null)
+    {
         Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing), dataDirectory);
         Tickets = new(Ticketing.Channel);
+    }
+
+    private async Task StartNotificationAsync(string? dataDirectory = null)
+    {
+        Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification), dataDirectory);
+        Notifications = new(Notification.Channel);
+    }
+
+    private static void CopyFiles(string from, string to)
+    {
+        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(to, Path.GetRelativePath(from, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 
     /// <summary>Ticketing as two replicas on one shared LiteDB file (one consumer group, a consumer each) instead of one.</summary>
@@ -187,10 +262,13 @@ public sealed class RemovalSystem : IAsyncLifetime
         return [.. ForensicScan.Files(directories, needles), .. await ForensicScan.RedisAsync(_redis.Configuration, needles)];
     }
 
-    /// <summary>Fails naming the host whose captured log lines, as an operator would see them, hold any of the strings in any letter case.</summary>
+    /// <summary>
+    /// Fails naming the host whose captured log lines, as an operator would see them, hold any of the strings in any
+    /// letter case; hosts stopped during the test included.
+    /// </summary>
     public void AssertNoLogHolds(params string[] needles)
     {
-        foreach (var host in Hosts)
+        foreach (var host in Hosts.Concat(_stoppedHosts))
         {
             foreach (var needle in needles)
             {
