@@ -10,6 +10,8 @@ namespace ServiceDesk.Robustness.Tests;
 /// <summary>The four backends as separate hosts over one real Redis, calling each other with their own service identities.</summary>
 public sealed class SystemHosts : IAsyncLifetime
 {
+    private const string KeyPrefix = "robustness:";
+
     private readonly RedisFixture _redis = new();
 
     public ServiceHost Identity { get; private set; } = null!;
@@ -20,6 +22,12 @@ public sealed class SystemHosts : IAsyncLifetime
 
     public ServiceHost Notification { get; private set; } = null!;
 
+    /// <summary>The gateway in front of the four, with limits far above what the tests send.</summary>
+    public ServiceHost Gateway { get; private set; } = null!;
+
+    /// <summary>A client of the gateway's API that keeps no cookies: each request is only as signed in as its own headers say.</summary>
+    public HttpClient GatewayApi { get; private set; } = null!;
+
     public IReadOnlyList<ServiceHost> All => [Identity, Directory, Ticketing, Notification];
 
     public ServiceHost this[string service] => All.Single(host => host.Service.Name == service);
@@ -27,14 +35,28 @@ public sealed class SystemHosts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
-        Identity = await IdentityTestHost.StartAsync(_redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"));
+        Identity = await IdentityTestHost.StartAsync(
+            _redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", KeyPrefix), ("Messaging:PollInterval", "00:00:00.250"));
         Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
         Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing));
         Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification));
+        Gateway = await ServiceHost.StartAsync(ServiceApps.Gateway, new Dictionary<string, string?>
+        {
+            ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
+            ["Services:directory"] = Directory.Endpoints.GrpcUri.ToString(),
+            ["Services:ticketing"] = Ticketing.Endpoints.GrpcUri.ToString(),
+            ["Services:notification"] = Notification.Endpoints.GrpcUri.ToString(),
+            ["Gateway:SecureCookies"] = "false",
+            ["Gateway:RequestsPerMinute"] = "1000000",
+            ["Gateway:SignInsPerMinute"] = "1000000",
+        });
+        GatewayApi = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Gateway.Endpoints.HttpUri };
     }
 
     public async Task DisposeAsync()
     {
+        GatewayApi.Dispose();
+        await Gateway.DisposeAsync();
         foreach (var host in All.Reverse())
         {
             await host.DisposeAsync();
@@ -69,7 +91,10 @@ public sealed class SystemHosts : IAsyncLifetime
         ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
         ["Services:directory"] = Directory?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",
         ["Services:ticketing"] = Ticketing?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",
-        ["Messaging:KeyPrefix"] = "robustness:",
+        ["Services:notification"] = Notification?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",
+        ["Messaging:KeyPrefix"] = KeyPrefix,
+        ["Messaging:PollInterval"] = "00:00:00.250",
+        ["Messaging:RelayInterval"] = "00:00:00.250",
     };
 }
 

@@ -58,7 +58,7 @@ internal static class SessionEndpoints
     {
         var options = await call.AsUserAsync();
         var me = await identity.WhoAmIAsync(new WhoAmIRequest(), options);
-        return Results.Ok(new SessionResource(AccountResource.From(me.Account), cookies.CsrfToken(http.Request) ?? string.Empty));
+        return Results.Ok(new SessionResource(AccountResource.From(AccountOf(me)), cookies.CsrfToken(http.Request) ?? string.Empty));
     }
 
     private static async Task<IResult> SignOutAsync(IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
@@ -80,7 +80,11 @@ internal static class SessionEndpoints
     }
 
     private static async Task<IResult> MeAsync(IdentityService.IdentityServiceClient identity, BackendCall call) =>
-        Results.Ok(AccountResource.From((await identity.WhoAmIAsync(new WhoAmIRequest(), await call.AsUserAsync())).Account));
+        Results.Ok(AccountResource.From(AccountOf(await identity.WhoAmIAsync(new WhoAmIRequest(), await call.AsUserAsync()))));
+
+    // A service identity's token has no account: the gateway serves people, so it is refused like any role without the right.
+    private static Account AccountOf(WhoAmIResponse me) =>
+        me.Account ?? throw new RpcException(new Status(StatusCode.PermissionDenied, "A service identity has no account."));
 
     private static async Task<IResult> ChangePasswordAsync(ChangePasswordBody body, IdentityService.IdentityServiceClient identity, BackendCall call)
     {
