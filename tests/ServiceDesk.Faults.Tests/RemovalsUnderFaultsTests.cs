@@ -38,10 +38,7 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
 
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(5);
 
-    // Known bug: after a kill, Notification's start-up erasure replay can fail with FileNotFoundException (a pickup
-    // file gone between listing and reading) and back off for minutes, so some removals stay pending (FAULTS_SEED=588259557:
-    // 179 of 200 completed within 150 s). Passed with seeds 877556556 and 226845876. Un-skip once that replay is idempotent.
-    [Fact(Skip = "Known bug: Notification's erasure replay fails on a vanished pickup file after a kill (FAULTS_SEED=588259557)")]
+    [Fact]
     public async Task Removals_complete_once_each_while_services_and_redis_are_killed_and_a_store_is_unavailable()
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("FAULTS_SEED"), CultureInfo.InvariantCulture, out var fixedSeed) ? fixedSeed : Random.Shared.Next();

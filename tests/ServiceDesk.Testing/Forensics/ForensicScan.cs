@@ -29,7 +29,10 @@ public static class ForensicScan
         {
             foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
             {
-                findings.AddRange(Search(file, ReadShared(file), patterns));
+                if (ReadShared(file) is { } bytes)
+                {
+                    findings.AddRange(Search(file, bytes, patterns));
+                }
             }
         }
 
@@ -76,13 +79,21 @@ public static class ForensicScan
         return values.Where(value => !value.IsNull).Select(value => (byte[])value!);
     }
 
-    // A live database or log file is open for writing by its service: read it without asking for exclusivity.
-    private static byte[] ReadShared(string file)
+    // A live database or log file is open for writing by its service: read it without asking for exclusivity. A file
+    // of a running service can also vanish between listing and reading (a temporary file renamed): nothing to scan.
+    private static byte[]? ReadShared(string file)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     private sealed record Pattern(string Needle, string Encoding, byte[] Bytes);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 using ServiceDesk.Messaging.Erasure;
@@ -77,7 +78,18 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
     /// </summary>
     private static bool FileNames(string file, IReadOnlyList<string> needles)
     {
-        var raw = File.ReadAllText(file);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (FileNotFoundException)
+        {
+            // Gone since the directory was listed: a temporary file renamed by a send, or a file another run deleted.
+            return false;
+        }
+
+        var raw = Encoding.UTF8.GetString(bytes);
         if (Names(needles, HeaderFolding().Replace(raw, string.Empty)))
         {
             return true;
@@ -90,7 +102,8 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
 
         try
         {
-            var message = MimeMessage.Load(file);
+            using var content = new MemoryStream(bytes);
+            var message = MimeMessage.Load(content);
             return Names(needles, message.To.ToString(), message.Subject, message.TextBody, message.HtmlBody);
         }
         catch (FormatException)
