@@ -197,7 +197,14 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             }
 
             // Generous: on a loaded 2-core machine the services' shutdown and Redis's final save take their time.
-            return await WaitForExitAsync(TimeSpan.FromMinutes(3));
+            try
+            {
+                return await WaitForExitAsync(TimeSpan.FromMinutes(3));
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"the local run did not stop within 3 minutes of Ctrl-C; it printed:\n{string.Join('\n', _lines)}");
+            }
         }
 
         public async Task<int> WaitForExitAsync(TimeSpan timeout)
