@@ -191,7 +191,11 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         /// <summary>Ctrl-C: SIGINT to the orchestrator, then its exit code.</summary>
         public async Task<int> InterruptAsync()
         {
-            using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            // Tests run from a background job (`.ci/run &`) start the orchestrator with SIGINT ignored, as every
+            // background job's child inherits it, and .NET leaves an inherited ignore in place. It then gets SIGTERM,
+            // which it handles the same way.
+            var signal = IgnoresSigInt() ? "-TERM" : "-INT";
+            using (var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
@@ -205,6 +209,13 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             {
                 throw new TimeoutException($"the local run did not stop within 3 minutes of Ctrl-C; it printed:\n{string.Join('\n', _lines)}");
             }
+        }
+
+        private bool IgnoresSigInt()
+        {
+            const int sigInt = 2;
+            var ignored = File.ReadLines($"/proc/{_process.Id}/status").Single(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
+            return (ulong.Parse(ignored, NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (sigInt - 1))) != 0;
         }
 
         public async Task<int> WaitForExitAsync(TimeSpan timeout)
