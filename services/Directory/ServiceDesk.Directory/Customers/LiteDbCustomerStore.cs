@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Customers;
 
@@ -40,7 +41,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            InTransaction(() =>
+            _database.InTransaction(() =>
             {
                 _customers.Insert(ToDocument(customer));
                 _outbox.Enqueue(events);
@@ -85,7 +86,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             [.. fields.Select(field => document[field])]);
         try
         {
-            return Task.FromResult(InTransaction(() =>
+            return Task.FromResult(_database.InTransaction(() =>
             {
                 if (_customers.FindById(customer.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
                 {
@@ -170,7 +171,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             return;
         }
 
-        InTransaction(() =>
+        _database.InTransaction(() =>
         {
             foreach (var document in _customers.FindAll().ToList())
             {
@@ -186,22 +187,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         // Last: until the collection is gone, a restart repeats the clean-up.
         _database.DropCollection(LegacySearchEntries);
         _database.Checkpoint();
-    }
-
-    private T InTransaction<T>(Func<T> work)
-    {
-        _database.BeginTrans();
-        try
-        {
-            var result = work();
-            _database.Commit();
-            return result;
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
-        }
     }
 
     private AddressTakenException AddressTaken(string address) =>

@@ -5,6 +5,7 @@ using Customer = ServiceDesk.Directory.Customers.Customer;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Erasure;
 
@@ -47,7 +48,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var removed = InTransaction(() =>
+        var removed = _database.InTransaction(() =>
         {
             if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId)) || !_customers.DeleteInTransaction(customer))
             {
@@ -72,7 +73,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(InTransaction(() =>
+        return Task.FromResult(_database.InTransaction(() =>
         {
             if (HasActiveRequest(request.CustomerId))
             {
@@ -87,7 +88,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public Task<bool> ReplaceAsync(ErasureRecord request, long expectedVersion, IReadOnlyList<OutgoingEvent> events, bool liftTombstone, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(InTransaction(() =>
+        return Task.FromResult(_database.InTransaction(() =>
         {
             if (!IsAt(request.Id, expectedVersion))
             {
@@ -150,7 +151,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public Task<StoredEvidenceKey> GetOrAddEvidenceKeyAsync(StoredEvidenceKey candidate, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var stored = InTransaction(() =>
+        var stored = _database.InTransaction(() =>
         {
             if (_evidenceKeys.FindById(EvidenceKeyId) is { } existing)
             {
@@ -178,22 +179,6 @@ public sealed class LiteDbErasureStore : IErasureStore
         _erasures.Find(BsonExpression.Create("$.CustomerId = @0", customerId)).Select(ToRecord).Where(record => record.Status != ErasureStatus.Rejected);
 
     private bool IsAt(string id, long version) => _erasures.FindById(id) is { } stored && stored["Version"].AsInt64 == version;
-
-    private T InTransaction<T>(Func<T> work)
-    {
-        _database.BeginTrans();
-        try
-        {
-            var result = work();
-            _database.Commit();
-            return result;
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
-        }
-    }
 
     private static BsonDocument ToDocument(ErasureRecord record) => new()
     {

@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Ticketing.Customers;
 

@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Ticketing.Projects;
 

@@ -2,6 +2,7 @@ using LiteDB;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;

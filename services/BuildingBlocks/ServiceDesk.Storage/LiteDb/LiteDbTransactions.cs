@@ -1,8 +1,8 @@
 using LiteDB;
 
-namespace ServiceDesk.Ticketing;
+namespace ServiceDesk.Storage.LiteDb;
 
-internal static class LiteDbTransactions
+public static class LiteDbTransactions
 {
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction. LiteDB transactions belong to the thread: nothing in
