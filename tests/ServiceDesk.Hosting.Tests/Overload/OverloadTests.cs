@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.Overload;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -30,6 +32,7 @@ public sealed class OverloadTests
             ["Overload:RetryAfter"] = RetryAfter.ToString(),
         });
         var gate = host.Gate();
+        using var rejected = new RejectedCallsListener();
         var client = new TicketingService.TicketingServiceClient(host.Channel);
 
         var calls = Enumerable.Range(0, Calls).Select(_ => StatusOfAsync(() => client.GetProjectAsync(new GetProjectRequest { Key = "HELP" }, deadline: DateTime.UtcNow.AddMinutes(1)).ResponseAsync)).ToList();
@@ -54,6 +57,7 @@ public sealed class OverloadTests
         });
         Assert.Equal("HELP", (await client.GetProjectAsync(new GetProjectRequest { Key = "HELP" }, deadline: DateTime.UtcNow.AddSeconds(10))).Key);
         Assert.Equal(MaxConcurrentCalls + QueueLimit + 1, gate.Entered);
+        Assert.Equal(refused.Count, rejected.Count);
     }
 
     private static async Task<RpcException?> StatusOfAsync(Func<Task> call)
@@ -67,5 +71,29 @@ public sealed class OverloadTests
         {
             return error;
         }
+    }
+
+    /// <summary>Sums <c>servicedesk.calls.rejected</c> as the service records it (only this test's host refuses calls).</summary>
+    private sealed class RejectedCallsListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public RejectedCallsListener()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == OverloadMetrics.MeterName && instrument.Name == "servicedesk.calls.rejected")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 }
