@@ -131,6 +131,7 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
         // Removals are spread over the schedule (restarts take as long as the machine makes them): the k-th may go
         // out once the fault k × faults / removals has begun.
         var faultsBegun = 0;
+        var disruptions = new Disruptions();
         var chaos = Task.Run(async () =>
         {
             foreach (var (before, fault, down) in faults)
@@ -139,44 +140,54 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
                 Interlocked.Increment(ref faultsBegun);
                 if (fault == "redis")
                 {
-                    await system.KillAndRestartRedisAsync(down);
+                    await disruptions.DuringAsync("redis", () => system.KillAndRestartRedisAsync(down));
                 }
                 else if (fault.StartsWith("store:", StringComparison.Ordinal))
                 {
                     var service = system[fault["store:".Length..]];
-                    service.Kill();
-                    var restarted = Task.CompletedTask;
-                    // Held exclusively, the file cannot be opened: the restarted process fails to start until it is released.
-                    await using (File.Open(Path.Combine(service.DataDirectory, $"{service.Name}.db"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                    await disruptions.DuringAsync(service.Name, async () =>
                     {
-                        restarted = system.RestartAsync(service.Name);
-                        await Task.Delay(down);
-                    }
+                        service.Kill();
+                        var restarted = Task.CompletedTask;
+                        // Held exclusively, the file cannot be opened: the restarted process fails to start until it is released.
+                        await using (File.Open(Path.Combine(service.DataDirectory, $"{service.Name}.db"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                        {
+                            restarted = system.RestartAsync(service.Name);
+                            await Task.Delay(down);
+                        }
 
-                    await restarted;
+                        await restarted;
+                    });
                 }
                 else
                 {
-                    system[fault].Kill();
-                    await Task.Delay(down);
-                    await system.RestartAsync(fault);
+                    await disruptions.DuringAsync(fault, async () =>
+                    {
+                        system[fault].Kill();
+                        await Task.Delay(down);
+                        await system.RestartAsync(fault);
+                    });
                 }
             }
         });
 
-        // Load while the removals run: clients raising tickets and querying the picker. A call to a killed service is
-        // sent again, as a client's retry policy would; the only failure allowed is the overload answer.
-        var load = new LoadFigures();
+        // Load while the removals run: clients raising tickets and querying the picker, held to the rule of
+        // LoadFigures: success, the overload answer, or a resend while a service the call needs was down by the
+        // test's doing. Creating a ticket needs Ticketing, Directory (the reporter) and Identity (Ticketing's service
+        // token, the key set after a restart); the picker needs Directory and Identity.
+        var load = new LoadFigures(disruptions);
+        string[] ticketNeeds = [ServiceNames.Ticketing, ServiceNames.Directory, ServiceNames.Identity];
+        string[] pickerNeeds = [ServiceNames.Directory, ServiceNames.Identity];
         var loadClients = Enumerable.Range(0, 2).Select(client => Task.Run(async () =>
         {
             var index = 0;
             while (!chaos.IsCompleted)
             {
                 var customer = staying[(client * 5 + index++) % staying.Count];
-                await load.CallAsync("CreateTicket", () => ticketing.CreateTicketAsync(
-                    new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = customer.Id, Summary = "Under load" }, admin, Deadline()).ResponseAsync);
-                await load.CallAsync("SuggestCustomers", () => directory.SuggestCustomersAsync(
-                    new SuggestCustomersRequest { ProjectKey = project, Text = "Loadt", Limit = 10 }, admin, Deadline()).ResponseAsync);
+                await load.CallAsync("CreateTicket", ticketNeeds, () => ticketing.CreateTicketAsync(
+                    new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = customer.Id, Summary = "Under load" }, admin, LoadDeadline()).ResponseAsync);
+                await load.CallAsync("SuggestCustomers", pickerNeeds, () => directory.SuggestCustomersAsync(
+                    new SuggestCustomersRequest { ProjectKey = project, Text = "Loadt", Limit = 10 }, admin, LoadDeadline()).ResponseAsync);
             }
         })).ToList();
 
@@ -261,47 +272,6 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
         Assert.True(findings.Count == 0, string.Join('\n', findings.Take(20)));
     }
 
-    /// <summary>What the load clients saw: calls that succeeded, overload answers, calls sent again while a service was down, and failures.</summary>
-    private sealed class LoadFigures
-    {
-        private int _succeeded;
-        private int _overloaded;
-        private int _resent;
-
-        public ConcurrentQueue<string> Failures { get; } = new();
-
-        public async Task CallAsync<T>(string rpc, Func<Task<T>> call)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    await call();
-                    Interlocked.Increment(ref _succeeded);
-                    return;
-                }
-                catch (RpcException error) when (error.StatusCode == StatusCode.ResourceExhausted)
-                {
-                    Interlocked.Increment(ref _overloaded);
-                    return;
-                }
-                catch (RpcException error) when (IsTransient(error) && deadline.Elapsed < TimeSpan.FromMinutes(2))
-                {
-                    Interlocked.Increment(ref _resent);
-                    await Task.Delay(250);
-                }
-                catch (RpcException error)
-                {
-                    Failures.Enqueue($"{rpc}: {error.StatusCode} {error.Status.Detail}");
-                    return;
-                }
-            }
-        }
-
-        public override string ToString() => $"{_succeeded} calls succeeded, {_overloaded} answered RESOURCE_EXHAUSTED, {_resent} sent again while a service was down, {Failures.Count} failed";
-    }
-
     /// <summary>Removes the customer, sending the command again until an answer comes; a request the lost answer created is named by the refusal of the next.</summary>
     private static async Task<string> RemoveAsync(ErasureService.ErasureServiceClient erasures, string customerId, Metadata admin, Action retried)
     {
@@ -347,6 +317,9 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
         error.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Internal or StatusCode.Unknown;
 
     private static DateTime Deadline() => DateTime.UtcNow + CallDeadline;
+
+    // A live service answers a load call long before this even on a busy machine; a killed one fails it at once.
+    private static DateTime LoadDeadline() => DateTime.UtcNow + TimeSpan.FromSeconds(30);
 
     private static long Count(ErasureRequest request, string service, string kind) =>
         request.Participants.Single(participant => participant.Service == service).Counts.GetValueOrDefault(kind);

@@ -7,10 +7,24 @@ using static ServiceDesk.Testing.IdentityTestHost;
 
 namespace ServiceDesk.Robustness.Tests;
 
-/// <summary>The four backends as separate hosts over one real Redis, calling each other with their own service identities.</summary>
-public sealed class SystemHosts : IAsyncLifetime
+/// <summary>
+/// The four backends as separate hosts over one real Redis, calling each other with their own service identities.
+/// Every host checks token lifetimes without clock skew (they share one clock), so a token is refused the second it expires.
+/// </summary>
+public class SystemHosts : IAsyncLifetime
 {
     private const string KeyPrefix = "robustness:";
+    private const string NoClockSkew = "00:00:00";
+
+    private readonly TimeSpan _accessTokenLifetime;
+
+    // xunit wants one public constructor on a fixture: the lifetime is for derived fixtures only.
+    public SystemHosts()
+        : this(TimeSpan.FromHours(2))
+    {
+    }
+
+    protected SystemHosts(TimeSpan accessTokenLifetime) => _accessTokenLifetime = accessTokenLifetime;
 
     private readonly RedisFixture _redis = new();
 
@@ -36,7 +50,7 @@ public sealed class SystemHosts : IAsyncLifetime
     {
         await _redis.InitializeAsync();
         Identity = await IdentityTestHost.StartAsync(
-            _redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", KeyPrefix), ("Messaging:PollInterval", "00:00:00.250"));
+            _redis.Configuration, ("Identity:Tokens:AccessTokenLifetime", _accessTokenLifetime.ToString()), ("Auth:ClockSkew", NoClockSkew), ("Messaging:KeyPrefix", KeyPrefix), ("Messaging:PollInterval", "00:00:00.250"));
         Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
         Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing));
         Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification));
@@ -46,6 +60,7 @@ public sealed class SystemHosts : IAsyncLifetime
             ["Services:directory"] = Directory.Endpoints.GrpcUri.ToString(),
             ["Services:ticketing"] = Ticketing.Endpoints.GrpcUri.ToString(),
             ["Services:notification"] = Notification.Endpoints.GrpcUri.ToString(),
+            ["Auth:ClockSkew"] = NoClockSkew,
             ["Gateway:SecureCookies"] = "false",
             ["Gateway:RequestsPerMinute"] = "1000000",
             ["Gateway:SignInsPerMinute"] = "1000000",
@@ -75,6 +90,7 @@ public sealed class SystemHosts : IAsyncLifetime
         [
             ("anonymous", []),
             ("forged token", Bearer("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")),
+            ("tampered signature", Bearer(admin[..^4] + (admin[^4..] == "AAAA" ? "BBBB" : "AAAA"))),
             ("oversized token", Bearer(new string('a', 16 * 1024))),
             ("customer", Bearer(customer.AccessToken)),
             ("agent", Bearer(agent.AccessToken)),
@@ -88,6 +104,7 @@ public sealed class SystemHosts : IAsyncLifetime
         ["Redis:Configuration"] = _redis.Configuration,
         ["Auth:Authority"] = Identity.Endpoints.HttpUri.ToString(),
         ["Auth:ServiceSecret"] = ServiceSecret(service),
+        ["Auth:ClockSkew"] = NoClockSkew,
         ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
         ["Services:directory"] = Directory?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",
         ["Services:ticketing"] = Ticketing?.Endpoints.GrpcUri.ToString() ?? "http://127.0.0.1:1",

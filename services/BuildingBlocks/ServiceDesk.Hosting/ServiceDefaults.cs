@@ -9,6 +9,7 @@ using ServiceDesk.Hosting.Endpoints;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.HealthChecks;
 using ServiceDesk.Hosting.Logging;
+using ServiceDesk.Hosting.Overload;
 using ServiceDesk.Hosting.Telemetry;
 using ServiceDesk.Hosting.Validation;
 
@@ -40,12 +41,14 @@ public static class ServiceDefaults
         var endpoints = builder.AddServiceEndpoints();
         builder.AddRedactedLogging();
         builder.AddServiceAuth();
+        builder.AddOverloadLimit();
 
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = endpoints.MaxRequestBytes;
             // Outermost first: errors from token validation and request validation are mapped too.
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<ConcurrencyLimitInterceptor>();
             options.Interceptors.Add<CallerInterceptor>();
             options.Interceptors.Add<RequestValidationInterceptor>();
         });
