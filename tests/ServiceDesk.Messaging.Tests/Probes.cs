@@ -110,8 +110,8 @@ public sealed class FailureSwitch
 
     public volatile bool FailEverything;
 
-    /// <summary>The handler's called service answers UNAVAILABLE: a transient failure, not the handler's.</summary>
-    public volatile bool CalledServiceUnavailable;
+    /// <summary>The handler's called service answers with this code (UNAVAILABLE, or RESOURCE_EXHAUSTED when overloaded): a transient failure, not the handler's.</summary>
+    public StatusCode? CalledServiceFails { get; set; }
 
     public volatile TaskCompletionSource? Block;
 
@@ -142,9 +142,9 @@ public sealed class RecordingHandler(Received received, FailureSwitch failures) 
             throw new InvalidOperationException($"Handler refused project {message.ProjectKey} once");
         }
 
-        if (failures.CalledServiceUnavailable)
+        if (failures.CalledServiceFails is { } code)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "called service unavailable"));
+            throw new RpcException(new Status(code, "called service unavailable or overloaded"));
         }
 
         if (failures.FailEverything || failures.FailingKeys.ContainsKey(message.ProjectKey))

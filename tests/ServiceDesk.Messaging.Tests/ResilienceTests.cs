@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Testing;
 using Xunit;
@@ -42,14 +43,16 @@ public sealed class ResilienceTests(RedisFixture redis, ITestOutputHelper output
         Assert.All(received.TimesHandled.Values, times => Assert.Equal(1, times));
     }
 
-    [Fact]
-    public async Task A_called_service_that_stays_unavailable_spends_no_attempts_and_dead_letters_nothing()
+    [Theory]
+    [InlineData(StatusCode.Unavailable)]
+    [InlineData(StatusCode.ResourceExhausted)]
+    public async Task A_called_service_that_stays_unavailable_or_overloaded_spends_no_attempts_and_dead_letters_nothing(StatusCode answer)
     {
         await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
         await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
         var received = consumer.Services.GetRequiredService<Received>();
         var failures = consumer.Services.GetRequiredService<FailureSwitch>();
-        failures.CalledServiceUnavailable = true;
+        failures.CalledServiceFails = answer;
 
         await Probes.PublishAsync(publisher, 3);
         // Twice the configured MaxAttempts (3): without the distinction the entry would be dead after three.
@@ -57,7 +60,7 @@ public sealed class ResilienceTests(RedisFixture redis, ITestOutputHelper output
         Assert.Equal(0, await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")));
         Assert.Equal("Degraded", (await EventsHealthAsync(consumer)).Status);
 
-        failures.CalledServiceUnavailable = false;
+        failures.CalledServiceFails = null;
         await Eventually.WaitForAsync(() => received.Count == 3, "every event once the called service is back", TimeSpan.FromSeconds(60));
         await Eventually.WaitForAsync(() => EventsHealthAsync(consumer), health => health.Status == "Healthy", "the events check to recover");
 

@@ -74,6 +74,7 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
 
     /// <returns>Null when Directory answers NOT_FOUND.</returns>
     /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>
+    /// <exception cref="RateLimitedException">Directory is overloaded (RESOURCE_EXHAUSTED with its RetryInfo).</exception>
     private static async Task<CustomerSnapshot?> CallAsync(Func<Task<Customer>> call)
     {
         Customer customer;
@@ -84,6 +85,12 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
         catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {
             return null;
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.ResourceExhausted)
+        {
+            // Directory is overloaded: the caller gets the same answer and delay, not UNAVAILABLE.
+            var delay = exception.GetRpcStatus()?.GetDetail<RetryInfo>()?.RetryDelay?.ToTimeSpan() ?? TimeSpan.FromSeconds(1);
+            throw new RateLimitedException("Directory is serving all the calls it can at once; retry after the delay in RetryInfo.", delay);
         }
         catch (RpcException exception) when (exception.StatusCode is not (StatusCode.Cancelled or StatusCode.AlreadyExists or StatusCode.FailedPrecondition))
         {
