@@ -41,13 +41,6 @@ internal sealed partial class StreamConsumer(
     /// <summary>The last read of new entries filled a whole batch: more are waiting, so the next one does not block.</summary>
     private bool _streamBusy;
 
-    /// <summary>
-    /// Entries this replica read may be pending without a retry of theirs in view: at start (a restarted replica's
-    /// own), and after a failed round (entries read but not handled). Until then, and with no retry waiting, a round
-    /// skips reading its own pending entries, one Redis round trip of three.
-    /// </summary>
-    private bool _ownPendingUnknown = true;
-
     /// <summary>Where the next claim scan starts: each XAUTOCLAIM examines a bounded slice of the pending list.</summary>
     private RedisValue _claimCursor = "0-0";
 
@@ -110,7 +103,6 @@ internal sealed partial class StreamConsumer(
             {
                 // Nothing ends the loop: that would stop this family's delivery for good. Entries the failed
                 // round had read stay pending with this replica and are read again first.
-                _ownPendingUnknown = true;
                 health.RoundFailed(LoopName, exception);
                 var delay = backoff.Next();
                 if (TransientFailure.Is(exception))
@@ -153,25 +145,19 @@ internal sealed partial class StreamConsumer(
         var database = streams.Database;
 
         // This replica's own pending entries: the ones whose handler failed and are due for a retry.
-        if (_ownPendingUnknown || !_retryAt.IsEmpty)
+        var own = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, "0", options.BatchSize);
+        if (own.Length < options.BatchSize)
         {
-            var own = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, "0", options.BatchSize);
-            if (own.Length < options.BatchSize)
+            // Retries of entries another replica claimed meanwhile are no longer this replica's to wait for.
+            foreach (var gone in _retryAt.Keys.Except(own.Select(e => e.Id.ToString())))
             {
-                // Every own pending entry is in view now: handled below, or waiting for its retry.
-                _ownPendingUnknown = false;
-
-                // Retries of entries another replica claimed meanwhile are no longer this replica's to wait for.
-                foreach (var gone in _retryAt.Keys.Except(own.Select(e => e.Id.ToString())))
-                {
-                    _retryAt.TryRemove(gone, out _);
-                }
+                _retryAt.TryRemove(gone, out _);
             }
+        }
 
-            foreach (var entry in own.Where(e => !_retryAt.TryGetValue(e.Id!, out var due) || due <= time.GetUtcNow()))
-            {
-                await ProcessAsync(entry, cancellationToken);
-            }
+        foreach (var entry in own.Where(e => !_retryAt.TryGetValue(e.Id!, out var due) || due <= time.GetUtcNow()))
+        {
+            await ProcessAsync(entry, cancellationToken);
         }
 
         // Entries another replica took and never acknowledged (it crashed or hangs): on a schedule of their own, not
