@@ -22,13 +22,21 @@ public abstract class OutboxStoreContract
         Assert.Equal(["e1", "e2", "e3"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(["e1", "e2"], (await store.ReadPendingAsync(2, CancellationToken.None)).Select(e => e.EventId));
 
-        await store.MarkAppendedAsync("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow), CancellationToken.None);
-        await store.MarkAppendedAsync("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow), CancellationToken.None);
+        await store.MarkAppendedAsync([new AppendedEvent("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow))], CancellationToken.None);
+        await store.MarkAppendedAsync([new AppendedEvent("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow))], CancellationToken.None);
 
         var pending = await store.ReadPendingAsync(10, CancellationToken.None);
         Assert.Equal(["e2", "e3"], pending.Select(e => e.EventId));
         Assert.Equal(Event("e2") with { Envelope = pending[0].Envelope }, pending[0]);
         Assert.Equal([1, 2, 3], pending[0].Envelope);
+
+        // Several in one write, as the relay marks what it appended in one round.
+        await store.MarkAppendedAsync(
+            [new AppendedEvent("e2", new AppendRecord("2-0", "run-1", DateTimeOffset.UtcNow)), new AppendedEvent("e3", new AppendRecord("3-0", "run-1", DateTimeOffset.UtcNow))],
+            CancellationToken.None);
+        Assert.Empty(await store.ReadPendingAsync(10, CancellationToken.None));
+        Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-1", 10, CancellationToken.None));
+        Assert.Equal(["e1", "e2", "e3"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
     }
 
     [SkippableFact]
@@ -37,8 +45,8 @@ public abstract class OutboxStoreContract
         var store = CreateStore();
         var now = DateTimeOffset.UtcNow;
         await store.EnqueueAsync([Event("e1"), Event("e2"), Event("e3")], CancellationToken.None);
-        await store.MarkAppendedAsync("e1", new AppendRecord("1-0", "run-1", now.AddMinutes(-30)), CancellationToken.None);
-        await store.MarkAppendedAsync("e2", new AppendRecord("2-0", "run-1", now), CancellationToken.None);
+        await store.MarkAppendedAsync([new AppendedEvent("e1", new AppendRecord("1-0", "run-1", now.AddMinutes(-30)))], CancellationToken.None);
+        await store.MarkAppendedAsync([new AppendedEvent("e2", new AppendRecord("2-0", "run-1", now))], CancellationToken.None);
 
         // Redis runs under run-2 now: both appends of run-1 may be lost, the pending e3 is not among them.
         Assert.Equal(["e1", "e2"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
@@ -47,7 +55,7 @@ public abstract class OutboxStoreContract
         Assert.Equal(0, await store.ForgetAppendedAsync("run-2", now.AddMinutes(-15), CancellationToken.None));
         Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
 
-        await store.MarkAppendedAsync("e2", new AppendRecord("5-0", "run-2", now), CancellationToken.None);
+        await store.MarkAppendedAsync([new AppendedEvent("e2", new AppendRecord("5-0", "run-2", now))], CancellationToken.None);
         Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None));
         Assert.Equal(["e3"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
     }

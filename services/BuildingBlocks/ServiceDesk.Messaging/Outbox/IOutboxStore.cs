@@ -16,8 +16,8 @@ public interface IOutboxStore
     /// <summary>The oldest events not appended yet, in the order they were recorded.</summary>
     Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>The event is in the stream as <paramref name="append"/> says: keep it for the window. Idempotent.</summary>
-    Task MarkAppendedAsync(string eventId, AppendRecord append, CancellationToken cancellationToken);
+    /// <summary>The events are in their streams as their records say: keep them for the window. One write; idempotent.</summary>
+    Task MarkAppendedAsync(IReadOnlyList<AppendedEvent> appended, CancellationToken cancellationToken);
 
     /// <summary>
     /// The oldest appended events whose append was made under another Redis run than <paramref name="runId"/>:
@@ -31,3 +31,6 @@ public interface IOutboxStore
 
 /// <summary>Where and when an event was appended: its entry id, under which Redis run (server process) and when.</summary>
 public sealed record AppendRecord(string EntryId, string RunId, DateTimeOffset AppendedAt);
+
+/// <summary>An outbox event and its append.</summary>
+public sealed record AppendedEvent(string EventId, AppendRecord Append);

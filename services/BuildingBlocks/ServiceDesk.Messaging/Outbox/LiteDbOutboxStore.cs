@@ -1,5 +1,6 @@
 using LiteDB;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Messaging.Outbox;
 
@@ -24,18 +25,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
 
     public Task EnqueueAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
-        _database.BeginTrans();
-        try
-        {
-            Enqueue(events);
-            _database.Commit();
-        }
-        catch
-        {
-            _database.Rollback();
-            throw;
-        }
-
+        _database.InTransaction(() => Enqueue(events));
         return Task.CompletedTask;
     }
 
@@ -43,11 +33,18 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         Task.FromResult<IReadOnlyList<OutgoingEvent>>(
             [.. _outbox.Query().Where(d => d.RunId == null).OrderBy(d => d.Id).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
 
-    public Task MarkAppendedAsync(string eventId, AppendRecord append, CancellationToken cancellationToken)
+    /// <summary>In one transaction: a commit costs more than the updates it holds.</summary>
+    public Task MarkAppendedAsync(IReadOnlyList<AppendedEvent> appended, CancellationToken cancellationToken)
     {
-        _outbox.UpdateMany(
-            d => new OutboxDocument { EntryId = append.EntryId, RunId = append.RunId, AppendedAt = append.AppendedAt.UtcDateTime },
-            d => d.EventId == eventId);
+        _database.InTransaction(() =>
+        {
+            foreach (var (eventId, append) in appended)
+            {
+                _outbox.UpdateMany(
+                    d => new OutboxDocument { EntryId = append.EntryId, RunId = append.RunId, AppendedAt = append.AppendedAt.UtcDateTime },
+                    d => d.EventId == eventId);
+            }
+        });
         return Task.CompletedTask;
     }
 

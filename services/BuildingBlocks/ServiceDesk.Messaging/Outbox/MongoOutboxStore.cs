@@ -64,14 +64,23 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
     public Task<IReadOnlyList<OutgoingEvent>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
         ReadAsync(Builders<OutboxDocument>.Filter.Eq(d => d.RunId, null), limit, cancellationToken);
 
-    public Task MarkAppendedAsync(string eventId, AppendRecord append, CancellationToken cancellationToken) =>
-        _outbox.UpdateOneAsync(
-            d => d.EventId == eventId,
-            Builders<OutboxDocument>.Update
-                .Set(d => d.EntryId, append.EntryId)
-                .Set(d => d.RunId, append.RunId)
-                .Set(d => d.AppendedAt, append.AppendedAt.UtcDateTime),
-            cancellationToken: cancellationToken);
+    public async Task MarkAppendedAsync(IReadOnlyList<AppendedEvent> appended, CancellationToken cancellationToken)
+    {
+        if (appended.Count == 0)
+        {
+            return;
+        }
+
+        await _outbox.BulkWriteAsync(
+            appended.Select(each => new UpdateOneModel<OutboxDocument>(
+                Builders<OutboxDocument>.Filter.Eq(d => d.EventId, each.EventId),
+                Builders<OutboxDocument>.Update
+                    .Set(d => d.EntryId, each.Append.EntryId)
+                    .Set(d => d.RunId, each.Append.RunId)
+                    .Set(d => d.AppendedAt, each.Append.AppendedAt.UtcDateTime))),
+            new BulkWriteOptions { IsOrdered = false },
+            cancellationToken);
+    }
 
     public Task<IReadOnlyList<OutgoingEvent>> ReadAppendedUnderOtherRunAsync(string runId, int limit, CancellationToken cancellationToken) =>
         ReadAsync(Builders<OutboxDocument>.Filter.Ne(d => d.RunId, null) & Builders<OutboxDocument>.Filter.Ne(d => d.RunId, runId), limit, cancellationToken);

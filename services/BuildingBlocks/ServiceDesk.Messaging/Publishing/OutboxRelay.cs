@@ -24,6 +24,11 @@ internal sealed partial class OutboxRelay(
 {
     private const string LoopName = "relay";
 
+    /// <summary>The Redis run under which no appended event of another run was left at the last check.</summary>
+    private string? _checkedRunId;
+
+    private DateTimeOffset _nextCheck = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = new RetryBackoff();
@@ -58,56 +63,82 @@ internal sealed partial class OutboxRelay(
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         var runId = await streams.RunIdAsync();
-        var unconfirmed = await outbox.ReadAppendedUnderOtherRunAsync(runId, options.Value.BatchSize, cancellationToken);
-        foreach (var outgoing in unconfirmed)
+        var unconfirmed = 0;
+        // Both look beyond the pending events, at every appended one still in the window (thousands in a busy outbox):
+        // once per relay interval, and at once under a new run id, instead of every round.
+        if (runId != _checkedRunId || time.GetUtcNow() >= _nextCheck)
         {
-            if (await AppendAsync(outgoing, runId, cancellationToken))
+            var stale = await outbox.ReadAppendedUnderOtherRunAsync(runId, options.Value.BatchSize, cancellationToken);
+            foreach (var outgoing in await AppendAsync(stale, runId, cancellationToken))
             {
                 metrics.Reappended(outgoing.Family);
                 LogReappended(outgoing.EventId, outgoing.Family);
             }
+
+            await outbox.ForgetAppendedAsync(runId, time.GetUtcNow() - options.Value.DurabilityWindow, cancellationToken);
+            unconfirmed = stale.Count;
+            if (stale.Count < options.Value.BatchSize)
+            {
+                _checkedRunId = runId;
+                _nextCheck = time.GetUtcNow() + options.Value.RelayInterval;
+            }
         }
 
         var pending = await outbox.ReadPendingAsync(options.Value.BatchSize, cancellationToken);
-        foreach (var outgoing in pending)
-        {
-            await AppendAsync(outgoing, runId, cancellationToken);
-        }
-
-        await outbox.ForgetAppendedAsync(runId, time.GetUtcNow() - options.Value.DurabilityWindow, cancellationToken);
-        return Math.Max(unconfirmed.Count, pending.Count);
-    }
-
-    /// <returns>False when the event was in the stream already (kept across a restart, or appended by another replica's relay).</returns>
-    private async Task<bool> AppendAsync(OutgoingEvent outgoing, string runId, CancellationToken cancellationToken)
-    {
-        var (entryId, appended) = await streams.AppendAsync(outgoing);
-        await outbox.MarkAppendedAsync(outgoing.EventId, new AppendRecord(entryId.ToString(), runId, time.GetUtcNow()), cancellationToken);
-        if (!appended)
-        {
-            return false;
-        }
-
-        metrics.Published(outgoing.Family);
-        LogPublished(outgoing.EventType, outgoing.EventId, outgoing.Family, entryId.ToString());
-        await WakeSubscribersAsync(outgoing, entryId);
-        return true;
+        await AppendAsync(pending, runId, cancellationToken);
+        return Math.Max(unconfirmed, pending.Count);
     }
 
     /// <summary>
-    /// After the row is marked appended, and never failing the round: the event is in the stream, so a failed
-    /// wake-up must not append it again; consumers still see it in their blocking reads.
+    /// Appends the events in order and marks them appended in one write; a crash before the mark appends them again,
+    /// which appends nothing (<see cref="EventStreams.AppendAsync"/>). Then one wake-up per family.
     /// </summary>
-    private async Task WakeSubscribersAsync(OutgoingEvent outgoing, RedisValue entryId)
+    /// <returns>The events that were not in their streams yet (not kept across a restart, nor appended by another replica's relay).</returns>
+    private async Task<IReadOnlyList<OutgoingEvent>> AppendAsync(IReadOnlyList<OutgoingEvent> events, string runId, CancellationToken cancellationToken)
+    {
+        var marks = new List<AppendedEvent>(events.Count);
+        var appended = new List<OutgoingEvent>(events.Count);
+        var lastEntries = new Dictionary<string, RedisValue>();
+        foreach (var outgoing in events)
+        {
+            var (entryId, isNew) = await streams.AppendAsync(outgoing);
+            marks.Add(new AppendedEvent(outgoing.EventId, new AppendRecord(entryId.ToString(), runId, time.GetUtcNow())));
+            if (isNew)
+            {
+                appended.Add(outgoing);
+                lastEntries[outgoing.Family] = entryId;
+                metrics.Published(outgoing.Family);
+                LogPublished(outgoing.EventType, outgoing.EventId, outgoing.Family, entryId.ToString());
+            }
+        }
+
+        if (marks.Count > 0)
+        {
+            await outbox.MarkAppendedAsync(marks, cancellationToken);
+        }
+
+        foreach (var (family, entryId) in lastEntries)
+        {
+            await WakeSubscribersAsync(family, entryId);
+        }
+
+        return appended;
+    }
+
+    /// <summary>
+    /// After the rows are marked appended, and never failing the round: the events are in the stream, so a failed
+    /// wake-up must not append them again; consumers still see them in their blocking reads.
+    /// </summary>
+    private async Task WakeSubscribersAsync(string family, RedisValue entryId)
     {
         try
         {
-            await streams.WakeSubscribersAsync(outgoing.Family, entryId);
+            await streams.WakeSubscribersAsync(family, entryId);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            metrics.WakeUpFailed(outgoing.Family);
-            LogWakeUpFailed(outgoing.Family, outgoing.EventId, exception.GetType().Name);
+            metrics.WakeUpFailed(family);
+            LogWakeUpFailed(family, entryId.ToString(), exception.GetType().Name);
         }
     }
 
@@ -117,8 +148,8 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} was missing from {Family} after a Redis restart; appended again")]
     private partial void LogReappended(string eventId, string family);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for event {EventId} on {Family} was not published ({Error}); consumers read it from the stream")]
-    private partial void LogWakeUpFailed(string family, string eventId, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for entry {EntryId} on {Family} was not published ({Error}); consumers read it from the stream")]
+    private partial void LogWakeUpFailed(string family, string entryId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
     private partial void LogPublishFailed(Exception exception, string error, double delayMs);

@@ -12,6 +12,13 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
     public Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // The usual case, a ticket's customer whose snapshot is current: a read instead of a transaction that the
+        // duplicate insert below would fail and roll back.
+        if (_snapshots.Exists(BsonExpression.Create("_id = @0 AND $.Version >= @1", snapshot.CustomerId, snapshot.Version)))
+        {
+            return Task.FromResult(false);
+        }
+
         try
         {
             return Task.FromResult(database.InTransaction(() =>
