@@ -62,8 +62,8 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await SignInAsync(page, agent);
         await page.GotoAsync($"{Console}#/new-request");
         var reporter = page.GetByRole(AriaRole.Combobox, new() { Name = "Reporter" });
-        await reporter.PressSequentiallyAsync("an");
-        await page.WaitForRequestAsync(IsOlder);
+        // Waiting starts before the typing: under load the request may be sent before the typing call returns.
+        await page.RunAndWaitForRequestAsync(() => reporter.PressSequentiallyAsync("an"), IsOlder);
         await reporter.PressSequentiallyAsync("t");
         var options = page.GetByRole(AriaRole.Listbox, new() { Name = "Reporter suggestions" }).GetByRole(AriaRole.Option);
         await Assertions.Expect(options).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Anton Later")]);
