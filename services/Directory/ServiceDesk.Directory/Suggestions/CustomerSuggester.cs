@@ -24,7 +24,6 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
 
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string projectKey, string text, int limit, CancellationToken cancellationToken)
     {
-        await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         await WhenIndexLoadedAsync(cancellationToken);
         (SuggestionMatch Match, SearchKeyMatch? Key)[] lookUps =
         [
@@ -49,6 +48,13 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
             var suggested = suggestions.Select(suggestion => suggestion.Customer.Id).ToHashSet(StringComparer.Ordinal);
             var found = await FindFirstByNameAsync(projectKey, key.Value, remaining, suggested, cancellationToken);
             suggestions.AddRange(found.Select(customer => new Suggestion(customer, match)));
+        }
+
+        // A customer the store confirmed in the project proves the project is registered: customers join only
+        // registered projects, and a key is never unregistered. Only an empty answer has to tell an unknown project.
+        if (suggestions.Count == 0)
+        {
+            await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         }
 
         return suggestions;
