@@ -52,6 +52,16 @@ internal sealed class BenchProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>User + system CPU time the process has used so far (utime + stime from /proc): unlike latencies and rates, it does not depend on what else the machine runs.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Pins every thread of this process (the load generator) to <paramref name="core"/>.</summary>
     public static void PinThisProcess(int core)
     {

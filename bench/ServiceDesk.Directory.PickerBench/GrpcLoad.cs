@@ -22,7 +22,8 @@ internal sealed record FixedCall(string Name, string Url, byte[] Body, string? T
 
 internal sealed record Answer(string GrpcStatus, byte[] Message);
 
-internal sealed record Latency(int Calls, int Failed, double P50, double P90, double P99, double Max);
+/// <summary>One-in-flight timings, and the CPU time the server used meanwhile (utime + stime).</summary>
+internal sealed record Latency(int Calls, int Failed, double P50, double P90, double P99, double Max, TimeSpan ServerCpu);
 
 internal sealed record Saturation(double CallsPerSecond, long Succeeded, long Failed);
 
@@ -60,7 +61,7 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
         return new Answer(status, body.Length >= 5 ? body[5..] : []);
     }
 
-    public async Task<Latency> OneInFlightAsync(FixedCall call, int warmUp, int calls)
+    public async Task<Latency> OneInFlightAsync(FixedCall call, int warmUp, int calls, Func<TimeSpan> serverCpu)
     {
         for (var i = 0; i < warmUp; i++)
         {
@@ -69,6 +70,7 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
 
         var timings = new double[calls];
         var failed = 0;
+        var cpuBefore = serverCpu();
         for (var i = 0; i < calls; i++)
         {
             var clock = Stopwatch.GetTimestamp();
@@ -77,8 +79,9 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
             failed += answer.GrpcStatus == "0" ? 0 : 1;
         }
 
+        var cpu = serverCpu() - cpuBefore;
         Array.Sort(timings);
-        return new Latency(calls, failed, At(timings, 0.50), At(timings, 0.90), At(timings, 0.99), timings[^1]);
+        return new Latency(calls, failed, At(timings, 0.50), At(timings, 0.90), At(timings, 0.99), timings[^1], cpu);
     }
 
     /// <summary>h2load on the client core: 1 thread, 4 connections × 16 streams, warm-up 2 s, then <c>duration</c>.</summary>

@@ -102,10 +102,10 @@ try
         .. new[] { "j", "jo", "jos", "a", "an", "ann", "z", "zo", "jane roe", "company07", "jane.r" }.Select(text =>
             FixedCall.Of($"SuggestCustomers `{text}`", suggestUrl, new SuggestCustomersRequest { ProjectKey = Seeding.Project, Text = text, Limit = 10 }, agentToken)),
     ];
-    var results = new List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation)>();
+    var results = new List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds)>();
     foreach (var call in nullCalls.Concat(suggestions))
     {
-        results.Add(await MeasureAsync(load, call, options.Calls));
+        results.Add(await MeasureAsync(load, call, options.Calls, directory));
     }
 
     await directory.DisposeAsync();
@@ -118,7 +118,7 @@ try
         Path.Combine(run, "bare.log")))
     {
         await WaitServingAsync(barePort, bare);
-        results.Insert(0, await MeasureAsync(load, FixedCall.Of("bare Kestrel Health/Check", $"http://127.0.0.1:{barePort}/grpc.health.v1.Health/Check", new HealthCheckRequest(), null), options.Calls));
+        results.Insert(0, await MeasureAsync(load, FixedCall.Of("bare Kestrel Health/Check", $"http://127.0.0.1:{barePort}/grpc.health.v1.Health/Check", new HealthCheckRequest(), null), options.Calls, bare));
     }
 
     Report(results, options);
@@ -130,13 +130,14 @@ finally
     await directory.DisposeAsync();
 }
 
-static async Task<(FixedCall, int, Latency, Saturation)> MeasureAsync(GrpcLoad load, FixedCall call, int calls)
+static async Task<(FixedCall, int, Latency, Saturation, double)> MeasureAsync(GrpcLoad load, FixedCall call, int calls, BenchProcess server)
 {
     var before = await load.CallAsync(call);
     var suggested = call.Url.EndsWith("/SuggestCustomers", StringComparison.Ordinal) && before.GrpcStatus == "0"
         ? SuggestCustomersResponse.Parser.ParseFrom(before.Message).Suggestions.Count
         : -1;
-    var latency = await load.OneInFlightAsync(call, warmUp: Math.Min(500, calls / 4), calls);
+    var latency = await load.OneInFlightAsync(call, warmUp: Math.Min(500, calls / 4), calls, () => server.CpuTime);
+    var cpuMicroseconds = latency.ServerCpu.TotalMicroseconds / calls;
     var saturation = await load.SaturateAsync(call);
     var after = await load.CallAsync(call);
     if (before.GrpcStatus != "0" || after.GrpcStatus != "0" || latency.Failed > 0)
@@ -144,24 +145,24 @@ static async Task<(FixedCall, int, Latency, Saturation)> MeasureAsync(GrpcLoad l
         throw new InvalidOperationException($"{call.Name}: grpc-status {before.GrpcStatus} before, {after.GrpcStatus} after h2load, {latency.Failed} failed of {latency.Calls}.");
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {call.Name}: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms, {saturation.CallsPerSecond:F0} calls/s"));
-    return (call, suggested, latency, saturation);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {call.Name}: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms, {saturation.CallsPerSecond:F0} calls/s, server CPU {cpuMicroseconds:F0} µs per call"));
+    return (call, suggested, latency, saturation, cpuMicroseconds);
 }
 
-static void Report(List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation)> results, Options options)
+static void Report(List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds)> results, Options options)
 {
     var bare = results[0];
     var nullCall = results[1];
     Console.WriteLine();
     Console.WriteLine($"{options.Customers:N0} customers in {Seeding.Project}; limit 10; one call in flight: {options.Calls} calls after a warm-up; saturation: h2load -t 1 -c 4 -m 16, 2 s warm-up + {options.Seconds} s.");
     Console.WriteLine();
-    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | calls/s at saturation | ÷ Directory null call | ÷ bare Kestrel |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var (call, suggested, latency, saturation) in results)
+    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | server CPU µs per call (one in flight) | calls/s at saturation | ÷ Directory null call | ÷ bare Kestrel |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var (call, suggested, latency, saturation, cpuMicroseconds) in results)
     {
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {saturation.CallsPerSecond:F0} | {saturation.CallsPerSecond / nullCall.Saturation.CallsPerSecond:P0} | {saturation.CallsPerSecond / bare.Saturation.CallsPerSecond:P0} |"));
+            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.CallsPerSecond / nullCall.Saturation.CallsPerSecond:P0} | {saturation.CallsPerSecond / bare.Saturation.CallsPerSecond:P0} |"));
     }
 }
 

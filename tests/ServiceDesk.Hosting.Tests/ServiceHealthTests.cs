@@ -73,6 +73,36 @@ public sealed class ServiceHealthTests(RedisFixture redis)
         await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.Serving, "SERVING after Redis returns");
     }
 
+    /// <summary>
+    /// A readiness probe asks every few seconds per pod: Check answers SERVING from the last published report (one
+    /// run of every check per <c>HealthDefaults.WatchPeriod</c>) instead of running them all per call. About 3 s.
+    /// </summary>
+    [Fact]
+    public async Task Check_answers_serving_from_the_last_report_without_running_every_dependency_check_per_call()
+    {
+        await using var ownRedis = await RedisServer.StartAsync(TestDirectory.Create("redis-pings"));
+        await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = ownRedis.Configuration });
+        await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.Serving, "SERVING");
+        await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(ownRedis.Configuration + ",allowAdmin=true");
+        var server = redisClient.GetServer(ownRedis.Configuration);
+        const int calls = 100;
+
+        var pingsBefore = await PingsAsync(server);
+        for (var i = 0; i < calls; i++)
+        {
+            Assert.Equal(ServingStatus.Serving, await directory.HealthAsync());
+        }
+
+        // The publisher's own runs (one per 2 s) are all that may reach Redis, however slowly the machine runs the calls.
+        Assert.InRange(await PingsAsync(server) - pingsBefore, 0, calls / 2);
+    }
+
+    private static async Task<long> PingsAsync(StackExchange.Redis.IServer server)
+    {
+        var stats = (await server.InfoAsync("commandstats")).SelectMany(group => group).ToDictionary(pair => pair.Key, pair => pair.Value);
+        return stats.TryGetValue("cmdstat_ping", out var ping) ? long.Parse(ping.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
     [Fact]
     public async Task The_gateway_is_not_serving_while_a_backend_is_unreachable()
     {

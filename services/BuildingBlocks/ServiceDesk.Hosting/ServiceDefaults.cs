@@ -52,6 +52,10 @@ public static class ServiceDefaults
             options.Interceptors.Add<CallerInterceptor>();
             options.Interceptors.Add<RequestValidationInterceptor>();
         });
+        // Resolved, not activated, per call: they keep no per-call state.
+        builder.Services.AddSingleton<ErrorMappingInterceptor>();
+        builder.Services.AddSingleton<CallerInterceptor>();
+        builder.Services.AddSingleton<RequestValidationInterceptor>();
         builder.Services.BindRejectingMalformedRequests();
         builder.Services.AddGrpcReflection();
         builder.Services.AddServiceHealth();
@@ -61,7 +65,7 @@ public static class ServiceDefaults
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.MapGrpcHealthChecksService();
+        app.MapServiceHealth();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         // Liveness over HTTP for probes that cannot speak gRPC over TLS: answers while the process does.

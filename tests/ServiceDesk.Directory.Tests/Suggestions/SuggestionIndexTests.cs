@@ -9,7 +9,7 @@ public sealed class SuggestionIndexTests
 {
     private static readonly string[] FirstNames = ["Ann", "Anna", "Annette", "Bob", "Bea", "José", "Zoë", "Ada", "Al", "Li"];
     private static readonly string[] LastNames = ["Álvarez", "Andersen", "Brown", "Roe", "Smith", "Abe", "Zhang"];
-    private static readonly string[] Texts = ["a", "an", "ann", "anna", "al", "alv", "b", "jo", "z", "zh", "x", "anna smith", "ex", "example.org", "c7", "ann@"];
+    private static readonly string[] Texts = ["a", "an", "ann", "anna", "al", "alv", "b", "jo", "z", "zh", "x", "anna smith", "ex", "example.org", "c7", "ann@", "l", "li", "li ab", "bea.12@c12.example", "c12.example"];
 
     [Fact]
     public async Task Finds_the_same_customers_in_the_same_order_as_a_scan_for_rare_and_common_keys()
@@ -27,6 +27,32 @@ public sealed class SuggestionIndexTests
                 {
                     Assert.Equal(Scan(customers, project, key, 10), index.FindFirstByName(project, key, 10));
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Still_finds_what_a_scan_finds_after_renames_and_removals()
+    {
+        var random = new Random(20261202);
+        var customers = Enumerable.Range(0, 3_000).Select(i => NewCustomer(random, i)).ToList();
+        var index = new SuggestionIndex();
+        await index.LoadAsync(customers.ToAsyncEnumerable(), CancellationToken.None);
+        for (var i = 0; i < customers.Count; i += 3)
+        {
+            index.Remove(customers[i].Id);
+            var renamed = NewCustomer(random, i + 1) with { Id = customers[i + 1].Id, Version = customers[i + 1].Version + 1 };
+            index.Upsert(renamed);
+            customers[i + 1] = renamed;
+        }
+
+        var kept = customers.Where((_, i) => i % 3 != 0).ToList();
+        Assert.Equal(kept.Count, index.Count);
+        foreach (var text in Texts)
+        {
+            foreach (var key in new[] { SearchKeys.ExactAddress("HELP", text), SearchKeys.NameWordPrefix("HELP", text), SearchKeys.AddressPrefix("HELP", text) }.OfType<SearchKeyMatch>())
+            {
+                Assert.Equal(Scan(kept, "HELP", key, 10), index.FindFirstByName("HELP", key, 10));
             }
         }
     }

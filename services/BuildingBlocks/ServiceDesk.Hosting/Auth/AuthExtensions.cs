@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -42,7 +43,8 @@ public static class AuthExtensions
             jwks.ConfigurePrimaryHttpMessageHandler(tls.CreateHandler);
         }
         builder.Services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, JwksConfigurationManager>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddAuthentication().AddJwtBearer();
+        builder.Services.AddSingleton<IAuthenticationSchemeProvider, ExplicitAuthenticationOnly>();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfigurationManager<OpenIdConnectConfiguration>>((jwt, keys) =>
             {

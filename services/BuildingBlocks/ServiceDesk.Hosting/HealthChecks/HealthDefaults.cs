@@ -1,13 +1,18 @@
 using Grpc.AspNetCore.HealthChecks;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ServiceDesk.Hosting.HealthChecks;
 
 internal static class HealthDefaults
 {
-    /// <summary>How often the gRPC Watch stream re-evaluates; Check always evaluates on the spot.</summary>
-    private static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(2);
+    /// <summary>How often every check runs and its report is published (the gRPC Watch stream, <see cref="ServiceHealth"/>'s Check).</summary>
+    public static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>How old a published report Check still answers SERVING from: one period, and a second for the checks themselves.</summary>
+    public static readonly TimeSpan FreshReport = WatchPeriod + TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The check, and gRPC health service name, a liveness probe asks for: SERVING while the process answers,
@@ -32,10 +37,14 @@ internal static class HealthDefaults
                     grpc.Services.Map(name, result => result.Name == name);
                 }
             });
+        services.AddSingleton<LastHealthReport>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, LastHealthReport>(provider => provider.GetRequiredService<LastHealthReport>()));
         services.Configure<HealthCheckPublisherOptions>(options =>
         {
             options.Delay = TimeSpan.Zero;
             options.Period = WatchPeriod;
         });
     }
+
+    public static void MapServiceHealth(this WebApplication app) => app.MapGrpcService<ServiceHealth>();
 }

@@ -15,8 +15,8 @@ public interface ICustomerStore
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>The customers of <paramref name="ids"/> that exist, by id, read in one query.</summary>
-    Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+    /// <summary>The summaries of the customers of <paramref name="ids"/> that exist, by id, read in one query that reads nothing else of the records.</summary>
+    Task<IReadOnlyDictionary<string, CustomerSummary>> GetSummariesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
     /// <param name="address">A normalised address (<see cref="Hosting.Validation.EmailAddress"/>).</param>
     Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken);

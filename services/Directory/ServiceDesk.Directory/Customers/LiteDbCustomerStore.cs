@@ -21,6 +21,9 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private const string LegacyNameOrderIndex = "project_name_order";
     private static readonly string[] LegacySearchFields = ["SearchKeys", "ProjectNameOrder"];
 
+    private static readonly BsonExpression SummaryFields =
+        BsonExpression.Create("{ _id: $._id, Address: $.Address, DisplayName: $.DisplayName, ProjectKeys: $.ProjectKeys }");
+
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly LiteDbOutboxStore _outbox;
@@ -62,11 +65,17 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(_customers.FindById(id) is { } document ? ToCustomer(document) : null);
     }
 
-    public Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, CustomerSummary>> GetSummariesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var documents = ids.Count == 0 ? [] : _customers.Find(BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id)))));
-        return Task.FromResult<IReadOnlyDictionary<string, Customer>>(documents.Select(ToCustomer).ToDictionary(customer => customer.Id, StringComparer.Ordinal));
+        // Selecting the fields makes LiteDB stop reading each document after them (memberships and dates come later).
+        var documents = ids.Count == 0
+            ? []
+            : _customers.Query()
+                .Where(BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id)))))
+                .Select(SummaryFields)
+                .ToEnumerable();
+        return Task.FromResult<IReadOnlyDictionary<string, CustomerSummary>>(documents.Select(ToSummary).ToDictionary(summary => summary.Id, StringComparer.Ordinal));
     }
 
     public Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
@@ -213,6 +222,12 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
         ["OrganizationAddressOrder"] = customer.OrganizationId is null ? BsonValue.Null : $"{customer.OrganizationId} {customer.Address}",
     };
+
+    private static CustomerSummary ToSummary(BsonDocument document) => new(
+        document["_id"].AsString,
+        document["Address"].AsString,
+        document["DisplayName"].AsString,
+        [.. document["ProjectKeys"].AsArray.Select(key => key.AsString)]);
 
     private static Customer ToCustomer(BsonDocument document) => new(
         document["_id"].AsString,

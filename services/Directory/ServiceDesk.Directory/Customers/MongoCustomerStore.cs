@@ -17,6 +17,8 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
+    private static readonly ProjectionDefinition<BsonDocument> SummaryFields =
+        Builders<BsonDocument>.Projection.Include("Address").Include("DisplayName").Include("ProjectKeys");
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>(CollectionName);
     private readonly MongoIndexes _indexes = new(database, Indexes);
@@ -49,10 +51,18 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         return document is null ? null : ToCustomer(document);
     }
 
-    public async Task<IReadOnlyDictionary<string, Customer>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, CustomerSummary>> GetSummariesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
-        var documents = ids.Count == 0 ? [] : await _customers.Find(Filter.In("_id", ids)).ToListAsync(cancellationToken);
-        return documents.Select(ToCustomer).ToDictionary(customer => customer.Id, StringComparer.Ordinal);
+        var documents = ids.Count == 0
+            ? []
+            : await _customers.Find(Filter.In("_id", ids)).Project<BsonDocument>(SummaryFields).ToListAsync(cancellationToken);
+        return documents
+            .Select(document => new CustomerSummary(
+                document["_id"].AsString,
+                document["Address"].AsString,
+                document["DisplayName"].AsString,
+                [.. document["ProjectKeys"].AsBsonArray.Select(key => key.AsString)]))
+            .ToDictionary(summary => summary.Id, StringComparer.Ordinal);
     }
 
     public async Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)

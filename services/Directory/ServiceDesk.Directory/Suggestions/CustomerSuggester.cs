@@ -5,14 +5,14 @@ using SuggestionMatch = ServiceDesk.Contracts.Directory.V1.SuggestionMatch;
 
 namespace ServiceDesk.Directory.Suggestions;
 
-public sealed record Suggestion(Customer Customer, SuggestionMatch Match);
+public sealed record Suggestion(CustomerSummary Customer, SuggestionMatch Match);
 
 /// <summary>
 /// The picker's autocomplete: one index look-up per kind of match, best kind first (exact address, then
 /// name-word prefix, then address prefix), each in name order, until the limit is reached. Candidates come from
 /// the in-memory <see cref="SuggestionIndex"/> (the store keeps no search keys; a call waits for the index's
-/// first load), read back from the store in one query per kind, and each is offered only if it still exists, still
-/// belongs to the project and still matches: the store, not the index, decides what is offered.
+/// first load), read back from the store only as many at a time as are still needed, and each is offered only if it
+/// still exists, still belongs to the project and still matches: the store, not the index, decides what is offered.
 /// </summary>
 public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore projects, SuggestionIndex index)
 {
@@ -24,7 +24,6 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
 
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string projectKey, string text, int limit, CancellationToken cancellationToken)
     {
-        await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         await WhenIndexLoadedAsync(cancellationToken);
         (SuggestionMatch Match, SearchKeyMatch? Key)[] lookUps =
         [
@@ -46,12 +45,16 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
                 continue;
             }
 
-            // Customers suggested for a better reason come back here too: ask for enough to skip them.
-            var found = await FindFirstByNameAsync(projectKey, key.Value, remaining + suggestions.Count, cancellationToken);
-            suggestions.AddRange(found
-                .Where(customer => !suggestions.Exists(suggestion => suggestion.Customer.Id == customer.Id))
-                .Take(remaining)
-                .Select(customer => new Suggestion(customer, match)));
+            var suggested = suggestions.Select(suggestion => suggestion.Customer.Id).ToHashSet(StringComparer.Ordinal);
+            var found = await FindFirstByNameAsync(projectKey, key.Value, remaining, suggested, cancellationToken);
+            suggestions.AddRange(found.Select(customer => new Suggestion(customer, match)));
+        }
+
+        // A customer the store confirmed in the project proves the project is registered: customers join only
+        // registered projects, and a key is never unregistered. Only an empty answer has to tell an unknown project.
+        if (suggestions.Count == 0)
+        {
+            await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         }
 
         return suggestions;
@@ -69,23 +72,28 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
         }
     }
 
-    private async Task<IReadOnlyList<Customer>> FindFirstByNameAsync(string projectKey, SearchKeyMatch key, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first <paramref name="limit"/> customers in name order that match <paramref name="key"/>, leaving out
+    /// <paramref name="suggested"/>, each confirmed by the store. Only as many candidates are read as are still
+    /// needed: usually the index is current and one read of <paramref name="limit"/> customers is all.
+    /// </summary>
+    private async Task<IReadOnlyList<CustomerSummary>> FindFirstByNameAsync(
+        string projectKey, SearchKeyMatch key, int limit, IReadOnlySet<string> suggested, CancellationToken cancellationToken)
     {
-        var candidates = index.FindFirstByName(projectKey, key, limit + StaleAllowance);
-        var stored = await customers.GetManyAsync(candidates, cancellationToken);
-        var confirmed = new List<Customer>(limit);
-        foreach (var id in candidates)
+        // Customers suggested for a better reason come back here too: ask for enough to skip them.
+        var candidates = index.FindFirstByName(projectKey, key, limit + suggested.Count + StaleAllowance)
+            .Where(id => !suggested.Contains(id))
+            .ToArray();
+        var confirmed = new List<CustomerSummary>(limit);
+        for (var next = 0; next < candidates.Length && confirmed.Count < limit;)
         {
-            if (stored.TryGetValue(id, out var customer)
-                && customer.ProjectKeys.Contains(projectKey, StringComparer.Ordinal)
-                && SearchKeys.For(customer).Any(key.Matches))
-            {
-                confirmed.Add(customer);
-                if (confirmed.Count == limit)
-                {
-                    break;
-                }
-            }
+            var batch = candidates.AsSpan(next, Math.Min(limit - confirmed.Count, candidates.Length - next)).ToArray();
+            next += batch.Length;
+            var stored = await customers.GetSummariesAsync(batch, cancellationToken);
+            confirmed.AddRange(batch
+                .Select(id => stored.GetValueOrDefault(id))
+                .OfType<CustomerSummary>()
+                .Where(customer => customer.ProjectKeys.Contains(projectKey, StringComparer.Ordinal) && SearchKeys.For(customer).Any(key.Matches)));
         }
 
         return confirmed;

@@ -20,9 +20,13 @@ public static partial class SearchKeys
     private const char NameWordKind = 'n';
     private const char AddressPartKind = 'a';
 
-    public static IReadOnlyList<string> For(Customer customer)
+    public static IReadOnlyList<string> For(Customer customer) => For(customer.Address, customer.DisplayName, customer.ProjectKeys);
+
+    public static IReadOnlyList<string> For(CustomerSummary customer) => For(customer.Address, customer.DisplayName, customer.ProjectKeys);
+
+    private static IReadOnlyList<string> For(string customerAddress, string displayName, IReadOnlyList<string> projectKeys)
     {
-        var address = Fold(customer.Address);
+        var address = Fold(customerAddress);
         var at = address.LastIndexOf('@');
         var terms = new HashSet<(char Kind, string Term)>
         {
@@ -31,13 +35,13 @@ public static partial class SearchKeys
             (AddressPartKind, address[..at]),
             (AddressPartKind, address[(at + 1)..]),
         };
-        var words = Words(customer.DisplayName);
+        var words = Words(displayName);
         for (var i = 0; i < words.Length; i++)
         {
             terms.Add((NameWordKind, string.Join(' ', words[i..])));
         }
 
-        return [.. from project in customer.ProjectKeys from term in terms select Key(project, term.Kind, term.Term)];
+        return [.. from project in projectKeys from term in terms select Key(project, term.Kind, term.Term)];
     }
 
     /// <summary>

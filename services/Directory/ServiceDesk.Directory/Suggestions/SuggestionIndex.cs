@@ -3,30 +3,30 @@ using ServiceDesk.Directory.Customers;
 namespace ServiceDesk.Directory.Suggestions;
 
 /// <summary>
-/// The picker's index, in memory: every customer's <see cref="SearchKeys"/> and each project's name order. It
-/// only proposes candidates: <see cref="CustomerSuggester"/> confirms each against the store, so a customer
-/// removed or changed elsewhere is never offered on the index's word. <see cref="SuggestionIndexFeed"/> keeps it
-/// current: a full load at start and at intervals, this replica's own writes at once, other replicas' through a
-/// Redis broadcast. Reads run in parallel; a write waits for them. Entries hold their customer's keys and ids, so a
-/// look-up allocates nothing per entry it passes. Look-ups seek in sorted array copies of the two sets, made again by
-/// the first look-up after a change: a SortedSet view counts its whole range when made, which at 100,000 customers
-/// cost more than everything else a suggestion does.
+/// The picker's index, in memory: every customer's <see cref="SearchKeys"/>, in buckets by project, kind and the
+/// term's first <see cref="BucketTermLength"/> characters. It only proposes candidates: <see cref="CustomerSuggester"/>
+/// confirms each against the store, so a customer removed or changed elsewhere is never offered on the index's word.
+/// <see cref="SuggestionIndexFeed"/> keeps it current: a full load at start and at intervals, this replica's own writes
+/// at once, other replicas' through a Redis broadcast. Reads run in parallel; a write waits for them.
+/// <para>
+/// A bucket holds its keys (the entries whose term starts with the bucket's characters, terms shorter than that in
+/// their own bucket) and, in name order, every customer with a key starting with them, including the keys of the
+/// longer buckets below it ("j" holds everyone "jo" and "jos" hold). So a prefix of up to three characters is the
+/// first customers of one bucket's name order, and a longer one walks the bucket's keys and name order in lockstep:
+/// no look-up walks more than one bucket, however late in name order its matches are. Look-ups seek in sorted array
+/// copies of a bucket, made again by the first look-up after a write to that bucket only.
+/// </para>
 /// </summary>
 public sealed class SuggestionIndex
 {
     private const string Upper = "\uffff";
 
+    /// <summary>Characters of a term that name its bucket: a picker's first keystrokes are answered from one bucket's head.</summary>
+    private const int BucketTermLength = 3;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-
-    /// <summary>Every search key of every customer, with the customer's place in that project's name order.</summary>
-    private readonly SortedSet<Entry> _entries = new(EntryOrder.Instance);
-
-    /// <summary>Every customer once per project, in <see cref="SearchKeys.NameOrder(string, Customer)"/>.</summary>
-    private readonly SortedSet<Ranked> _nameOrder = new(RankedOrder.Instance);
-
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Indexed> _customers = new(StringComparer.Ordinal);
-    private readonly Lock _copying = new();
-    private volatile Sorted? _sorted;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loadStamp;
 
@@ -34,9 +34,8 @@ public sealed class SuggestionIndex
 
     private sealed record Ranked(string NameOrder, string CustomerId, string[] Keys);
 
-    private sealed record Indexed(long Version, Entry[] Entries, Ranked[] Ranks, long Stamp);
-
-    private sealed record Sorted(Entry[] Entries, Ranked[] Ranks);
+    /// <summary>What a customer put in which buckets: its entries by their own bucket, its rank in every bucket above a key.</summary>
+    private sealed record Indexed(long Version, (Bucket Bucket, Entry Entry)[] Entries, (Bucket Bucket, Ranked Rank)[] Ranks, long Stamp);
 
     /// <summary>False until the first full load completed: until then the suggester waits for it.</summary>
     public bool IsLoaded => _loaded.Task.IsCompleted;
@@ -64,12 +63,16 @@ public sealed class SuggestionIndex
     public void Upsert(Customer customer)
     {
         var keys = SearchKeys.For(customer).ToArray();
-        Ranked[] ranks = [.. customer.ProjectKeys.Select(project => new Ranked(SearchKeys.NameOrder(project, customer), customer.Id, keys))];
-        Entry[] entries =
-        [
-            .. customer.ProjectKeys.Zip(ranks).SelectMany(project =>
-                keys.Where(key => key.StartsWith(project.First + ' ', StringComparison.Ordinal)).Select(key => new Entry(key, project.Second.NameOrder, customer.Id))),
-        ];
+        var entries = new List<(string, Entry)>();
+        var ranks = new List<(string, Ranked)>();
+        foreach (var project in customer.ProjectKeys)
+        {
+            var rank = new Ranked(SearchKeys.NameOrder(project, customer), customer.Id, keys);
+            var projectKeys = keys.Where(key => key.StartsWith(project + ' ', StringComparison.Ordinal)).ToArray();
+            entries.AddRange(projectKeys.Select(key => (BucketOf(project, key), new Entry(key, rank.NameOrder, customer.Id))));
+            ranks.AddRange(projectKeys.SelectMany(key => BucketsAbove(project, key)).Distinct(StringComparer.Ordinal).Select(bucket => (bucket, rank)));
+        }
+
         _lock.EnterWriteLock();
         try
         {
@@ -85,10 +88,23 @@ public sealed class SuggestionIndex
                 RemoveEntries(current);
             }
 
-            _entries.UnionWith(entries);
-            _nameOrder.UnionWith(ranks);
-            _sorted = null;
-            _customers[customer.Id] = new Indexed(customer.Version, entries, ranks, _loadStamp);
+            // Entries refer to the bucket, not its name: a customer's key prefixes are not kept once each.
+            var indexed = new Indexed(
+                customer.Version,
+                [.. entries.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
+                [.. ranks.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
+                _loadStamp);
+            foreach (var (bucket, entry) in indexed.Entries)
+            {
+                bucket.Add(entry);
+            }
+
+            foreach (var (bucket, rank) in indexed.Ranks)
+            {
+                bucket.Add(rank);
+            }
+
+            _customers[customer.Id] = indexed;
         }
         finally
         {
@@ -153,33 +169,46 @@ public sealed class SuggestionIndex
 
     /// <summary>
     /// The ids of the first <paramref name="limit"/> customers of the project, in
-    /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>. Reads two
-    /// ranges in lockstep: the key's entries (complete once exhausted, then ranked) and the project's customers in name
-    /// order (complete at <paramref name="limit"/> matches). Whichever finishes first answers, so a rare key costs
-    /// about its few entries and a common one (a first letter, a shared domain) about limit × customers ÷ matches steps.
+    /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>, from the
+    /// one bucket the key's term names. A prefix shorter than the bucket's characters is the head of its name order.
+    /// Otherwise two ranges are read in lockstep: the key's entries (complete once exhausted, then ranked) and the
+    /// bucket's customers in name order (complete at <paramref name="limit"/> matches). Whichever finishes first answers.
     /// </summary>
     public IReadOnlyList<string> FindFirstByName(string projectKey, SearchKeyMatch key, int limit)
     {
+        var termLength = key.Key.Length - TermStart(projectKey);
+        if (termLength <= 0)
+        {
+            return [];
+        }
+
         var upper = key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty);
-        var projectPrefix = SearchKeys.NameOrderPrefix(projectKey);
-        var projectEnd = new Ranked(projectPrefix + Upper, string.Empty, []);
+        var keysInBucket = !key.IsPrefix || termLength >= BucketTermLength;
         _lock.EnterReadLock();
         try
         {
-            var (entries, ranks) = SortedCopies();
-            var entry = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), EntryOrder.Instance);
-            var rank = Seek(ranks, new Ranked(projectPrefix, string.Empty, []), RankedOrder.Instance);
+            if (!_buckets.TryGetValue(BucketOf(projectKey, key.Key), out var bucket))
+            {
+                return [];
+            }
+
+            var (entries, ranks) = bucket.SortedCopies();
+            var entry = keysInBucket ? Seek(entries, new Entry(key.Key, string.Empty, string.Empty), EntryOrder.Instance) : entries.Length;
             var matches = new List<Entry>();
             var firstInNameOrder = new List<string>(limit);
-            for (; ; entry++, rank++)
+            for (var rank = 0; ; entry++, rank++)
             {
-                if (entry == entries.Length || EntryOrder.Instance.Compare(entries[entry], upper) >= 0)
+                if (keysInBucket && (entry == entries.Length || EntryOrder.Instance.Compare(entries[entry], upper) >= 0))
                 {
                     return [.. matches.DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => match.CustomerId)];
                 }
 
-                matches.Add(entries[entry]);
-                if (rank == ranks.Length || RankedOrder.Instance.Compare(ranks[rank], projectEnd) >= 0)
+                if (keysInBucket)
+                {
+                    matches.Add(entries[entry]);
+                }
+
+                if (rank == ranks.Length)
                 {
                     return firstInNameOrder;
                 }
@@ -200,24 +229,50 @@ public sealed class SuggestionIndex
         }
     }
 
-    private void RemoveEntries(Indexed indexed)
+    private static int TermStart(string projectKey) => projectKey.Length + 3;
+
+    /// <summary>The bucket a key's entry lives in: "PROJECT KIND " and the term's first <see cref="BucketTermLength"/> characters.</summary>
+    private static string BucketOf(string projectKey, string key) => key[..Math.Min(key.Length, TermStart(projectKey) + BucketTermLength)];
+
+    /// <summary>The buckets whose name order holds a key's customer: one per leading 1 to <see cref="BucketTermLength"/> characters of its term.</summary>
+    private static IEnumerable<string> BucketsAbove(string projectKey, string key)
     {
-        _entries.ExceptWith(indexed.Entries);
-        _nameOrder.ExceptWith(indexed.Ranks);
-        _sorted = null;
+        for (var length = TermStart(projectKey) + 1; length <= Math.Min(key.Length, TermStart(projectKey) + BucketTermLength); length++)
+        {
+            yield return key[..length];
+        }
     }
 
-    /// <summary>The sorted copies; called under the read lock, so no write runs while they are made.</summary>
-    private Sorted SortedCopies()
+    private Bucket BucketNamed(string name)
     {
-        if (_sorted is { } sorted)
+        if (!_buckets.TryGetValue(name, out var bucket))
         {
-            return sorted;
+            _buckets[name] = bucket = new Bucket(name);
         }
 
-        lock (_copying)
+        return bucket;
+    }
+
+    private void RemoveEntries(Indexed indexed)
+    {
+        foreach (var (bucket, entry) in indexed.Entries)
         {
-            return _sorted ??= new Sorted([.. _entries], [.. _nameOrder]);
+            bucket.Remove(entry);
+            DropIfEmpty(bucket);
+        }
+
+        foreach (var (bucket, rank) in indexed.Ranks)
+        {
+            bucket.Remove(rank);
+            DropIfEmpty(bucket);
+        }
+    }
+
+    private void DropIfEmpty(Bucket bucket)
+    {
+        if (bucket.IsEmpty)
+        {
+            _buckets.Remove(bucket.Name);
         }
     }
 
@@ -226,6 +281,59 @@ public sealed class SuggestionIndex
     {
         var at = Array.BinarySearch(sorted, lower, order);
         return at >= 0 ? at : ~at;
+    }
+
+    /// <summary>One bucket's keys and name order; changed under the index's write lock, read under its read lock.</summary>
+    private sealed class Bucket(string name)
+    {
+        private readonly SortedSet<Entry> _entries = new(EntryOrder.Instance);
+        private readonly SortedSet<Ranked> _nameOrder = new(RankedOrder.Instance);
+        private readonly Lock _copying = new();
+        private volatile Sorted? _sorted;
+
+        private sealed record Sorted(Entry[] Entries, Ranked[] Ranks);
+
+        public string Name => name;
+
+        public bool IsEmpty => _entries.Count == 0 && _nameOrder.Count == 0;
+
+        public void Add(Entry entry)
+        {
+            _entries.Add(entry);
+            _sorted = null;
+        }
+
+        public void Add(Ranked rank)
+        {
+            _nameOrder.Add(rank);
+            _sorted = null;
+        }
+
+        public void Remove(Entry entry)
+        {
+            _entries.Remove(entry);
+            _sorted = null;
+        }
+
+        public void Remove(Ranked rank)
+        {
+            _nameOrder.Remove(rank);
+            _sorted = null;
+        }
+
+        /// <summary>The sorted copies; called under the read lock, so no write runs while they are made.</summary>
+        public (Entry[] Entries, Ranked[] Ranks) SortedCopies()
+        {
+            if (_sorted is not { } sorted)
+            {
+                lock (_copying)
+                {
+                    sorted = _sorted ??= new Sorted([.. _entries], [.. _nameOrder]);
+                }
+            }
+
+            return (sorted.Entries, sorted.Ranks);
+        }
     }
 
     private sealed class EntryOrder : IComparer<Entry>
