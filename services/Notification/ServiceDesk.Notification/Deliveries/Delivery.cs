@@ -47,6 +47,9 @@ public sealed record Delivery
 
     public static string IdOf(string eventId, string recipientCustomerId) => $"{eventId}/{recipientCustomerId}";
 
+    /// <summary>What its mention tokens are made of: the recipient's address and name, and the rendered message.</summary>
+    public IEnumerable<string?> MentionTexts => [RecipientAddress, RecipientName, Message?.Subject, Message?.Text, Message?.Html];
+
     /// <summary>Orders the log newest first: creation time, then id.</summary>
     public string ListOrder => $"{CreatedAt.ToUnixTimeMilliseconds():D19} {Id}";
 }
