@@ -123,7 +123,7 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
     }
 
     private static async Task<IReadOnlyList<string>> MentioningAsync(IDeliveryStore store, string needle) =>
-        [.. (await store.ListMentioningAsync([Mentions.QueryToken(needle)!], default)).Select(delivery => delivery.Id).Order(StringComparer.Ordinal)];
+        [.. (await store.ListMentioningAsync([Mentions.QueryTokens(needle)], default)).Select(delivery => delivery.Id).Order(StringComparer.Ordinal)];
 
     /// <summary>Keyed as every test host's are (<see cref="ServiceHost.TombstonePepper"/>).</summary>
     public static MentionTokens Mentions { get; } = new(new TombstonePepper(Convert.FromBase64String(ServiceHost.TombstonePepper)));

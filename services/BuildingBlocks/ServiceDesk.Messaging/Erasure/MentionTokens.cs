@@ -12,7 +12,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// purpose prefix, 16 bytes, base64url) of each of its words and each pair of neighbouring words. A word is a run of
 /// letters, digits and combining marks, in upper case (invariant). A text names a needle (an address or a display name)
 /// when it holds the needle in any letter case, neither starting nor ending inside a word
-/// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryToken"/>, which finds
+/// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
 /// it, and the finder confirms it by the text itself.
 /// </summary>
 public sealed class MentionTokens(TombstonePepper pepper)
@@ -45,12 +45,24 @@ public sealed class MentionTokens(TombstonePepper pepper)
         return tokens;
     }
 
-    /// <summary>The token every text naming <paramref name="needle"/> holds: its first word, or its first two words; null when it has no word.</summary>
-    public string? QueryToken(string needle)
+    /// <summary>
+    /// The tokens every text naming <paramref name="needle"/> holds: its word, or each pair of its neighbouring words;
+    /// empty when it has no word. A store looks up the rarest (<see cref="Rarest"/>) and checks the others.
+    /// </summary>
+    public IReadOnlyList<string> QueryTokens(string needle)
     {
-        var words = Words(needle).Take(2).ToList();
-        return words.Count == 0 ? null : Token(string.Join(' ', words));
+        var words = Words(needle).ToList();
+        return words.Count == 1 ? [Token(words[0])] : [.. words.Zip(words.Skip(1), (first, second) => Token($"{first} {second}")).Distinct(StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// Of <paramref name="tokens"/>, the one held by the fewest records, counted by <paramref name="countUpTo"/> only up
+    /// to <see cref="ProbeLimit"/>: a token every record shares (say "Bench Customer") costs that many reads, not all.
+    /// </summary>
+    public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo) =>
+        tokens.Count == 1 ? tokens[0] : tokens.MinBy(token => countUpTo(token, ProbeLimit))!;
+
+    private const int ProbeLimit = 64;
 
     /// <summary>
     /// Whether <paramref name="text"/> holds <paramref name="needle"/> in any letter case, neither starting nor ending inside

@@ -39,11 +39,12 @@ public interface IDeliveryStore
     Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every delivery whose recipient or rendered message held one of these <see cref="MentionTokens"/> when it was added
+    /// Every delivery whose recipient or rendered message held all of one set of <see cref="MentionTokens"/> (a needle's
+    /// <see cref="MentionTokens.QueryTokens"/>) when it was added
     /// (the tokens stay after the message is dropped: its pickup file may still hold it), and every delivery stored
     /// without tokens.
     /// </summary>
-    Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<string> tokens, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken);
 
     /// <summary>Gives up to <paramref name="limit"/> deliveries stored without current mention tokens the tokens of <paramref name="textsOf"/> them.</summary>
     /// <returns>How many such deliveries it found: 0 once every delivery has them.</returns>

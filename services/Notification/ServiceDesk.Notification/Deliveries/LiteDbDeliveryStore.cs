@@ -139,11 +139,11 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
     }
 
-    public Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<string> tokens, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var found = tokens.SelectMany(token => _deliveries.Find(BsonExpression.Create("$.MentionTokens[*] ANY = @0", token)))
-            .Concat(Unindexed(int.MaxValue))
+        var found = _deliveries.FindHoldingAll(tokenSets)
+            .Concat(_deliveries.FindUnindexed(int.MaxValue))
             .Select(ToDelivery)
             .DistinctBy(delivery => delivery.Id);
         return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
@@ -152,7 +152,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var unindexed = Unindexed(limit).Select(ToDelivery).ToList();
+        var unindexed = _deliveries.FindUnindexed(limit).Select(ToDelivery).ToList();
         foreach (var delivery in unindexed)
         {
             _deliveries.UpdateMany(
@@ -162,9 +162,6 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
 
         return Task.FromResult(unindexed.Count);
     }
-
-    private IEnumerable<BsonDocument> Unindexed(int limit) =>
-        _deliveries.Find(BsonExpression.Create("$.MentionIndex < @0", MentionTokens.Version), limit: limit);
 
     public Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {

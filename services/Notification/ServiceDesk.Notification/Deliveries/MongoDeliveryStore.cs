@@ -128,8 +128,11 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
     public async Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken) =>
         (await _deliveries.Find(Filter.Eq("RecipientCustomerId", customerId) | Filter.Eq("AddressHash", addressHash)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
 
-    public async Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<string> tokens, CancellationToken cancellationToken) =>
-        (await _deliveries.Find(Filter.In("MentionTokens", tokens) | Unindexed).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+    public async Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken)
+    {
+        var holding = tokenSets.Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens));
+        return (await _deliveries.Find(Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+    }
 
     public async Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)
     {

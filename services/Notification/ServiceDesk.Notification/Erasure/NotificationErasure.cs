@@ -46,10 +46,9 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
             .Where(needle => needle.Length >= MinimumNameLength)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var tokens = needles.Select(mentions.QueryToken).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var others = tokens.Count == 0
+        var others = needles.Count == 0
             ? []
-            : (await deliveries.ListMentioningAsync(tokens, cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
+            : (await deliveries.ListMentioningAsync([.. needles.Select(mentions.QueryTokens)], cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
         var naming = others.Where(delivery => delivery.Message is { } message && MentionTokens.NameAny([message.Subject, message.Text, message.Html], needles)).ToList();
         var namingFiles = others.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
             .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))

@@ -144,13 +144,12 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.Find(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId)).Select(ToTicket)]);
     }
 
-    /// <summary>Only the documents found by a token, or without current tokens, are read; only those naming a text become tickets.</summary>
+    /// <summary>Only the documents found by the tokens, or without current tokens, are read; only those naming a text become tickets.</summary>
     public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var found = texts.Select(_mentions.QueryToken).OfType<string>().Distinct(StringComparer.Ordinal)
-            .SelectMany(token => _tickets.Find(BsonExpression.Create("$.MentionTokens[*] ANY = @0", token)))
-            .Concat(Unindexed(int.MaxValue))
+        var found = _tickets.FindHoldingAll(texts.Select(_mentions.QueryTokens))
+            .Concat(_tickets.FindUnindexed(int.MaxValue))
             .DistinctBy(document => document["_id"].AsString)
             .Where(document => MentionTokens.NameAny(TextsOf(document), texts));
         return Task.FromResult<IReadOnlyList<Ticket>>([.. found.Select(ToTicket)]);
@@ -159,14 +158,11 @@ public sealed class LiteDbTicketStore : ITicketStore
     public Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var unindexed = Unindexed(limit).Select(ToTicket).ToList();
+        var unindexed = _tickets.FindUnindexed(limit).Select(ToTicket).ToList();
         // Written over the version read, like an erasure's writes: one changed meanwhile got its tokens from that change.
         ReplaceMany(unindexed.Select(ticket => (ticket, ticket.Version)), cancellationToken);
         return Task.FromResult(unindexed.Count);
     }
-
-    private IEnumerable<BsonDocument> Unindexed(int limit) =>
-        _tickets.Find(BsonExpression.Create("$.MentionIndex < @0", MentionTokens.Version), limit: limit);
 
     private static IEnumerable<string> TextsOf(BsonDocument document) =>
         new[] { document["Summary"], document["Description"] }.Concat(document["Comments"].AsArray.Select(comment => comment["Body"])).Select(text => text.AsString);

@@ -104,8 +104,8 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
     public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
-        var tokens = texts.Select(mentions.QueryToken).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var documents = await _tickets.Find(Filter.In("MentionTokens", tokens) | Unindexed).ToListAsync(cancellationToken);
+        var holding = texts.Select(mentions.QueryTokens).Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens));
+        var documents = await _tickets.Find(Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken);
         return [.. documents.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, texts))];
     }
 
