@@ -94,15 +94,18 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
         await store.AddAsync(
         [
             Queued("naming", Now) with { Message = new RenderedMessage("HELP-1: Laptop of VERA VICTIM", "Text", "<p>Html</p>") },
-            Queued("to-vera", Now) with { RecipientAddress = "vera@example.test", RecipientName = "Vera Victim", Message = new RenderedMessage("Subject", "Hello", "<p>Hello</p>") },
+            Queued("to-vera", Now) with { RecipientAddress = "vera.victim@mail.test", RecipientName = "Vera Victim", Message = new RenderedMessage("Subject", "Hello", "<p>Hello</p>") },
             Queued("other", Now),
         ], default);
         var naming = (await store.GetAsync("naming", default))!;
 
         Assert.True(await store.UpdateAsync(naming with { Status = DeliveryStatus.Sent, Message = null, SentAt = Now }, default));
         Assert.Equal(["naming", "to-vera"], await MentioningAsync(store, "vera victim"));
-        Assert.Equal(["to-vera"], await MentioningAsync(store, "VERA@example.test"));
+        // Every word of the address: "naming" holds VERA, VICTIM and TEST, not MAIL. The caller confirms by the text.
+        Assert.Equal(["to-vera"], await MentioningAsync(store, "VERA.victim@mail.test"));
         Assert.Equal([], await MentioningAsync(store, "Nobody"));
+        // The HTML renders the plain text's fields; its markup names no one.
+        Assert.Equal([], await MentioningAsync(store, "Html"));
     }
 
     [SkippableFact]

@@ -9,7 +9,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// <summary>
 /// The index by which an erasure finds the texts naming a customer without reading every text, and without a
 /// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
-/// purpose prefix, 16 bytes, base64url) of each of its words and each pair of neighbouring words. A word is a run of
+/// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of
 /// letters, digits and combining marks, in upper case (invariant). A text names a needle (an address or a display name)
 /// when it holds the needle in any letter case, neither starting nor ending inside a word
 /// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
@@ -18,46 +18,34 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
-    private const int TokenBytes = 16;
+    /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
+    private const int TokenBytes = 8;
     private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("mention-token\n");
 
     /// <summary>Every token of the texts, once each.</summary>
     public IReadOnlyCollection<string> Of(IEnumerable<string?> texts)
     {
-        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
-            string? previous = null;
-            foreach (var word in Words(text ?? string.Empty))
-            {
-                tokens.Add(Token(word));
-                if (previous is not null)
-                {
-                    tokens.Add(Token($"{previous} {word}"));
-                }
-
-                previous = word;
-            }
+            // Computed once per distinct word: a text repeats its words.
+            words.UnionWith(Words(text ?? string.Empty));
         }
 
-        return tokens;
+        return [.. words.Select(Token)];
     }
 
     /// <summary>
-    /// The tokens every text naming <paramref name="needle"/> holds: its word, or each pair of its neighbouring words;
-    /// empty when it has no word. A store looks up the rarest (<see cref="Rarest"/>) and checks the others.
+    /// The tokens every text naming <paramref name="needle"/> holds: those of its words; empty when it has no word. A store
+    /// looks up the rarest (<see cref="Rarest"/>) and checks the others.
     /// </summary>
-    public IReadOnlyList<string> QueryTokens(string needle)
-    {
-        var words = Words(needle).ToList();
-        return words.Count == 1 ? [Token(words[0])] : [.. words.Zip(words.Skip(1), (first, second) => Token($"{first} {second}")).Distinct(StringComparer.Ordinal)];
-    }
+    public IReadOnlyList<string> QueryTokens(string needle) => [.. Words(needle).Distinct(StringComparer.Ordinal).Select(Token)];
 
     /// <summary>
     /// Of <paramref name="tokens"/>, the one held by the fewest records, counted by <paramref name="countUpTo"/> only up
-    /// to <see cref="ProbeLimit"/>: a token every record shares (say "Bench Customer") costs that many reads, not all.
+    /// to <see cref="ProbeLimit"/>: a token every record shares (say "Customer") costs that many reads, not all.
     /// </summary>
     public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo) =>
         tokens.Count == 1 ? tokens[0] : tokens.MinBy(token => countUpTo(token, ProbeLimit))!;

@@ -48,7 +48,7 @@ public sealed partial class DeliveryMentionBackfill(IDeliveryStore deliveries, P
         try
         {
             var letter = MimeMessage.Load(file);
-            return [.. delivery.MentionTexts, letter.To.ToString(), letter.Subject, letter.TextBody, letter.HtmlBody];
+            return [.. delivery.MentionTexts, letter.To.ToString(), letter.Subject, letter.TextBody];
         }
         catch (Exception exception) when (exception is IOException or FormatException)
         {

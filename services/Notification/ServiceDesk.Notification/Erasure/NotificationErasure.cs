@@ -49,7 +49,7 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
         var others = needles.Count == 0
             ? []
             : (await deliveries.ListMentioningAsync([.. needles.Select(mentions.QueryTokens)], cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
-        var naming = others.Where(delivery => delivery.Message is { } message && MentionTokens.NameAny([message.Subject, message.Text, message.Html], needles)).ToList();
+        var naming = others.Where(delivery => delivery.Message is { } message && MentionTokens.NameAny([message.Subject, message.Text], needles)).ToList();
         var namingFiles = others.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
             .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))
             .ToList();
