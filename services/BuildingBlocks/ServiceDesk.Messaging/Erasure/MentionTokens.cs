@@ -38,17 +38,44 @@ public sealed class MentionTokens(TombstonePepper pepper)
     }
 
     /// <summary>
-    /// The tokens every text naming <paramref name="needle"/> holds: those of its words; empty when it has no word. A store
-    /// looks up the rarest (<see cref="Rarest"/>) and checks the others.
+    /// The tokens every text naming <paramref name="needle"/> holds: those of its words, the longest word's first (likelier
+    /// rare: an address's local part before its domain); empty when it has no word. A store looks up the rarest
+    /// (<see cref="Rarest"/>) and checks the others.
     /// </summary>
-    public IReadOnlyList<string> QueryTokens(string needle) => [.. Words(needle).Distinct(StringComparer.Ordinal).Select(Token)];
+    public IReadOnlyList<string> QueryTokens(string needle) =>
+        [.. Words(needle).Distinct(StringComparer.Ordinal).OrderByDescending(word => word.Length).Select(Token)];
 
     /// <summary>
-    /// Of <paramref name="tokens"/>, the one held by the fewest records, counted by <paramref name="countUpTo"/> only up
-    /// to <see cref="ProbeLimit"/>: a token every record shares (say "Customer") costs that many reads, not all.
+    /// Of <paramref name="tokens"/>, the one held by the fewest records, counted in order by <paramref name="countUpTo"/>
+    /// only up to <see cref="ProbeLimit"/> and the fewest so far: a token every record shares (say "Customer") costs
+    /// that many reads, not all, and none more than the rarest before it.
     /// </summary>
-    public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo) =>
-        tokens.Count == 1 ? tokens[0] : tokens.MinBy(token => countUpTo(token, ProbeLimit))!;
+    public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo)
+    {
+        if (tokens.Count == 1)
+        {
+            return tokens[0];
+        }
+
+        var rarest = tokens[0];
+        var fewest = countUpTo(rarest, ProbeLimit);
+        foreach (var token in tokens.Skip(1))
+        {
+            if (fewest == 0)
+            {
+                // No record holds it: none names the needle.
+                break;
+            }
+
+            var count = countUpTo(token, fewest);
+            if (count < fewest)
+            {
+                (rarest, fewest) = (token, count);
+            }
+        }
+
+        return rarest;
+    }
 
     private const int ProbeLimit = 64;
 
