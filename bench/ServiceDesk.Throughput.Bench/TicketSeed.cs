@@ -1,4 +1,5 @@
 using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
@@ -16,7 +17,9 @@ public static class TicketSeed
     public static async Task SeedAsync(string dataDirectory, string project, int count, int customerTickets, string customer, IReadOnlyList<string> others)
     {
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, ServiceNames.Ticketing);
-        var store = new LiteDbTicketStore(database, new LiteDbOutboxStore(database));
+        // The local run's tombstone pepper (deploy/local's SecretFile.TombstonePepper), which keys Ticketing's mention tokens.
+        var pepper = Convert.FromBase64String((await File.ReadAllTextAsync(Path.Combine(dataDirectory, "tombstone-pepper.key"))).Trim());
+        var store = new LiteDbTicketStore(database, new LiteDbOutboxStore(database), new MentionTokens(new TombstonePepper(pepper)));
         var every = Math.Max(1, count / Math.Max(1, customerTickets));
         var now = DateTimeOffset.UtcNow;
         for (var number = 1; number <= count; number++)

@@ -51,6 +51,7 @@ public static class NotificationServiceExtensions
             ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(provider)
             : ActivatorUtilities.CreateInstance<PickupDirectoryTransport>(provider));
         builder.Services.AddHostedService<DeliverySender>();
+        builder.Services.AddHostedService<DeliveryMentionBackfill>();
         return builder;
     }
 

@@ -37,6 +37,7 @@ public static class TicketingServiceExtensions
         builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
         builder.Services.AddStore<ITicketStore, LiteDbTicketStore, MongoTicketStore>();
         builder.Services.AddStore<ICustomerSnapshotStore, LiteDbCustomerSnapshotStore, MongoCustomerSnapshotStore>();
+        builder.Services.AddHostedService<MentionIndexBackfill>();
         builder.Services.AddSingleton<DirectoryCustomers>();
         builder.Services.AddSingleton<TicketingScope>();
         builder.Services.AddSingleton<Paging>();

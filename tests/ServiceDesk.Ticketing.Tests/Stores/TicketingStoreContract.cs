@@ -244,6 +244,56 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         return stores;
     }
 
+    [SkippableFact]
+    public async Task A_name_or_address_is_found_as_whole_words_in_any_letter_case_through_the_tokens_kept_current_on_every_write()
+    {
+        var stores = Open();
+        var inComment = NewTicket("HELP", 1, "john") with
+        {
+            Comments = [new TicketComment("c1", "agent", null, "Ask JANE.DOE@example.com, or Jane Doe herself.", false, TestData.Now)],
+        };
+        var inSummary = NewTicket("HELP", 2, "john") with { Summary = "(jane doe) cannot print" };
+        var insideWords = NewTicket("HELP", 3, "john") with { Summary = "Write to xjane.doe@example.com", Description = "Mary-Jane Doering called." };
+        var otherJane = NewTicket("HELP", 4, "john") with { Description = "Jane Doe-Smith called." };
+        foreach (var ticket in new[] { inComment, inSummary, insideWords, otherJane })
+        {
+            await stores.Tickets.InsertAsync(ticket, [], null, default);
+        }
+
+        Assert.Equal([inComment.Id], await MentioningAsync(stores, "jane.doe@EXAMPLE.com"));
+        Assert.Equal([inComment.Id, inSummary.Id, otherJane.Id], await MentioningAsync(stores, "JANE DOE"));
+        Assert.Equal([otherJane.Id], await MentioningAsync(stores, "Jane Doe-Smith"));
+        Assert.Equal([], await MentioningAsync(stores, "!!!", "Doering Mary"));
+
+        var redacted = inComment with { Comments = [inComment.Comments[0] with { Body = "Ask Former customer 7F3A." }], Version = 2 };
+        Assert.True(await stores.Tickets.ReplaceAsync(redacted, 1, [], null, default));
+        Assert.Equal([], await stores.Tickets.ReplaceManyAsync([inSummary with { Summary = "Former customer 7F3A cannot print", Version = 2 }], default));
+        Assert.Equal([otherJane.Id], await MentioningAsync(stores, "jane.doe@example.com", "Jane Doe"));
+        Assert.Equal([inComment.Id, inSummary.Id], await MentioningAsync(stores, "former CUSTOMER 7f3a"));
+    }
+
+    [SkippableFact]
+    public async Task Tickets_stored_without_mention_tokens_are_found_before_and_after_the_backfill_which_writes_each_once()
+    {
+        var stores = Open();
+        var tickets = Enumerable.Range(1, 5).Select(number => NewTicket("HELP", number, "john") with { Description = number % 2 == 0 ? "Call Jane Doe." : "Nobody." }).ToList();
+        foreach (var ticket in tickets)
+        {
+            await stores.Tickets.InsertAsync(ticket, [], null, default);
+            await stores.ForgetMentionTokensAsync(ticket.Id);
+        }
+
+        Assert.Equal(["HELP-2", "HELP-4"], await MentioningAsync(stores, "jane doe"));
+        Assert.Equal(3, await stores.Tickets.IndexMentionsAsync(3, default));
+        Assert.Equal(2, await stores.Tickets.IndexMentionsAsync(3, default));
+        Assert.Equal(0, await stores.Tickets.IndexMentionsAsync(3, default));
+        Assert.Equal(["HELP-2", "HELP-4"], await MentioningAsync(stores, "jane doe"));
+        Assert.Equal(tickets.Select(Describe), await Task.WhenAll(tickets.Select(async ticket => Describe((await stores.Tickets.GetAsync(ticket.Id, default))!))));
+    }
+
+    private static async Task<IReadOnlyList<string>> MentioningAsync(TicketingStores stores, params string[] texts) =>
+        [.. (await stores.Tickets.ListMentioningAsync(texts, default)).Select(ticket => ticket.Id).Order(StringComparer.Ordinal)];
+
     private static Ticket NewTicket(string project, long number, string reporter) =>
         new(Ticket.IdOf(project, number), project, number, $"Summary {number}", "Description", reporter, [], TicketStatus.Open, [], TestData.Now, TestData.Now, 1);
 

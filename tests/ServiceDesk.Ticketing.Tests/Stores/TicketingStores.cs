@@ -1,5 +1,7 @@
 using LiteDB;
+using MongoDocument = MongoDB.Bson.BsonDocument;
 using MongoDB.Driver;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Testing;
 using ServiceDesk.Ticketing.Customers;
@@ -8,14 +10,30 @@ using ServiceDesk.Ticketing.Tickets;
 
 namespace ServiceDesk.Ticketing.Tests.Stores;
 
-/// <summary>Ticketing's stores over one fresh database, with the outbox they write their events to.</summary>
-public sealed record TicketingStores(IProjectStore Projects, ITicketStore Tickets, ICustomerSnapshotStore Snapshots, IOutboxStore Outbox, IDisposable? Database)
+/// <summary>
+/// Ticketing's stores over one fresh database, with the outbox they write their events to.
+/// <paramref name="ForgetMentionTokensAsync"/> leaves a stored ticket as a version without mention tokens wrote it.
+/// </summary>
+public sealed record TicketingStores(
+    IProjectStore Projects, ITicketStore Tickets, ICustomerSnapshotStore Snapshots, IOutboxStore Outbox, IDisposable? Database, Func<string, Task> ForgetMentionTokensAsync)
 {
+    /// <summary>Keyed as every test host's are (<see cref="ServiceHost.TombstonePepper"/>).</summary>
+    public static MentionTokens Mentions { get; } = new(new TombstonePepper(Convert.FromBase64String(ServiceHost.TombstonePepper)));
+
     public static TicketingStores LiteDb()
     {
         var database = StoreBackends.NewLiteDatabase("ticketing");
         var outbox = new LiteDbOutboxStore(database);
-        return new(new LiteDbProjectStore(database, outbox), new LiteDbTicketStore(database, outbox), new LiteDbCustomerSnapshotStore(database), outbox, database);
+        return new(new LiteDbProjectStore(database, outbox), new LiteDbTicketStore(database, outbox, Mentions), new LiteDbCustomerSnapshotStore(database), outbox, database,
+            ticketId =>
+            {
+                var tickets = database.GetCollection("tickets");
+                var document = tickets.FindById(ticketId);
+                document.Remove("MentionTokens");
+                document.Remove("MentionIndex");
+                tickets.Update(document);
+                return Task.CompletedTask;
+            });
     }
 
     /// <summary>Skips the calling test when MONGO_URL names no server.</summary>
@@ -23,6 +41,8 @@ public sealed record TicketingStores(IProjectStore Projects, ITicketStore Ticket
     {
         var database = StoreBackends.NewMongoDatabase(MongoOutboxStore.Indexes, MongoTicketStore.Indexes);
         var outbox = new MongoOutboxStore(database);
-        return new(new MongoProjectStore(database, outbox), new MongoTicketStore(database, outbox), new MongoCustomerSnapshotStore(database), outbox, Database: null);
+        return new(new MongoProjectStore(database, outbox), new MongoTicketStore(database, outbox, Mentions), new MongoCustomerSnapshotStore(database), outbox, Database: null,
+            ticketId => database.GetCollection<MongoDocument>("tickets").UpdateOneAsync(
+                Builders<MongoDocument>.Filter.Eq("_id", ticketId), Builders<MongoDocument>.Update.Unset("MentionTokens").Unset("MentionIndex")));
     }
 }

@@ -13,7 +13,7 @@ public static class ErasureParticipantExtensions
     /// <summary>
     /// Makes this service a participant of customer removals: it handles <see cref="CustomerErasureRequested"/> with
     /// <typeparamref name="TErasure"/> (recorded in its erasure ledger, receipts through the outbox), re-applies at start
-    /// what a restored store missed, and offers <see cref="ErasedCustomers"/>. Needs <c>Erasure:TombstonePepper</c>.
+    /// what a restored store missed, and offers <see cref="ErasedCustomers"/> and <see cref="MentionTokens"/>. Needs <c>Erasure:TombstonePepper</c>.
     /// </summary>
     public static EventBusBuilder AddErasureParticipant<TErasure>(this EventBusBuilder bus)
         where TErasure : class, ICustomerErasure
@@ -22,6 +22,7 @@ public static class ErasureParticipantExtensions
         services.AddSingleton(provider => TombstonePepper.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
         services.AddStore<IErasureLedger, LiteDbErasureLedger, MongoErasureLedger>();
         services.AddSingleton<ErasedCustomers>();
+        services.AddSingleton<MentionTokens>();
         services.AddScoped<ICustomerErasure, TErasure>();
         services.AddSingleton<IRequestValidator<PreviewErasureRequest>, PreviewErasureValidator>();
         services.AddSingleton<ErasureReplay>();

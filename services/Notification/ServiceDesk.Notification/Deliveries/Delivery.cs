@@ -47,6 +47,13 @@ public sealed record Delivery
 
     public static string IdOf(string eventId, string recipientCustomerId) => $"{eventId}/{recipientCustomerId}";
 
+    /// <summary>
+    /// What its mention tokens are made of, and what an erasure reads for a name: the recipient's address and name, the
+    /// message's subject and plain text. Not its HTML: the templates render the plain text's fields into it, HTML-encoded,
+    /// so its only other words are markup and entities ("body", "amp", "xE9"), which name no one.
+    /// </summary>
+    public IEnumerable<string?> MentionTexts => [RecipientAddress, RecipientName, Message?.Subject, Message?.Text];
+
     /// <summary>Orders the log newest first: creation time, then id.</summary>
     public string ListOrder => $"{CreatedAt.ToUnixTimeMilliseconds():D19} {Id}";
 }

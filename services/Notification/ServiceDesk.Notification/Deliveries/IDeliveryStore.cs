@@ -1,6 +1,12 @@
+using ServiceDesk.Messaging.Erasure;
+
 namespace ServiceDesk.Notification.Deliveries;
 
-/// <summary>The outbox of messages and the delivery log, one record per message.</summary>
+/// <summary>
+/// The outbox of messages and the delivery log, one record per message. With each delivery the store keeps the
+/// <see cref="MentionTokens"/> of its recipient and rendered message (<see cref="Delivery.MentionTexts"/>), written when
+/// it is added and left as they are by updates.
+/// </summary>
 public interface IDeliveryStore
 {
     /// <summary>Stores the deliveries whose id is new; a repeat of one already stored changes nothing.</summary>
@@ -32,8 +38,17 @@ public interface IDeliveryStore
     /// <summary>Every delivery to the customer or to the address of this keyed hash, whatever its state.</summary>
     Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken);
 
-    /// <summary>Every delivery still holding its rendered message.</summary>
-    Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every delivery whose recipient or rendered message held all of one set of <see cref="MentionTokens"/> (a needle's
+    /// <see cref="MentionTokens.QueryTokens"/>) when it was added
+    /// (the tokens stay after the message is dropped: its pickup file may still hold it), and every delivery stored
+    /// without tokens.
+    /// </summary>
+    Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken);
+
+    /// <summary>Gives up to <paramref name="limit"/> deliveries stored without current mention tokens the tokens of <paramref name="textsOf"/> them.</summary>
+    /// <returns>How many such deliveries it found: 0 once every delivery has them.</returns>
+    Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken);
 
     /// <returns>How many were deleted.</returns>
     Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);

@@ -1,20 +1,31 @@
 using LiteDB;
 using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Notification.Deliveries;
 
-/// <summary>Deliveries in the service's LiteDB file; "ListOrder" pages the log, "Status" and "NextAttemptAt" find what is due.</summary>
+/// <summary>
+/// Deliveries in the service's LiteDB file; "ListOrder" pages the log, "Status" and "NextAttemptAt" find what is due,
+/// "MentionTokens" (multikey) and their version "MentionIndex" what names someone.
+/// </summary>
 public sealed class LiteDbDeliveryStore : IDeliveryStore
 {
+    private readonly LiteDatabase _database;
+    private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _deliveries;
 
-    public LiteDbDeliveryStore(LiteDatabase database)
+    public LiteDbDeliveryStore(LiteDatabase database, MentionTokens mentions)
     {
+        _database = database;
+        _mentions = mentions;
         _deliveries = database.GetCollection("deliveries");
         _deliveries.EnsureIndex("list_order", "$.ListOrder");
         _deliveries.EnsureIndex("due", "$.Due");
         _deliveries.EnsureIndex("recipient", "$.RecipientCustomerId");
         _deliveries.EnsureIndex("address_hash", "$.AddressHash");
+        _deliveries.EnsureIndex("mention_tokens", "$.MentionTokens[*]");
+        _deliveries.EnsureIndex("mention_index", "$.MentionIndex");
     }
 
     public Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
@@ -25,7 +36,10 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         {
             try
             {
-                _deliveries.Insert(ToDocument(delivery));
+                var document = ToDocument(delivery);
+                document["MentionTokens"] = new BsonArray(_mentions.Of(delivery.MentionTexts).Select(token => new BsonValue(token)));
+                document["MentionIndex"] = MentionTokens.Version;
+                _deliveries.Insert(document);
                 added++;
             }
             catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
@@ -74,7 +88,18 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<bool> UpdateAsync(Delivery delivery, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_deliveries.Update(ToDocument(delivery)));
+        return Task.FromResult(_database.InTransaction(() =>
+        {
+            if (_deliveries.FindById(delivery.Id) is not { } stored)
+            {
+                return false;
+            }
+
+            var document = ToDocument(delivery);
+            document["MentionTokens"] = stored["MentionTokens"];
+            document["MentionIndex"] = stored["MentionIndex"];
+            return _deliveries.Update(document);
+        }));
     }
 
     public Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
@@ -114,10 +139,28 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
     }
 
-    public Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<Delivery>>([.. _deliveries.Find(BsonExpression.Create("$.Message != null")).Select(ToDelivery)]);
+        var found = _deliveries.FindHoldingAll(tokenSets)
+            .Concat(_deliveries.FindUnindexed(int.MaxValue))
+            .Select(ToDelivery)
+            .DistinctBy(delivery => delivery.Id);
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
+    }
+
+    public Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var unindexed = _deliveries.FindUnindexed(limit).Select(ToDelivery).ToList();
+        foreach (var delivery in unindexed)
+        {
+            _deliveries.UpdateMany(
+                BsonExpression.Create("{ MentionTokens: @0, MentionIndex: @1 }", new BsonArray(_mentions.Of(textsOf(delivery)).Select(token => new BsonValue(token))), MentionTokens.Version),
+                BsonExpression.Create("_id = @0", delivery.Id));
+        }
+
+        return Task.FromResult(unindexed.Count);
     }
 
     public Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)

@@ -1,11 +1,13 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Notification.Deliveries;
 
-public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore, IMongoStore
+/// <summary>Deliveries in the service's MongoDB database, "MentionTokens" (multikey) and their version "MentionIndex" indexed for erasures.</summary>
+public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens mentions) : IDeliveryStore, IMongoStore
 {
     private const string CollectionName = "deliveries";
 
@@ -19,7 +21,13 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
         new(CollectionName, MongoIndex.KeysOf.Ascending("Due"), new CreateIndexOptions<BsonDocument> { PartialFilterExpression = Filter.Exists("Due") }),
         new(CollectionName, MongoIndex.KeysOf.Ascending("RecipientCustomerId")),
         new(CollectionName, MongoIndex.KeysOf.Ascending("AddressHash")),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("MentionTokens")),
+        new(CollectionName, MongoIndex.KeysOf.Ascending("MentionIndex")),
     ];
+
+    /// <summary>Deliveries written without current tokens: null matches a missing field too.</summary>
+    private static readonly FilterDefinition<BsonDocument> Unindexed =
+        Filter.Eq("MentionIndex", BsonNull.Value) | Filter.Lt("MentionIndex", MentionTokens.Version);
 
     public async Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
     {
@@ -28,7 +36,10 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
         {
             try
             {
-                await _deliveries.InsertOneAsync(ToDocument(delivery), cancellationToken: cancellationToken);
+                var document = ToDocument(delivery);
+                document["MentionTokens"] = new BsonArray(mentions.Of(delivery.MentionTexts));
+                document["MentionIndex"] = MentionTokens.Version;
+                await _deliveries.InsertOneAsync(document, cancellationToken: cancellationToken);
                 added++;
             }
             catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
@@ -62,8 +73,30 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
         return result.ModifiedCount == 1;
     }
 
-    public async Task<bool> UpdateAsync(Delivery delivery, CancellationToken cancellationToken) =>
-        (await _deliveries.ReplaceOneAsync(Filter.Eq("_id", delivery.Id), ToDocument(delivery), cancellationToken: cancellationToken)).MatchedCount == 1;
+    /// <summary>Keeps the stored mention tokens: a replacement over tokens another writer changed meanwhile (a backfill) writes nothing, and is tried again.</summary>
+    public async Task<bool> UpdateAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var stored = await _deliveries.Find(Filter.Eq("_id", delivery.Id)).FirstOrDefaultAsync(cancellationToken);
+            if (stored is null)
+            {
+                return false;
+            }
+
+            var document = ToDocument(delivery);
+            var tokens = stored.GetValue("MentionTokens", BsonNull.Value);
+            var version = stored.GetValue("MentionIndex", BsonNull.Value);
+            document["MentionTokens"] = tokens;
+            document["MentionIndex"] = version;
+            var replaced = await _deliveries.ReplaceOneAsync(
+                Filter.Eq("_id", delivery.Id) & Filter.Eq("MentionIndex", version), document, cancellationToken: cancellationToken);
+            if (replaced.MatchedCount == 1)
+            {
+                return true;
+            }
+        }
+    }
 
     public async Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
     {
@@ -95,8 +128,25 @@ public sealed class MongoDeliveryStore(IMongoDatabase database) : IDeliveryStore
     public async Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken) =>
         (await _deliveries.Find(Filter.Eq("RecipientCustomerId", customerId) | Filter.Eq("AddressHash", addressHash)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
 
-    public async Task<IReadOnlyList<Delivery>> ListUnsentAsync(CancellationToken cancellationToken) =>
-        (await _deliveries.Find(Filter.Ne("Message", BsonNull.Value)).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+    public async Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken)
+    {
+        var holding = tokenSets.Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens));
+        return (await _deliveries.Find(Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+    }
+
+    public async Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)
+    {
+        var unindexed = await _deliveries.Find(Unindexed).Limit(limit).ToListAsync(cancellationToken);
+        foreach (var delivery in unindexed.Select(ToDelivery))
+        {
+            await _deliveries.UpdateOneAsync(
+                Filter.Eq("_id", delivery.Id),
+                Builders<BsonDocument>.Update.Set("MentionTokens", new BsonArray(mentions.Of(textsOf(delivery)))).Set("MentionIndex", MentionTokens.Version),
+                cancellationToken: cancellationToken);
+        }
+
+        return unindexed.Count;
+    }
 
     public async Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
         (int)(await _deliveries.DeleteManyAsync(Filter.In("_id", ids), cancellationToken)).DeletedCount;

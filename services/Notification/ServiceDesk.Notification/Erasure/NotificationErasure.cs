@@ -13,11 +13,14 @@ namespace ServiceDesk.Notification.Erasure;
 /// address (by its keyed hash) is deleted, queued ones included, which cancels them; so is each one's <c>.eml</c>
 /// file in the pickup directory. Messages only ever name their own recipient, but a ticket's summary may name
 /// someone else: any other unsent message or pickup file that names the customer's address or display name, as
-/// their own deliveries knew them, is deleted too. The address's keyed hash is on the suppression list from the
-/// moment the erasure ledger recorded the request. The erasure block then checkpoints the LiteDB file, so no
-/// deleted byte stays readable. Idempotent: a second run finds nothing left.
+/// their own deliveries knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>),
+/// is deleted too. Those are found through the deliveries' mention tokens, and confirmed by the message or the file
+/// itself: a removal reads the customer's own deliveries and the few messages that share a token with them, not every
+/// letter. The address's keyed hash is on the suppression list from the moment the erasure ledger recorded the
+/// request. The erasure block then checkpoints the LiteDB file, so no deleted byte stays readable. Idempotent: a
+/// second run finds nothing left.
 /// </summary>
-public sealed partial class NotificationErasure(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages) : ICustomerErasure
+public sealed partial class NotificationErasure(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages, MentionTokens mentions) : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
     public const string DeliveryLogEntriesDeleted = "delivery_log_entries_deleted";
@@ -43,14 +46,13 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
             .Where(needle => needle.Length >= MinimumNameLength)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var naming = needles.Count == 0
+        var others = needles.Count == 0
             ? []
-            : (await deliveries.ListUnsentAsync(cancellationToken))
-                .Where(delivery => !ownIds.Contains(delivery.Id) && delivery.Message is { } message && Names(needles, message.Subject, message.Text, message.Html))
-                .ToList();
-        var namingFiles = needles.Count == 0 || !System.IO.Directory.Exists(pickup.Path)
-            ? []
-            : System.IO.Directory.EnumerateFiles(pickup.Path).Where(file => !ownFiles.Contains(file) && FileNames(file, needles)).ToList();
+            : (await deliveries.ListMentioningAsync([.. needles.Select(mentions.QueryTokens)], cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
+        var naming = others.Where(delivery => delivery.Message is { } message && MentionTokens.NameAny([message.Subject, message.Text], needles)).ToList();
+        var namingFiles = others.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
+            .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))
+            .ToList();
 
         if (erase)
         {
@@ -74,7 +76,7 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
     /// <summary>
     /// Whether the file names a needle, in its raw text (headers unfolded) or, where the raw text may hide one
     /// (encoded words, a transfer encoding), in its decoded headers and bodies. Without those the decoded text is the
-    /// raw text, so most files are judged without parsing them: a removal reads every pickup file.
+    /// raw text, so most files are judged without parsing them.
     /// </summary>
     private static bool FileNames(string file, IReadOnlyList<string> needles)
     {
@@ -83,9 +85,9 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
         {
             bytes = File.ReadAllBytes(file);
         }
-        catch (FileNotFoundException)
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
-            // Gone since the directory was listed: a temporary file renamed by a send, or a file another run deleted.
+            // Sent another way (SMTP), or gone: deleted by another run.
             return false;
         }
 
@@ -117,6 +119,5 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
     [GeneratedRegex(@"\r?\n(?=[ \t])")]
     private static partial Regex HeaderFolding();
 
-    private static bool Names(IReadOnlyList<string> needles, params string?[] texts) =>
-        texts.Any(text => text is not null && needles.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));
+    private static bool Names(IReadOnlyList<string> needles, params string?[] texts) => MentionTokens.NameAny(texts, needles);
 }

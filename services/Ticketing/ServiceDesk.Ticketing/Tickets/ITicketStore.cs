@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Mail;
 
@@ -40,8 +41,16 @@ public interface ITicketStore
     /// <summary>Every ticket, in any project, the customer reports or takes part in.</summary>
     Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken);
 
-    /// <summary>Every ticket whose summary, description or a comment contains one of <paramref name="texts"/>, in any letter case.</summary>
+    /// <summary>
+    /// Every ticket whose summary, description or a comment names one of <paramref name="texts"/> (in any letter case, as
+    /// whole words: <see cref="MentionTokens.Names(string, string)"/>), found through the tickets' mention tokens, and
+    /// among the tickets still without current tokens by reading them.
+    /// </summary>
     Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
+
+    /// <summary>Gives up to <paramref name="limit"/> tickets stored without current mention tokens (older versions of the service wrote none) their tokens.</summary>
+    /// <returns>How many such tickets it found: 0 once every ticket has them.</returns>
+    Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>The first recorded message among <paramref name="messageHashes"/>; null when none was taken in.</summary>
     Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using LiteDB;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.LiteDb;
@@ -10,7 +11,8 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// <summary>
 /// Tickets in the service's LiteDB file, comments inside their ticket. "ListOrder" ("KEY 0000000042") orders
 /// a project's tickets by number, so a page is one descending index range; the per-project counters live in
-/// "ticket_numbers", the messages taken in (by keyed hash) in "inbound_mail".
+/// "ticket_numbers", the messages taken in (by keyed hash) in "inbound_mail". "MentionTokens" (indexed, multikey) are the
+/// texts' <see cref="MentionTokens"/>, written with every ticket; "MentionIndex" is their version.
 /// </summary>
 public sealed class LiteDbTicketStore : ITicketStore
 {
@@ -18,19 +20,23 @@ public sealed class LiteDbTicketStore : ITicketStore
 
     private readonly LiteDatabase _database;
     private readonly LiteDbOutboxStore _outbox;
+    private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _tickets;
     private readonly ILiteCollection<BsonDocument> _numbers;
     private readonly ILiteCollection<BsonDocument> _mail;
 
-    public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox)
+    public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox, MentionTokens mentions)
     {
         _database = database;
         _outbox = outbox;
+        _mentions = mentions;
         _tickets = database.GetCollection("tickets");
         _numbers = database.GetCollection("ticket_numbers");
         _mail = database.GetCollection("inbound_mail");
         _tickets.EnsureIndex("list_order", "$.ListOrder");
         _tickets.EnsureIndex("customer_ids", "$.CustomerIds[*]");
+        _tickets.EnsureIndex("mention_tokens", "$.MentionTokens[*]");
+        _tickets.EnsureIndex("mention_index", "$.MentionIndex");
     }
 
     public Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
@@ -98,15 +104,21 @@ public sealed class LiteDbTicketStore : ITicketStore
     /// <summary>One transaction per <see cref="ReplaceBatchSize"/> tickets: a commit costs about as much as several replacements.</summary>
     public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
     {
+        return Task.FromResult(ReplaceMany(tickets.Select(ticket => (ticket, ticket.Version - 1)), cancellationToken));
+    }
+
+    /// <returns>The ids of the tickets not written because the stored one is no longer at the expected version.</returns>
+    private IReadOnlyList<string> ReplaceMany(IEnumerable<(Ticket Ticket, long ExpectedVersion)> replacements, CancellationToken cancellationToken)
+    {
         var stale = new List<string>();
-        foreach (var batch in tickets.Chunk(ReplaceBatchSize))
+        foreach (var batch in replacements.Chunk(ReplaceBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
             _database.InTransaction(() =>
             {
-                foreach (var ticket in batch)
+                foreach (var (ticket, expectedVersion) in batch)
                 {
-                    if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, ticket.Version - 1)) == 0)
+                    if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, expectedVersion)) == 0)
                     {
                         stale.Add(ticket.Id);
                         continue;
@@ -117,7 +129,7 @@ public sealed class LiteDbTicketStore : ITicketStore
             });
         }
 
-        return Task.FromResult<IReadOnlyList<string>>(stale);
+        return stale;
     }
 
     public Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken)
@@ -132,20 +144,28 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.Find(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId)).Select(ToTicket)]);
     }
 
-    /// <summary>
-    /// A scan of every ticket: erasures are rare, and no index could serve a substring in any letter case. Only the
-    /// documents that match become tickets.
-    /// </summary>
+    /// <summary>Only the documents found by the tokens, or without current tokens, are read; only those naming a text become tickets.</summary>
     public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.FindAll().Where(document => Mentions(document, texts)).Select(ToTicket)]);
+        var found = _tickets.FindHoldingAll(texts.Select(_mentions.QueryTokens))
+            .Concat(_tickets.FindUnindexed(int.MaxValue))
+            .DistinctBy(document => document["_id"].AsString)
+            .Where(document => MentionTokens.NameAny(TextsOf(document), texts));
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. found.Select(ToTicket)]);
     }
 
-    /// <summary><see cref="Ticket.Mentions"/> on the stored document.</summary>
-    private static bool Mentions(BsonDocument document, IReadOnlyCollection<string> texts) =>
-        new[] { document["Summary"], document["Description"] }.Concat(document["Comments"].AsArray.Select(comment => comment["Body"]))
-            .Any(text => texts.Any(needle => text.AsString.Contains(needle, StringComparison.OrdinalIgnoreCase)));
+    public Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var unindexed = _tickets.FindUnindexed(limit).Select(ToTicket).ToList();
+        // Written over the version read, like an erasure's writes: one changed meanwhile got its tokens from that change.
+        ReplaceMany(unindexed.Select(ticket => (ticket, ticket.Version)), cancellationToken);
+        return Task.FromResult(unindexed.Count);
+    }
+
+    private static IEnumerable<string> TextsOf(BsonDocument document) =>
+        new[] { document["Summary"], document["Description"] }.Concat(document["Comments"].AsArray.Select(comment => comment["Body"])).Select(text => text.AsString);
 
     public Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken)
     {
@@ -199,7 +219,7 @@ public sealed class LiteDbTicketStore : ITicketStore
 
     private static string ListOrder(string projectKey, long number) => $"{projectKey} {number:D19}";
 
-    private static BsonDocument ToDocument(Ticket ticket) => new()
+    private BsonDocument ToDocument(Ticket ticket) => new()
     {
         ["_id"] = ticket.Id,
         ["ProjectKey"] = ticket.ProjectKey,
@@ -223,6 +243,8 @@ public sealed class LiteDbTicketStore : ITicketStore
         ["CreatedAt"] = ticket.CreatedAt.UtcDateTime,
         ["UpdatedAt"] = ticket.UpdatedAt.UtcDateTime,
         ["Version"] = ticket.Version,
+        ["MentionTokens"] = new BsonArray(_mentions.Of(ticket.Texts).Select(token => new BsonValue(token))),
+        ["MentionIndex"] = MentionTokens.Version,
     };
 
     private static Ticket ToTicket(BsonDocument document) => new(

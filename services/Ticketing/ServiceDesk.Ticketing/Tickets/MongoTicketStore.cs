@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
@@ -11,9 +11,10 @@ namespace ServiceDesk.Ticketing.Tickets;
 
 /// <summary>
 /// Tickets in the service's MongoDB database, comments inside their ticket; indexed by project and number
-/// (descending) for listing. Changes and their events commit in one transaction (a replica set is needed).
+/// (descending) for listing, by "MentionTokens" (multikey: the texts' <see cref="MentionTokens"/>) and their version
+/// "MentionIndex" for an erasure's search. Changes and their events commit in one transaction (a replica set is needed).
 /// </summary>
-public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore outbox) : ITicketStore, IMongoStore
+public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore outbox, MentionTokens mentions) : ITicketStore, IMongoStore
 {
     private const string TicketsCollection = "tickets";
 
@@ -27,7 +28,13 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     [
         new(TicketsCollection, MongoIndex.KeysOf.Ascending("ProjectKey").Descending("Number"), new CreateIndexOptions { Name = "project_number" }),
         new(TicketsCollection, MongoIndex.KeysOf.Ascending("CustomerIds"), new CreateIndexOptions { Name = "customer_ids" }),
+        new(TicketsCollection, MongoIndex.KeysOf.Ascending("MentionTokens"), new CreateIndexOptions { Name = "mention_tokens" }),
+        new(TicketsCollection, MongoIndex.KeysOf.Ascending("MentionIndex"), new CreateIndexOptions { Name = "mention_index" }),
     ];
+
+    /// <summary>Tickets written without current tokens: null matches a missing field too.</summary>
+    private static readonly FilterDefinition<BsonDocument> Unindexed =
+        Filter.Eq("MentionIndex", BsonNull.Value) | Filter.Lt("MentionIndex", MentionTokens.Version);
 
     public async Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
     {
@@ -95,19 +102,23 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     public async Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken) =>
         [.. (await _tickets.Find(Filter.Eq("CustomerIds", customerId)).ToListAsync(cancellationToken)).Select(ToTicket)];
 
-    /// <summary>A scan (case-insensitive regular expressions): erasures are rare, and no index serves a substring.</summary>
     public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
-        var patterns = texts.Select(text => new BsonRegularExpression(Regex.Escape(text), "i")).ToList();
-        var filter = Filter.Or(patterns.SelectMany(pattern => new[]
+        var holding = texts.Select(mentions.QueryTokens).Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens));
+        var documents = await _tickets.Find(Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken);
+        return [.. documents.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, texts))];
+    }
+
+    public async Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var unindexed = await _tickets.Find(Unindexed).Limit(limit).ToListAsync(cancellationToken);
+        foreach (var ticket in unindexed.Select(ToTicket))
         {
-            Filter.Regex("Summary", pattern),
-            Filter.Regex("Description", pattern),
-            Filter.Regex("Comments.Body", pattern),
-        }));
-        var documents = await _tickets.Find(filter).ToListAsync(cancellationToken);
-        // The server's case folding may differ from .NET's for a few letters: the same test as LiteDB's decides.
-        return [.. documents.Select(ToTicket).Where(ticket => ticket.Mentions(texts))];
+            // Over the version read: one changed meanwhile got its tokens from that change.
+            await _tickets.ReplaceOneAsync(Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", ticket.Version), ToDocument(ticket), cancellationToken: cancellationToken);
+        }
+
+        return unindexed.Count;
     }
 
     public async Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken)
@@ -164,7 +175,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         return [.. documents.Select(ToTicket)];
     }
 
-    private static BsonDocument ToDocument(Ticket ticket) => new()
+    private BsonDocument ToDocument(Ticket ticket) => new()
     {
         ["_id"] = ticket.Id,
         ["ProjectKey"] = ticket.ProjectKey,
@@ -187,6 +198,8 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         ["CreatedAt"] = ticket.CreatedAt.UtcDateTime,
         ["UpdatedAt"] = ticket.UpdatedAt.UtcDateTime,
         ["Version"] = ticket.Version,
+        ["MentionTokens"] = new BsonArray(mentions.Of(ticket.Texts)),
+        ["MentionIndex"] = MentionTokens.Version,
     };
 
     private static Ticket ToTicket(BsonDocument document) => new(

@@ -1,0 +1,32 @@
+using LiteDB;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>The lookup of <see cref="MentionTokens"/> in a LiteDB collection indexed on <c>$.MentionTokens[*]</c>, and of the records without current tokens.</summary>
+public static class LiteDbMentionSearch
+{
+    /// <summary>The documents holding every token of one of the sets, read through the rarest token of each set.</summary>
+    public static IEnumerable<BsonDocument> FindHoldingAll(this ILiteCollection<BsonDocument> collection, IEnumerable<IReadOnlyList<string>> tokenSets) =>
+        tokenSets.Where(tokens => tokens.Count > 0).SelectMany(tokens =>
+        {
+            var rarest = MentionTokens.Rarest(tokens, (token, limit) => collection.CountUpTo(Holding(token), limit));
+            return collection.Find(Holding(rarest)).Where(document =>
+            {
+                var held = document["MentionTokens"].AsArray.Select(token => token.AsString).ToHashSet(StringComparer.Ordinal);
+                return tokens.All(held.Contains);
+            });
+        });
+
+    /// <summary>Up to <paramref name="limit"/> documents written without current tokens (no <c>MentionIndex</c>, or an older one).</summary>
+    public static IEnumerable<BsonDocument> FindUnindexed(this ILiteCollection<BsonDocument> collection, int limit) =>
+        collection.Find(BsonExpression.Create("$.MentionIndex < @0", MentionTokens.Version), limit: limit);
+
+    /// <summary>
+    /// LiteDB reads each document even to count (its index-key-only loader skips multikey indexes), but one selecting
+    /// <c>_id</c> deserializes only that and the filtered field, not the texts.
+    /// </summary>
+    private static int CountUpTo(this ILiteCollection<BsonDocument> collection, BsonExpression predicate, int limit) =>
+        collection.Query().Where(predicate).Select(BsonExpression.Create("$._id")).Limit(limit).ToEnumerable().Count();
+
+    private static BsonExpression Holding(string token) => BsonExpression.Create("$.MentionTokens[*] ANY = @0", token);
+}

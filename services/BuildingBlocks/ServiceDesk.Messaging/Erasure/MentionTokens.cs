@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// The index by which an erasure finds the texts naming a customer without reading every text, and without a
+/// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
+/// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of
+/// letters, digits and combining marks, in upper case (invariant). A text names a needle (an address or a display name)
+/// when it holds the needle in any letter case, neither starting nor ending inside a word
+/// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
+/// it, and the finder confirms it by the text itself.
+/// </summary>
+public sealed class MentionTokens(TombstonePepper pepper)
+{
+    /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
+    public const int Version = 2;
+
+    /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
+    private const int TokenBytes = 8;
+    private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("mention-token\n");
+
+    /// <summary>Every token of the texts, once each.</summary>
+    public IReadOnlyCollection<string> Of(IEnumerable<string?> texts)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            // Computed once per distinct word: a text repeats its words.
+            words.UnionWith(Words(text ?? string.Empty));
+        }
+
+        return [.. words.Select(Token)];
+    }
+
+    /// <summary>
+    /// The tokens every text naming <paramref name="needle"/> holds: those of its words, the longest word's first (likelier
+    /// rare: an address's local part before its domain); empty when it has no word. A store looks up the rarest
+    /// (<see cref="Rarest"/>) and checks the others.
+    /// </summary>
+    public IReadOnlyList<string> QueryTokens(string needle) =>
+        [.. Words(needle).Distinct(StringComparer.Ordinal).OrderByDescending(word => word.Length).Select(Token)];
+
+    /// <summary>
+    /// Of <paramref name="tokens"/>, the one held by the fewest records, counted in order by <paramref name="countUpTo"/>
+    /// only up to <see cref="ProbeLimit"/> and the fewest so far: a token every record shares (say "Customer") costs
+    /// that many reads, not all, and none more than the rarest before it.
+    /// </summary>
+    public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo)
+    {
+        if (tokens.Count == 1)
+        {
+            return tokens[0];
+        }
+
+        var rarest = tokens[0];
+        var fewest = countUpTo(rarest, ProbeLimit);
+        foreach (var token in tokens.Skip(1))
+        {
+            if (fewest == 0)
+            {
+                // No record holds it: none names the needle.
+                break;
+            }
+
+            var count = countUpTo(token, fewest);
+            if (count < fewest)
+            {
+                (rarest, fewest) = (token, count);
+            }
+        }
+
+        return rarest;
+    }
+
+    private const int ProbeLimit = 64;
+
+    /// <summary>
+    /// Whether <paramref name="text"/> holds <paramref name="needle"/> in any letter case, neither starting nor ending inside
+    /// a word (a needle without a word names nothing).
+    /// </summary>
+    public static bool Names(string text, string needle)
+    {
+        if (!needle.EnumerateRunes().Any(IsWordRune))
+        {
+            // No token finds it: a needle without a word names nothing.
+            return false;
+        }
+
+        var upperText = text.ToUpperInvariant();
+        var upperNeedle = needle.ToUpperInvariant();
+        var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
+        var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
+        for (var at = upperText.IndexOf(upperNeedle, StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(upperNeedle, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + upperNeedle.Length;
+            var joinsBefore = startsWithWord && at > 0 && Rune.DecodeLastFromUtf16(upperText.AsSpan(0, at), out var before, out _) == OperationStatus.Done && IsWordRune(before);
+            var joinsAfter = endsWithWord && end < upperText.Length && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
+            if (!joinsBefore && !joinsAfter)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether one of the texts names one of the needles.</summary>
+    public static bool NameAny(IEnumerable<string?> texts, IReadOnlyCollection<string> needles) =>
+        texts.Any(text => text is not null && needles.Any(needle => Names(text, needle)));
+
+    private string Token(string words)
+    {
+        var bytes = new byte[Purpose.Length + Encoding.UTF8.GetByteCount(words)];
+        Purpose.CopyTo(bytes, 0);
+        Encoding.UTF8.GetBytes(words, bytes.AsSpan(Purpose.Length));
+        return Base64Url.EncodeToString(HMACSHA256.HashData(pepper.Key, bytes).AsSpan(0, TokenBytes));
+    }
+
+    private static IEnumerable<string> Words(string text)
+    {
+        var upper = text.ToUpperInvariant();
+        var start = -1;
+        var index = 0;
+        foreach (var rune in upper.EnumerateRunes())
+        {
+            if (IsWordRune(rune))
+            {
+                start = start < 0 ? index : start;
+            }
+            else if (start >= 0)
+            {
+                yield return upper[start..index];
+                start = -1;
+            }
+
+            index += rune.Utf16SequenceLength;
+        }
+
+        if (start >= 0)
+        {
+            yield return upper[start..];
+        }
+    }
+
+    private static bool IsWordRune(Rune rune) =>
+        Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+}
