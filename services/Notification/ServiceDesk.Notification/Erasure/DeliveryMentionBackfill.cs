@@ -1,41 +1,19 @@
 using MimeKit;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
 
 namespace ServiceDesk.Notification.Erasure;
 
 /// <summary>
-/// At start, gives the deliveries written before mention tokens existed their tokens, <see cref="BatchSize"/> to a store
-/// call: from the rendered message while it is kept, else from the letter in the pickup directory, if any. A second
-/// start finds none. Until it is done an erasure still finds those deliveries: the store lists the ones without tokens.
+/// Gives the deliveries stored without current mention tokens their tokens, at start (<see cref="MentionBackfill"/>):
+/// from the rendered message while it is kept, else from the letter in the pickup directory, if any.
 /// </summary>
-public sealed partial class DeliveryMentionBackfill(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages, ILogger<DeliveryMentionBackfill> logger)
-    : BackgroundService
+public sealed class DeliveryMentionBackfill(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages, ILogger<DeliveryMentionBackfill> logger)
+    : MentionBackfill("deliveries", logger)
 {
-    private const int BatchSize = 500;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var indexed = 0;
-        try
-        {
-            for (int found; (found = await deliveries.IndexMentionsAsync(BatchSize, TextsOf, stoppingToken)) > 0;)
-            {
-                indexed += found;
-            }
-        }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The search stays complete without the tokens, only slower: the next start tries again.
-            LogFailed(indexed, exception.GetType().Name);
-            return;
-        }
-
-        if (indexed > 0)
-        {
-            LogIndexed(indexed);
-        }
-    }
+    protected override Task<int> IndexBatchAsync(int batchSize, CancellationToken cancellationToken) =>
+        deliveries.IndexMentionsAsync(batchSize, TextsOf, cancellationToken);
 
     private IEnumerable<string?> TextsOf(Delivery delivery)
     {
@@ -56,10 +34,4 @@ public sealed partial class DeliveryMentionBackfill(IDeliveryStore deliveries, P
             return delivery.MentionTexts;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Mention tokens written for {Count} deliveries stored without them")]
-    private partial void LogIndexed(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing mention tokens stopped after {Count} deliveries ({Error}); erasures read the others until the next start")]
-    private partial void LogFailed(int count, string error);
 }
