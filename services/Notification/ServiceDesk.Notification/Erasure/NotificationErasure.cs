@@ -56,11 +56,15 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
 
         if (erase)
         {
-            await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], cancellationToken);
+            // Files first: the deliveries are how a run finds the files and the names to look for, so a run killed
+            // after deleting them would leave their files for good; killed after the files, the next run finds the
+            // deliveries again.
             foreach (var file in ownFiles.Concat(namingFiles))
             {
                 File.Delete(file);
             }
+
+            await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], cancellationToken);
         }
 
         return new Dictionary<string, long>
