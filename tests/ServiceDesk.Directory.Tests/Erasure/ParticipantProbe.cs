@@ -51,11 +51,11 @@ public sealed class ProbeSwitch
 
 public sealed class ProbeErasure(ProbeSwitch probeSwitch) : ICustomerErasure
 {
-    public Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long> { [ParticipantProbe.ItemsErased] = 2 });
-
-    public Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken) =>
-        probeSwitch.Fail
+    public Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, long> counts = new Dictionary<string, long> { [ParticipantProbe.ItemsErased] = 2 };
+        return Task.FromResult(new ErasurePlan(counts, _ => probeSwitch.Fail
             ? throw new InvalidOperationException("the probe was told to fail")
-            : PreviewAsync(scope, cancellationToken);
+            : Task.FromResult(counts)));
+    }
 }

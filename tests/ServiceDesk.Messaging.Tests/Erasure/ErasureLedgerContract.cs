@@ -51,6 +51,25 @@ public abstract class ErasureLedgerContract
     }
 
     [SkippableFact]
+    public async Task A_plan_is_recorded_per_kind_at_its_largest_until_the_request_completes()
+    {
+        var (ledger, _) = Create();
+        await ledger.StartAsync(Started("er-1", 0) with { Counts = new Dictionary<string, long>() }, CancellationToken.None);
+
+        await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 3, ["gone"] = 1 }, CancellationToken.None);
+        await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 2, ["other"] = 5 }, CancellationToken.None);
+
+        var planned = await ledger.FindAsync("er-1", CancellationToken.None);
+        Assert.Equal(ErasureState.Started, planned!.State);
+        Assert.Equal([("gone", 1L), ("kept", 3L), ("other", 5L)], planned.Counts.OrderBy(count => count.Key, StringComparer.Ordinal).Select(count => (count.Key, count.Value)));
+        await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt("r1"), CancellationToken.None);
+        await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 9 }, CancellationToken.None);
+        Assert.Equal([("kept", 4L)], (await ledger.FindAsync("er-1", CancellationToken.None))!.Counts.Select(count => (count.Key, count.Value)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ledger.RecordPlannedAsync("er-unknown", new Dictionary<string, long> { ["kept"] = 1 }, CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_request_never_started_cannot_be_completed_and_records_no_receipt()
     {
         var (ledger, outbox) = Create();

@@ -105,10 +105,12 @@ public sealed class ProbeErasure(LiteDatabase database, ProbeControl control) : 
 
     public static ILiteCollection<ProbeNote> Notes(LiteDatabase database) => database.GetCollection<ProbeNote>("notes");
 
-    public Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long> { [NotesDeleted] = Notes(database).Count(n => n.CustomerId == scope.CustomerId) });
+    public Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken) =>
+        Task.FromResult(new ErasurePlan(
+            new Dictionary<string, long> { [NotesDeleted] = Notes(database).Count(n => n.CustomerId == scope.CustomerId) },
+            token => EraseAsync(scope, token)));
 
-    public async Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         if (control.Hold is { } hold)
         {

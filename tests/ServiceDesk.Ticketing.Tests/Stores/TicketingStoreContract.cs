@@ -201,8 +201,8 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     public async Task Tickets_are_found_by_customer_in_every_project_and_by_text_in_any_letter_case_and_deleted_at_their_version()
     {
         var stores = Open();
-        var reported = NewTicket("HELP", 1, "jane");
-        var joined = NewTicket("OTHER", 1, "john") with { ParticipantIds = ["jane"] };
+        var reported = NewTicket("HELP", 1, "jane") with { Description = "Write to xJANE.DOE@example.com" };
+        var joined = NewTicket("OTHER", 1, "john") with { ParticipantIds = ["jane"], Status = TicketStatus.Resolved };
         var mentioned = NewTicket("HELP", 2, "john") with
         {
             Comments = [new TicketComment("c1", "agent", null, "Ask JANE.DOE@example.com", false, TestData.Now)],
@@ -213,7 +213,13 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
             await stores.Tickets.InsertAsync(ticket, [], null, default);
         }
 
-        Assert.Equal([reported.Id, joined.Id], (await stores.Tickets.ListConcerningAsync("jane", default)).Select(t => t.Id).Order(StringComparer.Ordinal));
+        // Mentions is any occurrence in any letter case, also inside a word; the mention search finds whole words only.
+        Assert.Equal(
+            [(reported.Id, "jane", "", TicketStatus.Open, 1L, true), (joined.Id, "john", "jane", TicketStatus.Resolved, 1L, false)],
+            (await stores.Tickets.ListConcerningAsync("jane", ["jane.doe@EXAMPLE.com", "Nobody"], default))
+                .Select(t => (t.Id, t.ReporterId, string.Join(",", t.ParticipantIds), t.Status, t.Version, t.Mentions)).OrderBy(t => t.Id, StringComparer.Ordinal));
+        Assert.Equal(new[] { mentioned, unrelated }.Select(Describe), (await stores.Tickets.GetManyAsync([unrelated.Id, "HELP-404", mentioned.Id], default)).OrderBy(t => t.Id, StringComparer.Ordinal).Select(Describe));
+        Assert.Empty(await stores.Tickets.GetManyAsync([], default));
         Assert.Equal([mentioned.Id], (await stores.Tickets.ListMentioningAsync(["jane.doe@EXAMPLE.com", "Nobody"], default)).Select(t => t.Id));
         Assert.Equal([unrelated.Id], (await stores.Tickets.ListMentioningAsync(["summary 3"], default)).Select(t => t.Id));
 

@@ -54,18 +54,26 @@ public sealed partial class CustomerErasureHandler(
         var scope = ErasureScope.From(message);
         try
         {
+            // Recorded before the plan reads, so whatever the other paths add for the customer from now on is refused.
             recorded ??= await ledger.StartAsync(
                 new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
-                    await erasure.PreviewAsync(scope, cancellationToken), time.GetUtcNow()),
+                    new Dictionary<string, long>(), time.GetUtcNow()),
                 cancellationToken);
-            var erased = await erasure.EraseAsync(scope, cancellationToken);
+            var plan = await erasure.PlanAsync(scope, cancellationToken);
+            if (plan.Counts.Values.Any(count => count > 0))
+            {
+                // So that a run after a crash between erasing and recording (which finds nothing left) reports what the first one erased.
+                await ledger.RecordPlannedAsync(scope.RequestId, plan.Counts, cancellationToken);
+            }
+
+            var erased = await plan.ApplyAsync(cancellationToken);
             if (storage.Backend == StorageBackend.LiteDb)
             {
                 // A delete leaves the old bytes in the log file until a checkpoint moves the pages into the data file.
                 services.GetRequiredService<LiteDatabase>().Checkpoint();
             }
 
-            var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), cancellationToken);
+            var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), cancellationToken);
             events.WakeRelay();
             LogErased(scope.RequestId, scope.CustomerId, completed.Counts.Values.Sum());
         }
@@ -86,19 +94,13 @@ public sealed partial class CustomerErasureHandler(
     }
 
     /// <summary>
-    /// What the receipt reports: per kind the larger of the dry run recorded before the first attempt and this run,
-    /// so a run after a crash between erasing and recording (which finds nothing left) reports what the first one erased.
+    /// What the receipt reports: per kind the larger of the plans (the one recorded by a first run, and this run's) and
+    /// what this run erased, so a run after a crash between erasing and recording (which finds nothing left) reports
+    /// what the first one erased.
     /// </summary>
-    private static Dictionary<string, long> Reported(IReadOnlyDictionary<string, long> planned, IReadOnlyDictionary<string, long> erased)
-    {
-        var counts = new Dictionary<string, long>(planned);
-        foreach (var (kind, count) in erased)
-        {
-            counts[kind] = Math.Max(count, counts.GetValueOrDefault(kind));
-        }
-
-        return counts;
-    }
+    private static Dictionary<string, long> Reported(
+        IReadOnlyDictionary<string, long> recordedPlan, IReadOnlyDictionary<string, long> plan, IReadOnlyDictionary<string, long> erased) =>
+        ErasureCounts.Max(ErasureCounts.Max(recordedPlan, plan), erased);
 
     private ErasureReceipt Receipt(ErasureRecord record) => new()
     {

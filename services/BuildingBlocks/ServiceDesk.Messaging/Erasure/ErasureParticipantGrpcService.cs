@@ -23,7 +23,7 @@ public sealed class ErasureParticipantGrpcService(ICustomerErasure erasure, Serv
         return new PreviewErasureResponse
         {
             Service = service.Name,
-            Counts = { (await erasure.PreviewAsync(scope, context.CancellationToken)).ToDictionary() },
+            Counts = { (await erasure.PlanAsync(scope, context.CancellationToken)).Counts.ToDictionary() },
         };
     }
 }

@@ -3,15 +3,26 @@ using ServiceDesk.Contracts.Events.V1;
 namespace ServiceDesk.Messaging.Erasure;
 
 /// <summary>
-/// One service's part of a customer removal. EraseAsync must be idempotent (a second run changes nothing more).
-/// Both return counts by kind (e.g. "accounts_deleted": 1), the same kinds for the dry run and the real one.
+/// One service's part of a customer removal, read once: <see cref="PlanAsync"/> finds what concerns the customer and
+/// counts it by kind (e.g. "accounts_deleted": 1); applying the plan erases what it found and counts what it erased,
+/// in the same kinds. A dry run plans without applying. Erasing is idempotent: a second plan finds nothing more.
 /// </summary>
 public interface ICustomerErasure
 {
-    /// <summary>What <see cref="EraseAsync"/> would count now; changes nothing.</summary>
-    Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken);
+    /// <summary>What erasing would change now; changes nothing until <see cref="ErasurePlan.ApplyAsync"/>.</summary>
+    Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken);
+}
 
-    Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken);
+/// <summary>
+/// The result of one read: <paramref name="counts"/> are what applying it is expected to erase. An item changed since
+/// the read is erased as it stands by then, so what <see cref="ApplyAsync"/> counts may differ.
+/// </summary>
+public sealed class ErasurePlan(IReadOnlyDictionary<string, long> counts, Func<CancellationToken, Task<IReadOnlyDictionary<string, long>>> apply)
+{
+    public IReadOnlyDictionary<string, long> Counts { get; } = counts;
+
+    /// <summary>Erases what the plan found; returns the counts of what it erased.</summary>
+    public Task<IReadOnlyDictionary<string, long>> ApplyAsync(CancellationToken cancellationToken) => apply(cancellationToken);
 }
 
 /// <summary>

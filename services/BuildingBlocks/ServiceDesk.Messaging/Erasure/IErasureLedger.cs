@@ -15,6 +15,12 @@ public interface IErasureLedger
     Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records what a started request's erasure is about to erase, before it does: per kind the larger of
+    /// <paramref name="planned"/> and the counts recorded. A completed request keeps its record.
+    /// </summary>
+    Task RecordPlannedAsync(string requestId, IReadOnlyDictionary<string, long> planned, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Marks the request completed with these counts and records its receipt in the outbox, in one transaction. A
     /// request completed already keeps its first counts; the receipt is built from the record as it stands.
     /// </summary>
@@ -28,7 +34,7 @@ public interface IErasureLedger
 
 public enum ErasureState
 {
-    /// <summary>Recorded, with the counts its dry run gave before the erasure began.</summary>
+    /// <summary>Recorded; once planned, with the counts its plan gave before the erasure began.</summary>
     Started,
 
     /// <summary>Erased, with the counts its receipt reports.</summary>
@@ -36,8 +42,8 @@ public enum ErasureState
 }
 
 /// <summary>
-/// One request in a service's ledger. While <see cref="ErasureState.Started"/>, <see cref="Counts"/> are what the dry
-/// run found before erasing, so a run after a crash (which finds nothing left) still reports what was erased.
+/// One request in a service's ledger. While <see cref="ErasureState.Started"/>, <see cref="Counts"/> are what the plan
+/// found before erasing (empty before it), so a run after a crash (which finds nothing left) still reports what was erased.
 /// </summary>
 public sealed record ErasureRecord(
     string RequestId,

@@ -2,6 +2,7 @@ using LiteDB;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -34,6 +35,20 @@ public sealed class LiteDbErasureLedger : IErasureLedger
         {
             return Task.FromResult(_ledger.FindById(started.RequestId).ToRecord());
         }
+    }
+
+    public Task RecordPlannedAsync(string requestId, IReadOnlyDictionary<string, long> planned, CancellationToken cancellationToken)
+    {
+        _database.InTransaction(() =>
+        {
+            var document = _ledger.FindById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+            if (document.State != ErasureState.Completed)
+            {
+                document.Counts = ErasureCounts.Max(document.Counts, planned);
+                _ledger.Update(document);
+            }
+        });
+        return Task.CompletedTask;
     }
 
     public Task<ErasureRecord> CompleteAsync(

@@ -35,6 +35,25 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
         }
     }
 
+    public Task RecordPlannedAsync(string requestId, IReadOnlyDictionary<string, long> planned, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                var document = await _ledger.Find(session, d => d.RequestId == requestId).FirstOrDefaultAsync(token)
+                    ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+                if (document.State != ErasureState.Completed)
+                {
+                    await _ledger.UpdateOneAsync(
+                        session,
+                        d => d.RequestId == requestId && d.State != ErasureState.Completed,
+                        Builders<LedgerDocument>.Update.Set(d => d.Counts, ErasureCounts.Max(document.Counts, planned)),
+                        cancellationToken: token);
+                }
+
+                return true;
+            },
+            cancellationToken);
+
     public Task<ErasureRecord> CompleteAsync(
         string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(

@@ -16,7 +16,7 @@ public sealed partial class IdentityErasure(IAccountStore accounts, ISessionStor
     public const string SessionsEnded = "sessions_ended";
     public const string RefreshTokensDeleted = "refresh_tokens_deleted";
 
-    public async Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken)
+    public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var found = await accounts.ListByCustomerAsync(scope.CustomerId, cancellationToken);
         long sessionCount = 0, tokenCount = 0;
@@ -27,16 +27,15 @@ public sealed partial class IdentityErasure(IAccountStore accounts, ISessionStor
             tokenCount += counts.RefreshTokens;
         }
 
-        return Counts(found.Count, sessionCount, tokenCount);
+        return new ErasurePlan(Counts(found.Count, sessionCount, tokenCount), token => EraseAsync(scope, found, token));
     }
 
     /// <summary>
     /// Per account: disabled first (a sign-in running meanwhile then ends its own new session), its sessions and tokens
     /// deleted, then the account. A run stopped half-way leaves the account, so the next run finds what is left.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, IReadOnlyList<Account> found, CancellationToken cancellationToken)
     {
-        var found = await accounts.ListByCustomerAsync(scope.CustomerId, cancellationToken);
         long deleted = 0, sessionCount = 0, tokenCount = 0;
         foreach (var account in found)
         {

@@ -31,13 +31,7 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
     /// <summary>Names shorter than this are not searched for in other messages: they would match unrelated words.</summary>
     private const int MinimumNameLength = 3;
 
-    public Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken) =>
-        RunAsync(scope, erase: false, cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken) =>
-        RunAsync(scope, erase: true, cancellationToken);
-
-    private async Task<IReadOnlyDictionary<string, long>> RunAsync(ErasureScope scope, bool erase, CancellationToken cancellationToken)
+    public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var own = await deliveries.ListToRecipientAsync(scope.CustomerId, scope.AddressHash, cancellationToken);
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
@@ -54,7 +48,15 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
             .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))
             .ToList();
 
-        if (erase)
+        IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>
+        {
+            [QueuedMessagesCancelled] = own.Count(delivery => delivery.Status == DeliveryStatus.Queued),
+            [DeliveryLogEntriesDeleted] = own.Count(delivery => delivery.Status != DeliveryStatus.Queued),
+            [PickupFilesDeleted] = ownFiles.Count + namingFiles.Count,
+            [MessagesNamingTheCustomerDeleted] = naming.Count + namingFiles.Count,
+            [AddressesSuppressed] = scope.AddressHash.Length > 0 ? 1 : 0,
+        };
+        return new ErasurePlan(counts, async token =>
         {
             // Files first: the deliveries are how a run finds the files and the names to look for, so a run killed
             // after deleting them would leave their files for good; killed after the files, the next run finds the
@@ -64,17 +66,9 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
                 File.Delete(file);
             }
 
-            await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], cancellationToken);
-        }
-
-        return new Dictionary<string, long>
-        {
-            [QueuedMessagesCancelled] = own.Count(delivery => delivery.Status == DeliveryStatus.Queued),
-            [DeliveryLogEntriesDeleted] = own.Count(delivery => delivery.Status != DeliveryStatus.Queued),
-            [PickupFilesDeleted] = ownFiles.Count + namingFiles.Count,
-            [MessagesNamingTheCustomerDeleted] = naming.Count + namingFiles.Count,
-            [AddressesSuppressed] = scope.AddressHash.Length > 0 ? 1 : 0,
-        };
+            await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], token);
+            return counts;
+        });
     }
 
     /// <summary>

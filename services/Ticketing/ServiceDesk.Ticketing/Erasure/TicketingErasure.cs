@@ -27,43 +27,70 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
     private const string RedactedWithoutPseudonym = "[redacted]";
 
-    public async Task<IReadOnlyDictionary<string, long>> PreviewAsync(ErasureScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// One read: the customer's tickets through the customer index, only as far as needed to tell which change
+    /// (<see cref="ConcerningTicket"/>), and the tickets whose texts name them; only the tickets that change are built.
+    /// </summary>
+    public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(scope, cancellationToken);
-        var counts = plan.EmptyCounts();
-        foreach (var ticket in await plan.CandidatesAsync(tickets, cancellationToken))
+        var rules = await RulesAsync(scope, cancellationToken);
+        var mentioning = rules.Needles.Count == 0 ? [] : await tickets.ListMentioningAsync(rules.Needles, cancellationToken);
+        var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
+        var unchanged = rules.EmptyCounts();
+        var changing = new List<string>();
+        foreach (var ticket in await tickets.ListConcerningAsync(scope.CustomerId, rules.Needles, cancellationToken))
         {
-            plan.Apply(ticket, counts);
+            if (mentioningIds.Contains(ticket.Id))
+            {
+                continue;
+            }
+
+            if (rules.Changes(ticket))
+            {
+                changing.Add(ticket.Id);
+            }
+            else
+            {
+                rules.CountUnchanged(ticket, unchanged);
+            }
         }
 
-        return counts;
+        var weighed = new List<Weighed>();
+        var planned = new Dictionary<string, long>(unchanged);
+        foreach (var ticket in mentioning.Concat(await tickets.GetManyAsync(changing, cancellationToken)))
+        {
+            var delta = ErasureRules.NoChange();
+            weighed.Add(new Weighed(ticket, rules.Apply(ticket, delta), delta));
+            Add(planned, delta);
+        }
+
+        return new ErasurePlan(planned, token => ApplyAsync(scope, rules, unchanged, weighed, token));
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> EraseAsync(ErasureScope scope, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, long>> ApplyAsync(
+        ErasureScope scope, ErasureRules rules, IReadOnlyDictionary<string, long> unchanged, IReadOnlyList<Weighed> weighed, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(scope, cancellationToken);
-        if (plan.SuccessorId is { } successorId)
+        if (rules.SuccessorId is { } successorId)
         {
             // The successor's name and address, for the tickets that move to them.
             await customers.SnapshotAsync(successorId, "successor_customer_id", cancellationToken);
         }
 
-        var counts = plan.EmptyCounts();
+        var counts = new Dictionary<string, long>(unchanged);
         var changed = new List<Ticket>();
         var deltas = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         var now = time.Now();
-        foreach (var candidate in await plan.CandidatesAsync(tickets, cancellationToken))
+        foreach (var (candidate, outcome, delta) in weighed)
         {
-            var delta = ErasurePlan.NoChange();
-            switch (plan.Apply(candidate, delta))
+            switch (outcome)
             {
                 case null:
-                    await EraseFromAsync(candidate.Id, plan, counts, cancellationToken);
+                    await EraseFromAsync(candidate.Id, rules, counts, cancellationToken);
                     break;
-                case var outcome when ReferenceEquals(outcome, candidate):
+                case var same when ReferenceEquals(same, candidate):
                     Add(counts, delta);
                     break;
-                case var outcome:
+                default:
                     changed.Add(outcome with { Version = candidate.Version + 1, UpdatedAt = now });
                     deltas[candidate.Id] = delta;
                     break;
@@ -76,7 +103,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         {
             if (stale.Contains(ticket.Id))
             {
-                await EraseFromAsync(ticket.Id, plan, counts, cancellationToken);
+                await EraseFromAsync(ticket.Id, rules, counts, cancellationToken);
             }
             else
             {
@@ -89,12 +116,12 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     }
 
     /// <summary>Applies the plan to the ticket as stored, again after a concurrent change.</summary>
-    private async Task EraseFromAsync(string ticketId, ErasurePlan plan, Dictionary<string, long> counts, CancellationToken cancellationToken)
+    private async Task EraseFromAsync(string ticketId, ErasureRules rules, Dictionary<string, long> counts, CancellationToken cancellationToken)
     {
         while (await tickets.GetAsync(ticketId, cancellationToken) is { } current)
         {
-            var delta = ErasurePlan.NoChange();
-            var outcome = plan.Apply(current, delta);
+            var delta = ErasureRules.NoChange();
+            var outcome = rules.Apply(current, delta);
             var written = outcome switch
             {
                 null => await tickets.DeleteAsync(current.Id, current.Version, cancellationToken),
@@ -117,11 +144,11 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         }
     }
 
-    private async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
+    private async Task<ErasureRules> RulesAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var snapshot = (await snapshots.GetManyAsync([scope.CustomerId], cancellationToken)).GetValueOrDefault(scope.CustomerId);
         var live = snapshot is { Erased: false } ? snapshot : null;
-        return new ErasurePlan(
+        return new ErasureRules(
             scope.CustomerId,
             scope.SuccessorCustomerId is { Length: > 0 } successor && successor != scope.CustomerId ? successor : null,
             scope.Mode == ErasureMode.Purge,
@@ -130,8 +157,11 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             SnapshotIsLive: live is not null);
     }
 
+    /// <summary>A ticket as read, what the erasure makes of it (<see cref="ErasureRules.Apply"/>), and what that counts.</summary>
+    private sealed record Weighed(Ticket Ticket, Ticket? Outcome, Dictionary<string, long> Delta);
+
     /// <param name="Needles">The customer's address and display name as the snapshot holds them; empty once it was erased.</param>
-    private sealed record ErasurePlan(string CustomerId, string? SuccessorId, bool Purge, IReadOnlyList<string> Needles, string Replacement, bool SnapshotIsLive)
+    private sealed record ErasureRules(string CustomerId, string? SuccessorId, bool Purge, IReadOnlyList<string> Needles, string Replacement, bool SnapshotIsLive)
     {
         /// <summary>What an erasure counts before any ticket: the snapshot, which it replaces while it is live.</summary>
         public Dictionary<string, long> EmptyCounts()
@@ -151,13 +181,16 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             [SnapshotsAnonymized] = 0,
         };
 
-        /// <summary>The tickets the customer reports or takes part in, and those whose texts name them.</summary>
-        public async Task<IReadOnlyList<Ticket>> CandidatesAsync(ITicketStore tickets, CancellationToken cancellationToken)
-        {
-            var concerning = await tickets.ListConcerningAsync(CustomerId, cancellationToken);
-            var mentioning = Needles.Count == 0 ? [] : await tickets.ListMentioningAsync(Needles, cancellationToken);
-            return [.. concerning.Concat(mentioning).DistinctBy(ticket => ticket.Id)];
-        }
+        /// <summary>Whether <see cref="Apply"/> would change or delete the ticket (the customer reports or takes part in it).</summary>
+        public bool Changes(ConcerningTicket ticket) =>
+            (SuccessorId is not null && ticket.Status is not (TicketStatus.Resolved or TicketStatus.Closed))
+            || ticket.ParticipantIds.Contains(CustomerId)
+            || (Purge && ticket.ReporterId == CustomerId)
+            || ticket.Mentions;
+
+        /// <summary>What <see cref="Apply"/> counts for a ticket it leaves unchanged.</summary>
+        public void CountUnchanged(ConcerningTicket ticket, Dictionary<string, long> counts) =>
+            counts[TicketsAnonymized] += ticket.ReporterId == CustomerId && SnapshotIsLive ? 1 : 0;
 
         /// <summary>The ticket after erasure (null: deleted; the same instance: unchanged), counting what changed.</summary>
         public Ticket? Apply(Ticket ticket, Dictionary<string, long> counts)

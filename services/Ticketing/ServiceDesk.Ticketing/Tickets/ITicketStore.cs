@@ -38,8 +38,15 @@ public interface ITicketStore
     /// <summary>A project's tickets matching <paramref name="query"/>, newest (highest number) first.</summary>
     Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Every ticket, in any project, the customer reports or takes part in.</summary>
-    Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken);
+    /// <summary>The tickets with these ids that exist.</summary>
+    Task<IReadOnlyList<Ticket>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every ticket, in any project, the customer reports or takes part in, found through the customer index and read
+    /// only as far as an erasure weighs it: whether one of its texts contains one of <paramref name="texts"/> (in any letter
+    /// case), not the texts; no ticket is built.
+    /// </summary>
+    Task<IReadOnlyList<ConcerningTicket>> ListConcerningAsync(string customerId, IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every ticket whose summary, description or a comment names one of <paramref name="texts"/> (in any letter case, as

@@ -138,11 +138,34 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult(_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", id, expectedVersion)) == 1);
     }
 
-    public Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Ticket>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<Ticket>>([.. _tickets.Find(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId)).Select(ToTicket)]);
+        return Task.FromResult<IReadOnlyList<Ticket>>(ids.Count == 0
+            ? []
+            : [.. _tickets.Find(BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id))))).Select(ToTicket)]);
     }
+
+    /// <summary>The selection makes LiteDB deserialise only these fields of each document (not its tokens, dates or comment metadata).</summary>
+    public Task<IReadOnlyList<ConcerningTicket>> ListConcerningAsync(string customerId, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = _tickets.Query()
+            .Where(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId))
+            .Select(ConcerningFields)
+            .ToEnumerable()
+            .Select(document => new ConcerningTicket(
+                document["_id"].AsString,
+                document["ReporterId"].AsString,
+                [.. document["ParticipantIds"].AsArray.Select(id => id.AsString)],
+                (TicketStatus)document["Status"].AsInt32,
+                document["Version"].AsInt64,
+                Ticket.Mention(TextsOf(document), texts)));
+        return Task.FromResult<IReadOnlyList<ConcerningTicket>>([.. found]);
+    }
+
+    private static readonly BsonExpression ConcerningFields = BsonExpression.Create(
+        "{ _id: $._id, ReporterId: $.ReporterId, ParticipantIds: $.ParticipantIds, Status: $.Status, Version: $.Version, Summary: $.Summary, Description: $.Description, Comments: $.Comments }");
 
     /// <summary>Only the documents found by the tokens, or without current tokens, are read; only those naming a text become tickets.</summary>
     public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)

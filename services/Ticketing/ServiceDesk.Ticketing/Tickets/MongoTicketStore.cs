@@ -99,8 +99,26 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         (await _tickets.DeleteOneAsync(Filter.Eq("_id", id) & Filter.Eq("Version", expectedVersion), cancellationToken)).DeletedCount == 1;
 
-    public async Task<IReadOnlyList<Ticket>> ListConcerningAsync(string customerId, CancellationToken cancellationToken) =>
-        [.. (await _tickets.Find(Filter.Eq("CustomerIds", customerId)).ToListAsync(cancellationToken)).Select(ToTicket)];
+    public async Task<IReadOnlyList<Ticket>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? [] : [.. (await _tickets.Find(Filter.In("_id", ids)).ToListAsync(cancellationToken)).Select(ToTicket)];
+
+    /// <summary>The server sends only the fields the erasure weighs (not the tokens, dates or comment metadata).</summary>
+    public async Task<IReadOnlyList<ConcerningTicket>> ListConcerningAsync(string customerId, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    {
+        var documents = await _tickets.Find(Filter.Eq("CustomerIds", customerId))
+            .Project(Builders<BsonDocument>.Projection.Include("ReporterId").Include("ParticipantIds").Include("Status").Include("Version")
+                .Include("Summary").Include("Description").Include("Comments.Body"))
+            .ToListAsync(cancellationToken);
+        return [.. documents.Select(document => new ConcerningTicket(
+            document["_id"].AsString,
+            document["ReporterId"].AsString,
+            [.. document["ParticipantIds"].AsBsonArray.Select(id => id.AsString)],
+            (TicketStatus)document["Status"].ToInt32(),
+            document["Version"].ToInt64(),
+            Ticket.Mention(
+                new[] { document["Summary"], document["Description"] }.Concat(document["Comments"].AsBsonArray.Select(comment => comment["Body"])).Select(text => text.AsString),
+                texts)))];
+    }
 
     public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {

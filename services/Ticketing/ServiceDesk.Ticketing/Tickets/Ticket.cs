@@ -41,9 +41,18 @@ public sealed record Ticket(
     public IEnumerable<string> Texts => [Summary, Description, .. Comments.Select(comment => comment.Body)];
 
     /// <summary>Whether one of its texts contains one of <paramref name="texts"/>, in any letter case.</summary>
-    public bool Mentions(IReadOnlyCollection<string> texts) =>
-        Texts.Any(text => texts.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));
+    public bool Mentions(IReadOnlyCollection<string> texts) => Mention(Texts, texts);
+
+    /// <summary>Whether one of <paramref name="ticketTexts"/> contains one of <paramref name="texts"/>, in any letter case.</summary>
+    public static bool Mention(IEnumerable<string> ticketTexts, IReadOnlyCollection<string> texts) =>
+        ticketTexts.Any(text => texts.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));
 }
+
+/// <summary>
+/// What an erasure weighs of a ticket the customer reports or takes part in, read without building the ticket:
+/// <see cref="Mentions"/> is <see cref="Ticket.Mentions"/> for the texts it was read for.
+/// </summary>
+public sealed record ConcerningTicket(string Id, string ReporterId, IReadOnlyList<string> ParticipantIds, TicketStatus Status, long Version, bool Mentions);
 
 /// <summary>A comment; <see cref="Internal"/> ones are never shown to customers.</summary>
 public sealed record TicketComment(string Id, string? AuthorAccountId, string? AuthorCustomerId, string Body, bool Internal, DateTimeOffset CreatedAt);
