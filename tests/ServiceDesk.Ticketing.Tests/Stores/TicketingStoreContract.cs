@@ -47,14 +47,24 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
-    public async Task Ticket_numbers_count_up_per_project_and_never_repeat_under_concurrency()
+    public async Task Ticket_numbers_count_up_per_project_without_repeats_or_gaps_under_concurrency()
     {
         var stores = Open();
 
-        var numbers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => stores.Tickets.NextNumberAsync("HELP", default))));
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => InsertNextAsync(stores, "HELP"))));
+        // A create that fails (here: its message was taken in already) counts no number.
+        await InsertNextAsync(stores, "OTHER", messageHash: "hash-1");
+        await Assert.ThrowsAsync<DuplicateMailException>(() => InsertNextAsync(stores, "OTHER", messageHash: "hash-1"));
 
-        Assert.Equal(Enumerable.Range(1, 20).Select(n => (long)n), numbers.Order());
-        Assert.Equal(1, await stores.Tickets.NextNumberAsync("OTHER", default));
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => (long)n), tickets.Select(ticket => ticket.Number).Order());
+        Assert.All(tickets, ticket => Assert.Equal(Ticket.IdOf("HELP", ticket.Number), ticket.Id));
+        foreach (var ticket in tickets)
+        {
+            Assert.Equal(ticket.Number, (await stores.Tickets.GetAsync(ticket.Id, default))?.Number);
+        }
+
+        Assert.Equal(2, (await InsertNextAsync(stores, "OTHER")).Number);
+        Assert.Null(await stores.Tickets.GetAsync(Ticket.IdOf("OTHER", 3), default));
     }
 
     [SkippableFact]
@@ -299,6 +309,15 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
 
     private static async Task<IReadOnlyList<string>> MentioningAsync(TicketingStores stores, params string[] texts) =>
         [.. (await stores.Tickets.ListMentioningAsync(texts, default)).Select(ticket => ticket.Id).Order(StringComparer.Ordinal)];
+
+    private static Task<Ticket> InsertNextAsync(TicketingStores stores, string project, string? messageHash = null) =>
+        stores.Tickets.InsertNextAsync(
+            project,
+            number => new NumberedTicket(
+                NewTicket(project, number, "jane"),
+                [Event($"{project} {number} created")],
+                messageHash is null ? null : new InboundMail(messageHash, Ticket.IdOf(project, number), IngestOutcome.TicketCreated)),
+            default);
 
     private static Ticket NewTicket(string project, long number, string reporter) =>
         new(Ticket.IdOf(project, number), project, number, $"Summary {number}", "Description", reporter, [], TicketStatus.Open, [], TestData.Now, TestData.Now, 1);

@@ -33,7 +33,10 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         Task.FromResult<IReadOnlyList<OutgoingEvent>>(
             [.. _outbox.Query().Where(d => d.RunId == null).OrderBy(d => d.Id).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
 
-    /// <summary>In one transaction: a commit costs more than the updates it holds.</summary>
+    /// <summary>
+    /// In one transaction: a commit costs more than the updates it holds. Expressions with parameters, not lambdas:
+    /// LiteDB translates a lambda anew on every call and compiles each value it captures.
+    /// </summary>
     public Task MarkAppendedAsync(IReadOnlyList<AppendedEvent> appended, CancellationToken cancellationToken)
     {
         _database.InTransaction(() =>
@@ -41,8 +44,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             foreach (var (eventId, append) in appended)
             {
                 _outbox.UpdateMany(
-                    d => new OutboxDocument { EntryId = append.EntryId, RunId = append.RunId, AppendedAt = append.AppendedAt.UtcDateTime },
-                    d => d.EventId == eventId);
+                    BsonExpression.Create("{ EntryId: @0, RunId: @1, AppendedAt: @2 }", append.EntryId, append.RunId, append.AppendedAt.UtcDateTime),
+                    BsonExpression.Create("EventId = @0", eventId));
             }
         });
         return Task.CompletedTask;

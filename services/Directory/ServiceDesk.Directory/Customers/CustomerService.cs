@@ -52,10 +52,10 @@ public sealed class CustomerService(
         await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
         var customer = Customer.New(
             Guid.CreateVersion7().ToString("N"), EmailAddress.Parse(request.Address).Value, request.DisplayName.Trim(), organizationId, request.ProjectKeys, time.Now());
-        var key = await keys.GetOrCreateForCustomerAsync(customer.Id, cancellationToken);
+        var key = keys.New(customer.Id);
         try
         {
-            await customers.InsertAsync(customer, [events.Prepare(CustomerEvents.Created(customer, key))], cancellationToken);
+            await customers.InsertAsync(customer, key, [events.Prepare(CustomerEvents.Created(customer, key.Key))], cancellationToken);
             await suggestions.ChangedAsync(customer);
         }
         catch (AddressTakenException taken) when (caller.Role == CallerRole.Agent)

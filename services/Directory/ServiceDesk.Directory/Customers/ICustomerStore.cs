@@ -1,3 +1,4 @@
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Customers;
@@ -9,7 +10,14 @@ namespace ServiceDesk.Directory.Customers;
 /// </summary>
 public interface ICustomerStore
 {
-    /// <summary>Inserts the customer and records <paramref name="events"/> in the outbox, in one transaction.</summary>
+    /// <summary>
+    /// Inserts the customer, stores their <paramref name="key"/> (none: it is made on first use) and records
+    /// <paramref name="events"/> in the outbox, in one transaction.
+    /// </summary>
+    /// <exception cref="AddressTakenException">Another customer has the address; nothing is written, the key neither.</exception>
+    Task InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the customer without a key (made on first use) and records <paramref name="events"/>, in one transaction.</summary>
     /// <exception cref="AddressTakenException">Another customer has the address; nothing is written.</exception>
     Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 

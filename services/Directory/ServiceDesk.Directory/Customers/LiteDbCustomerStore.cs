@@ -1,4 +1,5 @@
 using LiteDB;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.LiteDb;
@@ -39,7 +40,10 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         RemoveLegacySearchKeys();
     }
 
-    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+        InsertAsync(customer, null, events, cancellationToken);
+
+    public Task InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
@@ -47,6 +51,11 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             _database.InTransaction(() =>
             {
                 _customers.Insert(ToDocument(customer));
+                if (key is not null)
+                {
+                    LiteDbCustomerKeyStore.Insert(_database, key);
+                }
+
                 _outbox.Enqueue(events);
                 return true;
             });

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
@@ -30,7 +31,10 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         new(CollectionName, MongoIndex.KeysOf.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
     ];
 
-    public async Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+        InsertAsync(customer, null, events, cancellationToken);
+
+    public async Task InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);
         await MongoUniqueKeys.WriteAsync(
@@ -38,6 +42,11 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 async (session, token) =>
                 {
                     await _customers.InsertOneAsync(session, ToDocument(customer), cancellationToken: token);
+                    if (key is not null)
+                    {
+                        await MongoCustomerKeyStore.InsertAsync(database, session, key, token);
+                    }
+
                     await outbox.EnqueueAsync(session, events, token);
                     return true;
                 },

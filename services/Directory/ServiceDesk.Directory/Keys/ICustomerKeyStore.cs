@@ -13,6 +13,9 @@ public interface ICustomerKeyStore
     /// <summary>The customer's key, created on first use. Throws <see cref="Messaging.PersonalData.CustomerKeyDestroyedException"/> after destruction.</summary>
     Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken);
 
+    /// <summary>A key for a customer not stored yet, itself not stored: the customer store writes it with the customer.</summary>
+    NewCustomerKey New(string customerId);
+
     /// <summary>A key by id; null when unknown. A destroyed key comes back with <see cref="StoredCustomerKey.Destroyed"/> set and no key bytes.</summary>
     Task<StoredCustomerKey?> FindAsync(string keyId, CancellationToken cancellationToken);
 

@@ -9,6 +9,8 @@ namespace ServiceDesk.Directory.Keys;
 
 public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 {
+    private const string CollectionName = "customer_keys";
+
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<KeyDocument> _keys;
     private readonly KeyWrapper _wrapper;
@@ -19,7 +21,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         _database = database;
         _wrapper = wrapper;
         _time = time;
-        _keys = database.GetCollection<KeyDocument>("customer_keys");
+        _keys = database.GetCollection<KeyDocument>(CollectionName);
         _keys.EnsureIndex(d => d.CustomerId, unique: true);
         _keys.EnsureIndex(d => d.KekId);
     }
@@ -29,7 +31,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         var existing = _keys.FindOne(d => d.CustomerId == customerId);
         if (existing is null)
         {
-            existing = New(customerId, _time.GetUtcNow());
+            existing = KeyDocument.From(New(customerId));
             try
             {
                 _keys.Insert(existing);
@@ -44,6 +46,12 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
             ? new CustomerKey { KeyId = existing.Id, CustomerId = customerId, Key = ByteString.CopyFrom(Open(existing)) }
             : throw new CustomerKeyDestroyedException(existing.Id));
     }
+
+    public NewCustomerKey New(string customerId) => NewCustomerKey.Create(customerId, _wrapper, _time.GetUtcNow());
+
+    /// <summary>Stores <paramref name="key"/>; joins the caller's transaction (the customer's insert).</summary>
+    internal static void Insert(LiteDatabase database, NewCustomerKey key) =>
+        database.GetCollection<KeyDocument>(CollectionName).Insert(KeyDocument.From(key));
 
     public Task<StoredCustomerKey?> FindAsync(string keyId, CancellationToken cancellationToken) =>
         Task.FromResult(_keys.FindById(keyId) is { } document
@@ -94,19 +102,6 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         return Task.FromResult(stale.Count);
     }
 
-    private KeyDocument New(string customerId, DateTimeOffset now)
-    {
-        var id = Guid.CreateVersion7(now).ToString("N");
-        return new KeyDocument
-        {
-            Id = id,
-            CustomerId = customerId,
-            Key = _wrapper.Wrap(RandomNumberGenerator.GetBytes(32), CustomerKeyPurpose.Of(id)),
-            KekId = _wrapper.CurrentKeyId,
-            CreatedAt = now.UtcDateTime,
-        };
-    }
-
     /// <summary>The key in clear; a key found under a retired KEK (or in clear) is written back wrapped under the current one.</summary>
     private byte[] Open(KeyDocument document)
     {
@@ -135,5 +130,14 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         public DateTime CreatedAt { get; set; }
 
         public DateTime? DestroyedAt { get; set; }
+
+        public static KeyDocument From(NewCustomerKey key) => new()
+        {
+            Id = key.Key.KeyId,
+            CustomerId = key.Key.CustomerId,
+            Key = key.WrappedKey,
+            KekId = key.KekId,
+            CreatedAt = key.CreatedAt.UtcDateTime,
+        };
     }
 }

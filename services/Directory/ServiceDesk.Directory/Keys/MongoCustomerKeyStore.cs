@@ -40,6 +40,15 @@ public sealed class MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wr
             : throw new CustomerKeyDestroyedException(document.Id);
     }
 
+    public NewCustomerKey New(string customerId) => NewCustomerKey.Create(customerId, wrapper, time.GetUtcNow());
+
+    /// <summary>Stores <paramref name="key"/> in the caller's transaction (the customer's insert).</summary>
+    internal static Task InsertAsync(IMongoDatabase database, IClientSessionHandle session, NewCustomerKey key, CancellationToken cancellationToken) =>
+        database.GetCollection<KeyDocument>(CollectionName).InsertOneAsync(
+            session,
+            new KeyDocument { Id = key.Key.KeyId, CustomerId = key.Key.CustomerId, Key = key.WrappedKey, KekId = key.KekId, CreatedAt = key.CreatedAt.UtcDateTime },
+            cancellationToken: cancellationToken);
+
     public async Task<StoredCustomerKey?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
         var document = await _keys.Find(d => d.Id == keyId).FirstOrDefaultAsync(cancellationToken);

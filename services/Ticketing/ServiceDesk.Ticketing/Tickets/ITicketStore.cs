@@ -11,8 +11,13 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// </summary>
 public interface ITicketStore
 {
-    /// <summary>The next ticket number of the project: 1, 2, 3, ... A number is never handed out twice (a failed create leaves a gap).</summary>
-    Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts the project's next ticket, numbered 1, 2, 3, ...: the number is counted in the insert's own transaction,
+    /// so no number is handed out twice and a create that fails uses none.
+    /// </summary>
+    /// <param name="ticketOf">The ticket with the number, its events and the inbound message that raised it.</param>
+    /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written, the number not counted.</exception>
+    Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken);
 
     /// <param name="mail">The inbound message that raised the ticket, recorded with it; null for other tickets.</param>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
@@ -67,3 +72,6 @@ public interface ITicketStore
 /// <param name="BeforeNumber">Only tickets numbered below this (the previous page's last).</param>
 public sealed record TicketQuery(
     string ProjectKey, TicketStatus? Status, string? ReporterId, string? ConcerningCustomerId, long? BeforeNumber, int Limit);
+
+/// <param name="Mail">The inbound message that raised the ticket, recorded with it; null for other tickets.</param>
+public sealed record NumberedTicket(Ticket Ticket, IReadOnlyList<OutgoingEvent> Events, InboundMail? Mail);

@@ -39,7 +39,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         _tickets.EnsureIndex("mention_index", "$.MentionIndex");
     }
 
-    public Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
+    public Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -54,7 +54,11 @@ public sealed class LiteDbTicketStore : ITicketStore
                         _numbers.Insert(new BsonDocument { ["_id"] = projectKey, ["Last"] = 1L });
                     }
 
-                    return _numbers.FindById(projectKey)["Last"].AsInt64;
+                    var (ticket, events, mail) = ticketOf(_numbers.FindById(projectKey)["Last"].AsInt64);
+                    _tickets.Insert(ToDocument(ticket));
+                    Record(mail);
+                    _outbox.Enqueue(events);
+                    return ticket;
                 }));
             }
             catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)

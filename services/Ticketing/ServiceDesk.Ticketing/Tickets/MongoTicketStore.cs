@@ -36,15 +36,24 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     private static readonly FilterDefinition<BsonDocument> Unindexed =
         Filter.Eq("MentionIndex", BsonNull.Value) | Filter.Lt("MentionIndex", MentionTokens.Version);
 
-    public async Task<long> NextNumberAsync(string projectKey, CancellationToken cancellationToken)
-    {
-        var counter = await _numbers.FindOneAndUpdateAsync(
-            Filter.Eq("_id", projectKey),
-            Builders<BsonDocument>.Update.Inc("Last", 1L),
-            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+    public Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                // Concurrent creates conflict on the counter; the transaction is retried with the next number.
+                var counter = await _numbers.FindOneAndUpdateAsync(
+                    session,
+                    Filter.Eq("_id", projectKey),
+                    Builders<BsonDocument>.Update.Inc("Last", 1L),
+                    new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+                    token);
+                var (ticket, events, mail) = ticketOf(counter["Last"].ToInt64());
+                await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
+                await RecordAsync(session, mail, token);
+                await outbox.EnqueueAsync(session, events, token);
+                return ticket;
+            },
             cancellationToken);
-        return counter["Last"].ToInt64();
-    }
 
     public Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(

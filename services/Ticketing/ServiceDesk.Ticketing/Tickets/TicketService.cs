@@ -198,10 +198,15 @@ public sealed class TicketService(
         Caller caller, string projectKey, string reporterId, IReadOnlyList<string> participantIds, string summary, string description,
         Func<string, InboundMail>? mailOf, CancellationToken cancellationToken)
     {
-        var number = await tickets.NextNumberAsync(projectKey, cancellationToken);
         var now = time.Now();
-        var ticket = new Ticket(Ticket.IdOf(projectKey, number), projectKey, number, summary, description, reporterId, participantIds, TicketStatus.Open, [], now, now, Version: 1);
-        await tickets.InsertAsync(ticket, [events.Prepare(TicketEvents.Created(ticket, caller))], mailOf?.Invoke(ticket.Id), cancellationToken);
+        var ticket = await tickets.InsertNextAsync(
+            projectKey,
+            number =>
+            {
+                var numbered = new Ticket(Ticket.IdOf(projectKey, number), projectKey, number, summary, description, reporterId, participantIds, TicketStatus.Open, [], now, now, Version: 1);
+                return new NumberedTicket(numbered, [events.Prepare(TicketEvents.Created(numbered, caller))], mailOf?.Invoke(numbered.Id));
+            },
+            cancellationToken);
         events.WakeRelay();
         return ticket;
     }
