@@ -17,7 +17,7 @@ public sealed class SuggestionIndexTests
         var random = new Random(20261201);
         var customers = Enumerable.Range(0, 6_000).Select(i => NewCustomer(random, i)).ToList();
         var index = new SuggestionIndex();
-        await index.LoadAsync(customers.ToAsyncEnumerable(), CancellationToken.None);
+        await index.LoadAsync(NoStamps, customers.ToAsyncEnumerable(), CancellationToken.None);
 
         foreach (var project in new[] { "HELP", "OPS" })
         {
@@ -25,7 +25,7 @@ public sealed class SuggestionIndexTests
             {
                 foreach (var key in new[] { SearchKeys.ExactAddress(project, text), SearchKeys.NameWordPrefix(project, text), SearchKeys.AddressPrefix(project, text) }.OfType<SearchKeyMatch>())
                 {
-                    Assert.Equal(Scan(customers, project, key, 10), index.FindFirstByName(project, key, 10));
+                    Assert.Equal(Scan(customers, project, key, 10), Ids(index.FindFirstByName(project, key, 10)));
                 }
             }
         }
@@ -37,7 +37,7 @@ public sealed class SuggestionIndexTests
         var random = new Random(20261202);
         var customers = Enumerable.Range(0, 3_000).Select(i => NewCustomer(random, i)).ToList();
         var index = new SuggestionIndex();
-        await index.LoadAsync(customers.ToAsyncEnumerable(), CancellationToken.None);
+        await index.LoadAsync(NoStamps, customers.ToAsyncEnumerable(), CancellationToken.None);
         for (var i = 0; i < customers.Count; i += 3)
         {
             index.Remove(customers[i].Id);
@@ -52,7 +52,7 @@ public sealed class SuggestionIndexTests
         {
             foreach (var key in new[] { SearchKeys.ExactAddress("HELP", text), SearchKeys.NameWordPrefix("HELP", text), SearchKeys.AddressPrefix("HELP", text) }.OfType<SearchKeyMatch>())
             {
-                Assert.Equal(Scan(kept, "HELP", key, 10), index.FindFirstByName("HELP", key, 10));
+                Assert.Equal(Scan(kept, "HELP", key, 10), Ids(index.FindFirstByName("HELP", key, 10)));
             }
         }
     }
@@ -67,10 +67,10 @@ public sealed class SuggestionIndexTests
         index.Upsert(gone);
         index.Upsert(renamed with { DisplayName = "Old Name", Version = 1 });
 
-        Assert.Equal([renamed.Id], index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "new")!.Value, 10));
+        Assert.Equal([renamed.Id], Ids(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "new")!.Value, 10)));
         Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "old")!.Value, 10));
 
-        await index.LoadAsync(new[] { renamed }.ToAsyncEnumerable(), CancellationToken.None);
+        await index.LoadAsync(NoStamps, new[] { renamed }.ToAsyncEnumerable(), CancellationToken.None);
 
         Assert.True(index.IsLoaded);
         Assert.Equal(1, index.Count);
@@ -80,6 +80,10 @@ public sealed class SuggestionIndexTests
         Assert.Equal(0, index.Count);
         Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "n")!.Value, 10));
     }
+
+    private static readonly IReadOnlyDictionary<string, long> NoStamps = new Dictionary<string, long>();
+
+    private static IEnumerable<string> Ids(IEnumerable<CustomerSummary> customers) => customers.Select(customer => customer.Id);
 
     private static Customer NewCustomer(Random random, int i)
     {
