@@ -49,6 +49,39 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Every_write_raises_the_change_stamp_of_each_project_the_customer_was_or_is_in_and_a_refused_one_raises_none()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer(projectKeys: ["HELP", "SALES"]);
+        var john = TestData.Customer(projectKeys: "HELP");
+        Assert.Equal(0, await customers.GetChangeStampAsync("HELP", default));
+
+        Assert.Equal(Stamps(("HELP", 1), ("SALES", 1)), await customers.InsertAsync(jane, [], default));
+        Assert.Equal(Stamps(("HELP", 2)), await customers.InsertAsync(john, [], default));
+        await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address, projectKeys: "OPS"), [], default));
+        Assert.Null(await customers.ReplaceAsync(john with { DisplayName = "Stale", Version = 2 }, 5, [], default));
+        // Leaving SALES for OPS: SALES must learn she is gone, OPS that she came, HELP that she changed.
+        var moved = jane with { ProjectKeys = ["HELP", "OPS"], Version = 2 };
+        Assert.Equal(Stamps(("HELP", 3), ("OPS", 1), ("SALES", 2)), await customers.ReplaceAsync(moved, 1, [], default));
+
+        Assert.Equal(3, await customers.GetChangeStampAsync("HELP", default));
+        Assert.Equal(2, await customers.GetChangeStampAsync("SALES", default));
+        Assert.Equal(0, await customers.GetChangeStampAsync("NONE", default));
+        Assert.Equal(Stamps(("HELP", 3), ("OPS", 1), ("SALES", 2)), await customers.GetChangeStampsAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_writes_of_one_project_take_distinct_stamps()
+    {
+        var customers = NewStore();
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => customers.InsertAsync(TestData.Customer(projectKeys: "HELP"), [], default))));
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(stamp => (long)stamp), taken.Select(stamps => stamps["HELP"]).Order());
+        Assert.Equal(8, await customers.GetChangeStampAsync("HELP", default));
+    }
+
+    [SkippableFact]
     public async Task An_inserted_customer_reads_back_unchanged()
     {
         var customers = NewStore();
@@ -255,6 +288,9 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal(["HELP", "OPS"], found[jane.Id].ProjectKeys);
         Assert.Empty(await customers.GetSummariesAsync([], default));
     }
+
+    private static Dictionary<string, long> Stamps(params (string Project, long Stamp)[] stamps) =>
+        stamps.ToDictionary(stamp => stamp.Project, stamp => stamp.Stamp, StringComparer.Ordinal);
 
     private static string[] Ids(IEnumerable<Customer> customers) => [.. customers.Select(customer => customer.Id)];
 

@@ -56,6 +56,21 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_removal_raises_the_change_stamps_of_the_customers_projects_and_a_refused_one_none()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP", "SALES");
+        await NewCustomerAsync(stores, "John Roe", "HELP");
+
+        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane with { Version = 7 }, [], default));
+        var stamps = await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], default);
+
+        Assert.Equal(new Dictionary<string, long> { ["HELP"] = 3, ["SALES"] = 2 }, stamps);
+        Assert.Equal(3, await stores.Customers.GetChangeStampAsync("HELP", default));
+        Assert.Equal(2, await stores.Customers.GetChangeStampAsync("SALES", default));
+    }
+
+    [SkippableFact]
     public async Task A_removal_of_a_customer_changed_meanwhile_writes_nothing()
     {
         var stores = NewStores();
