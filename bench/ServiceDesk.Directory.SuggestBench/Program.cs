@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
@@ -35,7 +37,8 @@ var seeded = !await projects.RegisterAsync("HELP", DateTimeOffset.UtcNow, defaul
 await projects.RegisterAsync("SALES", DateTimeOffset.UtcNow, default);
 // The in-memory index every replica keeps, timed against a scan of every customer held in memory, in the same run.
 var inMemory = new SuggestionIndex();
-var suggester = new CustomerSuggester(customers, projects, inMemory);
+using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+var suggester = new CustomerSuggester(customers, projects, inMemory, metrics.GetRequiredService<IMeterFactory>());
 
 var seeding = Stopwatch.StartNew();
 var random = new Random(42);
@@ -55,7 +58,7 @@ seeding.Stop();
 Console.WriteLine($"{(seeded ? "Reused" : "Seeded")} {count:N0} customers in {seeding.Elapsed.TotalSeconds:F0} s; file {new FileInfo(Path.Combine(dataDirectory, "directory.db")).Length / 1024 / 1024} MiB.");
 var loading = Stopwatch.StartNew();
 var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-await inMemory.LoadAsync(AllCustomersAsync(customers), default);
+await inMemory.LoadAsync(await customers.GetChangeStampsAsync(default), AllCustomersAsync(customers), default);
 loading.Stop();
 var everyone = await AllCustomersAsync(customers).ToListAsync();
 Console.WriteLine($"In-memory index loaded in {loading.Elapsed.TotalSeconds:F1} s; {(GC.GetTotalMemory(forceFullCollection: true) - memoryBefore) / 1024 / 1024} MiB.");

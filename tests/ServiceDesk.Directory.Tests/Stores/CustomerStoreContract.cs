@@ -34,10 +34,10 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         await customers.InsertAsync(jane, [Event("e1 jane created")], default);
         await customers.InsertAsync(john, [Event("e2 john created"), Event("e3 john created, second event")], default);
         await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address), [Event("x duplicate address")], default));
-        Assert.True(await customers.ReplaceAsync(jane with { DisplayName = "Jane Roe", Version = 2 }, 1, [Event("e4 jane renamed")], default));
-        Assert.False(await customers.ReplaceAsync(jane with { DisplayName = "Stale", Version = 2 }, 1, [Event("x stale version")], default));
+        Assert.NotNull(await customers.ReplaceAsync(jane with { DisplayName = "Jane Roe", Version = 2 }, 1, [Event("e4 jane renamed")], default));
+        Assert.Null(await customers.ReplaceAsync(jane with { DisplayName = "Stale", Version = 2 }, 1, [Event("x stale version")], default));
         await Assert.ThrowsAsync<AddressTakenException>(() => customers.ReplaceAsync(john with { Address = jane.Address, Version = 2 }, 1, [Event("x taken address")], default));
-        Assert.False(await customers.ReplaceAsync(TestData.Customer(), 1, [Event("x no such customer")], default));
+        Assert.Null(await customers.ReplaceAsync(TestData.Customer(), 1, [Event("x no such customer")], default));
 
         var pending = await outbox.ReadPendingAsync(100, default);
         Assert.Equal(["e1 jane created", "e2 john created", "e3 john created, second event", "e4 jane renamed"], pending.Select(e => e.EventId));
@@ -46,6 +46,39 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal(renamed.Envelope, pending[3].Envelope);
         AssertSame(jane with { DisplayName = "Jane Roe", Version = 2 }, (await customers.GetAsync(jane.Id, default))!);
         AssertSame(john, (await customers.GetAsync(john.Id, default))!);
+    }
+
+    [SkippableFact]
+    public async Task Every_write_raises_the_change_stamp_of_each_project_the_customer_was_or_is_in_and_a_refused_one_raises_none()
+    {
+        var customers = NewStore();
+        var jane = TestData.Customer(projectKeys: ["HELP", "SALES"]);
+        var john = TestData.Customer(projectKeys: "HELP");
+        Assert.Equal(0, await customers.GetChangeStampAsync("HELP", default));
+
+        Assert.Equal(Stamps(("HELP", 1), ("SALES", 1)), await customers.InsertAsync(jane, [], default));
+        Assert.Equal(Stamps(("HELP", 2)), await customers.InsertAsync(john, [], default));
+        await Assert.ThrowsAsync<AddressTakenException>(() => customers.InsertAsync(TestData.Customer(jane.Address, projectKeys: "OPS"), [], default));
+        Assert.Null(await customers.ReplaceAsync(john with { DisplayName = "Stale", Version = 2 }, 5, [], default));
+        // Leaving SALES for OPS: SALES must learn she is gone, OPS that she came, HELP that she changed.
+        var moved = jane with { ProjectKeys = ["HELP", "OPS"], Version = 2 };
+        Assert.Equal(Stamps(("HELP", 3), ("OPS", 1), ("SALES", 2)), await customers.ReplaceAsync(moved, 1, [], default));
+
+        Assert.Equal(3, await customers.GetChangeStampAsync("HELP", default));
+        Assert.Equal(2, await customers.GetChangeStampAsync("SALES", default));
+        Assert.Equal(0, await customers.GetChangeStampAsync("NONE", default));
+        Assert.Equal(Stamps(("HELP", 3), ("OPS", 1), ("SALES", 2)), await customers.GetChangeStampsAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_writes_of_one_project_take_distinct_stamps()
+    {
+        var customers = NewStore();
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => customers.InsertAsync(TestData.Customer(projectKeys: "HELP"), [], default))));
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(stamp => (long)stamp), taken.Select(stamps => stamps["HELP"]).Order());
+        Assert.Equal(8, await customers.GetChangeStampAsync("HELP", default));
     }
 
     [SkippableFact]
@@ -73,8 +106,8 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         await customers.InsertAsync(jane, AnEvent(), default);
         await customers.InsertAsync(older, AnEvent(), default);
 
-        Assert.True(await customers.ReplaceAsync(invited, jane.Version, AnEvent(), default));
-        Assert.True(await customers.ReplaceAsync(renamed, invited.Version, AnEvent(), default));
+        Assert.NotNull(await customers.ReplaceAsync(invited, jane.Version, AnEvent(), default));
+        Assert.NotNull(await customers.ReplaceAsync(renamed, invited.Version, AnEvent(), default));
 
         var read = (await customers.GetAsync(jane.Id, default))!;
         AssertSame(renamed, read);
@@ -91,7 +124,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var jane = TestData.Customer();
         await customers.InsertAsync(jane, AnEvent(), default);
         var moved = jane with { Address = TestData.Address(), Version = 2 };
-        Assert.True(await customers.ReplaceAsync(moved, 1, AnEvent(), default));
+        Assert.NotNull(await customers.ReplaceAsync(moved, 1, AnEvent(), default));
 
         Assert.Equal(jane.Id, (await customers.FindByAddressAsync(moved.Address, default))?.Id);
         Assert.Null(await customers.FindByAddressAsync(jane.Address, default));
@@ -144,9 +177,9 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         await customers.InsertAsync(jane, AnEvent(), default);
         var renamed = jane with { DisplayName = "Jane Roe", ProjectKeys = ["SALES"], OrganizationId = TestData.Id(), Version = 2, UpdatedAt = TestData.Now.AddMinutes(1) };
 
-        Assert.True(await customers.ReplaceAsync(renamed, expectedVersion: 1, AnEvent(), default));
-        Assert.False(await customers.ReplaceAsync(renamed with { DisplayName = "Stale" }, expectedVersion: 1, AnEvent(), default));
-        Assert.False(await customers.ReplaceAsync(TestData.Customer(), expectedVersion: 1, AnEvent(), default));
+        Assert.NotNull(await customers.ReplaceAsync(renamed, expectedVersion: 1, AnEvent(), default));
+        Assert.Null(await customers.ReplaceAsync(renamed with { DisplayName = "Stale" }, expectedVersion: 1, AnEvent(), default));
+        Assert.Null(await customers.ReplaceAsync(TestData.Customer(), expectedVersion: 1, AnEvent(), default));
 
         AssertSame(renamed, (await customers.GetAsync(jane.Id, default))!);
     }
@@ -161,8 +194,8 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             Task.Run(() => customers.ReplaceAsync(jane with { DisplayName = $"Writer {i}", Version = 2 }, expectedVersion: 1, [Event($"writer {i}")], default))));
 
-        Assert.Single(written, ok => ok);
-        var winner = Array.IndexOf(written, true);
+        Assert.Single(written, stamps => stamps is not null);
+        var winner = Array.FindIndex(written, stamps => stamps is not null);
         Assert.Equal($"Writer {winner}", (await customers.GetAsync(jane.Id, default))!.DisplayName);
         Assert.Equal(["inserted", $"writer {winner}"], (await outbox.ReadPendingAsync(100, default)).Select(e => e.EventId));
     }
@@ -255,6 +288,9 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal(["HELP", "OPS"], found[jane.Id].ProjectKeys);
         Assert.Empty(await customers.GetSummariesAsync([], default));
     }
+
+    private static Dictionary<string, long> Stamps(params (string Project, long Stamp)[] stamps) =>
+        stamps.ToDictionary(stamp => stamp.Project, stamp => stamp.Stamp, StringComparer.Ordinal);
 
     private static string[] Ids(IEnumerable<Customer> customers) => [.. customers.Select(customer => customer.Id)];
 

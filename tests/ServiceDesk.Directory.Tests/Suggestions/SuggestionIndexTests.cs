@@ -17,7 +17,7 @@ public sealed class SuggestionIndexTests
         var random = new Random(20261201);
         var customers = Enumerable.Range(0, 6_000).Select(i => NewCustomer(random, i)).ToList();
         var index = new SuggestionIndex();
-        await index.LoadAsync(customers.ToAsyncEnumerable(), CancellationToken.None);
+        await index.LoadAsync(NoStamps, customers.ToAsyncEnumerable(), CancellationToken.None);
 
         foreach (var project in new[] { "HELP", "OPS" })
         {
@@ -25,7 +25,7 @@ public sealed class SuggestionIndexTests
             {
                 foreach (var key in new[] { SearchKeys.ExactAddress(project, text), SearchKeys.NameWordPrefix(project, text), SearchKeys.AddressPrefix(project, text) }.OfType<SearchKeyMatch>())
                 {
-                    Assert.Equal(Scan(customers, project, key, 10), index.FindFirstByName(project, key, 10));
+                    Assert.Equal(Scan(customers, project, key, 10), Ids(index.FindFirstByName(project, key, 10)));
                 }
             }
         }
@@ -37,7 +37,7 @@ public sealed class SuggestionIndexTests
         var random = new Random(20261202);
         var customers = Enumerable.Range(0, 3_000).Select(i => NewCustomer(random, i)).ToList();
         var index = new SuggestionIndex();
-        await index.LoadAsync(customers.ToAsyncEnumerable(), CancellationToken.None);
+        await index.LoadAsync(NoStamps, customers.ToAsyncEnumerable(), CancellationToken.None);
         for (var i = 0; i < customers.Count; i += 3)
         {
             index.Remove(customers[i].Id);
@@ -52,7 +52,7 @@ public sealed class SuggestionIndexTests
         {
             foreach (var key in new[] { SearchKeys.ExactAddress("HELP", text), SearchKeys.NameWordPrefix("HELP", text), SearchKeys.AddressPrefix("HELP", text) }.OfType<SearchKeyMatch>())
             {
-                Assert.Equal(Scan(kept, "HELP", key, 10), index.FindFirstByName("HELP", key, 10));
+                Assert.Equal(Scan(kept, "HELP", key, 10), Ids(index.FindFirstByName("HELP", key, 10)));
             }
         }
     }
@@ -67,10 +67,10 @@ public sealed class SuggestionIndexTests
         index.Upsert(gone);
         index.Upsert(renamed with { DisplayName = "Old Name", Version = 1 });
 
-        Assert.Equal([renamed.Id], index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "new")!.Value, 10));
+        Assert.Equal([renamed.Id], Ids(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "new")!.Value, 10)));
         Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "old")!.Value, 10));
 
-        await index.LoadAsync(new[] { renamed }.ToAsyncEnumerable(), CancellationToken.None);
+        await index.LoadAsync(NoStamps, new[] { renamed }.ToAsyncEnumerable(), CancellationToken.None);
 
         Assert.True(index.IsLoaded);
         Assert.Equal(1, index.Count);
@@ -80,6 +80,91 @@ public sealed class SuggestionIndexTests
         Assert.Equal(0, index.Count);
         Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "n")!.Value, 10));
     }
+
+    [Fact]
+    public async Task Is_current_for_a_project_only_once_every_stamp_up_to_the_stores_is_applied_whatever_their_order()
+    {
+        var index = new SuggestionIndex();
+        await index.LoadAsync(Stamps(("HELP", 4)), AsyncEnumerable.Empty<Customer>(), CancellationToken.None);
+        Assert.True(index.IsCurrent("HELP", 4));
+        Assert.True(index.IsCurrent("OPS", 0));
+
+        index.Changed(TestData.Customer(projectKeys: "HELP"), Stamps(("HELP", 6)));
+        Assert.False(index.IsCurrent("HELP", 6));
+        index.Removed(TestData.Id(), Stamps(("HELP", 5)));
+        Assert.True(index.IsCurrent("HELP", 6));
+
+        // Stamp 7 was lost on its way: nothing after it counts until a load read after it completes.
+        index.Changed(TestData.Customer(projectKeys: "HELP"), Stamps(("HELP", 8)));
+        Assert.False(index.IsCurrent("HELP", 8));
+        await index.LoadAsync(Stamps(("HELP", 7)), AsyncEnumerable.Empty<Customer>(), CancellationToken.None);
+        Assert.True(index.IsCurrent("HELP", 8));
+    }
+
+    [Fact]
+    public async Task A_read_older_than_a_removal_never_brings_the_customer_back()
+    {
+        var index = new SuggestionIndex();
+        var anna = TestData.Customer(displayName: "Anna Roe", projectKeys: "HELP");
+        var key = SearchKeys.NameWordPrefix("HELP", "anna")!.Value;
+        await index.LoadAsync(Stamps(("HELP", 1)), new[] { anna }.ToAsyncEnumerable(), CancellationToken.None);
+
+        // Anna renamed (stamp 2), then removed (stamp 3), while a load that read the stamps before the removal runs:
+        // the removal is heard first, then a refresh that read her between the two, then the load's read of her.
+        var renamed = anna with { DisplayName = "Anna Doe", Version = 2 };
+        await index.LoadAsync(Stamps(("HELP", 2)), Yield(renamed, before: () =>
+        {
+            index.Removed(anna.Id, Stamps(("HELP", 3)));
+            index.Changed(renamed, Stamps(("HELP", 2)));
+        }), CancellationToken.None);
+        Assert.True(index.IsCurrent("HELP", 3));
+        Assert.Empty(index.FindFirstByName("HELP", key, 10));
+
+        // Once a load begun after the removal completes, the stale refresh is older than what the index has caught up to.
+        await index.LoadAsync(Stamps(("HELP", 3)), AsyncEnumerable.Empty<Customer>(), CancellationToken.None);
+        index.Changed(renamed, Stamps(("HELP", 2)));
+        Assert.Empty(index.FindFirstByName("HELP", key, 10));
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public async Task Answers_what_the_customer_shows_as_last_written()
+    {
+        var index = new SuggestionIndex();
+        var anna = TestData.Customer("anna@example.org", "Anna Roe", null, "HELP");
+        await index.LoadAsync(NoStamps, new[] { anna }.ToAsyncEnumerable(), CancellationToken.None);
+        var renamed = (anna with { DisplayName = "Anna Doe" }).StampedAfter(anna, TestData.Now);
+        index.Changed(renamed, Stamps(("HELP", 1)));
+
+        Assert.Equal(
+            [new CustomerSummary(anna.Id, "anna@example.org", "Anna Doe", ["HELP"])],
+            index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "ann")!.Value, 10),
+            SummaryComparer.Instance);
+    }
+
+    private static async IAsyncEnumerable<Customer> Yield(Customer customer, Action before)
+    {
+        await Task.Yield();
+        before();
+        yield return customer;
+    }
+
+    private static Dictionary<string, long> Stamps(params (string Project, long Stamp)[] stamps) =>
+        stamps.ToDictionary(stamp => stamp.Project, stamp => stamp.Stamp, StringComparer.Ordinal);
+
+    private sealed class SummaryComparer : IEqualityComparer<CustomerSummary>
+    {
+        public static readonly SummaryComparer Instance = new();
+
+        public bool Equals(CustomerSummary? x, CustomerSummary? y) =>
+            x!.Id == y!.Id && x.Address == y.Address && x.DisplayName == y.DisplayName && x.ProjectKeys.SequenceEqual(y.ProjectKeys);
+
+        public int GetHashCode(CustomerSummary obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
+    }
+
+    private static readonly IReadOnlyDictionary<string, long> NoStamps = new Dictionary<string, long>();
+
+    private static IEnumerable<string> Ids(IEnumerable<CustomerSummary> customers) => customers.Select(customer => customer.Id);
 
     private static Customer NewCustomer(Random random, int i)
     {

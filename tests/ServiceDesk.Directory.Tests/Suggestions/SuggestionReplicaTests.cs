@@ -10,7 +10,8 @@ namespace ServiceDesk.Directory.Tests.Suggestions;
 /// <summary>
 /// Two Directory replicas on one shared LiteDB file: each keeps its own in-memory suggestion index. What one
 /// replica writes the other suggests within moments (the broadcast), and a replica that missed the broadcast
-/// still never offers a customer the store no longer confirms.
+/// still never offers a customer the store no longer confirms: its index has not caught up with the store's change
+/// stamp, so the store confirms; one that has answers from its index alone.
 /// </summary>
 [Collection(DirectoryApiCollection.Name)]
 public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
@@ -55,12 +56,59 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         await writer.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = bob.Id, ProjectKey = project });
 
         // Its index still proposes both by their old entries...
-        Assert.Equal([anna.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "anna")!.Value, 10));
-        Assert.Equal([bob.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "bob")!.Value, 10));
+        Assert.Equal([anna.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "anna")!.Value, 10).Select(customer => customer.Id));
+        Assert.Equal([bob.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "bob")!.Value, 10).Select(customer => customer.Id));
         // ...and the store turns both down.
 
         Assert.Empty(await SuggestedAsync(deaf, project, "anna"));
         Assert.Empty(await SuggestedAsync(deaf, project, "bob"));
+    }
+
+    [Fact]
+    public async Task A_replica_answers_from_its_index_alone_while_caught_up_with_the_store_and_from_the_store_while_not()
+    {
+        var data = TestDirectory.Create("directory-replicas");
+        await using var writerHost = await StartReplicaAsync(data, "caught-up-a:");
+        await using var hearing = await StartReplicaAsync(data, "caught-up-a:");
+        var writer = directory.AdminClientOf(writerHost);
+        var project = TestData.ProjectKey();
+        await writer.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = project });
+        var anna = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Anna Roe", ProjectKeys = { project } });
+        var bob = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Bob Leaves", ProjectKeys = { project } });
+        await using var deaf = await StartReplicaAsync(data, "caught-up-b:");
+        using var writerCalls = new SuggestionCalls(writerHost);
+        using var hearingCalls = new SuggestionCalls(hearing);
+        using var deafCalls = new SuggestionCalls(deaf);
+
+        // Loaded after the writes: caught up, the index answers alone.
+        Assert.Equal([anna.Id], await SuggestedAsync(deaf, project, "anna"));
+        Assert.Equal((1, 0), (deafCalls.FromIndex, deafCalls.FromStore));
+
+        await writer.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = anna.Id, DisplayName = "Hanna Roe" });
+        await writer.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = bob.Id, ProjectKey = project });
+
+        // The writer applied its own writes before answering them.
+        Assert.Equal([anna.Id], await SuggestedAsync(writerHost, project, "hanna"));
+        Assert.Empty(await SuggestedAsync(writerHost, project, "bob"));
+        Assert.Equal((2, 0), (writerCalls.FromIndex, writerCalls.FromStore));
+
+        // The deaf replica's index still holds both as they were; the store's stamp says so, and the store turns them down.
+        Assert.Empty(await SuggestedAsync(deaf, project, "anna"));
+        Assert.Empty(await SuggestedAsync(deaf, project, "bob"));
+        Assert.Equal((1, 2), (deafCalls.FromIndex, deafCalls.FromStore));
+
+        // The replica that hears the broadcasts catches up and answers from its index again.
+        await Eventually.WaitForAsync(
+            async () =>
+            {
+                var before = hearingCalls.FromIndex;
+                return (Suggested: await SuggestedAsync(hearing, project, "hanna"), FromIndex: hearingCalls.FromIndex - before);
+            },
+            answer => answer.Suggested.SequenceEqual([anna.Id]) && answer.FromIndex == 1,
+            "the other replica to answer from its caught-up index");
+        var fromIndex = hearingCalls.FromIndex;
+        Assert.Empty(await SuggestedAsync(hearing, project, "bob"));
+        Assert.Equal(fromIndex + 1, hearingCalls.FromIndex);
     }
 
     private Task<ServiceHost> StartReplicaAsync(string dataDirectory, string keyPrefix) =>

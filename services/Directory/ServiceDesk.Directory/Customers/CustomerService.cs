@@ -55,8 +55,8 @@ public sealed class CustomerService(
         var key = keys.New(customer.Id);
         try
         {
-            await customers.InsertAsync(customer, key, [events.Prepare(CustomerEvents.Created(customer, key.Key))], cancellationToken);
-            await suggestions.ChangedAsync(customer);
+            var stamps = await customers.InsertAsync(customer, key, [events.Prepare(CustomerEvents.Created(customer, key.Key))], cancellationToken);
+            await suggestions.ChangedAsync(customer, stamps);
         }
         catch (AddressTakenException taken) when (caller.Role == CallerRole.Agent)
         {
@@ -236,9 +236,9 @@ public sealed class CustomerService(
             key ??= await keys.GetOrCreateForCustomerAsync(customerId, cancellationToken);
             try
             {
-                if (await customers.ReplaceAsync(changed, current.Version, [events.Prepare(CustomerEvents.Updated(changed, key))], cancellationToken))
+                if (await customers.ReplaceAsync(changed, current.Version, [events.Prepare(CustomerEvents.Updated(changed, key))], cancellationToken) is { } stamps)
                 {
-                    await suggestions.ChangedAsync(changed);
+                    await suggestions.ChangedAsync(changed, stamps);
                     events.WakeRelay();
                     return changed;
                 }

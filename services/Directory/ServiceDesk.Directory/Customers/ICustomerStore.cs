@@ -7,6 +7,12 @@ namespace ServiceDesk.Directory.Customers;
 /// Customers, unique by normalised address. No implementation stores search keys: the picker finds customers
 /// in memory (<see cref="Suggestions.SuggestionIndex"/>) and confirms each by id. Every change records its integration events in the service's outbox in the same transaction: a committed change
 /// always has its events, a rejected one never.
+/// <para>
+/// Every write that inserts, changes or deletes a customer also raises, in its own transaction, the change stamp of
+/// each project the customer was or is in (a counter per project, one more per write) and returns the stamps it
+/// took. A picker index that has applied every stamp of a project up to the one the store reads now holds what the
+/// store holds for that project, and may answer without reading the candidates back.
+/// </para>
 /// </summary>
 public interface ICustomerStore
 {
@@ -14,12 +20,14 @@ public interface ICustomerStore
     /// Inserts the customer, stores their <paramref name="key"/> (none: it is made on first use) and records
     /// <paramref name="events"/> in the outbox, in one transaction.
     /// </summary>
+    /// <returns>The change stamps the insert took, by project.</returns>
     /// <exception cref="AddressTakenException">Another customer has the address; nothing is written, the key neither.</exception>
-    Task InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     /// <summary>Inserts the customer without a key (made on first use) and records <paramref name="events"/>, in one transaction.</summary>
+    /// <returns>The change stamps the insert took, by project.</returns>
     /// <exception cref="AddressTakenException">Another customer has the address; nothing is written.</exception>
-    Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
 
@@ -33,9 +41,18 @@ public interface ICustomerStore
     /// Writes <paramref name="customer"/> and records <paramref name="events"/> in the outbox, in one
     /// transaction, only if the stored customer is still at <paramref name="expectedVersion"/>.
     /// </summary>
-    /// <returns>False, having written nothing, when the customer changed meanwhile or no longer exists.</returns>
+    /// <returns>
+    /// The change stamps the write took, by project (those the customer was in and those it is in now); null, having
+    /// written nothing, when the customer changed meanwhile or no longer exists.
+    /// </returns>
     /// <exception cref="AddressTakenException">Another customer has the new address; nothing is written.</exception>
-    Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, long>?> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>The project's change stamp as committed: 0 before its first customer write. One cheap read.</summary>
+    Task<long> GetChangeStampAsync(string projectKey, CancellationToken cancellationToken);
+
+    /// <summary>Every project's committed change stamp (projects never written are left out), read at once.</summary>
+    Task<IReadOnlyDictionary<string, long>> GetChangeStampsAsync(CancellationToken cancellationToken);
 
     /// <summary>Customers in address order after <paramref name="afterAddress"/>; only one project's when <paramref name="projectKey"/> is set.</summary>
     Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken);

@@ -2,6 +2,7 @@ using LiteDB;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Customers;
@@ -11,7 +12,8 @@ namespace ServiceDesk.Directory.Customers;
 /// serve: per-project address order and organization address order. No search keys: the picker's index lives in
 /// memory (<see cref="Suggestions.SuggestionIndex"/>), so the file holds no folded copies of names and addresses
 /// to find customers by. A change is written in one transaction with its events in the outbox. LiteDB
-/// transactions belong to the thread: nothing between BeginTrans and Commit awaits.
+/// transactions belong to the thread: nothing between BeginTrans and Commit awaits. Each write also raises the
+/// change stamps of the customer's projects in its transaction (<see cref="LiteDbChangeStamps"/>).
 /// </summary>
 public sealed class LiteDbCustomerStore : ICustomerStore
 {
@@ -28,11 +30,14 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly LiteDbOutboxStore _outbox;
+    private readonly LiteDbChangeStamps _stamps;
 
-    public LiteDbCustomerStore(LiteDatabase database, LiteDbOutboxStore outbox)
+    /// <param name="storage">Whether this process is the file's only writer (a Direct connection, the default).</param>
+    public LiteDbCustomerStore(LiteDatabase database, LiteDbOutboxStore outbox, StorageOptions? storage = null)
     {
         _database = database;
         _outbox = outbox;
+        _stamps = new LiteDbChangeStamps(database, soleWriter: (storage?.LiteDbConnection ?? LiteDbConnectionMode.Direct) == LiteDbConnectionMode.Direct);
         _customers = database.GetCollection("customers");
         _customers.EnsureIndex("address", "$.Address", unique: true);
         _customers.EnsureIndex("project_address_order", "$.ProjectAddressOrder[*]");
@@ -40,15 +45,15 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         RemoveLegacySearchKeys();
     }
 
-    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
         InsertAsync(customer, null, events, cancellationToken);
 
-    public Task InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            _database.InTransaction(() =>
+            return Task.FromResult(_database.InTransaction(() =>
             {
                 _customers.Insert(ToDocument(customer));
                 if (key is not null)
@@ -57,15 +62,13 @@ public sealed class LiteDbCustomerStore : ICustomerStore
                 }
 
                 _outbox.Enqueue(events);
-                return true;
-            });
+                return _stamps.Raise(customer.ProjectKeys);
+            }));
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
             throw AddressTaken(customer.Address);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
@@ -93,7 +96,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult(_customers.FindOne(BsonExpression.Create("$.Address = @0", address)) is { } document ? ToCustomer(document) : null);
     }
 
-    public Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, long>?> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var document = ToDocument(customer);
@@ -104,22 +107,22 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             [.. fields.Select(field => document[field])]);
         try
         {
-            return Task.FromResult(_database.InTransaction(() =>
+            return Task.FromResult(_database.InTransaction(IReadOnlyDictionary<string, long>? () =>
             {
                 if (_customers.FindById(customer.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
                 {
-                    return false;
+                    return null;
                 }
 
                 // The version check sits in the update's predicate, evaluated under the collection's write lock: a
                 // writer that committed since the read above makes this update match nothing.
                 if (_customers.UpdateMany(transform, BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, expectedVersion)) == 0)
                 {
-                    return false;
+                    return null;
                 }
 
                 _outbox.Enqueue(events);
-                return true;
+                return _stamps.Raise([.. ProjectKeysOf(stored), .. customer.ProjectKeys]);
             }));
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
@@ -129,11 +132,25 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     }
 
     /// <summary>
-    /// Deletes the customer, only at the version <paramref name="customer"/> has, with its search entries; false
-    /// when it changed or is gone. Runs in the caller's transaction (a removal's).
+    /// Deletes the customer, only at the version <paramref name="customer"/> has, and raises its projects' change
+    /// stamps; null when it changed or is gone. Runs in the caller's transaction (a removal's).
     /// </summary>
-    internal bool DeleteInTransaction(Customer customer) =>
-        _customers.DeleteMany(BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, customer.Version)) == 1;
+    internal IReadOnlyDictionary<string, long>? DeleteInTransaction(Customer customer) =>
+        _customers.DeleteMany(BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, customer.Version)) == 1
+            ? _stamps.Raise(customer.ProjectKeys)
+            : null;
+
+    public Task<long> GetChangeStampAsync(string projectKey, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_stamps.Read(projectKey));
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> GetChangeStampsAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_stamps.ReadCommitted());
+    }
 
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
     {
@@ -231,6 +248,8 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
         ["OrganizationAddressOrder"] = customer.OrganizationId is null ? BsonValue.Null : $"{customer.OrganizationId} {customer.Address}",
     };
+
+    private static IEnumerable<string> ProjectKeysOf(BsonDocument document) => document["ProjectKeys"].AsArray.Select(key => key.AsString);
 
     private static CustomerSummary ToSummary(BsonDocument document) => new(
         document["_id"].AsString,

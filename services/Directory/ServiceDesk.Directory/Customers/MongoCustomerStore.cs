@@ -10,7 +10,8 @@ namespace ServiceDesk.Directory.Customers;
 /// <summary>
 /// Customers in the service's MongoDB database. Indexes: the unique address; project + address and
 /// organization + address (paging in address order). No search keys: the picker's index lives in memory. A change and its outbox events are written in one
-/// transaction, so the server must be a replica set (a single-node one will do).
+/// transaction, so the server must be a replica set (a single-node one will do). Each write also raises the change
+/// stamps of the customer's projects in its transaction (<see cref="MongoChangeStamps"/>).
 /// </summary>
 public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox) : ICustomerStore, IMongoStore
 {
@@ -20,9 +21,11 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
     private static readonly ProjectionDefinition<BsonDocument> SummaryFields =
         Builders<BsonDocument>.Projection.Include("Address").Include("DisplayName").Include("ProjectKeys");
+    private static readonly ProjectionDefinition<BsonDocument> ProjectKeysOnly = Builders<BsonDocument>.Projection.Include("ProjectKeys");
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>(CollectionName);
     private readonly MongoIndexes _indexes = new(database, Indexes);
+    private readonly MongoChangeStamps _stamps = new(database);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
@@ -31,13 +34,13 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         new(CollectionName, MongoIndex.KeysOf.Ascending("OrganizationId").Ascending("Address"), new CreateIndexOptions { Name = "organization_address_order" }),
     ];
 
-    public Task InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
         InsertAsync(customer, null, events, cancellationToken);
 
-    public async Task InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);
-        await MongoUniqueKeys.WriteAsync(
+        return await MongoUniqueKeys.WriteAsync(
             () => database.Client.InTransactionAsync(
                 async (session, token) =>
                 {
@@ -48,7 +51,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                     }
 
                     await outbox.EnqueueAsync(session, events, token);
-                    return true;
+                    return await _stamps.RaiseAsync(session, customer.ProjectKeys, token);
                 },
                 cancellationToken),
             () => AddressTakenAsync(customer.Address, cancellationToken));
@@ -80,33 +83,41 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         return document is null ? null : ToCustomer(document);
     }
 
-    public async Task<bool> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, long>?> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);
         return await MongoUniqueKeys.WriteAsync(
             () => database.Client.InTransactionAsync(
-                async (session, token) =>
+                async Task<IReadOnlyDictionary<string, long>?> (session, token) =>
                 {
-                    var result = await _customers.ReplaceOneAsync(
-                        session, Filter.Eq("_id", customer.Id) & Filter.Eq("Version", expectedVersion), ToDocument(customer), cancellationToken: token);
-                    if (result.MatchedCount == 0)
+                    var atVersion = Filter.Eq("_id", customer.Id) & Filter.Eq("Version", expectedVersion);
+                    // The projects it leaves lose it too: read in the transaction, whose replace conflicts with any writer since.
+                    var before = await _customers.Find(session, atVersion).Project<BsonDocument>(ProjectKeysOnly).FirstOrDefaultAsync(token);
+                    if (before is null || (await _customers.ReplaceOneAsync(session, atVersion, ToDocument(customer), cancellationToken: token)).MatchedCount == 0)
                     {
-                        return false;
+                        return null;
                     }
 
                     await outbox.EnqueueAsync(session, events, token);
-                    return true;
+                    return await _stamps.RaiseAsync(session, [.. before["ProjectKeys"].AsBsonArray.Select(key => key.AsString), .. customer.ProjectKeys], token);
                 },
                 cancellationToken),
             () => AddressTakenAsync(customer.Address, cancellationToken));
     }
 
     /// <summary>
-    /// Deletes the customer, only at the version <paramref name="customer"/> has; its memberships are in
-    /// the document. False when it changed or is gone. Runs in the caller's transaction (a removal's).
+    /// Deletes the customer, only at the version <paramref name="customer"/> has (its memberships are in the
+    /// document), and raises its projects' change stamps. Null when it changed or is gone. Runs in the caller's
+    /// transaction (a removal's).
     /// </summary>
-    internal async Task<bool> DeleteAsync(IClientSessionHandle session, Customer customer, CancellationToken cancellationToken) =>
-        (await _customers.DeleteOneAsync(session, Filter.Eq("_id", customer.Id) & Filter.Eq("Version", customer.Version), cancellationToken: cancellationToken)).DeletedCount == 1;
+    internal async Task<IReadOnlyDictionary<string, long>?> DeleteAsync(IClientSessionHandle session, Customer customer, CancellationToken cancellationToken) =>
+        (await _customers.DeleteOneAsync(session, Filter.Eq("_id", customer.Id) & Filter.Eq("Version", customer.Version), cancellationToken: cancellationToken)).DeletedCount == 1
+            ? await _stamps.RaiseAsync(session, customer.ProjectKeys, cancellationToken)
+            : null;
+
+    public Task<long> GetChangeStampAsync(string projectKey, CancellationToken cancellationToken) => _stamps.ReadAsync(projectKey, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, long>> GetChangeStampsAsync(CancellationToken cancellationToken) => _stamps.ReadAllAsync(cancellationToken);
 
     public Task<IReadOnlyList<Customer>> ListAsync(string? projectKey, string? afterAddress, int limit, CancellationToken cancellationToken)
     {

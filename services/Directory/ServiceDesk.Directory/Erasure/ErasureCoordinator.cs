@@ -50,10 +50,10 @@ public sealed class ErasureCoordinator(
                 New(customer.Id, request.Mode, request.Reason, successor, caller.AccountId!, ErasureStatus.InProgress, now),
                 customer,
                 now);
-            if (await store.RemoveCustomerAsync(record, replacesVersion: null, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken))
+            if (await store.RemoveCustomerAsync(record, replacesVersion: null, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
             {
                 events.WakeRelay();
-                await suggestions.RemovedAsync(record.CustomerId);
+                await suggestions.RemovedAsync(record.CustomerId, stamps);
                 logger.LogInformation("Erasure {ErasureId} removed customer {CustomerId} from Directory", record.Id, record.CustomerId);
                 return record;
             }
@@ -85,10 +85,10 @@ public sealed class ErasureCoordinator(
                 ?? throw new PreconditionFailedException("CUSTOMER_GONE", $"erasures/{erasureId}", $"The customer of erasure request '{erasureId}' no longer exists.");
             var now = time.Now();
             var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, now);
-            if (await store.RemoveCustomerAsync(record, awaiting.Version, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken))
+            if (await store.RemoveCustomerAsync(record, awaiting.Version, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
             {
                 events.WakeRelay();
-                await suggestions.RemovedAsync(record.CustomerId);
+                await suggestions.RemovedAsync(record.CustomerId, stamps);
                 logger.LogInformation("Erasure {ErasureId} approved; customer {CustomerId} removed from Directory", record.Id, record.CustomerId);
                 return record;
             }

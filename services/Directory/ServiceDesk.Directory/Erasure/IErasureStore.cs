@@ -16,11 +16,11 @@ public interface IErasureStore
     /// <summary>
     /// In one transaction: writes <paramref name="request"/> (a new one, or the stored one at
     /// <paramref name="replacesVersion"/>), tombstones its <see cref="ErasureRecord.AddressHash"/>, deletes
-    /// <paramref name="customer"/> (only at its version) with its memberships and search entries, destroys the
-    /// customer's key and records <paramref name="events"/> in the outbox.
+    /// <paramref name="customer"/> (only at its version) with its memberships, raising its projects' change stamps
+    /// (<see cref="ICustomerStore"/>), destroys the customer's key and records <paramref name="events"/> in the outbox.
     /// </summary>
-    /// <returns>False, having written nothing, when the customer or the stored request changed meanwhile.</returns>
-    Task<bool> RemoveCustomerAsync(
+    /// <returns>The change stamps the deletion took; null, having written nothing, when the customer or the stored request changed meanwhile.</returns>
+    Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
         ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     /// <summary>Inserts a request that removes nothing yet (a customer's own); false when the customer already has an open request.</summary>

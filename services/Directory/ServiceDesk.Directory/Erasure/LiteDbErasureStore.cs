@@ -44,24 +44,25 @@ public sealed class LiteDbErasureStore : IErasureStore
         _erasures.EnsureIndex("due", "$.DueAt");
     }
 
-    public Task<bool> RemoveCustomerAsync(
+    public Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
         ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var removed = _database.InTransaction(() =>
+        var removed = _database.InTransaction(IReadOnlyDictionary<string, long>? () =>
         {
-            if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId)) || !_customers.DeleteInTransaction(customer))
+            if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId))
+                || _customers.DeleteInTransaction(customer) is not { } stamps)
             {
-                return false;
+                return null;
             }
 
             _erasures.Upsert(ToDocument(request));
             _keys.Destroy(customer.Id);
             _tombstones.Upsert(new BsonDocument { ["_id"] = request.AddressHash, ["ErasureId"] = request.Id });
             _outbox.Enqueue(events);
-            return true;
+            return stamps;
         });
-        if (removed)
+        if (removed is not null)
         {
             // The deleted profile's pages are still in the log file until the checkpoint copies them over.
             _database.Checkpoint();

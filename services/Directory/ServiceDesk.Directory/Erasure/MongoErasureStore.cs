@@ -36,23 +36,23 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         new(ErasuresName, MongoIndex.KeysOf.Ascending("DueAt"), new CreateIndexOptions { Name = "due" }),
     ];
 
-    public async Task<bool> RemoveCustomerAsync(
+    public async Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
         ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);
         return await database.Client.InTransactionAsync(
-            async (session, token) =>
+            async Task<IReadOnlyDictionary<string, long>?> (session, token) =>
             {
                 if (replacesVersion is { } version
                         ? !await IsAtAsync(session, request.Id, version, token)
                         : await HasOpenRequestAsync(session, request.CustomerId, token))
                 {
-                    return false;
+                    return null;
                 }
 
-                if (!await customers.DeleteAsync(session, customer, token))
+                if (await customers.DeleteAsync(session, customer, token) is not { } stamps)
                 {
-                    return false;
+                    return null;
                 }
 
                 await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id), ToDocument(request), new ReplaceOptions { IsUpsert = true }, token);
@@ -64,7 +64,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                     new ReplaceOptions { IsUpsert = true },
                     token);
                 await outbox.EnqueueAsync(session, events, token);
-                return true;
+                return stamps;
             },
             cancellationToken);
     }

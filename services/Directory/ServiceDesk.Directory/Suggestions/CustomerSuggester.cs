@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Hosting.Errors;
@@ -11,20 +12,47 @@ public sealed record Suggestion(CustomerSummary Customer, SuggestionMatch Match)
 /// The picker's autocomplete: one index look-up per kind of match, best kind first (exact address, then
 /// name-word prefix, then address prefix), each in name order, until the limit is reached. Candidates come from
 /// the in-memory <see cref="SuggestionIndex"/> (the store keeps no search keys; a call waits for the index's
-/// first load), read back from the store only as many at a time as are still needed, and each is offered only if it
-/// still exists, still belongs to the project and still matches: the store, not the index, decides what is offered.
+/// first load). The store decides what is offered, through one read per call: the project's change stamp. When the
+/// index has applied every change of the project up to it, the index holds what the store holds and answers alone;
+/// otherwise the candidates are read back from the store, only as many at a time as are still needed, and each is
+/// offered only if it still exists, still belongs to the project and still matches.
+/// <para>
+/// Meter "ServiceDesk.Directory.Suggestions", counter <c>servicedesk.suggestions.calls</c>, tagged <c>answered_from</c>
+/// <c>index</c> or <c>store</c>: how often a replica's index was behind the store.
+/// </para>
 /// </summary>
-public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore projects, SuggestionIndex index)
+public sealed class CustomerSuggester
 {
+    public const string MeterName = "ServiceDesk.Directory.Suggestions";
+
     // Candidates asked for beyond what is needed, for those the store no longer confirms.
     private const int StaleAllowance = 4;
 
     /// <summary>How long a call right after start waits for the index's first load before answering UNAVAILABLE.</summary>
     private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
 
+    private static readonly KeyValuePair<string, object?> FromIndex = new("answered_from", "index");
+    private static readonly KeyValuePair<string, object?> FromStore = new("answered_from", "store");
+
+    private readonly ICustomerStore _customers;
+    private readonly IProjectStore _projects;
+    private readonly SuggestionIndex _index;
+    private readonly Counter<long> _calls;
+
+    public CustomerSuggester(ICustomerStore customers, IProjectStore projects, SuggestionIndex index, IMeterFactory meters)
+    {
+        _customers = customers;
+        _projects = projects;
+        _index = index;
+        _calls = meters.Create(MeterName).CreateCounter<long>(
+            "servicedesk.suggestions.calls", description: "Suggestion calls, by whether the index alone answered or the store confirmed its candidates.");
+    }
+
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string projectKey, string text, int limit, CancellationToken cancellationToken)
     {
         await WhenIndexLoadedAsync(cancellationToken);
+        var indexIsCurrent = _index.IsCurrent(projectKey, await _customers.GetChangeStampAsync(projectKey, cancellationToken));
+        _calls.Add(1, indexIsCurrent ? FromIndex : FromStore);
         (SuggestionMatch Match, SearchKeyMatch? Key)[] lookUps =
         [
             (SuggestionMatch.ExactAddress, SearchKeys.ExactAddress(projectKey, text)),
@@ -46,7 +74,9 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
             }
 
             var suggested = suggestions.Select(suggestion => suggestion.Customer.Id).ToHashSet(StringComparer.Ordinal);
-            var found = await FindFirstByNameAsync(projectKey, key.Value, remaining, suggested, cancellationToken);
+            var found = indexIsCurrent
+                ? [.. _index.FindFirstByName(projectKey, key.Value, remaining + suggested.Count).Where(customer => !suggested.Contains(customer.Id)).Take(remaining)]
+                : await ConfirmFirstByNameAsync(projectKey, key.Value, remaining, suggested, cancellationToken);
             suggestions.AddRange(found.Select(customer => new Suggestion(customer, match)));
         }
 
@@ -54,7 +84,7 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
         // registered projects, and a key is never unregistered. Only an empty answer has to tell an unknown project.
         if (suggestions.Count == 0)
         {
-            await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
+            await _projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         }
 
         return suggestions;
@@ -64,7 +94,7 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
     {
         try
         {
-            await index.Loaded.WaitAsync(LoadWait, cancellationToken);
+            await _index.Loaded.WaitAsync(LoadWait, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -75,13 +105,14 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
     /// <summary>
     /// The first <paramref name="limit"/> customers in name order that match <paramref name="key"/>, leaving out
     /// <paramref name="suggested"/>, each confirmed by the store. Only as many candidates are read as are still
-    /// needed: usually the index is current and one read of <paramref name="limit"/> customers is all.
+    /// needed: usually the index lags by a few customers only and one read of <paramref name="limit"/> customers is all.
     /// </summary>
-    private async Task<IReadOnlyList<CustomerSummary>> FindFirstByNameAsync(
+    private async Task<IReadOnlyList<CustomerSummary>> ConfirmFirstByNameAsync(
         string projectKey, SearchKeyMatch key, int limit, IReadOnlySet<string> suggested, CancellationToken cancellationToken)
     {
         // Customers suggested for a better reason come back here too: ask for enough to skip them.
-        var candidates = index.FindFirstByName(projectKey, key, limit + suggested.Count + StaleAllowance)
+        var candidates = _index.FindFirstByName(projectKey, key, limit + suggested.Count + StaleAllowance)
+            .Select(candidate => candidate.Id)
             .Where(id => !suggested.Contains(id))
             .ToArray();
         var confirmed = new List<CustomerSummary>(limit);
@@ -89,7 +120,7 @@ public sealed class CustomerSuggester(ICustomerStore customers, IProjectStore pr
         {
             var batch = candidates.AsSpan(next, Math.Min(limit - confirmed.Count, candidates.Length - next)).ToArray();
             next += batch.Length;
-            var stored = await customers.GetSummariesAsync(batch, cancellationToken);
+            var stored = await _customers.GetSummariesAsync(batch, cancellationToken);
             confirmed.AddRange(batch
                 .Select(id => stored.GetValueOrDefault(id))
                 .OfType<CustomerSummary>()

@@ -4,10 +4,19 @@ namespace ServiceDesk.Directory.Suggestions;
 
 /// <summary>
 /// The picker's index, in memory: every customer's <see cref="SearchKeys"/>, in buckets by project, kind and the
-/// term's first <see cref="BucketTermLength"/> characters. It only proposes candidates: <see cref="CustomerSuggester"/>
-/// confirms each against the store, so a customer removed or changed elsewhere is never offered on the index's word.
+/// term's first <see cref="BucketTermLength"/> characters, and what an answer shows of each (<see cref="CustomerSummary"/>).
 /// <see cref="SuggestionIndexFeed"/> keeps it current: a full load at start and at intervals, this replica's own writes
 /// at once, other replicas' through a Redis broadcast. Reads run in parallel; a write waits for them.
+/// <para>
+/// It knows, per project, the store's change stamp up to which it has applied every change (<see cref="ICustomerStore"/>):
+/// the stamps of the changes applied one by one, counted only while they are contiguous (changes applied out of order
+/// wait for the ones before them, a lost one until the next full load), and the stamps read just before a full load,
+/// once it completes. When that is the stamp the store reads now, the index holds what the store holds for the
+/// project and <see cref="CustomerSuggester"/> answers from it alone; otherwise it only proposes, and the store
+/// confirms. So that an applied stamp means what it says, a change is applied only if some of its stamps are news
+/// (a refresh that read the store before a later change the index already has never brings back an older state),
+/// and a removed customer is never indexed again on a read older than its removal.
+/// </para>
 /// <para>
 /// A bucket holds its keys (the entries whose term starts with the bucket's characters, terms shorter than that in
 /// their own bucket) and, in name order, every customer with a key starting with them, including the keys of the
@@ -24,18 +33,28 @@ public sealed class SuggestionIndex
     /// <summary>Characters of a term that name its bucket: a picker's first keystrokes are answered from one bucket's head.</summary>
     private const int BucketTermLength = 3;
 
+    private static readonly IReadOnlyDictionary<string, long> NoStamps = new Dictionary<string, long>();
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Indexed> _customers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StampProgress> _progress = new(StringComparer.Ordinal);
+
+    /// <summary>Customers removed, with the load that was current then: kept until a load begun after the removal completes.</summary>
+    private readonly Dictionary<string, long> _removed = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loadStamp;
+
+    /// <summary>The stamps the load under way started from: a change they cover is the load's to bring.</summary>
+    private IReadOnlyDictionary<string, long> _loadingFrom = NoStamps;
 
     private sealed record Entry(string Key, string NameOrder, string CustomerId);
 
     private sealed record Ranked(string NameOrder, string CustomerId, string[] Keys);
 
     /// <summary>What a customer put in which buckets: its entries by their own bucket, its rank in every bucket above a key.</summary>
-    private sealed record Indexed(long Version, (Bucket Bucket, Entry Entry)[] Entries, (Bucket Bucket, Ranked Rank)[] Ranks, long Stamp);
+    private sealed record Indexed(
+        long Version, CustomerSummary Summary, (Bucket Bucket, Entry Entry)[] Entries, (Bucket Bucket, Ranked Rank)[] Ranks, long Stamp);
 
     /// <summary>False until the first full load completed: until then the suggester waits for it.</summary>
     public bool IsLoaded => _loaded.Task.IsCompleted;
@@ -59,8 +78,31 @@ public sealed class SuggestionIndex
         }
     }
 
-    /// <summary>Adds or replaces the customer, unless the index already holds a newer version.</summary>
-    public void Upsert(Customer customer)
+    /// <summary>
+    /// Whether the index has applied every change of the project up to <paramref name="storeStamp"/>, the project's
+    /// change stamp as the store reads it now: then it holds what the store holds for the project.
+    /// </summary>
+    public bool IsCurrent(string projectKey, long storeStamp)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return (_progress.TryGetValue(projectKey, out var progress) ? progress.CaughtUp : 0) == storeStamp;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Adds or replaces the customer, unless the index already holds a newer version or it was removed.</summary>
+    public void Upsert(Customer customer) => Changed(customer, NoStamps);
+
+    /// <summary>
+    /// A committed write left <paramref name="customer"/> as it is (or a later one did), with <paramref name="stamps"/>:
+    /// indexed unless every stamp is already covered, then the stamps count as applied.
+    /// </summary>
+    public void Changed(Customer customer, IReadOnlyDictionary<string, long> stamps)
     {
         var keys = SearchKeys.For(customer).ToArray();
         var entries = new List<(string, Entry)>();
@@ -76,35 +118,12 @@ public sealed class SuggestionIndex
         _lock.EnterWriteLock();
         try
         {
-            if (_customers.TryGetValue(customer.Id, out var current))
+            if (!IsCovered(stamps) && !_removed.ContainsKey(customer.Id))
             {
-                // A version changes with every write: the same version is the same customer (a reload's usual case).
-                if (current.Version >= customer.Version)
-                {
-                    _customers[customer.Id] = current with { Stamp = _loadStamp };
-                    return;
-                }
-
-                RemoveEntries(current);
+                Index(customer, entries, ranks);
             }
 
-            // Entries refer to the bucket, not its name: a customer's key prefixes are not kept once each.
-            var indexed = new Indexed(
-                customer.Version,
-                [.. entries.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
-                [.. ranks.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
-                _loadStamp);
-            foreach (var (bucket, entry) in indexed.Entries)
-            {
-                bucket.Add(entry);
-            }
-
-            foreach (var (bucket, rank) in indexed.Ranks)
-            {
-                bucket.Add(rank);
-            }
-
-            _customers[customer.Id] = indexed;
+            Applied(stamps);
         }
         finally
         {
@@ -112,15 +131,21 @@ public sealed class SuggestionIndex
         }
     }
 
-    public void Remove(string customerId)
+    public void Remove(string customerId) => Removed(customerId, NoStamps);
+
+    /// <summary>A committed write deleted the customer, with <paramref name="stamps"/>: it is never indexed again on an older read.</summary>
+    public void Removed(string customerId, IReadOnlyDictionary<string, long> stamps)
     {
         _lock.EnterWriteLock();
         try
         {
+            _removed[customerId] = _loadStamp;
             if (_customers.Remove(customerId, out var current))
             {
                 RemoveEntries(current);
             }
+
+            Applied(stamps);
         }
         finally
         {
@@ -128,26 +153,106 @@ public sealed class SuggestionIndex
         }
     }
 
+    private void Index(Customer customer, List<(string, Entry)> entries, List<(string, Ranked)> ranks)
+    {
+        if (_customers.TryGetValue(customer.Id, out var current))
+        {
+            // A version changes with every write: the same version is the same customer (a reload's usual case).
+            if (current.Version >= customer.Version)
+            {
+                _customers[customer.Id] = current with { Stamp = _loadStamp };
+                return;
+            }
+
+            RemoveEntries(current);
+        }
+
+        // Entries refer to the bucket, not its name: a customer's key prefixes are not kept once each.
+        var indexed = new Indexed(
+            customer.Version,
+            new CustomerSummary(customer.Id, customer.Address, customer.DisplayName, customer.ProjectKeys),
+            [.. entries.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
+            [.. ranks.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
+            _loadStamp);
+        foreach (var (bucket, entry) in indexed.Entries)
+        {
+            bucket.Add(entry);
+        }
+
+        foreach (var (bucket, rank) in indexed.Ranks)
+        {
+            bucket.Add(rank);
+        }
+
+        _customers[customer.Id] = indexed;
+    }
+
     /// <summary>
-    /// Replaces the index with everything <paramref name="all"/> yields, while writes go on: a customer this
-    /// replica wrote during the load is kept, one the load no longer saw is dropped.
+    /// Every stamp of the change is already applied, or is the load's under way to bring: its state is in the index
+    /// or coming, and the read that brought it may be older than a later change (a deletion) the index already has.
+    /// A change without stamps (a load's) is never covered.
     /// </summary>
-    public async Task LoadAsync(IAsyncEnumerable<Customer> all, CancellationToken cancellationToken)
+    private bool IsCovered(IReadOnlyDictionary<string, long> stamps) =>
+        stamps.Count > 0 && stamps.All(stamp =>
+            stamp.Value <= Math.Max(_progress.TryGetValue(stamp.Key, out var progress) ? progress.CaughtUp : 0, _loadingFrom.GetValueOrDefault(stamp.Key)));
+
+    private void Applied(IReadOnlyDictionary<string, long> stamps)
+    {
+        foreach (var (project, stamp) in stamps)
+        {
+            ProgressOf(project).Applied(stamp);
+        }
+    }
+
+    private StampProgress ProgressOf(string projectKey)
+    {
+        if (!_progress.TryGetValue(projectKey, out var progress))
+        {
+            _progress[projectKey] = progress = new StampProgress();
+        }
+
+        return progress;
+    }
+
+    /// <summary>
+    /// Replaces the index with everything <paramref name="all"/> yields, read after <paramref name="storeStamps"/>
+    /// (every project's change stamp, read first), while changes go on: a customer changed during the load is kept,
+    /// one the load no longer saw is dropped, and once complete the index has applied every change up to those stamps.
+    /// </summary>
+    public async Task LoadAsync(IReadOnlyDictionary<string, long> storeStamps, IAsyncEnumerable<Customer> all, CancellationToken cancellationToken)
     {
         long stamp;
         _lock.EnterWriteLock();
         try
         {
             stamp = ++_loadStamp;
+            _loadingFrom = storeStamps;
         }
         finally
         {
             _lock.ExitWriteLock();
         }
 
-        await foreach (var customer in all.WithCancellation(cancellationToken))
+        try
         {
-            Upsert(customer);
+            await foreach (var customer in all.WithCancellation(cancellationToken))
+            {
+                Upsert(customer);
+            }
+        }
+        catch
+        {
+            _lock.EnterWriteLock();
+            try
+            {
+                _loadingFrom = NoStamps;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            throw;
         }
 
         _lock.EnterWriteLock();
@@ -159,6 +264,18 @@ public sealed class SuggestionIndex
                 RemoveEntries(stale);
             }
 
+            foreach (var (project, loadedUpTo) in storeStamps)
+            {
+                ProgressOf(project).LoadedUpTo(loadedUpTo);
+            }
+
+            // Every change the load began after is covered now: no read older than a removal is applied any more.
+            foreach (var id in _removed.Where(removal => removal.Value < stamp).Select(removal => removal.Key).ToList())
+            {
+                _removed.Remove(id);
+            }
+
+            _loadingFrom = NoStamps;
             _loaded.TrySetResult();
         }
         finally
@@ -168,13 +285,13 @@ public sealed class SuggestionIndex
     }
 
     /// <summary>
-    /// The ids of the first <paramref name="limit"/> customers of the project, in
+    /// The first <paramref name="limit"/> customers of the project, in
     /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>, from the
     /// one bucket the key's term names. A prefix shorter than the bucket's characters is the head of its name order.
     /// Otherwise two ranges are read in lockstep: the key's entries (complete once exhausted, then ranked) and the
     /// bucket's customers in name order (complete at <paramref name="limit"/> matches). Whichever finishes first answers.
     /// </summary>
-    public IReadOnlyList<string> FindFirstByName(string projectKey, SearchKeyMatch key, int limit)
+    public IReadOnlyList<CustomerSummary> FindFirstByName(string projectKey, SearchKeyMatch key, int limit)
     {
         var termLength = key.Key.Length - TermStart(projectKey);
         if (termLength <= 0)
@@ -195,12 +312,12 @@ public sealed class SuggestionIndex
             var (entries, ranks) = bucket.SortedCopies();
             var entry = keysInBucket ? Seek(entries, new Entry(key.Key, string.Empty, string.Empty), EntryOrder.Instance) : entries.Length;
             var matches = new List<Entry>();
-            var firstInNameOrder = new List<string>(limit);
+            var firstInNameOrder = new List<CustomerSummary>(limit);
             for (var rank = 0; ; entry++, rank++)
             {
                 if (keysInBucket && (entry == entries.Length || EntryOrder.Instance.Compare(entries[entry], upper) >= 0))
                 {
-                    return [.. matches.DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => match.CustomerId)];
+                    return [.. matches.DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => _customers[match.CustomerId].Summary)];
                 }
 
                 if (keysInBucket)
@@ -215,7 +332,7 @@ public sealed class SuggestionIndex
 
                 if (ranks[rank].Keys.Any(key.Matches))
                 {
-                    firstInNameOrder.Add(ranks[rank].CustomerId);
+                    firstInNameOrder.Add(_customers[ranks[rank].CustomerId].Summary);
                     if (firstInNameOrder.Count == limit)
                     {
                         return firstInNameOrder;
@@ -281,6 +398,38 @@ public sealed class SuggestionIndex
     {
         var at = Array.BinarySearch(sorted, lower, order);
         return at >= 0 ? at : ~at;
+    }
+
+    /// <summary>One project's applied stamps: every one up to <see cref="CaughtUp"/>, and those applied beyond a gap.</summary>
+    private sealed class StampProgress
+    {
+        private readonly SortedSet<long> _beyondGap = [];
+
+        public long CaughtUp { get; private set; }
+
+        public void Applied(long stamp)
+        {
+            if (stamp > CaughtUp)
+            {
+                _beyondGap.Add(stamp);
+                Advance();
+            }
+        }
+
+        public void LoadedUpTo(long stamp)
+        {
+            CaughtUp = Math.Max(CaughtUp, stamp);
+            _beyondGap.RemoveWhere(applied => applied <= CaughtUp);
+            Advance();
+        }
+
+        private void Advance()
+        {
+            while (_beyondGap.Remove(CaughtUp + 1))
+            {
+                CaughtUp++;
+            }
+        }
     }
 
     /// <summary>One bucket's keys and name order; changed under the index's write lock, read under its read lock.</summary>

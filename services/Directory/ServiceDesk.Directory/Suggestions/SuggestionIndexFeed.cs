@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,10 @@ namespace ServiceDesk.Directory.Suggestions;
 /// <summary>
 /// Keeps every replica's <see cref="SuggestionIndex"/> current: a full load from the store at start and every
 /// <c>Directory:Suggestions:ReloadInterval</c> (default 5 minutes), this replica's own writes at once, and other
-/// replicas' through a Redis broadcast of the changed customer's id (ids only; the profile is read from the store).
-/// A lost broadcast delays a new name until the next reload; it never lets a removed customer be offered, since
-/// the suggester confirms every candidate against the store.
+/// replicas' through a Redis broadcast of the changed customer's id and the change stamps its write took (no names
+/// or addresses: the profile is read from the store). A lost broadcast leaves a gap in the stamps the index has
+/// applied: the suggester then confirms every candidate against the store for those projects, until the next
+/// reload catches up, so a removed customer is never offered.
 /// </summary>
 public sealed partial class SuggestionIndexFeed(
     SuggestionIndex index,
@@ -28,29 +30,31 @@ public sealed partial class SuggestionIndexFeed(
     private readonly RedisChannel _channel = RedisChannel.Literal($"{messaging.Value.KeyPrefix}directory:suggestion-index");
     private readonly TimeSpan _reloadInterval = configuration.GetValue("Directory:Suggestions:ReloadInterval", TimeSpan.FromMinutes(5));
 
-    /// <summary>This replica wrote the customer: index it now and tell the others.</summary>
-    public Task ChangedAsync(Customer customer)
+    /// <summary>This replica wrote the customer, with <paramref name="stamps"/>: index it now and tell the others.</summary>
+    public Task ChangedAsync(Customer customer, IReadOnlyDictionary<string, long> stamps)
     {
-        index.Upsert(customer);
-        return BroadcastAsync(customer.Id);
+        index.Changed(customer, stamps);
+        return BroadcastAsync(new Change(customer.Id, stamps));
     }
 
-    /// <summary>This replica deleted the customer: drop it now and tell the others.</summary>
-    public Task RemovedAsync(string customerId)
+    /// <summary>This replica deleted the customer, with <paramref name="stamps"/>: drop it now and tell the others.</summary>
+    public Task RemovedAsync(string customerId, IReadOnlyDictionary<string, long> stamps)
     {
-        index.Remove(customerId);
-        return BroadcastAsync(customerId);
+        index.Removed(customerId, stamps);
+        return BroadcastAsync(new Change(customerId, stamps));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await redis.GetSubscriber().SubscribeAsync(_channel, (channel, id) => { _ = RefreshAsync(id.ToString(), stoppingToken); });
+        await redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) => { _ = RefreshAsync(message.ToString(), stoppingToken); });
         var retry = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await index.LoadAsync(AllCustomersAsync(stoppingToken), stoppingToken);
+                // Stamps first: every change up to them is committed, so in what the load then reads.
+                var stamps = await customers.GetChangeStampsAsync(stoppingToken);
+                await index.LoadAsync(stamps, AllCustomersAsync(stoppingToken), stoppingToken);
                 LogLoaded(index.Count);
                 retry = TimeSpan.FromSeconds(1);
                 await Task.Delay(_reloadInterval, time, stoppingToken);
@@ -88,17 +92,23 @@ public sealed partial class SuggestionIndexFeed(
         }
     }
 
-    private async Task RefreshAsync(string customerId, CancellationToken cancellationToken)
+    private async Task RefreshAsync(string message, CancellationToken cancellationToken)
     {
         try
         {
+            if (JsonSerializer.Deserialize<Change>(message) is not { CustomerId: { } customerId, Stamps: { } stamps })
+            {
+                return;
+            }
+
+            // Read after the write committed: the customer as that write left them, or later.
             if (await customers.GetAsync(customerId, cancellationToken) is { } customer)
             {
-                index.Upsert(customer);
+                index.Changed(customer, stamps);
             }
             else
             {
-                index.Remove(customerId);
+                index.Removed(customerId, stamps);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -107,17 +117,20 @@ public sealed partial class SuggestionIndexFeed(
         }
     }
 
-    private async Task BroadcastAsync(string customerId)
+    private async Task BroadcastAsync(Change change)
     {
         try
         {
-            await redis.GetSubscriber().PublishAsync(_channel, customerId);
+            await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.Serialize(change));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             LogBroadcastFailed(exception);
         }
     }
+
+    /// <summary>A broadcast: which customer a write changed and the stamps it took (ids and project keys only).</summary>
+    private sealed record Change(string CustomerId, IReadOnlyDictionary<string, long> Stamps);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Suggestion index loaded: {Count} customers")]
     private partial void LogLoaded(int count);
