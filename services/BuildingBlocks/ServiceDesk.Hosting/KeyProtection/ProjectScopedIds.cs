@@ -24,14 +24,14 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
     /// </summary>
     private const int MaxProjectsKept = 1_024;
 
-    private readonly ConcurrentDictionary<string, IReadOnlyList<byte[]>> _projectKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProjectKeys> _projectKeys = new(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="customerId"/> has the shape of a customer's own id (32 lower-case hex digits).</summary>
     public static bool IsCustomerId(string customerId) =>
         customerId.Length == 2 * CustomerIdBytes && !customerId.AsSpan().ContainsAnyExcept("0123456789abcdef");
 
     public string For(string customerId, string projectKey) =>
-        $"{projectKey}{Separator}{Convert.ToHexStringLower(Transform(KeysOf(projectKey)[0], Convert.FromHexString(customerId), encrypt: true))}";
+        $"{projectKey}{Separator}{Convert.ToHexStringLower(KeysOf(projectKey).Encrypt(Convert.FromHexString(customerId)))}";
 
     /// <summary>The project of a scoped id; null for any other id.</summary>
     public string? ProjectOf(string id) => Split(id) is var (projectKey, _) ? projectKey : null;
@@ -49,7 +49,7 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
         }
 
         projectKey = project;
-        customerIds = [.. KeysOf(project).Select(key => Convert.ToHexStringLower(Transform(key, block, encrypt: false)))];
+        customerIds = [.. KeysOf(project).Keys.Select(key => Convert.ToHexStringLower(Decrypt(key, block)))];
         return true;
     }
 
@@ -62,14 +62,14 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
             : null;
     }
 
-    private IReadOnlyList<byte[]> KeysOf(string projectKey)
+    private ProjectKeys KeysOf(string projectKey)
     {
         if (_projectKeys.TryGetValue(projectKey, out var kept))
         {
             return kept;
         }
 
-        var derived = keys.DeriveKeys($"servicedesk.directory customer ids of project {projectKey}");
+        var derived = new ProjectKeys(keys.DeriveKeys($"servicedesk.directory customer ids of project {projectKey}"));
         if (_projectKeys.Count < MaxProjectsKept)
         {
             _projectKeys.TryAdd(projectKey, derived);
@@ -78,11 +78,39 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
         return derived;
     }
 
-    /// <summary>One AES block: a permutation of 16-byte ids per key, so every scoped id maps back to exactly one id.</summary>
-    private static byte[] Transform(byte[] key, byte[] block, bool encrypt)
+    /// <summary>One AES block under <paramref name="key"/>: a permutation of 16-byte ids per key, so every scoped id maps back to exactly one id.</summary>
+    private static byte[] Decrypt(byte[] key, byte[] block)
     {
         using var aes = Aes.Create();
         aes.Key = key;
-        return encrypt ? aes.EncryptEcb(block, PaddingMode.None) : aes.DecryptEcb(block, PaddingMode.None);
+        return aes.DecryptEcb(block, PaddingMode.None);
+    }
+
+    /// <summary>A project's derived keys, current first, and encryptors under the current one.</summary>
+    private sealed class ProjectKeys(IReadOnlyList<byte[]> keys)
+    {
+        // A suggestion list encrypts one id per customer: making an AES object and key schedule for each was most of
+        // its cost. An ECB encryptor without padding keeps no state between blocks, so one serves call after call;
+        // it is not thread-safe, hence one per concurrent caller.
+        private readonly ConcurrentBag<ICryptoTransform> _encryptors = [];
+
+        public IReadOnlyList<byte[]> Keys { get; } = keys;
+
+        public byte[] Encrypt(byte[] block)
+        {
+            var encryptor = _encryptors.TryTake(out var kept) ? kept : NewEncryptor(Keys[0]);
+            var encrypted = new byte[block.Length];
+            encryptor.TransformBlock(block, 0, block.Length, encrypted, 0);
+            _encryptors.Add(encryptor);
+            return encrypted;
+        }
+
+        private static ICryptoTransform NewEncryptor(byte[] key)
+        {
+            using var aes = Aes.Create();
+            aes.Mode = CipherMode.ECB;
+            aes.Padding = PaddingMode.None;
+            return aes.CreateEncryptor(key, null);
+        }
     }
 }
