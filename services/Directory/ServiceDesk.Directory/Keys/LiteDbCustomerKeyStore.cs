@@ -28,7 +28,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 
     public Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
-        var existing = _keys.FindOne(d => d.CustomerId == customerId);
+        var existing = _keys.FindOne(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)));
         if (existing is null)
         {
             existing = KeyDocument.From(New(customerId));
@@ -38,7 +38,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
             }
             catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
             {
-                existing = _keys.FindOne(d => d.CustomerId == customerId);
+                existing = _keys.FindOne(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)));
             }
         }
 
@@ -76,7 +76,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
     /// </summary>
     internal bool Destroy(string customerId)
     {
-        var document = _keys.FindOne(d => d.CustomerId == customerId);
+        var document = _keys.FindOne(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)));
         if (document is null || document.DestroyedAt is not null)
         {
             return false;

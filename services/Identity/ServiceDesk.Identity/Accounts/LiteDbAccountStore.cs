@@ -31,13 +31,13 @@ public sealed class LiteDbAccountStore : IAccountStore
         Task.FromResult<Account?>(_accounts.FindById(id));
 
     public Task<Account?> FindByLoginAsync(string login, CancellationToken cancellationToken) =>
-        Task.FromResult<Account?>(_accounts.FindOne(a => a.Login == login));
+        Task.FromResult<Account?>(_accounts.FindOne(BsonExpression.Create("Login = @0", new BsonValue(login))));
 
     public Task<bool> AnyWithRoleAsync(AccountRole role, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.Exists(a => a.Role == role));
 
     public Task<IReadOnlyList<Account>> ListByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Account>>([.. _accounts.Find(a => a.CustomerId == customerId)]);
+        Task.FromResult<IReadOnlyList<Account>>([.. _accounts.Find(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)))]);
 
     public Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.UpdateMany(

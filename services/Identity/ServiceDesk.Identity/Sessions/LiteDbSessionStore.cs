@@ -67,7 +67,7 @@ public sealed class LiteDbSessionStore : ISessionStore
     public Task<SessionCounts> CountForAccountAsync(string accountId, CancellationToken cancellationToken)
     {
         var sessionIds = SessionIdsOf(accountId);
-        return Task.FromResult(new SessionCounts(sessionIds.Count, sessionIds.Sum(id => _tokens.Count(t => t.SessionId == id))));
+        return Task.FromResult(new SessionCounts(sessionIds.Count, sessionIds.Sum(id => _tokens.Count(BsonExpression.Create("SessionId = @0", new BsonValue(id))))));
     }
 
     public Task<SessionCounts> DeleteForAccountAsync(string accountId, CancellationToken cancellationToken)
@@ -76,8 +76,8 @@ public sealed class LiteDbSessionStore : ISessionStore
         try
         {
             var sessionIds = SessionIdsOf(accountId);
-            var tokens = sessionIds.Sum(id => _tokens.DeleteMany(t => t.SessionId == id));
-            var sessions = _sessions.DeleteMany(s => s.AccountId == accountId);
+            var tokens = sessionIds.Sum(id => _tokens.DeleteMany(BsonExpression.Create("SessionId = @0", new BsonValue(id))));
+            var sessions = _sessions.DeleteMany(BsonExpression.Create("AccountId = @0", new BsonValue(accountId)));
             _database.Commit();
             return Task.FromResult(new SessionCounts(sessions, tokens));
         }
@@ -91,5 +91,5 @@ public sealed class LiteDbSessionStore : ISessionStore
     public Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
         Task.FromResult(_tokens.DeleteMany(t => t.ExpiresAt < now));
 
-    private List<string> SessionIdsOf(string accountId) => [.. _sessions.Find(s => s.AccountId == accountId).Select(s => s.Id)];
+    private List<string> SessionIdsOf(string accountId) => [.. _sessions.Find(BsonExpression.Create("AccountId = @0", new BsonValue(accountId))).Select(s => s.Id)];
 }
