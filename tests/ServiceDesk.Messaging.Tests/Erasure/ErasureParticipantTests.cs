@@ -163,7 +163,7 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
             ProbeErasure.Notes(database).DeleteMany(note => note.CustomerId == customerId);
             await checkpoint.RunAsync(CancellationToken.None);
             // Read before the others may have finished: a caller that returned early relied on a checkpoint that covered it.
-            return System.IO.Directory.GetFiles(dataDirectory).Where(file => Contains(file, $"{Marker}-{i:D2}")).ToList();
+            return System.IO.Directory.GetFiles(dataDirectory).Where(file => ContainsIfStillThere(file, $"{Marker}-{i:D2}")).ToList();
         })).ToList();
         start.Set();
 
@@ -236,6 +236,19 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
 
     private Task<IReadOnlyList<ErasureReceipt>> WaitForReceiptsAsync(int count) =>
         Eventually.WaitForAsync(() => ErasureProbes.ReceiptsAsync(Redis, Prefix), receipts => receipts.Count >= count, $"{count} receipts");
+
+    /// <summary>Another caller's checkpoint may remove the log file between listing and reading it: a file gone holds nothing.</summary>
+    private static bool ContainsIfStillThere(string file, string text)
+    {
+        try
+        {
+            return Contains(file, text);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
 
     private static bool Contains(string file, string text)
     {
