@@ -45,6 +45,32 @@ public sealed class ServerCpu(int localRunPid)
         return seconds;
     }
 
+    /// <summary>
+    /// Waits, at most <paramref name="timeout"/>, for a second in which the server processes together used less than
+    /// <paramref name="share"/> of a core (the services still working off earlier load, e.g. Notification's letters
+    /// after the CreateTicket run, delay every process woken on the same core by milliseconds); answers that second's figures.
+    /// </summary>
+    public async Task<string> WaitUntilQuietAsync(double share, TimeSpan timeout)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var before = Seconds();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var busy = Busy(before, clock.Elapsed);
+            if (busy.Values.Sum() < share || waited.Elapsed > timeout)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"server busy {busy.Values.Sum():P1} of a core after waiting {waited.Elapsed.TotalSeconds:F0} s (")
+                    + string.Join(", ", busy.OrderBy(process => process.Key).Select(process => string.Create(CultureInfo.InvariantCulture, $"{process.Key} {process.Value:P1}"))) + ")";
+            }
+        }
+    }
+
+    /// <summary>The share of a core each process used since <paramref name="before"/>, <paramref name="elapsed"/> ago.</summary>
+    public Dictionary<string, double> Busy(IReadOnlyDictionary<string, double> before, TimeSpan elapsed) =>
+        Seconds().ToDictionary(process => process.Key, process => (process.Value - before.GetValueOrDefault(process.Key)) / elapsed.TotalSeconds);
+
     /// <summary>CPU milliseconds per operation of each process since <paramref name="before"/>.</summary>
     public string PerOperation(IReadOnlyDictionary<string, double> before, int operations)
     {

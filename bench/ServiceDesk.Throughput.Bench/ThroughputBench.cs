@@ -13,8 +13,22 @@ public static class ThroughputBench
     private const int InFlight = 8;
     private const int RemovalsInFlight = 16;
     private const int WarmUp = 300;
+
+    /// <summary>
+    /// Removals before the measured ones: the first removals run each service's erasure path for the first time, and
+    /// its JIT compilation (then the recompilation of hot methods) was most of their CPU in a profile of a short run.
+    /// </summary>
+    private const int WarmUpRemovals = 60;
     private const string Project = "BENCH";
     private const string SeedProject = "SEED";
+
+    /// <summary>The baseline and the removals start once the server is this quiet (share of a core over a second), or after the timeout.</summary>
+    private const double QuietShare = 0.05;
+
+    private static readonly TimeSpan QuietTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the services' idle CPU use (background loops) is sampled before the removals, to set it apart from theirs.</summary>
+    private static readonly TimeSpan IdleSample = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -44,14 +58,15 @@ public static class ThroughputBench
             Print("CreateTicket, 8 in flight", ticketRate, "raw LiteDB insert loop", rawTickets);
             Console.WriteLine("  " + system.Cpu.PerOperation(cpu, options.Creates));
 
-            var needed = 2 * options.Removals + 1;
+            var needed = WarmUpRemovals + 2 * options.Removals + 1;
             if (customers.Count < needed + 100)
             {
                 customers.AddRange(await CreateCustomersAsync(system, needed + 100 - customers.Count, "extra"));
             }
 
-            await RemovalsAsync(system, options, customers[..options.Removals], customers[options.Removals..(2 * options.Removals)]);
-            customers = customers[(2 * options.Removals)..];
+            var removed = customers[..(WarmUpRemovals + 2 * options.Removals)];
+            customers = customers[removed.Count..];
+            await RemovalsAsync(system, options, removed[..WarmUpRemovals], removed[WarmUpRemovals..^options.Removals], removed[^options.Removals..]);
 
             bigCustomer = await CreateCustomerAsync(system, "big");
             await CreateTicketAsync(system, Project, bigCustomer);
@@ -65,7 +80,7 @@ public static class ThroughputBench
         return 0;
     }
 
-    private static async Task RemovalsAsync(RunningSystem system, BenchOptions options, IReadOnlyList<string> sequential, IReadOnlyList<string> concurrent)
+    private static async Task RemovalsAsync(RunningSystem system, BenchOptions options, IReadOnlyList<string> warmUp, IReadOnlyList<string> sequential, IReadOnlyList<string> concurrent)
     {
         await using (var baseline = await PubSubRoundTrip.ConnectAsync(system.Redis))
         {
@@ -76,6 +91,9 @@ public static class ThroughputBench
                 await baseline.TimeOneAsync();
             }
 
+            Console.WriteLine("before the baseline: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
+            var baselineCpu = system.Cpu.Seconds();
+            var clock = Stopwatch.StartNew();
             var inSequence = new List<double>();
             for (var i = 0; i < options.Removals; i++)
             {
@@ -84,6 +102,8 @@ public static class ThroughputBench
 
             var inFlight = new ConcurrentBag<double>();
             await Measure.ClosedLoopAsync(options.Removals, RemovalsInFlight, async _ => inFlight.Add(await baseline.TimeOneAsync()));
+            var busy = system.Cpu.Busy(baselineCpu, clock.Elapsed);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"during the baseline the services and Redis used {busy.Values.Sum():P1} of a core"));
             Console.WriteLine($"baseline PUBLISH -> 4 subscribers -> 4 acks, in sequence: {Measure.Summary(inSequence)}");
             Console.WriteLine($"baseline PUBLISH -> 4 subscribers -> 4 acks, 16 in flight: {Measure.Summary(inFlight)}");
             subscribers.StandardInput.Close();
@@ -91,15 +111,26 @@ public static class ThroughputBench
         }
 
         await using var watcher = await ErasureWatcher.StartAsync(system);
+        foreach (var customer in warmUp)
+        {
+            await watcher.RemoveAsync(customer);
+        }
+
         var sequentialRemovals = new List<(ErasureRequest, double)>();
+        Console.WriteLine("before the removals: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
+        var idle = system.Cpu.Seconds();
+        await Task.Delay(IdleSample);
+        Console.WriteLine("  idle " + system.Cpu.PerOperation(idle, (int)IdleSample.TotalSeconds).Replace("per operation", "per second", StringComparison.Ordinal));
         var cpu = system.Cpu.Seconds();
+        var elapsed = Stopwatch.StartNew();
         foreach (var customer in sequential)
         {
             sequentialRemovals.Add(await watcher.RemoveAsync(customer));
         }
 
         Report("RemoveCustomer until COMPLETED, in sequence", sequentialRemovals);
-        Console.WriteLine("  " + system.Cpu.PerOperation(cpu, sequential.Count) + ", with the watcher's GetErasure calls");
+        Console.WriteLine("  " + system.Cpu.PerOperation(cpu, sequential.Count)
+            + string.Create(CultureInfo.InvariantCulture, $", with the watcher's GetErasure calls and the idle use over {elapsed.Elapsed.TotalSeconds:F1} s"));
         var concurrentRemovals = new ConcurrentBag<(ErasureRequest, double)>();
         await Measure.ClosedLoopAsync(concurrent.Count, RemovalsInFlight, async i => concurrentRemovals.Add(await watcher.RemoveAsync(concurrent[i])));
         Report("RemoveCustomer until COMPLETED, 16 in flight", concurrentRemovals);

@@ -5,6 +5,8 @@ using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -118,6 +120,57 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
         // The retry found nothing left to erase, yet reports what the first run erased.
         Assert.Equal((ReceiptOutcome.Succeeded, 2L), (receipts[1].Outcome, receipts[1].Counts[ProbeErasure.NotesDeleted]));
         Assert.Equal(2, control.Erasures);
+    }
+
+    [Fact]
+    public async Task A_retry_that_finds_nothing_left_still_leaves_no_byte_of_what_the_failed_run_erased()
+    {
+        // The failed run deleted the notes and threw before its checkpoint; the retry erases nothing, yet it is not a
+        // first run, so it checkpoints: the deleted notes' bytes are gone from the data file and the log.
+        var control = new ProbeControl { FailOnceAfterErasing = true };
+        var dataDirectory = TestDirectory.Create("participant");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-1", $"{Marker} one", $"{Marker} two");
+        ErasureProbes.SeedNotes(dataDirectory, "cust-2", "kept");
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+
+        await ErasureProbes.PublishAsync(participant, ErasureProbes.Command("cust-1"));
+
+        var receipts = await WaitForReceiptsAsync(2);
+        Assert.Equal([ReceiptOutcome.Failed, ReceiptOutcome.Succeeded], receipts.Select(receipt => receipt.Outcome));
+        var files = System.IO.Directory.GetFiles(dataDirectory, "*", SearchOption.AllDirectories);
+        Assert.All(files, file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds the erased notes"));
+        Assert.True(files.Any(file => Contains(file, "kept")), "the other customer's notes are still stored");
+    }
+
+    [Fact]
+    public async Task Erasures_sharing_one_checkpoint_each_return_only_once_their_deleted_bytes_are_gone()
+    {
+        const int Erasures = 8;
+        var dataDirectory = TestDirectory.Create("checkpoint");
+        for (var i = 0; i < Erasures; i++)
+        {
+            ErasureProbes.SeedNotes(dataDirectory, $"cust-{i}", $"{Marker}-{i:D2}");
+        }
+
+        ErasureProbes.SeedNotes(dataDirectory, "cust-kept", "kept");
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, ErasureProbes.Participant);
+        var checkpoint = new ErasureCheckpoint(database);
+        // LiteDB maps a type on its first use, and not safely from several threads at once.
+        Assert.Equal(1, ProbeErasure.Notes(database).Count(note => note.CustomerId == "cust-0"));
+        using var start = new ManualResetEventSlim();
+        var erasures = Enumerable.Range(0, Erasures).Select(i => Task.Run(async () =>
+        {
+            var customerId = $"cust-{i}";
+            start.Wait();
+            ProbeErasure.Notes(database).DeleteMany(note => note.CustomerId == customerId);
+            await checkpoint.RunAsync(CancellationToken.None);
+            // Read before the others may have finished: a caller that returned early relied on a checkpoint that covered it.
+            return System.IO.Directory.GetFiles(dataDirectory).Where(file => Contains(file, $"{Marker}-{i:D2}")).ToList();
+        })).ToList();
+        start.Set();
+
+        Assert.All(await Task.WhenAll(erasures), left => Assert.Empty(left));
+        Assert.True(System.IO.Directory.GetFiles(dataDirectory).Any(file => Contains(file, "kept")), "the other customer's notes are still stored");
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Google.Protobuf.WellKnownTypes;
-using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Events.V1;
@@ -15,7 +14,9 @@ namespace ServiceDesk.Messaging.Erasure;
 /// <summary>
 /// This service's side of a removal: records the request in the ledger, runs the service's
 /// <see cref="ICustomerErasure"/>, makes sure a LiteDB file keeps no trace of what was erased, and sends the receipt.
-/// A request completed before gets its recorded receipt again, without erasing again.
+/// A request completed before gets its recorded receipt again, without erasing again. The LiteDB checkpoint
+/// (<see cref="ErasureCheckpoint"/>) is taken when the erasure counted something (an erasure counts what it deletes or
+/// overwrites), or when an earlier attempt may have erased; a first run that found nothing wrote nothing to clean away.
 /// </summary>
 public sealed partial class CustomerErasureHandler(
     ICustomerErasure erasure,
@@ -51,6 +52,8 @@ public sealed partial class CustomerErasureHandler(
             return;
         }
 
+        // A run after an earlier attempt, which may have erased and then failed or crashed before its checkpoint.
+        var resumed = recorded is not null;
         var scope = ErasureScope.From(message);
         try
         {
@@ -67,10 +70,9 @@ public sealed partial class CustomerErasureHandler(
             }
 
             var erased = await plan.ApplyAsync(cancellationToken);
-            if (storage.Backend == StorageBackend.LiteDb)
+            if (storage.Backend == StorageBackend.LiteDb && (resumed || erased.Values.Any(count => count > 0)))
             {
-                // A delete leaves the old bytes in the log file until a checkpoint moves the pages into the data file.
-                services.GetRequiredService<LiteDatabase>().Checkpoint();
+                await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
             }
 
             var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), cancellationToken);

@@ -23,6 +23,7 @@ public static class ErasureParticipantExtensions
         services.AddStore<IErasureLedger, LiteDbErasureLedger, MongoErasureLedger>();
         services.AddSingleton<ErasedCustomers>();
         services.AddSingleton<MentionTokens>();
+        services.AddSingleton<ErasureCheckpoint>();
         services.AddScoped<ICustomerErasure, TErasure>();
         services.AddSingleton<IRequestValidator<PreviewErasureRequest>, PreviewErasureValidator>();
         services.AddSingleton<ErasureReplay>();

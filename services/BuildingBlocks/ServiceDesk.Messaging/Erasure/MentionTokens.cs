@@ -46,9 +46,11 @@ public sealed class MentionTokens(TombstonePepper pepper)
         [.. Words(needle).Distinct(StringComparer.Ordinal).OrderByDescending(word => word.Length).Select(Token)];
 
     /// <summary>
-    /// Of <paramref name="tokens"/>, the one held by the fewest records, counted in order by <paramref name="countUpTo"/>
-    /// only up to <see cref="ProbeLimit"/> and the fewest so far: a token every record shares (say "Customer") costs
-    /// that many reads, not all, and none more than the rarest before it.
+    /// Of <paramref name="tokens"/>, the one held by the fewest records, counted by <paramref name="countUpTo"/> in rounds
+    /// of growing limits (<see cref="ProbeLimits"/>): each token only up to the round's limit and the fewest so far, and
+    /// the first round in which a token falls short of the limit decides. A name's common words ("Bench", "Customer")
+    /// then cost a few reads each before its rare one ("c17") is found, not a full probe each; when every token is that
+    /// common, at most a third more reads than probing each once up to the last limit.
     /// </summary>
     public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo)
     {
@@ -57,27 +59,34 @@ public sealed class MentionTokens(TombstonePepper pepper)
             return tokens[0];
         }
 
-        var rarest = tokens[0];
-        var fewest = countUpTo(rarest, ProbeLimit);
-        foreach (var token in tokens.Skip(1))
+        foreach (var limit in ProbeLimits)
         {
-            if (fewest == 0)
+            var (rarest, fewest) = (tokens[0], limit);
+            foreach (var token in tokens)
             {
-                // No record holds it: none names the needle.
-                break;
+                var count = countUpTo(token, fewest);
+                if (count == 0)
+                {
+                    // No record holds it: none names the needle.
+                    return token;
+                }
+
+                if (count < fewest)
+                {
+                    (rarest, fewest) = (token, count);
+                }
             }
 
-            var count = countUpTo(token, fewest);
-            if (count < fewest)
+            if (fewest < limit)
             {
-                (rarest, fewest) = (token, count);
+                return rarest;
             }
         }
 
-        return rarest;
+        return tokens[0];
     }
 
-    private const int ProbeLimit = 64;
+    private static readonly int[] ProbeLimits = [4, 16, 64];
 
     /// <summary>
     /// Whether <paramref name="text"/> holds <paramref name="needle"/> in any letter case, neither starting nor ending inside

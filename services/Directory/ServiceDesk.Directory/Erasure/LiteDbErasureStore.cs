@@ -6,6 +6,7 @@ using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.LiteDb;
+using ErasureCheckpoint = ServiceDesk.Messaging.Erasure.ErasureCheckpoint;
 
 namespace ServiceDesk.Directory.Erasure;
 
@@ -23,6 +24,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
     private readonly LiteDatabase _database;
+    private readonly ErasureCheckpoint _checkpoint;
     private readonly LiteDbCustomerStore _customers;
     private readonly LiteDbCustomerKeyStore _keys;
     private readonly LiteDbOutboxStore _outbox;
@@ -33,6 +35,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public LiteDbErasureStore(LiteDatabase database, LiteDbCustomerStore customers, LiteDbCustomerKeyStore keys, LiteDbOutboxStore outbox)
     {
         _database = database;
+        _checkpoint = new ErasureCheckpoint(database);
         _customers = customers;
         _keys = keys;
         _outbox = outbox;
@@ -44,7 +47,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         _erasures.EnsureIndex("due", "$.DueAt");
     }
 
-    public Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
+    public async Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
         ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -64,11 +67,12 @@ public sealed class LiteDbErasureStore : IErasureStore
         });
         if (removed is not null)
         {
-            // The deleted profile's pages are still in the log file until the checkpoint copies them over.
-            _database.Checkpoint();
+            // The deleted profile's pages are still in the log file until the checkpoint copies them over; removals
+            // committed meanwhile share it. Not cancelled with the call: the removal is committed.
+            await _checkpoint.RunAsync(CancellationToken.None);
         }
 
-        return Task.FromResult(removed);
+        return removed;
     }
 
     public Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken)

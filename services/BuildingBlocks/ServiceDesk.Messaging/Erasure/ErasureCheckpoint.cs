@@ -1,0 +1,39 @@
+using LiteDB;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// The LiteDB checkpoint that leaves no erased byte in the service's file: a delete leaves the old bytes in the log
+/// file until a checkpoint copies the pages into the data file. A checkpoint copies every page written since the last
+/// one and empties LiteDB's page cache, so erasures finishing together share one: <see cref="RunAsync"/> returns once a
+/// checkpoint that began after the call has finished, which covers whatever the caller committed before calling.
+/// </summary>
+public sealed class ErasureCheckpoint(LiteDatabase database)
+{
+    private readonly SemaphoreSlim _running = new(1, 1);
+    private long _requested;
+    private long _covered;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var request = Interlocked.Increment(ref _requested);
+        await _running.WaitAsync(cancellationToken);
+        try
+        {
+            if (Volatile.Read(ref _covered) >= request)
+            {
+                // A checkpoint that began after this request (while it waited) has covered it.
+                return;
+            }
+
+            // Every request up to here was made, so its writes committed, before this checkpoint begins.
+            var upTo = Volatile.Read(ref _requested);
+            database.Checkpoint();
+            Volatile.Write(ref _covered, upTo);
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+}

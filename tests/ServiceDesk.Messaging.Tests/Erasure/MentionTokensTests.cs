@@ -1,0 +1,43 @@
+using ServiceDesk.Messaging.Erasure;
+using Xunit;
+
+namespace ServiceDesk.Messaging.Tests.Erasure;
+
+public sealed class MentionTokensTests
+{
+    /// <summary>How many records hold each token, and how many a probe read: a count up to a limit reads that many at most.</summary>
+    private sealed class Holders(Dictionary<string, int> holders)
+    {
+        public int Reads { get; private set; }
+
+        public int CountUpTo(string token, int limit)
+        {
+            var count = Math.Min(holders[token], limit);
+            Reads += count;
+            return count;
+        }
+    }
+
+    [Fact]
+    public void A_name_of_common_words_and_one_rare_one_is_looked_up_through_the_rare_one_after_a_few_reads_of_the_common_ones()
+    {
+        var holders = new Holders(new() { ["CUSTOMER"] = 5_000, ["BENCH"] = 4_000, ["C17"] = 2 });
+
+        Assert.Equal("C17", MentionTokens.Rarest(["CUSTOMER", "BENCH", "C17"], holders.CountUpTo));
+        Assert.True(holders.Reads <= 4 + 4 + 2, $"{holders.Reads} reads");
+    }
+
+    [Theory]
+    [InlineData(10, 20, 30, "A")]
+    [InlineData(30, 20, 10, "C")]
+    [InlineData(100, 200, 17, "C")]
+    [InlineData(100, 0, 1, "B")]
+    [InlineData(100, 200, 300, "A")]
+    public void The_token_held_by_the_fewest_records_is_chosen_and_one_held_by_none_ends_the_probe(int a, int b, int c, string expected)
+    {
+        var holders = new Holders(new() { ["A"] = a, ["B"] = b, ["C"] = c });
+
+        Assert.Equal(expected, MentionTokens.Rarest(["A", "B", "C"], holders.CountUpTo));
+        Assert.True(holders.Reads <= 3 * (4 + 16 + 64), $"{holders.Reads} reads");
+    }
+}
