@@ -91,6 +91,7 @@ try
     }
 
     Console.WriteLine($"Directory serving suggestions {(DateTime.UtcNow - directoryStarted).TotalSeconds:F1} s after its start (index loaded).");
+    Console.WriteLine(await WaitUntilQuietAsync(directory));
     FixedCall[] nullCalls =
     [
         FixedCall.Of("Health/Check `\"\"` (every dependency check)", healthUrl, new HealthCheckRequest(), null),
@@ -102,6 +103,16 @@ try
         .. new[] { "j", "jo", "jos", "a", "an", "ann", "z", "zo", "jane roe", "company07", "jane.r" }.Select(text =>
             FixedCall.Of($"SuggestCustomers `{text}`", suggestUrl, new SuggestCustomersRequest { ProjectKey = Seeding.Project, Text = text, Limit = 10 }, agentToken)),
     ];
+    // Every case is measured twice and the second pass reported: in the first, whichever cases come first (the null
+    // calls) pay for the settling of a freshly loaded Directory (its large heap's first collections, code still being
+    // recompiled), which made them look slower than suggestions measured later.
+    Console.WriteLine("First pass (settling, not reported):");
+    foreach (var call in nullCalls.Concat(suggestions))
+    {
+        await MeasureAsync(load, call, options.Calls, directory);
+    }
+
+    Console.WriteLine("Second pass (reported):");
     var results = new List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds)>();
     foreach (var call in nullCalls.Concat(suggestions))
     {
@@ -176,6 +187,23 @@ static void Report(List<(FixedCall Call, int Suggested, Latency Latency, Saturat
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.CallsPerSecond / nullCall.Saturation.CallsPerSecond:P0} | {saturation.CallsPerSecond / bare.Saturation.CallsPerSecond:P0} |"));
+    }
+}
+
+// Right after loading the index Directory is still busy (collecting the load's garbage, recompiling hot code): a case
+// measured then, the null call first of all, pays for it. Waits for a second in which it used under 5% of a core.
+static async Task<string> WaitUntilQuietAsync(BenchProcess server)
+{
+    var waited = System.Diagnostics.Stopwatch.StartNew();
+    while (true)
+    {
+        var before = server.CpuTime;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var busy = (server.CpuTime - before).TotalSeconds;
+        if (busy < 0.05 || waited.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"Directory used {busy:P1} of a core in the second after waiting {waited.Elapsed.TotalSeconds:F0} s for it to be quiet.");
+        }
     }
 }
 

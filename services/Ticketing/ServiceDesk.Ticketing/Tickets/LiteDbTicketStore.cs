@@ -41,7 +41,9 @@ public sealed class LiteDbTicketStore : ITicketStore
 
     public Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken)
     {
-        while (true)
+        // A project's counter is created by its first ticket; only that can collide, and once: any other duplicate key
+        // (a ticket's own) must surface instead of being retried for ever.
+        for (var counterCreatedMeanwhile = false; ; counterCreatedMeanwhile = true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
@@ -61,7 +63,7 @@ public sealed class LiteDbTicketStore : ITicketStore
                     return ticket;
                 }));
             }
-            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY && !counterCreatedMeanwhile)
             {
                 // Another caller created the project's counter first: count on from theirs.
             }
