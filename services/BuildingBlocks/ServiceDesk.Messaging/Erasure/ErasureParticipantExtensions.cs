@@ -23,7 +23,8 @@ public static class ErasureParticipantExtensions
         services.AddStore<IErasureLedger, LiteDbErasureLedger, MongoErasureLedger>();
         services.AddSingleton<ErasedCustomers>();
         services.AddSingleton<MentionTokens>();
-        services.AddSingleton<ErasureCheckpoint>();
+        // Made on first use, which only a LiteDB-backed service reaches: with MongoDB there is no LiteDatabase to inject.
+        services.AddSingleton(provider => new ErasureCheckpoint(provider.GetRequiredService<LiteDB.LiteDatabase>()));
         services.AddScoped<ICustomerErasure, TErasure>();
         services.AddSingleton<IRequestValidator<PreviewErasureRequest>, PreviewErasureValidator>();
         services.AddSingleton<ErasureReplay>();
