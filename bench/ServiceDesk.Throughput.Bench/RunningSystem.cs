@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
@@ -24,6 +25,8 @@ public sealed class RunningSystem : IAsyncDisposable
     public ServerCpu Cpu => new(_process.Id);
 
     public DirectoryService.DirectoryServiceClient Directory { get; private set; } = null!;
+
+    public Health.HealthClient DirectoryHealth { get; private set; } = null!;
 
     public ErasureService.ErasureServiceClient Erasure { get; private set; } = null!;
 
@@ -74,6 +77,7 @@ public sealed class RunningSystem : IAsyncDisposable
         var directory = Channel(options.BasePort + 20);
         Directory = new DirectoryService.DirectoryServiceClient(directory);
         Erasure = new ErasureService.ErasureServiceClient(directory);
+        DirectoryHealth = new Health.HealthClient(directory);
         Ticketing = new TicketingService.TicketingServiceClient(Channel(options.BasePort + 30));
     }
 

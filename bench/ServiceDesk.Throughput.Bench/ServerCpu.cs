@@ -72,12 +72,13 @@ public sealed class ServerCpu(int localRunPid)
         Seconds().ToDictionary(process => process.Key, process => (process.Value - before.GetValueOrDefault(process.Key)) / elapsed.TotalSeconds);
 
     /// <summary>CPU milliseconds per operation of each process since <paramref name="before"/>.</summary>
+    public Dictionary<string, double> MillisecondsPerOperation(IReadOnlyDictionary<string, double> before, int operations) =>
+        Seconds().ToDictionary(process => process.Key, process => (process.Value - before.GetValueOrDefault(process.Key)) * 1000 / operations);
+
+    /// <summary>The same, as a line: the sum, then each process.</summary>
     public string PerOperation(IReadOnlyDictionary<string, double> before, int operations)
     {
-        var after = Seconds();
-        var parts = after.OrderBy(process => process.Key)
-            .Select(process => (process.Key, Milliseconds: (process.Value - before.GetValueOrDefault(process.Key)) * 1000 / operations))
-            .ToList();
+        var parts = MillisecondsPerOperation(before, operations).OrderBy(process => process.Key).Select(process => (process.Key, Milliseconds: process.Value)).ToList();
         return string.Create(CultureInfo.InvariantCulture, $"server CPU per operation: {parts.Sum(part => part.Milliseconds):F2} ms (")
             + string.Join(", ", parts.Select(part => string.Create(CultureInfo.InvariantCulture, $"{part.Key} {part.Milliseconds:F2}"))) + ")";
     }

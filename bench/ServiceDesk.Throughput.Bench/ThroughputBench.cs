@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
+using Grpc.Health.V1;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 
@@ -38,8 +39,8 @@ public static class ThroughputBench
         Console.WriteLine($"data directory {options.DataDirectory}, server cores {options.ServerCores}, load on this process's cores");
         Directory.CreateDirectory(options.DataDirectory);
         var rawDirectory = Path.Combine(options.DataDirectory, "raw");
-        var rawCustomers = Rate(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.CustomersCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
-        var rawTickets = Rate(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.TicketsCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
+        var rawCustomers = RawInsertLoop.Result.Parse(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.CustomersCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
+        var rawTickets = RawInsertLoop.Result.Parse(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.TicketsCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
 
         List<string> customers;
         string bigCustomer;
@@ -48,18 +49,21 @@ public static class ThroughputBench
             await CreateProjectAsync(system, Project);
             await CreateProjectAsync(system, SeedProject);
             customers = [.. await CreateCustomersAsync(system, WarmUp, "warm")];
+            var nullCall = await NullCallMicrosecondsAsync(system, options.Creates);
             var created = new ConcurrentBag<string>();
             var cpu = system.Cpu.Seconds();
             var customerRate = await Measure.ClosedLoopAsync(options.Creates, InFlight, async i => created.Add(await CreateCustomerAsync(system, $"c{i}")));
             customers.AddRange(created);
             Print("CreateCustomer, 8 in flight", customerRate, "raw LiteDB insert loop", rawCustomers);
             Console.WriteLine("  " + system.Cpu.PerOperation(cpu, options.Creates));
+            var customerCpu = system.Cpu.MillisecondsPerOperation(cpu, options.Creates).Values.Sum() * 1000;
 
             await Measure.ClosedLoopAsync(WarmUp, InFlight, i => CreateTicketAsync(system, Project, customers[i % customers.Count]));
             cpu = system.Cpu.Seconds();
             var ticketRate = await Measure.ClosedLoopAsync(options.Creates, InFlight, i => CreateTicketAsync(system, Project, customers[i % customers.Count]));
             Print("CreateTicket, 8 in flight", ticketRate, "raw LiteDB insert loop", rawTickets);
             Console.WriteLine("  " + system.Cpu.PerOperation(cpu, options.Creates));
+            await EventFloorAsync(system, options, rawDirectory, rawCustomers, nullCall, customerCpu);
 
             var needed = WarmUpRemovals + 2 * options.Removals + 1;
             if (customers.Count < needed + 100)
@@ -81,6 +85,41 @@ public static class ThroughputBench
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Directory's CPU per authenticated no-op call (Health/Check <c>liveness</c> with the admin's token, 8 in flight):
+    /// what any RPC costs there before its own work.
+    /// </summary>
+    private static async Task<double> NullCallMicrosecondsAsync(RunningSystem system, int count)
+    {
+        var request = new HealthCheckRequest { Service = "liveness" };
+        await Measure.ClosedLoopAsync(WarmUp, InFlight, async _ => await system.DirectoryHealth.CheckAsync(request, system.Admin));
+        var cpu = system.Cpu.Seconds();
+        await Measure.ClosedLoopAsync(count * 4, InFlight, async _ => await system.DirectoryHealth.CheckAsync(request, system.Admin));
+        return system.Cpu.MillisecondsPerOperation(cpu, count * 4)["directory"] * 1000;
+    }
+
+    /// <summary>
+    /// The floor of (b): what a create that is an authenticated RPC and tells one consumer, without losing the event,
+    /// costs at the least (<see cref="RawInsertLoop.RunEventFloorAsync"/> plus Redis's CPU for it, plus the null
+    /// call), against the raw insert's CPU, all measured in this run on the server cores: with every process on those
+    /// cores, rates go as the inverse of the CPU per operation, so raw CPU ÷ floor CPU bounds the ratio to the raw loop.
+    /// </summary>
+    private static async Task EventFloorAsync(RunningSystem system, BenchOptions options, string rawDirectory, RawInsertLoop.Result raw, double nullCall, double customerCpu)
+    {
+        Console.WriteLine("before the floor: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
+        var cpu = system.Cpu.Seconds();
+        var loop = RawInsertLoop.Result.Parse(
+            await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.EventFloorCommand, rawDirectory, system.Redis, options.Creates.ToString(CultureInfo.InvariantCulture)));
+        // The loop's warm-up is Redis's work too.
+        var redis = system.Cpu.MillisecondsPerOperation(cpu, options.Creates + RawInsertLoop.WarmUp).Where(process => process.Key.StartsWith("redis", StringComparison.Ordinal)).Sum(process => process.Value) * 1000;
+        var floor = nullCall + loop.CpuMicroseconds + redis;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"floor of a create, server CPU: null call {nullCall:F0} µs + insert with outbox row, XADD, mark, XREADGROUP, inbox, XACK {loop.CpuMicroseconds:F0} µs + Redis {redis:F0} µs = {floor:F0} µs; " +
+            $"raw insert {raw.CpuMicroseconds:F0} µs (70% of its rate allows {raw.CpuMicroseconds / 0.7:F0} µs); a create at the floor: {raw.CpuMicroseconds / floor:P0} of the raw loop; " +
+            $"CreateCustomer measured {customerCpu:F0} µs, {customerCpu / floor:F1}× the floor"));
     }
 
     private static async Task RemovalsAsync(RunningSystem system, BenchOptions options, IReadOnlyList<string> warmUp, IReadOnlyList<string> sequential, IReadOnlyList<string> concurrent)
@@ -302,11 +341,12 @@ public static class ThroughputBench
             new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = reporter, Summary = "Printer is out of toner", Description = "The printer on the third floor shows an error." },
             system.Admin).ResponseAsync;
 
-    private static double Rate(string line) => double.Parse(line, CultureInfo.InvariantCulture);
-
     private static double Milliseconds(Google.Protobuf.WellKnownTypes.Timestamp from, Google.Protobuf.WellKnownTypes.Timestamp to) =>
         (to.ToDateTimeOffset() - from.ToDateTimeOffset()).TotalMilliseconds;
 
     private static void Print(string what, double rate, string baseline, double baselineRate) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {rate:F0}/s; {baseline}: {baselineRate:F0}/s; ratio {rate / baselineRate:P0}"));
+
+    private static void Print(string what, double rate, string baseline, RawInsertLoop.Result raw) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {rate:F0}/s; {baseline}: {raw.PerSecond:F0}/s ({raw.CpuMicroseconds:F0} µs CPU per insert); ratio {rate / raw.PerSecond:P0}"));
 }

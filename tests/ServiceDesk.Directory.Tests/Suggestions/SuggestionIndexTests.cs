@@ -102,6 +102,24 @@ public sealed class SuggestionIndexTests
     }
 
     [Fact]
+    public async Task Has_applied_a_change_once_each_of_its_stamps_is_applied_in_order_or_beyond_a_gap()
+    {
+        var index = new SuggestionIndex();
+        await index.LoadAsync(Stamps(("HELP", 2)), AsyncEnumerable.Empty<Customer>(), CancellationToken.None);
+        Assert.True(index.HasApplied(Stamps(("HELP", 2))));
+        Assert.False(index.HasApplied(Stamps(("HELP", 3))));
+        Assert.False(index.HasApplied(Stamps()));
+
+        index.Changed(TestData.Customer(projectKeys: "HELP"), Stamps(("HELP", 4)));
+        Assert.True(index.HasApplied(Stamps(("HELP", 4))));
+        Assert.False(index.HasApplied(Stamps(("HELP", 3))));
+        Assert.False(index.HasApplied(Stamps(("HELP", 4), ("OPS", 1))));
+
+        index.Changed(TestData.Customer(projectKeys: ["HELP", "OPS"]), Stamps(("HELP", 3), ("OPS", 1)));
+        Assert.True(index.HasApplied(Stamps(("HELP", 4), ("OPS", 1))));
+    }
+
+    [Fact]
     public async Task A_read_older_than_a_removal_never_brings_the_customer_back()
     {
         var index = new SuggestionIndex();

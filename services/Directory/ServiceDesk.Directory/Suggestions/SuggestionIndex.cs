@@ -95,6 +95,23 @@ public sealed class SuggestionIndex
         }
     }
 
+    /// <summary>
+    /// Whether every stamp of a change has been applied, in order or beyond a gap: the change is in the index, and any
+    /// later one has stamps of its own, so reading the customer again for it would add nothing.
+    /// </summary>
+    public bool HasApplied(IReadOnlyDictionary<string, long> stamps)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return stamps.Count > 0 && stamps.All(stamp => _progress.TryGetValue(stamp.Key, out var progress) && progress.Has(stamp.Value));
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Adds or replaces the customer, unless the index already holds a newer version or it was removed.</summary>
     public void Upsert(Customer customer) => Changed(customer, NoStamps);
 
@@ -415,6 +432,8 @@ public sealed class SuggestionIndex
                 Advance();
             }
         }
+
+        public bool Has(long stamp) => stamp <= CaughtUp || _beyondGap.Contains(stamp);
 
         public void LoadedUpTo(long stamp)
         {

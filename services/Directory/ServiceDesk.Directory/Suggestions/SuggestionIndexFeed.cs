@@ -96,7 +96,8 @@ public sealed partial class SuggestionIndexFeed(
     {
         try
         {
-            if (JsonSerializer.Deserialize<Change>(message) is not { CustomerId: { } customerId, Stamps: { } stamps })
+            // Every change comes back to the replica that wrote it, which applied it already.
+            if (JsonSerializer.Deserialize<Change>(message) is not { CustomerId: { } customerId, Stamps: { } stamps } || index.HasApplied(stamps))
             {
                 return;
             }
