@@ -21,8 +21,9 @@ namespace ServiceDesk.Directory.Suggestions;
 /// A bucket holds its keys (the entries whose term starts with the bucket's characters, terms shorter than that in
 /// their own bucket) and, in name order, every customer with a key starting with them, including the keys of the
 /// longer buckets below it ("j" holds everyone "jo" and "jos" hold). So a prefix of up to three characters is the
-/// first customers of one bucket's name order, and a longer one walks the bucket's keys and name order in lockstep:
-/// no look-up walks more than one bucket, however late in name order its matches are. Look-ups seek in sorted array
+/// first customers of one bucket's name order, and a longer one merges the runs of the few distinct keys it matches,
+/// or walks the bucket's keys and name order in lockstep: no look-up walks more than one bucket, however late in name
+/// order its matches are. Look-ups seek in sorted array
 /// copies of a bucket, made again by the first look-up after a write to that bucket only.
 /// </para>
 /// </summary>
