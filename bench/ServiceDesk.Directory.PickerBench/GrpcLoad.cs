@@ -25,7 +25,8 @@ internal sealed record Answer(string GrpcStatus, byte[] Message);
 /// <summary>One-in-flight timings, and the CPU time the server used meanwhile (utime + stime).</summary>
 internal sealed record Latency(int Calls, int Failed, double P50, double P90, double P99, double Max, TimeSpan ServerCpu);
 
-internal sealed record Saturation(double CallsPerSecond, long Succeeded, long Failed);
+/// <summary>h2load's rate, and the server's CPU time per call and share of its core over the measured part (after the warm-up).</summary>
+internal sealed record Saturation(double CallsPerSecond, long Succeeded, long Failed, double CpuMicrosecondsPerCall, double ServerCoreShare);
 
 /// <summary>
 /// Drives a <see cref="FixedCall"/>: one call at a time over one HTTP/2 connection (per-call latency, every answer's
@@ -34,6 +35,8 @@ internal sealed record Saturation(double CallsPerSecond, long Succeeded, long Fa
 /// </summary>
 internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string workDirectory) : IDisposable
 {
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
     private readonly HttpClient _http = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public async Task<Answer> CallAsync(FixedCall call)
@@ -84,8 +87,13 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
         return new Latency(calls, failed, At(timings, 0.50), At(timings, 0.90), At(timings, 0.99), timings[^1], cpu);
     }
 
-    /// <summary>h2load on the client core: 1 thread, 4 connections × 16 streams, warm-up 2 s, then <c>duration</c>.</summary>
-    public async Task<Saturation> SaturateAsync(FixedCall call)
+    /// <summary>
+    /// h2load on the client core: 1 thread, 4 connections × 16 streams, warm-up 2 s, then <c>duration</c>. The server's
+    /// CPU time is read when the warm-up ends and when h2load does: per call, it is what a call costs the server when
+    /// calls queue, the figure a saturation rate follows from when the server's core is its limit; its share of the core
+    /// tells whether it was (a rate with the server's core far from full was limited elsewhere, by the client or the machine).
+    /// </summary>
+    public async Task<Saturation> SaturateAsync(FixedCall call, Func<TimeSpan> serverCpu)
     {
         var bodyFile = Path.Combine(workDirectory, "h2load-body.bin");
         await File.WriteAllBytesAsync(bodyFile, call.Body);
@@ -93,7 +101,7 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
         string[] arguments =
         [
             "-c", clientCore.ToString(CultureInfo.InvariantCulture), "h2load",
-            "-D", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), "--warm-up-time=2",
+            "-D", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), "--warm-up-time=" + ((int)WarmUp.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             "-t", "1", "-c", "4", "-m", "16",
             "-H", "content-type: application/grpc", "-H", "te: trailers",
             .. call.Token is null ? (string[])[] : ["-H", $"authorization: Bearer {call.Token}"],
@@ -105,8 +113,14 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
         }
 
         using var h2load = Process.Start(start) ?? throw new InvalidOperationException("h2load did not start (apt-get install -y nghttp2-client).");
-        var output = await h2load.StandardOutput.ReadToEndAsync();
+        var reading = h2load.StandardOutput.ReadToEndAsync();
+        await Task.Delay(WarmUp);
+        var cpuBefore = serverCpu();
+        var measured = Stopwatch.StartNew();
+        var output = await reading;
         await h2load.WaitForExitAsync();
+        var cpu = serverCpu() - cpuBefore;
+        var elapsed = measured.Elapsed;
         var rate = Finished().Match(output);
         var requests = Requests().Match(output);
         if (!rate.Success || !requests.Success)
@@ -114,10 +128,13 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
             throw new InvalidOperationException($"Unexpected h2load output:\n{output}\n{await h2load.StandardError.ReadToEndAsync()}");
         }
 
+        var callsPerSecond = double.Parse(rate.Groups["rate"].Value, CultureInfo.InvariantCulture);
         return new Saturation(
-            double.Parse(rate.Groups["rate"].Value, CultureInfo.InvariantCulture),
+            callsPerSecond,
             long.Parse(requests.Groups["succeeded"].Value, CultureInfo.InvariantCulture),
-            long.Parse(requests.Groups["failed"].Value, CultureInfo.InvariantCulture) + long.Parse(requests.Groups["errored"].Value, CultureInfo.InvariantCulture));
+            long.Parse(requests.Groups["failed"].Value, CultureInfo.InvariantCulture) + long.Parse(requests.Groups["errored"].Value, CultureInfo.InvariantCulture),
+            cpu.TotalMicroseconds / (callsPerSecond * elapsed.TotalSeconds),
+            cpu / elapsed);
     }
 
     public void Dispose() => _http.Dispose();

@@ -8,7 +8,7 @@ using ServiceDesk.Directory.PickerBench;
 using ServiceDesk.LocalRedis;
 
 // Usage (bench/picker/run.sh builds and pins it): PickerBench [--customers 100000] [--seconds 8] [--calls 2000]
-//   [--server-core 0] [--client-core 1] [--cache DIR] [--repository DIR]
+//   [--server-core 0] [--client-core 1] [--cache DIR] [--repository DIR] [--cases "j,jane roe"] [--directory-setting Key=Value]
 // Starts Redis, Identity (for real agent tokens) and Directory (Release, pinned to the server core) on a seeded
 // copy of a Directory file, then measures the null call and SuggestCustomers one call at a time (latency) and with
 // h2load (saturation) from the client core; then the same null call against a bare Kestrel gRPC method.
@@ -63,6 +63,16 @@ foreach (var setting in options.DirectorySettings)
     directoryEnvironment[setting.Key] = setting.Value;
 }
 
+// The bare server runs on the server core from the start, idle while Directory is measured, and is measured in each
+// pass right before Directory's null calls: measured last, after Directory was stopped, with a process started just
+// then, its figures depended on when it ran rather than on what it does.
+var barePort = BenchProcess.FreePort();
+await using var bare = BenchProcess.Start(
+    Path.Combine(repository, "bench/ServiceDesk.Bench.BareGrpc/bin/Release/net10.0/ServiceDesk.Bench.BareGrpc.dll"),
+    options.ServerCore,
+    [$"{barePort}"],
+    options.DirectorySettings.Where(setting => setting.Key.StartsWith("DOTNET_", StringComparison.Ordinal)).ToDictionary(),
+    Path.Combine(run, "bare.log"));
 var directoryStarted = DateTime.UtcNow;
 var directory = BenchProcess.Start(
     Path.Combine(repository, "services/Directory/ServiceDesk.Directory/bin/Release/net10.0/ServiceDesk.Directory.dll"),
@@ -74,6 +84,7 @@ try
 {
     await WaitServingAsync(identityGrpc, identity);
     await WaitServingAsync(directoryGrpc, directory);
+    await WaitServingAsync(barePort, bare);
     var agentToken = await AgentTokenAsync(identityGrpc, adminPassword);
     var directoryUrl = $"http://127.0.0.1:{directoryGrpc}";
     var suggestUrl = $"{directoryUrl}/servicedesk.directory.v1.DirectoryService/SuggestCustomers";
@@ -92,6 +103,7 @@ try
 
     Console.WriteLine($"Directory serving suggestions {(DateTime.UtcNow - directoryStarted).TotalSeconds:F1} s after its start (index loaded).");
     Console.WriteLine(await WaitUntilQuietAsync(directory));
+    var bareCall = FixedCall.Of("bare Kestrel Health/Check", $"http://127.0.0.1:{barePort}/grpc.health.v1.Health/Check", new HealthCheckRequest(), null);
     FixedCall[] nullCalls =
     [
         FixedCall.Of("Health/Check `\"\"` (every dependency check)", healthUrl, new HealthCheckRequest(), null),
@@ -100,7 +112,7 @@ try
     ];
     FixedCall[] suggestions =
     [
-        .. new[] { "j", "jo", "jos", "a", "an", "ann", "z", "zo", "jane roe", "company07", "jane.r" }.Select(text =>
+        .. options.Cases.Select(text =>
             FixedCall.Of($"SuggestCustomers `{text}`", suggestUrl, new SuggestCustomersRequest { ProjectKey = Seeding.Project, Text = text, Limit = 10 }, agentToken)),
     ];
     // Every case, the bare server's too, is measured twice and the second pass reported: in a single pass whichever
@@ -108,31 +120,17 @@ try
     // being recompiled), which made them look slower than suggestions measured later, and the bare server, measured
     // once right after its start, slower than a warm Directory.
     Console.WriteLine("First pass (settling, not reported):");
+    await MeasureAsync(load, bareCall, options.Calls, bare);
     foreach (var call in nullCalls.Concat(suggestions))
     {
         await MeasureAsync(load, call, options.Calls, directory);
     }
 
     Console.WriteLine("Second pass (reported):");
-    var results = new List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds)>();
+    List<Measured> results = [await MeasureAsync(load, bareCall, options.Calls, bare)];
     foreach (var call in nullCalls.Concat(suggestions))
     {
         results.Add(await MeasureAsync(load, call, options.Calls, directory));
-    }
-
-    await directory.DisposeAsync();
-    var barePort = BenchProcess.FreePort();
-    await using (var bare = BenchProcess.Start(
-        Path.Combine(repository, "bench/ServiceDesk.Bench.BareGrpc/bin/Release/net10.0/ServiceDesk.Bench.BareGrpc.dll"),
-        options.ServerCore,
-        [$"{barePort}"],
-        new Dictionary<string, string>(),
-        Path.Combine(run, "bare.log")))
-    {
-        await WaitServingAsync(barePort, bare);
-        var bareCall = FixedCall.Of("bare Kestrel Health/Check", $"http://127.0.0.1:{barePort}/grpc.health.v1.Health/Check", new HealthCheckRequest(), null);
-        await MeasureAsync(load, bareCall, options.Calls, bare);
-        results.Insert(0, await MeasureAsync(load, bareCall, options.Calls, bare));
     }
 
     Report(results, options);
@@ -157,7 +155,7 @@ static async Task<string> StatusOrTimeoutAsync(GrpcLoad load, FixedCall call)
     }
 }
 
-static async Task<(FixedCall, int, Latency, Saturation, double)> MeasureAsync(GrpcLoad load, FixedCall call, int calls, BenchProcess server)
+static async Task<Measured> MeasureAsync(GrpcLoad load, FixedCall call, int calls, BenchProcess server)
 {
     var before = await load.CallAsync(call);
     var suggested = call.Url.EndsWith("/SuggestCustomers", StringComparison.Ordinal) && before.GrpcStatus == "0"
@@ -165,31 +163,34 @@ static async Task<(FixedCall, int, Latency, Saturation, double)> MeasureAsync(Gr
         : -1;
     var latency = await load.OneInFlightAsync(call, warmUp: Math.Min(500, calls / 4), calls, () => server.CpuTime);
     var cpuMicroseconds = latency.ServerCpu.TotalMicroseconds / calls;
-    var saturation = await load.SaturateAsync(call);
+    var saturation = await load.SaturateAsync(call, () => server.CpuTime);
     var after = await load.CallAsync(call);
     if (before.GrpcStatus != "0" || after.GrpcStatus != "0" || latency.Failed > 0)
     {
         throw new InvalidOperationException($"{call.Name}: grpc-status {before.GrpcStatus} before, {after.GrpcStatus} after h2load, {latency.Failed} failed of {latency.Calls}.");
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {call.Name}: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms, {saturation.CallsPerSecond:F0} calls/s, server CPU {cpuMicroseconds:F0} µs per call"));
-    return (call, suggested, latency, saturation, cpuMicroseconds);
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"  {call.Name}: p50 {latency.P50:F3} ms, p99 {latency.P99:F3} ms, server CPU {cpuMicroseconds:F0} µs per call one in flight; {saturation.CallsPerSecond:F0} calls/s at saturation, server CPU {saturation.CpuMicrosecondsPerCall:F1} µs per call, {saturation.ServerCoreShare:P0} of its core"));
+    return new Measured(call, suggested, latency, saturation, cpuMicroseconds);
 }
 
-static void Report(List<(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds)> results, Options options)
+static void Report(List<Measured> results, Options options)
 {
-    var bare = results[0];
-    var nullCall = results[1];
+    var bare = results[0].Saturation;
+    var nullCall = results[1].Saturation;
     Console.WriteLine();
     Console.WriteLine($"{options.Customers:N0} customers in {Seeding.Project}; limit 10; one call in flight: {options.Calls} calls after a warm-up; saturation: h2load -t 1 -c 4 -m 16, 2 s warm-up + {options.Seconds} s.");
+    Console.WriteLine("Ratios by CPU: the null call's (or the bare method's) server CPU per call at saturation ÷ the call's, i.e. the share of their throughput the call reaches where the server's core is the limit.");
     Console.WriteLine();
-    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | server CPU µs per call (one in flight) | calls/s at saturation | ÷ Directory null call | ÷ bare Kestrel |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | server CPU µs per call, one in flight | calls/s at saturation | server core busy | server CPU µs per call at saturation | ÷ Directory null call, by rate | ÷ Directory null call, by CPU | ÷ bare Kestrel, by CPU |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var (call, suggested, latency, saturation, cpuMicroseconds) in results)
     {
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.CallsPerSecond / nullCall.Saturation.CallsPerSecond:P0} | {saturation.CallsPerSecond / bare.Saturation.CallsPerSecond:P0} |"));
+            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.ServerCoreShare:P0} | {saturation.CpuMicrosecondsPerCall:F1} | {saturation.CallsPerSecond / nullCall.CallsPerSecond:P0} | {nullCall.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} | {bare.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} |"));
     }
 }
 
@@ -252,7 +253,10 @@ static async Task<string> AgentTokenAsync(int identityPort, string adminPassword
 
 static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-internal sealed record Options(int Customers, int Seconds, int Calls, int ServerCore, int ClientCore, string Cache, string Repository, IReadOnlyDictionary<string, string> DirectorySettings)
+internal sealed record Measured(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds);
+
+internal sealed record Options(
+    int Customers, int Seconds, int Calls, int ServerCore, int ClientCore, string Cache, string Repository, IReadOnlyDictionary<string, string> DirectorySettings, IReadOnlyList<string> Cases)
 {
     public static Options Parse(string[] args)
     {
@@ -271,6 +275,8 @@ internal sealed record Options(int Customers, int Seconds, int Calls, int Server
             Number("--client-core", 1),
             Value("--cache", Path.Combine(Path.GetTempPath(), "servicedesk-picker-bench")),
             Path.GetFullPath(Value("--repository", ".")),
-            settings);
+            settings,
+            // --cases "jane roe,company07" measures only those suggestion texts (the null calls always).
+            Value("--cases", "j,jo,jos,a,an,ann,z,zo,jane roe,company07,jane.r").Split(','));
     }
 }

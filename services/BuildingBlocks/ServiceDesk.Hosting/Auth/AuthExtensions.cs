@@ -50,6 +50,8 @@ public static class AuthExtensions
             {
                 jwt.ConfigurationManager = keys;
                 jwt.MapInboundClaims = false;
+                // Nothing reads the token back from the ticket: storing it formatted and copied it on every call.
+                jwt.SaveToken = false;
                 jwt.TokenHandlers.Clear();
                 jwt.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }));
                 // A failure to get the keys fails authentication instead of throwing out of the authentication

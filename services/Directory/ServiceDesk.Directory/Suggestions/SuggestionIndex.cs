@@ -21,8 +21,9 @@ namespace ServiceDesk.Directory.Suggestions;
 /// A bucket holds its keys (the entries whose term starts with the bucket's characters, terms shorter than that in
 /// their own bucket) and, in name order, every customer with a key starting with them, including the keys of the
 /// longer buckets below it ("j" holds everyone "jo" and "jos" hold). So a prefix of up to three characters is the
-/// first customers of one bucket's name order, and a longer one walks the bucket's keys and name order in lockstep:
-/// no look-up walks more than one bucket, however late in name order its matches are. Look-ups seek in sorted array
+/// first customers of one bucket's name order, and a longer one merges the runs of the few distinct keys it matches,
+/// or walks the bucket's keys and name order in lockstep: no look-up walks more than one bucket, however late in name
+/// order its matches are. Look-ups seek in sorted array
 /// copies of a bucket, made again by the first look-up after a write to that bucket only.
 /// </para>
 /// </summary>
@@ -32,6 +33,9 @@ public sealed class SuggestionIndex
 
     /// <summary>Characters of a term that name its bucket: a picker's first keystrokes are answered from one bucket's head.</summary>
     private const int BucketTermLength = 3;
+
+    /// <summary>Distinct keys in a look-up's range beyond which merging their runs costs more than walking the name order.</summary>
+    private const int MaxMergedRuns = 16;
 
     private static readonly IReadOnlyDictionary<string, long> NoStamps = new Dictionary<string, long>();
 
@@ -305,8 +309,11 @@ public sealed class SuggestionIndex
     /// The first <paramref name="limit"/> customers of the project, in
     /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>, from the
     /// one bucket the key's term names. A prefix shorter than the bucket's characters is the head of its name order.
-    /// Otherwise two ranges are read in lockstep: the key's entries (complete once exhausted, then ranked) and the
-    /// bucket's customers in name order (complete at <paramref name="limit"/> matches). Whichever finishes first answers.
+    /// Otherwise the key's entries are a range of the bucket's, sorted by key and then name order: when the range holds
+    /// few distinct keys (an exact address, a whole name, a domain: the specific texts), their runs are merged in name
+    /// order, a few entries each. With many, two ranges are read in lockstep: the key's entries (complete once
+    /// exhausted, then ranked) and the bucket's customers in name order (complete at <paramref name="limit"/> matches).
+    /// Whichever finishes first answers.
     /// </summary>
     public IReadOnlyList<CustomerSummary> FindFirstByName(string projectKey, SearchKeyMatch key, int limit)
     {
@@ -316,7 +323,6 @@ public sealed class SuggestionIndex
             return [];
         }
 
-        var upper = key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty);
         var keysInBucket = !key.IsPrefix || termLength >= BucketTermLength;
         _lock.EnterReadLock();
         try
@@ -327,40 +333,136 @@ public sealed class SuggestionIndex
             }
 
             var (entries, ranks) = bucket.SortedCopies();
-            var entry = keysInBucket ? Seek(entries, new Entry(key.Key, string.Empty, string.Empty), EntryOrder.Instance) : entries.Length;
-            var matches = new List<Entry>();
-            var firstInNameOrder = new List<CustomerSummary>(limit);
-            for (var rank = 0; ; entry++, rank++)
+            if (!keysInBucket)
             {
-                if (keysInBucket && (entry == entries.Length || EntryOrder.Instance.Compare(entries[entry], upper) >= 0))
-                {
-                    return [.. matches.DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => _customers[match.CustomerId].Summary)];
-                }
-
-                if (keysInBucket)
-                {
-                    matches.Add(entries[entry]);
-                }
-
-                if (rank == ranks.Length)
-                {
-                    return firstInNameOrder;
-                }
-
-                if (ranks[rank].Keys.Any(key.Matches))
-                {
-                    firstInNameOrder.Add(_customers[ranks[rank].CustomerId].Summary);
-                    if (firstInNameOrder.Count == limit)
-                    {
-                        return firstInNameOrder;
-                    }
-                }
+                return FirstInNameOrder(ranks, key, limit);
             }
+
+            var first = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), 0, entries.Length);
+            var end = Seek(entries, key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty), first, entries.Length);
+            return KeyRuns(entries, first, end) is { } runs
+                ? MergeInNameOrder(entries, runs, limit)
+                : Lockstep(entries, first, end, ranks, key, limit);
         }
         finally
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>The runs of entries with one key each in <c>[first, end)</c>, each found by a binary search; null when there are more than <see cref="MaxMergedRuns"/>.</summary>
+    private static List<(int Next, int End)>? KeyRuns(Entry[] entries, int first, int end)
+    {
+        var runs = new List<(int, int)>();
+        for (var run = first; run < end;)
+        {
+            if (runs.Count == MaxMergedRuns)
+            {
+                return null;
+            }
+
+            var runEnd = Seek(entries, new Entry(entries[run].Key, Upper, string.Empty), run, end);
+            runs.Add((run, runEnd));
+            run = runEnd;
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> customers over runs each in name order: a customer with several keys in them
+    /// comes once, its entries having the same name order (which ends with its id).
+    /// </summary>
+    private List<CustomerSummary> MergeInNameOrder(Entry[] entries, List<(int Next, int End)> runs, int limit)
+    {
+        var found = new List<CustomerSummary>(Math.Min(limit, 16));
+        string? last = null;
+        while (found.Count < limit)
+        {
+            var least = -1;
+            for (var run = 0; run < runs.Count; run++)
+            {
+                if (runs[run].Next < runs[run].End
+                    && (least < 0 || string.CompareOrdinal(entries[runs[run].Next].NameOrder, entries[runs[least].Next].NameOrder) < 0))
+                {
+                    least = run;
+                }
+            }
+
+            if (least < 0)
+            {
+                break;
+            }
+
+            var entry = entries[runs[least].Next];
+            runs[least] = (runs[least].Next + 1, runs[least].End);
+            if (!string.Equals(entry.NameOrder, last, StringComparison.Ordinal))
+            {
+                found.Add(_customers[entry.CustomerId].Summary);
+                last = entry.NameOrder;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The key's entries in <c>[first, end)</c> and the bucket's name order read in lockstep: the entries are complete once
+    /// exhausted (then ranked), the name order at <paramref name="limit"/> matches. Whichever finishes first answers.
+    /// </summary>
+    private List<CustomerSummary> Lockstep(Entry[] entries, int first, int end, Ranked[] ranks, SearchKeyMatch key, int limit)
+    {
+        var firstInNameOrder = new List<CustomerSummary>(limit);
+        for (var rank = 0; ; rank++)
+        {
+            if (first + rank == end)
+            {
+                return [.. entries[first..end].DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => _customers[match.CustomerId].Summary)];
+            }
+
+            if (rank == ranks.Length)
+            {
+                return firstInNameOrder;
+            }
+
+            if (AnyMatches(ranks[rank].Keys, key))
+            {
+                firstInNameOrder.Add(_customers[ranks[rank].CustomerId].Summary);
+                if (firstInNameOrder.Count == limit)
+                {
+                    return firstInNameOrder;
+                }
+            }
+        }
+    }
+
+    /// <summary>The first <paramref name="limit"/> customers of a name order with a key matching <paramref name="key"/>.</summary>
+    private List<CustomerSummary> FirstInNameOrder(Ranked[] ranks, SearchKeyMatch key, int limit)
+    {
+        var found = new List<CustomerSummary>(limit);
+        for (var rank = 0; rank < ranks.Length && found.Count < limit; rank++)
+        {
+            if (AnyMatches(ranks[rank].Keys, key))
+            {
+                found.Add(_customers[ranks[rank].CustomerId].Summary);
+            }
+        }
+
+        return found;
+    }
+
+    // A loop, not Keys.Any(key.Matches): that boxes the key and makes a delegate per customer walked.
+    private static bool AnyMatches(string[] keys, SearchKeyMatch key)
+    {
+        foreach (var stored in keys)
+        {
+            if (key.Matches(stored))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int TermStart(string projectKey) => projectKey.Length + 3;
@@ -410,10 +512,10 @@ public sealed class SuggestionIndex
         }
     }
 
-    /// <summary>The index of the first item not below <paramref name="lower"/>.</summary>
-    private static int Seek<T>(T[] sorted, T lower, IComparer<T> order)
+    /// <summary>The index of the first entry in <c>[from, to)</c> not below <paramref name="lower"/>, or <paramref name="to"/>.</summary>
+    private static int Seek(Entry[] sorted, Entry lower, int from, int to)
     {
-        var at = Array.BinarySearch(sorted, lower, order);
+        var at = Array.BinarySearch(sorted, from, to - from, lower, EntryOrder.Instance);
         return at >= 0 ? at : ~at;
     }
 
