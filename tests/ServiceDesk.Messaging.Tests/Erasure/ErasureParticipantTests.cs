@@ -146,13 +146,7 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
     public async Task Commands_read_in_one_batch_are_carried_out_concurrently_each_once_with_one_receipt_leaving_no_bytes()
     {
         const int Customers = 3;
-        var dataDirectory = TestDirectory.Create("concurrent");
-        for (var i = 0; i < Customers; i++)
-        {
-            ErasureProbes.SeedNotes(dataDirectory, $"cust-{i}", $"{Marker}-{i:D2}");
-        }
-
-        ErasureProbes.SeedNotes(dataDirectory, "cust-kept", "kept");
+        var dataDirectory = SeedMarkedCustomers("concurrent", Customers);
         var control = new ProbeControl { Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
 
@@ -182,13 +176,7 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
     public async Task Erasures_sharing_one_checkpoint_each_return_only_once_their_deleted_bytes_are_gone()
     {
         const int Erasures = 8;
-        var dataDirectory = TestDirectory.Create("checkpoint");
-        for (var i = 0; i < Erasures; i++)
-        {
-            ErasureProbes.SeedNotes(dataDirectory, $"cust-{i}", $"{Marker}-{i:D2}");
-        }
-
-        ErasureProbes.SeedNotes(dataDirectory, "cust-kept", "kept");
+        var dataDirectory = SeedMarkedCustomers("checkpoint", Erasures);
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, ErasureProbes.Participant);
         var checkpoint = new ErasureCheckpoint(database);
         // LiteDB maps a type on its first use, and not safely from several threads at once.
@@ -274,6 +262,19 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
 
     private Task<IReadOnlyList<ErasureReceipt>> WaitForReceiptsAsync(int count) =>
         Eventually.WaitForAsync(() => ErasureProbes.ReceiptsAsync(Redis, Prefix), receipts => receipts.Count >= count, $"{count} receipts");
+
+    /// <summary>A data directory where customers cust-0 … cust-(count - 1) have a note "{Marker}-NN" each and cust-kept a note "kept".</summary>
+    private static string SeedMarkedCustomers(string name, int count)
+    {
+        var dataDirectory = TestDirectory.Create(name);
+        for (var i = 0; i < count; i++)
+        {
+            ErasureProbes.SeedNotes(dataDirectory, $"cust-{i}", $"{Marker}-{i:D2}");
+        }
+
+        ErasureProbes.SeedNotes(dataDirectory, "cust-kept", "kept");
+        return dataDirectory;
+    }
 
     private static bool Contains(string file, string text)
     {
