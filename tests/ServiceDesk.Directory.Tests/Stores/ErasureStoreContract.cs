@@ -5,6 +5,8 @@ using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
@@ -19,7 +21,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 {
     public void Dispose() => (backend as IDisposable)?.Dispose();
 
-    private sealed record Stores(IErasureStore Erasures, ICustomerStore Customers, ICustomerKeyStore Keys, IOutboxStore Outbox);
+    private sealed record Stores(IErasureStore Erasures, ICustomerStore Customers, ICustomerKeyStore Keys, IOutboxStore Outbox, IInboxStore Inbox);
 
     private Stores NewStores() => backend.Open(
         db =>
@@ -27,14 +29,14 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             var outbox = new LiteDbOutboxStore(db);
             var customers = new LiteDbCustomerStore(db, outbox);
             var keys = new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
-            return new Stores(new LiteDbErasureStore(db, customers, keys, outbox), customers, keys, outbox);
+            return new Stores(new LiteDbErasureStore(db, customers, keys, outbox), customers, keys, outbox, new LiteDbInboxStore(db, TimeProvider.System));
         },
         db =>
         {
             var outbox = new MongoOutboxStore(db);
             var customers = new MongoCustomerStore(db, outbox);
             var keys = new MongoCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
-            return new Stores(new MongoErasureStore(db, customers, keys, outbox), customers, keys, outbox);
+            return new Stores(new MongoErasureStore(db, customers, keys, outbox), customers, keys, outbox, new MongoInboxStore(db, TimeProvider.System));
         });
 
     [SkippableFact]
@@ -136,6 +138,28 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
         Assert.Null(await stores.Erasures.FindErasureOfAddressAsync(request.AddressHash!, default));
         Assert.Equal(reinstated, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
+    }
+
+    [SkippableFact]
+    public async Task A_receipt_is_folded_only_at_its_version_with_its_event_recorded_as_handled_once()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var request = Removal(jane);
+        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], default);
+        var receipt = new EventContext("receipt-1", "identity", TestData.Now, "erasure-receipts", "1-0");
+        var folded = request.Touched(TestData.Now);
+
+        Assert.False(await stores.Erasures.FoldReceiptAsync(folded, request.Version - 1, receipt, default));
+        Assert.False(await stores.Inbox.IsHandledAsync(receipt.EventId, default));
+        Assert.True(await stores.Erasures.FoldReceiptAsync(folded, request.Version, receipt, default));
+        Assert.True(await stores.Inbox.IsHandledAsync(receipt.EventId, default));
+        Assert.Equal(folded, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
+
+        // The same receipt delivered again, its record committed by the first delivery: nothing is written.
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() =>
+            stores.Erasures.FoldReceiptAsync(folded.Touched(TestData.Now), folded.Version, receipt, default));
+        Assert.Equal(folded, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
     }
 
     [SkippableFact]

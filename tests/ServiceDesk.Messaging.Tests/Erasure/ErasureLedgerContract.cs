@@ -1,6 +1,8 @@
 using LiteDB;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Testing;
@@ -12,7 +14,7 @@ public abstract class ErasureLedgerContract
 {
     private static readonly DateTimeOffset Received = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
-    protected abstract (IErasureLedger Ledger, IOutboxStore Outbox) Create();
+    protected abstract (IErasureLedger Ledger, IOutboxStore Outbox, IInboxStore Inbox) Create();
 
     private static ErasureRecord Started(string requestId, long planned) =>
         new(requestId, "cust-1", "hash-1", ErasureMode.Purge, ErasureState.Started, new Dictionary<string, long> { ["kept"] = planned }, Received);
@@ -23,7 +25,7 @@ public abstract class ErasureLedgerContract
     [SkippableFact]
     public async Task A_request_is_recorded_once_with_its_first_counts_and_each_completion_records_a_receipt()
     {
-        var (ledger, outbox) = Create();
+        var (ledger, outbox, _) = Create();
         Assert.Null(await ledger.FindAsync("er-1", CancellationToken.None));
         Assert.False(await ledger.IsCustomerErasedAsync("cust-1", CancellationToken.None));
         Assert.False(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
@@ -39,9 +41,9 @@ public abstract class ErasureLedgerContract
         Assert.False(await ledger.IsAddressErasedAsync("hash-2", CancellationToken.None));
 
         var completedAt = Received.AddMinutes(1);
-        var completed = await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, completedAt, Receipt("r1"), CancellationToken.None);
+        var completed = await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, completedAt, Receipt("r1"), handled: null, CancellationToken.None);
         Assert.Equal((ErasureState.Completed, 4L, completedAt), (completed.State, completed.Counts["kept"], completed.CompletedAt));
-        var repeated = await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 0 }, completedAt.AddMinutes(1), Receipt("r2"), CancellationToken.None);
+        var repeated = await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 0 }, completedAt.AddMinutes(1), Receipt("r2"), handled: null, CancellationToken.None);
         Assert.Equal((4L, completedAt), (repeated.Counts["kept"], repeated.CompletedAt));
 
         var found = await ledger.FindAsync("er-1", CancellationToken.None);
@@ -53,7 +55,7 @@ public abstract class ErasureLedgerContract
     [SkippableFact]
     public async Task A_plan_is_recorded_per_kind_at_its_largest_until_the_request_completes()
     {
-        var (ledger, _) = Create();
+        var (ledger, _, _) = Create();
         await ledger.StartAsync(Started("er-1", 0) with { Counts = new Dictionary<string, long>() }, CancellationToken.None);
 
         await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 3, ["gone"] = 1 }, CancellationToken.None);
@@ -62,7 +64,7 @@ public abstract class ErasureLedgerContract
         var planned = await ledger.FindAsync("er-1", CancellationToken.None);
         Assert.Equal(ErasureState.Started, planned!.State);
         Assert.Equal([("gone", 1L), ("kept", 3L), ("other", 5L)], planned.Counts.OrderBy(count => count.Key, StringComparer.Ordinal).Select(count => (count.Key, count.Value)));
-        await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt("r1"), CancellationToken.None);
+        await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt("r1"), handled: null, CancellationToken.None);
         await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 9 }, CancellationToken.None);
         Assert.Equal([("kept", 4L)], (await ledger.FindAsync("er-1", CancellationToken.None))!.Counts.Select(count => (count.Key, count.Value)));
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -70,12 +72,27 @@ public abstract class ErasureLedgerContract
     }
 
     [SkippableFact]
+    public async Task A_completion_records_its_command_as_handled_and_a_second_delivery_of_that_command_records_no_second_receipt()
+    {
+        var (ledger, outbox, inbox) = Create();
+        await ledger.StartAsync(Started("er-1", 3), CancellationToken.None);
+        var command = new EventContext("command-1", "directory", Received, "erasure", "1-0");
+
+        await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt("r1"), command, CancellationToken.None);
+        Assert.True(await inbox.IsHandledAsync("command-1", CancellationToken.None));
+
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() =>
+            ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt("r2"), command, CancellationToken.None));
+        Assert.Equal(["r1"], (await outbox.ReadPendingAsync(10, CancellationToken.None)).Select(receipt => receipt.EventId));
+    }
+
+    [SkippableFact]
     public async Task A_request_never_started_cannot_be_completed_and_records_no_receipt()
     {
-        var (ledger, outbox) = Create();
+        var (ledger, outbox, _) = Create();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ledger.CompleteAsync("er-unknown", new Dictionary<string, long>(), Received, Receipt("r1"), CancellationToken.None));
+            ledger.CompleteAsync("er-unknown", new Dictionary<string, long>(), Received, Receipt("r1"), handled: null, CancellationToken.None));
 
         Assert.Empty(await outbox.ReadPendingAsync(10, CancellationToken.None));
         Assert.Null(await ledger.FindAsync("er-unknown", CancellationToken.None));
@@ -84,20 +101,20 @@ public abstract class ErasureLedgerContract
 
 public sealed class LiteDbErasureLedgerTests : ErasureLedgerContract
 {
-    protected override (IErasureLedger, IOutboxStore) Create()
+    protected override (IErasureLedger, IOutboxStore, IInboxStore) Create()
     {
         var database = StoreBackends.NewLiteDatabase();
         var outbox = new LiteDbOutboxStore(database);
-        return (new LiteDbErasureLedger(database, outbox), outbox);
+        return (new LiteDbErasureLedger(database, outbox), outbox, new LiteDbInboxStore(database, TimeProvider.System));
     }
 }
 
 public sealed class MongoErasureLedgerTests : ErasureLedgerContract
 {
-    protected override (IErasureLedger, IOutboxStore) Create()
+    protected override (IErasureLedger, IOutboxStore, IInboxStore) Create()
     {
-        var database = StoreBackends.NewMongoDatabase(MongoErasureLedger.Indexes, MongoOutboxStore.Indexes);
+        var database = StoreBackends.NewMongoDatabase(MongoErasureLedger.Indexes, MongoOutboxStore.Indexes, MongoInboxStore.Indexes);
         var outbox = new MongoOutboxStore(database);
-        return (new MongoErasureLedger(database, outbox), outbox);
+        return (new MongoErasureLedger(database, outbox), outbox, new MongoInboxStore(database, TimeProvider.System));
     }
 }

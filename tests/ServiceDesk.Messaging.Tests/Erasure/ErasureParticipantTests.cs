@@ -143,16 +143,40 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Commands_read_in_one_batch_are_carried_out_concurrently_each_once_with_one_receipt_leaving_no_bytes()
+    {
+        const int Customers = 3;
+        var dataDirectory = SeedMarkedCustomers("concurrent", Customers);
+        var control = new ProbeControl { Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), dataDirectory);
+
+        // Appended in one Redis transaction, so the consumer reads them in one batch.
+        var commands = Enumerable.Range(0, Customers).Select(i => ErasureProbes.Command($"cust-{i}")).ToList();
+        await ErasureProbes.AppendTogetherAsync(participant, Redis, commands);
+
+        // Handled one at a time, the first would hold the others back for good.
+        await Eventually.WaitForAsync(() => Task.FromResult(control.Held), held => held == Customers, "every command's erasure to run at once");
+        control.Hold.SetResult();
+
+        var receipts = await WaitForReceiptsAsync(Customers);
+        Assert.Equal(
+            commands.Select(command => (command.RequestId, 1L)).OrderBy(receipt => receipt.RequestId, StringComparer.Ordinal),
+            receipts.Select(receipt => (receipt.RequestId, receipt.Counts[ProbeErasure.NotesDeleted])).OrderBy(receipt => receipt.RequestId, StringComparer.Ordinal));
+        Assert.Equal(Customers, control.Erasures);
+        await Eventually.WaitForAsync(
+            async () => (await Redis.StreamPendingAsync(new StreamKeys(Prefix, "erasure").Stream, ErasureProbes.Participant)).PendingMessageCount,
+            pending => pending == 0,
+            "the commands to be acknowledged");
+        var files = System.IO.Directory.GetFiles(dataDirectory, "*", SearchOption.AllDirectories);
+        Assert.All(files, file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds erased notes"));
+        Assert.True(files.Any(file => Contains(file, "kept")), "the other customer's notes are still stored");
+    }
+
+    [Fact]
     public async Task Erasures_sharing_one_checkpoint_each_return_only_once_their_deleted_bytes_are_gone()
     {
         const int Erasures = 8;
-        var dataDirectory = TestDirectory.Create("checkpoint");
-        for (var i = 0; i < Erasures; i++)
-        {
-            ErasureProbes.SeedNotes(dataDirectory, $"cust-{i}", $"{Marker}-{i:D2}");
-        }
-
-        ErasureProbes.SeedNotes(dataDirectory, "cust-kept", "kept");
+        var dataDirectory = SeedMarkedCustomers("checkpoint", Erasures);
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, ErasureProbes.Participant);
         var checkpoint = new ErasureCheckpoint(database);
         // LiteDB maps a type on its first use, and not safely from several threads at once.
@@ -238,6 +262,19 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
 
     private Task<IReadOnlyList<ErasureReceipt>> WaitForReceiptsAsync(int count) =>
         Eventually.WaitForAsync(() => ErasureProbes.ReceiptsAsync(Redis, Prefix), receipts => receipts.Count >= count, $"{count} receipts");
+
+    /// <summary>A data directory where customers cust-0 … cust-(count - 1) have a note "{Marker}-NN" each and cust-kept a note "kept".</summary>
+    private static string SeedMarkedCustomers(string name, int count)
+    {
+        var dataDirectory = TestDirectory.Create(name);
+        for (var i = 0; i < count; i++)
+        {
+            ErasureProbes.SeedNotes(dataDirectory, $"cust-{i}", $"{Marker}-{i:D2}");
+        }
+
+        ErasureProbes.SeedNotes(dataDirectory, "cust-kept", "kept");
+        return dataDirectory;
+    }
 
     private static bool Contains(string file, string text)
     {

@@ -1,7 +1,9 @@
+using Google.Protobuf;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
@@ -9,6 +11,7 @@ using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
 using StackExchange.Redis;
+using Xunit;
 
 namespace ServiceDesk.Messaging.Tests.Erasure;
 
@@ -23,7 +26,7 @@ public static class ErasureProbes
 
     public static readonly EventCatalog Catalog = new(
     [
-        new EventFamily("erasure", [CustomerErasureRequested.Descriptor], [Participant], KeepsHistory: true),
+        new EventFamily("erasure", [CustomerErasureRequested.Descriptor], [Participant], KeepsHistory: true, Independent: true),
         new EventFamily("erasure-receipts", [ErasureReceipt.Descriptor], [Coordinator]),
     ]);
 
@@ -65,6 +68,33 @@ public static class ErasureProbes
     public static Task PublishAsync(ServiceHost host, CustomerErasureRequested command, string asService = ServiceNames.Directory) =>
         ErasureCommands.PublishAsync(host, command, asService);
 
+    /// <summary>Appends the commands, published as Directory's, to the "erasure" stream in one Redis transaction.</summary>
+    public static async Task AppendTogetherAsync(ServiceHost host, IDatabase redis, IEnumerable<CustomerErasureRequested> commands)
+    {
+        var events = host.Services.GetRequiredService<IntegrationEvents>();
+        var streams = host.Services.GetRequiredService<EventStreams>();
+        var authenticator = host.Services.GetRequiredService<EventAuthenticator>();
+        var together = redis.CreateTransaction();
+        var appends = new List<Task>();
+        foreach (var command in commands)
+        {
+            var prepared = events.Prepare(command);
+            var envelope = EventEnvelope.Parser.ParseFrom(prepared.Envelope);
+            envelope.Source = ServiceNames.Directory;
+            var bytes = envelope.ToByteArray();
+            appends.Add(together.StreamAddAsync(streams.Keys(prepared.Family).Stream,
+            [
+                new(EventStreams.EventIdField, prepared.EventId),
+                new(EventStreams.EventTypeField, prepared.EventType),
+                new(EventStreams.EnvelopeField, bytes),
+                new(EventStreams.MacField, authenticator.Sign(prepared.Family, prepared.EventId, prepared.EventType, bytes)),
+            ]));
+        }
+
+        Assert.True(await together.ExecuteAsync());
+        await Task.WhenAll(appends);
+    }
+
     /// <summary>Every receipt in the prefix's "erasure-receipts" stream, oldest first.</summary>
     public static async Task<IReadOnlyList<ErasureReceipt>> ReceiptsAsync(IDatabase redis, string prefix) =>
         [.. (await redis.StreamRangeAsync(new StreamKeys(prefix, "erasure-receipts").Stream))
@@ -89,14 +119,31 @@ public sealed class ProbeNote
 public sealed class ProbeControl
 {
     private int _erasures;
+    private int _held;
 
     public int Erasures => _erasures;
+
+    /// <summary>Erasures waiting on <see cref="Hold"/> right now.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public volatile bool FailOnceAfterErasing;
 
     public volatile TaskCompletionSource? Hold;
 
     public void CountErasure() => Interlocked.Increment(ref _erasures);
+
+    public async Task WaitForReleaseAsync(TaskCompletionSource hold, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _held);
+        try
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _held);
+        }
+    }
 }
 
 public sealed class ProbeErasure(LiteDatabase database, ProbeControl control) : ICustomerErasure
@@ -114,7 +161,7 @@ public sealed class ProbeErasure(LiteDatabase database, ProbeControl control) : 
     {
         if (control.Hold is { } hold)
         {
-            await hold.Task.WaitAsync(cancellationToken);
+            await control.WaitForReleaseAsync(hold, cancellationToken);
         }
 
         control.CountErasure();

@@ -31,6 +31,9 @@ internal sealed partial class StreamConsumer(
 {
     private static readonly TimeSpan InboxRetention = TimeSpan.FromDays(14);
 
+    /// <summary>How many new entries of an <see cref="EventFamily.Independent"/> family one replica handles at once.</summary>
+    private const int IndependentEntriesInFlight = 16;
+
     private readonly StreamKeys _keys = streams.Keys(family.Name);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retryAt = new();
     private readonly WakeSignal _wake = new();
@@ -191,6 +194,14 @@ internal sealed partial class StreamConsumer(
             ? await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, StreamPosition.NewMessages, options.BatchSize)
             : await ReadBlockingAsync(blocking, UntilNextRetry(), cancellationToken);
         _streamBusy = fresh.Length == options.BatchSize;
+        if (family.Independent)
+        {
+            await Parallel.ForEachAsync(
+                fresh, new ParallelOptions { MaxDegreeOfParallelism = IndependentEntriesInFlight, CancellationToken = cancellationToken },
+                async (entry, token) => await ProcessAsync(entry, token));
+            return;
+        }
+
         foreach (var entry in fresh)
         {
             await ProcessAsync(entry, cancellationToken);

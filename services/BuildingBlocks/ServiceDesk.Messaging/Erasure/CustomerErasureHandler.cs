@@ -39,10 +39,13 @@ public sealed partial class CustomerErasureHandler(
             return Task.CompletedTask;
         }
 
-        return HandleAsync(message, cancellationToken);
+        return EraseAsync(message, context, cancellationToken);
     }
 
-    public async Task HandleAsync(CustomerErasureRequested message, CancellationToken cancellationToken)
+    /// <summary>A request replayed from the stream at start, with no delivery to record in the inbox.</summary>
+    public Task HandleAsync(CustomerErasureRequested message, CancellationToken cancellationToken) => EraseAsync(message, null, cancellationToken);
+
+    private async Task EraseAsync(CustomerErasureRequested message, EventContext? handled, CancellationToken cancellationToken)
     {
         var recorded = await ledger.FindAsync(message.RequestId, cancellationToken);
         if (recorded is { State: ErasureState.Completed })
@@ -58,10 +61,16 @@ public sealed partial class CustomerErasureHandler(
         try
         {
             // Recorded before the plan reads, so whatever the other paths add for the customer from now on is refused.
-            recorded ??= await ledger.StartAsync(
-                new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
-                    new Dictionary<string, long>(), time.GetUtcNow()),
-                cancellationToken);
+            if (recorded is null)
+            {
+                var started = new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
+                    new Dictionary<string, long>(), time.GetUtcNow());
+                recorded = await ledger.StartAsync(started, cancellationToken);
+                // The ledger hands back the record it holds when another run (a second command for the request, handled
+                // concurrently) recorded the request first: that run may have erased without its checkpoint yet.
+                resumed = !ReferenceEquals(recorded, started);
+            }
+
             var plan = await erasure.PlanAsync(scope, cancellationToken);
             if (plan.Counts.Values.Any(count => count > 0))
             {
@@ -75,11 +84,11 @@ public sealed partial class CustomerErasureHandler(
                 await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
             }
 
-            var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), cancellationToken);
+            var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), handled, cancellationToken);
             events.WakeRelay();
             LogErased(scope.RequestId, scope.CustomerId, completed.Counts.Values.Sum());
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
+        catch (Exception exception) when (exception is not EventAlreadyHandledException && !cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
         {
             // The consumer retries and finally dead-letters the entry; the coordinator learns of each failure meanwhile.
             try

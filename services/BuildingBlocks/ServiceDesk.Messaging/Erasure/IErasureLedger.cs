@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Messaging.Erasure;
@@ -22,10 +23,18 @@ public interface IErasureLedger
 
     /// <summary>
     /// Marks the request completed with these counts and records its receipt in the outbox, in one transaction. A
-    /// request completed already keeps its first counts; the receipt is built from the record as it stands.
+    /// request completed already keeps its first counts; the receipt is built from the record as it stands. The command
+    /// event <paramref name="handled"/> (none when the request is replayed from the stream at start) is recorded in the
+    /// inbox in the same transaction, so a crash before its acknowledgement does not send the receipt twice; when
+    /// another delivery recorded it first this throws <see cref="EventAlreadyHandledException"/> and records nothing.
     /// </summary>
     Task<ErasureRecord> CompleteAsync(
-        string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken);
+        string requestId,
+        IReadOnlyDictionary<string, long> counts,
+        DateTimeOffset completedAt,
+        Func<ErasureRecord, OutgoingEvent> receipt,
+        EventContext? handled,
+        CancellationToken cancellationToken);
 
     Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken);
 

@@ -1,5 +1,7 @@
 using LiteDB;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.LiteDb;
@@ -52,11 +54,21 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     }
 
     public Task<ErasureRecord> CompleteAsync(
-        string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken)
+        string requestId,
+        IReadOnlyDictionary<string, long> counts,
+        DateTimeOffset completedAt,
+        Func<ErasureRecord, OutgoingEvent> receipt,
+        EventContext? handled,
+        CancellationToken cancellationToken)
     {
         _database.BeginTrans();
         try
         {
+            if (handled is not null)
+            {
+                LiteDbInboxStore.RecordHandled(_database, handled, completedAt);
+            }
+
             var document = _ledger.FindById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {

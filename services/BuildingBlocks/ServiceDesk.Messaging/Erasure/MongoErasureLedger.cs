@@ -1,6 +1,8 @@
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
@@ -55,10 +57,20 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
             cancellationToken);
 
     public Task<ErasureRecord> CompleteAsync(
-        string requestId, IReadOnlyDictionary<string, long> counts, DateTimeOffset completedAt, Func<ErasureRecord, OutgoingEvent> receipt, CancellationToken cancellationToken) =>
+        string requestId,
+        IReadOnlyDictionary<string, long> counts,
+        DateTimeOffset completedAt,
+        Func<ErasureRecord, OutgoingEvent> receipt,
+        EventContext? handled,
+        CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(
             async (session, token) =>
             {
+                if (handled is not null)
+                {
+                    await MongoInboxStore.RecordHandledAsync(database, session, handled, completedAt, token);
+                }
+
                 var completed = await _ledger.FindOneAndUpdateAsync<LedgerDocument>(
                     session,
                     d => d.RequestId == requestId && d.State != ErasureState.Completed,

@@ -8,6 +8,7 @@ using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Paging;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Publishing;
 using DirectoryErasureMode = ServiceDesk.Contracts.Directory.V1.ErasureMode;
 using EventErasureMode = ServiceDesk.Contracts.Events.V1.ErasureMode;
@@ -165,10 +166,11 @@ public sealed class ErasureCoordinator(
     /// <summary>
     /// Folds a participant's receipt into its request. A receipt must come from the service it speaks for (the
     /// event's authenticated source); one for an unknown request, from a non-participant, or for Directory's own
-    /// part (done synchronously) is ignored.
+    /// part (done synchronously) is ignored. The receipt's event is recorded as handled with the fold.
     /// </summary>
-    public async Task ApplyReceiptAsync(ErasureReceipt receipt, string source, CancellationToken cancellationToken)
+    public async Task ApplyReceiptAsync(ErasureReceipt receipt, EventContext context, CancellationToken cancellationToken)
     {
+        var source = context.Source;
         if (receipt.Service != source || receipt.Service == ServiceNames.Directory || !ErasureRecord.ParticipantServices.Contains(receipt.Service))
         {
             logger.LogWarning("Ignored an erasure receipt for {Service} from {Source}", receipt.Service, source);
@@ -185,7 +187,7 @@ public sealed class ErasureCoordinator(
 
             var now = time.Now();
             var folded = record.WithReceipt(ReceiptOf(receipt, now), now);
-            if (ReferenceEquals(folded, record) || await store.ReplaceAsync(folded, record.Version, [], liftTombstone: false, cancellationToken))
+            if (ReferenceEquals(folded, record) || await store.FoldReceiptAsync(folded, record.Version, context, cancellationToken))
             {
                 return;
             }

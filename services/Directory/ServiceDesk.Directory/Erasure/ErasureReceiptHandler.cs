@@ -7,5 +7,5 @@ namespace ServiceDesk.Directory.Erasure;
 public sealed class ErasureReceiptHandler(ErasureCoordinator coordinator) : IIntegrationEventHandler<ErasureReceipt>
 {
     public Task HandleAsync(ErasureReceipt message, EventContext context, CancellationToken cancellationToken) =>
-        coordinator.ApplyReceiptAsync(message, context.Source, cancellationToken);
+        coordinator.ApplyReceiptAsync(message, context, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Erasure;
@@ -33,6 +34,13 @@ public interface IErasureStore
     /// </summary>
     Task<bool> ReplaceAsync(
         ErasureRecord request, long expectedVersion, IReadOnlyList<OutgoingEvent> events, bool liftTombstone, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="request"/> with a participant's receipt folded in if the stored one is still at
+    /// <paramref name="expectedVersion"/>, and records the receipt's event <paramref name="handled"/> in the inbox in
+    /// the same transaction; when another delivery recorded it first this throws <see cref="EventAlreadyHandledException"/>.
+    /// </summary>
+    Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken);
 
     Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken);
 

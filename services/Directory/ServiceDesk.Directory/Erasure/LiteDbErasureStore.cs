@@ -3,6 +3,8 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.LiteDb;
@@ -107,6 +109,22 @@ public sealed class LiteDbErasureStore : IErasureStore
             }
 
             _outbox.Enqueue(events);
+            return true;
+        }));
+    }
+
+    public Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_database.InTransaction(() =>
+        {
+            if (!IsAt(request.Id, expectedVersion))
+            {
+                return false;
+            }
+
+            LiteDbInboxStore.RecordHandled(_database, handled, request.UpdatedAt);
+            _erasures.Update(ToDocument(request));
             return true;
         }));
     }

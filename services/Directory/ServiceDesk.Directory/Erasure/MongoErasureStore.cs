@@ -4,6 +4,8 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
@@ -102,6 +104,21 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                 }
 
                 await outbox.EnqueueAsync(session, events, token);
+                return true;
+            },
+            cancellationToken);
+
+    public async Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken) =>
+        await database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                var replaced = await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id) & Filter.Eq("Version", expectedVersion), ToDocument(request), cancellationToken: token);
+                if (replaced.MatchedCount == 0)
+                {
+                    return false;
+                }
+
+                await MongoInboxStore.RecordHandledAsync(database, session, handled, request.UpdatedAt, token);
                 return true;
             },
             cancellationToken);
