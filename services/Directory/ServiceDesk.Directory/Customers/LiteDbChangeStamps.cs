@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LiteDB;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Customers;
 
@@ -14,14 +15,12 @@ namespace ServiceDesk.Directory.Customers;
 /// </summary>
 internal sealed class LiteDbChangeStamps
 {
-    private static readonly BsonExpression Increment = BsonExpression.Create("{ Stamp: $.Stamp + 1 }");
-
-    private readonly ILiteCollection<BsonDocument> _stamps;
+    private readonly LiteDbCounter _stamps;
     private readonly ConcurrentDictionary<string, long>? _raisedHere;
 
     public LiteDbChangeStamps(LiteDatabase database, bool soleWriter)
     {
-        _stamps = database.GetCollection("customer_change_stamps");
+        _stamps = new LiteDbCounter(database.GetCollection("customer_change_stamps"), "Stamp");
         _raisedHere = soleWriter ? new ConcurrentDictionary<string, long>(ReadCommitted(), StringComparer.Ordinal) : null;
     }
 
@@ -31,13 +30,7 @@ internal sealed class LiteDbChangeStamps
         var raised = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var project in projectKeys.Distinct(StringComparer.Ordinal))
         {
-            // The update takes the collection's write lock before it reads: two writers never take the same stamp.
-            if (_stamps.UpdateMany(Increment, BsonExpression.Create("_id = @0", project)) == 0)
-            {
-                _stamps.Insert(new BsonDocument { ["_id"] = project, ["Stamp"] = 1L });
-            }
-
-            var stamp = _stamps.FindById(project)["Stamp"].AsInt64;
+            var stamp = _stamps.Next(project);
             raised[project] = stamp;
             _raisedHere?.AddOrUpdate(project, stamp, (_, current) => Math.Max(current, stamp));
         }
@@ -46,9 +39,8 @@ internal sealed class LiteDbChangeStamps
     }
 
     public long Read(string projectKey) =>
-        _raisedHere is { } raisedHere ? raisedHere.GetValueOrDefault(projectKey) : _stamps.FindById(projectKey)?["Stamp"].AsInt64 ?? 0;
+        _raisedHere is { } raisedHere ? raisedHere.GetValueOrDefault(projectKey) : _stamps.Read(projectKey);
 
     /// <summary>From the file, so only committed stamps: what a full load of the index may claim to have caught up to.</summary>
-    public IReadOnlyDictionary<string, long> ReadCommitted() =>
-        _stamps.FindAll().ToDictionary(document => document["_id"].AsString, document => document["Stamp"].AsInt64, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> ReadCommitted() => _stamps.ReadAll();
 }

@@ -22,7 +22,7 @@ public sealed class LiteDbTicketStore : ITicketStore
     private readonly LiteDbOutboxStore _outbox;
     private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _tickets;
-    private readonly ILiteCollection<BsonDocument> _numbers;
+    private readonly LiteDbCounter _numbers;
     private readonly ILiteCollection<BsonDocument> _mail;
 
     public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox, MentionTokens mentions)
@@ -31,7 +31,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         _outbox = outbox;
         _mentions = mentions;
         _tickets = database.GetCollection("tickets");
-        _numbers = database.GetCollection("ticket_numbers");
+        _numbers = new LiteDbCounter(database.GetCollection("ticket_numbers"), "Last");
         _mail = database.GetCollection("inbound_mail");
         _tickets.EnsureIndex("list_order", "$.ListOrder");
         _tickets.EnsureIndex("customer_ids", "$.CustomerIds[*]");
@@ -50,13 +50,7 @@ public sealed class LiteDbTicketStore : ITicketStore
             {
                 return Task.FromResult(_database.InTransaction(() =>
                 {
-                    // Writing first takes the collection's write lock, so the read below sees the latest counter.
-                    if (_numbers.UpdateMany(BsonExpression.Create("{ Last: $.Last + 1 }"), BsonExpression.Create("_id = @0", projectKey)) == 0)
-                    {
-                        _numbers.Insert(new BsonDocument { ["_id"] = projectKey, ["Last"] = 1L });
-                    }
-
-                    var (ticket, events, mail) = ticketOf(_numbers.FindById(projectKey)["Last"].AsInt64);
+                    var (ticket, events, mail) = ticketOf(_numbers.Next(projectKey));
                     _tickets.Insert(ToDocument(ticket));
                     Record(mail);
                     _outbox.Enqueue(events);
