@@ -23,15 +23,11 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         await using var first = await StartReplicaAsync(data, "replicas-a:");
         await using var second = await StartReplicaAsync(data, "replicas-a:");
         var writer = directory.AdminClientOf(first);
-        var project = TestData.ProjectKey();
-        await writer.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = project });
-        var anna = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Anna Roe", ProjectKeys = { project } });
-        var bob = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Bob Stays", ProjectKeys = { project } });
+        var (project, anna, bob) = await RegisterProjectWithAnnaAndBobAsync(writer, "Bob Stays");
 
         await WaitUntilSuggestedAsync(second, project, "anna", [anna.Id]);
 
-        await writer.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = anna.Id, DisplayName = "Hanna Roe" });
-        await writer.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = bob.Id, ProjectKey = project });
+        await RenameAnnaAndRemoveBobAsync(writer, project, anna, bob);
 
         await WaitUntilSuggestedAsync(second, project, "hanna", [anna.Id]);
         Assert.Empty(await SuggestedAsync(second, project, "anna"));
@@ -44,16 +40,12 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         var data = TestDirectory.Create("directory-replicas");
         await using var writerHost = await StartReplicaAsync(data, "stale-a:");
         var writer = directory.AdminClientOf(writerHost);
-        var project = TestData.ProjectKey();
-        await writer.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = project });
-        var anna = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Anna Roe", ProjectKeys = { project } });
-        var bob = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Bob Leaves", ProjectKeys = { project } });
+        var (project, anna, bob) = await RegisterProjectWithAnnaAndBobAsync(writer, "Bob Leaves");
         await using var deaf = await StartReplicaAsync(data, "stale-b:");
         var deafIndex = deaf.Services.GetRequiredService<SuggestionIndex>();
         await Eventually.WaitForAsync(() => deafIndex.IsLoaded, "the replica's suggestion index to load");
 
-        await writer.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = anna.Id, DisplayName = "Hanna Roe" });
-        await writer.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = bob.Id, ProjectKey = project });
+        await RenameAnnaAndRemoveBobAsync(writer, project, anna, bob);
 
         // Its index still proposes both by their old entries...
         Assert.Equal([anna.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "anna")!.Value, 10).Select(customer => customer.Id));
@@ -71,10 +63,7 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         await using var writerHost = await StartReplicaAsync(data, "caught-up-a:");
         await using var hearing = await StartReplicaAsync(data, "caught-up-a:");
         var writer = directory.AdminClientOf(writerHost);
-        var project = TestData.ProjectKey();
-        await writer.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = project });
-        var anna = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Anna Roe", ProjectKeys = { project } });
-        var bob = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Bob Leaves", ProjectKeys = { project } });
+        var (project, anna, bob) = await RegisterProjectWithAnnaAndBobAsync(writer, "Bob Leaves");
         await using var deaf = await StartReplicaAsync(data, "caught-up-b:");
         using var writerCalls = new SuggestionCalls(writerHost);
         using var hearingCalls = new SuggestionCalls(hearing);
@@ -84,8 +73,7 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         Assert.Equal([anna.Id], await SuggestedAsync(deaf, project, "anna"));
         Assert.Equal((1, 0), (deafCalls.FromIndex, deafCalls.FromStore));
 
-        await writer.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = anna.Id, DisplayName = "Hanna Roe" });
-        await writer.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = bob.Id, ProjectKey = project });
+        await RenameAnnaAndRemoveBobAsync(writer, project, anna, bob);
 
         // The writer applied its own writes before answering them.
         Assert.Equal([anna.Id], await SuggestedAsync(writerHost, project, "hanna"));
@@ -109,6 +97,23 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         var fromIndex = hearingCalls.FromIndex;
         Assert.Empty(await SuggestedAsync(hearing, project, "bob"));
         Assert.Equal(fromIndex + 1, hearingCalls.FromIndex);
+    }
+
+    private static async Task<(string Project, Customer Anna, Customer Bob)> RegisterProjectWithAnnaAndBobAsync(
+        DirectoryService.DirectoryServiceClient writer, string bobName)
+    {
+        var project = TestData.ProjectKey();
+        await writer.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = project });
+        var anna = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Anna Roe", ProjectKeys = { project } });
+        var bob = await writer.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = bobName, ProjectKeys = { project } });
+        return (project, anna, bob);
+    }
+
+    /// <summary>Anna becomes "Hanna Roe" and Bob leaves the project: neither may be found by their old entries any more.</summary>
+    private static async Task RenameAnnaAndRemoveBobAsync(DirectoryService.DirectoryServiceClient writer, string project, Customer anna, Customer bob)
+    {
+        await writer.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = anna.Id, DisplayName = "Hanna Roe" });
+        await writer.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = bob.Id, ProjectKey = project });
     }
 
     private Task<ServiceHost> StartReplicaAsync(string dataDirectory, string keyPrefix) =>
