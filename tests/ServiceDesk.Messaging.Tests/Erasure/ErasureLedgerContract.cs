@@ -30,9 +30,13 @@ public abstract class ErasureLedgerContract
         Assert.False(await ledger.IsCustomerErasedAsync("cust-1", CancellationToken.None));
         Assert.False(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
 
-        var first = await ledger.StartAsync(Started("er-1", 3), CancellationToken.None);
+        var started = Started("er-1", 3);
+        var first = await ledger.StartAsync(started, CancellationToken.None);
+        Assert.Same(started, first);
         Assert.Equal(("er-1", ErasureState.Started, 3L), (first.RequestId, first.State, first.Counts["kept"]));
-        var again = await ledger.StartAsync(Started("er-1", 9), CancellationToken.None);
+        var startedAgain = Started("er-1", 9);
+        var again = await ledger.StartAsync(startedAgain, CancellationToken.None);
+        Assert.NotSame(startedAgain, again);
         Assert.Equal(3, again.Counts["kept"]);
         Assert.Equal((ErasureState.Started, Received), (again.State, again.ReceivedAt));
         Assert.True(await ledger.IsCustomerErasedAsync("cust-1", CancellationToken.None));

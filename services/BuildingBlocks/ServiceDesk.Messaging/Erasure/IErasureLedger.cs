@@ -12,7 +12,10 @@ public interface IErasureLedger
 {
     Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken);
 
-    /// <summary>Records a started request; a request recorded already keeps its record, which is returned.</summary>
+    /// <summary>
+    /// Records a started request and returns <paramref name="started"/> itself; a request recorded already (by an earlier
+    /// or a concurrent run) keeps its record, which is returned instead: the handler tells the two apart by reference.
+    /// </summary>
     Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken);
 
     /// <summary>
