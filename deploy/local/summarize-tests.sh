@@ -19,6 +19,20 @@ for trx in "${trx_files[@]}"; do
   grep -o '<UnitTestResult [^>]*outcome="NotExecuted"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/  skipped: \1/'
 done
 
+# Failed tests last, each with the first line of its message, so that the end of the output names them.
+for trx in "${trx_files[@]}"; do
+  awk '
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); waiting = 1; next
+    }
+    waiting && /<Message>/ {
+      line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line)
+      print "  failed: " name; print "    " substr(line, 1, 400); waiting = 0
+    }
+    waiting && /<\/UnitTestResult>/ { print "  failed: " name; waiting = 0 }
+  ' "$trx"
+done
+
 # Checks outside dotnet test (deploy/validate.sh): one "passed NAME" or "failed NAME" line each.
 for checks in "$results"/*.checks; do
   passed=$((passed + $(grep -c '^passed ' "$checks")))
