@@ -18,6 +18,7 @@ public static class RawInsertLoop
     public const string CustomersCommand = "raw-customers";
     public const string TicketsCommand = "raw-tickets";
     public const string EventFloorCommand = "raw-event-floor";
+    public const string RemovalFloorCommand = "raw-removal-floor";
     public const int WarmUp = 300;
 
     public static int RunCustomers(string dataDirectory, int count)
@@ -58,9 +59,7 @@ public static class RawInsertLoop
         using var publisher = LiteDbFiles.Open(storage, "floor-publisher");
         using var consumer = LiteDbFiles.Open(storage, "floor-consumer");
         var customers = Customers(publisher);
-        var outbox = publisher.GetCollection("outbox", BsonAutoId.Int64);
-        outbox.EnsureIndex("event_id", "$.EventId", unique: true);
-        outbox.EnsureIndex("run_id", "$.RunId");
+        var outbox = Outbox(publisher);
         var inbox = consumer.GetCollection("inbox");
         inbox.EnsureIndex("handled_at", "$.HandledAt");
         await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
@@ -73,16 +72,12 @@ public static class RawInsertLoop
 
         async Task CreateAndDeliverAsync(int i)
         {
-            var eventId = Guid.CreateVersion7().ToString("N");
             publisher.BeginTrans();
             customers.Insert(Customer(i));
-            var row = new BsonDocument { ["EventId"] = eventId, ["Family"] = "customers", ["Payload"] = payload, ["RunId"] = BsonValue.Null };
+            var row = OutboxRow("customers", payload);
             outbox.Insert(row);
             publisher.Commit();
-            var entryId = await database.StreamAddAsync(stream, [new("id", eventId), new("payload", payload)]);
-            row["RunId"] = "run";
-            row["EntryId"] = entryId.ToString();
-            outbox.Update(row);
+            await AppendAndMarkAsync(database, stream, outbox, row, payload);
 
             var entry = (await database.StreamReadGroupAsync(stream, group, "floor", ">", count: 1)).Single();
             inbox.Insert(new BsonDocument { ["_id"] = entry["id"].ToString(), ["Family"] = "customers", ["HandledAt"] = DateTime.UtcNow });
@@ -104,6 +99,141 @@ public static class RawInsertLoop
         PrintResult(count, clock.Elapsed, cpu);
         await database.KeyDeleteAsync(stream);
         return 0;
+    }
+
+    /// <summary>
+    /// The least a removal can do (README, "Customer removal"; DESIGN's erasure protocol) without losing a step or
+    /// leaving an erased byte: Directory deletes the profile and writes the request, the tombstone and the command's
+    /// outbox row in one transaction, checkpoints, appends the command and marks the row; each of the three
+    /// participants reads it from its own group, records its ledger entry, receipt row and inbox record in one
+    /// transaction (one of them also deletes the customer's document there and checkpoints), appends the receipt,
+    /// marks the row and acknowledges; Directory reads the three receipts, folds each with its inbox record in a
+    /// transaction, and acknowledges them. Four files, one process, no gRPC, no checks, no signing; in sequence, so
+    /// a removal's time at the floor is its CPU. Redis's own CPU is the caller's to measure.
+    /// </summary>
+    public static async Task<int> RunRemovalFloorAsync(string dataDirectory, string redisConfiguration, int count)
+    {
+        var storage = new StorageOptions { DataDirectory = dataDirectory };
+        using var directory = LiteDbFiles.Open(storage, "floor-removal-directory");
+        var participants = Enumerable.Range(0, 3).Select(i => LiteDbFiles.Open(storage, $"floor-removal-participant{i}")).ToArray();
+        var customers = Customers(directory);
+        var erasures = directory.GetCollection("erasures");
+        erasures.EnsureIndex("customer", "$.CustomerId");
+        erasures.EnsureIndex("status", "$.Status");
+        var tombstones = directory.GetCollection("erased_addresses");
+        var directoryOutbox = Outbox(directory);
+        var directoryInbox = directory.GetCollection("inbox");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
+        var database = redis.GetDatabase();
+        RedisKey commands = $"bench:floor:commands:{Guid.NewGuid():N}";
+        RedisKey receipts = $"bench:floor:receipts:{Guid.NewGuid():N}";
+        await database.StreamCreateConsumerGroupAsync(receipts, "directory", StreamPosition.NewMessages, createStream: true);
+        for (var i = 0; i < participants.Length; i++)
+        {
+            await database.StreamCreateConsumerGroupAsync(commands, $"participant{i}", StreamPosition.NewMessages, createStream: true);
+        }
+
+        var record = new string('r', 1200);
+        var payload = new byte[320];
+        Random.Shared.NextBytes(payload);
+
+        // The customers to remove, and their copies in the participant that has one, are there before the clock starts.
+        var toRemove = Enumerable.Range(0, WarmUp + count).Select(Customer).ToArray();
+        customers.InsertBulk(toRemove);
+        participants[0].GetCollection("snapshots").InsertBulk(toRemove.Select(customer => new BsonDocument { ["_id"] = customer["_id"], ["DisplayName"] = customer["DisplayName"] }));
+
+        async Task RemoveAsync(BsonDocument customer)
+        {
+            var requestId = Guid.CreateVersion7().ToString("N");
+            directory.BeginTrans();
+            customers.Delete(customer["_id"]);
+            erasures.Insert(new BsonDocument { ["_id"] = requestId, ["CustomerId"] = customer["_id"], ["Status"] = 1, ["Version"] = 1L, ["Record"] = record });
+            tombstones.Insert(new BsonDocument { ["_id"] = Guid.NewGuid().ToString("N"), ["ErasureId"] = requestId });
+            var command = OutboxRow("erasure", payload);
+            directoryOutbox.Insert(command);
+            directory.Commit();
+            directory.Checkpoint();
+            await AppendAndMarkAsync(database, commands, directoryOutbox, command, payload);
+
+            for (var p = 0; p < participants.Length; p++)
+            {
+                var participant = participants[p];
+                var entry = (await database.StreamReadGroupAsync(commands, $"participant{p}", "floor", ">", count: 1)).Single();
+                var outbox = Outbox(participant);
+                participant.BeginTrans();
+                if (p == 0)
+                {
+                    participant.GetCollection("snapshots").Delete(customer["_id"]);
+                }
+
+                participant.GetCollection("erasure_ledger").Insert(new BsonDocument { ["_id"] = requestId, ["CustomerId"] = customer["_id"], ["State"] = 2 });
+                var receipt = OutboxRow("erasure", payload);
+                outbox.Insert(receipt);
+                participant.GetCollection("inbox").Insert(new BsonDocument { ["_id"] = entry["id"].ToString(), ["HandledAt"] = DateTime.UtcNow });
+                participant.Commit();
+                if (p == 0)
+                {
+                    participant.Checkpoint();
+                }
+
+                await AppendAndMarkAsync(database, receipts, outbox, receipt, payload);
+                await database.StreamAcknowledgeAsync(commands, $"participant{p}", entry.Id);
+            }
+
+            var folded = await database.StreamReadGroupAsync(receipts, "directory", "floor", ">", count: participants.Length);
+            foreach (var entry in folded)
+            {
+                directory.BeginTrans();
+                var stored = erasures.FindById(requestId);
+                stored["Version"] = stored["Version"].AsInt64 + 1;
+                erasures.Update(stored);
+                directoryInbox.Insert(new BsonDocument { ["_id"] = entry["id"].ToString(), ["HandledAt"] = DateTime.UtcNow });
+                directory.Commit();
+            }
+
+            await database.StreamAcknowledgeAsync(receipts, "directory", [.. folded.Select(entry => entry.Id)]);
+        }
+
+        foreach (var customer in toRemove[..WarmUp])
+        {
+            await RemoveAsync(customer);
+        }
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        foreach (var customer in toRemove[WarmUp..])
+        {
+            await RemoveAsync(customer);
+        }
+
+        PrintResult(count, clock.Elapsed, cpu);
+        await database.KeyDeleteAsync([commands, receipts]);
+        foreach (var participant in participants)
+        {
+            participant.Dispose();
+        }
+
+        return 0;
+    }
+
+    private static ILiteCollection<BsonDocument> Outbox(LiteDatabase database)
+    {
+        var outbox = database.GetCollection("outbox", BsonAutoId.Int64);
+        outbox.EnsureIndex("event_id", "$.EventId", unique: true);
+        outbox.EnsureIndex("run_id", "$.RunId");
+        return outbox;
+    }
+
+    private static BsonDocument OutboxRow(string family, byte[] payload) =>
+        new() { ["EventId"] = Guid.CreateVersion7().ToString("N"), ["Family"] = family, ["Payload"] = payload, ["RunId"] = BsonValue.Null };
+
+    /// <summary>The relay's part: the row's event appended to the stream, then the row marked appended.</summary>
+    private static async Task AppendAndMarkAsync(IDatabase database, RedisKey stream, ILiteCollection<BsonDocument> outbox, BsonDocument row, byte[] payload)
+    {
+        var entryId = await database.StreamAddAsync(stream, [new("id", row["EventId"].AsString), new("payload", payload)]);
+        row["RunId"] = "run";
+        row["EntryId"] = entryId.ToString();
+        outbox.Update(row);
     }
 
     private static ILiteCollection<BsonDocument> Customers(LiteDatabase database)

@@ -73,6 +73,7 @@ public static class ThroughputBench
 
             var removed = customers[..(WarmUpRemovals + 2 * options.Removals)];
             customers = customers[removed.Count..];
+            await RemovalFloorAsync(system, options, rawDirectory, nullCall);
             await RemovalsAsync(system, options, removed[..WarmUpRemovals], removed[WarmUpRemovals..^options.Removals], removed[^options.Removals..]);
 
             bigCustomer = await CreateCustomerAsync(system, "big");
@@ -120,6 +121,25 @@ public static class ThroughputBench
             $"floor of a create, server CPU: null call {nullCall:F0} µs + insert with outbox row, XADD, mark, XREADGROUP, inbox, XACK {loop.CpuMicroseconds:F0} µs + Redis {redis:F0} µs = {floor:F0} µs; " +
             $"raw insert {raw.CpuMicroseconds:F0} µs (70% of its rate allows {raw.CpuMicroseconds / 0.7:F0} µs); a create at the floor: {raw.CpuMicroseconds / floor:P0} of the raw loop; " +
             $"CreateCustomer measured {customerCpu:F0} µs, {customerCpu / floor:F1}× the floor"));
+    }
+
+    /// <summary>
+    /// The floor of (d): what one removal costs at the least (<see cref="RawInsertLoop.RunRemovalFloorAsync"/> plus
+    /// Redis's CPU for it, plus the null call for <c>RemoveCustomer</c> itself), measured on the server cores in this run.
+    /// In sequence, with everything on those cores, a removal cannot take less time than that CPU.
+    /// </summary>
+    private static async Task RemovalFloorAsync(RunningSystem system, BenchOptions options, string rawDirectory, double nullCall)
+    {
+        Console.WriteLine("before the removal floor: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
+        var cpu = system.Cpu.Seconds();
+        var loop = RawInsertLoop.Result.Parse(
+            await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.RemovalFloorCommand, rawDirectory, system.Redis, options.Removals.ToString(CultureInfo.InvariantCulture)));
+        var redis = system.Cpu.MillisecondsPerOperation(cpu, options.Removals + RawInsertLoop.WarmUp).Where(process => process.Key.StartsWith("redis", StringComparison.Ordinal)).Sum(process => process.Value) * 1000;
+        var floor = nullCall + loop.CpuMicroseconds + redis;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"floor of a removal, server CPU: null call {nullCall:F0} µs + Directory's removal, three participants' erasures and receipts, the folds (11 transactions, 2 checkpoints, 16 Redis calls) {loop.CpuMicroseconds:F0} µs " +
+            $"+ Redis {redis:F0} µs = {floor / 1000:F2} ms; the loop alone, in sequence: {1000 / loop.PerSecond:F2} ms per removal (target p50 5 ms)"));
     }
 
     private static async Task RemovalsAsync(RunningSystem system, BenchOptions options, IReadOnlyList<string> warmUp, IReadOnlyList<string> sequential, IReadOnlyList<string> concurrent)
