@@ -68,21 +68,22 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
         var project = $"F{seed % 100_000:D5}";
         await RetryAsync(() => ticketing.CreateProjectAsync(new CreateProjectRequest { Key = project, Name = "Faults" }, admin, Deadline()).ResponseAsync);
         await RetryAsync(() => directory.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = project }, admin, Deadline()).ResponseAsync);
+        // Set-up, before any fault: a freshly started system on a busy machine answered some first calls after 5 s (CI).
         var customers = new ConcurrentBag<Customer>();
         await Parallel.ForEachAsync(Enumerable.Range(0, Removals), new ParallelOptions { MaxDegreeOfParallelism = Workers }, async (index, _) =>
         {
             var customer = await directory.CreateCustomerAsync(
-                new CreateCustomerRequest { Address = $"removed-{index}-{Guid.NewGuid():N}@faults.example", DisplayName = $"Removed {index}", ProjectKeys = { project } }, admin, Deadline());
+                new CreateCustomerRequest { Address = $"removed-{index}-{Guid.NewGuid():N}@faults.example", DisplayName = $"Removed {index}", ProjectKeys = { project } }, admin, LoadDeadline());
             await identity.CreateAccountAsync(
-                new CreateAccountRequest { Login = customer.Address, Password = Password, Role = Role.Customer, CustomerId = customer.Id }, admin, Deadline());
-            await ticketing.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = customer.Id, Summary = "Please remove me" }, admin, Deadline());
+                new CreateAccountRequest { Login = customer.Address, Password = Password, Role = Role.Customer, CustomerId = customer.Id }, admin, LoadDeadline());
+            await ticketing.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = customer.Id, Summary = "Please remove me" }, admin, LoadDeadline());
             customers.Add(customer);
         });
         var staying = new List<Customer>();
         for (var index = 0; index < 10; index++)
         {
             staying.Add(await directory.CreateCustomerAsync(
-                new CreateCustomerRequest { Address = $"staying-{index}-{Guid.NewGuid():N}@faults.example", DisplayName = $"Loadtester {index}", ProjectKeys = { project } }, admin, Deadline()));
+                new CreateCustomerRequest { Address = $"staying-{index}-{Guid.NewGuid():N}@faults.example", DisplayName = $"Loadtester {index}", ProjectKeys = { project } }, admin, LoadDeadline()));
         }
 
         Report($"{Removals} customers with an account and a ticket after {clock.Elapsed.TotalSeconds:F0} s");
