@@ -29,6 +29,7 @@ public sealed class ErasureWatcher : IAsyncDisposable
     private readonly Dictionary<string, (int Expected, TaskCompletionSource Seen)> _watched = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _follower;
+    private int _failedOnTheWay;
 
     private ErasureWatcher(RunningSystem system, ConnectionMultiplexer redis)
     {
@@ -40,7 +41,10 @@ public sealed class ErasureWatcher : IAsyncDisposable
     public static async Task<ErasureWatcher> StartAsync(RunningSystem system) =>
         new(system, await ConnectionMultiplexer.ConnectAsync(system.Redis));
 
-    /// <summary>RemoveCustomer, then waits until it left IN_PROGRESS; the record and the client-observed milliseconds.</summary>
+    /// <summary>Removals that were FAILED (a participant's failed attempt) before they completed.</summary>
+    public int FailedOnTheWay => Volatile.Read(ref _failedOnTheWay);
+
+    /// <summary>RemoveCustomer, then waits until it is COMPLETED; the record and the client-observed milliseconds.</summary>
     public async Task<(ErasureRequest Request, double Milliseconds)> RemoveAsync(string customerId)
     {
         var started = Stopwatch.GetTimestamp();
@@ -48,18 +52,23 @@ public sealed class ErasureWatcher : IAsyncDisposable
             new RemoveCustomerRequest { CustomerId = customerId, Reason = ErasureReason.AccountClosed }, _system.Admin);
         var seen = Watch(request.Id, request.Participants.Count(participant => participant.Service != ServiceNames.Directory));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var failedOnTheWay = 0;
         while (true)
         {
             await Task.WhenAny(seen, Task.Delay(seen.IsCompleted ? TimeSpan.FromMilliseconds(1) : Fallback, timeout.Token));
             timeout.Token.ThrowIfCancellationRequested();
             var current = await _system.Erasure.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin);
-            if (current.Status != ErasureStatus.InProgress)
+            if (current.Status == ErasureStatus.Completed)
             {
                 var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 Forget(request.Id);
-                return current.Status == ErasureStatus.Completed
-                    ? (current, milliseconds)
-                    : throw new InvalidOperationException($"Erasure {request.Id} ended {current.Status}");
+                return (current, milliseconds);
+            }
+
+            // A participant reports each failed attempt and its consumer retries: the request may still complete.
+            if (current.Status == ErasureStatus.Failed && failedOnTheWay++ == 0)
+            {
+                Interlocked.Increment(ref _failedOnTheWay);
             }
         }
     }

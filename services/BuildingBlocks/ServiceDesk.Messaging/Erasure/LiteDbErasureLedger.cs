@@ -18,7 +18,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     {
         _database = database;
         _outbox = outbox;
-        _ledger = database.GetCollection<LedgerDocument>("erasure_ledger");
+        _ledger = database.GetMappedCollection<LedgerDocument>("erasure_ledger");
         _ledger.EnsureIndex(d => d.CustomerId);
         _ledger.EnsureIndex(d => d.AddressHash);
     }

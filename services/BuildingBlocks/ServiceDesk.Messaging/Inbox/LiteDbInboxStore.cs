@@ -1,5 +1,6 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Messaging.Inbox;
 
@@ -13,7 +14,7 @@ public sealed class LiteDbInboxStore : IInboxStore
     public LiteDbInboxStore(LiteDatabase database, TimeProvider time)
     {
         _time = time;
-        _inbox = database.GetCollection<InboxDocument>(CollectionName);
+        _inbox = database.GetMappedCollection<InboxDocument>(CollectionName);
         _inbox.EnsureIndex(d => d.HandledAt);
     }
 

@@ -12,7 +12,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     public LiteDbOutboxStore(LiteDatabase database)
     {
         _database = database;
-        _outbox = database.GetCollection<OutboxDocument>("outbox", BsonAutoId.Int64);
+        _outbox = database.GetMappedCollection<OutboxDocument>("outbox", BsonAutoId.Int64);
         _outbox.EnsureIndex(d => d.EventId, unique: true);
         _outbox.EnsureIndex(d => d.RunId);
     }

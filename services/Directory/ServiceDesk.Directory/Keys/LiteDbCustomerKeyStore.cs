@@ -4,6 +4,7 @@ using LiteDB;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Messaging.PersonalData;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Keys;
 
@@ -21,7 +22,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         _database = database;
         _wrapper = wrapper;
         _time = time;
-        _keys = database.GetCollection<KeyDocument>(CollectionName);
+        _keys = database.GetMappedCollection<KeyDocument>(CollectionName);
         _keys.EnsureIndex(d => d.CustomerId, unique: true);
         _keys.EnsureIndex(d => d.KekId);
     }

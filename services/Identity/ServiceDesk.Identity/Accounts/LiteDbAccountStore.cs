@@ -1,4 +1,5 @@
 using LiteDB;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Identity.Accounts;
 
@@ -8,7 +9,7 @@ public sealed class LiteDbAccountStore : IAccountStore
 
     public LiteDbAccountStore(LiteDatabase database)
     {
-        _accounts = database.GetCollection<Account>("accounts");
+        _accounts = database.GetMappedCollection<Account>("accounts");
         _accounts.EnsureIndex(a => a.Login, unique: true);
         _accounts.EnsureIndex(a => a.Role);
         _accounts.EnsureIndex(a => a.CustomerId);

@@ -1,11 +1,12 @@
 using LiteDB;
 using ServiceDesk.Hosting.KeyProtection;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Identity.Keys;
 
 public sealed class LiteDbSigningKeyStore(LiteDatabase database, KeyWrapper wrapper) : ISigningKeyStore
 {
-    private readonly ILiteCollection<SigningKeyDocument> _keys = database.GetCollection<SigningKeyDocument>("signing_keys");
+    private readonly ILiteCollection<SigningKeyDocument> _keys = database.GetMappedCollection<SigningKeyDocument>("signing_keys");
 
     public Task<IReadOnlyList<SigningKey>> ListAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using LiteDB;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Identity.Sessions;
 
@@ -11,9 +12,9 @@ public sealed class LiteDbSessionStore : ISessionStore
     public LiteDbSessionStore(LiteDatabase database)
     {
         _database = database;
-        _sessions = database.GetCollection<Session>("sessions");
+        _sessions = database.GetMappedCollection<Session>("sessions");
         _sessions.EnsureIndex(s => s.AccountId);
-        _tokens = database.GetCollection<RefreshToken>("refresh_tokens");
+        _tokens = database.GetMappedCollection<RefreshToken>("refresh_tokens");
         _tokens.EnsureIndex(t => t.SessionId);
         _tokens.EnsureIndex(t => t.ExpiresAt);
     }
