@@ -272,6 +272,13 @@ public static class ThroughputBench
         Console.WriteLine("CreateTicket on the restarted system " + await WarmUpAsync(system, i => CreateTicketAsync(system, Project, others[i % others.Count])));
         await WarmUpRemovalsAsync(system);
         var alone = await Measure.ClosedLoopAsync(options.Creates, InFlight, i => CreateTicketAsync(system, Project, others[i % others.Count]));
+        var ticketingFile = Path.Combine(options.DataDirectory, "ticketing.db");
+        Console.WriteLine($"ticketing.db in the page cache before the removal: {await PageCache.ResidentAsync(ticketingFile)}");
+        if (options.BigWarmFile)
+        {
+            await PageCache.ReadAsync(ticketingFile);
+            Console.WriteLine($"  after reading it through once (--big-warm-file): {await PageCache.ResidentAsync(ticketingFile)}");
+        }
 
         using var stop = new CancellationTokenSource();
         var createdDuring = 0;
