@@ -3,7 +3,7 @@
 # load core; the bench starts deploy/local's run (Redis and every service, each its own process) pinned to the server
 # core(s), and its baselines there too. Options pass through to the bench:
 #   --creates N (3000)  --removals N (1000)  --big-tickets N (100000)  --big-customer-tickets N (10000)  --skip-big
-#   --big-warm-file (reads ticketing.db through once before the large removal)
+#   --big-warm-file (reads ticketing.db through once before the large removal)  --big-without-load (no CreateTicket load during it)
 #   --server-cores LIST (0)  --base-port PORT (7600, uses PORT..PORT+41)  --data-dir DIR (a new temporary directory)
 # LOAD_CORES=LIST (default 1) pins the load generator. Quick run (about 3 minutes):
 #   bench/run-throughput.sh --creates 500 --removals 50 --big-tickets 10000 --big-customer-tickets 1000

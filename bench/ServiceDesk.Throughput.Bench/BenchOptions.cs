@@ -4,12 +4,12 @@ namespace ServiceDesk.Throughput.Bench;
 
 /// <summary>The command line; the defaults are the recorded run, smaller counts make a quick one.</summary>
 public sealed record BenchOptions(
-    int Creates, int Removals, int BigTickets, int BigCustomerTickets, bool SkipBig, bool BigWarmFile, string ServerCores, int BasePort, string DataDirectory)
+    int Creates, int Removals, int BigTickets, int BigCustomerTickets, bool SkipBig, bool BigWarmFile, bool BigWithoutLoad, string ServerCores, int BasePort, string DataDirectory)
 {
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions(
-            Creates: 3000, Removals: 1000, BigTickets: 100_000, BigCustomerTickets: 10_000, SkipBig: false, BigWarmFile: false, ServerCores: "0", BasePort: 7600,
+            Creates: 3000, Removals: 1000, BigTickets: 100_000, BigCustomerTickets: 10_000, SkipBig: false, BigWarmFile: false, BigWithoutLoad: false, ServerCores: "0", BasePort: 7600,
             DataDirectory: Path.Combine(Path.GetTempPath(), $"throughput-bench-{Guid.NewGuid():N}"));
         for (var i = 0; i < args.Length; i++)
         {
@@ -23,6 +23,7 @@ public sealed record BenchOptions(
                 "--big-customer-tickets" => options with { BigCustomerTickets = Number() },
                 "--skip-big" => options with { SkipBig = true },
                 "--big-warm-file" => options with { BigWarmFile = true },
+                "--big-without-load" => options with { BigWithoutLoad = true },
                 "--server-cores" => options with { ServerCores = Next() },
                 "--base-port" => options with { BasePort = Number() },
                 "--data-dir" => options with { DataDirectory = Path.GetFullPath(Next()) },

@@ -14,7 +14,7 @@ public static class PageCache
         try
         {
             using var fincore = Process.Start(new ProcessStartInfo("fincore", ["--noheadings", "--output", "RES,SIZE", file]) { RedirectStandardOutput = true })!;
-            var output = (await fincore.StandardOutput.ReadToEndAsync()).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var output = (await fincore.StandardOutput.ReadToEndAsync()).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
             await fincore.WaitForExitAsync();
             return output is [var resident, var size] ? $"{resident} of {size}" : "unknown (fincore answered nothing)";
         }

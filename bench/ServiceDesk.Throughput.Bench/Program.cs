@@ -1,7 +1,7 @@
 using ServiceDesk.Throughput.Bench;
 
 // Usage (bench/run-throughput.sh runs it pinned to the load core):
-//   ServiceDesk.Throughput.Bench [--creates N] [--removals N] [--big-tickets N] [--big-customer-tickets N] [--skip-big] [--big-warm-file]
+//   ServiceDesk.Throughput.Bench [--creates N] [--removals N] [--big-tickets N] [--big-customer-tickets N] [--skip-big] [--big-warm-file] [--big-without-load]
 //                                [--server-cores LIST] [--base-port PORT] [--data-dir DIR]
 // Internal sub-commands, started by the bench itself on the server cores: raw-customers, raw-tickets, raw-event-floor, raw-removal-floor, subscribers.
 return args.FirstOrDefault() switch
