@@ -143,12 +143,7 @@ public static class ThroughputBench
     /// </summary>
     private static async Task EventFloorAsync(RunningSystem system, BenchOptions options, string rawDirectory, RawInsertLoop.Result raw, double nullCall, double customerCpu)
     {
-        Console.WriteLine("before the floor: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
-        var cpu = system.Cpu.Seconds();
-        var loop = RawInsertLoop.Result.Parse(
-            await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.EventFloorCommand, rawDirectory, system.Redis, options.Creates.ToString(CultureInfo.InvariantCulture)));
-        // The loop's warm-up is Redis's work too.
-        var redis = system.Cpu.MillisecondsPerOperation(cpu, options.Creates + RawInsertLoop.WarmUp).Where(process => process.Key.StartsWith("redis", StringComparison.Ordinal)).Sum(process => process.Value) * 1000;
+        var (loop, redis) = await FloorLoopAsync(system, options, "the floor", RawInsertLoop.EventFloorCommand, rawDirectory, options.Creates);
         var floor = nullCall + loop.CpuMicroseconds + redis;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -164,16 +159,28 @@ public static class ThroughputBench
     /// </summary>
     private static async Task RemovalFloorAsync(RunningSystem system, BenchOptions options, string rawDirectory, double nullCall)
     {
-        Console.WriteLine("before the removal floor: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
-        var cpu = system.Cpu.Seconds();
-        var loop = RawInsertLoop.Result.Parse(
-            await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.RemovalFloorCommand, rawDirectory, system.Redis, options.Removals.ToString(CultureInfo.InvariantCulture)));
-        var redis = system.Cpu.MillisecondsPerOperation(cpu, options.Removals + RawInsertLoop.WarmUp).Where(process => process.Key.StartsWith("redis", StringComparison.Ordinal)).Sum(process => process.Value) * 1000;
+        var (loop, redis) = await FloorLoopAsync(system, options, "the removal floor", RawInsertLoop.RemovalFloorCommand, rawDirectory, options.Removals);
         var floor = nullCall + loop.CpuMicroseconds + redis;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"floor of a removal, server CPU: null call {nullCall:F0} µs + Directory's removal, three participants' erasures and receipts, the folds (11 transactions, 2 checkpoints, 16 Redis calls) {loop.CpuMicroseconds:F0} µs " +
             $"+ Redis {redis:F0} µs = {floor / 1000:F2} ms; the loop alone, in sequence: {1000 / loop.PerSecond:F2} ms per removal (target p50 5 ms)"));
+    }
+
+    /// <summary>
+    /// Runs a floor loop (<paramref name="command"/>, <paramref name="count"/> operations) on the server cores once the
+    /// server is quiet; answers its result and Redis's CPU microseconds per operation meanwhile.
+    /// </summary>
+    private static async Task<(RawInsertLoop.Result Loop, double RedisMicroseconds)> FloorLoopAsync(
+        RunningSystem system, BenchOptions options, string what, string command, string rawDirectory, int count)
+    {
+        Console.WriteLine($"before {what}: " + await system.Cpu.WaitUntilQuietAsync(QuietShare, QuietTimeout));
+        var cpu = system.Cpu.Seconds();
+        var loop = RawInsertLoop.Result.Parse(
+            await PinnedProcess.RunSelfAsync(options.ServerCores, command, rawDirectory, system.Redis, count.ToString(CultureInfo.InvariantCulture)));
+        // The loop's warm-up is Redis's work too.
+        var redis = system.Cpu.MillisecondsPerOperation(cpu, count + RawInsertLoop.WarmUp).Where(process => process.Key.StartsWith("redis", StringComparison.Ordinal)).Sum(process => process.Value) * 1000;
+        return (loop, redis);
     }
 
     private static async Task RemovalsAsync(RunningSystem system, BenchOptions options, IReadOnlyList<string> warmUp, IReadOnlyList<string> sequential, IReadOnlyList<string> concurrent)
