@@ -6,8 +6,8 @@ using ServiceDesk.Throughput.Bench;
 // Internal sub-commands, started by the bench itself on the server cores: raw-customers, raw-tickets, raw-event-floor, raw-removal-floor, subscribers.
 return args.FirstOrDefault() switch
 {
-    RawInsertLoop.CustomersCommand => RawInsertLoop.RunCustomers(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
-    RawInsertLoop.TicketsCommand => RawInsertLoop.RunTickets(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
+    RawInsertLoop.CustomersCommand => await RawInsertLoop.RunCustomersAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
+    RawInsertLoop.TicketsCommand => await RawInsertLoop.RunTicketsAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
     RawInsertLoop.EventFloorCommand => await RawInsertLoop.RunEventFloorAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
     RawInsertLoop.RemovalFloorCommand => await RawInsertLoop.RunRemovalFloorAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
     PubSubRoundTrip.SubscribersCommand => await PubSubRoundTrip.RunSubscribersAsync(args[1]),

@@ -21,29 +21,39 @@ public static class RawInsertLoop
     public const string RemovalFloorCommand = "raw-removal-floor";
     public const int WarmUp = 300;
 
-    public static int RunCustomers(string dataDirectory, int count)
+    public static async Task<int> RunCustomersAsync(string dataDirectory, int count)
     {
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "raw-directory");
         var customers = Customers(database);
-        return Report(count, i => customers.Insert(Customer(i)));
+        await MeasureAsync(count, i =>
+        {
+            customers.Insert(Customer(i));
+            return Task.CompletedTask;
+        });
+        return 0;
     }
 
-    public static int RunTickets(string dataDirectory, int count)
+    public static async Task<int> RunTicketsAsync(string dataDirectory, int count)
     {
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "raw-ticketing");
         var tickets = database.GetCollection("tickets");
         tickets.EnsureIndex("list_order", "$.ListOrder");
         tickets.EnsureIndex("customer_ids", "$.CustomerIds[*]");
-        return Report(count, i => tickets.Insert(new BsonDocument
+        await MeasureAsync(count, i =>
         {
-            ["_id"] = $"BENCH-{i}",
-            ["ListOrder"] = $"BENCH {i:D19}",
-            ["Summary"] = $"Printer {i} is out of toner",
-            ["Description"] = "The printer on the third floor shows an error.",
-            ["CustomerIds"] = new BsonArray(new BsonValue(Guid.CreateVersion7().ToString("N"))),
-            ["CreatedAt"] = DateTime.UtcNow,
-            ["Version"] = 1L,
-        }));
+            tickets.Insert(new BsonDocument
+            {
+                ["_id"] = $"BENCH-{i}",
+                ["ListOrder"] = $"BENCH {i:D19}",
+                ["Summary"] = $"Printer {i} is out of toner",
+                ["Description"] = "The printer on the third floor shows an error.",
+                ["CustomerIds"] = new BsonArray(new BsonValue(Guid.CreateVersion7().ToString("N"))),
+                ["CreatedAt"] = DateTime.UtcNow,
+                ["Version"] = 1L,
+            });
+            return Task.CompletedTask;
+        });
+        return 0;
     }
 
     /// <summary>
@@ -84,19 +94,7 @@ public static class RawInsertLoop
             await database.StreamAcknowledgeAsync(stream, group, entry.Id);
         }
 
-        for (var i = 0; i < WarmUp; i++)
-        {
-            await CreateAndDeliverAsync(-1 - i);
-        }
-
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            await CreateAndDeliverAsync(i);
-        }
-
-        PrintResult(count, clock.Elapsed, cpu);
+        await MeasureAsync(count, CreateAndDeliverAsync);
         await database.KeyDeleteAsync(stream);
         return 0;
     }
@@ -194,19 +192,7 @@ public static class RawInsertLoop
             await database.StreamAcknowledgeAsync(receipts, "directory", [.. folded.Select(entry => entry.Id)]);
         }
 
-        foreach (var customer in toRemove[..WarmUp])
-        {
-            await RemoveAsync(customer);
-        }
-
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        foreach (var customer in toRemove[WarmUp..])
-        {
-            await RemoveAsync(customer);
-        }
-
-        PrintResult(count, clock.Elapsed, cpu);
+        await MeasureAsync(count, i => RemoveAsync(toRemove[i]));
         await database.KeyDeleteAsync([commands, receipts]);
         foreach (var participant in participants)
         {
@@ -253,29 +239,29 @@ public static class RawInsertLoop
         ["Version"] = 1L,
     };
 
-    private static int Report(int count, Action<int> insert)
+    /// <summary>
+    /// Runs <paramref name="operation"/> for indexes 0 to <see cref="WarmUp"/> − 1 unmeasured, then for the next
+    /// <paramref name="count"/>, one at a time, and prints their operations per second and this process's CPU
+    /// microseconds per operation, the line <see cref="Result.Parse"/> reads.
+    /// </summary>
+    private static async Task MeasureAsync(int count, Func<int, Task> operation)
     {
         for (var i = 0; i < WarmUp; i++)
         {
-            insert(-1 - i);
+            await operation(i);
         }
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
+        for (var i = WarmUp; i < WarmUp + count; i++)
         {
-            insert(i);
+            await operation(i);
         }
 
-        PrintResult(count, clock.Elapsed, cpu);
-        return 0;
-    }
-
-    /// <summary>Operations per second and CPU microseconds per operation, the line <see cref="Result.Parse"/> reads.</summary>
-    private static void PrintResult(int count, TimeSpan elapsed, TimeSpan cpuBefore) =>
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{count / elapsed.TotalSeconds:F1} {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / count:F1}"));
+            $"{count / clock.Elapsed.TotalSeconds:F1} {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count:F1}"));
+    }
 
     /// <summary>A loop's rate and its process's CPU per operation.</summary>
     public sealed record Result(double PerSecond, double CpuMicroseconds)
