@@ -19,17 +19,23 @@ for trx in "${trx_files[@]}"; do
   grep -o '<UnitTestResult [^>]*outcome="NotExecuted"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/  skipped: \1/'
 done
 
-# Failed tests last, each with the first line of its message, so that the end of the output names them.
+# Failed tests last, each with the first lines of its message and the first frame in the repository's own code, so
+# that the end of the output names the failure and where it happened.
 for trx in "${trx_files[@]}"; do
   awk '
     /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
-      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); waiting = 1; next
+      match($0, /testName="[^"]*"/); print "  failed: " substr($0, RSTART + 10, RLENGTH - 11)
+      state = "result"; lines = 0; next
     }
-    waiting && /<Message>/ {
-      line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line)
-      print "  failed: " name; print "    " substr(line, 1, 400); waiting = 0
+    state == "result" && /<Message>/ { state = "message"; sub(/.*<Message>/, "") }
+    state == "message" {
+      last = sub(/<\/Message>.*/, "")
+      if (lines < 4 && $0 !~ /^[ \t]*$/) { print "    " substr($0, 1, 300); lines++ }
+      if (last) state = "result"
+      next
     }
-    waiting && /<\/UnitTestResult>/ { print "  failed: " name; waiting = 0 }
+    state == "result" && / in \/.*:line [0-9]+/ { sub(/.* in \//, "/"); print "    at " $0; state = "located" }
+    /<\/UnitTestResult>/ { state = "" }
   ' "$trx"
 done
 
