@@ -36,10 +36,18 @@ public sealed class KeyRotationTests(IdentityFixture fixture)
         {
             signedIn = await identity.Client().RefreshAsync(new RefreshRequest { RefreshToken = signedIn.RefreshToken });
             tokens.Add(signedIn);
-            foreach (var token in tokens.Where(t => t.AccessTokenExpiresAt.ToDateTime() > DateTime.UtcNow.AddMilliseconds(300)))
+            foreach (var token in tokens.Where(t => t.AccessTokenExpiresAt.ToDateTime() > DateTime.UtcNow))
             {
-                var reply = await probeClient.WhoAmIAsync(new WhoAmIRequest(), Bearer(token.AccessToken));
-                Assert.Equal(token.Account.Id, reply.Account.Id);
+                try
+                {
+                    var reply = await probeClient.WhoAmIAsync(new WhoAmIRequest(), Bearer(token.AccessToken));
+                    Assert.Equal(token.Account.Id, reply.Account.Id);
+                }
+                catch (RpcException refused) when (refused.StatusCode == StatusCode.Unauthenticated && DateTime.UtcNow >= token.AccessTokenExpiresAt.ToDateTime())
+                {
+                    // It expired while the call was on its way (a loaded runner): refused for its age, not its key.
+                    Assert.Contains("expired", refused.Status.Detail, StringComparison.Ordinal);
+                }
             }
 
             await Eventually.WaitForAsync(() => DateTime.UtcNow > tokens[^1].AccessTokenExpiresAt.ToDateTime().AddSeconds(-2.8), "the next round");
