@@ -63,6 +63,35 @@ public sealed class ForensicScanTests(RedisFixture redis)
         Assert.Equal(101, customers.Count());
     }
 
+    // A process stopped between a removal's commit and its checkpoint (a crash, a kill) left the deleted bytes in
+    // the file; every service opens its file through LiteDbFiles, which checkpoints before anything is served.
+    [Fact]
+    public void A_litedb_file_left_between_a_delete_and_its_checkpoint_keeps_nothing_of_it_once_opened_again()
+    {
+        var directory = TestDirectory.Create("forensics-crashed");
+        var copy = TestDirectory.Create("forensics-crashed-copy");
+        using (var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "scan"))
+        {
+            var customers = database.GetCollection("customers");
+            customers.Insert(new BsonDocument { ["_id"] = "gone", ["Address"] = Address, ["Name"] = Name });
+            customers.Insert(new BsonDocument { ["_id"] = "kept", ["Address"] = "kept@example.org", ["Name"] = "Kept Customer" });
+            database.Checkpoint();
+            customers.Delete("gone");
+
+            // The files as a crash at this point leaves them: the delete committed to the log, no checkpoint taken.
+            foreach (var file in System.IO.Directory.GetFiles(directory))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+        }
+
+        Assert.NotEmpty(ForensicScan.Files([copy], [Address, Name]));
+        using var reopened = LiteDbFiles.Open(new StorageOptions { DataDirectory = copy }, "scan");
+
+        Assert.Empty(ForensicScan.Files([copy], [Address, Name]));
+        Assert.Equal(["kept"], reopened.GetCollection("customers").FindAll().Select(customer => customer["_id"].AsString));
+    }
+
     [Fact]
     public async Task Finds_a_string_in_redis_keys_hashes_and_stream_entries_and_in_the_append_only_file()
     {

@@ -10,7 +10,6 @@ using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Resilience;
-using ServiceDesk.Storage;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Erasure;
@@ -20,16 +19,15 @@ namespace ServiceDesk.Messaging.Erasure;
 /// store was restored from a backup taken before the request, and the consumer group acknowledged it long ago. The
 /// stream keeps its history for this (<see cref="EventFamily.KeepsHistory"/>). Until done, the "erasure" health
 /// entry, and so readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
-/// (its failure receipt is sent), so one bad request cannot keep the service from serving. First, a LiteDB file is
-/// checkpointed (<see cref="CustomerErasureHandler"/> skips the checkpoint when a first run erased nothing).
+/// (its failure receipt is sent), so one bad request cannot keep the service from serving. A run cut short between
+/// erasing and its checkpoint left nothing readable either: a LiteDB file is checkpointed when it is opened
+/// (<c>LiteDbFiles.Open</c>), before this runs.
 /// </summary>
 public sealed partial class ErasureReplay(
     EventStreams streams,
     EventAuthenticator authenticator,
     IErasureLedger ledger,
     IServiceScopeFactory scopes,
-    StorageOptions storage,
-    IServiceProvider services,
     TombstonePepper pepper,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -43,13 +41,6 @@ public sealed partial class ErasureReplay(
 
     protected override async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (storage.Backend == StorageBackend.LiteDb)
-        {
-            // An erasure cut short by a crash after deleting, whose retry then found nothing left and took no
-            // checkpoint, may have left deleted bytes in the log file.
-            await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
-        }
-
         var family = streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor);
         var stream = streams.Keys(family.Name).Stream;
         RedisValue from = "-";

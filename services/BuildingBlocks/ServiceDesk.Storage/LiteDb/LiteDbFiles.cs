@@ -5,7 +5,11 @@ namespace ServiceDesk.Storage.LiteDb;
 
 public static class LiteDbFiles
 {
-    /// <summary>Opens (creating if needed) the service's LiteDB file under the data directory.</summary>
+    /// <summary>
+    /// Opens (creating if needed) the service's LiteDB file under the data directory, and checkpoints it: a process
+    /// stopped between a commit and its checkpoint (a crash after a removal committed) left the old bytes of what it
+    /// deleted in the file, and LiteDB only replays its log at open.
+    /// </summary>
     public static LiteDatabase Open(StorageOptions options, string serviceName)
     {
         Directory.CreateDirectory(options.DataDirectory);
@@ -18,6 +22,8 @@ public static class LiteDbFiles
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.OrdinalIgnoreCase),
         };
         // Dates come back as stored (UTC), not converted to the machine's local time.
-        return new LiteDatabase(connection, StoreMapper.Create()) { UtcDate = true };
+        var database = new LiteDatabase(connection, StoreMapper.Create()) { UtcDate = true };
+        database.Checkpoint();
+        return database;
     }
 }
