@@ -21,7 +21,6 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed partial class CustomerErasureHandler(
     ICustomerErasure erasure,
     IErasureLedger ledger,
-    ErasurePrecedence precedence,
     IntegrationEvents events,
     ServiceInfo service,
     StorageOptions storage,
@@ -72,8 +71,6 @@ public sealed partial class CustomerErasureHandler(
                 resumed = !ReferenceEquals(recorded, started);
             }
 
-            // From the plan to the checkpoint; the receipt need not wait for calls that yielded meanwhile.
-            using var held = precedence.Hold();
             var planning = time.GetTimestamp();
             var plan = await erasure.PlanAsync(scope, cancellationToken);
             var planned = time.GetTimestamp();
@@ -90,7 +87,6 @@ public sealed partial class CustomerErasureHandler(
                 await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
             }
 
-            held.Dispose();
             var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), handled, cancellationToken);
             events.WakeRelay();
             LogErased(scope.RequestId, scope.CustomerId, completed.Counts.Values.Sum(), Milliseconds(planning, planned), Milliseconds(planned, applied), Milliseconds(applied, time.GetTimestamp()));

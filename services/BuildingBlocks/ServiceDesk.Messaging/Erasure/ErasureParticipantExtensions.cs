@@ -1,4 +1,3 @@
-using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +23,6 @@ public static class ErasureParticipantExtensions
         services.AddStore<IErasureLedger, LiteDbErasureLedger, MongoErasureLedger>();
         services.AddSingleton<ErasedCustomers>();
         services.AddSingleton<MentionTokens>();
-        services.AddSingleton<ErasurePrecedence>();
         // Made on first use, which only a LiteDB-backed service reaches: with MongoDB there is no LiteDatabase to inject.
         services.AddSingleton(provider => new ErasureCheckpoint(provider.GetRequiredService<LiteDB.LiteDatabase>()));
         services.AddScoped<ICustomerErasure, TErasure>();
@@ -33,18 +31,6 @@ public static class ErasureParticipantExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ErasureReplay>());
         services.AddHealthChecks().AddCheck<ErasureReplayHealthCheck>(ErasureReplay.HealthCheckName);
         return bus.AddSubscription<CustomerErasureRequested, CustomerErasureHandler>();
-    }
-
-    /// <summary>
-    /// While a removal is applied here, <typeparamref name="TService"/>'s calls run one at a time, so that a large removal
-    /// is not starved by them (<see cref="ErasurePrecedence"/>).
-    /// </summary>
-    public static EventBusBuilder YieldingToErasures<TService>(this EventBusBuilder bus)
-        where TService : class
-    {
-        // Not AddGrpc().AddServiceOptions: a second AddGrpc maps every method twice.
-        bus.Services.Configure<GrpcServiceOptions<TService>>(options => options.Interceptors.Add<ErasurePrecedenceInterceptor>());
-        return bus;
     }
 
     /// <summary>Serves <see cref="ErasureParticipantService"/> (PreviewErasure) to Directory's service identity.</summary>

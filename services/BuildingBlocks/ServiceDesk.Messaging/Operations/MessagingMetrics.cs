@@ -6,7 +6,7 @@ namespace ServiceDesk.Messaging.Operations;
 
 /// <summary>
 /// Meter "ServiceDesk.Messaging": events published, handled, failed and dead-lettered, entries of unknown
-/// type left pending, wake-up messages that could not be published, entries refused as unauthenticated, events appended again after Redis lost them, API calls that yielded to a removal, failed rounds of the relay and consumer loops (counters), and this
+/// type left pending, wake-up messages that could not be published, entries refused as unauthenticated, events appended again after Redis lost them, failed rounds of the relay and consumer loops (counters), and this
 /// service's backlog per family (gauges servicedesk.events.pending / lag / dead_letters), refreshed by its
 /// consumers every <c>Messaging:TrimInterval</c>.
 /// </summary>
@@ -24,7 +24,6 @@ public sealed class MessagingMetrics
     private readonly Counter<long> _wakeUpFailures;
     private readonly Counter<long> _unauthenticated;
     private readonly Counter<long> _reappended;
-    private readonly Counter<long> _yieldedToErasure;
 
     public MessagingMetrics(IMeterFactory meters)
     {
@@ -38,7 +37,6 @@ public sealed class MessagingMetrics
         _wakeUpFailures = meter.CreateCounter<long>("servicedesk.events.wakeup_failures", description: "Events appended whose wake-up message could not be published (delivery does not depend on it).");
         _unauthenticated = meter.CreateCounter<long>("servicedesk.events.unauthenticated", description: "Entries without a valid MAC, refused and moved to the dead letters unhandled.");
         _reappended = meter.CreateCounter<long>("servicedesk.events.reappended", description: "Events appended again because a restarted Redis had lost them.");
-        _yieldedToErasure = meter.CreateCounter<long>("servicedesk.erasure.calls_yielded", description: "API calls run one at a time because a customer removal was being applied.");
         meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
         meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");
         meter.CreateObservableGauge("servicedesk.events.dead_letters", () => Observe(b => b.DeadLettered), description: "Waiting in the dead-letter stream.");
@@ -59,8 +57,6 @@ public sealed class MessagingMetrics
     public void Reappended(string family) => _reappended.Add(1, Tag(family));
 
     public void WakeUpFailed(string family) => _wakeUpFailures.Add(1, Tag(family));
-
-    public void YieldedToErasure() => _yieldedToErasure.Add(1);
 
     public void LoopFailed(string loop) => _loopFailures.Add(1, new KeyValuePair<string, object?>("loop", loop));
 
