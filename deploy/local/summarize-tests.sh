@@ -21,8 +21,9 @@ done
 
 # Failed tests last, each with the first lines of its message and the first frame in the repository's own code, so
 # that the end of the output names the failure and where it happened.
+root=$(cd "$results/.." && pwd)
 for trx in "${trx_files[@]}"; do
-  awk '
+  awk -v root="$root/" '
     /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
       match($0, /testName="[^"]*"/); print "  failed: " substr($0, RSTART + 10, RLENGTH - 11)
       state = "result"; lines = 0; next
@@ -34,7 +35,7 @@ for trx in "${trx_files[@]}"; do
       if (last) state = "result"
       next
     }
-    state == "result" && / in \/.*:line [0-9]+/ { sub(/.* in \//, "/"); print "    at " $0; state = "located" }
+    state == "result" && index($0, " in " root) && /:line [0-9]+/ { print "    at " substr($0, index($0, " in " root) + 4); state = "located" }
     /<\/UnitTestResult>/ { state = "" }
   ' "$trx"
 done

@@ -25,6 +25,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await page.GotoAsync($"{Console}#/new-request");
         await PickAsync(page, "Reporter", reporterAddress[..6], "Rita Reporter");
         await PickAsync(page, "Request participants", participantAddress[..7], "Paula Participant");
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Chosen participants" })).ToContainTextAsync("Paula Participant");
         await page.GetByLabel("Summary").FillAsync("Printer on fire");
         await page.GetByLabel("Description").FillAsync("It smokes.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create request" }).ClickAsync();
@@ -76,6 +77,47 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await reporter.PressAsync("Enter");
         await Assertions.Expect(reporter).ToHaveValueAsync($"Anton Later <anton@{domain}>");
         await Assertions.Expect(reporter).ToHaveAttributeAsync("aria-expanded", "false");
+    }
+
+    [Fact]
+    public async Task A_highlighted_suggestion_stays_highlighted_when_a_newer_answer_still_offers_it()
+    {
+        var project = await hosts.NewProjectAsync();
+        var domain = $"{Guid.NewGuid():N}.example";
+        await hosts.NewCustomerAsync("Anna Early", $"anna@{domain}", project);
+        await hosts.NewCustomerAsync("Anton Later", $"anton@{domain}", project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        // The answer for "ann" is held back until the user has moved to a suggestion of the answer before it.
+        var highlighted = new TaskCompletionSource();
+        var newerDone = new TaskCompletionSource();
+        page.RequestFinished += (_, request) => { if (IsFor(request, "ann")) newerDone.TrySetResult(); };
+        await page.RouteAsync("**/api/v1/customers/suggestions", async route =>
+        {
+            if (IsFor(route.Request, "ann"))
+            {
+                await highlighted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/new-request");
+        var reporter = page.GetByRole(AriaRole.Combobox, new() { Name = "Reporter" });
+        var options = page.GetByRole(AriaRole.Listbox, new() { Name = "Reporter suggestions" }).GetByRole(AriaRole.Option);
+        await reporter.PressSequentiallyAsync("an");
+        await Assertions.Expect(options).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Anna Early"), new System.Text.RegularExpressions.Regex("Anton Later")]);
+        await page.RunAndWaitForRequestAsync(() => reporter.PressSequentiallyAsync("n"), request => IsFor(request, "ann"));
+        await reporter.PressAsync("ArrowDown");
+        await Assertions.Expect(reporter).ToHaveAttributeAsync("aria-activedescendant", new System.Text.RegularExpressions.Regex("-0$"));
+        highlighted.SetResult();
+        await newerDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Assertions.Expect(options).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Anna Early")]);
+        await Assertions.Expect(reporter).ToHaveAttributeAsync("aria-activedescendant", new System.Text.RegularExpressions.Regex("-0$"));
+        await reporter.PressAsync("Enter");
+        await Assertions.Expect(reporter).ToHaveValueAsync($"Anna Early <anna@{domain}>");
     }
 
     [Fact]
@@ -214,8 +256,10 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         Assert.All(saved, path => Assert.True(new FileInfo(path).Length > 1000, path));
     }
 
-    private static bool IsOlder(IRequest request) =>
-        request.Url.EndsWith("/api/v1/customers/suggestions", StringComparison.Ordinal) && request.PostData?.Contains("\"text\":\"an\"", StringComparison.Ordinal) == true;
+    private static bool IsOlder(IRequest request) => IsFor(request, "an");
+
+    private static bool IsFor(IRequest request, string text) =>
+        request.Url.EndsWith("/api/v1/customers/suggestions", StringComparison.Ordinal) && request.PostData?.Contains($"\"text\":\"{text}\"", StringComparison.Ordinal) == true;
 
     private Task SignInAsync(IPage page, string login) => ConsolePages.SignInAsync(page, Console, login);
 

@@ -1,6 +1,7 @@
 // A customer picker: an ARIA 1.2 combobox whose options come from the gateway's SuggestCustomers as the
 // user types. Requests are debounced; each carries a sequence number and the previous one is aborted, and an
-// answer for an older prefix is dropped, so it never overwrites the options of a newer one.
+// answer for an older prefix is dropped, so it never overwrites the options of a newer one; a highlighted customer
+// stays highlighted in a newer answer that still offers them.
 import { post } from './api.js';
 import { h, uniqueId } from './dom.js';
 
@@ -62,8 +63,11 @@ export function customerPicker({ label, projectKey, onPick, name, required = fal
     try {
       const page = await post('/api/v1/customers/suggestions', { projectKey: project, text, limit: 8 }, { signal: controller.signal });
       if (mine !== sequence) return;
+      // A customer the user has moved to stays highlighted while a newer answer still offers them, so an Enter
+      // pressed as the answer arrives picks whom the user saw highlighted.
+      const highlighted = options[active]?.customerId;
       options = page.items;
-      active = -1;
+      active = highlighted === undefined ? -1 : options.findIndex((option) => option.customerId === highlighted);
       status.textContent = options.length ? `${options.length} suggestion${options.length === 1 ? '' : 's'}; use the arrow keys to choose.` : 'No matching customer.';
       render();
     } catch (error) {
