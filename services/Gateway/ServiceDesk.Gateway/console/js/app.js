@@ -74,14 +74,17 @@ async function render() {
   for (const route of routes) {
     const match = route.pattern ? path.match(route.pattern) : (path === route.path ? [] : null);
     if (!match) continue;
-    replace(main, h('p', {}, 'Loading…'));
+    // Each render writes into a view of its own: a page still loading when the user moves on (its answer arriving
+    // after the next page was shown) fills a view no longer in the document instead of replacing the next page.
+    const view = h('div', {}, h('p', {}, 'Loading…'));
+    replace(main, view);
     try {
-      await route.render(main, ...match.slice(1).map(decodeURIComponent));
+      await route.render(view, ...match.slice(1).map(decodeURIComponent));
     } catch (error) {
-      replace(main, h('h1', {}, route.title || 'ServiceDesk'), errorBox(error));
-      if (error instanceof ApiError && error.status === 401) showError(error);
+      replace(view, h('h1', {}, route.title || 'ServiceDesk'), errorBox(error));
+      if (error instanceof ApiError && error.status === 401 && view.isConnected) showError(error);
     }
-    document.title = `${route.title || 'ServiceDesk'} · ServiceDesk`;
+    if (view.isConnected) document.title = `${route.title || 'ServiceDesk'} · ServiceDesk`;
     return;
   }
   replace(main, h('h1', {}, 'Not found'), h('p', {}, 'There is no such page.'), h('a', { href: `#${routes[0].path}` }, 'Go to the start page'));
