@@ -211,7 +211,8 @@ public sealed class RemovalSystem : IAsyncLifetime
         var stream = new StreamKeys(Prefix, family).Stream;
         var entry = await Eventually.WaitForAsync(
             async () => (await redis.GetDatabase().StreamRangeAsync(stream)).FirstOrDefault(candidate => matches(EnvelopeOf(candidate))),
-            found => !found.IsNull,
+            // By its id: a default StreamEntry (nothing found yet) has none.
+            found => !found.Id.IsNull,
             $"the event to hold back in {family}");
         await redis.GetDatabase().StreamDeleteAsync(stream, [entry.Id]);
         return entry.Values;

@@ -39,12 +39,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     [Fact]
     public async Task The_picker_is_keyboard_navigable_and_an_answer_for_an_older_prefix_never_replaces_a_newer_one()
     {
-        var project = await hosts.NewProjectAsync();
-        var domain = $"{Guid.NewGuid():N}.example";
-        await hosts.NewCustomerAsync("Anna Early", $"anna@{domain}", project);
-        await hosts.NewCustomerAsync("Anton Later", $"anton@{domain}", project);
-        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
-        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        var (page, agent, domain) = await AnnaAndAntonAsync();
         // The answer for "an" is held back until the one for "ant" has been shown, and only then reaches the page.
         var newerShown = new TaskCompletionSource();
         var olderDone = new TaskCompletionSource();
@@ -82,12 +77,7 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     [Fact]
     public async Task A_highlighted_suggestion_stays_highlighted_when_a_newer_answer_still_offers_it()
     {
-        var project = await hosts.NewProjectAsync();
-        var domain = $"{Guid.NewGuid():N}.example";
-        await hosts.NewCustomerAsync("Anna Early", $"anna@{domain}", project);
-        await hosts.NewCustomerAsync("Anton Later", $"anton@{domain}", project);
-        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
-        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        var (page, agent, domain) = await AnnaAndAntonAsync();
         // The answer for "ann" is held back until the user has moved to a suggestion of the answer before it.
         var newerAsked = new TaskCompletionSource();
         var highlighted = new TaskCompletionSource();
@@ -286,6 +276,17 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         }
 
         Assert.All(saved, path => Assert.True(new FileInfo(path).Length > 1000, path));
+    }
+
+    /// <summary>A project with customers Anna Early and Anton Later (at addresses in a new domain) and a page for its agent.</summary>
+    private async Task<(IPage Page, string Agent, string Domain)> AnnaAndAntonAsync()
+    {
+        var project = await hosts.NewProjectAsync();
+        var domain = $"{Guid.NewGuid():N}.example";
+        await hosts.NewCustomerAsync("Anna Early", $"anna@{domain}", project);
+        await hosts.NewCustomerAsync("Anton Later", $"anton@{domain}", project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        return (await chromium.NewPageAsync(Chromium.Desktop), agent, domain);
     }
 
     private static bool IsOlder(IRequest request) => IsFor(request, "an");
