@@ -125,9 +125,8 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
-    /// <summary>A base port whose whole range (base..base+41) is free now.</summary>
     /// <summary>
-    /// 42 free ports below the kernel's ephemeral range: ports bound as port 0 by the other tests running meanwhile,
+    /// A base port whose whole range (base..base+41) is free now: 42 free ports below the kernel's ephemeral range: ports bound as port 0 by the other tests running meanwhile,
     /// and every outgoing connection's, come from that range, and one took a port of the range between this check and
     /// the services' start (a loaded machine, two test runs at once).
     /// </summary>
