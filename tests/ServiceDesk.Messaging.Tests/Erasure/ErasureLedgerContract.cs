@@ -70,9 +70,26 @@ public abstract class ErasureLedgerContract
         Assert.Equal([("gone", 1L), ("kept", 3L), ("other", 5L)], planned.Counts.OrderBy(count => count.Key, StringComparer.Ordinal).Select(count => (count.Key, count.Value)));
         await ledger.CompleteAsync("er-1", new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt("r1"), handled: null, CancellationToken.None);
         await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 9 }, CancellationToken.None);
-        Assert.Equal([("kept", 4L)], (await ledger.FindAsync("er-1", CancellationToken.None))!.Counts.Select(count => (count.Key, count.Value)));
+        Assert.Equal([("gone", 1L), ("kept", 4L), ("other", 5L)], (await ledger.FindAsync("er-1", CancellationToken.None))!.Counts.OrderBy(count => count.Key, StringComparer.Ordinal).Select(count => (count.Key, count.Value)));
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             ledger.RecordPlannedAsync("er-unknown", new Dictionary<string, long> { ["kept"] = 1 }, CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_completion_keeps_per_kind_at_least_the_plan_recorded_by_another_run_of_the_request()
+    {
+        // Two runs of one request (a replay and a delivery after a restart): the first records its plan and erases, the
+        // second plans after that, finds nothing left and completes first.
+        var (ledger, outbox, _) = Create();
+        await ledger.StartAsync(Started("er-1", 0) with { Counts = new Dictionary<string, long>() }, CancellationToken.None);
+        await ledger.RecordPlannedAsync("er-1", new Dictionary<string, long> { ["kept"] = 1, ["gone"] = 2 }, CancellationToken.None);
+
+        var completed = await ledger.CompleteAsync(
+            "er-1", new Dictionary<string, long> { ["kept"] = 0, ["other"] = 3 }, Received, Receipt("r1"), handled: null, CancellationToken.None);
+
+        Assert.Equal([("gone", 2L), ("kept", 1L), ("other", 3L)], completed.Counts.OrderBy(count => count.Key, StringComparer.Ordinal).Select(count => (count.Key, count.Value)));
+        Assert.Equal(completed.Counts.OrderBy(count => count.Key), (await ledger.FindAsync("er-1", CancellationToken.None))!.Counts.OrderBy(count => count.Key));
+        Assert.Equal(["er-1:1"], (await outbox.ReadPendingAsync(10, CancellationToken.None)).Select(receipt => receipt.EventType));
     }
 
     [SkippableFact]

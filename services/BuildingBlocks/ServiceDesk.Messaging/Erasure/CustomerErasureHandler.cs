@@ -76,7 +76,8 @@ public sealed partial class CustomerErasureHandler(
             var planned = time.GetTimestamp();
             if (plan.Counts.Values.Any(count => count > 0))
             {
-                // So that a run after a crash between erasing and recording (which finds nothing left) reports what the first one erased.
+                // So that a run after a crash between erasing and recording, or a concurrent run that plans after this one
+                // erased (both find nothing left), reports what this one erases: the ledger completes with the larger counts.
                 await ledger.RecordPlannedAsync(scope.RequestId, plan.Counts, cancellationToken);
             }
 
@@ -87,7 +88,7 @@ public sealed partial class CustomerErasureHandler(
                 await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
             }
 
-            var completed = await ledger.CompleteAsync(scope.RequestId, Reported(recorded.Counts, plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), handled, cancellationToken);
+            var completed = await ledger.CompleteAsync(scope.RequestId, ErasureCounts.Max(plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), handled, cancellationToken);
             events.WakeRelay();
             LogErased(scope.RequestId, scope.CustomerId, completed.Counts.Values.Sum(), Milliseconds(planning, planned), Milliseconds(planned, applied), Milliseconds(applied, time.GetTimestamp()));
         }
@@ -106,15 +107,6 @@ public sealed partial class CustomerErasureHandler(
             throw;
         }
     }
-
-    /// <summary>
-    /// What the receipt reports: per kind the larger of the plans (the one recorded by a first run, and this run's) and
-    /// what this run erased, so a run after a crash between erasing and recording (which finds nothing left) reports
-    /// what the first one erased.
-    /// </summary>
-    private static Dictionary<string, long> Reported(
-        IReadOnlyDictionary<string, long> recordedPlan, IReadOnlyDictionary<string, long> plan, IReadOnlyDictionary<string, long> erased) =>
-        ErasureCounts.Max(ErasureCounts.Max(recordedPlan, plan), erased);
 
     private ErasureReceipt Receipt(ErasureRecord record) => new()
     {

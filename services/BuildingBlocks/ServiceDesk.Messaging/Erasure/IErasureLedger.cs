@@ -25,8 +25,10 @@ public interface IErasureLedger
     Task RecordPlannedAsync(string requestId, IReadOnlyDictionary<string, long> planned, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks the request completed with these counts and records its receipt in the outbox, in one transaction. A
-    /// request completed already keeps its first counts; the receipt is built from the record as it stands. The command
+    /// Marks the request completed and records its receipt in the outbox, in one transaction. The record's counts become,
+    /// per kind, the larger of <paramref name="counts"/> and the plan recorded: a concurrent run for the same request
+    /// (a replay and a delivery after a restart) may plan after the other run erased, find nothing, and complete first.
+    /// A request completed already keeps its first counts; the receipt is built from the record as it stands. The command
     /// event <paramref name="handled"/> (none when the request is replayed from the stream at start) is recorded in the
     /// inbox in the same transaction, so a crash before its acknowledgement does not send the receipt twice; when
     /// another delivery recorded it first this throws <see cref="EventAlreadyHandledException"/> and records nothing.

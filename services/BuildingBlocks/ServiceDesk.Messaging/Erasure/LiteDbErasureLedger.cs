@@ -73,7 +73,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
             if (document.State != ErasureState.Completed)
             {
                 document.State = ErasureState.Completed;
-                document.Counts = new Dictionary<string, long>(counts);
+                document.Counts = ErasureCounts.Max(document.Counts, counts);
                 document.CompletedAt = completedAt.UtcDateTime;
                 _ledger.Update(document);
             }

@@ -71,18 +71,17 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
                     await MongoInboxStore.RecordHandledAsync(database, session, handled, completedAt, token);
                 }
 
-                var completed = await _ledger.FindOneAndUpdateAsync<LedgerDocument>(
-                    session,
-                    d => d.RequestId == requestId && d.State != ErasureState.Completed,
-                    Builders<LedgerDocument>.Update
-                        .Set(d => d.State, ErasureState.Completed)
-                        .Set(d => d.Counts, new Dictionary<string, long>(counts))
-                        .Set(d => d.CompletedAt, completedAt.UtcDateTime),
-                    new FindOneAndUpdateOptions<LedgerDocument> { ReturnDocument = ReturnDocument.After },
-                    token);
-                var document = completed
-                    ?? await _ledger.Find(session, d => d.RequestId == requestId).FirstOrDefaultAsync(token)
+                var document = await _ledger.Find(session, d => d.RequestId == requestId).FirstOrDefaultAsync(token)
                     ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+                if (document.State != ErasureState.Completed)
+                {
+                    document.State = ErasureState.Completed;
+                    document.Counts = ErasureCounts.Max(document.Counts, counts);
+                    document.CompletedAt = completedAt.UtcDateTime;
+                    // A concurrent completion in between is a write conflict: the transaction runs again and finds it.
+                    await _ledger.ReplaceOneAsync(session, d => d.RequestId == requestId && d.State != ErasureState.Completed, document, cancellationToken: token);
+                }
+
                 var record = document.ToRecord();
                 await outbox.EnqueueAsync(session, [receipt(record)], token);
                 return record;
