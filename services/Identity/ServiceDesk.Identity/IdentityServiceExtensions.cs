@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Protocols;
@@ -48,7 +47,7 @@ public static class IdentityServiceExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IConfigurationManager<OpenIdConnectConfiguration>>(provider => provider.GetRequiredService<KeyRing>()));
         // Identity refuses an ended session's access token on every call it serves (its own RPCs, the event
         // operations, anything added later), not only where a handler remembers to check.
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt => jwt.Events.OnTokenValidated = RefuseEndedSessionsAsync);
+        builder.Services.AddSingleton<ISessionCheck>(provider => provider.GetRequiredService<SessionService>());
         builder.Services.AddHostedService<BootstrapAdmin>();
         builder.Services.AddHostedService<KeyMaintenance>();
         builder.Services.AddHostedService<ExpiredTokenCleanup>();
@@ -64,14 +63,5 @@ public static class IdentityServiceExtensions
         app.MapGet(JwksConfigurationManager.JwksPath, async (KeyRing keys, CancellationToken cancellationToken) =>
             Results.Text(await keys.GetJwksJsonAsync(cancellationToken), "application/json"));
         return app;
-    }
-
-    private static async Task RefuseEndedSessionsAsync(TokenValidatedContext context)
-    {
-        if (context.Principal?.FindFirst(CallerClaims.SessionId)?.Value is { } sessionId
-            && !await context.HttpContext.RequestServices.GetRequiredService<SessionService>().IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
-        {
-            context.Fail(new SessionEndedException());
-        }
     }
 }

@@ -29,7 +29,8 @@ public static class AuthExtensions
     /// JwtBearer validation against Identity's published keys (no shared secret): issuer, audience, lifetime
     /// with <see cref="AuthOptions.ClockSkew"/>, and an ES256 signature by a key in the set that the registered
     /// <see cref="IConfigurationManager{T}"/> supplies (<see cref="JwksConfigurationManager"/> unless the service,
-    /// like Identity, replaces it). A token found valid is remembered for a while (<see cref="ValidatedTokenCache"/>).
+    /// like Identity, replaces it). A token found valid is remembered for a while (<see cref="ValidatedTokenCache"/>), and
+    /// so is its caller (<see cref="RememberedCallers"/>).
     /// </summary>
     internal static void AddServiceAuth(this WebApplicationBuilder builder)
     {
@@ -43,17 +44,19 @@ public static class AuthExtensions
             jwks.ConfigurePrimaryHttpMessageHandler(tls.CreateHandler);
         }
         builder.Services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>, JwksConfigurationManager>();
+        builder.Services.AddSingleton(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }));
+        builder.Services.AddSingleton<RememberedCallers>();
         builder.Services.AddAuthentication().AddJwtBearer();
         builder.Services.AddSingleton<IAuthenticationSchemeProvider, ExplicitAuthenticationOnly>();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IConfigurationManager<OpenIdConnectConfiguration>>((jwt, keys) =>
+            .Configure<IConfigurationManager<OpenIdConnectConfiguration>, ValidatedTokenCache>((jwt, keys, validatedTokens) =>
             {
                 jwt.ConfigurationManager = keys;
                 jwt.MapInboundClaims = false;
                 // Nothing reads the token back from the ticket: storing it formatted and copied it on every call.
                 jwt.SaveToken = false;
                 jwt.TokenHandlers.Clear();
-                jwt.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }));
+                jwt.TokenHandlers.Add(validatedTokens);
                 // A failure to get the keys fails authentication instead of throwing out of the authentication
                 // middleware (WebApplication adds it) as a bare HTTP 500; the CallerInterceptor tells the two apart.
                 jwt.Events = new JwtBearerEvents

@@ -9,11 +9,15 @@ using ServiceDesk.Hosting.Errors;
 namespace ServiceDesk.Hosting.Auth;
 
 /// <summary>
-/// Validates the call's bearer token with JwtBearer, if one was sent, and records the caller for
-/// <see cref="CallContextExtensions.GetCaller"/>. Authorisation is the handler's: it knows which data a call touches.
+/// Validates the call's bearer token with JwtBearer, if one was sent (a token's caller found lately is reused:
+/// <see cref="RememberedCallers"/>), asks the <see cref="ISessionCheck"/> if one is registered whether an account's
+/// session is still active, and records the caller for <see cref="CallContextExtensions.GetCaller"/>. Authorisation
+/// is the handler's: it knows which data a call touches.
 /// </summary>
-public sealed partial class CallerInterceptor(ILogger<CallerInterceptor> logger) : Interceptor
+public sealed partial class CallerInterceptor(RememberedCallers remembered, IEnumerable<ISessionCheck> sessionChecks, ILogger<CallerInterceptor> logger) : Interceptor
 {
+    private readonly ISessionCheck? _sessions = sessionChecks.SingleOrDefault();
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -53,21 +57,34 @@ public sealed partial class CallerInterceptor(ILogger<CallerInterceptor> logger)
 
     private async Task<CallerResolution> AuthenticateAsync(Microsoft.AspNetCore.Http.HttpContext http, string method)
     {
-        if (string.IsNullOrEmpty(http.Request.Headers.Authorization))
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(authorization))
         {
             return new CallerResolution(Caller.Anonymous, null);
         }
 
-        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
-        if (result.Succeeded && Caller.FromClaims(result.Principal, result.Properties?.ExpiresUtc) is { } caller)
+        var caller = await remembered.FindAsync(authorization, http.RequestAborted);
+        if (caller is null)
         {
-            return new CallerResolution(caller, null);
+            var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            if (!result.Succeeded || Caller.FromClaims(result.Principal, result.Properties?.ExpiresUtc) is not { } validated)
+            {
+                return Refused(result, method);
+            }
+
+            remembered.Remember(authorization, validated);
+            caller = validated;
         }
 
+        return caller.SessionId is { } sessionId && _sessions is not null && !await _sessions.IsActiveAsync(sessionId, http.RequestAborted)
+            ? new CallerResolution(null, new UnauthenticatedException("The session of this access token has ended; sign in again."))
+            : new CallerResolution(caller, null);
+    }
+
+    private CallerResolution Refused(AuthenticateResult result, string method)
+    {
         switch (result.Failure)
         {
-            case SessionEndedException ended:
-                return new CallerResolution(null, new UnauthenticatedException(ended.Message));
             case OversizedAccessTokenException oversized:
                 return new CallerResolution(null, new UnauthenticatedException(oversized.Message));
             case SecurityTokenExpiredException:

@@ -10,7 +10,7 @@ namespace ServiceDesk.Hosting.Auth;
 /// bench/RESULTS.md). A remembered token is accepted again without its signature being checked only while it has not
 /// expired (with the configured clock skew), for at most <see cref="MaxAge"/>, and only while the key that signed it
 /// is still among the keys the call is validated with: a key dropped from Identity's key set stops its tokens at the
-/// next key refresh, as before. What runs after validation (Identity's ended-session check) runs on every call.
+/// next key refresh, as before. What runs after validation (Identity's ended-session check, in the <see cref="CallerInterceptor"/>) runs on every call.
 /// </summary>
 public sealed class ValidatedTokenCache(TokenHandler inner) : TokenHandler
 {
@@ -30,6 +30,10 @@ public sealed class ValidatedTokenCache(TokenHandler inner) : TokenHandler
     }
 
     public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
+
+    /// <summary>The key that signed <paramref name="token"/> and until when it is accepted unchecked, if it was found valid lately.</summary>
+    public (SecurityKey SigningKey, DateTime Until)? Find(string token) =>
+        _validated.TryGetValue(token, out var known) ? (known.SigningKey, known.Until) : null;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {

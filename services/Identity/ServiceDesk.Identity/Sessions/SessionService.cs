@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Identity.Accounts;
@@ -20,7 +21,7 @@ public sealed partial class SessionService(
     SignInThrottle throttle,
     IdentityOptions options,
     TimeProvider time,
-    ILogger<SessionService> logger)
+    ILogger<SessionService> logger) : ISessionCheck
 {
     private const string WrongCredentials = "Wrong login or password.";
     private const string InvalidRefreshToken = "The refresh token is not valid or has expired; sign in again.";
