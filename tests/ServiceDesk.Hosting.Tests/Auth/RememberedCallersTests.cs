@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -6,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Testing;
 using Xunit;
+using static ServiceDesk.Hosting.Tests.Auth.TestTokens;
 
 namespace ServiceDesk.Hosting.Tests.Auth;
 
@@ -15,10 +15,6 @@ namespace ServiceDesk.Hosting.Tests.Auth;
 /// </summary>
 public sealed class RememberedCallersTests
 {
-    private const string Issuer = "https://identity.test";
-    private const string Audience = "servicedesk";
-
-    private static readonly ECDsaSecurityKey SigningKey = NewKey("current");
     private static readonly Caller Agent = new() { Role = CallerRole.Agent, AccountId = "agent-1", SessionId = "session-1" };
 
     [Fact]
@@ -76,26 +72,4 @@ public sealed class RememberedCallersTests
         configuration.SigningKeys.Add(trusted);
         return new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
     }
-
-    private static string Token(DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = Issuer,
-        Audience = Audience,
-        NotBefore = DateTime.UtcNow.AddMinutes(-1),
-        IssuedAt = DateTime.UtcNow.AddMinutes(-1),
-        Expires = expires,
-        Claims = new Dictionary<string, object> { ["sub"] = "agent-1", ["jti"] = Guid.NewGuid().ToString("N") },
-        SigningCredentials = new SigningCredentials(SigningKey, AuthExtensions.SigningAlgorithm),
-    });
-
-    private static TokenValidationParameters Parameters(SecurityKey trusted) => new()
-    {
-        ValidIssuer = Issuer,
-        ValidAudience = Audience,
-        ValidAlgorithms = [AuthExtensions.SigningAlgorithm],
-        IssuerSigningKeys = [trusted],
-        ClockSkew = TimeSpan.Zero,
-    };
-
-    private static ECDsaSecurityKey NewKey(string keyId) => new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = keyId };
 }

@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Testing;
 using Xunit;
+using static ServiceDesk.Hosting.Tests.Auth.TestTokens;
 
 namespace ServiceDesk.Hosting.Tests.Auth;
 
@@ -13,10 +13,6 @@ namespace ServiceDesk.Hosting.Tests.Auth;
 /// </summary>
 public sealed class ValidatedTokenCacheTests
 {
-    private const string Issuer = "https://identity.test";
-    private const string Audience = "servicedesk";
-
-    private static readonly ECDsaSecurityKey SigningKey = NewKey("current");
 
     [Fact]
     public async Task The_same_token_has_its_signature_checked_once_and_each_call_gets_its_own_identity()
@@ -57,28 +53,6 @@ public sealed class ValidatedTokenCacheTests
 
         await Eventually.WaitForAsync(() => cache.ValidateTokenAsync(token, parameters), result => !result.IsValid, "the remembered token to expire");
     }
-
-    private static string Token(DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = Issuer,
-        Audience = Audience,
-        NotBefore = DateTime.UtcNow.AddMinutes(-1),
-        IssuedAt = DateTime.UtcNow.AddMinutes(-1),
-        Expires = expires,
-        Claims = new Dictionary<string, object> { ["sub"] = "agent-1" },
-        SigningCredentials = new SigningCredentials(SigningKey, AuthExtensions.SigningAlgorithm),
-    });
-
-    private static TokenValidationParameters Parameters(SecurityKey trusted) => new()
-    {
-        ValidIssuer = Issuer,
-        ValidAudience = Audience,
-        ValidAlgorithms = [AuthExtensions.SigningAlgorithm],
-        IssuerSigningKeys = [trusted],
-        ClockSkew = TimeSpan.Zero,
-    };
-
-    private static ECDsaSecurityKey NewKey(string keyId) => new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = keyId };
 
     /// <summary>Counts the signature verifiers asked for: one per signature actually checked.</summary>
     private sealed class CountingCryptoProviderFactory : CryptoProviderFactory

@@ -332,7 +332,7 @@ public sealed class SuggestionIndex
                 return [];
             }
 
-            var (entries, ranks) = bucket.SortedCopies();
+            var (entries, keyStarts, ranks) = bucket.SortedCopies();
             if (!keysInBucket)
             {
                 return FirstInNameOrder(ranks, key, limit);
@@ -340,7 +340,7 @@ public sealed class SuggestionIndex
 
             var first = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), 0, entries.Length);
             var end = Seek(entries, key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty), first, entries.Length);
-            return KeyRuns(entries, first, end) is { } runs
+            return KeyRuns(keyStarts, first, end) is { } runs
                 ? MergeInNameOrder(entries, runs, limit)
                 : Lockstep(entries, first, end, ranks, key, limit);
         }
@@ -350,23 +350,32 @@ public sealed class SuggestionIndex
         }
     }
 
-    /// <summary>The runs of entries with one key each in <c>[first, end)</c>, each found by a binary search; null when there are more than <see cref="MaxMergedRuns"/>.</summary>
-    private static List<(int Next, int End)>? KeyRuns(Entry[] entries, int first, int end)
+    /// <summary>
+    /// The runs of entries with one key each in <c>[first, end)</c>, both the start of a key's run (or the end of the
+    /// entries), read off the bucket's key starts; null when there are more than <see cref="MaxMergedRuns"/>.
+    /// </summary>
+    private static List<(int Next, int End)>? KeyRuns(int[] keyStarts, int first, int end)
     {
-        var runs = new List<(int, int)>();
-        for (var run = first; run < end;)
+        var from = LowerBound(keyStarts, first, 0);
+        var to = LowerBound(keyStarts, end, from);
+        if (to - from > MaxMergedRuns)
         {
-            if (runs.Count == MaxMergedRuns)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            var runEnd = Seek(entries, new Entry(entries[run].Key, Upper, string.Empty), run, end);
-            runs.Add((run, runEnd));
-            run = runEnd;
+        var runs = new List<(int, int)>(to - from);
+        for (var run = from; run < to; run++)
+        {
+            runs.Add((keyStarts[run], run + 1 < to ? keyStarts[run + 1] : end));
         }
 
         return runs;
+    }
+
+    private static int LowerBound(int[] sorted, int value, int from)
+    {
+        var at = Array.BinarySearch(sorted, from, sorted.Length - from, value);
+        return at >= 0 ? at : ~at;
     }
 
     /// <summary>
@@ -561,7 +570,8 @@ public sealed class SuggestionIndex
         private readonly Lock _copying = new();
         private volatile Sorted? _sorted;
 
-        private sealed record Sorted(Entry[] Entries, Ranked[] Ranks);
+        /// <summary>The entries in key order, where each key's run starts in them, and the name order.</summary>
+        private sealed record Sorted(Entry[] Entries, int[] KeyStarts, Ranked[] Ranks);
 
         public string Name => name;
 
@@ -592,17 +602,32 @@ public sealed class SuggestionIndex
         }
 
         /// <summary>The sorted copies; called under the read lock, so no write runs while they are made.</summary>
-        public (Entry[] Entries, Ranked[] Ranks) SortedCopies()
+        public (Entry[] Entries, int[] KeyStarts, Ranked[] Ranks) SortedCopies()
         {
             if (_sorted is not { } sorted)
             {
                 lock (_copying)
                 {
-                    sorted = _sorted ??= new Sorted([.. _entries], [.. _nameOrder]);
+                    sorted = _sorted ??= Copy();
                 }
             }
 
-            return (sorted.Entries, sorted.Ranks);
+            return (sorted.Entries, sorted.KeyStarts, sorted.Ranks);
+        }
+
+        private Sorted Copy()
+        {
+            Entry[] entries = [.. _entries];
+            var keyStarts = new List<int>();
+            for (var at = 0; at < entries.Length; at++)
+            {
+                if (at == 0 || !string.Equals(entries[at].Key, entries[at - 1].Key, StringComparison.Ordinal))
+                {
+                    keyStarts.Add(at);
+                }
+            }
+
+            return new Sorted(entries, [.. keyStarts], [.. _nameOrder]);
         }
     }
 
