@@ -59,6 +59,8 @@ function routesFor(role) {
   return customerRoutes;
 }
 
+// Resolves to whether the page it rendered is still the one shown: a page that finished loading after the user moved
+// on must not take the focus from the page they are typing in.
 async function render() {
   stopPage?.();
   stopPage = null;
@@ -67,7 +69,10 @@ async function render() {
     showError(pendingError);
     pendingError = null;
   }
-  if (!session.account) return signInPage();
+  if (!session.account) {
+    signInPage();
+    return true;
+  }
   const routes = routesFor(session.account.role);
   const path = location.hash.replace(/^#/, '') || routes[0].path;
   renderNav(routes, path);
@@ -85,9 +90,10 @@ async function render() {
       if (error instanceof ApiError && error.status === 401 && view.isConnected) showError(error);
     }
     if (view.isConnected) document.title = `${route.title || 'ServiceDesk'} · ServiceDesk`;
-    return;
+    return view.isConnected;
   }
   replace(main, h('h1', {}, 'Not found'), h('p', {}, 'There is no such page.'), h('a', { href: `#${routes[0].path}` }, 'Go to the start page'));
+  return true;
 }
 
 function renderNav(routes, path) {
@@ -138,7 +144,7 @@ async function start(signedIn) {
   }
 }
 
-window.addEventListener('hashchange', () => { render().then(() => main.focus()); });
+window.addEventListener('hashchange', () => { render().then((shown) => { if (shown) main.focus(); }); });
 
 (async () => {
   try {
