@@ -26,8 +26,10 @@ public sealed class TicketEventTests(TicketingHosts hosts, ITestOutputHelper out
 
         var customer = await hosts.NewCustomerAsync("In the new project", key);
         Assert.Equal([key], customer.ProjectKeys);
+        // Directory knowing the project proves the event arrived; once every group has acknowledged it the entry may
+        // already be trimmed (it was, once, under load), but it is never there twice.
         var entries = await StreamAsync("projects");
-        Assert.Single(entries, entry => ((ProjectCreated)entry.Payload).ProjectKey == key);
+        Assert.True(entries.Count(entry => ((ProjectCreated)entry.Payload).ProjectKey == key) <= 1, "the project's creation was published more than once");
     }
 
     [Fact]
