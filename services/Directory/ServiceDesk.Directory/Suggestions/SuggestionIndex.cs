@@ -338,8 +338,8 @@ public sealed class SuggestionIndex
                 return FirstInNameOrder(ranks, key, limit);
             }
 
-            var first = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), 0, entries.Length);
-            var end = Seek(entries, key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty), first, entries.Length);
+            var first = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), 0, entries.Length, EntryOrder.Instance);
+            var end = Seek(entries, key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty), first, entries.Length, EntryOrder.Instance);
             return KeyRuns(keyStarts, first, end) is { } runs
                 ? MergeInNameOrder(entries, runs, limit)
                 : Lockstep(entries, first, end, ranks, key, limit);
@@ -356,8 +356,8 @@ public sealed class SuggestionIndex
     /// </summary>
     private static List<(int Next, int End)>? KeyRuns(int[] keyStarts, int first, int end)
     {
-        var from = LowerBound(keyStarts, first, 0);
-        var to = LowerBound(keyStarts, end, from);
+        var from = Seek(keyStarts, first, 0, keyStarts.Length, Comparer<int>.Default);
+        var to = Seek(keyStarts, end, from, keyStarts.Length, Comparer<int>.Default);
         if (to - from > MaxMergedRuns)
         {
             return null;
@@ -370,12 +370,6 @@ public sealed class SuggestionIndex
         }
 
         return runs;
-    }
-
-    private static int LowerBound(int[] sorted, int value, int from)
-    {
-        var at = Array.BinarySearch(sorted, from, sorted.Length - from, value);
-        return at >= 0 ? at : ~at;
     }
 
     /// <summary>
@@ -521,10 +515,10 @@ public sealed class SuggestionIndex
         }
     }
 
-    /// <summary>The index of the first entry in <c>[from, to)</c> not below <paramref name="lower"/>, or <paramref name="to"/>.</summary>
-    private static int Seek(Entry[] sorted, Entry lower, int from, int to)
+    /// <summary>The index of the first item in <c>[from, to)</c> not below <paramref name="lower"/>, or <paramref name="to"/>; <paramref name="sorted"/> holds no two equal items.</summary>
+    private static int Seek<T>(T[] sorted, T lower, int from, int to, IComparer<T> order)
     {
-        var at = Array.BinarySearch(sorted, from, to - from, lower, EntryOrder.Instance);
+        var at = Array.BinarySearch(sorted, from, to - from, lower, order);
         return at >= 0 ? at : ~at;
     }
 
