@@ -60,11 +60,6 @@ public sealed class RememberedCallers(ValidatedTokenCache validatedTokens, IConf
             return;
         }
 
-        if (_callers.Count >= MaxEntries)
-        {
-            _callers.Clear();
-        }
-
-        _callers[authorization] = new Remembered(caller, signingKey, until);
+        _callers.Remember(authorization, new Remembered(caller, signingKey, until), MaxEntries);
     }
 }

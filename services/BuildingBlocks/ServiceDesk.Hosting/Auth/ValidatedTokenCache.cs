@@ -56,13 +56,8 @@ public sealed class ValidatedTokenCache(TokenHandler inner) : TokenHandler
         var result = await inner.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is JsonWebToken { SigningKey: { } signingKey } validated)
         {
-            if (_validated.Count >= MaxEntries)
-            {
-                _validated.Clear();
-            }
-
             var expires = validated.ValidTo + validationParameters.ClockSkew;
-            _validated[token] = new Validated(result, signingKey, expires < now + MaxAge ? expires : now + MaxAge);
+            _validated.Remember(token, new Validated(result, signingKey, expires < now + MaxAge ? expires : now + MaxAge), MaxEntries);
         }
 
         return result;

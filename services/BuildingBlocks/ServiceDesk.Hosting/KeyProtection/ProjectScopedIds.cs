@@ -109,16 +109,7 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
 
         public string? Known(string customerId) => _scopedIds.GetValueOrDefault(customerId);
 
-        public string Remember(string customerId, string scopedId)
-        {
-            if (_scopedIds.Count >= MaxIdsKept)
-            {
-                _scopedIds.Clear();
-            }
-
-            _scopedIds[customerId] = scopedId;
-            return scopedId;
-        }
+        public string Remember(string customerId, string scopedId) => _scopedIds.Remember(customerId, scopedId, MaxIdsKept);
 
         public byte[] Encrypt(byte[] block)
         {
