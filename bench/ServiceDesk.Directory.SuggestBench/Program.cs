@@ -100,7 +100,7 @@ foreach (var (project, text, limit) in lookUps)
 static List<string> Scan(List<Customer> everyone, string project, string text, int limit)
 {
     var found = new List<string>();
-    foreach (var key in new[] { SearchKeys.ExactAddress(project, text), SearchKeys.NameWordPrefix(project, text), SearchKeys.AddressPrefix(project, text) }.OfType<SearchKeyMatch>())
+    foreach (var (_, key) in SearchKeys.LookUps(project, text))
     {
         found.AddRange(everyone
             .Where(customer => customer.ProjectKeys.Contains(project) && !found.Contains(customer.Id) && SearchKeys.For(customer).Any(key.Matches))

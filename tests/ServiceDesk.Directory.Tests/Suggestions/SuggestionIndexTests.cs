@@ -27,7 +27,7 @@ public sealed class SuggestionIndexTests
         {
             foreach (var text in Texts)
             {
-                foreach (var key in new[] { SearchKeys.ExactAddress(project, text), SearchKeys.NameWordPrefix(project, text), SearchKeys.AddressPrefix(project, text) }.OfType<SearchKeyMatch>())
+                foreach (var key in LookUps.All(project, text))
                 {
                     Assert.Equal(Scan(customers, project, key, 10), Ids(index.FindFirstByName(project, key, 10)));
                 }
@@ -54,7 +54,7 @@ public sealed class SuggestionIndexTests
         Assert.Equal(kept.Count, index.Count);
         foreach (var text in Texts)
         {
-            foreach (var key in new[] { SearchKeys.ExactAddress("HELP", text), SearchKeys.NameWordPrefix("HELP", text), SearchKeys.AddressPrefix("HELP", text) }.OfType<SearchKeyMatch>())
+            foreach (var key in LookUps.All("HELP", text))
             {
                 Assert.Equal(Scan(kept, "HELP", key, 10), Ids(index.FindFirstByName("HELP", key, 10)));
             }
@@ -71,18 +71,18 @@ public sealed class SuggestionIndexTests
         index.Upsert(gone);
         index.Upsert(renamed with { DisplayName = "Old Name", Version = 1 });
 
-        Assert.Equal([renamed.Id], Ids(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "new")!.Value, 10)));
-        Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "old")!.Value, 10));
+        Assert.Equal([renamed.Id], Ids(index.FindFirstByName("HELP", LookUps.NameWordPrefix("HELP", "new"), 10)));
+        Assert.Empty(index.FindFirstByName("HELP", LookUps.NameWordPrefix("HELP", "old"), 10));
 
         await index.LoadAsync(NoStamps, new[] { renamed }.ToAsyncEnumerable(), CancellationToken.None);
 
         Assert.True(index.IsLoaded);
         Assert.Equal(1, index.Count);
-        Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "gone")!.Value, 10));
+        Assert.Empty(index.FindFirstByName("HELP", LookUps.NameWordPrefix("HELP", "gone"), 10));
 
         index.Remove(renamed.Id);
         Assert.Equal(0, index.Count);
-        Assert.Empty(index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "n")!.Value, 10));
+        Assert.Empty(index.FindFirstByName("HELP", LookUps.NameWordPrefix("HELP", "n"), 10));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class SuggestionIndexTests
     {
         var index = new SuggestionIndex();
         var anna = TestData.Customer(displayName: "Anna Roe", projectKeys: "HELP");
-        var key = SearchKeys.NameWordPrefix("HELP", "anna")!.Value;
+        var key = LookUps.NameWordPrefix("HELP", "anna");
         await index.LoadAsync(Stamps(("HELP", 1)), new[] { anna }.ToAsyncEnumerable(), CancellationToken.None);
 
         // Anna renamed (stamp 2), then removed (stamp 3), while a load that read the stamps before the removal runs:
@@ -160,7 +160,7 @@ public sealed class SuggestionIndexTests
 
         Assert.Equal(
             [new CustomerSummary(anna.Id, "anna@example.org", "Anna Doe", ["HELP"])],
-            index.FindFirstByName("HELP", SearchKeys.NameWordPrefix("HELP", "ann")!.Value, 10),
+            index.FindFirstByName("HELP", LookUps.NameWordPrefix("HELP", "ann"), 10),
             SummaryComparer.Instance);
     }
 

@@ -48,8 +48,8 @@ public sealed class SuggestionReplicaTests(DirectoryHostFixture directory)
         await RenameAnnaAndRemoveBobAsync(writer, project, anna, bob);
 
         // Its index still proposes both by their old entries...
-        Assert.Equal([anna.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "anna")!.Value, 10).Select(customer => customer.Id));
-        Assert.Equal([bob.Id], deafIndex.FindFirstByName(project, SearchKeys.NameWordPrefix(project, "bob")!.Value, 10).Select(customer => customer.Id));
+        Assert.Equal([anna.Id], deafIndex.FindFirstByName(project, LookUps.NameWordPrefix(project, "anna"), 10).Select(customer => customer.Id));
+        Assert.Equal([bob.Id], deafIndex.FindFirstByName(project, LookUps.NameWordPrefix(project, "bob"), 10).Select(customer => customer.Id));
         // ...and the store turns both down.
 
         Assert.Empty(await SuggestedAsync(deaf, project, "anna"));

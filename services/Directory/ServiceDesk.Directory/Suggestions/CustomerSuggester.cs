@@ -53,14 +53,9 @@ public sealed class CustomerSuggester
         await WhenIndexLoadedAsync(cancellationToken);
         var indexIsCurrent = _index.IsCurrent(projectKey, await _customers.GetChangeStampAsync(projectKey, cancellationToken));
         _calls.Add(1, indexIsCurrent ? FromIndex : FromStore);
-        (SuggestionMatch Match, SearchKeyMatch? Key)[] lookUps =
-        [
-            (SuggestionMatch.ExactAddress, SearchKeys.ExactAddress(projectKey, text)),
-            (SuggestionMatch.NameWordPrefix, SearchKeys.NameWordPrefix(projectKey, text)),
-            (SuggestionMatch.AddressPrefix, SearchKeys.AddressPrefix(projectKey, text)),
-        ];
         var suggestions = new List<Suggestion>(limit);
-        foreach (var (match, key) in lookUps)
+        HashSet<string> suggested = new(StringComparer.Ordinal);
+        foreach (var (match, key) in SearchKeys.LookUps(projectKey, text))
         {
             var remaining = limit - suggestions.Count;
             if (remaining == 0)
@@ -68,16 +63,14 @@ public sealed class CustomerSuggester
                 break;
             }
 
-            if (key is null)
-            {
-                continue;
-            }
-
-            var suggested = suggestions.Select(suggestion => suggestion.Customer.Id).ToHashSet(StringComparer.Ordinal);
             var found = indexIsCurrent
-                ? [.. _index.FindFirstByName(projectKey, key.Value, remaining + suggested.Count).Where(customer => !suggested.Contains(customer.Id)).Take(remaining)]
-                : await ConfirmFirstByNameAsync(projectKey, key.Value, remaining, suggested, cancellationToken);
-            suggestions.AddRange(found.Select(customer => new Suggestion(customer, match)));
+                ? [.. _index.FindFirstByName(projectKey, key, remaining + suggested.Count).Where(customer => !suggested.Contains(customer.Id)).Take(remaining)]
+                : await ConfirmFirstByNameAsync(projectKey, key, remaining, suggested, cancellationToken);
+            foreach (var customer in found)
+            {
+                suggestions.Add(new Suggestion(customer, match));
+                suggested.Add(customer.Id);
+            }
         }
 
         // A customer the store confirmed in the project proves the project is registered: customers join only

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 using ServiceDesk.Directory.Customers;
+using SuggestionMatch = ServiceDesk.Contracts.Directory.V1.SuggestionMatch;
 
 namespace ServiceDesk.Directory.Suggestions;
 
@@ -12,7 +11,7 @@ namespace ServiceDesk.Directory.Suggestions;
 /// "alvarez", so "jose alv" matches too), <c>a</c> the address, its local part and its domain. Terms are
 /// case-folded with diacritics removed, so "José Álvarez" is found by "jose" and "ALV".
 /// </summary>
-public static partial class SearchKeys
+public static class SearchKeys
 {
     private const int SortKeyLength = 64;
 
@@ -35,7 +34,7 @@ public static partial class SearchKeys
             (AddressPartKind, address[..at]),
             (AddressPartKind, address[(at + 1)..]),
         };
-        var words = Words(displayName);
+        var words = Words(Fold(displayName));
         for (var i = 0; i < words.Length; i++)
         {
             terms.Add((NameWordKind, string.Join(' ', words[i..])));
@@ -57,38 +56,77 @@ public static partial class SearchKeys
 
     public static string SortKey(string displayName) => SortName(displayName) is var name && name.Length > SortKeyLength ? name[..SortKeyLength] : name;
 
-    public static SearchKeyMatch? ExactAddress(string projectKey, string text) =>
-        Fold(text) is { Length: > 0 } term ? new SearchKeyMatch(Key(projectKey, ExactAddressKind, term), IsPrefix: false) : null;
+    /// <summary>
+    /// The look-ups for a picker's text, best kind first: the whole address, a name-word prefix, an address prefix. The
+    /// text is folded once for all three; a kind it holds no term for (no letter or digit for a name) is left out.
+    /// </summary>
+    public static IReadOnlyList<(SuggestionMatch Match, SearchKeyMatch Key)> LookUps(string projectKey, string text)
+    {
+        var folded = Fold(text);
+        if (folded.Length == 0)
+        {
+            return [];
+        }
 
-    public static SearchKeyMatch? NameWordPrefix(string projectKey, string text) =>
-        SortName(text) is { Length: > 0 } term ? new SearchKeyMatch(Key(projectKey, NameWordKind, term), IsPrefix: true) : null;
+        var lookUps = new List<(SuggestionMatch, SearchKeyMatch)>(3) { (SuggestionMatch.ExactAddress, new SearchKeyMatch(Key(projectKey, ExactAddressKind, folded), IsPrefix: false)) };
+        if (string.Join(' ', Words(folded)) is { Length: > 0 } name)
+        {
+            lookUps.Add((SuggestionMatch.NameWordPrefix, new SearchKeyMatch(Key(projectKey, NameWordKind, name), IsPrefix: true)));
+        }
 
-    public static SearchKeyMatch? AddressPrefix(string projectKey, string text) =>
-        Fold(text) is { Length: > 0 } term ? new SearchKeyMatch(Key(projectKey, AddressPartKind, term), IsPrefix: true) : null;
+        lookUps.Add((SuggestionMatch.AddressPrefix, new SearchKeyMatch(Key(projectKey, AddressPartKind, folded), IsPrefix: true)));
+        return lookUps;
+    }
 
-    private static string SortName(string displayName) => string.Join(' ', Words(displayName));
+    private static string SortName(string displayName) => string.Join(' ', Words(Fold(displayName)));
 
     private static string Key(string projectKey, char kind, string term) => $"{projectKey} {kind} {term}";
 
-    private static string[] Words(string text) => [.. Word().Matches(Fold(text)).Select(match => match.Value)];
+    /// <summary>The runs of letters, combining marks and digits (<c>[\p{L}\p{M}\p{N}]+</c>, one UTF-16 unit at a time) of a folded text.</summary>
+    private static string[] Words(string folded)
+    {
+        var words = new List<string>();
+        for (var at = 0; at < folded.Length;)
+        {
+            var start = at;
+            while (at < folded.Length && IsWordCharacter(folded[at]))
+            {
+                at++;
+            }
 
-    [GeneratedRegex(@"[\p{L}\p{M}\p{N}]+")]
-    private static partial Regex Word();
+            if (at > start)
+            {
+                words.Add(folded[start..at]);
+            }
+            else
+            {
+                at++;
+            }
+        }
+
+        return [.. words];
+    }
+
+    private static bool IsWordCharacter(char c) => CharUnicodeInfo.GetUnicodeCategory(c) is
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+        or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+        or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber;
 
     /// <summary>Trimmed, lower-cased, without diacritics: "  JOSÉ " becomes "jose", whether É is one character or E and a combining accent.</summary>
     private static string Fold(string text)
     {
-        var trimmed = text.Trim();
-        var folded = new StringBuilder(trimmed.Length);
+        var trimmed = text.AsSpan().Trim();
+        var folded = trimmed.Length <= 256 ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
+        var length = 0;
         foreach (var c in trimmed)
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             {
-                folded.Append(char.ToLowerInvariant(Diacritics.BaseLetter(c)));
+                folded[length++] = char.ToLowerInvariant(Diacritics.BaseLetter(c));
             }
         }
 
-        return folded.ToString();
+        return new string(folded[..length]);
     }
 }
 
