@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Publishing;
@@ -16,7 +17,7 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
     private const string CounterId = "outbox";
 
     private readonly IMongoCollection<OutboxDocument> _outbox = database.GetCollection<OutboxDocument>(CollectionName);
-    private readonly IMongoCollection<CounterDocument> _counters = database.GetCollection<CounterDocument>("counters");
+    private readonly MongoCounter _counters = new(database.GetCollection<BsonDocument>("counters"), "Value");
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
         [new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(OutboxDocument.Sequence)), new CreateIndexOptions { Name = "sequence", Unique = true })];
@@ -35,13 +36,7 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
             return;
         }
 
-        var counter = await _counters.FindOneAndUpdateAsync<CounterDocument>(
-            session,
-            c => c.Id == CounterId,
-            Builders<CounterDocument>.Update.Inc(c => c.Value, events.Count),
-            new FindOneAndUpdateOptions<CounterDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
-            cancellationToken);
-        var first = counter.Value - events.Count + 1;
+        var first = await _counters.AddAsync(session, CounterId, events.Count, cancellationToken) - events.Count + 1;
         await _outbox.InsertManyAsync(session, events.Select((e, i) => ToDocument(e, first + i)), cancellationToken: cancellationToken);
     }
 
@@ -124,14 +119,5 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
         public string? RunId { get; set; }
 
         public DateTime? AppendedAt { get; set; }
-    }
-
-    [BsonIgnoreExtraElements]
-    private sealed class CounterDocument
-    {
-        [BsonId]
-        public string Id { get; set; } = string.Empty;
-
-        public long Value { get; set; }
     }
 }

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Directory.Customers;
 
@@ -13,10 +14,7 @@ namespace ServiceDesk.Directory.Customers;
 /// </summary>
 internal sealed class MongoChangeStamps(IMongoDatabase database)
 {
-    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
-    private static readonly FindOneAndUpdateOptions<BsonDocument> RaiseOptions = new() { IsUpsert = true, ReturnDocument = ReturnDocument.After };
-
-    private readonly IMongoCollection<BsonDocument> _stamps = database.GetCollection<BsonDocument>("customer_change_stamps");
+    private readonly MongoCounter _stamps = new(database.GetCollection<BsonDocument>("customer_change_stamps"), "Stamp");
 
     /// <summary>Raises each project's stamp by one, in the caller's transaction; the stamps taken, by project.</summary>
     public async Task<IReadOnlyDictionary<string, long>> RaiseAsync(IClientSessionHandle session, IEnumerable<string> projectKeys, CancellationToken cancellationToken)
@@ -24,17 +22,13 @@ internal sealed class MongoChangeStamps(IMongoDatabase database)
         var raised = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var project in projectKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var stamp = await _stamps.FindOneAndUpdateAsync(session, Filter.Eq("_id", project), Builders<BsonDocument>.Update.Inc("Stamp", 1L), RaiseOptions, cancellationToken);
-            raised[project] = stamp["Stamp"].ToInt64();
+            raised[project] = await _stamps.AddAsync(session, project, 1, cancellationToken);
         }
 
         return raised;
     }
 
-    public async Task<long> ReadAsync(string projectKey, CancellationToken cancellationToken) =>
-        await _stamps.Find(Filter.Eq("_id", projectKey)).FirstOrDefaultAsync(cancellationToken) is { } stamp ? stamp["Stamp"].ToInt64() : 0;
+    public Task<long> ReadAsync(string projectKey, CancellationToken cancellationToken) => _stamps.ReadAsync(projectKey, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<string, long>> ReadAllAsync(CancellationToken cancellationToken) =>
-        (await _stamps.Find(Filter.Empty).ToListAsync(cancellationToken))
-            .ToDictionary(stamp => stamp["_id"].AsString, stamp => stamp["Stamp"].ToInt64(), StringComparer.Ordinal);
+    public Task<IReadOnlyDictionary<string, long>> ReadAllAsync(CancellationToken cancellationToken) => _stamps.ReadAllAsync(cancellationToken);
 }

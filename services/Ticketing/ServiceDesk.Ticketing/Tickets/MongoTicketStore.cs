@@ -21,7 +21,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _tickets = database.GetCollection<BsonDocument>(TicketsCollection);
-    private readonly IMongoCollection<BsonDocument> _numbers = database.GetCollection<BsonDocument>("ticket_numbers");
+    private readonly MongoCounter _numbers = new(database.GetCollection<BsonDocument>("ticket_numbers"), "Last");
     private readonly IMongoCollection<BsonDocument> _mail = database.GetCollection<BsonDocument>("inbound_mail");
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
@@ -41,13 +41,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             async (session, token) =>
             {
                 // Concurrent creates conflict on the counter; the transaction is retried with the next number.
-                var counter = await _numbers.FindOneAndUpdateAsync(
-                    session,
-                    Filter.Eq("_id", projectKey),
-                    Builders<BsonDocument>.Update.Inc("Last", 1L),
-                    new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
-                    token);
-                var (ticket, events, mail) = ticketOf(counter["Last"].ToInt64());
+                var (ticket, events, mail) = ticketOf(await _numbers.AddAsync(session, projectKey, 1, token));
                 await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
                 await RecordAsync(session, mail, token);
                 await outbox.EnqueueAsync(session, events, token);
