@@ -86,6 +86,31 @@ public sealed class SuggestionIndexTests
     }
 
     [Fact]
+    public async Task A_reload_is_needed_before_the_first_load_after_a_lost_change_and_while_a_removal_is_remembered_and_only_then()
+    {
+        var index = new SuggestionIndex();
+        var anna = TestData.Customer(displayName: "Anna", projectKeys: "HELP");
+        Assert.True(index.NeedsLoad(Stamps(("HELP", 2))));
+        await index.LoadAsync(Stamps(("HELP", 2)), new[] { anna }.ToAsyncEnumerable(), CancellationToken.None);
+        Assert.False(index.NeedsLoad(Stamps(("HELP", 2))));
+
+        index.Changed(TestData.Customer(displayName: "Bob", projectKeys: "HELP"), Stamps(("HELP", 3)));
+        Assert.False(index.NeedsLoad(Stamps(("HELP", 3))));
+
+        // The broadcast of stamp 4 was lost; stamp 5 came.
+        index.Changed(TestData.Customer(displayName: "Carl", projectKeys: "HELP"), Stamps(("HELP", 5)));
+        Assert.True(index.NeedsLoad(Stamps(("HELP", 5))));
+        Assert.True(index.NeedsLoad(Stamps(("HELP", 3), ("OPS", 1))));
+        await index.LoadAsync(Stamps(("HELP", 5)), new[] { anna }.ToAsyncEnumerable(), CancellationToken.None);
+        Assert.False(index.NeedsLoad(Stamps(("HELP", 5))));
+
+        index.Removed(anna.Id, Stamps(("HELP", 6)));
+        Assert.True(index.NeedsLoad(Stamps(("HELP", 6))));
+        await index.LoadAsync(Stamps(("HELP", 6)), AsyncEnumerable.Empty<Customer>(), CancellationToken.None);
+        Assert.False(index.NeedsLoad(Stamps(("HELP", 6))));
+    }
+
+    [Fact]
     public async Task Is_current_for_a_project_only_once_every_stamp_up_to_the_stores_is_applied_whatever_their_order()
     {
         var index = new SuggestionIndex();

@@ -100,6 +100,26 @@ public sealed class SuggestionIndex
     }
 
     /// <summary>
+    /// Whether a full load could bring anything: before the first one; when some project's changes up to
+    /// <paramref name="storeStamps"/> (every project's change stamp as the store reads it now) are not all applied (a
+    /// lost broadcast); or while removals are remembered, which only a load begun after them forgets. Otherwise the
+    /// index already holds what the store holds, and a load would read every customer to change nothing.
+    /// </summary>
+    public bool NeedsLoad(IReadOnlyDictionary<string, long> storeStamps)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return !IsLoaded || _removed.Count > 0
+                || storeStamps.Any(stamp => (_progress.TryGetValue(stamp.Key, out var progress) ? progress.CaughtUp : 0) < stamp.Value);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
     /// Whether every stamp of a change has been applied, in order or beyond a gap: the change is in the index, and any
     /// later one has stamps of its own, so reading the customer again for it would add nothing.
     /// </summary>

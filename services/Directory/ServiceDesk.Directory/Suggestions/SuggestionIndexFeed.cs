@@ -9,12 +9,14 @@ using StackExchange.Redis;
 namespace ServiceDesk.Directory.Suggestions;
 
 /// <summary>
-/// Keeps every replica's <see cref="SuggestionIndex"/> current: a full load from the store at start and every
-/// <c>Directory:Suggestions:ReloadInterval</c> (default 5 minutes), this replica's own writes at once, and other
-/// replicas' through a Redis broadcast of the changed customer's id and the change stamps its write took (no names
-/// or addresses: the profile is read from the store). A lost broadcast leaves a gap in the stamps the index has
-/// applied: the suggester then confirms every candidate against the store for those projects, until the next
-/// reload catches up, so a removed customer is never offered.
+/// Keeps every replica's <see cref="SuggestionIndex"/> current: a full load from the store at start, this replica's
+/// own writes at once, and other replicas' through a Redis broadcast of the changed customer's id and the change
+/// stamps its write took (no names or addresses: the profile is read from the store). A lost broadcast leaves a gap in
+/// the stamps the index has applied: the suggester then confirms every candidate against the store for those
+/// projects, so a removed customer is never offered, until a reload catches up. Every
+/// <c>Directory:Suggestions:ReloadInterval</c> (default 5 minutes) the store's stamps are read, and the index is
+/// loaded again only if it needs it (<see cref="SuggestionIndex.NeedsLoad"/>): at 100,000 customers a load takes
+/// seconds of CPU, most times to change nothing.
 /// </summary>
 public sealed partial class SuggestionIndexFeed(
     SuggestionIndex index,
@@ -54,8 +56,12 @@ public sealed partial class SuggestionIndexFeed(
             {
                 // Stamps first: every change up to them is committed, so in what the load then reads.
                 var stamps = await customers.GetChangeStampsAsync(stoppingToken);
-                await index.LoadAsync(stamps, AllCustomersAsync(stoppingToken), stoppingToken);
-                LogLoaded(index.Count);
+                if (index.NeedsLoad(stamps))
+                {
+                    await index.LoadAsync(stamps, AllCustomersAsync(stoppingToken), stoppingToken);
+                    LogLoaded(index.Count);
+                }
+
                 retry = TimeSpan.FromSeconds(1);
                 await Task.Delay(_reloadInterval, time, stoppingToken);
             }
