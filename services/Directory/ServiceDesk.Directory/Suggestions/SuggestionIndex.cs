@@ -328,7 +328,7 @@ public sealed class SuggestionIndex
     /// <summary>
     /// The first <paramref name="limit"/> customers of the project, in
     /// <see cref="SearchKeys.NameOrder(string, Customer)"/>, with a search key matching <paramref name="key"/>, from the
-    /// one bucket the key's term names. A prefix shorter than the bucket's characters is the head of its name order.
+    /// one bucket the key's term names. A prefix no longer than the bucket's characters is the head of its name order.
     /// Otherwise the key's entries are a range of the bucket's, sorted by key and then name order: when the range holds
     /// few distinct keys (an exact address, a whole name, a domain: the specific texts), their runs are merged in name
     /// order, a few entries each. With many, two ranges are read in lockstep: the key's entries (complete once
@@ -343,7 +343,7 @@ public sealed class SuggestionIndex
             return [];
         }
 
-        var keysInBucket = !key.IsPrefix || termLength >= BucketTermLength;
+        var keysInBucket = !key.IsPrefix || termLength > BucketTermLength;
         _lock.EnterReadLock();
         try
         {
