@@ -69,7 +69,7 @@ public static class SearchKeys
         }
 
         var lookUps = new List<(SuggestionMatch, SearchKeyMatch)>(3) { (SuggestionMatch.ExactAddress, new SearchKeyMatch(Key(projectKey, ExactAddressKind, folded), IsPrefix: false)) };
-        if (string.Join(' ', Words(folded)) is { Length: > 0 } name)
+        if (NameTerm(folded) is { Length: > 0 } name)
         {
             lookUps.Add((SuggestionMatch.NameWordPrefix, new SearchKeyMatch(Key(projectKey, NameWordKind, name), IsPrefix: true)));
         }
@@ -78,7 +78,10 @@ public static class SearchKeys
         return lookUps;
     }
 
-    private static string SortName(string displayName) => string.Join(' ', Words(Fold(displayName)));
+    private static string SortName(string displayName) => NameTerm(Fold(displayName));
+
+    /// <summary>A folded text's words, one space between them: a name as it is sorted and looked up.</summary>
+    private static string NameTerm(string folded) => string.Join(' ', Words(folded));
 
     private static string Key(string projectKey, char kind, string term) => $"{projectKey} {kind} {term}";
 

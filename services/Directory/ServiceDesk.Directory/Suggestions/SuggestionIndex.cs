@@ -91,7 +91,7 @@ public sealed class SuggestionIndex
         _lock.EnterReadLock();
         try
         {
-            return (_progress.TryGetValue(projectKey, out var progress) ? progress.CaughtUp : 0) == storeStamp;
+            return CaughtUp(projectKey) == storeStamp;
         }
         finally
         {
@@ -111,7 +111,7 @@ public sealed class SuggestionIndex
         try
         {
             return !IsLoaded || _removed.Count > 0
-                || storeStamps.Any(stamp => (_progress.TryGetValue(stamp.Key, out var progress) ? progress.CaughtUp : 0) < stamp.Value);
+                || storeStamps.Any(stamp => CaughtUp(stamp.Key) < stamp.Value);
         }
         finally
         {
@@ -235,7 +235,10 @@ public sealed class SuggestionIndex
     /// </summary>
     private bool IsCovered(IReadOnlyDictionary<string, long> stamps) =>
         stamps.Count > 0 && stamps.All(stamp =>
-            stamp.Value <= Math.Max(_progress.TryGetValue(stamp.Key, out var progress) ? progress.CaughtUp : 0, _loadingFrom.GetValueOrDefault(stamp.Key)));
+            stamp.Value <= Math.Max(CaughtUp(stamp.Key), _loadingFrom.GetValueOrDefault(stamp.Key)));
+
+    /// <summary>The stamp up to which every change of the project is applied (0 before any); called under the lock.</summary>
+    private long CaughtUp(string projectKey) => _progress.TryGetValue(projectKey, out var progress) ? progress.CaughtUp : 0;
 
     private void Applied(IReadOnlyDictionary<string, long> stamps)
     {
