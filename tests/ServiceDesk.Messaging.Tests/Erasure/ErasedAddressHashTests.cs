@@ -1,4 +1,5 @@
 using System.Text;
+using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 using Xunit;
 
@@ -14,6 +15,16 @@ public sealed class ErasedAddressHashTests
     [InlineData("jose\u0301@example.com")]
     public void Every_spelling_of_one_address_has_one_hash(string spelling) =>
         Assert.Equal(ErasedAddressHash.Compute(Pepper, "josé@example.com"), ErasedAddressHash.Compute(Pepper, spelling));
+
+    [Theory]
+    [InlineData("\u017Fam@example.com", "sam@example.com")]
+    [InlineData("\u03C3\u03C2@example.com", "\u03C3\u03C3@example.com")]
+    [InlineData("K\u212A@example.com", "kk@example.com")]
+    public void Every_spelling_stored_as_one_address_has_that_address_hash(string spelling, string stored)
+    {
+        Assert.Equal(stored, EmailAddress.Parse(spelling).Value);
+        Assert.Equal(ErasedAddressHash.Compute(Pepper, stored), ErasedAddressHash.Compute(Pepper, spelling));
+    }
 
     [Fact]
     public void The_hash_is_the_base64url_HMAC_SHA256_under_the_pepper_and_says_nothing_without_it()

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using ServiceDesk.Hosting.Validation;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -16,8 +17,12 @@ public static class ErasedAddressHash
     public static string Compute(ReadOnlySpan<byte> pepper, string address) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(pepper, Encoding.UTF8.GetBytes(Normalize(address))));
 
-    /// <summary>Trimmed, Unicode NFC, lower case (invariant): every spelling of one address gives one hash.</summary>
-    public static string Normalize(string address) => address.Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant();
+    /// <summary>
+    /// Trimmed, Unicode NFC, case-folded as <see cref="EmailAddress"/> folds the addresses it stores: every spelling
+    /// that is stored as one address gives one hash (lower-casing alone kept ſam@ apart from sam@, so an erased
+    /// address could be stored again under such a spelling).
+    /// </summary>
+    public static string Normalize(string address) => CaseFolding.Fold(address.Trim().Normalize(NormalizationForm.FormC));
 
     /// <summary>Whether <paramref name="value"/> has the shape of a hash this class computes.</summary>
     public static bool IsWellFormed(string value) =>
