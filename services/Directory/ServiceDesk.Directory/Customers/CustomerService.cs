@@ -49,7 +49,7 @@ public sealed class CustomerService(
             await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
         }
 
-        await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
+        await erasedAddresses.EnsureNotErasedAsync(caller, request.Address, "address", cancellationToken);
         var customer = Customer.New(
             Guid.CreateVersion7().ToString("N"), EmailAddress.Parse(request.Address).Value, request.DisplayName.Trim(), organizationId, request.ProjectKeys, time.Now());
         var key = keys.New(customer.Id);
@@ -118,7 +118,13 @@ public sealed class CustomerService(
 
         if (request.HasAddress)
         {
-            await erasedAddresses.EnsureNotErasedAsync(request.Address, "address", cancellationToken);
+            // The version first: a call that would change nothing is not an answer to whether an address was erased.
+            if (request.ExpectedVersion != 0 && VersionSeenBy(caller, customer, request.CustomerId) != request.ExpectedVersion)
+            {
+                throw new ConcurrencyConflictException("customer", request.CustomerId);
+            }
+
+            await erasedAddresses.EnsureNotErasedAsync(caller, request.Address, "address", cancellationToken);
         }
 
         return await ChangeAsync(

@@ -1,3 +1,4 @@
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Messaging.Erasure;
 
@@ -11,17 +12,24 @@ public sealed class ErasedAddresses(IErasureStore store, TombstonePepper pepper)
     public string HashOf(string address) => pepper.HashAddress(address);
 
     /// <summary>
-    /// FAILED_PRECONDITION naming the erasure (as the violation's subject, "erasures/ID") when the address was
-    /// erased; the address itself is never repeated.
+    /// FAILED_PRECONDITION when the address was erased; the address itself is never repeated. Only an admin, who
+    /// may reinstate it, learns which erasure (the violation's subject, "erasures/ID"): the request's id is where
+    /// the erased customer's pseudonym comes from, so an agent who guessed an address would otherwise learn which
+    /// pseudonymised tickets were that person's.
     /// </summary>
-    public async Task EnsureNotErasedAsync(string address, string field, CancellationToken cancellationToken)
+    public async Task EnsureNotErasedAsync(Caller caller, string address, string field, CancellationToken cancellationToken)
     {
         if (await store.FindErasureOfAddressAsync(HashOf(address), cancellationToken) is { } erasureId)
         {
-            throw new PreconditionFailedException(
-                PreconditionType,
-                $"erasures/{erasureId}",
-                $"The {field} was erased by erasure request '{erasureId}'; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.");
+            throw caller.Role == CallerRole.Admin
+                ? new PreconditionFailedException(
+                    PreconditionType,
+                    $"erasures/{erasureId}",
+                    $"The {field} was erased by erasure request '{erasureId}'; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.")
+                : new PreconditionFailedException(
+                    PreconditionType,
+                    "erasures",
+                    $"The {field} was erased; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.");
         }
     }
 }
