@@ -1,6 +1,9 @@
+using Google.Rpc;
+using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Testing;
 using Xunit;
 
 namespace ServiceDesk.Ticketing.Tests.Api;
@@ -56,5 +59,34 @@ public sealed class AgentCustomerIdTests(TicketingHosts hosts)
         Assert.Equal(hosts.AsAgentSees(shared.Id, second), inSecond.Reporter.CustomerId);
         Assert.NotEqual(inFirst.Reporter.CustomerId, inSecond.Reporter.CustomerId);
         Assert.Equal(shared.Id, (await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = inFirst.Id }, hosts.Admin)).Reporter.CustomerId);
+    }
+
+    [Fact]
+    public async Task A_customer_of_another_of_the_agents_projects_is_refused_by_the_id_the_agent_named_never_their_own()
+    {
+        var first = await hosts.NewProjectAsync();
+        var second = await hosts.NewProjectAsync();
+        var onlyInFirst = await hosts.NewCustomerAsync("First Only", first);
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, first, second);
+        var scopedId = hosts.AsAgentSees(onlyInFirst.Id, first);
+        var reporter = await hosts.NewCustomerAsync("Second Reporter", second);
+        var ticket = await hosts.Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = second, ReporterCustomerId = hosts.AsAgentSees(reporter.Id, second), Summary = "Two" }, agent);
+
+        var refused = new[]
+        {
+            await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = scopedId }, agent)),
+            await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = second, ReporterCustomerId = scopedId, Summary = "Not theirs" }, agent)),
+        };
+
+        foreach (var error in refused)
+        {
+            var violation = error.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations.Single();
+            Assert.Equal(("MEMBERSHIP", $"customer/{scopedId}"), (violation.Type, violation.Subject));
+            Assert.DoesNotContain(onlyInFirst.Id, error.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, agent)).Participants);
     }
 }

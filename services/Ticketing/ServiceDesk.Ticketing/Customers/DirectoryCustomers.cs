@@ -19,6 +19,25 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
         return customer;
     }
 
+    /// <summary>
+    /// As <see cref="SnapshotAsync"/> for a customer who must be one of the project's; nothing is kept otherwise.
+    /// </summary>
+    /// <exception cref="PreconditionFailedException">
+    /// MEMBERSHIP, naming the customer by <paramref name="customerId"/> as the caller did: Directory answers
+    /// Ticketing with the customer's own id, which an agent, who knows customers by ids scoped to a project, may not learn.
+    /// </exception>
+    public async Task<CustomerSnapshot> SnapshotOfMemberAsync(string customerId, string projectKey, string requestField, string role, CancellationToken cancellationToken)
+    {
+        var customer = await ReadAsync(customerId, requestField, cancellationToken);
+        if (!customer.ProjectKeys.Contains(projectKey))
+        {
+            throw new PreconditionFailedException("MEMBERSHIP", $"customer/{customerId}", $"The {role} is not a customer of project '{projectKey}'.");
+        }
+
+        await snapshots.SaveIfNewerAsync(customer, createIfMissing: true, cancellationToken);
+        return customer;
+    }
+
     /// <summary>The customer as Directory describes them now; nothing is kept.</summary>
     /// <exception cref="NotFoundException">Directory knows no such customer; the error names <paramref name="requestField"/>.</exception>
     /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>

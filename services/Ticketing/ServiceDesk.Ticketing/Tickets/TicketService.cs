@@ -29,8 +29,7 @@ public sealed class TicketService(
     public async Task<Ticket> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
-        var reporter = await ReporterAsync(caller, request.ReporterCustomerId, cancellationToken);
-        RequireCustomerOf(project.Key, reporter, "reporter");
+        var reporter = await ReporterAsync(caller, project.Key, request.ReporterCustomerId, cancellationToken);
         return await OpenAsync(caller, project.Key, reporter.CustomerId, [], request.Summary.Trim(), request.Description, mailOf: null, cancellationToken);
     }
 
@@ -109,8 +108,7 @@ public sealed class TicketService(
         }
 
         // Kept by the id Directory answers with: an agent names customers by ids scoped to their project.
-        var participant = await customers.SnapshotAsync(customerId, "customer_id", cancellationToken);
-        RequireCustomerOf(current.ProjectKey, participant, "participant");
+        var participant = await customers.SnapshotOfMemberAsync(customerId, current.ProjectKey, "customer_id", "participant", cancellationToken);
         return await ChangeAsync(
             caller,
             ticketId,
@@ -242,18 +240,18 @@ public sealed class TicketService(
     }
 
     /// <summary>Customers report for themselves; staff name a reporter.</summary>
-    private async Task<CustomerSnapshot> ReporterAsync(Caller caller, string reporterCustomerId, CancellationToken cancellationToken)
+    private async Task<CustomerSnapshot> ReporterAsync(Caller caller, string projectKey, string reporterCustomerId, CancellationToken cancellationToken)
     {
         await RequireNotErasedAsync(caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : reporterCustomerId, "reporter", cancellationToken);
         if (caller.Role == CallerRole.Customer)
         {
             return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
-                ? await customers.SnapshotAsync(self, "reporter_customer_id", cancellationToken)
+                ? await customers.SnapshotOfMemberAsync(self, projectKey, "reporter_customer_id", "reporter", cancellationToken)
                 : throw new PermissionDeniedException("A customer reports only for themselves: leave reporter_customer_id empty.");
         }
 
         return reporterCustomerId.Length > 0
-            ? await customers.SnapshotAsync(reporterCustomerId, "reporter_customer_id", cancellationToken)
+            ? await customers.SnapshotOfMemberAsync(reporterCustomerId, projectKey, "reporter_customer_id", "reporter", cancellationToken)
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
     }
 
@@ -263,14 +261,6 @@ public sealed class TicketService(
         if (await erased.IsCustomerErasedAsync(customerId, cancellationToken))
         {
             throw new PreconditionFailedException("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
-        }
-    }
-
-    private static void RequireCustomerOf(string projectKey, CustomerSnapshot customer, string role)
-    {
-        if (!customer.ProjectKeys.Contains(projectKey))
-        {
-            throw new PreconditionFailedException("MEMBERSHIP", $"customer/{customer.CustomerId}", $"The {role} is not a customer of project '{projectKey}'.");
         }
     }
 
