@@ -58,6 +58,34 @@ public sealed class OrganizationApiTests(DirectoryHostFixture directory)
     }
 
     [Fact]
+    public async Task An_agent_renames_only_an_organization_whose_members_all_belong_to_their_projects_alone()
+    {
+        var own = await directory.NewProjectAsync();
+        var other = await directory.NewProjectAsync();
+        var agent = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
+        var auth = IdentityTestHost.Bearer(await directory.TokenOfNewAsync(Role.Agent, null, own));
+        var ours = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Ours {TestData.Id()}" });
+        var shared = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Shared {TestData.Id()}" });
+        await NewMemberAsync(ours, own);
+        await NewMemberAsync(shared, own);
+        await NewMemberAsync(shared, other);
+
+        var renamed = await agent.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = ours.Id, Name = $"Ours renamed {TestData.Id()}" }, auth);
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => agent.RenameOrganizationAsync(
+            new RenameOrganizationRequest { OrganizationId = shared.Id, Name = $"Hijacked {TestData.Id()}" }, auth));
+        var byAdmin = await Client.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = shared.Id, Name = $"Shared renamed {TestData.Id()}" });
+
+        Assert.StartsWith("Ours renamed", renamed.Name, StringComparison.Ordinal);
+        Assert.StartsWith("Shared renamed", byAdmin.Name, StringComparison.Ordinal);
+    }
+
+    private async Task NewMemberAsync(Organization organization, string projectKey) =>
+        await Client.CreateCustomerAsync(new CreateCustomerRequest
+        {
+            Address = TestData.Address(), DisplayName = "Member", OrganizationId = organization.Id, ProjectKeys = { projectKey },
+        });
+
+    [Fact]
     public async Task RenameOrganization_errors_name_their_fields()
     {
         var acme = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Acme {TestData.Id()}" });

@@ -80,8 +80,8 @@ public sealed class DirectoryGrpcService(
 
     public override async Task<OrganizationMessage> RenameOrganization(RenameOrganizationRequest request, ServerCallContext context)
     {
-        context.GetCallerWithinServicePolicy().RequireStaff();
-        return (await organizations.RenameAsync(request.OrganizationId, request.Name, context.CancellationToken)).ToMessage();
+        var caller = context.GetCallerWithinServicePolicy().RequireStaff();
+        return (await organizations.RenameAsync(caller, request.OrganizationId, request.Name, context.CancellationToken)).ToMessage();
     }
 
     public override async Task<ListOrganizationMembersResponse> ListOrganizationMembers(ListOrganizationMembersRequest request, ServerCallContext context)

@@ -23,8 +23,17 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         return organization;
     }
 
-    public async Task<Organization> RenameAsync(string organizationId, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// An organization is shared by every project whose customers belong to it, so an agent renames only one whose
+    /// members all belong to their projects alone (the profiles they own); any other is an admin's to rename.
+    /// </summary>
+    public async Task<Organization> RenameAsync(Caller caller, string organizationId, string name, CancellationToken cancellationToken)
     {
+        if (caller.Role == CallerRole.Agent)
+        {
+            await RequireMembersOwnedByAsync(caller, organizationId, cancellationToken);
+        }
+
         try
         {
             if (!await organizations.RenameAsync(organizationId, name.Trim(), cancellationToken))
@@ -38,6 +47,28 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         }
 
         return await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
+    }
+
+    private async Task RequireMembersOwnedByAsync(Caller agent, string organizationId, CancellationToken cancellationToken)
+    {
+        const int PageSize = 500;
+        string? afterAddress = null;
+        while (true)
+        {
+            var members = await customers.ListByOrganizationAsync(organizationId, withinProjects: null, afterAddress, PageSize, cancellationToken);
+            if (members.Any(member => member.ProjectKeys.Count == 0 || !agent.OwnsProfile(member)))
+            {
+                throw new PermissionDeniedException(
+                    "The organization has customers in projects the caller does not work in; only an admin may rename an organization other projects share.");
+            }
+
+            if (members.Count < PageSize)
+            {
+                return;
+            }
+
+            afterAddress = members[^1].Address;
+        }
     }
 
     /// <summary>
