@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Text;
 using ServiceDesk.Contracts.Identity.V1;
 using Xunit;
 
@@ -22,6 +24,26 @@ public sealed class AuthenticationAndCsrfTests(GatewayHosts hosts)
         }
 
         Assert.Empty(wrong);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"RefreshToken":"x"}""")]
+    [InlineData("""{"AccessToken":null,"AccessTokenExpiresAt":"0001-01-01T00:00:00+00:00","RefreshToken":"x"}""")]
+    [InlineData("""{"AccessToken":"a","AccessTokenExpiresAt":"0001-01-01T00:00:00+00:00","RefreshToken":"x"}""")]
+    [InlineData("""{"AccessToken":"a","AccessTokenExpiresAt":"9999-12-31T23:59:59+00:00","RefreshToken":"x"}""")]
+    public async Task A_forged_session_cookie_is_no_session_and_never_a_server_error(string state)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hosts.Gateway.Endpoints.HttpUri };
+        var cookie = $"sd_session={Base64Url.EncodeToString(Encoding.UTF8.GetBytes(state))}; sd_csrf=forged";
+
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me") { Headers = { { "Cookie", cookie } } };
+        using var signOut = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/session") { Headers = { { "Cookie", cookie }, { "X-CSRF-Token", "forged" } } };
+        using var meAnswer = await http.SendAsync(me);
+        using var signOutAnswer = await http.SendAsync(signOut);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, meAnswer.StatusCode);
+        Assert.True((int)signOutAnswer.StatusCode < 500, $"DELETE /api/v1/session answered {(int)signOutAnswer.StatusCode}");
     }
 
     [Fact]

@@ -150,6 +150,25 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(http, DueNow(staleAndDue.SessionCookie!))).Status);
     }
 
+    [Fact]
+    public async Task A_spent_refresh_token_gets_the_sessions_tokens_only_within_the_grace_and_presented_after_it_ends_the_session()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:SpentRefreshGrace", "00:00:01"));
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = gateway.Endpoints.HttpUri };
+        var stolen = await SessionCookieAsync(http, await hosts.NewAccountAsync(Role.Agent));
+        var current = (await GetMeAsync(http, DueNow(stolen))).SessionCookie!;
+
+        // Past the grace the spent cookie acts only with its own access token: the session's newer tokens stay with its owner.
+        var pastGrace = await Eventually.WaitForAsync(() => GetMeAsync(http, stolen), answer => answer.SessionCookie is null, "the spent token's grace to end");
+        var spentAgain = await GetMeAsync(http, DueNow(stolen));
+
+        Assert.Equal(HttpStatusCode.OK, pastGrace.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, spentAgain.Status);
+        Assert.Null(spentAgain.SessionCookie);
+        // Identity took the second spend for a theft and ended the session, for its owner too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetMeAsync(http, current)).Status);
+    }
+
     private static async Task<string> SessionCookieAsync(HttpClient http, string login)
     {
         using var response = await http.PostAsJsonAsync("/api/v1/session", new { login, password = IdentityTestHost.Password });

@@ -11,6 +11,13 @@ public sealed class GatewayOptions
     /// <summary>A cookie session's access token is refreshed when it expires within this margin.</summary>
     public TimeSpan RefreshMargin { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after a cookie session's refresh token was spent a request presenting it again still gets the
+    /// session's newest tokens (requests sent at once, answers arriving out of order). Past it, a spent token gets
+    /// nothing more, and presenting it to Identity ends the session: a stolen cookie is good for no longer.
+    /// </summary>
+    public TimeSpan SpentRefreshGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Requests per client address per minute to the API.</summary>
     public int RequestsPerMinute { get; set; } = 600;
 

@@ -17,6 +17,8 @@ public sealed class SessionCookies(GatewayOptions options)
 
     private string Prefix => options.SecureCookies ? "__Host-" : string.Empty;
 
+    private static readonly JsonSerializerOptions StateFormat = new() { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
+
     public string SessionName => $"{Prefix}sd_session";
 
     public string CsrfName => $"{Prefix}sd_csrf";
@@ -30,7 +32,10 @@ public sealed class SessionCookies(GatewayOptions options)
 
         try
         {
-            return JsonSerializer.Deserialize<SessionState>(Base64Url.DecodeFromChars(value));
+            // Anything but a whole session (as this gateway writes them) is no session: the cookie is the client's to forge.
+            return JsonSerializer.Deserialize<SessionState>(Base64Url.DecodeFromChars(value), StateFormat) is { AccessToken.Length: > 0, RefreshToken.Length: > 0 } state
+                ? state
+                : null;
         }
         catch (Exception exception) when (exception is FormatException or JsonException)
         {

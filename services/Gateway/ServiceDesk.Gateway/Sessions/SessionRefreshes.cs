@@ -10,12 +10,13 @@ namespace ServiceDesk.Gateway.Sessions;
 /// The cookie sessions' refreshes, one per refresh token for the whole gateway. Refresh tokens are single-use and
 /// Identity ends a session whose refresh token is presented twice, yet a browser presents the same one from many
 /// requests at once, and a response carrying an older refresh can reach it after a newer one and put a spent token
-/// back in its cookie jar. So the outcome of spending a token is kept, under the token's hash, until the access
-/// token it issued expires: every request presenting that token again gets the newest refresh of its session
-/// instead of spending the token a second time. That is also the grace in which a stolen, already spent token
-/// still works — no longer than the access token stolen with it.
+/// back in its cookie jar. So the outcome of spending a token is kept, under the token's hash, for
+/// <see cref="GatewayOptions.SpentRefreshGrace"/>: every request presenting that token again in that time gets the
+/// newest refresh of its session instead of spending the token a second time. That is also the only time in which
+/// a stolen, already spent token gets the session's tokens; after it, presenting the token to Identity is a reuse,
+/// which ends the session.
 /// </summary>
-public sealed class SessionRefreshes(IdentityService.IdentityServiceClient identity, IMemoryCache outcomes, TimeProvider time)
+public sealed class SessionRefreshes(IdentityService.IdentityServiceClient identity, IMemoryCache outcomes, GatewayOptions options)
 {
     /// <summary>How long a refresh that is running, or that Identity refused, is shared.</summary>
     private static readonly TimeSpan KeepUnfinished = TimeSpan.FromMinutes(1);
@@ -67,15 +68,15 @@ public sealed class SessionRefreshes(IdentityService.IdentityServiceClient ident
         try
         {
             var refreshed = await identity.RefreshAsync(new RefreshRequest { RefreshToken = refreshToken }, forwardingHeaders);
-            var keepUntil = refreshed.AccessTokenExpiresAt.ToDateTimeOffset();
-            if (keepUntil > time.GetUtcNow() + KeepUnfinished)
+            lock (_entries)
             {
-                lock (_entries)
+                if (options.SpentRefreshGrace <= TimeSpan.Zero)
                 {
-                    if (outcomes.TryGetValue(key, out Lazy<Task<SignInResponse?>>? entry) && entry is not null)
-                    {
-                        outcomes.Set(key, entry, keepUntil);
-                    }
+                    outcomes.Remove(key);
+                }
+                else if (outcomes.TryGetValue(key, out Lazy<Task<SignInResponse?>>? entry) && entry is not null)
+                {
+                    outcomes.Set(key, entry, options.SpentRefreshGrace);
                 }
             }
 

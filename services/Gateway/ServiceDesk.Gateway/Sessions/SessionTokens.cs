@@ -11,12 +11,13 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
 {
     /// <summary>Whether the request authenticates with a cookie session rather than its own bearer token.</summary>
     public bool UsesCookieSession(HttpContext http) =>
-        !http.Request.Headers.Authorization.Any() && cookies.Read(http.Request) is not null;
+        !HasAuthorization(http) && cookies.Read(http.Request) is not null;
 
     public async Task<string?> AccessTokenAsync(HttpContext http)
     {
-        if (http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+        if (HasAuthorization(http))
         {
+            var authorization = http.Request.Headers.Authorization.ToString();
             return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
         }
 
@@ -26,12 +27,12 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
         }
 
         // A cookie whose refresh token was spent already (another request's answer reached the browser last and
-        // put it back) carries on from the session's newest refresh, and the browser gets that one back.
+        // put it back) carries on, within Gateway:SpentRefreshGrace, from the session's newest refresh, and the browser gets that one back.
         var newest = await refreshes.NewestAfterAsync(session.RefreshToken);
         var (accessToken, expiresAt, refreshToken) = newest is null
             ? session
             : new SessionState(newest.AccessToken, newest.AccessTokenExpiresAt.ToDateTimeOffset(), newest.RefreshToken);
-        if (expiresAt - options.RefreshMargin <= time.GetUtcNow())
+        if (expiresAt <= time.GetUtcNow() + options.RefreshMargin)
         {
             // Null when the session ended (signed out, revoked, expired): the stale token gets the service's UNAUTHENTICATED.
             newest = await refreshes.RefreshOnceAsync(refreshToken, BackendCall.ForwardingHeaders(http)) ?? newest;
@@ -45,4 +46,7 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
         cookies.Write(http.Response, newest, cookies.CsrfToken(http.Request));
         return newest.AccessToken;
     }
+
+    /// <summary>An empty header is none: the request is a cookie session's, CSRF check included.</summary>
+    private static bool HasAuthorization(HttpContext http) => http.Request.Headers.Authorization.ToString().Length > 0;
 }
