@@ -34,6 +34,25 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
         var problem = await admin.ProblemAsync(HttpStatusCode.ServiceUnavailable, HttpMethod.Get, "/api/v1/projects");
 
         Assert.Equal("UNAVAILABLE", problem.GetProperty("code").GetString());
+        // The client library's message names the backend's address: not the caller's to read.
+        Assert.DoesNotContain("127.0.0.1", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_null_list_entry_or_a_combination_of_enum_names_is_400_naming_the_field()
+    {
+        using var admin = await hosts.AdminClientAsync();
+
+        var customer = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/v1/customers",
+            new { address = "someone@example.com", displayName = "Some One", projectKeys = new string?[] { "HELP", null } });
+        var account = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/v1/accounts",
+            new { login = "someone", password = "long enough password", role = "agent", projectKeys = new string?[] { null } });
+        var role = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/v1/accounts",
+            new { login = "someone", password = "long enough password", role = "agent,admin", projectKeys = new[] { "HELP" } });
+
+        Assert.True(customer.GetProperty("errors").TryGetProperty("projectKeys[1]", out _), customer.ToString());
+        Assert.True(account.GetProperty("errors").TryGetProperty("projectKeys[0]", out _), account.ToString());
+        Assert.True(role.GetProperty("errors").TryGetProperty("role", out _), role.ToString());
     }
 
     [Fact]

@@ -25,6 +25,11 @@ internal static class AccountEndpoints
             return GrpcProblems.Invalid("role", $"must be one of {ApiEnum<Role>.Names}");
         }
 
+        if (GrpcProblems.NullEntry(body.ProjectKeys, "projectKeys") is { } nullEntry)
+        {
+            return nullEntry;
+        }
+
         var account = await identity.CreateAccountAsync(
             new CreateAccountRequest
             {

@@ -26,7 +26,10 @@ public static class ApiEnum<T>
         return builder.ToString();
     }
 
-    /// <summary>Null or empty is the unspecified value; an unknown name is false.</summary>
+    /// <summary>
+    /// Null or empty is the unspecified value; an unknown name is false, and so is anything but one name (.NET
+    /// would read "open,resolved" as the two values' bits combined, and a number as any value).
+    /// </summary>
     public static bool TryParse(string? text, out T value)
     {
         value = default;
@@ -36,8 +39,10 @@ public static class ApiEnum<T>
         }
 
         var compact = text.Replace("_", string.Empty, StringComparison.Ordinal);
-        return !compact.Equals("unspecified", StringComparison.OrdinalIgnoreCase)
-            && !int.TryParse(compact, out _)
+        return compact.Length > 0
+            && char.IsAsciiLetter(compact[0])
+            && compact.All(char.IsAsciiLetterOrDigit)
+            && !compact.Equals("unspecified", StringComparison.OrdinalIgnoreCase)
             && Enum.TryParse(compact, ignoreCase: true, out value)
             && Enum.IsDefined(value);
     }

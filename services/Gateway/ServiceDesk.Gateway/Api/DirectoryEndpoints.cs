@@ -1,5 +1,6 @@
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Gateway.Backends;
+using ServiceDesk.Gateway.Problems;
 
 namespace ServiceDesk.Gateway.Api;
 
@@ -42,6 +43,11 @@ internal static class DirectoryEndpoints
 
     private static async Task<IResult> CreateAsync(CreateCustomerBody body, DirectoryService.DirectoryServiceClient directory, BackendCall call)
     {
+        if (GrpcProblems.NullEntry(body.ProjectKeys, "projectKeys") is { } nullEntry)
+        {
+            return nullEntry;
+        }
+
         var customer = await directory.CreateCustomerAsync(
             new CreateCustomerRequest
             {

@@ -35,8 +35,9 @@ public static class GrpcProblems
         {
             Status = status,
             Title = Title(exception.StatusCode),
-            // Backends write their messages for callers (no personal data, no internals); INTERNAL carries only a trace reference.
-            Detail = exception.StatusCode is StatusCode.Unknown ? null : exception.Status.Detail,
+            // Backends write the messages of their refusals for callers (no personal data, no internals). A failure's
+            // message may come from the client library instead ("Connection refused (127.0.0.1:7110)"): its title says enough.
+            Detail = IsRefusal(exception.StatusCode) ? exception.Status.Detail : null,
             Type = "https://grpc.github.io/grpc/core/md_doc_statuscodes.html",
         };
         problem.Extensions["code"] = CodeName(exception.StatusCode);
@@ -63,6 +64,24 @@ public static class GrpcProblems
     /// <summary>A problem the gateway finds itself (bad JSON, an unknown enum name): 400 with field errors like a backend's.</summary>
     public static IResult Invalid(string field, string description) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [description] }, title: "Invalid argument");
+
+    /// <summary>400 naming the first null entry of a JSON array, which no repeated field of a request can hold; null when there is none.</summary>
+    public static IResult? NullEntry(IReadOnlyList<string?>? entries, string field)
+    {
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            if (entries![i] is null)
+            {
+                return Invalid($"{field}[{i}]", "must not be null");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsRefusal(StatusCode code) => code is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange
+        or StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.AlreadyExists or StatusCode.Aborted
+        or StatusCode.ResourceExhausted;
 
     /// <summary>proto field paths ("reporter_customer_id", "participants[0].customer_id") in the API's camelCase.</summary>
     public static string JsonFieldPath(string protoPath)
