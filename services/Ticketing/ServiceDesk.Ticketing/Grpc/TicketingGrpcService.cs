@@ -16,6 +16,9 @@ namespace ServiceDesk.Ticketing.Grpc;
 public sealed class TicketingGrpcService(ProjectService projects, TicketService tickets, TicketingScope scope, TicketMessages messages, MailIntake mail)
     : TicketingService.TicketingServiceBase
 {
+    /// <summary>What a page of tickets may add up to, serialized: half a gRPC client's default 4 MiB message limit.</summary>
+    public const int MaxPageBytes = 2 * 1024 * 1024;
+
     public override async Task<Contracts.Ticketing.V1.Project> CreateProject(CreateProjectRequest request, ServerCallContext context)
     {
         context.GetCallerWithinServicePolicy().RequireAdmin();
@@ -43,11 +46,30 @@ public sealed class TicketingGrpcService(ProjectService projects, TicketService 
         return await messages.ToMessageAsync(await tickets.GetAsync(caller, request.TicketId, context.CancellationToken), caller, context.CancellationToken);
     }
 
+    /// <summary>
+    /// A page ends early, its token going on from its last ticket, where the tickets would pass
+    /// <see cref="MaxPageBytes"/>: a page of 200 full tickets, each with 50 participants, would pass a gRPC
+    /// client's 4 MiB message limit, and the caller could read no page at all.
+    /// </summary>
     public override async Task<ListTicketsResponse> ListTickets(ListTicketsRequest request, ServerCallContext context)
     {
         var caller = context.GetCallerWithinServicePolicy();
         var (page, nextPageToken) = await tickets.ListAsync(caller, request, context.CancellationToken);
-        return new ListTicketsResponse { Tickets = { await messages.ToMessagesAsync(page, caller, context.CancellationToken) }, NextPageToken = nextPageToken };
+        var response = new ListTicketsResponse { NextPageToken = nextPageToken };
+        var bytes = 0;
+        foreach (var message in await messages.ToMessagesAsync(page, caller, context.CancellationToken))
+        {
+            bytes += message.CalculateSize();
+            if (response.Tickets.Count > 0 && bytes > MaxPageBytes)
+            {
+                response.NextPageToken = tickets.NextPageToken(caller, request, page[response.Tickets.Count - 1]);
+                break;
+            }
+
+            response.Tickets.Add(message);
+        }
+
+        return response;
     }
 
     public override async Task<TicketMessage> AddParticipant(AddParticipantRequest request, ServerCallContext context)

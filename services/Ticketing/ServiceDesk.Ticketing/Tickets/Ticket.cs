@@ -1,3 +1,4 @@
+using System.Text;
 using ServiceDesk.Contracts.Ticketing.V1;
 
 namespace ServiceDesk.Ticketing.Tickets;
@@ -28,6 +29,13 @@ public sealed record Ticket(
     /// <summary>Comments are kept inside the ticket's record; this bounds its size.</summary>
     public const int MaxComments = 250;
 
+    /// <summary>
+    /// What comments may add up to, in UTF-8 bytes of all the ticket's texts: 250 comments of 32,768 characters
+    /// could reach 24 MiB, past a gRPC client's 4 MiB message limit (the ticket could no longer be read, nor any
+    /// page listing it) and a store's 16 MiB document limit. Erasure's redactions may go a little past it.
+    /// </summary>
+    public const int MaxTextBytes = 1024 * 1024;
+
     public const int MaxParticipants = 50;
 
     public static string IdOf(string projectKey, long number) => $"{projectKey}-{number}";
@@ -36,6 +44,10 @@ public sealed record Ticket(
     public IEnumerable<string> CustomerIds => [ReporterId, .. ParticipantIds];
 
     public bool Concerns(string customerId) => CustomerIds.Contains(customerId, StringComparer.Ordinal);
+
+    /// <summary>Whether a comment with <paramref name="body"/> fits: the number of comments and the text budget.</summary>
+    public bool HasRoomFor(string body) =>
+        Comments.Count < MaxComments && Texts.Sum(text => (long)Encoding.UTF8.GetByteCount(text)) + Encoding.UTF8.GetByteCount(body) <= MaxTextBytes;
 
     /// <summary>Its texts: summary, description and comment bodies.</summary>
     public IEnumerable<string> Texts => [Summary, Description, .. Comments.Select(comment => comment.Body)];

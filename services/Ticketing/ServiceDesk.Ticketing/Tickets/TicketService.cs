@@ -59,9 +59,9 @@ public sealed class TicketService(
             {
                 RequireNotClosed(ticket);
                 var joining = participantIds.Where(id => !ticket.Concerns(id)).Distinct().Take(Ticket.MaxParticipants - ticket.ParticipantIds.Count);
-                return ticket.Comments.Count < Ticket.MaxComments
+                return ticket.HasRoomFor(comment.Body)
                     ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, .. joining], Comments = [.. ticket.Comments, comment] }
-                    : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
+                    : throw Full(ticket);
             },
             (before, changed) =>
             [
@@ -78,7 +78,7 @@ public sealed class TicketService(
     public async Task<(IReadOnlyList<Ticket> Tickets, string NextPageToken)> ListAsync(Caller caller, ListTicketsRequest request, CancellationToken cancellationToken)
     {
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
-        var pagedRequest = $"tickets {project.Key} {(int)request.Status} {request.ReporterCustomerId}";
+        var pagedRequest = PagedRequest(project.Key, request);
         var before = paging.PositionOf(request.PageToken, caller, pagedRequest) is { } position
             ? long.Parse(position, NumberStyles.None, CultureInfo.InvariantCulture)
             : (long?)null;
@@ -93,9 +93,15 @@ public sealed class TicketService(
                 size + 1),
             cancellationToken);
         return found.Count > size
-            ? ([.. found.Take(size)], paging.Token(caller, pagedRequest, found[size - 1].Number.ToString(CultureInfo.InvariantCulture)))
+            ? ([.. found.Take(size)], NextPageToken(caller, request, found[size - 1]))
             : (found, string.Empty);
     }
+
+    /// <summary>The token of the page after <paramref name="last"/>, a ticket of a page <see cref="ListAsync"/> answered the request with.</summary>
+    public string NextPageToken(Caller caller, ListTicketsRequest request, Ticket last) =>
+        paging.Token(caller, PagedRequest(last.ProjectKey, request), last.Number.ToString(CultureInfo.InvariantCulture));
+
+    private static string PagedRequest(string projectKey, ListTicketsRequest request) => $"tickets {projectKey} {(int)request.Status} {request.ReporterCustomerId}";
 
     /// <summary>Adding a customer who already takes part (or reports the ticket) changes nothing.</summary>
     public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
@@ -161,9 +167,9 @@ public sealed class TicketService(
             ticket =>
             {
                 RequireNotClosed(ticket);
-                return ticket.Comments.Count < Ticket.MaxComments
+                return ticket.HasRoomFor(comment.Body)
                     ? ticket with { Comments = [.. ticket.Comments, comment] }
-                    : throw new PreconditionFailedException("COMMENTS", $"ticket/{ticket.Id}", $"A ticket has at most {Ticket.MaxComments} comments; open a new one.");
+                    : throw Full(ticket);
             },
             (_, changed) => [TicketEvents.Commented(changed, comment)],
             null,
@@ -263,6 +269,9 @@ public sealed class TicketService(
             throw new PreconditionFailedException("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
         }
     }
+
+    private static PreconditionFailedException Full(Ticket ticket) =>
+        new("COMMENTS", $"ticket/{ticket.Id}", $"A ticket holds at most {Ticket.MaxComments} comments and {Ticket.MaxTextBytes / 1024} KiB of text; open a new one.");
 
     private static void RequireNotClosed(Ticket ticket)
     {
