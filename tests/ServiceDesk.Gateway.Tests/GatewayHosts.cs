@@ -79,6 +79,9 @@ public sealed class GatewayHosts : IAsyncLifetime
             ["Services:directory"] = Directory.Endpoints.GrpcUri.ToString(),
             ["Services:ticketing"] = Ticketing.Endpoints.GrpcUri.ToString(),
             ["Services:notification"] = Notification.Endpoints.GrpcUri.ToString(),
+            // As deployed: the gateway's own token vouches for the client address of a sign-in, and must never
+            // travel with a user's call (two tokens, and the service refuses both).
+            ["Auth:ServiceSecret"] = IdentityTestHost.ServiceSecret(ServiceNames.Gateway),
             ["Gateway:SecureCookies"] = "false",
             ["Gateway:RequestsPerMinute"] = "100000",
             ["Gateway:SignInsPerMinute"] = "100000",

@@ -4,6 +4,7 @@ using System.Net;
 using Google.Rpc;
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Hosting;
 using ServiceDesk.Identity.Throttling;
 using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
@@ -140,6 +141,35 @@ public sealed class ThrottlingTests : IAsyncLifetime
         Assert.Equal(StatusCode.ResourceExhausted, await StatusOf(() => SignInFromAsync(identity, "203.0.113.77", account.Account.Login, Password)));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(ServiceNames.Ticketing)]
+    public async Task A_forwarded_address_the_gateway_does_not_vouch_for_is_ignored(string? caller)
+    {
+        await using var identity = await ServiceHost.StartAsync(
+            ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
+        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var vouchedBy = caller is null ? null : await identity.ServiceTokenAsync(caller);
+
+        for (var i = 0; i < 4; i++)
+        {
+            // A new source named on every attempt, by a caller that reached Identity directly.
+            var headers = new Metadata { { SourceAddress.ForwardedForHeader, $"198.51.100.{i}" } };
+            if (vouchedBy is not null)
+            {
+                headers.Add("authorization", $"Bearer {vouchedBy}");
+            }
+
+            Assert.Equal(StatusCode.Unauthenticated, await StatusOf(() => identity.Client().SignInAsync(
+                new SignInRequest { Login = NewLogin("guess"), Password = WrongPassword }, headers).ResponseAsync));
+        }
+
+        // All four counted against the connection's address, which the gateway's sign-ins would not be.
+        Assert.Equal(StatusCode.ResourceExhausted, await StatusOf(() => identity.Client().SignInAsync(
+            new SignInRequest { Login = account.Account.Login, Password = Password }, new Metadata { { SourceAddress.ForwardedForHeader, "203.0.113.77" } }).ResponseAsync));
+        await SignInFromAsync(identity, "203.0.113.77", account.Account.Login, Password);
+    }
+
     [Fact]
     public async Task IPv6_sources_are_counted_per_64_prefix()
     {
@@ -214,9 +244,15 @@ public sealed class ThrottlingTests : IAsyncLifetime
         }
     }
 
-    private static Task<SignInResponse> SignInFromAsync(ServiceHost identity, string forwardedFor, string login, string password) =>
-        identity.Client().SignInAsync(
-            new SignInRequest { Login = login, Password = password }, new Metadata { { SourceAddress.ForwardedForHeader, forwardedFor } }).ResponseAsync;
+    /// <summary>A sign-in as the gateway forwards one: the client's address appended, vouched for by the gateway's service token.</summary>
+    private static async Task<SignInResponse> SignInFromAsync(ServiceHost identity, string forwardedFor, string login, string password) =>
+        await identity.Client().SignInAsync(
+            new SignInRequest { Login = login, Password = password },
+            new Metadata
+            {
+                { SourceAddress.ForwardedForHeader, forwardedFor },
+                { "authorization", $"Bearer {await identity.ServiceTokenAsync(ServiceNames.Gateway)}" },
+            });
 
     private static async Task<TimeSpan> RetryDelayAsync(Func<Task> call)
     {

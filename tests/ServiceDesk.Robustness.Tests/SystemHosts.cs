@@ -61,6 +61,7 @@ public class SystemHosts : IAsyncLifetime
             ["Services:ticketing"] = Ticketing.Endpoints.GrpcUri.ToString(),
             ["Services:notification"] = Notification.Endpoints.GrpcUri.ToString(),
             ["Auth:ClockSkew"] = NoClockSkew,
+            ["Auth:ServiceSecret"] = IdentityTestHost.ServiceSecret(ServiceNames.Gateway),
             ["Gateway:SecureCookies"] = "false",
             ["Gateway:RequestsPerMinute"] = "1000000",
             ["Gateway:SignInsPerMinute"] = "1000000",

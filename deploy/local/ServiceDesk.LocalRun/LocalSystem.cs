@@ -49,8 +49,8 @@ public sealed class LocalSystem(LocalRunOptions options)
             var identity = backends[0];
             environment["Auth__Authority"] = $"http://127.0.0.1:{identity.HttpPort}";
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
-            // The gateway has none yet: it calls on behalf of its users, and its health probes need no token.
-            var secrets = backends.Where(s => s != identity).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            // The gateway calls on behalf of its users; its own token only vouches for the client address of a sign-in.
+            var secrets = backends.Where(s => s != identity).Append(gateway).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
             // The services that store keys get the key-encryption key, and Ticketing and Notification, which derive their page tokens' keys from it.
             var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
             // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
@@ -93,14 +93,15 @@ public sealed class LocalSystem(LocalRunOptions options)
                         own[$"Identity__ServiceCredentials__{name}"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
                     }
                 }
-                else if (service == gateway)
-                {
-                    // Plain HTTP on 127.0.0.1: browsers would drop Secure cookies.
-                    own["Gateway__SecureCookies"] = "false";
-                }
                 else if (secrets.TryGetValue(service.Name, out var secret))
                 {
                     own["Auth__ServiceSecret"] = secret;
+                }
+
+                if (service == gateway)
+                {
+                    // Plain HTTP on 127.0.0.1: browsers would drop Secure cookies.
+                    own["Gateway__SecureCookies"] = "false";
                 }
 
                 service.Start(options, own);

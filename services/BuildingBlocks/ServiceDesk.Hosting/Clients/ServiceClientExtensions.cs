@@ -19,11 +19,14 @@ public static class ServiceClientExtensions
     /// Service's records feed client-side round_robin (one HTTP/2 connection would pin every call to one
     /// pod). TLS and mutual TLS follow <c>Services:Tls</c> (<see cref="ServiceTlsOptions"/>). Every call gets
     /// a deadline. When <c>Auth:ServiceSecret</c> is set, every call also carries this service's own token
-    /// (<see cref="ServiceTokenProvider"/>, from Identity at <c>Services:identity</c>).
+    /// (<see cref="ServiceTokenProvider"/>, from Identity at <c>Services:identity</c>), unless
+    /// <paramref name="withServiceToken"/> is false: a client whose calls carry their user's token (the gateway's)
+    /// must not add a second one, which makes the called service refuse both.
     /// Give a <paramref name="clientName"/> when one client type talks to several services; create it through
     /// <c>GrpcClientFactory</c> by that name.
     /// </summary>
-    public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, IConfiguration configuration, string serviceName, string? clientName = null)
+    public static IHttpClientBuilder AddServiceClient<TClient>(
+        this IServiceCollection services, IConfiguration configuration, string serviceName, string? clientName = null, bool withServiceToken = true)
         where TClient : ClientBase
     {
         var uri = ServiceAddress(configuration, serviceName);
@@ -43,18 +46,34 @@ public static class ServiceClientExtensions
             client.ConfigurePrimaryHttpMessageHandler(tls.CreateHandler);
         }
 
-        if (configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.ServiceSecret)}"] is not { Length: > 0 } secret)
+        if (!withServiceToken || !services.AddServiceTokenProvider(configuration))
         {
             return client;
         }
 
-        var identity = ServiceAddress(configuration, ServiceNames.Identity);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => new ServiceTokenProvider(
-            CreateChannel(identity, tls), timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
         return tls.UsesTls(uri)
             ? client.AddCallCredentials(AttachServiceToken)
             : client.ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true).AddCallCredentials(AttachServiceToken);
+    }
+
+    /// <summary>
+    /// Registers this service's <see cref="ServiceTokenProvider"/> (once) when <c>Auth:ServiceSecret</c> is set;
+    /// false when it is not, and the service has no token of its own.
+    /// </summary>
+    public static bool AddServiceTokenProvider(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.ServiceSecret)}"] is not { Length: > 0 } secret)
+        {
+            return false;
+        }
+
+        var identity = ServiceAddress(configuration, ServiceNames.Identity);
+        var timeout = CallTimeout(configuration);
+        var tls = TlsOptions(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new ServiceTokenProvider(
+            CreateChannel(identity, tls), timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
+        return true;
     }
 
     /// <summary>The <c>Services:Tls</c> section, for other clients of this service's peers (e.g. the key set reader).</summary>

@@ -36,14 +36,14 @@ internal static class SessionEndpoints
     private static async Task<IResult> SignInWithCookieAsync(
         SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
     {
-        var signedIn = await identity.SignInAsync(new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, call.Anonymous());
+        var signedIn = await identity.SignInAsync(new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, await call.SignInAsync());
         var csrf = cookies.Write(http.Response, signedIn);
         return Results.Ok(new SessionResource(AccountResource.From(signedIn.Account), csrf));
     }
 
     private static async Task<IResult> SignInWithTokensAsync(SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call) =>
         Results.Ok(TokenResource.From(await identity.SignInAsync(
-            new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, call.Anonymous())));
+            new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, await call.SignInAsync())));
 
     private static async Task<IResult> RefreshAsync(RefreshBody body, IdentityService.IdentityServiceClient identity, BackendCall call) =>
         Results.Ok(TokenResource.From(await identity.RefreshAsync(new RefreshRequest { RefreshToken = body.RefreshToken ?? string.Empty }, call.Anonymous())));

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Gateway.Sessions;
 
 namespace ServiceDesk.Gateway.Backends;
@@ -8,7 +9,7 @@ namespace ServiceDesk.Gateway.Backends;
 /// called service decides what the user may do) and the client's address appended to <c>x-forwarded-for</c>
 /// (Identity's sign-in throttling counts it with <c>Identity:Throttling:TrustedProxyHops</c>).
 /// </summary>
-public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tokens)
+public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tokens, ServiceTokenProvider? gatewayToken = null)
 {
     private const string ForwardedFor = "x-forwarded-for";
 
@@ -26,8 +27,23 @@ public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tok
         return new CallOptions(headers, cancellationToken: Http.RequestAborted);
     }
 
-    /// <summary>Options for anonymous calls (sign-in, refresh): only the forwarded client address.</summary>
+    /// <summary>Options for anonymous calls (refresh, sign-out): only the forwarded client address.</summary>
     public CallOptions Anonymous() => new(ForwardingHeaders(Http), cancellationToken: Http.RequestAborted);
+
+    /// <summary>
+    /// Options for a sign-in: the forwarded client address, vouched for by the gateway's own service token, without
+    /// which Identity's throttling counts the gateway's address instead (<c>Auth:ServiceSecret</c>; README, "Sign-in throttling").
+    /// </summary>
+    public async Task<CallOptions> SignInAsync()
+    {
+        var headers = ForwardingHeaders(Http);
+        if (gatewayToken is not null)
+        {
+            headers.Add("authorization", $"Bearer {await gatewayToken.GetTokenAsync(Http.RequestAborted)}");
+        }
+
+        return new CallOptions(headers, cancellationToken: Http.RequestAborted);
+    }
 
     /// <summary>The client's address appended to the forwarded chain the request arrived with.</summary>
     internal static Metadata ForwardingHeaders(HttpContext http)

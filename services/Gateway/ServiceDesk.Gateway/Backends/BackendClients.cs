@@ -24,14 +24,19 @@ public static class BackendClients
         (NotificationService.Descriptor.FullName, ["ListDeliveries", "IsSuppressed"]),
     ];
 
-    /// <summary>Typed clients of the four services, with the shared deadlines and retries of transient failures on reads.</summary>
+    /// <summary>
+    /// Typed clients of the four services, with the shared deadlines and retries of transient failures on reads.
+    /// Calls carry the user's token, never the gateway's own: that one (with <c>Auth:ServiceSecret</c>) only vouches
+    /// for the client address a sign-in forwards (<see cref="BackendCall.SignInAsync"/>).
+    /// </summary>
     public static IServiceCollection AddBackendClients(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddServiceClient<IdentityService.IdentityServiceClient>(configuration, ServiceNames.Identity).ConfigureChannel(WithReadRetries);
-        services.AddServiceClient<DirectoryService.DirectoryServiceClient>(configuration, ServiceNames.Directory).ConfigureChannel(WithReadRetries);
-        services.AddServiceClient<ErasureService.ErasureServiceClient>(configuration, ServiceNames.Directory).ConfigureChannel(WithReadRetries);
-        services.AddServiceClient<TicketingService.TicketingServiceClient>(configuration, ServiceNames.Ticketing).ConfigureChannel(WithReadRetries);
-        services.AddServiceClient<NotificationService.NotificationServiceClient>(configuration, ServiceNames.Notification).ConfigureChannel(WithReadRetries);
+        services.AddServiceClient<IdentityService.IdentityServiceClient>(configuration, ServiceNames.Identity, withServiceToken: false).ConfigureChannel(WithReadRetries);
+        services.AddServiceClient<DirectoryService.DirectoryServiceClient>(configuration, ServiceNames.Directory, withServiceToken: false).ConfigureChannel(WithReadRetries);
+        services.AddServiceClient<ErasureService.ErasureServiceClient>(configuration, ServiceNames.Directory, withServiceToken: false).ConfigureChannel(WithReadRetries);
+        services.AddServiceClient<TicketingService.TicketingServiceClient>(configuration, ServiceNames.Ticketing, withServiceToken: false).ConfigureChannel(WithReadRetries);
+        services.AddServiceClient<NotificationService.NotificationServiceClient>(configuration, ServiceNames.Notification, withServiceToken: false).ConfigureChannel(WithReadRetries);
+        services.AddServiceTokenProvider(configuration);
         services.AddHttpContextAccessor();
         services.AddScoped<BackendCall>();
         return services;

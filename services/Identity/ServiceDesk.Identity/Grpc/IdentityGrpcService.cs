@@ -96,7 +96,7 @@ public sealed class IdentityGrpcService(
     {
         var caller = context.GetCaller().RequireRole(CallerRole.Customer, CallerRole.Agent, CallerRole.Admin);
         await lifecycle.ChangePasswordAsync(
-            caller.AccountId!, request.CurrentPassword, request.NewPassword, SourceAddress.Of(context, options.Throttling.TrustedProxyHops), context.CancellationToken);
+            caller.AccountId!, request.CurrentPassword, request.NewPassword, SourceAddress.OfAccount(caller.AccountId!), context.CancellationToken);
         return new ChangePasswordResponse();
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
+using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.Auth;
 
 namespace ServiceDesk.Identity.Throttling;
 
@@ -11,9 +13,22 @@ public static class SourceAddress
     /// <summary>Forwarded entries longer than this are no address a proxy of ours wrote; they count as one source.</summary>
     private const int MaxEntryLength = 64;
 
-    /// <summary>Where a sign-in comes from, as the per-source throttle counts it.</summary>
+    /// <summary>
+    /// Where a sign-in comes from, as the per-source throttle counts it. <c>x-forwarded-for</c> counts only on a
+    /// call the gateway vouches for with its own service token: anyone else who reaches Identity directly could
+    /// name a new source on every attempt, or a victim's, and spend that source's attempts.
+    /// </summary>
     public static string Of(ServerCallContext context, int trustedProxyHops) =>
-        Resolve(context.GetHttpContext().Connection.RemoteIpAddress, context.RequestHeaders.GetValue(ForwardedForHeader), trustedProxyHops);
+        Resolve(
+            context.GetHttpContext().Connection.RemoteIpAddress,
+            context.GetCaller() is { Role: CallerRole.Service, ServiceName: ServiceNames.Gateway } ? context.RequestHeaders.GetValue(ForwardedForHeader) : null,
+            trustedProxyHops);
+
+    /// <summary>
+    /// The source of a signed-in account's password check (a password change): the account itself. It can only
+    /// try its own password, so no other account's or address's attempts are spent by it, wherever it calls from.
+    /// </summary>
+    public static string OfAccount(string accountId) => $"account:{accountId}";
 
     /// <summary>
     /// With no trusted proxy hops, the connection's address; with N, the entry the outermost of those N proxies
