@@ -96,10 +96,11 @@ public static class AccessTable
             s.Directory.AddToProjectAsync(new AddToProjectRequest { CustomerId = s.CustomerA.Id, ProjectKey = s.Help }, h).ResponseAsync);
         yield return Rpc(directory, Path("RemoveFromProject"), Staff, async (s, _, h) =>
             await s.Directory.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = (await s.NewCustomerAsync(s.Help)).Id, ProjectKey = s.Help }, h));
-        // Organizations belong to no project: any agent may create or rename one (README "Who may call Directory").
+        // Organizations belong to no project: any agent may create one, and rename one whose members all belong
+        // to their projects alone (the scene's has members in the agent's project only; README "Who may call Directory").
         yield return Rpc(directory, Path("CreateOrganization"), Agents, (s, _, h) =>
             s.Directory.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Organization {Guid.NewGuid():N}" }, h).ResponseAsync);
-        yield return Rpc(directory, Path("RenameOrganization"), Agents, (s, _, h) =>
+        yield return Rpc(directory, Path("RenameOrganization"), Staff, (s, _, h) =>
             s.Directory.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = s.Organization.Id, Name = $"Renamed {Guid.NewGuid():N}" }, h).ResponseAsync);
         yield return Rpc(directory, Path("ListOrganizationMembers"), Staff, (s, _, h) =>
             s.Directory.ListOrganizationMembersAsync(new ListOrganizationMembersRequest { OrganizationId = s.Organization.Id }, h).ResponseAsync, AgentOfAnotherProject);
@@ -264,7 +265,7 @@ public static class AccessTable
         yield return Endpoint(delete, "/api/v1/customers/{customerId}/projects/{projectKey}", Staff, async (s, _) =>
             ($"/api/v1/customers/{(await s.NewCustomerAsync(s.Help)).Id}/projects/{s.Help}", null));
         yield return Endpoint(post, "/api/v1/organizations/", Agents, (_, _) => To("/api/v1/organizations/", new { name = $"Organization {Guid.NewGuid():N}" }));
-        yield return Endpoint(patch, "/api/v1/organizations/{organizationId}", Agents, (s, _) =>
+        yield return Endpoint(patch, "/api/v1/organizations/{organizationId}", Staff, (s, _) =>
             To($"/api/v1/organizations/{s.Organization.Id}", new { name = $"Renamed {Guid.NewGuid():N}" }));
         yield return Endpoint(get, "/api/v1/organizations/{organizationId}/members", Staff, (s, _) =>
             To($"/api/v1/organizations/{s.Organization.Id}/members"), AgentOfAnotherProject);

@@ -17,6 +17,12 @@ public static class CallContextExtensions
             { Error: { } error } => throw error,
             _ => throw new InvalidOperationException("The caller was not resolved: AddServiceDefaults registers the CallerInterceptor."),
         };
+
+    /// <summary>
+    /// The caller, or null when the call's token was refused: for what a call may be trusted with beyond its own
+    /// rights (a sign-in, which works with a stale token, reads from it who forwarded it).
+    /// </summary>
+    public static Caller? FindCaller(this ServerCallContext context) => context.GetHttpContext().Features.Get<CallerResolution>()?.Caller;
 }
 
 /// <summary>What the <see cref="CallerInterceptor"/> found for one call: a caller, or why there is none.</summary>

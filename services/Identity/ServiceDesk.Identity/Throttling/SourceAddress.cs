@@ -21,7 +21,7 @@ public static class SourceAddress
     public static string Of(ServerCallContext context, int trustedProxyHops) =>
         Resolve(
             context.GetHttpContext().Connection.RemoteIpAddress,
-            context.GetCaller() is { Role: CallerRole.Service, ServiceName: ServiceNames.Gateway } ? context.RequestHeaders.GetValue(ForwardedForHeader) : null,
+            context.FindCaller() is { Role: CallerRole.Service, ServiceName: ServiceNames.Gateway } ? context.RequestHeaders.GetValue(ForwardedForHeader) : null,
             trustedProxyHops);
 
     /// <summary>
