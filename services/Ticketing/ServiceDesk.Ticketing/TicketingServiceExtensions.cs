@@ -30,7 +30,10 @@ public static class TicketingServiceExtensions
         builder.AddServiceStorage(ServiceNames.Ticketing);
         builder.AddRedis(ServiceNames.Ticketing);
         builder.AddKeyProtection();
-        builder.AddEventBus().AddSubscription<CustomerUpdated, CustomerUpdatedHandler>().AddErasureParticipant<TicketingErasure>();
+        builder.AddEventBus()
+            .AddSubscription<CustomerCreated, CustomerEventsHandler>()
+            .AddSubscription<CustomerUpdated, CustomerEventsHandler>()
+            .AddErasureParticipant<TicketingErasure>();
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
         builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);

@@ -11,6 +11,7 @@ using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;
+using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Tickets;
 using Xunit;
@@ -74,6 +75,42 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
         Assert.DoesNotContain(erin.Address, hosts.Ticketing.Logs.All, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(name, hosts.Ticketing.Logs.All, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_customer_only_named_in_another_customers_ticket_is_redacted_there_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        // Erin never reports or joins a ticket: Ticketing knows her only from Directory's customer events.
+        var snapshots = hosts.Ticketing.Services.GetRequiredService<ICustomerSnapshotStore>();
+        await Eventually.WaitForAsync(
+            () => snapshots.GetManyAsync([erin.Id], CancellationToken.None), found => found.ContainsKey(erin.Id), "Ticketing to keep the new customer's snapshot");
+        var ticket = await Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = john.Id, Summary = $"Spoke to {name}", Description = $"Reach her at {erin.Address}." }, hosts.Admin);
+
+        var counts = await EraseAsync(erin, ErasureMode.Anonymize);
+
+        Assert.Equal(Counts(texts: 2, snapshots: 1), counts);
+        var redacted = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
+        Assert.Equal(($"Spoke to {Pseudonym}", $"Reach her at {Pseudonym}."), (redacted.Summary, redacted.Description));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    [Fact]
+    public async Task An_erased_customer_cannot_comment_with_the_access_token_they_still_hold()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, _) = await NewErasableAsync(project);
+        var ticket = await hosts.NewTicketAsync(project, erin.Id);
+        var signedIn = await hosts.NewSignedInAsync(Role.Customer, erin.Id);
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = ticket.Id, Body = "Still me, write to me at my old address." }, signedIn));
+        Assert.Equal("ERASED", PreconditionType(refused));
     }
 
     [Fact]

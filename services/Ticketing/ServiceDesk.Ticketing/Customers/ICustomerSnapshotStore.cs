@@ -7,16 +7,15 @@ public interface ICustomerSnapshotStore
 {
     /// <summary>
     /// Stores <paramref name="snapshot"/> if it is newer than the stored one. Without a stored one it is
-    /// stored only when <paramref name="createIfMissing"/>: events refresh the customers tickets refer to,
-    /// they do not copy every customer.
+    /// stored only when <paramref name="createIfMissing"/>.
     /// </summary>
     /// <returns>True when the snapshot was written.</returns>
     Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Refreshes a stored snapshot from an event (never creates one), recording the event as handled in the same
-    /// transaction (one effect per event); throws <see cref="EventAlreadyHandledException"/> when a delivery of it
-    /// was recorded before.
+    /// Stores a snapshot from a customer event when there is none or an older one, recording the event as handled
+    /// in the same transaction (one effect per event); throws <see cref="EventAlreadyHandledException"/> when a
+    /// delivery of it was recorded before.
     /// </summary>
     /// <returns>True when the snapshot was written.</returns>
     Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken);

@@ -46,12 +46,12 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         return Task.FromResult(database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
-            if (_snapshots.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version < @1", snapshot.CustomerId, snapshot.Version)) == 0)
+            if (_snapshots.FindById(snapshot.CustomerId) is { } stored && stored["Version"].AsInt64 >= snapshot.Version)
             {
                 return false;
             }
 
-            _snapshots.Insert(ToDocument(snapshot));
+            _snapshots.Upsert(ToDocument(snapshot));
             return true;
         }));
     }

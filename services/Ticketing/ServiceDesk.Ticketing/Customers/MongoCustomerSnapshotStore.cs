@@ -40,8 +40,14 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
             async (session, token) =>
             {
                 await MongoInboxStore.RecordHandledAsync(database, session, handledEvent, handledAt, token);
-                var older = Filter.Eq("_id", snapshot.CustomerId) & Filter.Lt("Version", snapshot.Version);
-                return (await _snapshots.ReplaceOneAsync(session, older, ToDocument(snapshot), cancellationToken: token)).ModifiedCount == 1;
+                var stored = await _snapshots.Find(session, Filter.Eq("_id", snapshot.CustomerId)).FirstOrDefaultAsync(token);
+                if (stored is not null && stored["Version"].AsInt64 >= snapshot.Version)
+                {
+                    return false;
+                }
+
+                await _snapshots.ReplaceOneAsync(session, Filter.Eq("_id", snapshot.CustomerId), ToDocument(snapshot), new ReplaceOptions { IsUpsert = true }, token);
+                return true;
             },
             cancellationToken);
 

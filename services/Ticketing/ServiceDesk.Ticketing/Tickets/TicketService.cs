@@ -146,12 +146,21 @@ public sealed class TicketService(
             null,
             cancellationToken);
 
-    /// <summary>Customers comment only publicly, and only on their own tickets (which are the only ones they find).</summary>
-    public Task<Ticket> AddCommentAsync(Caller caller, AddCommentRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Customers comment only publicly, and only on their own tickets (which are the only ones they find); an erased
+    /// customer not at all, though their access token is still valid for a few minutes: what they wrote would stay
+    /// in clear, past the removal that already redacted their tickets.
+    /// </summary>
+    public async Task<Ticket> AddCommentAsync(Caller caller, AddCommentRequest request, CancellationToken cancellationToken)
     {
-        if (caller.RequireAuthenticated().Role == CallerRole.Customer && request.Internal)
+        if (caller.RequireAuthenticated().Role == CallerRole.Customer)
         {
-            throw new PermissionDeniedException("Customers may add public comments only.");
+            if (request.Internal)
+            {
+                throw new PermissionDeniedException("Customers may add public comments only.");
+            }
+
+            await RequireNotErasedAsync(caller.CustomerId ?? string.Empty, "author", cancellationToken);
         }
 
         var comment = new TicketComment(
@@ -161,7 +170,7 @@ public sealed class TicketService(
             request.Body.Trim(),
             request.Internal,
             time.Now());
-        return ChangeAsync(
+        return await ChangeAsync(
             caller,
             request.TicketId,
             ticket =>
