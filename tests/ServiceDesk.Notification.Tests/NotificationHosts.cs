@@ -82,6 +82,7 @@ public sealed class NotificationHosts : IAsyncLifetime
         var settings = new Dictionary<string, string?>(Settings())
         {
             ["Services:identity"] = Identity.Endpoints.GrpcUri.ToString(),
+            ["Services:directory"] = Directory.Endpoints.GrpcUri.ToString(),
             ["Services:ticketing"] = Ticketing.Endpoints.GrpcUri.ToString(),
             ["Auth:ServiceSecret"] = NotificationSecret,
             ["Notification:SendInterval"] = "00:00:00.250",

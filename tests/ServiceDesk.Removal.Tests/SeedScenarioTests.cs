@@ -95,7 +95,7 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
             new Dictionary<string, long>
             {
                 ["queued_messages_cancelled"] = 2, ["delivery_log_entries_deleted"] = 1, ["pickup_files_deleted"] = 0,
-                ["messages_naming_the_customer_deleted"] = 0, ["addresses_suppressed"] = 1,
+                ["messages_naming_the_customer_deleted"] = 0, ["addresses_suppressed"] = 1, ["known_customers_deleted"] = 1,
             },
             CountsOf("notification"));
 

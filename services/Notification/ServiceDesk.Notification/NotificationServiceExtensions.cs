@@ -7,6 +7,8 @@ using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.PersonalData;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Erasure;
 using ServiceDesk.Notification.Grpc;
@@ -20,7 +22,8 @@ namespace ServiceDesk.Notification;
 public static class NotificationServiceExtensions
 {
     /// <summary>
-    /// Needs <c>Services:ticketing</c> (tickets read with Notification's service identity), <c>KeyProtection:Key</c>
+    /// Needs <c>Services:ticketing</c> (tickets read with Notification's service identity), <c>Services:directory</c>
+    /// (customer keys, to keep every customer's name and address for removals), <c>KeyProtection:Key</c>
     /// (page tokens), <c>Erasure:TombstonePepper</c> (the suppression list) and <c>Notification:PortalBaseUrl</c>.
     /// </summary>
     public static WebApplicationBuilder AddNotificationService(this WebApplicationBuilder builder)
@@ -30,6 +33,8 @@ public static class NotificationServiceExtensions
         builder.AddRedis(ServiceNames.Notification);
         builder.AddKeyProtection();
         builder.AddEventBus()
+            .AddSubscription<CustomerCreated, CustomerEventsHandler>()
+            .AddSubscription<CustomerUpdated, CustomerEventsHandler>()
             .AddSubscription<TicketCreated, TicketEventHandler>()
             .AddSubscription<TicketCommented, TicketEventHandler>()
             .AddSubscription<TicketStatusChanged, TicketEventHandler>()
@@ -40,6 +45,8 @@ public static class NotificationServiceExtensions
         builder.Services.AddServiceClient<TicketingService.TicketingServiceClient>(builder.Configuration, ServiceNames.Ticketing);
         builder.Services.AddRequestValidators(typeof(NotificationServiceExtensions).Assembly);
         builder.Services.AddStore<IDeliveryStore, LiteDbDeliveryStore, MongoDeliveryStore>();
+        builder.Services.AddStore<IKnownCustomerStore, LiteDbKnownCustomerStore, MongoKnownCustomerStore>();
+        builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
         builder.Services.AddSingleton<DeliveryLog>();
         builder.Services.AddSingleton<ProjectScopedIds>();
         builder.Services.AddSingleton<Suppression>();

@@ -7,6 +7,7 @@ using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Erasure;
 using ServiceDesk.Testing;
@@ -60,6 +61,40 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             var letters = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup")).Select(file => MimeMessage.Load(file)).ToList();
             Assert.Contains(letters, letter => (letter.Subject ?? string.Empty).Contains("Toner"));
             Assert.Contains(letters, letter => (letter.Subject ?? string.Empty).Contains(own.Id));
+        }
+        finally
+        {
+            await hosts.StopNotificationAsync();
+            await hosts.RestartNotificationAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_customer_who_never_had_a_letter_is_still_found_in_the_letters_that_name_them()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, "Nora Neverwritten");
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await hosts.StopNotificationAsync();
+        await hosts.RestartNotificationAsync(smtp: false);
+        try
+        {
+            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
+            await Eventually.WaitForAsync(
+                () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Call {victim.DisplayName} at {victim.Address}" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            string[] needles = [victim.Address, victim.DisplayName];
+            Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(ReceiptOutcome.Succeeded, receipt.Outcome);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.KnownCustomersDeleted]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
+            Assert.Null(await known.FindAsync(victim.Id, CancellationToken.None));
         }
         finally
         {

@@ -18,7 +18,7 @@ public sealed class EventCatalog
     /// <summary>The system's real topology.</summary>
     public static EventCatalog Default { get; } = new(
     [
-        new("customers", [CustomerCreated.Descriptor, CustomerUpdated.Descriptor], [ServiceNames.Ticketing]),
+        new("customers", [CustomerCreated.Descriptor, CustomerUpdated.Descriptor], [ServiceNames.Ticketing, ServiceNames.Notification]),
         new("erasure", [CustomerErasureRequested.Descriptor], [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification], KeepsHistory: true, Independent: true),
         new("erasure-receipts", [ErasureReceipt.Descriptor], [ServiceNames.Directory]),
         new("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory]),

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
 using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
@@ -13,20 +14,23 @@ namespace ServiceDesk.Notification.Erasure;
 /// address (by its keyed hash) is deleted, queued ones included, which cancels them; so is each one's <c>.eml</c>
 /// file in the pickup directory. Messages only ever name their own recipient, but a ticket's summary may name
 /// someone else: any other unsent message or pickup file that names the customer's address or display name, as
-/// their own deliveries knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>),
-/// is deleted too. Those are found through the deliveries' mention tokens, and confirmed by the message or the file
+/// their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a customer who never had a letter)
+/// knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted too,
+/// and so is the kept name and address. Those are found through the deliveries' mention tokens, and confirmed by the message or the file
 /// itself: a removal reads the customer's own deliveries and the few messages that share a token with them, not every
 /// letter. The address's keyed hash is on the suppression list from the moment the erasure ledger recorded the
 /// request. The erasure block then checkpoints the LiteDB file, so no deleted byte stays readable. Idempotent: a
 /// second run finds nothing left.
 /// </summary>
-public sealed partial class NotificationErasure(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages, MentionTokens mentions) : ICustomerErasure
+public sealed partial class NotificationErasure(
+    IDeliveryStore deliveries, IKnownCustomerStore customers, PickupDirectory pickup, MailMessages messages, MentionTokens mentions) : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
     public const string DeliveryLogEntriesDeleted = "delivery_log_entries_deleted";
     public const string PickupFilesDeleted = "pickup_files_deleted";
     public const string MessagesNamingTheCustomerDeleted = "messages_naming_the_customer_deleted";
     public const string AddressesSuppressed = "addresses_suppressed";
+    public const string KnownCustomersDeleted = "known_customers_deleted";
 
     /// <summary>Names shorter than this are not searched for in other messages: they would match unrelated words.</summary>
     private const int MinimumNameLength = 3;
@@ -36,7 +40,9 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
         var own = await deliveries.ListToRecipientAsync(scope.CustomerId, scope.AddressHash, cancellationToken);
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
+        var known = await customers.FindAsync(scope.CustomerId, cancellationToken);
         var needles = own.SelectMany(delivery => new[] { delivery.RecipientAddress, delivery.RecipientName })
+            .Concat(known is null ? [] : [known.Address, known.DisplayName])
             .Where(needle => needle.Length >= MinimumNameLength)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -55,6 +61,7 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
             [PickupFilesDeleted] = ownFiles.Count + namingFiles.Count,
             [MessagesNamingTheCustomerDeleted] = naming.Count + namingFiles.Count,
             [AddressesSuppressed] = scope.AddressHash.Length > 0 ? 1 : 0,
+            [KnownCustomersDeleted] = known is null ? 0 : 1,
         };
         return new ErasurePlan(counts, async token =>
         {
@@ -67,6 +74,8 @@ public sealed partial class NotificationErasure(IDeliveryStore deliveries, Picku
             }
 
             await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], token);
+            // Last: it is how a run killed before this point finds the names again.
+            await customers.DeleteAsync(scope.CustomerId, token);
             return counts;
         });
     }

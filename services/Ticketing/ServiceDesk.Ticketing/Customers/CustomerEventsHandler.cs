@@ -2,7 +2,6 @@ using Google.Protobuf.Collections;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Erasure;
-using ServiceDesk.Messaging.PersonalData;
 
 namespace ServiceDesk.Ticketing.Customers;
 
@@ -14,7 +13,7 @@ namespace ServiceDesk.Ticketing.Customers;
 /// in this service's erasure ledger, means the customer was erased: nothing is stored. The reads and the unsealing
 /// (a call to Directory) come first; the snapshot and the event's inbox record are then written in one transaction.
 /// </summary>
-public sealed class CustomerEventsHandler(ICustomerSnapshotStore snapshots, PersonalDataSealer sealer, ErasedCustomers erased, TimeProvider time)
+public sealed class CustomerEventsHandler(ICustomerSnapshotStore snapshots, CustomerProfiles profiles, TimeProvider time)
     : IIntegrationEventHandler<CustomerCreated>, IIntegrationEventHandler<CustomerUpdated>
 {
     public Task HandleAsync(CustomerCreated message, EventContext context, CancellationToken cancellationToken) =>
@@ -27,17 +26,8 @@ public sealed class CustomerEventsHandler(ICustomerSnapshotStore snapshots, Pers
         string customerId, SealedData sealedProfile, RepeatedField<string> projectKeys, long version, EventContext context, CancellationToken cancellationToken)
     {
         var stored = await snapshots.GetManyAsync([customerId], cancellationToken);
-        if ((stored.TryGetValue(customerId, out var current) && current.Version >= version) || await erased.IsCustomerErasedAsync(customerId, cancellationToken))
-        {
-            return;
-        }
-
-        CustomerProfile profile;
-        try
-        {
-            profile = await sealer.UnsealAsync(sealedProfile, CustomerProfile.Parser, cancellationToken);
-        }
-        catch (CustomerKeyDestroyedException)
+        if ((stored.TryGetValue(customerId, out var current) && current.Version >= version)
+            || await profiles.UnsealUnlessErasedAsync(customerId, sealedProfile, cancellationToken) is not { } profile)
         {
             return;
         }

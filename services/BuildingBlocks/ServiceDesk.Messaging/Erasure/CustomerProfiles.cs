@@ -1,0 +1,30 @@
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Messaging.PersonalData;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// The profile a customer event carries sealed, for an erasure participant that keeps its own copy of every
+/// customer's name and address so that a removal can find them in its texts; null once the customer is erased (in
+/// this service's erasure ledger, or their key destroyed): an erased customer is never stored again, whatever
+/// event arrives late.
+/// </summary>
+public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers erased)
+{
+    public async Task<CustomerProfile?> UnsealUnlessErasedAsync(string customerId, SealedData profile, CancellationToken cancellationToken)
+    {
+        if (await erased.IsCustomerErasedAsync(customerId, cancellationToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await sealer.UnsealAsync(profile, CustomerProfile.Parser, cancellationToken);
+        }
+        catch (CustomerKeyDestroyedException)
+        {
+            return null;
+        }
+    }
+}

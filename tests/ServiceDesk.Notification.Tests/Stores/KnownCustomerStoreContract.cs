@@ -1,0 +1,48 @@
+using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Notification.Customers;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Notification.Tests.Stores;
+
+/// <summary>What every backend of the known-customer store must do; each test opens a fresh database.</summary>
+public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store, IDisposable? Database)> open) : IDisposable
+{
+    private readonly List<IDisposable?> _opened = [];
+
+    public void Dispose() => _opened.ForEach(database => database?.Dispose());
+
+    [SkippableFact]
+    public async Task A_customer_is_kept_when_new_or_newer_once_per_event_and_deleted()
+    {
+        var store = Open();
+        var created = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
+        var jane = new KnownCustomer("jane", "Jane One", "jane@example.com", 1);
+
+        Assert.True(await store.KeepFromEventAsync(jane, created, DateTimeOffset.UnixEpoch, default));
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => store.KeepFromEventAsync(jane with { Version = 2 }, created, DateTimeOffset.UnixEpoch, default));
+        Assert.True(await store.KeepFromEventAsync(jane with { DisplayName = "Jane Two", Version = 3 }, created with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
+        Assert.False(await store.KeepFromEventAsync(jane with { Version = 2 }, created with { EventId = "event-3" }, DateTimeOffset.UnixEpoch, default));
+
+        Assert.Equal(jane with { DisplayName = "Jane Two", Version = 3 }, await store.FindAsync("jane", default));
+        Assert.True(await store.DeleteAsync("jane", default));
+        Assert.False(await store.DeleteAsync("jane", default));
+        Assert.Null(await store.FindAsync("jane", default));
+    }
+
+    private IKnownCustomerStore Open()
+    {
+        var (store, database) = open();
+        _opened.Add(database);
+        return store;
+    }
+}
+
+public sealed class LiteDbKnownCustomerStoreTests() : KnownCustomerStoreContract(() =>
+{
+    var database = StoreBackends.NewLiteDatabase("notification");
+    return (new LiteDbKnownCustomerStore(database), database);
+});
+
+public sealed class MongoKnownCustomerStoreTests() : KnownCustomerStoreContract(() =>
+    (new MongoKnownCustomerStore(StoreBackends.NewMongoDatabase(MongoKnownCustomerStore.Indexes)), null));
