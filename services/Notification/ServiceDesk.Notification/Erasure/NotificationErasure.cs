@@ -73,6 +73,12 @@ public sealed partial class NotificationErasure(
                 File.Delete(file);
             }
 
+            // Half-written messages of the customer's own deliveries (a write cut short by a stop), if any are left.
+            foreach (var delivery in own)
+            {
+                File.Delete(pickup.FileOf(messages.MessageIdOf(delivery.Id)) + ".tmp");
+            }
+
             await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], token);
             // Last: it is how a run killed before this point finds the names again.
             await customers.DeleteAsync(scope.CustomerId, token);

@@ -126,7 +126,14 @@ public sealed class DeliverySender(
             return;
         }
 
-        await deliveries.UpdateAsync(delivery with { Status = DeliveryStatus.Sent, Message = null, Attempts = attempts, SentAt = time.GetUtcNow(), LastError = null }, cancellationToken);
+        if (!await deliveries.UpdateAsync(delivery with { Status = DeliveryStatus.Sent, Message = null, Attempts = attempts, SentAt = time.GetUtcNow(), LastError = null }, cancellationToken))
+        {
+            // Erased while it was handed on: the erasure deleted the delivery and looked for its message before it existed.
+            transport.Withdraw(messages.MessageIdOf(delivery.Id));
+            logger.LogInformation("Delivery {DeliveryId} was erased while it was sent; its message was withdrawn where it could be.", delivery.Id);
+            return;
+        }
+
         logger.LogInformation("Delivery {DeliveryId} sent ({Template}).", delivery.Id, delivery.Template);
     }
 

@@ -15,11 +15,22 @@ public sealed class PickupDirectoryTransport(PickupDirectory directory) : IMailT
         var path = directory.FileOf(message.MessageId ?? throw new ArgumentException("The message has no Message-ID.", nameof(message)));
         var temporary = path + ".tmp";
         System.IO.Directory.CreateDirectory(directory.Path);
-        await using (var file = File.Create(temporary))
+        try
         {
-            await message.WriteToAsync(file, cancellationToken);
-        }
+            await using (var file = File.Create(temporary))
+            {
+                await message.WriteToAsync(file, cancellationToken);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            // Half a message holds the recipient's address and name, and no erasure looks for temporary files.
+            File.Delete(temporary);
+            throw;
+        }
     }
+
+    public void Withdraw(string messageId) => File.Delete(directory.FileOf(messageId));
 }

@@ -23,4 +23,9 @@ public sealed class SmtpMailTransport(IOptions<NotificationOptions> options) : I
         await client.SendAsync(message, deadline.Token);
         await client.DisconnectAsync(quit: true, deadline.Token);
     }
+
+    /// <summary>A message an SMTP server accepted is beyond reach.</summary>
+    public void Withdraw(string messageId)
+    {
+    }
 }
