@@ -47,6 +47,7 @@ public static class NotificationServiceExtensions
         builder.Services.AddStore<IDeliveryStore, LiteDbDeliveryStore, MongoDeliveryStore>();
         builder.Services.AddStore<IKnownCustomerStore, LiteDbKnownCustomerStore, MongoKnownCustomerStore>();
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
+        builder.Services.AddSingleton<CustomerProfiles>();
         builder.Services.AddSingleton<DeliveryLog>();
         builder.Services.AddSingleton<ProjectScopedIds>();
         builder.Services.AddSingleton<Suppression>();

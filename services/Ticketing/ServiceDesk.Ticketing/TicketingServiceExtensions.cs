@@ -35,6 +35,7 @@ public static class TicketingServiceExtensions
             .AddSubscription<CustomerUpdated, CustomerEventsHandler>()
             .AddErasureParticipant<TicketingErasure>();
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
+        builder.Services.AddSingleton<CustomerProfiles>();
         builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);
         builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();

@@ -150,6 +150,11 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         Assert.Equal(string.Empty, suppressed.RecipientAddress);
         Assert.Null(suppressed.Message);
         Assert.Empty(hosts.Smtp.MessagesTo(victim.Address));
+        // Nor does the queued version stay readable in the LiteDB log: the suppression checkpoints.
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(ForensicScan.Files([hosts.NotificationDataDirectory], [victim.Address])),
+            found => found.Count == 0,
+            "the slipped message's address to leave Notification's files");
 
         foreach (var spelling in new[] { victim.Address, $"  {victim.Address.ToUpperInvariant()} " })
         {

@@ -22,7 +22,6 @@ public static class ErasureParticipantExtensions
         services.AddSingleton(provider => TombstonePepper.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
         services.AddStore<IErasureLedger, LiteDbErasureLedger, MongoErasureLedger>();
         services.AddSingleton<ErasedCustomers>();
-        services.AddSingleton<CustomerProfiles>();
         services.AddSingleton<MentionTokens>();
         // Made on first use, which only a LiteDB-backed service reaches: with MongoDB there is no LiteDatabase to inject.
         services.AddSingleton(provider => new ErasureCheckpoint(provider.GetRequiredService<LiteDB.LiteDatabase>()));

@@ -74,9 +74,9 @@ public sealed partial class NotificationErasure(
             }
 
             // Half-written messages of the customer's own deliveries (a write cut short by a stop), if any are left.
-            foreach (var delivery in own)
+            foreach (var temporary in own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)) + ".tmp").Where(File.Exists))
             {
-                File.Delete(pickup.FileOf(messages.MessageIdOf(delivery.Id)) + ".tmp");
+                File.Delete(temporary);
             }
 
             await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], token);

@@ -1,9 +1,11 @@
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Resilience;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Erasure;
+using ServiceDesk.Storage;
 
 namespace ServiceDesk.Notification.Sending;
 
@@ -20,6 +22,8 @@ public sealed class DeliverySender(
     Suppression suppression,
     DeliverySignal signal,
     IOptions<NotificationOptions> options,
+    StorageOptions storage,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<DeliverySender> logger) : BackgroundService
 {
@@ -101,6 +105,13 @@ public sealed class DeliverySender(
             await deliveries.UpdateAsync(
                 delivery with { Status = DeliveryStatus.Suppressed, Message = null, RecipientAddress = string.Empty, RecipientName = string.Empty },
                 cancellationToken);
+            if (storage.Backend == StorageBackend.LiteDb)
+            {
+                // Queued after the recipient's erasure had run: the queued version's address, name and message would
+                // otherwise stay in the LiteDB log file until some later checkpoint.
+                await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
+            }
+
             logger.LogInformation("Delivery {DeliveryId} suppressed: the recipient was erased.", delivery.Id);
             return;
         }
