@@ -29,8 +29,10 @@ public sealed class DurabilityTests(RedisFixture redis, ITestOutputHelper output
         var before = await Probes.PublishAsync(publisher, 3, "BEFORE");
         await Eventually.WaitForAsync(() => receivedA.Count == 3, "the events before the copy");
 
-        // The older state Redis will come back with; the AOF is append-only, so a copy is a prefix of it.
+        // The older state Redis will come back with; the AOF is append-only, so a copy is a prefix of it. Redis may
+        // postpone writing the file while a background fsync runs (a loaded machine): the copy waits for the events.
         var aof = Path.Combine(directory, "appendonlydir");
+        await Eventually.WaitForAsync(() => AofHolds(aof, before), "Redis to write the events before the copy to its AOF");
         var olderCopy = TestDirectory.Create("aof-copy");
         CopyDirectory(aof, olderCopy);
 
@@ -66,6 +68,12 @@ public sealed class DurabilityTests(RedisFixture redis, ITestOutputHelper output
         Assert.Equal(before.Concat(burst).Order(), receivedA.TimesHandled.Keys.Order());
         Assert.All(receivedA.TimesHandled.Values, times => Assert.Equal(1, times));
         Assert.All(receivedB.TimesHandled.Values, times => Assert.Equal(1, times));
+    }
+
+    private static bool AofHolds(string aof, IEnumerable<string> eventIds)
+    {
+        var written = string.Concat(System.IO.Directory.EnumerateFiles(aof).Select(file => System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file))));
+        return eventIds.All(id => written.Contains(id, StringComparison.Ordinal));
     }
 
     private static void CopyDirectory(string from, string to)
