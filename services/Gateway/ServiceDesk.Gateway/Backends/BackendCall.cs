@@ -16,30 +16,25 @@ public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tok
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("A backend call needs the current HTTP request.");
 
     /// <summary>Options carrying the caller's token (refreshed first when a cookie session's token is about to expire).</summary>
-    public async Task<CallOptions> AsUserAsync()
-    {
-        var headers = ForwardingHeaders(Http);
-        if (await tokens.AccessTokenAsync(Http) is { } token)
-        {
-            headers.Add("authorization", $"Bearer {token}");
-        }
-
-        return new CallOptions(headers, cancellationToken: Http.RequestAborted);
-    }
+    public async Task<CallOptions> AsUserAsync() => Bearing(await tokens.AccessTokenAsync(Http));
 
     /// <summary>Options for anonymous calls (refresh, sign-out): only the forwarded client address.</summary>
-    public CallOptions Anonymous() => new(ForwardingHeaders(Http), cancellationToken: Http.RequestAborted);
+    public CallOptions Anonymous() => Bearing(null);
 
     /// <summary>
     /// Options for a sign-in: the forwarded client address, vouched for by the gateway's own service token, without
     /// which Identity's throttling counts the gateway's address instead (<c>Auth:ServiceSecret</c>; README, "Sign-in throttling").
     /// </summary>
-    public async Task<CallOptions> SignInAsync()
+    public async Task<CallOptions> SignInAsync() =>
+        Bearing(gatewayToken is null ? null : await gatewayToken.GetTokenAsync(Http.RequestAborted));
+
+    /// <summary>The forwarded client address, and <paramref name="token"/> as the bearer when there is one.</summary>
+    private CallOptions Bearing(string? token)
     {
         var headers = ForwardingHeaders(Http);
-        if (gatewayToken is not null)
+        if (token is not null)
         {
-            headers.Add("authorization", $"Bearer {await gatewayToken.GetTokenAsync(Http.RequestAborted)}");
+            headers.Add("authorization", $"Bearer {token}");
         }
 
         return new CallOptions(headers, cancellationToken: Http.RequestAborted);
