@@ -7,7 +7,6 @@ using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Operations;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Messaging.Resilience;
-using ServiceDesk.Storage;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -23,7 +22,6 @@ public sealed partial class CustomerErasureHandler(
     IErasureLedger ledger,
     IntegrationEvents events,
     ServiceInfo service,
-    StorageOptions storage,
     IServiceProvider services,
     MessagingMetrics metrics,
     TimeProvider time,
@@ -83,9 +81,9 @@ public sealed partial class CustomerErasureHandler(
 
             var erased = await plan.ApplyAsync(cancellationToken);
             var applied = time.GetTimestamp();
-            if (storage.Backend == StorageBackend.LiteDb && (resumed || erased.Values.Any(count => count > 0)))
+            if (resumed || erased.Values.Any(count => count > 0))
             {
-                await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
+                await ErasureCheckpoint.RunWhereNeededAsync(services, cancellationToken);
             }
 
             var completed = await ledger.CompleteAsync(scope.RequestId, ErasureCounts.Max(plan.Counts, erased), time.GetUtcNow(), record => events.Prepare(Receipt(record)), handled, cancellationToken);

@@ -1,4 +1,6 @@
 using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Storage;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -13,6 +15,15 @@ public sealed class ErasureCheckpoint(LiteDatabase database)
     private readonly SemaphoreSlim _running = new(1, 1);
     private long _requested;
     private long _covered;
+
+    /// <summary>
+    /// A checkpoint where the service stores in LiteDB (MongoDB keeps no such log, and registers no checkpoint);
+    /// <see cref="RunAsync"/> otherwise.
+    /// </summary>
+    public static Task RunWhereNeededAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<StorageOptions>().Backend == StorageBackend.LiteDb
+            ? services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken)
+            : Task.CompletedTask;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -5,7 +5,6 @@ using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Resilience;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Erasure;
-using ServiceDesk.Storage;
 
 namespace ServiceDesk.Notification.Sending;
 
@@ -22,7 +21,6 @@ public sealed class DeliverySender(
     Suppression suppression,
     DeliverySignal signal,
     IOptions<NotificationOptions> options,
-    StorageOptions storage,
     IServiceProvider services,
     TimeProvider time,
     ILogger<DeliverySender> logger) : BackgroundService
@@ -105,12 +103,9 @@ public sealed class DeliverySender(
             await deliveries.UpdateAsync(
                 delivery with { Status = DeliveryStatus.Suppressed, Message = null, RecipientAddress = string.Empty, RecipientName = string.Empty },
                 cancellationToken);
-            if (storage.Backend == StorageBackend.LiteDb)
-            {
-                // Queued after the recipient's erasure had run: the queued version's address, name and message would
-                // otherwise stay in the LiteDB log file until some later checkpoint.
-                await services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken);
-            }
+            // Queued after the recipient's erasure had run: the queued version's address, name and message would
+            // otherwise stay in the LiteDB log file until some later checkpoint.
+            await ErasureCheckpoint.RunWhereNeededAsync(services, cancellationToken);
 
             logger.LogInformation("Delivery {DeliveryId} suppressed: the recipient was erased.", delivery.Id);
             return;
