@@ -179,14 +179,14 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         var updated = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
         Assert.True(await stores.Snapshots.SaveIfNewerAsync(v1, createIfMissing: true, default));
 
-        Assert.True(await stores.Snapshots.RefreshFromEventAsync(v1 with { Version = 2 }, updated, DateTimeOffset.UnixEpoch, default));
-        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => stores.Snapshots.RefreshFromEventAsync(v1 with { Version = 3 }, updated, DateTimeOffset.UnixEpoch, default));
+        Assert.True(await stores.Snapshots.KeepFromEventAsync(v1 with { Version = 2 }, updated, DateTimeOffset.UnixEpoch, default));
+        await Assert.ThrowsAsync<EventAlreadyHandledException>(() => stores.Snapshots.KeepFromEventAsync(v1 with { Version = 3 }, updated, DateTimeOffset.UnixEpoch, default));
 
         Assert.Equal(2, (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"].Version);
-        Assert.False(await stores.Snapshots.RefreshFromEventAsync(v1, updated with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
+        Assert.False(await stores.Snapshots.KeepFromEventAsync(v1, updated with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
         Assert.Equal(2, (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"].Version);
         // Every customer's events are kept, not only those of the customers tickets refer to.
-        Assert.True(await stores.Snapshots.RefreshFromEventAsync(v1 with { CustomerId = "john" }, updated with { EventId = "event-3" }, DateTimeOffset.UnixEpoch, default));
+        Assert.True(await stores.Snapshots.KeepFromEventAsync(v1 with { CustomerId = "john" }, updated with { EventId = "event-3" }, DateTimeOffset.UnixEpoch, default));
         Assert.Equal("Jane One", (await stores.Snapshots.GetManyAsync(["john"], default))["john"].DisplayName);
     }
 

@@ -32,7 +32,7 @@ public sealed class CustomerEventsHandler(ICustomerSnapshotStore snapshots, Cust
             return;
         }
 
-        await snapshots.RefreshFromEventAsync(
+        await snapshots.KeepFromEventAsync(
             new CustomerSnapshot(customerId, profile.DisplayName, profile.Address, [.. projectKeys], version),
             context,
             time.GetUtcNow(),

@@ -18,7 +18,7 @@ public interface ICustomerSnapshotStore
     /// delivery of it was recorded before.
     /// </summary>
     /// <returns>True when the snapshot was written.</returns>
-    Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken);
+    Task<bool> KeepFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken);
 
     Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken);
 }

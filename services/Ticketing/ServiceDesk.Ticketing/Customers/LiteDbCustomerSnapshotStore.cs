@@ -40,7 +40,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         }
     }
 
-    public Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken)
+    public Task<bool> KeepFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(database.InTransaction(() =>

@@ -35,7 +35,7 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
         }
     }
 
-    public Task<bool> RefreshFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken) =>
+    public Task<bool> KeepFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(
             async (session, token) =>
             {
