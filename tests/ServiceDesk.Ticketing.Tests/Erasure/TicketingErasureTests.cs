@@ -254,7 +254,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         var project = await hosts.NewProjectAsync();
         var (erin, name) = await NewErasableAsync(project);
         var john = await hosts.NewCustomerAsync("John", project);
-        var inWord = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = "Mail", Description = $"Sent to x{erin.Address}" }, hosts.Admin);
+        var ownTicket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = "Mail", Description = $"Sent to <{erin.Address}>, not x{erin.Address}" }, hosts.Admin);
         var joined = await hosts.NewTicketAsync(project, john.Id);
         await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = joined.Id, CustomerId = erin.Id }, hosts.Admin);
         var mentioning = await hosts.NewTicketAsync(project, john.Id, $"Call {name}");
@@ -275,8 +275,9 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Equal(
             seeded.Select(ticket => (ticket.Id, ticket.ReporterId, ticket.Summary, ticket.Version)),
             stored.OrderBy(ticket => ticket.Number).Select(ticket => (ticket.Id, ticket.ReporterId, ticket.Summary, ticket.Version)));
-        var erasedInWord = await Client.GetTicketAsync(new GetTicketRequest { TicketId = inWord.Id }, hosts.Admin);
-        Assert.Equal(($"Sent to x{Pseudonym}", inWord.Version + 1), (erasedInWord.Description, erasedInWord.Version));
+        var erasedOwn = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ownTicket.Id }, hosts.Admin);
+        // Found by the whole word, the ticket has every occurrence replaced, also inside a word.
+        Assert.Equal(($"Sent to <{Pseudonym}>, not x{Pseudonym}", ownTicket.Version + 1), (erasedOwn.Description, erasedOwn.Version));
         Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = joined.Id }, hosts.Admin)).Participants);
         Assert.Equal($"Call {Pseudonym}", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = mentioning.Id }, hosts.Admin)).Summary);
         Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));

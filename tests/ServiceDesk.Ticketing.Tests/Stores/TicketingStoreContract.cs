@@ -150,6 +150,7 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         Assert.Equal(new long[] { 12, 10, 8, 6, 4, 2 }, await ListAsync(status: TicketStatus.Resolved));
         Assert.Equal(new long[] { 12, 9, 6, 3 }, await ListAsync(reporter: "jane"));
         Assert.Equal(new long[] { 12, 9, 7, 6, 3 }, await ListAsync(concerning: "jane"));
+        Assert.Equal(new long[] { 9, 7 }, await ListAsync(concerning: "jane", before: 12, limit: 2));
         Assert.Equal(new long[] { 9, 7, 3 }, await ListAsync(status: TicketStatus.Open, concerning: "jane", before: 12));
     }
 
@@ -226,11 +227,19 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
             await stores.Tickets.InsertAsync(ticket, [], null, default);
         }
 
+        await stores.Tickets.InsertAsync(NewTicket("OTHER", 2, "jane"), [], null, default);
+
         // Mentions is any occurrence in any letter case, also inside a word; the mention search finds whole words only.
+        var all = await stores.Tickets.FindConcerningAsync("jane", readReported: true, ["jane.doe@EXAMPLE.com", "Nobody"], default);
         Assert.Equal(
-            [(reported.Id, "jane", "", TicketStatus.Open, 1L, true), (joined.Id, "john", "jane", TicketStatus.Resolved, 1L, false)],
-            (await stores.Tickets.ListConcerningAsync("jane", ["jane.doe@EXAMPLE.com", "Nobody"], default))
-                .Select(t => (t.Id, t.ReporterId, string.Join(",", t.ParticipantIds), t.Status, t.Version, t.Mentions)).OrderBy(t => t.Id, StringComparer.Ordinal));
+            [(reported.Id, "jane", "", TicketStatus.Open, 1L, true), (joined.Id, "john", "jane", TicketStatus.Resolved, 1L, false), ("OTHER-2", "jane", "", TicketStatus.Open, 1L, false)],
+            all.Read.Select(t => (t.Id, t.ReporterId, string.Join(",", t.ParticipantIds), t.Status, t.Version, t.Mentions)).OrderBy(t => t.Id, StringComparer.Ordinal));
+        Assert.Equal(0, all.ReportedUnread);
+        var joinedOnly = await stores.Tickets.FindConcerningAsync("jane", readReported: false, ["jane.doe@EXAMPLE.com"], default);
+        Assert.Equal([joined.Id], joinedOnly.Read.Select(t => t.Id));
+        Assert.Equal(2, joinedOnly.ReportedUnread);
+        var nobody = await stores.Tickets.FindConcerningAsync("nobody", readReported: false, [], default);
+        Assert.Equal((0, 0L), (nobody.Read.Count, nobody.ReportedUnread));
         Assert.Equal(new[] { mentioned, unrelated }.Select(Describe), (await stores.Tickets.GetManyAsync([unrelated.Id, "HELP-404", mentioned.Id], default)).OrderBy(t => t.Id, StringComparer.Ordinal).Select(Describe));
         Assert.Empty(await stores.Tickets.GetManyAsync([], default));
         Assert.Equal([mentioned.Id], (await stores.Tickets.ListMentioningAsync(["jane.doe@EXAMPLE.com", "Nobody"], default)).Select(t => t.Id));

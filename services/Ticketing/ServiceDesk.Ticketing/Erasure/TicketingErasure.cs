@@ -28,17 +28,19 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     private const string RedactedWithoutPseudonym = "[redacted]";
 
     /// <summary>
-    /// One read: the customer's tickets through the customer index, only as far as needed to tell which change
+    /// The customer's tickets through the reporter and participant indexes, only as far as needed to tell which change
     /// (<see cref="ConcerningTicket"/>), and the tickets whose texts name them; only the tickets that change are built.
+    /// The tickets they report, which neither a purge nor a successor is to change, are only counted.
     /// </summary>
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var rules = await RulesAsync(scope, cancellationToken);
         var mentioning = rules.Needles.Count == 0 ? [] : await tickets.ListMentioningAsync(rules.Needles, cancellationToken);
         var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
+        var concerning = await tickets.FindConcerningAsync(scope.CustomerId, readReported: rules.Purge || rules.SuccessorId is not null, rules.Needles, cancellationToken);
         var unchanged = rules.EmptyCounts();
         var changing = new List<string>();
-        foreach (var ticket in await tickets.ListConcerningAsync(scope.CustomerId, rules.Needles, cancellationToken))
+        foreach (var ticket in concerning.Read)
         {
             if (mentioningIds.Contains(ticket.Id))
             {
@@ -54,6 +56,10 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
                 rules.CountUnchanged(ticket, unchanged);
             }
         }
+
+        // Those of the unread that name the customer are among the mentioning, weighed with them.
+        var readIds = concerning.Read.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
+        rules.CountUnchangedReported(concerning.ReportedUnread - mentioning.Count(ticket => ticket.ReporterId == scope.CustomerId && !readIds.Contains(ticket.Id)), unchanged);
 
         var weighed = new List<Weighed>();
         var planned = new Dictionary<string, long>(unchanged);
@@ -190,7 +196,11 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
         /// <summary>What <see cref="Apply"/> counts for a ticket it leaves unchanged.</summary>
         public void CountUnchanged(ConcerningTicket ticket, Dictionary<string, long> counts) =>
-            counts[TicketsAnonymized] += ticket.ReporterId == CustomerId && SnapshotIsLive ? 1 : 0;
+            CountUnchangedReported(ticket.ReporterId == CustomerId ? 1 : 0, counts);
+
+        /// <summary>What <see cref="Apply"/> counts for <paramref name="tickets"/> the customer reports that it leaves unchanged.</summary>
+        public void CountUnchangedReported(long tickets, Dictionary<string, long> counts) =>
+            counts[TicketsAnonymized] += SnapshotIsLive ? Math.Max(tickets, 0) : 0;
 
         /// <summary>The ticket after erasure (null: deleted; the same instance: unchanged), counting what changed.</summary>
         public Ticket? Apply(Ticket ticket, Dictionary<string, long> counts)

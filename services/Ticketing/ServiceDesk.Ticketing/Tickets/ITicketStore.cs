@@ -47,11 +47,13 @@ public interface ITicketStore
     Task<IReadOnlyList<Ticket>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every ticket, in any project, the customer reports or takes part in, found through the customer index and read
-    /// only as far as an erasure weighs it: whether one of its texts contains one of <paramref name="texts"/> (in any letter
-    /// case), not the texts; no ticket is built.
+    /// The tickets, in any project, the customer takes part in, and those they report when <paramref name="readReported"/>,
+    /// read only as far as an erasure weighs them: whether one of its texts contains one of <paramref name="texts"/> (in any
+    /// letter case), not the texts; no ticket is built. The other tickets they report are only counted, from the reporter
+    /// index alone where the store can, without reading them: an erasure that neither purges nor moves them leaves them
+    /// as they are (their texts are found, like anyone's, by <see cref="ListMentioningAsync"/>).
     /// </summary>
-    Task<IReadOnlyList<ConcerningTicket>> ListConcerningAsync(string customerId, IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
+    Task<ConcerningTickets> FindConcerningAsync(string customerId, bool readReported, IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every ticket whose summary, description or a comment names one of <paramref name="texts"/> (in any letter case, as

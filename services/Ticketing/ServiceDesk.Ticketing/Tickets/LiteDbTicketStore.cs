@@ -34,7 +34,10 @@ public sealed class LiteDbTicketStore : ITicketStore
         _numbers = new LiteDbCounter(database.GetCollection("ticket_numbers"), "Last");
         _mail = database.GetCollection("inbound_mail");
         _tickets.EnsureIndex("list_order", "$.ListOrder");
-        _tickets.EnsureIndex("customer_ids", "$.CustomerIds[*]");
+        // Files written before the reporter and participant indexes had one index of both; nothing reads it now.
+        _tickets.DropIndex("customer_ids");
+        _tickets.EnsureIndex("reporter_id", "$.ReporterId");
+        _tickets.EnsureIndex("participant_ids", "$.ParticipantIds[*]");
         _tickets.EnsureIndex("mention_tokens", "$.MentionTokens[*]");
         _tickets.EnsureIndex("mention_index", "$.MentionIndex");
     }
@@ -146,12 +149,26 @@ public sealed class LiteDbTicketStore : ITicketStore
             : [.. _tickets.Find(BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id))))).Select(ToTicket)]);
     }
 
-    /// <summary>The selection makes LiteDB deserialise only these fields of each document (not its tokens, dates or comment metadata).</summary>
-    public Task<IReadOnlyList<ConcerningTicket>> ListConcerningAsync(string customerId, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    /// <summary>
+    /// The selection makes LiteDB deserialise only these fields of each document read (not its tokens, dates or comment
+    /// metadata); the count of the others reads only the reporter index (LiteDB's key-only loader: the query names no
+    /// field but the indexed one), not the documents, which on a customer with thousands of tickets was most of an erasure.
+    /// </summary>
+    public Task<ConcerningTickets> FindConcerningAsync(string customerId, bool readReported, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var found = _tickets.Query()
-            .Where(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId))
+        var read = Concerning(Joined(customerId))
+            .Concat(readReported ? Concerning(Reported(customerId)) : [])
+            .DistinctBy(ticket => ticket.Id)
+            .ToList();
+        var reported = readReported
+            ? 0
+            : _tickets.Query().Where(Reported(customerId)).Select(BsonExpression.Create("$.ReporterId")).ToEnumerable().LongCount()
+                - read.Count(ticket => ticket.ReporterId == customerId);
+        return Task.FromResult(new ConcerningTickets(read, Math.Max(reported, 0)));
+
+        IEnumerable<ConcerningTicket> Concerning(BsonExpression predicate) => _tickets.Query()
+            .Where(predicate)
             .Select(ConcerningFields)
             .ToEnumerable()
             .Select(document => new ConcerningTicket(
@@ -161,8 +178,11 @@ public sealed class LiteDbTicketStore : ITicketStore
                 (TicketStatus)document["Status"].AsInt32,
                 document["Version"].AsInt64,
                 Ticket.Mention(TextsOf(document), texts)));
-        return Task.FromResult<IReadOnlyList<ConcerningTicket>>([.. found]);
     }
+
+    private static BsonExpression Reported(string customerId) => BsonExpression.Create("$.ReporterId = @0", customerId);
+
+    private static BsonExpression Joined(string customerId) => BsonExpression.Create("$.ParticipantIds[*] ANY = @0", customerId);
 
     private static readonly BsonExpression ConcerningFields = BsonExpression.Create(
         "{ _id: $._id, ReporterId: $.ReporterId, ParticipantIds: $.ParticipantIds, Status: $.Status, Version: $.Version, Summary: $.Summary, Description: $.Description, Comments: $.Comments }");
@@ -220,6 +240,19 @@ public sealed class LiteDbTicketStore : ITicketStore
     public Task<IReadOnlyList<Ticket>> ListAsync(TicketQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var page = query.ConcerningCustomerId is { } customerId
+            // LiteDB uses no index for an OR: the tickets the customer reports and those they take part in are two
+            // index lookups, merged.
+            ? Page(query, Reported(customerId)).Concat(Page(query, Joined(customerId)))
+                .DistinctBy(document => document["_id"].AsString)
+                .OrderByDescending(document => document["ListOrder"].AsString, StringComparer.Ordinal)
+                .Take(query.Limit)
+            : Page(query, null);
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. page.Select(ToTicket)]);
+    }
+
+    private IEnumerable<BsonDocument> Page(TicketQuery query, BsonExpression? customerPredicate)
+    {
         var upper = query.BeforeNumber is { } before ? ListOrder(query.ProjectKey, before - 1) : ListOrder(query.ProjectKey, long.MaxValue);
         var tickets = _tickets.Query().Where(BsonExpression.Create("$.ListOrder BETWEEN @0 AND @1", ListOrder(query.ProjectKey, 0), upper));
         if (query.Status is { } status)
@@ -229,15 +262,15 @@ public sealed class LiteDbTicketStore : ITicketStore
 
         if (query.ReporterId is { } reporterId)
         {
-            tickets = tickets.Where(BsonExpression.Create("$.ReporterId = @0", reporterId));
+            tickets = tickets.Where(Reported(reporterId));
         }
 
-        if (query.ConcerningCustomerId is { } customerId)
+        if (customerPredicate is not null)
         {
-            tickets = tickets.Where(BsonExpression.Create("$.CustomerIds[*] ANY = @0", customerId));
+            tickets = tickets.Where(customerPredicate);
         }
 
-        return Task.FromResult<IReadOnlyList<Ticket>>([.. tickets.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable().Select(ToTicket)]);
+        return tickets.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable();
     }
 
     private static string ListOrder(string projectKey, long number) => $"{projectKey} {number:D19}";
@@ -252,7 +285,6 @@ public sealed class LiteDbTicketStore : ITicketStore
         ["Description"] = ticket.Description,
         ["ReporterId"] = ticket.ReporterId,
         ["ParticipantIds"] = new BsonArray(ticket.ParticipantIds.Select(id => new BsonValue(id))),
-        ["CustomerIds"] = new BsonArray(ticket.CustomerIds.Select(id => new BsonValue(id))),
         ["Status"] = (int)ticket.Status,
         ["Comments"] = new BsonArray(ticket.Comments.Select(comment => new BsonDocument
         {

@@ -105,14 +105,16 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     public async Task<IReadOnlyList<Ticket>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
         ids.Count == 0 ? [] : [.. (await _tickets.Find(Filter.In("_id", ids)).ToListAsync(cancellationToken)).Select(ToTicket)];
 
-    /// <summary>The server sends only the fields the erasure weighs (not the tokens, dates or comment metadata).</summary>
-    public async Task<IReadOnlyList<ConcerningTicket>> ListConcerningAsync(string customerId, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
+    /// <summary>The server sends only the fields the erasure weighs (not the tokens, dates or comment metadata), and counts the others itself.</summary>
+    public async Task<ConcerningTickets> FindConcerningAsync(string customerId, bool readReported, IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
-        var documents = await _tickets.Find(Filter.Eq("CustomerIds", customerId))
+        var concerning = Filter.Eq("CustomerIds", customerId);
+        var reported = concerning & Filter.Eq("ReporterId", customerId);
+        var documents = await _tickets.Find(readReported ? concerning : concerning & Filter.Eq("ParticipantIds", customerId))
             .Project(Builders<BsonDocument>.Projection.Include("ReporterId").Include("ParticipantIds").Include("Status").Include("Version")
                 .Include("Summary").Include("Description").Include("Comments.Body"))
             .ToListAsync(cancellationToken);
-        return [.. documents.Select(document => new ConcerningTicket(
+        var read = documents.Select(document => new ConcerningTicket(
             document["_id"].AsString,
             document["ReporterId"].AsString,
             [.. document["ParticipantIds"].AsBsonArray.Select(id => id.AsString)],
@@ -120,7 +122,11 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             document["Version"].ToInt64(),
             Ticket.Mention(
                 new[] { document["Summary"], document["Description"] }.Concat(document["Comments"].AsBsonArray.Select(comment => comment["Body"])).Select(text => text.AsString),
-                texts)))];
+                texts))).ToList();
+        var unread = readReported
+            ? 0
+            : await _tickets.CountDocumentsAsync(reported, cancellationToken: cancellationToken) - read.Count(ticket => ticket.ReporterId == customerId);
+        return new ConcerningTickets(read, Math.Max(unread, 0));
     }
 
     public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)

@@ -66,5 +66,9 @@ public sealed record Ticket(
 /// </summary>
 public sealed record ConcerningTicket(string Id, string ReporterId, IReadOnlyList<string> ParticipantIds, TicketStatus Status, long Version, bool Mentions);
 
+/// <param name="Read">Every ticket the customer takes part in, and every one they report when those were to be read.</param>
+/// <param name="ReportedUnread">How many tickets the customer reports that are not among <paramref name="Read"/>.</param>
+public sealed record ConcerningTickets(IReadOnlyList<ConcerningTicket> Read, long ReportedUnread);
+
 /// <summary>A comment; <see cref="Internal"/> ones are never shown to customers.</summary>
 public sealed record TicketComment(string Id, string? AuthorAccountId, string? AuthorCustomerId, string Body, bool Internal, DateTimeOffset CreatedAt);
