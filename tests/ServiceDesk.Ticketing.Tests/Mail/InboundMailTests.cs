@@ -92,6 +92,43 @@ public sealed class InboundMailTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task A_reply_found_only_by_the_ticket_id_in_its_subject_lets_none_of_its_copied_recipients_in()
+    {
+        // Mallory writes as Jane (From is whatever a sender puts there), naming Jane's ticket and copying herself.
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var mallory = await hosts.NewCustomerAsync("Mallory", await hosts.NewProjectAsync());
+        var intake = await hosts.MailIntakeAsync();
+        var janes = await hosts.NewTicketAsync(project, jane.Id);
+        var forged = Mail(project, jane.Address, $"Re: {janes.Id}", "Please add my colleague.");
+        forged.Cc.Add(mallory.Address);
+
+        var answer = await Client.IngestEmailAsync(forged, intake);
+
+        Assert.Equal((IngestOutcome.CommentAdded, janes.Id, 0, 0), (answer.Outcome, answer.TicketId, answer.DroppedErasedCc, answer.DroppedUnknownCc));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = janes.Id }, hosts.Admin)).Participants);
+        // Not even looked up: she did not join the project either.
+        Assert.DoesNotContain(project, (await hosts.FindCustomerAsync(mallory.Address))!.ProjectKeys);
+    }
+
+    [Theory]
+    [InlineData("Re: {0}-\u0661\u0662")]
+    [InlineData("Re: {0}-\uFF11\uFF12")]
+    [InlineData("Re: {0}-\u0967")]
+    public async Task A_ticket_number_in_another_script_s_digits_names_no_ticket(string subject)
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var intake = await hosts.MailIntakeAsync();
+        var text = System.Text.RegularExpressions.Regex.Unescape(string.Format(System.Globalization.CultureInfo.InvariantCulture, subject, project));
+
+        var answer = await Client.IngestEmailAsync(Mail(project, jane.Address, text, "Hello."), intake);
+
+        Assert.Equal(IngestOutcome.TicketCreated, answer.Outcome);
+        Assert.Equal(text, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = answer.TicketId }, hosts.Admin)).Summary);
+    }
+
+    [Fact]
     public async Task A_project_for_its_customers_only_refuses_unknown_senders_with_the_reason_and_creates_nobody()
     {
         var project = await hosts.NewProjectAsync(acceptMailFromAnyone: false);

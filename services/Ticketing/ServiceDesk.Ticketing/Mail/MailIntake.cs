@@ -46,8 +46,11 @@ public sealed class MailIntake(
         }
 
         var response = new IngestEmailResponse();
+        var (replied, byReference) = await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken);
+        // Anyone can write a ticket's id into a subject, under any From: a reply found only by it comments in the
+        // sender's name but lets none of its copied recipients into the ticket (nor are they looked up).
         var participants = new List<string>();
-        foreach (var copied in mail.Cc.DistinctBy(mailbox => mailbox.Address).Where(mailbox => mailbox.Address != mail.From.Address))
+        foreach (var copied in replied is not null && !byReference ? [] : mail.Cc.DistinctBy(mailbox => mailbox.Address).Where(mailbox => mailbox.Address != mail.From.Address))
         {
             var resolved = await ResolveAsync(project, copied, cancellationToken);
             switch (resolved.Outcome)
@@ -68,7 +71,7 @@ public sealed class MailIntake(
         var messageHash = messageIds.Hash(mail.MessageId);
         try
         {
-            if (await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken) is { } replied)
+            if (replied is not null)
             {
                 var body = Text(mail.Body, Ticket.MaxCommentLength, EmptyMessage);
                 var commented = await ticketService.CommentFromMailAsync(
@@ -134,20 +137,24 @@ public sealed class MailIntake(
     }
 
     /// <summary>
-    /// The ticket a message answers: the one a message it replies to was taken into, else the one its subject
-    /// names. Only an open ticket of this project that the sender reports or takes part in: anyone can write a
-    /// ticket id into a subject, and that must not let them into another customer's ticket.
+    /// The ticket a message answers: the one a message it replies to was taken into (<c>ByReference</c>), else the one
+    /// its subject names. Only an open ticket of this project that the sender reports or takes part in: anyone can
+    /// write a ticket id into a subject, and that must not let them into another customer's ticket.
     /// </summary>
-    private async Task<Ticket?> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
+    private async Task<(Ticket? Ticket, bool ByReference)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
     {
-        var ticketId = (await tickets.FindMailAsync(messageIds.Candidates(mail.RepliesTo), cancellationToken))?.TicketId ?? TicketIdIn(project.Key, mail.Subject);
+        var referenced = (await tickets.FindMailAsync(messageIds.Candidates(mail.RepliesTo), cancellationToken))?.TicketId;
+        var ticketId = referenced ?? TicketIdIn(project.Key, mail.Subject);
         var ticket = ticketId is null ? null : await tickets.GetAsync(ticketId, cancellationToken);
-        return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed ? ticket : null;
+        return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed
+            ? (ticket, referenced is not null)
+            : (null, false);
     }
 
+    /// <summary>ASCII digits only: <c>\d</c> would take any script's digits, which no ticket number is written in.</summary>
     private static string? TicketIdIn(string projectKey, string subject)
     {
-        var match = Regex.Match(subject, $@"(?<![A-Za-z0-9]){Regex.Escape(projectKey)}-(\d{{1,18}})(?![0-9])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var match = Regex.Match(subject, $@"(?<![A-Za-z0-9]){Regex.Escape(projectKey)}-([0-9]{{1,18}})(?![0-9])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         return match.Success ? Ticket.IdOf(projectKey, long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)) : null;
     }
 
