@@ -161,6 +161,8 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         var rejected = await own.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id });
         Assert.Equal(ErasureStatus.Rejected, rejected.Status);
         Assert.Equal(RejectionReason.IdentityNotVerified, rejected.RejectionReason);
+        Assert.Equal((asked.RequestedBy, ""), (rejected.RequestedBy, rejected.RejectedBy));
+        Assert.NotEmpty((await Erasure.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id })).RejectedBy);
         Assert.NotNull(await hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = asked.Id }));
 
@@ -172,9 +174,29 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.Equal(second.ReceivedAt, approved.ReceivedAt);
         Assert.Equal(ParticipantState.Done, approved.Participants.Single(p => p.Service == ServiceNames.Directory).State);
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
-        Assert.Equal(ErasureStatus.InProgress, (await own.GetErasureAsync(new GetErasureRequest { ErasureId = second.Id })).Status);
+        var seenByCustomer = await own.GetErasureAsync(new GetErasureRequest { ErasureId = second.Id });
+        Assert.Equal((ErasureStatus.InProgress, ""), (seenByCustomer.Status, seenByCustomer.ApprovedBy));
+        Assert.NotEmpty(seenByCustomer.RequestedBy);
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = second.Id }));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = second.Id, Reason = RejectionReason.LegalHold }));
+    }
+
+    [Fact]
+    public async Task A_removed_customer_still_signed_in_sees_neither_the_successor_nor_the_admin_of_their_removal()
+    {
+        var customer = await hosts.NewCustomerAsync("Moved Away");
+        var successor = await hosts.NewCustomerAsync("New Profile");
+        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.AccountClosed, SuccessorCustomerId = successor.Id });
+
+        // The refusal of their own request names the removal, which they may then read.
+        var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest()));
+        Assert.Equal($"erasures/{removal.Id}", refused.GetRpcStatus()!.GetDetail<PreconditionFailure>()!.Violations.Single().Subject);
+        var seen = await own.GetErasureAsync(new GetErasureRequest { ErasureId = removal.Id });
+
+        Assert.Equal((removal.Id, customer.Id, "", ""), (seen.Id, seen.CustomerId, seen.SuccessorCustomerId, seen.RequestedBy));
+        Assert.Equal((successor.Id, removal.RequestedBy), (removal.SuccessorCustomerId, (await Erasure.GetErasureAsync(new GetErasureRequest { ErasureId = removal.Id })).RequestedBy));
+        Assert.NotEmpty(removal.RequestedBy);
     }
 
     [Fact]

@@ -20,8 +20,11 @@ public sealed class ErasureGrpcService(
     public override Task<RemovalPreview> PreviewRemoval(PreviewRemovalRequest request, ServerCallContext context) =>
         previewer.PreviewAsync(context.GetCallerWithinServicePolicy(), request, context.CancellationToken);
 
-    public override async Task<ErasureRequest> GetErasure(GetErasureRequest request, ServerCallContext context) =>
-        Message(await coordinator.GetAsync(context.GetCallerWithinServicePolicy(), request.ErasureId, context.CancellationToken));
+    public override async Task<ErasureRequest> GetErasure(GetErasureRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCallerWithinServicePolicy();
+        return Message(await coordinator.GetAsync(caller, request.ErasureId, context.CancellationToken), caller);
+    }
 
     public override async Task<ListErasuresResponse> ListErasures(ListErasuresRequest request, ServerCallContext context)
     {
@@ -39,8 +42,11 @@ public sealed class ErasureGrpcService(
         return (await evidence.ExportAsync(record, context.CancellationToken)).ToMessage();
     }
 
-    public override async Task<ErasureRequest> RequestOwnRemoval(RequestOwnRemovalRequest request, ServerCallContext context) =>
-        Message(await coordinator.RequestOwnRemovalAsync(context.GetCallerWithinServicePolicy(), request, context.CancellationToken));
+    public override async Task<ErasureRequest> RequestOwnRemoval(RequestOwnRemovalRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCallerWithinServicePolicy();
+        return Message(await coordinator.RequestOwnRemovalAsync(caller, request, context.CancellationToken), caller);
+    }
 
     public override async Task<ErasureRequest> ApproveErasure(ApproveErasureRequest request, ServerCallContext context) =>
         Message(await coordinator.ApproveAsync(context.GetCallerWithinServicePolicy(), request.ErasureId, context.CancellationToken));
@@ -52,4 +58,7 @@ public sealed class ErasureGrpcService(
         Message(await coordinator.ReinstateAddressAsync(context.GetCallerWithinServicePolicy(), request.ErasureId, request.Reason, context.CancellationToken));
 
     private ErasureRequest Message(ErasureRecord record) => record.ToMessage(time.GetUtcNow(), settings.ParticipantTimeout);
+
+    private ErasureRequest Message(ErasureRecord record, Caller caller) =>
+        caller.Role == CallerRole.Customer ? Message(record).ForCustomer(caller.AccountId) : Message(record);
 }

@@ -42,6 +42,20 @@ internal static class ErasureMessages
             : null,
     };
 
+    /// <summary>
+    /// What the customer the request is about sees of it: not the successor (another customer's own id) nor the
+    /// admins' account ids, only their own.
+    /// </summary>
+    public static ErasureRequest ForCustomer(this ErasureRequest message, string? accountId)
+    {
+        message.SuccessorCustomerId = string.Empty;
+        message.RequestedBy = message.RequestedBy == accountId ? message.RequestedBy : string.Empty;
+        message.ApprovedBy = string.Empty;
+        message.RejectedBy = string.Empty;
+        message.Reinstatement?.ReinstatedBy = string.Empty;
+        return message;
+    }
+
     public static ErasureEvidence ToMessage(this SignedEvidence evidence) => new()
     {
         Document = ByteString.CopyFrom(evidence.Document),
