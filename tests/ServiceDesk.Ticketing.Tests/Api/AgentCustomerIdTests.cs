@@ -89,4 +89,31 @@ public sealed class AgentCustomerIdTests(TicketingHosts hosts)
 
         Assert.Empty((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, agent)).Participants);
     }
+
+    [Fact]
+    public async Task To_an_agent_a_customer_named_by_another_project_s_id_or_of_none_of_their_projects_is_unknown()
+    {
+        // The agent may hold ids of a project they have left: Directory would answer them NOT_FOUND, so must Ticketing.
+        var mine = await hosts.NewProjectAsync();
+        var theirs = await hosts.NewProjectAsync();
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, mine);
+        var inBoth = await hosts.NewCustomerAsync("In Both", mine, theirs);
+        var elsewhere = await hosts.NewCustomerAsync("Elsewhere Only", theirs);
+        var reporter = await hosts.NewCustomerAsync("My Reporter", mine);
+        var ticket = await hosts.Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = mine, ReporterCustomerId = hosts.AsAgentSees(reporter.Id, mine), Summary = "Mine" }, agent);
+
+        foreach (var id in new[] { hosts.AsAgentSees(inBoth.Id, theirs), hosts.AsAgentSees(elsewhere.Id, theirs), elsewhere.Id, hosts.AsAgentSees(TestData.Id(), mine) })
+        {
+            var answers = new[]
+            {
+                await RpcAssert.FailsAsync(StatusCode.NotFound, () => hosts.Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = id }, agent)),
+                await RpcAssert.FailsAsync(StatusCode.NotFound, () => hosts.Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = mine, ReporterCustomerId = id, Summary = "Probe" }, agent)),
+            };
+            Assert.All(answers, answer => Assert.Equal(id, answer.GetRpcStatus()!.GetDetail<ResourceInfo>()!.ResourceName));
+            Assert.All(answers, answer => Assert.DoesNotContain(inBoth.Id, answer.ToString(), StringComparison.Ordinal));
+        }
+
+        Assert.Empty((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, agent)).Participants);
+    }
 }

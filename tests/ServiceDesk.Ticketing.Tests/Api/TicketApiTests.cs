@@ -211,8 +211,11 @@ public sealed class TicketApiTests(TicketingHosts hosts)
         Assert.Equal(hosts.AsAgentSees(john.Id, project), forJohn.Reporter.CustomerId);
         var missing = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "For nobody" }, agent));
         Assert.Equal(["reporter_customer_id"], missing.Fields());
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.CreateTicketAsync(
+        // A customer of none of the agent's projects is as unknown to them as one who does not exist.
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.CreateTicketAsync(
             new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = stranger.Id, Summary = "For a stranger" }, agent));
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = stranger.Id, Summary = "For a stranger" }, hosts.Admin));
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.CreateTicketAsync(
             new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = TestData.Id(), Summary = "For a ghost" }, agent));
     }

@@ -2,11 +2,12 @@ using Google.Rpc;
 using Grpc.Core;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.KeyProtection;
 
 namespace ServiceDesk.Ticketing.Customers;
 
 /// <summary>Reads customers from Directory under Ticketing's service identity.</summary>
-public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient directory, ICustomerSnapshotStore snapshots)
+public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient directory, ICustomerSnapshotStore snapshots, ProjectScopedIds scopedIds)
 {
     /// <summary>
     /// The customer as Directory describes them now, kept as their snapshot (unless a newer one arrived
@@ -21,14 +22,29 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
 
     /// <summary>
     /// As <see cref="SnapshotAsync"/> for a customer who must be one of the project's; nothing is kept otherwise.
+    /// Ticketing reads under its own identity, to which Directory maps every id: for an agent the answer is narrowed to
+    /// what Directory would tell them (<paramref name="agentProjects"/>): an id scoped to a project not theirs, or a
+    /// customer of none of their projects, is NOT_FOUND as an unknown id.
     /// </summary>
+    /// <param name="agentProjects">The projects of the agent who named the customer; null for other callers.</param>
     /// <exception cref="PreconditionFailedException">
     /// MEMBERSHIP, naming the customer by <paramref name="customerId"/> as the caller did: Directory answers
     /// Ticketing with the customer's own id, which an agent, who knows customers by ids scoped to a project, may not learn.
     /// </exception>
-    public async Task<CustomerSnapshot> SnapshotOfMemberAsync(string customerId, string projectKey, string requestField, string role, CancellationToken cancellationToken)
+    public async Task<CustomerSnapshot> SnapshotOfMemberAsync(
+        string customerId, string projectKey, IReadOnlySet<string>? agentProjects, string requestField, string role, CancellationToken cancellationToken)
     {
+        if (agentProjects is not null && scopedIds.ProjectOf(customerId) is { } scopedTo && !agentProjects.Contains(scopedTo))
+        {
+            throw new NotFoundException("customer", customerId, requestField);
+        }
+
         var customer = await ReadAsync(customerId, requestField, cancellationToken);
+        if (agentProjects is not null && !customer.ProjectKeys.Any(agentProjects.Contains))
+        {
+            throw new NotFoundException("customer", customerId, requestField);
+        }
+
         if (!customer.ProjectKeys.Contains(projectKey))
         {
             throw new PreconditionFailedException("MEMBERSHIP", $"customer/{customerId}", $"The {role} is not a customer of project '{projectKey}'.");

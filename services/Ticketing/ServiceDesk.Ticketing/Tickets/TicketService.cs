@@ -114,7 +114,7 @@ public sealed class TicketService(
         }
 
         // Kept by the id Directory answers with: an agent names customers by ids scoped to their project.
-        var participant = await customers.SnapshotOfMemberAsync(customerId, current.ProjectKey, "customer_id", "participant", cancellationToken);
+        var participant = await customers.SnapshotOfMemberAsync(customerId, current.ProjectKey, AgentProjects(caller), "customer_id", "participant", cancellationToken);
         return await ChangeAsync(
             caller,
             ticketId,
@@ -261,12 +261,12 @@ public sealed class TicketService(
         if (caller.Role == CallerRole.Customer)
         {
             return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
-                ? await customers.SnapshotOfMemberAsync(self, projectKey, "reporter_customer_id", "reporter", cancellationToken)
+                ? await customers.SnapshotOfMemberAsync(self, projectKey, agentProjects: null, "reporter_customer_id", "reporter", cancellationToken)
                 : throw new PermissionDeniedException("A customer reports only for themselves: leave reporter_customer_id empty.");
         }
 
         return reporterCustomerId.Length > 0
-            ? await customers.SnapshotOfMemberAsync(reporterCustomerId, projectKey, "reporter_customer_id", "reporter", cancellationToken)
+            ? await customers.SnapshotOfMemberAsync(reporterCustomerId, projectKey, AgentProjects(caller), "reporter_customer_id", "reporter", cancellationToken)
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
     }
 
@@ -289,6 +289,8 @@ public sealed class TicketService(
             throw new PreconditionFailedException("STATUS", $"ticket/{ticket.Id}", "The ticket is closed; closed tickets do not change.");
         }
     }
+
+    private static IReadOnlySet<string>? AgentProjects(Caller caller) => caller.Role == CallerRole.Agent ? caller.ProjectKeys : null;
 
     /// <summary>
     /// The customer's own ids an id given for the project may stand for: an id scoped to the project (as agents know
