@@ -180,6 +180,28 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task A_successor_takes_over_only_the_tickets_of_their_own_projects()
+    {
+        var theirs = await hosts.NewProjectAsync();
+        var other = await hosts.NewProjectAsync();
+        var (erin, _) = await NewErasableAsync(theirs, other);
+        var successor = await hosts.NewCustomerAsync("Erin Elsewhere", theirs);
+        var john = await hosts.NewCustomerAsync("John", other);
+        var movable = await hosts.NewTicketAsync(theirs, erin.Id);
+        var kept = await hosts.NewTicketAsync(other, erin.Id);
+        var joined = await hosts.NewTicketAsync(other, john.Id);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = joined.Id, CustomerId = erin.Id }, hosts.Admin);
+
+        var counts = await EraseAsync(erin, ErasureMode.Anonymize, successor.Id);
+
+        Assert.Equal(Counts(moved: 1, anonymized: 1, participations: 1, snapshots: 1), counts);
+        Assert.Equal(successor.Id, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = movable.Id }, hosts.Admin)).Reporter.CustomerId);
+        var stayed = await Client.GetTicketAsync(new GetTicketRequest { TicketId = kept.Id }, hosts.Admin);
+        Assert.Equal((erin.Id, Pseudonym, true), (stayed.Reporter.CustomerId, stayed.Reporter.DisplayName, stayed.Reporter.Erased));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = joined.Id }, hosts.Admin)).Participants);
+    }
+
+    [Fact]
     public async Task After_the_erasure_nothing_brings_the_customer_back()
     {
         var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
@@ -289,10 +311,10 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     private static string? PreconditionType(RpcException error) => error.GetRpcStatus()?.GetDetail<PreconditionFailure>()?.Violations.Single().Type;
 
     /// <summary>A customer of the project with a name and address no other test uses, so a scan finds only theirs.</summary>
-    private async Task<(Customer Customer, string Name)> NewErasableAsync(string project)
+    private async Task<(Customer Customer, string Name)> NewErasableAsync(params string[] projects)
     {
         var name = $"Erin Quist{TestData.Id()[..8]}";
-        return (await hosts.NewCustomerAsync(name, project), name);
+        return (await hosts.NewCustomerAsync(name, projects), name);
     }
 
     private static IngestEmailRequest Mail(string project, string from) =>

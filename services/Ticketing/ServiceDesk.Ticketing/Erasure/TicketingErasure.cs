@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Tickets;
@@ -9,7 +10,7 @@ namespace ServiceDesk.Ticketing.Erasure;
 
 /// <summary>
 /// Ticketing's part of a customer removal. With a successor, the customer's open tickets (reported or taken part
-/// in) move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
+/// in) of the successor's projects move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
 /// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their address and display name are
 /// replaced by the pseudonym wherever a summary, description or comment holds them, in any letter case. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
@@ -154,20 +155,39 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     {
         var snapshot = (await snapshots.GetManyAsync([scope.CustomerId], cancellationToken)).GetValueOrDefault(scope.CustomerId);
         var live = snapshot is { Erased: false } ? snapshot : null;
+        var successor = scope.SuccessorCustomerId is { Length: > 0 } successorId && successorId != scope.CustomerId
+            ? await SuccessorAsync(successorId, cancellationToken)
+            : null;
         return new ErasureRules(
             scope.CustomerId,
-            scope.SuccessorCustomerId is { Length: > 0 } successor && successor != scope.CustomerId ? successor : null,
+            successor?.CustomerId,
+            successor?.ProjectKeys.ToHashSet(StringComparer.Ordinal) ?? [],
             scope.Mode == ErasureMode.Purge,
             [.. new[] { live?.Address, live?.DisplayName }.OfType<string>().Where(text => text.Trim().Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)],
             scope.Pseudonym.Length > 0 ? scope.Pseudonym : RedactedWithoutPseudonym,
             SnapshotIsLive: live is not null);
     }
 
+    /// <summary>The successor as Directory describes them now; none when they are gone meanwhile (the tickets then stay without one).</summary>
+    private async Task<CustomerSnapshot?> SuccessorAsync(string successorId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await customers.ReadAsync(successorId, "successor_customer_id", cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A ticket as read, what the erasure makes of it (<see cref="ErasureRules.Apply"/>), and what that counts.</summary>
     private sealed record Weighed(Ticket Ticket, Ticket? Outcome, Dictionary<string, long> Delta);
 
     /// <param name="Needles">The customer's address and display name as the snapshot holds them; empty once it was erased.</param>
-    private sealed record ErasureRules(string CustomerId, string? SuccessorId, bool Purge, IReadOnlyList<string> Needles, string Replacement, bool SnapshotIsLive)
+    /// <param name="SuccessorProjects">The successor's projects: only tickets of these move to them.</param>
+    private sealed record ErasureRules(
+        string CustomerId, string? SuccessorId, IReadOnlySet<string> SuccessorProjects, bool Purge, IReadOnlyList<string> Needles, string Replacement, bool SnapshotIsLive)
     {
         /// <summary>What an erasure counts before any ticket: the snapshot, which it replaces while it is live.</summary>
         public Dictionary<string, long> EmptyCounts()
@@ -187,7 +207,10 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             [SnapshotsAnonymized] = 0,
         };
 
-        /// <summary>Whether <see cref="Apply"/> would change or delete the ticket (the customer reports or takes part in it).</summary>
+        /// <summary>
+        /// Whether <see cref="Apply"/> may change or delete the ticket (the customer reports or takes part in it); an open
+        /// one with a successor is weighed whole, where its project decides.
+        /// </summary>
         public bool Changes(ConcerningTicket ticket) =>
             (SuccessorId is not null && ticket.Status is not (TicketStatus.Resolved or TicketStatus.Closed))
             || ticket.ParticipantIds.Contains(CustomerId)
@@ -206,7 +229,9 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         public Ticket? Apply(Ticket ticket, Dictionary<string, long> counts)
         {
             var changed = ticket;
-            if (SuccessorId is { } successor && changed.Concerns(CustomerId) && changed.Status is not (TicketStatus.Resolved or TicketStatus.Closed))
+            // A reporter or participant must be a customer of the ticket's project: elsewhere the customer only leaves.
+            if (SuccessorId is { } successor && changed.Concerns(CustomerId) && changed.Status is not (TicketStatus.Resolved or TicketStatus.Closed)
+                && SuccessorProjects.Contains(changed.ProjectKey))
             {
                 var reporter = changed.ReporterId == CustomerId ? successor : changed.ReporterId;
                 changed = changed with
