@@ -31,6 +31,19 @@ public sealed class EmailAddressTests
         Assert.Equal("jos\u00e9@example.com", decomposed.Value);
     }
 
+    [Theory]
+    [InlineData("jane@xn--bcher-kva.example")]
+    [InlineData("jane@XN--BCHER-KVA.example")]
+    [InlineData("jane@B\u00DCCHER.example")]
+    [InlineData("jane@bu\u0308cher.example")]
+    [InlineData("jane@\uFF42\u00FCcher.example")]
+    public void Every_spelling_of_an_internationalised_domain_is_its_one_unicode_form(string input) =>
+        Assert.Equal("jane@b\u00FCcher.example", EmailAddress.Parse(input).Value);
+
+    [Fact]
+    public void Full_width_letters_of_a_domain_are_its_ascii_letters() =>
+        Assert.Equal("jane@example.com", EmailAddress.Parse("jane@\uFF25\uFF38\uFF21\uFF2D\uFF30\uFF2C\uFF25.com").Value);
+
     [Fact]
     public void The_local_part_and_domain_are_split_at_the_at_sign()
     {
@@ -51,6 +64,8 @@ public sealed class EmailAddressTests
     [InlineData(".jane@example.com")]
     [InlineData("ja..ne@example.com")]
     [InlineData("jane@-example.com")]
+    [InlineData("jane@xn--.example")]
+    [InlineData("jane@xn--zz-.example")]
     public void Malformed_addresses_are_rejected(string input) => Assert.False(EmailAddress.TryParse(input, out _));
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed class ErasedAddressHashTests
     [InlineData("\u017Fam@example.com", "sam@example.com")]
     [InlineData("\u03C3\u03C2@example.com", "\u03C3\u03C3@example.com")]
     [InlineData("K\u212A@example.com", "kk@example.com")]
+    [InlineData("jane@xn--bcher-kva.example", "jane@b\u00FCcher.example")]
+    [InlineData("jane@\uFF42\u00FCcher.example", "jane@b\u00FCcher.example")]
+    [InlineData("jane@\uFF45\uFF58\uFF41\uFF4D\uFF50\uFF4C\uFF45.com", "jane@example.com")]
     public void Every_spelling_stored_as_one_address_has_that_address_hash(string spelling, string stored)
     {
         Assert.Equal(stored, EmailAddress.Parse(spelling).Value);

@@ -1,10 +1,12 @@
+using System.Globalization;
 using System.Text;
 
 namespace ServiceDesk.Hosting.Validation;
 
 /// <summary>
-/// A normalised e-mail address: trimmed, Unicode-normalised (NFC) and case-folded (<see cref="CaseFolding"/>), so the same mailbox
-/// always has one spelling for uniqueness, look-ups and keyed hashes.
+/// A normalised e-mail address: trimmed, Unicode-normalised (NFC) and case-folded (<see cref="CaseFolding"/>), its domain
+/// in one spelling of its host (<see cref="CanonicalDomain"/>), so the same mailbox always has one spelling for
+/// uniqueness, look-ups and keyed hashes.
 /// </summary>
 public readonly record struct EmailAddress
 {
@@ -35,9 +37,15 @@ public readonly record struct EmailAddress
             return false;
         }
 
-        var normalised = CaseFolding.Fold(value.Trim().Normalize(NormalizationForm.FormC));
-        var at = normalised.IndexOf('@');
-        if (normalised.Length > MaxLength || at < 1 || at > MaxLocalPartLength || at != normalised.LastIndexOf('@'))
+        var folded = CaseFolding.Fold(value.Trim().Normalize(NormalizationForm.FormC));
+        var at = folded.IndexOf('@');
+        if (at < 1 || at > MaxLocalPartLength || at != folded.LastIndexOf('@') || CanonicalDomain(folded[(at + 1)..]) is not { } host)
+        {
+            return false;
+        }
+
+        var normalised = $"{folded[..at]}@{host}";
+        if (normalised.Length > MaxLength)
         {
             return false;
         }
@@ -51,6 +59,30 @@ public readonly record struct EmailAddress
 
         address = new EmailAddress(normalised, at);
         return true;
+    }
+
+    /// <summary>
+    /// The host as mail reaches it: an internationalised domain mapped by IDNA (UTS #46: full-width letters, letter case,
+    /// an A-label <c>xn--…</c>) to its Unicode form, so <c>bücher.example</c>, <c>xn--bcher-kva.example</c> and
+    /// <c>ｂücher.example</c> are one host, as an MTA delivers them (an erased address must not come back under another
+    /// spelling of its domain); null when IDNA refuses it. A plain ASCII domain is itself.
+    /// </summary>
+    private static string? CanonicalDomain(string domain)
+    {
+        if (System.Text.Ascii.IsValid(domain) && !domain.Contains("xn--", StringComparison.Ordinal))
+        {
+            return domain;
+        }
+
+        try
+        {
+            var idna = new IdnMapping();
+            return CaseFolding.Fold(idna.GetUnicode(idna.GetAscii(domain)));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static bool IsValidLocalPart(ReadOnlySpan<char> local)

@@ -18,11 +18,12 @@ public static class ErasedAddressHash
         Base64Url.EncodeToString(HMACSHA256.HashData(pepper, Encoding.UTF8.GetBytes(Normalize(address))));
 
     /// <summary>
-    /// Trimmed, Unicode NFC, case-folded as <see cref="EmailAddress"/> folds the addresses it stores: every spelling
-    /// that is stored as one address gives one hash (lower-casing alone kept ſam@ apart from sam@, so an erased
-    /// address could be stored again under such a spelling).
+    /// As <see cref="EmailAddress"/> stores it (trimmed, Unicode NFC, case-folded, one spelling of its domain): every
+    /// spelling that is stored as one address gives one hash (lower-casing alone kept ſam@ apart from sam@, so an erased
+    /// address could be stored again under such a spelling). A text that is no address is only trimmed, NFC and folded.
     /// </summary>
-    public static string Normalize(string address) => CaseFolding.Fold(address.Trim().Normalize(NormalizationForm.FormC));
+    public static string Normalize(string address) =>
+        EmailAddress.TryParse(address, out var parsed) ? parsed.Value : CaseFolding.Fold(address.Trim().Normalize(NormalizationForm.FormC));
 
     /// <summary>Whether <paramref name="value"/> has the shape of a hash this class computes.</summary>
     public static bool IsWellFormed(string value) =>
