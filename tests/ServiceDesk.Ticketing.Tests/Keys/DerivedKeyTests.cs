@@ -16,14 +16,15 @@ public sealed class DerivedKeyTests
         var afterRotation = new MessageIds(TestKeyProtection.WrapperOf(TestKeyProtection.NewKey(), oldKek));
         var withoutOldKek = new MessageIds(TestKeyProtection.WrapperOf(TestKeyProtection.NewKey()));
 
-        var recorded = before.Hash("<jane.1234@mail.example>");
+        var recorded = before.Hash("HELP", "<jane.1234@mail.example>");
 
-        Assert.Equal(recorded, before.Hash(" jane.1234@mail.example "));
-        Assert.Contains(recorded, afterRotation.Candidates(["jane.1234@mail.example"]));
-        Assert.NotEqual(recorded, afterRotation.Hash("jane.1234@mail.example"));
-        Assert.DoesNotContain(recorded, withoutOldKek.Candidates(["jane.1234@mail.example"]));
+        Assert.Equal(recorded, before.Hash("HELP", " jane.1234@mail.example "));
+        Assert.Contains(recorded, afterRotation.Candidates("HELP", ["jane.1234@mail.example"]));
+        Assert.NotEqual(recorded, afterRotation.Hash("HELP", "jane.1234@mail.example"));
+        Assert.DoesNotContain(recorded, withoutOldKek.Candidates("HELP", ["jane.1234@mail.example"]));
+        Assert.DoesNotContain(recorded, before.Candidates("OTHER", ["jane.1234@mail.example"]));
         Assert.DoesNotContain("jane", recorded, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(before.Candidates(["", " <> "]));
+        Assert.Empty(before.Candidates("HELP", ["", " <> "]));
     }
 
     [Fact]

@@ -207,6 +207,30 @@ public sealed class InboundMailTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task One_message_sent_to_two_projects_is_taken_in_by_each_and_repeated_to_one_is_a_duplicate_there()
+    {
+        var help = await hosts.NewProjectAsync();
+        var billing = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", help, billing);
+        var intake = await hosts.MailIntakeAsync();
+        var messageId = MessageId();
+        IngestEmailRequest To(string project)
+        {
+            var mail = Mail(project, jane.Address, "Invoice and login", "Both broken.");
+            mail.MessageId = messageId;
+            return mail;
+        }
+
+        var toHelp = await Client.IngestEmailAsync(To(help), intake);
+        var toBilling = await Client.IngestEmailAsync(To(billing), intake);
+        var again = await Client.IngestEmailAsync(To(billing), intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, IngestOutcome.TicketCreated), (toHelp.Outcome, toBilling.Outcome));
+        Assert.StartsWith($"{billing}-", toBilling.TicketId, StringComparison.Ordinal);
+        Assert.Equal((IngestOutcome.Duplicate, toBilling.TicketId), (again.Outcome, again.TicketId));
+    }
+
+    [Fact]
     public async Task Message_ids_are_kept_only_as_keyed_hashes()
     {
         var project = await hosts.NewProjectAsync();

@@ -28,7 +28,8 @@ public sealed class MailIntake(
     public async Task<IngestEmailResponse> IngestAsync(Caller caller, string projectKey, IncomingEmail mail, CancellationToken cancellationToken)
     {
         var project = await projects.GetAsync(projectKey, cancellationToken) ?? throw new NotFoundException("project", projectKey, "project_key");
-        if (await tickets.FindMailAsync(messageIds.Candidates([mail.MessageId]), cancellationToken) is { } seen)
+        // One recorded by an earlier version for every project at once may be another project's.
+        if (await tickets.FindMailAsync(messageIds.Candidates(project.Key, [mail.MessageId]), cancellationToken) is { } seen && seen.TicketId.StartsWith($"{project.Key}-", StringComparison.Ordinal))
         {
             return Duplicate(seen);
         }
@@ -68,7 +69,7 @@ public sealed class MailIntake(
         }
 
         participants = [.. participants.Distinct().Where(id => id != reporter.CustomerId)];
-        var messageHash = messageIds.Hash(mail.MessageId);
+        var messageHash = messageIds.Hash(project.Key, mail.MessageId);
         try
         {
             if (replied is not null)
@@ -143,7 +144,7 @@ public sealed class MailIntake(
     /// </summary>
     private async Task<(Ticket? Ticket, bool ByReference)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
     {
-        var referenced = (await tickets.FindMailAsync(messageIds.Candidates(mail.RepliesTo), cancellationToken))?.TicketId;
+        var referenced = (await tickets.FindMailAsync(messageIds.Candidates(project.Key, mail.RepliesTo), cancellationToken))?.TicketId;
         var ticketId = referenced ?? TicketIdIn(project.Key, mail.Subject);
         var ticket = ticketId is null ? null : await tickets.GetAsync(ticketId, cancellationToken);
         return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed
