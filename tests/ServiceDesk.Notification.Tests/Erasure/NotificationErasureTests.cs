@@ -7,9 +7,11 @@ using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Erasure;
+using ServiceDesk.Notification.Templates;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;
 using Xunit;
@@ -95,6 +97,49 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             Assert.Equal(1, receipt.Counts[NotificationErasure.KnownCustomersDeleted]);
             Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
             Assert.Null(await known.FindAsync(victim.Id, CancellationToken.None));
+        }
+        finally
+        {
+            await hosts.StopNotificationAsync();
+            await hosts.RestartNotificationAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_letter_written_after_Notification_s_part_from_a_summary_Ticketing_has_not_redacted_leaves_it_out()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, "Olga Onlynamed");
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await hosts.StopNotificationAsync();
+        await hosts.RestartNotificationAsync(smtp: false);
+        try
+        {
+            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
+            await Eventually.WaitForAsync(
+                () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Call {victim.DisplayName} at {victim.Address}" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+
+            // Notification's part alone, as when it finishes before Ticketing's: the ticket still names her.
+            await using (var scope = hosts.Notification.Services.CreateAsyncScope())
+            {
+                var plan = await scope.ServiceProvider.GetRequiredService<ICustomerErasure>().PlanAsync(ErasureScope.From(Erasures.Command(victim)), CancellationToken.None);
+                Assert.Equal(1, (await plan.ApplyAsync(CancellationToken.None))[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+                await ErasureCheckpoint.RunWhereNeededAsync(scope.ServiceProvider, CancellationToken.None);
+            }
+
+            await hosts.Tickets.ChangeStatusAsync(new ChangeStatusRequest { TicketId = naming.Id, Status = TicketStatus.InProgress }, hosts.Admin);
+            // The colleague's first letter stays in the log, its file (which named her) deleted.
+            var letters = await hosts.SettledDeliveriesAsync(naming.Id, 2);
+
+            Assert.Contains(victim.DisplayName, (await hosts.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = naming.Id }, hosts.Admin)).Summary);
+            Assert.Equal([MessageTemplates.Created, MessageTemplates.StatusChanged], letters.Deliveries.Select(delivery => delivery.Template).Order(StringComparer.Ordinal));
+            var letter = MimeMessage.Load(System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup")).Single(file =>
+                (MimeMessage.Load(file).Subject ?? string.Empty).Contains(naming.Id, StringComparison.Ordinal)));
+            Assert.Contains(MessageTemplates.SummaryLeftOut, letter.Subject, StringComparison.Ordinal);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [victim.Address, victim.DisplayName]));
         }
         finally
         {

@@ -13,7 +13,7 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
     public void Dispose() => _opened.ForEach(database => database?.Dispose());
 
     [SkippableFact]
-    public async Task A_customer_is_kept_when_new_or_newer_once_per_event_and_deleted()
+    public async Task A_customer_is_kept_when_new_or_newer_once_per_event_and_forgotten()
     {
         var store = Open();
         var created = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
@@ -25,8 +25,29 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
         Assert.False(await store.KeepFromEventAsync(jane with { Version = 2 }, created with { EventId = "event-3" }, DateTimeOffset.UnixEpoch, default));
 
         Assert.Equal(jane with { DisplayName = "Jane Two", Version = 3 }, await store.FindAsync("jane", default));
-        Assert.True(await store.DeleteAsync("jane", default));
-        Assert.False(await store.DeleteAsync("jane", default));
+        Assert.True(await store.ForgetAsync("jane", default));
+        Assert.False(await store.ForgetAsync("jane", default));
+        Assert.Null(await store.FindAsync("jane", default));
+    }
+
+    [SkippableFact]
+    public async Task A_removed_customer_s_tokens_tell_a_text_naming_them_and_they_are_never_kept_again()
+    {
+        var store = Open();
+        var created = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
+        await store.KeepFromEventAsync(new KnownCustomer("jane", "Jane Roe", "jane.roe@example.com", 1), created, DateTimeOffset.UnixEpoch, default);
+
+        await store.RememberErasedAsync("jane", [["ROE", "JANE"], ["JANE", "ROE", "EXAMPLE", "COM"], []], default);
+        await store.RememberErasedAsync("jane", [["ROE", "JANE"]], default);
+        Assert.True(await store.ForgetAsync("jane", default));
+
+        Assert.True(await store.NameAnErasedAsync(["ASK", "JANE", "ROE"], default));
+        Assert.True(await store.NameAnErasedAsync(["COM", "EXAMPLE", "ROE", "JANE"], default));
+        // Every token of one needle: her first name alone, or an address's common words, name nobody.
+        Assert.False(await store.NameAnErasedAsync(["ASK", "JANE"], default));
+        Assert.False(await store.NameAnErasedAsync(["EXAMPLE", "COM"], default));
+        Assert.False(await store.NameAnErasedAsync([], default));
+        Assert.False(await store.KeepFromEventAsync(new KnownCustomer("jane", "Jane Roe", "jane.roe@example.com", 2), created with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
         Assert.Null(await store.FindAsync("jane", default));
     }
 

@@ -1,22 +1,36 @@
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
 
 namespace ServiceDesk.Notification.Customers;
 
 /// <summary>
 /// Every customer's name and address, from their events, kept only for a removal to look for in the messages:
 /// a letter to one customer may name another (a ticket's summary or comment), who may never have had a letter of
-/// their own to learn the name from.
+/// their own to learn the name from. Of a removed customer only keyed tokens of the name and address remain
+/// (<see cref="MentionTokens.QueryTokens"/>), so that a ticket text read after the removal, which Ticketing may not
+/// have redacted yet, is still known to name them.
 /// </summary>
 public interface IKnownCustomerStore
 {
     /// <summary>
     /// Stores the customer when there is none or an older version, recording the event as handled in the same
     /// transaction; throws <see cref="EventAlreadyHandledException"/> when a delivery of it was recorded before.
+    /// A removed customer is never stored again.
     /// </summary>
     Task<bool> KeepFromEventAsync(KnownCustomer customer, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken);
 
+    /// <summary>The customer's name and address; null once they were forgotten (or never known).</summary>
     Task<KnownCustomer?> FindAsync(string customerId, CancellationToken cancellationToken);
 
-    /// <summary>True when there was one to delete.</summary>
-    Task<bool> DeleteAsync(string customerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Keeps, for good, the query tokens of each of a removed customer's names and addresses (each list one needle's,
+    /// its most telling word first), beside any kept before.
+    /// </summary>
+    Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken);
+
+    /// <summary>Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address.</summary>
+    Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the customer's name and address, not their tokens; true when there was a name to delete.</summary>
+    Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken);
 }

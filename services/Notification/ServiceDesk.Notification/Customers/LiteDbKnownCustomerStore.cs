@@ -5,17 +5,33 @@ using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Notification.Customers;
 
-public sealed class LiteDbKnownCustomerStore(LiteDatabase database) : IKnownCustomerStore
+/// <summary>
+/// Names and addresses in "known_customers"; a removed customer's tokens in "erased_names", one document per needle,
+/// found by its first (most telling) token: a common word such as an address's "COM" finds none.
+/// </summary>
+public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
 {
-    private readonly ILiteCollection<BsonDocument> _customers = database.GetCollection("known_customers");
+    private readonly LiteDatabase _database;
+    private readonly ILiteCollection<BsonDocument> _customers;
+    private readonly ILiteCollection<BsonDocument> _erased;
+
+    public LiteDbKnownCustomerStore(LiteDatabase database)
+    {
+        _database = database;
+        _customers = database.GetCollection("known_customers");
+        _erased = database.GetCollection("erased_names");
+        _erased.EnsureIndex("first_token", "$.FirstToken");
+        _erased.EnsureIndex("customer_id", "$.CustomerId");
+    }
 
     public Task<bool> KeepFromEventAsync(KnownCustomer customer, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(database.InTransaction(() =>
+        return Task.FromResult(_database.InTransaction(() =>
         {
-            LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
-            if (_customers.FindById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
+            LiteDbInboxStore.RecordHandled(_database, handledEvent, handledAt);
+            if ((_customers.FindById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
+                || _erased.Exists(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId)))
             {
                 return false;
             }
@@ -39,7 +55,42 @@ public sealed class LiteDbKnownCustomerStore(LiteDatabase database) : IKnownCust
             : null);
     }
 
-    public Task<bool> DeleteAsync(string customerId, CancellationToken cancellationToken)
+    public Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.InTransaction(() =>
+        {
+            foreach (var tokens in needleTokens.Where(tokens => tokens.Count > 0))
+            {
+                // One document per customer and needle: a second run keeps the first.
+                _erased.Upsert(new BsonDocument
+                {
+                    ["_id"] = $"{customerId} {string.Join(' ', tokens)}",
+                    ["CustomerId"] = customerId,
+                    ["FirstToken"] = tokens[0],
+                    ["Tokens"] = new BsonArray(tokens.Select(token => new BsonValue(token))),
+                });
+            }
+
+            return true;
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (textTokens.Count == 0)
+        {
+            return Task.FromResult(false);
+        }
+
+        var held = textTokens.ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult(_erased.Find(BsonExpression.Create("$.FirstToken IN @0", new BsonArray(held.Select(token => new BsonValue(token)))))
+            .Any(needle => needle["Tokens"].AsArray.All(token => held.Contains(token.AsString))));
+    }
+
+    public Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_customers.Delete(customerId));

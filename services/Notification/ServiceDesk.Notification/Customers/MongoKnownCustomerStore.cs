@@ -6,13 +6,21 @@ using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Notification.Customers;
 
+/// <summary>As <see cref="LiteDbKnownCustomerStore"/>: "known_customers", and "erased_names" found by their first token.</summary>
 public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCustomerStore, IMongoStore
 {
+    private const string ErasedCollection = "erased_names";
+
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>("known_customers");
+    private readonly IMongoCollection<BsonDocument> _erased = database.GetCollection<BsonDocument>(ErasedCollection);
 
-    public static IReadOnlyList<MongoIndex> Indexes => [];
+    public static IReadOnlyList<MongoIndex> Indexes =>
+    [
+        new(ErasedCollection, MongoIndex.KeysOf.Ascending("FirstToken"), new CreateIndexOptions { Name = "first_token" }),
+        new(ErasedCollection, MongoIndex.KeysOf.Ascending("CustomerId"), new CreateIndexOptions { Name = "customer_id" }),
+    ];
 
     public Task<bool> KeepFromEventAsync(KnownCustomer customer, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(
@@ -20,7 +28,8 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
             {
                 await MongoInboxStore.RecordHandledAsync(database, session, handledEvent, handledAt, token);
                 var stored = await _customers.Find(session, Filter.Eq("_id", customer.CustomerId)).FirstOrDefaultAsync(token);
-                if (stored is not null && stored["Version"].AsInt64 >= customer.Version)
+                if ((stored is not null && stored["Version"].AsInt64 >= customer.Version)
+                    || await _erased.Find(session, Filter.Eq("CustomerId", customer.CustomerId)).AnyAsync(token))
                 {
                     return false;
                 }
@@ -42,6 +51,34 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
             ? new KnownCustomer(document["_id"].AsString, document["DisplayName"].AsString, document["Address"].AsString, document["Version"].AsInt64)
             : null;
 
-    public async Task<bool> DeleteAsync(string customerId, CancellationToken cancellationToken) =>
+    public async Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
+    {
+        foreach (var tokens in needleTokens.Where(tokens => tokens.Count > 0))
+        {
+            var id = $"{customerId} {string.Join(' ', tokens)}";
+            var document = new BsonDocument
+            {
+                ["_id"] = id,
+                ["CustomerId"] = customerId,
+                ["FirstToken"] = tokens[0],
+                ["Tokens"] = new BsonArray(tokens),
+            };
+            await _erased.ReplaceOneAsync(Filter.Eq("_id", id), document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+    }
+
+    public async Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
+    {
+        if (textTokens.Count == 0)
+        {
+            return false;
+        }
+
+        var held = textTokens.ToHashSet(StringComparer.Ordinal);
+        var candidates = await _erased.Find(Filter.In("FirstToken", held)).ToListAsync(cancellationToken);
+        return candidates.Any(needle => needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
+    }
+
+    public async Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken) =>
         (await _customers.DeleteOneAsync(Filter.Eq("_id", customerId), cancellationToken)).DeletedCount == 1;
 }

@@ -23,6 +23,9 @@ public sealed class MessageTemplates(IOptions<NotificationOptions> options)
     public const string ParticipantAdded = "ticket-participant-added";
     public const string ParticipantRemoved = "ticket-participant-removed";
 
+    /// <summary>In place of a summary that names a removed customer (<see cref="Tickets.TicketEventHandler"/>).</summary>
+    public const string SummaryLeftOut = "(see the ticket)";
+
     // A base without a trailing slash would lose its last segment when the ticket path is resolved against it.
     private readonly Uri _portal = new(options.Value.PortalBaseUrl!.AbsoluteUri.TrimEnd('/') + "/");
 

@@ -2,6 +2,8 @@ using Grpc.Core;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Erasure;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
@@ -22,6 +24,8 @@ namespace ServiceDesk.Notification.Tickets;
 public sealed class TicketEventHandler(
     TicketingService.TicketingServiceClient ticketing,
     IDeliveryStore deliveries,
+    IKnownCustomerStore customers,
+    MentionTokens mentions,
     MessageTemplates templates,
     Suppression suppression,
     DeliverySignal signal,
@@ -71,6 +75,9 @@ public sealed class TicketEventHandler(
             return;
         }
 
+        // Ticketing may not have redacted a removed customer's name yet (the services' parts of a removal run
+        // independently, and Notification's may be done): a summary naming one is left out of the letter.
+        var summary = await customers.NameAnErasedAsync(mentions.Of([ticket.Summary]), cancellationToken) ? MessageTemplates.SummaryLeftOut : ticket.Summary;
         var now = time.GetUtcNow();
         var recipients = recipientsOf(ticket)
             // An erased customer has a pseudonym and no address: nothing to send.
@@ -83,7 +90,7 @@ public sealed class TicketEventHandler(
             // Ticketing may not have erased its copy yet: a suppressed recipient's address is never even stored.
             if (!await suppression.IsSuppressedAsync(person.CustomerId, person.Address, cancellationToken))
             {
-                queued.Add(ToDelivery(context, ticket, person, template, newStatus, now));
+                queued.Add(ToDelivery(context, ticket, summary, person, template, newStatus, now));
             }
         }
 
@@ -93,7 +100,7 @@ public sealed class TicketEventHandler(
         }
     }
 
-    private Delivery ToDelivery(EventContext context, Ticket ticket, Person person, string template, TicketStatus newStatus, DateTimeOffset now) =>
+    private Delivery ToDelivery(EventContext context, Ticket ticket, string summary, Person person, string template, TicketStatus newStatus, DateTimeOffset now) =>
         new()
         {
             Id = Delivery.IdOf(context.EventId, person.CustomerId),
@@ -104,7 +111,7 @@ public sealed class TicketEventHandler(
             RecipientName = person.DisplayName,
             AddressHash = suppression.HashAddress(person.Address),
             Template = template,
-            Message = templates.Render(template, new TemplateModel(ticket.Id, ticket.Summary, person.DisplayName, newStatus)),
+            Message = templates.Render(template, new TemplateModel(ticket.Id, summary, person.DisplayName, newStatus)),
             Status = Contracts.Notification.V1.DeliveryStatus.Queued,
             NextAttemptAt = now,
             CreatedAt = now,
