@@ -12,7 +12,8 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// Tickets in the service's LiteDB file, comments inside their ticket. "ListOrder" ("KEY 0000000042") orders
 /// a project's tickets by number, so a page is one descending index range; the per-project counters live in
 /// "ticket_numbers", the messages taken in (by keyed hash) in "inbound_mail". "MentionTokens" (indexed, multikey) are the
-/// texts' <see cref="MentionTokens"/>, written with every ticket; "MentionIndex" is their version.
+/// texts' <see cref="MentionTokens"/>, written with every ticket; "MentionIndex" is their version. "reporter_id" and
+/// "participant_ids" find a customer's tickets (an erasure, a customer's own list).
 /// </summary>
 public sealed class LiteDbTicketStore : ITicketStore
 {
