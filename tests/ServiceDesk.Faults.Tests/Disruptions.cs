@@ -5,7 +5,7 @@ namespace ServiceDesk.Faults.Tests;
 /// <summary>
 /// When the test itself made a service (or Redis) unavailable: from just before the kill until the restarted
 /// process listens again, plus <see cref="Grace"/> for a client's channel to reconnect (its back-off after failed
-/// connection attempts grows to a few seconds).
+/// connection attempts grows up to the load channels' MaxReconnectBackoff, 2 s).
 /// </summary>
 public sealed class Disruptions
 {

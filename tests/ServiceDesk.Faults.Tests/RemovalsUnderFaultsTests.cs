@@ -55,9 +55,12 @@ public sealed class RemovalsUnderFaultsTests(ITestOutputHelper output)
 
         await using var system = await ProcessSystem.StartAsync();
         Report($"started in {clock.Elapsed.TotalSeconds:F0} s");
-        using var identityChannel = GrpcChannel.ForAddress(system[ServiceNames.Identity].GrpcUri);
-        using var directoryChannel = GrpcChannel.ForAddress(system[ServiceNames.Directory].GrpcUri);
-        using var ticketingChannel = GrpcChannel.ForAddress(system[ServiceNames.Ticketing].GrpcUri);
+        // A channel waits longer between connection attempts after each failed one (by default up to 120 s): after a
+        // service was killed several times, its clients could still be waiting long past Disruptions.Grace.
+        var channelOptions = new GrpcChannelOptions { MaxReconnectBackoff = TimeSpan.FromSeconds(2) };
+        using var identityChannel = GrpcChannel.ForAddress(system[ServiceNames.Identity].GrpcUri, channelOptions);
+        using var directoryChannel = GrpcChannel.ForAddress(system[ServiceNames.Directory].GrpcUri, channelOptions);
+        using var ticketingChannel = GrpcChannel.ForAddress(system[ServiceNames.Ticketing].GrpcUri, channelOptions);
         var identity = new IdentityService.IdentityServiceClient(identityChannel);
         var directory = new DirectoryService.DirectoryServiceClient(directoryChannel);
         var erasures = new ErasureService.ErasureServiceClient(directoryChannel);

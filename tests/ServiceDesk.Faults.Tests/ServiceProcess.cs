@@ -121,7 +121,16 @@ public sealed class ServiceProcess(string name, string assemblyName, string data
         var log = new StreamWriter(Path.Combine(DataDirectory, $"{Name}.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, line) => Write(log, line.Data);
         process.ErrorDataReceived += (_, line) => Write(log, line.Data);
-        process.Exited += (_, _) => log.Dispose();
+        process.Exited += (_, _) =>
+        {
+            // Waits for the last lines (a crash's stack trace comes last), then says how it ended.
+            process.WaitForExit();
+            Write(log, $"[test harness] {Name} exited with code {process.ExitCode}");
+            lock (log)
+            {
+                log.Dispose();
+            }
+        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
