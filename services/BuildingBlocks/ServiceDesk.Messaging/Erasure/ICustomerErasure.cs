@@ -9,7 +9,11 @@ namespace ServiceDesk.Messaging.Erasure;
 /// </summary>
 public interface ICustomerErasure
 {
-    /// <summary>What erasing would change now; changes nothing until <see cref="ErasurePlan.ApplyAsync"/>.</summary>
+    /// <summary>
+    /// What erasing would change now; erases nothing until <see cref="ErasurePlan.ApplyAsync"/>. For a removal (not a
+    /// dry run) a service may first record what keeps new copies from being made while it reads (Notification: the
+    /// keyed tokens of the name), as the handler records the request in the ledger before planning.
+    /// </summary>
     Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken);
 }
 
@@ -32,6 +36,8 @@ public sealed class ErasurePlan(IReadOnlyDictionary<string, long> counts, Func<C
 public sealed record ErasureScope(
     string RequestId, string CustomerId, ErasureMode Mode, string AddressHash, string? SuccessorCustomerId, string Pseudonym)
 {
+    public bool IsDryRun => RequestId.Length == 0;
+
     public static ErasureScope From(CustomerErasureRequested command) => new(
         command.RequestId,
         command.CustomerId,

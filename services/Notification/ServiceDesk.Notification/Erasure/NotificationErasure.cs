@@ -19,9 +19,10 @@ namespace ServiceDesk.Notification.Erasure;
 /// and so is the kept name and address. Those are found through the deliveries' mention tokens, and confirmed by the message or the file
 /// itself: a removal reads the customer's own deliveries and the few messages that share a token with them, not every
 /// letter. The address's keyed hash is on the suppression list from the moment the erasure ledger recorded the
-/// request; keyed tokens of the name and address stay (<see cref="IKnownCustomerStore.RememberErasedAsync"/>), so that a
-/// letter written later from a ticket text Ticketing has not redacted yet leaves that text out. The erasure block then checkpoints the LiteDB file, so no deleted byte stays readable. Idempotent: a
-/// second run finds nothing left.
+/// request; keyed tokens of the name and address, kept before the messages are looked for, stay for good
+/// (<see cref="IKnownCustomerStore.RememberErasedAsync"/>), so that a letter written later from a ticket text Ticketing
+/// has not redacted yet leaves that text out. The erasure block then checkpoints the LiteDB file, so no deleted byte
+/// stays readable. Idempotent: a second run finds nothing left.
 /// </summary>
 public sealed partial class NotificationErasure(
     IDeliveryStore deliveries, IKnownCustomerStore customers, PickupDirectory pickup, MailMessages messages, MentionTokens mentions) : ICustomerErasure
@@ -38,40 +39,6 @@ public sealed partial class NotificationErasure(
 
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
-        var planned = await FindAsync(scope, cancellationToken);
-        return new ErasurePlan(planned.Counts, async token =>
-        {
-            // First the name's tokens: from here on a ticket text read for a letter is checked against them
-            // (TicketEventHandler), as Ticketing may not have redacted it yet. Then the messages are looked for again,
-            // so those written between the plan and that point are found too.
-            await customers.RememberErasedAsync(scope.CustomerId, [.. planned.Needles.Select(mentions.QueryTokens)], token);
-            var found = await FindAsync(scope, token);
-            await customers.RememberErasedAsync(scope.CustomerId, [.. found.Needles.Except(planned.Needles, StringComparer.OrdinalIgnoreCase).Select(mentions.QueryTokens)], token);
-
-            // Files next: the deliveries are how a run finds the files and the names to look for, so a run killed
-            // after deleting them would leave their files for good; killed after the files, the next run finds the
-            // deliveries again.
-            foreach (var file in found.OwnFiles.Concat(found.NamingFiles))
-            {
-                File.Delete(file);
-            }
-
-            // Half-written messages of the customer's own deliveries (a write cut short by a stop), if any are left.
-            foreach (var temporary in found.Own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)) + ".tmp").Where(File.Exists))
-            {
-                File.Delete(temporary);
-            }
-
-            await deliveries.DeleteAsync([.. found.Own.Select(delivery => delivery.Id), .. found.Naming.Select(delivery => delivery.Id)], token);
-            // Last: it is how a run killed before this point finds the names again.
-            await customers.ForgetAsync(scope.CustomerId, token);
-            return found.Counts;
-        });
-    }
-
-    /// <summary>What the customer's part of a removal deletes now, and the names and addresses it looked for.</summary>
-    private async Task<Found> FindAsync(ErasureScope scope, CancellationToken cancellationToken)
-    {
         var own = await deliveries.ListToRecipientAsync(scope.CustomerId, scope.AddressHash, cancellationToken);
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
@@ -81,15 +48,24 @@ public sealed partial class NotificationErasure(
             .Where(needle => needle.Length >= MinimumNameLength)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
+        var needleTokens = needles.Select(mentions.QueryTokens).ToList();
+        if (!scope.IsDryRun)
+        {
+            // Before the messages are looked for: from here on a ticket text read for a letter is checked against the
+            // name (TicketEventHandler), as Ticketing may not have redacted it yet, so no letter written after the
+            // search names the customer.
+            await customers.RememberErasedAsync(scope.CustomerId, needleTokens, cancellationToken);
+        }
+
         var others = needles.Count == 0
             ? []
-            : (await deliveries.ListMentioningAsync([.. needles.Select(mentions.QueryTokens)], cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
+            : (await deliveries.ListMentioningAsync(needleTokens, cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
         var naming = others.Where(delivery => delivery.Message is { } message && MentionTokens.NameAny([message.Subject, message.Text], needles)).ToList();
         var namingFiles = others.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
             .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))
             .ToList();
 
-        var counts = new Dictionary<string, long>
+        IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>
         {
             [QueuedMessagesCancelled] = own.Count(delivery => delivery.Status == DeliveryStatus.Queued),
             [DeliveryLogEntriesDeleted] = own.Count(delivery => delivery.Status != DeliveryStatus.Queued),
@@ -98,16 +74,28 @@ public sealed partial class NotificationErasure(
             [AddressesSuppressed] = scope.AddressHash.Length > 0 ? 1 : 0,
             [KnownCustomersDeleted] = known is null ? 0 : 1,
         };
-        return new Found(own, ownFiles, naming, namingFiles, needles, counts);
-    }
+        return new ErasurePlan(counts, async token =>
+        {
+            // Files first: the deliveries are how a run finds the files and the names to look for, so a run killed
+            // after deleting them would leave their files for good; killed after the files, the next run finds the
+            // deliveries again.
+            foreach (var file in ownFiles.Concat(namingFiles))
+            {
+                File.Delete(file);
+            }
 
-    private sealed record Found(
-        IReadOnlyList<Delivery> Own,
-        IReadOnlySet<string> OwnFiles,
-        IReadOnlyList<Delivery> Naming,
-        IReadOnlyList<string> NamingFiles,
-        IReadOnlyList<string> Needles,
-        IReadOnlyDictionary<string, long> Counts);
+            // Half-written messages of the customer's own deliveries (a write cut short by a stop), if any are left.
+            foreach (var temporary in own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)) + ".tmp").Where(File.Exists))
+            {
+                File.Delete(temporary);
+            }
+
+            await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], token);
+            // Last: it is how a run killed before this point finds the names again.
+            await customers.ForgetAsync(scope.CustomerId, token);
+            return counts;
+        });
+    }
 
     /// <summary>
     /// Whether the file names a needle, in its raw text (headers unfolded) or, where the raw text may hide one
