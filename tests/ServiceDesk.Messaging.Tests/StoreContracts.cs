@@ -84,6 +84,42 @@ public abstract class InboxStoreContract
 public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
 {
     protected override IOutboxStore CreateStore() => new LiteDbOutboxStore(StoreBackends.NewLiteDatabase());
+
+    /// <summary>
+    /// The relay reads the pending events every round, in every service, and LiteDB's sort allocates an 800 KB buffer
+    /// per query (a large object, each bringing a blocking full collection closer): both reads come in order from an index.
+    /// </summary>
+    [Fact]
+    public async Task Reading_the_pending_and_the_stale_events_sorts_nothing()
+    {
+        var store = CreateStore();
+        await store.EnqueueAsync([Event("e1"), Event("e2"), Event("e3"), Event("e4")], CancellationToken.None);
+        await store.MarkAppendedAsync(
+            [new AppendedEvent("e3", new AppendRecord("3-0", "run-1", DateTimeOffset.UtcNow)), new AppendedEvent("e1", new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow))],
+            CancellationToken.None);
+        // The first reads fill LiteDB's page cache.
+        await store.ReadPendingAsync(10, CancellationToken.None);
+        await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None);
+
+        var (pending, pendingBytes) = await AllocatedByAsync(() => store.ReadPendingAsync(10, CancellationToken.None));
+        var (stale, staleBytes) = await AllocatedByAsync(() => store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None));
+
+        Assert.Equal(["e2", "e4"], pending.Select(e => e.EventId));
+        Assert.Equal(["e1", "e3"], stale.Select(e => e.EventId));
+        Assert.True(pendingBytes < 100_000, $"reading the pending events allocated {pendingBytes:N0} bytes");
+        Assert.True(staleBytes < 100_000, $"reading the stale events allocated {staleBytes:N0} bytes");
+    }
+
+    /// <summary>The stores' reads run on the caller's thread (LiteDB is synchronous).</summary>
+    private static async Task<(T Result, long Bytes)> AllocatedByAsync<T>(Func<Task<T>> read)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var task = read();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        return (await task, allocated);
+    }
+
+    private static OutgoingEvent Event(string id) => new(id, "probe", "servicedesk.events.v1.ProjectCreated", [1, 2, 3]);
 }
 
 public sealed class MongoOutboxStoreTests : OutboxStoreContract
