@@ -71,8 +71,6 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
                     ["Tokens"] = new BsonArray(tokens.Select(token => new BsonValue(token))),
                 });
             }
-
-            return true;
         });
         return Task.CompletedTask;
     }

@@ -166,7 +166,8 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<int> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(ids.Count(id => _deliveries.Delete(id)));
+        // One commit for all: each commit writes the index pages it touched to the log again.
+        return Task.FromResult(_database.InTransaction(() => ids.Count(id => _deliveries.Delete(id))));
     }
 
     private static BsonDocument ToDocument(Delivery delivery) => new()
