@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Storage.MongoDb;
@@ -28,10 +31,22 @@ public sealed class MongoOutboxStoreSettingsTests
     }
 
     [Fact]
-    public void Events_are_ordered_by_a_unique_sequence()
+    public void Events_are_ordered_by_a_unique_sequence_and_marked_by_a_unique_event_id()
     {
-        var index = Assert.Single(MongoOutboxStore.Indexes);
-        Assert.Equal("outbox", index.Collection);
-        Assert.True(index.Options?.Unique);
+        Assert.All(MongoOutboxStore.Indexes, index => Assert.Equal("outbox", index.Collection));
+        Assert.True(MongoOutboxStore.Indexes.Single(index => index.Options?.Name == "sequence").Options?.Unique);
+        Assert.True(MongoOutboxStore.Indexes.Single(index => index.Options?.Name == "event_id").Options?.Unique);
     }
+
+    /// <summary>The relay's reads go by run first, so none walks the rows the current run keeps for the window.</summary>
+    [Fact]
+    public void The_relays_reads_have_indexes_led_by_the_run()
+    {
+        var keys = MongoOutboxStore.Indexes.ToDictionary(index => index.Options!.Name, index => Render(index.Keys));
+        Assert.Equal(new BsonDocument { ["RunId"] = 1, ["Sequence"] = 1 }, keys["run_sequence"]);
+        Assert.Equal(new BsonDocument { ["RunId"] = 1, ["AppendedAt"] = 1 }, keys["run_appended_at"]);
+    }
+
+    private static BsonDocument Render(IndexKeysDefinition<BsonDocument> keys) =>
+        keys.Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry));
 }

@@ -17,7 +17,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     // Parsed once: LiteDB parses an expression's text on every Create. Without parameters they hold no per-call state.
     private static readonly BsonExpression PendingOrder = BsonExpression.Create(PendingKey);
     private static readonly BsonExpression IsPending = BsonExpression.Create($"{PendingKey} > 0");
-    private static readonly BsonExpression IdOrder = BsonExpression.Create("_id");
+    private static readonly BsonExpression RunIdKey = BsonExpression.Create("$.RunId");
 
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<OutboxDocument> _outbox;
@@ -29,6 +29,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         _outbox.EnsureIndex(d => d.EventId, unique: true);
         _outbox.EnsureIndex(d => d.RunId);
         _outbox.EnsureIndex("pending", PendingOrder);
+        _outbox.EnsureIndex("appended_at", "$.AppendedAt");
     }
 
     /// <summary>
@@ -66,16 +67,31 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     }
 
     /// <summary>
-    /// In id order through the id index, each row tested on the way (appended under another run: a <c>RunId</c> that is
-    /// not null and not <paramref name="runId"/>). Written so that no index matches the test: LiteDB would otherwise
-    /// select through the <c>RunId</c> index and sort (see <see cref="PendingKey"/>).
+    /// Through the <c>RunId</c> index on either side of <paramref name="runId"/>, from its keys alone (pending rows' key,
+    /// null, sorts below every run id), then the rows of each other run found: the relay asks every few seconds, and
+    /// under a steady run the rows it appended are not read.
     /// </summary>
-    public Task<IReadOnlyList<OutgoingEvent>> ReadAppendedUnderOtherRunAsync(string runId, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<OutgoingEvent>>(
-            [.. _outbox.Query().Where(BsonExpression.Create("COALESCE($.RunId, @0) != @0", runId)).OrderBy(IdOrder).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
+    public Task<IReadOnlyList<OutgoingEvent>> ReadAppendedUnderOtherRunAsync(string runId, int limit, CancellationToken cancellationToken)
+    {
+        // Each range walks from its far end towards the current run and stops at its first row.
+        var older = _outbox.Query().Where(BsonExpression.Create("$.RunId < @0", runId)).Select(RunIdKey);
+        var newer = _outbox.Query().Where(BsonExpression.Create("$.RunId > @0", runId)).OrderByDescending(RunIdKey).Select(RunIdKey);
+        var otherRuns = older.ToEnumerable().Concat(newer.ToEnumerable())
+            .Select(document => document["RunId"])
+            .Where(key => key.IsString)
+            .Distinct()
+            .ToList();
+        return Task.FromResult<IReadOnlyList<OutgoingEvent>>(
+            [.. otherRuns.SelectMany(run => _outbox.Find(BsonExpression.Create("$.RunId = @0", run))).OrderBy(d => d.Id).Take(limit).Select(d => d.ToEvent())]);
+    }
 
+    /// <summary>
+    /// Through the <c>appended_at</c> index: only the rows past the window are read. The run is tested on each, written
+    /// so that the <c>RunId</c> index, which would read every row of the run, does not match it.
+    /// </summary>
     public Task<int> ForgetAppendedAsync(string runId, DateTimeOffset appendedBefore, CancellationToken cancellationToken) =>
-        Task.FromResult(_outbox.DeleteMany(d => d.RunId == runId && d.AppendedAt < appendedBefore.UtcDateTime));
+        Task.FromResult(_outbox.DeleteMany(BsonExpression.Create(
+            "$.AppendedAt BETWEEN @1 AND @2 AND COALESCE($.RunId, '') = @0", runId, DateTime.MinValue, appendedBefore.UtcDateTime.AddTicks(-1))));
 
     private sealed class OutboxDocument
     {
