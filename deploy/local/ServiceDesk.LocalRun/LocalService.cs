@@ -12,6 +12,9 @@ namespace ServiceDesk.LocalRun;
 public sealed partial class LocalService(string name, string project, int grpcPort, int httpPort) : IAsyncDisposable
 {
     private const int SigTerm = 15;
+
+    /// <summary>32 MB, in hexadecimal as the runtime reads it; the Dockerfile sets the same.</summary>
+    private const string Gen0Budget = "0x2000000";
     private Process? _process;
     private StreamWriter? _log;
 
@@ -68,6 +71,9 @@ public sealed partial class LocalService(string name, string project, int grpcPo
         start.Environment["Endpoints__GrpcPort"] = GrpcPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Endpoints__HttpPort"] = HttpPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Storage__DataDirectory"] = options.DataDirectory;
+        // The smallest first-generation budget (README, "Runtime settings"): an environment variable only, the runtime
+        // reads no configuration file for it. A value the caller's environment already has is kept.
+        start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Gen0Budget;
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
