@@ -31,9 +31,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         var project = await hosts.NewProjectAsync();
         var victim = await hosts.NewCustomerAsync(project, "Vera Victim");
         var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
-        await hosts.StopNotificationAsync();
-        await hosts.RestartNotificationAsync(smtp: false);
-        try
+        await WithPickupDirectoryAsync(async () =>
         {
             var own = await hosts.NewTicketAsync(project, victim, colleague);
             // A summary naming the victim reaches the colleague's letters: those go too.
@@ -63,12 +61,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             var letters = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup")).Select(file => MimeMessage.Load(file)).ToList();
             Assert.Contains(letters, letter => (letter.Subject ?? string.Empty).Contains("Toner"));
             Assert.Contains(letters, letter => (letter.Subject ?? string.Empty).Contains(own.Id));
-        }
-        finally
-        {
-            await hosts.StopNotificationAsync();
-            await hosts.RestartNotificationAsync();
-        }
+        });
     }
 
     [Fact]
@@ -77,16 +70,9 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         var project = await hosts.NewProjectAsync();
         var victim = await hosts.NewCustomerAsync(project, "Nora Neverwritten");
         var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
-        await hosts.StopNotificationAsync();
-        await hosts.RestartNotificationAsync(smtp: false);
-        try
+        await WithPickupDirectoryAsync(async () =>
         {
-            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
-            await Eventually.WaitForAsync(
-                () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
-            var naming = await hosts.Tickets.CreateTicketAsync(
-                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Call {victim.DisplayName} at {victim.Address}" }, hosts.Admin);
-            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            await ColleaguesLetterNamingAsync(project, victim, colleague);
             string[] needles = [victim.Address, victim.DisplayName];
             Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
 
@@ -96,13 +82,8 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
             Assert.Equal(1, receipt.Counts[NotificationErasure.KnownCustomersDeleted]);
             Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
-            Assert.Null(await known.FindAsync(victim.Id, CancellationToken.None));
-        }
-        finally
-        {
-            await hosts.StopNotificationAsync();
-            await hosts.RestartNotificationAsync();
-        }
+            Assert.Null(await hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>().FindAsync(victim.Id, CancellationToken.None));
+        });
     }
 
     [Fact]
@@ -111,16 +92,9 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         var project = await hosts.NewProjectAsync();
         var victim = await hosts.NewCustomerAsync(project, "Olga Onlynamed");
         var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
-        await hosts.StopNotificationAsync();
-        await hosts.RestartNotificationAsync(smtp: false);
-        try
+        await WithPickupDirectoryAsync(async () =>
         {
-            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
-            await Eventually.WaitForAsync(
-                () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
-            var naming = await hosts.Tickets.CreateTicketAsync(
-                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Call {victim.DisplayName} at {victim.Address}" }, hosts.Admin);
-            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            var naming = await ColleaguesLetterNamingAsync(project, victim, colleague);
 
             // Notification's part alone, as when it finishes before Ticketing's: the ticket still names her.
             await using (var scope = hosts.Notification.Services.CreateAsyncScope())
@@ -140,12 +114,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
                 (MimeMessage.Load(file).Subject ?? string.Empty).Contains(naming.Id, StringComparison.Ordinal)));
             Assert.Contains(MessageTemplates.SummaryLeftOut, letter.Subject, StringComparison.Ordinal);
             Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [victim.Address, victim.DisplayName]));
-        }
-        finally
-        {
-            await hosts.StopNotificationAsync();
-            await hosts.RestartNotificationAsync();
-        }
+        });
     }
 
     [Fact]
@@ -267,5 +236,36 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         }
 
         Assert.False((await hosts.Deliveries.IsSuppressedAsync(request, hosts.Admin)).Suppressed);
+    }
+
+    /// <summary>Runs <paramref name="test"/> with Notification writing its letters to the pickup directory instead of SMTP.</summary>
+    private async Task WithPickupDirectoryAsync(Func<Task> test)
+    {
+        await hosts.StopNotificationAsync();
+        await hosts.RestartNotificationAsync(smtp: false);
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await hosts.StopNotificationAsync();
+            await hosts.RestartNotificationAsync();
+        }
+    }
+
+    /// <summary>
+    /// A ticket the colleague reports whose summary names the victim, created once Notification keeps the victim from
+    /// their event, with the colleague's letter about it written: the victim never had a letter of their own.
+    /// </summary>
+    private async Task<Contracts.Ticketing.V1.Ticket> ColleaguesLetterNamingAsync(string project, Contracts.Directory.V1.Customer victim, Contracts.Directory.V1.Customer colleague)
+    {
+        var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
+        await Eventually.WaitForAsync(
+            () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+        var naming = await hosts.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Call {victim.DisplayName} at {victim.Address}" }, hosts.Admin);
+        await hosts.SettledDeliveriesAsync(naming.Id, 1);
+        return naming;
     }
 }
