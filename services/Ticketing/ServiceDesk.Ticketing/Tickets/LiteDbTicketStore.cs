@@ -247,16 +247,15 @@ public sealed class LiteDbTicketStore : ITicketStore
             var page = query.ConcerningCustomerId is { } customerId
                 // LiteDB uses no index for an OR: the tickets the customer reports and those they take part in are two
                 // index lookups, merged.
-                ? Page(query, Reported(customerId)).Concat(Page(query, Joined(customerId)))
-                    .DistinctBy(document => document["_id"].AsString)
-                    .OrderByDescending(document => document["ListOrder"].AsString, StringComparer.Ordinal)
-                    .Take(query.Limit)
-                : Page(query, null);
+                ? CustomerPage([Matching(query, Reported(customerId)), Matching(query, Joined(customerId))], query.Limit)
+                : query.ReporterId is not null
+                    ? CustomerPage([Matching(query, null)], query.Limit)
+                    : Matching(query, null).OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable();
             return [.. page.Select(ToTicket)];
         }));
     }
 
-    private IEnumerable<BsonDocument> Page(TicketQuery query, BsonExpression? customerPredicate)
+    private ILiteQueryable<BsonDocument> Matching(TicketQuery query, BsonExpression? customerPredicate)
     {
         var upper = query.BeforeNumber is { } before ? ListOrder(query.ProjectKey, before - 1) : ListOrder(query.ProjectKey, long.MaxValue);
         var tickets = _tickets.Query().Where(BsonExpression.Create("$.ListOrder BETWEEN @0 AND @1", ListOrder(query.ProjectKey, 0), upper));
@@ -270,23 +269,17 @@ public sealed class LiteDbTicketStore : ITicketStore
             tickets = tickets.Where(Reported(reporterId));
         }
 
-        if (customerPredicate is not null)
-        {
-            tickets = tickets.Where(customerPredicate);
-        }
-
-        return query.ReporterId is null && customerPredicate is null
-            ? tickets.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable()
-            : CustomerPage(tickets, query.Limit);
+        return customerPredicate is null ? tickets : tickets.Where(customerPredicate);
     }
 
     /// <summary>
     /// A customer's tickets come through the reporter or participant index, not in list order, and LiteDB would sort
-    /// them with a new 800 KB buffer per query (bench/RESULTS.md, "Eighth round"): their ids and list keys are read and
-    /// ordered here, and only the page's tickets are read whole.
+    /// them with a new 800 KB buffer per query (bench/RESULTS.md, "Eighth round"): their ids and list keys are read,
+    /// merged and ordered here, and only the page's tickets are read whole.
     /// </summary>
-    private IEnumerable<BsonDocument> CustomerPage(ILiteQueryable<BsonDocument> tickets, int limit) =>
-        tickets.Select(ListKey).ToEnumerable()
+    private List<BsonDocument> CustomerPage(IEnumerable<ILiteQueryable<BsonDocument>> lookups, int limit) =>
+        lookups.SelectMany(tickets => tickets.Select(ListKey).ToEnumerable())
+            .DistinctBy(key => key["_id"].AsString)
             .OrderByDescending(key => key["ListOrder"].AsString, StringComparer.Ordinal)
             .Take(limit)
             .Select(key => _tickets.FindById(key["_id"]))
