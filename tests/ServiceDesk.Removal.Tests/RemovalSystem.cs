@@ -73,8 +73,8 @@ public sealed class RemovalSystem : IAsyncLifetime
         await StartTicketingAsync();
         await StartNotificationAsync();
         Admin = Bearer(await Identity.AdminTokenAsync());
-        Customers = new(Directory.Channel);
-        Erasures = new(Directory.Channel);
+        Customers = new(Directory.Calls);
+        Erasures = new(Directory.Calls);
     }
 
     public async Task DisposeAsync()
@@ -158,13 +158,13 @@ public sealed class RemovalSystem : IAsyncLifetime
     private async Task StartTicketingAsync(string? dataDirectory = null)
     {
         Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Settings(ServiceNames.Ticketing), dataDirectory);
-        Tickets = new(Ticketing.Channel);
+        Tickets = new(Ticketing.Calls);
     }
 
     private async Task StartNotificationAsync(string? dataDirectory = null)
     {
         Notification = await ServiceHost.StartAsync(ServiceApps.Notification, Settings(ServiceNames.Notification), dataDirectory);
-        Notifications = new(Notification.Channel);
+        Notifications = new(Notification.Calls);
     }
 
     private static void CopyFiles(string from, string to)
@@ -189,7 +189,7 @@ public sealed class RemovalSystem : IAsyncLifetime
             ["Endpoints:GrpcPort"] = ownPort ? "0" : _grpcPorts[ServiceNames.Ticketing].ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         Ticketing = await ServiceHost.StartAsync(ServiceApps.Ticketing, Replica("ticketing-a", ownPort: false), dataDirectory);
-        Tickets = new(Ticketing.Channel);
+        Tickets = new(Ticketing.Calls);
         return await ServiceHost.StartAsync(ServiceApps.Ticketing, Replica("ticketing-b", ownPort: true), dataDirectory);
     }
 

@@ -1,3 +1,5 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -28,6 +30,7 @@ public sealed class ServiceHost : IAsyncDisposable
         Logs = logs;
         Endpoints = app.Services.GetRequiredService<BoundEndpoints>();
         Channel = GrpcChannel.ForAddress(Endpoints.GrpcUri);
+        Calls = Channel.Intercept(new HostErrorsOnFailure(logs));
         Http = new HttpClient { BaseAddress = Endpoints.HttpUri };
         // A background service that fails asks the host to stop; a test host would go on answering, so
         // the test is told at disposal instead of passing over a dead consumer or relay.
@@ -50,6 +53,9 @@ public sealed class ServiceHost : IAsyncDisposable
     public BoundEndpoints Endpoints { get; }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>Calls over <see cref="Channel"/> whose INTERNAL or UNKNOWN answers carry this host's logged errors.</summary>
+    public CallInvoker Calls { get; }
 
     public HttpClient Http { get; }
 
