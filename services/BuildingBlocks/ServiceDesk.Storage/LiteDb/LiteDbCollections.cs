@@ -4,16 +4,53 @@ namespace ServiceDesk.Storage.LiteDb;
 
 public static class LiteDbCollections
 {
+    private const string Placeholder = "$created";
+
     /// <summary>
-    /// A typed collection whose document type is mapped completely before it is returned. LiteDB 5.0.21 maps a type,
-    /// and each type inside it (a dictionary member, say), on first use and shares the mapping before it is complete:
-    /// two first reads at once failed an erasure with "Collection was modified" in <c>BsonMapper.GetTypeCtor</c> (fixed
-    /// upstream in 5.0.22, which is not served here). One default document written and read back here, while the store
-    /// is built, maps them all.
+    /// A collection that exists in the data file before it is returned. LiteDB 5.0.21 creates a collection on its first
+    /// write, and a read of it at that moment can find an empty page, fail with "page type must be collection page" and
+    /// close the database for good (litedb-org/LiteDB#2792): Ticketing answered INTERNAL to every call after a customer's
+    /// first snapshot was written while a ticket read the snapshots. LiteDB has no call that only creates a collection,
+    /// so one placeholder document is written and deleted in one transaction while the store is built.
+    /// </summary>
+    public static ILiteCollection<BsonDocument> GetCreatedCollection(this LiteDatabase database, string name, BsonAutoId autoId = BsonAutoId.ObjectId)
+    {
+        Create(database, name);
+        return database.GetCollection(name, autoId);
+    }
+
+    /// <summary>
+    /// A created (see <see cref="GetCreatedCollection"/>) typed collection whose document type is mapped completely
+    /// before it is returned. LiteDB 5.0.21 maps a type, and each type inside it (a dictionary member, say), on first use
+    /// and shares the mapping before it is complete: two first reads at once failed an erasure with "Collection was
+    /// modified" in <c>BsonMapper.GetTypeCtor</c> (fixed upstream in 5.0.22, which is not served here). One default
+    /// document written and read back here, while the store is built, maps them all.
     /// </summary>
     public static ILiteCollection<T> GetMappedCollection<T>(this LiteDatabase database, string name, BsonAutoId autoId = BsonAutoId.ObjectId)
     {
+        Create(database, name);
         database.Mapper.ToObject<T>(database.Mapper.ToDocument(Activator.CreateInstance<T>()));
         return database.GetCollection<T>(name, autoId);
+    }
+
+    private static void Create(LiteDatabase database, string name)
+    {
+        if (database.CollectionExists(name))
+        {
+            return;
+        }
+        database.BeginTrans();
+        try
+        {
+            var collection = database.GetCollection(name);
+            collection.Upsert(new BsonDocument { ["_id"] = Placeholder });
+            collection.Delete(Placeholder);
+            database.Commit();
+        }
+        catch
+        {
+            database.Rollback();
+            throw;
+        }
     }
 }

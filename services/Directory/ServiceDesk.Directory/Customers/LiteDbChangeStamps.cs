@@ -20,7 +20,7 @@ internal sealed class LiteDbChangeStamps
 
     public LiteDbChangeStamps(LiteDatabase database, bool soleWriter)
     {
-        _stamps = new LiteDbCounter(database.GetCollection("customer_change_stamps"), "Stamp");
+        _stamps = new LiteDbCounter(database.GetCreatedCollection("customer_change_stamps"), "Stamp");
         _raisedHere = soleWriter ? new ConcurrentDictionary<string, long>(ReadCommitted(), StringComparer.Ordinal) : null;
     }
 

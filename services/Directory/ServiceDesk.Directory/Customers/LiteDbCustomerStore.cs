@@ -38,7 +38,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         _database = database;
         _outbox = outbox;
         _stamps = new LiteDbChangeStamps(database, soleWriter: (storage?.LiteDbConnection ?? LiteDbConnectionMode.Direct) == LiteDbConnectionMode.Direct);
-        _customers = database.GetCollection("customers");
+        _customers = database.GetCreatedCollection("customers");
         _customers.EnsureIndex("address", "$.Address", unique: true);
         _customers.EnsureIndex("project_address_order", "$.ProjectAddressOrder[*]");
         _customers.EnsureIndex("organization_address_order", "$.OrganizationAddressOrder");

@@ -41,9 +41,9 @@ public sealed class LiteDbErasureStore : IErasureStore
         _customers = customers;
         _keys = keys;
         _outbox = outbox;
-        _erasures = database.GetCollection("erasures");
-        _tombstones = database.GetCollection("erased_addresses");
-        _evidenceKeys = database.GetCollection("evidence_keys");
+        _erasures = database.GetCreatedCollection("erasures");
+        _tombstones = database.GetCreatedCollection("erased_addresses");
+        _evidenceKeys = database.GetCreatedCollection("evidence_keys");
         _erasures.EnsureIndex("customer", "$.CustomerId");
         _erasures.EnsureIndex("status", "$.Status");
         _erasures.EnsureIndex("due", "$.DueAt");

@@ -1,4 +1,5 @@
 using LiteDB;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Organizations;
 
@@ -8,7 +9,7 @@ public sealed class LiteDbOrganizationStore : IOrganizationStore
 
     public LiteDbOrganizationStore(LiteDatabase database)
     {
-        _organizations = database.GetCollection("organizations");
+        _organizations = database.GetCreatedCollection("organizations");
         _organizations.EnsureIndex("name", "$.NameKey", unique: true);
     }
 

@@ -1,12 +1,13 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Directory.Projects;
 
 public sealed class LiteDbProjectStore(LiteDatabase database) : IProjectStore
 {
-    private readonly ILiteCollection<BsonDocument> _projects = database.GetCollection("projects");
+    private readonly ILiteCollection<BsonDocument> _projects = database.GetCreatedCollection("projects");
 
     public Task<bool> RegisterAsync(string projectKey, DateTimeOffset registeredAt, CancellationToken cancellationToken)
     {

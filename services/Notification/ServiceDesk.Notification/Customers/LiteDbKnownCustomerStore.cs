@@ -18,8 +18,8 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
     public LiteDbKnownCustomerStore(LiteDatabase database)
     {
         _database = database;
-        _customers = database.GetCollection("known_customers");
-        _erased = database.GetCollection("erased_names");
+        _customers = database.GetCreatedCollection("known_customers");
+        _erased = database.GetCreatedCollection("erased_names");
         _erased.EnsureIndex("first_token", "$.FirstToken");
         _erased.EnsureIndex("customer_id", "$.CustomerId");
     }

@@ -19,7 +19,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     {
         _database = database;
         _mentions = mentions;
-        _deliveries = database.GetCollection("deliveries");
+        _deliveries = database.GetCreatedCollection("deliveries");
         _deliveries.EnsureIndex("list_order", "$.ListOrder");
         _deliveries.EnsureIndex("due", "$.Due");
         _deliveries.EnsureIndex("recipient", "$.RecipientCustomerId");

@@ -7,7 +7,7 @@ namespace ServiceDesk.Ticketing.Customers;
 
 public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustomerSnapshotStore
 {
-    private readonly ILiteCollection<BsonDocument> _snapshots = database.GetCollection("customer_snapshots");
+    private readonly ILiteCollection<BsonDocument> _snapshots = database.GetCreatedCollection("customer_snapshots");
 
     public Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ public sealed class LiteDbProjectStore(LiteDatabase database, LiteDbOutboxStore 
 {
     private const string Upper = "\uffff";
 
-    private readonly ILiteCollection<BsonDocument> _projects = database.GetCollection("projects");
+    private readonly ILiteCollection<BsonDocument> _projects = database.GetCreatedCollection("projects");
 
     public Task<bool> InsertAsync(Project project, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {

@@ -31,9 +31,9 @@ public sealed class LiteDbTicketStore : ITicketStore
         _database = database;
         _outbox = outbox;
         _mentions = mentions;
-        _tickets = database.GetCollection("tickets");
-        _numbers = new LiteDbCounter(database.GetCollection("ticket_numbers"), "Last");
-        _mail = database.GetCollection("inbound_mail");
+        _tickets = database.GetCreatedCollection("tickets");
+        _numbers = new LiteDbCounter(database.GetCreatedCollection("ticket_numbers"), "Last");
+        _mail = database.GetCreatedCollection("inbound_mail");
         _tickets.EnsureIndex("list_order", "$.ListOrder");
         // Files written before the reporter and participant indexes had one index of both; nothing reads it now.
         _tickets.DropIndex("customer_ids");
