@@ -21,9 +21,9 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 {
     public void Dispose() => (backend as IDisposable)?.Dispose();
 
-    private sealed record Stores(IErasureStore Erasures, ICustomerStore Customers, ICustomerKeyStore Keys, IOutboxStore Outbox, IInboxStore Inbox);
+    protected sealed record Stores(IErasureStore Erasures, ICustomerStore Customers, ICustomerKeyStore Keys, IOutboxStore Outbox, IInboxStore Inbox);
 
-    private Stores NewStores() => backend.Open(
+    protected Stores NewStores() => backend.Open(
         db =>
         {
             var outbox = new LiteDbOutboxStore(db);
@@ -169,16 +169,22 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var old = Awaiting(TestData.Id(), TestData.Now.AddDays(-40));
         var recent = Awaiting(TestData.Id(), TestData.Now.AddDays(-1));
         var rejected = (Awaiting(TestData.Id(), TestData.Now.AddDays(-35)) with { Status = ErasureStatus.Rejected });
-        foreach (var request in new[] { old, rejected, recent })
+        var rejectedLater = (Awaiting(TestData.Id(), TestData.Now.AddDays(-2)) with { Status = ErasureStatus.Rejected });
+        foreach (var request in new[] { old, rejected, recent, rejectedLater })
         {
             Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
         }
 
         var all = await stores.Erasures.ListAsync(null, null, null, 10, default);
-        Assert.Equal([recent.Id, rejected.Id, old.Id], all.Select(r => r.Id));
-        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(null, null, recent.Id, 10, default)).Select(r => r.Id));
+        Assert.Equal([recent.Id, rejectedLater.Id, rejected.Id, old.Id], all.Select(r => r.Id));
+        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(null, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
         Assert.Equal([recent.Id], (await stores.Erasures.ListAsync(null, null, null, 1, default)).Select(r => r.Id));
-        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([rejectedLater.Id, rejected.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([rejectedLater.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 1, default)).Select(r => r.Id));
+        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
+        Assert.Equal([recent.Id, old.Id], (await stores.Erasures.ListAsync(ErasureStatus.AwaitingApproval, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(ErasureStatus.AwaitingApproval, null, recent.Id, 10, default)).Select(r => r.Id));
+        Assert.Empty(await stores.Erasures.ListAsync(ErasureStatus.Completed, null, null, 10, default));
         Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, TestData.Now, null, 10, default)).Select(r => r.Id));
         Assert.Equal(1, await stores.Erasures.CountOverdueAsync(TestData.Now, default));
     }
@@ -216,7 +222,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             Participants = [new ParticipantRecord("directory", ParticipantState.Done, new Dictionary<string, long> { ["profiles_deleted"] = 1 }, null, TestData.Now)],
         };
 
-    private static ErasureRecord Awaiting(string customerId, DateTimeOffset? receivedAt = null)
+    protected static ErasureRecord Awaiting(string customerId, DateTimeOffset? receivedAt = null)
     {
         var at = receivedAt ?? TestData.Now;
         return new ErasureRecord(
@@ -228,6 +234,30 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         OutgoingEvent.From("erasure", new EventEnvelope { EventId = id, Source = "directory", OccurredAt = Timestamp.FromDateTimeOffset(TestData.Now), Payload = Any.Pack(new CustomerErasureRequested { RequestId = id }) });
 }
 
-public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbBackend());
+public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbBackend())
+{
+    /// <summary>
+    /// Through the status index LiteDB read every request of the status and sorted them, with a new 800 KB buffer per
+    /// page (a large object each), however few there were.
+    /// </summary>
+    [Fact]
+    public async Task A_status_s_page_is_read_without_sorting_in_LiteDB()
+    {
+        var stores = NewStores();
+        var rejected = Enumerable.Range(0, 30).Select(day => Awaiting(TestData.Id(), TestData.Now.AddDays(-day)) with { Status = ErasureStatus.Rejected }).ToList();
+        foreach (var request in rejected)
+        {
+            Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
+        }
+
+        await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 10, default);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var page = stores.Erasures.ListAsync(ErasureStatus.Rejected, null, rejected[9].Id, 10, default);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(rejected.Skip(10).Take(10).Select(r => r.Id), (await page).Select(r => r.Id));
+        Assert.True(allocated < 300_000, $"allocated {allocated:N0} bytes");
+    }
+}
 
 public sealed class MongoErasureStoreTests() : ErasureStoreContract(new MongoBackend());

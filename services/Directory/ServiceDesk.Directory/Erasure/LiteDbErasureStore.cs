@@ -22,6 +22,12 @@ public sealed class LiteDbErasureStore : IErasureStore
     /// <summary>One signing key for the service; rotation would add a key beside it, not replace it.</summary>
     private const string EvidenceKeyId = "current";
 
+    /// <summary>
+    /// A status's requests newest first, as one index's keys: through the status index LiteDB would read every request
+    /// of the status and sort them all, for each page of an admin's list.
+    /// </summary>
+    private const string StatusOrder = "STRING($.Status) + '/' + $._id";
+
     private static readonly BsonArray OpenStatuses =
         [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
@@ -47,6 +53,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         _erasures.EnsureIndex("customer", "$.CustomerId");
         _erasures.EnsureIndex("status", "$.Status");
         _erasures.EnsureIndex("due", "$.DueAt");
+        _erasures.EnsureIndex("status_order", StatusOrder);
     }
 
     public async Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
@@ -151,18 +158,19 @@ public sealed class LiteDbErasureStore : IErasureStore
         ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var query = _erasures.Query().Where(BsonExpression.Create("_id < @0", beforeId ?? "\uffff"));
-        if (status is { } wanted)
-        {
-            query = query.Where(BsonExpression.Create("$.Status = @0", (int)wanted));
-        }
-
+        var before = beforeId ?? "\uffff";
+        var query = status is { } wanted
+            ? _erasures.Query()
+                .Where(BsonExpression.Create($"{StatusOrder} BETWEEN @0 AND @1", $"{(int)wanted}/", $"{(int)wanted}/{before}"))
+                .OrderByDescending(StatusOrder)
+            : _erasures.Query().Where(BsonExpression.Create("_id < @0", before)).OrderByDescending("_id");
         if (overdueAt is { } now)
         {
             query = query.Where(BsonExpression.Create("$.Status IN @0 AND $.DueAt < @1", OpenStatuses, now.UtcDateTime));
         }
 
-        return Task.FromResult<IReadOnlyList<ErasureRecord>>([.. query.OrderByDescending("_id").Limit(limit).ToEnumerable().Select(ToRecord)]);
+        // The range's upper end is the previous page's last request itself.
+        return Task.FromResult<IReadOnlyList<ErasureRecord>>([.. query.Limit(limit + 1).ToEnumerable().Select(ToRecord).Where(record => record.Id != beforeId).Take(limit)]);
     }
 
     public Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)
