@@ -11,7 +11,7 @@ namespace ServiceDesk.Notification.Tests.Stores;
 /// <remarks><c>ForgetMentionTokensAsync</c> leaves a stored delivery as a version without mention tokens wrote it.</remarks>
 public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposable? Database, Func<string, Task> ForgetMentionTokensAsync)> open) : IDisposable
 {
-    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     private readonly List<IDisposable?> _opened = [];
 
@@ -80,6 +80,12 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
         Assert.Equal(["b", "a"], (await store.ListAsync(new DeliveryQuery(null, null, null, first[^1].ListOrder, 10), default)).Select(delivery => delivery.Id));
         Assert.Equal(["b", "a"], (await store.ListAsync(new DeliveryQuery("ONE-1", null, null, null, 10), default)).Select(delivery => delivery.Id));
         Assert.Equal(["c", "a"], (await store.ListAsync(new DeliveryQuery(null, "c1", null, null, 10), default)).Select(delivery => delivery.Id));
+        var recipientsFirst = await store.ListAsync(new DeliveryQuery(null, "c1", null, null, 1), default);
+        Assert.Equal(["c"], recipientsFirst.Select(delivery => delivery.Id));
+        Assert.Equal(["a"], (await store.ListAsync(new DeliveryQuery(null, "c1", null, recipientsFirst[^1].ListOrder, 10), default)).Select(delivery => delivery.Id));
+        Assert.Equal(["a"], (await store.ListAsync(new DeliveryQuery(null, "c1", new HashSet<string> { "ONE" }, null, 10), default)).Select(delivery => delivery.Id));
+        Assert.Equal(["d"], (await store.ListAsync(new DeliveryQuery("TWO-2", "c3", null, null, 10), default)).Select(delivery => delivery.Id));
+        Assert.Empty(await store.ListAsync(new DeliveryQuery(null, "c", null, null, 10), default));
         Assert.Equal(["d", "c"], (await store.ListAsync(new DeliveryQuery(null, null, new HashSet<string> { "TWO" }, null, 10), default)).Select(delivery => delivery.Id));
         Assert.Empty(await store.ListAsync(new DeliveryQuery("ONE-1", null, new HashSet<string> { "TWO" }, null, 10), default));
 
@@ -131,14 +137,14 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
     /// <summary>Keyed as every test host's are (<see cref="ServiceHost.TombstonePepper"/>).</summary>
     public static MentionTokens Mentions { get; } = new(new TombstonePepper(Convert.FromBase64String(ServiceHost.TombstonePepper)));
 
-    private IDeliveryStore Open()
+    protected IDeliveryStore Open()
     {
         var (store, database, _) = open();
         _opened.Add(database);
         return store;
     }
 
-    private static Deliveries.Delivery Queued(string id, DateTimeOffset at) => new()
+    protected static Deliveries.Delivery Queued(string id, DateTimeOffset at) => new()
     {
         Id = id,
         TicketId = "HELP-1",
@@ -167,7 +173,28 @@ public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
         deliveries.Update(document);
         return Task.CompletedTask;
     });
-});
+})
+{
+    /// <summary>
+    /// Through the recipient index LiteDB read every delivery to the recipient and sorted them, with a new 800 KB
+    /// buffer per page (a large object each), however few there were.
+    /// </summary>
+    [Fact]
+    public async Task A_recipient_s_page_is_read_without_sorting_in_LiteDB()
+    {
+        var store = Open();
+        var deliveries = Enumerable.Range(0, 30).Select(second => Queued($"d{second:D2}", Now.AddSeconds(-second))).ToList();
+        await store.AddAsync(deliveries, default);
+
+        await store.ListAsync(new DeliveryQuery(null, "c1", null, null, 10), default);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var page = store.ListAsync(new DeliveryQuery(null, "c1", null, deliveries[9].ListOrder, 10), default);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(deliveries.Skip(10).Take(10).Select(delivery => delivery.Id), (await page).Select(delivery => delivery.Id));
+        Assert.True(allocated < 300_000, $"allocated {allocated:N0} bytes");
+    }
+}
 
 public sealed class MongoDeliveryStoreTests() : DeliveryStoreContract(() =>
 {

@@ -11,6 +11,12 @@ namespace ServiceDesk.Notification.Deliveries;
 /// </summary>
 public sealed class LiteDbDeliveryStore : IDeliveryStore
 {
+    /// <summary>
+    /// A recipient's deliveries in list order, as one index's keys: through the recipient index LiteDB would read every
+    /// delivery to them and sort them all, for each page.
+    /// </summary>
+    private const string RecipientOrder = "$.RecipientCustomerId + '/' + $.ListOrder";
+
     private readonly LiteDatabase _database;
     private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _deliveries;
@@ -23,6 +29,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         _deliveries.EnsureIndex("list_order", "$.ListOrder");
         _deliveries.EnsureIndex("due", "$.Due");
         _deliveries.EnsureIndex("recipient", "$.RecipientCustomerId");
+        _deliveries.EnsureIndex("recipient_order", RecipientOrder);
         _deliveries.EnsureIndex("address_hash", "$.AddressHash");
         _deliveries.EnsureIndex("mention_tokens", "$.MentionTokens[*]");
         _deliveries.EnsureIndex("mention_index", "$.MentionIndex");
@@ -105,20 +112,15 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<IReadOnlyList<Delivery>> ListAsync(DeliveryQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var deliveries = _deliveries.Query();
-        if (query.BeforeListOrder is { } before)
-        {
-            deliveries = deliveries.Where(BsonExpression.Create("$.ListOrder < @0", before));
-        }
-
+        var before = query.BeforeListOrder ?? "\uffff";
+        var deliveries = query.RecipientCustomerId is { } customerId
+            ? _deliveries.Query()
+                .Where(BsonExpression.Create($"{RecipientOrder} BETWEEN @0 AND @1", $"{customerId}/", $"{customerId}/{before}"))
+                .OrderByDescending(RecipientOrder)
+            : _deliveries.Query().Where(BsonExpression.Create("$.ListOrder < @0", before)).OrderByDescending("$.ListOrder");
         if (query.TicketId is { } ticketId)
         {
             deliveries = deliveries.Where(BsonExpression.Create("$.TicketId = @0", ticketId));
-        }
-
-        if (query.RecipientCustomerId is { } customerId)
-        {
-            deliveries = deliveries.Where(BsonExpression.Create("$.RecipientCustomerId = @0", customerId));
         }
 
         if (query.ProjectKeys is { } projectKeys)
@@ -126,7 +128,9 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
             deliveries = deliveries.Where(BsonExpression.Create("$.ProjectKey IN @0", new BsonArray(projectKeys.Select(key => new BsonValue(key)))));
         }
 
-        return Task.FromResult<IReadOnlyList<Delivery>>([.. deliveries.OrderByDescending("$.ListOrder").Limit(query.Limit).ToEnumerable().Select(ToDelivery)]);
+        // A recipient's range ends at the previous page's last delivery itself.
+        var page = deliveries.Limit(query.Limit + 1).ToEnumerable().Select(ToDelivery).Where(delivery => delivery.ListOrder != query.BeforeListOrder);
+        return Task.FromResult<IReadOnlyList<Delivery>>([.. page.Take(query.Limit)]);
     }
 
     public Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken)

@@ -19,7 +19,8 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
     [
         new(CollectionName, MongoIndex.KeysOf.Descending("ListOrder")),
         new(CollectionName, MongoIndex.KeysOf.Ascending("Due"), new CreateIndexOptions<BsonDocument> { PartialFilterExpression = Filter.Exists("Due") }),
-        new(CollectionName, MongoIndex.KeysOf.Ascending("RecipientCustomerId")),
+        // A recipient's deliveries in list order: the lookups by recipient and their pages, without sorting them in memory.
+        new(CollectionName, MongoIndex.KeysOf.Ascending("RecipientCustomerId").Descending("ListOrder")),
         new(CollectionName, MongoIndex.KeysOf.Ascending("AddressHash")),
         new(CollectionName, MongoIndex.KeysOf.Ascending("MentionTokens")),
         new(CollectionName, MongoIndex.KeysOf.Ascending("MentionIndex")),
