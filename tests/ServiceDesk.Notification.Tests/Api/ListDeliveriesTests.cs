@@ -1,9 +1,11 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
@@ -39,6 +41,34 @@ public sealed class ListDeliveriesTests(NotificationHosts hosts)
         Assert.Equal(own, Assert.Single((await ListAsync(new ListDeliveriesRequest(), asReporter)).Deliveries));
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => hosts.Deliveries.ListDeliveriesAsync(
             new ListDeliveriesRequest { RecipientCustomerId = participant.Id }, asReporter));
+    }
+
+    [Fact]
+    public async Task Agents_know_recipients_by_their_project_s_ids_only_the_delivery_s_id_included()
+    {
+        var (project, reporter, participant, ticket) = await TicketWithTwoMessagesAsync();
+        var agent = await hosts.NewSignedInAsync(Role.Agent, projectKeys: project);
+        var scopedIds = hosts.Notification.Services.GetRequiredService<ProjectScopedIds>();
+        var byTicket = new ListDeliveriesRequest { TicketId = ticket.Id };
+
+        var seen = (await ListAsync(byTicket, agent)).Deliveries;
+
+        Assert.Equal(
+            new[] { scopedIds.For(reporter.Id, project), scopedIds.For(participant.Id, project) }.Order(),
+            seen.Select(delivery => delivery.RecipientCustomerId).Order());
+        // A customer's own id would link them across projects, and tell when they first came.
+        Assert.All(seen, delivery =>
+        {
+            Assert.DoesNotContain(reporter.Id, delivery.ToString(), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(participant.Id, delivery.ToString(), StringComparison.OrdinalIgnoreCase);
+        });
+        Assert.Equal(2, seen.Select(delivery => delivery.Id).Distinct().Count());
+        var toReporter = Assert.Single((await ListAsync(new ListDeliveriesRequest { RecipientCustomerId = scopedIds.For(reporter.Id, project) }, agent)).Deliveries);
+        Assert.Contains(toReporter, seen);
+
+        var asAdmin = (await ListAsync(byTicket, hosts.Admin)).Deliveries;
+        Assert.Equal(new[] { reporter.Id, participant.Id }.Order(), asAdmin.Select(delivery => delivery.RecipientCustomerId).Order());
+        Assert.All(asAdmin, delivery => Assert.EndsWith($"/{delivery.RecipientCustomerId}", delivery.Id, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -48,6 +48,12 @@ public sealed record Delivery
     public static string IdOf(string eventId, string recipientCustomerId) => $"{eventId}/{recipientCustomerId}";
 
     /// <summary>
+    /// The id as shown to a caller who knows the recipient as <paramref name="recipientAsSeen"/> (an agent, by an id
+    /// scoped to the project): the id holds the recipient's id, which must not show the customer's own id there either.
+    /// </summary>
+    public string IdSeenWith(string recipientAsSeen) => IdOf(Id[..Id.LastIndexOf('/')], recipientAsSeen);
+
+    /// <summary>
     /// What its mention tokens are made of, and what an erasure reads for a name: the recipient's address and name, the
     /// message's subject and plain text. Not its HTML: the templates render the plain text's fields into it, HTML-encoded,
     /// so its only other words are markup and entities ("body", "amp", "xE9"), which name no one.

@@ -61,18 +61,22 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, Proj
 
     private static string? Optional(string value) => value.Length == 0 ? null : value;
 
-    private DeliveryMessage ToMessage(Delivery delivery, Caller caller) => new()
+    private DeliveryMessage ToMessage(Delivery delivery, Caller caller)
     {
-        Id = delivery.Id,
-        TicketId = delivery.TicketId,
-        ProjectKey = delivery.ProjectKey,
-        RecipientCustomerId = caller.Role == CallerRole.Agent && ProjectScopedIds.IsCustomerId(delivery.RecipientCustomerId)
+        var recipient = caller.Role == CallerRole.Agent && ProjectScopedIds.IsCustomerId(delivery.RecipientCustomerId)
             ? scopedIds.For(delivery.RecipientCustomerId, delivery.ProjectKey)
-            : delivery.RecipientCustomerId,
-        RecipientAddress = delivery.RecipientAddress,
-        Template = delivery.Template,
-        Status = delivery.Status,
-        CreatedAt = Timestamp.FromDateTimeOffset(delivery.CreatedAt),
-        SentAt = delivery.SentAt is { } sentAt ? Timestamp.FromDateTimeOffset(sentAt) : null,
-    };
+            : delivery.RecipientCustomerId;
+        return new()
+        {
+            Id = delivery.IdSeenWith(recipient),
+            TicketId = delivery.TicketId,
+            ProjectKey = delivery.ProjectKey,
+            RecipientCustomerId = recipient,
+            RecipientAddress = delivery.RecipientAddress,
+            Template = delivery.Template,
+            Status = delivery.Status,
+            CreatedAt = Timestamp.FromDateTimeOffset(delivery.CreatedAt),
+            SentAt = delivery.SentAt is { } sentAt ? Timestamp.FromDateTimeOffset(sentAt) : null,
+        };
+    }
 }
