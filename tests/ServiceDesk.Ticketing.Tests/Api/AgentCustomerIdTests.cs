@@ -62,6 +62,33 @@ public sealed class AgentCustomerIdTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task A_shared_customer_s_comments_show_agents_of_two_projects_no_common_id()
+    {
+        var first = await hosts.NewProjectAsync();
+        var second = await hosts.NewProjectAsync();
+        var shared = await hosts.NewCustomerAsync("Shared Sam", first, second);
+        var asShared = await hosts.NewSignedInAsync(Role.Customer, shared.Id);
+        var firstAgent = await hosts.NewSignedInAsync(Role.Agent, null, first);
+        var secondAgent = await hosts.NewSignedInAsync(Role.Agent, null, second);
+        var inFirst = await hosts.Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = first, Summary = "One" }, asShared);
+        var inSecond = await hosts.Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = second, Summary = "Two" }, asShared);
+        await hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = inFirst.Id, Body = "More detail" }, asShared);
+        await hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = inSecond.Id, Body = "More detail" }, asShared);
+
+        var seenInFirst = Assert.Single((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = inFirst.Id }, firstAgent)).Comments);
+        var seenInSecond = Assert.Single((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = inSecond.Id }, secondAgent)).Comments);
+
+        // The account id, the same in every project, would link the customer across them as their own id would.
+        Assert.Equal((hosts.AsAgentSees(shared.Id, first), ""), (seenInFirst.AuthorCustomerId, seenInFirst.AuthorAccountId));
+        Assert.Equal((hosts.AsAgentSees(shared.Id, second), ""), (seenInSecond.AuthorCustomerId, seenInSecond.AuthorAccountId));
+        var asAdmin = Assert.Single((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = inFirst.Id }, hosts.Admin)).Comments);
+        var ownView = Assert.Single((await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = inSecond.Id }, asShared)).Comments);
+        Assert.Equal(shared.Id, asAdmin.AuthorCustomerId);
+        Assert.NotEmpty(asAdmin.AuthorAccountId);
+        Assert.Equal(asAdmin.AuthorAccountId, ownView.AuthorAccountId);
+    }
+
+    [Fact]
     public async Task A_customer_of_another_of_the_agents_projects_is_refused_by_the_id_the_agent_named_never_their_own()
     {
         var first = await hosts.NewProjectAsync();

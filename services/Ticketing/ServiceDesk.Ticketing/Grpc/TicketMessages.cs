@@ -29,7 +29,8 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
     {
         var people = await snapshots.GetManyAsync([.. tickets.SelectMany(ticket => ticket.CustomerIds).Distinct()], cancellationToken);
         var showInternal = caller.Role != CallerRole.Customer;
-        return [.. tickets.Select(ticket => ToMessage(ticket, people, showInternal, CustomerIdsFor(caller, ticket.ProjectKey)))];
+        var showCustomersAccounts = caller.Role != CallerRole.Agent;
+        return [.. tickets.Select(ticket => ToMessage(ticket, people, showInternal, showCustomersAccounts, CustomerIdsFor(caller, ticket.ProjectKey)))];
     }
 
     private Func<string, string> CustomerIdsFor(Caller caller, string projectKey) =>
@@ -38,7 +39,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
             : id => id;
 
     private static Messages.Ticket ToMessage(
-        Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, bool showInternal, Func<string, string> customerIdOf) => new()
+        Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, bool showInternal, bool showCustomersAccounts, Func<string, string> customerIdOf) => new()
     {
         Id = ticket.Id,
         Version = ticket.Version,
@@ -48,7 +49,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
         Reporter = Person(ticket.ReporterId, people, customerIdOf),
         Participants = { ticket.ParticipantIds.Select(id => Person(id, people, customerIdOf)) },
         Status = ticket.Status,
-        Comments = { ticket.Comments.Where(comment => showInternal || !comment.Internal).Select(comment => ToMessage(comment, customerIdOf)) },
+        Comments = { ticket.Comments.Where(comment => showInternal || !comment.Internal).Select(comment => ToMessage(comment, showCustomersAccounts, customerIdOf)) },
         CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
         UpdatedAt = Timestamp.FromDateTimeOffset(ticket.UpdatedAt),
     };
@@ -58,10 +59,14 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
             ? new Messages.Person { CustomerId = customerIdOf(customerId), DisplayName = snapshot.DisplayName, Address = snapshot.Address, Erased = snapshot.Erased }
             : new Messages.Person { CustomerId = customerIdOf(customerId) };
 
-    private static Messages.Comment ToMessage(TicketComment comment, Func<string, string> customerIdOf) => new()
+    /// <summary>
+    /// A customer's account id is the same in every project, so it would link the customer across projects as their own
+    /// id would: agents know the author by <c>author_customer_id</c> only.
+    /// </summary>
+    private static Messages.Comment ToMessage(TicketComment comment, bool showCustomersAccounts, Func<string, string> customerIdOf) => new()
     {
         Id = comment.Id,
-        AuthorAccountId = comment.AuthorAccountId ?? string.Empty,
+        AuthorAccountId = comment.AuthorCustomerId is null || showCustomersAccounts ? comment.AuthorAccountId ?? string.Empty : string.Empty,
         AuthorCustomerId = comment.AuthorCustomerId is { } author ? customerIdOf(author) : string.Empty,
         Body = comment.Body,
         Internal = comment.Internal,
