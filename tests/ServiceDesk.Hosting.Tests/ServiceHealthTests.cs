@@ -71,7 +71,16 @@ public sealed class ServiceHealthTests(RedisFixture redis)
 
         await ownRedis.StartAsync();
         await Eventually.WaitForAsync(() => directory.HealthAsync(), s => s == ServingStatus.Serving, "SERVING after Redis returns");
+
+        // The outage is logged once as it begins and once as it ends, a warning and not an error of every check run.
+        await Eventually.WaitForAsync(() => Task.FromResult(LinesOf(directory, "Health check redis is Healthy")), lines => lines.Count == 1, "the recovery logged");
+        var outage = Assert.Single(LinesOf(directory, "Health check redis became Unhealthy"));
+        Assert.Contains("\"level\":\"Warning\"", outage, StringComparison.Ordinal);
+        Assert.DoesNotContain(directory.Logs.Lines, line => line.Contains("\"level\":\"Error\"", StringComparison.Ordinal));
     }
+
+    private static List<string> LinesOf(ServiceHost host, string message) =>
+        [.. host.Logs.Lines.Where(line => line.Contains($"\"message\":\"{message}", StringComparison.Ordinal))];
 
     /// <summary>
     /// A readiness probe asks every few seconds per pod: Check answers SERVING from the last published report (one

@@ -27,6 +27,8 @@ public static class ServiceDefaults
     {
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Warning",
+        // It logs every unhealthy result, every period; LastHealthReport logs the changes instead.
+        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService"] = "None",
         ["Logging:LogLevel:Microsoft.Extensions.Http"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
