@@ -13,10 +13,10 @@ public static class LiteDbCollections
     /// first snapshot was written while a ticket read the snapshots. LiteDB has no call that only creates a collection,
     /// so one placeholder document is written and deleted in one transaction while the store is built.
     /// </summary>
-    public static ILiteCollection<BsonDocument> GetCreatedCollection(this LiteDatabase database, string name, BsonAutoId autoId = BsonAutoId.ObjectId)
+    public static ILiteCollection<BsonDocument> GetCreatedCollection(this LiteDatabase database, string name)
     {
         Create(database, name);
-        return database.GetCollection(name, autoId);
+        return database.GetCollection(name);
     }
 
     /// <summary>
@@ -39,18 +39,12 @@ public static class LiteDbCollections
         {
             return;
         }
-        database.BeginTrans();
-        try
+
+        database.InTransaction(() =>
         {
             var collection = database.GetCollection(name);
             collection.Upsert(new BsonDocument { ["_id"] = Placeholder });
             collection.Delete(Placeholder);
-            database.Commit();
-        }
-        catch
-        {
-            database.Rollback();
-            throw;
-        }
+        });
     }
 }
