@@ -44,6 +44,22 @@ internal sealed partial class StreamConsumer(
     /// <summary>The last read of new entries filled a whole batch: more are waiting, so the next one does not block.</summary>
     private bool _streamBusy;
 
+    /// <summary>
+    /// Whether this replica may hold pending entries it has not scheduled a retry for: at start (a run before a crash
+    /// read them) and after a failed round (it may have read entries it did not finish). Otherwise every entry it
+    /// read was acknowledged, dead-lettered or parked, or is in <see cref="_retryAt"/>, so a round without due
+    /// retries skips the read of its own pending entries (one Redis round trip less per delivered entry) until
+    /// <see cref="_nextOwnRead"/>.
+    /// </summary>
+    private bool _ownPendingUnknown = true;
+
+    /// <summary>
+    /// When this replica next reads its own pending entries regardless: at least once per poll interval, because only
+    /// that read tells Redis the consumer is alive (a blocking read that finds nothing neither creates the consumer
+    /// nor counts as seen), and the other replicas remove a consumer idle for longer (<see cref="EventStreams.RemoveGoneConsumersAsync"/>).
+    /// </summary>
+    private DateTimeOffset _nextOwnRead = DateTimeOffset.MinValue;
+
     /// <summary>Where the next claim scan starts: each XAUTOCLAIM examines a bounded slice of the pending list.</summary>
     private RedisValue _claimCursor = "0-0";
 
@@ -101,9 +117,11 @@ internal sealed partial class StreamConsumer(
             {
                 // The stream or group vanished (Redis lost its data): create the group again, from the start.
                 ready = false;
+                _ownPendingUnknown = true;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                _ownPendingUnknown = true;
                 // Nothing ends the loop: that would stop this family's delivery for good. Entries the failed
                 // round had read stay pending with this replica and are read again first.
                 health.RoundFailed(LoopName, exception);
@@ -148,19 +166,9 @@ internal sealed partial class StreamConsumer(
         var database = streams.Database;
 
         // This replica's own pending entries: the ones whose handler failed and are due for a retry.
-        var own = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, "0", options.BatchSize);
-        if (own.Length < options.BatchSize)
+        if (_ownPendingUnknown || time.GetUtcNow() >= _nextOwnRead || _retryAt.Values.Any(due => due <= time.GetUtcNow()))
         {
-            // Retries of entries another replica claimed meanwhile are no longer this replica's to wait for.
-            foreach (var gone in _retryAt.Keys.Except(own.Select(e => e.Id.ToString())))
-            {
-                _retryAt.TryRemove(gone, out _);
-            }
-        }
-
-        foreach (var entry in own.Where(e => !_retryAt.TryGetValue(e.Id!, out var due) || due <= time.GetUtcNow()))
-        {
-            await ProcessAsync(entry, cancellationToken);
+            await ProcessOwnPendingAsync(database, cancellationToken);
         }
 
         // Entries another replica took and never acknowledged (it crashed or hangs): on a schedule of their own, not
@@ -182,7 +190,7 @@ internal sealed partial class StreamConsumer(
             _nextMaintenance = time.GetUtcNow() + options.TrimInterval;
             metrics.Record(await backlog.ReadAsync([family], Group));
             await streams.TrimAcknowledgedAsync(family.Name);
-            // Longer idle than a live replica ever is between reads: its blocking read returns within PollInterval.
+            // Longer idle than a live replica ever is: it reads its own pending entries at least once per PollInterval.
             await streams.RemoveGoneConsumersAsync(_keys, Group, options.ClaimAfter + options.PollInterval);
             await inbox.PruneAsync(time.GetUtcNow() - InboxRetention, cancellationToken);
         }
@@ -206,6 +214,28 @@ internal sealed partial class StreamConsumer(
         {
             await ProcessAsync(entry, cancellationToken);
         }
+    }
+
+    private async Task ProcessOwnPendingAsync(IDatabase database, CancellationToken cancellationToken)
+    {
+        _nextOwnRead = time.GetUtcNow() + options.PollInterval;
+        var own = await database.StreamReadGroupAsync(_keys.Stream, Group, consumerName, "0", options.BatchSize);
+        if (own.Length < options.BatchSize)
+        {
+            // Retries of entries another replica claimed meanwhile are no longer this replica's to wait for.
+            foreach (var gone in _retryAt.Keys.Except(own.Select(e => e.Id.ToString())))
+            {
+                _retryAt.TryRemove(gone, out _);
+            }
+        }
+
+        foreach (var entry in own.Where(e => !_retryAt.TryGetValue(e.Id!, out var due) || due <= time.GetUtcNow()))
+        {
+            await ProcessAsync(entry, cancellationToken);
+        }
+
+        // Each was acknowledged, dead-lettered, parked or scheduled for a retry; a full batch may leave more behind.
+        _ownPendingUnknown = own.Length == options.BatchSize;
     }
 
     private TimeSpan UntilNextRetry()
