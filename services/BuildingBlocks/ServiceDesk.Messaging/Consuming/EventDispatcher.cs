@@ -9,7 +9,7 @@ namespace ServiceDesk.Messaging.Consuming;
 /// <summary>
 /// Runs this service's handler for one event exactly once as far as the service's store can tell: an event
 /// id recorded as handled is skipped, and the id is recorded with the handler's state change (when the handler
-/// records it in its transaction) or after the handler returned.
+/// records it in its transaction) or else after the handler returned.
 /// </summary>
 public sealed class EventDispatcher(IEnumerable<IEventSubscription> subscriptions, IServiceScopeFactory scopes, IInboxStore inbox)
 {
@@ -40,7 +40,11 @@ public sealed class EventDispatcher(IEnumerable<IEventSubscription> subscription
             return DispatchOutcome.AlreadyHandled;
         }
 
-        await inbox.MarkHandledAsync(envelope.EventId, context.Family, cancellationToken);
+        if (!context.RecordedByHandler)
+        {
+            await inbox.MarkHandledAsync(envelope.EventId, context.Family, cancellationToken);
+        }
+
         return DispatchOutcome.Handled;
     }
 

@@ -19,7 +19,15 @@ public interface IIntegrationEventHandler<in TEvent>
 }
 
 /// <summary>Where an event came from and how it reached this handler.</summary>
-public sealed record EventContext(string EventId, string Source, DateTimeOffset OccurredAt, string Family, string EntryId);
+public sealed record EventContext(string EventId, string Source, DateTimeOffset OccurredAt, string Family, string EntryId)
+{
+    /// <summary>
+    /// Set when the handler's transaction recorded the event as handled (<see cref="Inbox.LiteDbInboxStore.RecordHandled"/>,
+    /// <see cref="Inbox.MongoInboxStore.RecordHandledAsync"/>), so the dispatcher does not record it a second time: an
+    /// insert that could only fail on the duplicate key. A transaction that does not commit throws through the handler.
+    /// </summary>
+    public bool RecordedByHandler { get; internal set; }
+}
 
 /// <summary>Another delivery of the event recorded it as handled first: this one's transaction must not commit.</summary>
 public sealed class EventAlreadyHandledException(string eventId) : Exception($"Event {eventId} was already handled.")

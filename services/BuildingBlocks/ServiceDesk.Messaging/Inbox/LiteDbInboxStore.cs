@@ -31,6 +31,7 @@ public sealed class LiteDbInboxStore : IInboxStore
         {
             database.GetCollection<InboxDocument>(CollectionName).Insert(
                 new InboxDocument { Id = handled.EventId, Family = handled.Family, HandledAt = handledAt.UtcDateTime });
+            handled.RecordedByHandler = true;
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {

@@ -26,6 +26,7 @@ public sealed class MongoInboxStore(IMongoDatabase database, TimeProvider time) 
         {
             await database.GetCollection<InboxDocument>(CollectionName).InsertOneAsync(
                 session, new InboxDocument { EventId = handled.EventId, Family = handled.Family, HandledAt = handledAt.UtcDateTime }, cancellationToken: cancellationToken);
+            handled.RecordedByHandler = true;
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
