@@ -56,4 +56,20 @@ public sealed class LiteDbCollectionsTests
     {
         public string Id { get; set; } = "";
     }
+
+    [Fact]
+    public void AnyMatches_answers_whether_a_document_matches_through_the_index_or_a_scan()
+    {
+        using var database = StoreBackends.NewLiteDatabase();
+        var collection = database.GetCreatedCollection("inbox");
+        collection.EnsureIndex("family", "$.Family");
+        collection.Insert(new BsonDocument { ["_id"] = "e1", ["Family"] = "erasure", ["Attempts"] = 2 });
+        collection.Insert(new BsonDocument { ["_id"] = "e2", ["Family"] = "tickets", ["Attempts"] = 1 });
+
+        Assert.True(collection.AnyMatches(BsonExpression.Create("_id = @0", "e2")));
+        Assert.False(collection.AnyMatches(BsonExpression.Create("_id = @0", "e3")));
+        Assert.True(collection.AnyMatches(BsonExpression.Create("$.Family = @0 AND $.Attempts >= @1", "erasure", 2)));
+        Assert.False(collection.AnyMatches(BsonExpression.Create("$.Family = @0 AND $.Attempts >= @1", "tickets", 2)));
+        Assert.False(database.GetCreatedCollection("empty").AnyMatches(BsonExpression.Create("_id = @0", "e1")));
+    }
 }

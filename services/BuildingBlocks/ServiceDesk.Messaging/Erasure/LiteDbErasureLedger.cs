@@ -91,10 +91,10 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     }
 
     public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.Exists(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId))));
+        Task.FromResult(_ledger.AnyMatches(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId))));
 
     public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.Exists(BsonExpression.Create("AddressHash = @0", new BsonValue(addressHash))));
+        Task.FromResult(_ledger.AnyMatches(BsonExpression.Create("AddressHash = @0", new BsonValue(addressHash))));
 
     private sealed class LedgerDocument
     {

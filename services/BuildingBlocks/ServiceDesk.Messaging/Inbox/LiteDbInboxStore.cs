@@ -41,7 +41,7 @@ public sealed class LiteDbInboxStore : IInboxStore
 
     /// <summary>Per event: an expression with a parameter, which LiteDB compiles once, not a lambda, which it translates every call.</summary>
     public Task<bool> IsHandledAsync(string eventId, CancellationToken cancellationToken) =>
-        Task.FromResult(_inbox.Exists(BsonExpression.Create("_id = @0", eventId)));
+        Task.FromResult(_inbox.AnyMatches(BsonExpression.Create("_id = @0", eventId)));
 
     public Task MarkHandledAsync(string eventId, string family, CancellationToken cancellationToken)
     {

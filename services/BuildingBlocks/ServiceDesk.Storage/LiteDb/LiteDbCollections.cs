@@ -33,6 +33,13 @@ public static class LiteDbCollections
         return database.GetCollection<T>(name, autoId);
     }
 
+    /// <summary>
+    /// Whether a document matches <paramref name="predicate"/>, by reading the first match. LiteDB's <c>Exists</c> runs an
+    /// aggregate instead (<c>{ exists: ANY(*._id) }</c>) whose expression it parses on every call: in a profile of
+    /// removals that parse was about a quarter of the CPU of the inbox check every delivered event makes.
+    /// </summary>
+    public static bool AnyMatches<T>(this ILiteCollection<T> collection, BsonExpression predicate) => collection.Find(predicate, limit: 1).Any();
+
     private static void Create(LiteDatabase database, string name)
     {
         if (database.CollectionExists(name))

@@ -31,7 +31,7 @@ public sealed class LiteDbProjectStore(LiteDatabase database) : IProjectStore
         try
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, registeredAt);
-            var created = !_projects.Exists(BsonExpression.Create("_id = @0", projectKey));
+            var created = !_projects.AnyMatches(BsonExpression.Create("_id = @0", projectKey));
             if (created)
             {
                 _projects.Insert(new BsonDocument { ["_id"] = projectKey, ["RegisteredAt"] = registeredAt.UtcDateTime });
@@ -50,6 +50,6 @@ public sealed class LiteDbProjectStore(LiteDatabase database) : IProjectStore
     public Task<bool> ExistsAsync(string projectKey, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_projects.Exists(BsonExpression.Create("_id = @0", projectKey)));
+        return Task.FromResult(_projects.AnyMatches(BsonExpression.Create("_id = @0", projectKey)));
     }
 }

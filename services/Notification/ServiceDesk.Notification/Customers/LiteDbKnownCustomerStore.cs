@@ -31,7 +31,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         {
             LiteDbInboxStore.RecordHandled(_database, handledEvent, handledAt);
             if ((_customers.FindById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
-                || _erased.Exists(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId)))
+                || _erased.AnyMatches(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId)))
             {
                 return false;
             }

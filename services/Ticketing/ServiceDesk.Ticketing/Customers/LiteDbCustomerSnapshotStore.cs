@@ -14,7 +14,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         cancellationToken.ThrowIfCancellationRequested();
         // The usual case, a ticket's customer whose snapshot is current: a read instead of a transaction that the
         // duplicate insert below would fail and roll back.
-        if (_snapshots.Exists(BsonExpression.Create("_id = @0 AND $.Version >= @1", snapshot.CustomerId, snapshot.Version)))
+        if (_snapshots.AnyMatches(BsonExpression.Create("_id = @0 AND $.Version >= @1", snapshot.CustomerId, snapshot.Version)))
         {
             return Task.FromResult(false);
         }
