@@ -45,30 +45,24 @@ public sealed partial class CustomerErasureHandler(
 
     private async Task EraseAsync(CustomerErasureRequested message, EventContext? handled, CancellationToken cancellationToken)
     {
-        var recorded = await ledger.FindAsync(message.RequestId, cancellationToken);
-        if (recorded is { State: ErasureState.Completed })
-        {
-            await events.PublishAsync(Receipt(recorded), cancellationToken);
-            LogReceiptResent(message.RequestId);
-            return;
-        }
-
-        // A run after an earlier attempt, which may have erased and then failed or crashed before its checkpoint.
-        var resumed = recorded is not null;
         var scope = ErasureScope.From(message);
+        var started = new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
+            new Dictionary<string, long>(), time.GetUtcNow());
         try
         {
             // Recorded before the plan reads, so whatever the other paths add for the customer from now on is refused.
-            if (recorded is null)
+            // The ledger hands back the record it holds when an earlier run recorded the request: one that completed
+            // gets its receipt again; any other may have erased and then failed or crashed before its checkpoint, or
+            // (a second command for the request, handled concurrently) be erasing without its checkpoint yet.
+            var recorded = await ledger.StartAsync(started, cancellationToken);
+            if (recorded is { State: ErasureState.Completed })
             {
-                var started = new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
-                    new Dictionary<string, long>(), time.GetUtcNow());
-                recorded = await ledger.StartAsync(started, cancellationToken);
-                // The ledger hands back the record it holds when another run (a second command for the request, handled
-                // concurrently) recorded the request first: that run may have erased without its checkpoint yet.
-                resumed = !ReferenceEquals(recorded, started);
+                await events.PublishAsync(Receipt(recorded), cancellationToken);
+                LogReceiptResent(message.RequestId);
+                return;
             }
 
+            var resumed = !ReferenceEquals(recorded, started);
             var planning = time.GetTimestamp();
             var plan = await erasure.PlanAsync(scope, cancellationToken);
             var planned = time.GetTimestamp();
