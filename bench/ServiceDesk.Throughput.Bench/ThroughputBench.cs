@@ -221,6 +221,8 @@ public static class ThroughputBench
         var idle = system.Cpu.Seconds();
         await Task.Delay(IdleSample);
         Console.WriteLine("  idle " + system.Cpu.PerOperation(idle, (int)IdleSample.TotalSeconds).Replace("per operation", "per second", StringComparison.Ordinal));
+        var redisCalls = await RedisCommandCounts.ConnectAsync(system.Redis);
+        var callsBefore = await redisCalls.ReadAsync();
         var cpu = system.Cpu.Seconds();
         var elapsed = Stopwatch.StartNew();
         foreach (var customer in sequential)
@@ -231,6 +233,7 @@ public static class ThroughputBench
         Report("RemoveCustomer until COMPLETED, in sequence", sequentialRemovals);
         Console.WriteLine("  " + system.Cpu.PerOperation(cpu, sequential.Count)
             + string.Create(CultureInfo.InvariantCulture, $", with the watcher's GetErasure calls and the idle use over {elapsed.Elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine("  " + await redisCalls.PerOperationAsync(callsBefore, sequential.Count));
         var concurrentRemovals = new ConcurrentBag<(ErasureRequest, double)>();
         await Measure.ClosedLoopAsync(concurrent.Count, RemovalsInFlight, async i => concurrentRemovals.Add(await watcher.RemoveAsync(concurrent[i])));
         Report("RemoveCustomer until COMPLETED, 16 in flight", concurrentRemovals);
