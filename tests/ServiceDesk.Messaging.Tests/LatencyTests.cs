@@ -32,9 +32,7 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
             };
             await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), settings);
             await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings);
-            var received = consumer.Services.GetRequiredService<Received>();
-            await Probes.PublishAsync(publisher, 1, "WARM");
-            await Eventually.WaitForAsync(() => received.Count == 1, "the first event", TimeSpan.FromSeconds(60));
+            var received = await WarmUpAsync(publisher, consumer);
 
             var latencies = new List<TimeSpan>();
             for (var i = 0; i < Events; i++)
@@ -58,5 +56,51 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
         {
             await Redis.ExecuteAsync("ACL", "DELUSER", user);
         }
+    }
+
+    [Fact]
+    public async Task A_replica_with_nothing_pending_reads_each_event_with_one_XREADGROUP()
+    {
+        var settings = new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix))
+        {
+            // No blocking read times out during the test, and no claim scan or maintenance falls into it.
+            ["Messaging:PollInterval"] = "00:01:00",
+            ["Messaging:TrimInterval"] = "00:10:00",
+        };
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), settings);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings);
+        var received = await WarmUpAsync(publisher, consumer);
+        await Eventually.WaitForAsync(() => CaughtUpAsync("consumer-a"), caughtUp => caughtUp, "the first event acknowledged", TimeSpan.FromSeconds(60));
+
+        var before = await ReadGroupCallsAsync();
+        for (var i = 0; i < Events; i++)
+        {
+            await Probes.PublishAsync(publisher, 1, $"R{i}-");
+            await Eventually.WaitForAsync(() => received.Count == i + 2, $"event {i}", TimeSpan.FromSeconds(60));
+        }
+
+        await Eventually.WaitForAsync(() => CaughtUpAsync("consumer-a"), caughtUp => caughtUp, "every event acknowledged", TimeSpan.FromSeconds(60));
+        var calls = await ReadGroupCallsAsync() - before;
+        output.WriteLine($"{calls} XREADGROUP calls for {Events} events, one at a time");
+        // One blocking read returns each event and the next one starts; reading the replica's own pending entries
+        // every round as well took two per event.
+        Assert.InRange(calls, Events, Events + 3);
+    }
+
+    /// <summary>One event through, so the measured ones find both services started and the consumer's group made.</summary>
+    private static async Task<Received> WarmUpAsync(ServiceHost publisher, ServiceHost consumer)
+    {
+        var received = consumer.Services.GetRequiredService<Received>();
+        await Probes.PublishAsync(publisher, 1, "WARM");
+        await Eventually.WaitForAsync(() => received.Count == 1, "the first event", TimeSpan.FromSeconds(60));
+        return received;
+    }
+
+    /// <summary>XREADGROUP calls the server has answered so far (INFO commandstats).</summary>
+    private async Task<long> ReadGroupCallsAsync()
+    {
+        var stats = (string)(await Redis.ExecuteAsync("INFO", "commandstats"))!;
+        var line = stats.Split('\n').Single(l => l.StartsWith("cmdstat_xreadgroup:", StringComparison.Ordinal));
+        return long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
