@@ -166,7 +166,7 @@ internal sealed partial class StreamConsumer(
         var database = streams.Database;
 
         // This replica's own pending entries: the ones whose handler failed and are due for a retry.
-        if (_ownPendingUnknown || time.GetUtcNow() >= _nextOwnRead || _retryAt.Values.Any(due => due <= time.GetUtcNow()))
+        if (_ownPendingUnknown || time.GetUtcNow() >= _nextOwnRead || _retryAt.Any(retry => retry.Value <= time.GetUtcNow()))
         {
             await ProcessOwnPendingAsync(database, cancellationToken);
         }
