@@ -196,6 +196,31 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task A_customer_sees_the_other_customers_on_their_request_by_name_without_their_address()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rita = await hosts.NewCustomerAsync("Rita Reporter", GatewayHosts.NewAddress("rita"), project);
+        var paulaAddress = GatewayHosts.NewAddress("paula");
+        var paula = await hosts.NewCustomerAsync("Paula Participant", paulaAddress, project);
+        var customer = await hosts.NewAccountAsync(Role.Customer, rita.Id);
+        using (var admin = await hosts.AdminClientAsync())
+        {
+            await admin.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets",
+                new { projectKey = project, reporterCustomerId = rita.Id, summary = "Printer on fire" });
+            await admin.ExpectAsync(System.Net.HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/tickets/{project}-1/participants/{paula.Id}");
+        }
+
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(page, customer);
+        await page.GotoAsync($"{Console}#/tickets/{project}-1");
+
+        var participants = page.GetByRole(AriaRole.List, new() { Name = "Participants" });
+        await Assertions.Expect(participants).ToContainTextAsync("Paula Participant");
+        Assert.DoesNotContain(paulaAddress, await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<>", await participants.InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_admin_rejects_a_customers_own_removal_request_with_a_reason_by_keyboard()
     {
         var project = await hosts.NewProjectAsync();

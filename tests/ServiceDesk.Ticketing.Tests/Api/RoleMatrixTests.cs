@@ -175,7 +175,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
             case "AddParticipant":
                 var joining = await fixture.Hosts.NewCustomerAsync("Joining", fixture.Help);
                 var joined = await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = (await fixture.TicketOfAAsync()).Id, CustomerId = joining.Id }, auth);
-                Assert.Equal([who == Who.Agent ? fixture.Hosts.AsAgentSees(joining.Id, fixture.Help) : joining.Id], joined.Participants.Select(person => person.CustomerId));
+                Assert.Equal([who is Who.Agent or Who.CustomerA ? fixture.Hosts.AsAgentSees(joining.Id, fixture.Help) : joining.Id], joined.Participants.Select(person => person.CustomerId));
                 break;
             case "RemoveParticipant":
                 var leaving = await fixture.Hosts.NewCustomerAsync("Leaving", fixture.Help);

@@ -9,8 +9,11 @@ using Messages = ServiceDesk.Contracts.Ticketing.V1;
 namespace ServiceDesk.Ticketing.Grpc;
 
 /// <summary>
-/// Domain records to their v1 messages: people from the snapshots, internal comments only for staff, and customers
-/// named to agents by the ids Directory gives agents (scoped to the ticket's project), never their own ids.
+/// Domain records to their v1 messages: people from the snapshots, internal comments only for staff. Customers are
+/// named to agents, and to the other customers on a ticket, by the ids Directory gives agents (scoped to the ticket's
+/// project), never by their own ids: an own id is the same in every project, so it would link the customer across
+/// projects, and as a version-7 UUID it tells when they first came. A customer sees their own id, address and account
+/// on a ticket; of the other customers on it only the scoped id and the name, as agents see no customer's account.
 /// </summary>
 public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScopedIds scopedIds)
 {
@@ -28,46 +31,62 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
     public async Task<IReadOnlyList<Messages.Ticket>> ToMessagesAsync(IReadOnlyList<Ticket> tickets, Caller caller, CancellationToken cancellationToken)
     {
         var people = await snapshots.GetManyAsync([.. tickets.SelectMany(ticket => ticket.CustomerIds).Distinct()], cancellationToken);
-        var showInternal = caller.Role != CallerRole.Customer;
-        var showCustomersAccounts = caller.Role != CallerRole.Agent;
-        return [.. tickets.Select(ticket => ToMessage(ticket, people, showInternal, showCustomersAccounts, CustomerIdsFor(caller, ticket.ProjectKey)))];
+        return [.. tickets.Select(ticket => ToMessage(ticket, people, ViewerOf(caller, ticket.ProjectKey)))];
     }
 
-    private Func<string, string> CustomerIdsFor(Caller caller, string projectKey) =>
-        caller.Role == CallerRole.Agent
-            ? id => ProjectScopedIds.IsCustomerId(id) ? scopedIds.For(id, projectKey) : id
-            : id => id;
+    /// <summary>What one caller sees of the people on a ticket of one project.</summary>
+    /// <param name="CustomerIdOf">The id the caller knows a customer by, from the customer's own id.</param>
+    /// <param name="SeesAddressOf">Whether the caller sees the address of the customer with this own id.</param>
+    /// <param name="SeesAccountOf">Whether the caller sees the account id behind a comment of the customer with this own id.</param>
+    private sealed record Viewer(bool SeesInternal, Func<string, string> CustomerIdOf, Func<string, bool> SeesAddressOf, Func<string, bool> SeesAccountOf);
 
-    private static Messages.Ticket ToMessage(
-        Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, bool showInternal, bool showCustomersAccounts, Func<string, string> customerIdOf) => new()
+    private Viewer ViewerOf(Caller caller, string projectKey)
+    {
+        string Scoped(string id) => ProjectScopedIds.IsCustomerId(id) ? scopedIds.For(id, projectKey) : id;
+        bool IsCaller(string id) => id == caller.CustomerId;
+        return caller.Role switch
+        {
+            CallerRole.Customer => new Viewer(false, id => IsCaller(id) ? id : Scoped(id), IsCaller, IsCaller),
+            CallerRole.Agent => new Viewer(true, Scoped, _ => true, _ => false),
+            _ => new Viewer(true, id => id, _ => true, _ => true),
+        };
+    }
+
+    private static Messages.Ticket ToMessage(Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, Viewer viewer) => new()
     {
         Id = ticket.Id,
         Version = ticket.Version,
         ProjectKey = ticket.ProjectKey,
         Summary = ticket.Summary,
         Description = ticket.Description,
-        Reporter = Person(ticket.ReporterId, people, customerIdOf),
-        Participants = { ticket.ParticipantIds.Select(id => Person(id, people, customerIdOf)) },
+        Reporter = Person(ticket.ReporterId, people, viewer),
+        Participants = { ticket.ParticipantIds.Select(id => Person(id, people, viewer)) },
         Status = ticket.Status,
-        Comments = { ticket.Comments.Where(comment => showInternal || !comment.Internal).Select(comment => ToMessage(comment, showCustomersAccounts, customerIdOf)) },
+        Comments = { ticket.Comments.Where(comment => viewer.SeesInternal || !comment.Internal).Select(comment => ToMessage(comment, viewer)) },
         CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
         UpdatedAt = Timestamp.FromDateTimeOffset(ticket.UpdatedAt),
     };
 
-    private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people, Func<string, string> customerIdOf) =>
+    private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people, Viewer viewer) =>
         people.TryGetValue(customerId, out var snapshot)
-            ? new Messages.Person { CustomerId = customerIdOf(customerId), DisplayName = snapshot.DisplayName, Address = snapshot.Address, Erased = snapshot.Erased }
-            : new Messages.Person { CustomerId = customerIdOf(customerId) };
+            ? new Messages.Person
+            {
+                CustomerId = viewer.CustomerIdOf(customerId),
+                DisplayName = snapshot.DisplayName,
+                Address = viewer.SeesAddressOf(customerId) ? snapshot.Address : string.Empty,
+                Erased = snapshot.Erased,
+            }
+            : new Messages.Person { CustomerId = viewer.CustomerIdOf(customerId) };
 
     /// <summary>
     /// A customer's account id is the same in every project, so it would link the customer across projects as their own
-    /// id would: agents know the author by <c>author_customer_id</c> only.
+    /// id would: agents and other customers know the author by <c>author_customer_id</c> only.
     /// </summary>
-    private static Messages.Comment ToMessage(TicketComment comment, bool showCustomersAccounts, Func<string, string> customerIdOf) => new()
+    private static Messages.Comment ToMessage(TicketComment comment, Viewer viewer) => new()
     {
         Id = comment.Id,
-        AuthorAccountId = comment.AuthorCustomerId is null || showCustomersAccounts ? comment.AuthorAccountId ?? string.Empty : string.Empty,
-        AuthorCustomerId = comment.AuthorCustomerId is { } author ? customerIdOf(author) : string.Empty,
+        AuthorAccountId = comment.AuthorCustomerId is not { } author || viewer.SeesAccountOf(author) ? comment.AuthorAccountId ?? string.Empty : string.Empty,
+        AuthorCustomerId = comment.AuthorCustomerId is { } customer ? viewer.CustomerIdOf(customer) : string.Empty,
         Body = comment.Body,
         Internal = comment.Internal,
         CreatedAt = Timestamp.FromDateTimeOffset(comment.CreatedAt),

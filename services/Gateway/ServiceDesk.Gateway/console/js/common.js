@@ -70,7 +70,8 @@ export async function ticketsPage(container) {
 export async function ticketPage(container, ticketId) {
   const ticket = await get(`/api/v1/tickets/${encodeURIComponent(ticketId)}`);
   const staff = session.account.role !== 'customer';
-  const person = (p) => p ? (p.erased ? 'Former customer' : `${p.displayName} <${p.address}>`) : '—';
+  // Customers see the other customers on a ticket without their address.
+  const person = (p) => p ? (p.erased ? 'Former customer' : p.address ? `${p.displayName} <${p.address}>` : p.displayName) : '—';
 
   const participants = h('ul', { class: 'chips', 'aria-label': 'Participants' }, ticket.participants.map((p) => h('li', {}, person(p),
     h('button', { type: 'button', 'aria-label': `Remove ${p.displayName}`, onclick: async () => {

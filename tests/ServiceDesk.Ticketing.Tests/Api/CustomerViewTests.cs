@@ -1,0 +1,76 @@
+using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Testing;
+using Xunit;
+
+namespace ServiceDesk.Ticketing.Tests.Api;
+
+/// <summary>
+/// Customers who share a ticket see each other as agents see customers: by an id scoped to the ticket's project and
+/// a name, never by the other's own id (the same in every project), address or account; each sees themselves in full.
+/// </summary>
+[Collection(TicketingCollection.Name)]
+public sealed class CustomerViewTests(TicketingHosts hosts)
+{
+    private TicketingService.TicketingServiceClient Client => hosts.Client;
+
+    [Fact]
+    public async Task A_customer_sees_the_other_customers_on_a_ticket_by_scoped_id_and_name_only()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var john = await hosts.NewCustomerAsync("John", project, await hosts.NewProjectAsync());
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var asJohn = await hosts.NewSignedInAsync(Role.Customer, john.Id);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "Printer on fire" }, asJane);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = john.Id }, hosts.Admin);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "Mine smokes too." }, asJohn);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "Thanks, John." }, asJane);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "We are on it." }, hosts.Admin);
+
+        var byJane = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane);
+        var byJohn = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJohn);
+
+        var johnAsJaneSees = hosts.AsAgentSees(john.Id, project);
+        Assert.Equal((jane.Id, "Jane", jane.Address), (byJane.Reporter.CustomerId, byJane.Reporter.DisplayName, byJane.Reporter.Address));
+        Assert.Equal([(johnAsJaneSees, "John", "")], byJane.Participants.Select(person => (person.CustomerId, person.DisplayName, person.Address)));
+        Assert.Equal((hosts.AsAgentSees(jane.Id, project), "Jane", ""), (byJohn.Reporter.CustomerId, byJohn.Reporter.DisplayName, byJohn.Reporter.Address));
+        Assert.Equal([(john.Id, "John", john.Address)], byJohn.Participants.Select(person => (person.CustomerId, person.DisplayName, person.Address)));
+
+        // Each customer's own comment carries their account; the other customer's does not; staff's do for everyone.
+        Assert.Equal([johnAsJaneSees, jane.Id, ""], byJane.Comments.Select(comment => comment.AuthorCustomerId));
+        Assert.Equal([false, true, true], byJane.Comments.Select(comment => comment.AuthorAccountId.Length > 0));
+        Assert.Equal([true, false, true], byJohn.Comments.Select(comment => comment.AuthorAccountId.Length > 0));
+        var full = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
+        Assert.Equal([john.Id, jane.Id, ""], full.Comments.Select(comment => comment.AuthorCustomerId));
+        var johnsAccount = full.Comments[0].AuthorAccountId;
+        Assert.NotEmpty(johnsAccount);
+        Assert.DoesNotContain(johnsAccount, byJane.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(john.Id, byJane.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(john.Address, byJane.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_scoped_id_a_customer_sees_removes_adds_back_and_filters_by_the_other_customer()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var janes = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "Printer on fire" }, asJane);
+        var johns = await hosts.NewTicketAsync(project, john.Id, "Printer still on fire");
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = john.Id }, hosts.Admin);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = johns.Id, CustomerId = jane.Id }, hosts.Admin);
+        var johnAsJaneSees = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = janes.Id }, asJane)).Participants.Single().CustomerId;
+
+        var removed = await Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = janes.Id, CustomerId = johnAsJaneSees }, asJane);
+        var addedBack = await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = johnAsJaneSees }, asJane);
+        var reportedByJohn = await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = johnAsJaneSees }, asJane);
+
+        Assert.NotEqual(john.Id, johnAsJaneSees);
+        Assert.Empty(removed.Participants);
+        Assert.Equal([johnAsJaneSees], addedBack.Participants.Select(person => person.CustomerId));
+        Assert.Equal([john.Id], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = janes.Id }, hosts.Admin)).Participants.Select(person => person.CustomerId));
+        Assert.Equal([johns.Id], reportedByJohn.Tickets.Select(ticket => ticket.Id));
+    }
+}
