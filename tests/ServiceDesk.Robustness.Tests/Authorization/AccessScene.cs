@@ -5,6 +5,7 @@ using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Hosting;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Testing;
 using static ServiceDesk.Testing.IdentityTestHost;
 
@@ -92,6 +93,15 @@ public sealed class AccessScene
     public Task<Customer> NewCustomerAsync(string projectKey) =>
         Directory.CreateCustomerAsync(
             new CreateCustomerRequest { Address = NewAddress(), DisplayName = "Fresh Customer", ProjectKeys = { projectKey } }, AdminHeaders).ResponseAsync;
+
+    /// <summary>
+    /// The id <paramref name="who"/> names a customer of <see cref="Help"/> by on a ticket: customers and agents know the
+    /// others by ids scoped to the project, as tickets show them; admins and services by the customer's own id.
+    /// </summary>
+    public string IdOnTicket(Who who, Customer customer) =>
+        who is Who.TheCustomer or Who.AnotherCustomer or Who.Agent or Who.AgentOfAnotherProject
+            ? Hosts.Ticketing.Services.GetRequiredService<ProjectScopedIds>().For(customer.Id, Help)
+            : customer.Id;
 
     public async Task<(string AccountId, string Login)> NewAccountAsync(Role role, string? customerId = null, params string[] projects)
     {

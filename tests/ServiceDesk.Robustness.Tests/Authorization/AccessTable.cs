@@ -163,13 +163,13 @@ public static class AccessTable
             s.Ticketing.GetTicketAsync(new GetTicketRequest { TicketId = s.TicketOfA.Id }, h).ResponseAsync);
         yield return Rpc(ticketing, Path("ListTickets"), TheCustomerAndStaff, (s, _, h) =>
             s.Ticketing.ListTicketsAsync(new ListTicketsRequest { ProjectKey = s.Help }, h).ResponseAsync);
-        yield return Rpc(ticketing, Path("AddParticipant"), TheCustomerAndStaff, async (s, _, h) =>
-            await s.Ticketing.AddParticipantAsync(new AddParticipantRequest { TicketId = s.TicketOfA.Id, CustomerId = (await s.NewCustomerAsync(s.Help)).Id }, h));
-        yield return Rpc(ticketing, Path("RemoveParticipant"), TheCustomerAndStaff, async (s, _, h) =>
+        yield return Rpc(ticketing, Path("AddParticipant"), TheCustomerAndStaff, async (s, who, h) =>
+            await s.Ticketing.AddParticipantAsync(new AddParticipantRequest { TicketId = s.TicketOfA.Id, CustomerId = s.IdOnTicket(who, await s.NewCustomerAsync(s.Help)) }, h));
+        yield return Rpc(ticketing, Path("RemoveParticipant"), TheCustomerAndStaff, async (s, who, h) =>
         {
             var participant = await s.NewCustomerAsync(s.Help);
             await s.Ticketing.AddParticipantAsync(new AddParticipantRequest { TicketId = s.TicketOfA.Id, CustomerId = participant.Id }, s.AdminHeaders);
-            return await s.Ticketing.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = s.TicketOfA.Id, CustomerId = participant.Id }, h);
+            return await s.Ticketing.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = s.TicketOfA.Id, CustomerId = s.IdOnTicket(who, participant) }, h);
         });
         yield return Rpc(ticketing, Path("AddComment"), TheCustomerAndStaff, (s, _, h) =>
             s.Ticketing.AddCommentAsync(new AddCommentRequest { TicketId = s.TicketOfA.Id, Body = "Any news?" }, h).ResponseAsync);
@@ -279,13 +279,13 @@ public static class AccessTable
             To("/api/v1/tickets/", new { projectKey = s.Help, reporterCustomerId = who is TheCustomer or AnotherCustomer ? null : s.CustomerA.Id, summary = "Help" }));
         yield return Endpoint(get, "/api/v1/tickets/{ticketId}", [TheCustomer, Agent, Admin, NotificationServiceToken], (s, _) => To($"/api/v1/tickets/{s.TicketOfA.Id}"));
         yield return Endpoint(post, "/api/v1/tickets/{ticketId}/comments", TheCustomerAndStaff, (s, _) => To($"/api/v1/tickets/{s.TicketOfA.Id}/comments", new { body = "Any news?" }));
-        yield return Endpoint(put, "/api/v1/tickets/{ticketId}/participants/{customerId}", TheCustomerAndStaff, async (s, _) =>
-            ($"/api/v1/tickets/{s.TicketOfA.Id}/participants/{(await s.NewCustomerAsync(s.Help)).Id}", null));
-        yield return Endpoint(delete, "/api/v1/tickets/{ticketId}/participants/{customerId}", TheCustomerAndStaff, async (s, _) =>
+        yield return Endpoint(put, "/api/v1/tickets/{ticketId}/participants/{customerId}", TheCustomerAndStaff, async (s, who) =>
+            ($"/api/v1/tickets/{s.TicketOfA.Id}/participants/{s.IdOnTicket(who, await s.NewCustomerAsync(s.Help))}", null));
+        yield return Endpoint(delete, "/api/v1/tickets/{ticketId}/participants/{customerId}", TheCustomerAndStaff, async (s, who) =>
         {
             var participant = await s.NewCustomerAsync(s.Help);
             await s.Ticketing.AddParticipantAsync(new AddParticipantRequest { TicketId = s.TicketOfA.Id, CustomerId = participant.Id }, s.AdminHeaders);
-            return ($"/api/v1/tickets/{s.TicketOfA.Id}/participants/{participant.Id}", null);
+            return ($"/api/v1/tickets/{s.TicketOfA.Id}/participants/{s.IdOnTicket(who, participant)}", null);
         });
         yield return Endpoint(put, "/api/v1/tickets/{ticketId}/status", Staff, (s, _) => To($"/api/v1/tickets/{s.TicketOfA.Id}/status", new { status = "in_progress" }));
 

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Testing;
@@ -72,5 +73,35 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
         Assert.Equal([johnAsJaneSees], addedBack.Participants.Select(person => person.CustomerId));
         Assert.Equal([john.Id], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = janes.Id }, hosts.Admin)).Participants.Select(person => person.CustomerId));
         Assert.Equal([johns.Id], reportedByJohn.Tickets.Select(ticket => ticket.Id));
+    }
+
+    [Fact]
+    public async Task A_customer_naming_another_customer_by_an_own_id_or_another_project_s_id_finds_no_one()
+    {
+        var project = await hosts.NewProjectAsync();
+        var other = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var john = await hosts.NewCustomerAsync("John", project, other);
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var janes = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "Printer on fire" }, asJane);
+        var johns = await hosts.NewTicketAsync(project, john.Id, "Printer still on fire");
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = johns.Id, CustomerId = jane.Id }, hosts.Admin);
+        // As the project's id of a customer no one has: Directory knows no such customer.
+        var nobody = hosts.AsAgentSees("0123456789abcdef0123456789abcdef", project);
+        var unknown = await RpcAssert.FailsAsync(StatusCode.NotFound,
+            () => Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = nobody }, asJane));
+
+        foreach (var id in new[] { john.Id, hosts.AsAgentSees(john.Id, other) })
+        {
+            var refused = await RpcAssert.FailsAsync(StatusCode.NotFound,
+                () => Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = id }, asJane));
+            Assert.Equal(unknown.Status.Detail.Replace(nobody, id, StringComparison.Ordinal), refused.Status.Detail);
+            Assert.Empty((await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = id }, asJane)).Tickets);
+        }
+
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = john.Id }, hosts.Admin);
+        var unchanged = await Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = janes.Id, CustomerId = john.Id }, asJane);
+        Assert.Equal([hosts.AsAgentSees(john.Id, project)], unchanged.Participants.Select(person => person.CustomerId));
+        Assert.Equal([johns.Id], (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = hosts.AsAgentSees(john.Id, project) }, asJane)).Tickets.Select(ticket => ticket.Id));
     }
 }

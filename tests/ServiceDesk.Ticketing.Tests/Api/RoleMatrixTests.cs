@@ -174,14 +174,16 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 break;
             case "AddParticipant":
                 var joining = await fixture.Hosts.NewCustomerAsync("Joining", fixture.Help);
-                var joined = await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = (await fixture.TicketOfAAsync()).Id, CustomerId = joining.Id }, auth);
+                var joiningId = who == Who.CustomerA ? fixture.Hosts.AsAgentSees(joining.Id, fixture.Help) : joining.Id;
+                var joined = await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = (await fixture.TicketOfAAsync()).Id, CustomerId = joiningId }, auth);
                 Assert.Equal([who is Who.Agent or Who.CustomerA ? fixture.Hosts.AsAgentSees(joining.Id, fixture.Help) : joining.Id], joined.Participants.Select(person => person.CustomerId));
                 break;
             case "RemoveParticipant":
                 var leaving = await fixture.Hosts.NewCustomerAsync("Leaving", fixture.Help);
                 var withParticipant = await Client.AddParticipantAsync(
                     new AddParticipantRequest { TicketId = (await fixture.TicketOfAAsync()).Id, CustomerId = leaving.Id }, fixture.As(Who.Admin));
-                Assert.Empty((await Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = withParticipant.Id, CustomerId = leaving.Id }, auth)).Participants);
+                var leavingId = who == Who.CustomerA ? fixture.Hosts.AsAgentSees(leaving.Id, fixture.Help) : leaving.Id;
+                Assert.Empty((await Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = withParticipant.Id, CustomerId = leavingId }, auth)).Participants);
                 break;
             case "AddComment":
                 var commented = await Client.AddCommentAsync(new AddCommentRequest { TicketId = (await fixture.TicketOfAAsync()).Id, Body = "Any news?" }, auth);

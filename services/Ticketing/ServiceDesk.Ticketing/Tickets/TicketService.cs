@@ -83,11 +83,17 @@ public sealed class TicketService(
             ? long.Parse(position, NumberStyles.None, CultureInfo.InvariantCulture)
             : (long?)null;
         var size = Paging.SizeOf(request.PageSize);
+        var reporterIds = request.ReporterCustomerId.Length == 0 ? null : OwnIdsOf(caller, request.ReporterCustomerId, project.Key);
+        if (reporterIds is [])
+        {
+            return ([], string.Empty);
+        }
+
         var found = await tickets.ListAsync(
             new TicketQuery(
                 project.Key,
                 request.Status == TicketStatus.Unspecified ? null : request.Status,
-                request.ReporterCustomerId.Length == 0 ? null : OwnIdsOf(request.ReporterCustomerId, project.Key)[0],
+                reporterIds?[0],
                 caller.Role == CallerRole.Customer ? caller.CustomerId : null,
                 before,
                 size + 1),
@@ -103,10 +109,19 @@ public sealed class TicketService(
 
     private static string PagedRequest(string projectKey, ListTicketsRequest request) => $"tickets {projectKey} {(int)request.Status} {request.ReporterCustomerId}";
 
-    /// <summary>Adding a customer who already takes part (or reports the ticket) changes nothing.</summary>
+    /// <summary>
+    /// Adding a customer who already takes part (or reports the ticket) changes nothing. A customer names the others by
+    /// the ids their tickets show them (scoped to the ticket's project); another customer's own id, or an id scoped to
+    /// another project, is NOT_FOUND to them, as an unknown id.
+    /// </summary>
     public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
         var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
+        if (caller.Role == CallerRole.Customer && OwnIdsOf(caller, customerId, current.ProjectKey) is [])
+        {
+            throw new NotFoundException("customer", customerId, "customer_id");
+        }
+
         await RequireNotErasedAsync(customerId, "participant", cancellationToken);
         if (current.Concerns(customerId))
         {
@@ -139,7 +154,7 @@ public sealed class TicketService(
         ChangeAsync(
             caller,
             ticketId,
-            ticket => OwnIdsOf(customerId, ticket.ProjectKey).FirstOrDefault(ticket.ParticipantIds.Contains) is { } participant
+            ticket => OwnIdsOf(caller, customerId, ticket.ProjectKey).FirstOrDefault(ticket.ParticipantIds.Contains) is { } participant
                 ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != participant)] }
                 : null,
             (before, changed) => [.. before.ParticipantIds.Except(changed.ParticipantIds).Select(id => TicketEvents.ParticipantRemoved(changed, id, caller))],
@@ -293,9 +308,14 @@ public sealed class TicketService(
     private static IReadOnlySet<string>? AgentProjects(Caller caller) => caller.Role == CallerRole.Agent ? caller.ProjectKeys : null;
 
     /// <summary>
-    /// The customer's own ids an id given for the project may stand for: an id scoped to the project (as agents know
-    /// customers, <see cref="ProjectScopedIds"/>) opens to its candidates, current KEK first; any other id is itself.
+    /// The customer's own ids an id given for the project may stand for: an id scoped to the project (as agents, and the
+    /// customers sharing a ticket, know customers, <see cref="ProjectScopedIds"/>) opens to its candidates, current KEK
+    /// first; an id scoped to another project stands for none. Any other id is itself, except that a customer names no
+    /// one but themselves by an own id: they are shown the others by scoped ids only, and naming another by an own id
+    /// would tell them which scoped id, or which project's customer, it is.
     /// </summary>
-    private IReadOnlyList<string> OwnIdsOf(string customerId, string projectKey) =>
-        scopedIds.TryOpen(customerId, out var project, out var candidates) && project == projectKey ? candidates : [customerId];
+    private IReadOnlyList<string> OwnIdsOf(Caller caller, string customerId, string projectKey) =>
+        scopedIds.TryOpen(customerId, out var project, out var candidates)
+            ? project == projectKey ? candidates : []
+            : caller.Role != CallerRole.Customer || customerId == caller.CustomerId ? [customerId] : [];
 }
