@@ -93,7 +93,8 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
     /// calls queue, the figure a saturation rate follows from when the server's core is its limit; its share of the core
     /// tells whether it was (a rate with the server's core far from full was limited elsewhere, by the client or the machine).
     /// </summary>
-    public async Task<Saturation> SaturateAsync(FixedCall call, Func<TimeSpan> serverCpu)
+    /// <summary>h2load at saturation for the load's duration, or for <paramref name="measuredFor"/> (whole seconds) when given.</summary>
+    public async Task<Saturation> SaturateAsync(FixedCall call, Func<TimeSpan> serverCpu, TimeSpan? measuredFor = null)
     {
         var bodyFile = Path.Combine(workDirectory, "h2load-body.bin");
         await File.WriteAllBytesAsync(bodyFile, call.Body);
@@ -101,7 +102,7 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
         string[] arguments =
         [
             "-c", clientCore.ToString(CultureInfo.InvariantCulture), "h2load",
-            "-D", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), "--warm-up-time=" + ((int)WarmUp.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            "-D", ((int)(measuredFor ?? duration).TotalSeconds).ToString(CultureInfo.InvariantCulture), "--warm-up-time=" + ((int)WarmUp.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             "-t", "1", "-c", "4", "-m", "16",
             "-H", "content-type: application/grpc", "-H", "te: trailers",
             .. call.Token is null ? (string[])[] : ["-H", $"authorization: Bearer {call.Token}"],

@@ -126,11 +126,25 @@ try
         await MeasureAsync(load, call, options.Calls, directory);
     }
 
+    // The machine's speed drifts by a third and more within a pass, even between two saturations a few seconds apart
+    // (the null call at 73,682 and 114,486 calls/s in one pass): a suggestion measured a minute after the pass's null
+    // call was compared with another machine. So each suggestion is also saturated in short slices alternating with the
+    // null call's, and compared with them: a drift slower than a slice falls on both alike.
     Console.WriteLine("Second pass (reported):");
     List<Measured> results = [await MeasureAsync(load, bareCall, options.Calls, bare)];
-    foreach (var call in nullCalls.Concat(suggestions))
+    foreach (var call in nullCalls)
     {
         results.Add(await MeasureAsync(load, call, options.Calls, directory));
+    }
+
+    foreach (var call in suggestions)
+    {
+        var measured = await MeasureAsync(load, call, options.Calls, directory);
+        var alternated = await AlternateAsync(load, nullCalls[0], call, options, directory);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"    alternating with {nullCalls[0].Name} ({options.Rounds} × {options.SliceSeconds} s each): {alternated.CallsPerSecond:F0} against {alternated.NullCallsPerSecond:F0} calls/s, {alternated.CpuMicrosecondsPerCall:F1} against {alternated.NullCpuMicrosecondsPerCall:F1} µs per call"));
+        results.Add(measured with { Alternated = alternated });
     }
 
     Report(results, options);
@@ -140,6 +154,28 @@ try
 finally
 {
     await directory.DisposeAsync();
+}
+
+// Null call and suggestion saturated in turn, options.Rounds times each: their mean rates and CPU per call.
+static async Task<Alternation> AlternateAsync(GrpcLoad load, FixedCall nullCall, FixedCall call, Options options, BenchProcess server)
+{
+    List<Saturation> nulls = [], calls = [];
+    for (var round = 0; round < options.Rounds; round++)
+    {
+        nulls.Add(await load.SaturateAsync(nullCall, () => server.CpuTime, TimeSpan.FromSeconds(options.SliceSeconds)));
+        calls.Add(await load.SaturateAsync(call, () => server.CpuTime, TimeSpan.FromSeconds(options.SliceSeconds)));
+    }
+
+    if (calls.Concat(nulls).Any(slice => slice.Failed > 0) || (await load.CallAsync(call)).GrpcStatus != "0" || (await load.CallAsync(nullCall)).GrpcStatus != "0")
+    {
+        throw new InvalidOperationException($"{call.Name}: a call failed while alternating with {nullCall.Name}.");
+    }
+
+    return new Alternation(
+        nulls.Average(slice => slice.CallsPerSecond),
+        calls.Average(slice => slice.CallsPerSecond),
+        nulls.Average(slice => slice.CpuMicrosecondsPerCall),
+        calls.Average(slice => slice.CpuMicrosecondsPerCall));
 }
 
 // While the index loads on a busy machine, the first call may outlast the client's timeout: ask again.
@@ -183,14 +219,18 @@ static void Report(List<Measured> results, Options options)
     Console.WriteLine();
     Console.WriteLine($"{options.Customers:N0} customers in {Seeding.Project}; limit 10; one call in flight: {options.Calls} calls after a warm-up; saturation: h2load -t 1 -c 4 -m 16, 2 s warm-up + {options.Seconds} s.");
     Console.WriteLine("Ratios by CPU: the null call's (or the bare method's) server CPU per call at saturation ÷ the call's, i.e. the share of their throughput the call reaches where the server's core is the limit.");
+    Console.WriteLine($"Alternated: the suggestion and the null call saturated in turn, {options.Rounds} slices of {options.SliceSeconds} s each (after 2 s of warm-up each), mean rates and CPU per call (same phases of the machine); the other ratios against the pass's own null-call row.");
     Console.WriteLine();
-    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | server CPU µs per call, one in flight | calls/s at saturation | server core busy | server CPU µs per call at saturation | ÷ Directory null call, by rate | ÷ Directory null call, by CPU | ÷ bare Kestrel, by CPU |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var (call, suggested, latency, saturation, cpuMicroseconds) in results)
+    Console.WriteLine("| call | results | p50 ms | p90 ms | p99 ms | max ms | server CPU µs per call, one in flight | calls/s at saturation | server core busy | server CPU µs per call at saturation | ÷ Directory null call, by rate | ÷ Directory null call, by CPU | alternated: calls/s, null call's | alternated ÷ null call, by rate | alternated ÷ null call, by CPU | ÷ bare Kestrel, by CPU |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var (call, suggested, latency, saturation, cpuMicroseconds, alternation) in results)
     {
+        var adjacent = alternation is { } turns
+            ? string.Create(CultureInfo.InvariantCulture, $"{turns.CallsPerSecond:F0}, {turns.NullCallsPerSecond:F0} | {turns.CallsPerSecond / turns.NullCallsPerSecond:P0} | {turns.NullCpuMicrosecondsPerCall / turns.CpuMicrosecondsPerCall:P0}")
+            : "- | - | -";
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.ServerCoreShare:P0} | {saturation.CpuMicrosecondsPerCall:F1} | {saturation.CallsPerSecond / nullCall.CallsPerSecond:P0} | {nullCall.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} | {bare.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} |"));
+            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.ServerCoreShare:P0} | {saturation.CpuMicrosecondsPerCall:F1} | {saturation.CallsPerSecond / nullCall.CallsPerSecond:P0} | {nullCall.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} | {adjacent} | {bare.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} |"));
     }
 }
 
@@ -253,10 +293,13 @@ static async Task<string> AgentTokenAsync(int identityPort, string adminPassword
 
 static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-internal sealed record Measured(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds);
+internal sealed record Measured(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds, Alternation? Alternated = null);
+
+internal sealed record Alternation(double NullCallsPerSecond, double CallsPerSecond, double NullCpuMicrosecondsPerCall, double CpuMicrosecondsPerCall);
 
 internal sealed record Options(
-    int Customers, int Seconds, int Calls, int ServerCore, int ClientCore, string Cache, string Repository, IReadOnlyDictionary<string, string> DirectorySettings, IReadOnlyList<string> Cases)
+    int Customers, int Seconds, int Calls, int ServerCore, int ClientCore, string Cache, string Repository, IReadOnlyDictionary<string, string> DirectorySettings, IReadOnlyList<string> Cases,
+    int Rounds, int SliceSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -277,6 +320,9 @@ internal sealed record Options(
             Path.GetFullPath(Value("--repository", ".")),
             settings,
             // --cases "jane roe,company07" measures only those suggestion texts (the null calls always).
-            Value("--cases", "j,jo,jos,a,an,ann,z,zo,jane roe,company07,jane.r").Split(','));
+            Value("--cases", "j,jo,jos,a,an,ann,z,zo,jane roe,company07,jane.r").Split(','),
+            // --rounds R --slice-seconds S: each suggestion alternated with the null call R times, S seconds each.
+            Number("--rounds", 3),
+            Number("--slice-seconds", 3));
     }
 }
