@@ -88,12 +88,12 @@ internal sealed partial class GrpcLoad(int clientCore, TimeSpan duration, string
     }
 
     /// <summary>
-    /// h2load on the client core: 1 thread, 4 connections × 16 streams, warm-up 2 s, then <c>duration</c>. The server's
+    /// h2load on the client core: 1 thread, 4 connections × 16 streams, warm-up 2 s, then <c>duration</c> (or
+    /// <paramref name="measuredFor"/>, whole seconds, when given). The server's
     /// CPU time is read when the warm-up ends and when h2load does: per call, it is what a call costs the server when
     /// calls queue, the figure a saturation rate follows from when the server's core is its limit; its share of the core
     /// tells whether it was (a rate with the server's core far from full was limited elsewhere, by the client or the machine).
     /// </summary>
-    /// <summary>h2load at saturation for the load's duration, or for <paramref name="measuredFor"/> (whole seconds) when given.</summary>
     public async Task<Saturation> SaturateAsync(FixedCall call, Func<TimeSpan> serverCpu, TimeSpan? measuredFor = null)
     {
         var bodyFile = Path.Combine(workDirectory, "h2load-body.bin");

@@ -225,12 +225,12 @@ static void Report(List<Measured> results, Options options)
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var (call, suggested, latency, saturation, cpuMicroseconds, alternation) in results)
     {
-        var adjacent = alternation is { } turns
+        var alternatedColumns = alternation is { } turns
             ? string.Create(CultureInfo.InvariantCulture, $"{turns.CallsPerSecond:F0}, {turns.NullCallsPerSecond:F0} | {turns.CallsPerSecond / turns.NullCallsPerSecond:P0} | {turns.NullCpuMicrosecondsPerCall / turns.CpuMicrosecondsPerCall:P0}")
             : "- | - | -";
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.ServerCoreShare:P0} | {saturation.CpuMicrosecondsPerCall:F1} | {saturation.CallsPerSecond / nullCall.CallsPerSecond:P0} | {nullCall.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} | {adjacent} | {bare.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} |"));
+            $"| {call.Name} | {(suggested < 0 ? "-" : suggested.ToString(CultureInfo.InvariantCulture))} | {latency.P50:F3} | {latency.P90:F3} | {latency.P99:F3} | {latency.Max:F2} | {cpuMicroseconds:F0} | {saturation.CallsPerSecond:F0} | {saturation.ServerCoreShare:P0} | {saturation.CpuMicrosecondsPerCall:F1} | {saturation.CallsPerSecond / nullCall.CallsPerSecond:P0} | {nullCall.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} | {alternatedColumns} | {bare.CpuMicrosecondsPerCall / saturation.CpuMicrosecondsPerCall:P0} |"));
     }
 }
 
