@@ -32,4 +32,12 @@ public static class RpcAssert
     }
 
     public static string? ResourceName(this RpcException error) => error.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName;
+
+    /// <summary>The error's google.rpc details, unpacked, as text: two refusals compare detail by detail.</summary>
+    public static string DetailsText(this RpcException error) =>
+        string.Join("\n", error.GetRpcStatus()?.Details.Select(detail =>
+            detail.Is(ResourceInfo.Descriptor) ? detail.Unpack<ResourceInfo>().ToString()
+            : detail.Is(BadRequest.Descriptor) ? detail.Unpack<BadRequest>().ToString()
+            : detail.Is(ErrorInfo.Descriptor) ? detail.Unpack<ErrorInfo>().ToString()
+            : detail.TypeUrl) ?? []);
 }

@@ -90,12 +90,14 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
         var nobody = hosts.AsAgentSees("0123456789abcdef0123456789abcdef", project);
         var unknown = await RpcAssert.FailsAsync(StatusCode.NotFound,
             () => Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = nobody }, asJane));
+        Assert.Contains(nobody, unknown.DetailsText(), StringComparison.Ordinal);
 
         foreach (var id in new[] { john.Id, hosts.AsAgentSees(john.Id, other) })
         {
             var refused = await RpcAssert.FailsAsync(StatusCode.NotFound,
                 () => Client.AddParticipantAsync(new AddParticipantRequest { TicketId = janes.Id, CustomerId = id }, asJane));
             Assert.Equal(unknown.Status.Detail.Replace(nobody, id, StringComparison.Ordinal), refused.Status.Detail);
+            Assert.Equal(unknown.DetailsText().Replace(nobody, id, StringComparison.Ordinal), refused.DetailsText());
             Assert.Empty((await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = id }, asJane)).Tickets);
         }
 
