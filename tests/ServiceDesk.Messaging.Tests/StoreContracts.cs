@@ -132,6 +132,10 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
         await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None);
         // So that the measured delete does not commit into a full log and copy it (LiteDB checkpoints every 1,000 pages).
         database.Checkpoint();
+        // Past a window that holds nothing, so the measured call is a steady one: the process's first use of the
+        // expression compiles it (the relay pays that once; run alone, this test's measured call paid it, 121 KB), and
+        // the pages it looks through are back in LiteDB's cache, which the checkpoint emptied.
+        Assert.Equal(0, await store.ForgetAppendedAsync("run-2", now.AddHours(-1), CancellationToken.None));
 
         var (stale, staleBytes) = await AllocatedByAsync(() => store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None));
         var (forgotten, forgetBytes) = await AllocatedByAsync(() => store.ForgetAppendedAsync("run-2", now.AddMinutes(-15), CancellationToken.None));
