@@ -7,14 +7,14 @@ namespace ServiceDesk.Throughput.Bench;
 /// Redis calls per operation by command, from the server's own counts (INFO commandstats): unlike CPU time they do not
 /// depend on the machine's speed. Scripts count as EVALSHA plus the commands they run.
 /// </summary>
-public sealed class RedisCommandCounts(IServer server)
+public sealed class RedisCommandCounts(ConnectionMultiplexer redis, IServer server) : IAsyncDisposable
 {
     public static async Task<RedisCommandCounts> ConnectAsync(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
         options.AllowAdmin = true;
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
-        return new RedisCommandCounts(redis.GetServer(redis.GetEndPoints().Single()));
+        return new RedisCommandCounts(redis, redis.GetServer(redis.GetEndPoints().Single()));
     }
 
     public async Task<IReadOnlyDictionary<string, long>> ReadAsync() =>
@@ -33,4 +33,6 @@ public sealed class RedisCommandCounts(IServer server)
         return string.Create(CultureInfo.InvariantCulture,
             $"Redis calls per operation: {perOperation.Sum(pair => pair.Calls):F1} ({string.Join(", ", perOperation.Select(pair => $"{pair.Command} {pair.Calls:F1}"))})");
     }
+
+    public ValueTask DisposeAsync() => redis.DisposeAsync();
 }

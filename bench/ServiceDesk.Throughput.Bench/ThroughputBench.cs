@@ -221,7 +221,7 @@ public static class ThroughputBench
         var idle = system.Cpu.Seconds();
         await Task.Delay(IdleSample);
         Console.WriteLine("  idle " + system.Cpu.PerOperation(idle, (int)IdleSample.TotalSeconds).Replace("per operation", "per second", StringComparison.Ordinal));
-        var redisCalls = await RedisCommandCounts.ConnectAsync(system.Redis);
+        await using var redisCalls = await RedisCommandCounts.ConnectAsync(system.Redis);
         var callsBefore = await redisCalls.ReadAsync();
         var cpu = system.Cpu.Seconds();
         var elapsed = Stopwatch.StartNew();

@@ -72,7 +72,7 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
         var received = await WarmUpAsync(publisher, consumer);
         await Eventually.WaitForAsync(() => CaughtUpAsync("consumer-a"), caughtUp => caughtUp, "the first event acknowledged", TimeSpan.FromSeconds(60));
 
-        var before = await ReadGroupCallsAsync();
+        var before = await RedisCommandStats.CallsAsync(Redis, "xreadgroup");
         for (var i = 0; i < Events; i++)
         {
             await Probes.PublishAsync(publisher, 1, $"R{i}-");
@@ -80,7 +80,7 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
         }
 
         await Eventually.WaitForAsync(() => CaughtUpAsync("consumer-a"), caughtUp => caughtUp, "every event acknowledged", TimeSpan.FromSeconds(60));
-        var calls = await ReadGroupCallsAsync() - before;
+        var calls = await RedisCommandStats.CallsAsync(Redis, "xreadgroup") - before;
         output.WriteLine($"{calls} XREADGROUP calls for {Events} events, one at a time");
         // One blocking read returns each event and the next one starts; reading the replica's own pending entries
         // every round as well took two per event.
@@ -94,13 +94,5 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
         await Probes.PublishAsync(publisher, 1, "WARM");
         await Eventually.WaitForAsync(() => received.Count == 1, "the first event", TimeSpan.FromSeconds(60));
         return received;
-    }
-
-    /// <summary>XREADGROUP calls the server has answered so far (INFO commandstats).</summary>
-    private async Task<long> ReadGroupCallsAsync()
-    {
-        var stats = (string)(await Redis.ExecuteAsync("INFO", "commandstats"))!;
-        var line = stats.Split('\n').Single(l => l.StartsWith("cmdstat_xreadgroup:", StringComparison.Ordinal));
-        return long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
