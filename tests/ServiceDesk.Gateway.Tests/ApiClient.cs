@@ -33,12 +33,13 @@ public sealed class ApiClient : IDisposable
         return session;
     }
 
+    /// <summary>A <paramref name="body"/> that is an <see cref="HttpContent"/> goes as it is; any other object as JSON.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, bool withCsrf = true, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
         }
 
         if (withCsrf && CsrfToken is not null)

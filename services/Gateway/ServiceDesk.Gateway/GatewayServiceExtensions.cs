@@ -5,6 +5,7 @@ using Scalar.AspNetCore;
 using ServiceDesk.Gateway.Api;
 using ServiceDesk.Gateway.Backends;
 using ServiceDesk.Gateway.HealthChecks;
+using ServiceDesk.Gateway.Problems;
 using ServiceDesk.Gateway.Security;
 using ServiceDesk.Gateway.Sessions;
 using ServiceDesk.Hosting;
@@ -39,7 +40,9 @@ public static class GatewayServiceExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBackendClients(builder.Configuration);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = BadRequestProblems.AddCode);
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddGatewayRateLimits(options);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

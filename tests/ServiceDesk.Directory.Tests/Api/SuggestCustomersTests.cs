@@ -181,11 +181,23 @@ public sealed class SuggestCustomersTests(DirectoryHostFixture directory)
         Assert.Empty(await SuggestAsync(project, "-"));
     }
 
+    [Fact]
+    public async Task A_request_without_a_limit_gets_at_most_ten()
+    {
+        var project = await directory.NewProjectAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            await directory.NewCustomerAsync($"Tenley {i:D2}", TestData.Address(), project);
+        }
+
+        Assert.Equal(10, (await SuggestAsync(project, "tenley", limit: 0)).Count);
+        Assert.Equal(12, (await SuggestAsync(project, "tenley", limit: 50)).Count);
+    }
+
     [Theory]
-    [InlineData(0)]
     [InlineData(51)]
     [InlineData(-1)]
-    public async Task A_limit_outside_1_to_50_is_invalid(int limit)
+    public async Task A_limit_outside_0_to_50_is_invalid(int limit)
     {
         var error = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.SuggestCustomersAsync(new SuggestCustomersRequest { ProjectKey = "HELP", Text = "ja", Limit = limit }));
 

@@ -56,6 +56,36 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task Input_that_cannot_be_bound_is_problem_json_with_a_code_naming_the_field_and_never_echoing_the_value()
+    {
+        using var admin = await hosts.AdminClientAsync();
+        const string Value = "unbound.value@example.com";
+        static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+        var cases = new (HttpMethod Method, string Path, HttpContent? Body, HttpStatusCode Status, string Code, string Field)[]
+        {
+            (HttpMethod.Post, "/api/v1/customers", Json($"not JSON {Value}"), HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "body"),
+            (HttpMethod.Post, "/api/v1/customers", Json($$"""{"address": ["{{Value}}"], "displayName": "Jane"}"""), HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "address"),
+            (HttpMethod.Post, "/api/v1/customers/suggestions", Json("""{"projectKey": "HELP", "text": "ja", "limit": "many"}"""), HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "limit"),
+            (HttpMethod.Get, $"/api/v1/customers?pageSize={Value}", null, HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "pageSize"),
+            (HttpMethod.Post, "/api/v1/customers", null, HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "body"),
+            (HttpMethod.Post, "/api/v1/customers", new StringContent($"address={Value}", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "body"),
+            (HttpMethod.Post, "/api/v1/erasures", Json("""{"customerId": "c1", "mode": "anonymize", "reason": "because"}"""), HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "reason"),
+        };
+
+        foreach (var (method, path, body, status, code, field) in cases)
+        {
+            var problem = await admin.ProblemAsync(status, method, path, body);
+
+            Assert.True(problem.TryGetProperty("code", out var actual) && code == actual.GetString(), $"{method} {path}: {problem}");
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{method} {path}: {problem}");
+            Assert.DoesNotContain(Value, problem.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        var noSuchEndpoint = await admin.ProblemAsync(HttpStatusCode.NotFound, HttpMethod.Get, "/api/v1/no-such-resource");
+        Assert.Equal("NOT_FOUND", noSuchEndpoint.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_client_over_its_sign_in_limit_gets_429_with_Retry_After_while_other_API_calls_go_on()
     {
         await using var gateway = await hosts.StartGatewayAsync(("Gateway:SignInsPerMinute", "2"));

@@ -94,7 +94,7 @@ public sealed class DirectoryGrpcService(
     public override async Task<SuggestCustomersResponse> SuggestCustomers(SuggestCustomersRequest request, ServerCallContext context)
     {
         var caller = context.GetCallerWithinServicePolicy().RequireProjectAccess(request.ProjectKey);
-        var suggestions = await suggester.SuggestAsync(request.ProjectKey, request.Text, request.Limit, context.CancellationToken);
+        var suggestions = await suggester.SuggestAsync(request.ProjectKey, request.Text, SuggestCustomersValidator.EffectiveLimit(request), context.CancellationToken);
         return new SuggestCustomersResponse { Suggestions = { suggestions.Select(suggestion => suggestion.ToMessage(caller, scopedIds, request.ProjectKey)) } };
     }
 

@@ -7,10 +7,15 @@ internal sealed class SuggestCustomersValidator : IRequestValidator<SuggestCusto
 {
     public const int MaxLimit = 50;
 
+    /// <summary>What a request that leaves <c>limit</c> out (0) gets, as a list's page size defaults.</summary>
+    public const int DefaultLimit = 10;
+
+    public static int EffectiveLimit(SuggestCustomersRequest request) => request.Limit == 0 ? DefaultLimit : request.Limit;
+
     public void Validate(SuggestCustomersRequest request, FieldViolations violations)
     {
         violations.ProjectKey("project_key", request.ProjectKey);
         violations.Text("text", request.Text, EmailAddress.MaxLength);
-        violations.Range("limit", request.Limit, 1, MaxLimit);
+        violations.Range("limit", request.Limit, 0, MaxLimit);
     }
 }

@@ -11,6 +11,9 @@ namespace ServiceDesk.Gateway.Problems;
 /// </summary>
 public static class GrpcProblems
 {
+    /// <summary>The problems' <c>type</c>: what their <c>code</c> means.</summary>
+    public const string CodesReference = "https://grpc.github.io/grpc/core/md_doc_statuscodes.html";
+
     public static int HttpStatus(StatusCode code) => code switch
     {
         StatusCode.OK => StatusCodes.Status200OK,
@@ -38,7 +41,7 @@ public static class GrpcProblems
             // Backends write the messages of their refusals for callers (no personal data, no internals). A failure's
             // message may come from the client library instead ("Connection refused (127.0.0.1:7110)"): its title says enough.
             Detail = IsRefusal(exception.StatusCode) ? exception.Status.Detail : null,
-            Type = "https://grpc.github.io/grpc/core/md_doc_statuscodes.html",
+            Type = CodesReference,
         };
         problem.Extensions["code"] = CodeName(exception.StatusCode);
         if (details?.GetDetail<BadRequest>() is { FieldViolations.Count: > 0 } badRequest)
@@ -63,7 +66,12 @@ public static class GrpcProblems
 
     /// <summary>A problem the gateway finds itself (bad JSON, an unknown enum name): 400 with field errors like a backend's.</summary>
     public static IResult Invalid(string field, string description) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [description] }, title: "Invalid argument");
+        Results.ValidationProblem(
+            new Dictionary<string, string[]> { [field] = [description] },
+            detail: $"The request has 1 invalid field(s): {field}.",
+            title: Title(StatusCode.InvalidArgument),
+            type: CodesReference,
+            extensions: new Dictionary<string, object?> { ["code"] = CodeName(StatusCode.InvalidArgument) });
 
     /// <summary>400 naming the first null entry of a JSON array, which no repeated field of a request can hold; null when there is none.</summary>
     public static IResult? NullEntry(IReadOnlyList<string?>? entries, string field)

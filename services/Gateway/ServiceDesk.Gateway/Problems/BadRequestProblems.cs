@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ServiceDesk.Gateway.Problems;
+
+/// <summary>
+/// Input the endpoints could not even bind — a body that is not JSON or holds a value of the wrong type, a query
+/// value that is not a number, a missing body, another media type — answered like a backend's refusal: problem+json
+/// with <c>errors</c> naming the field and a <c>code</c> (<see cref="AddCode"/>). The value sent is never echoed (it may be an address).
+/// </summary>
+internal sealed partial class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest || http.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var (field, description) = Describe(badRequest);
+        http.Response.StatusCode = badRequest.StatusCode;
+        var problem = new ProblemDetails
+        {
+            Status = badRequest.StatusCode,
+            Title = badRequest.StatusCode == StatusCodes.Status400BadRequest ? "Invalid argument" : ReasonPhrase(badRequest.StatusCode),
+            Detail = $"The request has 1 invalid field(s): {field}.",
+            Type = GrpcProblems.CodesReference,
+            Extensions =
+            {
+                ["errors"] = new Dictionary<string, string[]> { [field] = [description] },
+            },
+        };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>
+    /// The problems ASP.NET Core writes from a bare status (an endpoint that set 415 without throwing, no route, a
+    /// method the route does not take) get a <c>code</c> too, so that every problem of the API carries one.
+    /// </summary>
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        problem.Extensions["code"] = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => "NOT_FOUND",
+            StatusCodes.Status405MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            StatusCodes.Status413PayloadTooLarge => "REQUEST_TOO_LARGE",
+            StatusCodes.Status415UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            >= 400 and < 500 => "INVALID_ARGUMENT",
+            _ => "INTERNAL",
+        };
+        if (problem.Status == StatusCodes.Status415UnsupportedMediaType && !problem.Extensions.ContainsKey("errors"))
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = ["must be sent as application/json"] };
+        }
+    }
+
+    private static (string Field, string Description) Describe(BadHttpRequestException exception) => exception switch
+    {
+        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => ("body", "must be sent as application/json"),
+        { StatusCode: StatusCodes.Status413PayloadTooLarge } => ("body", "is larger than this API accepts"),
+        { InnerException: JsonException json } => (FieldOf(json), json.Path is null or "$" ? "must be a JSON object" : "has a value of the wrong type"),
+        _ when ParameterName().Match(exception.Message) is { Success: true } match => match.Groups["source"].Value == "body"
+            ? ("body", "is required: send a JSON object")
+            : (match.Groups["name"].Value, match.Groups["verb"].Value == "Required" ? "is required" : "has a value of the wrong type"),
+        _ => ("body", "could not be read"),
+    };
+
+    /// <summary>"$.projectKeys[1]" → "projectKeys[1]"; the whole document ("$", or unreadable) → "body".</summary>
+    private static string FieldOf(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+
+    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    // ASP.NET Core's binding messages: 'Failed to bind parameter "int? pageSize" from "abc".',
+    // 'Required parameter "CreateCustomerBody body" was not provided from body.'
+    [GeneratedRegex("""^(?<verb>Failed to bind|Required) parameter "(?:[^"]* )?(?<name>[^" ]+)"(?: was not provided from (?<source>\w+))?""")]
+    private static partial Regex ParameterName();
+}
