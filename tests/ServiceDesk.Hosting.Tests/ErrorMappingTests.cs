@@ -71,7 +71,7 @@ public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations);
         Assert.Equal("limit", violation.Field);
-        Assert.Equal("must be between 1 and 50", violation.Description);
+        Assert.Equal("must be between 1 and 50, or 0 (left out) for 10", violation.Description);
     }
 
     [Theory]

@@ -16,6 +16,9 @@ internal sealed class SuggestCustomersValidator : IRequestValidator<SuggestCusto
     {
         violations.ProjectKey("project_key", request.ProjectKey);
         violations.Text("text", request.Text, EmailAddress.MaxLength);
-        violations.Range("limit", request.Limit, 0, MaxLimit);
+        if (request.Limit is < 0 or > MaxLimit)
+        {
+            violations.Add("limit", $"must be between 1 and {MaxLimit}, or 0 (left out) for {DefaultLimit}");
+        }
     }
 }
