@@ -70,6 +70,7 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
             (HttpMethod.Post, "/api/v1/customers", null, HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "body"),
             (HttpMethod.Post, "/api/v1/customers", new StringContent($"address={Value}", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "body"),
             (HttpMethod.Post, "/api/v1/erasures", Json("""{"customerId": "c1", "mode": "anonymize", "reason": "because"}"""), HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "reason"),
+            (HttpMethod.Post, "/api/v1/customers", Json($$"""{"displayName": "{{new string('x', 1_100_000)}}"}"""), HttpStatusCode.RequestEntityTooLarge, "REQUEST_TOO_LARGE", "body"),
         };
 
         foreach (var (method, path, body, status, code, field) in cases)
@@ -77,7 +78,7 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
             var problem = await admin.ProblemAsync(status, method, path, body);
 
             Assert.True(problem.TryGetProperty("code", out var actual) && code == actual.GetString(), $"{method} {path}: {problem}");
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{method} {path}: {problem}");
+            Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"{method} {path}: {problem}");
             Assert.DoesNotContain(Value, problem.ToString(), StringComparison.OrdinalIgnoreCase);
         }
 

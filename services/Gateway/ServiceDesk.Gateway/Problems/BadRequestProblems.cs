@@ -36,8 +36,9 @@ internal sealed partial class BadRequestProblems(IProblemDetailsService problems
     }
 
     /// <summary>
-    /// The problems ASP.NET Core writes from a bare status (an endpoint that set 415 without throwing, no route, a
-    /// method the route does not take) get a <c>code</c> too, so that every problem of the API carries one.
+    /// The problems ASP.NET Core writes from a bare status (a body too large or of another media type, which the
+    /// endpoints refuse without throwing; no route; a method the route does not take) get a <c>code</c> too, so that
+    /// every problem of the API carries one.
     /// </summary>
     public static void AddCode(ProblemDetailsContext context)
     {
@@ -56,16 +57,20 @@ internal sealed partial class BadRequestProblems(IProblemDetailsService problems
             >= 400 and < 500 => "INVALID_ARGUMENT",
             _ => "INTERNAL",
         };
-        if (problem.Status == StatusCodes.Status415UnsupportedMediaType && !problem.Extensions.ContainsKey("errors"))
+        var bodyError = problem.Status switch
         {
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = ["must be sent as application/json"] };
+            StatusCodes.Status413PayloadTooLarge => "is larger than this API accepts (Endpoints:MaxRequestBytes)",
+            StatusCodes.Status415UnsupportedMediaType => "must be sent as application/json",
+            _ => null,
+        };
+        if (bodyError is not null && !problem.Extensions.ContainsKey("errors"))
+        {
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = [bodyError] };
         }
     }
 
     private static (string Field, string Description) Describe(BadHttpRequestException exception) => exception switch
     {
-        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => ("body", "must be sent as application/json"),
-        { StatusCode: StatusCodes.Status413PayloadTooLarge } => ("body", "is larger than this API accepts"),
         { InnerException: JsonException json } => (FieldOf(json), json.Path is null or "$" ? "must be a JSON object" : "has a value of the wrong type"),
         _ when ParameterName().Match(exception.Message) is { Success: true } match => match.Groups["source"].Value == "body"
             ? ("body", "is required: send a JSON object")
