@@ -231,6 +231,10 @@ public static class ThroughputBench
         }
 
         Report("RemoveCustomer until COMPLETED, in sequence", sequentialRemovals);
+        // Whether a removal costs more as the removals before it grow the services' inboxes, ledgers and outboxes.
+        var quarter = Math.Max(1, sequentialRemovals.Count / 4);
+        Console.WriteLine("  by quarter of the sequence, client-observed: " + string.Join("; ", sequentialRemovals.Chunk(quarter)
+            .Select(chunk => Measure.Summary(chunk.Select(removal => removal.Item2)))));
         Console.WriteLine("  " + system.Cpu.PerOperation(cpu, sequential.Count)
             + string.Create(CultureInfo.InvariantCulture, $", with the watcher's GetErasure calls and the idle use over {elapsed.Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine("  " + await redisCalls.PerOperationAsync(callsBefore, sequential.Count));
