@@ -1,38 +1,27 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ServiceDesk.Gateway.Problems;
 
 /// <summary>
 /// Input the endpoints could not even bind — a body that is not JSON or holds a value of the wrong type, a query
-/// value that is not a number, a missing body, another media type — answered like a backend's refusal: problem+json
-/// with <c>errors</c> naming the field and a <c>code</c> (<see cref="AddCode"/>). The value sent is never echoed (it may be an address).
+/// value that is not a number, a missing body — answered as the gateway's own refusals are (<see cref="GrpcProblems.Invalid"/>):
+/// 400 problem+json naming the field. The value sent is never echoed (it may be an address).
 /// </summary>
-internal sealed partial class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class BadRequestProblems : IExceptionHandler
 {
+    // The binding failures of the endpoints are 400; the 413 and 415 they answer come without an exception (AddCode).
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException badRequest || http.Response.HasStarted)
+        if (exception is not BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } badRequest || http.Response.HasStarted)
         {
             return false;
         }
 
         var (field, description) = Describe(badRequest);
-        http.Response.StatusCode = badRequest.StatusCode;
-        var problem = new ProblemDetails
-        {
-            Status = badRequest.StatusCode,
-            Title = badRequest.StatusCode == StatusCodes.Status400BadRequest ? "Invalid argument" : ReasonPhrase(badRequest.StatusCode),
-            Detail = $"The request has 1 invalid field(s): {field}.",
-            Type = GrpcProblems.CodesReference,
-            Extensions =
-            {
-                ["errors"] = new Dictionary<string, string[]> { [field] = [description] },
-            },
-        };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        await GrpcProblems.Invalid(field, description).ExecuteAsync(http);
+        return true;
     }
 
     /// <summary>
@@ -48,21 +37,16 @@ internal sealed partial class BadRequestProblems(IProblemDetailsService problems
             return;
         }
 
-        problem.Extensions["code"] = problem.Status switch
+        var (code, bodyError) = problem.Status switch
         {
-            StatusCodes.Status404NotFound => "NOT_FOUND",
-            StatusCodes.Status405MethodNotAllowed => "METHOD_NOT_ALLOWED",
-            StatusCodes.Status413PayloadTooLarge => "REQUEST_TOO_LARGE",
-            StatusCodes.Status415UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
-            >= 400 and < 500 => "INVALID_ARGUMENT",
-            _ => "INTERNAL",
+            StatusCodes.Status404NotFound => ("NOT_FOUND", null),
+            StatusCodes.Status405MethodNotAllowed => ("METHOD_NOT_ALLOWED", null),
+            StatusCodes.Status413PayloadTooLarge => ("REQUEST_TOO_LARGE", "is larger than this API accepts (Endpoints:MaxRequestBytes)"),
+            StatusCodes.Status415UnsupportedMediaType => ("UNSUPPORTED_MEDIA_TYPE", "must be sent as application/json"),
+            >= 400 and < 500 => ("INVALID_ARGUMENT", (string?)null),
+            _ => ("INTERNAL", null),
         };
-        var bodyError = problem.Status switch
-        {
-            StatusCodes.Status413PayloadTooLarge => "is larger than this API accepts (Endpoints:MaxRequestBytes)",
-            StatusCodes.Status415UnsupportedMediaType => "must be sent as application/json",
-            _ => null,
-        };
+        problem.Extensions["code"] = code;
         if (bodyError is not null && !problem.Extensions.ContainsKey("errors"))
         {
             problem.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = [bodyError] };
@@ -81,8 +65,6 @@ internal sealed partial class BadRequestProblems(IProblemDetailsService problems
     /// <summary>"$.projectKeys[1]" → "projectKeys[1]"; the whole document ("$", or unreadable) → "body".</summary>
     private static string FieldOf(JsonException json) =>
         json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
-
-    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 
     // ASP.NET Core's binding messages: 'Failed to bind parameter "int? pageSize" from "abc".',
     // 'Required parameter "CreateCustomerBody body" was not provided from body.'
