@@ -40,6 +40,9 @@ public sealed class SessionTests(IdentityFixture fixture)
         Assert.Equal("c-a", customerToken.GetClaim("customer_id").Value);
         Assert.Equal("customer", customerToken.GetClaim("role").Value);
         Assert.DoesNotContain(customerToken.Claims, c => c.Type == "project");
+        // Only what a service reads: the token travels with every call (no jti, no nbf).
+        Assert.Equal(["aud", "exp", "iat", "iss", "project", "project", "role", "sid", "sub"], agentToken.Claims.Select(c => c.Type).Order(StringComparer.Ordinal));
+        Assert.Equal(["aud", "customer_id", "exp", "iat", "iss", "role", "sid", "sub"], customerToken.Claims.Select(c => c.Type).Order(StringComparer.Ordinal));
         Assert.True(agent.RefreshTokenExpiresAt.ToDateTime() > DateTime.UtcNow.AddDays(13));
         Assert.NotEqual(agent.RefreshToken, customer.RefreshToken);
     }

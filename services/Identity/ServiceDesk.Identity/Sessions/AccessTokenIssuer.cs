@@ -9,7 +9,12 @@ namespace ServiceDesk.Identity.Sessions;
 
 public sealed record IssuedToken(string Value, DateTime ExpiresAt);
 
-/// <summary>Signs access tokens (ES256, <see cref="TokenOptions.AccessTokenLifetime"/>, never past their session's end) with the key that signs now.</summary>
+/// <summary>
+/// Signs access tokens (ES256, <see cref="TokenOptions.AccessTokenLifetime"/>, never past their session's end) with the
+/// key that signs now. A token carries only what a service reads: no <c>jti</c> (sessions, not tokens, are revoked, by
+/// <c>sid</c>) and no <c>nbf</c> (it would equal <c>iat</c>), since the token travels with every call and a caller's
+/// HTTP/2 client may send it Huffman-coded, which the server decodes again each time (bench/RESULTS.md).
+/// </summary>
 public sealed class AccessTokenIssuer(KeyRing keys, IdentityOptions options, AuthOptions auth, TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -52,9 +57,8 @@ public sealed class AccessTokenIssuer(KeyRing keys, IdentityOptions options, Aut
             Issuer = auth.Issuer,
             Audience = auth.Audience,
             IssuedAt = now,
-            NotBefore = now,
             Expires = expiresAt,
-            Subject = new ClaimsIdentity(claims.Append(new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")))),
+            Subject = new ClaimsIdentity(claims),
             SigningCredentials = await keys.GetSigningCredentialsAsync(cancellationToken),
         });
         return new IssuedToken(token, expiresAt);
