@@ -20,6 +20,8 @@ public sealed class ApiClient : IDisposable
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, UseCookies = true }) { BaseAddress = baseAddress };
     }
 
+    private const long LargeBodyBytes = 64 * 1024;
+
     public CookieContainer Cookies { get; }
 
     public string? CsrfToken { get; set; }
@@ -40,6 +42,9 @@ public sealed class ApiClient : IDisposable
         if (body is not null)
         {
             request.Content = body as HttpContent ?? JsonContent.Create(body);
+            // A body over the gateway's limit is refused (413) and the connection closed while the client may still be
+            // writing it, which surfaced as a broken pipe instead of the answer: such a body waits for 100 Continue.
+            request.Headers.ExpectContinue = request.Content.Headers.ContentLength > LargeBodyBytes ? true : null;
         }
 
         if (withCsrf && CsrfToken is not null)
