@@ -95,7 +95,13 @@ public sealed class DirectoryGrpcService(
     {
         var caller = context.GetCallerWithinServicePolicy().RequireProjectAccess(request.ProjectKey);
         var suggestions = await suggester.SuggestAsync(request.ProjectKey, request.Text, SuggestCustomersValidator.EffectiveLimit(request), context.CancellationToken);
-        return new SuggestCustomersResponse { Suggestions = { suggestions.Select(suggestion => suggestion.ToMessage(caller, scopedIds, request.ProjectKey)) } };
+        var response = new SuggestCustomersResponse();
+        foreach (var suggestion in suggestions)
+        {
+            response.Suggestions.Add(suggestion.ToMessage(caller, scopedIds, request.ProjectKey));
+        }
+
+        return response;
     }
 
     public override async Task<RegisterProjectResponse> RegisterProject(RegisterProjectRequest request, ServerCallContext context)

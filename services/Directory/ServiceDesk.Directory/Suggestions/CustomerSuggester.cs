@@ -63,13 +63,16 @@ public sealed class CustomerSuggester
                 break;
             }
 
+            // A loop, not LINQ: this is the picker's every keystroke, and the index's answer is usually all there is.
             var found = indexIsCurrent
-                ? [.. _index.FindFirstByName(projectKey, key, remaining + suggested.Count).Where(customer => !suggested.Contains(customer.Id)).Take(remaining)]
+                ? _index.FindFirstByName(projectKey, key, remaining + suggested.Count)
                 : await ConfirmFirstByNameAsync(projectKey, key, remaining, suggested, cancellationToken);
-            foreach (var customer in found)
+            for (var at = 0; at < found.Count && suggestions.Count < limit; at++)
             {
-                suggestions.Add(new Suggestion(customer, match));
-                suggested.Add(customer.Id);
+                if (suggested.Add(found[at].Id))
+                {
+                    suggestions.Add(new Suggestion(found[at], match));
+                }
             }
         }
 

@@ -52,9 +52,13 @@ public sealed class SuggestionIndex
     /// <summary>The stamps the load under way started from: a change they cover is the load's to bring.</summary>
     private IReadOnlyDictionary<string, long> _loadingFrom = NoStamps;
 
-    private sealed record Entry(string Key, string NameOrder, string CustomerId);
+    /// <summary>Stands for no customer in the bounds a look-up seeks with.</summary>
+    private static readonly CustomerSummary NoCustomer = new(string.Empty, string.Empty, string.Empty, []);
 
-    private sealed record Ranked(string NameOrder, string CustomerId, string[] Keys);
+    // Entries and ranks hold what an answer shows of their customer: a look-up hands it out without a dictionary read.
+    private sealed record Entry(string Key, string NameOrder, CustomerSummary Customer);
+
+    private sealed record Ranked(string NameOrder, string[] Keys, CustomerSummary Customer);
 
     /// <summary>What a customer put in which buckets: its entries by their own bucket, its rank in every bucket above a key.</summary>
     private sealed record Indexed(
@@ -146,13 +150,14 @@ public sealed class SuggestionIndex
     public void Changed(Customer customer, IReadOnlyDictionary<string, long> stamps)
     {
         var keys = SearchKeys.For(customer).ToArray();
+        var summary = new CustomerSummary(customer.Id, customer.Address, customer.DisplayName, customer.ProjectKeys);
         var entries = new List<(string, Entry)>();
         var ranks = new List<(string, Ranked)>();
         foreach (var project in customer.ProjectKeys)
         {
-            var rank = new Ranked(SearchKeys.NameOrder(project, customer), customer.Id, keys);
+            var rank = new Ranked(SearchKeys.NameOrder(project, customer), keys, summary);
             var projectKeys = keys.Where(key => key.StartsWith(project + ' ', StringComparison.Ordinal)).ToArray();
-            entries.AddRange(projectKeys.Select(key => (BucketOf(project, key), new Entry(key, rank.NameOrder, customer.Id))));
+            entries.AddRange(projectKeys.Select(key => (BucketOf(project, key), new Entry(key, rank.NameOrder, summary))));
             ranks.AddRange(projectKeys.SelectMany(key => BucketsAbove(project, key)).Distinct(StringComparer.Ordinal).Select(bucket => (bucket, rank)));
         }
 
@@ -161,7 +166,7 @@ public sealed class SuggestionIndex
         {
             if (!IsCovered(stamps) && !_removed.ContainsKey(customer.Id))
             {
-                Index(customer, entries, ranks);
+                Index(customer, summary, entries, ranks);
             }
 
             Applied(stamps);
@@ -194,7 +199,7 @@ public sealed class SuggestionIndex
         }
     }
 
-    private void Index(Customer customer, List<(string, Entry)> entries, List<(string, Ranked)> ranks)
+    private void Index(Customer customer, CustomerSummary summary, List<(string, Entry)> entries, List<(string, Ranked)> ranks)
     {
         if (_customers.TryGetValue(customer.Id, out var current))
         {
@@ -211,7 +216,7 @@ public sealed class SuggestionIndex
         // Entries refer to the bucket, not its name: a customer's key prefixes are not kept once each.
         var indexed = new Indexed(
             customer.Version,
-            new CustomerSummary(customer.Id, customer.Address, customer.DisplayName, customer.ProjectKeys),
+            summary,
             [.. entries.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
             [.. ranks.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
             _loadStamp);
@@ -361,8 +366,8 @@ public sealed class SuggestionIndex
                 return FirstInNameOrder(ranks, key, limit);
             }
 
-            var first = Seek(entries, new Entry(key.Key, string.Empty, string.Empty), 0, entries.Length, EntryOrder.Instance);
-            var end = Seek(entries, key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, string.Empty) : new Entry(key.Key, Upper, string.Empty), first, entries.Length, EntryOrder.Instance);
+            var first = Seek(entries, new Entry(key.Key, string.Empty, NoCustomer), 0, entries.Length, EntryOrder.Instance);
+            var end = Seek(entries, key.IsPrefix ? new Entry(key.Key + Upper, string.Empty, NoCustomer) : new Entry(key.Key, Upper, NoCustomer), first, entries.Length, EntryOrder.Instance);
             return KeyRuns(keyStarts, first, end) is { } runs
                 ? MergeInNameOrder(entries, runs, limit)
                 : Lockstep(entries, first, end, ranks, key, limit);
@@ -399,7 +404,7 @@ public sealed class SuggestionIndex
     /// The first <paramref name="limit"/> customers over runs each in name order: a customer with several keys in them
     /// comes once, its entries having the same name order (which ends with its id).
     /// </summary>
-    private List<CustomerSummary> MergeInNameOrder(Entry[] entries, List<(int Next, int End)> runs, int limit)
+    private static List<CustomerSummary> MergeInNameOrder(Entry[] entries, List<(int Next, int End)> runs, int limit)
     {
         var found = new List<CustomerSummary>(Math.Min(limit, 16));
         string? last = null;
@@ -424,7 +429,7 @@ public sealed class SuggestionIndex
             runs[least] = (runs[least].Next + 1, runs[least].End);
             if (!string.Equals(entry.NameOrder, last, StringComparison.Ordinal))
             {
-                found.Add(_customers[entry.CustomerId].Summary);
+                found.Add(entry.Customer);
                 last = entry.NameOrder;
             }
         }
@@ -436,14 +441,14 @@ public sealed class SuggestionIndex
     /// The key's entries in <c>[first, end)</c> and the bucket's name order read in lockstep: the entries are complete once
     /// exhausted (then ranked), the name order at <paramref name="limit"/> matches. Whichever finishes first answers.
     /// </summary>
-    private List<CustomerSummary> Lockstep(Entry[] entries, int first, int end, Ranked[] ranks, SearchKeyMatch key, int limit)
+    private static List<CustomerSummary> Lockstep(Entry[] entries, int first, int end, Ranked[] ranks, SearchKeyMatch key, int limit)
     {
         var firstInNameOrder = new List<CustomerSummary>(limit);
         for (var rank = 0; ; rank++)
         {
             if (first + rank == end)
             {
-                return [.. entries[first..end].DistinctBy(match => match.CustomerId).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => _customers[match.CustomerId].Summary)];
+                return [.. entries[first..end].DistinctBy(match => match.Customer.Id).OrderBy(match => match.NameOrder, StringComparer.Ordinal).Take(limit).Select(match => match.Customer)];
             }
 
             if (rank == ranks.Length)
@@ -453,7 +458,7 @@ public sealed class SuggestionIndex
 
             if (AnyMatches(ranks[rank].Keys, key))
             {
-                firstInNameOrder.Add(_customers[ranks[rank].CustomerId].Summary);
+                firstInNameOrder.Add(ranks[rank].Customer);
                 if (firstInNameOrder.Count == limit)
                 {
                     return firstInNameOrder;
@@ -463,14 +468,14 @@ public sealed class SuggestionIndex
     }
 
     /// <summary>The first <paramref name="limit"/> customers of a name order with a key matching <paramref name="key"/>.</summary>
-    private List<CustomerSummary> FirstInNameOrder(Ranked[] ranks, SearchKeyMatch key, int limit)
+    private static List<CustomerSummary> FirstInNameOrder(Ranked[] ranks, SearchKeyMatch key, int limit)
     {
         var found = new List<CustomerSummary>(limit);
         for (var rank = 0; rank < ranks.Length && found.Count < limit; rank++)
         {
             if (AnyMatches(ranks[rank].Keys, key))
             {
-                found.Add(_customers[ranks[rank].CustomerId].Summary);
+                found.Add(ranks[rank].Customer);
             }
         }
 
