@@ -31,6 +31,8 @@ public sealed class CustomerSuggester
     /// <summary>How long a call right after start waits for the index's first load before answering UNAVAILABLE.</summary>
     private static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(10);
 
+    private static readonly IReadOnlySet<string> NoneSuggested = new HashSet<string>();
+
     private static readonly KeyValuePair<string, object?> FromIndex = new("answered_from", "index");
     private static readonly KeyValuePair<string, object?> FromStore = new("answered_from", "store");
 
@@ -54,7 +56,7 @@ public sealed class CustomerSuggester
         var indexIsCurrent = _index.IsCurrent(projectKey, await _customers.GetChangeStampAsync(projectKey, cancellationToken));
         _calls.Add(1, indexIsCurrent ? FromIndex : FromStore);
         var suggestions = new List<Suggestion>(limit);
-        HashSet<string> suggested = new(StringComparer.Ordinal);
+        HashSet<string>? suggested = null;
         foreach (var (match, key) in SearchKeys.LookUps(projectKey, text))
         {
             var remaining = limit - suggestions.Count;
@@ -63,13 +65,19 @@ public sealed class CustomerSuggester
                 break;
             }
 
-            // A loop, not LINQ: this is the picker's every keystroke, and the index's answer is usually all there is.
+            // One look-up finds each customer once; only a later one may find a customer already offered. The set
+            // of offered ids is made when that happens: the picker's every keystroke is usually answered by one.
+            if (suggestions.Count > 0)
+            {
+                suggested ??= new HashSet<string>(suggestions.Select(suggestion => suggestion.Customer.Id), StringComparer.Ordinal);
+            }
+
             var found = indexIsCurrent
-                ? _index.FindFirstByName(projectKey, key, remaining + suggested.Count)
-                : await ConfirmFirstByNameAsync(projectKey, key, remaining, suggested, cancellationToken);
+                ? _index.FindFirstByName(projectKey, key, remaining + suggestions.Count)
+                : await ConfirmFirstByNameAsync(projectKey, key, remaining, suggested ?? NoneSuggested, cancellationToken);
             for (var at = 0; at < found.Count && suggestions.Count < limit; at++)
             {
-                if (suggested.Add(found[at].Id))
+                if (suggested?.Add(found[at].Id) ?? true)
                 {
                     suggestions.Add(new Suggestion(found[at], match));
                 }
