@@ -62,7 +62,7 @@ public sealed class SuggestionIndex
 
     /// <summary>What a customer put in which buckets: its entries by their own bucket, its rank in every bucket above a key.</summary>
     private sealed record Indexed(
-        long Version, CustomerSummary Summary, (Bucket Bucket, Entry Entry)[] Entries, (Bucket Bucket, Ranked Rank)[] Ranks, long Stamp);
+        long Version, (Bucket Bucket, Entry Entry)[] Entries, (Bucket Bucket, Ranked Rank)[] Ranks, long Stamp);
 
     /// <summary>False until the first full load completed: until then the suggester waits for it.</summary>
     public bool IsLoaded => _loaded.Task.IsCompleted;
@@ -166,7 +166,7 @@ public sealed class SuggestionIndex
         {
             if (!IsCovered(stamps) && !_removed.ContainsKey(customer.Id))
             {
-                Index(customer, summary, entries, ranks);
+                Index(customer, entries, ranks);
             }
 
             Applied(stamps);
@@ -199,7 +199,7 @@ public sealed class SuggestionIndex
         }
     }
 
-    private void Index(Customer customer, CustomerSummary summary, List<(string, Entry)> entries, List<(string, Ranked)> ranks)
+    private void Index(Customer customer, List<(string, Entry)> entries, List<(string, Ranked)> ranks)
     {
         if (_customers.TryGetValue(customer.Id, out var current))
         {
@@ -216,7 +216,6 @@ public sealed class SuggestionIndex
         // Entries refer to the bucket, not its name: a customer's key prefixes are not kept once each.
         var indexed = new Indexed(
             customer.Version,
-            summary,
             [.. entries.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
             [.. ranks.Select(pair => (BucketNamed(pair.Item1), pair.Item2))],
             _loadStamp);
