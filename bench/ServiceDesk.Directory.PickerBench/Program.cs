@@ -66,6 +66,13 @@ foreach (var setting in options.DirectorySettings)
     directoryEnvironment[setting.Key] = setting.Value;
 }
 
+// The bare server gets Directory's runtime settings: the defaults above, and any DOTNET_ setting given for Directory.
+var bareEnvironment = new Dictionary<string, string>(runtime);
+foreach (var setting in options.DirectorySettings.Where(setting => setting.Key.StartsWith("DOTNET_", StringComparison.Ordinal)))
+{
+    bareEnvironment[setting.Key] = setting.Value;
+}
+
 // The bare server runs on the server core from the start, idle while Directory is measured, and is measured in each
 // pass right before Directory's null calls: measured last, after Directory was stopped, with a process started just
 // then, its figures depended on when it ran rather than on what it does.
@@ -74,8 +81,7 @@ await using var bare = BenchProcess.Start(
     Path.Combine(repository, "bench/ServiceDesk.Bench.BareGrpc/bin/Release/net10.0/ServiceDesk.Bench.BareGrpc.dll"),
     options.ServerCore,
     [$"{barePort}"],
-    // The same runtime settings as Directory: the defaults above, and any DOTNET_ setting given for Directory over them.
-    new Dictionary<string, string>(options.DirectorySettings.Concat(runtime).Where(setting => setting.Key.StartsWith("DOTNET_", StringComparison.Ordinal)).DistinctBy(setting => setting.Key)),
+    bareEnvironment,
     Path.Combine(run, "bare.log"));
 var directoryStarted = DateTime.UtcNow;
 var directory = BenchProcess.Start(
