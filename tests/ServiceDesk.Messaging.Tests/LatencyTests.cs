@@ -87,6 +87,32 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
         Assert.InRange(calls, Events, Events + 3);
     }
 
+    [Fact]
+    public async Task The_relay_reads_the_redis_run_id_once_per_check_not_once_per_event()
+    {
+        var settings = new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix))
+        {
+            ["Messaging:PollInterval"] = "00:01:00",
+            ["Messaging:RelayInterval"] = "00:01:00",
+            ["Messaging:TrimInterval"] = "00:10:00",
+        };
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), settings);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings);
+        var received = await WarmUpAsync(publisher, consumer);
+
+        // The run id is read by a script calling INFO; the only other INFO is this count's own.
+        var before = await RedisCommandStats.CallsAsync(Redis, "info");
+        for (var i = 0; i < Events; i++)
+        {
+            await Probes.PublishAsync(publisher, 1, $"I{i}-");
+            await Eventually.WaitForAsync(() => received.Count == i + 2, $"event {i}", TimeSpan.FromSeconds(60));
+        }
+
+        var calls = await RedisCommandStats.CallsAsync(Redis, "info") - before;
+        output.WriteLine($"{calls} INFO calls for {Events} events published one at a time, the count's own included");
+        Assert.InRange(calls, 1, 3);
+    }
+
     /// <summary>One event through, so the measured ones find both services started and the consumer's group made.</summary>
     private static async Task<Received> WarmUpAsync(ServiceHost publisher, ServiceHost consumer)
     {

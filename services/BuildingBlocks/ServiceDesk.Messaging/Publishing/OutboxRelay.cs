@@ -17,19 +17,43 @@ namespace ServiceDesk.Messaging.Publishing;
 /// which appends only what the server lost (<see cref="EventStreams.AppendAsync"/> appends an event once per
 /// window), and events appended under the current run and older than the window are forgotten. Two relays (two
 /// replicas) appending one row append it once.
+/// The run id is read for that check only: after every reconnect and once per relay interval, not every round. An
+/// event appended under a new run before the check is marked with the run read last, so the check finds it among
+/// the events of another run and appends it again, which appends nothing.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IOutboxStore outbox, EventStreams streams, OutboxSignal signal, MessagingMetrics metrics, EventLoopHealth health,
+    IOutboxStore outbox, EventStreams streams, IConnectionMultiplexer redis, OutboxSignal signal, MessagingMetrics metrics, EventLoopHealth health,
     IOptions<MessagingOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const string LoopName = "relay";
+
+    /// <summary>The run id read at the last check; appends are marked with it until the next.</summary>
+    private string? _runId;
 
     /// <summary>The Redis run under which no appended event of another run was left at the last check.</summary>
     private string? _checkedRunId;
 
     private DateTimeOffset _nextCheck = DateTimeOffset.MinValue;
 
+    /// <summary>Set on a reconnect: the server may have restarted, so the next round checks at once.</summary>
+    private volatile bool _reconnected;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        redis.ConnectionRestored += OnConnectionRestored;
+        try
+        {
+            await RelayAsync(stoppingToken);
+        }
+        finally
+        {
+            redis.ConnectionRestored -= OnConnectionRestored;
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _reconnected = true;
+
+    private async Task RelayAsync(CancellationToken stoppingToken)
     {
         var backoff = new RetryBackoff();
         while (!stoppingToken.IsCancellationRequested)
@@ -62,12 +86,16 @@ internal sealed partial class OutboxRelay(
 
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
-        var runId = await streams.RunIdAsync();
         var unconfirmed = 0;
         // Both look beyond the pending events, at every appended one still in the window (thousands in a busy outbox):
-        // once per relay interval, and at once under a new run id, instead of every round.
-        if (runId != _checkedRunId || time.GetUtcNow() >= _nextCheck)
+        // once per relay interval, after a reconnect, and until a check finds no more under another run.
+        var runId = _runId;
+        if (runId is null || runId != _checkedRunId || _reconnected || time.GetUtcNow() >= _nextCheck)
         {
+            // Cleared first: a reconnect during this check, or a check that fails, makes the next round check again.
+            _reconnected = false;
+            _checkedRunId = null;
+            runId = _runId = await streams.RunIdAsync();
             var stale = await outbox.ReadAppendedUnderOtherRunAsync(runId, options.Value.BatchSize, cancellationToken);
             foreach (var outgoing in await AppendAsync(stale, runId, cancellationToken))
             {
