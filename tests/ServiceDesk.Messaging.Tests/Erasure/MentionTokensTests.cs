@@ -10,9 +10,12 @@ public sealed class MentionTokensTests
     {
         public int Reads { get; private set; }
 
+        public int Probes { get; private set; }
+
         public int CountUpTo(string token, int limit)
         {
             var count = Math.Min(holders[token], limit);
+            Probes++;
             Reads += count;
             return count;
         }
@@ -39,5 +42,14 @@ public sealed class MentionTokensTests
 
         Assert.Equal(expected, MentionTokens.Rarest(["A", "B", "C"], holders.CountUpTo));
         Assert.True(holders.Reads <= 3 * (4 + 16 + 64), $"{holders.Reads} reads");
+    }
+
+    [Fact]
+    public void A_token_held_by_one_record_ends_the_probe()
+    {
+        var holders = new Holders(new() { ["R17E0C4"] = 1, ["BENCH"] = 5_000, ["EXAMPLE"] = 0 });
+
+        Assert.Equal("R17E0C4", MentionTokens.Rarest(["R17E0C4", "BENCH", "EXAMPLE"], holders.CountUpTo));
+        Assert.Equal(1, holders.Probes);
     }
 }

@@ -50,7 +50,9 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// of growing limits (<see cref="ProbeLimits"/>): each token only up to the round's limit and the fewest so far, and
     /// the first round in which a token falls short of the limit decides. A name's common words ("Bench", "Customer")
     /// then cost a few reads each before its rare one ("c17") is found, not a full probe each; when every token is that
-    /// common, at most a third more reads than probing each once up to the last limit.
+    /// common, at most a third more reads than probing each once up to the last limit. A token held by one record at most
+    /// ends the probe: reading that record costs no more than probing another token (an address's local part, looked up
+    /// first, is usually held by the customer's own records alone).
     /// </summary>
     public static string Rarest(IReadOnlyList<string> tokens, Func<string, int, int> countUpTo)
     {
@@ -65,9 +67,8 @@ public sealed class MentionTokens(TombstonePepper pepper)
             foreach (var token in tokens)
             {
                 var count = countUpTo(token, fewest);
-                if (count == 0)
+                if (count <= 1)
                 {
-                    // No record holds it: none names the needle.
                     return token;
                 }
 
