@@ -3,8 +3,9 @@ using System.Globalization;
 namespace ServiceDesk.Throughput.Bench;
 
 /// <summary>
-/// CPU time (user + system, from /proc) of each process the local run started: Redis and the services. Per
-/// operation, it says where the time goes independently of what else the machine runs meanwhile.
+/// CPU time (user + system, from /proc) of the local run itself (it forwards the services' logs, on the server core) and
+/// of each process it started: Redis and the services. Per operation, it says where the time goes independently of what
+/// else the machine runs meanwhile.
 /// </summary>
 public sealed class ServerCpu(int localRunPid)
 {
@@ -15,7 +16,7 @@ public sealed class ServerCpu(int localRunPid)
         var seconds = new Dictionary<string, double>();
         foreach (var directory in System.IO.Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out _))
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
             {
                 continue;
             }
@@ -24,15 +25,17 @@ public sealed class ServerCpu(int localRunPid)
             {
                 var stat = File.ReadAllText(Path.Combine(directory, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) != localRunPid)
+                if (pid != localRunPid && int.Parse(fields[1], CultureInfo.InvariantCulture) != localRunPid)
                 {
                     continue;
                 }
 
                 var command = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
-                var name = command.FirstOrDefault(part => part.EndsWith(".dll", StringComparison.Ordinal)) is { } dll
-                    ? Path.GetFileNameWithoutExtension(dll).Replace("ServiceDesk.", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
-                    : Path.GetFileName(command[0]);
+                var name = pid == localRunPid
+                    ? "local-run"
+                    : (command.FirstOrDefault(part => part.EndsWith(".dll", StringComparison.Ordinal)) is { } dll
+                        ? Path.GetFileNameWithoutExtension(dll).Replace("ServiceDesk.", string.Empty, StringComparison.Ordinal).ToLowerInvariant()
+                        : Path.GetFileName(command[0]));
                 seconds[name] = seconds.GetValueOrDefault(name)
                     + (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
             }
