@@ -27,11 +27,11 @@ var identityHttp = BenchProcess.FreePort();
 var directoryGrpc = BenchProcess.FreePort();
 var directoryHttp = BenchProcess.FreePort();
 var adminPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-// The runtime settings the local run and the container image start every service with (README, "Runtime settings"):
-// measured without them, Directory would collect with the 2 MB first generation these machines fall back to.
-var runtime = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x2000000" };
-var shared = new Dictionary<string, string>(runtime)
+var shared = new Dictionary<string, string>
 {
+    // The runtime setting the local run and the container image start every service with (README, "Runtime settings"):
+    // measured without it, Directory would collect with the 2 MB first generation these machines fall back to.
+    ["DOTNET_GCgen0size"] = "0x2000000",
     ["Redis__Configuration"] = redis.Configuration,
     ["Auth__Authority"] = $"http://127.0.0.1:{identityHttp}",
     ["Endpoints__BindAddress"] = "127.0.0.1",
@@ -66,12 +66,8 @@ foreach (var setting in options.DirectorySettings)
     directoryEnvironment[setting.Key] = setting.Value;
 }
 
-// The bare server gets Directory's runtime settings: the defaults above, and any DOTNET_ setting given for Directory.
-var bareEnvironment = new Dictionary<string, string>(runtime);
-foreach (var setting in options.DirectorySettings.Where(setting => setting.Key.StartsWith("DOTNET_", StringComparison.Ordinal)))
-{
-    bareEnvironment[setting.Key] = setting.Value;
-}
+// The bare server gets Directory's runtime settings: the one above, and any DOTNET_ setting given for Directory.
+var bareEnvironment = directoryEnvironment.Where(setting => setting.Key.StartsWith("DOTNET_", StringComparison.Ordinal)).ToDictionary();
 
 // The bare server runs on the server core from the start, idle while Directory is measured, and is measured in each
 // pass right before Directory's null calls: measured last, after Directory was stopped, with a process started just
