@@ -1,6 +1,9 @@
+using LiteDB;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -156,6 +159,86 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
         Assert.Equal(["pending"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(["kept-0", "kept-1"], (await store.ReadAppendedUnderOtherRunAsync("run-3", 2, CancellationToken.None)).Select(e => e.EventId));
         return (staleBytes, forgetBytes);
+    }
+
+    /// <summary>
+    /// Every event is recorded and then marked appended, in every service; each index the row is in writes pages of its
+    /// own to LiteDB's log both times, and a checkpoint copies them into the file. With the run, pending and append-time
+    /// indexes of before, a row in a busy outbox wrote 19.6 pages; with the one position index, 11.3.
+    /// </summary>
+    [Fact]
+    public async Task Recording_and_marking_an_event_writes_few_pages_to_the_log()
+    {
+        var directory = TestDirectory.Create("outbox-pages");
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
+        // Only the test's own checkpoint empties the log.
+        database.CheckpointSize = 0;
+        var store = new LiteDbOutboxStore(database);
+        var log = Path.Combine(directory, "outbox-log.db");
+        long LogPages() => File.Exists(log) ? new FileInfo(log).Length / 8192 : 0;
+        async Task RecordAndMarkAsync(int i)
+        {
+            var id = Guid.CreateVersion7().ToString("N");
+            await store.EnqueueAsync([Event(id)], CancellationToken.None);
+            await store.MarkAppendedAsync([new AppendedEvent(id, new AppendRecord($"{i}-0", "c2a1e3f4b5d6a7b8c9d0e1f2a3b4c5d6e7f8a9b0", DateTimeOffset.UtcNow))], CancellationToken.None);
+        }
+
+        for (var i = 0; i < 1000; i++)
+        {
+            await RecordAndMarkAsync(i);
+        }
+
+        database.Checkpoint();
+        for (var i = 1000; i < 1200; i++)
+        {
+            await RecordAndMarkAsync(i);
+        }
+
+        var perEvent = LogPages() / 200.0;
+        Assert.True(perEvent < 15, $"recording and marking an event wrote {perEvent:F1} pages to the log");
+    }
+
+    /// <summary>
+    /// A file written before the position index: its rows keep their meaning (pending, appended under which run and when),
+    /// and the indexes the position replaced are gone.
+    /// </summary>
+    [Fact]
+    public async Task An_outbox_written_with_the_former_indexes_is_moved_to_the_position_index()
+    {
+        var directory = TestDirectory.Create("outbox-former");
+        var now = DateTimeOffset.UtcNow;
+        using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox"))
+        {
+            var rows = former.GetCollection("outbox", BsonAutoId.Int64);
+            rows.EnsureIndex("EventId", "$.EventId", unique: true);
+            rows.EnsureIndex("RunId", "$.RunId");
+            rows.EnsureIndex("pending", "IIF($.RunId = null, $._id, null)");
+            rows.EnsureIndex("appended_at", "$.AppendedAt");
+            BsonDocument Row(string id) => new() { ["EventId"] = id, ["Family"] = "probe", ["EventType"] = "servicedesk.events.v1.ProjectCreated", ["Envelope"] = new byte[] { 1, 2, 3 } };
+            BsonDocument Appended(string id, string entryId, DateTimeOffset at)
+            {
+                var row = Row(id);
+                row["EntryId"] = entryId;
+                row["RunId"] = "run-1";
+                row["AppendedAt"] = at.UtcDateTime;
+                return row;
+            }
+
+            rows.Insert(Row("e1"));
+            rows.Insert(Appended("old", "1-0", now.AddMinutes(-30)));
+            rows.Insert(Appended("recent", "2-0", now));
+            rows.Insert(Row("e4"));
+        }
+
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
+        var store = new LiteDbOutboxStore(database);
+
+        Assert.Equal(["EventId", "_id", "position"], database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'outbox'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal));
+        Assert.Equal(["e1", "e4"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
+        Assert.Equal(["old", "recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
+        Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-1", 10, CancellationToken.None));
+        Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
+        Assert.Equal(["recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
     }
 
     /// <summary>The stores' reads run on the caller's thread (LiteDB is synchronous).</summary>
