@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Testing;
+using StackExchange.Redis;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -111,6 +112,37 @@ public sealed class LatencyTests(RedisFixture redis, ITestOutputHelper output) :
         var calls = await RedisCommandStats.CallsAsync(Redis, "info") - before;
         output.WriteLine($"{calls} INFO calls for {Events} events published one at a time, the count's own included");
         Assert.InRange(calls, 1, 3);
+    }
+
+    /// <summary>
+    /// The wake-up goes in the append's own script: one round trip per event from the publishing service's client, where
+    /// a separate PUBLISH after the mark took two.
+    /// </summary>
+    [Fact]
+    public async Task The_relay_appends_and_wakes_the_subscribers_in_one_round_trip()
+    {
+        var settings = new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix))
+        {
+            ["Messaging:PollInterval"] = "00:01:00",
+            ["Messaging:RelayInterval"] = "00:01:00",
+            ["Messaging:TrimInterval"] = "00:10:00",
+        };
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), settings);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings);
+        var received = await WarmUpAsync(publisher, consumer);
+        var client = publisher.Services.GetRequiredService<IConnectionMultiplexer>();
+
+        var before = client.GetCounters().Interactive.OperationCount;
+        for (var i = 0; i < Events; i++)
+        {
+            await Probes.PublishAsync(publisher, 1, $"W{i}-");
+            await Eventually.WaitForAsync(() => received.Count == i + 2, $"event {i}", TimeSpan.FromSeconds(60));
+        }
+
+        var operations = client.GetCounters().Interactive.OperationCount - before;
+        output.WriteLine($"{operations} operations of the publisher's Redis client for {Events} events published one at a time");
+        // A health check's PING may fall into the window.
+        Assert.InRange(operations, Events, Events + 3);
     }
 
     /// <summary>One event through, so the measured ones find both services started and the consumer's group made.</summary>

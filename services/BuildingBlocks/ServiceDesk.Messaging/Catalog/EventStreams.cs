@@ -37,21 +37,31 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     /// Appends an event once: the marker KEYS[2] (the event's id, kept ARGV[1] ms) and the entry are written in one
     /// step, so a second append of the same event (two relays, or a relay that re-appends after a Redis restart
     /// that kept the entry) returns the first entry's id and appends nothing. A restart that lost the entry lost
-    /// the marker with it: the same AOF holds both. ARGV[2] is the length bound ('' for none), ARGV[3..] the fields.
+    /// the marker with it: the same AOF holds both. ARGV[2] is the length bound ('' for none), ARGV[3] the channel to
+    /// publish the entry id on ('' for none), ARGV[4..] the fields. The wake-up goes in the same step, saving the relay a
+    /// round trip per family and round, through <c>pcall</c>: one that is refused (an ACL user without the channel or
+    /// without PUBLISH) fails nothing, and the third value says so.
     /// </summary>
     private const string AppendOnceScript = """
-        local existing = redis.call('GET', KEYS[2])
-        if existing then
-            return {existing, 0}
+        local id = redis.call('GET', KEYS[2])
+        local appended = 0
+        if not id then
+            if ARGV[2] ~= '' then
+                id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 4))
+            else
+                id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 4))
+            end
+            redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+            appended = 1
         end
-        local id
-        if ARGV[2] ~= '' then
-            id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
-        else
-            id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+        local woken = 1
+        if ARGV[3] ~= '' then
+            local published = redis.pcall('PUBLISH', ARGV[3], id)
+            if type(published) == 'table' and published['err'] then
+                woken = 0
+            end
         end
-        redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
-        return {id, 1}
+        return {id, appended, woken}
         """;
 
     private readonly ConcurrentDictionary<string, bool> _provisioned = new();
@@ -65,9 +75,12 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     /// <summary>
     /// Appends to the family's stream (the ledger), with the entry's MAC under the current signing key, unless the
     /// event was appended within the durability window already (then its entry id comes back, with
-    /// <c>Appended</c> false); <see cref="WakeSubscribersAsync"/> then tells its consumers.
+    /// <c>Appended</c> false). With <paramref name="wakeSubscribers"/>, the same step publishes the entry id on the
+    /// family's channel: a consumer that is not in a blocking read (backing off after a failed round) starts a round at
+    /// once. Only an optimisation, the stream holds the event either way: a refused wake-up comes back as
+    /// <c>WakeUpRefused</c>, not as a failure.
     /// </summary>
-    public async Task<(RedisValue EntryId, bool Appended)> AppendAsync(OutgoingEvent outgoing)
+    public async Task<(RedisValue EntryId, bool Appended, bool WakeUpRefused)> AppendAsync(OutgoingEvent outgoing, bool wakeSubscribers)
     {
         var keys = Keys(outgoing.Family);
         var subscribers = catalog.Find(outgoing.Family)?.Subscribers ?? [];
@@ -88,13 +101,13 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
         var markerLifetime = (long)(options.Value.DurabilityWindow * 2).TotalMilliseconds;
         var reply = (RedisResult[])(await Database.ScriptEvaluateAsync(AppendOnceScript, [keys.Stream, keys.Appended(outgoing.EventId)],
         [
-            markerLifetime, maxLength,
+            markerLifetime, maxLength, wakeSubscribers ? keys.Channel.ToString() : string.Empty,
             EventIdField, outgoing.EventId,
             EventTypeField, outgoing.EventType,
             EnvelopeField, outgoing.Envelope,
             MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope),
         ]))!;
-        return ((RedisValue)reply[0], (long)reply[1] == 1);
+        return ((RedisValue)reply[0], (long)reply[1] == 1, (long)reply[2] == 0);
     }
 
     /// <summary>
@@ -105,13 +118,6 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
         // Through a script: the client refuses INFO outside admin mode, which the services do not need otherwise.
         (string?)await Database.ScriptEvaluateAsync("return string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')")
         ?? throw new InvalidOperationException("INFO server did not report a run_id.");
-
-    /// <summary>
-    /// Publishes the entry id on the family's channel: a consumer that is not in a blocking read (backing off
-    /// after a failed round) starts a round at once. Only an optimisation: the stream holds the event either way.
-    /// </summary>
-    public Task WakeSubscribersAsync(string family, RedisValue entryId) =>
-        redis.GetSubscriber().PublishAsync(Keys(family).Channel, entryId);
 
     /// <summary>The family's wake-ups; the client subscribes again after every reconnect.</summary>
     public Task<ChannelMessageQueue> SubscribeAsync(string family) => redis.GetSubscriber().SubscribeAsync(Keys(family).Channel);

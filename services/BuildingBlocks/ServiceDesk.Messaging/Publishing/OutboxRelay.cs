@@ -119,24 +119,32 @@ internal sealed partial class OutboxRelay(
 
     /// <summary>
     /// Appends the events in order and marks them appended in one write; a crash before the mark appends them again,
-    /// which appends nothing (<see cref="EventStreams.AppendAsync"/>). Then one wake-up per family.
+    /// which appends nothing (<see cref="EventStreams.AppendAsync"/>). The append of each family's last event in the
+    /// batch also wakes the family's subscribers, in the same round trip. A refused wake-up is counted and logged, never
+    /// failing the round: the events are in the stream, and consumers still see them in their blocking reads.
     /// </summary>
     /// <returns>The events that were not in their streams yet (not kept across a restart, nor appended by another replica's relay).</returns>
     private async Task<IReadOnlyList<OutgoingEvent>> AppendAsync(IReadOnlyList<OutgoingEvent> events, string runId, CancellationToken cancellationToken)
     {
         var marks = new List<AppendedEvent>(events.Count);
         var appended = new List<OutgoingEvent>(events.Count);
-        var lastEntries = new Dictionary<string, RedisValue>();
-        foreach (var outgoing in events)
+        var lastOfFamily = events.Select((outgoing, index) => (outgoing.Family, index)).GroupBy(e => e.Family).Select(family => family.Max(e => e.index)).ToHashSet();
+        for (var index = 0; index < events.Count; index++)
         {
-            var (entryId, isNew) = await streams.AppendAsync(outgoing);
+            var outgoing = events[index];
+            var (entryId, isNew, wakeUpRefused) = await streams.AppendAsync(outgoing, wakeSubscribers: lastOfFamily.Contains(index));
             marks.Add(new AppendedEvent(outgoing.EventId, new AppendRecord(entryId.ToString(), runId, time.GetUtcNow())));
             if (isNew)
             {
                 appended.Add(outgoing);
-                lastEntries[outgoing.Family] = entryId;
                 metrics.Published(outgoing.Family);
                 LogPublished(outgoing.EventType, outgoing.EventId, outgoing.Family, entryId.ToString());
+            }
+
+            if (wakeUpRefused)
+            {
+                metrics.WakeUpFailed(outgoing.Family);
+                LogWakeUpRefused(outgoing.Family, entryId.ToString());
             }
         }
 
@@ -145,29 +153,7 @@ internal sealed partial class OutboxRelay(
             await outbox.MarkAppendedAsync(marks, cancellationToken);
         }
 
-        foreach (var (family, entryId) in lastEntries)
-        {
-            await WakeSubscribersAsync(family, entryId);
-        }
-
         return appended;
-    }
-
-    /// <summary>
-    /// After the rows are marked appended, and never failing the round: the events are in the stream, so a failed
-    /// wake-up must not append them again; consumers still see them in their blocking reads.
-    /// </summary>
-    private async Task WakeSubscribersAsync(string family, RedisValue entryId)
-    {
-        try
-        {
-            await streams.WakeSubscribersAsync(family, entryId);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            metrics.WakeUpFailed(family);
-            LogWakeUpFailed(family, entryId.ToString(), exception.GetType().Name);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {EventType} {EventId} to {Family} as {EntryId}")]
@@ -176,8 +162,8 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} was missing from {Family} after a Redis restart; appended again")]
     private partial void LogReappended(string eventId, string family);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for entry {EntryId} on {Family} was not published ({Error}); consumers read it from the stream")]
-    private partial void LogWakeUpFailed(string family, string entryId, string error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for entry {EntryId} on {Family} was refused by Redis; consumers read it from the stream")]
+    private partial void LogWakeUpRefused(string family, string entryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
     private partial void LogPublishFailed(Exception exception, string error, double delayMs);
