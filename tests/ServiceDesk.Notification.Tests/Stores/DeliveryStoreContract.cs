@@ -1,6 +1,9 @@
+using LiteDB;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Deliveries;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
 using Xunit;
 using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
@@ -91,6 +94,23 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
 
         // c3's delivery went to the address of hash h2 as well.
         Assert.Equal(["b", "d"], (await store.ListToRecipientAsync("c3", "h2", default)).Select(delivery => delivery.Id).Order());
+    }
+
+    [SkippableFact]
+    public async Task A_recipient_s_deliveries_are_theirs_only_not_those_of_an_id_that_differs_in_case_or_extends_it()
+    {
+        var store = Open();
+        await store.AddAsync(
+        [
+            Queued("own", Now) with { AddressHash = "h-own" },
+            Queued("upper", Now) with { RecipientCustomerId = "C1", AddressHash = "h-upper" },
+            Queued("longer", Now) with { RecipientCustomerId = "c1/x", AddressHash = "h-longer" },
+            Queued("prefix", Now) with { RecipientCustomerId = "c", AddressHash = "h-prefix" },
+        ], default);
+
+        Assert.Equal(["own"], (await store.ListToRecipientAsync("c1", "h-none", default)).Select(delivery => delivery.Id));
+        Assert.Equal(["longer"], (await store.ListToRecipientAsync("c1/x", "h-none", default)).Select(delivery => delivery.Id));
+        Assert.Equal(["prefix"], (await store.ListToRecipientAsync("c", "h-none", default)).Select(delivery => delivery.Id));
     }
 
     [SkippableFact]
@@ -193,6 +213,24 @@ public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
 
         Assert.Equal(deliveries.Skip(10).Take(10).Select(delivery => delivery.Id), (await page).Select(delivery => delivery.Id));
         Assert.True(allocated < 300_000, $"allocated {allocated:N0} bytes");
+    }
+
+    /// <summary>A file written with the index of the recipient alone loses it at open, and its deliveries are still found.</summary>
+    [Fact]
+    public async Task A_file_with_the_former_recipient_index_loses_it_and_still_finds_a_recipient_s_deliveries()
+    {
+        var directory = TestDirectory.Create("deliveries-former");
+        using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "notification"))
+        {
+            await new LiteDbDeliveryStore(former, Mentions).AddAsync([Queued("kept", Now), Queued("other", Now) with { RecipientCustomerId = "c2", AddressHash = "h2" }], default);
+            former.GetCollection("deliveries").EnsureIndex("recipient", "$.RecipientCustomerId");
+        }
+
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "notification");
+        var store = new LiteDbDeliveryStore(database, Mentions);
+
+        Assert.DoesNotContain("recipient", database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'deliveries'")).Select(index => index["name"].AsString));
+        Assert.Equal(["kept"], (await store.ListToRecipientAsync("c1", "h-none", default)).Select(delivery => delivery.Id));
     }
 }
 

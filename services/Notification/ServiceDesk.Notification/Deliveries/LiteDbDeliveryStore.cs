@@ -12,10 +12,17 @@ namespace ServiceDesk.Notification.Deliveries;
 public sealed class LiteDbDeliveryStore : IDeliveryStore
 {
     /// <summary>
-    /// A recipient's deliveries in list order, as one index's keys: through the recipient index LiteDB would read every
-    /// delivery to them and sort them all, for each page.
+    /// A recipient's deliveries in list order, as one index's keys: through an index of the recipient alone LiteDB would
+    /// read every delivery to them and sort them all, for each page. A removal finds the recipient's deliveries through
+    /// it too (the range of the id and a slash; the index compares ignoring case, so the id is then checked as is).
     /// </summary>
     private const string RecipientOrder = "$.RecipientCustomerId + '/' + $.ListOrder";
+
+    /// <summary>
+    /// The index of the recipient alone, which files written before this version have: its keys are the prefixes of
+    /// <see cref="RecipientOrder"/>'s, and each delivery added or deleted wrote its pages to the log too.
+    /// </summary>
+    private const string FormerRecipientIndex = "recipient";
 
     private readonly LiteDatabase _database;
     private readonly MentionTokens _mentions;
@@ -26,9 +33,9 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         _database = database;
         _mentions = mentions;
         _deliveries = database.GetCreatedCollection("deliveries");
+        _deliveries.DropIndex(FormerRecipientIndex);
         _deliveries.EnsureIndex("list_order", "$.ListOrder");
         _deliveries.EnsureIndex("due", "$.Due");
-        _deliveries.EnsureIndex("recipient", "$.RecipientCustomerId");
         _deliveries.EnsureIndex("recipient_order", RecipientOrder);
         _deliveries.EnsureIndex("address_hash", "$.AddressHash");
         _deliveries.EnsureIndex("mention_tokens", "$.MentionTokens[*]");
@@ -136,7 +143,8 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var found = _deliveries.Find(BsonExpression.Create("$.RecipientCustomerId = @0", customerId))
+        var found = _deliveries.Find(BsonExpression.Create($"{RecipientOrder} BETWEEN @0 AND @1", $"{customerId}/", $"{customerId}/\uffff"))
+            .Where(document => document["RecipientCustomerId"].AsString == customerId)
             .Concat(_deliveries.Find(BsonExpression.Create("$.AddressHash = @0", addressHash)))
             .Select(ToDelivery)
             .DistinctBy(delivery => delivery.Id);
