@@ -5,18 +5,26 @@ namespace ServiceDesk.Throughput.Bench;
 /// <summary>A child process pinned to some cores with taskset (which execs, so the pid is the program's own).</summary>
 public static class PinnedProcess
 {
-    public static Process Start(string cores, string dll, IEnumerable<string> arguments, bool redirectInput = false, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// The runtime counts a method's calls for promotion only after 100 ms without a new method compiled at tier 0.
+    /// Notification kept compiling a few new ones now and then, so its hot methods stayed unoptimised for some 200–300
+    /// removals and were then recompiled all at once (about 1,100 methods); a warm-up that stopped before that (its
+    /// rounds no longer getting cheaper) measured the burst, 18% of Notification's samples in one profile
+    /// (bench/RESULTS.md, throughput "Fourteenth round"). Without the delay a method is promoted after its first 30
+    /// calls, and a warm-up ends in the steady state a long-running process serves in. For every process the bench
+    /// starts: the local run, so every service, and the baselines (<see cref="RawInsertLoop"/>, the subscribers).
+    /// </summary>
+    private const string PromotionDelay = "DOTNET_TC_CallCountingDelayMs";
+
+    public static Process Start(string cores, string dll, IEnumerable<string> arguments, bool redirectInput = false)
     {
         var start = new ProcessStartInfo("taskset")
         {
             RedirectStandardOutput = true,
             RedirectStandardInput = redirectInput,
             UseShellExecute = false,
+            Environment = { [PromotionDelay] = "0" },
         };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
         foreach (var argument in (string[])["-c", cores, "dotnet", dll, .. arguments])
         {
             start.ArgumentList.Add(argument);

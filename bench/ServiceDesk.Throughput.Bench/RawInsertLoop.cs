@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using LiteDB;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
@@ -20,6 +21,12 @@ public static class RawInsertLoop
     public const string EventFloorCommand = "raw-event-floor";
     public const string RemovalFloorCommand = "raw-removal-floor";
     public const int WarmUp = 300;
+
+    /// <summary>Warm-up rounds at most (<see cref="MeasureAsync"/>); the operations' indexes go up to this many rounds and the measured ones.</summary>
+    private const int MaxWarmUpRounds = 5;
+
+    /// <summary>How long a warm-up round leaves the runtime to finish promoting what the round made hot, in the background.</summary>
+    private static readonly TimeSpan PromotionPause = TimeSpan.FromMilliseconds(200);
 
     public static async Task<int> RunCustomersAsync(string dataDirectory, int count)
     {
@@ -136,7 +143,7 @@ public static class RawInsertLoop
         Random.Shared.NextBytes(payload);
 
         // The customers to remove, and their copies in the participant that has one, are there before the clock starts.
-        var toRemove = Enumerable.Range(0, WarmUp + count).Select(Customer).ToArray();
+        var toRemove = Enumerable.Range(0, MaxWarmUpRounds * WarmUp + count).Select(Customer).ToArray();
         customers.InsertBulk(toRemove);
         participants[0].GetCollection("snapshots").InsertBulk(toRemove.Select(customer => new BsonDocument { ["_id"] = customer["_id"], ["DisplayName"] = customer["DisplayName"] }));
 
@@ -240,20 +247,34 @@ public static class RawInsertLoop
     };
 
     /// <summary>
-    /// Runs <paramref name="operation"/> for indexes 0 to <see cref="WarmUp"/> − 1 unmeasured, then for the next
-    /// <paramref name="count"/>, one at a time, and prints their operations per second and this process's CPU
-    /// microseconds per operation, the line <see cref="Result.Parse"/> reads.
+    /// Runs <paramref name="operation"/> unmeasured in rounds of <see cref="WarmUp"/> until a round (and the pause after
+    /// it) compiled no method, then for the next <paramref name="count"/> indexes, one at a time, and prints their
+    /// operations per second and this process's CPU microseconds per operation, the line <see cref="Result.Parse"/>
+    /// reads. Hot methods are recompiled optimised in the background, some twice (profile-guided optimisation first gathers
+    /// its profile): a fixed 300 operations (tens of milliseconds of inserts) measured a loop partly unoptimised, or the
+    /// recompilation itself (bench/RESULTS.md, throughput "Fourteenth round").
     /// </summary>
     private static async Task MeasureAsync(int count, Func<int, Task> operation)
     {
-        for (var i = 0; i < WarmUp; i++)
+        var next = 0;
+        for (var round = 0; round < MaxWarmUpRounds; round++)
         {
-            await operation(i);
+            var compiled = JitInfo.GetCompiledMethodCount();
+            for (var end = next + WarmUp; next < end; next++)
+            {
+                await operation(next);
+            }
+
+            await Task.Delay(PromotionPause);
+            if (JitInfo.GetCompiledMethodCount() == compiled)
+            {
+                break;
+            }
         }
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        for (var i = WarmUp; i < WarmUp + count; i++)
+        for (var i = next; i < next + count; i++)
         {
             await operation(i);
         }

@@ -15,17 +15,6 @@ namespace ServiceDesk.Throughput.Bench;
 public sealed class RunningSystem : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-
-    /// <summary>
-    /// The runtime counts a method's calls for promotion only after 100 ms without a new method compiled at tier 0.
-    /// Notification kept compiling a few new ones now and then, so its hot methods stayed unoptimised for some 200–300
-    /// removals and were then recompiled all at once (about 1,100 methods); a warm-up that stopped before that (its
-    /// rounds no longer getting cheaper) measured the burst, 18% of Notification's samples in one profile
-    /// (bench/RESULTS.md, throughput "Fourteenth round"). Without the delay a method is promoted after its first 30
-    /// calls, and the warm-up ends in the steady state a long-running service serves in. For the local run and so
-    /// every service; the baselines' processes keep the runtime's default, as in earlier rounds.
-    /// </summary>
-    private static readonly Dictionary<string, string> PromoteWithoutDelay = new() { ["DOTNET_TC_CallCountingDelayMs"] = "0" };
     private readonly Process _process;
     private readonly List<GrpcChannel> _channels = [];
 
@@ -50,8 +39,7 @@ public sealed class RunningSystem : IAsyncDisposable
         var root = RepositoryRoot();
         var localRun = Path.Combine(root, "deploy", "local", "ServiceDesk.LocalRun", "bin", "Release", "net10.0", "ServiceDesk.LocalRun.dll");
         var process = PinnedProcess.Start(
-            options.ServerCores, localRun, ["--data-dir", options.DataDirectory, "--base-port", options.BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            environment: PromoteWithoutDelay);
+            options.ServerCores, localRun, ["--data-dir", options.DataDirectory, "--base-port", options.BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         string? redis = null;
         using var timeout = new CancellationTokenSource(StartTimeout);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
