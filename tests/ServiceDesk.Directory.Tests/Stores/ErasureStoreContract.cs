@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using LiteDB;
 using Google.Protobuf.WellKnownTypes;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
@@ -10,6 +11,8 @@ using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
 using Xunit;
 using Customer = ServiceDesk.Directory.Customers.Customer;
@@ -24,13 +27,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     protected sealed record Stores(IErasureStore Erasures, ICustomerStore Customers, ICustomerKeyStore Keys, IOutboxStore Outbox, IInboxStore Inbox);
 
     protected Stores NewStores() => backend.Open(
-        db =>
-        {
-            var outbox = new LiteDbOutboxStore(db);
-            var customers = new LiteDbCustomerStore(db, outbox);
-            var keys = new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
-            return new Stores(new LiteDbErasureStore(db, customers, keys, outbox), customers, keys, outbox, new LiteDbInboxStore(db, TimeProvider.System));
-        },
+        LiteDbStoresOf,
         db =>
         {
             var outbox = new MongoOutboxStore(db);
@@ -38,6 +35,14 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             var keys = new MongoCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
             return new Stores(new MongoErasureStore(db, customers, keys, outbox), customers, keys, outbox, new MongoInboxStore(db, TimeProvider.System));
         });
+
+    protected static Stores LiteDbStoresOf(LiteDatabase db)
+    {
+        var outbox = new LiteDbOutboxStore(db);
+        var customers = new LiteDbCustomerStore(db, outbox);
+        var keys = new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
+        return new Stores(new LiteDbErasureStore(db, customers, keys, outbox), customers, keys, outbox, new LiteDbInboxStore(db, TimeProvider.System));
+    }
 
     [SkippableFact]
     public async Task A_removal_writes_the_request_and_tombstone_and_deletes_profile_and_key_with_its_event_in_one_step()
@@ -257,6 +262,38 @@ public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbB
 
         Assert.Equal(rejected.Skip(10).Take(10).Select(r => r.Id), (await page).Select(r => r.Id));
         Assert.True(allocated < 300_000, $"allocated {allocated:N0} bytes");
+    }
+
+    /// <summary>
+    /// A file written with an index of the status and one of the due date loses both at open; the overdue requests
+    /// (open ones only, due before the instant) are still counted, through the index of the open requests' due dates.
+    /// </summary>
+    [Fact]
+    public async Task A_file_with_the_former_status_and_due_indexes_loses_them_and_still_counts_the_overdue_requests()
+    {
+        var directory = TestDirectory.Create("erasures-former");
+        var due = TestData.Now - ErasureRecord.TimeToComply;
+        using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "directory"))
+        {
+            var stores = LiteDbStoresOf(former);
+            foreach (var status in new[] { ErasureStatus.AwaitingApproval, ErasureStatus.InProgress, ErasureStatus.Failed, ErasureStatus.Completed, ErasureStatus.Rejected })
+            {
+                Assert.True(await stores.Erasures.InsertAwaitingAsync(Awaiting(TestData.Id(), TestData.Now.AddDays(-40)) with { Status = status }, default));
+            }
+
+            Assert.True(await stores.Erasures.InsertAwaitingAsync(Awaiting(TestData.Id(), due), default));
+            var erasures = former.GetCollection("erasures");
+            erasures.EnsureIndex("status", "$.Status");
+            erasures.EnsureIndex("due", "$.DueAt");
+        }
+
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "directory");
+        var reopened = LiteDbStoresOf(database);
+
+        Assert.Equal(["_id", "customer", "open_due", "status_order"], database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'erasures'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal));
+        // Awaiting approval, in progress and failed, 40 days ago; the one due at this very instant is not overdue yet.
+        Assert.Equal(3, await reopened.Erasures.CountOverdueAsync(TestData.Now, default));
+        Assert.Equal(4, await reopened.Erasures.CountOverdueAsync(TestData.Now.AddTicks(1), default));
     }
 }
 
