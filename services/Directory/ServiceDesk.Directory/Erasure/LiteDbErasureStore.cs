@@ -13,9 +13,9 @@ using ErasureCheckpoint = ServiceDesk.Messaging.Erasure.ErasureCheckpoint;
 namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>
-/// Requests ("erasures": the record as JSON, with the customer id, the status and the open requests' due date indexed), tombstones
-/// ("erased_addresses", keyed by address hash) and the evidence key in the service's LiteDB file. LiteDB
-/// transactions belong to the thread: nothing between BeginTrans and Commit awaits.
+/// Requests ("erasures": the record as JSON, with the customer id, the status and an open request's due date
+/// indexed), tombstones ("erased_addresses", keyed by address hash) and the evidence key in the service's LiteDB file.
+/// LiteDB transactions belong to the thread: nothing between BeginTrans and Commit awaits.
 /// </summary>
 public sealed class LiteDbErasureStore : IErasureStore
 {
@@ -189,7 +189,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // The upper end is the instant itself, which is not overdue yet.
+        // BETWEEN includes both ends; a request due at this very instant is not overdue yet.
         return Task.FromResult(_erasures.LongCount(BsonExpression.Create($"{OpenDue} BETWEEN @0 AND @1", DateTime.MinValue, now.UtcDateTime.AddTicks(-1))));
     }
 
