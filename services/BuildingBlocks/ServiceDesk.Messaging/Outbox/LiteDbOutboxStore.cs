@@ -98,7 +98,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     private static void MoveAppendsIntoPosition(LiteDatabase database)
     {
         string[] formerIndexes = ["RunId", "pending", "appended_at"];
-        if (!database.GetCollection("$indexes").Exists(BsonExpression.Create("collection = @0 AND name = @1", CollectionName, formerIndexes[0])))
+        if (!database.GetCollection("$indexes").AnyMatches(BsonExpression.Create("collection = @0 AND name = @1", CollectionName, formerIndexes[0])))
         {
             return;
         }
