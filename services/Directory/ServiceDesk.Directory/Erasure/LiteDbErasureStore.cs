@@ -179,6 +179,8 @@ public sealed class LiteDbErasureStore : IErasureStore
             : _erasures.Query().Where(BsonExpression.Create("_id < @0", before)).OrderByDescending("_id");
         if (overdueAt is { } now)
         {
+            // The same requests as the open_due range (CountOverdueAsync), as a filter on the page's own range: with
+            // that index's expression LiteDB could read through it instead and sort the page.
             query = query.Where(BsonExpression.Create("$.Status IN @0 AND $.DueAt < @1", OpenStatuses, now.UtcDateTime));
         }
 
