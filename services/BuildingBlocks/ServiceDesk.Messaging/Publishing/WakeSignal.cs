@@ -7,13 +7,21 @@ public sealed class WakeSignal
 
     public void Wake()
     {
+        // Already woken: the next round sees everything. Checked before Release, which throws on a full semaphore: a
+        // pub/sub wake-up mostly arrives while its loop is awake already, and in a profile of the removals those throws
+        // took 0.4-1.3% of each service's CPU.
+        if (_semaphore.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _semaphore.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already woken; the next round sees everything.
+            // Woken by another thread in between.
         }
     }
 
