@@ -265,35 +265,59 @@ public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbB
     }
 
     /// <summary>
-    /// A file written with an index of the status and one of the due date loses both at open; the overdue requests
-    /// (open ones only, due before the instant) are still counted, through the index of the open requests' due dates.
+    /// Files written before kept the status and the due date under indexes of their own (two sessions of this store
+    /// ago), or the keys of the two indexes below as expressions of them, and their requests without those keys. At
+    /// open the former indexes go and every request gets its keys: the overdue requests (open ones only, due before the
+    /// instant) are still counted, and a status's requests still listed newest first, through the fields' indexes.
     /// </summary>
-    [Fact]
-    public async Task A_file_with_the_former_status_and_due_indexes_loses_them_and_still_counts_the_overdue_requests()
+    [Theory]
+    [InlineData("status=$.Status", "due=$.DueAt", "status_order=STRING($.Status) + '/' + $._id")]
+    [InlineData("status_order=STRING($.Status) + '/' + $._id", "open_due=IIF($.Status IN [1, 2, 4], $.DueAt, null)")]
+    public async Task A_file_with_the_former_indexes_loses_them_and_its_requests_are_still_counted_and_listed(params string[] formerIndexes)
     {
         var directory = TestDirectory.Create("erasures-former");
         var due = TestData.Now - ErasureRecord.TimeToComply;
+        var failed = new List<string>();
         using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "directory"))
         {
             var stores = LiteDbStoresOf(former);
-            foreach (var status in new[] { ErasureStatus.AwaitingApproval, ErasureStatus.InProgress, ErasureStatus.Failed, ErasureStatus.Completed, ErasureStatus.Rejected })
+            foreach (var status in new[] { ErasureStatus.AwaitingApproval, ErasureStatus.InProgress, ErasureStatus.Failed, ErasureStatus.Completed, ErasureStatus.Rejected, ErasureStatus.Failed })
             {
-                Assert.True(await stores.Erasures.InsertAwaitingAsync(Awaiting(TestData.Id(), TestData.Now.AddDays(-40)) with { Status = status }, default));
+                var request = Awaiting(TestData.Id(), TestData.Now.AddDays(-40)) with { Status = status };
+                Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
+                if (status == ErasureStatus.Failed)
+                {
+                    failed.Add(request.Id);
+                }
             }
 
             Assert.True(await stores.Erasures.InsertAwaitingAsync(Awaiting(TestData.Id(), due), default));
             var erasures = former.GetCollection("erasures");
-            erasures.EnsureIndex("status", "$.Status");
-            erasures.EnsureIndex("due", "$.DueAt");
+            erasures.DropIndex("status_order");
+            erasures.DropIndex("open_due");
+            foreach (var document in erasures.FindAll().ToList())
+            {
+                document.Remove("StatusOrder");
+                document.Remove("OpenDue");
+                erasures.Update(document);
+            }
+
+            foreach (var index in formerIndexes)
+            {
+                erasures.EnsureIndex(index[..index.IndexOf('=')], index[(index.IndexOf('=') + 1)..]);
+            }
         }
 
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "directory");
         var reopened = LiteDbStoresOf(database);
 
-        Assert.Equal(["_id", "customer", "open_due", "status_order"], database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'erasures'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal));
-        // Awaiting approval, in progress and failed, 40 days ago; the one due at this very instant is not overdue yet.
-        Assert.Equal(3, await reopened.Erasures.CountOverdueAsync(TestData.Now, default));
-        Assert.Equal(4, await reopened.Erasures.CountOverdueAsync(TestData.Now.AddTicks(1), default));
+        Assert.Equal(
+            ["_id=$._id", "customer=$.CustomerId", "open_due=$.OpenDue", "status_order=$.StatusOrder"],
+            database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'erasures'")).Select(index => $"{index["name"].AsString}={index["expression"].AsString}").Order(StringComparer.Ordinal));
+        // Awaiting approval, in progress and the two failed, 40 days ago; the one due at this very instant is not overdue yet.
+        Assert.Equal(4, await reopened.Erasures.CountOverdueAsync(TestData.Now, default));
+        Assert.Equal(5, await reopened.Erasures.CountOverdueAsync(TestData.Now.AddTicks(1), default));
+        Assert.Equal(failed.Order(StringComparer.Ordinal).Reverse(), (await reopened.Erasures.ListAsync(ErasureStatus.Failed, null, null, 10, default)).Select(request => request.Id));
     }
 }
 

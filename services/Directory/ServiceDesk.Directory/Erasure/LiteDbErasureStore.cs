@@ -23,22 +23,29 @@ public sealed class LiteDbErasureStore : IErasureStore
     private const string EvidenceKeyId = "current";
 
     /// <summary>
-    /// A status's requests newest first, as one index's keys: through the status index LiteDB would read every request
-    /// of the status and sort them all, for each page of an admin's list.
+    /// A status's requests newest first, as one index's keys (<c>status/id</c>): through an index of the status LiteDB
+    /// would read every request of the status and sort them all, for each page of an admin's list.
     /// </summary>
-    private const string StatusOrder = "STRING($.Status) + '/' + $._id";
+    private const string StatusOrder = "$.StatusOrder";
+
+    /// <summary>
+    /// An open request's due date, null once it is done: the overdue requests are a range of this one index.
+    /// </summary>
+    private const string OpenDue = "$.OpenDue";
 
     private static readonly BsonArray OpenStatuses =
         [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
     /// <summary>
-    /// An open request's due date, null once it is done: the overdue requests are a range of this one index. It
-    /// replaces an index of the status and one of the due date (files written before drop them at open): every request
-    /// was in both, and each index a removal's request is in writes pages of its own to the log and the checkpoint.
+    /// Indexes of files written before, each dropped at open: one of the status and one of the due date, and the two
+    /// above as expressions of the status and due date (<c>STRING($.Status) + '/' + $._id</c>, <c>IIF($.Status IN [...],
+    /// $.DueAt, null)</c>). LiteDB parses every index expression of a collection whenever an operation loads the
+    /// collection, and those two took 7-10 times as long to parse as a field's path: in a profile of the removals,
+    /// 4.7% of Directory's CPU went to parsing this collection's index expressions. Their keys are fields now.
     /// </summary>
-    private static readonly string OpenDue = $"IIF($.Status IN [{string.Join(", ", OpenStatuses.Select(status => status.AsInt32))}], $.DueAt, null)";
-
-    private static readonly string[] FormerIndexes = ["status", "due"];
+    private static readonly BsonExpression FormerIndexes = BsonExpression.Create(
+        "collection = 'erasures' AND (name IN ['status', 'due'] OR (name = 'status_order' AND expression != @0) OR (name = 'open_due' AND expression != @1))",
+        StatusOrder, OpenDue);
 
     private readonly LiteDatabase _database;
     private readonly ErasureCheckpoint _checkpoint;
@@ -59,11 +66,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         _erasures = database.GetCreatedCollection("erasures");
         _tombstones = database.GetCreatedCollection("erased_addresses");
         _evidenceKeys = database.GetCreatedCollection("evidence_keys");
-        foreach (var index in FormerIndexes)
-        {
-            _erasures.DropIndex(index);
-        }
-
+        StoreIndexKeysOfFormerFile();
         _erasures.EnsureIndex("customer", "$.CustomerId");
         _erasures.EnsureIndex("status_order", StatusOrder);
         _erasures.EnsureIndex("open_due", OpenDue);
@@ -227,7 +230,33 @@ public sealed class LiteDbErasureStore : IErasureStore
 
     private bool IsAt(string id, long version) => _erasures.FindById(id) is { } stored && stored["Version"].AsInt64 == version;
 
-    private static BsonDocument ToDocument(ErasureRecord record) => new()
+    /// <summary>
+    /// A file written before: its former indexes go, and every request gets its index keys, in one transaction (the
+    /// requests are one per removal).
+    /// </summary>
+    private void StoreIndexKeysOfFormerFile()
+    {
+        var former = _database.GetCollection("$indexes").Find(FormerIndexes).Select(index => index["name"].AsString).ToList();
+        if (former.Count == 0)
+        {
+            return;
+        }
+
+        _database.InTransaction(() =>
+        {
+            foreach (var index in former)
+            {
+                _erasures.DropIndex(index);
+            }
+
+            foreach (var document in _erasures.FindAll().ToList())
+            {
+                _erasures.Update(WithIndexKeys(document));
+            }
+        });
+    }
+
+    private static BsonDocument ToDocument(ErasureRecord record) => WithIndexKeys(new BsonDocument
     {
         ["_id"] = record.Id,
         ["CustomerId"] = record.CustomerId,
@@ -235,7 +264,14 @@ public sealed class LiteDbErasureStore : IErasureStore
         ["DueAt"] = record.DueAt.UtcDateTime,
         ["Version"] = record.Version,
         ["Record"] = ErasureRecordJson.Serialize(record),
-    };
+    });
+
+    private static BsonDocument WithIndexKeys(BsonDocument document)
+    {
+        document["StatusOrder"] = $"{document["Status"].AsInt32}/{document["_id"].AsString}";
+        document["OpenDue"] = OpenStatuses.Contains(document["Status"]) ? document["DueAt"] : BsonValue.Null;
+        return document;
+    }
 
     private static ErasureRecord ToRecord(BsonDocument document) => ErasureRecordJson.Deserialize(document["Record"].AsString);
 }
