@@ -62,6 +62,33 @@ public abstract class OutboxStoreContract
         Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None));
         Assert.Equal(["e3"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
     }
+
+    /// <summary>
+    /// A few hundred events recorded in many writes, some marked among them, and the pending ones read in pages as the
+    /// relay does. In LiteDB the pending rows share one key (null) in the appended index, and come in order only
+    /// because LiteDB links an equal key after those already there.
+    /// </summary>
+    [SkippableFact]
+    public async Task Many_pending_events_come_back_in_the_order_they_were_recorded_among_marked_ones()
+    {
+        var store = CreateStore();
+        var recorded = Enumerable.Range(0, 400).Select(i => $"e{i:D3}").ToList();
+        foreach (var chunk in recorded.Chunk(7))
+        {
+            await store.EnqueueAsync([.. chunk.Select(Event)], CancellationToken.None);
+            await store.MarkAppendedAsync(
+                [.. chunk.Where((_, i) => i % 3 == 0).Select(id => new AppendedEvent(id, new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow)))], CancellationToken.None);
+        }
+
+        var pending = new List<string>();
+        while (await store.ReadPendingAsync(50, CancellationToken.None) is { Count: > 0 } page)
+        {
+            pending.AddRange(page.Select(e => e.EventId));
+            await store.MarkAppendedAsync([.. page.Select(e => new AppendedEvent(e.EventId, new AppendRecord("1-0", "run-1", DateTimeOffset.UtcNow)))], CancellationToken.None);
+        }
+
+        Assert.Equal(recorded.Where((_, i) => i % 7 % 3 != 0), pending);
+    }
 }
 
 public abstract class InboxStoreContract
@@ -199,11 +226,11 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
     }
 
     /// <summary>
-    /// A file written before the position index: its rows keep their meaning (pending, appended under which run and when),
-    /// and the indexes the position replaced are gone.
+    /// A file written before the appended index (two versions of this store ago): its rows keep their meaning (pending,
+    /// appended under which run and when), and the indexes the appended index replaced are gone.
     /// </summary>
     [Fact]
-    public async Task An_outbox_written_with_the_former_indexes_is_moved_to_the_position_index()
+    public async Task An_outbox_written_with_the_former_indexes_is_moved_to_the_appended_index()
     {
         var directory = TestDirectory.Create("outbox-former");
         var now = DateTimeOffset.UtcNow;
@@ -233,13 +260,58 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
         var store = new LiteDbOutboxStore(database);
 
-        Assert.Equal(["EventId", "_id", "position"], database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'outbox'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal));
+        Assert.Equal(["EventId", "_id", "appended"], IndexNames(database));
         Assert.Equal(["e1", "e4"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(["old", "recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-1", 10, CancellationToken.None));
         Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
         Assert.Equal(["recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
     }
+
+    /// <summary>
+    /// A file written with the position index (the previous version of this store: an expression giving a pending row its
+    /// id as key) loses it at open, and its rows keep their meaning.
+    /// </summary>
+    [Fact]
+    public async Task An_outbox_written_with_the_position_index_loses_it_and_keeps_its_rows_meaning()
+    {
+        var directory = TestDirectory.Create("outbox-position");
+        var now = DateTimeOffset.UtcNow;
+        using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox"))
+        {
+            var rows = former.GetCollection("outbox", BsonAutoId.Int64);
+            rows.EnsureIndex("EventId", "$.EventId", unique: true);
+            rows.EnsureIndex("position", "IIF($.Appended = null, $._id, $.Appended)");
+            BsonDocument Row(string id, string? appended = null)
+            {
+                var row = new BsonDocument { ["EventId"] = id, ["Family"] = "probe", ["EventType"] = "servicedesk.events.v1.ProjectCreated", ["Envelope"] = new byte[] { 1, 2, 3 } };
+                if (appended is not null)
+                {
+                    row["EntryId"] = "1-0";
+                    row["Appended"] = appended;
+                }
+
+                return row;
+            }
+
+            rows.Insert(Row("e1"));
+            rows.Insert(Row("old", $"run-1/{now.AddMinutes(-30).UtcTicks:D19}"));
+            rows.Insert(Row("e3"));
+            rows.Insert(Row("recent", $"run-1/{now.UtcTicks:D19}"));
+            rows.Insert(Row("e5"));
+        }
+
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
+        var store = new LiteDbOutboxStore(database);
+
+        Assert.Equal(["EventId", "_id", "appended"], IndexNames(database));
+        Assert.Equal(["e1", "e3", "e5"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
+        Assert.Equal(["old", "recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
+        Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
+    }
+
+    private static IEnumerable<string> IndexNames(LiteDatabase database) =>
+        database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'outbox'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal);
 
     /// <summary>The stores' reads run on the caller's thread (LiteDB is synchronous).</summary>
     private static async Task<(T Result, long Bytes)> AllocatedByAsync<T>(Func<Task<T>> read)
