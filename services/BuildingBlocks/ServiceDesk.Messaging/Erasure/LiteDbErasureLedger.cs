@@ -12,6 +12,9 @@ public sealed class LiteDbErasureLedger : IErasureLedger
 {
     private readonly LiteDatabase _database;
     private readonly LiteDbOutboxStore _outbox;
+    private static readonly ParsedExpression ByCustomerId = new("CustomerId = @0");
+    private static readonly ParsedExpression ByAddressHash = new("AddressHash = @0");
+
     private readonly ILiteCollection<LedgerDocument> _ledger;
 
     public LiteDbErasureLedger(LiteDatabase database, LiteDbOutboxStore outbox)
@@ -24,7 +27,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     }
 
     public Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.FindById(requestId)?.ToRecord());
+        Task.FromResult(_ledger.FindOne(ParsedExpression.ById.With(requestId))?.ToRecord());
 
     public Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken)
     {
@@ -35,7 +38,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            return Task.FromResult(_ledger.FindById(started.RequestId).ToRecord());
+            return Task.FromResult(_ledger.FindOne(ParsedExpression.ById.With(started.RequestId)).ToRecord());
         }
     }
 
@@ -43,7 +46,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     {
         _database.InTransaction(() =>
         {
-            var document = _ledger.FindById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+            var document = _ledger.FindOne(ParsedExpression.ById.With(requestId)) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {
                 document.Counts = ErasureCounts.Max(document.Counts, planned);
@@ -69,7 +72,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
                 LiteDbInboxStore.RecordHandled(_database, handled, completedAt);
             }
 
-            var document = _ledger.FindById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+            var document = _ledger.FindOne(ParsedExpression.ById.With(requestId)) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {
                 document.State = ErasureState.Completed;
@@ -91,10 +94,10 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     }
 
     public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.AnyMatches(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId))));
+        Task.FromResult(_ledger.AnyMatches(ByCustomerId.With(customerId)));
 
     public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.AnyMatches(BsonExpression.Create("AddressHash = @0", new BsonValue(addressHash))));
+        Task.FromResult(_ledger.AnyMatches(ByAddressHash.With(addressHash)));
 
     private sealed class LedgerDocument
     {

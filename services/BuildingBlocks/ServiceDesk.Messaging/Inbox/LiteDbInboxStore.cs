@@ -39,9 +39,9 @@ public sealed class LiteDbInboxStore : IInboxStore
         }
     }
 
-    /// <summary>Per event: an expression with a parameter, which LiteDB compiles once, not a lambda, which it translates every call.</summary>
+    /// <summary>Per event: a parsed expression with a parameter, not a lambda, which LiteDB translates every call.</summary>
     public Task<bool> IsHandledAsync(string eventId, CancellationToken cancellationToken) =>
-        Task.FromResult(_inbox.AnyMatches(BsonExpression.Create("_id = @0", eventId)));
+        Task.FromResult(_inbox.AnyMatches(ParsedExpression.ById.With(eventId)));
 
     public Task MarkHandledAsync(string eventId, string family, CancellationToken cancellationToken)
     {

@@ -26,6 +26,9 @@ public sealed class LiteDbOutboxStore : IOutboxStore
     // Parsed once: LiteDB parses an expression's text on every Create. Its parameter is a constant.
     private static readonly BsonExpression IsPending = BsonExpression.Create($"{AppendedPath} < @0", string.Empty);
 
+    private static readonly ParsedExpression MarkedAppended = new("{ EntryId: @0, Appended: @1 }");
+    private static readonly ParsedExpression ByEventId = new("EventId = @0");
+
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<OutboxDocument> _outbox;
 
@@ -56,8 +59,8 @@ public sealed class LiteDbOutboxStore : IOutboxStore
             [.. _outbox.Query().Where(IsPending).Limit(limit).ToEnumerable().Select(d => d.ToEvent())]);
 
     /// <summary>
-    /// In one transaction: a commit costs more than the updates it holds. Expressions with parameters, not lambdas:
-    /// LiteDB translates a lambda anew on every call and compiles each value it captures.
+    /// In one transaction: a commit costs more than the updates it holds. Parsed expressions with parameters, not
+    /// lambdas: LiteDB translates a lambda anew on every call and compiles each value it captures.
     /// </summary>
     public Task MarkAppendedAsync(IReadOnlyList<AppendedEvent> appended, CancellationToken cancellationToken)
     {
@@ -65,9 +68,7 @@ public sealed class LiteDbOutboxStore : IOutboxStore
         {
             foreach (var (eventId, append) in appended)
             {
-                _outbox.UpdateMany(
-                    BsonExpression.Create("{ EntryId: @0, Appended: @1 }", append.EntryId, OutboxDocument.AppendedKey(append.RunId, append.AppendedAt)),
-                    BsonExpression.Create("EventId = @0", eventId));
+                _outbox.UpdateMany(MarkedAppended.With(append.EntryId, OutboxDocument.AppendedKey(append.RunId, append.AppendedAt)), ByEventId.With(eventId));
             }
         });
         return Task.CompletedTask;

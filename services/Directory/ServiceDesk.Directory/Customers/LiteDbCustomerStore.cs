@@ -27,6 +27,8 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private static readonly BsonExpression SummaryFields =
         BsonExpression.Create("{ _id: $._id, Address: $.Address, DisplayName: $.DisplayName, ProjectKeys: $.ProjectKeys }");
 
+    private static readonly ParsedExpression ByIdAtVersion = new("_id = @0 AND Version = @1");
+
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly LiteDbOutboxStore _outbox;
@@ -74,7 +76,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     public Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_customers.FindById(id) is { } document ? ToCustomer(document) : null);
+        return Task.FromResult(_customers.FindOne(ParsedExpression.ById.With(id)) is { } document ? ToCustomer(document) : null);
     }
 
     public Task<IReadOnlyDictionary<string, CustomerSummary>> GetSummariesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
@@ -109,14 +111,14 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         {
             return Task.FromResult(_database.InTransaction(IReadOnlyDictionary<string, long>? () =>
             {
-                if (_customers.FindById(customer.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
+                if (_customers.FindOne(ParsedExpression.ById.With(customer.Id)) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
                 {
                     return null;
                 }
 
                 // The version check sits in the update's predicate, evaluated under the collection's write lock: a
                 // writer that committed since the read above makes this update match nothing.
-                if (_customers.UpdateMany(transform, BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, expectedVersion)) == 0)
+                if (_customers.UpdateMany(transform, ByIdAtVersion.With(customer.Id, expectedVersion)) == 0)
                 {
                     return null;
                 }
@@ -136,7 +138,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     /// stamps; null when it changed or is gone. Runs in the caller's transaction (a removal's).
     /// </summary>
     internal IReadOnlyDictionary<string, long>? DeleteInTransaction(Customer customer) =>
-        _customers.DeleteMany(BsonExpression.Create("_id = @0 AND Version = @1", customer.Id, customer.Version)) == 1
+        _customers.DeleteMany(ByIdAtVersion.With(customer.Id, customer.Version)) == 1
             ? _stamps.Raise(customer.ProjectKeys)
             : null;
 

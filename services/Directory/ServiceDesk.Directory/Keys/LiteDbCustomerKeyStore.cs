@@ -12,6 +12,8 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 {
     private const string CollectionName = "customer_keys";
 
+    private static readonly ParsedExpression ByCustomerId = new("CustomerId = @0");
+
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<KeyDocument> _keys;
     private readonly KeyWrapper _wrapper;
@@ -29,7 +31,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 
     public Task<CustomerKey> GetOrCreateForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
-        var existing = _keys.FindOne(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)));
+        var existing = _keys.FindOne(ByCustomerId.With(customerId));
         if (existing is null)
         {
             existing = KeyDocument.From(New(customerId));
@@ -39,7 +41,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
             }
             catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
             {
-                existing = _keys.FindOne(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)));
+                existing = _keys.FindOne(ByCustomerId.With(customerId));
             }
         }
 
@@ -77,7 +79,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
     /// </summary>
     internal bool Destroy(string customerId)
     {
-        var document = _keys.FindOne(BsonExpression.Create("CustomerId = @0", new BsonValue(customerId)));
+        var document = _keys.FindOne(ByCustomerId.With(customerId));
         if (document is null || document.DestroyedAt is not null)
         {
             return false;

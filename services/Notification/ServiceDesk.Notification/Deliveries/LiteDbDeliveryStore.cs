@@ -24,6 +24,9 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     /// </summary>
     private const string FormerRecipientIndex = "recipient";
 
+    private static readonly ParsedExpression Leased = new("{ Due: @0, NextAttemptAt: @0 }");
+    private static readonly ParsedExpression DueAt = new("_id = @0 AND $.Due = @1");
+
     private readonly LiteDatabase _database;
     private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _deliveries;
@@ -68,7 +71,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_deliveries.FindById(id) is { } document ? ToDelivery(document) : null);
+        return Task.FromResult(_deliveries.FindOne(ParsedExpression.ById.With(id)) is { } document ? ToDelivery(document) : null);
     }
 
     public Task<IReadOnlyList<Delivery>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -94,8 +97,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var leased = _deliveries.UpdateMany(
-            BsonExpression.Create("{ Due: @0, NextAttemptAt: @0 }", until.ToUnixTimeMilliseconds()),
-            BsonExpression.Create("_id = @0 AND $.Due = @1", delivery.Id, delivery.NextAttemptAt.ToUnixTimeMilliseconds()));
+            Leased.With(until.ToUnixTimeMilliseconds()), DueAt.With(delivery.Id, delivery.NextAttemptAt.ToUnixTimeMilliseconds()));
         return Task.FromResult(leased == 1);
     }
 
@@ -104,7 +106,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
-            if (_deliveries.FindById(delivery.Id) is not { } stored)
+            if (_deliveries.FindOne(ParsedExpression.ById.With(delivery.Id)) is not { } stored)
             {
                 return false;
             }

@@ -7,6 +7,10 @@ namespace ServiceDesk.Ticketing.Customers;
 
 public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustomerSnapshotStore
 {
+    private static readonly ParsedExpression AtOrAfterVersion = new("_id = @0 AND $.Version >= @1");
+    private static readonly ParsedExpression BeforeVersion = new("_id = @0 AND $.Version < @1");
+    private static readonly ParsedExpression ByIds = new("_id IN @0");
+
     private readonly ILiteCollection<BsonDocument> _snapshots = database.GetCreatedCollection("customer_snapshots");
 
     public Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
@@ -14,7 +18,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         cancellationToken.ThrowIfCancellationRequested();
         // The usual case, a ticket's customer whose snapshot is current: a read instead of a transaction that the
         // duplicate insert below would fail and roll back.
-        if (_snapshots.AnyMatches(BsonExpression.Create("_id = @0 AND $.Version >= @1", snapshot.CustomerId, snapshot.Version)))
+        if (_snapshots.AnyMatches(AtOrAfterVersion.With(snapshot.CustomerId, snapshot.Version)))
         {
             return Task.FromResult(false);
         }
@@ -24,7 +28,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
             return Task.FromResult(database.InTransaction(() =>
             {
                 // Deleting an older version first takes the write lock, so no concurrent writer slips in between.
-                if (_snapshots.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version < @1", snapshot.CustomerId, snapshot.Version)) == 0 && !createIfMissing)
+                if (_snapshots.DeleteMany(BeforeVersion.With(snapshot.CustomerId, snapshot.Version)) == 0 && !createIfMissing)
                 {
                     return false;
                 }
@@ -46,7 +50,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         return Task.FromResult(database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
-            if (_snapshots.FindById(snapshot.CustomerId) is { } stored && stored["Version"].AsInt64 >= snapshot.Version)
+            if (_snapshots.FindOne(ParsedExpression.ById.With(snapshot.CustomerId)) is { } stored && stored["Version"].AsInt64 >= snapshot.Version)
             {
                 return false;
             }
@@ -59,7 +63,8 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
     public Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var documents = _snapshots.Find(BsonExpression.Create("_id IN @0", new BsonArray(customerIds.Distinct().Select(id => new BsonValue(id)))));
+        var documents = _snapshots.Find(ByIds.With(new BsonArray(customerIds.Distinct().Select(id => new BsonValue(id)))));
+        // Read to the end here: the parsed expression holds the ids until the next call on this thread.
         return Task.FromResult<IReadOnlyDictionary<string, CustomerSnapshot>>(documents.Select(ToSnapshot).ToDictionary(snapshot => snapshot.CustomerId));
     }
 
