@@ -232,30 +232,26 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
     [Fact]
     public async Task An_outbox_written_with_the_former_indexes_is_moved_to_the_appended_index()
     {
-        var directory = TestDirectory.Create("outbox-former");
         var now = DateTimeOffset.UtcNow;
-        using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox"))
+        var directory = FormerOutbox("outbox-former", rows =>
         {
-            var rows = former.GetCollection("outbox", BsonAutoId.Int64);
-            rows.EnsureIndex("EventId", "$.EventId", unique: true);
             rows.EnsureIndex("RunId", "$.RunId");
             rows.EnsureIndex("pending", "IIF($.RunId = null, $._id, null)");
             rows.EnsureIndex("appended_at", "$.AppendedAt");
-            BsonDocument Row(string id) => new() { ["EventId"] = id, ["Family"] = "probe", ["EventType"] = "servicedesk.events.v1.ProjectCreated", ["Envelope"] = new byte[] { 1, 2, 3 } };
             BsonDocument Appended(string id, string entryId, DateTimeOffset at)
             {
-                var row = Row(id);
+                var row = FormerRow(id);
                 row["EntryId"] = entryId;
                 row["RunId"] = "run-1";
                 row["AppendedAt"] = at.UtcDateTime;
                 return row;
             }
 
-            rows.Insert(Row("e1"));
+            rows.Insert(FormerRow("e1"));
             rows.Insert(Appended("old", "1-0", now.AddMinutes(-30)));
             rows.Insert(Appended("recent", "2-0", now));
-            rows.Insert(Row("e4"));
-        }
+            rows.Insert(FormerRow("e4"));
+        });
 
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
         var store = new LiteDbOutboxStore(database);
@@ -275,31 +271,24 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
     [Fact]
     public async Task An_outbox_written_with_the_position_index_loses_it_and_keeps_its_rows_meaning()
     {
-        var directory = TestDirectory.Create("outbox-position");
         var now = DateTimeOffset.UtcNow;
-        using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox"))
+        var directory = FormerOutbox("outbox-position", rows =>
         {
-            var rows = former.GetCollection("outbox", BsonAutoId.Int64);
-            rows.EnsureIndex("EventId", "$.EventId", unique: true);
             rows.EnsureIndex("position", "IIF($.Appended = null, $._id, $.Appended)");
-            BsonDocument Row(string id, string? appended = null)
+            BsonDocument Appended(string id, DateTimeOffset at)
             {
-                var row = new BsonDocument { ["EventId"] = id, ["Family"] = "probe", ["EventType"] = "servicedesk.events.v1.ProjectCreated", ["Envelope"] = new byte[] { 1, 2, 3 } };
-                if (appended is not null)
-                {
-                    row["EntryId"] = "1-0";
-                    row["Appended"] = appended;
-                }
-
+                var row = FormerRow(id);
+                row["EntryId"] = "1-0";
+                row["Appended"] = $"run-1/{at.UtcTicks:D19}";
                 return row;
             }
 
-            rows.Insert(Row("e1"));
-            rows.Insert(Row("old", $"run-1/{now.AddMinutes(-30).UtcTicks:D19}"));
-            rows.Insert(Row("e3"));
-            rows.Insert(Row("recent", $"run-1/{now.UtcTicks:D19}"));
-            rows.Insert(Row("e5"));
-        }
+            rows.Insert(FormerRow("e1"));
+            rows.Insert(Appended("old", now.AddMinutes(-30)));
+            rows.Insert(FormerRow("e3"));
+            rows.Insert(Appended("recent", now));
+            rows.Insert(FormerRow("e5"));
+        });
 
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
         var store = new LiteDbOutboxStore(database);
@@ -309,6 +298,20 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
         Assert.Equal(["old", "recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
     }
+
+    /// <summary>A file holding an outbox that <paramref name="write"/> wrote as a former version of this store did.</summary>
+    private static string FormerOutbox(string name, Action<ILiteCollection<BsonDocument>> write)
+    {
+        var directory = TestDirectory.Create(name);
+        using var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
+        var rows = former.GetCollection("outbox", BsonAutoId.Int64);
+        rows.EnsureIndex("EventId", "$.EventId", unique: true);
+        write(rows);
+        return directory;
+    }
+
+    private static BsonDocument FormerRow(string id) =>
+        new() { ["EventId"] = id, ["Family"] = "probe", ["EventType"] = "servicedesk.events.v1.ProjectCreated", ["Envelope"] = new byte[] { 1, 2, 3 } };
 
     private static IEnumerable<string> IndexNames(LiteDatabase database) =>
         database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'outbox'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal);
