@@ -10,11 +10,11 @@ namespace ServiceDesk.Messaging.Erasure;
 
 public sealed class LiteDbErasureLedger : IErasureLedger
 {
-    private readonly LiteDatabase _database;
-    private readonly LiteDbOutboxStore _outbox;
     private static readonly ParsedExpression ByCustomerId = new("CustomerId = @0");
     private static readonly ParsedExpression ByAddressHash = new("AddressHash = @0");
 
+    private readonly LiteDatabase _database;
+    private readonly LiteDbOutboxStore _outbox;
     private readonly ILiteCollection<LedgerDocument> _ledger;
 
     public LiteDbErasureLedger(LiteDatabase database, LiteDbOutboxStore outbox)
