@@ -40,7 +40,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     /// Indexes of files written before, each dropped at open: one of the status and one of the due date, and the two
     /// above as expressions of the status and due date (<c>STRING($.Status) + '/' + $._id</c>, <c>IIF($.Status IN [...],
     /// $.DueAt, null)</c>). LiteDB parses every index expression of a collection whenever an operation loads the
-    /// collection, and those two took 7-10 times as long to parse as a field's path: in a profile of the removals,
+    /// collection, and those two took 6-9 times as long to parse as a field's path: in a profile of the removals,
     /// 4.7% of Directory's CPU went to parsing this collection's index expressions. Their keys are fields now.
     /// </summary>
     private static readonly BsonExpression FormerIndexes = BsonExpression.Create(
