@@ -27,7 +27,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     }
 
     public Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.FindOne(ParsedExpression.ById.With(requestId))?.ToRecord());
+        Task.FromResult(_ledger.FindOneById(requestId)?.ToRecord());
 
     public Task<ErasureRecord> StartAsync(ErasureRecord started, CancellationToken cancellationToken)
     {
@@ -38,7 +38,8 @@ public sealed class LiteDbErasureLedger : IErasureLedger
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            return Task.FromResult(_ledger.FindOne(ParsedExpression.ById.With(started.RequestId)).ToRecord());
+            // The duplicate key says the request is there.
+            return Task.FromResult(_ledger.FindOneById(started.RequestId)!.ToRecord());
         }
     }
 
@@ -46,7 +47,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     {
         _database.InTransaction(() =>
         {
-            var document = _ledger.FindOne(ParsedExpression.ById.With(requestId)) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+            var document = _ledger.FindOneById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {
                 document.Counts = ErasureCounts.Max(document.Counts, planned);
@@ -72,7 +73,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
                 LiteDbInboxStore.RecordHandled(_database, handled, completedAt);
             }
 
-            var document = _ledger.FindOne(ParsedExpression.ById.With(requestId)) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
+            var document = _ledger.FindOneById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {
                 document.State = ErasureState.Completed;

@@ -40,6 +40,12 @@ public static class LiteDbCollections
     /// </summary>
     public static bool AnyMatches<T>(this ILiteCollection<T> collection, BsonExpression predicate) => collection.Find(predicate, limit: 1).Any();
 
+    /// <summary>
+    /// The document with this id, or null. LiteDB's <c>FindById</c> parses <c>_id = @0</c> on every call; this reads
+    /// through <see cref="ParsedExpression.ById"/>, parsed once per thread.
+    /// </summary>
+    public static T? FindOneById<T>(this ILiteCollection<T> collection, BsonValue id) => collection.FindOneById(id);
+
     private static void Create(LiteDatabase database, string name)
     {
         if (database.CollectionExists(name))

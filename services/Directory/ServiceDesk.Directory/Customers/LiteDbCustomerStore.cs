@@ -76,7 +76,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     public Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_customers.FindOne(ParsedExpression.ById.With(id)) is { } document ? ToCustomer(document) : null);
+        return Task.FromResult(_customers.FindOneById(id) is { } document ? ToCustomer(document) : null);
     }
 
     public Task<IReadOnlyDictionary<string, CustomerSummary>> GetSummariesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         {
             return Task.FromResult(_database.InTransaction(IReadOnlyDictionary<string, long>? () =>
             {
-                if (_customers.FindOne(ParsedExpression.ById.With(customer.Id)) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
+                if (_customers.FindOneById(customer.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
                 {
                     return null;
                 }

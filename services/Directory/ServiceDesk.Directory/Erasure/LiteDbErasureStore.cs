@@ -155,7 +155,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_erasures.FindOne(ParsedExpression.ById.With(id)) is { } document ? ToRecord(document) : null);
+        return Task.FromResult(_erasures.FindOneById(id) is { } document ? ToRecord(document) : null);
     }
 
     public Task<ErasureRecord?> FindActiveForCustomerAsync(string customerId, CancellationToken cancellationToken)
@@ -228,7 +228,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     private IEnumerable<ErasureRecord> ActiveRequests(string customerId) =>
         _erasures.Find(BsonExpression.Create("$.CustomerId = @0", customerId)).Select(ToRecord).Where(record => record.Status != ErasureStatus.Rejected);
 
-    private bool IsAt(string id, long version) => _erasures.FindOne(ParsedExpression.ById.With(id)) is { } stored && stored["Version"].AsInt64 == version;
+    private bool IsAt(string id, long version) => _erasures.FindOneById(id) is { } stored && stored["Version"].AsInt64 == version;
 
     /// <summary>
     /// A file written before: its former indexes go, and every request gets its index keys, in one transaction (the

@@ -71,7 +71,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_deliveries.FindOne(ParsedExpression.ById.With(id)) is { } document ? ToDelivery(document) : null);
+        return Task.FromResult(_deliveries.FindOneById(id) is { } document ? ToDelivery(document) : null);
     }
 
     public Task<IReadOnlyList<Delivery>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -106,7 +106,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
-            if (_deliveries.FindOne(ParsedExpression.ById.With(delivery.Id)) is not { } stored)
+            if (_deliveries.FindOneById(delivery.Id) is not { } stored)
             {
                 return false;
             }

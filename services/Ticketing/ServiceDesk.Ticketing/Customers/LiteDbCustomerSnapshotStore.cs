@@ -50,7 +50,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         return Task.FromResult(database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
-            if (_snapshots.FindOne(ParsedExpression.ById.With(snapshot.CustomerId)) is { } stored && stored["Version"].AsInt64 >= snapshot.Version)
+            if (_snapshots.FindOneById(snapshot.CustomerId) is { } stored && stored["Version"].AsInt64 >= snapshot.Version)
             {
                 return false;
             }
