@@ -15,16 +15,17 @@ public sealed class LiteDbCounter(ILiteCollection<BsonDocument> counters, string
     /// </summary>
     public long Next(string key)
     {
-        if (counters.UpdateMany(_increment, BsonExpression.Create("_id = @0", key)) == 0)
+        if (counters.UpdateMany(_increment, ParsedExpression.ById.With(key)) == 0)
         {
             counters.Insert(new BsonDocument { ["_id"] = key, [field] = 1L });
         }
 
-        return counters.FindById(key)[field].AsInt64;
+        // Updated or inserted just above.
+        return counters.FindOneById(key)![field].AsInt64;
     }
 
     /// <summary>The key's count, 0 before its first.</summary>
-    public long Read(string key) => counters.FindById(key)?[field].AsInt64 ?? 0;
+    public long Read(string key) => counters.FindOneById(key)?[field].AsInt64 ?? 0;
 
     /// <summary>Every key's count.</summary>
     public IReadOnlyDictionary<string, long> ReadAll() =>

@@ -167,7 +167,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     public Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_tombstones.FindById(addressHash)?["ErasureId"].AsString);
+        return Task.FromResult(_tombstones.FindOneById(addressHash)?["ErasureId"].AsString);
     }
 
     public Task<IReadOnlyList<ErasureRecord>> ListAsync(
@@ -203,7 +203,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         cancellationToken.ThrowIfCancellationRequested();
         var stored = _database.InTransaction(() =>
         {
-            if (_evidenceKeys.FindById(EvidenceKeyId) is { } existing)
+            if (_evidenceKeys.FindOneById(EvidenceKeyId) is { } existing)
             {
                 return existing;
             }

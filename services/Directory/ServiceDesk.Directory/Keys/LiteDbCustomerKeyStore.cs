@@ -57,7 +57,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         database.GetCollection<KeyDocument>(CollectionName).Insert(KeyDocument.From(key));
 
     public Task<StoredCustomerKey?> FindAsync(string keyId, CancellationToken cancellationToken) =>
-        Task.FromResult(_keys.FindById(keyId) is { } document
+        Task.FromResult(_keys.FindOneById(keyId) is { } document
             ? new StoredCustomerKey(document.Id, document.CustomerId, document.DestroyedAt is null ? Open(document) : [], new DateTimeOffset(document.CreatedAt, TimeSpan.Zero),
                 document.DestroyedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null)
             : null);

@@ -37,7 +37,7 @@ public sealed class LiteDbOrganizationStore : IOrganizationStore
     public Task<Organization?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_organizations.FindById(id) is { } document
+        return Task.FromResult(_organizations.FindOneById(id) is { } document
             ? new Organization(document["_id"].AsString, document["Name"].AsString, new DateTimeOffset(document["CreatedAt"].AsDateTime.ToUniversalTime()))
             : null);
     }

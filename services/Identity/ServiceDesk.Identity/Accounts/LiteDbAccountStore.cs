@@ -29,7 +29,7 @@ public sealed class LiteDbAccountStore : IAccountStore
     }
 
     public Task<Account?> GetAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult<Account?>(_accounts.FindById(id));
+        Task.FromResult<Account?>(_accounts.FindOneById(id));
 
     public Task<Account?> FindByLoginAsync(string login, CancellationToken cancellationToken) =>
         Task.FromResult<Account?>(_accounts.FindOne(BsonExpression.Create("Login = @0", new BsonValue(login))));

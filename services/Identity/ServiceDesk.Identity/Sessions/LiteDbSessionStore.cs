@@ -38,7 +38,7 @@ public sealed class LiteDbSessionStore : ISessionStore
     }
 
     public Task<Session?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
-        Task.FromResult<Session?>(_sessions.FindById(sessionId));
+        Task.FromResult<Session?>(_sessions.FindOneById(sessionId));
 
     public Task AddTokenAsync(RefreshToken token, CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed class LiteDbSessionStore : ISessionStore
     }
 
     public Task<RefreshToken?> FindTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
-        Task.FromResult<RefreshToken?>(_tokens.FindById(tokenHash));
+        Task.FromResult<RefreshToken?>(_tokens.FindOneById(tokenHash));
 
     // A conditional update runs under the collection's write lock: the condition and the change are one step.
     public Task<bool> TrySpendTokenAsync(string tokenHash, DateTime at, CancellationToken cancellationToken) =>

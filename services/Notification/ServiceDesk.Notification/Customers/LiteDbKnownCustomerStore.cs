@@ -30,7 +30,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         return Task.FromResult(_database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(_database, handledEvent, handledAt);
-            if ((_customers.FindById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
+            if ((_customers.FindOneById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
                 || _erased.AnyMatches(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId)))
             {
                 return false;
@@ -50,7 +50,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
     public Task<KnownCustomer?> FindAsync(string customerId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_customers.FindById(customerId) is { } document
+        return Task.FromResult(_customers.FindOneById(customerId) is { } document
             ? new KnownCustomer(document["_id"].AsString, document["DisplayName"].AsString, document["Address"].AsString, document["Version"].AsInt64)
             : null);
     }

@@ -32,7 +32,7 @@ public sealed class LiteDbProjectStore(LiteDatabase database, LiteDbOutboxStore 
     public Task<Project?> GetAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_projects.FindById(key) is { } document ? ToProject(document) : null);
+        return Task.FromResult(_projects.FindOneById(key) is { } document ? ToProject(document) : null);
     }
 
     public Task<IReadOnlyList<Project>> ListAsync(IReadOnlySet<string>? onlyKeys, string? afterKey, int limit, CancellationToken cancellationToken)

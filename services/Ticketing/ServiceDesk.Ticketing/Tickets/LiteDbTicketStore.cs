@@ -83,7 +83,7 @@ public sealed class LiteDbTicketStore : ITicketStore
     public Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_tickets.FindById(id) is { } document ? ToTicket(document) : null);
+        return Task.FromResult(_tickets.FindOneById(id) is { } document ? ToTicket(document) : null);
     }
 
     public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken)
@@ -214,7 +214,7 @@ public sealed class LiteDbTicketStore : ITicketStore
     public Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var document = messageHashes.Select(hash => _mail.FindById(hash)).FirstOrDefault(found => found is not null);
+        var document = messageHashes.Select(hash => _mail.FindOneById(hash)).FirstOrDefault(found => found is not null);
         return Task.FromResult(document is null
             ? null
             : new InboundMail(document["_id"].AsString, document["TicketId"].AsString, (IngestOutcome)document["Outcome"].AsInt32));
@@ -282,7 +282,7 @@ public sealed class LiteDbTicketStore : ITicketStore
             .DistinctBy(key => key["_id"].AsString)
             .OrderByDescending(key => key["ListOrder"].AsString, StringComparer.Ordinal)
             .Take(limit)
-            .Select(key => _tickets.FindById(key["_id"]))
+            .Select(key => _tickets.FindOneById(key["_id"]))
             .OfType<BsonDocument>()
             .ToList();
 
