@@ -44,7 +44,7 @@ public static class LiteDbCollections
     /// The document with this id, or null. LiteDB's <c>FindById</c> parses <c>_id = @0</c> on every call; this reads
     /// through <see cref="ParsedExpression.ById"/>, parsed once per thread.
     /// </summary>
-    public static T? FindOneById<T>(this ILiteCollection<T> collection, BsonValue id) => collection.FindOneById(id);
+    public static T? FindOneById<T>(this ILiteCollection<T> collection, BsonValue id) => collection.FindOne(ParsedExpression.ById.With(id));
 
     private static void Create(LiteDatabase database, string name)
     {
