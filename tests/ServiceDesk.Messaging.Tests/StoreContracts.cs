@@ -256,7 +256,7 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
         var store = new LiteDbOutboxStore(database);
 
-        Assert.Equal(["EventId", "_id", "appended"], IndexNames(database));
+        Assert.Equal(["EventId", "_id", "appended"], StoreBackends.IndexNamesOf(database, "outbox"));
         Assert.Equal(["e1", "e4"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(["old", "recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Empty(await store.ReadAppendedUnderOtherRunAsync("run-1", 10, CancellationToken.None));
@@ -293,7 +293,7 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "outbox");
         var store = new LiteDbOutboxStore(database);
 
-        Assert.Equal(["EventId", "_id", "appended"], IndexNames(database));
+        Assert.Equal(["EventId", "_id", "appended"], StoreBackends.IndexNamesOf(database, "outbox"));
         Assert.Equal(["e1", "e3", "e5"], (await store.ReadPendingAsync(10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(["old", "recent"], (await store.ReadAppendedUnderOtherRunAsync("run-2", 10, CancellationToken.None)).Select(e => e.EventId));
         Assert.Equal(1, await store.ForgetAppendedAsync("run-1", now.AddMinutes(-15), CancellationToken.None));
@@ -312,9 +312,6 @@ public sealed class LiteDbOutboxStoreTests : OutboxStoreContract
 
     private static BsonDocument FormerRow(string id) =>
         new() { ["EventId"] = id, ["Family"] = "probe", ["EventType"] = "servicedesk.events.v1.ProjectCreated", ["Envelope"] = new byte[] { 1, 2, 3 } };
-
-    private static IEnumerable<string> IndexNames(LiteDatabase database) =>
-        database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'outbox'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal);
 
     /// <summary>The stores' reads run on the caller's thread (LiteDB is synchronous).</summary>
     private static async Task<(T Result, long Bytes)> AllocatedByAsync<T>(Func<Task<T>> read)

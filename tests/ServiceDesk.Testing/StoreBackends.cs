@@ -21,6 +21,10 @@ public static class StoreBackends
     public static LiteDatabase NewLiteDatabase(string serviceName = "contract") =>
         LiteDbFiles.Open(new StorageOptions { DataDirectory = TestDirectory.Create("litedb") }, serviceName);
 
+    /// <summary>The names of a LiteDB collection's indexes, in ordinal order, as the file's <c>$indexes</c> lists them.</summary>
+    public static IEnumerable<string> IndexNamesOf(LiteDatabase database, string collection) =>
+        database.GetCollection("$indexes").Find(BsonExpression.Create("collection = @0", collection)).Select(index => index["name"].AsString).Order(StringComparer.Ordinal);
+
     /// <summary>
     /// A database of its own on the MONGO_URL server, with the client settings and the indexes the services use;
     /// skips the calling test when there is none.

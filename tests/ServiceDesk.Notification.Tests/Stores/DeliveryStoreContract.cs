@@ -229,7 +229,7 @@ public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "notification");
         var store = new LiteDbDeliveryStore(database, Mentions);
 
-        Assert.DoesNotContain("recipient", database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'deliveries'")).Select(index => index["name"].AsString));
+        Assert.DoesNotContain("recipient", StoreBackends.IndexNamesOf(database, "deliveries"));
         Assert.Equal(["kept"], (await store.ListToRecipientAsync("c1", "h-none", default)).Select(delivery => delivery.Id));
     }
 }

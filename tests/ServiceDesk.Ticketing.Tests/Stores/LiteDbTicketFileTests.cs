@@ -42,7 +42,7 @@ public sealed class LiteDbTicketFileTests : IDisposable
 
         Assert.Equal(
             ["_id", "list_order", "mention_index", "mention_tokens", "participant_ids", "reporter_id"],
-            _database.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'tickets'")).Select(index => index["name"].AsString).Order(StringComparer.Ordinal));
+            StoreBackends.IndexNamesOf(_database, "tickets"));
         Assert.Equal(
             [3L, 2L, 1L],
             (await store.ListAsync(new TicketQuery("HELP", null, null, "jane", null, 10), default)).Select(ticket => ticket.Number));
