@@ -20,7 +20,7 @@ public static class RawInsertLoop
     public const string TicketsCommand = "raw-tickets";
     public const string EventFloorCommand = "raw-event-floor";
     public const string RemovalFloorCommand = "raw-removal-floor";
-    public const int WarmUp = 300;
+    private const int WarmUp = 300;
 
     /// <summary>Warm-up rounds at most (<see cref="MeasureAsync"/>); the operations' indexes go up to this many rounds and the measured ones.</summary>
     private const int MaxWarmUpRounds = 5;
@@ -281,15 +281,15 @@ public static class RawInsertLoop
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{count / clock.Elapsed.TotalSeconds:F1} {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count:F1}"));
+            $"{count / clock.Elapsed.TotalSeconds:F1} {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count:F1} {next}"));
     }
 
-    /// <summary>A loop's rate and its process's CPU per operation.</summary>
-    public sealed record Result(double PerSecond, double CpuMicroseconds)
+    /// <summary>A loop's rate, its process's CPU per operation, and how many operations its warm-up ran before them.</summary>
+    public sealed record Result(double PerSecond, double CpuMicroseconds, int WarmUpOperations)
     {
         public static Result Parse(string line) =>
-            line.Split(' ') is [var rate, var cpu]
-                ? new Result(double.Parse(rate, CultureInfo.InvariantCulture), double.Parse(cpu, CultureInfo.InvariantCulture))
+            line.Split(' ') is [var rate, var cpu, var warmUp]
+                ? new Result(double.Parse(rate, CultureInfo.InvariantCulture), double.Parse(cpu, CultureInfo.InvariantCulture), int.Parse(warmUp, CultureInfo.InvariantCulture))
                 : throw new FormatException($"Not a loop's result: {line}");
     }
 }
