@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ServiceDesk.Hosting;
 using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
@@ -17,7 +15,7 @@ public sealed class ProcessSystem : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Dictionary<string, (int Grpc, int Http)> _ports =
-        ServiceNames.Backends.ToDictionary(service => service, _ => (FreePort(), FreePort()));
+        ServiceNames.Backends.ToDictionary(service => service, _ => (FreePorts.Next(), FreePorts.Next()));
 
     private ProcessSystem(RedisServer redis) => Redis = redis;
 
@@ -113,12 +111,5 @@ public sealed class ProcessSystem : IAsyncDisposable
         }
 
         return new ServiceProcess(service, $"ServiceDesk.{char.ToUpperInvariant(service[0])}{service[1..]}", dataDirectory, _ports[service].Grpc, _ports[service].Http, settings);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

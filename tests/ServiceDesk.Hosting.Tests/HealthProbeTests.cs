@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using ServiceDesk.HealthProbe;
 using ServiceDesk.Testing;
@@ -38,10 +36,7 @@ public sealed class HealthProbeTests
     [Fact]
     public async Task The_probe_fails_with_the_reason_when_nothing_answers()
     {
-        using var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = FreePorts.Next();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Endpoints:GrpcPort"] = port.ToString(CultureInfo.InvariantCulture),

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -23,8 +21,8 @@ public sealed class ManifestConfigurationTests
     {
         var data = TestDirectory.Create("manifest-data");
         var secrets = TestDirectory.Create("manifest-secrets");
-        var mongoPort = FreePort();
-        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var mongoPort = FreePorts.Next();
+        var (grpcPort, httpPort) = (FreePorts.Next(), FreePorts.Next());
         WriteSecrets(secrets, new Dictionary<string, string>
         {
             ["Storage__MongoUrl"] = $"mongodb://directory:{Hex(24)}@127.0.0.1:{mongoPort}/servicedesk-directory?replicaSet=rs0&authSource=admin",
@@ -36,7 +34,7 @@ public sealed class ManifestConfigurationTests
         });
         var environment = ManifestEnvironment("directory");
         environment["Secrets__Directory"] = secrets;
-        environment["Redis__Configuration"] = $"127.0.0.1:{FreePort()}";
+        environment["Redis__Configuration"] = $"127.0.0.1:{FreePorts.Next()}";
         environment["Messaging__InstanceName"] = "directory-7d9c5b6f4-x2x8q";
         // The image's ENV, with loopback and free ports instead of the container's.
         environment["Storage__DataDirectory"] = data;
@@ -152,13 +150,6 @@ public sealed class ManifestConfigurationTests
         }
 
         return new RunningService(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Hex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));

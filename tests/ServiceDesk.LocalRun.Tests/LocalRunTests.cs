@@ -22,7 +22,7 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     public async Task The_local_run_starts_every_service_stops_cleanly_on_ctrl_c_and_reuses_its_data()
     {
         var dataDirectory = TestDirectory.Create("local-run");
-        var basePort = FreePortRange();
+        var basePort = FreePorts.Range(42);
 
         var firstAdmin = new Dictionary<string, string>
         {
@@ -84,7 +84,7 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     public async Task A_first_run_without_an_admin_prints_a_generated_one_once_who_signs_in_at_the_console()
     {
         var dataDirectory = TestDirectory.Create("local-run-initial-admin");
-        var basePort = FreePortRange();
+        var basePort = FreePorts.Range(42);
         string login, password;
         await using (var run = LocalRunProcess.Start(dataDirectory, basePort))
         {
@@ -112,7 +112,7 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     [Fact]
     public async Task A_port_in_use_gives_a_clear_message_instead_of_a_stack_trace()
     {
-        var basePort = FreePortRange();
+        var basePort = FreePorts.Range(42);
         using var holder = new TcpListener(IPAddress.Loopback, basePort + 20);
         holder.Start();
 
@@ -124,30 +124,6 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.Contains($"port {basePort + 20} (directory gRPC) already in use", message, StringComparison.Ordinal);
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
-
-    /// <summary>
-    /// A base port whose whole range (base..base+41) is free now: 42 free ports below the kernel's ephemeral range: ports bound as port 0 by the other tests running meanwhile,
-    /// and every outgoing connection's, come from that range, and one took a port of the range between this check and
-    /// the services' start (a loaded machine, two test runs at once).
-    /// </summary>
-    private static int FreePortRange()
-    {
-        var ephemeralStart = File.Exists(EphemeralPortRange) && int.TryParse(File.ReadAllText(EphemeralPortRange).Split('\t', ' ')[0], CultureInfo.InvariantCulture, out var start)
-            ? start
-            : 32_768;
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var candidate = Random.Shared.Next(10_000, Math.Max(10_001, ephemeralStart - 42));
-            if (Enumerable.Range(candidate, 42).All(LocalService.IsPortFree))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("No free range of 42 ports found.");
-    }
-
-    private const string EphemeralPortRange = "/proc/sys/net/ipv4/ip_local_port_range";
 
     private sealed class LocalRunProcess : IAsyncDisposable
     {

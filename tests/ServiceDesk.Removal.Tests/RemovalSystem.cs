@@ -65,9 +65,9 @@ public sealed class RemovalSystem : IAsyncLifetime
         // others' addresses before any of them runs.
         _grpcPorts = new Dictionary<string, int>
         {
-            [ServiceNames.Directory] = FreePort(),
-            [ServiceNames.Ticketing] = FreePort(),
-            [ServiceNames.Notification] = FreePort(),
+            [ServiceNames.Directory] = FreePorts.Next(),
+            [ServiceNames.Ticketing] = FreePorts.Next(),
+            [ServiceNames.Notification] = FreePorts.Next(),
         };
         Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
         await StartTicketingAsync();
@@ -276,13 +276,6 @@ public sealed class RemovalSystem : IAsyncLifetime
                 Assert.False(host.Logs.All.Contains(needle, StringComparison.OrdinalIgnoreCase), $"{host.Service.Name}'s log holds personal data.");
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private string Address(string service) => $"http://127.0.0.1:{_grpcPorts[service]}";
