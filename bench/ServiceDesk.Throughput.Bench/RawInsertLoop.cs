@@ -256,8 +256,8 @@ public static class RawInsertLoop
     /// <summary>
     /// Runs <paramref name="operation"/> unmeasured in rounds of <see cref="WarmUp"/> until a round (and the pause after
     /// it) compiled no method, then for the next <paramref name="count"/> indexes, one at a time, and prints their
-    /// operations per second and this process's CPU microseconds per operation, the line <see cref="Result.Parse"/>
-    /// reads. Hot methods are recompiled optimised in the background, some twice (profile-guided optimisation first gathers
+    /// operations per second, this process's CPU microseconds per operation and the percentiles of one operation's time,
+    /// the line <see cref="Result.Parse"/> reads. Hot methods are recompiled optimised in the background, some twice (profile-guided optimisation first gathers
     /// its profile): a fixed 300 operations (tens of milliseconds of inserts) measured a loop partly unoptimised, or the
     /// recompilation itself (bench/RESULTS.md, throughput "Fourteenth round").
     /// </summary>
@@ -281,22 +281,32 @@ public static class RawInsertLoop
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        for (var i = next; i < next + count; i++)
+        var milliseconds = new double[count];
+        for (var i = 0; i < count; i++)
         {
-            await operation(i);
+            var started = Stopwatch.GetTimestamp();
+            await operation(next + i);
+            milliseconds[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
+        Array.Sort(milliseconds);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{count / clock.Elapsed.TotalSeconds:F1} {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count:F1} {next}"));
+            $"{count / clock.Elapsed.TotalSeconds:F1} {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count:F1} {next} " +
+            $"{Measure.Percentile(milliseconds, 50):F3} {Measure.Percentile(milliseconds, 99):F3}"));
     }
 
-    /// <summary>A loop's rate, its process's CPU per operation, and how many operations its warm-up ran before them.</summary>
-    public sealed record Result(double PerSecond, double CpuMicroseconds, int WarmUpOperations)
+    /// <summary>
+    /// A loop's rate, its process's CPU per operation, how many operations its warm-up ran before them, and the median and
+    /// 99th percentile of one operation's time.
+    /// </summary>
+    public sealed record Result(double PerSecond, double CpuMicroseconds, int WarmUpOperations, double P50Milliseconds, double P99Milliseconds)
     {
         public static Result Parse(string line) =>
-            line.Split(' ') is [var rate, var cpu, var warmUp]
-                ? new Result(double.Parse(rate, CultureInfo.InvariantCulture), double.Parse(cpu, CultureInfo.InvariantCulture), int.Parse(warmUp, CultureInfo.InvariantCulture))
+            line.Split(' ') is [var rate, var cpu, var warmUp, var p50, var p99]
+                ? new Result(Number(rate), Number(cpu), int.Parse(warmUp, CultureInfo.InvariantCulture), Number(p50), Number(p99))
                 : throw new FormatException($"Not a loop's result: {line}");
+
+        private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
     }
 }
