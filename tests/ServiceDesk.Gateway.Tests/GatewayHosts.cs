@@ -3,6 +3,7 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using ServiceDesk.HealthProbe;
+using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
 using Xunit;
 

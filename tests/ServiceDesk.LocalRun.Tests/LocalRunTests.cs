@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -109,11 +110,13 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task A_port_in_use_gives_a_clear_message_instead_of_a_stack_trace()
+    [Theory]
+    [InlineData(20, "directory gRPC")]
+    [InlineData(2, "Redis")]
+    public async Task A_port_in_use_gives_a_clear_message_instead_of_a_stack_trace(int offset, string purpose)
     {
         var basePort = FreePorts.Range(42);
-        using var holder = new TcpListener(IPAddress.Loopback, basePort + 20);
+        using var holder = new TcpListener(IPAddress.Loopback, basePort + offset);
         holder.Start();
 
         await using var run = LocalRunProcess.Start(TestDirectory.Create("local-run-busy"), basePort);
@@ -121,7 +124,7 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
         Assert.Equal(2, exitCode);
         var message = Assert.Single(run.Lines, l => l.StartsWith("Cannot start:", StringComparison.Ordinal));
-        Assert.Contains($"port {basePort + 20} (directory gRPC) already in use", message, StringComparison.Ordinal);
+        Assert.Contains($"port {basePort + offset} ({purpose}) already in use", message, StringComparison.Ordinal);
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 

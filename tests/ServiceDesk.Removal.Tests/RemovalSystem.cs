@@ -5,6 +5,7 @@ using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
+using ServiceDesk.LocalRedis;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;

@@ -12,6 +12,7 @@ namespace ServiceDesk.LocalRedis;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    private const int PickedPortAttempts = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private Process? _process;
 
@@ -26,13 +27,24 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts a server; port 0 picks a free one.</summary>
+    /// <summary>Starts a server; port 0 picks a free one (<see cref="FreePorts"/>).</summary>
     public static async Task<RedisServer> StartAsync(string dataDirectory, int port = 0, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dataDirectory);
-        var server = new RedisServer(Path.GetFullPath(dataDirectory), port == 0 ? FreePort() : port);
-        await server.StartAsync(cancellationToken);
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(Path.GetFullPath(dataDirectory), port == 0 ? FreePorts.Next() : port);
+            try
+            {
+                await server.StartAsync(cancellationToken);
+                return server;
+            }
+            catch (InvalidOperationException) when (port == 0 && attempt < PickedPortAttempts && !FreePorts.IsFree(server.Port))
+            {
+                // Another process bound the picked port before redis-server did: pick another.
+                await server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Starts the stopped server again on the same port and data directory.</summary>
@@ -138,13 +150,6 @@ public sealed class RedisServer : IAsyncDisposable
         var buffer = new byte[64];
         var read = await stream.ReadAsync(buffer, cancellationToken);
         return Encoding.ASCII.GetString(buffer, 0, read);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? FindExecutable() =>

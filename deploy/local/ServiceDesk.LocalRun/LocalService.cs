@@ -32,20 +32,6 @@ public sealed partial class LocalService(string name, string project, int grpcPo
 
     public IEnumerable<(string Purpose, int Port)> Ports => [($"{Name} gRPC", GrpcPort), ($"{Name} HTTP", HttpPort)];
 
-    public static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     public void Start(LocalRunOptions options, IReadOnlyDictionary<string, string> environment)
     {
         var assembly = Path.Combine(options.RepositoryRoot, "services", project, $"ServiceDesk.{project}", "bin", options.Configuration, "net10.0", $"ServiceDesk.{project}.dll");

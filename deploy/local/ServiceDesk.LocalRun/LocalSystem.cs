@@ -25,8 +25,9 @@ public sealed class LocalSystem(LocalRunOptions options)
         };
         var gateway = new LocalService("gateway", "Gateway", port + 1, port);
         LocalService[] all = [.. backends, gateway];
+        var redisPort = port + 2;
 
-        var busy = all.SelectMany(s => s.Ports).Where(p => !LocalService.IsPortFree(p.Port)).ToList();
+        var busy = all.SelectMany(s => s.Ports).Append((Purpose: "Redis", Port: redisPort)).Where(p => !FreePorts.IsFree(p.Port)).ToList();
         if (busy.Count > 0)
         {
             await Console.Error.WriteLineAsync(
@@ -37,7 +38,7 @@ public sealed class LocalSystem(LocalRunOptions options)
 
         Directory.CreateDirectory(options.DataDirectory);
         Console.WriteLine($"Starting Redis (AOF in {Path.Combine(options.DataDirectory, "redis")}) ...");
-        await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), cancellationToken: stop);
+        await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), redisPort, stop);
         try
         {
             var environment = new Dictionary<string, string> { ["Redis__Configuration"] = redis.Configuration };

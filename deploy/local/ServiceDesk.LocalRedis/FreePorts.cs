@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ServiceDesk.Testing;
+namespace ServiceDesk.LocalRedis;
 
 /// <summary>
-/// Ports to give services that must know each other's addresses before any of them runs. They are taken below the
+/// Ports for local processes that must be known before they run (Redis, services that know each other's addresses;
+/// the local run and the tests). They are taken below the
 /// kernel's ephemeral range: a port the OS hands out for port 0 or an outgoing connection (other tests running meanwhile,
 /// their Redis and gRPC clients) comes from that range, and could take a port picked there before the service binds it.
 /// </summary>
@@ -39,7 +40,8 @@ public static class FreePorts
             ? start
             : 32_768;
 
-    private static bool IsFree(int port)
+    /// <summary>Whether nothing listens on <paramref name="port"/> of 127.0.0.1 now.</summary>
+    public static bool IsFree(int port)
     {
         try
         {
