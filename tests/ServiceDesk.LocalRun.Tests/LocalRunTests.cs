@@ -22,7 +22,8 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     [Fact]
     public async Task The_local_run_starts_every_service_stops_cleanly_on_ctrl_c_and_reuses_its_data()
     {
-        var dataDirectory = TestDirectory.Create("local-run");
+        // One the run creates itself, as `.data` on a first run.
+        var dataDirectory = Path.Combine(TestDirectory.Create("local-run"), "data");
         var basePort = FreePorts.Range(42);
 
         var firstAdmin = new Dictionary<string, string>
@@ -44,7 +45,13 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             Assert.Contains(run.Lines, l => l.Contains($"Console        http://127.0.0.1:{basePort}/", StringComparison.Ordinal));
             Assert.Equal(0, await run.InterruptAsync());
             Assert.Contains(run.Lines, l => l.StartsWith("Stopped.", StringComparison.Ordinal));
+            Assert.DoesNotContain(run.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal));
             output.WriteLine(string.Join('\n', run.Lines));
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDirectory));
         }
 
         // A configured admin wins: nothing was generated.
@@ -85,11 +92,18 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     public async Task A_first_run_without_an_admin_prints_a_generated_one_once_who_signs_in_at_the_console()
     {
         var dataDirectory = TestDirectory.Create("local-run-initial-admin");
+        if (!OperatingSystem.IsWindows())
+        {
+            // A directory the user chose, open to others: kept as it is, with a warning.
+            File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
         var basePort = FreePorts.Range(42);
         string login, password;
         await using (var run = LocalRunProcess.Start(dataDirectory, basePort))
         {
             await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+            Assert.True(OperatingSystem.IsWindows() || run.Lines.Any(l => l.StartsWith($"Warning: {dataDirectory} is open to other users (mode 755)", StringComparison.Ordinal)), "no warning about the open data directory");
             await run.WaitForLineAsync("This is shown once", TimeSpan.FromSeconds(30));
             login = run.Lines.Single(l => l.StartsWith("  login ", StringComparison.Ordinal))["  login ".Length..].Trim();
             password = run.Lines.Single(l => l.StartsWith("  password ", StringComparison.Ordinal))["  password ".Length..].Trim();

@@ -13,6 +13,28 @@ public sealed class LocalSystem(LocalRunOptions options)
     /// <summary>Where Identity keeps a generated first admin's login and password (mode 0600).</summary>
     public const string InitialAdminFile = "initial-admin.txt";
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// Everything the run writes under the data directory (stores, logs, Redis's AOF, the mail pickup's letters) holds
+    /// personal data, so the directory is created readable by its owner only; one chosen with other rights is kept as
+    /// it is, with a warning.
+    /// </summary>
+    private static void CreateDataDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        var directory = Directory.CreateDirectory(path, OwnerOnly);
+        if ((directory.UnixFileMode & ~OwnerOnly) != 0)
+        {
+            Console.Error.WriteLine($"Warning: {path} is open to other users (mode {Convert.ToString((int)directory.UnixFileMode, 8)}); its files hold personal data: chmod 700 it.");
+        }
+    }
+
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var port = options.BasePort;
@@ -36,7 +58,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             return 2;
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        CreateDataDirectory(options.DataDirectory);
         Console.WriteLine($"Starting Redis (AOF in {Path.Combine(options.DataDirectory, "redis")}) ...");
         await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), redisPort, stop);
         try
