@@ -43,6 +43,12 @@ public static class ThroughputBench
     {
         Console.WriteLine($"data directory {options.DataDirectory}, server cores {options.ServerCores}, load on this process's cores");
         Directory.CreateDirectory(options.DataDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only, as the local run makes its own: else the local run warns that it is open to others.
+            File.SetUnixFileMode(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var rawDirectory = Path.Combine(options.DataDirectory, "raw");
         var rawCustomers = RawInsertLoop.Result.Parse(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.CustomersCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
         var rawTickets = RawInsertLoop.Result.Parse(await PinnedProcess.RunSelfAsync(options.ServerCores, RawInsertLoop.TicketsCommand, rawDirectory, options.Creates.ToString(CultureInfo.InvariantCulture)));
