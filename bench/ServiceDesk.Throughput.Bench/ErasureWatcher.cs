@@ -39,7 +39,7 @@ public sealed class ErasureWatcher : IAsyncDisposable
     }
 
     public static async Task<ErasureWatcher> StartAsync(RunningSystem system) =>
-        new(system, await ConnectionMultiplexer.ConnectAsync(system.Redis));
+        new(system, await ConnectionMultiplexer.ConnectAsync(BenchRedis.Configuration(system.Redis)));
 
     /// <summary>Removals that were FAILED (a participant's failed attempt) before they completed.</summary>
     public int FailedOnTheWay => Volatile.Read(ref _failedOnTheWay);

@@ -26,7 +26,7 @@ public sealed class PubSubRoundTrip : IAsyncDisposable
         var connections = new List<ConnectionMultiplexer>();
         for (var i = 0; i < Subscribers; i++)
         {
-            var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+            var connection = await ConnectionMultiplexer.ConnectAsync(BenchRedis.Configuration(configuration));
             var subscriber = connection.GetSubscriber();
             await subscriber.SubscribeAsync(RedisChannel.Literal(CommandChannel), (_, message) => subscriber.Publish(RedisChannel.Literal(AckChannel), message, CommandFlags.FireAndForget));
             connections.Add(connection);
@@ -44,7 +44,7 @@ public sealed class PubSubRoundTrip : IAsyncDisposable
 
     public static async Task<PubSubRoundTrip> ConnectAsync(string configuration)
     {
-        var roundTrip = new PubSubRoundTrip(await ConnectionMultiplexer.ConnectAsync(configuration));
+        var roundTrip = new PubSubRoundTrip(await ConnectionMultiplexer.ConnectAsync(BenchRedis.Configuration(configuration)));
         await roundTrip._redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AckChannel), (_, message) =>
         {
             if (roundTrip._waiting.TryGetValue(message.ToString(), out var waiting) && Interlocked.Increment(ref waiting.Count[0]) == Subscribers)

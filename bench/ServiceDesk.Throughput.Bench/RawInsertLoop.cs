@@ -82,7 +82,7 @@ public static class RawInsertLoop
         var outbox = Outbox(publisher);
         var inbox = consumer.GetCollection("inbox");
         inbox.EnsureIndex("handled_at", "$.HandledAt");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(BenchRedis.Configuration(redisConfiguration));
         var database = redis.GetDatabase();
         RedisKey stream = $"bench:floor:{Guid.NewGuid():N}";
         const string group = "consumer";
@@ -132,7 +132,7 @@ public static class RawInsertLoop
         var tombstones = directory.GetCollection("erased_addresses");
         var directoryOutbox = Outbox(directory);
         var directoryInbox = directory.GetCollection("inbox");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(BenchRedis.Configuration(redisConfiguration));
         var database = redis.GetDatabase();
         RedisKey commands = $"bench:floor:commands:{Guid.NewGuid():N}";
         RedisKey receipts = $"bench:floor:receipts:{Guid.NewGuid():N}";

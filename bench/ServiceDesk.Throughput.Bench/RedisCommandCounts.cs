@@ -11,7 +11,7 @@ public sealed class RedisCommandCounts(ConnectionMultiplexer redis, IServer serv
 {
     public static async Task<RedisCommandCounts> ConnectAsync(string configuration)
     {
-        var options = ConfigurationOptions.Parse(configuration);
+        var options = ConfigurationOptions.Parse(BenchRedis.Configuration(configuration));
         options.AllowAdmin = true;
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
         return new RedisCommandCounts(redis, redis.GetServer(redis.GetEndPoints().Single()));

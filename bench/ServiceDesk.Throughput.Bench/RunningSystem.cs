@@ -20,6 +20,7 @@ public sealed class RunningSystem : IAsyncDisposable
 
     private RunningSystem(Process process, string redis) => (_process, Redis) = (process, redis);
 
+    /// <summary>The local run's Redis, host and port (its password: <see cref="BenchRedis"/>).</summary>
     public string Redis { get; }
 
     public ServerCpu Cpu => new(_process.Id);
@@ -46,7 +47,8 @@ public sealed class RunningSystem : IAsyncDisposable
         {
             if (line.TrimStart().StartsWith("Redis ", StringComparison.Ordinal))
             {
-                redis = line.Trim()["Redis".Length..].Trim();
+                // "Redis  127.0.0.1:PORT   (password in FILE)"
+                redis = line.Trim()["Redis".Length..].Trim().Split(' ')[0];
             }
 
             if (line.StartsWith("Press Ctrl-C", StringComparison.Ordinal))
@@ -60,6 +62,7 @@ public sealed class RunningSystem : IAsyncDisposable
             throw new InvalidOperationException($"The local run did not start; see the logs in {options.DataDirectory}/logs.");
         }
 
+        Environment.SetEnvironmentVariable(BenchRedis.PasswordVariable, (await File.ReadAllTextAsync(Path.Combine(options.DataDirectory, "redis-password.key"))).Trim());
         // Keep reading its output, or it blocks on a full pipe.
         _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var system = new RunningSystem(process, redis);

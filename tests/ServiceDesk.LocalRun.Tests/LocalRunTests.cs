@@ -43,6 +43,19 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             }
 
             Assert.Contains(run.Lines, l => l.Contains($"Console        http://127.0.0.1:{basePort}/", StringComparison.Ordinal));
+
+            // Redis answers no one without its password, which is on no command line and not printed.
+            var redisPassword = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, SecretFile.RedisPassword))).Trim();
+            Assert.StartsWith("-NOAUTH", await RedisRepliesAsync(basePort + 2, "PING\r\n", 1), StringComparison.Ordinal);
+            Assert.Equal("+OK\r\n+PONG\r\n", await RedisRepliesAsync(basePort + 2, $"AUTH {redisPassword}\r\nPING\r\n", 2));
+            Assert.Contains(run.Lines, l => l.Contains($"Redis          127.0.0.1:{basePort + 2}   (password in ", StringComparison.Ordinal));
+            Assert.DoesNotContain(run.Lines, l => l.Contains(redisPassword, StringComparison.Ordinal));
+            if (OperatingSystem.IsLinux())
+            {
+                Assert.Contains(CommandLines(), line => line.Contains("redis-server", StringComparison.Ordinal) && line.Contains($"{basePort + 2}", StringComparison.Ordinal));
+                Assert.DoesNotContain(CommandLines(), line => line.Contains(redisPassword, StringComparison.Ordinal));
+            }
+
             Assert.Equal(0, await run.InterruptAsync());
             Assert.Contains(run.Lines, l => l.StartsWith("Stopped.", StringComparison.Ordinal));
             Assert.DoesNotContain(run.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal));
@@ -141,6 +154,48 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.Contains($"port {basePort + offset} ({purpose}) already in use", message, StringComparison.Ordinal);
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
+
+    /// <summary>Sends inline commands to a Redis on 127.0.0.1 and answers its first <paramref name="replies"/> one-line replies.</summary>
+    private static async Task<string> RedisRepliesAsync(int port, string commands, int replies)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(commands));
+        var received = string.Empty;
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (received.Split("\r\n").Length - 1 < replies)
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            received += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+        }
+
+        return received;
+    }
+
+    /// <summary>Every process's command line, as any user of the machine can read them.</summary>
+    private static IEnumerable<string> CommandLines() =>
+        System.IO.Directory.GetDirectories("/proc")
+            .Where(directory => Path.GetFileName(directory).All(char.IsAsciiDigit))
+            .Select(directory =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                }
+                catch (IOException)
+                {
+                    // The process ended meanwhile.
+                    return string.Empty;
+                }
+            })
+            .ToList();
 
     private sealed class LocalRunProcess : IAsyncDisposable
     {

@@ -8,7 +8,8 @@ namespace ServiceDesk.LocalRedis;
 /// <summary>
 /// A real redis-server on 127.0.0.1 with append-only persistence in a data directory, owned by this process.
 /// Stopping it with <see cref="StopAsync"/> flushes the AOF; starting it again on the same directory and
-/// port brings every acknowledged write back.
+/// port brings every acknowledged write back. With a password, every client must authenticate: the password reaches
+/// redis-server through its standard input, never its command line, which any user of the machine can read.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -16,24 +17,29 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private Process? _process;
 
-    private RedisServer(string dataDirectory, int port) => (DataDirectory, Port) = (dataDirectory, port);
+    private readonly string? _password;
+
+    private RedisServer(string dataDirectory, int port, string? password) => (DataDirectory, Port, _password) = (dataDirectory, port, password);
 
     public string DataDirectory { get; }
 
     public int Port { get; }
 
-    /// <summary>StackExchange.Redis configuration string for this server.</summary>
-    public string Configuration => $"127.0.0.1:{Port}";
+    /// <summary>Host and port.</summary>
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>StackExchange.Redis configuration string for this server, with its password if it has one.</summary>
+    public string Configuration => _password is null ? Endpoint : $"{Endpoint},password={_password}";
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts a server; port 0 picks a free one (<see cref="FreePorts"/>).</summary>
-    public static async Task<RedisServer> StartAsync(string dataDirectory, int port = 0, CancellationToken cancellationToken = default)
+    /// <summary>Starts a server; port 0 picks a free one (<see cref="FreePorts"/>); a password (no spaces) makes clients authenticate.</summary>
+    public static async Task<RedisServer> StartAsync(string dataDirectory, int port = 0, string? password = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dataDirectory);
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(Path.GetFullPath(dataDirectory), port == 0 ? FreePorts.Next() : port);
+            var server = new RedisServer(Path.GetFullPath(dataDirectory), port == 0 ? FreePorts.Next() : port, password);
             try
             {
                 await server.StartAsync(cancellationToken);
@@ -59,10 +65,17 @@ public sealed class RedisServer : IAsyncDisposable
             "redis-server was not found on PATH. Install it (Debian: apt-get install -y redis-server) or point REDIS_URL at a server.");
         var start = new ProcessStartInfo(executable)
         {
+            RedirectStandardInput = _password is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_password is not null)
+        {
+            // The rest of the configuration (the password) is read from standard input.
+            start.ArgumentList.Add("-");
+        }
+
         foreach (var argument in new[]
                  {
                      "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
@@ -74,6 +87,12 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        if (_password is not null)
+        {
+            await _process.StandardInput.WriteLineAsync($"requirepass {_password}".AsMemory(), cancellationToken);
+            _process.StandardInput.Close();
+        }
+
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -141,15 +160,29 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends one inline command (after <c>AUTH</c> when there is a password) and answers its one-line reply.</summary>
     private async Task<string> SendAsync(string command, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
         var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(command), cancellationToken);
-        var buffer = new byte[64];
-        var read = await stream.ReadAsync(buffer, cancellationToken);
-        return Encoding.ASCII.GetString(buffer, 0, read);
+        var commands = _password is null ? command : $"AUTH {_password}\r\n{command}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(commands), cancellationToken);
+        var replies = new StringBuilder();
+        var buffer = new byte[256];
+        var expected = _password is null ? 1 : 2;
+        while (replies.ToString().Split("\r\n").Length - 1 < expected)
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            replies.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return replies.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty;
     }
 
     private static string? FindExecutable() =>

@@ -60,10 +60,12 @@ public sealed class LocalSystem(LocalRunOptions options)
 
         CreateDataDirectory(options.DataDirectory);
         Console.WriteLine($"Starting Redis (AOF in {Path.Combine(options.DataDirectory, "redis")}) ...");
-        await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), redisPort, stop);
+        // Bound to 127.0.0.1, but any user of the machine could reach it there: clients must authenticate.
+        var redisPassword = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.RedisPassword, stop);
+        await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), redisPort, redisPassword, stop);
         try
         {
-            var environment = new Dictionary<string, string> { ["Redis__Configuration"] = redis.Configuration };
+            var environment = new Dictionary<string, string> { ["Redis__Configuration"] = redis.Endpoint, ["Redis__Password"] = redisPassword };
             foreach (var backend in backends)
             {
                 environment[$"Services__{backend.Name}"] = $"http://127.0.0.1:{backend.GrpcPort}";
@@ -200,7 +202,7 @@ public sealed class LocalSystem(LocalRunOptions options)
             Console.WriteLine($"  {backend.Name,-14} gRPC 127.0.0.1:{backend.GrpcPort}   HTTP http://127.0.0.1:{backend.HttpPort}");
         }
 
-        Console.WriteLine($"  Redis          {redis.Configuration}");
+        Console.WriteLine($"  Redis          {redis.Endpoint}   (password in {Path.Combine(options.DataDirectory, SecretFile.RedisPassword)})");
         Console.WriteLine($"  Data           {options.DataDirectory}   (logs in {Path.Combine(options.DataDirectory, "logs")})");
         Console.WriteLine("Press Ctrl-C to stop.");
     }

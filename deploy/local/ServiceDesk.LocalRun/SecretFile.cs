@@ -15,6 +15,9 @@ public static class SecretFile
     /// <summary>The event signing key (<c>Messaging:SigningKey</c>) every service using the event bus shares.</summary>
     public const string MessagingSigningKey = "messaging-signing.key";
 
+    /// <summary>The local Redis's password (<c>requirepass</c>), which every service and tool connecting to it needs.</summary>
+    public const string RedisPassword = "redis-password.key";
+
     /// <summary>The tombstone pepper (<c>Erasure:TombstonePepper</c>): erased addresses' hashes in every store are keyed with it.</summary>
     public const string TombstonePepper = "tombstone-pepper.key";
 
