@@ -155,6 +155,17 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("two words")]
+    [InlineData("line\nrequirepass other")]
+    public async Task A_redis_password_that_would_end_its_configuration_line_is_refused_before_anything_starts(string password)
+    {
+        var directory = Path.Combine(TestDirectory.Create("redis-password"), "redis");
+        await Assert.ThrowsAsync<ArgumentException>(() => RedisServer.StartAsync(directory, password: password));
+        Assert.False(System.IO.Directory.Exists(directory));
+    }
+
     /// <summary>Sends inline commands to a Redis on 127.0.0.1 and answers its first <paramref name="replies"/> one-line replies.</summary>
     private static async Task<string> RedisRepliesAsync(int port, string commands, int replies)
     {

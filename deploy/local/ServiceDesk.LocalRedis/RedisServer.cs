@@ -36,6 +36,12 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a server; port 0 picks a free one (<see cref="FreePorts"/>); a password (no spaces) makes clients authenticate.</summary>
     public static async Task<RedisServer> StartAsync(string dataDirectory, int port = 0, string? password = null, CancellationToken cancellationToken = default)
     {
+        // It goes into a configuration line and an inline command, where whitespace would end it.
+        if (password is not null && (password.Length == 0 || password.Any(char.IsWhiteSpace)))
+        {
+            throw new ArgumentException("A Redis password must be non-empty and hold no whitespace.", nameof(password));
+        }
+
         Directory.CreateDirectory(dataDirectory);
         for (var attempt = 1; ; attempt++)
         {
