@@ -46,14 +46,19 @@ public sealed class LocalRunTests(ITestOutputHelper output)
 
             // Redis answers no one without its password, which is on no command line and not printed.
             var redisPassword = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, SecretFile.RedisPassword))).Trim();
-            Assert.StartsWith("-NOAUTH", await RedisRepliesAsync(basePort + 2, "PING\r\n", 1), StringComparison.Ordinal);
-            Assert.Equal("+OK\r\n+PONG\r\n", await RedisRepliesAsync(basePort + 2, $"AUTH {redisPassword}\r\nPING\r\n", 2));
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                Assert.StartsWith("-NOAUTH", await RedisServer.SendInlineAsync(basePort + 2, "PING\r\n", 1, timeout.Token), StringComparison.Ordinal);
+                Assert.Equal("+OK\r\n+PONG\r\n", await RedisServer.SendInlineAsync(basePort + 2, $"AUTH {redisPassword}\r\nPING\r\n", 2, timeout.Token));
+            }
+
             Assert.Contains(run.Lines, l => l.Contains($"Redis          127.0.0.1:{basePort + 2}   (password in ", StringComparison.Ordinal));
             Assert.DoesNotContain(run.Lines, l => l.Contains(redisPassword, StringComparison.Ordinal));
             if (OperatingSystem.IsLinux())
             {
-                Assert.Contains(CommandLines(), line => line.Contains("redis-server", StringComparison.Ordinal) && line.Contains($"{basePort + 2}", StringComparison.Ordinal));
-                Assert.DoesNotContain(CommandLines(), line => line.Contains(redisPassword, StringComparison.Ordinal));
+                var commandLines = CommandLines();
+                Assert.Contains(commandLines, line => line.Contains("redis-server", StringComparison.Ordinal) && line.Contains($"{basePort + 2}", StringComparison.Ordinal));
+                Assert.DoesNotContain(commandLines, line => line.Contains(redisPassword, StringComparison.Ordinal));
             }
 
             Assert.Equal(0, await run.InterruptAsync());
@@ -166,32 +171,8 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.False(System.IO.Directory.Exists(directory));
     }
 
-    /// <summary>Sends inline commands to a Redis on 127.0.0.1 and answers its first <paramref name="replies"/> one-line replies.</summary>
-    private static async Task<string> RedisRepliesAsync(int port, string commands, int replies)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(commands));
-        var received = string.Empty;
-        var buffer = new byte[256];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (received.Split("\r\n").Length - 1 < replies)
-        {
-            var read = await stream.ReadAsync(buffer, timeout.Token);
-            if (read == 0)
-            {
-                break;
-            }
-
-            received += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
-        }
-
-        return received;
-    }
-
     /// <summary>Every process's command line, as any user of the machine can read them.</summary>
-    private static IEnumerable<string> CommandLines() =>
+    private static List<string> CommandLines() =>
         System.IO.Directory.GetDirectories("/proc")
             .Where(directory => Path.GetFileName(directory).All(char.IsAsciiDigit))
             .Select(directory =>

@@ -169,15 +169,25 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Sends one inline command (after <c>AUTH</c> when there is a password) and answers its one-line reply.</summary>
     private async Task<string> SendAsync(string command, CancellationToken cancellationToken)
     {
+        var replies = _password is null
+            ? await SendInlineAsync(Port, command, 1, cancellationToken)
+            : await SendInlineAsync(Port, $"AUTH {_password}\r\n{command}", 2, cancellationToken);
+        return replies.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty;
+    }
+
+    /// <summary>
+    /// Sends inline commands to the Redis on 127.0.0.1:<paramref name="port"/> and answers the replies as received, up to
+    /// <paramref name="replies"/> one-line replies (fewer when the server closes the connection, as after <c>SHUTDOWN</c>).
+    /// </summary>
+    public static async Task<string> SendInlineAsync(int port, string commands, int replies, CancellationToken cancellationToken)
+    {
         using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
+        await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
         var stream = client.GetStream();
-        var commands = _password is null ? command : $"AUTH {_password}\r\n{command}";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(commands), cancellationToken);
-        var replies = new StringBuilder();
+        var received = new StringBuilder();
         var buffer = new byte[256];
-        var expected = _password is null ? 1 : 2;
-        while (replies.ToString().Split("\r\n").Length - 1 < expected)
+        for (var lines = 0; lines < replies;)
         {
             var read = await stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)
@@ -185,10 +195,12 @@ public sealed class RedisServer : IAsyncDisposable
                 break;
             }
 
-            replies.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            var text = Encoding.ASCII.GetString(buffer, 0, read);
+            received.Append(text);
+            lines += text.Count(character => character == '\n');
         }
 
-        return replies.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty;
+        return received.ToString();
     }
 
     private static string? FindExecutable() =>
