@@ -160,6 +160,21 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_secret_file_left_half_written_by_a_killed_run_is_replaced_by_a_whole_one()
+    {
+        var dataDirectory = TestDirectory.Create("local-run-secret");
+        // What a run killed while writing leaves: a partial temporary file, and no secret.
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, SecretFile.RedisPassword + ".tmp"), "half");
+
+        var secret = await SecretFile.ReadOrCreateAsync(dataDirectory, SecretFile.RedisPassword, CancellationToken.None);
+
+        Assert.Equal(32, Convert.FromBase64String(secret).Length);
+        Assert.Equal(secret, await SecretFile.ReadOrCreateAsync(dataDirectory, SecretFile.RedisPassword, CancellationToken.None));
+        Assert.Equal([SecretFile.RedisPassword], System.IO.Directory.GetFiles(dataDirectory).Select(Path.GetFileName));
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(Path.Combine(dataDirectory, SecretFile.RedisPassword)) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "the secret is readable by others");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("two words")]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace ServiceDesk.LocalRun;
 
@@ -21,21 +22,32 @@ public static class SecretFile
     /// <summary>The tombstone pepper (<c>Erasure:TombstonePepper</c>): erased addresses' hashes in every store are keyed with it.</summary>
     public const string TombstonePepper = "tombstone-pepper.key";
 
-    /// <summary>Base64 of 32 random bytes from <paramref name="fileName"/> in <paramref name="dataDirectory"/>, created (mode 0600) when there is none.</summary>
+    /// <summary>
+    /// Base64 of 32 random bytes from <paramref name="fileName"/> in <paramref name="dataDirectory"/>, created (mode 0600)
+    /// when there is none. It is written whole to a temporary file and then moved into place, so a run killed while
+    /// writing leaves no empty or partial secret for every later run to use.
+    /// </summary>
     public static async Task<string> ReadOrCreateAsync(string dataDirectory, string fileName, CancellationToken cancellationToken)
     {
         var path = Path.Combine(dataDirectory, fileName);
         if (!File.Exists(path))
         {
+            var temporary = path + ".tmp";
+            // Left by a run killed before its move, if any.
+            File.Delete(temporary);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            await using var file = new FileStream(path, options);
-            await using var writer = new StreamWriter(file);
-            await writer.WriteAsync(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).AsMemory(), cancellationToken);
+            await using (var file = new FileStream(temporary, options))
+            {
+                await file.WriteAsync(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path);
         }
 
         return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
