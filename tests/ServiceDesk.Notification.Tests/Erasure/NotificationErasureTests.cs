@@ -65,6 +65,52 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     }
 
     [Fact]
+    public async Task A_name_made_of_the_templates_words_or_another_recipient_s_name_takes_no_one_else_s_letters()
+    {
+        var project = await hosts.NewProjectAsync();
+        // The subject every "ticket created" letter has, and the name of another recipient, greeted by it in their own letters.
+        var victim = await hosts.NewCustomerAsync(project, "Request received");
+        var namesake = await hosts.NewCustomerAsync(project, "Request received");
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
+            await Eventually.WaitForAsync(
+                () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+            var own = await hosts.NewTicketAsync(project, victim);
+            var namesakes = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = namesake.Id, Summary = "Stapler jammed" }, hosts.Admin);
+            var colleagues = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = "Toner" }, hosts.Admin);
+            // A summary that does name her still takes that letter.
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = "Desk of request received moved" }, hosts.Admin);
+            foreach (var ticket in new[] { own, namesakes, colleagues, naming })
+            {
+                await hosts.SettledDeliveriesAsync(ticket.Id, 1);
+            }
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(ReceiptOutcome.Succeeded, receipt.Outcome);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.DeliveryLogEntriesDeleted]);
+            // Her own letter's file and the file of the letter naming her; the others' letters stay, files and log.
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Equal(2, receipt.Counts[NotificationErasure.PickupFilesDeleted]);
+            foreach (var kept in new[] { namesakes, colleagues })
+            {
+                Assert.Single((await hosts.Deliveries.ListDeliveriesAsync(new ListDeliveriesRequest { TicketId = kept.Id }, hosts.Admin)).Deliveries);
+            }
+
+            var subjects = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
+                .Select(file => MimeMessage.Load(file).Subject ?? string.Empty).ToList();
+            Assert.Contains(subjects, subject => subject.Contains(namesakes.Id, StringComparison.Ordinal));
+            Assert.Contains(subjects, subject => subject.Contains(colleagues.Id, StringComparison.Ordinal));
+            Assert.DoesNotContain(subjects, subject => subject.Contains(naming.Id, StringComparison.Ordinal) || subject.Contains(own.Id, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task A_customer_who_never_had_a_letter_is_still_found_in_the_letters_that_name_them()
     {
         var project = await hosts.NewProjectAsync();

@@ -114,24 +114,32 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
     }
 
     [SkippableFact]
-    public async Task Deliveries_are_found_by_the_mention_tokens_of_their_message_also_after_it_was_sent()
+    public async Task Deliveries_are_found_by_the_mention_tokens_of_their_ticket_summary_also_after_it_was_sent()
     {
         var store = Open();
         await store.AddAsync(
         [
-            Queued("naming", Now) with { Message = new RenderedMessage("HELP-1: Laptop of VERA VICTIM", "Text", "<p>Html</p>") },
-            Queued("to-vera", Now) with { RecipientAddress = "vera.victim@mail.test", RecipientName = "Vera Victim", Message = new RenderedMessage("Subject", "Hello", "<p>Hello</p>") },
+            Queued("naming", Now) with { Message = new RenderedMessage("[HELP-1] New reply: Laptop of VERA VICTIM (vera.victim@mail.test)", "Text", "<p>Html</p>") },
+            Queued("to-vera", Now) with
+            {
+                RecipientAddress = "vera.victim@mail.test", RecipientName = "Vera Victim",
+                Message = new RenderedMessage("[HELP-2] Request received: Toner", "Hello Vera Victim, we received your request", "<p>Hello</p>"),
+            },
             Queued("other", Now),
         ], default);
         var naming = (await store.GetAsync("naming", default))!;
 
         Assert.True(await store.UpdateAsync(naming with { Status = DeliveryStatus.Sent, Message = null, SentAt = Now }, default));
-        Assert.Equal(["naming", "to-vera"], await MentioningAsync(store, "vera victim"));
-        // Every word of the address: "naming" holds VERA, VICTIM and TEST, not MAIL. The caller confirms by the text.
-        Assert.Equal(["to-vera"], await MentioningAsync(store, "VERA.victim@mail.test"));
-        Assert.Equal([], await MentioningAsync(store, "Nobody"));
-        // The HTML renders the plain text's fields; its markup names no one.
+        Assert.Equal(["naming"], await MentioningAsync(store, "vera victim"));
+        Assert.Equal(["naming"], await MentioningAsync(store, "VERA.victim@mail.test"));
+        Assert.Equal(["to-vera"], await MentioningAsync(store, "Toner"));
+        // Neither the recipient's own name and address (an erasure finds their letters by id and address hash), nor the
+        // template's words, nor the HTML, nor the ticket key.
+        Assert.Equal([], await MentioningAsync(store, "Request received"));
+        Assert.Equal([], await MentioningAsync(store, "Hello"));
         Assert.Equal([], await MentioningAsync(store, "Html"));
+        Assert.Equal([], await MentioningAsync(store, "HELP"));
+        Assert.Equal([], await MentioningAsync(store, "Nobody"));
     }
 
     [SkippableFact]

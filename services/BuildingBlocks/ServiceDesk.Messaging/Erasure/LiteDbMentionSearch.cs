@@ -26,9 +26,12 @@ public static class LiteDbMentionSearch
             });
         });
 
-    /// <summary>Up to <paramref name="limit"/> documents written without current tokens (no <c>MentionIndex</c>, or an older one).</summary>
-    public static IEnumerable<BsonDocument> FindUnindexed(this ILiteCollection<BsonDocument> collection, int limit) =>
-        collection.Find(BsonExpression.Create("$.MentionIndex < @0", MentionTokens.Version), limit: limit);
+    /// <summary>
+    /// Up to <paramref name="limit"/> documents written without current tokens (no <c>MentionIndex</c>, or one below
+    /// <paramref name="version"/>: the collection's, which is <see cref="MentionTokens.Version"/> where it takes no other).
+    /// </summary>
+    public static IEnumerable<BsonDocument> FindUnindexed(this ILiteCollection<BsonDocument> collection, int limit, int version = MentionTokens.Version) =>
+        collection.Find(BsonExpression.Create("$.MentionIndex < @0", version), limit: limit);
 
     /// <summary>
     /// LiteDB reads each document even to count (its index-key-only loader skips multikey indexes), but one selecting

@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Notification.V1;
+using ServiceDesk.Messaging.Erasure;
 
 namespace ServiceDesk.Notification.Deliveries;
 
@@ -54,14 +55,34 @@ public sealed record Delivery
     public string IdSeenWith(string recipientAsSeen) => IdOf(Id[..Id.LastIndexOf('/')], recipientAsSeen);
 
     /// <summary>
-    /// What its mention tokens are made of, and what an erasure reads for a name: the recipient's address and name, the
-    /// message's subject and plain text. Not its HTML: the templates render the plain text's fields into it, HTML-encoded,
-    /// so its only other words are markup and entities ("body", "amp", "xE9"), which name no one.
+    /// What its mention tokens are made of, and what an erasure reads for another customer's name: the ticket summary in
+    /// its subject (<see cref="RenderedMessage.SummaryIn"/>). The templates' own words and the recipient's name and
+    /// address are left out: a letter names its own recipient, whom an erasure finds by id and address hash, and
+    /// otherwise only the ticket, so the summary is the one text that can name someone else. A customer named like a
+    /// template's words ("Request received", "Hello") or like another recipient then names no one else's letter.
     /// </summary>
-    public IEnumerable<string?> MentionTexts => [RecipientAddress, RecipientName, Message?.Subject, Message?.Text];
+    public IEnumerable<string?> MentionTexts => [Message is { } message ? RenderedMessage.SummaryIn(message.Subject) : null];
+
+    /// <summary>
+    /// The version of the stored mention tokens: <see cref="MentionTokens.Version"/>'s meaning of a token, and which texts
+    /// they are made of (<see cref="MentionTexts"/>; 1: the summary alone). Deliveries stored under a lower one get theirs again at start.
+    /// </summary>
+    public const int MentionIndexVersion = MentionTokens.Version * 100 + 1;
 
     /// <summary>Orders the log newest first: creation time, then id.</summary>
     public string ListOrder => $"{CreatedAt.ToUnixTimeMilliseconds():D19} {Id}";
 }
 
-public sealed record RenderedMessage(string Subject, string Text, string Html);
+public sealed record RenderedMessage(string Subject, string Text, string Html)
+{
+    /// <summary>
+    /// The ticket summary of a subject rendered as "[KEY-1] Request received: summary" (<see cref="Templates.MessageTemplates"/>);
+    /// the whole subject when it is not one.
+    /// </summary>
+    public static string SummaryIn(string subject)
+    {
+        var keyEnd = subject.IndexOf("] ", StringComparison.Ordinal);
+        var summaryStart = keyEnd < 0 ? -1 : subject.IndexOf(": ", keyEnd, StringComparison.Ordinal);
+        return summaryStart < 0 ? subject : subject[(summaryStart + 2)..];
+    }
+}

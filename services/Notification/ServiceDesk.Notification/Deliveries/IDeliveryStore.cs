@@ -4,7 +4,7 @@ namespace ServiceDesk.Notification.Deliveries;
 
 /// <summary>
 /// The outbox of messages and the delivery log, one record per message. With each delivery the store keeps the
-/// <see cref="MentionTokens"/> of its recipient and rendered message (<see cref="Delivery.MentionTexts"/>), written when
+/// <see cref="MentionTokens"/> of its ticket summary (<see cref="Delivery.MentionTexts"/>), written when
 /// it is added and left as they are by updates.
 /// </summary>
 public interface IDeliveryStore
@@ -39,7 +39,7 @@ public interface IDeliveryStore
     Task<IReadOnlyList<Delivery>> ListToRecipientAsync(string customerId, string addressHash, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every delivery whose recipient or rendered message held all of one set of <see cref="MentionTokens"/> (a needle's
+    /// Every delivery whose ticket summary held all of one set of <see cref="MentionTokens"/> (a needle's
     /// <see cref="MentionTokens.QueryTokens"/>) when it was added
     /// (the tokens stay after the message is dropped: its pickup file may still hold it), and every delivery stored
     /// without tokens.

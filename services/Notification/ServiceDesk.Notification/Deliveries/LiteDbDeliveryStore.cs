@@ -55,7 +55,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
             {
                 var document = ToDocument(delivery);
                 document["MentionTokens"] = new BsonArray(_mentions.Of(delivery.MentionTexts).Select(token => new BsonValue(token)));
-                document["MentionIndex"] = MentionTokens.Version;
+                document["MentionIndex"] = Delivery.MentionIndexVersion;
                 _deliveries.Insert(document);
                 added++;
             }
@@ -157,7 +157,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var found = _deliveries.FindHoldingAll(tokenSets)
-            .Concat(_deliveries.FindUnindexed(int.MaxValue))
+            .Concat(_deliveries.FindUnindexed(int.MaxValue, Delivery.MentionIndexVersion))
             .Select(ToDelivery)
             .DistinctBy(delivery => delivery.Id);
         return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
@@ -166,11 +166,11 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var unindexed = _deliveries.FindUnindexed(limit).Select(ToDelivery).ToList();
+        var unindexed = _deliveries.FindUnindexed(limit, Delivery.MentionIndexVersion).Select(ToDelivery).ToList();
         foreach (var delivery in unindexed)
         {
             _deliveries.UpdateMany(
-                BsonExpression.Create("{ MentionTokens: @0, MentionIndex: @1 }", new BsonArray(_mentions.Of(textsOf(delivery)).Select(token => new BsonValue(token))), MentionTokens.Version),
+                BsonExpression.Create("{ MentionTokens: @0, MentionIndex: @1 }", new BsonArray(_mentions.Of(textsOf(delivery)).Select(token => new BsonValue(token))), Delivery.MentionIndexVersion),
                 BsonExpression.Create("_id = @0", delivery.Id));
         }
 

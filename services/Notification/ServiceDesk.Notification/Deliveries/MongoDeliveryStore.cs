@@ -28,7 +28,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
 
     /// <summary>Deliveries written without current tokens: null matches a missing field too.</summary>
     private static readonly FilterDefinition<BsonDocument> Unindexed =
-        Filter.Eq("MentionIndex", BsonNull.Value) | Filter.Lt("MentionIndex", MentionTokens.Version);
+        Filter.Eq("MentionIndex", BsonNull.Value) | Filter.Lt("MentionIndex", Delivery.MentionIndexVersion);
 
     public async Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
             {
                 var document = ToDocument(delivery);
                 document["MentionTokens"] = new BsonArray(mentions.Of(delivery.MentionTexts));
-                document["MentionIndex"] = MentionTokens.Version;
+                document["MentionIndex"] = Delivery.MentionIndexVersion;
                 await _deliveries.InsertOneAsync(document, cancellationToken: cancellationToken);
                 added++;
             }
@@ -142,7 +142,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
         {
             await _deliveries.UpdateOneAsync(
                 Filter.Eq("_id", delivery.Id),
-                Builders<BsonDocument>.Update.Set("MentionTokens", new BsonArray(mentions.Of(textsOf(delivery)))).Set("MentionIndex", MentionTokens.Version),
+                Builders<BsonDocument>.Update.Set("MentionTokens", new BsonArray(mentions.Of(textsOf(delivery)))).Set("MentionIndex", Delivery.MentionIndexVersion),
                 cancellationToken: cancellationToken);
         }
 

@@ -7,7 +7,7 @@ namespace ServiceDesk.Notification.Erasure;
 
 /// <summary>
 /// Gives the deliveries stored without current mention tokens their tokens, at start (<see cref="MentionBackfill"/>):
-/// from the rendered message while it is kept, else from the letter in the pickup directory, if any.
+/// from the rendered message while it is kept, else from the letter in the pickup directory, if any (its subject's summary).
 /// </summary>
 public sealed class DeliveryMentionBackfill(IDeliveryStore deliveries, PickupDirectory pickup, MailMessages messages, ILogger<DeliveryMentionBackfill> logger)
     : MentionBackfill("deliveries", logger)
@@ -25,8 +25,7 @@ public sealed class DeliveryMentionBackfill(IDeliveryStore deliveries, PickupDir
 
         try
         {
-            var letter = MimeMessage.Load(file);
-            return [.. delivery.MentionTexts, letter.To.ToString(), letter.Subject, letter.TextBody];
+            return [RenderedMessage.SummaryIn(MimeMessage.Load(file).Subject ?? string.Empty)];
         }
         catch (Exception exception) when (exception is IOException or FormatException)
         {

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
 using MimeKit;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Customers;
@@ -12,19 +10,21 @@ namespace ServiceDesk.Notification.Erasure;
 /// <summary>
 /// Notification's part of a customer removal (both modes alike): every delivery to the customer or to their
 /// address (by its keyed hash) is deleted, queued ones included, which cancels them; so is each one's <c>.eml</c>
-/// file in the pickup directory. Messages only ever name their own recipient, but a ticket's summary may name
-/// someone else: any other unsent message or pickup file that names the customer's address or display name, as
-/// their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a customer who never had a letter)
-/// knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted too,
-/// and so is the kept name and address. Those are found through the deliveries' mention tokens, and confirmed by the message or the file
-/// itself: a removal reads the customer's own deliveries and the few messages that share a token with them, not every
-/// letter. The address's keyed hash is on the suppression list from the moment the erasure ledger recorded the
-/// request; keyed tokens of the name and address, kept before the messages are looked for, stay for good
+/// file in the pickup directory. A message names its own recipient and otherwise only its ticket, whose summary may
+/// name someone else: any other message or pickup file whose ticket summary names the customer's address or display
+/// name, as their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a customer who never had a
+/// letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
+/// too, and so is the kept name and address. Neither the templates' own words nor another recipient's name count: a
+/// customer named "Request received", or like someone else, takes no one else's letters with them. Those are found
+/// through the deliveries' mention tokens (<see cref="Delivery.MentionTexts"/>), and confirmed by the message's or the
+/// file's subject: a removal reads the customer's own deliveries and the few messages whose summary shares a token
+/// with them, not every letter. The address's keyed hash is on the suppression list from the moment the erasure ledger
+/// recorded the request; keyed tokens of the name and address, kept before the messages are looked for, stay for good
 /// (<see cref="IKnownCustomerStore.RememberErasedAsync"/>), so that a letter written later from a ticket text Ticketing
 /// has not redacted yet leaves that text out. The erasure block then checkpoints the LiteDB file, so no deleted byte
 /// stays readable. Idempotent: a second run finds nothing left.
 /// </summary>
-public sealed partial class NotificationErasure(
+public sealed class NotificationErasure(
     IDeliveryStore deliveries, IKnownCustomerStore customers, PickupDirectory pickup, MailMessages messages, MentionTokens mentions) : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
@@ -60,7 +60,7 @@ public sealed partial class NotificationErasure(
         var others = needles.Count == 0
             ? []
             : (await deliveries.ListMentioningAsync(needleTokens, cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
-        var naming = others.Where(delivery => delivery.Message is { } message && MentionTokens.NameAny([message.Subject, message.Text], needles)).ToList();
+        var naming = others.Where(delivery => delivery.Message is { } message && SummaryNames(message.Subject, needles)).ToList();
         var namingFiles = others.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
             .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))
             .ToList();
@@ -97,51 +97,25 @@ public sealed partial class NotificationErasure(
         });
     }
 
-    /// <summary>
-    /// Whether the file names a needle, in its raw text (headers unfolded) or, where the raw text may hide one
-    /// (encoded words, a transfer encoding), in its decoded headers and bodies. Without those the decoded text is the
-    /// raw text, so most files are judged without parsing them.
-    /// </summary>
+    /// <summary>Whether the ticket summary in the file's subject names a needle (the subject decoded, headers unfolded).</summary>
     private static bool FileNames(string file, IReadOnlyList<string> needles)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(file);
+            return MimeMessage.Load(file).Subject is { } subject && SummaryNames(subject, needles);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             // Sent another way (SMTP), or gone: deleted by another run.
             return false;
         }
-
-        var raw = Encoding.UTF8.GetString(bytes);
-        if (Names(needles, HeaderFolding().Replace(raw, string.Empty)))
-        {
-            return true;
-        }
-
-        if (!raw.Contains("=?", StringComparison.Ordinal) && !raw.Contains("Content-Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var content = new MemoryStream(bytes);
-            var message = MimeMessage.Load(content);
-            return Names(needles, message.To.ToString(), message.Subject, message.TextBody, message.HtmlBody);
-        }
         catch (FormatException)
         {
-            // Not a message (a half-written temporary file): its raw text was judged above.
+            // Not a message (a half-written temporary file): no subject to judge.
             return false;
         }
     }
 
-    /// <summary>A header is folded by a line break inserted before a space or tab; removing the break unfolds it.</summary>
-    [GeneratedRegex(@"\r?\n(?=[ \t])")]
-    private static partial Regex HeaderFolding();
-
-    private static bool Names(IReadOnlyList<string> needles, params string?[] texts) => MentionTokens.NameAny(texts, needles);
+    private static bool SummaryNames(string subject, IReadOnlyList<string> needles) =>
+        MentionTokens.NameAny([RenderedMessage.SummaryIn(subject)], needles);
 }
