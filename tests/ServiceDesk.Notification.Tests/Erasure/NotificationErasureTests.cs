@@ -111,6 +111,52 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     }
 
     [Fact]
+    public async Task A_name_that_more_than_20_other_letters_hold_takes_none_of_them_and_leaves_later_summaries_whole()
+    {
+        var project = await hosts.NewProjectAsync();
+        var common = $"Toner{Guid.NewGuid():N}"[..13];
+        var chooser = await hosts.NewCustomerAsync(project, common);
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
+            await Eventually.WaitForAsync(
+                () => known.FindAsync(chooser.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+            var own = await hosts.NewTicketAsync(project, chooser);
+            var others = new List<Contracts.Ticketing.V1.Ticket>();
+            for (var number = 0; number <= NotificationErasure.CommonPhraseLetters; number++)
+            {
+                others.Add(await hosts.Tickets.CreateTicketAsync(
+                    new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"{common} is low" }, hosts.Admin));
+            }
+
+            await hosts.SettledDeliveriesAsync(own.Id, 1);
+            foreach (var ticket in others)
+            {
+                await hosts.SettledDeliveriesAsync(ticket.Id, 1);
+            }
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(chooser));
+
+            Assert.Equal(1, receipt.Counts[NotificationErasure.DeliveryLogEntriesDeleted]);
+            Assert.Equal(1, receipt.Counts[NotificationErasure.PickupFilesDeleted]);
+            Assert.Equal(0, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            var subjects = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
+                .Select(file => MimeMessage.Load(file).Subject ?? string.Empty).ToList();
+            Assert.All(others, ticket => Assert.Contains(subjects, subject => subject.StartsWith($"[{ticket.Id}]", StringComparison.Ordinal)));
+            // A later letter keeps its summary: the phrase is not kept as a removed customer's name.
+            await hosts.Tickets.ChangeStatusAsync(new ChangeStatusRequest { TicketId = others[0].Id, Status = TicketStatus.InProgress }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(others[0].Id, 2);
+            var later = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
+                .Select(file => MimeMessage.Load(file).Subject ?? string.Empty)
+                .Where(subject => subject.StartsWith($"[{others[0].Id}]", StringComparison.Ordinal))
+                .ToList();
+            Assert.Equal(2, later.Count);
+            Assert.All(later, subject => Assert.EndsWith($"{common} is low", subject, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task A_customer_who_never_had_a_letter_is_still_found_in_the_letters_that_name_them()
     {
         var project = await hosts.NewProjectAsync();

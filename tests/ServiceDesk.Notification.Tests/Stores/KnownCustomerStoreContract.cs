@@ -51,6 +51,20 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
         Assert.Null(await store.FindAsync("jane", default));
     }
 
+    [SkippableFact]
+    public async Task A_needle_let_go_of_names_no_text_and_the_customer_is_still_never_kept_again()
+    {
+        var store = Open();
+        var created = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
+        await store.RememberErasedAsync("jane", [["PRINTER"], ["JANE", "EXAMPLE", "COM"]], default);
+
+        await store.ForgetErasedAsync("jane", [["PRINTER"]], default);
+
+        Assert.False(await store.NameAnErasedAsync(["PRINTER", "JAMMED"], default));
+        Assert.True(await store.NameAnErasedAsync(["COM", "EXAMPLE", "JANE"], default));
+        Assert.False(await store.KeepFromEventAsync(new KnownCustomer("jane", "Printer", "jane@example.com", 2), created, DateTimeOffset.UnixEpoch, default));
+    }
+
     private IKnownCustomerStore Open()
     {
         var (store, database) = open();

@@ -301,6 +301,32 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
+    public async Task The_tickets_naming_a_text_that_the_customer_has_no_part_in_are_counted_up_to_a_limit()
+    {
+        var stores = Open();
+        var tickets = new[]
+        {
+            NewTicket("HELP", 1, "jane") with { Summary = "Toner is low" },
+            NewTicket("HELP", 2, "john") with { Summary = "Toner is low", ParticipantIds = ["jane"] },
+            NewTicket("HELP", 3, "john") with { Description = "the TONER, again" },
+            NewTicket("HELP", 4, "john") with { Comments = [new TicketComment("c1", "agent", null, "toner ordered", false, TestData.Now)] },
+            NewTicket("HELP", 5, "mary") with { Summary = "Tonerless printer" },
+            NewTicket("HELP", 6, "mary") with { Summary = "Toner" },
+        };
+        foreach (var ticket in tickets)
+        {
+            await stores.Tickets.InsertAsync(ticket, [], null, default);
+        }
+
+        // Tickets 3, 4 and 6: jane reports 1 and takes part in 2; 5 holds the word only inside another.
+        Assert.Equal(3, await stores.Tickets.CountMentioningOthersAsync("toner", "jane", 10, default));
+        Assert.Equal(2, await stores.Tickets.CountMentioningOthersAsync("toner", "jane", 2, default));
+        Assert.Equal(5, await stores.Tickets.CountMentioningOthersAsync("toner", "nobody", 10, default));
+        Assert.Equal(0, await stores.Tickets.CountMentioningOthersAsync("toner is low", "jane", 10, default));
+        Assert.Equal(0, await stores.Tickets.CountMentioningOthersAsync("stapler", "jane", 10, default));
+    }
+
+    [SkippableFact]
     public async Task Tickets_stored_without_mention_tokens_are_found_before_and_after_the_backfill_which_writes_each_once()
     {
         var stores = Open();

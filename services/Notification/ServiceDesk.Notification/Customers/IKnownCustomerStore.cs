@@ -28,6 +28,9 @@ public interface IKnownCustomerStore
     /// </summary>
     Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken);
 
+    /// <summary>Lets go of needles <see cref="RememberErasedAsync"/> kept for the customer (a common phrase, not a reference to them).</summary>
+    Task ForgetErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken);
+
     /// <summary>Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address.</summary>
     Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken);
 

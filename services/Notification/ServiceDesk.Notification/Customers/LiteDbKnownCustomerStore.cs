@@ -65,7 +65,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
                 // One document per customer and needle: a second run keeps the first.
                 _erased.Upsert(new BsonDocument
                 {
-                    ["_id"] = $"{customerId} {string.Join(' ', tokens)}",
+                    ["_id"] = ErasedId(customerId, tokens),
                     ["CustomerId"] = customerId,
                     ["FirstToken"] = tokens[0],
                     ["Tokens"] = new BsonArray(tokens.Select(token => new BsonValue(token))),
@@ -74,6 +74,21 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         });
         return Task.CompletedTask;
     }
+
+    public Task ForgetErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.InTransaction(() =>
+        {
+            foreach (var tokens in needleTokens)
+            {
+                _erased.Delete(ErasedId(customerId, tokens));
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
     public Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
     {

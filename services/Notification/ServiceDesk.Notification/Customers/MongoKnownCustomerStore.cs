@@ -55,7 +55,7 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
     {
         foreach (var tokens in needleTokens.Where(tokens => tokens.Count > 0))
         {
-            var id = $"{customerId} {string.Join(' ', tokens)}";
+            var id = ErasedId(customerId, tokens);
             var document = new BsonDocument
             {
                 ["_id"] = id,
@@ -66,6 +66,11 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
             await _erased.ReplaceOneAsync(Filter.Eq("_id", id), document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
         }
     }
+
+    public Task ForgetErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken) =>
+        _erased.DeleteManyAsync(Filter.In("_id", needleTokens.Select(tokens => ErasedId(customerId, tokens))), cancellationToken);
+
+    private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
     public async Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
     {

@@ -15,7 +15,8 @@ namespace ServiceDesk.Notification.Erasure;
 /// name, as their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a customer who never had a
 /// letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
 /// too, and so is the kept name and address. Neither the templates' own words nor another recipient's name count: a
-/// customer named "Request received", or like someone else, takes no one else's letters with them. Those are found
+/// customer named "Request received", or like someone else, takes no one else's letters with them; nor does a name that
+/// is a common phrase (<see cref="CommonPhraseLetters"/>). Those are found
 /// through the deliveries' mention tokens (<see cref="Delivery.MentionTexts"/>), and confirmed by the message's or the
 /// file's subject: a removal reads the customer's own deliveries and the few messages whose summary shares a token
 /// with them, not every letter. The address's keyed hash is on the suppression list from the moment the erasure ledger
@@ -37,14 +38,21 @@ public sealed class NotificationErasure(
     /// <summary>Names shorter than this are not searched for in other messages: they would match unrelated words.</summary>
     private const int MinimumNameLength = 3;
 
+    /// <summary>
+    /// A name that more other letters than this name is a phrase many people use ("Printer": a customer chooses their own
+    /// display name), not a reference to them, as in Ticketing's part: those letters stay, and it is not kept for later
+    /// letters.
+    /// </summary>
+    public const int CommonPhraseLetters = 20;
+
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var own = await deliveries.ListToRecipientAsync(scope.CustomerId, scope.AddressHash, cancellationToken);
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
         var known = await customers.FindAsync(scope.CustomerId, cancellationToken);
-        var needles = own.SelectMany(delivery => new[] { delivery.RecipientAddress, delivery.RecipientName })
-            .Concat(known is null ? [] : [known.Address, known.DisplayName])
+        var addresses = own.Select(delivery => delivery.RecipientAddress).Concat(known is null ? [] : [known.Address]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var needles = addresses.Concat(own.Select(delivery => delivery.RecipientName)).Concat(known is null ? [] : [known.DisplayName])
             .Where(needle => needle.Length >= MinimumNameLength)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -57,12 +65,23 @@ public sealed class NotificationErasure(
             await customers.RememberErasedAsync(scope.CustomerId, needleTokens, cancellationToken);
         }
 
-        var others = needles.Count == 0
+        var candidates = needles.Count == 0
             ? []
             : (await deliveries.ListMentioningAsync(needleTokens, cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
-        var naming = others.Where(delivery => delivery.Message is { } message && SummaryNames(message.Subject, needles)).ToList();
-        var namingFiles = others.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
-            .Where(file => !ownFiles.Contains(file) && FileNames(file, needles))
+        // Only a name: an address is the customer's alone, and keeps them from being stored again (RememberErasedAsync).
+        var common = needles.Index()
+            .Where(needle => !addresses.Contains(needle.Item))
+            .Where(needle => candidates.Where(delivery => Names(delivery, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
+            .ToList();
+        if (common.Count > 0 && !scope.IsDryRun)
+        {
+            await customers.ForgetErasedAsync(scope.CustomerId, [.. common.Select(needle => needleTokens[needle.Index])], cancellationToken);
+        }
+
+        var specific = needles.Except(common.Select(needle => needle.Item), StringComparer.OrdinalIgnoreCase).ToList();
+        var naming = candidates.Where(delivery => delivery.Message is { } message && SummaryNames(message.Subject, specific)).ToList();
+        var namingFiles = candidates.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
+            .Where(file => !ownFiles.Contains(file) && FileNames(file, specific))
             .ToList();
 
         IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>
@@ -115,6 +134,12 @@ public sealed class NotificationErasure(
             return false;
         }
     }
+
+    /// <summary>Whether the letter's ticket summary names a needle: in its message while it is kept, else in its pickup file.</summary>
+    private bool Names(Delivery delivery, IReadOnlyList<string> needles) =>
+        delivery.Message is { } message
+            ? SummaryNames(message.Subject, needles)
+            : FileNames(pickup.FileOf(messages.MessageIdOf(delivery.Id)), needles);
 
     private static bool SummaryNames(string subject, IReadOnlyList<string> needles) =>
         MentionTokens.NameAny([RenderedMessage.SummaryIn(subject)], needles);

@@ -12,7 +12,9 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// Ticketing's part of a customer removal. With a successor, the customer's open tickets (reported or taken part
 /// in) of the successor's projects move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
 /// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their address and display name are
-/// replaced by the pseudonym wherever a summary, description or comment holds them, in any letter case. Last, their
+/// replaced by the pseudonym wherever a summary, description or comment holds them, in any letter case; a display name
+/// shorter than <see cref="MinimumNameLength"/> nowhere, and one that is a common phrase (<see cref="CommonPhraseTickets"/>)
+/// in their own tickets only. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
 /// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
@@ -28,6 +30,16 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
     private const string RedactedWithoutPseudonym = "[redacted]";
 
+    /// <summary>Names shorter than this are not looked for in texts: they are parts of too many words.</summary>
+    private const int MinimumNameLength = 3;
+
+    /// <summary>
+    /// A display name that more tickets than this name, among those the customer neither reports nor takes part in, is a
+    /// phrase many people use ("Printer", "Thank you": a customer chooses their own display name), not a reference
+    /// to them: it is replaced in the customer's own tickets only, so a removal never garbles other people's tickets.
+    /// </summary>
+    public const int CommonPhraseTickets = 20;
+
     /// <summary>
     /// The customer's tickets through the reporter and participant indexes, only as far as needed to tell which change
     /// (<see cref="ConcerningTicket"/>), and the tickets whose texts name them; only the tickets that change are built.
@@ -36,9 +48,18 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var rules = await RulesAsync(scope, cancellationToken);
-        var mentioning = rules.Needles.Count == 0 ? [] : await tickets.ListMentioningAsync(rules.Needles, cancellationToken);
+        if (rules.Name is { } name
+            && await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets)
+        {
+            rules = rules with { SpecificNeedles = [.. rules.Needles.Where(needle => !string.Equals(needle, name, StringComparison.OrdinalIgnoreCase))] };
+        }
+
+        var specific = rules.SpecificNeedles;
+        var mentioning = specific.Count == 0 ? [] : await tickets.ListMentioningAsync(specific, cancellationToken);
         var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
-        var concerning = await tickets.FindConcerningAsync(scope.CustomerId, readReported: rules.Purge || rules.SuccessorId is not null, rules.Needles, cancellationToken);
+        // A common phrase is looked for in the customer's own tickets only: those they report are then read too.
+        var readReported = rules.Purge || rules.SuccessorId is not null || specific.Count < rules.Needles.Count;
+        var concerning = await tickets.FindConcerningAsync(scope.CustomerId, readReported, rules.Needles, cancellationToken);
         var unchanged = rules.EmptyCounts();
         var changing = new List<string>();
         foreach (var ticket in concerning.Read)
@@ -158,12 +179,16 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         var successor = scope.SuccessorCustomerId is { Length: > 0 } successorId && successorId != scope.CustomerId
             ? await SuccessorAsync(successorId, cancellationToken)
             : null;
+        IReadOnlyList<string> needles =
+            [.. new[] { live?.Address, live?.DisplayName }.OfType<string>().Where(text => text.Trim().Length >= MinimumNameLength).Distinct(StringComparer.OrdinalIgnoreCase)];
         return new ErasureRules(
             scope.CustomerId,
             successor?.CustomerId,
             successor?.ProjectKeys.ToHashSet(StringComparer.Ordinal) ?? [],
             scope.Mode == ErasureMode.Purge,
-            [.. new[] { live?.Address, live?.DisplayName }.OfType<string>().Where(text => text.Trim().Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)],
+            needles,
+            // An address is the customer's alone, never a common phrase, also where their name repeats it.
+            needles.FirstOrDefault(needle => string.Equals(needle, live?.DisplayName, StringComparison.Ordinal) && !string.Equals(needle, live?.Address, StringComparison.OrdinalIgnoreCase)),
             scope.Pseudonym.Length > 0 ? scope.Pseudonym : RedactedWithoutPseudonym,
             SnapshotIsLive: live is not null);
     }
@@ -184,11 +209,18 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     /// <summary>A ticket as read, what the erasure makes of it (<see cref="ErasureRules.Apply"/>), and what that counts.</summary>
     private sealed record Weighed(Ticket Ticket, Ticket? Outcome, Dictionary<string, long> Delta);
 
-    /// <param name="Needles">The customer's address and display name as the snapshot holds them; empty once it was erased.</param>
+    /// <param name="Needles">
+    /// The customer's address and display name as the snapshot holds them (of <see cref="MinimumNameLength"/> or more);
+    /// empty once it was erased. All are replaced in the tickets the customer reports or takes part in.
+    /// </param>
+    /// <param name="Name">The display name when it is one of <see cref="Needles"/>: only a name can be a common phrase.</param>
     /// <param name="SuccessorProjects">The successor's projects: only tickets of these move to them.</param>
     private sealed record ErasureRules(
-        string CustomerId, string? SuccessorId, IReadOnlySet<string> SuccessorProjects, bool Purge, IReadOnlyList<string> Needles, string Replacement, bool SnapshotIsLive)
+        string CustomerId, string? SuccessorId, IReadOnlySet<string> SuccessorProjects, bool Purge, IReadOnlyList<string> Needles, string? Name, string Replacement, bool SnapshotIsLive)
     {
+        /// <summary>Those of <see cref="Needles"/> that are not a common phrase (<see cref="CommonPhraseTickets"/>): replaced in other tickets too.</summary>
+        public IReadOnlyList<string> SpecificNeedles { get; init; } = Needles;
+
         /// <summary>What an erasure counts before any ticket: the snapshot, which it replaces while it is live.</summary>
         public Dictionary<string, long> EmptyCounts()
         {
@@ -228,6 +260,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         /// <summary>The ticket after erasure (null: deleted; the same instance: unchanged), counting what changed.</summary>
         public Ticket? Apply(Ticket ticket, Dictionary<string, long> counts)
         {
+            var needles = ticket.Concerns(CustomerId) ? Needles : SpecificNeedles;
             var changed = ticket;
             // A reporter or participant must be a customer of the ticket's project: elsewhere the customer only leaves.
             if (SuccessorId is { } successor && changed.Concerns(CustomerId) && changed.Status is not (TicketStatus.Resolved or TicketStatus.Closed)
@@ -259,28 +292,28 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
                 counts[TicketsAnonymized] += SnapshotIsLive ? 1 : 0;
             }
 
-            return Redacted(changed, counts);
+            return Redacted(changed, needles, counts);
         }
 
-        private Ticket Redacted(Ticket ticket, Dictionary<string, long> counts)
+        private Ticket Redacted(Ticket ticket, IReadOnlyList<string> needles, Dictionary<string, long> counts)
         {
-            if (!ticket.Mentions(Needles))
+            if (!ticket.Mentions(needles))
             {
                 return ticket;
             }
 
             return ticket with
             {
-                Summary = Redact(ticket.Summary, counts),
-                Description = Redact(ticket.Description, counts),
-                Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, counts) })],
+                Summary = Redact(ticket.Summary, needles, counts),
+                Description = Redact(ticket.Description, needles, counts),
+                Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, needles, counts) })],
             };
         }
 
-        private string Redact(string text, Dictionary<string, long> counts)
+        private string Redact(string text, IReadOnlyList<string> needles, Dictionary<string, long> counts)
         {
             // The longest first, so a name inside the address is not replaced before the address is.
-            var redacted = Needles.OrderByDescending(needle => needle.Length)
+            var redacted = needles.OrderByDescending(needle => needle.Length)
                 .Aggregate(text, (current, needle) => Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
             if (redacted != text)
             {

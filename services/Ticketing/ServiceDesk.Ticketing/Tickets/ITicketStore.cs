@@ -62,6 +62,12 @@ public interface ITicketStore
     /// </summary>
     Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many tickets that <paramref name="customerId"/> neither reports nor takes part in name <paramref name="text"/>
+    /// (found as <see cref="ListMentioningAsync"/> finds them), counted up to <paramref name="upTo"/>: reading stops there.
+    /// </summary>
+    Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken);
+
     /// <summary>Gives up to <paramref name="limit"/> tickets stored without current mention tokens (older versions of the service wrote none) their tokens.</summary>
     /// <returns>How many such tickets it found: 0 once every ticket has them.</returns>
     Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken);

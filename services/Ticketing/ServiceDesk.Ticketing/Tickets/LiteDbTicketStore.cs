@@ -199,6 +199,19 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult<IReadOnlyList<Ticket>>([.. found.Select(ToTicket)]);
     }
 
+    public Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var count = _tickets.FindHoldingAll([_mentions.QueryTokens(text)])
+            .Concat(_tickets.FindUnindexed(int.MaxValue))
+            .DistinctBy(document => document["_id"].AsString)
+            .Where(document => document["ReporterId"].AsString != customerId && !document["ParticipantIds"].AsArray.Any(id => id.AsString == customerId))
+            .Where(document => MentionTokens.NameAny(TextsOf(document), [text]))
+            .Take(upTo)
+            .Count();
+        return Task.FromResult(count);
+    }
+
     public Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -136,6 +136,22 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         return [.. documents.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, texts))];
     }
 
+    public async Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
+    {
+        var tokens = mentions.QueryTokens(text);
+        var holding = tokens.Count > 0 ? Filter.All("MentionTokens", tokens) | Unindexed : Unindexed;
+        // On an array field $ne holds when no element equals the value.
+        var others = holding & Filter.Ne("ReporterId", customerId) & Filter.Ne("ParticipantIds", customerId);
+        using var cursor = await _tickets.Find(others).ToCursorAsync(cancellationToken);
+        var count = 0;
+        while (count < upTo && await cursor.MoveNextAsync(cancellationToken))
+        {
+            count += cursor.Current.Select(ToTicket).Count(ticket => MentionTokens.NameAny(ticket.Texts, [text]));
+        }
+
+        return Math.Min(count, upTo);
+    }
+
     public async Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
     {
         var unindexed = await _tickets.Find(Unindexed).Limit(limit).ToListAsync(cancellationToken);
