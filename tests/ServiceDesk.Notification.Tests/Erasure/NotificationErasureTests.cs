@@ -74,9 +74,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
         await WithPickupDirectoryAsync(async () =>
         {
-            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
-            await Eventually.WaitForAsync(
-                () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+            await KnownAsync(victim);
             var own = await hosts.NewTicketAsync(project, victim);
             var namesakes = await hosts.Tickets.CreateTicketAsync(
                 new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = namesake.Id, Summary = "Stapler jammed" }, hosts.Admin);
@@ -119,9 +117,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
         await WithPickupDirectoryAsync(async () =>
         {
-            var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
-            await Eventually.WaitForAsync(
-                () => known.FindAsync(chooser.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+            await KnownAsync(chooser);
             var own = await hosts.NewTicketAsync(project, chooser);
             var others = new List<Contracts.Ticketing.V1.Ticket>();
             for (var number = 0; number <= NotificationErasure.CommonPhraseLetters; number++)
@@ -346,15 +342,21 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         }
     }
 
+    /// <summary>Waits until Notification keeps the customer's name and address from their event.</summary>
+    private Task KnownAsync(Contracts.Directory.V1.Customer customer)
+    {
+        var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
+        return Eventually.WaitForAsync(
+            () => known.FindAsync(customer.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+    }
+
     /// <summary>
     /// A ticket the colleague reports whose summary names the victim, created once Notification keeps the victim from
     /// their event, with the colleague's letter about it written: the victim never had a letter of their own.
     /// </summary>
     private async Task<Contracts.Ticketing.V1.Ticket> ColleaguesLetterNamingAsync(string project, Contracts.Directory.V1.Customer victim, Contracts.Directory.V1.Customer colleague)
     {
-        var known = hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>();
-        await Eventually.WaitForAsync(
-            () => known.FindAsync(victim.Id, CancellationToken.None), found => found is not null, "Notification to keep the customer from their event");
+        await KnownAsync(victim);
         var naming = await hosts.Tickets.CreateTicketAsync(
             new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Call {victim.DisplayName} at {victim.Address}" }, hosts.Admin);
         await hosts.SettledDeliveriesAsync(naming.Id, 1);
