@@ -1,4 +1,5 @@
 using Grpc.Core;
+using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using ServiceDesk.Contracts.Erasure.V1;
@@ -149,6 +150,41 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
                 .ToList();
             Assert.Equal(2, later.Count);
             Assert.All(later, subject => Assert.EndsWith($"{common} is low", subject, StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public async Task A_sent_letter_stored_with_former_tokens_gets_its_summary_s_from_its_pickup_file_at_start_and_is_found_by_them()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, $"Vera Backfill{Guid.NewGuid():N}"[..20]);
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var naming = await ColleaguesLetterNamingAsync(project, victim, colleague);
+            var store = hosts.Notification.Services.GetRequiredService<IDeliveryStore>();
+            var letter = (await store.ListAsync(new DeliveryQuery(naming.Id, null, null, null, 10), CancellationToken.None)).Single();
+            Assert.Null(letter.Message);
+            // As a version that tokenised the whole message stored it: no current tokens, and the message dropped at sending.
+            hosts.Notification.Services.GetRequiredService<LiteDatabase>().GetCollection("deliveries").UpdateMany(
+                BsonExpression.Create("{ MentionTokens: [], MentionIndex: 2 }"), BsonExpression.Create("_id = @0", letter.Id));
+
+            await hosts.StopNotificationAsync();
+            await hosts.RestartNotificationAsync(smtp: false);
+
+            var deliveries = hosts.Notification.Services.GetRequiredService<LiteDatabase>().GetCollection("deliveries");
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(deliveries.FindById(letter.Id)["MentionIndex"].AsInt32),
+                version => version == Deliveries.Delivery.MentionIndexVersion,
+                "the backfill to give the letter current tokens");
+            var mentions = hosts.Notification.Services.GetRequiredService<MentionTokens>();
+            var restarted = hosts.Notification.Services.GetRequiredService<IDeliveryStore>();
+            Assert.Contains(letter.Id, (await restarted.ListMentioningAsync([mentions.QueryTokens(victim.DisplayName)], CancellationToken.None)).Select(found => found.Id));
+            Assert.DoesNotContain(letter.Id, (await restarted.ListMentioningAsync([mentions.QueryTokens("Request received")], CancellationToken.None)).Select(found => found.Id));
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [victim.DisplayName, victim.Address]));
         });
     }
 
