@@ -52,4 +52,15 @@ public sealed class MentionTokensTests
         Assert.Equal("R17E0C4", MentionTokens.Rarest(["R17E0C4", "BENCH", "EXAMPLE"], holders.CountUpTo));
         Assert.Equal(1, holders.Probes);
     }
+
+    [Theory]
+    [InlineData("Jane Roe", true)]
+    [InlineData("jane.roe@example.com", true)]
+    [InlineData("Thank you", true)]
+    [InlineData("Printer", false)]
+    [InlineData("  the  ", false)]
+    [InlineData("Bob bob", false)]
+    [InlineData("Ann-", false)]
+    [InlineData("!!!", false)]
+    public void A_full_name_holds_two_different_words(string name, bool full) => Assert.Equal(full, MentionTokens.IsFullName(name));
 }

@@ -113,7 +113,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     public async Task A_name_that_more_than_20_other_letters_hold_takes_none_of_them_and_leaves_later_summaries_whole()
     {
         var project = await hosts.NewProjectAsync();
-        var common = $"Toner{Guid.NewGuid():N}"[..13];
+        var common = $"Toner {Guid.NewGuid():N}"[..14];
         var chooser = await hosts.NewCustomerAsync(project, common);
         var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
         await WithPickupDirectoryAsync(async () =>

@@ -119,6 +119,12 @@ public sealed class MentionTokens(TombstonePepper pepper)
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="name"/> holds two different words or more: one word alone ("Printer", "Rose") names nobody
+    /// for sure, so a removal looks for it only in the customer's own records.
+    /// </summary>
+    public static bool IsFullName(string name) => Words(name).Distinct(StringComparer.Ordinal).Take(2).Count() == 2;
+
     /// <summary>Whether one of the texts names one of the needles.</summary>
     public static bool NameAny(IEnumerable<string?> texts, IReadOnlyCollection<string> needles) =>
         texts.Any(text => text is not null && needles.Any(needle => Names(text, needle)));

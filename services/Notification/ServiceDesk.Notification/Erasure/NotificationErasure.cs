@@ -15,8 +15,8 @@ namespace ServiceDesk.Notification.Erasure;
 /// name, as their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a customer who never had a
 /// letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
 /// too, and so is the kept name and address. Neither the templates' own words nor another recipient's name count: a
-/// customer named "Request received", or like someone else, takes no one else's letters with them; nor does a name that
-/// is a common phrase (<see cref="CommonPhraseLetters"/>). Those are found
+/// customer named "Request received", or like someone else, takes no one else's letters with them; nor does a name of
+/// one word or that is a common phrase (<see cref="CommonPhraseLetters"/>). Those are found
 /// through the deliveries' mention tokens (<see cref="Delivery.MentionTexts"/>), and confirmed by the message's or the
 /// file's subject: a removal reads the customer's own deliveries and the few messages whose summary shares a token
 /// with them, not every letter. The address's keyed hash is on the suppression list from the moment the erasure ledger
@@ -39,9 +39,9 @@ public sealed class NotificationErasure(
     private const int MinimumNameLength = 3;
 
     /// <summary>
-    /// A name that more other letters than this name is a phrase many people use ("Printer": a customer chooses their own
-    /// display name), not a reference to them, as in Ticketing's part: those letters stay, and it is not kept for later
-    /// letters.
+    /// A name that more other letters than this name is a phrase many people use ("Thank you": a customer chooses their
+    /// own display name), not a reference to them, as is a one-word name (<see cref="MentionTokens.IsFullName"/>), as in
+    /// Ticketing's part: those letters stay, and it is not kept for later letters.
     /// </summary>
     public const int CommonPhraseLetters = 20;
 
@@ -71,7 +71,8 @@ public sealed class NotificationErasure(
         // Only a name: an address is the customer's alone, and keeps them from being stored again (RememberErasedAsync).
         var common = needles.Index()
             .Where(needle => !addresses.Contains(needle.Item))
-            .Where(needle => candidates.Where(delivery => Names(delivery, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
+            .Where(needle => !MentionTokens.IsFullName(needle.Item)
+                || candidates.Where(delivery => Names(delivery, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
             .ToList();
         if (common.Count > 0 && !scope.IsDryRun)
         {

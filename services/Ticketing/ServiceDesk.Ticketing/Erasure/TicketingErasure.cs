@@ -13,8 +13,8 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// in) of the successor's projects move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
 /// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their address and display name are
 /// replaced by the pseudonym wherever a summary, description or comment holds them, in any letter case; a display name
-/// shorter than <see cref="MinimumNameLength"/> nowhere, and one that is a common phrase (<see cref="CommonPhraseTickets"/>)
-/// in their own tickets only. Last, their
+/// shorter than <see cref="MinimumNameLength"/> nowhere, and one of one word or that is a common phrase
+/// (<see cref="CommonPhraseTickets"/>) in their own tickets only. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
 /// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
@@ -35,8 +35,9 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
     /// <summary>
     /// A display name that more tickets than this name, among those the customer neither reports nor takes part in, is a
-    /// phrase many people use ("Printer", "Thank you": a customer chooses their own display name), not a reference
-    /// to them: it is replaced in the customer's own tickets only, so a removal never garbles other people's tickets.
+    /// phrase many people use ("Thank you": a customer chooses their own display name), not a reference to them, as is
+    /// a one-word name (<see cref="MentionTokens.IsFullName"/>): either is replaced in the customer's own tickets only,
+    /// so a removal does not garble other people's tickets.
     /// </summary>
     public const int CommonPhraseTickets = 20;
 
@@ -49,7 +50,8 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     {
         var rules = await RulesAsync(scope, cancellationToken);
         if (rules.Name is { } name
-            && await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets)
+            && (!MentionTokens.IsFullName(name)
+                || await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets))
         {
             rules = rules with { SpecificNeedles = [.. rules.Needles.Where(needle => !string.Equals(needle, name, StringComparison.OrdinalIgnoreCase))] };
         }
