@@ -63,4 +63,13 @@ public sealed class MentionTokensTests
     [InlineData("Ann-", false)]
     [InlineData("!!!", false)]
     public void A_full_name_holds_two_different_words(string name, bool full) => Assert.Equal(full, MentionTokens.IsFullName(name));
+
+    [Theory]
+    [InlineData("Ask Jane Roe, or JANE ROE's desk.", "Ask X, or X's desk.")]
+    [InlineData("Mary-Jane Roes and xJane Roe stay", "Mary-Jane Roes and xJane Roe stay")]
+    [InlineData("Mary-Jane Roe called", "Mary-X called")]
+    [InlineData("jane roejane roe", "jane roejane roe")]
+    [InlineData("Nobody here", "Nobody here")]
+    public void Only_whole_word_occurrences_are_replaced(string text, string expected) =>
+        Assert.Equal(expected, MentionTokens.ReplaceWhole(text, "Jane Roe", "X"));
 }

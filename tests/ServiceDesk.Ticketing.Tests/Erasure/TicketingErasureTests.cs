@@ -291,7 +291,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         await using var scope = hosts.Ticketing.Services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<ITicketStore>();
         var seeded = Enumerable.Range(2001, 42).Select(number => new StoredTicket(
-            StoredTicket.IdOf(project, number), project, number, number switch { <= 2021 => $"{common} is low again", <= 2041 => $"Ask {rare}", _ => $"Ask {single}" },
+            StoredTicket.IdOf(project, number), project, number, number switch { <= 2021 => $"{common} is low again", <= 2041 => $"Ask {rare}, not {rare}s", _ => $"Ask {single}" },
             "Al knows.", john.Id, [], TicketStatus.Open, [], TestData.Now, TestData.Now, Version: 1)).ToList();
         foreach (var ticket in seeded)
         {
@@ -308,7 +308,8 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
 
         Assert.Equal(Counts(texts: 20, snapshots: 1), await EraseAsync(named, ErasureMode.Anonymize));
         var afterNamed = (await store.GetManyAsync([.. seeded.Select(ticket => ticket.Id)], CancellationToken.None)).OrderBy(ticket => ticket.Number).ToList();
-        Assert.All(afterNamed.Skip(21).Take(20), ticket => Assert.Equal($"Ask {Pseudonym}", ticket.Summary));
+        // In other people's tickets the name goes where it stands as whole words, as it was found; inside a word it stays.
+        Assert.All(afterNamed.Skip(21).Take(20), ticket => Assert.Equal($"Ask {Pseudonym}, not {rare}s", ticket.Summary));
 
         Assert.Equal(Counts(anonymized: 1, snapshots: 1), await EraseAsync(shorty, ErasureMode.Anonymize));
         Assert.Equal("Al's desk: call Al", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = shortyOwn.Id }, hosts.Admin)).Summary);

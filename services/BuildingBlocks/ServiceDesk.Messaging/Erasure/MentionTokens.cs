@@ -93,14 +93,41 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// Whether <paramref name="text"/> holds <paramref name="needle"/> in any letter case, neither starting nor ending inside
     /// a word (a needle without a word names nothing).
     /// </summary>
-    public static bool Names(string text, string needle)
+    public static bool Names(string text, string needle) => WholeOccurrences(text, needle).Any();
+
+    /// <summary>
+    /// <paramref name="text"/> with every occurrence of <paramref name="needle"/> that <see cref="Names(string, string)"/>
+    /// counts (any letter case, neither starting nor ending inside a word) replaced by <paramref name="replacement"/>.
+    /// </summary>
+    public static string ReplaceWhole(string text, string needle, string replacement)
+    {
+        var replaced = new StringBuilder(text.Length);
+        var copied = 0;
+        foreach (var at in WholeOccurrences(text, needle))
+        {
+            if (at < copied)
+            {
+                // Overlaps the occurrence just replaced.
+                continue;
+            }
+
+            replaced.Append(text, copied, at - copied).Append(replacement);
+            copied = at + needle.Length;
+        }
+
+        return copied == 0 ? text : replaced.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    /// <summary>Where <paramref name="needle"/> stands in <paramref name="text"/> as <see cref="Names(string, string)"/> counts it.</summary>
+    private static IEnumerable<int> WholeOccurrences(string text, string needle)
     {
         if (!needle.EnumerateRunes().Any(IsWordRune))
         {
             // No token finds it: a needle without a word names nothing.
-            return false;
+            yield break;
         }
 
+        // Upper case maps each UTF-16 unit to one (invariant simple case mapping), so positions hold in the text as given.
         var upperText = text.ToUpperInvariant();
         var upperNeedle = needle.ToUpperInvariant();
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
@@ -112,11 +139,9 @@ public sealed class MentionTokens(TombstonePepper pepper)
             var joinsAfter = endsWithWord && end < upperText.Length && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
             if (!joinsBefore && !joinsAfter)
             {
-                return true;
+                yield return at;
             }
         }
-
-        return false;
     }
 
     /// <summary>

@@ -262,7 +262,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         /// <summary>The ticket after erasure (null: deleted; the same instance: unchanged), counting what changed.</summary>
         public Ticket? Apply(Ticket ticket, Dictionary<string, long> counts)
         {
-            var needles = ticket.Concerns(CustomerId) ? Needles : SpecificNeedles;
+            var own = ticket.Concerns(CustomerId);
             var changed = ticket;
             // A reporter or participant must be a customer of the ticket's project: elsewhere the customer only leaves.
             if (SuccessorId is { } successor && changed.Concerns(CustomerId) && changed.Status is not (TicketStatus.Resolved or TicketStatus.Closed)
@@ -294,11 +294,17 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
                 counts[TicketsAnonymized] += SnapshotIsLive ? 1 : 0;
             }
 
-            return Redacted(changed, needles, counts);
+            return Redacted(changed, own, counts);
         }
 
-        private Ticket Redacted(Ticket ticket, IReadOnlyList<string> needles, Dictionary<string, long> counts)
+        /// <summary>
+        /// In the customer's own tickets every occurrence is replaced, also inside a word, so no byte of it stays; in
+        /// other people's tickets the name only where it stands as whole words, as it was found, so a name that is also
+        /// a phrase does not garble their words.
+        /// </summary>
+        private Ticket Redacted(Ticket ticket, bool own, Dictionary<string, long> counts)
         {
+            var needles = own ? Needles : SpecificNeedles;
             if (!ticket.Mentions(needles))
             {
                 return ticket;
@@ -306,17 +312,19 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
             return ticket with
             {
-                Summary = Redact(ticket.Summary, needles, counts),
-                Description = Redact(ticket.Description, needles, counts),
-                Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, needles, counts) })],
+                Summary = Redact(ticket.Summary, needles, own, counts),
+                Description = Redact(ticket.Description, needles, own, counts),
+                Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, needles, own, counts) })],
             };
         }
 
-        private string Redact(string text, IReadOnlyList<string> needles, Dictionary<string, long> counts)
+        private string Redact(string text, IReadOnlyList<string> needles, bool own, Dictionary<string, long> counts)
         {
             // The longest first, so a name inside the address is not replaced before the address is.
             var redacted = needles.OrderByDescending(needle => needle.Length)
-                .Aggregate(text, (current, needle) => Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
+                .Aggregate(text, (current, needle) => !own && needle == Name
+                    ? MentionTokens.ReplaceWhole(current, needle, Replacement)
+                    : Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
             if (redacted != text)
             {
                 counts[TextsRedacted]++;
