@@ -300,7 +300,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         /// <summary>
         /// In the customer's own tickets every occurrence is replaced, also inside a word, so no byte of it stays; in
         /// other people's tickets the name only where it stands as whole words, as it was found, so a name that is also
-        /// a phrase does not garble their words.
+        /// a phrase does not garble their words; and a name of one word or a common phrase likewise in their own.
         /// </summary>
         private Ticket Redacted(Ticket ticket, bool own, Dictionary<string, long> counts)
         {
@@ -310,19 +310,23 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
                 return ticket;
             }
 
-            return ticket with
+            var before = counts[TextsRedacted];
+            var redacted = ticket with
             {
                 Summary = Redact(ticket.Summary, needles, own, counts),
                 Description = Redact(ticket.Description, needles, own, counts),
                 Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, needles, own, counts) })],
             };
+
+            // Held only inside words, where a name of one word or a phrase is not replaced: the ticket stays as it is.
+            return counts[TextsRedacted] == before ? ticket : redacted;
         }
 
         private string Redact(string text, IReadOnlyList<string> needles, bool own, Dictionary<string, long> counts)
         {
             // The longest first, so a name inside the address is not replaced before the address is.
             var redacted = needles.OrderByDescending(needle => needle.Length)
-                .Aggregate(text, (current, needle) => !own && needle == Name
+                .Aggregate(text, (current, needle) => needle == Name && (!own || !SpecificNeedles.Contains(needle))
                     ? MentionTokens.ReplaceWhole(current, needle, Replacement)
                     : Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
             if (redacted != text)
