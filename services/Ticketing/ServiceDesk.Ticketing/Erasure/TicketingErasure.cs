@@ -53,14 +53,14 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             && (!MentionTokens.IsFullName(name)
                 || await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets))
         {
-            rules = rules with { SpecificNeedles = [.. rules.Needles.Where(needle => !string.Equals(needle, name, StringComparison.OrdinalIgnoreCase))] };
+            rules = rules with { NameIsCommon = true };
         }
 
         var specific = rules.SpecificNeedles;
         var mentioning = specific.Count == 0 ? [] : await tickets.ListMentioningAsync(specific, cancellationToken);
         var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
         // A common phrase is looked for in the customer's own tickets only: those they report are then read too.
-        var readReported = rules.Purge || rules.SuccessorId is not null || specific.Count < rules.Needles.Count;
+        var readReported = rules.Purge || rules.SuccessorId is not null || rules.NameIsCommon;
         var concerning = await tickets.FindConcerningAsync(scope.CustomerId, readReported, rules.Needles, cancellationToken);
         var unchanged = rules.EmptyCounts();
         var changing = new List<string>();
@@ -220,8 +220,11 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     private sealed record ErasureRules(
         string CustomerId, string? SuccessorId, IReadOnlySet<string> SuccessorProjects, bool Purge, IReadOnlyList<string> Needles, string? Name, string Replacement, bool SnapshotIsLive)
     {
-        /// <summary>Those of <see cref="Needles"/> that are not a common phrase (<see cref="CommonPhraseTickets"/>): replaced in other tickets too.</summary>
-        public IReadOnlyList<string> SpecificNeedles { get; init; } = Needles;
+        /// <summary>The name is of one word or a common phrase (<see cref="CommonPhraseTickets"/>): replaced in the customer's own tickets only.</summary>
+        public bool NameIsCommon { get; init; }
+
+        /// <summary>Those of <see cref="Needles"/> replaced in other people's tickets too.</summary>
+        public IReadOnlyList<string> SpecificNeedles => NameIsCommon ? [.. Needles.Where(needle => needle != Name)] : Needles;
 
         /// <summary>What an erasure counts before any ticket: the snapshot, which it replaces while it is live.</summary>
         public Dictionary<string, long> EmptyCounts()
@@ -326,7 +329,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         {
             // The longest first, so a name inside the address is not replaced before the address is.
             var redacted = needles.OrderByDescending(needle => needle.Length)
-                .Aggregate(text, (current, needle) => needle == Name && (!own || !SpecificNeedles.Contains(needle))
+                .Aggregate(text, (current, needle) => needle == Name && (!own || NameIsCommon)
                     ? MentionTokens.ReplaceWhole(current, needle, Replacement)
                     : Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
             if (redacted != text)
