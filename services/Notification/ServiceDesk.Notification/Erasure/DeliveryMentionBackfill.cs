@@ -1,4 +1,3 @@
-using MimeKit;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
@@ -25,11 +24,11 @@ public sealed class DeliveryMentionBackfill(IDeliveryStore deliveries, PickupDir
 
         try
         {
-            return [RenderedMessage.SummaryIn(MimeMessage.Load(file).Subject ?? string.Empty)];
+            // Null when gone meanwhile (deleted by an erasure), or not a message: nothing in it to find.
+            return [PickupDirectory.SummaryIn(file)];
         }
-        catch (Exception exception) when (exception is IOException or FormatException)
+        catch (IOException)
         {
-            // Gone meanwhile (deleted by an erasure), or not a message: nothing in it to find.
             return delivery.MentionTexts;
         }
     }

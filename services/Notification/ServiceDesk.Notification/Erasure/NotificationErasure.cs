@@ -1,4 +1,3 @@
-using MimeKit;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
@@ -65,14 +64,23 @@ public sealed class NotificationErasure(
             await customers.RememberErasedAsync(scope.CustomerId, needleTokens, cancellationToken);
         }
 
+        // Each letter sharing a token, with its ticket summary read once: from its message while it is kept, and from its
+        // pickup file, if any.
         var candidates = needles.Count == 0
             ? []
-            : (await deliveries.ListMentioningAsync(needleTokens, cancellationToken)).Where(delivery => !ownIds.Contains(delivery.Id)).ToList();
+            : (await deliveries.ListMentioningAsync(needleTokens, cancellationToken))
+                .Where(delivery => !ownIds.Contains(delivery.Id))
+                .Select(delivery =>
+                {
+                    var file = pickup.FileOf(messages.MessageIdOf(delivery.Id));
+                    return new Candidate(delivery, delivery.Message is { } message ? RenderedMessage.SummaryIn(message.Subject) : null, file, PickupDirectory.SummaryIn(file));
+                })
+                .ToList();
         // Only a name: an address is the customer's alone, and keeps them from being stored again (RememberErasedAsync).
         var common = needles.Index()
             .Where(needle => !addresses.Contains(needle.Item))
             .Where(needle => !MentionTokens.IsFullName(needle.Item)
-                || candidates.Where(delivery => Names(delivery, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
+                || candidates.Where(candidate => Names(candidate.MessageSummary ?? candidate.FileSummary, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
             .ToList();
         if (common.Count > 0 && !scope.IsDryRun)
         {
@@ -80,10 +88,8 @@ public sealed class NotificationErasure(
         }
 
         var specific = needles.Except(common.Select(needle => needle.Item), StringComparer.OrdinalIgnoreCase).ToList();
-        var naming = candidates.Where(delivery => delivery.Message is { } message && SummaryNames(message.Subject, specific)).ToList();
-        var namingFiles = candidates.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)))
-            .Where(file => !ownFiles.Contains(file) && FileNames(file, specific))
-            .ToList();
+        var naming = candidates.Where(candidate => Names(candidate.MessageSummary, specific)).Select(candidate => candidate.Delivery).ToList();
+        var namingFiles = candidates.Where(candidate => !ownFiles.Contains(candidate.File) && Names(candidate.FileSummary, specific)).Select(candidate => candidate.File).ToList();
 
         IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>
         {
@@ -117,31 +123,8 @@ public sealed class NotificationErasure(
         });
     }
 
-    /// <summary>Whether the ticket summary in the file's subject names a needle (the subject decoded, headers unfolded).</summary>
-    private static bool FileNames(string file, IReadOnlyList<string> needles)
-    {
-        try
-        {
-            return MimeMessage.Load(file).Subject is { } subject && SummaryNames(subject, needles);
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            // Sent another way (SMTP), or gone: deleted by another run.
-            return false;
-        }
-        catch (FormatException)
-        {
-            // Not a message (a half-written temporary file): no subject to judge.
-            return false;
-        }
-    }
+    private static bool Names(string? summary, IReadOnlyList<string> needles) => summary is not null && MentionTokens.NameAny([summary], needles);
 
-    /// <summary>Whether the letter's ticket summary names a needle: in its message while it is kept, else in its pickup file.</summary>
-    private bool Names(Delivery delivery, IReadOnlyList<string> needles) =>
-        delivery.Message is { } message
-            ? SummaryNames(message.Subject, needles)
-            : FileNames(pickup.FileOf(messages.MessageIdOf(delivery.Id)), needles);
-
-    private static bool SummaryNames(string subject, IReadOnlyList<string> needles) =>
-        MentionTokens.NameAny([RenderedMessage.SummaryIn(subject)], needles);
+    /// <summary>A letter whose ticket summary may name the customer, as its kept message and its pickup file tell.</summary>
+    private sealed record Candidate(Delivery Delivery, string? MessageSummary, string File, string? FileSummary);
 }
