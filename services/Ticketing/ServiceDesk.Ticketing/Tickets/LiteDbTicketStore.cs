@@ -188,29 +188,28 @@ public sealed class LiteDbTicketStore : ITicketStore
     private static readonly BsonExpression ConcerningFields = BsonExpression.Create(
         "{ _id: $._id, ReporterId: $.ReporterId, ParticipantIds: $.ParticipantIds, Status: $.Status, Version: $.Version, Summary: $.Summary, Description: $.Description, Comments: $.Comments }");
 
-    /// <summary>Only the documents found by the tokens, or without current tokens, are read; only those naming a text become tickets.</summary>
     public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var found = _tickets.FindHoldingAll(texts.Select(_mentions.QueryTokens))
-            .Concat(_tickets.FindUnindexed(int.MaxValue))
-            .DistinctBy(document => document["_id"].AsString)
-            .Where(document => MentionTokens.NameAny(TextsOf(document), texts));
-        return Task.FromResult<IReadOnlyList<Ticket>>([.. found.Select(ToTicket)]);
+        return Task.FromResult<IReadOnlyList<Ticket>>([.. Naming(texts).Select(ToTicket)]);
     }
 
     public Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var count = _tickets.FindHoldingAll([_mentions.QueryTokens(text)])
-            .Concat(_tickets.FindUnindexed(int.MaxValue))
-            .DistinctBy(document => document["_id"].AsString)
+        var count = Naming([text])
             .Where(document => document["ReporterId"].AsString != customerId && !document["ParticipantIds"].AsArray.Any(id => id.AsString == customerId))
-            .Where(document => MentionTokens.NameAny(TextsOf(document), [text]))
             .Take(upTo)
             .Count();
         return Task.FromResult(count);
     }
+
+    /// <summary>Read lazily: only the documents found by the tokens, or without current tokens, are read; only those naming a text are kept.</summary>
+    private IEnumerable<BsonDocument> Naming(IReadOnlyCollection<string> texts) =>
+        _tickets.FindHoldingAll(texts.Select(_mentions.QueryTokens))
+            .Concat(_tickets.FindUnindexed(int.MaxValue))
+            .DistinctBy(document => document["_id"].AsString)
+            .Where(document => MentionTokens.NameAny(TextsOf(document), texts));
 
     public Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
     {

@@ -131,17 +131,14 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
     public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
-        var holding = texts.Select(mentions.QueryTokens).Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens));
-        var documents = await _tickets.Find(Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken);
+        var documents = await _tickets.Find(HoldingAny(texts)).ToListAsync(cancellationToken);
         return [.. documents.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, texts))];
     }
 
     public async Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
     {
-        var tokens = mentions.QueryTokens(text);
-        var holding = tokens.Count > 0 ? Filter.All("MentionTokens", tokens) | Unindexed : Unindexed;
         // On an array field $ne holds when no element equals the value.
-        var others = holding & Filter.Ne("ReporterId", customerId) & Filter.Ne("ParticipantIds", customerId);
+        var others = HoldingAny([text]) & Filter.Ne("ReporterId", customerId) & Filter.Ne("ParticipantIds", customerId);
         using var cursor = await _tickets.Find(others).ToCursorAsync(cancellationToken);
         var count = 0;
         while (count < upTo && await cursor.MoveNextAsync(cancellationToken))
@@ -151,6 +148,10 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
         return Math.Min(count, upTo);
     }
+
+    /// <summary>The tickets holding every token of one of the texts, and those without current tokens: a filter, confirmed by the texts.</summary>
+    private FilterDefinition<BsonDocument> HoldingAny(IReadOnlyCollection<string> texts) =>
+        Filter.Or([.. texts.Select(mentions.QueryTokens).Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens)), Unindexed]);
 
     public async Task<int> IndexMentionsAsync(int limit, CancellationToken cancellationToken)
     {
