@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Grpc.Core.Interceptors;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Directory.Tests.Api;
 using ServiceDesk.Messaging.Catalog;
@@ -59,6 +60,46 @@ public sealed class CustomerEventTests(DirectoryHostFixture hosts, ITestOutputHe
         {
             Assert.False(Contains(raw, personal), $"'{personal}' is readable in the stream entries");
         }
+    }
+
+    [Fact]
+    public async Task A_profile_tells_who_chose_the_name_and_every_former_name_and_address()
+    {
+        var prefix = RedisFixture.NewPrefix();
+        await using var directory = await StartDirectoryAsync(prefix);
+        await using var ticketing = await TicketingProbe.StartAsync(hosts.Redis, prefix, hosts.Identity, directory);
+        var admin = hosts.AdminClientOf(directory);
+        var help = TestData.ProjectKey();
+        await admin.RegisterProjectAsync(new RegisterProjectRequest { ProjectKey = help });
+        var unique = TestData.Id()[..8];
+        var (firstAddress, secondAddress) = ($"jane.{unique}@oldco.example", $"jane.{unique}@newco.example");
+        var jane = await admin.CreateCustomerAsync(new CreateCustomerRequest { Address = firstAddress, DisplayName = "Jane Given", ProjectKeys = { help } });
+        var janesToken = await hosts.TokenOfNewAsync(Contracts.Identity.V1.Role.Customer, jane.Id);
+        var asJane = new DirectoryService.DirectoryServiceClient(directory.Channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {janesToken}");
+            return metadata;
+        }));
+
+        await asJane.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = "Jane Chosen" });
+        // Her own name again chooses nothing: no change, no event.
+        await asJane.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = "Jane Chosen" });
+        // Staff giving the same name make it theirs.
+        await admin.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = "Jane Chosen" });
+        await asJane.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, DisplayName = "J. Again" });
+        await admin.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = jane.Id, Address = secondAddress });
+
+        var received = ticketing.Services.GetRequiredService<ReceivedCustomerEvents>();
+        await Eventually.WaitForAsync(() => received.Of(jane.Id).Any(e => e.Version == 5), "the probe to receive version 5");
+        Assert.Equal(
+            [
+                "v1 Jane Given staff: [] []",
+                "v2 Jane Chosen customer: [Jane Given (staff)] []",
+                "v3 Jane Chosen staff: [Jane Given (staff)] []",
+                "v4 J. Again customer: [Jane Given (staff), Jane Chosen (staff)] []",
+                $"v5 J. Again customer: [Jane Given (staff), Jane Chosen (staff)] [{firstAddress}]",
+            ],
+            received.Of(jane.Id).Select(e => $"v{e.Version} {e.DisplayName} {e.Provenance}"));
     }
 
     private Task<ServiceHost> StartDirectoryAsync(string prefix) =>

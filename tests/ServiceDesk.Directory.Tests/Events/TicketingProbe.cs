@@ -61,7 +61,11 @@ public static class TicketingProbe
 
 /// <summary>One customer event as the probe received it, its profile unsealed.</summary>
 public sealed record ReceivedCustomerEvent(
-    string Type, string CustomerId, long Version, string OrganizationId, IReadOnlyList<string> ProjectKeys, string Address, string DisplayName);
+    string Type, string CustomerId, long Version, string OrganizationId, IReadOnlyList<string> ProjectKeys, string Address, string DisplayName)
+{
+    /// <summary>Who chose the name and the former names and addresses, as "chosen: [name (customer|staff), ...] [address, ...]".</summary>
+    public string Provenance { get; init; } = string.Empty;
+}
 
 public sealed class ReceivedCustomerEvents
 {
@@ -83,6 +87,11 @@ public sealed class CustomerEventRecorder(PersonalDataSealer sealer, ReceivedCus
         string type, string customerId, long version, string organizationId, IEnumerable<string> projectKeys, SealedData profile, CancellationToken cancellationToken)
     {
         var clear = await sealer.UnsealAsync(profile, CustomerProfile.Parser, cancellationToken);
-        received.InOrder.Enqueue(new ReceivedCustomerEvent(type, customerId, version, organizationId, [.. projectKeys], clear.Address, clear.DisplayName));
+        received.InOrder.Enqueue(new ReceivedCustomerEvent(type, customerId, version, organizationId, [.. projectKeys], clear.Address, clear.DisplayName)
+        {
+            Provenance = $"{(clear.DisplayNameChosenByCustomer ? "customer" : "staff")}: "
+                + $"[{string.Join(", ", clear.FormerDisplayNames.Select(name => $"{name.Text} ({(name.ChosenByCustomer ? "customer" : "staff")})"))}] "
+                + $"[{string.Join(", ", clear.FormerAddresses)}]",
+        });
     }
 }

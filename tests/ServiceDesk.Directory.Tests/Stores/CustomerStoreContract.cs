@@ -1,5 +1,6 @@
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
 using Xunit;
 
@@ -101,7 +102,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var customers = NewStore();
         var jane = TestData.Customer(projectKeys: "HELP");
         var invited = (jane with { ProjectKeys = ["HELP", "SALES"] }).StampedAfter(jane, TestData.Now.AddMinutes(5));
-        var renamed = (invited with { DisplayName = "Jane Roe" }).StampedAfter(invited, TestData.Now.AddMinutes(9));
+        var renamed = (invited with { DisplayName = "Jane Roe", DisplayNameChosenByCustomer = true }).StampedAfter(invited, TestData.Now.AddMinutes(9));
         var older = TestData.Customer(projectKeys: "HELP") with { Memberships = [], ProfileVersion = null, ProfileUpdatedAt = null };
         await customers.InsertAsync(jane, AnEvent(), default);
         await customers.InsertAsync(older, AnEvent(), default);
@@ -114,6 +115,8 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal([new ProjectMembership("HELP", TestData.Now, 1), new ProjectMembership("SALES", TestData.Now.AddMinutes(5), 1)], read.Memberships);
         Assert.Equal(2, read.ProfileVersion);
         Assert.Equal(TestData.Now.AddMinutes(9), read.ProfileUpdatedAt);
+        Assert.True(read.DisplayNameChosenByCustomer);
+        Assert.Equal(new ProfileHistory([new PreviousName(jane.DisplayName, false)], []), read.History);
         AssertSame(older, (await customers.GetAsync(older.Id, default))!);
     }
 

@@ -1,3 +1,5 @@
+using ServiceDesk.Messaging.PersonalData;
+
 namespace ServiceDesk.Directory.Customers;
 
 /// <summary>A customer profile. <see cref="Address"/> is normalised; <see cref="ProjectKeys"/> is sorted and distinct.</summary>
@@ -23,6 +25,12 @@ public sealed record Customer(
     /// <summary>When the profile itself last changed; null on older records.</summary>
     public DateTimeOffset? ProfileUpdatedAt { get; init; }
 
+    /// <summary>The customer chose <see cref="DisplayName"/> themselves; staff (or inbound mail) gave it otherwise.</summary>
+    public bool DisplayNameChosenByCustomer { get; init; }
+
+    /// <summary>The display names and addresses the customer had before, for a removal to look for (<see cref="StampedAfter"/> keeps it).</summary>
+    public ProfileHistory History { get; init; } = ProfileHistory.None;
+
     public long CurrentProfileVersion => ProfileVersion ?? Version;
 
     public DateTimeOffset CurrentProfileUpdatedAt => ProfileUpdatedAt ?? UpdatedAt;
@@ -43,11 +51,13 @@ public sealed record Customer(
 
     /// <summary>Address, display name and organization: what the customer shares with every project they belong to.</summary>
     public bool HasSameProfileAs(Customer other) =>
-        Address == other.Address && DisplayName == other.DisplayName && OrganizationId == other.OrganizationId;
+        Address == other.Address && DisplayName == other.DisplayName && DisplayNameChosenByCustomer == other.DisplayNameChosenByCustomer
+        && OrganizationId == other.OrganizationId;
 
     /// <summary>
     /// This customer as the next version of <paramref name="before"/>, changed at <paramref name="now"/>: the profile
-    /// version moves only when the profile changed, and projects joined now are joined at this profile version.
+    /// version moves only when the profile changed, projects joined now are joined at this profile version, and a
+    /// name or address replaced joins the <see cref="History"/>.
     /// </summary>
     public Customer StampedAfter(Customer before, DateTimeOffset now)
     {
@@ -55,6 +65,7 @@ public sealed record Customer(
         var profileVersion = before.CurrentProfileVersion + (profileChanged ? 1 : 0);
         return this with
         {
+            History = before.History.After(before.DisplayName, before.DisplayNameChosenByCustomer, before.Address, DisplayName, Address),
             UpdatedAt = now,
             Version = before.Version + 1,
             ProfileVersion = profileVersion,

@@ -29,6 +29,10 @@ public static class CustomerEvents
         Version = customer.Version,
     };
 
-    private static SealedData SealedProfile(Customer customer, CustomerKey key) =>
-        PersonalDataSealer.Seal(key, new CustomerProfile { Address = customer.Address, DisplayName = customer.DisplayName });
+    private static SealedData SealedProfile(Customer customer, CustomerKey key)
+    {
+        var profile = new CustomerProfile { Address = customer.Address, DisplayName = customer.DisplayName, DisplayNameChosenByCustomer = customer.DisplayNameChosenByCustomer };
+        customer.History.WriteTo(profile);
+        return PersonalDataSealer.Seal(key, profile);
+    }
 }

@@ -135,10 +135,15 @@ public sealed class CustomerService(
             {
                 // Again on the fresh read: the customer may have joined another project meanwhile.
                 caller.RequireProfileOwnership(current);
+                var displayName = request.HasDisplayName ? request.DisplayName.Trim() : current.DisplayName;
                 return current with
                 {
                     Address = request.HasAddress ? EmailAddress.Parse(request.Address).Value : current.Address,
-                    DisplayName = request.HasDisplayName ? request.DisplayName.Trim() : current.DisplayName,
+                    DisplayName = displayName,
+                    // Staff naming a customer gives the name, even the one they had; a customer repeating theirs does not choose it.
+                    DisplayNameChosenByCustomer = request.HasDisplayName && (caller.Role != CallerRole.Customer || displayName != current.DisplayName)
+                        ? caller.Role == CallerRole.Customer
+                        : current.DisplayNameChosenByCustomer,
                     OrganizationId = request.HasOrganizationId ? (request.OrganizationId.Length == 0 ? null : request.OrganizationId) : current.OrganizationId,
                 };
             },

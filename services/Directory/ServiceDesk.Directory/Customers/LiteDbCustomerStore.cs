@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
@@ -229,27 +230,33 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private AddressTakenException AddressTaken(string address) =>
         new(_customers.FindOne(BsonExpression.Create("$.Address = @0", address))["_id"].AsString);
 
-    private static BsonDocument ToDocument(Customer customer) => new()
+    private static BsonDocument ToDocument(Customer customer)
     {
-        ["_id"] = customer.Id,
-        ["Address"] = customer.Address,
-        ["DisplayName"] = customer.DisplayName,
-        ["OrganizationId"] = customer.OrganizationId,
-        ["ProjectKeys"] = new BsonArray(customer.ProjectKeys.Select(key => new BsonValue(key))),
-        ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
-        ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
-        ["Version"] = customer.Version,
-        ["ProfileVersion"] = customer.ProfileVersion is { } profileVersion ? profileVersion : BsonValue.Null,
-        ["ProfileUpdatedAt"] = customer.ProfileUpdatedAt is { } profileUpdatedAt ? profileUpdatedAt.UtcDateTime : BsonValue.Null,
-        ["Memberships"] = new BsonArray(customer.Memberships.Select(membership => new BsonDocument
+        var document = new BsonDocument
         {
-            ["ProjectKey"] = membership.ProjectKey,
-            ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
-            ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
-        })),
-        ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
-        ["OrganizationAddressOrder"] = customer.OrganizationId is null ? BsonValue.Null : $"{customer.OrganizationId} {customer.Address}",
-    };
+            ["_id"] = customer.Id,
+            ["Address"] = customer.Address,
+            ["DisplayName"] = customer.DisplayName,
+            ["OrganizationId"] = customer.OrganizationId,
+            ["ProjectKeys"] = new BsonArray(customer.ProjectKeys.Select(key => new BsonValue(key))),
+            ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
+            ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
+            ["Version"] = customer.Version,
+            ["ProfileVersion"] = customer.ProfileVersion is { } profileVersion ? profileVersion : BsonValue.Null,
+            ["ProfileUpdatedAt"] = customer.ProfileUpdatedAt is { } profileUpdatedAt ? profileUpdatedAt.UtcDateTime : BsonValue.Null,
+            ["Memberships"] = new BsonArray(customer.Memberships.Select(membership => new BsonDocument
+            {
+                ["ProjectKey"] = membership.ProjectKey,
+                ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
+                ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
+            })),
+            ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
+            ["OrganizationAddressOrder"] = customer.OrganizationId is null ? BsonValue.Null : $"{customer.OrganizationId} {customer.Address}",
+            ["DisplayNameChosenByCustomer"] = customer.DisplayNameChosenByCustomer,
+        };
+        LiteDbProfileHistory.Write(customer.History, document);
+        return document;
+    }
 
     private static IEnumerable<string> ProjectKeysOf(BsonDocument document) => document["ProjectKeys"].AsArray.Select(key => key.AsString);
 
@@ -269,6 +276,8 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         new DateTimeOffset(document["UpdatedAt"].AsDateTime.ToUniversalTime()),
         document["Version"].AsInt64)
     {
+        DisplayNameChosenByCustomer = document.TryGetValue("DisplayNameChosenByCustomer", out var chosen) && chosen.AsBoolean,
+        History = LiteDbProfileHistory.Read(document),
         ProfileVersion = document["ProfileVersion"].IsNull ? null : document["ProfileVersion"].AsInt64,
         ProfileUpdatedAt = document["ProfileUpdatedAt"].IsNull ? null : new DateTimeOffset(document["ProfileUpdatedAt"].AsDateTime.ToUniversalTime()),
         Memberships = document["Memberships"].IsNull

@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
 
@@ -165,25 +166,31 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         return existing is null ? null : new AddressTakenException(existing["_id"].AsString);
     }
 
-    private static BsonDocument ToDocument(Customer customer) => new()
+    private static BsonDocument ToDocument(Customer customer)
     {
-        ["_id"] = customer.Id,
-        ["Address"] = customer.Address,
-        ["DisplayName"] = customer.DisplayName,
-        ["OrganizationId"] = customer.OrganizationId is null ? BsonNull.Value : customer.OrganizationId,
-        ["ProjectKeys"] = new BsonArray(customer.ProjectKeys),
-        ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
-        ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
-        ["Version"] = customer.Version,
-        ["ProfileVersion"] = customer.ProfileVersion is { } profileVersion ? profileVersion : BsonNull.Value,
-        ["ProfileUpdatedAt"] = customer.ProfileUpdatedAt is { } profileUpdatedAt ? profileUpdatedAt.UtcDateTime : BsonNull.Value,
-        ["Memberships"] = new BsonArray(customer.Memberships.Select(membership => new BsonDocument
+        var document = new BsonDocument
         {
-            ["ProjectKey"] = membership.ProjectKey,
-            ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
-            ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
-        })),
-    };
+            ["_id"] = customer.Id,
+            ["Address"] = customer.Address,
+            ["DisplayName"] = customer.DisplayName,
+            ["OrganizationId"] = customer.OrganizationId is null ? BsonNull.Value : customer.OrganizationId,
+            ["ProjectKeys"] = new BsonArray(customer.ProjectKeys),
+            ["CreatedAt"] = customer.CreatedAt.UtcDateTime,
+            ["UpdatedAt"] = customer.UpdatedAt.UtcDateTime,
+            ["Version"] = customer.Version,
+            ["ProfileVersion"] = customer.ProfileVersion is { } profileVersion ? profileVersion : BsonNull.Value,
+            ["ProfileUpdatedAt"] = customer.ProfileUpdatedAt is { } profileUpdatedAt ? profileUpdatedAt.UtcDateTime : BsonNull.Value,
+            ["Memberships"] = new BsonArray(customer.Memberships.Select(membership => new BsonDocument
+            {
+                ["ProjectKey"] = membership.ProjectKey,
+                ["JoinedAt"] = membership.JoinedAt.UtcDateTime,
+                ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
+            })),
+            ["DisplayNameChosenByCustomer"] = customer.DisplayNameChosenByCustomer,
+        };
+        MongoProfileHistory.Write(customer.History, document);
+        return document;
+    }
 
     private static Customer ToCustomer(BsonDocument document) => new(
         document["_id"].AsString,
@@ -195,6 +202,8 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         new DateTimeOffset(document["UpdatedAt"].ToUniversalTime()),
         document["Version"].ToInt64())
     {
+        DisplayNameChosenByCustomer = document.GetValue("DisplayNameChosenByCustomer", false).AsBoolean,
+        History = MongoProfileHistory.Read(document),
         ProfileVersion = document.GetValue("ProfileVersion", BsonNull.Value) is { IsBsonNull: false } profileVersion ? profileVersion.ToInt64() : null,
         ProfileUpdatedAt = document.GetValue("ProfileUpdatedAt", BsonNull.Value) is { IsBsonNull: false } profileUpdatedAt
             ? new DateTimeOffset(profileUpdatedAt.ToUniversalTime())

@@ -1,0 +1,58 @@
+using ServiceDesk.Messaging.PersonalData;
+using Xunit;
+
+namespace ServiceDesk.Messaging.Tests;
+
+public sealed class ProfileHistoryTests
+{
+    [Fact]
+    public void A_replaced_name_or_address_joins_the_history_once_and_an_unchanged_one_does_not()
+    {
+        var history = ProfileHistory.None
+            .After("Jane Given", false, "jane@oldco.example", "Jane Given", "jane@oldco.example")
+            .After("Jane Given", false, "jane@oldco.example", "Jane Chosen", "jane@newco.example")
+            .After("Jane Chosen", true, "jane@newco.example", "Jane Given", "jane@oldco.example")
+            .After("Jane Given", false, "jane@oldco.example", "Jane Chosen", "jane@newco.example");
+
+        Assert.Equal([new PreviousName("Jane Chosen", true), new PreviousName("Jane Given", false)], history.Names);
+        Assert.Equal(["jane@newco.example", "jane@oldco.example"], history.Addresses);
+    }
+
+    [Fact]
+    public void Only_the_latest_names_a_customer_chose_are_kept_and_every_name_staff_gave()
+    {
+        var history = new ProfileHistory([new PreviousName("Jane Given", false)], []);
+        for (var i = 0; i < 25; i++)
+        {
+            history = history.After($"Chosen {i}", true, "jane@example.com", $"Chosen {i + 1}", "jane@example.com");
+        }
+
+        Assert.Equal(ProfileHistory.NamesChosenByCustomerKept + 1, history.Names.Count);
+        Assert.Equal(new PreviousName("Jane Given", false), history.Names[0]);
+        Assert.Equal(new PreviousName("Chosen 24", true), history.Names[^1]);
+        Assert.DoesNotContain(new PreviousName("Chosen 14", true), history.Names);
+    }
+
+    [Fact]
+    public void A_name_counts_as_chosen_by_the_customer_only_when_no_one_else_ever_gave_it()
+    {
+        var history = new ProfileHistory([new PreviousName("jane roe", false), new PreviousName("Mal", true), new PreviousName("Jane Chosen", true)], ["a@example.com"]);
+
+        var names = history.NamesWith("JANE ROE", currentChosenByCustomer: true);
+
+        Assert.Equal([new PreviousName("JANE ROE", false), new PreviousName("Mal", true), new PreviousName("Jane Chosen", true)], names);
+        Assert.Equal(["a@example.com", "b@example.com"], history.AddressesWith("b@example.com"));
+        Assert.Equal(["a@example.com"], history.AddressesWith("A@example.com"));
+    }
+
+    [Fact]
+    public void Merging_keeps_both_histories_and_repeats_nothing()
+    {
+        var read = new ProfileHistory([new PreviousName("Jane Given", false)], ["jane@oldco.example"]);
+        var told = new ProfileHistory([new PreviousName("Jane Given", false), new PreviousName("Jane Chosen", true)], ["jane@midco.example"]);
+
+        Assert.Equal(
+            new ProfileHistory([new PreviousName("Jane Given", false), new PreviousName("Jane Chosen", true)], ["jane@oldco.example", "jane@midco.example"]),
+            read.Merge(told));
+    }
+}
