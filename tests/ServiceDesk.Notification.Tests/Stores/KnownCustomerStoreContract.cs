@@ -1,4 +1,5 @@
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Notification.Customers;
 using ServiceDesk.Testing;
 using Xunit;
@@ -28,6 +29,21 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
         Assert.True(await store.ForgetAsync("jane", default));
         Assert.False(await store.ForgetAsync("jane", default));
         Assert.Null(await store.FindAsync("jane", default));
+    }
+
+    [SkippableFact]
+    public async Task Who_chose_the_name_and_the_former_names_and_addresses_read_back_as_kept()
+    {
+        var store = Open();
+        var jane = new KnownCustomer("jane", "Jane Chosen", "jane@newco.example", 4)
+        {
+            DisplayNameChosenByCustomer = true,
+            History = new ProfileHistory([new PreviousName("Jane Given", false), new PreviousName("J.", true)], ["jane@oldco.example"]),
+        };
+
+        await store.KeepFromEventAsync(jane, new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0"), DateTimeOffset.UnixEpoch, default);
+
+        Assert.Equal(jane, await store.FindAsync("jane", default));
     }
 
     [SkippableFact]

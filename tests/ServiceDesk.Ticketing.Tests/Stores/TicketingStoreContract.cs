@@ -1,5 +1,6 @@
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Mail;
@@ -251,6 +252,45 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
+    public async Task A_snapshot_read_from_directory_keeps_the_former_names_and_an_event_of_its_version_completes_it()
+    {
+        var stores = Open();
+        var given = new CustomerSnapshot("jane", "Jane Given", "jane@newco.example", ["HELP"], 1)
+        {
+            History = new ProfileHistory([], ["jane@oldco.example"]),
+            FromEvent = true,
+        };
+        await stores.Snapshots.KeepFromEventAsync(given, Handled("event-1"), DateTimeOffset.UnixEpoch, default);
+
+        // Read from Directory's API: the name and address only.
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(new CustomerSnapshot("jane", "Jane Chosen", "jane@newco.example", ["HELP"], 2), createIfMissing: true, default));
+        var read = (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"];
+        Assert.Equal([new PreviousName("Jane Given", false)], read.History.Names);
+        Assert.Equal(["jane@oldco.example"], read.History.Addresses);
+        Assert.False(read.FromEvent);
+
+        var chosen = new CustomerSnapshot("jane", "Jane Chosen", "jane@newco.example", ["HELP"], 2)
+        {
+            DisplayNameChosenByCustomer = true,
+            History = new ProfileHistory([new PreviousName("Jane Given", false)], ["jane@oldco.example"]),
+            FromEvent = true,
+        };
+        Assert.True(await stores.Snapshots.KeepFromEventAsync(chosen, Handled("event-2"), DateTimeOffset.UnixEpoch, default));
+        Assert.False(await stores.Snapshots.KeepFromEventAsync(chosen with { DisplayNameChosenByCustomer = false }, Handled("event-3"), DateTimeOffset.UnixEpoch, default));
+        Assert.True((await stores.Snapshots.GetManyAsync(["jane"], default))["jane"] is { DisplayNameChosenByCustomer: true, FromEvent: true });
+
+        // A newer read of the same name keeps who chose it.
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(new CustomerSnapshot("jane", "Jane Chosen", "jane@newco.example", ["HELP", "SALES"], 3), createIfMissing: true, default));
+        var later = (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"];
+        Assert.Equal((true, 3L, 1, 1), (later.DisplayNameChosenByCustomer, later.Version, later.History.Names.Count, later.History.Addresses.Count));
+
+        // Erased, nothing of it stays.
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(CustomerSnapshot.ErasedAs("jane", "Former customer 7F3A"), createIfMissing: true, default));
+        var erased = (await stores.Snapshots.GetManyAsync(["jane"], default))["jane"];
+        Assert.Equal((0, 0, false), (erased.History.Names.Count, erased.History.Addresses.Count, erased.DisplayNameChosenByCustomer));
+    }
+
+    [SkippableFact]
     public async Task An_erased_customer_s_snapshot_is_never_replaced()
     {
         var stores = Open();
@@ -359,6 +399,8 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
 
     private static Ticket NewTicket(string project, long number, string reporter) =>
         new(Ticket.IdOf(project, number), project, number, $"Summary {number}", "Description", reporter, [], TicketStatus.Open, [], TestData.Now, TestData.Now, 1);
+
+    private static EventContext Handled(string eventId) => new(eventId, "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
 
     private static OutgoingEvent Event(string id) => new(id, "tickets", nameof(TicketCreated), []);
 

@@ -1,11 +1,12 @@
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.PersonalData;
 
 namespace ServiceDesk.Notification.Customers;
 
 /// <summary>
-/// Keeps every customer's name and address from their created and updated events (<see cref="IKnownCustomerStore"/>),
+/// Keeps every customer's name and address, who chose the name and the former ones, from their created and updated events (<see cref="IKnownCustomerStore"/>),
 /// in version order; an erased customer is not stored (<see cref="CustomerProfiles"/>).
 /// </summary>
 public sealed class CustomerEventsHandler(IKnownCustomerStore customers, CustomerProfiles profiles, TimeProvider time)
@@ -25,6 +26,11 @@ public sealed class CustomerEventsHandler(IKnownCustomerStore customers, Custome
             return;
         }
 
-        await customers.KeepFromEventAsync(new KnownCustomer(customerId, profile.DisplayName, profile.Address, version), context, time.GetUtcNow(), cancellationToken);
+        var customer = new KnownCustomer(customerId, profile.DisplayName, profile.Address, version)
+        {
+            DisplayNameChosenByCustomer = profile.DisplayNameChosenByCustomer,
+            History = ProfileHistory.Of(profile),
+        };
+        await customers.KeepFromEventAsync(customer, context, time.GetUtcNow(), cancellationToken);
     }
 }

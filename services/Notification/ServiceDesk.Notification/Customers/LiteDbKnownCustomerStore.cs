@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Notification.Customers;
@@ -36,13 +37,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
                 return false;
             }
 
-            _customers.Upsert(new BsonDocument
-            {
-                ["_id"] = customer.CustomerId,
-                ["DisplayName"] = customer.DisplayName,
-                ["Address"] = customer.Address,
-                ["Version"] = customer.Version,
-            });
+            _customers.Upsert(ToDocument(customer));
             return true;
         }));
     }
@@ -50,9 +45,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
     public Task<KnownCustomer?> FindAsync(string customerId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_customers.FindOneById(customerId) is { } document
-            ? new KnownCustomer(document["_id"].AsString, document["DisplayName"].AsString, document["Address"].AsString, document["Version"].AsInt64)
-            : null);
+        return Task.FromResult(_customers.FindOneById(customerId) is { } document ? ToKnownCustomer(document) : null);
     }
 
     public Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
@@ -108,4 +101,25 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_customers.Delete(customerId));
     }
+
+    private static BsonDocument ToDocument(KnownCustomer customer)
+    {
+        var document = new BsonDocument
+        {
+            ["_id"] = customer.CustomerId,
+            ["DisplayName"] = customer.DisplayName,
+            ["Address"] = customer.Address,
+            ["Version"] = customer.Version,
+            ["DisplayNameChosenByCustomer"] = customer.DisplayNameChosenByCustomer,
+        };
+        LiteDbProfileHistory.Write(customer.History, document);
+        return document;
+    }
+
+    private static KnownCustomer ToKnownCustomer(BsonDocument document) =>
+        new(document["_id"].AsString, document["DisplayName"].AsString, document["Address"].AsString, document["Version"].AsInt64)
+        {
+            DisplayNameChosenByCustomer = document.TryGetValue("DisplayNameChosenByCustomer", out var chosen) && chosen.AsBoolean,
+            History = LiteDbProfileHistory.Read(document),
+        };
 }

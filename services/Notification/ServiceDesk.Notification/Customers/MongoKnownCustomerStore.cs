@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Notification.Customers;
@@ -34,22 +35,13 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
                     return false;
                 }
 
-                var document = new BsonDocument
-                {
-                    ["_id"] = customer.CustomerId,
-                    ["DisplayName"] = customer.DisplayName,
-                    ["Address"] = customer.Address,
-                    ["Version"] = customer.Version,
-                };
-                await _customers.ReplaceOneAsync(session, Filter.Eq("_id", customer.CustomerId), document, new ReplaceOptions { IsUpsert = true }, token);
+                await _customers.ReplaceOneAsync(session, Filter.Eq("_id", customer.CustomerId), ToDocument(customer), new ReplaceOptions { IsUpsert = true }, token);
                 return true;
             },
             cancellationToken);
 
     public async Task<KnownCustomer?> FindAsync(string customerId, CancellationToken cancellationToken) =>
-        await _customers.Find(Filter.Eq("_id", customerId)).FirstOrDefaultAsync(cancellationToken) is { } document
-            ? new KnownCustomer(document["_id"].AsString, document["DisplayName"].AsString, document["Address"].AsString, document["Version"].AsInt64)
-            : null;
+        await _customers.Find(Filter.Eq("_id", customerId)).FirstOrDefaultAsync(cancellationToken) is { } document ? ToKnownCustomer(document) : null;
 
     public async Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
     {
@@ -86,4 +78,25 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
 
     public async Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken) =>
         (await _customers.DeleteOneAsync(Filter.Eq("_id", customerId), cancellationToken)).DeletedCount == 1;
+
+    private static BsonDocument ToDocument(KnownCustomer customer)
+    {
+        var document = new BsonDocument
+        {
+            ["_id"] = customer.CustomerId,
+            ["DisplayName"] = customer.DisplayName,
+            ["Address"] = customer.Address,
+            ["Version"] = customer.Version,
+            ["DisplayNameChosenByCustomer"] = customer.DisplayNameChosenByCustomer,
+        };
+        MongoProfileHistory.Write(customer.History, document);
+        return document;
+    }
+
+    private static KnownCustomer ToKnownCustomer(BsonDocument document) =>
+        new(document["_id"].AsString, document["DisplayName"].AsString, document["Address"].AsString, document["Version"].ToInt64())
+        {
+            DisplayNameChosenByCustomer = document.GetValue("DisplayNameChosenByCustomer", false).AsBoolean,
+            History = MongoProfileHistory.Read(document),
+        };
 }

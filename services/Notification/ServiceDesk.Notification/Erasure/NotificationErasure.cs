@@ -10,12 +10,12 @@ namespace ServiceDesk.Notification.Erasure;
 /// Notification's part of a customer removal (both modes alike): every delivery to the customer or to their
 /// address (by its keyed hash) is deleted, queued ones included, which cancels them; so is each one's <c>.eml</c>
 /// file in the pickup directory. A message names its own recipient and otherwise only its ticket, whose summary may
-/// name someone else: any other message or pickup file whose ticket summary names the customer's address or display
-/// name, as their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a customer who never had a
-/// letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
+/// name someone else: any other message or pickup file whose ticket summary names one of the customer's addresses or
+/// display names, current or former, as their own deliveries and their events (<see cref="IKnownCustomerStore"/>, for a
+/// customer who never had a letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
 /// too, and so is the kept name and address. Neither the templates' own words nor another recipient's name count: a
 /// customer named "Request received", or like someone else, takes no one else's letters with them; nor does a name of
-/// one word or that is a common phrase (<see cref="CommonPhraseLetters"/>). Those are found
+/// one word, that is a common phrase (<see cref="CommonPhraseLetters"/>) or that the customer chose themselves. Those are found
 /// through the deliveries' mention tokens (<see cref="Delivery.MentionTexts"/>), and confirmed by the message's or the
 /// file's subject: a removal reads the customer's own deliveries and the few messages whose summary shares a token
 /// with them, not every letter. The address's keyed hash is on the suppression list from the moment the erasure ledger
@@ -50,8 +50,13 @@ public sealed class NotificationErasure(
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
         var known = await customers.FindAsync(scope.CustomerId, cancellationToken);
-        var addresses = own.Select(delivery => delivery.RecipientAddress).Concat(known is null ? [] : [known.Address]).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var needles = addresses.Concat(own.Select(delivery => delivery.RecipientName)).Concat(known is null ? [] : [known.DisplayName])
+        var knownNames = known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer);
+        var addresses = own.Select(delivery => delivery.RecipientAddress)
+            .Concat(known is null ? [] : known.History.AddressesWith(known.Address))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // A name the customer chose themselves may be anyone's: their own letters go, no one else's.
+        var chosen = knownNames.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var needles = addresses.Concat(own.Select(delivery => delivery.RecipientName)).Concat(knownNames.Select(name => name.Text))
             .Where(needle => needle.Length >= MinimumNameLength)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -79,7 +84,8 @@ public sealed class NotificationErasure(
         // Only a name: an address is the customer's alone, and keeps them from being stored again (RememberErasedAsync).
         var common = needles.Index()
             .Where(needle => !addresses.Contains(needle.Item))
-            .Where(needle => !MentionTokens.IsFullName(needle.Item)
+            .Where(needle => chosen.Contains(needle.Item)
+                || !MentionTokens.IsFullName(needle.Item)
                 || candidates.Where(candidate => Names(candidate.MessageSummary ?? candidate.FileSummary, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
             .ToList();
         if (common.Count > 0 && !scope.IsDryRun)

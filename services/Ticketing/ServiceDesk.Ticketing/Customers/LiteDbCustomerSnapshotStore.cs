@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Ticketing.Customers;
@@ -8,7 +9,7 @@ namespace ServiceDesk.Ticketing.Customers;
 public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustomerSnapshotStore
 {
     private static readonly ParsedExpression AtOrAfterVersion = new("_id = @0 AND $.Version >= @1");
-    private static readonly ParsedExpression BeforeVersion = new("_id = @0 AND $.Version < @1");
+    private static readonly ParsedExpression AtVersion = new("_id = @0 AND $.Version = @1");
     private static readonly ParsedExpression ByIds = new("_id IN @0");
 
     private readonly ILiteCollection<BsonDocument> _snapshots = database.GetCreatedCollection("customer_snapshots");
@@ -25,21 +26,34 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
 
         try
         {
-            return Task.FromResult(database.InTransaction(() =>
+            while (true)
             {
-                // Deleting an older version first takes the write lock, so no concurrent writer slips in between.
-                if (_snapshots.DeleteMany(BeforeVersion.With(snapshot.CustomerId, snapshot.Version)) == 0 && !createIfMissing)
+                var stored = _snapshots.FindOneById(snapshot.CustomerId) is { } document ? ToSnapshot(document) : null;
+                if (stored is null ? !createIfMissing : stored.Version >= snapshot.Version)
                 {
-                    return false;
+                    return Task.FromResult(false);
                 }
 
-                _snapshots.Insert(ToDocument(snapshot));
-                return true;
-            }));
+                var written = database.InTransaction(() =>
+                {
+                    // Deleting the version read first takes the write lock, so no concurrent writer slips in between.
+                    if (stored is not null && _snapshots.DeleteMany(AtVersion.With(snapshot.CustomerId, stored.Version)) == 0)
+                    {
+                        return false;
+                    }
+
+                    _snapshots.Insert(ToDocument(stored is null ? snapshot : snapshot.Succeeding(stored)));
+                    return true;
+                });
+                if (written)
+                {
+                    return Task.FromResult(true);
+                }
+            }
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
-            // A snapshot as new or newer is stored.
+            // A snapshot was stored meanwhile; the next read from Directory or event decides.
             return Task.FromResult(false);
         }
     }
@@ -50,7 +64,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         return Task.FromResult(database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
-            if (_snapshots.FindOneById(snapshot.CustomerId) is { } stored && stored["Version"].AsInt64 >= snapshot.Version)
+            if (_snapshots.FindOneById(snapshot.CustomerId) is { } stored && ToSnapshot(stored).KnowsAsMuchAs(snapshot.Version))
             {
                 return false;
             }
@@ -68,15 +82,22 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         return Task.FromResult<IReadOnlyDictionary<string, CustomerSnapshot>>(documents.Select(ToSnapshot).ToDictionary(snapshot => snapshot.CustomerId));
     }
 
-    private static BsonDocument ToDocument(CustomerSnapshot snapshot) => new()
+    private static BsonDocument ToDocument(CustomerSnapshot snapshot)
     {
-        ["_id"] = snapshot.CustomerId,
-        ["DisplayName"] = snapshot.DisplayName,
-        ["Address"] = snapshot.Address,
-        ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys.Select(key => new BsonValue(key))),
-        ["Version"] = snapshot.Version,
-        ["Erased"] = snapshot.Erased,
-    };
+        var document = new BsonDocument
+        {
+            ["_id"] = snapshot.CustomerId,
+            ["DisplayName"] = snapshot.DisplayName,
+            ["Address"] = snapshot.Address,
+            ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys.Select(key => new BsonValue(key))),
+            ["Version"] = snapshot.Version,
+            ["Erased"] = snapshot.Erased,
+            ["DisplayNameChosenByCustomer"] = snapshot.DisplayNameChosenByCustomer,
+            ["FromEvent"] = snapshot.FromEvent,
+        };
+        LiteDbProfileHistory.Write(snapshot.History, document);
+        return document;
+    }
 
     private static CustomerSnapshot ToSnapshot(BsonDocument document) => new(
         document["_id"].AsString,
@@ -84,5 +105,10 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         document["Address"].AsString,
         [.. document["ProjectKeys"].AsArray.Select(key => key.AsString)],
         document["Version"].AsInt64,
-        document.TryGetValue("Erased", out var erased) && erased.AsBoolean);
+        document.TryGetValue("Erased", out var erased) && erased.AsBoolean)
+    {
+        DisplayNameChosenByCustomer = document.TryGetValue("DisplayNameChosenByCustomer", out var chosen) && chosen.AsBoolean,
+        FromEvent = document.TryGetValue("FromEvent", out var fromEvent) && fromEvent.AsBoolean,
+        History = LiteDbProfileHistory.Read(document),
+    };
 }

@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Inbox;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Ticketing.Customers;
@@ -16,22 +17,40 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
 
     public async Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
     {
-        var older = Filter.Eq("_id", snapshot.CustomerId) & Filter.Lt("Version", snapshot.Version);
-        if (!createIfMissing)
+        while (true)
         {
-            return (await _snapshots.ReplaceOneAsync(older, ToDocument(snapshot), cancellationToken: cancellationToken)).ModifiedCount == 1;
-        }
+            var document = await _snapshots.Find(Filter.Eq("_id", snapshot.CustomerId)).FirstOrDefaultAsync(cancellationToken);
+            if (document is null)
+            {
+                if (!createIfMissing)
+                {
+                    return false;
+                }
 
-        try
-        {
-            // Upserting on "older": a newer stored snapshot matches nothing, so the upsert's insert hits the
-            // _id index, which is how an older write loses.
-            var result = await _snapshots.ReplaceOneAsync(older, ToDocument(snapshot), new ReplaceOptions { IsUpsert = true }, cancellationToken);
-            return result.ModifiedCount == 1 || result.UpsertedId is not null;
-        }
-        catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            return false;
+                try
+                {
+                    await _snapshots.InsertOneAsync(ToDocument(snapshot), cancellationToken: cancellationToken);
+                    return true;
+                }
+                catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
+                {
+                    // Stored meanwhile: weighed against it on the next round.
+                    continue;
+                }
+            }
+
+            var stored = ToSnapshot(document);
+            if (stored.Version >= snapshot.Version)
+            {
+                return false;
+            }
+
+            // Replaced only as read, so what a concurrent writer stored is never overwritten unseen.
+            var asRead = Filter.Eq("_id", snapshot.CustomerId) & Filter.Eq("Version", stored.Version) & Filter.Eq("FromEvent", document.GetValue("FromEvent", BsonNull.Value));
+            if ((await _snapshots.ReplaceOneAsync(asRead, ToDocument(snapshot.Succeeding(stored)), cancellationToken: cancellationToken)).MatchedCount == 1)
+            {
+                return true;
+            }
         }
     }
 
@@ -41,7 +60,7 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
             {
                 await MongoInboxStore.RecordHandledAsync(database, session, handledEvent, handledAt, token);
                 var stored = await _snapshots.Find(session, Filter.Eq("_id", snapshot.CustomerId)).FirstOrDefaultAsync(token);
-                if (stored is not null && stored["Version"].AsInt64 >= snapshot.Version)
+                if (stored is not null && ToSnapshot(stored).KnowsAsMuchAs(snapshot.Version))
                 {
                     return false;
                 }
@@ -57,15 +76,22 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
         return documents.Select(ToSnapshot).ToDictionary(snapshot => snapshot.CustomerId);
     }
 
-    private static BsonDocument ToDocument(CustomerSnapshot snapshot) => new()
+    private static BsonDocument ToDocument(CustomerSnapshot snapshot)
     {
-        ["_id"] = snapshot.CustomerId,
-        ["DisplayName"] = snapshot.DisplayName,
-        ["Address"] = snapshot.Address,
-        ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys),
-        ["Version"] = snapshot.Version,
-        ["Erased"] = snapshot.Erased,
-    };
+        var document = new BsonDocument
+        {
+            ["_id"] = snapshot.CustomerId,
+            ["DisplayName"] = snapshot.DisplayName,
+            ["Address"] = snapshot.Address,
+            ["ProjectKeys"] = new BsonArray(snapshot.ProjectKeys),
+            ["Version"] = snapshot.Version,
+            ["Erased"] = snapshot.Erased,
+            ["DisplayNameChosenByCustomer"] = snapshot.DisplayNameChosenByCustomer,
+            ["FromEvent"] = snapshot.FromEvent,
+        };
+        MongoProfileHistory.Write(snapshot.History, document);
+        return document;
+    }
 
     private static CustomerSnapshot ToSnapshot(BsonDocument document) => new(
         document["_id"].AsString,
@@ -73,5 +99,10 @@ public sealed class MongoCustomerSnapshotStore(IMongoDatabase database) : ICusto
         document["Address"].AsString,
         [.. document["ProjectKeys"].AsBsonArray.Select(key => key.AsString)],
         document["Version"].ToInt64(),
-        document.TryGetValue("Erased", out var erased) && erased.AsBoolean);
+        document.TryGetValue("Erased", out var erased) && erased.AsBoolean)
+    {
+        DisplayNameChosenByCustomer = document.GetValue("DisplayNameChosenByCustomer", false).AsBoolean,
+        FromEvent = document.GetValue("FromEvent", false).AsBoolean,
+        History = MongoProfileHistory.Read(document),
+    };
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Tickets;
 using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
@@ -11,10 +12,11 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// <summary>
 /// Ticketing's part of a customer removal. With a successor, the customer's open tickets (reported or taken part
 /// in) of the successor's projects move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
-/// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their address and display name are
-/// replaced by the pseudonym wherever a summary, description or comment holds them, in any letter case; a display name
-/// shorter than <see cref="MinimumNameLength"/> nowhere, and one of one word or that is a common phrase
-/// (<see cref="CommonPhraseTickets"/>) in their own tickets only. Last, their
+/// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their addresses and display names,
+/// current and former (<see cref="ProfileHistory"/>), are replaced by the pseudonym wherever a summary, description or
+/// comment holds them, in any letter case; a display name shorter than <see cref="MinimumNameLength"/> nowhere, and
+/// one of one word, that is a common phrase (<see cref="CommonPhraseTickets"/>) or that the customer chose themselves
+/// (it may be anyone's) in their own tickets only. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
 /// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
@@ -49,18 +51,22 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
         var rules = await RulesAsync(scope, cancellationToken);
-        if (rules.Name is { } name
-            && (!MentionTokens.IsFullName(name)
-                || await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets))
+        var common = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in rules.Names)
         {
-            rules = rules with { NameIsCommon = true };
+            if (!MentionTokens.IsFullName(name)
+                || await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets)
+            {
+                common.Add(name);
+            }
         }
 
+        rules = rules with { CommonNames = common };
         var specific = rules.SpecificNeedles;
         var mentioning = specific.Count == 0 ? [] : await tickets.ListMentioningAsync(specific, cancellationToken);
         var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
-        // A common phrase is looked for in the customer's own tickets only: those they report are then read too.
-        var readReported = rules.Purge || rules.SuccessorId is not null || rules.NameIsCommon;
+        // A name looked for in the customer's own tickets only: those they report are then read too.
+        var readReported = rules.Purge || rules.SuccessorId is not null || specific.Count < rules.Needles.Count;
         var concerning = await tickets.FindConcerningAsync(scope.CustomerId, readReported, rules.Needles, cancellationToken);
         var unchanged = rules.EmptyCounts();
         var changing = new List<string>();
@@ -181,19 +187,26 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         var successor = scope.SuccessorCustomerId is { Length: > 0 } successorId && successorId != scope.CustomerId
             ? await SuccessorAsync(successorId, cancellationToken)
             : null;
-        IReadOnlyList<string> needles =
-            [.. new[] { live?.Address, live?.DisplayName }.OfType<string>().Where(text => text.Trim().Length >= MinimumNameLength).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var addresses = live is null ? [] : live.History.AddressesWith(live.Address).Where(IsLongEnough).ToList();
+        // An address is the customer's alone, never a common phrase, also where a name repeats it.
+        var names = live is null
+            ? []
+            : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer)
+                .Where(name => IsLongEnough(name.Text) && !addresses.Contains(name.Text, StringComparer.OrdinalIgnoreCase))
+                .ToList();
         return new ErasureRules(
             scope.CustomerId,
             successor?.CustomerId,
             successor?.ProjectKeys.ToHashSet(StringComparer.Ordinal) ?? [],
             scope.Mode == ErasureMode.Purge,
-            needles,
-            // An address is the customer's alone, never a common phrase, also where their name repeats it.
-            needles.FirstOrDefault(needle => string.Equals(needle, live?.DisplayName, StringComparison.Ordinal) && !string.Equals(needle, live?.Address, StringComparison.OrdinalIgnoreCase)),
+            [.. addresses, .. names.Select(name => name.Text)],
+            names.Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            names.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase),
             scope.Pseudonym.Length > 0 ? scope.Pseudonym : RedactedWithoutPseudonym,
             SnapshotIsLive: live is not null);
     }
+
+    private static bool IsLongEnough(string needle) => needle.Trim().Length >= MinimumNameLength;
 
     /// <summary>The successor as Directory describes them now; none when they are gone meanwhile (the tickets then stay without one).</summary>
     private async Task<CustomerSnapshot?> SuccessorAsync(string successorId, CancellationToken cancellationToken)
@@ -212,19 +225,29 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     private sealed record Weighed(Ticket Ticket, Ticket? Outcome, Dictionary<string, long> Delta);
 
     /// <param name="Needles">
-    /// The customer's address and display name as the snapshot holds them (of <see cref="MinimumNameLength"/> or more);
-    /// empty once it was erased. All are replaced in the tickets the customer reports or takes part in.
+    /// The customer's addresses and display names, current and former, as the snapshot holds them (of
+    /// <see cref="MinimumNameLength"/> or more); empty once it was erased. All are replaced in the tickets the customer
+    /// reports or takes part in.
     /// </param>
-    /// <param name="Name">The display name when it is one of <see cref="Needles"/>: only a name can be a common phrase.</param>
+    /// <param name="Names">Those of <see cref="Needles"/> that are display names: only a name is replaced as whole words, or can be a common phrase.</param>
+    /// <param name="NamesChosenByCustomer">The names the customer only ever chose themselves: they may be anyone's, so are replaced in the customer's own tickets only.</param>
     /// <param name="SuccessorProjects">The successor's projects: only tickets of these move to them.</param>
     private sealed record ErasureRules(
-        string CustomerId, string? SuccessorId, IReadOnlySet<string> SuccessorProjects, bool Purge, IReadOnlyList<string> Needles, string? Name, string Replacement, bool SnapshotIsLive)
+        string CustomerId,
+        string? SuccessorId,
+        IReadOnlySet<string> SuccessorProjects,
+        bool Purge,
+        IReadOnlyList<string> Needles,
+        IReadOnlySet<string> Names,
+        IReadOnlySet<string> NamesChosenByCustomer,
+        string Replacement,
+        bool SnapshotIsLive)
     {
-        /// <summary>The name is of one word or a common phrase (<see cref="CommonPhraseTickets"/>): replaced in the customer's own tickets only.</summary>
-        public bool NameIsCommon { get; init; }
+        /// <summary>The names of one word or that are common phrases (<see cref="CommonPhraseTickets"/>): replaced in the customer's own tickets only, as whole words.</summary>
+        public IReadOnlySet<string> CommonNames { get; init; } = new HashSet<string>();
 
         /// <summary>Those of <see cref="Needles"/> replaced in other people's tickets too.</summary>
-        public IReadOnlyList<string> SpecificNeedles => NameIsCommon ? [.. Needles.Where(needle => needle != Name)] : Needles;
+        public IReadOnlyList<string> SpecificNeedles => [.. Needles.Where(needle => !CommonNames.Contains(needle) && !NamesChosenByCustomer.Contains(needle))];
 
         /// <summary>What an erasure counts before any ticket: the snapshot, which it replaces while it is live.</summary>
         public Dictionary<string, long> EmptyCounts()
@@ -329,7 +352,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         {
             // The longest first, so a name inside the address is not replaced before the address is.
             var redacted = needles.OrderByDescending(needle => needle.Length)
-                .Aggregate(text, (current, needle) => needle == Name && (!own || NameIsCommon)
+                .Aggregate(text, (current, needle) => Names.Contains(needle) && (!own || CommonNames.Contains(needle))
                     ? MentionTokens.ReplaceWhole(current, needle, Replacement)
                     : Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
             if (redacted != text)
