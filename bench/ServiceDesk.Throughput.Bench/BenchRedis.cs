@@ -1,7 +1,7 @@
 namespace ServiceDesk.Throughput.Bench;
 
 /// <summary>
-/// The local run's Redis wants its password (<c>redis-password.key</c> in the data directory). The bench and its
+/// The local run's Redis wants its password (in the file its "Redis" line names). The bench and its
 /// sub-processes get it through the environment, which they inherit, never through a command line, which every user of
 /// the machine can read; a Redis of one's own, without a password, is named by its address alone.
 /// </summary>

@@ -42,6 +42,7 @@ public sealed class RunningSystem : IAsyncDisposable
         var process = PinnedProcess.Start(
             options.ServerCores, localRun, ["--data-dir", options.DataDirectory, "--base-port", options.BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         string? redis = null;
+        string? passwordFile = null;
         using var timeout = new CancellationTokenSource(StartTimeout);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
@@ -49,6 +50,9 @@ public sealed class RunningSystem : IAsyncDisposable
             {
                 // "Redis  127.0.0.1:PORT   (password in FILE)"
                 redis = line.Trim()["Redis".Length..].Trim().Split(' ')[0];
+                const string PasswordIn = "(password in ";
+                var password = line.IndexOf(PasswordIn, StringComparison.Ordinal);
+                passwordFile = password < 0 ? null : line[(password + PasswordIn.Length)..].TrimEnd(')');
             }
 
             if (line.StartsWith("Press Ctrl-C", StringComparison.Ordinal))
@@ -57,12 +61,12 @@ public sealed class RunningSystem : IAsyncDisposable
             }
         }
 
-        if (redis is null || process.HasExited)
+        if (redis is null || passwordFile is null || process.HasExited)
         {
             throw new InvalidOperationException($"The local run did not start; see the logs in {options.DataDirectory}/logs.");
         }
 
-        Environment.SetEnvironmentVariable(BenchRedis.PasswordVariable, (await File.ReadAllTextAsync(Path.Combine(options.DataDirectory, "redis-password.key"))).Trim());
+        Environment.SetEnvironmentVariable(BenchRedis.PasswordVariable, (await File.ReadAllTextAsync(passwordFile)).Trim());
         // Keep reading its output, or it blocks on a full pipe.
         _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var system = new RunningSystem(process, redis);
