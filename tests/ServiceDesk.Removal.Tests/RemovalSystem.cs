@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Identity.V1;
@@ -7,6 +8,8 @@ using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.LocalRedis;
 using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Notification.Customers;
+using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;
 using ConnectionMultiplexer = StackExchange.Redis.ConnectionMultiplexer;
@@ -250,6 +253,39 @@ public sealed class RemovalSystem : IAsyncLifetime
             status => status == StatusCode.OK,
             $"Directory to register project {key}");
         return key;
+    }
+
+    /// <summary>Waits until the customer's one letter waits in Notification's queue with its message (the SMTP server stopped).</summary>
+    public Task WaitForQueuedLetterAsync(string customerId, string whose) =>
+        Eventually.WaitForAsync(
+            () => Notification.Services.GetRequiredService<IDeliveryStore>().ListToRecipientAsync(customerId, string.Empty, CancellationToken.None),
+            queued => queued is [{ Attempts: >= 1, Message: not null }],
+            $"{whose} letter to wait for the mail server");
+
+    /// <summary>Renames the customer as themselves, and waits until Ticketing (by the ticket they report) and Notification know the new name.</summary>
+    public async Task RenameAsThemselvesAsync(string customerId, Metadata asCustomer, string displayName, string reportedTicketId, Metadata agent)
+    {
+        await Customers.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customerId, DisplayName = displayName }, asCustomer);
+        await Eventually.WaitForAsync(
+            () => Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reportedTicketId }, agent).ResponseAsync,
+            ticket => ticket.Reporter.DisplayName == displayName,
+            "Ticketing to learn the new name");
+        await Eventually.WaitForAsync(
+            () => Notification.Services.GetRequiredService<IKnownCustomerStore>().FindAsync(customerId, CancellationToken.None),
+            customer => customer?.DisplayName == displayName,
+            "Notification to learn the new name");
+    }
+
+    /// <summary>The customer asks for their own removal and the admin approves it; returns once every service has finished.</summary>
+    public async Task RemoveAtTheirRequestAsync(Metadata asCustomer)
+    {
+        var request = await Erasures.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = Contracts.Directory.V1.ErasureMode.Anonymize }, asCustomer);
+        await Erasures.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = request.Id }, Admin);
+        await Eventually.WaitForAsync(
+            () => Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, Admin).ResponseAsync,
+            erasure => erasure.Status == ErasureStatus.Completed,
+            "every service's receipt",
+            TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Every occurrence of the strings in any file a host or Redis wrote, and in anything Redis holds.</summary>
