@@ -65,6 +65,27 @@ public sealed class SnapshotRefreshTests(TicketingHosts hosts)
         Assert.Equal(("Bystander Renamed", bystander.Address, 2L), (kept.DisplayName, kept.Address, kept.Version));
     }
 
+    [Fact]
+    public async Task A_snapshot_read_from_Directory_is_completed_by_the_event_of_its_version_and_only_once()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane Given", project);
+        var snapshots = hosts.Ticketing.Services.GetRequiredService<ICustomerSnapshotStore>();
+        // As a read through Directory's API leaves it: the name and address, nothing of who gave the name or before.
+        await snapshots.SaveIfNewerAsync(new CustomerSnapshot(jane.Id, "Jane Chosen", jane.Address, [project], 7), createIfMissing: true, CancellationToken.None);
+
+        await PublishAndWaitAsync(Updated(jane, version: 7, "Jane Chosen", profile =>
+        {
+            profile.DisplayNameChosenByCustomer = true;
+            profile.FormerDisplayNames.Add(new FormerDisplayName { Text = "Jane Given" });
+        }));
+        await PublishAndWaitAsync(Updated(jane, version: 7, "Jane Chosen"));
+
+        var kept = (await SnapshotsAsync(jane.Id))[jane.Id];
+        Assert.Equal((true, true, 7L), (kept.DisplayNameChosenByCustomer, kept.FromEvent, kept.Version));
+        Assert.Equal([new PreviousName("Jane Given", false)], kept.History.Names);
+    }
+
     private async Task<IReadOnlyDictionary<string, CustomerSnapshot>> SnapshotsAsync(string customerId) =>
         await hosts.Ticketing.Services.GetRequiredService<ICustomerSnapshotStore>().GetManyAsync([customerId], CancellationToken.None);
 
@@ -85,14 +106,16 @@ public sealed class SnapshotRefreshTests(TicketingHosts hosts)
             "Ticketing to handle every published CustomerUpdated");
     }
 
-    private Func<Task<IMessage>> Updated(Customer customer, long version, string displayName) => async () =>
+    private Func<Task<IMessage>> Updated(Customer customer, long version, string displayName, Action<CustomerProfile>? complete = null) => async () =>
     {
         var key = await hosts.Directory.Services.GetRequiredService<ICustomerKeyStore>().GetOrCreateForCustomerAsync(customer.Id, CancellationToken.None);
+        var profile = new CustomerProfile { Address = customer.Address, DisplayName = displayName };
+        complete?.Invoke(profile);
         return new CustomerUpdated
         {
             CustomerId = customer.Id,
             ProjectKeys = { customer.ProjectKeys },
-            Profile = PersonalDataSealer.Seal(key, new CustomerProfile { Address = customer.Address, DisplayName = displayName }),
+            Profile = PersonalDataSealer.Seal(key, profile),
             Version = version,
         };
     };
