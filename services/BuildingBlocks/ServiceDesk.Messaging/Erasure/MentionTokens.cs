@@ -145,6 +145,12 @@ public sealed class MentionTokens(TombstonePepper pepper)
     }
 
     /// <summary>
+    /// The fewest characters a name or address a removal looks for in texts has: shorter ones are parts of too many
+    /// words to name anyone.
+    /// </summary>
+    public const int ShortestNeedle = 3;
+
+    /// <summary>
     /// Whether <paramref name="name"/> holds two different words or more: one word alone ("Printer", "Rose") names nobody
     /// for sure, so a removal looks for it only in the customer's own records.
     /// </summary>

@@ -34,9 +34,6 @@ public sealed class NotificationErasure(
     public const string AddressesSuppressed = "addresses_suppressed";
     public const string KnownCustomersDeleted = "known_customers_deleted";
 
-    /// <summary>Names shorter than this are not searched for in other messages: they would match unrelated words.</summary>
-    private const int MinimumNameLength = 3;
-
     /// <summary>
     /// A name that more other letters than this name is a phrase many people use ("Thank you": a customer chooses their
     /// own display name), not a reference to them, as is a one-word name (<see cref="MentionTokens.IsFullName"/>), as in
@@ -57,7 +54,7 @@ public sealed class NotificationErasure(
         // A name the customer chose themselves may be anyone's: their own letters go, no one else's.
         var chosen = knownNames.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var needles = addresses.Concat(own.Select(delivery => delivery.RecipientName)).Concat(knownNames.Select(name => name.Text))
-            .Where(needle => needle.Length >= MinimumNameLength)
+            .Where(needle => needle.Length >= MentionTokens.ShortestNeedle)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
         var needleTokens = needles.Select(mentions.QueryTokens).ToList();

@@ -14,7 +14,7 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// in) of the successor's projects move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
 /// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their addresses and display names,
 /// current and former (<see cref="ProfileHistory"/>), are replaced by the pseudonym wherever a summary, description or
-/// comment holds them, in any letter case; a display name shorter than <see cref="MinimumNameLength"/> nowhere, and
+/// comment holds them, in any letter case; a display name shorter than <see cref="MentionTokens.ShortestNeedle"/> nowhere, and
 /// one of one word, that is a common phrase (<see cref="CommonPhraseTickets"/>) or that the customer chose themselves
 /// (it may be anyone's) in their own tickets only. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
@@ -31,9 +31,6 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     public const string SnapshotsAnonymized = "snapshots_anonymized";
 
     private const string RedactedWithoutPseudonym = "[redacted]";
-
-    /// <summary>Names shorter than this are not looked for in texts: they are parts of too many words.</summary>
-    private const int MinimumNameLength = 3;
 
     /// <summary>
     /// A display name that more tickets than this name, among those the customer neither reports nor takes part in, is a
@@ -206,7 +203,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             SnapshotIsLive: live is not null);
     }
 
-    private static bool IsLongEnough(string needle) => needle.Trim().Length >= MinimumNameLength;
+    private static bool IsLongEnough(string needle) => needle.Trim().Length >= MentionTokens.ShortestNeedle;
 
     /// <summary>The successor as Directory describes them now; none when they are gone meanwhile (the tickets then stay without one).</summary>
     private async Task<CustomerSnapshot?> SuccessorAsync(string successorId, CancellationToken cancellationToken)
@@ -226,7 +223,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
     /// <param name="Needles">
     /// The customer's addresses and display names, current and former, as the snapshot holds them (of
-    /// <see cref="MinimumNameLength"/> or more); empty once it was erased. All are replaced in the tickets the customer
+    /// <see cref="MentionTokens.ShortestNeedle"/> or more); empty once it was erased. All are replaced in the tickets the customer
     /// reports or takes part in.
     /// </param>
     /// <param name="Names">Those of <see cref="Needles"/> that are display names: only a name is replaced as whole words, or can be a common phrase.</param>
