@@ -3,10 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Health.V1;
+using LiteDB;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ServiceDesk.Hosting.Clients;
+using ServiceDesk.Storage;
+using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -29,6 +33,30 @@ public sealed class HostingTests(RedisFixture redis)
             ["Endpoints:HttpPort"] = "0",
         });
         builder.AddServiceDefaults("probe");
+        await using var app = builder.Build();
+        app.MapServiceDefaults();
+
+        var exitCode = await app.RunServiceAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, exitCode);
+    }
+
+    [Fact]
+    public async Task A_store_file_another_process_holds_ends_the_service_with_exit_code_2_instead_of_a_crash()
+    {
+        var dataDirectory = TestDirectory.Create("held");
+        using var holder = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "probe");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = dataDirectory, EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Endpoints:BindAddress"] = "127.0.0.1",
+            ["Endpoints:GrpcPort"] = "0",
+            ["Endpoints:HttpPort"] = "0",
+            ["Storage:DataDirectory"] = dataDirectory,
+        });
+        builder.AddServiceDefaults("probe");
+        builder.AddServiceStorage("probe");
+        builder.Services.AddHostedService<StoreUser>();
         await using var app = builder.Build();
         app.MapServiceDefaults();
 
@@ -121,5 +149,11 @@ public sealed class HostingTests(RedisFixture redis)
         using var response = await directory.Http.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>A service's first store user, which opens the file as the host starts.</summary>
+    private sealed class StoreUser(LiteDatabase database) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.FromResult(database.CollectionExists("none"));
     }
 }

@@ -76,7 +76,10 @@ public static class ServiceDefaults
         return app;
     }
 
-    /// <summary>Runs until shutdown; a port already in use ends the process with one clear line, not a stack trace.</summary>
+    /// <summary>
+    /// Runs until shutdown; a port already in use, or a file the service cannot open while starting (a LiteDB file another
+    /// process holds), ends the process with one clear line, not a stack trace. The log keeps the whole exception.
+    /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplication app)
     {
         var service = app.Services.GetRequiredService<ServiceInfo>().Name;
@@ -87,8 +90,18 @@ public static class ServiceDefaults
             return 2;
         }
 
-        await app.RunAsync();
-        return 0;
+        // Read before the run: a host that failed to start is disposed by then, and so is its lifetime service.
+        var started = app.Lifetime.ApplicationStarted;
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (IOException exception) when (!started.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"{service}: cannot start: {exception.Message}");
+            return 2;
+        }
     }
 
     private static void AddRedactedLogging(this WebApplicationBuilder builder)

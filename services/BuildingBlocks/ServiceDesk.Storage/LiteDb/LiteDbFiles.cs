@@ -8,7 +8,8 @@ public static class LiteDbFiles
     /// <summary>
     /// Opens (creating if needed) the service's LiteDB file under the data directory, and checkpoints it: a process
     /// stopped between a commit and its checkpoint (a crash after a removal committed) left the old bytes of what it
-    /// deleted in the file, and LiteDB only replays its log at open.
+    /// deleted in the file, and LiteDB only replays its log at open. A direct connection holds the file's lock
+    /// (<see cref="LockedLiteDatabase"/>) from before the open until the database is disposed.
     /// </summary>
     public static LiteDatabase Open(StorageOptions options, string serviceName)
     {
@@ -21,9 +22,20 @@ public static class LiteDbFiles
             // machine that happens to open it. Stores put normalised keys in indexes, so ordinal order is the order.
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.OrdinalIgnoreCase),
         };
-        // Dates come back as stored (UTC), not converted to the machine's local time.
-        var database = new LiteDatabase(connection, StoreMapper.Create()) { UtcDate = true };
-        database.Checkpoint();
-        return database;
+        var database = connection.Connection == ConnectionType.Direct
+            ? LockedLiteDatabase.Open(connection, StoreMapper.Create())
+            : new LiteDatabase(connection, StoreMapper.Create());
+        try
+        {
+            // Dates come back as stored (UTC), not converted to the machine's local time.
+            database.UtcDate = true;
+            database.Checkpoint();
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
     }
 }
