@@ -142,6 +142,37 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A second run on the same data directory (on other ports) once started a second Redis on the first one's AOF and a
+    /// second process on every LiteDB file, and both wrote them.
+    /// </summary>
+    [Fact]
+    public async Task A_second_run_on_the_same_data_directory_is_refused_before_it_starts_anything_and_the_first_keeps_serving()
+    {
+        var dataDirectory = TestDirectory.Create("local-run-twice");
+        var basePort = FreePorts.Range(42);
+        await using var first = LocalRunProcess.Start(dataDirectory, basePort);
+        await first.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+        var otherPorts = FreePorts.Range(42);
+
+        await using (var second = LocalRunProcess.Start(dataDirectory, otherPorts))
+        {
+            Assert.Equal(2, await second.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+            var message = Assert.Single(second.Lines, l => l.StartsWith("Cannot start:", StringComparison.Ordinal));
+            Assert.Contains($"{dataDirectory} is in use by another local run", message, StringComparison.Ordinal);
+            Assert.DoesNotContain(second.Lines, l => l.StartsWith("Starting", StringComparison.Ordinal));
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.DoesNotContain(CommandLines(), line => line.Contains("redis-server", StringComparison.Ordinal) && line.Contains($"{otherPorts + 2}", StringComparison.Ordinal));
+        }
+
+        using var http = new HttpClient();
+        Assert.Contains("\"status\":\"Healthy\"", await http.GetStringAsync($"http://127.0.0.1:{basePort}/healthz"), StringComparison.Ordinal);
+        Assert.Equal(0, await first.InterruptAsync());
+    }
+
     [Theory]
     [InlineData(20, "directory gRPC")]
     [InlineData(2, "Redis")]

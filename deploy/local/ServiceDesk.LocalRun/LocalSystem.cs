@@ -35,6 +35,26 @@ public sealed class LocalSystem(LocalRunOptions options)
         }
     }
 
+    /// <summary>Held by the run for its lifetime: a second run on the same directory would start a second Redis on its AOF.</summary>
+    private const string DataDirectoryLockFile = "local-run.lock";
+
+    /// <summary>
+    /// The data directory's lock (<c>flock</c>'s, which .NET takes for <see cref="FileShare.None"/>, let go by the
+    /// operating system however the run ends), or null while another run holds it. The services lock their own LiteDB
+    /// files too (<c>LockedLiteDatabase</c>), but only once Redis and the services before them have started.
+    /// </summary>
+    private static FileStream? LockDataDirectory(string path)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(path, DataDirectoryLockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var port = options.BasePort;
@@ -59,6 +79,15 @@ public sealed class LocalSystem(LocalRunOptions options)
         }
 
         CreateDataDirectory(options.DataDirectory);
+        using var dataDirectoryLock = LockDataDirectory(options.DataDirectory);
+        if (dataDirectoryLock is null)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Cannot start: {options.DataDirectory} is in use by another local run ({DataDirectoryLockFile} there is locked). " +
+                "Stop that run, or choose another directory with --data-dir.");
+            return 2;
+        }
+
         Console.WriteLine($"Starting Redis (AOF in {Path.Combine(options.DataDirectory, "redis")}) ...");
         // Bound to 127.0.0.1, but any user of the machine could reach it there: clients must authenticate.
         var redisPassword = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.RedisPassword, stop);
