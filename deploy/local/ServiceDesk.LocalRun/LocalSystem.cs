@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using ServiceDesk.LocalRedis;
+using ServiceDesk.Storage;
 
 namespace ServiceDesk.LocalRun;
 
@@ -38,23 +39,6 @@ public sealed class LocalSystem(LocalRunOptions options)
     /// <summary>Held by the run for its lifetime: a second run on the same directory would start a second Redis on its AOF.</summary>
     private const string DataDirectoryLockFile = "local-run.lock";
 
-    /// <summary>
-    /// The data directory's lock (<c>flock</c>'s, which .NET takes for <see cref="FileShare.None"/>, let go by the
-    /// operating system however the run ends), or null while another run holds it. The services lock their own LiteDB
-    /// files too (<c>LockedLiteDatabase</c>), but only once Redis and the services before them have started.
-    /// </summary>
-    private static FileStream? LockDataDirectory(string path)
-    {
-        try
-        {
-            return new FileStream(Path.Combine(path, DataDirectoryLockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var port = options.BasePort;
@@ -79,7 +63,8 @@ public sealed class LocalSystem(LocalRunOptions options)
         }
 
         CreateDataDirectory(options.DataDirectory);
-        using var dataDirectoryLock = LockDataDirectory(options.DataDirectory);
+        // The services lock their own LiteDB files too, but only once Redis and the services before them have started.
+        using var dataDirectoryLock = FileLock.TryAcquire(Path.Combine(options.DataDirectory, DataDirectoryLockFile));
         if (dataDirectoryLock is null)
         {
             await Console.Error.WriteLineAsync(

@@ -27,6 +27,24 @@ public sealed class LiteDbFilesTests
         Assert.Equal(2, first.GetCollection("customers").Count());
     }
 
+    /// <summary>
+    /// The first lock was <c>flock</c>'s, exclusive: .NET takes a shared one on every file it opens to read, and a raw-byte
+    /// scan of the data directory could no longer read the lock file.
+    /// </summary>
+    [Fact]
+    public void Every_file_of_the_directory_stays_readable_while_the_file_is_held()
+    {
+        var options = new StorageOptions { DataDirectory = TestDirectory.Create("litedb-lock") };
+        using var holder = LiteDbFiles.Open(options, "notification");
+        holder.GetCollection("deliveries").Insert(new BsonDocument { ["_id"] = "d-1" });
+
+        var files = System.IO.Directory.GetFiles(options.DataDirectory);
+
+        Assert.Contains(Path.Combine(options.DataDirectory, "notification.db.lock"), files);
+        Assert.All(files, file => Assert.NotNull(File.ReadAllBytes(file)));
+        Assert.Throws<IOException>(() => LiteDbFiles.Open(options, "notification"));
+    }
+
     [Fact]
     public void A_file_closed_by_its_holder_opens_again_with_its_documents()
     {

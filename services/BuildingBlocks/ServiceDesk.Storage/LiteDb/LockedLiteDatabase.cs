@@ -6,8 +6,8 @@ namespace ServiceDesk.Storage.LiteDb;
 /// A LiteDB file opened by one process alone (a direct connection), holding an exclusive lock on <c>&lt;file&gt;.lock</c>
 /// from before the open until disposed. LiteDB's direct mode takes no lock of its own: a second process (a second local
 /// run on the same data directory, a second replica on one volume) opened the file beside the first, and both wrote it,
-/// each replaying and checkpointing the other's log as its own. The lock is <c>flock</c>'s, which .NET takes for
-/// <see cref="FileShare.None"/>; the operating system lets it go when the process ends, however it ends.
+/// each replaying and checkpointing the other's log as its own. The lock is a <see cref="FileLock"/>: readers of the
+/// directory's files are not stopped by it.
 /// </summary>
 internal sealed class LockedLiteDatabase : LiteDatabase
 {
@@ -43,17 +43,9 @@ internal sealed class LockedLiteDatabase : LiteDatabase
     private static FileStream Lock(string filename)
     {
         var lockFile = filename + ".lock";
-        try
-        {
-            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException exception)
-        {
-            throw new IOException(
-                $"The LiteDB file {filename} is open in another process ({lockFile} is locked). Stop that process, " +
-                "or give each process a data directory of its own (Storage:DataDirectory); processes that must share " +
-                "one file open it with Storage:LiteDbConnection=Shared.",
-                exception);
-        }
+        return FileLock.TryAcquire(lockFile) ?? throw new IOException(
+            $"The LiteDB file {filename} is open in another process ({lockFile} is locked). Stop that process, " +
+            "or give each process a data directory of its own (Storage:DataDirectory); processes that must share " +
+            "one file open it with Storage:LiteDbConnection=Shared.");
     }
 }
