@@ -3,15 +3,19 @@
 # Ticketing, Notification, Gateway) with embedded LiteDB stores in .data/, until Ctrl-C.
 # Options: --data-dir DIR, --base-port PORT (default 7100), --configuration Release|Debug.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 
 configuration=Release
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   [ "${args[$i]}" = "--configuration" ] && configuration="${args[$((i + 1))]:-Release}"
+  # A relative --data-dir is the caller's, not the repository's this script moves to.
+  if [ "${args[$i]}" = "--data-dir" ] && [ -n "${args[$((i + 1))]:-}" ] && [ "${args[$((i + 1))]:0:1}" != "/" ]; then
+    args[$((i + 1))]="$PWD/${args[$((i + 1))]}"
+  fi
 done
+cd "$(dirname "$0")/../.."
 
 deploy/local/prerequisites.sh
 echo "Building ($configuration) ..."
 dotnet build Microservices.sln -c "$configuration" -nologo -v quiet -clp:NoSummary
-exec dotnet "deploy/local/ServiceDesk.LocalRun/bin/$configuration/net10.0/ServiceDesk.LocalRun.dll" --configuration "$configuration" "$@"
+exec dotnet "deploy/local/ServiceDesk.LocalRun/bin/$configuration/net10.0/ServiceDesk.LocalRun.dll" --configuration "$configuration" "${args[@]}"
