@@ -244,10 +244,10 @@ public sealed class RemovalSystem : IAsyncLifetime
         Bearer((await Identity.NewSignedInAsync(role, customerId, projectKeys)).AccessToken);
 
     /// <summary>A project created in Ticketing, once Directory has learnt its key from ProjectCreated.</summary>
-    public async Task<string> NewProjectAsync()
+    public async Task<string> NewProjectAsync(bool acceptMailFromAnyone = false)
     {
         var key = "R" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('A' + (Convert.ToInt32(c.ToString(), 16) % 26))));
-        await Tickets.CreateProjectAsync(new CreateProjectRequest { Key = key, Name = $"Project {key}" }, Admin);
+        await Tickets.CreateProjectAsync(new CreateProjectRequest { Key = key, Name = $"Project {key}", AcceptMailFromAnyone = acceptMailFromAnyone }, Admin);
         await Eventually.WaitForAsync(
             async () => await RpcAssert.StatusOfAsync(() => Customers.ListCustomersAsync(new ListCustomersRequest { ProjectKey = key }, Admin).ResponseAsync),
             status => status == StatusCode.OK,

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
@@ -13,7 +14,7 @@ public static class ErasureCommands
     /// Appends <paramref name="command"/> through <paramref name="host"/>'s outbox with <paramref name="asService"/> as
     /// its publisher: Directory by default, the only service whose removal commands participants carry out.
     /// </summary>
-    public static async Task PublishAsync(ServiceHost host, CustomerErasureRequested command, string asService = ServiceNames.Directory)
+    public static async Task PublishAsync(ServiceHost host, IMessage command, string asService = ServiceNames.Directory)
     {
         var events = host.Services.GetRequiredService<IntegrationEvents>();
         var prepared = events.Prepare(command);

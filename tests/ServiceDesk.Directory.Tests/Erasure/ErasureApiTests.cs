@@ -140,6 +140,38 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
     }
 
     [Fact]
+    public async Task A_removal_tombstones_the_former_addresses_no_one_else_has_and_a_reinstatement_lifts_them_with_the_current_one()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (first, second, current) = (TestData.Address("first.home"), TestData.Address("second.home"), TestData.Address("third.home"));
+        var customer = await hosts.NewCustomerAsync("Moved Twice", first, project);
+        customer = await hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customer.Id, Address = second });
+        customer = await hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customer.Id, Address = current });
+        // Their first address is someone else's now: it stays theirs.
+        var successorAtFirst = await hosts.NewCustomerAsync("Took The First", first, project);
+
+        var preview = await Erasure.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = customer.Id });
+        Assert.Equal(2, preview.Impacts.Single(impact => impact.Service == ServiceNames.Directory).Counts["addresses_tombstoned"]);
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved });
+        Assert.Equal(2, removal.Participants.Single(participant => participant.Service == ServiceNames.Directory).Counts["addresses_tombstoned"]);
+
+        foreach (var erased in new[] { current, second.ToUpperInvariant() })
+        {
+            var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = erased, DisplayName = "Again" }));
+            Assert.Equal((ErasedAddresses.PreconditionType, $"erasures/{removal.Id}"), (Violation(refused).Type, Violation(refused).Subject));
+        }
+
+        await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = first, DisplayName = "Again" }));
+        var kept = await hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = successorAtFirst.Id, DisplayName = "Still Here" });
+        Assert.Equal(first, kept.Address);
+
+        await Erasure.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = removal.Id, Reason = ReinstatementReason.CustomerReturned });
+
+        Assert.NotEqual(customer.Id, (await hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = current, DisplayName = "Back" })).Id);
+        Assert.NotEqual(customer.Id, (await hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = second, DisplayName = "Back Too" })).Id);
+    }
+
+    [Fact]
     public async Task A_customer_asks_for_their_own_removal_and_sees_the_rejection_or_the_approval()
     {
         var customer = await hosts.NewCustomerAsync("Self Remover");

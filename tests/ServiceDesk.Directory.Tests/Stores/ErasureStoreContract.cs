@@ -52,7 +52,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var key = await stores.Keys.GetOrCreateForCustomerAsync(jane.Id, default);
         var request = Removal(jane);
 
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [Event("removal")], default));
+        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [Event("removal")], default));
 
         Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
         Assert.NotNull((await stores.Keys.FindAsync(key.KeyId, default))!.Destroyed);
@@ -69,8 +69,8 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP", "SALES");
         await NewCustomerAsync(stores, "John Roe", "HELP");
 
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane with { Version = 7 }, [], default));
-        var stamps = await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], default);
+        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane with { Version = 7 }, [], [], default));
+        var stamps = await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], [], default);
 
         Assert.Equal(new Dictionary<string, long> { ["HELP"] = 3, ["SALES"] = 2 }, stamps);
         Assert.Equal(3, await stores.Customers.GetChangeStampAsync("HELP", default));
@@ -85,7 +85,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         Assert.NotNull(await stores.Customers.ReplaceAsync(jane with { DisplayName = "Jane Doe", Version = 2 }, 1, [], default));
         var request = Removal(jane);
 
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [Event("stale removal")], default));
+        Assert.Null(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [Event("stale removal")], default));
 
         Assert.NotNull(await stores.Customers.GetAsync(jane.Id, default));
         Assert.Null(await stores.Erasures.GetAsync(request.Id, default));
@@ -102,7 +102,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
         Assert.True(await stores.Erasures.InsertAwaitingAsync(first, default));
         Assert.False(await stores.Erasures.InsertAwaitingAsync(Awaiting(jane.Id), default));
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], default));
+        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], [], default));
         Assert.Equal(first.Id, (await stores.Erasures.FindActiveForCustomerAsync(jane.Id, default))!.Id);
 
         var rejected = (first with { Status = ErasureStatus.Rejected, Rejection = new ErasureDecision("admin", 1, TestData.Now) }).Touched(TestData.Now);
@@ -121,8 +121,8 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         await stores.Erasures.InsertAwaitingAsync(awaiting, default);
         var approved = (Removal(jane) with { Id = awaiting.Id, ApprovedBy = "admin" }).Touched(TestData.Now);
 
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version + 1, jane, [], default));
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version, jane, [], default));
+        Assert.Null(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version + 1, jane, [], [], default));
+        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version, jane, [], [], default));
 
         Assert.Equal(approved, await stores.Erasures.GetAsync(awaiting.Id, default), RecordComparer);
         Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
@@ -134,7 +134,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var stores = NewStores();
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
         var request = Removal(jane);
-        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], default);
+        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [], default);
         var reinstated = (request with { Reinstatement = new ErasureDecision("admin", 2, TestData.Now) }).Touched(TestData.Now);
 
         Assert.False(await stores.Erasures.ReplaceAsync(reinstated, request.Version - 1, [], liftTombstone: true, default));
@@ -146,12 +146,58 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_removal_tombstones_the_former_addresses_with_the_current_one_and_a_reinstatement_lifts_them_all()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        FormerAddress[] former = [new("jane@old.example", "hash-old-1"), new("jane@older.example", "hash-old-2")];
+        var request = Removal(jane) with { FormerAddressHashes = [.. former.Select(address => address.Hash)] };
+
+        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, former, [], default));
+
+        Assert.All(await Task.WhenAll(request.TombstonedHashes.Select(hash => stores.Erasures.FindErasureOfAddressAsync(hash, default))), erasure => Assert.Equal(request.Id, erasure));
+        Assert.Equal(3, request.TombstonedHashes.Count);
+        Assert.Equal(request, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
+        var reinstated = (request with { Reinstatement = new ErasureDecision("admin", 2, TestData.Now) }).Touched(TestData.Now);
+        Assert.True(await stores.Erasures.ReplaceAsync(reinstated, request.Version, [], liftTombstone: true, default));
+        Assert.All(await Task.WhenAll(request.TombstonedHashes.Select(hash => stores.Erasures.FindErasureOfAddressAsync(hash, default))), Assert.Null);
+    }
+
+    [SkippableFact]
+    public async Task A_removal_whose_former_address_became_a_customer_s_or_another_removal_s_meanwhile_writes_nothing()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var john = await NewCustomerAsync(stores, "John Roe", "HELP");
+        var ann = await NewCustomerAsync(stores, "Ann Roe", "HELP");
+        var annsRemoval = Removal(ann);
+        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(annsRemoval, replacesVersion: null, ann, [], [], default));
+
+        FormerAddress taken = new(john.Address, "hash-john");
+        FormerAddress tombstoned = new("ann@old.example", annsRemoval.AddressHash!);
+        foreach (var former in new[] { taken, tombstoned })
+        {
+            var request = Removal(jane) with { FormerAddressHashes = [former.Hash] };
+
+            Assert.Null(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [former], [Event("stale removal")], default));
+
+            Assert.NotNull(await stores.Customers.GetAsync(jane.Id, default));
+            Assert.Null(await stores.Erasures.GetAsync(request.Id, default));
+            Assert.Null(await stores.Erasures.FindErasureOfAddressAsync(request.AddressHash!, default));
+        }
+
+        Assert.Null(await stores.Erasures.FindErasureOfAddressAsync(taken.Hash, default));
+        Assert.Equal(annsRemoval.Id, await stores.Erasures.FindErasureOfAddressAsync(tombstoned.Hash, default));
+        Assert.DoesNotContain("stale removal", (await stores.Outbox.ReadPendingAsync(100, default)).Select(e => e.EventId));
+    }
+
+    [SkippableFact]
     public async Task A_receipt_is_folded_only_at_its_version_with_its_event_recorded_as_handled_once()
     {
         var stores = NewStores();
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
         var request = Removal(jane);
-        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], default);
+        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [], default);
         var receipt = new EventContext("receipt-1", "identity", TestData.Now, "erasure-receipts", "1-0");
         var folded = request.Touched(TestData.Now);
 

@@ -57,6 +57,48 @@ public abstract class ErasureLedgerContract
     }
 
     [SkippableFact]
+    public async Task A_request_s_former_addresses_are_erased_like_its_address_until_it_is_reinstated_even_when_the_reinstatement_came_first()
+    {
+        var (ledger, _, _) = Create();
+        await ledger.StartAsync(Started("er-1", 1) with { FormerAddressHashes = ["hash-old-1", "hash-old-2"] }, CancellationToken.None);
+        await ledger.StartAsync(new ErasureRecord("er-2", "cust-2", "hash-2", ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), Received), CancellationToken.None);
+
+        Assert.Equal(["hash-old-1", "hash-old-2"], (await ledger.FindAsync("er-1", CancellationToken.None))!.FormerAddressHashes);
+        Assert.True(await ledger.IsAddressErasedAsync("hash-old-1", CancellationToken.None));
+        Assert.True(await ledger.IsAddressErasedAsync("hash-old-2", CancellationToken.None));
+        Assert.False(await ledger.IsAddressErasedAsync("hash-old-3", CancellationToken.None));
+
+        await ledger.RecordReinstatedAsync("er-1", Received, CancellationToken.None);
+        await ledger.RecordReinstatedAsync("er-1", Received.AddMinutes(1), CancellationToken.None);
+
+        Assert.False(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
+        Assert.False(await ledger.IsAddressErasedAsync("hash-old-1", CancellationToken.None));
+        Assert.False(await ledger.IsAddressErasedAsync("hash-old-2", CancellationToken.None));
+        Assert.True(await ledger.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+        Assert.True(await ledger.IsAddressErasedAsync("hash-2", CancellationToken.None));
+
+        // Entries of a batch are handled concurrently: a reinstatement handled before its request still counts.
+        await ledger.RecordReinstatedAsync("er-3", Received, CancellationToken.None);
+        await ledger.StartAsync(new ErasureRecord("er-3", "cust-3", "hash-3", ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), Received), CancellationToken.None);
+        Assert.False(await ledger.IsAddressErasedAsync("hash-3", CancellationToken.None));
+        Assert.True(await ledger.IsCustomerErasedAsync("cust-3", CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task An_address_two_requests_hold_stays_erased_until_both_are_reinstated()
+    {
+        var (ledger, _, _) = Create();
+        await ledger.StartAsync(Started("er-1", 1), CancellationToken.None);
+        await ledger.StartAsync(new ErasureRecord("er-2", "cust-2", "hash-2", ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), Received) { FormerAddressHashes = ["hash-1"] }, CancellationToken.None);
+
+        await ledger.RecordReinstatedAsync("er-1", Received, CancellationToken.None);
+        Assert.True(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
+
+        await ledger.RecordReinstatedAsync("er-2", Received, CancellationToken.None);
+        Assert.False(await ledger.IsAddressErasedAsync("hash-1", CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task A_plan_is_recorded_per_kind_at_its_largest_until_the_request_completes()
     {
         var (ledger, _, _) = Create();

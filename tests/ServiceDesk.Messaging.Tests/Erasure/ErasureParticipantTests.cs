@@ -237,6 +237,56 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task A_reinstatement_from_directory_lifts_every_address_of_the_request_and_one_another_service_appended_is_refused()
+    {
+        await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix));
+        var erased = participant.Services.GetRequiredService<ErasedCustomers>();
+        var command = ErasureProbes.Command("cust-1");
+        command.FormerAddressHashes.Add(erased.HashAddress("cust-1@old.example"));
+        await ErasureProbes.PublishAsync(participant, command);
+        await WaitForReceiptsAsync(1);
+        Assert.True(await erased.IsAddressErasedAsync("CUST-1@old.example", CancellationToken.None));
+        Assert.True(await erased.IsAddressErasedAsync("cust-1@example.com", CancellationToken.None));
+
+        await ErasureProbes.PublishAsync(participant, new ErasedAddressesReinstated { RequestId = command.RequestId }, asService: ServiceNames.Ticketing);
+        await Eventually.WaitForAsync(() => participant.Logs.All.Contains("was published by ticketing, not by directory: refused", StringComparison.Ordinal), "the forged reinstatement to be refused");
+        Assert.True(await erased.IsAddressErasedAsync("cust-1@old.example", CancellationToken.None));
+
+        await ErasureProbes.PublishAsync(participant, new ErasedAddressesReinstated { RequestId = command.RequestId });
+        await Eventually.WaitForAsync(() => erased.IsAddressErasedAsync("cust-1@example.com", CancellationToken.None), erased => !erased, "the address to be reinstated");
+        Assert.False(await erased.IsAddressErasedAsync("cust-1@old.example", CancellationToken.None));
+        Assert.True(await erased.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_store_restored_from_an_old_backup_re_applies_the_reinstatements_it_missed_before_it_reports_ready()
+    {
+        var command = ErasureProbes.Command("cust-1");
+        await using (var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix)))
+        {
+            await ErasureProbes.PublishAsync(participant, command);
+            await WaitForReceiptsAsync(1);
+            await ErasureProbes.PublishAsync(participant, new ErasedAddressesReinstated { RequestId = command.RequestId });
+            var erased = participant.Services.GetRequiredService<ErasedCustomers>();
+            await Eventually.WaitForAsync(() => erased.IsAddressErasedAsync("cust-1@example.com", CancellationToken.None), erased => !erased, "the address to be reinstated");
+            await Eventually.WaitForAsync(
+                async () => (await Redis.StreamPendingAsync(new StreamKeys(Prefix, "erasure").Stream, ErasureProbes.Participant)).PendingMessageCount,
+                pending => pending == 0,
+                "both entries to be acknowledged");
+        }
+
+        // The backup: taken before the removal, so its ledger knows neither the request nor its reinstatement.
+        await using var restarted = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix), TestDirectory.Create("restored"));
+        await Eventually.WaitForAsync(
+            () => restarted.HealthAsync(ErasureReplay.HealthCheckName), status => status == HealthCheckResponse.Types.ServingStatus.Serving, "the replay to finish");
+
+        var restoredErased = restarted.Services.GetRequiredService<ErasedCustomers>();
+        Assert.True(await restoredErased.IsCustomerErasedAsync("cust-1", CancellationToken.None));
+        Assert.False(await restoredErased.IsAddressErasedAsync("cust-1@example.com", CancellationToken.None));
+        Assert.Contains("1 reinstatements recorded", restarted.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_erasure_stream_keeps_its_history_after_every_group_acknowledged_it()
     {
         await using var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix));

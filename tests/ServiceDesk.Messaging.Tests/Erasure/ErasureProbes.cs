@@ -26,7 +26,7 @@ public static class ErasureProbes
 
     public static readonly EventCatalog Catalog = new(
     [
-        new EventFamily("erasure", [CustomerErasureRequested.Descriptor], [Participant], KeepsHistory: true, Independent: true),
+        new EventFamily("erasure", [CustomerErasureRequested.Descriptor, ErasedAddressesReinstated.Descriptor], [Participant], KeepsHistory: true, Independent: true),
         new EventFamily("erasure-receipts", [ErasureReceipt.Descriptor], [Coordinator]),
     ]);
 
@@ -65,7 +65,7 @@ public static class ErasureProbes
         Pseudonym = "Former customer 7F3A",
     };
 
-    public static Task PublishAsync(ServiceHost host, CustomerErasureRequested command, string asService = ServiceNames.Directory) =>
+    public static Task PublishAsync(ServiceHost host, IMessage command, string asService = ServiceNames.Directory) =>
         ErasureCommands.PublishAsync(host, command, asService);
 
     /// <summary>Appends the commands, published as Directory's, to the "erasure" stream in one Redis transaction.</summary>

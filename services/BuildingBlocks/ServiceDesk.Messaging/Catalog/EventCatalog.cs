@@ -19,7 +19,7 @@ public sealed class EventCatalog
     public static EventCatalog Default { get; } = new(
     [
         new("customers", [CustomerCreated.Descriptor, CustomerUpdated.Descriptor], [ServiceNames.Ticketing, ServiceNames.Notification]),
-        new("erasure", [CustomerErasureRequested.Descriptor], [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification], KeepsHistory: true, Independent: true),
+        new("erasure", [CustomerErasureRequested.Descriptor, ErasedAddressesReinstated.Descriptor], [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification], KeepsHistory: true, Independent: true),
         new("erasure-receipts", [ErasureReceipt.Descriptor], [ServiceNames.Directory]),
         new("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory]),
         new("tickets", [TicketCreated.Descriptor, TicketCommented.Descriptor, TicketStatusChanged.Descriptor, TicketParticipantAdded.Descriptor, TicketParticipantRemoved.Descriptor], [ServiceNames.Notification]),

@@ -47,7 +47,10 @@ public sealed partial class CustomerErasureHandler(
     {
         var scope = ErasureScope.From(message);
         var started = new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started,
-            new Dictionary<string, long>(), time.GetUtcNow());
+            new Dictionary<string, long>(), time.GetUtcNow())
+        {
+            FormerAddressHashes = scope.FormerAddressHashes,
+        };
         try
         {
             // Recorded before the plan reads, so whatever the other paths add for the customer from now on is refused.

@@ -12,7 +12,8 @@ public static class ErasureParticipantExtensions
 {
     /// <summary>
     /// Makes this service a participant of customer removals: it handles <see cref="CustomerErasureRequested"/> with
-    /// <typeparamref name="TErasure"/> (recorded in its erasure ledger, receipts through the outbox), re-applies at start
+    /// <typeparamref name="TErasure"/> (recorded in its erasure ledger, receipts through the outbox) and
+    /// <see cref="ErasedAddressesReinstated"/> (the ledger stops refusing the request's addresses), re-applies at start
     /// what a restored store missed, and offers <see cref="ErasedCustomers"/> and <see cref="MentionTokens"/>. Needs <c>Erasure:TombstonePepper</c>.
     /// </summary>
     public static EventBusBuilder AddErasureParticipant<TErasure>(this EventBusBuilder bus)
@@ -30,7 +31,8 @@ public static class ErasureParticipantExtensions
         services.AddSingleton<ErasureReplay>();
         services.AddHostedService(provider => provider.GetRequiredService<ErasureReplay>());
         services.AddHealthChecks().AddCheck<ErasureReplayHealthCheck>(ErasureReplay.HealthCheckName);
-        return bus.AddSubscription<CustomerErasureRequested, CustomerErasureHandler>();
+        return bus.AddSubscription<CustomerErasureRequested, CustomerErasureHandler>()
+            .AddSubscription<ErasedAddressesReinstated, AddressReinstatementHandler>();
     }
 
     /// <summary>Serves <see cref="ErasureParticipantService"/> (PreviewErasure) to Directory's service identity.</summary>

@@ -19,7 +19,10 @@ public sealed class ErasureParticipantGrpcService(ICustomerErasure erasure, Serv
             request.Mode == ErasureMode.Unspecified ? ErasureMode.Anonymize : request.Mode,
             request.AddressHash,
             string.IsNullOrEmpty(request.SuccessorCustomerId) ? null : request.SuccessorCustomerId,
-            Pseudonym: string.Empty);
+            Pseudonym: string.Empty)
+        {
+            FormerAddressHashes = [.. request.FormerAddressHashes],
+        };
         return new PreviewErasureResponse
         {
             Service = service.Name,
@@ -41,6 +44,13 @@ internal sealed class PreviewErasureValidator : IRequestValidator<PreviewErasure
         if (!string.IsNullOrEmpty(request.AddressHash) && !ErasedAddressHash.IsWellFormed(request.AddressHash))
         {
             violations.Add("address_hash", $"must be the base64url HMAC-SHA256 of the address ({ErasedAddressHash.Length} characters)");
+        }
+
+        // The first malformed one only: the request's size bounds their count, not the answer's.
+        var malformed = request.FormerAddressHashes.ToList().FindIndex(hash => !ErasedAddressHash.IsWellFormed(hash));
+        if (malformed >= 0)
+        {
+            violations.Add($"former_address_hashes[{malformed}]", $"must be the base64url HMAC-SHA256 of an address ({ErasedAddressHash.Length} characters)");
         }
 
         violations.Id("successor_customer_id", request.SuccessorCustomerId, required: false);

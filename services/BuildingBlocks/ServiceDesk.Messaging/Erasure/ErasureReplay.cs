@@ -15,8 +15,9 @@ using StackExchange.Redis;
 namespace ServiceDesk.Messaging.Erasure;
 
 /// <summary>
-/// At start, re-applies every erasure request the "erasure" stream holds but this service's ledger does not: the
-/// store was restored from a backup taken before the request, and the consumer group acknowledged it long ago. The
+/// At start, re-applies every erasure request the "erasure" stream holds but this service's ledger does not, and every
+/// reinstatement of a request's addresses: the store was restored from a backup taken before them, and the consumer
+/// group acknowledged them long ago. The
 /// stream keeps its history for this (<see cref="EventFamily.KeepsHistory"/>). Until done, the "erasure" health
 /// entry, and so readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
 /// (its failure receipt is sent), so one bad request cannot keep the service from serving. A run cut short between
@@ -44,16 +45,26 @@ public sealed partial class ErasureReplay(
         var family = streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor);
         var stream = streams.Keys(family.Name).Stream;
         RedisValue from = "-";
-        int replayed = 0;
+        int replayed = 0, reinstatements = 0;
         while (true)
         {
             var page = await streams.Database.StreamRangeAsync(stream, from, "+", PageSize);
             foreach (var entry in page)
             {
-                if (Command(family.Name, entry) is { } command && await ledger.FindAsync(command.RequestId, cancellationToken) is null)
+                switch (Payload(family.Name, entry))
                 {
-                    await ReplayAsync(command, cancellationToken);
-                    replayed++;
+                    case CustomerErasureRequested command when await ledger.FindAsync(command.RequestId, cancellationToken) is null:
+                        await ReplayAsync(command, cancellationToken);
+                        replayed++;
+                        break;
+                    case ErasedAddressesReinstated reinstated:
+                        // Idempotent, and kept apart from the request's record: recorded again whatever the ledger holds.
+                        await using (var scope = scopes.CreateAsyncScope())
+                        {
+                            await scope.ServiceProvider.GetRequiredService<AddressReinstatementHandler>().HandleAsync(reinstated, cancellationToken);
+                        }
+                        reinstatements++;
+                        break;
                 }
             }
 
@@ -65,7 +76,7 @@ public sealed partial class ErasureReplay(
             from = "(" + page[^1].Id;
         }
 
-        LogReplayed(replayed);
+        LogReplayed(replayed, reinstatements);
     }
 
     private async Task ReplayAsync(CustomerErasureRequested command, CancellationToken cancellationToken)
@@ -81,8 +92,8 @@ public sealed partial class ErasureReplay(
         }
     }
 
-    /// <summary>The command an authentic entry carries; entries the consumers refuse are skipped here too.</summary>
-    private CustomerErasureRequested? Command(string family, StreamEntry entry)
+    /// <summary>The command or reinstatement an authentic entry from Directory carries; entries the consumers refuse are skipped here too.</summary>
+    private Google.Protobuf.IMessage? Payload(string family, StreamEntry entry)
     {
         if (!authenticator.Verify(family, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
         {
@@ -90,13 +101,21 @@ public sealed partial class ErasureReplay(
         }
 
         var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
-        return envelope is not null && envelope.Source == ServiceNames.Directory && Any.GetTypeName(envelope.Payload.TypeUrl) == CustomerErasureRequested.Descriptor.FullName
-            ? envelope.Payload.Unpack<CustomerErasureRequested>()
-            : null;
+        if (envelope is null || envelope.Source != ServiceNames.Directory)
+        {
+            return null;
+        }
+
+        return Any.GetTypeName(envelope.Payload.TypeUrl) switch
+        {
+            var type when type == CustomerErasureRequested.Descriptor.FullName => envelope.Payload.Unpack<CustomerErasureRequested>(),
+            var type when type == ErasedAddressesReinstated.Descriptor.FullName => envelope.Payload.Unpack<ErasedAddressesReinstated>(),
+            _ => null,
+        };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure replay done: {Replayed} requests from the stream were missing from the ledger and re-applied")]
-    private partial void LogReplayed(int replayed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure replay done: {Replayed} requests from the stream were missing from the ledger and re-applied; {Reinstatements} reinstatements recorded")]
+    private partial void LogReplayed(int replayed, int reinstatements);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying erasure request {RequestId} failed ({Error}); its failure receipt was sent and the coordinator's retry will run it")]
     private partial void LogReplayFailed(string requestId, string error);

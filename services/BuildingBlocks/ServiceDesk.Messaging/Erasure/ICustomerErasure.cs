@@ -36,6 +36,9 @@ public sealed class ErasurePlan(IReadOnlyDictionary<string, long> counts, Func<C
 public sealed record ErasureScope(
     string RequestId, string CustomerId, ErasureMode Mode, string AddressHash, string? SuccessorCustomerId, string Pseudonym)
 {
+    /// <summary>The keyed hashes of the former addresses Directory tombstoned with the current one, blocked like it.</summary>
+    public IReadOnlyList<string> FormerAddressHashes { get; init; } = [];
+
     public bool IsDryRun => RequestId.Length == 0;
 
     public static ErasureScope From(CustomerErasureRequested command) => new(
@@ -44,5 +47,8 @@ public sealed record ErasureScope(
         command.Mode == ErasureMode.Unspecified ? ErasureMode.Anonymize : command.Mode,
         command.AddressHash,
         string.IsNullOrEmpty(command.SuccessorCustomerId) ? null : command.SuccessorCustomerId,
-        command.Pseudonym);
+        command.Pseudonym)
+    {
+        FormerAddressHashes = [.. command.FormerAddressHashes],
+    };
 }

@@ -5,7 +5,7 @@ using ServiceDesk.Messaging.Publishing;
 namespace ServiceDesk.Messaging.Erasure;
 
 /// <summary>
-/// The erasure requests this service has taken on, in its own database: ids, the address's keyed hash and counts,
+/// The erasure requests this service has taken on, in its own database: ids, the addresses' keyed hashes and counts,
 /// never personal data. It makes handling a request idempotent and tells what a restored store missed.
 /// </summary>
 public interface IErasureLedger
@@ -43,7 +43,15 @@ public interface IErasureLedger
 
     Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken);
 
+    /// <summary>Whether a request recorded here holds the hash, as the address or a former one, and was not reinstated.</summary>
     Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that an admin lifted the request's tombstones: its addresses are no longer erased here. Kept apart from
+    /// the request's record, so a reinstatement handled before its request (entries of a batch are handled
+    /// concurrently) still counts once the request is recorded. Idempotent.
+    /// </summary>
+    Task RecordReinstatedAsync(string requestId, DateTimeOffset reinstatedAt, CancellationToken cancellationToken);
 }
 
 public enum ErasureState
@@ -67,4 +75,8 @@ public sealed record ErasureRecord(
     ErasureState State,
     IReadOnlyDictionary<string, long> Counts,
     DateTimeOffset ReceivedAt,
-    DateTimeOffset? CompletedAt = null);
+    DateTimeOffset? CompletedAt = null)
+{
+    /// <summary>The former addresses Directory tombstoned with <see cref="AddressHash"/>, as keyed hashes.</summary>
+    public IReadOnlyList<string> FormerAddressHashes { get; init; } = [];
+}

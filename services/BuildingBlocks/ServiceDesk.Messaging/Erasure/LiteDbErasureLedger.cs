@@ -12,10 +12,12 @@ public sealed class LiteDbErasureLedger : IErasureLedger
 {
     private static readonly ParsedExpression ByCustomerId = new("CustomerId = @0");
     private static readonly ParsedExpression ByAddressHash = new("AddressHash = @0");
+    private static readonly ParsedExpression ByFormerAddressHash = new("$.FormerAddressHashes[*] ANY = @0");
 
     private readonly LiteDatabase _database;
     private readonly LiteDbOutboxStore _outbox;
     private readonly ILiteCollection<LedgerDocument> _ledger;
+    private readonly ILiteCollection<BsonDocument> _reinstated;
 
     public LiteDbErasureLedger(LiteDatabase database, LiteDbOutboxStore outbox)
     {
@@ -24,6 +26,8 @@ public sealed class LiteDbErasureLedger : IErasureLedger
         _ledger = database.GetMappedCollection<LedgerDocument>("erasure_ledger");
         _ledger.EnsureIndex(d => d.CustomerId);
         _ledger.EnsureIndex(d => d.AddressHash);
+        _ledger.EnsureIndex("former_address_hashes", "$.FormerAddressHashes[*]");
+        _reinstated = database.GetCreatedCollection("erasure_reinstatements");
     }
 
     public Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken) =>
@@ -97,8 +101,19 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
         Task.FromResult(_ledger.AnyMatches(ByCustomerId.With(customerId)));
 
-    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.AnyMatches(ByAddressHash.With(addressHash)));
+    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken)
+    {
+        // Read whole, not lazily: the parsed expressions are the thread's, and the next one reuses its parameters.
+        var requests = _ledger.Find(ByAddressHash.With(addressHash)).Select(document => document.RequestId).ToList();
+        requests.AddRange(_ledger.Find(ByFormerAddressHash.With(addressHash)).Select(document => document.RequestId));
+        return Task.FromResult(requests.Any(requestId => _reinstated.FindOneById(requestId) is null));
+    }
+
+    public Task RecordReinstatedAsync(string requestId, DateTimeOffset reinstatedAt, CancellationToken cancellationToken)
+    {
+        _reinstated.Upsert(new BsonDocument { ["_id"] = requestId, ["ReinstatedAt"] = reinstatedAt.UtcDateTime });
+        return Task.CompletedTask;
+    }
 
     private sealed class LedgerDocument
     {
@@ -108,6 +123,8 @@ public sealed class LiteDbErasureLedger : IErasureLedger
         public string CustomerId { get; set; } = string.Empty;
 
         public string AddressHash { get; set; } = string.Empty;
+
+        public List<string> FormerAddressHashes { get; set; } = [];
 
         public ErasureMode Mode { get; set; }
 
@@ -124,6 +141,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
             RequestId = record.RequestId,
             CustomerId = record.CustomerId,
             AddressHash = record.AddressHash,
+            FormerAddressHashes = [.. record.FormerAddressHashes],
             Mode = record.Mode,
             State = record.State,
             Counts = new Dictionary<string, long>(record.Counts),
@@ -133,6 +151,9 @@ public sealed class LiteDbErasureLedger : IErasureLedger
 
         public ErasureRecord ToRecord() => new(
             RequestId, CustomerId, AddressHash, Mode, State, Counts,
-            new DateTimeOffset(ReceivedAt, TimeSpan.Zero), CompletedAt is { } completed ? new DateTimeOffset(completed, TimeSpan.Zero) : null);
+            new DateTimeOffset(ReceivedAt, TimeSpan.Zero), CompletedAt is { } completed ? new DateTimeOffset(completed, TimeSpan.Zero) : null)
+        {
+            FormerAddressHashes = FormerAddressHashes,
+        };
     }
 }

@@ -12,13 +12,16 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore outbox) : IErasureLedger, IMongoStore
 {
     private const string CollectionName = "erasure_ledger";
+    private const string ReinstatementsName = "erasure_reinstatements";
 
     private readonly IMongoCollection<LedgerDocument> _ledger = database.GetCollection<LedgerDocument>(CollectionName);
+    private readonly IMongoCollection<ReinstatementDocument> _reinstated = database.GetCollection<ReinstatementDocument>(ReinstatementsName);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(LedgerDocument.CustomerId))),
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(LedgerDocument.AddressHash))),
+        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(LedgerDocument.FormerAddressHashes))),
     ];
 
     public async Task<ErasureRecord?> FindAsync(string requestId, CancellationToken cancellationToken) =>
@@ -91,8 +94,35 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
     public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
         _ledger.Find(d => d.CustomerId == customerId).AnyAsync(cancellationToken);
 
-    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) =>
-        _ledger.Find(d => d.AddressHash == addressHash).AnyAsync(cancellationToken);
+    public async Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken)
+    {
+        var requests = await _ledger.Find(d => d.AddressHash == addressHash || d.FormerAddressHashes.Contains(addressHash))
+            .Project(d => d.RequestId).ToListAsync(cancellationToken);
+        if (requests.Count == 0)
+        {
+            return false;
+        }
+
+        var reinstated = await _reinstated.Find(Builders<ReinstatementDocument>.Filter.In(d => d.RequestId, requests))
+            .Project(d => d.RequestId).ToListAsync(cancellationToken);
+        return requests.Except(reinstated, StringComparer.Ordinal).Any();
+    }
+
+    public Task RecordReinstatedAsync(string requestId, DateTimeOffset reinstatedAt, CancellationToken cancellationToken) =>
+        _reinstated.ReplaceOneAsync(
+            d => d.RequestId == requestId,
+            new ReinstatementDocument { RequestId = requestId, ReinstatedAt = reinstatedAt.UtcDateTime },
+            new ReplaceOptions { IsUpsert = true },
+            cancellationToken);
+
+    [BsonIgnoreExtraElements]
+    private sealed class ReinstatementDocument
+    {
+        [BsonId]
+        public string RequestId { get; set; } = string.Empty;
+
+        public DateTime ReinstatedAt { get; set; }
+    }
 
     [BsonIgnoreExtraElements]
     private sealed class LedgerDocument
@@ -103,6 +133,8 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
         public string CustomerId { get; set; } = string.Empty;
 
         public string AddressHash { get; set; } = string.Empty;
+
+        public List<string> FormerAddressHashes { get; set; } = [];
 
         [BsonRepresentation(MongoDB.Bson.BsonType.String)]
         public ErasureMode Mode { get; set; }
@@ -121,6 +153,7 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
             RequestId = record.RequestId,
             CustomerId = record.CustomerId,
             AddressHash = record.AddressHash,
+            FormerAddressHashes = [.. record.FormerAddressHashes],
             Mode = record.Mode,
             State = record.State,
             Counts = new Dictionary<string, long>(record.Counts),
@@ -131,6 +164,9 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
         public ErasureRecord ToRecord() => new(
             RequestId, CustomerId, AddressHash, Mode, State, Counts,
             new DateTimeOffset(DateTime.SpecifyKind(ReceivedAt, DateTimeKind.Utc)),
-            CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null);
+            CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null)
+        {
+            FormerAddressHashes = FormerAddressHashes,
+        };
     }
 }

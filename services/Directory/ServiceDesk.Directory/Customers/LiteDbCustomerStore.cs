@@ -93,6 +93,9 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult<IReadOnlyDictionary<string, CustomerSummary>>(documents.Select(ToSummary).ToDictionary(summary => summary.Id, StringComparer.Ordinal));
     }
 
+    /// <summary>Whether a customer has the (normalised) address; for a transaction of the erasure store.</summary>
+    internal bool HasAddress(string address) => _customers.AnyMatches(BsonExpression.Create("$.Address = @0", address));
+
     public Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

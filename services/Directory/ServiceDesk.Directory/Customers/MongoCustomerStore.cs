@@ -78,6 +78,10 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
             .ToDictionary(summary => summary.Id, StringComparer.Ordinal);
     }
 
+    /// <summary>Whether a customer has the (normalised) address, read in a transaction of the erasure store.</summary>
+    internal Task<bool> HasAddressAsync(IClientSessionHandle session, string address, CancellationToken cancellationToken) =>
+        _customers.Find(session, Filter.Eq("Address", address)).AnyAsync(cancellationToken);
+
     public async Task<Customer?> FindByAddressAsync(string address, CancellationToken cancellationToken)
     {
         var document = await _customers.Find(Filter.Eq("Address", address)).FirstOrDefaultAsync(cancellationToken);

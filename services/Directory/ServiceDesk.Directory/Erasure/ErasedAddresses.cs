@@ -1,3 +1,4 @@
+using ServiceDesk.Directory.Customers;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Messaging.Erasure;
@@ -5,11 +6,33 @@ using ServiceDesk.Messaging.Erasure;
 namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>The tombstones of erased addresses: an erased address may not belong to a customer again until an admin reinstates it.</summary>
-public sealed class ErasedAddresses(IErasureStore store, TombstonePepper pepper)
+public sealed class ErasedAddresses(IErasureStore store, ICustomerStore customers, TombstonePepper pepper)
 {
     public const string PreconditionType = "ADDRESS_ERASED";
 
     public string HashOf(string address) => pepper.HashAddress(address);
+
+    /// <summary>
+    /// The customer's former addresses that a removal tombstones with the current one: each that no customer has now
+    /// (an address given to someone else since stays theirs) and no other removal tombstoned already (its tombstone
+    /// stays that removal's, to be lifted with it).
+    /// </summary>
+    public async Task<IReadOnlyList<FormerAddress>> FormerAddressesToTombstoneAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        List<FormerAddress> free = [];
+        foreach (var address in customer.History.Addresses.Where(address => address != customer.Address).Distinct(StringComparer.Ordinal))
+        {
+            var hash = HashOf(address);
+            if (await customers.FindByAddressAsync(address, cancellationToken) is null
+                && await store.FindErasureOfAddressAsync(hash, cancellationToken) is null
+                && free.TrueForAll(former => former.Hash != hash))
+            {
+                free.Add(new FormerAddress(address, hash));
+            }
+        }
+
+        return free;
+    }
 
     /// <summary>
     /// FAILED_PRECONDITION when the address was erased; the address itself is never repeated. Only an admin, who
@@ -33,3 +56,6 @@ public sealed class ErasedAddresses(IErasureStore store, TombstonePepper pepper)
         }
     }
 }
+
+/// <summary>A former address a removal tombstones: the address, for the store to check no customer took it meanwhile, and its keyed hash.</summary>
+public sealed record FormerAddress(string Address, string Hash);

@@ -16,7 +16,7 @@ using EventErasureMode = ServiceDesk.Contracts.Events.V1.ErasureMode;
 namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>
-/// The removal protocol's coordinator. A removal tombstones the address, deletes the profile (with its
+/// The removal protocol's coordinator. A removal tombstones the addresses, deletes the profile (with its
 /// memberships and search entries, so the picker stops offering it at once), destroys the customer's key and
 /// records the command for every other service, in one transaction; Directory's own part is thereby done and
 /// recorded as its receipt. The other services' receipts are folded in as they arrive. Requests arrive validated
@@ -46,12 +46,14 @@ public sealed class ErasureCoordinator(
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var customer = await CustomerToRemoveAsync(request.CustomerId, cancellationToken);
+            var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
             var now = time.Now();
             var record = Removing(
                 New(customer.Id, request.Mode, request.Reason, successor, caller.AccountId!, ErasureStatus.InProgress, now),
                 customer,
+                formerAddresses,
                 now);
-            if (await store.RemoveCustomerAsync(record, replacesVersion: null, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
+            if (await store.RemoveCustomerAsync(record, replacesVersion: null, customer, formerAddresses, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
             {
                 events.WakeRelay();
                 await suggestions.RemovedAsync(record.CustomerId, stamps);
@@ -84,9 +86,10 @@ public sealed class ErasureCoordinator(
             var awaiting = await AwaitingApprovalAsync(erasureId, cancellationToken);
             var customer = await customers.GetAsync(awaiting.CustomerId, cancellationToken)
                 ?? throw new PreconditionFailedException("CUSTOMER_GONE", $"erasures/{erasureId}", $"The customer of erasure request '{erasureId}' no longer exists.");
+            var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
             var now = time.Now();
-            var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, now);
-            if (await store.RemoveCustomerAsync(record, awaiting.Version, customer, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
+            var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, formerAddresses, now);
+            if (await store.RemoveCustomerAsync(record, awaiting.Version, customer, formerAddresses, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
             {
                 events.WakeRelay();
                 await suggestions.RemovedAsync(record.CustomerId, stamps);
@@ -126,7 +129,10 @@ public sealed class ErasureCoordinator(
             cancellationToken);
     }
 
-    /// <summary>Admin only: lifts the tombstone of a removed customer's address, recording why.</summary>
+    /// <summary>
+    /// Admin only: lifts the tombstones of a removed customer's addresses (the current one and the former ones the
+    /// removal tombstoned), recording why, and tells the other services, which then stop refusing and suppressing them.
+    /// </summary>
     public Task<ErasureRecord> ReinstateAddressAsync(Caller caller, string erasureId, ReinstatementReason reason, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
@@ -136,7 +142,7 @@ public sealed class ErasureCoordinator(
                 ? (record with { Reinstatement = new ErasureDecision(caller.AccountId!, (int)reason, now) }).Touched(now)
                 : throw new PreconditionFailedException(
                     "NOTHING_TO_REINSTATE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' has no tombstone to lift: not removed yet, or already reinstated."),
-            _ => [],
+            reinstated => [events.Prepare(new ErasedAddressesReinstated { RequestId = reinstated.Id })],
             liftTombstone: true,
             cancellationToken);
     }
@@ -281,8 +287,8 @@ public sealed class ErasureCoordinator(
             now,
             Version: 1);
 
-    /// <summary>The request as the removal writes it: the address's tombstone hash, and Directory's own part done, with its counts.</summary>
-    private ErasureRecord Removing(ErasureRecord record, Customer customer, DateTimeOffset now)
+    /// <summary>The request as the removal writes it: the addresses' tombstone hashes, and Directory's own part done, with its counts.</summary>
+    private ErasureRecord Removing(ErasureRecord record, Customer customer, IReadOnlyList<FormerAddress> formerAddresses, DateTimeOffset now)
     {
         var directoryPart = new ParticipantRecord(
             ServiceNames.Directory,
@@ -292,13 +298,14 @@ public sealed class ErasureCoordinator(
                 ["profiles_deleted"] = 1,
                 ["memberships_deleted"] = customer.ProjectKeys.Count,
                 ["customer_keys_destroyed"] = 1,
-                ["addresses_tombstoned"] = 1,
+                ["addresses_tombstoned"] = 1 + formerAddresses.Count,
             },
             null,
             now);
         return (record with
         {
             AddressHash = tombstones.HashOf(customer.Address),
+            FormerAddressHashes = [.. formerAddresses.Select(former => former.Hash)],
             // The others' timeout counts from the command, not from a customer's own request.
             Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
         }).Touched(now);
@@ -314,6 +321,7 @@ public sealed class ErasureCoordinator(
         Mode = record.Mode == DirectoryErasureMode.Purge ? EventErasureMode.Purge : EventErasureMode.Anonymize,
         SuccessorCustomerId = record.SuccessorCustomerId ?? string.Empty,
         AddressHash = record.AddressHash ?? string.Empty,
+        FormerAddressHashes = { record.FormerAddressHashes },
         Participants = { participants },
         Pseudonym = ErasureRecord.PseudonymOf(record.Id),
     };

@@ -26,6 +26,15 @@ public sealed record ErasureRecord(
     ErasureDecision? Rejection = null,
     ErasureDecision? Reinstatement = null)
 {
+    /// <summary>
+    /// The keyed hashes of the former addresses tombstoned with <see cref="AddressHash"/>: those the customer had
+    /// before that no other customer had at the removal (<see cref="ErasedAddresses.FormerAddressesToTombstoneAsync"/>).
+    /// </summary>
+    public IReadOnlyList<string> FormerAddressHashes { get; init; } = [];
+
+    /// <summary>Every address hash the request tombstoned, the current address's first; none before the removal.</summary>
+    public IReadOnlyList<string> TombstonedHashes => AddressHash is null ? [] : [AddressHash, .. FormerAddressHashes];
+
     /// <summary>How long the services have to comply, counted from receipt.</summary>
     public static readonly TimeSpan TimeToComply = TimeSpan.FromDays(30);
 

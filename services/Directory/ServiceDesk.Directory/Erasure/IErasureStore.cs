@@ -16,21 +16,30 @@ public interface IErasureStore
 {
     /// <summary>
     /// In one transaction: writes <paramref name="request"/> (a new one, or the stored one at
-    /// <paramref name="replacesVersion"/>), tombstones its <see cref="ErasureRecord.AddressHash"/>, deletes
+    /// <paramref name="replacesVersion"/>), tombstones its <see cref="ErasureRecord.AddressHash"/> and
+    /// <paramref name="formerAddresses"/> (the request's <see cref="ErasureRecord.FormerAddressHashes"/>), deletes
     /// <paramref name="customer"/> (only at its version) with its memberships, raising its projects' change stamps
     /// (<see cref="ICustomerStore"/>), destroys the customer's key and records <paramref name="events"/> in the outbox.
     /// </summary>
-    /// <returns>The change stamps the deletion took; null, having written nothing, when the customer or the stored request changed meanwhile.</returns>
+    /// <returns>
+    /// The change stamps the deletion took; null, having written nothing, when the customer or the stored request
+    /// changed meanwhile, or a former address became a customer's or was tombstoned by another removal.
+    /// </returns>
     Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
-        ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+        ErasureRecord request,
+        long? replacesVersion,
+        Customer customer,
+        IReadOnlyList<FormerAddress> formerAddresses,
+        IReadOnlyList<OutgoingEvent> events,
+        CancellationToken cancellationToken);
 
     /// <summary>Inserts a request that removes nothing yet (a customer's own); false when the customer already has an open request.</summary>
     Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="request"/> if the stored one is still at <paramref name="expectedVersion"/>, with
-    /// <paramref name="events"/> in the outbox; when <paramref name="liftTombstone"/>, also deletes the tombstone
-    /// of its address.
+    /// <paramref name="events"/> in the outbox; when <paramref name="liftTombstone"/>, also deletes the tombstones
+    /// of its addresses (<see cref="ErasureRecord.TombstonedHashes"/>).
     /// </summary>
     Task<bool> ReplaceAsync(
         ErasureRecord request, long expectedVersion, IReadOnlyList<OutgoingEvent> events, bool liftTombstone, CancellationToken cancellationToken);

@@ -14,7 +14,7 @@ namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>
 /// Requests ("erasures": the record as JSON, with the customer id, the status and an open request's due date
-/// indexed), tombstones ("erased_addresses", keyed by address hash) and the evidence key in the service's LiteDB file.
+/// indexed), tombstones ("erased_addresses", keyed by address hash, with the id of the request that wrote it) and the evidence key in the service's LiteDB file.
 /// LiteDB transactions belong to the thread: nothing between BeginTrans and Commit awaits.
 /// </summary>
 public sealed class LiteDbErasureStore : IErasureStore
@@ -73,12 +73,18 @@ public sealed class LiteDbErasureStore : IErasureStore
     }
 
     public async Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
-        ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+        ErasureRecord request,
+        long? replacesVersion,
+        Customer customer,
+        IReadOnlyList<FormerAddress> formerAddresses,
+        IReadOnlyList<OutgoingEvent> events,
+        CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var removed = _database.InTransaction(IReadOnlyDictionary<string, long>? () =>
         {
             if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId))
+                || formerAddresses.Any(former => _customers.HasAddress(former.Address) || _tombstones.FindOneById(former.Hash) is not null)
                 || _customers.DeleteInTransaction(customer) is not { } stamps)
             {
                 return null;
@@ -86,7 +92,11 @@ public sealed class LiteDbErasureStore : IErasureStore
 
             _erasures.Upsert(ToDocument(request));
             _keys.Destroy(customer.Id);
-            _tombstones.Upsert(new BsonDocument { ["_id"] = request.AddressHash, ["ErasureId"] = request.Id });
+            foreach (var hash in request.TombstonedHashes)
+            {
+                _tombstones.Upsert(new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id });
+            }
+
             _outbox.Enqueue(events);
             return stamps;
         });
@@ -126,9 +136,9 @@ public sealed class LiteDbErasureStore : IErasureStore
             }
 
             _erasures.Update(ToDocument(request));
-            if (liftTombstone && request.AddressHash is not null)
+            if (liftTombstone)
             {
-                _tombstones.DeleteMany(BsonExpression.Create("_id = @0 AND ErasureId = @1", request.AddressHash, request.Id));
+                _tombstones.DeleteMany(BsonExpression.Create("_id IN @0 AND ErasureId = @1", new BsonArray(request.TombstonedHashes.Select(hash => new BsonValue(hash))), request.Id));
             }
 
             _outbox.Enqueue(events);

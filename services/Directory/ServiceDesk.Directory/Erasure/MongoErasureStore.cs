@@ -39,7 +39,12 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
     ];
 
     public async Task<IReadOnlyDictionary<string, long>?> RemoveCustomerAsync(
-        ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+        ErasureRecord request,
+        long? replacesVersion,
+        Customer customer,
+        IReadOnlyList<FormerAddress> formerAddresses,
+        IReadOnlyList<OutgoingEvent> events,
+        CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);
         return await database.Client.InTransactionAsync(
@@ -52,6 +57,15 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                     return null;
                 }
 
+                foreach (var former in formerAddresses)
+                {
+                    if (await customers.HasAddressAsync(session, former.Address, token)
+                        || await _tombstones.Find(session, Filter.Eq("_id", former.Hash)).AnyAsync(token))
+                    {
+                        return null;
+                    }
+                }
+
                 if (await customers.DeleteAsync(session, customer, token) is not { } stamps)
                 {
                     return null;
@@ -59,12 +73,15 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
 
                 await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id), ToDocument(request), new ReplaceOptions { IsUpsert = true }, token);
                 await keys.DestroyAsync(session, customer.Id, token);
-                await _tombstones.ReplaceOneAsync(
-                    session,
-                    Filter.Eq("_id", request.AddressHash),
-                    new BsonDocument { ["_id"] = request.AddressHash, ["ErasureId"] = request.Id },
-                    new ReplaceOptions { IsUpsert = true },
-                    token);
+                foreach (var hash in request.TombstonedHashes)
+                {
+                    await _tombstones.ReplaceOneAsync(
+                        session,
+                        Filter.Eq("_id", hash),
+                        new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id },
+                        new ReplaceOptions { IsUpsert = true },
+                        token);
+                }
                 await outbox.EnqueueAsync(session, events, token);
                 return stamps;
             },
@@ -98,9 +115,9 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                     return false;
                 }
 
-                if (liftTombstone && request.AddressHash is not null)
+                if (liftTombstone)
                 {
-                    await _tombstones.DeleteOneAsync(session, Filter.Eq("_id", request.AddressHash) & Filter.Eq("ErasureId", request.Id), cancellationToken: token);
+                    await _tombstones.DeleteManyAsync(session, Filter.In("_id", request.TombstonedHashes) & Filter.Eq("ErasureId", request.Id), cancellationToken: token);
                 }
 
                 await outbox.EnqueueAsync(session, events, token);

@@ -28,11 +28,13 @@ public sealed class RemovalPreviewer(
     {
         caller.RequireAdmin();
         var customer = await customers.GetAsync(request.CustomerId, cancellationToken) ?? throw new NotFoundException("customer", request.CustomerId, "customer_id");
+        var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
         var question = new PreviewErasureRequest
         {
             CustomerId = customer.Id,
             Mode = request.Mode == DirectoryErasureMode.Purge ? EventErasureMode.Purge : EventErasureMode.Anonymize,
             AddressHash = tombstones.HashOf(customer.Address),
+            FormerAddressHashes = { formerAddresses.Select(former => former.Hash) },
         };
         var remote = await Task.WhenAll(RemoteParticipants.Select(service => AskAsync(service, question, cancellationToken)));
         var own = new ServiceImpact
@@ -43,7 +45,7 @@ public sealed class RemovalPreviewer(
                 ["profiles_deleted"] = 1,
                 ["memberships_deleted"] = customer.ProjectKeys.Count,
                 ["customer_keys_destroyed"] = 1,
-                ["addresses_tombstoned"] = 1,
+                ["addresses_tombstoned"] = 1 + formerAddresses.Count,
             },
         };
         return new RemovalPreview { CustomerId = customer.Id, Impacts = { remote.Take(1), own, remote.Skip(1) } };

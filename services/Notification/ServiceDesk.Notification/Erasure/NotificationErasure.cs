@@ -100,7 +100,7 @@ public sealed class NotificationErasure(
             [DeliveryLogEntriesDeleted] = own.Count(delivery => delivery.Status != DeliveryStatus.Queued),
             [PickupFilesDeleted] = ownFiles.Count + namingFiles.Count,
             [MessagesNamingTheCustomerDeleted] = naming.Count + namingFiles.Count,
-            [AddressesSuppressed] = scope.AddressHash.Length > 0 ? 1 : 0,
+            [AddressesSuppressed] = (scope.AddressHash.Length > 0 ? 1 : 0) + scope.FormerAddressHashes.Count,
             [KnownCustomersDeleted] = known is null ? 0 : 1,
         };
         return new ErasurePlan(counts, async token =>
