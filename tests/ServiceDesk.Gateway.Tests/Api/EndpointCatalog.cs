@@ -41,6 +41,7 @@ public sealed record Endpoint(string Method, string Path, object? Body = null)
         new("POST", "/api/v1/erasures/e1/retry"),
         new("POST", "/api/v1/erasures/e1/approval"),
         new("POST", "/api/v1/erasures/e1/rejection", new { reason = "legal_hold" }),
+        new("POST", "/api/v1/erasures/e1/reinstatement", new { reason = "customer_returned" }),
         new("GET", "/api/v1/erasures/e1/evidence"),
         new("POST", "/api/v1/customers/c1/removal-preview", new { mode = "anonymize" }),
         new("POST", "/api/v1/me/removal-request", new { mode = "anonymize" }),

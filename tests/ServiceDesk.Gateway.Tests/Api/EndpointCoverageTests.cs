@@ -94,6 +94,7 @@ public sealed class EndpointCoverageTests(GatewayHosts hosts)
             ("POST", "/api/v1/erasures", new { customerId = "c1", mode = "shred", reason = "customer_request" }, "mode"),
             ("GET", "/api/v1/erasures?status=lost", null, "status"),
             ("POST", "/api/v1/erasures/e1/rejection", new { reason = "because" }, "reason"),
+            ("POST", "/api/v1/erasures/e1/reinstatement", new { reason = "because" }, "reason"),
             ("POST", "/api/v1/customers/c1/removal-preview", new { mode = "shred" }, "mode"),
             ("POST", "/api/v1/me/removal-request", new { mode = "shred" }, "mode"),
             ("POST", "/api/v1/suppressions/check", new { address = "not an address" }, "address"),

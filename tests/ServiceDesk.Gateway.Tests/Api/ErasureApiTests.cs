@@ -60,6 +60,34 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task An_admin_reinstates_a_removed_customer_s_address_with_a_reason_and_it_may_belong_to_a_customer_again()
+    {
+        var project = await hosts.NewProjectAsync();
+        var address = GatewayHosts.NewAddress("rita");
+        var rita = await hosts.NewCustomerAsync("Rita", address, project);
+        using var agent = await hosts.SignedInAsync(Role.Agent, null, project);
+        using var admin = await hosts.AdminClientAsync();
+        var accepted = await admin.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures",
+            new { customerId = rita.Id, mode = "anonymize", reason = "contact_moved" });
+        var path = $"/api/v1/erasures/{accepted.GetProperty("id").GetString()}";
+        var refused = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/v1/customers", new { address, displayName = "Rita Again" });
+
+        var unknownReason = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/reinstatement", new { reason = "because" });
+        var byAgent = await agent.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, $"{path}/reinstatement", new { reason = "customer_returned" });
+        var reinstated = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{path}/reinstatement", new { reason = "customer_returned" });
+        var again = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/reinstatement", new { reason = "removed_in_error" });
+        var created = await admin.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/customers", new { address, displayName = "Rita Again" });
+
+        Assert.Equal("FAILED_PRECONDITION", refused.GetProperty("code").GetString());
+        Assert.True(unknownReason.GetProperty("errors").TryGetProperty("reason", out _), unknownReason.ToString());
+        Assert.Equal("PERMISSION_DENIED", byAgent.GetProperty("code").GetString());
+        Assert.Equal("customer_returned", reinstated.GetProperty("reinstatement").GetProperty("reason").GetString());
+        Assert.False(string.IsNullOrEmpty(reinstated.GetProperty("reinstatement").GetProperty("reinstatedBy").GetString()));
+        Assert.Equal("FAILED_PRECONDITION", again.GetProperty("code").GetString());
+        Assert.NotEqual(rita.Id, created.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task A_rejection_needs_a_known_reason_an_admin_and_an_existing_request()
     {
         var project = await hosts.NewProjectAsync();

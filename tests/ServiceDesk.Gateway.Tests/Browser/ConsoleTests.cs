@@ -250,6 +250,32 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task An_admin_reinstates_a_removed_customer_s_addresses_with_a_reason_by_keyboard()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rita = await hosts.NewCustomerAsync("Rita Returning", GatewayHosts.NewAddress("rita"), project);
+        using (var admin = await hosts.AdminClientAsync())
+        {
+            await admin.ExpectAsync(System.Net.HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures", new { customerId = rita.Id, mode = "anonymize", reason = "contact_moved" });
+        }
+
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(page, IdentityTestHost.AdminLogin);
+        await page.GotoAsync($"{Console}#/erasures");
+        var row = page.Locator("tbody tr").Filter(new() { HasText = rita.Id });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Reinstate addresses" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var reason = row.GetByLabel("Reinstatement reason");
+        await Assertions.Expect(reason).ToBeFocusedAsync();
+        await reason.SelectOptionAsync("removed_in_error");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Confirm reinstatement" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(row).ToContainTextAsync("addresses reinstated: removed in error");
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Reinstate addresses" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Screenshots_of_the_main_pages_at_desktop_and_phone_width()
     {
         var project = await hosts.NewProjectAsync();

@@ -10,7 +10,8 @@ public sealed record RemoveCustomerBody(string? CustomerId, string? Mode, string
 
 public sealed record ModeBody(string? Mode);
 
-public sealed record RejectionBody(string? Reason);
+/// <summary>A decision's reason code: a rejection's or a reinstatement's.</summary>
+public sealed record ReasonBody(string? Reason);
 
 /// <summary>The signed evidence of a removal: the document as JSON, the signature base64url.</summary>
 public sealed record EvidenceResource(JsonElement Document, string Signature, string Algorithm, string KeyId);
@@ -27,6 +28,8 @@ internal static class ErasureEndpoints
         erasures.MapPost("/{erasureId}/retry", RetryAsync).WithSummary("Send the command again to the services that failed or have not answered");
         erasures.MapPost("/{erasureId}/approval", ApproveAsync).WithSummary("Approve a customer's own removal request (admin)");
         erasures.MapPost("/{erasureId}/rejection", RejectAsync).WithSummary("Reject a customer's own removal request, with a reason the customer sees (admin)");
+        erasures.MapPost("/{erasureId}/reinstatement", ReinstateAsync)
+            .WithSummary("Lift a removal's tombstones, with a reason: its addresses may belong to a customer again, in every service (admin)");
         erasures.MapGet("/{erasureId}/evidence", EvidenceAsync).WithSummary("The signed evidence document, as a download");
 
         api.MapPost("/customers/{customerId}/removal-preview", PreviewAsync).WithTags("Erasures")
@@ -81,7 +84,7 @@ internal static class ErasureEndpoints
     private static async Task<IResult> ApproveAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time) =>
         Results.Ok(ErasureResource.From(await erasures.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = erasureId }, await call.AsUserAsync()), time.GetUtcNow()));
 
-    private static async Task<IResult> RejectAsync(string erasureId, RejectionBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> RejectAsync(string erasureId, ReasonBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
     {
         if (!ApiEnum<RejectionReason>.TryParse(body.Reason, out var reason))
         {
@@ -90,6 +93,17 @@ internal static class ErasureEndpoints
 
         return Results.Ok(ErasureResource.From(
             await erasures.RejectErasureAsync(new RejectErasureRequest { ErasureId = erasureId, Reason = reason }, await call.AsUserAsync()), time.GetUtcNow()));
+    }
+
+    private static async Task<IResult> ReinstateAsync(string erasureId, ReasonBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    {
+        if (!ApiEnum<ReinstatementReason>.TryParse(body.Reason, out var reason))
+        {
+            return GrpcProblems.Invalid("reason", $"must be one of {ApiEnum<ReinstatementReason>.Names}");
+        }
+
+        return Results.Ok(ErasureResource.From(
+            await erasures.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = erasureId, Reason = reason }, await call.AsUserAsync()), time.GetUtcNow()));
     }
 
     private static async Task<IResult> EvidenceAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call, HttpContext http)

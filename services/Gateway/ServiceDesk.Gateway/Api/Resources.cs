@@ -87,7 +87,7 @@ public sealed record ParticipantStatusResource(string Service, string State, IRe
 public sealed record ErasureResource(
     string Id, string CustomerId, string Mode, string Reason, string? SuccessorCustomerId, string RequestedBy, string? ApprovedBy, string Status,
     DateTimeOffset? ReceivedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, bool Overdue, IReadOnlyList<ParticipantStatusResource> Participants,
-    string? RejectionReason, string? RejectedBy)
+    string? RejectionReason, string? RejectedBy, ReinstatementResource? Reinstatement)
 {
     public static ErasureResource From(ErasureRequest request, DateTimeOffset now) => new(
         request.Id, request.CustomerId, ApiEnum<ErasureMode>.Format(request.Mode), ApiEnum<ErasureReason>.Format(request.Reason),
@@ -97,7 +97,15 @@ public sealed record ErasureResource(
         request.Status is not ErasureStatus.Completed && request.DueAt is { } due && due.ToDateTimeOffset() < now,
         [.. request.Participants.Select(ParticipantStatusResource.From)],
         request.RejectionReason == default ? null : ApiEnum<ServiceDesk.Contracts.Directory.V1.RejectionReason>.Format(request.RejectionReason),
-        AccountResource.NullIfEmpty(request.RejectedBy));
+        AccountResource.NullIfEmpty(request.RejectedBy),
+        request.Reinstatement is { } reinstatement ? ReinstatementResource.From(reinstatement) : null);
+}
+
+/// <summary>Who lifted a removal's tombstones (not shown to the customer), why and when.</summary>
+public sealed record ReinstatementResource(string Reason, string? ReinstatedBy, DateTimeOffset? ReinstatedAt)
+{
+    public static ReinstatementResource From(Reinstatement reinstatement) => new(
+        ApiEnum<ReinstatementReason>.Format(reinstatement.Reason), AccountResource.NullIfEmpty(reinstatement.ReinstatedBy), AccountResource.Time(reinstatement.ReinstatedAt));
 }
 
 public sealed record ServiceImpactResource(string Service, IReadOnlyDictionary<string, long> Counts, string? Error)

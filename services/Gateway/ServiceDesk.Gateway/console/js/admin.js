@@ -1,5 +1,6 @@
 // Admins: removing a customer (preview per service, then confirm), the erasures page with live progress,
-// evidence download, approval or rejection (with a reason) of customers' own requests.
+// evidence download, approval or rejection (with a reason) of customers' own requests, and reinstating a removal's
+// addresses (with a reason).
 import { ApiError, get, post, query } from './api.js';
 import { errorBox, formatTime, h, replace } from './dom.js';
 import { customerPicker } from './picker.js';
@@ -8,6 +9,7 @@ import { navigate, onLeave, showError, submitting } from './app.js';
 const POLL_MS = 3000;
 const modes = [['anonymize', 'Anonymize: delete the profile, keep tickets under a pseudonym'], ['purge', 'Purge: also delete the tickets the customer reported']];
 const rejectionReasons = [['identity_not_verified', 'Identity not verified'], ['legal_hold', 'Legal hold'], ['open_contract', 'Open contract'], ['duplicate_request', 'Duplicate request']];
+const reinstatementReasons = [['customer_returned', 'The person is a customer again'], ['removed_in_error', 'Removed in error'], ['address_reassigned', 'The address is someone else\'s now']];
 const reasons = [['customer_request', 'The customer asked'], ['contact_moved', 'The contact moved (new company or address)'], ['account_closed', 'Account closed'], ['legal_obligation', 'Legal obligation']];
 const counts = (map) => Object.entries(map || {}).map(([kind, n]) => `${kind.replaceAll('_', ' ')}: ${n}`).join(', ') || 'nothing';
 
@@ -89,7 +91,7 @@ async function erasuresPage(container) {
   const updated = h('p', { class: 'muted' });
   let timer = 0;
   let stopped = false;
-  // While an admin picks a rejection reason the list is not redrawn under them.
+  // While an admin picks a rejection or reinstatement reason the list is not redrawn under them.
   let holding = false;
 
   async function load() {
@@ -112,7 +114,8 @@ async function erasuresPage(container) {
         h('td', {}, r.id, h('div', { class: 'muted' }, `${r.mode}, ${r.reason.replaceAll('_', ' ')}`)),
         h('td', {}, r.customerId),
         h('td', {}, r.status.replaceAll('_', ' '), r.overdue ? h('strong', {}, ' (overdue)') : null,
-          r.rejectionReason ? h('div', { class: 'muted' }, `reason: ${r.rejectionReason.replaceAll('_', ' ')}`) : null),
+          r.rejectionReason ? h('div', { class: 'muted' }, `reason: ${r.rejectionReason.replaceAll('_', ' ')}`) : null,
+          r.reinstatement ? h('div', { class: 'muted' }, `addresses reinstated: ${r.reinstatement.reason.replaceAll('_', ' ')}`) : null),
         h('td', {}, formatTime(r.dueAt)),
         h('td', {}, participantBadges(r)),
         h('td', {}, actions(r)))))));
@@ -134,30 +137,38 @@ async function erasuresPage(container) {
     };
     if (request.status === 'awaiting_approval') {
       act('Approve', `/api/v1/erasures/${encodeURIComponent(request.id)}/approval`);
-      buttons.push(rejectControl(request, send));
+      buttons.push(decisionControl(request, send, {
+        label: 'Reject', reasons: rejectionReasons, reasonLabel: 'Rejection reason', confirm: 'Confirm rejection', path: 'rejection',
+      }));
     }
     if (request.status === 'failed') act('Retry', `/api/v1/erasures/${encodeURIComponent(request.id)}/retry`, 'secondary');
     if (!['awaiting_approval', 'rejected'].includes(request.status)) {
       const evidence = h('button', { type: 'button', class: 'secondary' }, 'Evidence');
       evidence.addEventListener('click', () => downloadEvidence(request));
       buttons.push(evidence);
+      if (!request.reinstatement) {
+        buttons.push(decisionControl(request, send, {
+          label: 'Reinstate addresses', reasons: reinstatementReasons, reasonLabel: 'Reinstatement reason', confirm: 'Confirm reinstatement', path: 'reinstatement',
+        }));
+      }
     }
     return h('div', { class: 'row' }, buttons);
   }
 
-  function rejectControl(request, send) {
-    const reject = h('button', { type: 'button', class: 'secondary' }, 'Reject');
-    const wrapper = h('div', { class: 'row' }, reject);
-    reject.addEventListener('click', () => {
+  /** A decision on a request that needs a reason code: its button opens the reason list and a confirmation. */
+  function decisionControl(request, send, decision) {
+    const open = h('button', { type: 'button', class: 'secondary' }, decision.label);
+    const wrapper = h('div', { class: 'row' }, open);
+    open.addEventListener('click', () => {
       holding = true;
       clearTimeout(timer);
-      const id = `reject-${request.id}`;
-      const reason = h('select', { id }, rejectionReasons.map(([value, label]) => h('option', { value }, label)));
-      const confirm = h('button', { type: 'button', class: 'danger' }, 'Confirm rejection');
+      const id = `${decision.path}-${request.id}`;
+      const reason = h('select', { id }, decision.reasons.map(([value, label]) => h('option', { value }, label)));
+      const confirm = h('button', { type: 'button', class: 'danger' }, decision.confirm);
       const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
-      confirm.addEventListener('click', () => send(confirm, `/api/v1/erasures/${encodeURIComponent(request.id)}/rejection`, { reason: reason.value }));
+      confirm.addEventListener('click', () => send(confirm, `/api/v1/erasures/${encodeURIComponent(request.id)}/${decision.path}`, { reason: reason.value }));
       cancel.addEventListener('click', () => { holding = false; clearTimeout(timer); load(); });
-      replace(wrapper, h('label', { for: id }, 'Rejection reason', reason), confirm, cancel);
+      replace(wrapper, h('label', { for: id }, decision.reasonLabel, reason), confirm, cancel);
       reason.focus();
     });
     return wrapper;
@@ -166,7 +177,7 @@ async function erasuresPage(container) {
   status.addEventListener('change', () => { clearTimeout(timer); load(); });
   onLeave(() => { stopped = true; clearTimeout(timer); });
   replace(container, h('h1', {}, 'Erasures'),
-    h('p', { class: 'muted' }, 'Customer removals with each service\'s progress; overdue requests are highlighted. Customers\' own requests wait here for approval or rejection.'),
+    h('p', { class: 'muted' }, 'Customer removals with each service\'s progress; overdue requests are highlighted. Customers\' own requests wait here for approval or rejection. A removed customer\'s addresses stay blocked everywhere until you reinstate them.'),
     h('label', { for: 'erasure-status' }, 'Status', status), updated, body);
   await load();
 }
