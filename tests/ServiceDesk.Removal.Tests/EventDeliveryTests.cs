@@ -38,11 +38,7 @@ public sealed class EventDeliveryTests : IAsyncLifetime
         var ticket = await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Scanner jams" }, agent);
 
         var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
-        var completed = await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt, read from the streams alone",
-            TimeSpan.FromSeconds(60));
+        var completed = await _system.WaitForCompletionAsync(request.Id, "every service's receipt, read from the streams alone");
 
         Assert.All(completed.Participants, participant => Assert.Equal(ParticipantState.Done, participant.State));
         Assert.Equal(1, completed.Participants.Single(p => p.Service == ServiceNames.Ticketing).Counts["tickets_anonymized"]);
@@ -73,11 +69,7 @@ public sealed class EventDeliveryTests : IAsyncLifetime
             update = await _system.HoldBackAsync("customers", envelope => envelope.Payload.Is(CustomerUpdated.Descriptor) && envelope.Payload.Unpack<CustomerUpdated>().CustomerId == jane.Id);
             request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
         });
-        await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt",
-            TimeSpan.FromSeconds(60));
+        await _system.WaitForCompletionAsync(request.Id);
 
         await _system.DeliverLateAsync("customers", update);
         // Bob's update comes after hers in the same stream: once Ticketing shows it and holds nothing unacknowledged, hers was handled.

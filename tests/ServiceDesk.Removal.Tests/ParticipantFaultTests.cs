@@ -46,11 +46,7 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
             Assert.Equal(ParticipantState.Pending, meanwhile.Participants.Single(p => p.Service == ServiceNames.Ticketing).State);
         });
 
-        var completed = await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "Ticketing's receipt after its restart",
-            TimeSpan.FromSeconds(60));
+        var completed = await _system.WaitForCompletionAsync(request.Id, "Ticketing's receipt after its restart");
         Assert.Equal(1, completed.Participants.Single(p => p.Service == ServiceNames.Ticketing).Counts["tickets_anonymized"]);
         var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, _system.Admin);
         Assert.True(anonymised.Reporter.Erased);
@@ -69,11 +65,7 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         var ticket = await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Printer" }, agent);
 
         var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
-        await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt",
-            TimeSpan.FromSeconds(60));
+        await _system.WaitForCompletionAsync(request.Id);
 
         var fromTicketing = (await _system.ReceiptsAsync()).Where(r => r.RequestId == request.Id && r.Service == ServiceNames.Ticketing).ToList();
         Assert.Single(fromTicketing);
@@ -118,11 +110,7 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         Assert.NotEmpty(ForensicScan.Files([backup], [address, name]));
 
         var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
-        var completed = await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt",
-            TimeSpan.FromSeconds(60));
+        var completed = await _system.WaitForCompletionAsync(request.Id);
         Assert.Equal(4, completed.Participants.Count(participant => participant.State == ParticipantState.Done));
 
         await _system.RestoreParticipantsAsync(backup);

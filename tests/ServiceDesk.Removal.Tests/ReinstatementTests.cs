@@ -30,11 +30,7 @@ public sealed class ReinstatementTests : IAsyncLifetime
             new CreateCustomerRequest { Address = former, DisplayName = $"Pat Q{unique}", ProjectKeys = { project } }, _system.Admin);
         await _system.Customers.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = pat.Id, Address = current }, _system.Admin);
         var removal = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = pat.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
-        var completed = await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = removal.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt",
-            TimeSpan.FromSeconds(60));
+        var completed = await _system.WaitForCompletionAsync(removal.Id);
         Assert.Equal(
             (2L, 2L),
             (completed.Participants.Single(p => p.Service == ServiceNames.Directory).Counts["addresses_tombstoned"],

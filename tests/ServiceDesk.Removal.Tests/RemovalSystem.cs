@@ -281,12 +281,16 @@ public sealed class RemovalSystem : IAsyncLifetime
     {
         var request = await Erasures.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = Contracts.Directory.V1.ErasureMode.Anonymize }, asCustomer);
         await Erasures.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = request.Id }, Admin);
-        await Eventually.WaitForAsync(
-            () => Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt",
-            TimeSpan.FromSeconds(60));
+        await WaitForCompletionAsync(request.Id);
     }
+
+    /// <summary>The request once every service's receipt is folded in (<paramref name="what"/> names the wait in a timeout).</summary>
+    public Task<ErasureRequest> WaitForCompletionAsync(string erasureId, string what = "every service's receipt") =>
+        Eventually.WaitForAsync(
+            () => Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = erasureId }, Admin).ResponseAsync,
+            erasure => erasure.Status == ErasureStatus.Completed,
+            what,
+            TimeSpan.FromSeconds(60));
 
     /// <summary>Every occurrence of the strings in any file a host or Redis wrote, and in anything Redis holds.</summary>
     public async Task<IReadOnlyList<ForensicFinding>> ScanAsync(params string[] needles)

@@ -73,11 +73,7 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.DoesNotContain(afterwards.Suggestions, suggestion => suggestion.Address == address || suggestion.DisplayName == name);
         }
 
-        var completed = await Eventually.WaitForAsync(
-            () => _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = request.Id }, _system.Admin).ResponseAsync,
-            erasure => erasure.Status == ErasureStatus.Completed,
-            "every service's receipt",
-            TimeSpan.FromSeconds(60));
+        var completed = await _system.WaitForCompletionAsync(request.Id);
         output.WriteLine(string.Join("\n", completed.Participants.Select(p => $"{p.Service}: {p.State} {string.Join(", ", p.Counts.Select(c => $"{c.Key}={c.Value}"))}")));
         Assert.Equal(["directory", "identity", "notification", "ticketing"], completed.Participants.Select(p => p.Service).Order());
         Assert.All(completed.Participants, participant => Assert.Equal(ParticipantState.Done, participant.State));
