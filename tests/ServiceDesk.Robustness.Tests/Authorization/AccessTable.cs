@@ -298,6 +298,8 @@ public static class AccessTable
         yield return Endpoint(post, "/api/v1/erasures/{erasureId}/approval", AdminOnly, async (s, _) => ($"/api/v1/erasures/{(await s.NewOwnRemovalRequestAsync()).Id}/approval", null));
         yield return Endpoint(post, "/api/v1/erasures/{erasureId}/rejection", AdminOnly, async (s, _) =>
             ($"/api/v1/erasures/{(await s.NewOwnRemovalRequestAsync()).Id}/rejection", new { reason = "identity_not_verified" }));
+        yield return Endpoint(post, "/api/v1/erasures/{erasureId}/reinstatement", AdminOnly, async (s, _) =>
+            ($"/api/v1/erasures/{(await s.NewCompletedRemovalAsync()).Id}/reinstatement", new { reason = "customer_returned" }));
         yield return Endpoint(get, "/api/v1/erasures/{erasureId}/evidence", AdminOnly, async (s, _) => ($"/api/v1/erasures/{(await s.CompletedRemovalAsync()).Id}/evidence", null));
         yield return Endpoint(post, "/api/v1/customers/{customerId}/removal-preview", AdminOnly, (s, _) =>
             To($"/api/v1/customers/{s.CustomerA.Id}/removal-preview", new { mode = "anonymize" }));
