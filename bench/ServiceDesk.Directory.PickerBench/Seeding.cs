@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
@@ -16,6 +18,9 @@ namespace ServiceDesk.Directory.PickerBench;
 internal static class Seeding
 {
     public const string Project = "HELP";
+
+    /// <summary>Any key will do: a seeded file holds no tombstones for the store to look up.</summary>
+    private static readonly TombstonePepper SeedingPepper = new(RandomNumberGenerator.GetBytes(32));
 
     private static readonly string[] FirstNames =
     [
@@ -50,7 +55,7 @@ internal static class Seeding
         var clock = Stopwatch.StartNew();
         using (var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "directory"))
         {
-            var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database));
+            var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database), SeedingPepper);
             await new LiteDbProjectStore(database).RegisterAsync(Project, DateTimeOffset.UtcNow, CancellationToken.None);
             var random = new Random(42);
             for (var i = 0; i < count; i++)

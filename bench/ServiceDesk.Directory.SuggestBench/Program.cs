@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Projects;
 using ServiceDesk.Directory.Suggestions;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
@@ -31,7 +33,8 @@ string[] last =
 var domains = Enumerable.Range(0, 25).Select(i => $"company{i:D2}.example").ToArray();
 
 using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "directory");
-var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database));
+// Any tombstone key will do: the seeded file holds no tombstones for the store to look up.
+var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database), new TombstonePepper(RandomNumberGenerator.GetBytes(32)));
 var projects = new LiteDbProjectStore(database);
 var seeded = !await projects.RegisterAsync("HELP", DateTimeOffset.UtcNow, default);
 await projects.RegisterAsync("SALES", DateTimeOffset.UtcNow, default);

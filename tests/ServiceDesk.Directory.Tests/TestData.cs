@@ -1,4 +1,6 @@
 using ServiceDesk.Directory.Customers;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Testing;
 
 namespace ServiceDesk.Directory.Tests;
 
@@ -6,6 +8,9 @@ namespace ServiceDesk.Directory.Tests;
 internal static class TestData
 {
     public static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+
+    /// <summary>Keyed as every test host's is (<see cref="ServiceHost.TombstonePepper"/>).</summary>
+    public static TombstonePepper Pepper { get; } = new(Convert.FromBase64String(ServiceHost.TombstonePepper));
 
     public static string Id() => Guid.NewGuid().ToString("N");
 

@@ -17,12 +17,12 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         db =>
         {
             var outbox = new LiteDbOutboxStore(db);
-            return (new LiteDbCustomerStore(db, outbox), outbox);
+            return (new LiteDbCustomerStore(db, outbox, TestData.Pepper), outbox);
         },
         db =>
         {
             var outbox = new MongoOutboxStore(db);
-            return (new MongoCustomerStore(db, outbox), outbox);
+            return (new MongoCustomerStore(db, outbox, TestData.Pepper), outbox);
         });
 
     [SkippableFact]

@@ -16,12 +16,12 @@ public abstract class NewCustomerKeyContract(IStoreBackend backend) : IDisposabl
         db =>
         {
             var outbox = new LiteDbOutboxStore(db);
-            return (new LiteDbCustomerStore(db, outbox), new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System), outbox);
+            return (new LiteDbCustomerStore(db, outbox, TestData.Pepper), new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System), outbox);
         },
         db =>
         {
             var outbox = new MongoOutboxStore(db);
-            return (new MongoCustomerStore(db, outbox), new MongoCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System), outbox);
+            return (new MongoCustomerStore(db, outbox, TestData.Pepper), new MongoCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System), outbox);
         });
 
     [SkippableFact]

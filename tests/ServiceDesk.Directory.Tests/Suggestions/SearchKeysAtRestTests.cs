@@ -24,7 +24,7 @@ public sealed class SearchKeysAtRestTests
         var dataDirectory = TestDirectory.Create("search-keys-at-rest");
         using (var database = Open(dataDirectory))
         {
-            var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database));
+            var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database), TestData.Pepper);
             var zoe = TestData.Customer("zoe.angstrom@fjord.example", "Zoë Ångström", projectKeys: "HELP");
             await customers.InsertAsync(zoe, [], CancellationToken.None);
             Assert.NotNull(await customers.ReplaceAsync(zoe with { DisplayName = "Åsa Öberg", Version = 2 }, 1, [], CancellationToken.None));
@@ -43,7 +43,7 @@ public sealed class SearchKeysAtRestTests
         using (var database = Open(dataDirectory))
         {
             // What the store wrote before: a "customer_search" collection and copies of the keys in the document.
-            await new LiteDbCustomerStore(database, new LiteDbOutboxStore(database)).InsertAsync(zoe, [], CancellationToken.None);
+            await new LiteDbCustomerStore(database, new LiteDbOutboxStore(database), TestData.Pepper).InsertAsync(zoe, [], CancellationToken.None);
             var document = database.GetCollection("customers").FindById(zoe.Id);
             document["SearchKeys"] = new BsonArray(new BsonValue("HELP n zoe angstrom"), new BsonValue("HELP a fjord.example"));
             document["ProjectNameOrder"] = new BsonArray(new BsonValue("HELP\u0001zoe angstrom\u0001" + zoe.Id));
@@ -57,7 +57,7 @@ public sealed class SearchKeysAtRestTests
 
         using (var database = Open(dataDirectory))
         {
-            var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database));
+            var customers = new LiteDbCustomerStore(database, new LiteDbOutboxStore(database), TestData.Pepper);
             Assert.False(database.CollectionExists("customer_search"));
             Assert.Equal(zoe.DisplayName, (await customers.GetAsync(zoe.Id, CancellationToken.None))!.DisplayName);
         }

@@ -24,6 +24,36 @@ public static class LiteDbTransactions
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, committed when it returns a value and rolled back when it
+    /// returns null: a check that must follow a write (the write takes the collection's lock, so what is read after
+    /// it is what every writer of that collection committed before) can still undo the write.
+    /// </summary>
+    public static T? InTransactionUnlessNull<T>(this LiteDatabase database, Func<T?> work)
+        where T : class
+    {
+        database.BeginTrans();
+        try
+        {
+            var result = work();
+            if (result is null)
+            {
+                database.Rollback();
+            }
+            else
+            {
+                database.Commit();
+            }
+
+            return result;
+        }
+        catch
+        {
+            database.Rollback();
+            throw;
+        }
+    }
+
     public static void InTransaction(this LiteDatabase database, Action work) =>
         database.InTransaction(() =>
         {

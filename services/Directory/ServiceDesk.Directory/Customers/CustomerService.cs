@@ -26,7 +26,6 @@ public sealed class CustomerService(
     ProjectScopedIds scopedIds,
     IntegrationEvents events,
     SuggestionIndexFeed suggestions,
-    ErasedAddresses erasedAddresses,
     TimeProvider time)
 {
     /// <summary>
@@ -49,7 +48,6 @@ public sealed class CustomerService(
             await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
         }
 
-        await erasedAddresses.EnsureNotErasedAsync(caller, request.Address, "address", cancellationToken);
         var customer = Customer.New(
             Guid.CreateVersion7().ToString("N"), EmailAddress.Parse(request.Address).Value, request.DisplayName.Trim(), organizationId, request.ProjectKeys, time.Now());
         var key = keys.New(customer.Id);
@@ -71,6 +69,10 @@ public sealed class CustomerService(
         catch (AddressTakenException taken)
         {
             throw new AlreadyExistsException("customer", taken.ExistingCustomerId, "address");
+        }
+        catch (AddressErasedException erased)
+        {
+            throw ErasedAddresses.Refusal(caller, erased.ErasureId, "address");
         }
 
         events.WakeRelay();
@@ -114,17 +116,6 @@ public sealed class CustomerService(
         if (request is { HasOrganizationId: true, OrganizationId.Length: > 0 })
         {
             await organizations.GetExistingAsync(request.OrganizationId, "organization_id", cancellationToken);
-        }
-
-        if (request.HasAddress)
-        {
-            // The version first: a call that would change nothing is not an answer to whether an address was erased.
-            if (request.ExpectedVersion != 0 && VersionSeenBy(caller, customer, request.CustomerId) != request.ExpectedVersion)
-            {
-                throw new ConcurrencyConflictException("customer", request.CustomerId);
-            }
-
-            await erasedAddresses.EnsureNotErasedAsync(caller, request.Address, "address", cancellationToken);
         }
 
         return await ChangeAsync(
@@ -257,6 +248,10 @@ public sealed class CustomerService(
             catch (AddressTakenException taken)
             {
                 throw new AlreadyExistsException("customer", caller.Role == CallerRole.Agent ? null : taken.ExistingCustomerId, "address");
+            }
+            catch (AddressErasedException erased)
+            {
+                throw ErasedAddresses.Refusal(caller, erased.ErasureId, "address");
             }
 
             if (expectedVersion != 0)

@@ -4,7 +4,8 @@ using ServiceDesk.Messaging.Publishing;
 namespace ServiceDesk.Directory.Customers;
 
 /// <summary>
-/// Customers, unique by normalised address. No implementation stores search keys: the picker finds customers
+/// Customers, unique by normalised address and never at an address a removal tombstoned (the tombstones live in the
+/// same database, read in the write's transaction). No implementation stores search keys: the picker finds customers
 /// in memory (<see cref="Suggestions.SuggestionIndex"/>) and confirms each by id. Every change records its integration events in the service's outbox in the same transaction: a committed change
 /// always has its events, a rejected one never.
 /// <para>
@@ -22,11 +23,13 @@ public interface ICustomerStore
     /// </summary>
     /// <returns>The change stamps the insert took, by project.</returns>
     /// <exception cref="AddressTakenException">Another customer has the address; nothing is written, the key neither.</exception>
+    /// <exception cref="AddressErasedException">A removal tombstoned the address, checked in the insert's transaction; nothing is written.</exception>
     Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     /// <summary>Inserts the customer without a key (made on first use) and records <paramref name="events"/>, in one transaction.</summary>
     /// <returns>The change stamps the insert took, by project.</returns>
     /// <exception cref="AddressTakenException">Another customer has the address; nothing is written.</exception>
+    /// <exception cref="AddressErasedException">A removal tombstoned the address; nothing is written.</exception>
     Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     Task<Customer?> GetAsync(string id, CancellationToken cancellationToken);
@@ -46,6 +49,7 @@ public interface ICustomerStore
     /// written nothing, when the customer changed meanwhile or no longer exists.
     /// </returns>
     /// <exception cref="AddressTakenException">Another customer has the new address; nothing is written.</exception>
+    /// <exception cref="AddressErasedException">The address changes to one a removal tombstoned, checked in the write's transaction; nothing is written.</exception>
     Task<IReadOnlyDictionary<string, long>?> ReplaceAsync(Customer customer, long expectedVersion, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
 
     /// <summary>The project's change stamp as committed: 0 before its first customer write. One cheap read.</summary>
@@ -63,6 +67,13 @@ public interface ICustomerStore
     /// </summary>
     Task<IReadOnlyList<Customer>> ListByOrganizationAsync(
         string organizationId, IReadOnlySet<string>? withinProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>A removal tombstoned the address (<see cref="Erasure.ErasedAddresses"/>): request <paramref name="erasureId"/>, which an admin may reinstate.</summary>
+public sealed class AddressErasedException(string erasureId)
+    : Exception($"The address was erased by erasure request '{erasureId}'.")
+{
+    public string ErasureId { get; } = erasureId;
 }
 
 /// <summary>The address belongs to another customer, named by id only.</summary>

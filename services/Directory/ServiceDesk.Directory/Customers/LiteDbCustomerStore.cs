@@ -1,5 +1,7 @@
 using LiteDB;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
@@ -34,12 +36,16 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly LiteDbOutboxStore _outbox;
     private readonly LiteDbChangeStamps _stamps;
+    private readonly ILiteCollection<BsonDocument> _tombstones;
+    private readonly TombstonePepper _pepper;
 
     /// <param name="storage">Whether this process is the file's only writer (a Direct connection, the default).</param>
-    public LiteDbCustomerStore(LiteDatabase database, LiteDbOutboxStore outbox, StorageOptions? storage = null)
+    public LiteDbCustomerStore(LiteDatabase database, LiteDbOutboxStore outbox, TombstonePepper pepper, StorageOptions? storage = null)
     {
         _database = database;
         _outbox = outbox;
+        _pepper = pepper;
+        _tombstones = database.GetCreatedCollection(LiteDbErasureStore.TombstoneCollection);
         _stamps = new LiteDbChangeStamps(database, soleWriter: (storage?.LiteDbConnection ?? LiteDbConnectionMode.Direct) == LiteDbConnectionMode.Direct);
         _customers = database.GetCreatedCollection("customers");
         _customers.EnsureIndex("address", "$.Address", unique: true);
@@ -59,6 +65,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             return Task.FromResult(_database.InTransaction(() =>
             {
                 _customers.Insert(ToDocument(customer));
+                RefuseErasedAddress(customer.Address);
                 if (key is not null)
                 {
                     LiteDbCustomerKeyStore.Insert(_database, key);
@@ -93,6 +100,19 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         return Task.FromResult<IReadOnlyDictionary<string, CustomerSummary>>(documents.Select(ToSummary).ToDictionary(summary => summary.Id, StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Throws, rolling the caller's transaction back, when a removal tombstoned the address. Called after the write,
+    /// which took the customers' write lock: a removal holds it from its delete to its commit, tombstones included,
+    /// so a tombstone committed before is read here and none is committed between this check and the write's commit.
+    /// </summary>
+    private void RefuseErasedAddress(string address)
+    {
+        if (_tombstones.FindOneById(_pepper.HashAddress(address)) is { } tombstone)
+        {
+            throw new AddressErasedException(tombstone["ErasureId"].AsString);
+        }
+    }
+
     /// <summary>Whether a customer has the (normalised) address; for a transaction of the erasure store.</summary>
     internal bool HasAddress(string address) => _customers.AnyMatches(BsonExpression.Create("$.Address = @0", address));
 
@@ -125,6 +145,11 @@ public sealed class LiteDbCustomerStore : ICustomerStore
                 if (_customers.UpdateMany(transform, ByIdAtVersion.With(customer.Id, expectedVersion)) == 0)
                 {
                     return null;
+                }
+
+                if (stored["Address"].AsString != customer.Address)
+                {
+                    RefuseErasedAddress(customer.Address);
                 }
 
                 _outbox.Enqueue(events);

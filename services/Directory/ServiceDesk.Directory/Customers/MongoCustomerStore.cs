@@ -1,6 +1,8 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
@@ -14,7 +16,7 @@ namespace ServiceDesk.Directory.Customers;
 /// transaction, so the server must be a replica set (a single-node one will do). Each write also raises the change
 /// stamps of the customer's projects in its transaction (<see cref="MongoChangeStamps"/>).
 /// </summary>
-public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox) : ICustomerStore, IMongoStore
+public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore outbox, TombstonePepper pepper) : ICustomerStore, IMongoStore
 {
     private const string CollectionName = "customers";
 
@@ -22,9 +24,10 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     private static readonly SortDefinition<BsonDocument> AddressOrder = Builders<BsonDocument>.Sort.Ascending("Address");
     private static readonly ProjectionDefinition<BsonDocument> SummaryFields =
         Builders<BsonDocument>.Projection.Include("Address").Include("DisplayName").Include("ProjectKeys");
-    private static readonly ProjectionDefinition<BsonDocument> ProjectKeysOnly = Builders<BsonDocument>.Projection.Include("ProjectKeys");
+    private static readonly ProjectionDefinition<BsonDocument> ProjectKeysAndAddress = Builders<BsonDocument>.Projection.Include("ProjectKeys").Include("Address");
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>(CollectionName);
+    private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>(MongoErasureStore.TombstoneCollection);
     private readonly MongoIndexes _indexes = new(database, Indexes);
     private readonly MongoChangeStamps _stamps = new(database);
 
@@ -46,6 +49,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 async (session, token) =>
                 {
                     await _customers.InsertOneAsync(session, ToDocument(customer), cancellationToken: token);
+                    await RefuseErasedAddressAsync(session, customer.Address, token);
                     if (key is not null)
                     {
                         await MongoCustomerKeyStore.InsertAsync(database, session, key, token);
@@ -78,6 +82,19 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
             .ToDictionary(summary => summary.Id, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Throws, aborting the transaction, when a removal tombstoned the address. A removal that commits meanwhile
+    /// deleted the address's customer, the same key of the unique address index this write inserts, so one of the
+    /// two transactions meets a write conflict and runs again, reading the other's outcome.
+    /// </summary>
+    private async Task RefuseErasedAddressAsync(IClientSessionHandle session, string address, CancellationToken cancellationToken)
+    {
+        if (await _tombstones.Find(session, Filter.Eq("_id", pepper.HashAddress(address))).FirstOrDefaultAsync(cancellationToken) is { } tombstone)
+        {
+            throw new AddressErasedException(tombstone["ErasureId"].AsString);
+        }
+    }
+
     /// <summary>Whether a customer has the (normalised) address, read in a transaction of the erasure store.</summary>
     internal Task<bool> HasAddressAsync(IClientSessionHandle session, string address, CancellationToken cancellationToken) =>
         _customers.Find(session, Filter.Eq("Address", address)).AnyAsync(cancellationToken);
@@ -97,10 +114,15 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 {
                     var atVersion = Filter.Eq("_id", customer.Id) & Filter.Eq("Version", expectedVersion);
                     // The projects it leaves lose it too: read in the transaction, whose replace conflicts with any writer since.
-                    var before = await _customers.Find(session, atVersion).Project<BsonDocument>(ProjectKeysOnly).FirstOrDefaultAsync(token);
+                    var before = await _customers.Find(session, atVersion).Project<BsonDocument>(ProjectKeysAndAddress).FirstOrDefaultAsync(token);
                     if (before is null || (await _customers.ReplaceOneAsync(session, atVersion, ToDocument(customer), cancellationToken: token)).MatchedCount == 0)
                     {
                         return null;
+                    }
+
+                    if (before["Address"].AsString != customer.Address)
+                    {
+                        await RefuseErasedAddressAsync(session, customer.Address, token);
                     }
 
                     await outbox.EnqueueAsync(session, events, token);

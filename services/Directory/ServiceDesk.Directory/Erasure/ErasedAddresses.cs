@@ -35,26 +35,22 @@ public sealed class ErasedAddresses(IErasureStore store, ICustomerStore customer
     }
 
     /// <summary>
-    /// FAILED_PRECONDITION when the address was erased; the address itself is never repeated. Only an admin, who
+    /// FAILED_PRECONDITION for an address erasure <paramref name="erasureId"/> tombstoned (the customer store
+    /// refuses it, <see cref="AddressErasedException"/>); the address itself is never repeated. Only an admin, who
     /// may reinstate it, learns which erasure (the violation's subject, "erasures/ID"): the request's id is where
     /// the erased customer's pseudonym comes from, so an agent who guessed an address would otherwise learn which
     /// pseudonymised tickets were that person's.
     /// </summary>
-    public async Task EnsureNotErasedAsync(Caller caller, string address, string field, CancellationToken cancellationToken)
-    {
-        if (await store.FindErasureOfAddressAsync(HashOf(address), cancellationToken) is { } erasureId)
-        {
-            throw caller.Role == CallerRole.Admin
-                ? new PreconditionFailedException(
-                    PreconditionType,
-                    $"erasures/{erasureId}",
-                    $"The {field} was erased by erasure request '{erasureId}'; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.")
-                : new PreconditionFailedException(
-                    PreconditionType,
-                    "erasures",
-                    $"The {field} was erased; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.");
-        }
-    }
+    public static PreconditionFailedException Refusal(Caller caller, string erasureId, string field) =>
+        caller.Role == CallerRole.Admin
+            ? new PreconditionFailedException(
+                PreconditionType,
+                $"erasures/{erasureId}",
+                $"The {field} was erased by erasure request '{erasureId}'; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.")
+            : new PreconditionFailedException(
+                PreconditionType,
+                "erasures",
+                $"The {field} was erased; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.");
 }
 
 /// <summary>A former address a removal tombstones: the address, for the store to check no customer took it meanwhile, and its keyed hash.</summary>

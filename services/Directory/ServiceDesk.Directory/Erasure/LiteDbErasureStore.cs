@@ -47,6 +47,9 @@ public sealed class LiteDbErasureStore : IErasureStore
         "collection = 'erasures' AND (name IN ['status', 'due'] OR (name = 'status_order' AND expression != @0) OR (name = 'open_due' AND expression != @1))",
         StatusOrder, OpenDue);
 
+    /// <summary>The tombstones' collection, which the customer store also reads (<see cref="LiteDbCustomerStore"/>).</summary>
+    internal const string TombstoneCollection = "erased_addresses";
+
     private readonly LiteDatabase _database;
     private readonly ErasureCheckpoint _checkpoint;
     private readonly LiteDbCustomerStore _customers;
@@ -64,7 +67,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         _keys = keys;
         _outbox = outbox;
         _erasures = database.GetCreatedCollection("erasures");
-        _tombstones = database.GetCreatedCollection("erased_addresses");
+        _tombstones = database.GetCreatedCollection(TombstoneCollection);
         _evidenceKeys = database.GetCreatedCollection("evidence_keys");
         StoreIndexKeysOfFormerFile();
         _erasures.EnsureIndex("customer", "$.CustomerId");
@@ -81,11 +84,14 @@ public sealed class LiteDbErasureStore : IErasureStore
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var removed = _database.InTransaction(IReadOnlyDictionary<string, long>? () =>
+        var removed = _database.InTransactionUnlessNull(IReadOnlyDictionary<string, long>? () =>
         {
+            // The delete before the former addresses' checks: it takes the customers' write lock, which every
+            // customer insert and address change holds while it checks the tombstones, so the checks read what each
+            // of them committed and none commits an address of this removal's until it is done.
             if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId))
-                || formerAddresses.Any(former => _customers.HasAddress(former.Address) || _tombstones.FindOneById(former.Hash) is not null)
-                || _customers.DeleteInTransaction(customer) is not { } stamps)
+                || _customers.DeleteInTransaction(customer) is not { } stamps
+                || formerAddresses.Any(former => _customers.HasAddress(former.Address) || _tombstones.FindOneById(former.Hash) is not null))
             {
                 return null;
             }

@@ -21,13 +21,16 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
     : IErasureStore, IMongoStore
 {
     private const string ErasuresName = "erasures";
+
+    /// <summary>The tombstones' collection, which the customer store also reads (<see cref="MongoCustomerStore"/>).</summary>
+    internal const string TombstoneCollection = "erased_addresses";
     private const string EvidenceKeyId = "current";
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
     private static readonly int[] OpenStatuses = [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
     private readonly IMongoCollection<BsonDocument> _erasures = database.GetCollection<BsonDocument>(ErasuresName);
-    private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>("erased_addresses");
+    private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>(TombstoneCollection);
     private readonly IMongoCollection<BsonDocument> _evidenceKeys = database.GetCollection<BsonDocument>("evidence_keys");
     private readonly MongoIndexes _indexes = new(database, Indexes);
 
