@@ -240,6 +240,35 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         }
     }
 
+    /// <summary>
+    /// A customer created with a former address of a customer whose removal commits at that moment: the address ends
+    /// the new customer's (the removal wrote nothing, to be tried again) or tombstoned (the insert was refused), never
+    /// both.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_former_address_taken_while_its_removal_commits_ends_the_new_customer_s_or_tombstoned_never_both()
+    {
+        var stores = NewStores();
+        for (var round = 0; round < 40; round++)
+        {
+            var before = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+            var jane = (before with { Address = TestData.Address("jane") }).StampedAfter(before, TestData.Now);
+            Assert.NotNull(await stores.Customers.ReplaceAsync(jane, before.Version, [], default));
+            FormerAddress former = new(before.Address, TestData.Pepper.HashAddress(before.Address));
+
+            var removal = Task.Run(() => stores.Erasures.RemoveCustomerAsync(
+                Removal(jane) with { FormerAddressHashes = [former.Hash] }, replacesVersion: null, jane, [former], [], default));
+            var insert = Task.Run(() => stores.Customers.InsertAsync(TestData.Customer(former.Address, projectKeys: "HELP"), [], default));
+            var removed = await removal is not null;
+            var refused = await Record.ExceptionAsync(() => insert);
+
+            var tombstoned = await stores.Erasures.FindErasureOfAddressAsync(former.Hash, default) is not null;
+            var taken = await stores.Customers.FindByAddressAsync(former.Address, default) is not null;
+            Assert.True(tombstoned != taken, $"round {round}: tombstoned {tombstoned}, a customer's {taken}");
+            Assert.Equal((removed, refused is AddressErasedException), (tombstoned, tombstoned));
+        }
+    }
+
     [SkippableFact]
     public async Task A_receipt_is_folded_only_at_its_version_with_its_event_recorded_as_handled_once()
     {
@@ -307,14 +336,14 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
     private static string ErasureRecordJsonText(ErasureRecord? record) => System.Text.Json.JsonSerializer.Serialize(record);
 
-    protected static async Task<Customer> NewCustomerAsync(Stores stores, string displayName, params string[] projectKeys)
+    private static async Task<Customer> NewCustomerAsync(Stores stores, string displayName, params string[] projectKeys)
     {
         var customer = TestData.Customer(displayName: displayName, projectKeys: projectKeys);
         await stores.Customers.InsertAsync(customer, [], default);
         return customer;
     }
 
-    protected static ErasureRecord Removal(Customer customer) =>
+    private static ErasureRecord Removal(Customer customer) =>
         Awaiting(customer.Id) with
         {
             Status = ErasureStatus.InProgress,
@@ -336,35 +365,6 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
 public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbBackend())
 {
-    /// <summary>
-    /// A customer created with a former address of a customer whose removal commits at that moment: the address ends
-    /// the new customer's (the removal wrote nothing, to be tried again) or tombstoned (the insert was refused), never
-    /// both. LiteDB only: MongoDB's transactions are snapshots, and the two write no common key (README, Directory).
-    /// </summary>
-    [Fact]
-    public async Task A_former_address_taken_while_its_removal_commits_ends_the_new_customer_s_or_tombstoned_never_both()
-    {
-        var stores = NewStores();
-        for (var round = 0; round < 40; round++)
-        {
-            var before = await NewCustomerAsync(stores, "Jane Roe", "HELP");
-            var jane = (before with { Address = TestData.Address("jane") }).StampedAfter(before, TestData.Now);
-            Assert.NotNull(await stores.Customers.ReplaceAsync(jane, before.Version, [], default));
-            FormerAddress former = new(before.Address, TestData.Pepper.HashAddress(before.Address));
-
-            var removal = Task.Run(() => stores.Erasures.RemoveCustomerAsync(
-                Removal(jane) with { FormerAddressHashes = [former.Hash] }, replacesVersion: null, jane, [former], [], default));
-            var insert = Task.Run(() => stores.Customers.InsertAsync(TestData.Customer(former.Address, projectKeys: "HELP"), [], default));
-            var removed = await removal is not null;
-            var refused = await Record.ExceptionAsync(() => insert);
-
-            var tombstoned = await stores.Erasures.FindErasureOfAddressAsync(former.Hash, default) is not null;
-            var taken = await stores.Customers.FindByAddressAsync(former.Address, default) is not null;
-            Assert.True(tombstoned != taken, $"round {round}: tombstoned {tombstoned}, a customer's {taken}");
-            Assert.Equal((removed, refused is AddressErasedException), (tombstoned, tombstoned));
-        }
-    }
-
     /// <summary>
     /// Through the status index LiteDB read every request of the status and sorted them, with a new 800 KB buffer per
     /// page (a large object each), however few there were.

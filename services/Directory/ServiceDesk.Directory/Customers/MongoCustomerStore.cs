@@ -83,16 +83,28 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     }
 
     /// <summary>
-    /// Throws, aborting the transaction, when a removal tombstoned the address. A removal that commits meanwhile
-    /// deleted the address's customer, the same key of the unique address index this write inserts, so one of the
-    /// two transactions meets a write conflict and runs again, reading the other's outcome.
+    /// Throws, aborting the transaction, when a removal tombstoned the address. The tombstone's key is written, not
+    /// only read: an empty claim inserted and deleted again in this transaction, so nothing of it is ever committed.
+    /// MongoDB's transactions are snapshots that meet only on a key both write, and a removal tombstoning the
+    /// address at this moment writes this one: one of the two meets a write conflict and runs again, reading the
+    /// other's outcome (the removal then finds the address a customer's and writes nothing; this write finds the
+    /// tombstone).
     /// </summary>
     private async Task RefuseErasedAddressAsync(IClientSessionHandle session, string address, CancellationToken cancellationToken)
     {
-        if (await _tombstones.Find(session, Filter.Eq("_id", pepper.HashAddress(address))).FirstOrDefaultAsync(cancellationToken) is { } tombstone)
+        var claim = Filter.Eq("_id", pepper.HashAddress(address));
+        var before = await _tombstones.FindOneAndUpdateAsync(
+            session,
+            claim,
+            Builders<BsonDocument>.Update.SetOnInsert("ErasureId", BsonNull.Value),
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.Before },
+            cancellationToken);
+        if (before?["ErasureId"] is BsonString erasureId)
         {
-            throw new AddressErasedException(tombstone["ErasureId"].AsString);
+            throw new AddressErasedException(erasureId.Value);
         }
+
+        await _tombstones.DeleteOneAsync(session, claim & Filter.Eq("ErasureId", BsonNull.Value), cancellationToken: cancellationToken);
     }
 
     /// <summary>Whether a customer has the (normalised) address, read in a transaction of the erasure store.</summary>
