@@ -5,6 +5,7 @@ namespace ServiceDesk.Storage.LiteDb;
 public static class LiteDbCollections
 {
     private const string Placeholder = "$created";
+    private const string LockId = "$lock";
 
     /// <summary>
     /// A collection that exists in the data file before it is returned. LiteDB 5.0.21 creates a collection on its first
@@ -45,6 +46,16 @@ public static class LiteDbCollections
     /// through <see cref="ParsedExpression.ById"/>, parsed once per thread.
     /// </summary>
     public static T? FindOneById<T>(this ILiteCollection<T> collection, BsonValue id) => collection.FindOne(ParsedExpression.ById.With(id));
+
+    /// <summary>
+    /// Takes the collection's write lock in the caller's transaction without writing: LiteDB takes it at the
+    /// transaction's first write to the collection, here the delete of an id no document has. What the transaction
+    /// reads of the collection afterwards is what every writer committed before, and no other writer commits until it
+    /// ends. A check before a write needs it: read without the lock, from the snapshot LiteDB takes at the first read, a
+    /// version compared there may be one another transaction is replacing, which then commits unseen and is
+    /// overwritten.
+    /// </summary>
+    public static void LockForWrite<T>(this ILiteCollection<T> collection) => collection.Delete(LockId);
 
     private static void Create(LiteDatabase database, string name)
     {

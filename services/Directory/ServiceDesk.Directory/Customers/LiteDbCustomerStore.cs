@@ -21,6 +21,7 @@ namespace ServiceDesk.Directory.Customers;
 public sealed class LiteDbCustomerStore : ICustomerStore
 {
     private const string Upper = "\uffff";
+    private const int MaxWriteAttempts = 3;
 
     /// <summary>Where files written before the index moved to memory kept the search keys, and the index that read them.</summary>
     private const string LegacySearchEntries = "customer_search";
@@ -60,25 +61,18 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     public Task<IReadOnlyDictionary<string, long>> InsertAsync(Customer customer, NewCustomerKey? key, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
+        return Task.FromResult(WriteUnlessAddressTaken(customer.Address, () => _database.InTransaction(() =>
         {
-            return Task.FromResult(_database.InTransaction(() =>
+            _customers.Insert(ToDocument(customer));
+            RefuseErasedAddress(customer.Address);
+            if (key is not null)
             {
-                _customers.Insert(ToDocument(customer));
-                RefuseErasedAddress(customer.Address);
-                if (key is not null)
-                {
-                    LiteDbCustomerKeyStore.Insert(_database, key);
-                }
+                LiteDbCustomerKeyStore.Insert(_database, key);
+            }
 
-                _outbox.Enqueue(events);
-                return _stamps.Raise(customer.ProjectKeys);
-            }));
-        }
-        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            throw AddressTaken(customer.Address);
-        }
+            _outbox.Enqueue(events);
+            return _stamps.Raise(customer.ProjectKeys);
+        })));
     }
 
     public Task<Customer?> GetAsync(string id, CancellationToken cancellationToken)
@@ -131,35 +125,28 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         var transform = BsonExpression.Create(
             "{ " + string.Join(", ", fields.Select((field, i) => $"{field}: @{i}")) + " }",
             [.. fields.Select(field => document[field])]);
-        try
+        return Task.FromResult(WriteUnlessAddressTaken(customer.Address, () => _database.InTransaction(IReadOnlyDictionary<string, long>? () =>
         {
-            return Task.FromResult(_database.InTransaction(IReadOnlyDictionary<string, long>? () =>
+            if (_customers.FindOneById(customer.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
             {
-                if (_customers.FindOneById(customer.Id) is not { } stored || stored["Version"].AsInt64 != expectedVersion)
-                {
-                    return null;
-                }
+                return null;
+            }
 
-                // The version check sits in the update's predicate, evaluated under the collection's write lock: a
-                // writer that committed since the read above makes this update match nothing.
-                if (_customers.UpdateMany(transform, ByIdAtVersion.With(customer.Id, expectedVersion)) == 0)
-                {
-                    return null;
-                }
+            // The version check sits in the update's predicate, evaluated under the collection's write lock: a
+            // writer that committed since the read above makes this update match nothing.
+            if (_customers.UpdateMany(transform, ByIdAtVersion.With(customer.Id, expectedVersion)) == 0)
+            {
+                return null;
+            }
 
-                if (stored["Address"].AsString != customer.Address)
-                {
-                    RefuseErasedAddress(customer.Address);
-                }
+            if (stored["Address"].AsString != customer.Address)
+            {
+                RefuseErasedAddress(customer.Address);
+            }
 
-                _outbox.Enqueue(events);
-                return _stamps.Raise([.. ProjectKeysOf(stored), .. customer.ProjectKeys]);
-            }));
-        }
-        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            throw AddressTaken(customer.Address);
-        }
+            _outbox.Enqueue(events);
+            return _stamps.Raise([.. ProjectKeysOf(stored), .. customer.ProjectKeys]);
+        })));
     }
 
     /// <summary>
@@ -255,8 +242,33 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         _database.Checkpoint();
     }
 
-    private AddressTakenException AddressTaken(string address) =>
-        new(_customers.FindOne(BsonExpression.Create("$.Address = @0", address))["_id"].AsString);
+    /// <summary>
+    /// Runs <paramref name="write"/>; when the unique address index refuses it, names the customer holding the address.
+    /// One removed between the refusal and the look-up left the address free (tombstoned, if a removal did it), so the
+    /// write is tried again, a few times, as <see cref="Storage.MongoDb.MongoUniqueKeys"/> does.
+    /// </summary>
+    private T WriteUnlessAddressTaken<T>(string address, Func<T> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return write();
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                if (_customers.FindOne(BsonExpression.Create("$.Address = @0", address)) is { } holder)
+                {
+                    throw new AddressTakenException(holder["_id"].AsString);
+                }
+
+                if (attempt == MaxWriteAttempts)
+                {
+                    throw;
+                }
+            }
+        }
+    }
 
     private static BsonDocument ToDocument(Customer customer)
     {

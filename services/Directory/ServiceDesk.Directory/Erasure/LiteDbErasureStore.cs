@@ -89,6 +89,7 @@ public sealed class LiteDbErasureStore : IErasureStore
             // The delete before the former addresses' checks: it takes the customers' write lock, which every
             // customer insert and address change holds while it checks the tombstones, so the checks read what each
             // of them committed and none commits an address of this removal's until it is done.
+            _erasures.LockForWrite();
             if ((replacesVersion is { } version ? !IsAt(request.Id, version) : HasActiveRequest(request.CustomerId))
                 || _customers.DeleteInTransaction(customer) is not { } stamps
                 || formerAddresses.Any(former => _customers.HasAddress(former.Address) || _tombstones.FindOneById(former.Hash) is not null))
@@ -121,6 +122,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
+            _erasures.LockForWrite();
             if (HasActiveRequest(request.CustomerId))
             {
                 return false;
@@ -136,6 +138,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
+            _erasures.LockForWrite();
             if (!IsAt(request.Id, expectedVersion))
             {
                 return false;
@@ -157,6 +160,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
+            _erasures.LockForWrite();
             if (!IsAt(request.Id, expectedVersion))
             {
                 return false;
@@ -244,6 +248,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     private IEnumerable<ErasureRecord> ActiveRequests(string customerId) =>
         _erasures.Find(BsonExpression.Create("$.CustomerId = @0", customerId)).Select(ToRecord).Where(record => record.Status != ErasureStatus.Rejected);
 
+    /// <summary>Whether the request is at this version; read after <see cref="LiteDbCollections.LockForWrite"/>, so no writer replaces it before the caller's transaction ends.</summary>
     private bool IsAt(string id, long version) => _erasures.FindOneById(id) is { } stored && stored["Version"].AsInt64 == version;
 
     /// <summary>
