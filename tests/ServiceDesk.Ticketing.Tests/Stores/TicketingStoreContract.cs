@@ -192,6 +192,40 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         Assert.Equal("Jane One", (await stores.Snapshots.GetManyAsync(["john"], default))["john"].DisplayName);
     }
 
+    /// <summary>
+    /// A customer's update arriving as their erasure writes the pseudonym: the pseudonym stays, whichever commits
+    /// first. Read before its write lock, the update once compared itself with the version before the pseudonym's and
+    /// put the name and address back.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_update_kept_while_the_pseudonym_is_written_never_replaces_it()
+    {
+        var stores = Open();
+        for (var round = 0; round < 100; round++)
+        {
+            var customerId = $"jane-{round}";
+            var v1 = new CustomerSnapshot(customerId, "Jane One", "jane@example.com", ["HELP"], 1);
+            Assert.True(await stores.Snapshots.SaveIfNewerAsync(v1, createIfMissing: true, default));
+            var updated = new EventContext($"updated-{round}", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
+
+            using var start = new Barrier(2);
+            var keeping = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return stores.Snapshots.KeepFromEventAsync(v1 with { DisplayName = "Jane Two", Version = 2 }, updated, DateTimeOffset.UnixEpoch, default);
+            });
+            var erasing = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return stores.Snapshots.SaveIfNewerAsync(CustomerSnapshot.ErasedAs(customerId, "Former customer 0a1b"), createIfMissing: true, default);
+            });
+            await Task.WhenAll(keeping, erasing);
+
+            var stored = (await stores.Snapshots.GetManyAsync([customerId], default))[customerId];
+            Assert.True(stored is { Erased: true, DisplayName: "Former customer 0a1b", Address: "" }, $"round {round}: {stored}");
+        }
+    }
+
     [SkippableFact]
     public async Task A_message_is_recorded_with_its_ticket_change_once_and_a_second_record_writes_nothing()
     {

@@ -51,6 +51,8 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     {
         _database.InTransaction(() =>
         {
+            // Locked before the read: a completion committed between it and the update would be overwritten.
+            _ledger.LockForWrite();
             var document = _ledger.FindOneById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {
@@ -77,6 +79,7 @@ public sealed class LiteDbErasureLedger : IErasureLedger
                 LiteDbInboxStore.RecordHandled(_database, handled, completedAt);
             }
 
+            _ledger.LockForWrite();
             var document = _ledger.FindOneById(requestId) ?? throw new InvalidOperationException($"Erasure request {requestId} was never started here.");
             if (document.State != ErasureState.Completed)
             {

@@ -31,6 +31,8 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         return Task.FromResult(_database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(_database, handledEvent, handledAt);
+            // Locked before the reads: an erasure forgetting the customer between them and the upsert would be undone.
+            _customers.LockForWrite();
             if ((_customers.FindOneById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
                 || _erased.AnyMatches(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId)))
             {

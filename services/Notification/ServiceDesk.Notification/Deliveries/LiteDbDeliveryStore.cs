@@ -106,6 +106,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
+            _deliveries.LockForWrite();
             if (_deliveries.FindOneById(delivery.Id) is not { } stored)
             {
                 return false;

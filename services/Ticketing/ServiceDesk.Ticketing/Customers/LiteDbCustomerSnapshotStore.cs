@@ -64,6 +64,8 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         return Task.FromResult(database.InTransaction(() =>
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
+            // Locked before the read: an erasure's pseudonym written between the read and the upsert would be replaced.
+            _snapshots.LockForWrite();
             if (_snapshots.FindOneById(snapshot.CustomerId) is { } stored && ToSnapshot(stored).KnowsAsMuchAs(snapshot.Version))
             {
                 return false;
