@@ -361,6 +361,20 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal([1, 2, 3], kept.WrappedPrivateKey);
     }
 
+    [SkippableFact]
+    public async Task Two_first_uses_of_the_evidence_key_at_once_agree_on_one()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var stores = NewStores();
+            using var start = new Barrier(2);
+            var first = Task.Run(() => AfterBoth(start, () => stores.Erasures.GetOrAddEvidenceKeyAsync(new StoredEvidenceKey("k1", [1], "kek", TestData.Now), default)));
+            var second = Task.Run(() => AfterBoth(start, () => stores.Erasures.GetOrAddEvidenceKeyAsync(new StoredEvidenceKey("k2", [2], "kek", TestData.Now), default)));
+
+            Assert.Equal((await first).KeyId, (await second).KeyId);
+        }
+    }
+
     /// <summary>Runs <paramref name="write"/> once the other writer of the pair is ready too, so the two overlap.</summary>
     protected static Task<T> AfterBoth<T>(Barrier start, Func<Task<T>> write)
     {

@@ -223,6 +223,8 @@ public sealed class LiteDbErasureStore : IErasureStore
         cancellationToken.ThrowIfCancellationRequested();
         var stored = _database.InTransaction(() =>
         {
+            // Two first exports at once: the second reads the first's key instead of failing on its duplicate id.
+            _evidenceKeys.LockForWrite();
             if (_evidenceKeys.FindOneById(EvidenceKeyId) is { } existing)
             {
                 return existing;
