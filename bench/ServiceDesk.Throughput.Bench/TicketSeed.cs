@@ -19,7 +19,8 @@ public static class TicketSeed
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, ServiceNames.Ticketing);
         // The local run's tombstone pepper (deploy/local's SecretFile.TombstonePepper), which keys Ticketing's mention tokens.
         var pepper = Convert.FromBase64String((await File.ReadAllTextAsync(Path.Combine(dataDirectory, "tombstone-pepper.key"))).Trim());
-        var store = new LiteDbTicketStore(database, new LiteDbOutboxStore(database), new MentionTokens(new TombstonePepper(pepper)));
+        var outbox = new LiteDbOutboxStore(database);
+        var store = new LiteDbTicketStore(database, outbox, new LiteDbErasureLedger(database, outbox), new MentionTokens(new TombstonePepper(pepper)));
         var every = Math.Max(1, count / Math.Max(1, customerTickets));
         var now = DateTimeOffset.UtcNow;
         for (var number = 1; number <= count; number++)

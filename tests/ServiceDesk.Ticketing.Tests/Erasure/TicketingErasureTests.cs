@@ -252,6 +252,48 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
     }
 
+    /// <summary>
+    /// A removal Ticketing records after a write's own checks passed and before the write commits: here recorded by
+    /// hand with an address hash that is not hers while Directory still knows her, as in that instant. The write itself
+    /// refuses her: the mail drops her copy, refuses her as sender, and an agent naming her by their project's id is
+    /// answered ERASED under that id, never her own.
+    /// </summary>
+    [Fact]
+    public async Task A_removal_recorded_after_a_write_s_checks_still_refuses_the_write()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var (erin, _) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        var johns = await hosts.NewTicketAsync(project, john.Id);
+        await hosts.Ticketing.Services.GetRequiredService<IErasureLedger>().StartAsync(
+            new ErasureRecord($"er-{TestData.Id()}", erin.Id, "not-her-address-hash", ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), DateTimeOffset.UtcNow),
+            CancellationToken.None);
+        var intake = await hosts.MailIntakeAsync();
+        var asAgentSees = hosts.AsAgentSees(erin.Id, project);
+
+        var copying = Mail(project, john.Address);
+        copying.Cc.Add(erin.Address);
+        var copied = await Client.IngestEmailAsync(copying, intake);
+        var fromErin = await Client.IngestEmailAsync(Mail(project, erin.Address), intake);
+        var reporting = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = asAgentSees, Summary = "Again" }, agent));
+        var joining = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            Client.AddParticipantAsync(new AddParticipantRequest { TicketId = johns.Id, CustomerId = asAgentSees }, agent));
+
+        Assert.Equal((IngestOutcome.TicketCreated, 1), (copied.Outcome, copied.DroppedErasedCc));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = copied.TicketId }, hosts.Admin)).Participants);
+        Assert.Equal((IngestOutcome.RejectedErasedSender, ""), (fromErin.Outcome, fromErin.TicketId));
+        foreach (var refused in new[] { reporting, joining })
+        {
+            Assert.Equal(("ERASED", $"customer/{asAgentSees}"), PreconditionOf(refused));
+            Assert.DoesNotContain(erin.Id, $"{refused.Status.Detail} {refused.GetRpcStatus()}", StringComparison.Ordinal);
+        }
+
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin)).Participants);
+        Assert.Equal(2, (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets.Count);
+    }
+
     [Fact]
     public async Task A_second_run_of_the_same_erasure_changes_nothing_more()
     {
@@ -360,6 +402,9 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         await Task.WhenAll(ticketIds.Select(id => Client.GetTicketAsync(new GetTicketRequest { TicketId = id }, hosts.Admin).ResponseAsync));
 
     private static string? PreconditionType(RpcException error) => error.GetRpcStatus()?.GetDetail<PreconditionFailure>()?.Violations.Single().Type;
+
+    private static (string? Type, string? Subject) PreconditionOf(RpcException error) =>
+        error.GetRpcStatus()?.GetDetail<PreconditionFailure>()?.Violations.Single() is { } violation ? (violation.Type, violation.Subject) : (null, null);
 
     /// <summary>A customer of the project with a name and address no other test uses, so a scan finds only theirs.</summary>
     private async Task<(Customer Customer, string Name)> NewErasableAsync(params string[] projects)

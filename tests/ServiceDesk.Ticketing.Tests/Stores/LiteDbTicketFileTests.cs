@@ -1,4 +1,5 @@
 using LiteDB;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Testing;
 using ServiceDesk.Ticketing.Tickets;
@@ -21,7 +22,7 @@ public sealed class LiteDbTicketFileTests : IDisposable
         var tickets = _database.GetCollection("tickets");
         tickets.EnsureIndex("customer_ids", "$.CustomerIds[*]");
         var outbox = new LiteDbOutboxStore(_database);
-        var earlier = new LiteDbTicketStore(_database, outbox, TicketingStores.Mentions);
+        var earlier = new LiteDbTicketStore(_database, outbox, new LiteDbErasureLedger(_database, outbox), TicketingStores.Mentions);
         foreach (var (number, reporter, participants) in new[] { (1L, "jane", Array.Empty<string>()), (2L, "john", ["jane"]), (3L, "jane", ["john"]) })
         {
             await earlier.InsertAsync(
@@ -38,7 +39,7 @@ public sealed class LiteDbTicketFileTests : IDisposable
             tickets.Update(document);
         }
 
-        var store = new LiteDbTicketStore(_database, outbox, TicketingStores.Mentions);
+        var store = new LiteDbTicketStore(_database, outbox, new LiteDbErasureLedger(_database, outbox), TicketingStores.Mentions);
 
         Assert.Equal(
             ["_id", "list_order", "mention_index", "mention_tokens", "participant_ids", "reporter_id"],

@@ -1,5 +1,6 @@
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Ticketing.Customers;
@@ -83,8 +84,8 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         Assert.Equal(Describe(ticket), Describe(stored!));
 
         var changed = ticket with { Status = TicketStatus.Resolved, Version = 2 };
-        Assert.True(await stores.Tickets.ReplaceAsync(changed, 1, [Event("resolved")], null, default));
-        Assert.False(await stores.Tickets.ReplaceAsync(ticket with { Status = TicketStatus.Closed, Version = 2 }, 1, [Event("lost")], null, default));
+        Assert.True(await stores.Tickets.ReplaceAsync(ticket, changed, [Event("resolved")], null, default));
+        Assert.False(await stores.Tickets.ReplaceAsync(ticket, ticket with { Status = TicketStatus.Closed, Version = 2 }, [Event("lost")], null, default));
 
         Assert.Equal(TicketStatus.Resolved, (await stores.Tickets.GetAsync(ticket.Id, default))!.Status);
         Assert.Equal(["created", "resolved"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
@@ -98,9 +99,9 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         var second = NewTicket("HELP", 2, "jane");
         await stores.Tickets.InsertAsync(first, [], null, default);
         await stores.Tickets.InsertAsync(second, [], null, default);
-        Assert.True(await stores.Tickets.ReplaceAsync(second with { Summary = "Changed meanwhile", Version = 2 }, 1, [], null, default));
+        Assert.True(await stores.Tickets.ReplaceAsync(second, second with { Summary = "Changed meanwhile", Version = 2 }, [], null, default));
 
-        var stale = await stores.Tickets.ReplaceManyAsync([first with { Summary = "Redacted", Version = 2 }, second with { Summary = "Lost", Version = 2 }], default);
+        var stale = await stores.Tickets.ReplaceManyAsync([(first, first with { Summary = "Redacted", Version = 2 }), (second, second with { Summary = "Lost", Version = 2 })], default);
 
         Assert.Equal([second.Id], stale);
         Assert.Equal(("Redacted", 2L), await SummaryAndVersionAsync(stores, first.Id));
@@ -119,7 +120,7 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         await stores.Tickets.InsertAsync(ticket, [], null, default);
 
         var written = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
-            stores.Tickets.ReplaceAsync(ticket with { Summary = $"Change {i}", Version = 2 }, 1, [Event($"change-{i}")], null, default))));
+            stores.Tickets.ReplaceAsync(ticket, ticket with { Summary = $"Change {i}", Version = 2 }, [Event($"change-{i}")], null, default))));
 
         Assert.Single(written, wasWritten => wasWritten);
         var winner = Array.IndexOf(written, true);
@@ -227,6 +228,93 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
+    public async Task A_write_bringing_an_erased_customer_into_a_ticket_is_refused_and_writes_nothing()
+    {
+        var stores = Open();
+        var ticket = NewTicket("HELP", 1, "jane") with { ParticipantIds = ["erin"] };
+        await stores.Tickets.InsertAsync(ticket, [], null, default);
+        await stores.Ledger.StartAsync(Removal("erin"), default);
+        await stores.Ledger.StartAsync(Removal("ezra"), default);
+
+        var refusals = new (string Customer, Func<Task> Write)[]
+        {
+            ("ezra", () => stores.Tickets.InsertAsync(NewTicket("HELP", 2, "ezra"), [Event("reported")], null, default)),
+            ("ezra", () => InsertNextAsync(stores, "OTHER", reporter: "ezra")),
+            ("ezra", () => stores.Tickets.ReplaceAsync(ticket, ticket with { ParticipantIds = ["erin", "ezra"], Version = 2 }, [Event("joined")], null, default)),
+            ("erin", () => stores.Tickets.ReplaceAsync(ticket, ticket with { Comments = [Comment("c1", "erin")], Version = 2 }, [Event("commented")], null, default)),
+            ("ezra", () => stores.Tickets.ReplaceManyAsync([(ticket, ticket with { ReporterId = "ezra", Version = 2 })], default)),
+        };
+        foreach (var (customer, write) in refusals)
+        {
+            Assert.Equal(customer, (await Assert.ThrowsAsync<CustomerErasedException>(write)).CustomerId);
+        }
+
+        Assert.Equal(Describe(ticket), Describe((await stores.Tickets.GetAsync(ticket.Id, default))!));
+        Assert.Null(await stores.Tickets.GetAsync(Ticket.IdOf("HELP", 2), default));
+        Assert.Empty(await stores.Outbox.ReadPendingAsync(10, default));
+
+        // Whoever the ticket named already stays named: staff still comment, and the erasure itself writes.
+        var commented = ticket with { Comments = [Comment("c2", null)], Version = 2 };
+        Assert.True(await stores.Tickets.ReplaceAsync(ticket, commented, [Event("staff")], null, default));
+        Assert.Equal([], await stores.Tickets.ReplaceManyAsync([(commented, commented with { ParticipantIds = [], Version = 3 })], default));
+        Assert.Equal(1, (await InsertNextAsync(stores, "OTHER")).Number);
+    }
+
+    /// <summary>
+    /// A ticket write bringing a customer in, released together with the ledger's record of their removal: the write is
+    /// refused, or what the erasure reads after <see cref="ITicketStore.WaitForJoiningWritesAsync"/> holds it. Checked
+    /// before their own transactions only, such writes once committed unseen by the erasure that had just read the
+    /// tickets, and the ticket kept the customer and their texts.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_write_bringing_a_customer_in_as_their_removal_is_recorded_is_refused_or_seen_by_the_erasure()
+    {
+        var stores = Open();
+        for (var round = 0; round < 60; round++)
+        {
+            var customer = $"erin-{round}";
+            var existing = NewTicket("HELP", 1000 + round, "john");
+            await stores.Tickets.InsertAsync(existing, [], null, default);
+            var (written, write) = (round % 3) switch
+            {
+                0 => (NewTicket("HELP", round + 1, customer), (Func<Task>)(() => stores.Tickets.InsertAsync(NewTicket("HELP", round + 1, customer), [], null, default))),
+                1 => (existing with { ParticipantIds = [customer], Version = 2 }, () => stores.Tickets.ReplaceAsync(existing, existing with { ParticipantIds = [customer], Version = 2 }, [], null, default)),
+                _ => (existing with { Comments = [Comment("c1", customer)], Version = 2 }, () => stores.Tickets.ReplaceAsync(existing, existing with { Comments = [Comment("c1", customer)], Version = 2 }, [], null, default)),
+            };
+
+            using var start = new Barrier(2);
+            var writing = Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await write();
+                    return true;
+                }
+                catch (CustomerErasedException)
+                {
+                    return false;
+                }
+            });
+            var erasing = Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                await stores.Ledger.StartAsync(Removal(customer), default);
+                await stores.Tickets.WaitForJoiningWritesAsync(customer, default);
+                return await stores.Tickets.GetAsync(written.Id, default);
+            });
+            var (committed, seenByErasure) = (await writing, await erasing);
+
+            var stored = await stores.Tickets.GetAsync(written.Id, default);
+            Assert.True(
+                committed
+                    ? seenByErasure?.Version == written.Version
+                    : stored is null || stored.Version < written.Version,
+                $"round {round}: written {committed}, the erasure read version {seenByErasure?.Version}, stored {stored?.Version}");
+        }
+    }
+
+    [SkippableFact]
     public async Task A_message_is_recorded_with_its_ticket_change_once_and_a_second_record_writes_nothing()
     {
         var stores = Open();
@@ -236,8 +324,8 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         await Assert.ThrowsAsync<DuplicateMailException>(() =>
             stores.Tickets.InsertAsync(NewTicket("HELP", 2, "jane"), [Event("again")], new InboundMail("hash-1", "HELP-2", IngestOutcome.TicketCreated), default));
         await Assert.ThrowsAsync<DuplicateMailException>(() =>
-            stores.Tickets.ReplaceAsync(ticket with { Summary = "Changed", Version = 2 }, 1, [Event("changed")], new InboundMail("hash-1", ticket.Id, IngestOutcome.CommentAdded), default));
-        Assert.True(await stores.Tickets.ReplaceAsync(ticket with { Version = 2 }, 1, [], new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded), default));
+            stores.Tickets.ReplaceAsync(ticket, ticket with { Summary = "Changed", Version = 2 }, [Event("changed")], new InboundMail("hash-1", ticket.Id, IngestOutcome.CommentAdded), default));
+        Assert.True(await stores.Tickets.ReplaceAsync(ticket, ticket with { Version = 2 }, [], new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded), default));
 
         Assert.Null(await stores.Tickets.GetAsync("HELP-2", default));
         Assert.Equal("Summary 1", (await stores.Tickets.GetAsync(ticket.Id, default))!.Summary);
@@ -368,8 +456,8 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         Assert.Equal([], await MentioningAsync(stores, "!!!", "Doering Mary"));
 
         var redacted = inComment with { Comments = [inComment.Comments[0] with { Body = "Ask Former customer 7F3A." }], Version = 2 };
-        Assert.True(await stores.Tickets.ReplaceAsync(redacted, 1, [], null, default));
-        Assert.Equal([], await stores.Tickets.ReplaceManyAsync([inSummary with { Summary = "Former customer 7F3A cannot print", Version = 2 }], default));
+        Assert.True(await stores.Tickets.ReplaceAsync(inComment, redacted, [], null, default));
+        Assert.Equal([], await stores.Tickets.ReplaceManyAsync([(inSummary, inSummary with { Summary = "Former customer 7F3A cannot print", Version = 2 })], default));
         Assert.Equal([otherJane.Id], await MentioningAsync(stores, "jane.doe@example.com", "Jane Doe"));
         Assert.Equal([inComment.Id, inSummary.Id], await MentioningAsync(stores, "former CUSTOMER 7f3a"));
     }
@@ -422,14 +510,20 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     private static async Task<IReadOnlyList<string>> MentioningAsync(TicketingStores stores, params string[] texts) =>
         [.. (await stores.Tickets.ListMentioningAsync(texts, default)).Select(ticket => ticket.Id).Order(StringComparer.Ordinal)];
 
-    private static Task<Ticket> InsertNextAsync(TicketingStores stores, string project, string? messageHash = null) =>
+    private static Task<Ticket> InsertNextAsync(TicketingStores stores, string project, string? messageHash = null, string reporter = "jane") =>
         stores.Tickets.InsertNextAsync(
             project,
             number => new NumberedTicket(
-                NewTicket(project, number, "jane"),
+                NewTicket(project, number, reporter),
                 [Event($"{project} {number} created")],
                 messageHash is null ? null : new InboundMail(messageHash, Ticket.IdOf(project, number), IngestOutcome.TicketCreated)),
             default);
+
+    private static ErasureRecord Removal(string customerId) =>
+        new($"request-{customerId}", customerId, $"hash-{customerId}", ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), TestData.Now);
+
+    private static TicketComment Comment(string id, string? authorCustomerId) =>
+        new(id, authorCustomerId is null ? "agent" : "account", authorCustomerId, "Hello", false, TestData.Now);
 
     private static Ticket NewTicket(string project, long number, string reporter) =>
         new(Ticket.IdOf(project, number), project, number, $"Summary {number}", "Description", reporter, [], TicketStatus.Open, [], TestData.Now, TestData.Now, 1);

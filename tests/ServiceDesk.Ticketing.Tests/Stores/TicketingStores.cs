@@ -15,7 +15,8 @@ namespace ServiceDesk.Ticketing.Tests.Stores;
 /// <paramref name="ForgetMentionTokensAsync"/> leaves a stored ticket as a version without mention tokens wrote it.
 /// </summary>
 public sealed record TicketingStores(
-    IProjectStore Projects, ITicketStore Tickets, ICustomerSnapshotStore Snapshots, IOutboxStore Outbox, IDisposable? Database, Func<string, Task> ForgetMentionTokensAsync)
+    IProjectStore Projects, ITicketStore Tickets, ICustomerSnapshotStore Snapshots, IErasureLedger Ledger, IOutboxStore Outbox, IDisposable? Database,
+    Func<string, Task> ForgetMentionTokensAsync)
 {
     /// <summary>Keyed as every test host's are (<see cref="ServiceHost.TombstonePepper"/>).</summary>
     public static MentionTokens Mentions { get; } = new(new TombstonePepper(Convert.FromBase64String(ServiceHost.TombstonePepper)));
@@ -24,7 +25,9 @@ public sealed record TicketingStores(
     {
         var database = StoreBackends.NewLiteDatabase("ticketing");
         var outbox = new LiteDbOutboxStore(database);
-        return new(new LiteDbProjectStore(database, outbox), new LiteDbTicketStore(database, outbox, Mentions), new LiteDbCustomerSnapshotStore(database), outbox, database,
+        var ledger = new LiteDbErasureLedger(database, outbox);
+        return new(
+            new LiteDbProjectStore(database, outbox), new LiteDbTicketStore(database, outbox, ledger, Mentions), new LiteDbCustomerSnapshotStore(database), ledger, outbox, database,
             ticketId =>
             {
                 var tickets = database.GetCollection("tickets");
@@ -39,9 +42,11 @@ public sealed record TicketingStores(
     /// <summary>Skips the calling test when MONGO_URL names no server.</summary>
     public static TicketingStores Mongo()
     {
-        var database = StoreBackends.NewMongoDatabase(MongoOutboxStore.Indexes, MongoTicketStore.Indexes);
+        var database = StoreBackends.NewMongoDatabase(MongoOutboxStore.Indexes, MongoTicketStore.Indexes, MongoErasureLedger.Indexes);
         var outbox = new MongoOutboxStore(database);
-        return new(new MongoProjectStore(database, outbox), new MongoTicketStore(database, outbox, Mentions), new MongoCustomerSnapshotStore(database), outbox, Database: null,
+        var ledger = new MongoErasureLedger(database, outbox);
+        return new(
+            new MongoProjectStore(database, outbox), new MongoTicketStore(database, outbox, ledger, Mentions), new MongoCustomerSnapshotStore(database), ledger, outbox, Database: null,
             ticketId => database.GetCollection<MongoDocument>("tickets").UpdateOneAsync(
                 Builders<MongoDocument>.Filter.Eq("_id", ticketId), Builders<MongoDocument>.Update.Unset("MentionTokens").Unset("MentionIndex")));
     }

@@ -101,8 +101,13 @@ public sealed class LiteDbErasureLedger : IErasureLedger
         }
     }
 
-    public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
-        Task.FromResult(_ledger.AnyMatches(ByCustomerId.With(customerId)));
+    public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) => Task.FromResult(IsCustomerErased(customerId));
+
+    /// <summary>
+    /// <see cref="IsCustomerErasedAsync"/> in the calling thread's transaction, if any: a store of the same database
+    /// checks a write against the ledger before it commits.
+    /// </summary>
+    public bool IsCustomerErased(string customerId) => _ledger.AnyMatches(ByCustomerId.With(customerId));
 
     public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken)
     {

@@ -94,6 +94,10 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
     public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
         _ledger.Find(d => d.CustomerId == customerId).AnyAsync(cancellationToken);
 
+    /// <summary><see cref="IsCustomerErasedAsync"/> in <paramref name="session"/>'s transaction: a store of the same database checks a write against the ledger before it commits.</summary>
+    public Task<bool> IsCustomerErasedAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken) =>
+        _ledger.Find(session, d => d.CustomerId == customerId).AnyAsync(cancellationToken);
+
     public async Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken)
     {
         var requests = await _ledger.Find(d => d.AddressHash == addressHash || d.FormerAddressHashes.Contains(addressHash))

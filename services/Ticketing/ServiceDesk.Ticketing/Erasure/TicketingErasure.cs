@@ -47,6 +47,9 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     /// </summary>
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
+        // The ledger holds the removal by now: a ticket write still bringing the customer in ends before the tickets
+        // are read, and any later one is refused, so no ticket that names them is missed.
+        await tickets.WaitForJoiningWritesAsync(scope.CustomerId, cancellationToken);
         var rules = await RulesAsync(scope, cancellationToken);
         var common = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in rules.Names)
@@ -110,7 +113,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         }
 
         var counts = new Dictionary<string, long>(unchanged);
-        var changed = new List<Ticket>();
+        var changed = new List<(Ticket Before, Ticket After)>();
         var deltas = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         var now = time.Now();
         foreach (var (candidate, outcome, delta) in weighed)
@@ -124,7 +127,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
                     Add(counts, delta);
                     break;
                 default:
-                    changed.Add(outcome with { Version = candidate.Version + 1, UpdatedAt = now });
+                    changed.Add((candidate, outcome with { Version = candidate.Version + 1, UpdatedAt = now }));
                     deltas[candidate.Id] = delta;
                     break;
             }
@@ -132,7 +135,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
         // The candidates as read, written together; one changed meanwhile is read and erased again on its own.
         var stale = (await tickets.ReplaceManyAsync(changed, cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        foreach (var ticket in changed)
+        foreach (var (_, ticket) in changed)
         {
             if (stale.Contains(ticket.Id))
             {
@@ -159,7 +162,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             {
                 null => await tickets.DeleteAsync(current.Id, current.Version, cancellationToken),
                 _ when ReferenceEquals(outcome, current) => true,
-                _ => await tickets.ReplaceAsync(outcome with { Version = current.Version + 1, UpdatedAt = time.Now() }, current.Version, [], null, cancellationToken),
+                _ => await tickets.ReplaceAsync(current, outcome with { Version = current.Version + 1, UpdatedAt = time.Now() }, [], null, cancellationToken),
             };
             if (written)
             {

@@ -37,13 +37,13 @@ public sealed class MailIntake(
         var sender = await ResolveAsync(project, mail.From, cancellationToken);
         if (sender.Customer is not { } reporter)
         {
-            return new IngestEmailResponse
-            {
-                Outcome = sender.Outcome,
-                Reason = sender.Outcome == IngestOutcome.RejectedErasedSender
-                    ? "The sender's address was erased from this service desk; mail from it is not accepted."
-                    : $"The sender is not a customer of project {project.Key}, which accepts requests by e-mail only from its customers.",
-            };
+            return sender.Outcome == IngestOutcome.RejectedErasedSender
+                ? ErasedSender()
+                : new IngestEmailResponse
+                {
+                    Outcome = sender.Outcome,
+                    Reason = $"The sender is not a customer of project {project.Key}, which accepts requests by e-mail only from its customers.",
+                };
         }
 
         var response = new IngestEmailResponse();
@@ -70,39 +70,65 @@ public sealed class MailIntake(
 
         participants = [.. participants.Distinct().Where(id => id != reporter.CustomerId)];
         var messageHash = messageIds.Hash(project.Key, mail.MessageId);
-        try
+        // A copied customer erased between the look-up and the write is dropped as one erased before it.
+        while (true)
         {
-            if (replied is not null)
+            try
             {
-                var body = Text(mail.Body, Ticket.MaxCommentLength, EmptyMessage);
-                var commented = await ticketService.CommentFromMailAsync(
-                    caller, replied.Id, reporter.CustomerId, participants, body, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
-                response.Outcome = IngestOutcome.CommentAdded;
-                response.TicketId = commented.Id;
+                return await TakeInAsync(caller, project, mail, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
             }
-            else
+            catch (CustomerErasedException erasedMeanwhile) when (erasedMeanwhile.CustomerId != reporter.CustomerId)
             {
-                var opened = await ticketService.OpenFromMailAsync(
-                    caller,
-                    project.Key,
-                    reporter.CustomerId,
-                    participants,
-                    Text(mail.Subject, Ticket.MaxSummaryLength, NoSubject),
-                    Text(mail.Body, Ticket.MaxDescriptionLength, string.Empty),
-                    ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
-                    cancellationToken);
-                response.Outcome = IngestOutcome.TicketCreated;
-                response.TicketId = opened.Id;
+                participants.Remove(erasedMeanwhile.CustomerId);
+                response.DroppedErasedCc++;
+            }
+            catch (CustomerErasedException)
+            {
+                return ErasedSender();
+            }
+            catch (DuplicateMailException)
+            {
+                // The same message, delivered twice at once: the other delivery took it in.
+                return Duplicate((await tickets.FindMailAsync([messageHash], cancellationToken))!);
             }
         }
-        catch (DuplicateMailException)
+    }
+
+    private async Task<IngestEmailResponse> TakeInAsync(
+        Caller caller, Project project, IncomingEmail mail, string reporterId, Ticket? replied, List<string> participants, string messageHash,
+        IngestEmailResponse response, CancellationToken cancellationToken)
+    {
+        if (replied is not null)
         {
-            // The same message, delivered twice at once: the other delivery took it in.
-            return Duplicate((await tickets.FindMailAsync([messageHash], cancellationToken))!);
+            var body = Text(mail.Body, Ticket.MaxCommentLength, EmptyMessage);
+            var commented = await ticketService.CommentFromMailAsync(
+                caller, replied.Id, reporterId, participants, body, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
+            response.Outcome = IngestOutcome.CommentAdded;
+            response.TicketId = commented.Id;
+        }
+        else
+        {
+            var opened = await ticketService.OpenFromMailAsync(
+                caller,
+                project.Key,
+                reporterId,
+                participants,
+                Text(mail.Subject, Ticket.MaxSummaryLength, NoSubject),
+                Text(mail.Body, Ticket.MaxDescriptionLength, string.Empty),
+                ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
+                cancellationToken);
+            response.Outcome = IngestOutcome.TicketCreated;
+            response.TicketId = opened.Id;
         }
 
         return response;
     }
+
+    private static IngestEmailResponse ErasedSender() => new()
+    {
+        Outcome = IngestOutcome.RejectedErasedSender,
+        Reason = "The sender's address was erased from this service desk; mail from it is not accepted.",
+    };
 
     private static IngestEmailResponse Duplicate(InboundMail seen) => new() { Outcome = IngestOutcome.Duplicate, TicketId = seen.TicketId };
 

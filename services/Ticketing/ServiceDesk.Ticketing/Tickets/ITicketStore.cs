@@ -7,7 +7,10 @@ namespace ServiceDesk.Ticketing.Tickets;
 
 /// <summary>
 /// Tickets. Every change records its integration events in the outbox in the same transaction, and is
-/// written only over the version it was derived from (optimistic concurrency).
+/// written only over the version it was derived from (optimistic concurrency). A ticket written with a customer
+/// joining it (<see cref="Ticket.CustomersJoining"/>) whom this service's erasure ledger holds is refused in the write's
+/// own transaction (<see cref="CustomerErasedException"/>), so a removal that arrives while the write is under way either
+/// refuses it or finds the ticket (<see cref="WaitForJoiningWritesAsync"/>).
 /// </summary>
 public interface ITicketStore
 {
@@ -17,25 +20,37 @@ public interface ITicketStore
     /// </summary>
     /// <param name="ticketOf">The ticket with the number, its events and the inbound message that raised it.</param>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written, the number not counted.</exception>
+    /// <exception cref="CustomerErasedException">The ticket names an erased customer; nothing is written, the number not counted.</exception>
     Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken);
 
     /// <param name="mail">The inbound message that raised the ticket, recorded with it; null for other tickets.</param>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
+    /// <exception cref="CustomerErasedException">The ticket names an erased customer; nothing is written.</exception>
     Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
 
     Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Writes <paramref name="after"/> over <paramref name="before"/>, the version it was derived from.</summary>
     /// <param name="mail">The inbound message that made the change, recorded with it; null for other changes.</param>
-    /// <returns>False, having written nothing, when the stored ticket is no longer at <paramref name="expectedVersion"/>.</returns>
+    /// <returns>False, having written nothing, when the stored ticket is no longer at <paramref name="before"/>'s version.</returns>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
-    Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
+    /// <exception cref="CustomerErasedException">A customer joining the ticket was erased; nothing is written.</exception>
+    Task<bool> ReplaceAsync(Ticket before, Ticket after, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes each ticket over the version before its own (<see cref="Ticket.Version"/> − 1), with no events, many to a
+    /// Returns once every ticket write begun before it that may bring <paramref name="customerId"/> into a ticket has
+    /// ended. An erasure calls it after its ledger recorded the customer: a write ending later reads that record in its
+    /// own transaction and is refused, so what the erasure reads of the tickets next is every ticket that names them.
+    /// </summary>
+    Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes each ticket's after over its before, as <see cref="ReplaceAsync"/> does, with no events, many to a
     /// transaction: for changes nobody is told about, such as an erasure's, which may touch thousands of tickets.
     /// </summary>
-    /// <returns>The ids of the tickets not written because the stored one is no longer at that version.</returns>
-    Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken);
+    /// <returns>The ids of the tickets not written because the stored one is no longer at its before's version.</returns>
+    /// <exception cref="CustomerErasedException">A customer joining a ticket (an erasure's successor) was erased; the tickets of its transaction are not written.</exception>
+    Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<(Ticket Before, Ticket After)> tickets, CancellationToken cancellationToken);
 
     /// <returns>False when the stored ticket is no longer at <paramref name="expectedVersion"/>.</returns>
     Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken);

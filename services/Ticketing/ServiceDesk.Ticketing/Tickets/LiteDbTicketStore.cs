@@ -21,15 +21,17 @@ public sealed class LiteDbTicketStore : ITicketStore
 
     private readonly LiteDatabase _database;
     private readonly LiteDbOutboxStore _outbox;
+    private readonly LiteDbErasureLedger _ledger;
     private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _tickets;
     private readonly LiteDbCounter _numbers;
     private readonly ILiteCollection<BsonDocument> _mail;
 
-    public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox, MentionTokens mentions)
+    public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox, LiteDbErasureLedger ledger, MentionTokens mentions)
     {
         _database = database;
         _outbox = outbox;
+        _ledger = ledger;
         _mentions = mentions;
         _tickets = database.GetCreatedCollection("tickets");
         _numbers = new LiteDbCounter(database.GetCreatedCollection("ticket_numbers"), "Last");
@@ -56,6 +58,7 @@ public sealed class LiteDbTicketStore : ITicketStore
                 {
                     var (ticket, events, mail) = ticketOf(_numbers.Next(projectKey));
                     _tickets.Insert(ToDocument(ticket));
+                    RefuseErasedJoining(null, ticket);
                     Record(mail);
                     _outbox.Enqueue(events);
                     return ticket;
@@ -74,6 +77,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         _database.InTransaction(() =>
         {
             _tickets.Insert(ToDocument(ticket));
+            RefuseErasedJoining(null, ticket);
             Record(mail);
             _outbox.Enqueue(events);
         });
@@ -86,19 +90,16 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult(_tickets.FindOneById(id) is { } document ? ToTicket(document) : null);
     }
 
-    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken)
+    public Task<bool> ReplaceAsync(Ticket before, Ticket after, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_database.InTransaction(() =>
         {
-            // The version check is the delete's predicate, evaluated under the collection's write lock: a
-            // writer that committed meanwhile leaves nothing at the expected version to delete.
-            if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, expectedVersion)) == 0)
+            if (!Replace(before, after))
             {
                 return false;
             }
 
-            _tickets.Insert(ToDocument(ticket));
             Record(mail);
             _outbox.Enqueue(events);
             return true;
@@ -106,34 +107,66 @@ public sealed class LiteDbTicketStore : ITicketStore
     }
 
     /// <summary>One transaction per <see cref="ReplaceBatchSize"/> tickets: a commit costs about as much as several replacements.</summary>
-    public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
-    {
-        return Task.FromResult(ReplaceMany(tickets.Select(ticket => (ticket, ticket.Version - 1)), cancellationToken));
-    }
+    public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<(Ticket Before, Ticket After)> tickets, CancellationToken cancellationToken) =>
+        Task.FromResult(ReplaceMany(tickets, cancellationToken));
 
-    /// <returns>The ids of the tickets not written because the stored one is no longer at the expected version.</returns>
-    private IReadOnlyList<string> ReplaceMany(IEnumerable<(Ticket Ticket, long ExpectedVersion)> replacements, CancellationToken cancellationToken)
+    /// <returns>The ids of the tickets not written because the stored one is no longer at the version of their before.</returns>
+    private IReadOnlyList<string> ReplaceMany(IEnumerable<(Ticket Before, Ticket After)> replacements, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
         foreach (var batch in replacements.Chunk(ReplaceBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _database.InTransaction(() =>
-            {
-                foreach (var (ticket, expectedVersion) in batch)
-                {
-                    if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", ticket.Id, expectedVersion)) == 0)
-                    {
-                        stale.Add(ticket.Id);
-                        continue;
-                    }
-
-                    _tickets.Insert(ToDocument(ticket));
-                }
-            });
+            _database.InTransaction(() => stale.AddRange(batch.Where(replacement => !Replace(replacement.Before, replacement.After)).Select(replacement => replacement.After.Id)));
         }
 
         return stale;
+    }
+
+    /// <summary>In the caller's transaction.</summary>
+    /// <returns>False, having written nothing, when the stored ticket is no longer at <paramref name="before"/>'s version.</returns>
+    private bool Replace(Ticket before, Ticket after)
+    {
+        // The version check is the delete's predicate, evaluated under the collection's write lock: a
+        // writer that committed meanwhile leaves nothing at the expected version to delete.
+        if (_tickets.DeleteMany(BsonExpression.Create("_id = @0 AND $.Version = @1", before.Id, before.Version)) == 0)
+        {
+            return false;
+        }
+
+        _tickets.Insert(ToDocument(after));
+        RefuseErasedJoining(before, after);
+        return true;
+    }
+
+    /// <summary>
+    /// In the caller's transaction, after its ticket write took the tickets' write lock: an erasure recorded in the ledger
+    /// before this read is seen here, and one recorded after it reads the tickets only once this transaction ended
+    /// (<see cref="WaitForJoiningWritesAsync"/>).
+    /// </summary>
+    private void RefuseErasedJoining(Ticket? before, Ticket after)
+    {
+        if (after.CustomersJoining(before).FirstOrDefault(_ledger.IsCustomerErased) is { } erased)
+        {
+            throw new CustomerErasedException(erased);
+        }
+    }
+
+    /// <summary>Every ticket write takes the tickets' write lock: taking it, and letting go, waits for those under way.</summary>
+    public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.BeginTrans();
+        try
+        {
+            _tickets.LockForWrite();
+        }
+        finally
+        {
+            _database.Rollback();
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken)
@@ -216,7 +249,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         cancellationToken.ThrowIfCancellationRequested();
         var unindexed = _tickets.FindUnindexed(limit).Select(ToTicket).ToList();
         // Written over the version read, like an erasure's writes: one changed meanwhile got its tokens from that change.
-        ReplaceMany(unindexed.Select(ticket => (ticket, ticket.Version)), cancellationToken);
+        ReplaceMany(unindexed.Select(ticket => (ticket, ticket)), cancellationToken);
         return Task.FromResult(unindexed.Count);
     }
 

@@ -14,15 +14,22 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// (descending) for listing, by "MentionTokens" (multikey: the texts' <see cref="MentionTokens"/>) and their version
 /// "MentionIndex" for an erasure's search. Changes and their events commit in one transaction (a replica set is needed).
 /// </summary>
-public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore outbox, MentionTokens mentions) : ITicketStore, IMongoStore
+public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore outbox, MongoErasureLedger ledger, MentionTokens mentions) : ITicketStore, IMongoStore
 {
     private const string TicketsCollection = "tickets";
+
+    /// <summary>
+    /// One document per customer that a ticket write brought into a ticket, written by that write's transaction and by
+    /// <see cref="WaitForJoiningWritesAsync"/>: the two conflict, so they cannot both miss the other (ids only).
+    /// </summary>
+    private const string JoiningCollection = "ticket_joinings";
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _tickets = database.GetCollection<BsonDocument>(TicketsCollection);
     private readonly MongoCounter _numbers = new(database.GetCollection<BsonDocument>("ticket_numbers"), "Last");
     private readonly IMongoCollection<BsonDocument> _mail = database.GetCollection<BsonDocument>("inbound_mail");
+    private readonly IMongoCollection<BsonDocument> _joinings = database.GetCollection<BsonDocument>(JoiningCollection);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
@@ -43,6 +50,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
                 // Concurrent creates conflict on the counter; the transaction is retried with the next number.
                 var (ticket, events, mail) = ticketOf(await _numbers.AddAsync(session, projectKey, 1, token));
                 await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
+                await RefuseErasedJoiningAsync(session, null, ticket, token);
                 await RecordAsync(session, mail, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return ticket;
@@ -54,6 +62,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             async (session, token) =>
             {
                 await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
+                await RefuseErasedJoiningAsync(session, null, ticket, token);
                 await RecordAsync(session, mail, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return true;
@@ -66,13 +75,11 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         return document is null ? null : ToTicket(document);
     }
 
-    public Task<bool> ReplaceAsync(Ticket ticket, long expectedVersion, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken) =>
+    public Task<bool> ReplaceAsync(Ticket before, Ticket after, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken) =>
         database.Client.InTransactionAsync(
             async (session, token) =>
             {
-                var result = await _tickets.ReplaceOneAsync(
-                    session, Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", expectedVersion), ToDocument(ticket), cancellationToken: token);
-                if (result.MatchedCount == 0)
+                if (!await ReplaceAsync(session, before, after, token))
                 {
                     return false;
                 }
@@ -83,20 +90,68 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             },
             cancellationToken);
 
-    /// <summary>Each replacement is one document's, atomic without a transaction; they carry no events.</summary>
-    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each replacement is one document's, atomic without a transaction; they carry no events. One that brings a
+    /// customer in (an erasure's successor) is checked against the ledger in a transaction of its own.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<(Ticket Before, Ticket After)> tickets, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
-        foreach (var ticket in tickets)
+        foreach (var (before, after) in tickets)
         {
-            var result = await _tickets.ReplaceOneAsync(Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", ticket.Version - 1), ToDocument(ticket), cancellationToken: cancellationToken);
-            if (result.MatchedCount == 0)
+            var written = after.CustomersJoining(before).Any()
+                ? await database.Client.InTransactionAsync((session, token) => ReplaceAsync(session, before, after, token), cancellationToken)
+                : (await _tickets.ReplaceOneAsync(VersionOf(before), ToDocument(after), cancellationToken: cancellationToken)).MatchedCount == 1;
+            if (!written)
             {
-                stale.Add(ticket.Id);
+                stale.Add(after.Id);
             }
         }
 
         return stale;
+    }
+
+    private async Task<bool> ReplaceAsync(IClientSessionHandle session, Ticket before, Ticket after, CancellationToken cancellationToken)
+    {
+        var result = await _tickets.ReplaceOneAsync(session, VersionOf(before), ToDocument(after), cancellationToken: cancellationToken);
+        if (result.MatchedCount == 0)
+        {
+            return false;
+        }
+
+        await RefuseErasedJoiningAsync(session, before, after, cancellationToken);
+        return true;
+    }
+
+    private static FilterDefinition<BsonDocument> VersionOf(Ticket ticket) => Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", ticket.Version);
+
+    /// <summary>
+    /// In the write's transaction. Its claim on each joining customer's document conflicts with an erasure's
+    /// <see cref="WaitForJoiningWritesAsync"/>: whichever writes second either waits for the other to commit or (a
+    /// transaction that began before the other's write) runs again, and then reads the ledger, or the tickets, with it.
+    /// </summary>
+    private async Task RefuseErasedJoiningAsync(IClientSessionHandle session, Ticket? before, Ticket after, CancellationToken cancellationToken)
+    {
+        foreach (var customerId in after.CustomersJoining(before))
+        {
+            await ClaimAsync(session, customerId, cancellationToken);
+            if (await ledger.IsCustomerErasedAsync(session, customerId, cancellationToken))
+            {
+                throw new CustomerErasedException(customerId);
+            }
+        }
+    }
+
+    public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken) => ClaimAsync(null, customerId, cancellationToken);
+
+    private Task ClaimAsync(IClientSessionHandle? session, string customerId, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Eq("_id", customerId);
+        var update = Builders<BsonDocument>.Update.Inc("Writes", 1L);
+        var options = new UpdateOptions { IsUpsert = true };
+        return session is null
+            ? _joinings.UpdateOneAsync(filter, update, options, cancellationToken)
+            : _joinings.UpdateOneAsync(session, filter, update, options, cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>

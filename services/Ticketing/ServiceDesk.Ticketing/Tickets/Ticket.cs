@@ -45,6 +45,19 @@ public sealed record Ticket(
 
     public bool Concerns(string customerId) => CustomerIds.Contains(customerId, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The customers this version brings into the ticket written over <paramref name="before"/> (none: a new ticket):
+    /// a reporter or participant <paramref name="before"/> did not have, and the author of a comment it did not have.
+    /// An erased customer may be none of them (<see cref="ITicketStore"/>).
+    /// </summary>
+    public IEnumerable<string> CustomersJoining(Ticket? before)
+    {
+        var commentsBefore = before?.Comments.Select(comment => comment.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+        return CustomerIds.Where(id => before is null || !before.Concerns(id))
+            .Concat(Comments.Where(comment => !commentsBefore.Contains(comment.Id)).Select(comment => comment.AuthorCustomerId).OfType<string>())
+            .Distinct(StringComparer.Ordinal);
+    }
+
     /// <summary>Whether a comment with <paramref name="body"/> fits: the number of comments and the text budget.</summary>
     public bool HasRoomFor(string body) =>
         Comments.Count < MaxComments && Texts.Sum(text => (long)Encoding.UTF8.GetByteCount(text)) + Encoding.UTF8.GetByteCount(body) <= MaxTextBytes;

@@ -30,7 +30,10 @@ public sealed class TicketService(
     {
         var project = await scope.GetProjectAsync(caller, request.ProjectKey, "project_key", cancellationToken);
         var reporter = await ReporterAsync(caller, project.Key, request.ReporterCustomerId, cancellationToken);
-        return await OpenAsync(caller, project.Key, reporter.CustomerId, [], request.Summary.Trim(), request.Description, mailOf: null, cancellationToken);
+        return await RefusingErasedAsync(
+            OpenAsync(caller, project.Key, reporter.CustomerId, [], request.Summary.Trim(), request.Description, mailOf: null, cancellationToken),
+            "reporter",
+            caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : request.ReporterCustomerId);
     }
 
     /// <summary>
@@ -38,6 +41,7 @@ public sealed class TicketService(
     /// the new ticket's id). The reporter and participants are customers of the project the intake resolved.
     /// </summary>
     /// <exception cref="Mail.DuplicateMailException">The message was taken in meanwhile; nothing is written.</exception>
+    /// <exception cref="CustomerErasedException">The reporter or a participant was erased meanwhile; nothing is written.</exception>
     public Task<Ticket> OpenFromMailAsync(
         Caller caller, string projectKey, string reporterId, IReadOnlyList<string> participantIds, string summary, string description,
         Func<string, InboundMail> mailOf, CancellationToken cancellationToken) =>
@@ -48,6 +52,7 @@ public sealed class TicketService(
     /// customers joining as participants (as many as a ticket holds).
     /// </summary>
     /// <exception cref="Mail.DuplicateMailException">The message was taken in meanwhile; nothing is written.</exception>
+    /// <exception cref="CustomerErasedException">The author or a joining participant was erased meanwhile; nothing is written.</exception>
     public Task<Ticket> CommentFromMailAsync(
         Caller caller, string ticketId, string authorCustomerId, IReadOnlyList<string> participantIds, string body, InboundMail mail, CancellationToken cancellationToken)
     {
@@ -130,7 +135,7 @@ public sealed class TicketService(
 
         // Kept by the id Directory answers with: an agent names customers by ids scoped to their project.
         var participant = await customers.SnapshotOfMemberAsync(customerId, current.ProjectKey, AgentProjects(caller), "customer_id", "participant", cancellationToken);
-        return await ChangeAsync(
+        return await RefusingErasedAsync(ChangeAsync(
             caller,
             ticketId,
             ticket =>
@@ -146,7 +151,9 @@ public sealed class TicketService(
             },
             (_, changed) => [TicketEvents.ParticipantAdded(changed, participant.CustomerId, caller)],
             null,
-            cancellationToken);
+            cancellationToken),
+            "participant",
+            customerId);
     }
 
     /// <summary>Removing a customer who does not take part changes nothing.</summary>
@@ -185,19 +192,22 @@ public sealed class TicketService(
             request.Body.Trim(),
             request.Internal,
             time.Now());
-        return await ChangeAsync(
-            caller,
-            request.TicketId,
-            ticket =>
-            {
-                RequireNotClosed(ticket);
-                return ticket.HasRoomFor(comment.Body)
-                    ? ticket with { Comments = [.. ticket.Comments, comment] }
-                    : throw Full(ticket);
-            },
-            (_, changed) => [TicketEvents.Commented(changed, comment)],
-            null,
-            cancellationToken);
+        return await RefusingErasedAsync(
+            ChangeAsync(
+                caller,
+                request.TicketId,
+                ticket =>
+                {
+                    RequireNotClosed(ticket);
+                    return ticket.HasRoomFor(comment.Body)
+                        ? ticket with { Comments = [.. ticket.Comments, comment] }
+                        : throw Full(ticket);
+                },
+                (_, changed) => [TicketEvents.Commented(changed, comment)],
+                null,
+                cancellationToken),
+            "author",
+            caller.CustomerId ?? string.Empty);
     }
 
     /// <summary>Staff only. Any status may follow any other, except that CLOSED is final.</summary>
@@ -261,7 +271,7 @@ public sealed class TicketService(
             }
 
             var changed = next with { UpdatedAt = time.Now(), Version = current.Version + 1 };
-            if (await tickets.ReplaceAsync(changed, current.Version, [.. eventsOf(current, changed).Select(events.Prepare)], mail, cancellationToken))
+            if (await tickets.ReplaceAsync(current, changed, [.. eventsOf(current, changed).Select(events.Prepare)], mail, cancellationToken))
             {
                 events.WakeRelay();
                 return changed;
@@ -285,14 +295,37 @@ public sealed class TicketService(
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
     }
 
-    /// <summary>From this service's erasure ledger: refused from the moment the removal arrived, before Directory forgets them.</summary>
+    /// <summary>
+    /// From this service's erasure ledger: refused from the moment the removal arrived, before Directory forgets them.
+    /// Checked again by the write itself (<see cref="RefusingErasedAsync"/>), for a removal arriving in between.
+    /// </summary>
     private async Task RequireNotErasedAsync(string customerId, string role, CancellationToken cancellationToken)
     {
         if (await erased.IsCustomerErasedAsync(customerId, cancellationToken))
         {
-            throw new PreconditionFailedException("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
+            throw Erased(role, customerId);
         }
     }
+
+    /// <summary>
+    /// The write's own refusal (<see cref="CustomerErasedException"/>) answered as the check before it answers, naming
+    /// the customer by the id the caller gave (an agent knows customers by ids scoped to their project, not by the
+    /// customer's own id, which the exception holds).
+    /// </summary>
+    private static async Task<Ticket> RefusingErasedAsync(Task<Ticket> write, string role, string customerIdAsGiven)
+    {
+        try
+        {
+            return await write;
+        }
+        catch (CustomerErasedException)
+        {
+            throw Erased(role, customerIdAsGiven);
+        }
+    }
+
+    private static PreconditionFailedException Erased(string role, string customerId) =>
+        new("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
 
     private static PreconditionFailedException Full(Ticket ticket) =>
         new("COMMENTS", $"ticket/{ticket.Id}", $"A ticket holds at most {Ticket.MaxComments} comments and {Ticket.MaxTextBytes / 1024} KiB of text; open a new one.");
