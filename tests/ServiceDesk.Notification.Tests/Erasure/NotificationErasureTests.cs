@@ -273,15 +273,20 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         var log = await hosts.SettledDeliveriesAsync(ticket.Id, 2);
         Assert.All(log.Deliveries, delivery => Assert.Equal(colleague.Id, delivery.RecipientCustomerId));
 
-        // A message to the address that slipped in under another id is stopped at send time.
-        var slipped = log.Deliveries[0].Id + "-slipped";
-        await store.AddAsync([new Deliveries.Delivery
+        // A message to the address under another id is not stored; one that slipped in all the same (under a hash
+        // that is not the address's, which the store goes by) is stopped at send time, which hashes the address itself.
+        Deliveries.Delivery ToVictim(string id, string addressHash) => new()
         {
-            Id = slipped, TicketId = ticket.Id, ProjectKey = project, RecipientCustomerId = "someone-else",
-            RecipientAddress = victim.Address.ToUpperInvariant(), RecipientName = "Slipped", AddressHash = Erasures.HashOf(victim.Address),
+            Id = id, TicketId = ticket.Id, ProjectKey = project, RecipientCustomerId = "someone-else",
+            RecipientAddress = victim.Address.ToUpperInvariant(), RecipientName = "Slipped", AddressHash = addressHash,
             Template = "ticket-commented", Message = new("Subject", "Text", "<p>Html</p>"), Status = DeliveryStatus.Queued,
             NextAttemptAt = DateTimeOffset.UtcNow, CreatedAt = DateTimeOffset.UtcNow,
-        }], default);
+        };
+        var refused = log.Deliveries[0].Id + "-refused";
+        Assert.Equal(0, await store.AddAsync([ToVictim(refused, Erasures.HashOf(victim.Address))], default));
+        Assert.Null(await store.GetAsync(refused, default));
+        var slipped = log.Deliveries[0].Id + "-slipped";
+        Assert.Equal(1, await store.AddAsync([ToVictim(slipped, "a-hash-that-is-not-the-address-s")], default));
         hosts.Notification.Services.GetRequiredService<Sending.DeliverySignal>().Wake();
         var suppressed = await Eventually.WaitForAsync(() => store.GetAsync(slipped, default), delivery => delivery?.Status != DeliveryStatus.Queued, "the slipped message to be judged");
         Assert.Equal(DeliveryStatus.Suppressed, suppressed!.Status);

@@ -1,6 +1,8 @@
 using LiteDB;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
@@ -10,9 +12,31 @@ using DeliveryStatus = ServiceDesk.Contracts.Notification.V1.DeliveryStatus;
 
 namespace ServiceDesk.Notification.Tests.Stores;
 
+/// <summary>
+/// The delivery store over one fresh database, with the stores of that database it checks a delivery against.
+/// <paramref name="ForgetMentionTokensAsync"/> leaves a stored delivery as a version without mention tokens wrote it.
+/// </summary>
+public sealed record DeliveryStores(
+    IDeliveryStore Deliveries, IErasureLedger Ledger, IKnownCustomerStore Customers, IDisposable? Database, Func<string, Task> ForgetMentionTokensAsync)
+{
+    public static DeliveryStores LiteDb(LiteDatabase database)
+    {
+        var ledger = new LiteDbErasureLedger(database, new LiteDbOutboxStore(database));
+        var customers = new LiteDbKnownCustomerStore(database);
+        var deliveries = database.GetCollection("deliveries");
+        return new(new LiteDbDeliveryStore(database, ledger, customers, DeliveryStoreContract.Mentions), ledger, customers, database, id =>
+        {
+            var document = deliveries.FindById(id);
+            document.Remove("MentionTokens");
+            document.Remove("MentionIndex");
+            deliveries.Update(document);
+            return Task.CompletedTask;
+        });
+    }
+}
+
 /// <summary>What every backend of the delivery store must do; each test opens a fresh database.</summary>
-/// <remarks><c>ForgetMentionTokensAsync</c> leaves a stored delivery as a version without mention tokens wrote it.</remarks>
-public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposable? Database, Func<string, Task> ForgetMentionTokensAsync)> open) : IDisposable
+public abstract class DeliveryStoreContract(Func<DeliveryStores> open) : IDisposable
 {
     protected static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
@@ -145,8 +169,8 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
     [SkippableFact]
     public async Task Deliveries_stored_without_mention_tokens_are_listed_until_the_backfill_gives_them_tokens()
     {
-        var (store, database, forgetMentionTokensAsync) = open();
-        _opened.Add(database);
+        var stores = OpenAll();
+        var (store, forgetMentionTokensAsync) = (stores.Deliveries, stores.ForgetMentionTokensAsync);
         await store.AddAsync([Queued("old-1", Now), Queued("old-2", Now), Queued("new", Now)], default);
         await forgetMentionTokensAsync("old-1");
         await forgetMentionTokensAsync("old-2");
@@ -159,17 +183,119 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
         Assert.Equal(Queued("old-2", Now), await store.GetAsync("old-2", default));
     }
 
+    [SkippableFact]
+    public async Task A_delivery_to_an_erased_recipient_is_not_stored_and_one_naming_a_removed_customer_is_refused()
+    {
+        var stores = OpenAll();
+        await stores.Ledger.StartAsync(Removal("c-erased", "h-erased"), default);
+        await stores.Customers.RememberErasedAsync("c-gone", [Mentions.QueryTokens("Jane Gone")], default);
+
+        Assert.Equal(1, await stores.Deliveries.AddAsync(
+            [Queued("to-customer", Now) with { RecipientCustomerId = "c-erased" }, Queued("to-address", Now) with { AddressHash = "h-erased" }, Queued("kept", Now)], default));
+        var refused = await Assert.ThrowsAsync<SummaryNamesErasedException>(() => stores.Deliveries.AddAsync(
+            [Queued("before", Now), Naming("naming", "Jane Gone"), Queued("after", Now)], default));
+
+        Assert.Equal("naming", refused.DeliveryId);
+        Assert.Equal(
+            [("to-customer", false), ("to-address", false), ("kept", true), ("before", true), ("naming", false), ("after", false)],
+            await Task.WhenAll(new[] { "to-customer", "to-address", "kept", "before", "naming", "after" }.Select(async id => (id, await stores.Deliveries.GetAsync(id, default) is not null))));
+    }
+
+    /// <summary>
+    /// A delivery to a customer, released together with the ledger's record of their removal: it is not stored, or the
+    /// erasure's read after <see cref="IDeliveryStore.WaitForWritesAsync"/> finds it. Checked before the write only, one
+    /// stored unseen kept the address and name the erasure had just deleted everywhere else.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_delivery_to_a_customer_as_their_removal_is_recorded_is_refused_or_found_by_the_erasure()
+    {
+        var stores = OpenAll();
+        for (var round = 0; round < 150; round++)
+        {
+            var customer = $"c-{round}";
+            var (stored, found) = await RaceAsync(
+                () => stores.Deliveries.AddAsync([Queued($"d-{round}", Now) with { RecipientCustomerId = customer, AddressHash = $"h-{round}" }], default),
+                async () =>
+                {
+                    await stores.Ledger.StartAsync(Removal(customer, $"h-{round}"), default);
+                    await stores.Deliveries.WaitForWritesAsync(default);
+                    return await stores.Deliveries.ListToRecipientAsync(customer, $"h-{round}", default);
+                });
+
+            Assert.True(stored == 1 ? found.Count == 1 : found.Count == 0 && await stores.Deliveries.GetAsync($"d-{round}", default) is null, $"round {round}: stored {stored}, found {found.Count}");
+        }
+    }
+
+    /// <summary>
+    /// A letter whose summary names a customer, released together with the removal keeping their name: it is refused,
+    /// or the erasure's search after <see cref="IDeliveryStore.WaitForWritesAsync"/> finds it.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_letter_naming_a_customer_as_their_name_is_kept_is_refused_or_found_by_the_erasure()
+    {
+        var stores = OpenAll();
+        for (var round = 0; round < 150; round++)
+        {
+            var name = $"Jane Doe{round:D2}x";
+            var (stored, found) = await RaceAsync(
+                async () =>
+                {
+                    try
+                    {
+                        return await stores.Deliveries.AddAsync([Naming($"n-{round}", name)], default);
+                    }
+                    catch (SummaryNamesErasedException)
+                    {
+                        return 0;
+                    }
+                },
+                async () =>
+                {
+                    await stores.Customers.RememberErasedAsync($"c-{round}", [Mentions.QueryTokens(name)], default);
+                    await stores.Deliveries.WaitForWritesAsync(default);
+                    return await stores.Deliveries.ListMentioningAsync([Mentions.QueryTokens(name)], default);
+                });
+
+            Assert.True(stored == 1 ? found.Count == 1 : found.Count == 0 && await stores.Deliveries.GetAsync($"n-{round}", default) is null, $"round {round}: stored {stored}, found {found.Count}");
+        }
+    }
+
+    /// <summary>Runs the two released together, behind a barrier.</summary>
+    private static async Task<(int Stored, IReadOnlyList<Deliveries.Delivery> Found)> RaceAsync(Func<Task<int>> write, Func<Task<IReadOnlyList<Deliveries.Delivery>>> erase)
+    {
+        using var start = new Barrier(2);
+        var writing = Task.Run(() =>
+        {
+            start.SignalAndWait(TimeSpan.FromSeconds(10));
+            return write();
+        });
+        var erasing = Task.Run(() =>
+        {
+            start.SignalAndWait(TimeSpan.FromSeconds(10));
+            return erase();
+        });
+        return (await writing, await erasing);
+    }
+
+    private static ErasureRecord Removal(string customerId, string addressHash) =>
+        new($"request-{customerId}", customerId, addressHash, Contracts.Events.V1.ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), Now);
+
+    private static Deliveries.Delivery Naming(string id, string name) =>
+        Queued(id, Now) with { Message = new RenderedMessage($"[HELP-1] Ticket updated: {name} cannot print", "Text", "<p>Html</p>") };
+
     private static async Task<IReadOnlyList<string>> MentioningAsync(IDeliveryStore store, string needle) =>
         [.. (await store.ListMentioningAsync([Mentions.QueryTokens(needle)], default)).Select(delivery => delivery.Id).Order(StringComparer.Ordinal)];
 
     /// <summary>Keyed as every test host's are (<see cref="ServiceHost.TombstonePepper"/>).</summary>
     public static MentionTokens Mentions { get; } = new(new TombstonePepper(Convert.FromBase64String(ServiceHost.TombstonePepper)));
 
-    protected IDeliveryStore Open()
+    protected IDeliveryStore Open() => OpenAll().Deliveries;
+
+    protected DeliveryStores OpenAll()
     {
-        var (store, database, _) = open();
-        _opened.Add(database);
-        return store;
+        var stores = open();
+        _opened.Add(stores.Database);
+        return stores;
     }
 
     protected static Deliveries.Delivery Queued(string id, DateTimeOffset at) => new()
@@ -189,19 +315,7 @@ public abstract class DeliveryStoreContract(Func<(IDeliveryStore Store, IDisposa
     };
 }
 
-public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
-{
-    var database = StoreBackends.NewLiteDatabase("notification");
-    var deliveries = database.GetCollection("deliveries");
-    return (new LiteDbDeliveryStore(database, Mentions), database, id =>
-    {
-        var document = deliveries.FindById(id);
-        document.Remove("MentionTokens");
-        document.Remove("MentionIndex");
-        deliveries.Update(document);
-        return Task.CompletedTask;
-    });
-})
+public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() => DeliveryStores.LiteDb(StoreBackends.NewLiteDatabase("notification")))
 {
     /// <summary>
     /// Through the recipient index LiteDB read every delivery to the recipient and sorted them, with a new 800 KB
@@ -230,12 +344,12 @@ public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
         var directory = TestDirectory.Create("deliveries-former");
         using (var former = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "notification"))
         {
-            await new LiteDbDeliveryStore(former, Mentions).AddAsync([Queued("kept", Now), Queued("other", Now) with { RecipientCustomerId = "c2", AddressHash = "h2" }], default);
+            await DeliveryStores.LiteDb(former).Deliveries.AddAsync([Queued("kept", Now), Queued("other", Now) with { RecipientCustomerId = "c2", AddressHash = "h2" }], default);
             former.GetCollection("deliveries").EnsureIndex("recipient", "$.RecipientCustomerId");
         }
 
         using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = directory }, "notification");
-        var store = new LiteDbDeliveryStore(database, Mentions);
+        var store = DeliveryStores.LiteDb(database).Deliveries;
 
         Assert.DoesNotContain("recipient", StoreBackends.IndexNamesOf(database, "deliveries"));
         Assert.Equal(["kept"], (await store.ListToRecipientAsync("c1", "h-none", default)).Select(delivery => delivery.Id));
@@ -244,7 +358,9 @@ public sealed class LiteDbDeliveryStoreTests() : DeliveryStoreContract(() =>
 
 public sealed class MongoDeliveryStoreTests() : DeliveryStoreContract(() =>
 {
-    var database = StoreBackends.NewMongoDatabase(MongoDeliveryStore.Indexes);
-    return (new MongoDeliveryStore(database, Mentions), null, id => database.GetCollection<MongoDB.Bson.BsonDocument>("deliveries").UpdateOneAsync(
+    var database = StoreBackends.NewMongoDatabase(MongoDeliveryStore.Indexes, MongoErasureLedger.Indexes, MongoKnownCustomerStore.Indexes);
+    var ledger = new MongoErasureLedger(database, new MongoOutboxStore(database));
+    var customers = new MongoKnownCustomerStore(database);
+    return new DeliveryStores(new MongoDeliveryStore(database, ledger, customers, Mentions), ledger, customers, null, id => database.GetCollection<MongoDB.Bson.BsonDocument>("deliveries").UpdateOneAsync(
         Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("_id", id), Builders<MongoDB.Bson.BsonDocument>.Update.Unset("MentionTokens").Unset("MentionIndex")));
 });

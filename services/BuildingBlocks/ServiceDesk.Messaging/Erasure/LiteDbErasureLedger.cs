@@ -109,12 +109,15 @@ public sealed class LiteDbErasureLedger : IErasureLedger
     /// </summary>
     public bool IsCustomerErased(string customerId) => _ledger.AnyMatches(ByCustomerId.With(customerId));
 
-    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken)
+    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) => Task.FromResult(IsAddressErased(addressHash));
+
+    /// <summary><see cref="IsAddressErasedAsync"/> in the calling thread's transaction, if any (<see cref="IsCustomerErased"/>).</summary>
+    public bool IsAddressErased(string addressHash)
     {
         // Read whole, not lazily: the parsed expressions are the thread's, and the next one reuses its parameters.
         var requests = _ledger.Find(ByAddressHash.With(addressHash)).Select(document => document.RequestId).ToList();
         requests.AddRange(_ledger.Find(ByFormerAddressHash.With(addressHash)).Select(document => document.RequestId));
-        return Task.FromResult(requests.Any(requestId => _reinstated.FindOneById(requestId) is null));
+        return requests.Any(requestId => _reinstated.FindOneById(requestId) is null);
     }
 
     public Task RecordReinstatedAsync(string requestId, DateTimeOffset reinstatedAt, CancellationToken cancellationToken)

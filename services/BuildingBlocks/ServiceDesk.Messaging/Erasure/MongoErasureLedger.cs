@@ -92,25 +92,34 @@ public sealed class MongoErasureLedger(IMongoDatabase database, MongoOutboxStore
             cancellationToken);
 
     public Task<bool> IsCustomerErasedAsync(string customerId, CancellationToken cancellationToken) =>
-        _ledger.Find(d => d.CustomerId == customerId).AnyAsync(cancellationToken);
+        IsCustomerErasedAsync(null, customerId, cancellationToken);
 
-    /// <summary><see cref="IsCustomerErasedAsync"/> in <paramref name="session"/>'s transaction: a store of the same database checks a write against the ledger before it commits.</summary>
-    public Task<bool> IsCustomerErasedAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken) =>
-        _ledger.Find(session, d => d.CustomerId == customerId).AnyAsync(cancellationToken);
+    /// <summary>
+    /// <see cref="IsCustomerErasedAsync(string, CancellationToken)"/> in <paramref name="session"/>'s transaction: a store of
+    /// the same database checks a write against the ledger before it commits.
+    /// </summary>
+    public Task<bool> IsCustomerErasedAsync(IClientSessionHandle? session, string customerId, CancellationToken cancellationToken) =>
+        Find(_ledger, session, Builders<LedgerDocument>.Filter.Eq(d => d.CustomerId, customerId)).AnyAsync(cancellationToken);
 
-    public async Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken)
+    public Task<bool> IsAddressErasedAsync(string addressHash, CancellationToken cancellationToken) => IsAddressErasedAsync(null, addressHash, cancellationToken);
+
+    /// <summary><see cref="IsAddressErasedAsync(string, CancellationToken)"/> in <paramref name="session"/>'s transaction.</summary>
+    public async Task<bool> IsAddressErasedAsync(IClientSessionHandle? session, string addressHash, CancellationToken cancellationToken)
     {
-        var requests = await _ledger.Find(d => d.AddressHash == addressHash || d.FormerAddressHashes.Contains(addressHash))
+        var requests = await Find(_ledger, session, Builders<LedgerDocument>.Filter.Where(d => d.AddressHash == addressHash || d.FormerAddressHashes.Contains(addressHash)))
             .Project(d => d.RequestId).ToListAsync(cancellationToken);
         if (requests.Count == 0)
         {
             return false;
         }
 
-        var reinstated = await _reinstated.Find(Builders<ReinstatementDocument>.Filter.In(d => d.RequestId, requests))
+        var reinstated = await Find(_reinstated, session, Builders<ReinstatementDocument>.Filter.In(d => d.RequestId, requests))
             .Project(d => d.RequestId).ToListAsync(cancellationToken);
         return requests.Except(reinstated, StringComparer.Ordinal).Any();
     }
+
+    private static IFindFluent<T, T> Find<T>(IMongoCollection<T> collection, IClientSessionHandle? session, FilterDefinition<T> filter) =>
+        session is null ? collection.Find(filter) : collection.Find(session, filter);
 
     public Task RecordReinstatedAsync(string requestId, DateTimeOffset reinstatedAt, CancellationToken cancellationToken) =>
         _reinstated.ReplaceOneAsync(

@@ -54,6 +54,25 @@ public static class LiteDbTransactions
         }
     }
 
+    /// <summary>
+    /// Returns once every transaction that was writing <paramref name="collection"/> when it was called has ended: takes
+    /// the collection's write lock (<see cref="LiteDbCollections.LockForWrite"/>) in a transaction of its own and lets it
+    /// go. A writer that checks something under that lock (after its first write) then either saw what the caller
+    /// recorded before calling, or committed before the caller reads on.
+    /// </summary>
+    public static void WaitForWriters<T>(this LiteDatabase database, ILiteCollection<T> collection)
+    {
+        database.BeginTrans();
+        try
+        {
+            collection.LockForWrite();
+        }
+        finally
+        {
+            database.Rollback();
+        }
+    }
+
     public static void InTransaction(this LiteDatabase database, Action work) =>
         database.InTransaction(() =>
         {

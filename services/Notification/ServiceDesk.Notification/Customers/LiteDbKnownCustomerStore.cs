@@ -88,14 +88,20 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
     public Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(NameAnErased(textTokens));
+    }
+
+    /// <summary><see cref="NameAnErasedAsync"/> in the calling thread's transaction, if any: a delivery is checked before it commits.</summary>
+    public bool NameAnErased(IReadOnlyCollection<string> textTokens)
+    {
         if (textTokens.Count == 0)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
-        return Task.FromResult(_erased.Find(BsonExpression.Create("$.FirstToken IN @0", new BsonArray(held.Select(token => new BsonValue(token)))))
-            .Any(needle => needle["Tokens"].AsArray.All(token => held.Contains(token.AsString))));
+        return _erased.Find(BsonExpression.Create("$.FirstToken IN @0", new BsonArray(held.Select(token => new BsonValue(token)))))
+            .Any(needle => needle["Tokens"].AsArray.All(token => held.Contains(token.AsString)));
     }
 
     public Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)

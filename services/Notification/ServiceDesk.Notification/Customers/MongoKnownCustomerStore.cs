@@ -64,7 +64,11 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
 
     private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
-    public async Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
+    public Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken) =>
+        NameAnErasedAsync(null, textTokens, cancellationToken);
+
+    /// <summary><see cref="NameAnErasedAsync(IReadOnlyCollection{string}, CancellationToken)"/> in <paramref name="session"/>'s transaction: a delivery is checked before it commits.</summary>
+    public async Task<bool> NameAnErasedAsync(IClientSessionHandle? session, IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
     {
         if (textTokens.Count == 0)
         {
@@ -72,7 +76,8 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
         }
 
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
-        var candidates = await _erased.Find(Filter.In("FirstToken", held)).ToListAsync(cancellationToken);
+        var byFirstToken = Filter.In("FirstToken", held);
+        var candidates = await (session is null ? _erased.Find(byFirstToken) : _erased.Find(session, byFirstToken)).ToListAsync(cancellationToken);
         return candidates.Any(needle => needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
     }
 

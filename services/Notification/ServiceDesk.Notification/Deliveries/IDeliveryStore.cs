@@ -9,9 +9,23 @@ namespace ServiceDesk.Notification.Deliveries;
 /// </summary>
 public interface IDeliveryStore
 {
-    /// <summary>Stores the deliveries whose id is new; a repeat of one already stored changes nothing.</summary>
-    /// <returns>How many were new.</returns>
+    /// <summary>
+    /// Stores the deliveries whose id is new; a repeat of one already stored changes nothing. Each is checked in its own
+    /// transaction, after its write: one to a suppressed recipient (the erasure ledger holds the customer, or the
+    /// address's keyed hash) is not stored, and one whose ticket summary names a removed customer
+    /// (<see cref="Customers.IKnownCustomerStore.NameAnErasedAsync"/>) fails the call. A removal recorded meanwhile so
+    /// either refuses a delivery or finds it (<see cref="WaitForWritesAsync"/>).
+    /// </summary>
+    /// <returns>How many were stored.</returns>
+    /// <exception cref="SummaryNamesErasedException">The deliveries before the one refused are stored, it and those after it are not.</exception>
     Task<int> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns once every delivery write begun before it has ended. An erasure calls it after recording what it will
+    /// look for (the ledger's request, the removed names): a write ending later is checked against that record, so
+    /// what the erasure reads next is every delivery that concerns the customer.
+    /// </summary>
+    Task WaitForWritesAsync(CancellationToken cancellationToken);
 
     Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken);
 

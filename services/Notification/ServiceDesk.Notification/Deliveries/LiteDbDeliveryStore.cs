@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Notification.Deliveries;
@@ -28,12 +29,16 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     private static readonly ParsedExpression DueAt = new("_id = @0 AND $.Due = @1");
 
     private readonly LiteDatabase _database;
+    private readonly LiteDbErasureLedger _ledger;
+    private readonly LiteDbKnownCustomerStore _customers;
     private readonly MentionTokens _mentions;
     private readonly ILiteCollection<BsonDocument> _deliveries;
 
-    public LiteDbDeliveryStore(LiteDatabase database, MentionTokens mentions)
+    public LiteDbDeliveryStore(LiteDatabase database, LiteDbErasureLedger ledger, LiteDbKnownCustomerStore customers, MentionTokens mentions)
     {
         _database = database;
+        _ledger = ledger;
+        _customers = customers;
         _mentions = mentions;
         _deliveries = database.GetCreatedCollection("deliveries");
         _deliveries.DropIndex(FormerRecipientIndex);
@@ -51,13 +56,25 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         var added = 0;
         foreach (var delivery in deliveries)
         {
+            var tokens = _mentions.Of(delivery.MentionTexts);
+            var document = ToDocument(delivery);
+            document["MentionTokens"] = new BsonArray(tokens.Select(token => new BsonValue(token)));
+            document["MentionIndex"] = Delivery.MentionIndexVersion;
             try
             {
-                var document = ToDocument(delivery);
-                document["MentionTokens"] = new BsonArray(_mentions.Of(delivery.MentionTexts).Select(token => new BsonValue(token)));
-                document["MentionIndex"] = Delivery.MentionIndexVersion;
-                _deliveries.Insert(document);
-                added++;
+                // Checked after the insert, which took the deliveries' write lock: a removal recorded before the checks
+                // is seen by them, one recorded after them reads the deliveries only once this transaction ended.
+                var stored = _database.InTransactionUnlessNull(() =>
+                {
+                    _deliveries.Insert(document);
+                    if (_ledger.IsCustomerErased(delivery.RecipientCustomerId) || _ledger.IsAddressErased(delivery.AddressHash))
+                    {
+                        return null;
+                    }
+
+                    return _customers.NameAnErased(tokens) ? throw new SummaryNamesErasedException(delivery.Id) : document;
+                });
+                added += stored is null ? 0 : 1;
             }
             catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
             {
@@ -66,6 +83,14 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
         }
 
         return Task.FromResult(added);
+    }
+
+    /// <summary>Every delivery write takes the deliveries' write lock (<see cref="LiteDbTransactions.WaitForWriters"/>).</summary>
+    public Task WaitForWritesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.WaitForWriters(_deliveries);
+        return Task.CompletedTask;
     }
 
     public Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken)

@@ -2,18 +2,30 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Notification.Customers;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Notification.Deliveries;
 
 /// <summary>Deliveries in the service's MongoDB database, "MentionTokens" (multikey) and their version "MentionIndex" indexed for erasures.</summary>
-public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens mentions) : IDeliveryStore, IMongoStore
+public sealed class MongoDeliveryStore(IMongoDatabase database, MongoErasureLedger ledger, MongoKnownCustomerStore customers, MentionTokens mentions)
+    : IDeliveryStore, IMongoStore
 {
     private const string CollectionName = "deliveries";
+
+    /// <summary>
+    /// Documents 0 to <see cref="WriteStripes"/> − 1, one of which each delivery's transaction writes, and all of which
+    /// <see cref="WaitForWritesAsync"/> writes: the two conflict, so they cannot both miss the other. Striped, so that
+    /// concurrent deliveries seldom conflict with each other.
+    /// </summary>
+    private const string WritesCollection = "delivery_writes";
+
+    private const int WriteStripes = 16;
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _deliveries = database.GetCollection<BsonDocument>(CollectionName);
+    private readonly IMongoCollection<BsonDocument> _writes = database.GetCollection<BsonDocument>(WritesCollection);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
@@ -35,13 +47,28 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
         var added = 0;
         foreach (var delivery in deliveries)
         {
+            var tokens = mentions.Of(delivery.MentionTexts);
+            var document = ToDocument(delivery);
+            document["MentionTokens"] = new BsonArray(tokens);
+            document["MentionIndex"] = Delivery.MentionIndexVersion;
             try
             {
-                var document = ToDocument(delivery);
-                document["MentionTokens"] = new BsonArray(mentions.Of(delivery.MentionTexts));
-                document["MentionIndex"] = Delivery.MentionIndexVersion;
-                await _deliveries.InsertOneAsync(document, cancellationToken: cancellationToken);
-                added++;
+                var stored = await database.Client.InTransactionAsync(
+                    async (session, token) =>
+                    {
+                        await _deliveries.InsertOneAsync(session, document, cancellationToken: token);
+                        await ClaimAsync(session, (int)((uint)delivery.Id.GetHashCode() % WriteStripes), token);
+                        if (await ledger.IsCustomerErasedAsync(session, delivery.RecipientCustomerId, token)
+                            || await ledger.IsAddressErasedAsync(session, delivery.AddressHash, token))
+                        {
+                            await session.AbortTransactionAsync(token);
+                            return false;
+                        }
+
+                        return await customers.NameAnErasedAsync(session, tokens, token) ? throw new SummaryNamesErasedException(delivery.Id) : true;
+                    },
+                    cancellationToken);
+                added += stored ? 1 : 0;
             }
             catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
             {
@@ -50,6 +77,24 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MentionTokens me
         }
 
         return added;
+    }
+
+    public async Task WaitForWritesAsync(CancellationToken cancellationToken)
+    {
+        for (var stripe = 0; stripe < WriteStripes; stripe++)
+        {
+            await ClaimAsync(null, stripe, cancellationToken);
+        }
+    }
+
+    private Task ClaimAsync(IClientSessionHandle? session, int stripe, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Eq("_id", stripe);
+        var update = Builders<BsonDocument>.Update.Inc("Writes", 1L);
+        var options = new UpdateOptions { IsUpsert = true };
+        return session is null
+            ? _writes.UpdateOneAsync(filter, update, options, cancellationToken)
+            : _writes.UpdateOneAsync(session, filter, update, options, cancellationToken);
     }
 
     public async Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken) =>

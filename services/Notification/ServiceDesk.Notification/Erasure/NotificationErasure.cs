@@ -43,6 +43,13 @@ public sealed class NotificationErasure(
 
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
+        if (!scope.IsDryRun)
+        {
+            // The ledger holds the removal by now: a delivery to the customer or their address still being written ends
+            // before they are read, and any later one is not stored.
+            await deliveries.WaitForWritesAsync(cancellationToken);
+        }
+
         var own = await deliveries.ListToRecipientAsync(scope.CustomerId, scope.AddressHash, cancellationToken);
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
@@ -62,8 +69,10 @@ public sealed class NotificationErasure(
         {
             // Before the messages are looked for: from here on a ticket text read for a letter is checked against the
             // name (TicketEventHandler), as Ticketing may not have redacted it yet, so no letter written after the
-            // search names the customer.
+            // search names the customer; one still being written ends before the search, and any later one is refused
+            // by the store.
             await customers.RememberErasedAsync(scope.CustomerId, needleTokens, cancellationToken);
+            await deliveries.WaitForWritesAsync(cancellationToken);
         }
 
         // Each letter sharing a token, with its ticket summary read once: from its message while it is kept, and from its

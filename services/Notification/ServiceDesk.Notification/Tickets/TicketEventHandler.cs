@@ -80,23 +80,31 @@ public sealed class TicketEventHandler(
         var summary = await customers.NameAnErasedAsync(mentions.Of([ticket.Summary]), cancellationToken) ? MessageTemplates.SummaryLeftOut : ticket.Summary;
         var now = time.GetUtcNow();
         var recipients = recipientsOf(ticket)
-            // An erased customer has a pseudonym and no address: nothing to send.
+            // An erased customer has a pseudonym and no address: nothing to send. Ticketing may not have erased its copy
+            // yet: the store keeps nothing for a suppressed recipient.
             .Where(person => person is { Erased: false, Address.Length: > 0 } && person.CustomerId != actorCustomerId)
             .DistinctBy(person => person.CustomerId)
             .ToList();
-        var queued = new List<Delivery>();
-        foreach (var person in recipients)
-        {
-            // Ticketing may not have erased its copy yet: a suppressed recipient's address is never even stored.
-            if (!await suppression.IsSuppressedAsync(person.CustomerId, person.Address, cancellationToken))
-            {
-                queued.Add(ToDelivery(context, ticket, summary, person, template, newStatus, now));
-            }
-        }
-
-        if (await deliveries.AddAsync(queued, cancellationToken) > 0)
+        // A removal that recorded the name after it was looked for refuses a letter: those not stored yet go without
+        // the summary. Should even that name a removed customer (one named like the placeholder's words), the erasure
+        // would delete those letters, so they are not stored at all.
+        var added = await QueueAsync(summary)
+            ?? (summary == MessageTemplates.SummaryLeftOut ? null : await QueueAsync(MessageTemplates.SummaryLeftOut));
+        if (added > 0)
         {
             signal.Wake();
+        }
+
+        async Task<int?> QueueAsync(string shownSummary)
+        {
+            try
+            {
+                return await deliveries.AddAsync([.. recipients.Select(person => ToDelivery(context, ticket, shownSummary, person, template, newStatus, now))], cancellationToken);
+            }
+            catch (SummaryNamesErasedException)
+            {
+                return null;
+            }
         }
     }
 

@@ -152,20 +152,11 @@ public sealed class LiteDbTicketStore : ITicketStore
         }
     }
 
-    /// <summary>Every ticket write takes the tickets' write lock: taking it, and letting go, waits for those under way.</summary>
+    /// <summary>Every ticket write takes the tickets' write lock (<see cref="LiteDbTransactions.WaitForWriters"/>).</summary>
     public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _database.BeginTrans();
-        try
-        {
-            _tickets.LockForWrite();
-        }
-        finally
-        {
-            _database.Rollback();
-        }
-
+        _database.WaitForWriters(_tickets);
         return Task.CompletedTask;
     }
 
