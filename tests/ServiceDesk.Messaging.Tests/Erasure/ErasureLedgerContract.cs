@@ -134,6 +134,42 @@ public abstract class ErasureLedgerContract
         Assert.Equal(["er-1:1"], (await outbox.ReadPendingAsync(10, CancellationToken.None)).Select(receipt => receipt.EventType));
     }
 
+    /// <summary>
+    /// A plan recorded by one run of a request as another run completes it (a replay and a redelivery), released
+    /// together: the request stays completed, with the counts of its receipt. Read before the write lock, the plan
+    /// once compared itself with the record before the completion and wrote it back as started.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_plan_recorded_as_the_request_completes_never_undoes_the_completion()
+    {
+        var (ledger, outbox, _) = Create();
+        for (var round = 0; round < 60; round++)
+        {
+            var requestId = $"er-{round}";
+            await ledger.StartAsync(Started(requestId, 0) with { Counts = new Dictionary<string, long>() }, CancellationToken.None);
+            using var start = new Barrier(2);
+            var planning = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return ledger.RecordPlannedAsync(requestId, new Dictionary<string, long> { ["kept"] = 7 }, CancellationToken.None);
+            });
+            var completing = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return ledger.CompleteAsync(requestId, new Dictionary<string, long> { ["kept"] = 4 }, Received, Receipt($"r-{round}"), handled: null, CancellationToken.None);
+            });
+            await planning;
+            var completed = await completing;
+
+            var stored = await ledger.FindAsync(requestId, CancellationToken.None);
+            Assert.True(
+                stored is { State: ErasureState.Completed } && stored.Counts["kept"] == completed.Counts["kept"],
+                $"round {round}: {stored?.State} with {stored?.Counts["kept"]}, the receipt said {completed.Counts["kept"]}");
+        }
+
+        Assert.Equal(60, (await outbox.ReadPendingAsync(100, CancellationToken.None)).Count);
+    }
+
     [SkippableFact]
     public async Task A_completion_records_its_command_as_handled_and_a_second_delivery_of_that_command_records_no_second_receipt()
     {

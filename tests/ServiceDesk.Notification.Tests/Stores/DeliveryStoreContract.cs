@@ -214,6 +214,7 @@ public abstract class DeliveryStoreContract(Func<DeliveryStores> open) : IDispos
         {
             var customer = $"c-{round}";
             var (stored, found) = await RaceAsync(
+                round,
                 () => stores.Deliveries.AddAsync([Queued($"d-{round}", Now) with { RecipientCustomerId = customer, AddressHash = $"h-{round}" }], default),
                 async () =>
                 {
@@ -238,6 +239,7 @@ public abstract class DeliveryStoreContract(Func<DeliveryStores> open) : IDispos
         {
             var name = $"Jane Doe{round:D2}x";
             var (stored, found) = await RaceAsync(
+                round,
                 async () =>
                 {
                     try
@@ -260,13 +262,18 @@ public abstract class DeliveryStoreContract(Func<DeliveryStores> open) : IDispos
         }
     }
 
-    /// <summary>Runs the two released together, behind a barrier.</summary>
-    private static async Task<(int Stored, IReadOnlyList<Deliveries.Delivery> Found)> RaceAsync(Func<Task<int>> write, Func<Task<IReadOnlyList<Deliveries.Delivery>>> erase)
+    /// <summary>
+    /// Runs the two released together, behind a barrier, the write staggered by up to about half a millisecond as the
+    /// round goes, so some writes begin only as the erasure waits or reads.
+    /// </summary>
+    private static async Task<(int Stored, IReadOnlyList<Deliveries.Delivery> Found)> RaceAsync(
+        int round, Func<Task<int>> write, Func<Task<IReadOnlyList<Deliveries.Delivery>>> erase)
     {
         using var start = new Barrier(2);
         var writing = Task.Run(() =>
         {
             start.SignalAndWait(TimeSpan.FromSeconds(10));
+            Thread.SpinWait(round % 10 * 2_000);
             return write();
         });
         var erasing = Task.Run(() =>

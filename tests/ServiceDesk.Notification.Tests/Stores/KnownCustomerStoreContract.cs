@@ -81,6 +81,41 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
         Assert.False(await store.KeepFromEventAsync(new KnownCustomer("jane", "Printer", "jane@example.com", 2), created, DateTimeOffset.UnixEpoch, default));
     }
 
+    /// <summary>
+    /// A customer's update, released together with their removal remembering their name and forgetting what is kept:
+    /// nothing of them is kept afterwards. Read before the write lock, the update once found no removal, and wrote the
+    /// name and address back after the removal had forgotten them.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_update_kept_as_the_customer_is_removed_never_brings_them_back()
+    {
+        var store = Open();
+        for (var round = 0; round < 100; round++)
+        {
+            var customerId = $"jane-{round}";
+            var jane = new KnownCustomer(customerId, "Jane Roe", "jane.roe@example.com", 1);
+            await store.KeepFromEventAsync(jane, Event($"created-{round}"), DateTimeOffset.UnixEpoch, default);
+
+            using var start = new Barrier(2);
+            var updating = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return store.KeepFromEventAsync(jane with { DisplayName = "Jane Roe-Smith", Version = 2 }, Event($"updated-{round}"), DateTimeOffset.UnixEpoch, default);
+            });
+            var removing = Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                await store.RememberErasedAsync(customerId, [["ROE", "JANE"]], default);
+                await store.ForgetAsync(customerId, default);
+            });
+            await Task.WhenAll(updating, removing);
+
+            Assert.True(await store.FindAsync(customerId, default) is null, $"round {round}: kept after the removal");
+        }
+    }
+
+    private static EventContext Event(string eventId) => new(eventId, "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
+
     private IKnownCustomerStore Open()
     {
         var (store, database) = open();

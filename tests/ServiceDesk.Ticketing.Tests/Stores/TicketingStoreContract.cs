@@ -286,6 +286,8 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
             var writing = Task.Run(async () =>
             {
                 start.SignalAndWait(TimeSpan.FromSeconds(10));
+                // Staggered by up to about half a millisecond, so some writes begin only as the erasure waits or reads.
+                Thread.SpinWait(round % 10 * 2_000);
                 try
                 {
                     await write();

@@ -32,6 +32,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
     private readonly IMongoCollection<BsonDocument> _erasures = database.GetCollection<BsonDocument>(ErasuresName);
     private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>(TombstoneCollection);
     private readonly IMongoCollection<BsonDocument> _evidenceKeys = database.GetCollection<BsonDocument>("evidence_keys");
+    private readonly IMongoCollection<BsonDocument> _requestClaims = database.GetCollection<BsonDocument>("erasure_request_claims");
     private readonly MongoIndexes _indexes = new(database, Indexes);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
@@ -55,7 +56,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
             {
                 if (replacesVersion is { } version
                         ? !await IsAtAsync(session, request.Id, version, token)
-                        : await HasOpenRequestAsync(session, request.CustomerId, token))
+                        : await ClaimUnlessOpenRequestAsync(session, request.CustomerId, token))
                 {
                     return null;
                 }
@@ -97,7 +98,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         return await database.Client.InTransactionAsync(
             async (session, token) =>
             {
-                if (await HasOpenRequestAsync(session, request.CustomerId, token))
+                if (await ClaimUnlessOpenRequestAsync(session, request.CustomerId, token))
                 {
                     return false;
                 }
@@ -197,8 +198,18 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
     private async Task<bool> IsAtAsync(IClientSessionHandle session, string id, long version, CancellationToken cancellationToken) =>
         await _erasures.Find(session, Filter.Eq("_id", id) & Filter.Eq("Version", version)).AnyAsync(cancellationToken);
 
-    private async Task<bool> HasOpenRequestAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken) =>
-        await _erasures.Find(session, Filter.Eq("CustomerId", customerId) & Filter.In("Status", OpenStatuses)).AnyAsync(cancellationToken);
+    /// <summary>
+    /// Whether the customer has an open request, read after writing the customer's document in
+    /// "erasure_request_claims" (their id and a count): two transactions recording a new request for one customer both
+    /// write it, so they conflict, and the one that runs again finds the other's request, where two reads alone would
+    /// both find none and both record one.
+    /// </summary>
+    private async Task<bool> ClaimUnlessOpenRequestAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken)
+    {
+        await _requestClaims.UpdateOneAsync(
+            session, Filter.Eq("_id", customerId), Builders<BsonDocument>.Update.Inc("Claims", 1L), new UpdateOptions { IsUpsert = true }, cancellationToken);
+        return await _erasures.Find(session, Filter.Eq("CustomerId", customerId) & Filter.In("Status", OpenStatuses)).AnyAsync(cancellationToken);
+    }
 
     private static BsonDocument ToDocument(ErasureRecord record) => new()
     {

@@ -14,10 +14,11 @@ public sealed partial class AccountRegistry(
 {
     public async Task<Account> CreateAsync(NewAccount request, CancellationToken cancellationToken)
     {
-        // A removed customer stays removed: an account would bring their sign-in back.
+        // A removed customer stays removed: an account would bring their sign-in back. Checked again by the store in
+        // the insert's transaction, for a removal arriving in between.
         if (request.Role == AccountRole.Customer && await erased.IsCustomerErasedAsync(request.CustomerId!, cancellationToken))
         {
-            throw new PreconditionFailedException("ERASED", $"customer/{request.CustomerId}", "The customer was removed (erased); no account can be created for them.");
+            throw Erased(request.CustomerId!);
         }
 
         var login = EmailAddress.Parse(request.Login).Value;
@@ -32,7 +33,17 @@ public sealed partial class AccountRegistry(
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         account = account with { PasswordHash = hasher.HashPassword(account, request.Password) };
-        if (!await accounts.TryAddAsync(account, cancellationToken))
+        bool added;
+        try
+        {
+            added = await accounts.TryAddAsync(account, cancellationToken);
+        }
+        catch (CustomerErasedException)
+        {
+            throw Erased(request.CustomerId!);
+        }
+
+        if (!added)
         {
             var existing = await accounts.FindByLoginAsync(login, cancellationToken);
             throw new AlreadyExistsException("account", existing?.Id ?? "unknown", "login");
@@ -41,6 +52,9 @@ public sealed partial class AccountRegistry(
         LogCreated(account.Id, account.Role);
         return account;
     }
+
+    private static PreconditionFailedException Erased(string customerId) =>
+        new("ERASED", $"customer/{customerId}", "The customer was removed (erased); no account can be created for them.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId} created with role {Role}")]
     private partial void LogCreated(string accountId, AccountRole role);

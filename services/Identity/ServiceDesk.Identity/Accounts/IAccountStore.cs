@@ -1,10 +1,23 @@
+using ServiceDesk.Messaging.Erasure;
+
 namespace ServiceDesk.Identity.Accounts;
 
 /// <summary>Accounts, unique by normalised login.</summary>
 public interface IAccountStore
 {
-    /// <summary>False when the login (or id) is taken; nothing is written then.</summary>
+    /// <summary>
+    /// False when the login (or id) is taken; nothing is written then. A customer's account is checked against the
+    /// erasure ledger in the insert's own transaction, so a removal recorded while it is written either refuses it or
+    /// finds it (<see cref="WaitForWritesAsync"/>).
+    /// </summary>
+    /// <exception cref="CustomerErasedException">The account's customer was removed; nothing is written.</exception>
     Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns once every account write begun before it has ended. An erasure calls it after its ledger recorded the
+    /// customer: an account written later is refused, so what the erasure reads next is every account of theirs.
+    /// </summary>
+    Task WaitForWritesAsync(CancellationToken cancellationToken);
 
     Task<Account?> GetAsync(string id, CancellationToken cancellationToken);
 

@@ -1,14 +1,19 @@
 using LiteDB;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Identity.Accounts;
 
 public sealed class LiteDbAccountStore : IAccountStore
 {
+    private readonly LiteDatabase _database;
+    private readonly LiteDbErasureLedger _ledger;
     private readonly ILiteCollection<Account> _accounts;
 
-    public LiteDbAccountStore(LiteDatabase database)
+    public LiteDbAccountStore(LiteDatabase database, LiteDbErasureLedger ledger)
     {
+        _database = database;
+        _ledger = ledger;
         _accounts = database.GetMappedCollection<Account>("accounts");
         _accounts.EnsureIndex(a => a.Login, unique: true);
         _accounts.EnsureIndex(a => a.Role);
@@ -19,13 +24,29 @@ public sealed class LiteDbAccountStore : IAccountStore
     {
         try
         {
-            _accounts.Insert(account);
+            _database.InTransaction(() =>
+            {
+                _accounts.Insert(account);
+                // After the insert, which took the accounts' write lock (WaitForWritesAsync).
+                if (account.CustomerId is { } customerId && _ledger.IsCustomerErased(customerId))
+                {
+                    throw new CustomerErasedException(customerId);
+                }
+            });
             return Task.FromResult(true);
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {
             return Task.FromResult(false);
         }
+    }
+
+    /// <summary>Every account write takes the accounts' write lock (<see cref="LiteDbTransactions.WaitForWriters"/>).</summary>
+    public Task WaitForWritesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.WaitForWriters(_accounts);
+        return Task.CompletedTask;
     }
 
     public Task<Account?> GetAsync(string id, CancellationToken cancellationToken) =>

@@ -2,15 +2,23 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Storage.MongoDb;
 
 namespace ServiceDesk.Identity.Accounts;
 
-public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, IMongoStore
+public sealed class MongoAccountStore(IMongoDatabase database, MongoErasureLedger ledger) : IAccountStore, IMongoStore
 {
     private const string CollectionName = "accounts";
 
+    /// <summary>
+    /// One document, written by every customer account's transaction and by <see cref="WaitForWritesAsync"/>: the two
+    /// conflict, so they cannot both miss the other. Accounts are created seldom, so one document is contention enough.
+    /// </summary>
+    private const string WritesCollection = "account_writes";
+
     private readonly IMongoCollection<Account> _accounts = database.GetCollection<Account>(CollectionName);
+    private readonly IMongoCollection<BsonDocument> _writes = database.GetCollection<BsonDocument>(WritesCollection);
     private readonly MongoIndexes _indexes = new(database, Indexes);
 
     static MongoAccountStore() =>
@@ -34,13 +42,37 @@ public sealed class MongoAccountStore(IMongoDatabase database) : IAccountStore, 
         await _indexes.EnsureCreatedAsync(cancellationToken);
         try
         {
-            await _accounts.InsertOneAsync(account, cancellationToken: cancellationToken);
-            return true;
+            if (account.CustomerId is not { } customerId)
+            {
+                await _accounts.InsertOneAsync(account, cancellationToken: cancellationToken);
+                return true;
+            }
+
+            return await database.Client.InTransactionAsync(
+                async (session, token) =>
+                {
+                    await _accounts.InsertOneAsync(session, account, cancellationToken: token);
+                    await ClaimAsync(session, token);
+                    return await ledger.IsCustomerErasedAsync(session, customerId, token) ? throw new CustomerErasedException(customerId) : true;
+                },
+                cancellationToken);
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
             return false;
         }
+    }
+
+    public Task WaitForWritesAsync(CancellationToken cancellationToken) => ClaimAsync(null, cancellationToken);
+
+    private Task ClaimAsync(IClientSessionHandle? session, CancellationToken cancellationToken)
+    {
+        var filter = Builders<BsonDocument>.Filter.Eq("_id", "customer-accounts");
+        var update = Builders<BsonDocument>.Update.Inc("Writes", 1L);
+        var options = new UpdateOptions { IsUpsert = true };
+        return session is null
+            ? _writes.UpdateOneAsync(filter, update, options, cancellationToken)
+            : _writes.UpdateOneAsync(session, filter, update, options, cancellationToken);
     }
 
     public async Task<Account?> GetAsync(string id, CancellationToken cancellationToken) =>

@@ -18,6 +18,9 @@ public sealed partial class IdentityErasure(IAccountStore accounts, ISessionStor
 
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
+        // The ledger holds the removal by now: an account of theirs still being written ends before they are read, and
+        // any later one is refused.
+        await accounts.WaitForWritesAsync(cancellationToken);
         var found = await accounts.ListByCustomerAsync(scope.CustomerId, cancellationToken);
         long sessionCount = 0, tokenCount = 0;
         foreach (var account in found)
