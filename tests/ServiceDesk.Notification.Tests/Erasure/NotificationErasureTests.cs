@@ -309,6 +309,29 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         Assert.False((await hosts.Deliveries.IsSuppressedAsync(new IsSuppressedRequest { Address = colleague.Address }, hosts.Admin)).Suppressed);
     }
 
+    /// <summary>
+    /// A queued message the sender found suppressed in the instant between the ledger's record of the removal and the
+    /// part's read (it checks right before each send) was cancelled by the removal all the same: it counts so, as it
+    /// would had the part read first.
+    /// </summary>
+    [Fact]
+    public async Task A_message_the_sender_suppressed_as_the_removal_began_counts_as_cancelled()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project);
+        await hosts.NewTicketAsync(project, victim);
+        var store = hosts.Notification.Services.GetRequiredService<IDeliveryStore>();
+        var sent = await Eventually.WaitForAsync(
+            () => store.ListToRecipientAsync(victim.Id, string.Empty, default),
+            deliveries => deliveries is [{ Status: DeliveryStatus.Sent }],
+            "the victim's message to be sent");
+        Assert.True(await store.UpdateAsync(sent[0] with { Status = DeliveryStatus.Suppressed, Message = null, RecipientAddress = string.Empty, RecipientName = string.Empty }, default));
+
+        var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+        Assert.Equal((1L, 0L), (receipt.Counts[NotificationErasure.QueuedMessagesCancelled], receipt.Counts[NotificationErasure.DeliveryLogEntriesDeleted]));
+    }
+
     [Fact]
     public async Task The_preview_counts_what_the_erasure_then_does_and_changes_nothing()
     {

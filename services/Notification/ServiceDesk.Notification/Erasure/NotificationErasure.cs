@@ -105,8 +105,10 @@ public sealed class NotificationErasure(
 
         IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>
         {
-            [QueuedMessagesCancelled] = own.Count(delivery => delivery.Status == DeliveryStatus.Queued),
-            [DeliveryLogEntriesDeleted] = own.Count(delivery => delivery.Status != DeliveryStatus.Queued),
+            // A queued message the sender found suppressed (it checks right before each send, and the ledger holds the
+            // removal before this plan reads) was cancelled by the removal all the same, whichever came first.
+            [QueuedMessagesCancelled] = own.Count(IsCancelled),
+            [DeliveryLogEntriesDeleted] = own.Count(delivery => !IsCancelled(delivery)),
             [PickupFilesDeleted] = ownFiles.Count + namingFiles.Count,
             [MessagesNamingTheCustomerDeleted] = naming.Count + namingFiles.Count,
             [AddressesSuppressed] = (scope.AddressHash.Length > 0 ? 1 : 0) + scope.FormerAddressHashes.Count,
@@ -134,6 +136,8 @@ public sealed class NotificationErasure(
             return counts;
         });
     }
+
+    private static bool IsCancelled(Delivery delivery) => delivery.Status is DeliveryStatus.Queued or DeliveryStatus.Suppressed;
 
     private static bool Names(string? summary, IReadOnlyList<string> needles) => summary is not null && MentionTokens.NameAny([summary], needles);
 
