@@ -199,15 +199,14 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         await _erasures.Find(session, Filter.Eq("_id", id) & Filter.Eq("Version", version)).AnyAsync(cancellationToken);
 
     /// <summary>
-    /// Whether the customer has an open request, read after writing the customer's document in
-    /// "erasure_request_claims" (their id and a count): two transactions recording a new request for one customer both
-    /// write it, so they conflict, and the one that runs again finds the other's request, where two reads alone would
-    /// both find none and both record one.
+    /// Whether the customer has an open request, read after writing the customer's claim in "erasure_request_claims"
+    /// (<see cref="MongoClaims"/>): two transactions recording a new request for one customer both write it, so they
+    /// conflict, and the one that runs again finds the other's request, where two reads alone would both find none and
+    /// both record one.
     /// </summary>
     private async Task<bool> ClaimUnlessOpenRequestAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken)
     {
-        await _requestClaims.UpdateOneAsync(
-            session, Filter.Eq("_id", customerId), Builders<BsonDocument>.Update.Inc("Claims", 1L), new UpdateOptions { IsUpsert = true }, cancellationToken);
+        await _requestClaims.ClaimAsync(session, customerId, cancellationToken);
         return await _erasures.Find(session, Filter.Eq("CustomerId", customerId) & Filter.In("Status", OpenStatuses)).AnyAsync(cancellationToken);
     }
 

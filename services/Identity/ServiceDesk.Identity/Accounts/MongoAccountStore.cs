@@ -12,10 +12,13 @@ public sealed class MongoAccountStore(IMongoDatabase database, MongoErasureLedge
     private const string CollectionName = "accounts";
 
     /// <summary>
-    /// One document, written by every customer account's transaction and by <see cref="WaitForWritesAsync"/>: the two
-    /// conflict, so they cannot both miss the other. Accounts are created seldom, so one document is contention enough.
+    /// One claim (<see cref="MongoClaims"/>), written by every customer account's transaction and by
+    /// <see cref="WaitForWritesAsync"/>: the two conflict, so they cannot both miss the other. Accounts are created
+    /// seldom, so one claim is contention enough.
     /// </summary>
     private const string WritesCollection = "account_writes";
+
+    private const string CustomerAccountsClaim = "customer-accounts";
 
     private readonly IMongoCollection<Account> _accounts = database.GetCollection<Account>(CollectionName);
     private readonly IMongoCollection<BsonDocument> _writes = database.GetCollection<BsonDocument>(WritesCollection);
@@ -52,7 +55,7 @@ public sealed class MongoAccountStore(IMongoDatabase database, MongoErasureLedge
                 async (session, token) =>
                 {
                     await _accounts.InsertOneAsync(session, account, cancellationToken: token);
-                    await ClaimAsync(session, token);
+                    await _writes.ClaimAsync(session, CustomerAccountsClaim, token);
                     return await ledger.IsCustomerErasedAsync(session, customerId, token) ? throw new CustomerErasedException(customerId) : true;
                 },
                 cancellationToken);
@@ -63,17 +66,7 @@ public sealed class MongoAccountStore(IMongoDatabase database, MongoErasureLedge
         }
     }
 
-    public Task WaitForWritesAsync(CancellationToken cancellationToken) => ClaimAsync(null, cancellationToken);
-
-    private Task ClaimAsync(IClientSessionHandle? session, CancellationToken cancellationToken)
-    {
-        var filter = Builders<BsonDocument>.Filter.Eq("_id", "customer-accounts");
-        var update = Builders<BsonDocument>.Update.Inc("Writes", 1L);
-        var options = new UpdateOptions { IsUpsert = true };
-        return session is null
-            ? _writes.UpdateOneAsync(filter, update, options, cancellationToken)
-            : _writes.UpdateOneAsync(session, filter, update, options, cancellationToken);
-    }
+    public Task WaitForWritesAsync(CancellationToken cancellationToken) => _writes.ClaimAsync(null, CustomerAccountsClaim, cancellationToken);
 
     public async Task<Account?> GetAsync(string id, CancellationToken cancellationToken) =>
         await _accounts.Find(a => a.Id == id).FirstOrDefaultAsync(cancellationToken);

@@ -14,9 +14,9 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MongoErasureLedg
     private const string CollectionName = "deliveries";
 
     /// <summary>
-    /// Documents 0 to <see cref="WriteStripes"/> − 1, one of which each delivery's transaction writes, and all of which
-    /// <see cref="WaitForWritesAsync"/> writes: the two conflict, so they cannot both miss the other. Striped, so that
-    /// concurrent deliveries seldom conflict with each other.
+    /// Claims (<see cref="MongoClaims"/>) 0 to <see cref="WriteStripes"/> − 1, one of which each delivery's transaction
+    /// writes, and all of which <see cref="WaitForWritesAsync"/> writes: the two conflict, so they cannot both miss the
+    /// other. Striped, so that concurrent deliveries seldom conflict with each other.
     /// </summary>
     private const string WritesCollection = "delivery_writes";
 
@@ -57,7 +57,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MongoErasureLedg
                     async (session, token) =>
                     {
                         await _deliveries.InsertOneAsync(session, document, cancellationToken: token);
-                        await ClaimAsync(session, (int)((uint)delivery.Id.GetHashCode() % WriteStripes), token);
+                        await _writes.ClaimAsync(session, (int)((uint)delivery.Id.GetHashCode() % WriteStripes), token);
                         if (await ledger.IsCustomerErasedAsync(session, delivery.RecipientCustomerId, token)
                             || await ledger.IsAddressErasedAsync(session, delivery.AddressHash, token))
                         {
@@ -83,18 +83,8 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MongoErasureLedg
     {
         for (var stripe = 0; stripe < WriteStripes; stripe++)
         {
-            await ClaimAsync(null, stripe, cancellationToken);
+            await _writes.ClaimAsync(null, stripe, cancellationToken);
         }
-    }
-
-    private Task ClaimAsync(IClientSessionHandle? session, int stripe, CancellationToken cancellationToken)
-    {
-        var filter = Filter.Eq("_id", stripe);
-        var update = Builders<BsonDocument>.Update.Inc("Writes", 1L);
-        var options = new UpdateOptions { IsUpsert = true };
-        return session is null
-            ? _writes.UpdateOneAsync(filter, update, options, cancellationToken)
-            : _writes.UpdateOneAsync(session, filter, update, options, cancellationToken);
     }
 
     public async Task<Delivery?> GetAsync(string id, CancellationToken cancellationToken) =>

@@ -19,8 +19,8 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     private const string TicketsCollection = "tickets";
 
     /// <summary>
-    /// One document per customer that a ticket write brought into a ticket, written by that write's transaction and by
-    /// <see cref="WaitForJoiningWritesAsync"/>: the two conflict, so they cannot both miss the other (ids only).
+    /// A claim (<see cref="MongoClaims"/>) per customer that a ticket write brought into a ticket, written by that write's
+    /// transaction and by <see cref="WaitForJoiningWritesAsync"/>: the two conflict, so they cannot both miss the other.
     /// </summary>
     private const string JoiningCollection = "ticket_joinings";
 
@@ -125,16 +125,12 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
     private static FilterDefinition<BsonDocument> VersionOf(Ticket ticket) => Filter.Eq("_id", ticket.Id) & Filter.Eq("Version", ticket.Version);
 
-    /// <summary>
-    /// In the write's transaction. Its claim on each joining customer's document conflicts with an erasure's
-    /// <see cref="WaitForJoiningWritesAsync"/>: whichever writes second either waits for the other to commit or (a
-    /// transaction that began before the other's write) runs again, and then reads the ledger, or the tickets, with it.
-    /// </summary>
+    /// <summary>In the write's transaction, after its claim on each joining customer (<see cref="JoiningCollection"/>).</summary>
     private async Task RefuseErasedJoiningAsync(IClientSessionHandle session, Ticket? before, Ticket after, CancellationToken cancellationToken)
     {
         foreach (var customerId in after.CustomersJoining(before))
         {
-            await ClaimAsync(session, customerId, cancellationToken);
+            await _joinings.ClaimAsync(session, customerId, cancellationToken);
             if (await ledger.IsCustomerErasedAsync(session, customerId, cancellationToken))
             {
                 throw new CustomerErasedException(customerId);
@@ -142,17 +138,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         }
     }
 
-    public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken) => ClaimAsync(null, customerId, cancellationToken);
-
-    private Task ClaimAsync(IClientSessionHandle? session, string customerId, CancellationToken cancellationToken)
-    {
-        var filter = Filter.Eq("_id", customerId);
-        var update = Builders<BsonDocument>.Update.Inc("Writes", 1L);
-        var options = new UpdateOptions { IsUpsert = true };
-        return session is null
-            ? _joinings.UpdateOneAsync(filter, update, options, cancellationToken)
-            : _joinings.UpdateOneAsync(session, filter, update, options, cancellationToken);
-    }
+    public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken) => _joinings.ClaimAsync(null, customerId, cancellationToken);
 
     public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         (await _tickets.DeleteOneAsync(Filter.Eq("_id", id) & Filter.Eq("Version", expectedVersion), cancellationToken)).DeletedCount == 1;
