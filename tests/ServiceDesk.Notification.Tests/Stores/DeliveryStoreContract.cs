@@ -202,6 +202,36 @@ public abstract class DeliveryStoreContract(Func<DeliveryStores> open) : IDispos
     }
 
     /// <summary>
+    /// A letter is refused when its ticket summary holds every token of one name or address a removal kept, in any
+    /// order and letter case among other words; her first name alone, an address's common words, or a name the removal
+    /// let go of (a common phrase) name nobody.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_letter_is_refused_only_when_its_summary_holds_every_token_of_a_kept_name_or_address()
+    {
+        var stores = OpenAll();
+        await stores.Customers.RememberErasedAsync("jane", [Mentions.QueryTokens("Jane Roe"), Mentions.QueryTokens("jane.roe@example.com"), Mentions.QueryTokens("Printer"), []], default);
+        await stores.Customers.RememberErasedAsync("jane", [Mentions.QueryTokens("Jane Roe")], default);
+        await stores.Customers.ForgetErasedAsync("jane", [Mentions.QueryTokens("Printer")], default);
+        string[] summaries = ["Ask ROE, jane", "Mail from JANE.roe@example.com", "Ask Jane", "Mail from example.com", "Printer jammed"];
+
+        var refused = new List<string>();
+        foreach (var (index, summary) in summaries.Index())
+        {
+            try
+            {
+                await stores.Deliveries.AddAsync([Naming($"d-{index}", summary)], default);
+            }
+            catch (SummaryNamesErasedException)
+            {
+                refused.Add(summary);
+            }
+        }
+
+        Assert.Equal(["Ask ROE, jane", "Mail from JANE.roe@example.com"], refused);
+    }
+
+    /// <summary>
     /// A delivery to a customer, released together with the ledger's record of their removal: it is not stored, or the
     /// erasure's read after <see cref="IDeliveryStore.WaitForWritesAsync"/> finds it. Checked before the write only, one
     /// stored unseen kept the address and name the erasure had just deleted everywhere else.

@@ -31,9 +31,6 @@ public interface IKnownCustomerStore
     /// <summary>Lets go of needles <see cref="RememberErasedAsync"/> kept for the customer (a common phrase, not a reference to them).</summary>
     Task ForgetErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken);
 
-    /// <summary>Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address.</summary>
-    Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken);
-
     /// <summary>Deletes the customer's name and address, not their tokens; true when there was a name to delete.</summary>
     Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken);
 }

@@ -85,13 +85,10 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
 
     private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
-    public Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(NameAnErased(textTokens));
-    }
-
-    /// <summary><see cref="NameAnErasedAsync"/> in the calling thread's transaction, if any: a delivery is checked before it commits.</summary>
+    /// <summary>
+    /// Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address;
+    /// in the calling thread's transaction, if any: a delivery is checked before it commits.
+    /// </summary>
     public bool NameAnErased(IReadOnlyCollection<string> textTokens)
     {
         if (textTokens.Count == 0)

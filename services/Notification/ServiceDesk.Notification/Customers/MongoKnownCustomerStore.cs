@@ -64,11 +64,11 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
 
     private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
-    public Task<bool> NameAnErasedAsync(IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken) =>
-        NameAnErasedAsync(null, textTokens, cancellationToken);
-
-    /// <summary><see cref="NameAnErasedAsync(IReadOnlyCollection{string}, CancellationToken)"/> in <paramref name="session"/>'s transaction: a delivery is checked before it commits.</summary>
-    public async Task<bool> NameAnErasedAsync(IClientSessionHandle? session, IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address;
+    /// in <paramref name="session"/>'s transaction: a delivery is checked before it commits.
+    /// </summary>
+    public async Task<bool> NameAnErasedAsync(IClientSessionHandle session, IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
     {
         if (textTokens.Count == 0)
         {
@@ -77,7 +77,7 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
 
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
         var byFirstToken = Filter.In("FirstToken", held);
-        var candidates = await (session is null ? _erased.Find(byFirstToken) : _erased.Find(session, byFirstToken)).ToListAsync(cancellationToken);
+        var candidates = await _erased.Find(session, byFirstToken).ToListAsync(cancellationToken);
         return candidates.Any(needle => needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
     }
 

@@ -2,8 +2,6 @@ using Grpc.Core;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Consuming;
-using ServiceDesk.Messaging.Erasure;
-using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Erasure;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
@@ -24,8 +22,6 @@ namespace ServiceDesk.Notification.Tickets;
 public sealed class TicketEventHandler(
     TicketingService.TicketingServiceClient ticketing,
     IDeliveryStore deliveries,
-    IKnownCustomerStore customers,
-    MentionTokens mentions,
     MessageTemplates templates,
     Suppression suppression,
     DeliverySignal signal,
@@ -75,9 +71,6 @@ public sealed class TicketEventHandler(
             return;
         }
 
-        // Ticketing may not have redacted a removed customer's name yet (the services' parts of a removal run
-        // independently, and Notification's may be done): a summary naming one is left out of the letter.
-        var summary = await customers.NameAnErasedAsync(mentions.Of([ticket.Summary]), cancellationToken) ? MessageTemplates.SummaryLeftOut : ticket.Summary;
         var now = time.GetUtcNow();
         var recipients = recipientsOf(ticket)
             // An erased customer has a pseudonym and no address: nothing to send. Ticketing may not have erased its copy
@@ -85,11 +78,12 @@ public sealed class TicketEventHandler(
             .Where(person => person is { Erased: false, Address.Length: > 0 } && person.CustomerId != actorCustomerId)
             .DistinctBy(person => person.CustomerId)
             .ToList();
-        // A removal that recorded the name after it was looked for refuses a letter: those not stored yet go without
-        // the summary. Should even that name a removed customer (one named like the placeholder's words), the erasure
-        // would delete those letters, so they are not stored at all.
-        var added = await QueueAsync(summary)
-            ?? (summary == MessageTemplates.SummaryLeftOut ? null : await QueueAsync(MessageTemplates.SummaryLeftOut));
+        // Ticketing may not have redacted a removed customer's name yet (the services' parts of a removal run
+        // independently, and Notification's may be done): the store refuses a letter whose summary names one, checked
+        // in the letter's own transaction, so also for a removal recorded meanwhile, and the letters go without the
+        // summary. Should even that name a removed customer (one named like the placeholder's words), the erasure would
+        // delete those letters, so they are not stored at all.
+        var added = await QueueAsync(ticket.Summary) ?? await QueueAsync(MessageTemplates.SummaryLeftOut);
         if (added > 0)
         {
             signal.Wake();
