@@ -12,9 +12,9 @@ public interface IDeliveryStore
     /// <summary>
     /// Stores the deliveries whose id is new; a repeat of one already stored changes nothing. Each is checked in its own
     /// transaction, after its write: one to a suppressed recipient (the erasure ledger holds the customer, or the
-    /// address's keyed hash) is not stored, and one whose ticket summary holds every token of a removed
-    /// customer's name or address (<see cref="Customers.IKnownCustomerStore.RememberErasedAsync"/>) fails the call. A removal recorded meanwhile so
-    /// either refuses a delivery or finds it (<see cref="WaitForWritesAsync"/>).
+    /// address's keyed hash) is not stored, and one whose ticket summary holds every token of a removed customer's name
+    /// or address (<see cref="Customers.IKnownCustomerStore.RememberErasedAsync"/>) fails the call. A removal recorded
+    /// meanwhile so either refuses a delivery or finds it (<see cref="WaitForWritesAsync"/>).
     /// </summary>
     /// <returns>How many were stored.</returns>
     /// <exception cref="SummaryNamesErasedException">The deliveries before the one refused are stored, it and those after it are not.</exception>
