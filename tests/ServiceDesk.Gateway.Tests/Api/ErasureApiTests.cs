@@ -18,6 +18,7 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         using var admin = await hosts.AdminClientAsync();
 
         var preview = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/customers/{olga.Id}/removal-preview", new { mode = "anonymize" });
+        var previewWithoutBody = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/customers/{olga.Id}/removal-preview");
         var accepted = await admin.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures",
             new { customerId = olga.Id, mode = "anonymize", reason = "contact_moved" });
         var path = $"/api/v1/erasures/{accepted.GetProperty("id").GetString()}";
@@ -30,6 +31,7 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         using var evidence = await admin.SendAsync(HttpMethod.Get, $"{path}/evidence");
 
         Assert.Equal(["directory", "identity", "notification", "ticketing"], preview.GetProperty("impacts").EnumerateArray().Select(impact => impact.GetProperty("service").GetString()).Order());
+        Assert.Equal(preview.ToString(), previewWithoutBody.ToString());
         Assert.All(completed.GetProperty("participants").EnumerateArray(), participant => Assert.Equal("done", participant.GetProperty("state").GetString()));
         Assert.Contains(listed.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == accepted.GetProperty("id").GetString());
         Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
@@ -44,7 +46,8 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         var rob = await hosts.NewCustomerAsync("Rob", GatewayHosts.NewAddress("rob"), project);
         using var customer = await hosts.SignedInAsync(Role.Customer, rob.Id);
         using var admin = await hosts.AdminClientAsync();
-        var requested = await customer.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request", new { mode = "anonymize" });
+        // No body: the mode is optional, anonymize when left out.
+        var requested = await customer.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request");
         var path = $"/api/v1/erasures/{requested.GetProperty("id").GetString()}";
 
         var rejected = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{path}/rejection", new { reason = "legal_hold" });
@@ -52,7 +55,7 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         var again = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/rejection", new { reason = "legal_hold" });
         var approveRejected = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/approval");
 
-        Assert.Equal("awaiting_approval", requested.GetProperty("status").GetString());
+        Assert.Equal(("awaiting_approval", "anonymize"), (requested.GetProperty("status").GetString(), requested.GetProperty("mode").GetString()));
         Assert.Equal("rejected", rejected.GetProperty("status").GetString());
         Assert.Equal("legal_hold", rejected.GetProperty("rejectionReason").GetString());
         Assert.Equal("legal_hold", seenByCustomer.GetProperty("rejectionReason").GetString());

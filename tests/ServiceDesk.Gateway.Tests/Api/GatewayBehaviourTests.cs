@@ -82,6 +82,13 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
             Assert.DoesNotContain(Value, problem.ToString(), StringComparison.OrdinalIgnoreCase);
         }
 
+        // A body the route needs, missing (a route whose every field is optional takes none: ErasureApiTests).
+        foreach (var path in new[] { "/api/v1/customers", "/api/v1/tickets", "/api/v1/erasures" })
+        {
+            var missing = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, path);
+            Assert.Equal("is required: send a JSON object", missing.GetProperty("errors").GetProperty("body")[0].GetString());
+        }
+
         var noSuchEndpoint = await admin.ProblemAsync(HttpStatusCode.NotFound, HttpMethod.Get, "/api/v1/no-such-resource");
         Assert.Equal("NOT_FOUND", noSuchEndpoint.GetProperty("code").GetString());
     }

@@ -8,6 +8,7 @@ namespace ServiceDesk.Gateway.Api;
 
 public sealed record RemoveCustomerBody(string? CustomerId, string? Mode, string? Reason, string? SuccessorCustomerId);
 
+/// <summary>The removal's mode; optional, as is the whole body (anonymize when left out).</summary>
 public sealed record ModeBody(string? Mode);
 
 /// <summary>A decision's reason code: a rejection's or a reinstatement's.</summary>
@@ -114,9 +115,9 @@ internal static class ErasureEndpoints
         return Results.Ok(new EvidenceResource(document.RootElement.Clone(), Base64Url.EncodeToString(evidence.Signature.Span), evidence.Algorithm, evidence.KeyId));
     }
 
-    private static async Task<IResult> PreviewAsync(string customerId, ModeBody body, ErasureService.ErasureServiceClient erasures, BackendCall call)
+    private static async Task<IResult> PreviewAsync(string customerId, ModeBody? body, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
-        if (!ApiEnum<ErasureMode>.TryParse(body.Mode, out var mode))
+        if (!ApiEnum<ErasureMode>.TryParse(body?.Mode, out var mode))
         {
             return GrpcProblems.Invalid("mode", $"must be one of {ApiEnum<ErasureMode>.Names}");
         }
@@ -124,9 +125,9 @@ internal static class ErasureEndpoints
         return Results.Ok(RemovalPreviewResource.From(await erasures.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = customerId, Mode = mode }, await call.AsUserAsync())));
     }
 
-    private static async Task<IResult> RequestOwnRemovalAsync(ModeBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> RequestOwnRemovalAsync(ModeBody? body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
     {
-        if (!ApiEnum<ErasureMode>.TryParse(body.Mode, out var mode))
+        if (!ApiEnum<ErasureMode>.TryParse(body?.Mode, out var mode))
         {
             return GrpcProblems.Invalid("mode", $"must be one of {ApiEnum<ErasureMode>.Names}");
         }

@@ -56,6 +56,9 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     private static (string Field, string Description) Describe(BadHttpRequestException exception) => exception switch
     {
         { InnerException: JsonException json } => (FieldOf(json), json.Path is null or "$" ? "must be a JSON object" : "has a value of the wrong type"),
+        // A request without a body to a route that reads one: 'Implicit body inferred for parameter "ModeBody body" but no
+        // body was provided. ...'.
+        _ when exception.Message.StartsWith("Implicit body inferred for parameter ", StringComparison.Ordinal) => ("body", "is required: send a JSON object"),
         _ when ParameterName().Match(exception.Message) is { Success: true } match => match.Groups["source"].Value == "body"
             ? ("body", "is required: send a JSON object")
             : (match.Groups["name"].Value, match.Groups["verb"].Value == "Required" ? "is required" : "has a value of the wrong type"),
