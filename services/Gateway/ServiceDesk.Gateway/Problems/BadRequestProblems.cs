@@ -56,12 +56,9 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     private static (string Field, string Description) Describe(BadHttpRequestException exception) => exception switch
     {
         { InnerException: JsonException json } => (FieldOf(json), json.Path is null or "$" ? "must be a JSON object" : "has a value of the wrong type"),
-        // A request without a body to a route that reads one: 'Implicit body inferred for parameter "ModeBody body" but no
-        // body was provided. ...'.
-        _ when exception.Message.StartsWith("Implicit body inferred for parameter ", StringComparison.Ordinal) => ("body", "is required: send a JSON object"),
-        _ when ParameterName().Match(exception.Message) is { Success: true } match => match.Groups["source"].Value == "body"
-            ? ("body", "is required: send a JSON object")
-            : (match.Groups["name"].Value, match.Groups["verb"].Value == "Required" ? "is required" : "has a value of the wrong type"),
+        _ when exception.Message.StartsWith(MissingBody, StringComparison.Ordinal) => ("body", "is required: send a JSON object"),
+        _ when ParameterName().Match(exception.Message) is { Success: true } match =>
+            (match.Groups["name"].Value, match.Groups["verb"].Value == "Required" ? "is required" : "has a value of the wrong type"),
         _ => ("body", "could not be read"),
     };
 
@@ -69,8 +66,11 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     private static string FieldOf(JsonException json) =>
         json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
 
-    // ASP.NET Core's binding messages: 'Failed to bind parameter "int? pageSize" from "abc".',
-    // 'Required parameter "CreateCustomerBody body" was not provided from body.'
-    [GeneratedRegex("""^(?<verb>Failed to bind|Required) parameter "(?:[^"]* )?(?<name>[^" ]+)"(?: was not provided from (?<source>\w+))?""")]
+    // ASP.NET Core's binding messages: 'Implicit body inferred for parameter "ModeBody body" but no body was provided. …'
+    // (every body here is inferred), 'Failed to bind parameter "int? pageSize" from "abc".', 'Required parameter "string
+    // key" was not provided from route.'
+    private const string MissingBody = "Implicit body inferred for parameter ";
+
+    [GeneratedRegex(@"^(?<verb>Failed to bind|Required) parameter ""(?:[^""]* )?(?<name>[^"" ]+)""")]
     private static partial Regex ParameterName();
 }
