@@ -32,6 +32,23 @@ public sealed class ForensicScanTests(RedisFixture redis)
         Assert.Contains(findings, f => f.Where.EndsWith("wide.bin", StringComparison.Ordinal) && f is { Needle: Name, Encoding: "utf-16" });
     }
 
+    /// <summary>A letter's temporary file, which its writer holds alone while it writes it, is read once written.</summary>
+    [Fact]
+    public async Task A_file_its_writer_holds_alone_is_read_once_written()
+    {
+        var directory = TestDirectory.Create("forensics-locked");
+        var writer = new FileStream(Path.Combine(directory, "letter.eml.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        writer.Write(Encoding.UTF8.GetBytes($"To: {Address}"));
+        writer.Flush();
+
+        var scanning = Task.Run(() => ForensicScan.Files([directory], [Address]));
+        var first = await Task.WhenAny(scanning, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        await writer.DisposeAsync();
+
+        Assert.NotSame(scanning, first);
+        Assert.Single(await scanning);
+    }
+
     // The erasure of a LiteDB store relies on this: a checkpoint leaves no trace of deleted or overwritten
     // documents, index keys included, in the data file or its log.
     [Fact]

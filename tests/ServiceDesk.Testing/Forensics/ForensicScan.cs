@@ -80,19 +80,29 @@ public static class ForensicScan
     }
 
     // A live database or log file is open for writing by its service: read it without asking for exclusivity. A file
-    // of a running service can also vanish between listing and reading (a temporary file renamed): nothing to scan.
+    // of a running service can also vanish between listing and reading (a temporary file renamed): nothing to scan. One
+    // its service is writing alone (a letter's temporary file in the pickup directory, for milliseconds) is locked
+    // against any reader: it is read once written, or is gone.
     private static byte[]? ReadShared(string file)
     {
-        try
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            return copy.ToArray();
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(10));
+            }
         }
     }
 
