@@ -136,7 +136,7 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
     }
 
     [Fact]
-    public async Task Every_response_carries_the_security_headers_and_the_console_policy_allows_no_inline_script()
+    public async Task Every_response_carries_the_security_headers_names_no_server_and_the_console_policy_allows_no_inline_script()
     {
         using var client = hosts.NewClient();
 
@@ -152,6 +152,7 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
             Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
             Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
             Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.False(response.Headers.Contains("Server"));
         }
     }
 

@@ -37,6 +37,8 @@ internal static class KestrelEndpoints
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            // "Server: Kestrel" would tell a scanner which server's weaknesses to try; no client needs it.
+            kestrel.AddServerHeader = false;
             ListenOptions? grpc = null, http = null;
             // Cleartext gRPC needs an HTTP/2-only endpoint: without TLS there is no protocol negotiation.
             kestrel.Listen(grpcEndpoint, listen =>
