@@ -31,12 +31,39 @@ public sealed class MongoOutboxStoreSettingsTests
     }
 
     [Fact]
-    public void Events_are_ordered_by_a_unique_sequence_and_marked_by_a_unique_event_id()
+    public void Events_are_ordered_by_a_unique_sequence_and_marked_by_their_event_id_as_the_row_s_id()
     {
         Assert.All(MongoOutboxStore.Indexes, index => Assert.Equal("outbox", index.Collection));
         Assert.True(MongoOutboxStore.Indexes.Single(index => index.Options?.Name == "sequence").Options?.Unique);
-        Assert.True(MongoOutboxStore.Indexes.Single(index => index.Options?.Name == "event_id").Options?.Unique);
+        Assert.Equal("e1", Row().ToBsonDocument()["_id"].AsString);
     }
+
+    /// <summary>
+    /// MongoDB indexes a field a row lacks as null, so a unique index on a field no row has holds one row at most: the
+    /// second event recorded would be refused (as it was with an index on the event id, which is stored as <c>_id</c>).
+    /// </summary>
+    [Fact]
+    public void Every_index_names_fields_the_stored_rows_have()
+    {
+        var row = Row().ToBsonDocument();
+
+        Assert.All(
+            MongoOutboxStore.Indexes.SelectMany(index => Render(index.Keys).Names),
+            field => Assert.True(row.Contains(field), $"{field} is no field of a stored row ({string.Join(", ", row.Names)})"));
+    }
+
+    /// <summary>A row with every field set, as the relay leaves it once appended.</summary>
+    private static MongoOutboxStore.OutboxDocument Row() => new()
+    {
+        EventId = "e1",
+        Family = "tickets",
+        EventType = "TicketCreated",
+        Envelope = [1],
+        Sequence = 1,
+        EntryId = "1-0",
+        RunId = "run",
+        AppendedAt = DateTime.UtcNow,
+    };
 
     /// <summary>The relay's reads go by run first, so none walks the rows the current run keeps for the window.</summary>
     [Fact]

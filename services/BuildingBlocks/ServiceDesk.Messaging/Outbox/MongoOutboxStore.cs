@@ -20,13 +20,12 @@ public sealed class MongoOutboxStore(IMongoDatabase database) : IOutboxStore, IM
     private readonly MongoCounter _counters = new(database.GetCollection<BsonDocument>("counters"), "Value");
 
     /// <summary>
-    /// Besides the order: a mark finds its row by event id, and the relay's reads (pending, appended under another run,
-    /// past the window) go by run first, so that none walks the rows the current run keeps for the window.
+    /// Besides the order, the relay's reads (pending, appended under another run, past the window) go by run first, so
+    /// that none walks the rows the current run keeps for the window. A mark finds its row by event id: the row's <c>_id</c>.
     /// </summary>
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(OutboxDocument.Sequence)), new CreateIndexOptions { Name = "sequence", Unique = true }),
-        new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(OutboxDocument.EventId)), new CreateIndexOptions { Name = "event_id", Unique = true }),
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(OutboxDocument.RunId)).Ascending(nameof(OutboxDocument.Sequence)), new CreateIndexOptions { Name = "run_sequence" }),
         new(CollectionName, MongoIndex.KeysOf.Ascending(nameof(OutboxDocument.RunId)).Ascending(nameof(OutboxDocument.AppendedAt)), new CreateIndexOptions { Name = "run_appended_at" }),
     ];
