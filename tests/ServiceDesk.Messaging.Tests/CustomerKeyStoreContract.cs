@@ -71,6 +71,39 @@ public abstract class CustomerKeyStoreContract
         Assert.Equal(read, await oldDropped.GetOrCreateForCustomerAsync("c-read", CancellationToken.None));
         Assert.Equal(unread, await oldDropped.GetOrCreateForCustomerAsync("c-unread", CancellationToken.None));
     }
+
+    /// <summary>
+    /// A read of a key under a retired KEK writes it back wrapped under the current one. A removal destroying the key
+    /// between that read and that write must not be undone by it: writing back the copy read would bring the key back.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_key_destroyed_while_it_is_rewrapped_stays_destroyed()
+    {
+        var oldKek = TestKeyProtection.NewKey();
+        var before = CreateStore(TestKeyProtection.WrapperOf(oldKek));
+        var rotated = CreateStore(TestKeyProtection.WrapperOf(TestKeyProtection.NewKey(), oldKek));
+
+        for (var round = 0; round < 100; round++)
+        {
+            var customer = $"c-{round}";
+            var key = await before.GetOrCreateForCustomerAsync(customer, CancellationToken.None);
+            using var start = new Barrier(2);
+            var rewrap = Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                await rotated.FindAsync(key.KeyId, CancellationToken.None);
+            });
+            var destroy = Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                await rotated.DestroyForCustomerAsync(customer, CancellationToken.None);
+            });
+            await Task.WhenAll(rewrap, destroy);
+
+            var stored = await rotated.FindAsync(key.KeyId, CancellationToken.None);
+            Assert.True(stored is { Destroyed: not null, Key.Length: 0 }, $"round {round}: the destroyed key is live again");
+        }
+    }
 }
 
 public sealed class LiteDbCustomerKeyStoreTests : CustomerKeyStoreContract

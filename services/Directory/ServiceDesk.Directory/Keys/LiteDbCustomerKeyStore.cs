@@ -111,13 +111,27 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
         var key = _wrapper.Open(document.Key, document.KekId, CustomerKeyPurpose.Of(document.Id));
         if (!_wrapper.IsCurrent(document.KekId))
         {
-            document.Key = _wrapper.Wrap(key, CustomerKeyPurpose.Of(document.Id));
-            document.KekId = _wrapper.CurrentKeyId;
-            _keys.Update(document);
+            Rewrap(document, key);
         }
 
         return key;
     }
+
+    /// <summary>
+    /// Only while the stored bytes are still the ones read, under the collection's write lock: a concurrent re-wrap or
+    /// destruction wins (writing back the copy read would bring a key destroyed meanwhile back).
+    /// </summary>
+    private void Rewrap(KeyDocument read, byte[] key) =>
+        _database.InTransaction(() =>
+        {
+            _keys.LockForWrite();
+            if (_keys.FindOneById(read.Id) is { DestroyedAt: null } stored && stored.Key.AsSpan().SequenceEqual(read.Key))
+            {
+                stored.Key = _wrapper.Wrap(key, CustomerKeyPurpose.Of(stored.Id));
+                stored.KekId = _wrapper.CurrentKeyId;
+                _keys.Update(stored);
+            }
+        });
 
     private sealed class KeyDocument
     {
