@@ -12,10 +12,18 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
 {
     private const string ErasedCollection = "erased_names";
 
+    /// <summary>
+    /// A claim per customer (<see cref="MongoClaims"/>), written by each event's transaction that keeps them and by their
+    /// forgetting: a customer's first event finds no document the forgetting would delete, so without the claim its
+    /// transaction, reading from before the removal remembered the name, could commit after the forgetting, unseen.
+    /// </summary>
+    private const string WritesCollection = "known_customer_writes";
+
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _customers = database.GetCollection<BsonDocument>("known_customers");
     private readonly IMongoCollection<BsonDocument> _erased = database.GetCollection<BsonDocument>(ErasedCollection);
+    private readonly IMongoCollection<BsonDocument> _writes = database.GetCollection<BsonDocument>(WritesCollection);
 
     public static IReadOnlyList<MongoIndex> Indexes =>
     [
@@ -28,6 +36,7 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
             async (session, token) =>
             {
                 await MongoInboxStore.RecordHandledAsync(database, session, handledEvent, handledAt, token);
+                await _writes.ClaimAsync(session, customer.CustomerId, token);
                 var stored = await _customers.Find(session, Filter.Eq("_id", customer.CustomerId)).FirstOrDefaultAsync(token);
                 if ((stored is not null && stored["Version"].AsInt64 >= customer.Version)
                     || await _erased.Find(session, Filter.Eq("CustomerId", customer.CustomerId)).AnyAsync(token))
@@ -81,8 +90,11 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
         return candidates.Any(needle => needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
     }
 
-    public async Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken) =>
-        (await _customers.DeleteOneAsync(Filter.Eq("_id", customerId), cancellationToken)).DeletedCount == 1;
+    public async Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)
+    {
+        await _writes.ClaimAsync(null, customerId, cancellationToken);
+        return (await _customers.DeleteOneAsync(Filter.Eq("_id", customerId), cancellationToken)).DeletedCount == 1;
+    }
 
     private static BsonDocument ToDocument(KnownCustomer customer)
     {
