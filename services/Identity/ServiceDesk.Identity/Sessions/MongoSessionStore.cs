@@ -81,14 +81,20 @@ public sealed class MongoSessionStore(IMongoDatabase database) : ISessionStore, 
         return new SessionCounts(sessionIds.Count, (int)await _tokens.CountDocumentsAsync(t => sessionIds.Contains(t.SessionId), cancellationToken: cancellationToken));
     }
 
-    /// <summary>Tokens first: a run stopped half-way leaves sessions that lead the next run to their tokens, never orphaned tokens.</summary>
-    public async Task<SessionCounts> DeleteForAccountAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var sessionIds = await SessionIdsOfAsync(accountId, cancellationToken);
-        var tokens = await _tokens.DeleteManyAsync(t => sessionIds.Contains(t.SessionId), cancellationToken);
-        var sessions = await _sessions.DeleteManyAsync(s => s.AccountId == accountId, cancellationToken);
-        return new SessionCounts((int)sessions.DeletedCount, (int)tokens.DeletedCount);
-    }
+    /// <summary>
+    /// In one transaction, as in the LiteDB store: the sessions deleted are the ones whose tokens were, so a session
+    /// begun or refreshed meanwhile leaves neither a token without its session nor counts that differ from what went.
+    /// </summary>
+    public Task<SessionCounts> DeleteForAccountAsync(string accountId, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync(
+            async (transaction, token) =>
+            {
+                var sessionIds = await _sessions.Find(transaction, s => s.AccountId == accountId).Project(s => s.Id).ToListAsync(token);
+                var tokens = await _tokens.DeleteManyAsync(transaction, t => sessionIds.Contains(t.SessionId), cancellationToken: token);
+                var sessions = await _sessions.DeleteManyAsync(transaction, s => sessionIds.Contains(s.Id), cancellationToken: token);
+                return new SessionCounts((int)sessions.DeletedCount, (int)tokens.DeletedCount);
+            },
+            cancellationToken);
 
     public async Task<int> DeleteExpiredTokensAsync(DateTime now, CancellationToken cancellationToken) =>
         (int)(await _tokens.DeleteManyAsync(t => t.ExpiresAt < now, cancellationToken)).DeletedCount;
