@@ -125,6 +125,23 @@ public abstract class AccountStoreContract
         Assert.Equal(["HELP", "OPS"], stored!.ProjectKeys);
     }
 
+    /// <summary>A sign-in's rehash of the password it verified never undoes a new password set while it verified.</summary>
+    [SkippableFact]
+    public async Task A_rehash_replaces_only_the_hash_it_verified()
+    {
+        var store = CreateStore();
+        var account = NewAccount("rehash-race@example.com", AccountRole.Agent);
+        Assert.True(await store.TryAddAsync(account, default));
+
+        Assert.True(await store.SetPasswordHashAsync(account.Id, "hash-of-a-new-password", default));
+        Assert.False(await store.RehashPasswordAsync(account.Id, "hash-1", "rehash-of-the-old-password", default));
+        Assert.Equal("hash-of-a-new-password", (await store.GetAsync(account.Id, default))!.PasswordHash);
+
+        Assert.True(await store.RehashPasswordAsync(account.Id, "hash-of-a-new-password", "rehash-of-the-new-password", default));
+        Assert.Equal("rehash-of-the-new-password", (await store.GetAsync(account.Id, default))!.PasswordHash);
+        Assert.False(await store.RehashPasswordAsync("missing", "hash-1", "rehash", default));
+    }
+
     [SkippableFact]
     public async Task Disabling_enabling_and_deleting_change_only_that_account()
     {

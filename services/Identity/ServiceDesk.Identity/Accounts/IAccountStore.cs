@@ -28,8 +28,14 @@ public interface IAccountStore
     /// <summary>The accounts of a Directory customer (a customer removal deletes them).</summary>
     Task<IReadOnlyList<Account>> ListByCustomerAsync(string customerId, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the password hash (a rehash with current parameters); false when there is no such account.</summary>
+    /// <summary>Sets the password hash (a new password); false when there is no such account.</summary>
     Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces <paramref name="verifiedHash"/>, the hash a sign-in verified, by its rehash with current parameters;
+    /// false when the account holds another hash by now (a new password set meanwhile is never undone) or is gone.
+    /// </summary>
+    Task<bool> RehashPasswordAsync(string id, string verifiedHash, string rehash, CancellationToken cancellationToken);
 
     /// <summary>False when there is no such account.</summary>
     Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken);

@@ -66,6 +66,11 @@ public sealed class LiteDbAccountStore : IAccountStore
             BsonExpression.Create("{ PasswordHash: @0 }", new BsonValue(passwordHash)),
             BsonExpression.Create("_id = @0", new BsonValue(id))) == 1);
 
+    public Task<bool> RehashPasswordAsync(string id, string verifiedHash, string rehash, CancellationToken cancellationToken) =>
+        Task.FromResult(_accounts.UpdateMany(
+            BsonExpression.Create("{ PasswordHash: @0 }", new BsonValue(rehash)),
+            BsonExpression.Create("_id = @0 AND PasswordHash = @1", new BsonValue(id), new BsonValue(verifiedHash))) == 1);
+
     public Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.UpdateMany(
             BsonExpression.Create("{ Disabled: @0 }", new BsonValue(disabled)),

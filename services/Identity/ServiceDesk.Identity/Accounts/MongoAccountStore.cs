@@ -86,6 +86,13 @@ public sealed class MongoAccountStore(IMongoDatabase database, MongoErasureLedge
         return result.MatchedCount == 1;
     }
 
+    public async Task<bool> RehashPasswordAsync(string id, string verifiedHash, string rehash, CancellationToken cancellationToken)
+    {
+        var result = await _accounts.UpdateOneAsync(
+            a => a.Id == id && a.PasswordHash == verifiedHash, Builders<Account>.Update.Set(a => a.PasswordHash, rehash), cancellationToken: cancellationToken);
+        return result.MatchedCount == 1;
+    }
+
     public async Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken)
     {
         var result = await _accounts.UpdateOneAsync(a => a.Id == id, Builders<Account>.Update.Set(a => a.Disabled, disabled), cancellationToken: cancellationToken);

@@ -49,16 +49,23 @@ public sealed partial class SessionService(
         }
 
         await throttle.RefundAsync(attempt, cancellationToken);
+        var verifiedHash = account.PasswordHash;
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await accounts.SetPasswordHashAsync(account.Id, hasher.HashPassword(account, password), cancellationToken);
+            var rehash = hasher.HashPassword(account, password);
+            if (await accounts.RehashPasswordAsync(account.Id, verifiedHash, rehash, cancellationToken))
+            {
+                verifiedHash = rehash;
+            }
         }
 
         var session = new Session { Id = RandomNumberGenerator.GetHexString(32, lowercase: true), AccountId = account.Id, CreatedAt = Now };
         var (refreshToken, stored) = NewRefreshToken(session);
         await sessions.CreateAsync(session, stored, cancellationToken);
-        // Disabled or deleted while this sign-in ran: its revocation could not see the new session.
-        if (await accounts.GetAsync(account.Id, cancellationToken) is not { Disabled: false })
+        // Disabled, deleted or given a new password while this sign-in ran: their revocation of every session could not
+        // see the new one. A hash changed meanwhile is verified again: another sign-in's rehash holds the same password.
+        if (await accounts.GetAsync(account.Id, cancellationToken) is not { Disabled: false } current
+            || (current.PasswordHash != verifiedHash && hasher.VerifyHashedPassword(current, current.PasswordHash, password) == PasswordVerificationResult.Failed))
         {
             await sessions.RevokeAsync(session.Id, Now, cancellationToken);
             throw new UnauthenticatedException(WrongCredentials);
