@@ -22,7 +22,7 @@ public sealed record DeliveryStores(
     public static DeliveryStores LiteDb(LiteDatabase database)
     {
         var ledger = new LiteDbErasureLedger(database, new LiteDbOutboxStore(database));
-        var customers = new LiteDbKnownCustomerStore(database);
+        var customers = new LiteDbKnownCustomerStore(database, ledger);
         var deliveries = database.GetCollection("deliveries");
         return new(new LiteDbDeliveryStore(database, ledger, customers, DeliveryStoreContract.Mentions), ledger, customers, database, id =>
         {
@@ -428,7 +428,7 @@ public sealed class MongoDeliveryStoreTests() : DeliveryStoreContract(() =>
 {
     var database = StoreBackends.NewMongoDatabase(MongoDeliveryStore.Indexes, MongoErasureLedger.Indexes, MongoKnownCustomerStore.Indexes);
     var ledger = new MongoErasureLedger(database, new MongoOutboxStore(database));
-    var customers = new MongoKnownCustomerStore(database);
+    var customers = new MongoKnownCustomerStore(database, ledger);
     return new DeliveryStores(new MongoDeliveryStore(database, ledger, customers, Mentions), ledger, customers, null, id => database.GetCollection<MongoDB.Bson.BsonDocument>("deliveries").UpdateOneAsync(
         Builders<MongoDB.Bson.BsonDocument>.Filter.Eq("_id", id), Builders<MongoDB.Bson.BsonDocument>.Update.Unset("MentionTokens").Unset("MentionIndex")));
 });

@@ -1,4 +1,6 @@
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Notification.Customers;
 using ServiceDesk.Testing;
@@ -7,7 +9,7 @@ using Xunit;
 namespace ServiceDesk.Notification.Tests.Stores;
 
 /// <summary>What every backend of the known-customer store must do; each test opens a fresh database.</summary>
-public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store, IDisposable? Database)> open) : IDisposable
+public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store, IErasureLedger Ledger, IDisposable? Database)> open) : IDisposable
 {
     private readonly List<IDisposable?> _opened = [];
 
@@ -114,21 +116,44 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
         }
     }
 
+    /// <summary>
+    /// A removal this service recorded before it knew the customer remembers no name of theirs, so the ledger itself
+    /// refuses the event that would keep them, whenever the handler's own look at the ledger came.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_customer_whose_removal_began_is_never_kept_from_an_event()
+    {
+        var (store, ledger) = OpenWithLedger();
+        await ledger.StartAsync(
+            new ErasureRecord("request-1", "jane", "h-jane", Contracts.Events.V1.ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), DateTimeOffset.UnixEpoch),
+            default);
+
+        Assert.False(await store.KeepFromEventAsync(new KnownCustomer("jane", "Jane Roe", "jane.roe@example.com", 1), Event("created"), DateTimeOffset.UnixEpoch, default));
+        Assert.Null(await store.FindAsync("jane", default));
+    }
+
     private static EventContext Event(string eventId) => new(eventId, "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
 
-    private IKnownCustomerStore Open()
+    private IKnownCustomerStore Open() => OpenWithLedger().Store;
+
+    private (IKnownCustomerStore Store, IErasureLedger Ledger) OpenWithLedger()
     {
-        var (store, database) = open();
+        var (store, ledger, database) = open();
         _opened.Add(database);
-        return store;
+        return (store, ledger);
     }
 }
 
 public sealed class LiteDbKnownCustomerStoreTests() : KnownCustomerStoreContract(() =>
 {
     var database = StoreBackends.NewLiteDatabase("notification");
-    return (new LiteDbKnownCustomerStore(database), database);
+    var ledger = new LiteDbErasureLedger(database, new LiteDbOutboxStore(database));
+    return (new LiteDbKnownCustomerStore(database, ledger), ledger, database);
 });
 
 public sealed class MongoKnownCustomerStoreTests() : KnownCustomerStoreContract(() =>
-    (new MongoKnownCustomerStore(StoreBackends.NewMongoDatabase(MongoKnownCustomerStore.Indexes)), null));
+{
+    var database = StoreBackends.NewMongoDatabase(MongoKnownCustomerStore.Indexes, MongoErasureLedger.Indexes);
+    var ledger = new MongoErasureLedger(database, new MongoOutboxStore(database));
+    return (new MongoKnownCustomerStore(database, ledger), ledger, null);
+});

@@ -1,5 +1,6 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.LiteDb;
@@ -13,12 +14,14 @@ namespace ServiceDesk.Notification.Customers;
 public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
 {
     private readonly LiteDatabase _database;
+    private readonly LiteDbErasureLedger _ledger;
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly ILiteCollection<BsonDocument> _erased;
 
-    public LiteDbKnownCustomerStore(LiteDatabase database)
+    public LiteDbKnownCustomerStore(LiteDatabase database, LiteDbErasureLedger ledger)
     {
         _database = database;
+        _ledger = ledger;
         _customers = database.GetCreatedCollection("known_customers");
         _erased = database.GetCreatedCollection("erased_names");
         _erased.EnsureIndex("first_token", "$.FirstToken");
@@ -32,9 +35,12 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         {
             LiteDbInboxStore.RecordHandled(_database, handledEvent, handledAt);
             // Locked before the reads: an erasure forgetting the customer between them and the upsert would be undone.
+            // The ledger is read under the lock too: the handler's own look at it came before this transaction, and a
+            // removal of a customer this service did not know yet remembers no name that would refuse them here.
             _customers.LockForWrite();
             if ((_customers.FindOneById(customer.CustomerId) is { } stored && stored["Version"].AsInt64 >= customer.Version)
-                || _erased.AnyMatches(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId)))
+                || _erased.AnyMatches(BsonExpression.Create("$.CustomerId = @0", customer.CustomerId))
+                || _ledger.IsCustomerErased(customer.CustomerId))
             {
                 return false;
             }

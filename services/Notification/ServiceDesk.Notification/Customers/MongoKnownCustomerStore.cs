@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.MongoDb;
@@ -8,7 +9,7 @@ using ServiceDesk.Storage.MongoDb;
 namespace ServiceDesk.Notification.Customers;
 
 /// <summary>As <see cref="LiteDbKnownCustomerStore"/>: "known_customers", and "erased_names" found by their first token.</summary>
-public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCustomerStore, IMongoStore
+public sealed class MongoKnownCustomerStore(IMongoDatabase database, MongoErasureLedger ledger) : IKnownCustomerStore, IMongoStore
 {
     private const string ErasedCollection = "erased_names";
 
@@ -39,7 +40,8 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database) : IKnownCus
                 await _writes.ClaimAsync(session, customer.CustomerId, token);
                 var stored = await _customers.Find(session, Filter.Eq("_id", customer.CustomerId)).FirstOrDefaultAsync(token);
                 if ((stored is not null && stored["Version"].AsInt64 >= customer.Version)
-                    || await _erased.Find(session, Filter.Eq("CustomerId", customer.CustomerId)).AnyAsync(token))
+                    || await _erased.Find(session, Filter.Eq("CustomerId", customer.CustomerId)).AnyAsync(token)
+                    || await ledger.IsCustomerErasedAsync(session, customer.CustomerId, token))
                 {
                     return false;
                 }
