@@ -194,19 +194,26 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     /// <summary>
-    /// A customer's update arriving as their erasure writes the pseudonym: the pseudonym stays, whichever commits
-    /// first. Read before its write lock, the update once compared itself with the version before the pseudonym's and
-    /// put the name and address back.
+    /// A customer's update, or their first snapshot, arriving as their erasure writes the pseudonym: the pseudonym
+    /// stays, whichever commits first. Read before its write lock, the update once compared itself with the version
+    /// before the pseudonym's and put the name and address back; the pseudonym's insert, beaten by a first snapshot,
+    /// once gave up on the duplicate id.
     /// </summary>
-    [SkippableFact]
-    public async Task An_update_kept_while_the_pseudonym_is_written_never_replaces_it()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_update_kept_while_the_pseudonym_is_written_never_replaces_it(bool firstSnapshot)
     {
         var stores = Open();
         for (var round = 0; round < 100; round++)
         {
             var customerId = $"jane-{round}";
             var v1 = new CustomerSnapshot(customerId, "Jane One", "jane@example.com", ["HELP"], 1);
-            Assert.True(await stores.Snapshots.SaveIfNewerAsync(v1, createIfMissing: true, default));
+            if (!firstSnapshot)
+            {
+                Assert.True(await stores.Snapshots.SaveIfNewerAsync(v1, createIfMissing: true, default));
+            }
+
             var updated = new EventContext($"updated-{round}", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
 
             using var start = new Barrier(2);

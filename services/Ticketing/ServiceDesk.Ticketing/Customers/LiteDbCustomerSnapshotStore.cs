@@ -24,16 +24,16 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
             return Task.FromResult(false);
         }
 
-        try
+        while (true)
         {
-            while (true)
+            var stored = _snapshots.FindOneById(snapshot.CustomerId) is { } document ? ToSnapshot(document) : null;
+            if (stored is null ? !createIfMissing : stored.Version >= snapshot.Version)
             {
-                var stored = _snapshots.FindOneById(snapshot.CustomerId) is { } document ? ToSnapshot(document) : null;
-                if (stored is null ? !createIfMissing : stored.Version >= snapshot.Version)
-                {
-                    return Task.FromResult(false);
-                }
+                return Task.FromResult(false);
+            }
 
+            try
+            {
                 var written = database.InTransaction(() =>
                 {
                     // Deleting the version read first takes the write lock, so no concurrent writer slips in between.
@@ -50,11 +50,11 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
                     return Task.FromResult(true);
                 }
             }
-        }
-        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            // A snapshot was stored meanwhile; the next read from Directory or event decides.
-            return Task.FromResult(false);
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                // A first snapshot was stored meanwhile: read again and weigh against it. Giving up here once dropped
+                // an erasure's pseudonym (written with the highest version), leaving the name and address stored.
+            }
         }
     }
 
