@@ -90,6 +90,48 @@ public abstract class OrganizationStoreContract(IStoreBackend backend) : IDispos
         Assert.Equal(globex, await organizations.GetAsync(globex.Id, default));
     }
 
+    /// <summary>
+    /// A name refused by the unique index while its holder is renamed away: the writer is answered either way (the
+    /// name is theirs, or taken by whoever holds it), never with a failure of the store. The holder, looked up after
+    /// the refusal, was once gone, and its absence failed the call.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_name_whose_holder_is_renamed_away_meanwhile_is_given_or_refused_but_never_fails()
+    {
+        var organizations = NewStore();
+        var holder = new Organization(TestData.Id(), "Holder 0", TestData.Now);
+        var taker = new Organization(TestData.Id(), "Taker", TestData.Now);
+        await organizations.InsertAsync(holder, default);
+        await organizations.InsertAsync(taker, default);
+
+        for (var round = 0; round < 100; round++)
+        {
+            var contested = $"Contested {round}";
+            Assert.True(await organizations.RenameAsync(holder.Id, contested, default));
+            using var start = new Barrier(2);
+            var leaving = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return organizations.RenameAsync(holder.Id, $"Holder {round}", default);
+            });
+            var taking = Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                try
+                {
+                    return await organizations.RenameAsync(taker.Id, contested, default);
+                }
+                catch (OrganizationNameTakenException taken) when (taken.ExistingOrganizationId == holder.Id)
+                {
+                    return false;
+                }
+            });
+
+            Assert.True(await leaving);
+            await taking;
+        }
+    }
+
     [SkippableFact]
     public async Task Renaming_an_unknown_organization_reports_false()
     {

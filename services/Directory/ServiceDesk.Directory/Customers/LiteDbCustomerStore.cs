@@ -21,7 +21,6 @@ namespace ServiceDesk.Directory.Customers;
 public sealed class LiteDbCustomerStore : ICustomerStore
 {
     private const string Upper = "\uffff";
-    private const int MaxWriteAttempts = 3;
 
     /// <summary>Where files written before the index moved to memory kept the search keys, and the index that read them.</summary>
     private const string LegacySearchEntries = "customer_search";
@@ -243,32 +242,14 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/>; when the unique address index refuses it, names the customer holding the address.
-    /// One removed between the refusal and the look-up left the address free (tombstoned, if a removal did it), so the
-    /// write is tried again, a few times, as <see cref="Storage.MongoDb.MongoUniqueKeys"/> does.
+    /// When the unique address index refuses <paramref name="write"/>, names the customer holding the address; one removed
+    /// between the refusal and the look-up left the address free (tombstoned, if a removal did it): tried again.
     /// </summary>
-    private T WriteUnlessAddressTaken<T>(string address, Func<T> write)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return write();
-            }
-            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-            {
-                if (_customers.FindOne(BsonExpression.Create("$.Address = @0", address)) is { } holder)
-                {
-                    throw new AddressTakenException(holder["_id"].AsString);
-                }
+    private T WriteUnlessAddressTaken<T>(string address, Func<T> write) =>
+        LiteDbUniqueKeys.Write(write, () => _customers.FindOne(BsonExpression.Create("$.Address = @0", address)) is { } holder
+            ? new AddressTakenException(holder["_id"].AsString)
+            : null);
 
-                if (attempt == MaxWriteAttempts)
-                {
-                    throw;
-                }
-            }
-        }
-    }
 
     private static BsonDocument ToDocument(Customer customer)
     {

@@ -16,21 +16,13 @@ public sealed class LiteDbOrganizationStore : IOrganizationStore
     public Task InsertAsync(Organization organization, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        try
+        WriteUnlessNameTaken(organization.NameKey, () => _organizations.Insert(new BsonDocument
         {
-            _organizations.Insert(new BsonDocument
-            {
-                ["_id"] = organization.Id,
-                ["Name"] = organization.Name,
-                ["NameKey"] = organization.NameKey,
-                ["CreatedAt"] = organization.CreatedAt.UtcDateTime,
-            });
-        }
-        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            throw NameTaken(organization.NameKey);
-        }
-
+            ["_id"] = organization.Id,
+            ["Name"] = organization.Name,
+            ["NameKey"] = organization.NameKey,
+            ["CreatedAt"] = organization.CreatedAt.UtcDateTime,
+        }));
         return Task.CompletedTask;
     }
 
@@ -46,18 +38,14 @@ public sealed class LiteDbOrganizationStore : IOrganizationStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var nameKey = Organization.NameKeyOf(name);
-        try
-        {
-            var renamed = _organizations.UpdateMany(
-                BsonExpression.Create("{ Name: @0, NameKey: @1 }", name, nameKey), BsonExpression.Create("_id = @0", id));
-            return Task.FromResult(renamed == 1);
-        }
-        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            throw NameTaken(nameKey);
-        }
+        var renamed = WriteUnlessNameTaken(nameKey, () => _organizations.UpdateMany(
+            BsonExpression.Create("{ Name: @0, NameKey: @1 }", name, nameKey), BsonExpression.Create("_id = @0", id)));
+        return Task.FromResult(renamed == 1);
     }
 
-    private OrganizationNameTakenException NameTaken(string nameKey) =>
-        new(_organizations.FindOne(BsonExpression.Create("$.NameKey = @0", nameKey))["_id"].AsString);
+    /// <summary>The holder is looked up after the refusal: one renamed away meanwhile left the name free (tried again).</summary>
+    private T WriteUnlessNameTaken<T>(string nameKey, Func<T> write) =>
+        LiteDbUniqueKeys.Write(write, () => _organizations.FindOne(BsonExpression.Create("$.NameKey = @0", nameKey)) is { } holder
+            ? new OrganizationNameTakenException(holder["_id"].AsString)
+            : null);
 }
