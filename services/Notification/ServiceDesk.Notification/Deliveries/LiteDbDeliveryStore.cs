@@ -182,11 +182,11 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
     public Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var found = _deliveries.FindHoldingAll(tokenSets)
+        // One transaction, so one snapshot for both reads: a delivery the backfill indexes between them is found by one.
+        return Task.FromResult(_database.InTransaction(IReadOnlyList<Delivery> () => [.. _deliveries.FindHoldingAll(tokenSets)
             .Concat(_deliveries.FindUnindexed(int.MaxValue, Delivery.MentionIndexVersion))
             .Select(ToDelivery)
-            .DistinctBy(delivery => delivery.Id);
-        return Task.FromResult<IReadOnlyList<Delivery>>([.. found]);
+            .DistinctBy(delivery => delivery.Id)]));
     }
 
     public Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)

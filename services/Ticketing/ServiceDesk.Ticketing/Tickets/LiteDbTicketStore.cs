@@ -215,20 +215,24 @@ public sealed class LiteDbTicketStore : ITicketStore
     public Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IReadOnlyList<Ticket>>([.. Naming(texts).Select(ToTicket)]);
+        return Task.FromResult(_database.InTransaction(IReadOnlyList<Ticket> () => [.. Naming(texts).Select(ToTicket)]));
     }
 
     public Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var count = Naming([text])
+        var count = _database.InTransaction(() => Naming([text])
             .Where(document => document["ReporterId"].AsString != customerId && !document["ParticipantIds"].AsArray.Any(id => id.AsString == customerId))
             .Take(upTo)
-            .Count();
+            .Count());
         return Task.FromResult(count);
     }
 
-    /// <summary>Read lazily: only the documents found by the tokens, or without current tokens, are read; only those naming a text are kept.</summary>
+    /// <summary>
+    /// Read lazily: only the documents found by the tokens, or without current tokens, are read; only those naming a text
+    /// are kept. Enumerate it in one transaction: its reads then share one snapshot, so a ticket the backfill indexes
+    /// between them is found by one of them (read apart, it was unindexed for the first and indexed for the second).
+    /// </summary>
     private IEnumerable<BsonDocument> Naming(IReadOnlyCollection<string> texts) =>
         _tickets.FindHoldingAll(texts.Select(_mentions.QueryTokens))
             .Concat(_tickets.FindUnindexed(int.MaxValue))
