@@ -111,6 +111,39 @@ public abstract class SessionStoreContract
         Assert.Null((await store.GetAsync(other.Id, default))?.RevokedAt);
     }
 
+    /// <summary>
+    /// A sign-in's session, begun as the account's sessions are deleted: it and its token are both deleted or both kept.
+    /// Read before the sessions' lock, the deletion once missed the new session's token and deleted the session.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_session_begun_as_the_accounts_sessions_are_deleted_never_leaves_its_token_alone()
+    {
+        var store = CreateStore();
+        for (var round = 0; round < 100; round++)
+        {
+            var accountId = $"a-{round}";
+            await store.CreateAsync(NewSession(accountId), NewToken("earlier"), default);
+            var session = NewSession(accountId);
+            var token = NewToken(session.Id);
+
+            using var start = new Barrier(2);
+            var signingIn = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return store.CreateAsync(session, token, default);
+            });
+            var deleting = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return store.DeleteForAccountAsync(accountId, default);
+            });
+            await Task.WhenAll(signingIn, deleting);
+
+            var (sessionKept, tokenKept) = (await store.GetAsync(session.Id, default) is not null, await store.FindTokenAsync(token.Id, default) is not null);
+            Assert.True(sessionKept == tokenKept, $"round {round}: session kept {sessionKept}, its token kept {tokenKept}");
+        }
+    }
+
     [SkippableFact]
     public async Task Deleting_an_accounts_sessions_deletes_them_and_their_tokens_only_and_counts_them()
     {

@@ -76,6 +76,8 @@ public sealed class LiteDbSessionStore : ISessionStore
         _database.BeginTrans();
         try
         {
+            // Locked before the read: a session begun between the read and the deletes kept a token without its session.
+            _sessions.LockForWrite();
             var sessionIds = SessionIdsOf(accountId);
             var tokens = sessionIds.Sum(id => _tokens.DeleteMany(BsonExpression.Create("SessionId = @0", new BsonValue(id))));
             var sessions = _sessions.DeleteMany(BsonExpression.Create("AccountId = @0", new BsonValue(accountId)));

@@ -64,10 +64,20 @@ public sealed partial class SessionService(
         await sessions.CreateAsync(session, stored, cancellationToken);
         // Disabled, deleted or given a new password while this sign-in ran: their revocation of every session could not
         // see the new one. A hash changed meanwhile is verified again: another sign-in's rehash holds the same password.
-        if (await accounts.GetAsync(account.Id, cancellationToken) is not { Disabled: false } current
+        var current = await accounts.GetAsync(account.Id, cancellationToken);
+        if (current is not { Disabled: false }
             || (current.PasswordHash != verifiedHash && hasher.VerifyHashedPassword(current, current.PasswordHash, password) == PasswordVerificationResult.Failed))
         {
-            await sessions.RevokeAsync(session.Id, Now, cancellationToken);
+            if (current is null)
+            {
+                // A deleted account's sessions went with it (a customer's removal deletes them): so does this one.
+                await sessions.DeleteForAccountAsync(account.Id, cancellationToken);
+            }
+            else
+            {
+                await sessions.RevokeAsync(session.Id, Now, cancellationToken);
+            }
+
             throw new UnauthenticatedException(WrongCredentials);
         }
 
