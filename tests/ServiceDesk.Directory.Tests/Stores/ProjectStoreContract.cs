@@ -45,6 +45,33 @@ public abstract class ProjectStoreContract(IStoreBackend backend) : IDisposable
 
         Assert.Single(created, wasCreated => wasCreated);
     }
+
+    /// <summary>
+    /// An admin's registration and the project's event, for one key at once: exactly one creates it, and the event is
+    /// handled either way. Checked before the projects' lock, the event once failed on the duplicate key.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_registration_and_the_project_s_event_at_once_create_it_once_and_the_event_is_handled()
+    {
+        var projects = NewStore();
+        for (var round = 0; round < 100; round++)
+        {
+            var key = $"P{round}";
+            using var start = new Barrier(2);
+            var registering = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return projects.RegisterAsync(key, TestData.Now, default);
+            });
+            var handling = Task.Run(() =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return projects.RegisterFromEventAsync(key, TestData.Now, new EventContext($"event-{round}", "ticketing", TestData.Now, "projects", "1-0"), default);
+            });
+
+            Assert.Single(await Task.WhenAll(registering, handling), wasCreated => wasCreated);
+        }
+    }
 }
 
 public sealed class LiteDbProjectStoreTests() : ProjectStoreContract(new LiteDbBackend());

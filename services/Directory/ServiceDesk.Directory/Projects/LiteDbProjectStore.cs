@@ -31,6 +31,9 @@ public sealed class LiteDbProjectStore(LiteDatabase database) : IProjectStore
         try
         {
             LiteDbInboxStore.RecordHandled(database, handledEvent, registeredAt);
+            // Locked before the check: a project registered by the API between the check and the insert failed the
+            // event on the duplicate id (handled again only when redelivered).
+            _projects.LockForWrite();
             var created = !_projects.AnyMatches(BsonExpression.Create("_id = @0", projectKey));
             if (created)
             {
