@@ -250,7 +250,6 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             ? new AddressTakenException(holder["_id"].AsString)
             : null);
 
-
     private static BsonDocument ToDocument(Customer customer)
     {
         var document = new BsonDocument
