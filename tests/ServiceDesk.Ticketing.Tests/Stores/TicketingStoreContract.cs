@@ -234,6 +234,29 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         }
     }
 
+    /// <summary>
+    /// Once a removal of the customer is recorded, no snapshot but the removal's own is stored: a name or address an
+    /// event or a read from Directory brought after the removal's plan read the snapshot would not be looked for.
+    /// </summary>
+    [SkippableFact]
+    public async Task Only_the_removal_s_own_snapshot_is_stored_once_the_removal_is_recorded()
+    {
+        var stores = Open();
+        var v1 = new CustomerSnapshot("erin", "Erin One", "erin@example.com", ["HELP"], 1);
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(v1, createIfMissing: true, default));
+        await stores.Ledger.StartAsync(Removal("erin"), default);
+        await stores.Snapshots.WaitForWritesAsync("erin", default);
+
+        var renamed = v1 with { DisplayName = "Erin Two", Address = "erin.two@example.com", Version = 2 };
+        Assert.False(await stores.Snapshots.SaveIfNewerAsync(renamed, createIfMissing: true, default));
+        Assert.False(await stores.Snapshots.KeepFromEventAsync(renamed, new EventContext("renamed", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0"), DateTimeOffset.UnixEpoch, default));
+        var stored = (await stores.Snapshots.GetManyAsync(["erin"], default))["erin"];
+        Assert.Equal(("Erin One", "erin@example.com", 1L), (stored.DisplayName, stored.Address, stored.Version));
+
+        Assert.True(await stores.Snapshots.SaveIfNewerAsync(CustomerSnapshot.ErasedAs("erin", "Former customer 0a1b"), createIfMissing: true, default));
+        Assert.True((await stores.Snapshots.GetManyAsync(["erin"], default))["erin"].Erased);
+    }
+
     [SkippableFact]
     public async Task A_write_bringing_an_erased_customer_into_a_ticket_is_refused_and_writes_nothing()
     {

@@ -27,7 +27,7 @@ public sealed record TicketingStores(
         var outbox = new LiteDbOutboxStore(database);
         var ledger = new LiteDbErasureLedger(database, outbox);
         return new(
-            new LiteDbProjectStore(database, outbox), new LiteDbTicketStore(database, outbox, ledger, Mentions), new LiteDbCustomerSnapshotStore(database), ledger, outbox, database,
+            new LiteDbProjectStore(database, outbox), new LiteDbTicketStore(database, outbox, ledger, Mentions), new LiteDbCustomerSnapshotStore(database, ledger), ledger, outbox, database,
             ticketId =>
             {
                 var tickets = database.GetCollection("tickets");
@@ -46,7 +46,7 @@ public sealed record TicketingStores(
         var outbox = new MongoOutboxStore(database);
         var ledger = new MongoErasureLedger(database, outbox);
         return new(
-            new MongoProjectStore(database, outbox), new MongoTicketStore(database, outbox, ledger, Mentions), new MongoCustomerSnapshotStore(database), ledger, outbox, Database: null,
+            new MongoProjectStore(database, outbox), new MongoTicketStore(database, outbox, ledger, Mentions), new MongoCustomerSnapshotStore(database, ledger), ledger, outbox, Database: null,
             ticketId => database.GetCollection<MongoDocument>("tickets").UpdateOneAsync(
                 Builders<MongoDocument>.Filter.Eq("_id", ticketId), Builders<MongoDocument>.Update.Unset("MentionTokens").Unset("MentionIndex")));
     }

@@ -1,12 +1,13 @@
 using LiteDB;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Inbox;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Storage.LiteDb;
 
 namespace ServiceDesk.Ticketing.Customers;
 
-public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustomerSnapshotStore
+public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database, LiteDbErasureLedger ledger) : ICustomerSnapshotStore
 {
     private static readonly ParsedExpression AtOrAfterVersion = new("_id = @0 AND $.Version >= @1");
     private static readonly ParsedExpression AtVersion = new("_id = @0 AND $.Version = @1");
@@ -34,9 +35,15 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
 
             try
             {
-                var written = database.InTransaction(() =>
+                // Null when refused, false when another writer changed the snapshot since it was read (read again).
+                var written = database.InTransaction(bool? () =>
                 {
-                    // Deleting the version read first takes the write lock, so no concurrent writer slips in between.
+                    _snapshots.LockForWrite();
+                    if (IsRefused(snapshot))
+                    {
+                        return null;
+                    }
+
                     if (stored is not null && _snapshots.DeleteMany(AtVersion.With(snapshot.CustomerId, stored.Version)) == 0)
                     {
                         return false;
@@ -45,9 +52,9 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
                     _snapshots.Insert(ToDocument(stored is null ? snapshot : snapshot.Succeeding(stored)));
                     return true;
                 });
-                if (written)
+                if (written is not false)
                 {
-                    return Task.FromResult(true);
+                    return Task.FromResult(written is true);
                 }
             }
             catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
@@ -66,7 +73,7 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
             LiteDbInboxStore.RecordHandled(database, handledEvent, handledAt);
             // Locked before the read: an erasure's pseudonym written between the read and the upsert would be replaced.
             _snapshots.LockForWrite();
-            if (_snapshots.FindOneById(snapshot.CustomerId) is { } stored && ToSnapshot(stored).KnowsAsMuchAs(snapshot.Version))
+            if ((_snapshots.FindOneById(snapshot.CustomerId) is { } stored && ToSnapshot(stored).KnowsAsMuchAs(snapshot.Version)) || IsRefused(snapshot))
             {
                 return false;
             }
@@ -76,6 +83,14 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         }));
     }
 
+    /// <summary>Every snapshot write takes the snapshots' write lock before its checks (<see cref="LiteDbTransactions.WaitForWriters"/>).</summary>
+    public Task WaitForWritesAsync(string customerId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        database.WaitForWriters(_snapshots);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyDictionary<string, CustomerSnapshot>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -83,6 +98,9 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database) : ICustom
         // Read to the end here: the parsed expression holds the ids until the next call on this thread.
         return Task.FromResult<IReadOnlyDictionary<string, CustomerSnapshot>>(documents.Select(ToSnapshot).ToDictionary(snapshot => snapshot.CustomerId));
     }
+
+    /// <summary>Under the snapshots' lock, in the write's transaction: a removal recorded, and the snapshot not its own.</summary>
+    private bool IsRefused(CustomerSnapshot snapshot) => !snapshot.Erased && ledger.IsCustomerErased(snapshot.CustomerId);
 
     private static BsonDocument ToDocument(CustomerSnapshot snapshot)
     {

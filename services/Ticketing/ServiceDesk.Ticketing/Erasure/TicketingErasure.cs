@@ -50,6 +50,8 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         // The ledger holds the removal by now: a ticket write still bringing the customer in ends before the tickets
         // are read, and any later one is refused, so no ticket that names them is missed.
         await tickets.WaitForJoiningWritesAsync(scope.CustomerId, cancellationToken);
+        // Likewise the snapshot: a name or address an event or a read from Directory stores meanwhile is read here.
+        await snapshots.WaitForWritesAsync(scope.CustomerId, cancellationToken);
         var rules = await RulesAsync(scope, cancellationToken);
         var common = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in rules.Names)
