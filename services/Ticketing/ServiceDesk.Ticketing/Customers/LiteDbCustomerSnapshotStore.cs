@@ -10,7 +10,6 @@ namespace ServiceDesk.Ticketing.Customers;
 public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database, LiteDbErasureLedger ledger) : ICustomerSnapshotStore
 {
     private static readonly ParsedExpression AtOrAfterVersion = new("_id = @0 AND $.Version >= @1");
-    private static readonly ParsedExpression AtVersion = new("_id = @0 AND $.Version = @1");
     private static readonly ParsedExpression ByIds = new("_id IN @0");
 
     private readonly ILiteCollection<BsonDocument> _snapshots = database.GetCreatedCollection("customer_snapshots");
@@ -18,51 +17,26 @@ public sealed class LiteDbCustomerSnapshotStore(LiteDatabase database, LiteDbEra
     public Task<bool> SaveIfNewerAsync(CustomerSnapshot snapshot, bool createIfMissing, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // The usual case, a ticket's customer whose snapshot is current: a read instead of a transaction that the
-        // duplicate insert below would fail and roll back.
+        // The usual case, a ticket's customer whose snapshot is current: a read instead of a transaction.
         if (_snapshots.AnyMatches(AtOrAfterVersion.With(snapshot.CustomerId, snapshot.Version)))
         {
             return Task.FromResult(false);
         }
 
-        while (true)
+        return Task.FromResult(database.InTransaction(() =>
         {
+            // Locked before the reads: what they find is what every writer committed, and none commits until this ends
+            // (read before the lock, a first snapshot inserted meanwhile once failed the erasure's pseudonym on the id).
+            _snapshots.LockForWrite();
             var stored = _snapshots.FindOneById(snapshot.CustomerId) is { } document ? ToSnapshot(document) : null;
-            if (stored is null ? !createIfMissing : stored.Version >= snapshot.Version)
+            if ((stored is null ? !createIfMissing : stored.Version >= snapshot.Version) || IsRefused(snapshot))
             {
-                return Task.FromResult(false);
+                return false;
             }
 
-            try
-            {
-                // Null when refused, false when another writer changed the snapshot since it was read (read again).
-                var written = database.InTransaction(bool? () =>
-                {
-                    _snapshots.LockForWrite();
-                    if (IsRefused(snapshot))
-                    {
-                        return null;
-                    }
-
-                    if (stored is not null && _snapshots.DeleteMany(AtVersion.With(snapshot.CustomerId, stored.Version)) == 0)
-                    {
-                        return false;
-                    }
-
-                    _snapshots.Insert(ToDocument(stored is null ? snapshot : snapshot.Succeeding(stored)));
-                    return true;
-                });
-                if (written is not false)
-                {
-                    return Task.FromResult(written is true);
-                }
-            }
-            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-            {
-                // A first snapshot was stored meanwhile: read again and weigh against it. Giving up here once dropped
-                // an erasure's pseudonym (written with the highest version), leaving the name and address stored.
-            }
-        }
+            _snapshots.Upsert(ToDocument(stored is null ? snapshot : snapshot.Succeeding(stored)));
+            return true;
+        }));
     }
 
     public Task<bool> KeepFromEventAsync(CustomerSnapshot snapshot, EventContext handledEvent, DateTimeOffset handledAt, CancellationToken cancellationToken)
