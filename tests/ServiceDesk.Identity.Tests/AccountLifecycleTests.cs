@@ -1,6 +1,9 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
+using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
@@ -33,6 +36,24 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         var again = await fixture.Identity.SignInAsync(first.Account.Login);
         Assert.False((await Client.WhoAmIAsync(new WhoAmIRequest(), Bearer(again.AccessToken))).Account.Disabled);
         await AssertEndedAsync(first);
+    }
+
+    /// <summary>The removal disables the account before it deletes its sessions; an enable in between would let a sign-in outlive it.</summary>
+    [Fact]
+    public async Task An_account_whose_customer_s_removal_is_recorded_stays_disabled()
+    {
+        var customerId = $"c-{Guid.NewGuid():N}";
+        var account = await fixture.Identity.NewSignedInAsync(Role.Customer, customerId);
+        await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin);
+        await fixture.Identity.Services.GetRequiredService<IErasureLedger>().StartAsync(
+            new ErasureRecord($"request-{customerId}", customerId, "address-hash", ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), DateTimeOffset.UtcNow),
+            default);
+
+        var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.EnableAccountAsync(new EnableAccountRequest { AccountId = account.Account.Id }, AsAdmin));
+
+        Assert.Equal("ERASED", refused.GetRpcStatus()!.GetDetail<Google.Rpc.PreconditionFailure>().Violations.Single().Type);
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(account.Account.Login)));
+        Assert.True((await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin)).Disabled);
     }
 
     [Fact]

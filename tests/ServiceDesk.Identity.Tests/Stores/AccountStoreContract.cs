@@ -181,6 +181,35 @@ public abstract class AccountStoreContract
     }
 
     /// <summary>
+    /// An admin enabling the account while the customer's removal runs (it disables the account before deleting its
+    /// sessions): a sign-in in between would have kept a session past the removal.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_removed_customer_s_account_is_not_enabled_again_and_others_are()
+    {
+        var (store, ledger) = CreateStores();
+        var removed = NewAccount("removed@example.com");
+        var other = NewAccount("other@example.com") with { CustomerId = "c-7" };
+        var agent = NewAccount("agent@example.com", AccountRole.Agent);
+        foreach (var account in new[] { removed, other, agent })
+        {
+            Assert.True(await store.TryAddAsync(account, default));
+            Assert.True(await store.SetDisabledAsync(account.Id, true, default));
+        }
+
+        await ledger.StartAsync(Removal("c-42"), default);
+
+        Assert.Equal("c-42", (await Assert.ThrowsAsync<CustomerErasedException>(() => store.SetDisabledAsync(removed.Id, false, default))).CustomerId);
+        Assert.True((await store.GetAsync(removed.Id, default))!.Disabled);
+        Assert.True(await store.SetDisabledAsync(removed.Id, true, default));
+        Assert.True(await store.SetDisabledAsync(other.Id, false, default));
+        Assert.True(await store.SetDisabledAsync(agent.Id, false, default));
+        Assert.False((await store.GetAsync(other.Id, default))!.Disabled);
+        Assert.False((await store.GetAsync(agent.Id, default))!.Disabled);
+        Assert.False(await store.SetDisabledAsync("no-such-account", false, default));
+    }
+
+    /// <summary>
     /// A customer's account written as their removal is recorded, released together: it is refused, or the erasure's
     /// read after <see cref="IAccountStore.WaitForWritesAsync"/> finds it. Checked before the insert only, one written
     /// unseen outlived the removal, their old address as its login.

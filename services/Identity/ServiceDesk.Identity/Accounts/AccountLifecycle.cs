@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Identity.Sessions;
 using ServiceDesk.Identity.Throttling;
+using ServiceDesk.Messaging.Erasure;
 
 namespace ServiceDesk.Identity.Accounts;
 
@@ -11,7 +12,18 @@ public sealed partial class AccountLifecycle(
 {
     public async Task<Account> SetDisabledAsync(string accountId, bool disabled, CancellationToken cancellationToken)
     {
-        if (!await accounts.SetDisabledAsync(accountId, disabled, cancellationToken))
+        bool found;
+        try
+        {
+            found = await accounts.SetDisabledAsync(accountId, disabled, cancellationToken);
+        }
+        catch (CustomerErasedException erased)
+        {
+            throw new PreconditionFailedException(
+                "ERASED", $"customer/{erased.CustomerId}", "The account's customer is being removed (erased); the account stays disabled until it is deleted.");
+        }
+
+        if (!found)
         {
             throw NotFound(accountId);
         }

@@ -37,7 +37,11 @@ public interface IAccountStore
     /// </summary>
     Task<bool> RehashPasswordAsync(string id, string verifiedHash, string rehash, CancellationToken cancellationToken);
 
-    /// <summary>False when there is no such account.</summary>
+    /// <summary>
+    /// False when there is no such account. Enabling a customer's account is checked against the erasure ledger in the
+    /// update's own transaction: once their removal is recorded, their accounts stay disabled until it deletes them.
+    /// </summary>
+    /// <exception cref="CustomerErasedException">Enabling the account of a removed customer; nothing is written.</exception>
     Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken);
 
     /// <summary>False when there is no such account.</summary>

@@ -72,9 +72,16 @@ public sealed class LiteDbAccountStore : IAccountStore
             BsonExpression.Create("_id = @0 AND PasswordHash = @1", new BsonValue(id), new BsonValue(verifiedHash))) == 1);
 
     public Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken) =>
-        Task.FromResult(_accounts.UpdateMany(
-            BsonExpression.Create("{ Disabled: @0 }", new BsonValue(disabled)),
-            BsonExpression.Create("_id = @0", new BsonValue(id))) == 1);
+        Task.FromResult(_database.InTransaction(() =>
+        {
+            var updated = _accounts.UpdateMany(
+                BsonExpression.Create("{ Disabled: @0 }", new BsonValue(disabled)),
+                BsonExpression.Create("_id = @0", new BsonValue(id))) == 1;
+            // After the update, which took the accounts' write lock (WaitForWritesAsync).
+            return updated && !disabled && _accounts.FindOneById(id)?.CustomerId is { } customerId && _ledger.IsCustomerErased(customerId)
+                ? throw new CustomerErasedException(customerId)
+                : updated;
+        }));
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.Delete(id));

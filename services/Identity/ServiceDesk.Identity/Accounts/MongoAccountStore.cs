@@ -95,8 +95,25 @@ public sealed class MongoAccountStore(IMongoDatabase database, MongoErasureLedge
 
     public async Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken)
     {
-        var result = await _accounts.UpdateOneAsync(a => a.Id == id, Builders<Account>.Update.Set(a => a.Disabled, disabled), cancellationToken: cancellationToken);
-        return result.MatchedCount == 1;
+        var update = Builders<Account>.Update.Set(a => a.Disabled, disabled);
+        if (disabled)
+        {
+            return (await _accounts.UpdateOneAsync(a => a.Id == id, update, cancellationToken: cancellationToken)).MatchedCount == 1;
+        }
+
+        return await database.Client.InTransactionAsync(
+            async (session, token) =>
+            {
+                var account = await _accounts.FindOneAndUpdateAsync(session, a => a.Id == id, update, cancellationToken: token);
+                if (account?.CustomerId is not { } customerId)
+                {
+                    return account is not null;
+                }
+
+                await _writes.ClaimAsync(session, CustomerAccountsClaim, token);
+                return await ledger.IsCustomerErasedAsync(session, customerId, token) ? throw new CustomerErasedException(customerId) : true;
+            },
+            cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
