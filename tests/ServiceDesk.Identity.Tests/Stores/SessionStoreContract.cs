@@ -24,7 +24,7 @@ public abstract class SessionStoreContract
         var second = NewToken(session.Id);
 
         await store.CreateAsync(session, first, default);
-        await store.AddTokenAsync(second, default);
+        Assert.True(await store.TryAddTokenAsync(second, default));
 
         var stored = await store.GetAsync(session.Id, default);
         Assert.Equal("a-1", stored?.AccountId);
@@ -157,7 +157,7 @@ public abstract class SessionStoreContract
         }
 
         var second = NewToken(active.Id);
-        await store.AddTokenAsync(second, default);
+        Assert.True(await store.TryAddTokenAsync(second, default));
         Assert.True(await store.RevokeAsync(ended.Id, Now, default));
 
         Assert.Equal(new SessionCounts(2, 3), await store.CountForAccountAsync("a-1", default));
@@ -172,6 +172,61 @@ public abstract class SessionStoreContract
         Assert.Equal(new SessionCounts(1, 1), await store.CountForAccountAsync("a-2", default));
     }
 
+    /// <summary>A refresh racing a revocation or a customer's removal: once either is committed, no token is added to the session.</summary>
+    [SkippableFact]
+    public async Task No_token_is_added_to_a_revoked_or_deleted_session()
+    {
+        var store = CreateStore();
+        var revoked = NewSession("a-1");
+        var deleted = NewSession("a-2");
+        await store.CreateAsync(revoked, NewToken(revoked.Id), default);
+        await store.CreateAsync(deleted, NewToken(deleted.Id), default);
+        Assert.True(await store.RevokeAsync(revoked.Id, Now, default));
+        await store.DeleteForAccountAsync("a-2", default);
+
+        var late = new[] { NewToken(revoked.Id), NewToken(deleted.Id), NewToken("no-such-session") };
+        foreach (var token in late)
+        {
+            Assert.False(await store.TryAddTokenAsync(token, default));
+            Assert.Null(await store.FindTokenAsync(token.Id, default));
+        }
+
+        Assert.Equal(new SessionCounts(1, 1), await store.CountForAccountAsync("a-1", default));
+    }
+
+    /// <summary>
+    /// A refresh adding its token while a removal deletes the account's sessions: whichever comes first, nothing of the
+    /// session is left. Added without looking at the session, a token written after the deletion outlived it.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_token_added_while_its_session_is_deleted_is_deleted_or_refused()
+    {
+        var store = CreateStore();
+        for (var round = 0; round < 100; round++)
+        {
+            var account = $"a-{round}";
+            var session = NewSession(account);
+            await store.CreateAsync(session, NewToken(session.Id), default);
+            var token = NewToken(session.Id);
+            using var start = new Barrier(2);
+            var adding = Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                Thread.SpinWait(round % 10 * 2_000);
+                return await store.TryAddTokenAsync(token, default);
+            });
+            var deleting = Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                return await store.DeleteForAccountAsync(account, default);
+            });
+            var (added, counts) = (await adding, await deleting);
+
+            Assert.True(await store.FindTokenAsync(token.Id, default) is null, $"round {round}: added {added}, deleted {counts}");
+            Assert.Equal(new SessionCounts(0, 0), await store.CountForAccountAsync(account, default));
+        }
+    }
+
     [SkippableFact]
     public async Task Only_expired_tokens_are_deleted()
     {
@@ -180,7 +235,7 @@ public abstract class SessionStoreContract
         var expired = NewToken(session.Id) with { ExpiresAt = Now.AddSeconds(-1) };
         var valid = NewToken(session.Id) with { ExpiresAt = Now.AddSeconds(1) };
         await store.CreateAsync(session, expired, default);
-        await store.AddTokenAsync(valid, default);
+        Assert.True(await store.TryAddTokenAsync(valid, default));
 
         Assert.Equal(1, await store.DeleteExpiredTokensAsync(Now, default));
 

@@ -7,7 +7,11 @@ public interface ISessionStore
 
     Task<Session?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
-    Task AddTokenAsync(RefreshToken token, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds the token while its session is neither revoked nor deleted; false, and the token not kept, once it is. A
+    /// revocation or deletion committed before this returns is seen by it, so a refresh racing one mints nothing.
+    /// </summary>
+    Task<bool> TryAddTokenAsync(RefreshToken token, CancellationToken cancellationToken);
 
     Task<RefreshToken?> FindTokenAsync(string tokenHash, CancellationToken cancellationToken);
 

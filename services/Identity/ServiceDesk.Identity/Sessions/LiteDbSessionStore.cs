@@ -40,11 +40,19 @@ public sealed class LiteDbSessionStore : ISessionStore
     public Task<Session?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         Task.FromResult<Session?>(_sessions.FindOneById(sessionId));
 
-    public Task AddTokenAsync(RefreshToken token, CancellationToken cancellationToken)
-    {
-        _tokens.Insert(token);
-        return Task.CompletedTask;
-    }
+    /// <summary>Under the sessions' write lock, taken first as a new session and a deletion take it: a revocation waits or was seen.</summary>
+    public Task<bool> TryAddTokenAsync(RefreshToken token, CancellationToken cancellationToken) =>
+        Task.FromResult(_database.InTransaction(() =>
+        {
+            _sessions.LockForWrite();
+            if (_sessions.FindOneById(token.SessionId) is not { RevokedAt: null })
+            {
+                return false;
+            }
+
+            _tokens.Insert(token);
+            return true;
+        }));
 
     public Task<RefreshToken?> FindTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
         Task.FromResult<RefreshToken?>(_tokens.FindOneById(tokenHash));

@@ -48,8 +48,21 @@ public sealed class MongoSessionStore(IMongoDatabase database) : ISessionStore, 
     public async Task<Session?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         await _sessions.Find(s => s.Id == sessionId).FirstOrDefaultAsync(cancellationToken);
 
-    public Task AddTokenAsync(RefreshToken token, CancellationToken cancellationToken) =>
-        _tokens.InsertOneAsync(token, cancellationToken: cancellationToken);
+    /// <summary>
+    /// Inserted first and the session read after: a revocation or deletion that committed before the read is seen, and
+    /// then the token is deleted again (a deletion's transaction that ran before the insert could not find it).
+    /// </summary>
+    public async Task<bool> TryAddTokenAsync(RefreshToken token, CancellationToken cancellationToken)
+    {
+        await _tokens.InsertOneAsync(token, cancellationToken: cancellationToken);
+        if (await GetAsync(token.SessionId, cancellationToken) is { RevokedAt: null })
+        {
+            return true;
+        }
+
+        await _tokens.DeleteOneAsync(t => t.Id == token.Id, CancellationToken.None);
+        return false;
+    }
 
     public async Task<RefreshToken?> FindTokenAsync(string tokenHash, CancellationToken cancellationToken) =>
         await _tokens.Find(t => t.Id == tokenHash).FirstOrDefaultAsync(cancellationToken);

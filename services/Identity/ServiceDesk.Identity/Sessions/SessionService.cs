@@ -112,7 +112,12 @@ public sealed partial class SessionService(
         }
 
         var (next, stored) = NewRefreshToken(session);
-        await sessions.AddTokenAsync(stored, cancellationToken);
+        // Revoked, or deleted with its account, since it was read above: no access token is minted after the revocation.
+        if (!await sessions.TryAddTokenAsync(stored, cancellationToken))
+        {
+            throw new UnauthenticatedException(InvalidRefreshToken);
+        }
+
         return new SignedIn(account, session.Id, await tokens.IssueAsync(account, session.Id, EndOf(session), cancellationToken), next, stored.ExpiresAt);
     }
 
