@@ -40,6 +40,20 @@ public abstract class CustomerKeyStoreContract
         Assert.NotEmpty((await store.FindAsync(other.KeyId, CancellationToken.None))!.Key);
     }
 
+    /// <summary>A customer stored without a key (seeded into the store) and then removed: a first use after the removal gets no live key.</summary>
+    [SkippableFact]
+    public async Task A_customer_without_a_key_gets_none_after_destruction()
+    {
+        var store = CreateStore();
+
+        Assert.False(await store.DestroyForCustomerAsync("c-keyless", CancellationToken.None));
+        Assert.False(await store.DestroyForCustomerAsync("c-keyless", CancellationToken.None));
+
+        await Assert.ThrowsAsync<CustomerKeyDestroyedException>(() => store.GetOrCreateForCustomerAsync("c-keyless", CancellationToken.None));
+        Assert.Equal(0, await store.RewrapAsync(CancellationToken.None));
+        Assert.Equal(32, (await store.GetOrCreateForCustomerAsync("c-other", CancellationToken.None)).Key.Length);
+    }
+
     [SkippableFact]
     public async Task A_store_under_another_key_encryption_key_cannot_unwrap_a_key()
     {

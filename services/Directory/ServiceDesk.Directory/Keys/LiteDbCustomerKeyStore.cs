@@ -64,7 +64,7 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
 
     public Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
-        var destroyed = Destroy(customerId);
+        var destroyed = _database.InTransaction(() => Destroy(customerId));
         if (destroyed)
         {
             _database.Checkpoint();
@@ -74,13 +74,22 @@ public sealed class LiteDbCustomerKeyStore : ICustomerKeyStore
     }
 
     /// <summary>
-    /// Overwrites the key bytes and marks the key destroyed; true if there was a live key. Joins the caller's
-    /// transaction, if any; checkpoint after it.
+    /// Overwrites the key bytes and marks the key destroyed; true if there was a live key. A customer without a key
+    /// (stored straight into the store) gets a destroyed one, so no first use after the removal makes them a live
+    /// one. Joins the caller's transaction (taking the keys' write lock before it reads); checkpoint after it.
     /// </summary>
     internal bool Destroy(string customerId)
     {
+        _keys.LockForWrite();
         var document = _keys.FindOne(ByCustomerId.With(customerId));
-        if (document is null || document.DestroyedAt is not null)
+        if (document is null)
+        {
+            var now = _time.GetUtcNow();
+            _keys.Insert(new KeyDocument { Id = Guid.CreateVersion7(now).ToString("N"), CustomerId = customerId, Key = new byte[32], CreatedAt = now.UtcDateTime, DestroyedAt = now.UtcDateTime });
+            return false;
+        }
+
+        if (document.DestroyedAt is not null)
         {
             return false;
         }

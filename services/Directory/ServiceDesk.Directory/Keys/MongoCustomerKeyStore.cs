@@ -58,12 +58,34 @@ public sealed class MongoCustomerKeyStore(IMongoDatabase database, KeyWrapper wr
                 document.DestroyedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
     }
 
-    public async Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken) =>
-        (await _keys.UpdateOneAsync(LiveKeyOf(customerId), Destruction(), cancellationToken: cancellationToken)).ModifiedCount > 0;
+    public Task<bool> DestroyForCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        database.Client.InTransactionAsync((session, token) => DestroyAsync(session, customerId, token), cancellationToken);
 
-    /// <summary>As <see cref="DestroyForCustomerAsync"/>, in the caller's transaction (a removal's).</summary>
-    internal async Task<bool> DestroyAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken) =>
-        (await _keys.UpdateOneAsync(session, LiveKeyOf(customerId), Destruction(), cancellationToken: cancellationToken)).ModifiedCount > 0;
+    /// <summary>
+    /// As <see cref="DestroyForCustomerAsync"/>, in the caller's transaction (a removal's). A customer without a key
+    /// (stored straight into the store) gets a destroyed one, so no first use after the removal makes them a live one.
+    /// </summary>
+    internal async Task<bool> DestroyAsync(IClientSessionHandle session, string customerId, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        if ((await _keys.UpdateOneAsync(session, LiveKeyOf(customerId), Destruction(), cancellationToken: cancellationToken)).ModifiedCount > 0)
+        {
+            return true;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await _keys.UpdateOneAsync(
+            session,
+            d => d.CustomerId == customerId,
+            Builders<KeyDocument>.Update
+                .SetOnInsert(d => d.Id, Guid.CreateVersion7(now).ToString("N"))
+                .SetOnInsert(d => d.Key, new byte[32])
+                .SetOnInsert(d => d.CreatedAt, now)
+                .SetOnInsert(d => d.DestroyedAt, now),
+            new UpdateOptions { IsUpsert = true },
+            cancellationToken);
+        return false;
+    }
 
     public async Task<int> RewrapAsync(CancellationToken cancellationToken)
     {
