@@ -31,4 +31,11 @@ public static class MongoDurability
             new ClientSessionOptions { DefaultTransactionOptions = TransactionOptions }, cancellationToken);
         return await session.WithTransactionAsync(work, TransactionOptions, cancellationToken);
     }
+
+    /// <summary>
+    /// A session whose reads all see one snapshot of majority-committed data (MongoDB 5.0 and later): a query whose
+    /// <c>$or</c> branches are scanned one after another does not miss a document a writer moved between them.
+    /// </summary>
+    public static Task<IClientSessionHandle> StartSnapshotSessionAsync(this IMongoClient client, CancellationToken cancellationToken) =>
+        client.StartSessionAsync(new ClientSessionOptions { Snapshot = true }, cancellationToken);
 }

@@ -167,7 +167,8 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MongoErasureLedg
     public async Task<IReadOnlyList<Delivery>> ListMentioningAsync(IReadOnlyCollection<IReadOnlyList<string>> tokenSets, CancellationToken cancellationToken)
     {
         var holding = tokenSets.Where(tokens => tokens.Count > 0).Select(tokens => Filter.All("MentionTokens", tokens));
-        return (await _deliveries.Find(Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
+        using var snapshot = await database.Client.StartSnapshotSessionAsync(cancellationToken);
+        return (await _deliveries.Find(snapshot, Filter.Or([.. holding, Unindexed])).ToListAsync(cancellationToken)).Select(ToDelivery).ToList();
     }
 
     public async Task<int> IndexMentionsAsync(int limit, Func<Delivery, IEnumerable<string?>> textsOf, CancellationToken cancellationToken)

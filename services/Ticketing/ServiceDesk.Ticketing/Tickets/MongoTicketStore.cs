@@ -172,7 +172,8 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
     public async Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken)
     {
-        var documents = await _tickets.Find(HoldingAny(texts)).ToListAsync(cancellationToken);
+        using var snapshot = await database.Client.StartSnapshotSessionAsync(cancellationToken);
+        var documents = await _tickets.Find(snapshot, HoldingAny(texts)).ToListAsync(cancellationToken);
         return [.. documents.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, texts))];
     }
 
@@ -180,7 +181,8 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     {
         // On an array field $ne holds when no element equals the value.
         var others = HoldingAny([text]) & Filter.Ne("ReporterId", customerId) & Filter.Ne("ParticipantIds", customerId);
-        using var cursor = await _tickets.Find(others).ToCursorAsync(cancellationToken);
+        using var snapshot = await database.Client.StartSnapshotSessionAsync(cancellationToken);
+        using var cursor = await _tickets.Find(snapshot, others).ToCursorAsync(cancellationToken);
         var count = 0;
         while (count < upTo && await cursor.MoveNextAsync(cancellationToken))
         {
