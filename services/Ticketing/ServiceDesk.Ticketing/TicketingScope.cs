@@ -8,8 +8,8 @@ namespace ServiceDesk.Ticketing;
 
 /// <summary>
 /// What a caller may see. Admins and services: every project and ticket. Agents: the projects in their token
-/// and those projects' tickets. Customers: the projects Directory lists them in, and the tickets they report
-/// or take part in. Whatever lies outside is answered as NOT_FOUND, exactly like what does not exist.
+/// and those projects' tickets. Customers: the projects Directory lists them in, and the tickets of those projects
+/// they report or take part in. Whatever lies outside is answered as NOT_FOUND, exactly like what does not exist.
 /// </summary>
 public sealed class TicketingScope(IProjectStore projects, ITicketStore tickets, DirectoryCustomers customers)
 {
@@ -35,8 +35,17 @@ public sealed class TicketingScope(IProjectStore projects, ITicketStore tickets,
     {
         caller.RequireAuthenticated();
         var ticket = await tickets.GetAsync(ticketId, cancellationToken);
-        return ticket is not null && CanSee(caller, ticket) ? ticket : throw new NotFoundException("ticket", ticketId, "ticket_id");
+        return ticket is not null && CanSee(caller, ticket) && await IsCustomerOfProjectAsync(caller, ticket.ProjectKey, cancellationToken)
+            ? ticket
+            : throw new NotFoundException("ticket", ticketId, "ticket_id");
     }
+
+    /// <summary>
+    /// A customer sees their tickets only while Directory lists them in the ticket's project: one taken out of it (or
+    /// removed, whom Directory no longer knows) neither reads nor changes them, with a token issued before.
+    /// </summary>
+    private async Task<bool> IsCustomerOfProjectAsync(Caller caller, string projectKey, CancellationToken cancellationToken) =>
+        caller.Role != CallerRole.Customer || (await OwnCustomerAsync(caller, cancellationToken)).ProjectKeys.Contains(projectKey);
 
     /// <summary>A customer caller as Directory knows them now (a customer token without a customer is refused).</summary>
     private Task<CustomerSnapshot> OwnCustomerAsync(Caller caller, CancellationToken cancellationToken) =>

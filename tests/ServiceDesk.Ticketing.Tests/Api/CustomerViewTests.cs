@@ -51,6 +51,42 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
         Assert.DoesNotContain(john.Address, byJane.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Staff took the customer out of the project (they moved on): the tickets stay, the portal access to them ends.</summary>
+    [Fact]
+    public async Task A_customer_taken_out_of_a_project_no_longer_reads_or_changes_its_tickets()
+    {
+        var project = await hosts.NewProjectAsync();
+        var other = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project, other);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "Printer on fire" }, asJane);
+        var kept = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = other, Summary = "Scanner on fire" }, asJane);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = john.Id }, hosts.Admin);
+        var johnAsJaneSees = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane)).Participants.Single().CustomerId;
+
+        await hosts.DirectoryClient.RemoveFromProjectAsync(new Contracts.Directory.V1.RemoveFromProjectRequest { CustomerId = jane.Id, ProjectKey = project }, hosts.Admin);
+
+        var unknown = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.GetTicketAsync(new GetTicketRequest { TicketId = $"{project}-999999" }, asJane));
+        var refusals = new Func<AsyncUnaryCall<Contracts.Ticketing.V1.Ticket>>[]
+        {
+            () => Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane),
+            () => Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "Still here." }, asJane),
+            () => Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = ticket.Id, CustomerId = johnAsJaneSees }, asJane),
+            () => Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = johnAsJaneSees }, asJane),
+        };
+        foreach (var call in refusals)
+        {
+            var refused = await RpcAssert.FailsAsync(StatusCode.NotFound, call);
+            Assert.Equal(unknown.DetailsText().Replace("999999", ticket.Id.Split('-')[1]), refused.DetailsText());
+        }
+
+        var asAdminSees = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
+        Assert.Empty(asAdminSees.Comments);
+        Assert.Equal([john.Id], asAdminSees.Participants.Select(person => person.CustomerId));
+        Assert.Equal(kept.Id, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = kept.Id }, asJane)).Id);
+    }
+
     [Fact]
     public async Task The_scoped_id_a_customer_sees_removes_adds_back_and_filters_by_the_other_customer()
     {
