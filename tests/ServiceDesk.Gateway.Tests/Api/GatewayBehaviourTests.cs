@@ -135,6 +135,40 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
         Assert.Equal(HttpStatusCode.OK, console.StatusCode);
     }
 
+    /// <summary>
+    /// Behind an Ingress every connection comes from the Ingress: with Gateway:TrustedProxyHops 1 the client is the entry
+    /// it appended, for the gateway's limits and for Identity's throttling alike, and what a client wrote before it is ignored.
+    /// </summary>
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_client_has_its_own_limits_and_sign_in_throttling()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:TrustedProxyHops", "1"), ("Gateway:SignInsPerMinute", "6"));
+        using var client = new ApiClient(gateway.Endpoints.HttpUri);
+        var login = await hosts.NewAccountAsync(ServiceDesk.Contracts.Identity.V1.Role.Agent);
+        async Task<HttpStatusCode> SignInAsync(string forwardedFor, string password)
+        {
+            using var response = await client.SendAsync(HttpMethod.Post, "/api/v1/session", new { login, password }, forwardedFor: forwardedFor);
+            return response.StatusCode;
+        }
+
+        var attacker = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            // The attacker varies what it writes itself; the Ingress's entry, last, stays its address.
+            attacker.Add(await SignInAsync($"198.51.100.{i}, 203.0.113.1", "a wrong password"));
+        }
+
+        var attackerAgain = await SignInAsync("203.0.113.1", "a wrong password");
+        var owner = await SignInAsync("203.0.113.2", ServiceDesk.Testing.IdentityTestHost.Password);
+        var ownerClaimingToBeTheAttacker = await SignInAsync("203.0.113.2, 203.0.113.1", ServiceDesk.Testing.IdentityTestHost.Password);
+
+        // Identity's back-off for the login from the attacker's address (5 failures), then the gateway's own limit (6 a minute).
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), HttpStatusCode.TooManyRequests], attacker);
+        Assert.Equal(HttpStatusCode.TooManyRequests, attackerAgain);
+        Assert.Equal(HttpStatusCode.OK, owner);
+        Assert.Equal(HttpStatusCode.TooManyRequests, ownerClaimingToBeTheAttacker);
+    }
+
     [Fact]
     public async Task Every_response_carries_the_security_headers_names_no_server_and_the_console_policy_allows_no_inline_script()
     {

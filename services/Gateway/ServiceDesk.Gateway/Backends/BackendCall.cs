@@ -1,15 +1,16 @@
 using Grpc.Core;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Gateway.Security;
 using ServiceDesk.Gateway.Sessions;
 
 namespace ServiceDesk.Gateway.Backends;
 
 /// <summary>
 /// The options of a call made on behalf of the current HTTP request: the user's own access token (so the
-/// called service decides what the user may do) and the client's address appended to <c>x-forwarded-for</c>
-/// (Identity's sign-in throttling counts it with <c>Identity:Throttling:TrustedProxyHops</c>).
+/// called service decides what the user may do) and the client's address as <c>x-forwarded-for</c> (Identity's
+/// sign-in throttling counts it with <c>Identity:Throttling:TrustedProxyHops</c> = 1).
 /// </summary>
-public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tokens, ServiceTokenProvider? gatewayToken = null)
+public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tokens, GatewayOptions options, ServiceTokenProvider? gatewayToken = null)
 {
     private const string ForwardedFor = "x-forwarded-for";
 
@@ -31,7 +32,7 @@ public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tok
     /// <summary>The forwarded client address, and <paramref name="token"/> as the bearer when there is one.</summary>
     private CallOptions Bearing(string? token)
     {
-        var headers = ForwardingHeaders(Http);
+        var headers = ForwardingHeaders(Http, options);
         if (token is not null)
         {
             headers.Add("authorization", $"Bearer {token}");
@@ -40,11 +41,7 @@ public sealed class BackendCall(IHttpContextAccessor accessor, SessionTokens tok
         return new CallOptions(headers, cancellationToken: Http.RequestAborted);
     }
 
-    /// <summary>The client's address appended to the forwarded chain the request arrived with.</summary>
-    internal static Metadata ForwardingHeaders(HttpContext http)
-    {
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var earlier = http.Request.Headers[ForwardedFor].ToString();
-        return new Metadata { { ForwardedFor, earlier.Length > 0 ? $"{earlier}, {client}" : client } };
-    }
+    /// <summary>The client's address, the one address the gateway vouches for (what clients wrote before it is theirs).</summary>
+    internal static Metadata ForwardingHeaders(HttpContext http, GatewayOptions options) =>
+        new() { { ForwardedFor, ClientAddress.Of(http, options.TrustedProxyHops) } };
 }

@@ -18,6 +18,13 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan SpentRefreshGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many proxies in front of the gateway append to <c>X-Forwarded-For</c> (1 behind an Ingress): the client
+    /// address is then the entry the outermost appended (<see cref="Security.ClientAddress"/>). 0, exposed directly: the
+    /// header is ignored, since a client writes what it likes there.
+    /// </summary>
+    public int TrustedProxyHops { get; set; }
+
     /// <summary>Requests per client address per minute to the API.</summary>
     public int RequestsPerMinute { get; set; } = 600;
 

@@ -35,7 +35,7 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
         if (expiresAt <= time.GetUtcNow() + options.RefreshMargin)
         {
             // Null when the session ended (signed out, revoked, expired): the stale token gets the service's UNAUTHENTICATED.
-            newest = await refreshes.RefreshOnceAsync(refreshToken, BackendCall.ForwardingHeaders(http)) ?? newest;
+            newest = await refreshes.RefreshOnceAsync(refreshToken, BackendCall.ForwardingHeaders(http, options)) ?? newest;
         }
 
         if (newest is null)
