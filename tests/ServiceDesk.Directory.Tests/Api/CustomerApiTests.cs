@@ -253,6 +253,33 @@ public sealed class CustomerApiTests(DirectoryHostFixture directory)
         Assert.DoesNotContain(domain, string.Concat(pages.Select(page => page.NextPageToken)), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A kept token must not follow its customer out of the list: its next page would place their new address (and
+    /// a probe customer moved around it, find it), and its answer would tell a move from a removal.
+    /// </summary>
+    [Fact]
+    public async Task A_page_token_whose_customer_left_the_project_is_refused_as_a_forged_one()
+    {
+        var project = await directory.NewProjectAsync();
+        var other = await directory.NewProjectAsync();
+        var domain = $"{TestData.Id()}.example";
+        var leaving = await directory.NewCustomerAsync("Ann", $"ann@{domain}", project, other);
+        await directory.NewCustomerAsync("Bob", $"bob@{domain}", project);
+        var agent = IdentityTestHost.Bearer(await directory.TokenOfNewAsync(ServiceDesk.Contracts.Identity.V1.Role.Agent, null, project));
+        var asAgent = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
+        var first = await asAgent.ListCustomersAsync(new ListCustomersRequest { ProjectKey = project, PageSize = 1 }, agent);
+        Assert.Equal([leaving.Address], first.Customers.Select(customer => customer.Address));
+
+        await Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = leaving.Id, ProjectKey = project });
+
+        var replayed = await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument, () => asAgent.ListCustomersAsync(new ListCustomersRequest { ProjectKey = project, PageSize = 1, PageToken = first.NextPageToken }, agent));
+        var forged = await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument, () => asAgent.ListCustomersAsync(new ListCustomersRequest { ProjectKey = project, PageSize = 1, PageToken = "bm9ib2R5" }, agent));
+        Assert.Equal((forged.Status.Detail, forged.DetailsText()), (replayed.Status.Detail, replayed.DetailsText()));
+        Assert.Equal(["page_token"], replayed.Fields());
+    }
+
     [Fact]
     public async Task ListCustomers_without_a_project_walks_everyone_in_address_order()
     {

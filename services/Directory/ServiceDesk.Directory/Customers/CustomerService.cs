@@ -154,6 +154,7 @@ public sealed class CustomerService(
             request.PageSize,
             request.PageToken,
             $"ListCustomers|{projectKey}|{caller.PagingIdentity()}",
+            customer => projectKey is null || customer.ProjectKeys.Contains(projectKey),
             (after, limit) => customers.ListAsync(projectKey, after, limit, cancellationToken),
             cancellationToken);
     }

@@ -82,6 +82,8 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
             request.PageSize,
             request.PageToken,
             $"ListOrganizationMembers|{request.OrganizationId}|{caller.PagingIdentity()}",
+            customer => customer.OrganizationId == request.OrganizationId
+                && (caller.MemberListProjects() is not { } projects || customer.ProjectKeys is { Count: > 0 } keys && keys.All(projects.Contains)),
             (after, limit) => customers.ListByOrganizationAsync(request.OrganizationId, caller.MemberListProjects(), after, limit, cancellationToken),
             cancellationToken);
     }
