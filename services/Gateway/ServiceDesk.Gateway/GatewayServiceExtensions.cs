@@ -56,7 +56,9 @@ public static class GatewayServiceExtensions
 
     public static WebApplication MapGatewayService(this WebApplication app)
     {
-        app.UseSecurityHeaders();
+        var options = app.Services.GetRequiredService<GatewayOptions>();
+        app.UseSecurityHeaders(options);
+        app.UseManagementEndpointsForDirectCallersOnly(options);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

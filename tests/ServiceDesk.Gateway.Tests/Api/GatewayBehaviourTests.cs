@@ -170,6 +170,26 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_health_reports_answer_the_cluster_only_and_the_API_goes_on()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:TrustedProxyHops", "1"));
+        using var client = new ApiClient(gateway.Endpoints.HttpUri);
+
+        using var forwardedHealth = await client.SendAsync(HttpMethod.Get, "/healthz", forwardedFor: "203.0.113.5");
+        using var forwardedLiveness = await client.SendAsync(HttpMethod.Get, "/livez", forwardedFor: "203.0.113.5");
+        using var probe = await client.SendAsync(HttpMethod.Get, "/healthz");
+        using var api = await client.SendAsync(HttpMethod.Get, "/api/v1/me", forwardedFor: "203.0.113.5");
+        using var console = await client.SendAsync(HttpMethod.Get, "/", forwardedFor: "203.0.113.5");
+
+        Assert.Equal(HttpStatusCode.NotFound, forwardedHealth.StatusCode);
+        Assert.DoesNotContain("identity", await forwardedHealth.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.NotFound, forwardedLiveness.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+    }
+
+    [Fact]
     public async Task Every_response_carries_the_security_headers_names_no_server_and_the_console_policy_allows_no_inline_script()
     {
         using var client = hosts.NewClient();
@@ -187,7 +207,14 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
             Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
             Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
             Assert.False(response.Headers.Contains("Server"));
+            // The test hosts serve plain HTTP (Gateway:SecureCookies false), where the header means nothing.
+            Assert.False(response.Headers.Contains("Strict-Transport-Security"));
         }
+
+        await using var secure = await hosts.StartGatewayAsync(("Gateway:SecureCookies", "true"));
+        using var secureClient = new ApiClient(secure.Endpoints.HttpUri);
+        using var securePage = await secureClient.SendAsync(HttpMethod.Get, "/");
+        Assert.Equal("max-age=31536000", securePage.Headers.GetValues("Strict-Transport-Security").Single());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using ServiceDesk.Gateway.Sessions;
+
 namespace ServiceDesk.Gateway.Security;
 
 /// <summary>Headers on every response: no inline or foreign script, no framing, no MIME sniffing, no referrer.</summary>
@@ -18,10 +20,21 @@ internal static class SecurityHeaders
 
     public const string ReferencePath = "/scalar";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+    /// <summary>
+    /// With secure cookies (served over HTTPS, here or at the Ingress): browsers go to HTTPS for a year without trying
+    /// plain HTTP first, where a network attacker could serve a false sign-in form. Browsers ignore it over plain HTTP.
+    /// </summary>
+    private const string TransportSecurity = "max-age=31536000";
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, GatewayOptions options) =>
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
+            if (options.SecureCookies)
+            {
+                headers.StrictTransportSecurity = TransportSecurity;
+            }
+
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath) ? ReferencePolicy : ConsolePolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
