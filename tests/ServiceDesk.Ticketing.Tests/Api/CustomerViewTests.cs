@@ -51,6 +51,29 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
         Assert.DoesNotContain(john.Address, byJane.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>An internal comment is no change to customers: neither the version nor the time they are shown tells them one was written.</summary>
+    [Fact]
+    public async Task A_customer_cannot_tell_that_an_internal_comment_was_written()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "Printer on fire" }, asJane);
+        var before = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane);
+
+        var staffSees = await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "Jane again; escalate.", Internal = true }, hosts.Admin);
+        var after = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "We are on it." }, hosts.Admin);
+        var afterPublic = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane);
+
+        Assert.Equal(2, staffSees.Version);
+        Assert.NotEqual(ticket.UpdatedAt, staffSees.UpdatedAt);
+        Assert.Equal(before, after);
+        Assert.Equal(0, after.Version);
+        Assert.True(afterPublic.UpdatedAt.ToDateTimeOffset() > after.UpdatedAt.ToDateTimeOffset());
+        Assert.Equal(0, afterPublic.Version);
+    }
+
     /// <summary>Staff took the customer out of the project (they moved on): the tickets stay, the portal access to them ends.</summary>
     [Fact]
     public async Task A_customer_taken_out_of_a_project_no_longer_reads_or_changes_its_tickets()

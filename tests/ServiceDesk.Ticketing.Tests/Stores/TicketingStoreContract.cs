@@ -88,7 +88,11 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
         Assert.False(await stores.Tickets.ReplaceAsync(ticket, ticket with { Status = TicketStatus.Closed, Version = 2 }, [Event("lost")], null, default));
 
         Assert.Equal(TicketStatus.Resolved, (await stores.Tickets.GetAsync(ticket.Id, default))!.Status);
+        Assert.Null((await stores.Tickets.GetAsync(ticket.Id, default))!.CustomersUpdatedAt);
         Assert.Equal(["created", "resolved"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
+        var seen = changed with { Version = 3, CustomersUpdatedAt = TestData.Now.AddMinutes(1) };
+        Assert.True(await stores.Tickets.ReplaceAsync(changed, seen, [], null, default));
+        Assert.Equal(TestData.Now.AddMinutes(1), (await stores.Tickets.GetAsync(ticket.Id, default))!.CustomersUpdatedAt);
     }
 
     [SkippableFact]

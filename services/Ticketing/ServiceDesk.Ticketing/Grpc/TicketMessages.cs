@@ -38,6 +38,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
     /// <param name="CustomerIdOf">The id the caller knows a customer by, from the customer's own id.</param>
     /// <param name="SeesAddressOf">Whether the caller sees the address of the customer with this own id.</param>
     /// <param name="SeesAccountOf">Whether the caller sees the account id behind a comment of the customer with this own id.</param>
+    /// <param name="SeesInternal">Internal comments, and the ticket's version and time of its last change of any kind; else the last change customers see, and no version.</param>
     private sealed record Viewer(bool SeesInternal, Func<string, string> CustomerIdOf, Func<string, bool> SeesAddressOf, Func<string, bool> SeesAccountOf);
 
     private Viewer ViewerOf(Caller caller, string projectKey)
@@ -55,7 +56,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
     private static Messages.Ticket ToMessage(Ticket ticket, IReadOnlyDictionary<string, CustomerSnapshot> people, Viewer viewer) => new()
     {
         Id = ticket.Id,
-        Version = ticket.Version,
+        Version = viewer.SeesInternal ? ticket.Version : 0,
         ProjectKey = ticket.ProjectKey,
         Summary = ticket.Summary,
         Description = ticket.Description,
@@ -64,7 +65,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
         Status = ticket.Status,
         Comments = { ticket.Comments.Where(comment => viewer.SeesInternal || !comment.Internal).Select(comment => ToMessage(comment, viewer)) },
         CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
-        UpdatedAt = Timestamp.FromDateTimeOffset(ticket.UpdatedAt),
+        UpdatedAt = Timestamp.FromDateTimeOffset(viewer.SeesInternal ? ticket.UpdatedAt : ticket.CustomersUpdatedAt ?? ticket.UpdatedAt),
     };
 
     private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people, Viewer viewer) =>

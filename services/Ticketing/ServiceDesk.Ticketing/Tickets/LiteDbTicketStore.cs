@@ -352,6 +352,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         })),
         ["CreatedAt"] = ticket.CreatedAt.UtcDateTime,
         ["UpdatedAt"] = ticket.UpdatedAt.UtcDateTime,
+        ["CustomersUpdatedAt"] = ticket.CustomersUpdatedAt is { } customersUpdatedAt ? customersUpdatedAt.UtcDateTime : BsonValue.Null,
         ["Version"] = ticket.Version,
         ["MentionTokens"] = new BsonArray(_mentions.Of(ticket.Texts).Select(token => new BsonValue(token))),
         ["MentionIndex"] = MentionTokens.Version,
@@ -377,5 +378,10 @@ public sealed class LiteDbTicketStore : ITicketStore
         ],
         new DateTimeOffset(document["CreatedAt"].AsDateTime.ToUniversalTime()),
         new DateTimeOffset(document["UpdatedAt"].AsDateTime.ToUniversalTime()),
-        document["Version"].AsInt64);
+        document["Version"].AsInt64)
+    {
+        CustomersUpdatedAt = document.TryGetValue("CustomersUpdatedAt", out var customersUpdatedAt) && !customersUpdatedAt.IsNull
+            ? new DateTimeOffset(customersUpdatedAt.AsDateTime.ToUniversalTime())
+            : null,
+    };
 }

@@ -284,6 +284,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         })),
         ["CreatedAt"] = ticket.CreatedAt.UtcDateTime,
         ["UpdatedAt"] = ticket.UpdatedAt.UtcDateTime,
+        ["CustomersUpdatedAt"] = ticket.CustomersUpdatedAt is { } customersUpdatedAt ? customersUpdatedAt.UtcDateTime : BsonNull.Value,
         ["Version"] = ticket.Version,
         ["MentionTokens"] = new BsonArray(mentions.Of(ticket.Texts)),
         ["MentionIndex"] = MentionTokens.Version,
@@ -309,5 +310,10 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         ],
         new DateTimeOffset(document["CreatedAt"].ToUniversalTime()),
         new DateTimeOffset(document["UpdatedAt"].ToUniversalTime()),
-        document["Version"].ToInt64());
+        document["Version"].ToInt64())
+    {
+        CustomersUpdatedAt = document.TryGetValue("CustomersUpdatedAt", out var customersUpdatedAt) && !customersUpdatedAt.IsBsonNull
+            ? new DateTimeOffset(customersUpdatedAt.ToUniversalTime())
+            : null,
+    };
 }

@@ -22,6 +22,12 @@ public sealed record Ticket(
     DateTimeOffset UpdatedAt,
     long Version)
 {
+    /// <summary>
+    /// When customers last saw it change: an internal comment is no change to them, so neither this nor the version
+    /// they are shown tells them one was written. Null in records written before it was kept: <see cref="UpdatedAt"/>.
+    /// </summary>
+    public DateTimeOffset? CustomersUpdatedAt { get; init; }
+
     public const int MaxSummaryLength = 255;
     public const int MaxDescriptionLength = 32_768;
     public const int MaxCommentLength = 32_768;

@@ -205,7 +205,8 @@ public sealed class TicketService(
                 },
                 (_, changed) => [TicketEvents.Commented(changed, comment)],
                 null,
-                cancellationToken),
+                cancellationToken,
+                customersSee: !comment.Internal),
             "author",
             caller.CustomerId ?? string.Empty);
     }
@@ -260,7 +261,8 @@ public sealed class TicketService(
         Func<Ticket, Ticket?> change,
         Func<Ticket, Ticket, IEnumerable<IMessage>> eventsOf,
         InboundMail? mail,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool customersSee = true)
     {
         while (true)
         {
@@ -270,7 +272,13 @@ public sealed class TicketService(
                 return current;
             }
 
-            var changed = next with { UpdatedAt = time.Now(), Version = current.Version + 1 };
+            var now = time.Now();
+            var changed = next with
+            {
+                UpdatedAt = now,
+                Version = current.Version + 1,
+                CustomersUpdatedAt = customersSee ? now : current.CustomersUpdatedAt ?? current.UpdatedAt,
+            };
             if (await tickets.ReplaceAsync(current, changed, [.. eventsOf(current, changed).Select(events.Prepare)], mail, cancellationToken))
             {
                 events.WakeRelay();
