@@ -79,6 +79,12 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
 
         Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(Client.DisableAccountAsync(new DisableAccountRequest { AccountId = admin.Account.Id }, own).ResponseAsync));
         Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = admin.Account.Id }, own).ResponseAsync));
+        // The LiteDB store finds an id in any letter case: so does the check.
+        var shouted = admin.Account.Id.ToUpperInvariant();
+        Assert.NotEqual(admin.Account.Id, shouted);
+        Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(Client.DisableAccountAsync(new DisableAccountRequest { AccountId = shouted }, own).ResponseAsync));
+        Assert.Equal(StatusCode.FailedPrecondition, await StatusOf(Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = shouted }, own).ResponseAsync));
+        Assert.False((await Client.WhoAmIAsync(new WhoAmIRequest(), own)).Account.Disabled);
         await Client.WhoAmIAsync(new WhoAmIRequest(), own);
     }
 

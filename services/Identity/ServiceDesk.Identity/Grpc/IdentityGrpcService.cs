@@ -133,10 +133,13 @@ public sealed class IdentityGrpcService(
         return new IssueServiceTokenResponse { AccessToken = token.Value, ExpiresAt = Timestamp.FromDateTime(token.ExpiresAt) };
     }
 
-    /// <summary>An admin never disables or deletes their own account: the last admin cannot lock everyone out.</summary>
+    /// <summary>
+    /// An admin never disables or deletes their own account: the last admin cannot lock everyone out. In any letter
+    /// case, as the LiteDB store matches ids (its collation ignores case).
+    /// </summary>
     private static void RequireAdminActingOnAnother(ServerCallContext context, string accountId)
     {
-        if (context.GetCaller().RequireAdmin().AccountId == accountId)
+        if (string.Equals(context.GetCaller().RequireAdmin().AccountId, accountId, StringComparison.OrdinalIgnoreCase))
         {
             throw new PreconditionFailedException("OWN_ACCOUNT", "account_id", "An admin cannot disable or delete their own account; another admin can.");
         }

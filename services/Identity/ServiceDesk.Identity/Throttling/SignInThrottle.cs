@@ -92,7 +92,8 @@ public sealed partial class SignInThrottle(IConnectionMultiplexer redis, Identit
         {
             return await operation();
         }
-        catch (RedisException)
+        // A timeout is no RedisException in StackExchange.Redis.
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
             throw new UnavailableException("Sign-in is unavailable right now; retry later.");
         }
