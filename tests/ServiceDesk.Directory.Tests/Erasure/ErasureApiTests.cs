@@ -86,6 +86,10 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
             ["successor_customer_id"],
             (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RemoveCustomerAsync(
                 new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, SuccessorCustomerId = customer.Id }))).Fields());
+        Assert.Equal(
+            ["successor_customer_id"],
+            (await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RemoveCustomerAsync(
+                new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, SuccessorCustomerId = customer.Id.ToUpperInvariant() }))).Fields());
         var successorId = TestData.Id();
         var unknownSuccessor = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Erasure.RemoveCustomerAsync(
             new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, SuccessorCustomerId = successorId }));

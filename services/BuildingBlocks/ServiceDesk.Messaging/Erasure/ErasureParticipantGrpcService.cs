@@ -54,7 +54,7 @@ internal sealed class PreviewErasureValidator : IRequestValidator<PreviewErasure
         }
 
         violations.Id("successor_customer_id", request.SuccessorCustomerId, required: false);
-        if (!string.IsNullOrEmpty(request.SuccessorCustomerId) && request.SuccessorCustomerId == request.CustomerId)
+        if (!string.IsNullOrEmpty(request.SuccessorCustomerId) && string.Equals(request.SuccessorCustomerId, request.CustomerId, StringComparison.OrdinalIgnoreCase))
         {
             violations.Add("successor_customer_id", "must differ from customer_id");
         }

@@ -240,14 +240,14 @@ public sealed class ErasureCoordinator(
             return null;
         }
 
-        if (successorId == customerId)
+        // In any letter case: the LiteDB store finds an id so, and the successor is named by the id it stores.
+        if (string.Equals(successorId, customerId, StringComparison.OrdinalIgnoreCase))
         {
             throw new ValidationException("successor_customer_id", "must be another customer than the one removed");
         }
 
-        return await customers.GetAsync(successorId, cancellationToken) is not null
-            ? successorId
-            : throw new NotFoundException("customer", successorId, "successor_customer_id");
+        return (await customers.GetAsync(successorId, cancellationToken))?.Id
+            ?? throw new NotFoundException("customer", successorId, "successor_customer_id");
     }
 
     /// <summary>The customer, unless already being removed (FAILED_PRECONDITION naming that request) or unknown (NOT_FOUND).</summary>
