@@ -99,18 +99,26 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     [Fact]
-    public async Task An_erased_customer_cannot_comment_with_the_access_token_they_still_hold()
+    public async Task An_erased_customer_cannot_comment_or_change_participants_with_the_access_token_they_still_hold()
     {
         var project = await hosts.NewProjectAsync();
         var (erin, _) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
         var ticket = await hosts.NewTicketAsync(project, erin.Id);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = john.Id }, hosts.Admin);
         var signedIn = await hosts.NewSignedInAsync(Role.Customer, erin.Id);
+        var johnAsErinSees = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, signedIn)).Participants.Single().CustomerId;
 
         await EraseAsync(erin, ErasureMode.Anonymize);
 
         var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.AddCommentAsync(
             new AddCommentRequest { TicketId = ticket.Id, Body = "Still me, write to me at my old address." }, signedIn));
-        Assert.Equal("ERASED", PreconditionType(refused));
+        var removing = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.RemoveParticipantAsync(
+            new RemoveParticipantRequest { TicketId = ticket.Id, CustomerId = johnAsErinSees }, signedIn));
+        var adding = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.AddParticipantAsync(
+            new AddParticipantRequest { TicketId = ticket.Id, CustomerId = johnAsErinSees }, signedIn));
+        Assert.Equal(["ERASED", "ERASED", "ERASED"], new[] { refused, removing, adding }.Select(PreconditionType));
+        Assert.Equal([john.Id], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Participants.Select(person => person.CustomerId));
     }
 
     [Fact]

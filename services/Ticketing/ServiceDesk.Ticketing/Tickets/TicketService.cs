@@ -121,6 +121,7 @@ public sealed class TicketService(
     /// </summary>
     public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
+        await RequireCallerNotErasedAsync(caller, cancellationToken);
         var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
         if (caller.Role == CallerRole.Customer && OwnIdsOf(caller, customerId, current.ProjectKey) is [])
         {
@@ -157,8 +158,10 @@ public sealed class TicketService(
     }
 
     /// <summary>Removing a customer who does not take part changes nothing.</summary>
-    public Task<Ticket> RemoveParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken) =>
-        ChangeAsync(
+    public async Task<Ticket> RemoveParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
+    {
+        await RequireCallerNotErasedAsync(caller, cancellationToken);
+        return await ChangeAsync(
             caller,
             ticketId,
             ticket => OwnIdsOf(caller, customerId, ticket.ProjectKey).FirstOrDefault(ticket.ParticipantIds.Contains) is { } participant
@@ -167,6 +170,7 @@ public sealed class TicketService(
             (before, changed) => [.. before.ParticipantIds.Except(changed.ParticipantIds).Select(id => TicketEvents.ParticipantRemoved(changed, id, caller))],
             null,
             cancellationToken);
+    }
 
     /// <summary>
     /// Customers comment only publicly, and only on their own tickets (which are the only ones they find); an erased
@@ -302,6 +306,15 @@ public sealed class TicketService(
             ? await customers.SnapshotOfMemberAsync(reporterCustomerId, projectKey, AgentProjects(caller), "reporter_customer_id", "reporter", cancellationToken)
             : throw new ValidationException("reporter_customer_id", "is required when staff raise a ticket");
     }
+
+    /// <summary>
+    /// A customer removed while their access token is still valid changes no ticket (their id would go on in the
+    /// ticket's events after the removal); AddComment checks the same as the comment's author.
+    /// </summary>
+    private Task RequireCallerNotErasedAsync(Caller caller, CancellationToken cancellationToken) =>
+        caller.RequireAuthenticated().Role == CallerRole.Customer
+            ? RequireNotErasedAsync(caller.CustomerId ?? string.Empty, "caller", cancellationToken)
+            : Task.CompletedTask;
 
     /// <summary>
     /// From this service's erasure ledger: refused from the moment the removal arrived, before Directory forgets them.
