@@ -121,7 +121,7 @@ public sealed class TicketService(
     /// </summary>
     public async Task<Ticket> AddParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
-        await RequireCallerNotErasedAsync(caller, cancellationToken);
+        await RequireCallerNotErasedAsync(caller, "caller", cancellationToken);
         var current = await scope.GetTicketAsync(caller, ticketId, cancellationToken);
         if (caller.Role == CallerRole.Customer && OwnIdsOf(caller, customerId, current.ProjectKey) is [])
         {
@@ -160,7 +160,7 @@ public sealed class TicketService(
     /// <summary>Removing a customer who does not take part changes nothing.</summary>
     public async Task<Ticket> RemoveParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
-        await RequireCallerNotErasedAsync(caller, cancellationToken);
+        await RequireCallerNotErasedAsync(caller, "caller", cancellationToken);
         return await ChangeAsync(
             caller,
             ticketId,
@@ -179,15 +179,12 @@ public sealed class TicketService(
     /// </summary>
     public async Task<Ticket> AddCommentAsync(Caller caller, AddCommentRequest request, CancellationToken cancellationToken)
     {
-        if (caller.RequireAuthenticated().Role == CallerRole.Customer)
+        if (caller.RequireAuthenticated().Role == CallerRole.Customer && request.Internal)
         {
-            if (request.Internal)
-            {
-                throw new PermissionDeniedException("Customers may add public comments only.");
-            }
-
-            await RequireNotErasedAsync(caller.CustomerId ?? string.Empty, "author", cancellationToken);
+            throw new PermissionDeniedException("Customers may add public comments only.");
         }
+
+        await RequireCallerNotErasedAsync(caller, "author", cancellationToken);
 
         var comment = new TicketComment(
             Guid.CreateVersion7().ToString("N"),
@@ -309,11 +306,11 @@ public sealed class TicketService(
 
     /// <summary>
     /// A customer removed while their access token is still valid changes no ticket (their id would go on in the
-    /// ticket's events after the removal); AddComment checks the same as the comment's author.
+    /// ticket's events after the removal, and a comment of theirs in clear); <paramref name="role"/> names them in the refusal.
     /// </summary>
-    private Task RequireCallerNotErasedAsync(Caller caller, CancellationToken cancellationToken) =>
+    private Task RequireCallerNotErasedAsync(Caller caller, string role, CancellationToken cancellationToken) =>
         caller.RequireAuthenticated().Role == CallerRole.Customer
-            ? RequireNotErasedAsync(caller.CustomerId ?? string.Empty, "caller", cancellationToken)
+            ? RequireNotErasedAsync(caller.CustomerId ?? string.Empty, role, cancellationToken)
             : Task.CompletedTask;
 
     /// <summary>
