@@ -302,6 +302,39 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Equal(2, (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, hosts.Admin)).Tickets.Count);
     }
 
+    /// <summary>
+    /// Agents are never shown customers' own ids. One they guessed or kept, of a customer removed from another project,
+    /// is answered as an unknown id, never ERASED, as reporter and as participant; here while Directory still lists her
+    /// (it was not told of the removal), when only Ticketing's ledger knows.
+    /// </summary>
+    [Fact]
+    public async Task An_agent_naming_a_removed_customer_of_another_project_by_her_own_id_is_answered_as_for_an_unknown_id()
+    {
+        var project = await hosts.NewProjectAsync();
+        var other = await hosts.NewProjectAsync();
+        var (erin, _) = await NewErasableAsync(other);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id);
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var nobody = TestData.Id();
+
+        async Task<(RpcException Reporting, RpcException Joining)> RefusalsAsync(string customerId) => (
+            await RpcAssert.FailsAsync(StatusCode.NotFound, () =>
+                Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = customerId, Summary = "Hello" }, agent)),
+            await RpcAssert.FailsAsync(StatusCode.NotFound, () =>
+                Client.AddParticipantAsync(new AddParticipantRequest { TicketId = johns.Id, CustomerId = customerId }, agent)));
+
+        var unknown = await RefusalsAsync(nobody);
+        var erased = await RefusalsAsync(erin.Id);
+
+        foreach (var (asUnknown, asErased) in new[] { (unknown.Reporting, erased.Reporting), (unknown.Joining, erased.Joining) })
+        {
+            Assert.Equal(asUnknown.Status.Detail.Replace(nobody, erin.Id, StringComparison.Ordinal), asErased.Status.Detail);
+            Assert.Equal(asUnknown.DetailsText().Replace(nobody, erin.Id, StringComparison.Ordinal), asErased.DetailsText());
+        }
+    }
+
     [Fact]
     public async Task A_second_run_of_the_same_erasure_changes_nothing_more()
     {

@@ -128,7 +128,7 @@ public sealed class TicketService(
             throw new NotFoundException("customer", customerId, "customer_id");
         }
 
-        await RequireNotErasedAsync(customerId, "participant", cancellationToken);
+        await RequireNamedNotErasedAsync(caller, customerId, "participant", cancellationToken);
         if (current.Concerns(customerId))
         {
             return current;
@@ -291,7 +291,7 @@ public sealed class TicketService(
     /// <summary>Customers report for themselves; staff name a reporter.</summary>
     private async Task<CustomerSnapshot> ReporterAsync(Caller caller, string projectKey, string reporterCustomerId, CancellationToken cancellationToken)
     {
-        await RequireNotErasedAsync(caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : reporterCustomerId, "reporter", cancellationToken);
+        await RequireNamedNotErasedAsync(caller, caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : reporterCustomerId, "reporter", cancellationToken);
         if (caller.Role == CallerRole.Customer)
         {
             return caller.CustomerId is { } self && (reporterCustomerId.Length == 0 || reporterCustomerId == self)
@@ -312,6 +312,15 @@ public sealed class TicketService(
         caller.RequireAuthenticated().Role == CallerRole.Customer
             ? RequireNotErasedAsync(caller.CustomerId ?? string.Empty, role, cancellationToken)
             : Task.CompletedTask;
+
+    /// <summary>
+    /// An agent is not asked the ledger before Directory has placed <paramref name="customerId"/> in one of their
+    /// projects (the write refuses an erased one then): agents are never shown customers' own ids, and an early
+    /// ERASED would tell them that an own id they guessed or kept belonged to a removed customer, where an unknown
+    /// id is NOT_FOUND.
+    /// </summary>
+    private Task RequireNamedNotErasedAsync(Caller caller, string customerId, string role, CancellationToken cancellationToken) =>
+        caller.Role == CallerRole.Agent ? Task.CompletedTask : RequireNotErasedAsync(customerId, role, cancellationToken);
 
     /// <summary>
     /// From this service's erasure ledger: refused from the moment the removal arrived, before Directory forgets them.
