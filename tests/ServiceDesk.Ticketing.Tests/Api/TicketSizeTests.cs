@@ -48,6 +48,39 @@ public sealed class TicketSizeTests(TicketingHosts hosts)
         await hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "A short one still fits." }, customer);
     }
 
+    /// <summary>
+    /// Internal comments have a budget of their own: staff filling it neither refuse the customer's public comments
+    /// (the refusal would tell the customer that comments they cannot see exist) nor make the ticket unreadable.
+    /// </summary>
+    [Fact]
+    public async Task Internal_comments_filling_their_budget_leave_the_customer_s_budget_whole()
+    {
+        var project = await hosts.NewProjectAsync();
+        var reporter = await hosts.NewCustomerAsync("Writing Wilma", project);
+        var ticket = await hosts.NewTicketAsync(project, reporter.Id);
+        var customer = await hosts.NewSignedInAsync(ServiceDesk.Contracts.Identity.V1.Role.Customer, reporter.Id);
+        for (var i = 0; i < 10; i++)
+        {
+            await hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = LargestComment, Internal = true }, hosts.Admin);
+        }
+
+        var internalFull = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = LargestComment, Internal = true }, hosts.Admin));
+        for (var i = 0; i < 10; i++)
+        {
+            await hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = LargestComment }, customer);
+        }
+
+        var publicFull = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
+            hosts.Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = LargestComment }, customer));
+
+        Assert.Equal("COMMENTS", internalFull.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations.Single().Type);
+        Assert.Equal("COMMENTS", publicFull.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations.Single().Type);
+        var read = await hosts.Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
+        Assert.Equal((10, 10), (read.Comments.Count(comment => comment.Internal), read.Comments.Count(comment => !comment.Internal)));
+        Assert.InRange(read.CalculateSize(), 1, 4 * 1024 * 1024);
+    }
+
     [Fact]
     public async Task A_page_of_tickets_ends_early_past_two_MiB_and_its_token_goes_on_to_every_ticket_once()
     {

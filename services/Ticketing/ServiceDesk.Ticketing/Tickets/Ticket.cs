@@ -36,7 +36,7 @@ public sealed record Ticket(
     public const int MaxComments = 250;
 
     /// <summary>
-    /// What comments may add up to, in UTF-8 bytes of all the ticket's texts: 250 comments of 32,768 characters
+    /// What comments of one kind may add up to, in UTF-8 bytes (<see cref="HasRoomFor"/>): 250 comments of 32,768 characters
     /// could reach 24 MiB, past a gRPC client's 4 MiB message limit (the ticket could no longer be read, nor any
     /// page listing it) and a store's 16 MiB document limit. Erasure's redactions may go a little past it.
     /// </summary>
@@ -64,9 +64,18 @@ public sealed record Ticket(
             .Distinct(StringComparer.Ordinal);
     }
 
-    /// <summary>Whether a comment with <paramref name="body"/> fits: the number of comments and the text budget.</summary>
-    public bool HasRoomFor(string body) =>
-        Comments.Count < MaxComments && Texts.Sum(text => (long)Encoding.UTF8.GetByteCount(text)) + Encoding.UTF8.GetByteCount(body) <= MaxTextBytes;
+    /// <summary>
+    /// Whether a comment with <paramref name="body"/> fits beside the comments of its kind: public comments (with the
+    /// summary and description) and internal ones each have <see cref="MaxComments"/> and <see cref="MaxTextBytes"/>,
+    /// so a customer, who sees only the public side, is never refused for comments they cannot see (a refusal would
+    /// tell them staff wrote some), and a whole ticket stays within twice the budget.
+    /// </summary>
+    public bool HasRoomFor(string body, bool isInternal)
+    {
+        var sameKind = Comments.Where(comment => comment.Internal == isInternal).Select(comment => comment.Body).ToList();
+        IEnumerable<string> texts = isInternal ? sameKind : [Summary, Description, .. sameKind];
+        return sameKind.Count < MaxComments && texts.Sum(text => (long)Encoding.UTF8.GetByteCount(text)) + Encoding.UTF8.GetByteCount(body) <= MaxTextBytes;
+    }
 
     /// <summary>Its texts: summary, description and comment bodies.</summary>
     public IEnumerable<string> Texts => [Summary, Description, .. Comments.Select(comment => comment.Body)];

@@ -64,7 +64,7 @@ public sealed class TicketService(
             {
                 RequireNotClosed(ticket);
                 var joining = participantIds.Where(id => !ticket.Concerns(id)).Distinct().Take(Ticket.MaxParticipants - ticket.ParticipantIds.Count);
-                return ticket.HasRoomFor(comment.Body)
+                return ticket.HasRoomFor(comment.Body, isInternal: false)
                     ? ticket with { ParticipantIds = [.. ticket.ParticipantIds, .. joining], Comments = [.. ticket.Comments, comment] }
                     : throw Full(ticket);
             },
@@ -200,7 +200,7 @@ public sealed class TicketService(
                 ticket =>
                 {
                     RequireNotClosed(ticket);
-                    return ticket.HasRoomFor(comment.Body)
+                    return ticket.HasRoomFor(comment.Body, comment.Internal)
                         ? ticket with { Comments = [.. ticket.Comments, comment] }
                         : throw Full(ticket);
                 },
@@ -355,7 +355,7 @@ public sealed class TicketService(
         new("ERASED", $"customer/{customerId}", $"The {role} was erased; an erased customer takes part in no ticket.");
 
     private static PreconditionFailedException Full(Ticket ticket) =>
-        new("COMMENTS", $"ticket/{ticket.Id}", $"A ticket holds at most {Ticket.MaxComments} comments and {Ticket.MaxTextBytes / 1024} KiB of text; open a new one.");
+        new("COMMENTS", $"ticket/{ticket.Id}", $"A ticket holds at most {Ticket.MaxComments} comments and {Ticket.MaxTextBytes / 1024} KiB of text of each kind (public, with the summary and description; internal); open a new one.");
 
     private static void RequireNotClosed(Ticket ticket)
     {
