@@ -1,5 +1,7 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -112,6 +114,24 @@ public sealed class CustomerApiTests(DirectoryHostFixture directory)
 
         Assert.Equal(["customer_id"], missing.Fields());
         Assert.Equal(["customer_id"], empty.Fields());
+    }
+
+    /// <summary>
+    /// A removal committing between an update's read of the customer and its read of the customer's key (here the key
+    /// destroyed by hand while the profile is still there, as in that instant) is NOT_FOUND, as a customer removed
+    /// before the update, not INTERNAL.
+    /// </summary>
+    [Fact]
+    public async Task UpdateCustomer_finding_the_key_destroyed_by_a_removal_meanwhile_is_not_found()
+    {
+        var project = await directory.NewProjectAsync();
+        var customer = await directory.NewCustomerAsync("Racing Rita", null, project);
+        await directory.Host.Services.GetRequiredService<ICustomerKeyStore>().DestroyForCustomerAsync(customer.Id, CancellationToken.None);
+
+        var refused = await RpcAssert.FailsAsync(StatusCode.NotFound, () =>
+            Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Rita Later" }));
+
+        Assert.Contains(customer.Id, refused.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Directory.Customers;
@@ -209,6 +210,19 @@ public sealed class CustomerService(
         return null;
     }
 
+    /// <summary>A removal destroys the key in the transaction that deletes the customer, so a destroyed key is a customer removed since it was read.</summary>
+    private async Task<CustomerKey> KeyOfAsync(string customerId, string shownId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await keys.GetOrCreateForCustomerAsync(customerId, cancellationToken);
+        }
+        catch (CustomerKeyDestroyedException)
+        {
+            throw NotFound(shownId);
+        }
+    }
+
     /// <summary>
     /// Applies <paramref name="change"/> with optimistic concurrency. With an expected version (as the caller sees
     /// it: an agent's <see cref="AgentView.Version"/>), a customer at another version, or one changed between read
@@ -236,7 +250,7 @@ public sealed class CustomerService(
             }
 
             changed = changed.StampedAfter(current, time.Now());
-            key ??= await keys.GetOrCreateForCustomerAsync(customerId, cancellationToken);
+            key ??= await KeyOfAsync(customerId, shownId, cancellationToken);
             try
             {
                 if (await customers.ReplaceAsync(changed, current.Version, [events.Prepare(CustomerEvents.Updated(changed, key))], cancellationToken) is { } stamps)
