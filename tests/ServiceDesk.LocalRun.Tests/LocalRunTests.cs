@@ -70,6 +70,21 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDirectory));
+            // Stores, logs, Redis's AOF: whatever the run and its children wrote is theirs alone (umask 077).
+            var written = System.IO.Directory.GetFileSystemEntries(dataDirectory, "*", SearchOption.AllDirectories);
+            Assert.Contains(written, path => path.EndsWith(".log", StringComparison.Ordinal));
+            Assert.Contains(written, path => path.Contains("appendonly", StringComparison.Ordinal));
+            var openToOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+            var open = new List<string>();
+            foreach (var path in written)
+            {
+                if ((File.GetUnixFileMode(path) & openToOthers) != 0)
+                {
+                    open.Add($"{path} {File.GetUnixFileMode(path)}");
+                }
+            }
+
+            Assert.Empty(open);
         }
 
         // A configured admin wins: nothing was generated.
@@ -99,7 +114,10 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             var signedIn = await new IdentityService.IdentityServiceClient(channel).SignInAsync(
                 new SignInRequest { Login = IdentityTestHost.AdminLogin, Password = IdentityTestHost.Password });
             Assert.Equal(Role.Admin, signedIn.Account.Role);
-            Assert.Equal(0, await again.InterruptAsync());
+            // The terminal closed: the run stops everything, Redis included, as on Ctrl-C.
+            Assert.Equal(0, await again.HangUpAsync());
+            Assert.Contains(again.Lines, l => l.StartsWith("Stopped.", StringComparison.Ordinal));
+            Assert.True(FreePorts.IsFree(basePort + 2), "Redis still holds its port after the run stopped");
         }
 
         // The same secrets again: the keys the first run wrapped stay usable, its erased addresses' hashes recognisable.
@@ -112,7 +130,7 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         var dataDirectory = TestDirectory.Create("local-run-initial-admin");
         if (!OperatingSystem.IsWindows())
         {
-            // A directory the user chose, open to others: kept as it is, with a warning.
+            // A directory of the user's own, open to others: narrowed to 700, with a note.
             File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
@@ -121,7 +139,8 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         await using (var run = LocalRunProcess.Start(dataDirectory, basePort))
         {
             await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
-            Assert.True(OperatingSystem.IsWindows() || run.Lines.Any(l => l.StartsWith($"Warning: {dataDirectory} is open to other users (mode 755)", StringComparison.Ordinal)), "no warning about the open data directory");
+            Assert.True(OperatingSystem.IsWindows() || run.Lines.Any(l => l.StartsWith($"Note: {dataDirectory} was open to other users (mode 755); set to 700", StringComparison.Ordinal)), "no note about the open data directory");
+            Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(dataDirectory) == (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "the data directory is still open to others");
             await run.WaitForLineAsync("This is shown once", TimeSpan.FromSeconds(30));
             login = run.Lines.Single(l => l.StartsWith("  login ", StringComparison.Ordinal))["  login ".Length..].Trim();
             password = run.Lines.Single(l => l.StartsWith("  password ", StringComparison.Ordinal))["  password ".Length..].Trim();
@@ -189,6 +208,36 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         var message = Assert.Single(run.Lines, l => l.StartsWith("Cannot start:", StringComparison.Ordinal));
         Assert.Contains($"port {basePort + offset} ({purpose}) already in use", message, StringComparison.Ordinal);
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A directory another user made (in /tmp, say) would let them read what the run writes and plant the secrets it
+    /// reads back (a first admin's password file): refused before anything is written in it.
+    /// </summary>
+    [Fact]
+    public async Task A_data_directory_of_another_user_is_refused_before_anything_is_written_in_it()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var dataDirectory = TestDirectory.Create("local-run-foreign");
+        File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_111_111);
+        // This machine's tests run as root, who may give the directory away; nobody's uid is 65534 on Debian.
+        using (var chown = Process.Start("chown", ["65534", dataDirectory]))
+        {
+            await chown.WaitForExitAsync();
+            Assert.Equal(0, chown.ExitCode);
+        }
+
+        await using var run = LocalRunProcess.Start(dataDirectory, FreePorts.Range(42));
+        var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exitCode);
+        var message = Assert.Single(run.Lines, l => l.StartsWith("Cannot start:", StringComparison.Ordinal));
+        Assert.Contains($"{dataDirectory} belongs to another user (uid 65534)", message, StringComparison.Ordinal);
+        Assert.Empty(System.IO.Directory.GetFileSystemEntries(dataDirectory));
     }
 
     [Fact]
@@ -284,13 +333,18 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         }
 
         /// <summary>Ctrl-C: SIGINT to the orchestrator, then its exit code.</summary>
-        public async Task<int> InterruptAsync()
+        public Task<int> InterruptAsync() => SignalAsync(2);
+
+        /// <summary>The terminal closed: SIGHUP to the orchestrator, then its exit code.</summary>
+        public Task<int> HangUpAsync() => SignalAsync(1);
+
+        private async Task<int> SignalAsync(int signal)
         {
             // Tests run from a background job (`.ci/run &`) start the orchestrator with SIGINT ignored, as every
-            // background job's child inherits it, and .NET leaves an inherited ignore in place. It then gets SIGTERM,
-            // which it handles the same way.
-            var signal = IgnoresSigInt() ? "-TERM" : "-INT";
-            using (var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            // background job's child inherits it (and SIGHUP under nohup), and .NET leaves an inherited ignore in
+            // place. It then gets SIGTERM, which it handles the same way.
+            var sent = Ignores(signal) ? "-TERM" : $"-{signal}";
+            using (var kill = Process.Start("kill", [sent, _process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
@@ -306,11 +360,10 @@ public sealed class LocalRunTests(ITestOutputHelper output)
             }
         }
 
-        private bool IgnoresSigInt()
+        private bool Ignores(int signal)
         {
-            const int sigInt = 2;
             var ignored = File.ReadLines($"/proc/{_process.Id}/status").Single(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
-            return (ulong.Parse(ignored, NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (sigInt - 1))) != 0;
+            return (ulong.Parse(ignored, NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (signal - 1))) != 0;
         }
 
         public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -56,6 +56,12 @@ public sealed class RedisServer : IAsyncDisposable
                 // Another process bound the picked port before redis-server did: pick another.
                 await server.DisposeAsync();
             }
+            catch
+            {
+                // Not left running without an owner: a server still starting when cancelled, or not answering.
+                await server.DisposeAsync();
+                throw;
+            }
         }
     }
 
@@ -106,16 +112,27 @@ public sealed class RedisServer : IAsyncDisposable
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(StartTimeout);
-        while (!await TryPingAsync(deadline.Token))
+        try
         {
-            if (_process.HasExited)
+            // Whether it exited first: one that could not bind the port leaves it to whoever holds it, who must not be sent the password.
+            while (!_process.HasExited)
             {
-                throw new InvalidOperationException(
-                    $"redis-server exited with code {_process.ExitCode} on port {Port}; see {Path.Combine(DataDirectory, "redis.log")}.");
-            }
+                if (await TryPingAsync(deadline.Token))
+                {
+                    return;
+                }
 
-            await Task.Delay(50, deadline.Token);
+                await Task.Delay(50, deadline.Token);
+            }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                $"redis-server did not answer on port {Port} within {StartTimeout.TotalSeconds:F0}s; see {Path.Combine(DataDirectory, "redis.log")}.");
+        }
+
+        throw new InvalidOperationException(
+            $"redis-server exited with code {_process.ExitCode} on port {Port}; see {Path.Combine(DataDirectory, "redis.log")}.");
     }
 
     /// <summary>Shuts the server down cleanly (the AOF is flushed), as an operator's restart would.</summary>

@@ -14,28 +14,6 @@ public sealed class LocalSystem(LocalRunOptions options)
     /// <summary>Where Identity keeps a generated first admin's login and password (mode 0600).</summary>
     public const string InitialAdminFile = "initial-admin.txt";
 
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
-    /// <summary>
-    /// Everything the run writes under the data directory (stores, logs, Redis's AOF, the mail pickup's letters) holds
-    /// personal data, so the directory is created readable by its owner only; one chosen with other rights is kept as
-    /// it is, with a warning.
-    /// </summary>
-    private static void CreateDataDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-            return;
-        }
-
-        var directory = Directory.CreateDirectory(path, OwnerOnly);
-        if ((directory.UnixFileMode & ~OwnerOnly) != 0)
-        {
-            Console.Error.WriteLine($"Warning: {path} is open to other users (mode {Convert.ToString((int)directory.UnixFileMode, 8)}); its files hold personal data: chmod 700 it.");
-        }
-    }
-
     /// <summary>Held by the run for its lifetime: a second run on the same directory would start a second Redis on its AOF.</summary>
     private const string DataDirectoryLockFile = "local-run.lock";
 
@@ -62,7 +40,12 @@ public sealed class LocalSystem(LocalRunOptions options)
             return 2;
         }
 
-        CreateDataDirectory(options.DataDirectory);
+        if (DataDirectory.Prepare(options.DataDirectory) is { } unusable)
+        {
+            await Console.Error.WriteLineAsync($"Cannot start: {unusable}");
+            return 2;
+        }
+
         // The services lock their own LiteDB files too, but only once Redis and the services before them have started.
         using var dataDirectoryLock = FileLock.TryAcquire(Path.Combine(options.DataDirectory, DataDirectoryLockFile));
         if (dataDirectoryLock is null)
@@ -76,7 +59,22 @@ public sealed class LocalSystem(LocalRunOptions options)
         Console.WriteLine($"Starting Redis (AOF in {Path.Combine(options.DataDirectory, "redis")}) ...");
         // Bound to 127.0.0.1, but any user of the machine could reach it there: clients must authenticate.
         var redisPassword = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.RedisPassword, stop);
-        await using var redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), redisPort, redisPassword, stop);
+        RedisServer redis;
+        try
+        {
+            redis = await RedisServer.StartAsync(Path.Combine(options.DataDirectory, "redis"), redisPort, redisPassword, stop);
+        }
+        catch (InvalidOperationException error)
+        {
+            await Console.Error.WriteLineAsync($"Cannot start: {error.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 0;
+        }
+
+        await using var stoppedWithTheRun = redis;
         try
         {
             var environment = new Dictionary<string, string> { ["Redis__Configuration"] = redis.Endpoint, ["Redis__Password"] = redisPassword };
@@ -153,7 +151,7 @@ public sealed class LocalSystem(LocalRunOptions options)
 
             PrintAddresses(redis, backends, gateway);
             await PrintInitialAdminAsync(initialAdminFile, initialAdminExisted, stop);
-            await WatchAsync(all, stop);
+            await WatchAsync(all, redis, stop);
             return stop.IsCancellationRequested ? 0 : 1;
         }
         finally
@@ -248,13 +246,20 @@ public sealed class LocalSystem(LocalRunOptions options)
         Console.WriteLine($"This is shown once; it is kept in {file} (readable by you only). Change the password, then delete the file.");
     }
 
-    private static async Task WatchAsync(IReadOnlyList<LocalService> services, CancellationToken stop)
+    private static async Task WatchAsync(IReadOnlyList<LocalService> services, RedisServer redis, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             if (services.FirstOrDefault(s => s.HasExited) is { } crashed)
             {
                 await Console.Error.WriteLineAsync($"{crashed.Name} exited with code {crashed.ExitCode}; see {crashed.LogFile}. Stopping everything.");
+                return;
+            }
+
+            // Not left with its port free: whoever took it would be sent the password by every service reconnecting.
+            if (!redis.IsRunning)
+            {
+                await Console.Error.WriteLineAsync($"Redis exited; see {Path.Combine(redis.DataDirectory, "redis.log")}. Stopping everything.");
                 return;
             }
 
