@@ -210,6 +210,26 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.DoesNotContain(run.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
+    /// <summary>Redis gone mid-run (killed here): the run stops everything, rather than leave its port to whoever takes it next.</summary>
+    [Fact]
+    public async Task Redis_exiting_stops_the_run()
+    {
+        var basePort = FreePorts.Range(42);
+        await using var run = LocalRunProcess.Start(TestDirectory.Create("local-run-redis-exit"), basePort);
+        await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+        var redisPid = System.IO.Directory.GetDirectories("/proc")
+            .Select(directory => Path.GetFileName(directory))
+            .Single(pid => pid.All(char.IsAsciiDigit) && CommandLineOf(pid).Contains($"redis-server 127.0.0.1:{basePort + 2}", StringComparison.Ordinal));
+        using (var kill = Process.Start("kill", ["-KILL", redisPid]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.Equal(1, await run.WaitForExitAsync(TimeSpan.FromMinutes(3)));
+        Assert.Contains(run.Lines, l => l.StartsWith("Redis exited; see ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("Stopped.", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// A directory another user made (in /tmp, say) would let them read what the run writes and plant the secrets it
     /// reads back (a first admin's password file): refused before anything is written in it.
@@ -269,20 +289,23 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     /// <summary>Every process's command line, as any user of the machine can read them.</summary>
     private static List<string> CommandLines() =>
         System.IO.Directory.GetDirectories("/proc")
-            .Where(directory => Path.GetFileName(directory).All(char.IsAsciiDigit))
-            .Select(directory =>
-            {
-                try
-                {
-                    return File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                }
-                catch (IOException)
-                {
-                    // The process ended meanwhile.
-                    return string.Empty;
-                }
-            })
+            .Select(directory => Path.GetFileName(directory))
+            .Where(pid => pid.All(char.IsAsciiDigit))
+            .Select(pid => CommandLineOf(pid))
             .ToList();
+
+    private static string CommandLineOf(string pid)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine("/proc", pid, "cmdline")).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            // The process ended meanwhile.
+            return string.Empty;
+        }
+    }
 
     private sealed class LocalRunProcess : IAsyncDisposable
     {
