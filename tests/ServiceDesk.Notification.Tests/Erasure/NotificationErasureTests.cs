@@ -45,6 +45,10 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             await hosts.SettledDeliveriesAsync(unrelated.Id, 1);
             string[] needles = [victim.Address, victim.DisplayName];
             Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], needles));
+            // What a write of the colleague's letter naming her, stopped before its rename, leaves beside its file.
+            var namingLetter = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
+                .Single(file => (MimeMessage.Load(file).Subject ?? string.Empty).Contains(naming.Id, StringComparison.Ordinal));
+            File.Copy(namingLetter, namingLetter + ".tmp");
 
             var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
 

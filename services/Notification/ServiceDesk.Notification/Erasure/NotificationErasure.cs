@@ -124,8 +124,10 @@ public sealed class NotificationErasure(
                 File.Delete(file);
             }
 
-            // Half-written messages of the customer's own deliveries (a write cut short by a stop), if any are left.
-            foreach (var temporary in own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id)) + ".tmp").Where(File.Exists))
+            // Half-written messages (a write cut short by a stop) of the deliveries deleted and beside the files deleted,
+            // if any are left: no later write of theirs replaces them.
+            var written = own.Concat(naming).Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Concat(namingFiles);
+            foreach (var temporary in written.Select(file => file + ".tmp").Where(File.Exists))
             {
                 File.Delete(temporary);
             }
