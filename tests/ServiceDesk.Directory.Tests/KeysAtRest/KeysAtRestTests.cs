@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Identity.Keys;
 using ServiceDesk.Storage;
@@ -35,6 +37,7 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
     {
         var dataDirectory = TestDirectory.Create("directory");
         var clearKeys = new Dictionary<string, byte[]>();
+        SignedEvidence evidence;
         await using (var directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(), dataDirectory))
         {
             var keys = directory.Services.GetRequiredService<ICustomerKeyStore>();
@@ -43,6 +46,8 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
                 var key = await keys.GetOrCreateForCustomerAsync($"customer-{i}", CancellationToken.None);
                 clearKeys[key.KeyId] = key.Key.ToByteArray();
             }
+
+            evidence = await directory.Services.GetRequiredService<EvidenceSigner>().ExportAsync(Removal(), CancellationToken.None);
         }
 
         var files = ReadFiles(dataDirectory);
@@ -70,12 +75,24 @@ public sealed class KeysAtRestTests : IClassFixture<RedisFixture>
             {
                 Assert.Equal(key, (await keys.FindAsync(keyId, CancellationToken.None))!.Key);
             }
+
+            // The evidence signing key too: the same key, whose public half verifiers have pinned, still signs.
+            var signed = await rotated.Services.GetRequiredService<EvidenceSigner>().ExportAsync(Removal(), CancellationToken.None);
+            Assert.Equal((evidence.KeyId, evidence.PublicKeyPem), (signed.KeyId, signed.PublicKeyPem));
         }
 
         // Under a KEK that never wrapped them, Directory does not start, and says why.
         var error = await Assert.ThrowsAnyAsync<CryptographicException>(() =>
             ServiceHost.StartAsync(ServiceApps.Directory, Settings(("KeyProtection:Key", TestKeyProtection.NewKey())), dataDirectory));
         Assert.Contains("KeyProtection:RetiredKeys", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ErasureRecord Removal()
+    {
+        var at = DateTimeOffset.UtcNow;
+        return new ErasureRecord(
+            Guid.CreateVersion7(at).ToString("N"), TestData.Id(), null, ErasureMode.Anonymize, ErasureReason.CustomerRequest, null, "account", null,
+            ErasureStatus.AwaitingApproval, at, at + ErasureRecord.TimeToComply, null, [], at, Version: 1);
     }
 
     [Fact]

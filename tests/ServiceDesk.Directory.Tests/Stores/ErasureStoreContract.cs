@@ -362,6 +362,22 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task The_evidence_key_is_rewrapped_only_over_the_bytes_read()
+    {
+        var stores = NewStores();
+        Assert.Null(await stores.Erasures.FindEvidenceKeyAsync(default));
+        var read = await stores.Erasures.GetOrAddEvidenceKeyAsync(new StoredEvidenceKey("k1", [1, 2, 3], "old", TestData.Now), default);
+
+        await stores.Erasures.RewrapEvidenceKeyAsync(read, read with { WrappedPrivateKey = [4, 5], KekId = "new" }, default);
+        // A second re-wrap from the same read lost to the first: it changes nothing.
+        await stores.Erasures.RewrapEvidenceKeyAsync(read, read with { WrappedPrivateKey = [6], KekId = "other" }, default);
+
+        var stored = await stores.Erasures.FindEvidenceKeyAsync(default);
+        Assert.Equal(("k1", "new"), (stored!.KeyId, stored.KekId));
+        Assert.Equal([4, 5], stored.WrappedPrivateKey);
+    }
+
+    [SkippableFact]
     public async Task Two_first_uses_of_the_evidence_key_at_once_agree_on_one()
     {
         for (var round = 0; round < 20; round++)

@@ -123,6 +123,32 @@ public sealed class EvidenceSigner(IErasureStore store, KeyWrapper keys, Storage
         return new SigningKey(stored.KeyId, key);
     }
 
+    /// <summary>
+    /// Re-wraps the signing key under the current key-encryption key when a retired one wraps it (at start, with the
+    /// customer keys: <see cref="Keys.CustomerKeyRewrap"/>), so the retired key can be dropped without losing the key
+    /// whose public half verifiers have pinned.
+    /// </summary>
+    /// <returns>Whether it was re-wrapped.</returns>
+    public async Task<bool> RewrapAsync(CancellationToken cancellationToken)
+    {
+        if (await store.FindEvidenceKeyAsync(cancellationToken) is not { } stored || keys.IsCurrent(stored.KekId))
+        {
+            return false;
+        }
+
+        var pkcs8 = keys.Open(stored.WrappedPrivateKey, stored.KekId, Purpose(stored.KeyId));
+        try
+        {
+            await store.RewrapEvidenceKeyAsync(stored, stored with { WrappedPrivateKey = keys.Wrap(pkcs8, Purpose(stored.KeyId)), KekId = keys.CurrentKeyId }, cancellationToken);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+
+        return true;
+    }
+
     /// <summary>Binds the wrapped bytes to their key id, so a wrapped key cannot be passed off as another.</summary>
     private static string Purpose(string keyId) => $"servicedesk.directory evidence key {keyId}";
 

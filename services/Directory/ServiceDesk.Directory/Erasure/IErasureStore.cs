@@ -71,6 +71,15 @@ public interface IErasureStore
 
     /// <summary>The evidence signing key; <paramref name="candidate"/> is stored and returned when there is none yet.</summary>
     Task<StoredEvidenceKey> GetOrAddEvidenceKeyAsync(StoredEvidenceKey candidate, CancellationToken cancellationToken);
+
+    /// <summary>The evidence signing key, or null before the first export.</summary>
+    Task<StoredEvidenceKey?> FindEvidenceKeyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="rewrapped"/> (the same key wrapped under another KEK) only while the stored key's wrapped
+    /// bytes are still <paramref name="read"/>'s: a concurrent re-wrap wins.
+    /// </summary>
+    Task RewrapEvidenceKeyAsync(StoredEvidenceKey read, StoredEvidenceKey rewrapped, CancellationToken cancellationToken);
 }
 
 /// <summary>The evidence signing key: its private half (PKCS#8) wrapped under the KEK <see cref="KekId"/> names.</summary>

@@ -241,9 +241,33 @@ public sealed class LiteDbErasureStore : IErasureStore
             _evidenceKeys.Insert(document);
             return document;
         });
-        return Task.FromResult(new StoredEvidenceKey(
-            stored["KeyId"].AsString, stored["WrappedPrivateKey"].AsBinary, stored["KekId"].AsString, new DateTimeOffset(stored["CreatedAt"].AsDateTime.ToUniversalTime())));
+        return Task.FromResult(ToEvidenceKey(stored));
     }
+
+    public Task<StoredEvidenceKey?> FindEvidenceKeyAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_evidenceKeys.FindOneById(EvidenceKeyId) is { } stored ? ToEvidenceKey(stored) : null);
+    }
+
+    public Task RewrapEvidenceKeyAsync(StoredEvidenceKey read, StoredEvidenceKey rewrapped, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.InTransaction(() =>
+        {
+            _evidenceKeys.LockForWrite();
+            if (_evidenceKeys.FindOneById(EvidenceKeyId) is { } stored && stored["WrappedPrivateKey"].AsBinary.AsSpan().SequenceEqual(read.WrappedPrivateKey))
+            {
+                stored["WrappedPrivateKey"] = rewrapped.WrappedPrivateKey;
+                stored["KekId"] = rewrapped.KekId;
+                _evidenceKeys.Update(stored);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    private static StoredEvidenceKey ToEvidenceKey(BsonDocument stored) =>
+        new(stored["KeyId"].AsString, stored["WrappedPrivateKey"].AsBinary, stored["KekId"].AsString, new DateTimeOffset(stored["CreatedAt"].AsDateTime.ToUniversalTime()));
 
     private bool HasActiveRequest(string customerId) => ActiveRequests(customerId).Any(record => record.IsOpen);
 

@@ -189,9 +189,20 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                 .SetOnInsert("CreatedAt", candidate.CreatedAt.UtcDateTime),
             new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
             cancellationToken);
-        return new StoredEvidenceKey(
-            document["KeyId"].AsString, document["WrappedPrivateKey"].AsByteArray, document["KekId"].AsString, new DateTimeOffset(document["CreatedAt"].ToUniversalTime(), TimeSpan.Zero));
+        return ToEvidenceKey(document);
     }
+
+    public async Task<StoredEvidenceKey?> FindEvidenceKeyAsync(CancellationToken cancellationToken) =>
+        await _evidenceKeys.Find(Filter.Eq("_id", EvidenceKeyId)).FirstOrDefaultAsync(cancellationToken) is { } document ? ToEvidenceKey(document) : null;
+
+    public Task RewrapEvidenceKeyAsync(StoredEvidenceKey read, StoredEvidenceKey rewrapped, CancellationToken cancellationToken) =>
+        _evidenceKeys.UpdateOneAsync(
+            Filter.Eq("_id", EvidenceKeyId) & Filter.Eq("WrappedPrivateKey", read.WrappedPrivateKey),
+            Builders<BsonDocument>.Update.Set("WrappedPrivateKey", rewrapped.WrappedPrivateKey).Set("KekId", rewrapped.KekId),
+            cancellationToken: cancellationToken);
+
+    private static StoredEvidenceKey ToEvidenceKey(BsonDocument document) =>
+        new(document["KeyId"].AsString, document["WrappedPrivateKey"].AsByteArray, document["KekId"].AsString, new DateTimeOffset(document["CreatedAt"].ToUniversalTime(), TimeSpan.Zero));
 
     private static FilterDefinition<BsonDocument> Overdue(DateTimeOffset now) => Filter.In("Status", OpenStatuses) & Filter.Lt("DueAt", now.UtcDateTime);
 
