@@ -68,6 +68,29 @@ public sealed class TicketNotificationTests(NotificationHosts hosts)
         Assert.DoesNotContain("Still smoking.", comment.TextBody);
     }
 
+    /// <summary>A customer taken out of the ticket's project may no longer read it, so no letter about it goes to them.</summary>
+    [Fact]
+    public async Task A_customer_taken_out_of_the_project_gets_no_more_letters_about_its_tickets()
+    {
+        var project = await hosts.NewProjectAsync();
+        var leaver = await hosts.NewCustomerAsync(project, "Lea Leaver");
+        var stayer = await hosts.NewCustomerAsync(project, "Sid Stayer");
+        var ticket = await hosts.NewTicketAsync(project, leaver, stayer);
+        await hosts.SettledDeliveriesAsync(ticket.Id, 2);
+
+        await hosts.Customers.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = leaver.Id, ProjectKey = project }, hosts.Admin);
+        await Eventually.WaitForAsync(
+            () => hosts.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin).ResponseAsync,
+            read => read.Reporter.LeftProject,
+            "Ticketing to learn the reporter left the project",
+            TimeSpan.FromSeconds(60));
+        await hosts.Tickets.ChangeStatusAsync(new ChangeStatusRequest { TicketId = ticket.Id, Status = TicketStatus.InProgress }, hosts.Admin);
+
+        await hosts.SettledDeliveriesAsync(ticket.Id, 3);
+        Assert.Equal(["ticket-participant-added", "ticket-status-changed"], Templates(stayer));
+        Assert.Equal(["ticket-created"], Templates(leaver));
+    }
+
     [Fact]
     public async Task An_internal_comment_notifies_no_customer()
     {

@@ -1,6 +1,8 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
+using RemoveFromProjectRequest = ServiceDesk.Contracts.Directory.V1.RemoveFromProjectRequest;
+using UpdateCustomerRequest = ServiceDesk.Contracts.Directory.V1.UpdateCustomerRequest;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -165,4 +167,42 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
         Assert.Equal([hosts.AsAgentSees(john.Id, project)], unchanged.Participants.Select(person => person.CustomerId));
         Assert.Equal([johns.Id], (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = hosts.AsAgentSees(john.Id, project) }, asJane)).Tickets.Select(ticket => ticket.Id));
     }
+
+    /// <summary>
+    /// A customer taken out of the ticket's project and renamed in another: the project's agent and the ticket's other
+    /// customer see the id alone, never the new name or address; admins see both, and that the customer left.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_taken_out_of_the_project_is_named_by_id_alone_to_its_agents_and_other_customers()
+    {
+        var project = await hosts.NewProjectAsync();
+        var other = await hosts.NewProjectAsync();
+        var mover = await hosts.NewCustomerAsync("Moving Mo", project, other);
+        var stayer = await hosts.NewCustomerAsync("Staying Sue", project);
+        var ticket = await hosts.NewTicketAsync(project, mover.Id);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = stayer.Id }, hosts.Admin);
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        var asStayer = await hosts.NewSignedInAsync(Role.Customer, stayer.Id);
+        Assert.Equal(("Moving Mo", mover.Address, false), Shown((await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, agent)).Reporter));
+
+        await hosts.DirectoryClient.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = mover.Id, ProjectKey = project }, hosts.Admin);
+        var moved = $"moved-{TestData.Id()}@elsewhere.example";
+        await hosts.DirectoryClient.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = mover.Id, DisplayName = "Mo Elsewhere", Address = moved }, hosts.Admin);
+        var asAdmin = await Eventually.WaitForAsync(
+            () => Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin).ResponseAsync,
+            read => read.Reporter.DisplayName == "Mo Elsewhere",
+            "Ticketing to take the customer's changes",
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal(("Mo Elsewhere", moved, true), Shown(asAdmin.Reporter));
+        var asAgent = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, agent);
+        Assert.Equal((hosts.AsAgentSees(mover.Id, project), "", "", true), (asAgent.Reporter.CustomerId, asAgent.Reporter.DisplayName, asAgent.Reporter.Address, asAgent.Reporter.LeftProject));
+        Assert.Equal(("Staying Sue", stayer.Address, false), Shown(asAgent.Participants.Single()));
+        var listed = (await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, agent)).Tickets.Single(listedTicket => listedTicket.Id == ticket.Id);
+        Assert.Equal(("", "", true), Shown(listed.Reporter));
+        var seenByStayer = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asStayer);
+        Assert.Equal(("", "", true), Shown(seenByStayer.Reporter));
+    }
+
+    private static (string Name, string Address, bool Left) Shown(Person person) => (person.DisplayName, person.Address, person.LeftProject);
 }

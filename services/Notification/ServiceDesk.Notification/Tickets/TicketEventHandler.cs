@@ -13,7 +13,7 @@ namespace ServiceDesk.Notification.Tickets;
 /// <summary>
 /// Turns ticket events into queued messages. Events carry ids only: the ticket, with its reporter's and
 /// participants' names and addresses (Ticketing's snapshots, which Ticketing erases), is read with GetTicket under
-/// Notification's service identity. Recipients are customers only, never the author of the change:
+/// Notification's service identity. Recipients are customers of the ticket's project only, never the author of the change:
 /// created → the reporter; a public comment or a status change → the reporter and the participants; an internal
 /// comment → nobody; a participant added → that participant; a participant removed → the reporter and the
 /// remaining participants. One message per recipient per event (the delivery id is the event id and the
@@ -75,7 +75,8 @@ public sealed class TicketEventHandler(
         var recipients = recipientsOf(ticket)
             // An erased customer has a pseudonym and no address: nothing to send. Ticketing may not have erased its copy
             // yet: the store keeps nothing for a suppressed recipient.
-            .Where(person => person is { Erased: false, Address.Length: > 0 } && person.CustomerId != actorCustomerId)
+            // Nor to a customer taken out of the ticket's project: they may no longer read it.
+            .Where(person => person is { Erased: false, LeftProject: false, Address.Length: > 0 } && person.CustomerId != actorCustomerId)
             .DistinctBy(person => person.CustomerId)
             .ToList();
         // Ticketing may not have redacted a removed customer's name yet (the services' parts of a removal run

@@ -39,7 +39,8 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
     /// <param name="SeesAddressOf">Whether the caller sees the address of the customer with this own id.</param>
     /// <param name="SeesAccountOf">Whether the caller sees the account id behind a comment of the customer with this own id.</param>
     /// <param name="SeesInternal">Internal comments, and the ticket's version and time of its last change of any kind; else the last change customers see, and no version.</param>
-    private sealed record Viewer(bool SeesInternal, Func<string, string> CustomerIdOf, Func<string, bool> SeesAddressOf, Func<string, bool> SeesAccountOf);
+    /// <param name="SeesWhoLeft">The name and address of a customer no longer in the ticket's project (admins and services).</param>
+    private sealed record Viewer(bool SeesInternal, Func<string, string> CustomerIdOf, Func<string, bool> SeesAddressOf, Func<string, bool> SeesAccountOf, bool SeesWhoLeft);
 
     private Viewer ViewerOf(Caller caller, string projectKey)
     {
@@ -47,9 +48,9 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
         bool IsCaller(string id) => id == caller.CustomerId;
         return caller.Role switch
         {
-            CallerRole.Customer => new Viewer(false, id => IsCaller(id) ? id : Scoped(id), IsCaller, IsCaller),
-            CallerRole.Agent => new Viewer(true, Scoped, _ => true, _ => false),
-            _ => new Viewer(true, id => id, _ => true, _ => true),
+            CallerRole.Customer => new Viewer(false, id => IsCaller(id) ? id : Scoped(id), IsCaller, IsCaller, SeesWhoLeft: false),
+            CallerRole.Agent => new Viewer(true, Scoped, _ => true, _ => false, SeesWhoLeft: false),
+            _ => new Viewer(true, id => id, _ => true, _ => true, SeesWhoLeft: true),
         };
     }
 
@@ -60,24 +61,36 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
         ProjectKey = ticket.ProjectKey,
         Summary = ticket.Summary,
         Description = ticket.Description,
-        Reporter = Person(ticket.ReporterId, people, viewer),
-        Participants = { ticket.ParticipantIds.Select(id => Person(id, people, viewer)) },
+        Reporter = Person(ticket.ReporterId, ticket.ProjectKey, people, viewer),
+        Participants = { ticket.ParticipantIds.Select(id => Person(id, ticket.ProjectKey, people, viewer)) },
         Status = ticket.Status,
         Comments = { ticket.Comments.Where(comment => viewer.SeesInternal || !comment.Internal).Select(comment => ToMessage(comment, viewer)) },
         CreatedAt = Timestamp.FromDateTimeOffset(ticket.CreatedAt),
         UpdatedAt = Timestamp.FromDateTimeOffset(viewer.SeesInternal ? ticket.UpdatedAt : ticket.CustomersUpdatedAt ?? ticket.UpdatedAt),
     };
 
-    private static Messages.Person Person(string customerId, IReadOnlyDictionary<string, CustomerSnapshot> people, Viewer viewer) =>
-        people.TryGetValue(customerId, out var snapshot)
-            ? new Messages.Person
-            {
-                CustomerId = viewer.CustomerIdOf(customerId),
-                DisplayName = snapshot.DisplayName,
-                Address = viewer.SeesAddressOf(customerId) ? snapshot.Address : string.Empty,
-                Erased = snapshot.Erased,
-            }
-            : new Messages.Person { CustomerId = viewer.CustomerIdOf(customerId) };
+    /// <summary>
+    /// A customer Directory took out of the ticket's project is named to agents and other customers by id alone: their
+    /// snapshot follows them, so their name and address would show changes made in projects those callers cannot see.
+    /// </summary>
+    private static Messages.Person Person(string customerId, string projectKey, IReadOnlyDictionary<string, CustomerSnapshot> people, Viewer viewer)
+    {
+        if (!people.TryGetValue(customerId, out var snapshot))
+        {
+            return new Messages.Person { CustomerId = viewer.CustomerIdOf(customerId) };
+        }
+
+        var left = !snapshot.Erased && !snapshot.ProjectKeys.Contains(projectKey, StringComparer.Ordinal);
+        var shown = !left || viewer.SeesWhoLeft;
+        return new Messages.Person
+        {
+            CustomerId = viewer.CustomerIdOf(customerId),
+            DisplayName = shown ? snapshot.DisplayName : string.Empty,
+            Address = shown && viewer.SeesAddressOf(customerId) ? snapshot.Address : string.Empty,
+            Erased = snapshot.Erased,
+            LeftProject = left,
+        };
+    }
 
     /// <summary>
     /// A customer's account id is the same in every project, so it would link the customer across projects as their own
