@@ -72,4 +72,28 @@ public sealed class MentionTokensTests
     [InlineData("Nobody here", "Nobody here")]
     public void Only_whole_word_occurrences_are_replaced(string text, string expected) =>
         Assert.Equal(expected, MentionTokens.ReplaceWhole(text, "Jane Roe", "X"));
+
+    /// <summary>A name typed with other white space between its words is the name: replaced whole, and found inside words too.</summary>
+    [Theory]
+    [InlineData("Ask Jane  Roe.", "Ask X.")]
+    [InlineData("Ask Jane\tRoe.", "Ask X.")]
+    [InlineData("Ask Jane\r\nroe.", "Ask X.")]
+    [InlineData("Ask JANE\u00A0ROE and Jane \u2028 Roe.", "Ask X and X.")]
+    [InlineData("Ask JaneRoe or Jane-Roe.", "Ask JaneRoe or Jane-Roe.")]
+    [InlineData("Ask Jane  Roes.", "Ask Jane  Roes.")]
+    public void A_name_with_any_white_space_between_its_words_is_replaced(string text, string expected)
+    {
+        Assert.Equal(expected, MentionTokens.ReplaceWhole(text, "Jane Roe", "X"));
+        Assert.Equal(expected != text, MentionTokens.Names(text, "Jane Roe"));
+    }
+
+    [Theory]
+    [InlineData("xJane \n Roex", "xXx")]
+    [InlineData("Jane Roe", "X")]
+    [InlineData("Jane", "Jane")]
+    public void Anywhere_a_name_with_any_white_space_is_replaced_inside_words_too(string text, string expected)
+    {
+        Assert.Equal(expected, MentionTokens.ReplaceAnywhere(text, "Jane Roe", "X"));
+        Assert.Equal(expected != text, MentionTokens.Holds(text, "Jane Roe"));
+    }
 }

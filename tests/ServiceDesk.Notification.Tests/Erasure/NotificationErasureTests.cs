@@ -69,6 +69,28 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         });
     }
 
+    /// <summary>A summary naming the customer with two spaces between the words names her too: its letters go.</summary>
+    [Fact]
+    public async Task A_letter_whose_summary_names_the_customer_with_other_white_space_goes_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var surname = $"Vanstone{Guid.NewGuid():N}"[..16];
+        var victim = await hosts.NewCustomerAsync(project, $"Perpetua {surname}");
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Visit from Perpetua  {surname}" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], [surname]));
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [surname]));
+        });
+    }
+
     [Fact]
     public async Task A_name_made_of_the_templates_words_or_another_recipient_s_name_takes_no_one_else_s_letters()
     {

@@ -335,6 +335,37 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         }
     }
 
+    /// <summary>
+    /// The name typed with two spaces, a tab, a line break or a no-break space between its words is the name, in the
+    /// customer's own tickets and in other people's (found by a hands-on probe: only a single space was looked for).
+    /// </summary>
+    [Fact]
+    public async Task A_name_written_with_other_white_space_between_its_words_is_replaced_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var (given, surname) = (name.Split(' ')[0], name.Split(' ')[1]);
+        var own = await Client.CreateTicketAsync(new CreateTicketRequest
+        {
+            ProjectKey = project,
+            ReporterCustomerId = erin.Id,
+            Summary = $"From {given}  {surname}",
+            Description = $"A: {given}\t{surname}\nB: {given}\n{surname}\nC: {given}\u00A0{surname}",
+        }, hosts.Admin);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = own.Id, Body = $"{given}\r\n{surname} phoned" }, hosts.Admin);
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Laptop of {given.ToUpperInvariant()}   {surname}");
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = johns.Id, Body = $"Ask {given}\n{surname.ToLowerInvariant()}." }, hosts.Admin);
+        Assert.NotEmpty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [surname]));
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Laptop of {Pseudonym}", $"Ask {Pseudonym}."), (read.Summary, read.Comments.Single().Body));
+        Assert.DoesNotContain(surname, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = own.Id }, hosts.Admin)).ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [surname]));
+    }
+
     [Fact]
     public async Task A_second_run_of_the_same_erasure_changes_nothing_more()
     {

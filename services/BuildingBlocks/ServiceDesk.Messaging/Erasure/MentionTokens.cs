@@ -90,20 +90,34 @@ public sealed class MentionTokens(TombstonePepper pepper)
     private static readonly int[] ProbeLimits = [4, 16, 64];
 
     /// <summary>
-    /// Whether <paramref name="text"/> holds <paramref name="needle"/> in any letter case, neither starting nor ending inside
-    /// a word (a needle without a word names nothing).
+    /// Whether <paramref name="text"/> holds <paramref name="needle"/> in any letter case, its spaces as any run of white
+    /// space (a name typed with two spaces, a tab, a line break or a no-break space between its words is the name), neither
+    /// starting nor ending inside a word (a needle without a word names nothing).
     /// </summary>
-    public static bool Names(string text, string needle) => WholeOccurrences(text, needle).Any();
+    public static bool Names(string text, string needle) => Occurrences(text, needle, wholeWordsOnly: true).Any();
 
     /// <summary>
     /// <paramref name="text"/> with every occurrence of <paramref name="needle"/> that <see cref="Names(string, string)"/>
-    /// counts (any letter case, neither starting nor ending inside a word) replaced by <paramref name="replacement"/>.
+    /// counts replaced by <paramref name="replacement"/>.
     /// </summary>
-    public static string ReplaceWhole(string text, string needle, string replacement)
+    public static string ReplaceWhole(string text, string needle, string replacement) =>
+        Replace(text, Occurrences(text, needle, wholeWordsOnly: true), replacement);
+
+    /// <summary>Whether <paramref name="text"/> holds <paramref name="needle"/>, inside words too, in any letter case and with its spaces as any run of white space.</summary>
+    public static bool Holds(string text, string needle) => Occurrences(text, needle, wholeWordsOnly: false).Any();
+
+    /// <summary>
+    /// <paramref name="text"/> with every occurrence of <paramref name="needle"/>, inside words too, in any letter case and
+    /// with its spaces as any run of white space, replaced by <paramref name="replacement"/>.
+    /// </summary>
+    public static string ReplaceAnywhere(string text, string needle, string replacement) =>
+        Replace(text, Occurrences(text, needle, wholeWordsOnly: false), replacement);
+
+    private static string Replace(string text, IEnumerable<(int At, int Length)> occurrences, string replacement)
     {
         var replaced = new StringBuilder(text.Length);
         var copied = 0;
-        foreach (var at in WholeOccurrences(text, needle))
+        foreach (var (at, length) in occurrences)
         {
             if (at < copied)
             {
@@ -112,14 +126,17 @@ public sealed class MentionTokens(TombstonePepper pepper)
             }
 
             replaced.Append(text, copied, at - copied).Append(replacement);
-            copied = at + needle.Length;
+            copied = at + length;
         }
 
         return copied == 0 ? text : replaced.Append(text, copied, text.Length - copied).ToString();
     }
 
-    /// <summary>Where <paramref name="needle"/> stands in <paramref name="text"/> as <see cref="Names(string, string)"/> counts it.</summary>
-    private static IEnumerable<int> WholeOccurrences(string text, string needle)
+    /// <summary>
+    /// Where <paramref name="needle"/> stands in <paramref name="text"/>, and how long it is there (its spaces may stand as
+    /// longer runs of white space): with <paramref name="wholeWordsOnly"/>, as <see cref="Names(string, string)"/> counts it.
+    /// </summary>
+    private static IEnumerable<(int At, int Length)> Occurrences(string text, string needle, bool wholeWordsOnly)
     {
         if (!needle.EnumerateRunes().Any(IsWordRune))
         {
@@ -130,18 +147,45 @@ public sealed class MentionTokens(TombstonePepper pepper)
         // Upper case maps each UTF-16 unit to one (invariant simple case mapping), so positions hold in the text as given.
         var upperText = text.ToUpperInvariant();
         var upperNeedle = needle.ToUpperInvariant();
+        var parts = upperNeedle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
         var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
-        for (var at = upperText.IndexOf(upperNeedle, StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(upperNeedle, at + 1, StringComparison.Ordinal))
+        for (var at = upperText.IndexOf(parts[0], StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(parts[0], at + 1, StringComparison.Ordinal))
         {
-            var end = at + upperNeedle.Length;
+            if (EndOf(upperText, at + parts[0].Length, parts) is not { } end)
+            {
+                continue;
+            }
+
             var joinsBefore = startsWithWord && at > 0 && Rune.DecodeLastFromUtf16(upperText.AsSpan(0, at), out var before, out _) == OperationStatus.Done && IsWordRune(before);
             var joinsAfter = endsWithWord && end < upperText.Length && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
-            if (!joinsBefore && !joinsAfter)
+            if (!wholeWordsOnly || (!joinsBefore && !joinsAfter))
             {
-                yield return at;
+                yield return (at, end - at);
             }
         }
+    }
+
+    /// <summary>Where the needle's later parts end, each after a run of white space, from <paramref name="position"/>; null when they do not follow.</summary>
+    private static int? EndOf(string upperText, int position, string[] parts)
+    {
+        foreach (var part in parts.AsSpan(1))
+        {
+            var spaced = position;
+            while (spaced < upperText.Length && char.IsWhiteSpace(upperText[spaced]))
+            {
+                spaced++;
+            }
+
+            if (spaced == position || !upperText.AsSpan(spaced).StartsWith(part, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            position = spaced + part.Length;
+        }
+
+        return position;
     }
 
     /// <summary>

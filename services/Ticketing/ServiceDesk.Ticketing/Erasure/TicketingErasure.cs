@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Messaging.Erasure;
@@ -356,7 +355,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             var redacted = needles.OrderByDescending(needle => needle.Length)
                 .Aggregate(text, (current, needle) => Names.Contains(needle) && (!own || CommonNames.Contains(needle))
                     ? MentionTokens.ReplaceWhole(current, needle, Replacement)
-                    : Regex.Replace(current, Regex.Escape(needle), Replacement.Replace("$", "$$", StringComparison.Ordinal), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
+                    : MentionTokens.ReplaceAnywhere(current, needle, Replacement));
             if (redacted != text)
             {
                 counts[TextsRedacted]++;

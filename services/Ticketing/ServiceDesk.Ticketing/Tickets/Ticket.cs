@@ -1,5 +1,6 @@
 using System.Text;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Messaging.Erasure;
 
 namespace ServiceDesk.Ticketing.Tickets;
 
@@ -80,12 +81,15 @@ public sealed record Ticket(
     /// <summary>Its texts: summary, description and comment bodies.</summary>
     public IEnumerable<string> Texts => [Summary, Description, .. Comments.Select(comment => comment.Body)];
 
-    /// <summary>Whether one of its texts contains one of <paramref name="texts"/>, in any letter case.</summary>
+    /// <summary>Whether one of its texts holds one of <paramref name="texts"/> (<see cref="MentionTokens.Holds"/>).</summary>
     public bool Mentions(IReadOnlyCollection<string> texts) => Mention(Texts, texts);
 
-    /// <summary>Whether one of <paramref name="ticketTexts"/> contains one of <paramref name="texts"/>, in any letter case.</summary>
+    /// <summary>
+    /// Whether one of <paramref name="ticketTexts"/> holds one of <paramref name="texts"/>, in any letter case and with
+    /// its spaces as any run of white space (<see cref="MentionTokens.Holds"/>).
+    /// </summary>
     public static bool Mention(IEnumerable<string> ticketTexts, IReadOnlyCollection<string> texts) =>
-        ticketTexts.Any(text => texts.Any(needle => text.Contains(needle, StringComparison.OrdinalIgnoreCase)));
+        ticketTexts.Any(text => texts.Any(needle => MentionTokens.Holds(text, needle)));
 }
 
 /// <summary>
