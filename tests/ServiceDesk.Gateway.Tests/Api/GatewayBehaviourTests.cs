@@ -198,23 +198,46 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
         using var api = await client.SendAsync(HttpMethod.Get, "/api/v1/me");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        foreach (var response in new[] { page, api })
-        {
-            var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
-            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
-            Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
-            Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
-            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
-            Assert.False(response.Headers.Contains("Server"));
-            // The test hosts serve plain HTTP (Gateway:SecureCookies false), where the header means nothing.
-            Assert.False(response.Headers.Contains("Strict-Transport-Security"));
-        }
+        AssertSecurityHeaders(page);
+        AssertSecurityHeaders(api);
 
         await using var secure = await hosts.StartGatewayAsync(("Gateway:SecureCookies", "true"));
         using var secureClient = new ApiClient(secure.Endpoints.HttpUri);
         using var securePage = await secureClient.SendAsync(HttpMethod.Get, "/");
         Assert.Equal("max-age=31536000", securePage.Headers.GetValues("Strict-Transport-Security").Single());
+    }
+
+    /// <summary>The exception handler clears the response, headers included, before it writes these problems.</summary>
+    [Fact]
+    public async Task Problems_the_exception_handler_writes_carry_the_security_headers_too()
+    {
+        using var admin = await hosts.AdminClientAsync();
+
+        using var notJson = await admin.SendAsync(HttpMethod.Post, "/api/v1/tickets", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+        using var notANumber = await admin.SendAsync(HttpMethod.Get, "/api/v1/customers?pageSize=abc");
+
+        foreach (var response in new[] { notJson, notANumber })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            AssertSecurityHeaders(response);
+            Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        }
+    }
+
+    private static void AssertSecurityHeaders(HttpResponseMessage response)
+    {
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Cross-Origin-Opener-Policy").Single());
+        Assert.False(response.Headers.Contains("Server"));
+        // The test hosts serve plain HTTP (Gateway:SecureCookies false), where the header means nothing.
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
     }
 
     [Fact]

@@ -26,26 +26,38 @@ internal static class SecurityHeaders
     /// </summary>
     private const string TransportSecurity = "max-age=31536000";
 
+    /// <summary>
+    /// Sets the headers as the response starts, not before calling on: the exception handler clears the response,
+    /// headers included, before it writes its problem (a body that is not JSON, a query value that is not a number, a 500).
+    /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, GatewayOptions options) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            if (options.SecureCookies)
+            context.Response.OnStarting(() =>
             {
-                headers.StrictTransportSecurity = TransportSecurity;
-            }
-
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath) ? ReferencePolicy : ConsolePolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            if (context.Request.Path.StartsWithSegments("/api"))
-            {
-                headers.CacheControl = "no-store";
-            }
-
-            await next(context);
+                Apply(context, options);
+                return Task.CompletedTask;
+            });
+            return next(context);
         });
+
+    private static void Apply(HttpContext context, GatewayOptions options)
+    {
+        var headers = context.Response.Headers;
+        if (options.SecureCookies)
+        {
+            headers.StrictTransportSecurity = TransportSecurity;
+        }
+
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath) ? ReferencePolicy : ConsolePolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            headers.CacheControl = "no-store";
+        }
+    }
 }
