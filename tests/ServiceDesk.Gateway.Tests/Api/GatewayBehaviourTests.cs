@@ -169,6 +169,28 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
         Assert.Equal(HttpStatusCode.TooManyRequests, ownerClaimingToBeTheAttacker);
     }
 
+    /// <summary>One subscriber usually holds a whole IPv6 /64: counted per address, each of its requests would get a fresh bucket.</summary>
+    [Fact]
+    public async Task Behind_a_trusted_proxy_an_IPv6_client_is_limited_per_64_and_an_IPv4_mapped_one_as_its_IPv4_address()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:TrustedProxyHops", "1"), ("Gateway:RequestsPerMinute", "3"));
+        using var client = new ApiClient(gateway.Endpoints.HttpUri);
+        async Task<HttpStatusCode> MeAsync(string forwardedFor)
+        {
+            using var response = await client.SendAsync(HttpMethod.Get, "/api/v1/me", forwardedFor: forwardedFor);
+            return response.StatusCode;
+        }
+
+        HttpStatusCode[] sameSubnet = [await MeAsync("2001:db8:1:2::1"), await MeAsync("2001:db8:1:2::2"), await MeAsync("2001:db8:1:2:ffff:ffff:ffff:ffff"), await MeAsync("2001:db8:1:2::4")];
+        var otherSubnet = await MeAsync("2001:db8:1:3::1");
+        HttpStatusCode[] ipv4 = [await MeAsync("203.0.113.9"), await MeAsync("203.0.113.9"), await MeAsync("203.0.113.9"), await MeAsync("::ffff:203.0.113.9")];
+
+        HttpStatusCode[] limitedOnTheFourth = [HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests];
+        Assert.Equal(limitedOnTheFourth, sameSubnet);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherSubnet);
+        Assert.Equal(limitedOnTheFourth, ipv4);
+    }
+
     [Fact]
     public async Task Behind_a_trusted_proxy_health_reports_answer_the_cluster_only_and_the_API_goes_on()
     {

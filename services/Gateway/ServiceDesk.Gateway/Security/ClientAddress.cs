@@ -1,5 +1,6 @@
 using System.Net;
 using ServiceDesk.Gateway.Sessions;
+using ServiceDesk.Hosting.Throttling;
 
 namespace ServiceDesk.Gateway.Security;
 
@@ -13,7 +14,16 @@ internal static class ClientAddress
 {
     private const string ForwardedFor = "X-Forwarded-For";
 
-    public static string Of(HttpContext http, int trustedProxyHops)
+    private const string Unknown = "unknown";
+
+    /// <summary>The address itself, as forwarded to Identity (which groups it as <see cref="GroupOf"/> does).</summary>
+    public static string Of(HttpContext http, int trustedProxyHops) => AddressOf(http, trustedProxyHops)?.ToString() ?? Unknown;
+
+    /// <summary>The client as the rate limits count it: an IPv6 address's /64 (<see cref="AddressGroup"/>).</summary>
+    public static string GroupOf(HttpContext http, int trustedProxyHops) =>
+        AddressOf(http, trustedProxyHops) is { } address ? AddressGroup.Of(address) : Unknown;
+
+    private static IPAddress? AddressOf(HttpContext http, int trustedProxyHops)
     {
         if (trustedProxyHops > 0)
         {
@@ -21,10 +31,10 @@ internal static class ClientAddress
             // Fewer entries than proxies: the request did not come through all of them; the connection is all there is.
             if (entries.Length >= trustedProxyHops && IPEndPoint.TryParse(entries[^trustedProxyHops], out var endpoint))
             {
-                return endpoint.Address.ToString();
+                return endpoint.Address;
             }
         }
 
-        return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return http.Connection.RemoteIpAddress;
     }
 }

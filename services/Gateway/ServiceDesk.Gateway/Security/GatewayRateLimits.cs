@@ -7,7 +7,7 @@ using ServiceDesk.Gateway.Sessions;
 namespace ServiceDesk.Gateway.Security;
 
 /// <summary>
-/// Per-client limits (a client is its address, <see cref="ClientAddress"/>): every API request counts against
+/// Per-client limits (a client is its address, an IPv6 one's /64: <see cref="ClientAddress.GroupOf"/>): every API request counts against
 /// <see cref="GatewayOptions.RequestsPerMinute"/>, sign-ins and token refreshes also against
 /// <see cref="GatewayOptions.SignInsPerMinute"/>. A refused request gets 429 problem+json with <c>Retry-After</c>.
 /// </summary>
@@ -20,10 +20,10 @@ internal static class GatewayRateLimits
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.Request.Path.StartsWithSegments("/api")
-                    ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http, options.TrustedProxyHops), _ => PerMinute(options.RequestsPerMinute))
+                    ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress.GroupOf(http, options.TrustedProxyHops), _ => PerMinute(options.RequestsPerMinute))
                     : RateLimitPartition.GetNoLimiter(string.Empty));
             limiter.AddPolicy(
-                SignInPolicy, http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http, options.TrustedProxyHops), _ => PerMinute(options.SignInsPerMinute)));
+                SignInPolicy, http => RateLimitPartition.GetFixedWindowLimiter(ClientAddress.GroupOf(http, options.TrustedProxyHops), _ => PerMinute(options.SignInsPerMinute)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

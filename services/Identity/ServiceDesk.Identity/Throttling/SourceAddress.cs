@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using Grpc.Core;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Auth;
+using ServiceDesk.Hosting.Throttling;
 
 namespace ServiceDesk.Identity.Throttling;
 
@@ -33,7 +33,7 @@ public static class SourceAddress
     /// <summary>
     /// With no trusted proxy hops, the connection's address; with N, the entry the outermost of those N proxies
     /// appended to <c>x-forwarded-for</c> (the N-th from the right): entries left of it are the client's to write.
-    /// IPv6 sources are grouped by their /64, which one subscriber usually holds whole.
+    /// IPv6 sources are grouped by their /64 (<see cref="AddressGroup"/>), as the gateway's rate limits group them.
     /// </summary>
     public static string Resolve(IPAddress? peer, string? forwardedFor, int trustedProxyHops)
     {
@@ -43,29 +43,12 @@ public static class SourceAddress
             var entry = entries[Math.Max(0, entries.Length - trustedProxyHops)];
             if (IPEndPoint.TryParse(entry, out var endpoint))
             {
-                return Group(endpoint.Address);
+                return AddressGroup.Of(endpoint.Address);
             }
 
             return entry.Length > MaxEntryLength ? entry[..MaxEntryLength] : entry;
         }
 
-        return peer is null ? "unknown" : Group(peer);
-    }
-
-    private static string Group(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4().ToString();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
+        return peer is null ? "unknown" : AddressGroup.Of(peer);
     }
 }
