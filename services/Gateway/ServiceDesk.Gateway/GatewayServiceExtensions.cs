@@ -37,7 +37,6 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<SessionCookies>();
         builder.Services.AddSingleton<SessionRefreshes>();
         builder.Services.AddScoped<SessionTokens>();
-        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBackendClients(builder.Configuration);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = BadRequestProblems.AddCode);

@@ -169,20 +169,111 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetMeAsync(http, current)).Status);
     }
 
-    private static async Task<string> SessionCookieAsync(HttpClient http, string login)
+    /// <summary>
+    /// The session cookie is the client's to write: each forged one with an expired access token and a new refresh token
+    /// would cost an Identity refresh and a remembered outcome, at the rate of all API requests.
+    /// </summary>
+    [Fact]
+    public async Task Refreshes_of_forged_session_cookies_count_against_the_clients_sign_in_limit_and_a_real_session_still_refreshes()
     {
-        using var response = await http.PostAsJsonAsync("/api/v1/session", new { login, password = IdentityTestHost.Password });
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:TrustedProxyHops", "1"), ("Gateway:SignInsPerMinute", "4"));
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = gateway.Endpoints.HttpUri };
+        const string Attacker = "203.0.113.60";
+        const string Owner = "203.0.113.61";
+
+        var forged = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            forged.Add((await GetMeAsync(http, Forged(), Attacker)).Status);
+        }
+
+        using var limited = await SendWithSessionAsync(http, Forged(), Attacker);
+        using var refreshRoute = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/tokens/refresh")
+        {
+            Content = JsonContent.Create(new { refreshToken = "anything" }),
+            Headers = { { "X-Forwarded-For", Attacker } },
+        });
+        var signedIn = await SessionCookieAsync(http, await hosts.NewAccountAsync(Role.Agent), Owner);
+        // A browser's concurrent requests share one refresh, and so one permit.
+        var owner = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => GetMeAsync(http, DueNow(signedIn), Owner)));
+        var ownerLater = await GetMeAsync(http, DueNow(owner[0].SessionCookie!), Owner);
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests], forged);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("RATE_LIMITED", JsonDocument.Parse(await limited.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        Assert.InRange(limited.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 60);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refreshRoute.StatusCode);
+        Assert.All(owner, answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        Assert.NotEqual(signedIn, Assert.Single(owner.Select(answer => answer.SessionCookie).Distinct()));
+        Assert.Equal(HttpStatusCode.OK, ownerLater.Status);
+    }
+
+    /// <summary>
+    /// A replica remembers at most Gateway:MaxRememberedRefreshes refreshes. Refusals make room; refreshes spent within the
+    /// grace never do (forgotten, a late request would spend their token again and end the session), so with no room
+    /// left a refresh waits, its token unspent, until their grace ends.
+    /// </summary>
+    [Fact]
+    public async Task A_full_memory_of_refreshes_drops_refusals_first_and_starts_no_refresh_it_could_not_remember()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Gateway:MaxRememberedRefreshes", "2"), ("Gateway:SpentRefreshGrace", "00:00:05"));
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = gateway.Endpoints.HttpUri };
+        var sessions = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            sessions.Add(DueNow(await SessionCookieAsync(http, await hosts.NewAccountAsync(Role.Agent))));
+        }
+
+        var forged = new[] { (await GetMeAsync(http, Forged())).Status, (await GetMeAsync(http, Forged())).Status };
+        var first = await GetMeAsync(http, sessions[0]);
+        var second = await GetMeAsync(http, sessions[1]);
+        using var third = await SendWithSessionAsync(http, sessions[2]);
+        var thirdLater = await Eventually.WaitForAsync(
+            () => GetMeAsync(http, sessions[2]), answer => answer.Status != HttpStatusCode.ServiceUnavailable, "the first two refreshes' grace to end", TimeSpan.FromSeconds(30));
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], forged);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.Status, second.Status));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
+        Assert.NotNull(third.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, thirdLater.Status);
+        Assert.NotNull(thirdLater.SessionCookie);
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(http, thirdLater.SessionCookie!)).Status);
+    }
+
+    private static async Task<string> SessionCookieAsync(HttpClient http, string login, string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/session") { Content = JsonContent.Create(new { login, password = IdentityTestHost.Password }) };
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return SessionCookieOf(response)!;
     }
 
-    private static async Task<(HttpStatusCode Status, string? SessionCookie)> GetMeAsync(HttpClient http, string sessionCookie)
+    private static async Task<(HttpStatusCode Status, string? SessionCookie)> GetMeAsync(HttpClient http, string sessionCookie, string? forwardedFor = null)
+    {
+        using var response = await SendWithSessionAsync(http, sessionCookie, forwardedFor);
+        return (response.StatusCode, SessionCookieOf(response));
+    }
+
+    private static async Task<HttpResponseMessage> SendWithSessionAsync(HttpClient http, string sessionCookie, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
         request.Headers.Add("Cookie", $"sd_session={sessionCookie}");
-        using var response = await http.SendAsync(request);
-        return (response.StatusCode, SessionCookieOf(response));
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        return await http.SendAsync(request);
     }
+
+    /// <summary>A session cookie as a client can write one: an expired access token and a refresh token Identity never issued.</summary>
+    private static string Forged() =>
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new SessionState("forged", DateTimeOffset.UtcNow.AddMinutes(-1), Guid.NewGuid().ToString("N"))));
 
     private static string? SessionCookieOf(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var cookies)

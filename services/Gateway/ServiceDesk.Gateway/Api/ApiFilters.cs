@@ -1,13 +1,17 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using ServiceDesk.Gateway.Problems;
+using ServiceDesk.Gateway.Security;
 using ServiceDesk.Gateway.Sessions;
 
 namespace ServiceDesk.Gateway.Api;
 
 internal static class ApiFilters
 {
-    /// <summary>A backend's refusal becomes the matching problem response instead of a 500.</summary>
+    /// <summary>
+    /// A backend's refusal becomes the matching problem response instead of a 500, and so does a cookie session's
+    /// refresh the gateway would not start (over the client's limit: 429, as the sign-in routes answer).
+    /// </summary>
     public static RouteGroupBuilder MapsBackendErrors(this RouteGroupBuilder group) =>
         group.AddEndpointFilter(async (context, next) =>
         {
@@ -18,6 +22,10 @@ internal static class ApiFilters
             catch (RpcException exception)
             {
                 return GrpcProblems.ToProblem(exception, context.HttpContext);
+            }
+            catch (RefreshNotStartedException refusal)
+            {
+                return GatewayRateLimits.Refusal(context.HttpContext, refusal.Problem, refusal.RetryAfter);
             }
         });
 

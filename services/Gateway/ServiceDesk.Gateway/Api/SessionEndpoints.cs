@@ -17,7 +17,7 @@ internal static class SessionEndpoints
 {
     public static void MapSignIn(RouteGroupBuilder api)
     {
-        var signIn = api.MapGroup(string.Empty).RequireRateLimiting(GatewayRateLimits.SignInPolicy).WithTags("Session");
+        var signIn = api.MapGroup(string.Empty).RequiresSignInPermit().WithTags("Session");
         signIn.MapPost("/session", SignInWithCookieAsync).WithSummary("Sign in; sets the session and CSRF cookies");
         signIn.MapPost("/tokens", SignInWithTokensAsync).WithSummary("Sign in; returns access and refresh tokens for a non-browser client");
         signIn.MapPost("/tokens/refresh", RefreshAsync).WithSummary("A new access token and the next refresh token (refresh tokens are single-use)");

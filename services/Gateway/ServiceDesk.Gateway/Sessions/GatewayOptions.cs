@@ -19,6 +19,13 @@ public sealed class GatewayOptions
     public TimeSpan SpentRefreshGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The most cookie-session refreshes a replica remembers at once (running, spent within <see cref="SpentRefreshGrace"/>,
+    /// or refused by Identity within the last minute), so that forged cookies cannot fill its memory. Refusals make room
+    /// first; when running and spent ones fill it, a further refresh is not started and its request answered 503.
+    /// </summary>
+    public int MaxRememberedRefreshes { get; set; } = 10_000;
+
+    /// <summary>
     /// How many proxies in front of the gateway append to <c>X-Forwarded-For</c> (1 behind an Ingress): the client
     /// address is then the entry the outermost appended (<see cref="Security.ClientAddress"/>). 0, exposed directly: the
     /// header is ignored, since a client writes what it likes there.
@@ -28,6 +35,9 @@ public sealed class GatewayOptions
     /// <summary>Requests per client address per minute to the API.</summary>
     public int RequestsPerMinute { get; set; } = 600;
 
-    /// <summary>Sign-ins and token refreshes per client address per minute (Identity throttles wrong passwords on top).</summary>
+    /// <summary>
+    /// Sign-ins and token refreshes per client address per minute, a cookie session's refreshes included (Identity
+    /// throttles wrong passwords on top).
+    /// </summary>
     public int SignInsPerMinute { get; set; } = 20;
 }

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Gateway.Backends;
+using ServiceDesk.Gateway.Security;
 
 namespace ServiceDesk.Gateway.Sessions;
 
@@ -16,13 +19,24 @@ namespace ServiceDesk.Gateway.Sessions;
 /// a stolen, already spent token gets the session's tokens; after it, presenting the token to Identity is a reuse,
 /// which ends the session.
 /// </summary>
-public sealed class SessionRefreshes(IdentityService.IdentityServiceClient identity, IMemoryCache outcomes, GatewayOptions options)
+/// <remarks>
+/// The cookie is the client's to write, so every refresh asked of Identity takes a permit of the client's
+/// <see cref="SignInLimiter"/>, and at most <see cref="GatewayOptions.MaxRememberedRefreshes"/> are remembered. A
+/// refresh running or spent within the grace is never forgotten early (forgotten, its token would be spent twice); a
+/// refusal is, first, when room is needed. With no room left, a refresh is not started at all: 503 with Retry-After.
+/// </remarks>
+public sealed class SessionRefreshes(IdentityService.IdentityServiceClient identity, SignInLimiter limiter, GatewayOptions options) : IDisposable
 {
     /// <summary>How long a refresh that is running, or that Identity refused, is shared.</summary>
     private static readonly TimeSpan KeepUnfinished = TimeSpan.FromMinutes(1);
 
-    // IMemoryCache.GetOrCreate is not atomic: without this lock two requests could each store a refresh of their
-    // own and spend the token twice. The lock only wraps creating the entry; the refresh runs outside it.
+    /// <summary>The share of the entries a full memory drops at once (refusals, least recently used first).</summary>
+    private const double CompactionShare = 0.05;
+
+    private readonly MemoryCache _outcomes = new(new MemoryCacheOptions { SizeLimit = options.MaxRememberedRefreshes });
+
+    // Finding, adding and replacing entries go under this lock: without it two requests could each store a refresh
+    // of their own and spend the token twice. The refresh itself runs outside it.
     private readonly Lock _entries = new();
 
     /// <summary>
@@ -32,7 +46,7 @@ public sealed class SessionRefreshes(IdentityService.IdentityServiceClient ident
     public async Task<SignInResponse?> NewestAfterAsync(string refreshToken)
     {
         SignInResponse? newest = null;
-        while (outcomes.TryGetValue(Key(refreshToken), out Lazy<Task<SignInResponse?>>? spent)
+        while (_outcomes.TryGetValue(Key(refreshToken), out Lazy<Task<SignInResponse?>>? spent)
             && spent is not null
             && await spent.Value is { } refreshed)
         {
@@ -47,52 +61,102 @@ public sealed class SessionRefreshes(IdentityService.IdentityServiceClient ident
     /// Spends the token through Identity, once however many requests ask at the same time: the new tokens, or
     /// null when Identity refused (the session is over).
     /// </summary>
-    public async Task<SignInResponse?> RefreshOnceAsync(string refreshToken, Metadata forwardingHeaders)
+    /// <exception cref="RefreshNotStartedException">The client is over its limit, or there is no room to remember the refresh.</exception>
+    public async Task<SignInResponse?> RefreshOnceAsync(string refreshToken, HttpContext http)
     {
         var key = Key(refreshToken);
-        Lazy<Task<SignInResponse?>> refresh;
+        Lazy<Task<SignInResponse?>>? refresh;
         lock (_entries)
         {
-            refresh = outcomes.GetOrCreate(key, entry =>
+            if (!_outcomes.TryGetValue(key, out refresh) || refresh is null)
             {
-                entry.AbsoluteExpirationRelativeToNow = KeepUnfinished;
-                return new Lazy<Task<SignInResponse?>>(() => RefreshAsync(key, refreshToken, forwardingHeaders));
-            })!;
+                // Requests sharing a refresh, or its outcome, take no permit: a browser's concurrent requests spend one.
+                if (!limiter.TryAcquire(http, out var retryAfter))
+                {
+                    throw new RefreshNotStartedException(GatewayRateLimits.TooManyRequests(), retryAfter);
+                }
+
+                var forwardingHeaders = BackendCall.ForwardingHeaders(http, options);
+                refresh = new Lazy<Task<SignInResponse?>>(() => RefreshAsync(key, refreshToken, forwardingHeaders));
+                if (!Remember(key, refresh, KeepUnfinished, CacheItemPriority.NeverRemove))
+                {
+                    throw new RefreshNotStartedException(NoRoom, TimeSpan.FromSeconds(1));
+                }
+            }
         }
 
         return await refresh.Value;
     }
+
+    public void Dispose() => _outcomes.Dispose();
 
     private async Task<SignInResponse?> RefreshAsync(string key, string refreshToken, Metadata forwardingHeaders)
     {
         try
         {
             var refreshed = await identity.RefreshAsync(new RefreshRequest { RefreshToken = refreshToken }, forwardingHeaders);
-            lock (_entries)
-            {
-                if (options.SpentRefreshGrace <= TimeSpan.Zero)
-                {
-                    outcomes.Remove(key);
-                }
-                else if (outcomes.TryGetValue(key, out Lazy<Task<SignInResponse?>>? entry) && entry is not null)
-                {
-                    outcomes.Set(key, entry, options.SpentRefreshGrace);
-                }
-            }
-
+            Settle(key, options.SpentRefreshGrace, CacheItemPriority.NeverRemove);
             return refreshed;
         }
         catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.InvalidArgument or StatusCode.NotFound)
         {
+            // Kept only to spare Identity the same dead token again: the first to go when room is needed.
+            Settle(key, KeepUnfinished, CacheItemPriority.Low);
             return null;
         }
         catch
         {
             // A transient failure spent nothing: the next request tries again rather than sharing the failure.
-            outcomes.Remove(key);
+            lock (_entries)
+            {
+                _outcomes.Remove(key);
+            }
+
             throw;
         }
     }
+
+    /// <summary>The finished refresh's entry, kept for <paramref name="keep"/> from now with <paramref name="priority"/>.</summary>
+    private void Settle(string key, TimeSpan keep, CacheItemPriority priority)
+    {
+        lock (_entries)
+        {
+            if (!_outcomes.TryGetValue(key, out Lazy<Task<SignInResponse?>>? entry) || entry is null)
+            {
+                return;
+            }
+
+            // Removed first, so that the entry replaces itself in the room it had: a full memory never refuses it.
+            _outcomes.Remove(key);
+            if (keep > TimeSpan.Zero)
+            {
+                Remember(key, entry, keep, priority);
+            }
+        }
+    }
+
+    /// <summary>Stores the entry, dropping expired entries and refusals first when full; false when there is still no room.</summary>
+    private bool Remember(string key, Lazy<Task<SignInResponse?>> entry, TimeSpan keep, CacheItemPriority priority)
+    {
+        var entryOptions = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = keep, Priority = priority, Size = 1 };
+        _outcomes.Set(key, entry, entryOptions);
+        if (_outcomes.TryGetValue(key, out _))
+        {
+            return true;
+        }
+
+        _outcomes.Compact(Math.Max(CompactionShare, 1.0 / Math.Max(1, _outcomes.Count)));
+        _outcomes.Set(key, entry, entryOptions);
+        return _outcomes.TryGetValue(key, out _);
+    }
+
+    private static ProblemDetails NoRoom => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Title = "Service unavailable",
+        Detail = "The gateway is refreshing too many sessions at once; try again after the time in Retry-After.",
+        Extensions = { ["code"] = "UNAVAILABLE" },
+    };
 
     private static string Key(string refreshToken) => "refresh:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
 }

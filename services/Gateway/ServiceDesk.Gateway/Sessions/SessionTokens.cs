@@ -1,5 +1,4 @@
 using ServiceDesk.Contracts.Identity.V1;
-using ServiceDesk.Gateway.Backends;
 
 namespace ServiceDesk.Gateway.Sessions;
 
@@ -35,7 +34,7 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
         if (expiresAt <= time.GetUtcNow() + options.RefreshMargin)
         {
             // Null when the session ended (signed out, revoked, expired): the stale token gets the service's UNAUTHENTICATED.
-            newest = await refreshes.RefreshOnceAsync(refreshToken, BackendCall.ForwardingHeaders(http, options)) ?? newest;
+            newest = await refreshes.RefreshOnceAsync(refreshToken, http) ?? newest;
         }
 
         if (newest is null)
