@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -88,6 +91,49 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         Assert.False(string.IsNullOrEmpty(reinstated.GetProperty("reinstatement").GetProperty("reinstatedBy").GetString()));
         Assert.Equal("FAILED_PRECONDITION", again.GetProperty("code").GetString());
         Assert.NotEqual(rita.Id, created.GetProperty("id").GetString());
+    }
+
+    /// <summary>
+    /// Overdue is Directory's word (past the due date and still open), shown as it says and filtered on by it: a request
+    /// rejected after its due date is not overdue. Requests received 40 days ago are written to Directory's own store.
+    /// </summary>
+    [Fact]
+    public async Task A_request_is_overdue_as_Directory_says_and_the_list_filters_on_it()
+    {
+        var project = await hosts.NewProjectAsync();
+        using var admin = await hosts.AdminClientAsync();
+        var store = hosts.Directory.Services.GetRequiredService<IErasureStore>();
+        var receivedAt = DateTimeOffset.UtcNow.AddDays(-40);
+        async Task<string> OwnRequestReceivedAt40DaysAgoAsync(string name)
+        {
+            var customer = await hosts.NewCustomerAsync(name, GatewayHosts.NewAddress(name), project);
+            var request = new ErasureRecord(
+                Guid.CreateVersion7(receivedAt).ToString("N"), customer.Id, null, ErasureMode.Anonymize, ErasureReason.CustomerRequest, null, $"account-of-{name}", null,
+                ErasureStatus.AwaitingApproval, receivedAt, receivedAt + ErasureRecord.TimeToComply, null,
+                [.. ErasureRecord.ParticipantServices.Select(service => ParticipantRecord.Pending(service, receivedAt))], receivedAt, Version: 1);
+            Assert.True(await store.InsertAwaitingAsync(request, CancellationToken.None));
+            return request.Id;
+        }
+
+        var waiting = await OwnRequestReceivedAt40DaysAgoAsync("waiting");
+        var rejected = await OwnRequestReceivedAt40DaysAgoAsync("rejected");
+        await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/erasures/{rejected}/rejection", new { reason = "legal_hold" });
+        var fresh = await hosts.NewCustomerAsync("Fresh", GatewayHosts.NewAddress("fresh"), project);
+        var removal = await admin.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures", new { customerId = fresh.Id, mode = "anonymize", reason = "contact_moved" });
+
+        var waitingSeen = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/erasures/{waiting}");
+        var rejectedSeen = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/erasures/{rejected}");
+        var overdue = (await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures?overdue=true&pageSize=200")).GetProperty("items").EnumerateArray().ToList();
+        var notAFlag = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Get, "/api/v1/erasures?overdue=maybe");
+
+        Assert.True(waitingSeen.GetProperty("overdue").GetBoolean());
+        Assert.Equal(("rejected", false), (rejectedSeen.GetProperty("status").GetString(), rejectedSeen.GetProperty("overdue").GetBoolean()));
+        var overdueIds = overdue.Select(item => item.GetProperty("id").GetString()).ToList();
+        Assert.Contains(waiting, overdueIds);
+        Assert.DoesNotContain(rejected, overdueIds);
+        Assert.DoesNotContain(removal.GetProperty("id").GetString(), overdueIds);
+        Assert.All(overdue, item => Assert.True(item.GetProperty("overdue").GetBoolean()));
+        Assert.True(notAFlag.GetProperty("errors").TryGetProperty("overdue", out _), notAFlag.ToString());
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal static class ErasureEndpoints
     {
         var erasures = api.MapGroup("/erasures").WithTags("Erasures");
         erasures.MapPost("/", RemoveAsync).WithSummary("Remove a customer (admin): tombstones at once, every service erases its copy");
-        erasures.MapGet("/", ListAsync).WithSummary("Removal requests, newest first, optionally by status, a page at a time");
+        erasures.MapGet("/", ListAsync).WithSummary("Removal requests, newest first, optionally by status and overdue (past their due date, not complete), a page at a time");
         erasures.MapGet("/{erasureId}", GetAsync).WithSummary("One removal request with each service's progress");
         erasures.MapPost("/{erasureId}/retry", RetryAsync).WithSummary("Send the command again to the services that failed or have not answered");
         erasures.MapPost("/{erasureId}/approval", ApproveAsync).WithSummary("Approve a customer's own removal request (admin)");
@@ -39,7 +39,7 @@ internal static class ErasureEndpoints
             .WithSummary("A customer asks for their own data to be removed; an admin approves it");
     }
 
-    private static async Task<IResult> RemoveAsync(RemoveCustomerBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> RemoveAsync(RemoveCustomerBody body, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
         if (!ApiEnum<ErasureMode>.TryParse(body.Mode, out var mode))
         {
@@ -60,10 +60,11 @@ internal static class ErasureEndpoints
                 SuccessorCustomerId = body.SuccessorCustomerId ?? string.Empty,
             },
             await call.AsUserAsync());
-        return Results.Accepted($"/api/v1/erasures/{request.Id}", ErasureResource.From(request, time.GetUtcNow()));
+        return Results.Accepted($"/api/v1/erasures/{request.Id}", ErasureResource.From(request));
     }
 
-    private static async Task<IResult> ListAsync(string? status, int? pageSize, string? pageToken, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> ListAsync(
+        string? status, bool? overdue, int? pageSize, string? pageToken, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
         if (!ApiEnum<ErasureStatus>.TryParse(status, out var parsed))
         {
@@ -71,21 +72,21 @@ internal static class ErasureEndpoints
         }
 
         var page = await erasures.ListErasuresAsync(
-            new ListErasuresRequest { Status = parsed, PageSize = pageSize ?? 0, PageToken = pageToken ?? string.Empty }, await call.AsUserAsync());
-        var now = time.GetUtcNow();
-        return Results.Ok(new Page<ErasureResource>([.. page.Erasures.Select(request => ErasureResource.From(request, now))], page.NextPageToken));
+            new ListErasuresRequest { Status = parsed, Overdue = overdue ?? false, PageSize = pageSize ?? 0, PageToken = pageToken ?? string.Empty },
+            await call.AsUserAsync());
+        return Results.Ok(new Page<ErasureResource>([.. page.Erasures.Select(ErasureResource.From)], page.NextPageToken));
     }
 
-    private static async Task<IResult> GetAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time) =>
-        Results.Ok(ErasureResource.From(await erasures.GetErasureAsync(new GetErasureRequest { ErasureId = erasureId }, await call.AsUserAsync()), time.GetUtcNow()));
+    private static async Task<IResult> GetAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call) =>
+        Results.Ok(ErasureResource.From(await erasures.GetErasureAsync(new GetErasureRequest { ErasureId = erasureId }, await call.AsUserAsync())));
 
-    private static async Task<IResult> RetryAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time) =>
-        Results.Ok(ErasureResource.From(await erasures.RetryErasureAsync(new RetryErasureRequest { ErasureId = erasureId }, await call.AsUserAsync()), time.GetUtcNow()));
+    private static async Task<IResult> RetryAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call) =>
+        Results.Ok(ErasureResource.From(await erasures.RetryErasureAsync(new RetryErasureRequest { ErasureId = erasureId }, await call.AsUserAsync())));
 
-    private static async Task<IResult> ApproveAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time) =>
-        Results.Ok(ErasureResource.From(await erasures.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = erasureId }, await call.AsUserAsync()), time.GetUtcNow()));
+    private static async Task<IResult> ApproveAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call) =>
+        Results.Ok(ErasureResource.From(await erasures.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = erasureId }, await call.AsUserAsync())));
 
-    private static async Task<IResult> RejectAsync(string erasureId, ReasonBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> RejectAsync(string erasureId, ReasonBody body, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
         if (!ApiEnum<RejectionReason>.TryParse(body.Reason, out var reason))
         {
@@ -93,10 +94,10 @@ internal static class ErasureEndpoints
         }
 
         return Results.Ok(ErasureResource.From(
-            await erasures.RejectErasureAsync(new RejectErasureRequest { ErasureId = erasureId, Reason = reason }, await call.AsUserAsync()), time.GetUtcNow()));
+            await erasures.RejectErasureAsync(new RejectErasureRequest { ErasureId = erasureId, Reason = reason }, await call.AsUserAsync())));
     }
 
-    private static async Task<IResult> ReinstateAsync(string erasureId, ReasonBody body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> ReinstateAsync(string erasureId, ReasonBody body, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
         if (!ApiEnum<ReinstatementReason>.TryParse(body.Reason, out var reason))
         {
@@ -104,7 +105,7 @@ internal static class ErasureEndpoints
         }
 
         return Results.Ok(ErasureResource.From(
-            await erasures.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = erasureId, Reason = reason }, await call.AsUserAsync()), time.GetUtcNow()));
+            await erasures.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = erasureId, Reason = reason }, await call.AsUserAsync())));
     }
 
     private static async Task<IResult> EvidenceAsync(string erasureId, ErasureService.ErasureServiceClient erasures, BackendCall call, HttpContext http)
@@ -125,7 +126,7 @@ internal static class ErasureEndpoints
         return Results.Ok(RemovalPreviewResource.From(await erasures.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = customerId, Mode = mode }, await call.AsUserAsync())));
     }
 
-    private static async Task<IResult> RequestOwnRemovalAsync(ModeBody? body, ErasureService.ErasureServiceClient erasures, BackendCall call, TimeProvider time)
+    private static async Task<IResult> RequestOwnRemovalAsync(ModeBody? body, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
         if (!ApiEnum<ErasureMode>.TryParse(body?.Mode, out var mode))
         {
@@ -133,7 +134,7 @@ internal static class ErasureEndpoints
         }
 
         var request = await erasures.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = mode }, await call.AsUserAsync());
-        return Results.Accepted($"/api/v1/erasures/{request.Id}", ErasureResource.From(request, time.GetUtcNow()));
+        return Results.Accepted($"/api/v1/erasures/{request.Id}", ErasureResource.From(request));
     }
 
     private static string SafeFileName(string id) => string.Concat(id.Where(character => char.IsAsciiLetterOrDigit(character) || character is '-' or '_'));

@@ -89,12 +89,12 @@ public sealed record ErasureResource(
     DateTimeOffset? ReceivedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, bool Overdue, IReadOnlyList<ParticipantStatusResource> Participants,
     string? RejectionReason, string? RejectedBy, ReinstatementResource? Reinstatement)
 {
-    public static ErasureResource From(ErasureRequest request, DateTimeOffset now) => new(
+    public static ErasureResource From(ErasureRequest request) => new(
         request.Id, request.CustomerId, ApiEnum<ErasureMode>.Format(request.Mode), ApiEnum<ErasureReason>.Format(request.Reason),
         AccountResource.NullIfEmpty(request.SuccessorCustomerId), request.RequestedBy, AccountResource.NullIfEmpty(request.ApprovedBy),
         ApiEnum<ErasureStatus>.Format(request.Status), AccountResource.Time(request.ReceivedAt), AccountResource.Time(request.DueAt),
         AccountResource.Time(request.CompletedAt),
-        request.Status is not ErasureStatus.Completed && request.DueAt is { } due && due.ToDateTimeOffset() < now,
+        request.Overdue,
         [.. request.Participants.Select(ParticipantStatusResource.From)],
         request.RejectionReason == default ? null : ApiEnum<ServiceDesk.Contracts.Directory.V1.RejectionReason>.Format(request.RejectionReason),
         AccountResource.NullIfEmpty(request.RejectedBy),
