@@ -65,6 +65,8 @@ public static class GatewayServiceExtensions
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = console });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = console });
         app.MapServiceDefaults();
+        // Notification's letters link to <portal>/tickets/<id> (Notification:PortalBaseUrl); the console routes by fragment.
+        app.MapGet("/tickets/{ticketId}", (string ticketId) => Results.Redirect($"/#/tickets/{Uri.EscapeDataString(ticketId)}"));
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference(SecurityHeaders.ReferencePath, reference => reference.WithTitle("ServiceDesk API"));

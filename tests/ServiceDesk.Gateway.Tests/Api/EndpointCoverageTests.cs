@@ -39,6 +39,7 @@ public sealed class EndpointCoverageTests(GatewayHosts hosts)
         var fetched = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/customers/{janeId}");
         var ticket = await agent.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets", new { projectKey = project, reporterCustomerId = agentsJaneId, summary = "Printer" });
         var ticketId = ticket.GetProperty("id").GetString()!;
+        Assert.False(ticket.GetProperty("reporter").GetProperty("leftProject").GetBoolean());
         await agent.ExpectAsync(HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/tickets/{ticketId}/participants/{agentsJaneId}");
         await agent.ExpectAsync(HttpStatusCode.OK, HttpMethod.Delete, $"/api/v1/tickets/{ticketId}/participants/{agentsJaneId}");
         var deliveries = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/deliveries?ticketId={ticketId}");

@@ -247,6 +247,21 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
         }
     }
 
+    /// <summary>Notification's letters link to /tickets/&lt;id&gt; under the portal's address; the console routes by fragment.</summary>
+    [Fact]
+    public async Task A_letter_s_ticket_link_leads_to_the_ticket_in_the_console()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = hosts.Gateway.Endpoints.HttpUri };
+
+        using var response = await http.GetAsync("/tickets/HELP-42");
+        using var odd = await http.GetAsync("/tickets/%3Cb%3E");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/#/tickets/HELP-42", response.Headers.Location?.OriginalString);
+        Assert.Equal("/#/tickets/%3Cb%3E", odd.Headers.Location?.OriginalString);
+        AssertSecurityHeaders(response);
+    }
+
     private static void AssertSecurityHeaders(HttpResponseMessage response)
     {
         var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));

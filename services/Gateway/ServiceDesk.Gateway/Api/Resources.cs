@@ -54,10 +54,11 @@ public sealed record ProjectResource(string Key, string Name, DateTimeOffset? Cr
     public static ProjectResource From(Project project) => new(project.Key, project.Name, AccountResource.Time(project.CreatedAt), project.AcceptMailFromAnyone);
 }
 
-public sealed record PersonResource(string CustomerId, string DisplayName, string Address, bool Erased)
+/// <param name="LeftProject">No longer a customer of the ticket's project: agents and other customers then get no name or address.</param>
+public sealed record PersonResource(string CustomerId, string DisplayName, string Address, bool Erased, bool LeftProject)
 {
     public static PersonResource? From(Person? person) =>
-        person is null ? null : new(person.CustomerId, person.DisplayName, person.Address, person.Erased);
+        person is null ? null : new(person.CustomerId, person.DisplayName, person.Address, person.Erased, person.LeftProject);
 }
 
 public sealed record CommentResource(string Id, string? AuthorAccountId, string? AuthorCustomerId, string Body, bool Internal, DateTimeOffset? CreatedAt)

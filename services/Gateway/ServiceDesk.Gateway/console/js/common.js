@@ -71,7 +71,8 @@ export async function ticketPage(container, ticketId) {
   const ticket = await get(`/api/v1/tickets/${encodeURIComponent(ticketId)}`);
   const staff = session.account.role !== 'customer';
   // Customers see the other customers on a ticket without their address.
-  const person = (p) => p ? (p.erased ? 'Former customer' : p.address ? `${p.displayName} <${p.address}>` : p.displayName) : '—';
+  const named = (p) => p.address ? `${p.displayName} <${p.address}>` : p.displayName;
+  const person = (p) => p ? (p.erased ? 'Former customer' : p.leftProject ? `${named(p) || p.customerId} (no longer a customer of this project)` : named(p)) : '—';
 
   const participants = h('ul', { class: 'chips', 'aria-label': 'Participants' }, ticket.participants.map((p) => h('li', {}, person(p),
     h('button', { type: 'button', 'aria-label': `Remove ${p.displayName}`, onclick: async () => {
