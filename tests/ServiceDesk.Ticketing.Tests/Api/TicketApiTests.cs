@@ -84,6 +84,35 @@ public sealed class TicketApiTests(TicketingHosts hosts)
         Assert.Equal(["page_token"], otherFilter.Fields());
     }
 
+    /// <summary>
+    /// A summary becomes a letter's subject: no control, bidi or zero-width character. A description or comment keeps
+    /// line breaks, tabs and emoji, but no other control character (a NUL reached a letter raw) nor a bidi override.
+    /// </summary>
+    [Fact]
+    public async Task Texts_refuse_control_and_bidi_override_characters_and_keep_line_breaks_and_emoji()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+
+        var refused = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.CreateTicketAsync(new CreateTicketRequest
+        {
+            ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Invoice \u202Efdp.exe", Description = "Bell \u0007",
+        }, hosts.Admin));
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest
+        {
+            ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Printer", Description = "Line one\r\n\tLine two \U0001F469\u200D\U0001F4BB",
+        }, hosts.Admin);
+        var nul = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () =>
+            Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "nul \u0000 here" }, hosts.Admin));
+        var isolate = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () =>
+            Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "read \u2067backwards\u2069" }, hosts.Admin));
+
+        Assert.Equal(["description", "summary"], refused.Fields().Order());
+        Assert.Equal(["body"], nul.Fields());
+        Assert.Equal(["body"], isolate.Fields());
+        Assert.Equal("Line one\r\n\tLine two \U0001F469\u200D\U0001F4BB", ticket.Description);
+    }
+
     [Fact]
     public async Task Page_tokens_are_opaque_and_work_only_for_the_caller_they_were_issued_to()
     {

@@ -316,6 +316,19 @@ public sealed class InboundMailTests(TicketingHosts hosts)
 
     private static string MessageId() => $"<{Guid.NewGuid():N}@mail.example>";
 
+    /// <summary>Mail is taken, not refused: what a summary or description may not hold is left out of them.</summary>
+    [Fact]
+    public async Task Control_and_bidi_override_characters_of_a_message_are_left_out_of_its_ticket()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+
+        var taken = await Client.IngestEmailAsync(Mail(project, jane.Address, "Invoice \u202Efdp.exe\u0007", "Line\u0000 one\nLine \u2066two"), await hosts.MailIntakeAsync());
+
+        var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = taken.TicketId }, hosts.Admin);
+        Assert.Equal(("Invoice fdp.exe", "Line one\nLine two"), (ticket.Summary, ticket.Description));
+    }
+
     private static IngestEmailRequest Mail(string project, string from, string subject, string body) =>
         new() { ProjectKey = project, MessageId = MessageId(), From = from, Subject = subject, BodyText = body };
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Rpc;
 using ServiceDesk.Hosting.Errors;
 
@@ -46,16 +45,30 @@ public sealed class FieldViolations
     }
 
     /// <summary>
-    /// <see cref="Text"/> that people read: also refuses control characters, bidi overrides and zero-width
-    /// characters (every Unicode format character), which make one name look like another.
+    /// <see cref="Text"/> of one line that people read: also refuses control characters, bidi overrides and zero-width
+    /// characters (every Unicode format character), which make one name look like another (<see cref="ReadableText.FitsOneLine"/>).
     /// </summary>
     public void DisplayText(string field, string? value, int maxLength, bool required = true)
     {
         var before = _violations.Count;
         Text(field, value, maxLength, required);
-        if (_violations.Count == before && value is not null && value.Any(IsInvisibleOrControl))
+        if (_violations.Count == before && value is not null && !value.All(ReadableText.FitsOneLine))
         {
             Add(field, "must not contain control, bidi-override or zero-width characters");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Text"/> of several lines that people read: line breaks and tabs, but no other control character and no
+    /// bidi override or isolate (<see cref="ReadableText.FitsLines"/>).
+    /// </summary>
+    public void ReadableLines(string field, string? value, int maxLength, bool required = true)
+    {
+        var before = _violations.Count;
+        Text(field, value, maxLength, required);
+        if (_violations.Count == before && value is not null && !value.All(ReadableText.FitsLines))
+        {
+            Add(field, "must not contain control characters other than line breaks and tabs, nor bidi overrides");
         }
     }
 
@@ -112,9 +125,6 @@ public sealed class FieldViolations
             Add(field, $"must be between {min} and {max}");
         }
     }
-
-    private static bool IsInvisibleOrControl(char c) =>
-        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     public void ThrowIfAny()
     {

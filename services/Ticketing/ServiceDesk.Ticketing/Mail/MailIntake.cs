@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Ticketing.Customers;
 using ServiceDesk.Ticketing.Projects;
@@ -100,7 +101,7 @@ public sealed class MailIntake(
     {
         if (replied is not null)
         {
-            var body = Text(mail.Body, Ticket.MaxCommentLength, EmptyMessage);
+            var body = Text(ReadableText.Keeping(mail.Body, ReadableText.FitsLines), Ticket.MaxCommentLength, EmptyMessage);
             var commented = await ticketService.CommentFromMailAsync(
                 caller, replied.Id, reporterId, participants, body, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
             response.Outcome = IngestOutcome.CommentAdded;
@@ -113,8 +114,9 @@ public sealed class MailIntake(
                 project.Key,
                 reporterId,
                 participants,
-                Text(mail.Subject, Ticket.MaxSummaryLength, NoSubject),
-                Text(mail.Body, Ticket.MaxDescriptionLength, string.Empty),
+                // Mail is taken, not refused: what a summary or description may not hold is left out.
+                Text(ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine), Ticket.MaxSummaryLength, NoSubject),
+                Text(ReadableText.Keeping(mail.Body, ReadableText.FitsLines), Ticket.MaxDescriptionLength, string.Empty),
                 ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
                 cancellationToken);
             response.Outcome = IngestOutcome.TicketCreated;

@@ -20,8 +20,8 @@ internal sealed class CreateTicketValidator : IRequestValidator<CreateTicketRequ
     {
         violations.ProjectKey("project_key", request.ProjectKey);
         violations.Id("reporter_customer_id", request.ReporterCustomerId, required: false);
-        violations.Text("summary", request.Summary, Ticket.MaxSummaryLength);
-        violations.MaxLength("description", request.Description, Ticket.MaxDescriptionLength);
+        violations.DisplayText("summary", request.Summary, Ticket.MaxSummaryLength);
+        violations.ReadableLines("description", request.Description, Ticket.MaxDescriptionLength, required: false);
     }
 }
 
@@ -65,7 +65,7 @@ internal sealed class AddCommentValidator : IRequestValidator<AddCommentRequest>
     public void Validate(AddCommentRequest request, FieldViolations violations)
     {
         violations.TicketId("ticket_id", request.TicketId);
-        violations.Text("body", request.Body, Ticket.MaxCommentLength);
+        violations.ReadableLines("body", request.Body, Ticket.MaxCommentLength);
     }
 }
 
