@@ -41,6 +41,7 @@ public static class DirectoryServiceExtensions
         builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
         builder.Services.AddSingleton<CustomerPaging>();
         builder.Services.AddSingleton<ProjectScopedIds>();
+        builder.Services.AddSingleton<CustomerLookup>();
         builder.Services.AddSingleton<CustomerService>();
         builder.Services.AddSingleton<OrganizationService>();
         builder.Services.AddSingleton<CustomerSuggester>();

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Directory.Erasure;
@@ -95,6 +96,32 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
             new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved, SuccessorCustomerId = successorId }));
         Assert.Contains(successorId, unknownSuccessor.ResourceName());
         Assert.NotNull(await hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
+    }
+
+    /// <summary>Admins may name customers by ids scoped to a project, as elsewhere: in a preview, a removal and its successor too.</summary>
+    [Fact]
+    public async Task An_admin_names_the_customer_and_the_successor_by_project_scoped_ids()
+    {
+        var project = await hosts.NewProjectAsync();
+        var customer = await hosts.NewCustomerAsync("Scoped Sam", TestData.Address("scoped.sam"), project);
+        var successor = await hosts.NewCustomerAsync("Scoped Successor", TestData.Address("scoped.next"), project);
+        var scopedIds = hosts.Host.Services.GetRequiredService<ServiceDesk.Hosting.KeyProtection.ProjectScopedIds>();
+        var (scoped, scopedSuccessor) = (scopedIds.For(customer.Id, project), scopedIds.For(successor.Id, project));
+
+        var preview = await Erasure.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = scoped });
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest
+        {
+            CustomerId = scoped, SuccessorCustomerId = scopedSuccessor, Reason = ErasureReason.ContactMoved,
+        });
+
+        Assert.Equal(1, preview.Impacts.Single(impact => impact.Service == ServiceNames.Directory).Counts["profiles_deleted"]);
+        Assert.Equal((customer.Id, successor.Id), (removal.CustomerId, removal.SuccessorCustomerId));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
+        var self = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Erasure.RemoveCustomerAsync(new RemoveCustomerRequest
+        {
+            CustomerId = successor.Id, SuccessorCustomerId = scopedSuccessor, Reason = ErasureReason.ContactMoved,
+        }));
+        Assert.Equal(["successor_customer_id"], self.Fields());
     }
 
     [Fact]

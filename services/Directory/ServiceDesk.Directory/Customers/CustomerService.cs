@@ -25,6 +25,7 @@ public sealed class CustomerService(
     ICustomerKeyStore keys,
     CustomerPaging paging,
     ProjectScopedIds scopedIds,
+    CustomerLookup lookup,
     IntegrationEvents events,
     SuggestionIndexFeed suggestions,
     TimeProvider time)
@@ -183,32 +184,9 @@ public sealed class CustomerService(
 
     private static NotFoundException NotFound(string customerId) => new("customer", customerId, "customer_id");
 
-    /// <summary>
-    /// The customer <paramref name="customerId"/> names: their own id, or a scoped id, which names a customer only while
-    /// they belong to its project, and to an agent only for one of the agent's projects.
-    /// </summary>
-    private async Task<Customer?> FindAsync(Caller caller, string customerId, CancellationToken cancellationToken)
-    {
-        if (!scopedIds.TryOpen(customerId, out var projectKey, out var candidates))
-        {
-            return await customers.GetAsync(customerId, cancellationToken);
-        }
-
-        if (caller.Role == CallerRole.Agent && !caller.ProjectKeys.Contains(projectKey))
-        {
-            return null;
-        }
-
-        foreach (var candidate in candidates)
-        {
-            if (await customers.GetAsync(candidate, cancellationToken) is { } customer && customer.ProjectKeys.Contains(projectKey))
-            {
-                return customer;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The customer <paramref name="customerId"/> names (<see cref="CustomerLookup"/>); to an agent only through one of their projects.</summary>
+    private Task<Customer?> FindAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
+        lookup.FindAsync(customerId, caller.Role == CallerRole.Agent ? caller.ProjectKeys : null, cancellationToken);
 
     /// <summary>A removal destroys the key in the transaction that deletes the customer, so a destroyed key is a customer removed since it was read.</summary>
     private async Task<CustomerKey> KeyOfAsync(string customerId, string shownId, CancellationToken cancellationToken)

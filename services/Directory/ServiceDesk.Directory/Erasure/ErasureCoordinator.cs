@@ -25,6 +25,7 @@ namespace ServiceDesk.Directory.Erasure;
 public sealed class ErasureCoordinator(
     IErasureStore store,
     ICustomerStore customers,
+    CustomerLookup lookup,
     ErasedAddresses tombstones,
     IntegrationEvents events,
     PageTokens pageTokens,
@@ -38,14 +39,18 @@ public sealed class ErasureCoordinator(
     /// <summary>Attempts at a change that lost a race with another writer before giving up with ABORTED.</summary>
     private const int MaxAttempts = 5;
 
-    /// <summary>Admin only. NOT_FOUND for an unknown customer or successor; FAILED_PRECONDITION when already being removed.</summary>
+    /// <summary>
+    /// Admin only; the customer and the successor by their own ids or by ids scoped to a project, as admins may name
+    /// customers elsewhere. NOT_FOUND for an unknown customer or successor; FAILED_PRECONDITION when already being removed.
+    /// </summary>
     public async Task<ErasureRecord> RemoveCustomerAsync(Caller caller, RemoveCustomerRequest request, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
-        var successor = await SuccessorAsync(request.CustomerId, request.SuccessorCustomerId, cancellationToken);
+        var customerId = await lookup.OwnIdOfAsync(request.CustomerId, cancellationToken);
+        var successor = await SuccessorAsync(customerId, await lookup.OwnIdOfAsync(request.SuccessorCustomerId, cancellationToken), cancellationToken);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var customer = await CustomerToRemoveAsync(request.CustomerId, cancellationToken);
+            var customer = await CustomerToRemoveAsync(customerId, cancellationToken);
             var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
             var now = time.Now();
             var record = Removing(

@@ -19,7 +19,7 @@ namespace ServiceDesk.Directory.Erasure;
 /// cannot be asked gives an entry with the reason in <c>error</c>; the call itself does not fail.
 /// </summary>
 public sealed class RemovalPreviewer(
-    ICustomerStore customers, ErasedAddresses tombstones, IServiceProvider services, IConfiguration configuration, ILogger<RemovalPreviewer> logger)
+    CustomerLookup customers, ErasedAddresses tombstones, IServiceProvider services, IConfiguration configuration, ILogger<RemovalPreviewer> logger)
 {
     /// <summary>The participants asked over gRPC, each through the client of that name (<c>Services:&lt;name&gt;</c>).</summary>
     public static readonly IReadOnlyList<string> RemoteParticipants = [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification];
@@ -27,7 +27,7 @@ public sealed class RemovalPreviewer(
     public async Task<RemovalPreview> PreviewAsync(Caller caller, PreviewRemovalRequest request, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
-        var customer = await customers.GetAsync(request.CustomerId, cancellationToken) ?? throw new NotFoundException("customer", request.CustomerId, "customer_id");
+        var customer = await customers.FindAsync(request.CustomerId, withinProjects: null, cancellationToken) ?? throw new NotFoundException("customer", request.CustomerId, "customer_id");
         var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
         var question = new PreviewErasureRequest
         {
