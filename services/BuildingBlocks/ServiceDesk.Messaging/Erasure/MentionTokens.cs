@@ -144,10 +144,17 @@ public sealed class MentionTokens(TombstonePepper pepper)
             yield break;
         }
 
-        // Upper case maps each UTF-16 unit to one (invariant simple case mapping), so positions hold in the text as given.
-        var upperText = text.ToUpperInvariant();
         var upperNeedle = needle.ToUpperInvariant();
         var parts = upperNeedle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        // Most texts hold no part of the needle: told without an upper-case copy of each (OrdinalIgnoreCase compares
+        // the invariant simple upper case, as below, so this passes every text the search below would find).
+        if (!text.Contains(parts[0], StringComparison.OrdinalIgnoreCase))
+        {
+            yield break;
+        }
+
+        // Upper case maps each UTF-16 unit to one (invariant simple case mapping), so positions hold in the text as given.
+        var upperText = text.ToUpperInvariant();
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
         var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
         for (var at = upperText.IndexOf(parts[0], StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(parts[0], at + 1, StringComparison.Ordinal))
