@@ -1,3 +1,4 @@
+using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.PersonalData;
 using Xunit;
 
@@ -54,5 +55,20 @@ public sealed class ProfileHistoryTests
         Assert.Equal(
             new ProfileHistory([new PreviousName("Jane Given", false), new PreviousName("Jane Chosen", true)], ["jane@oldco.example", "jane@midco.example"]),
             read.Merge(told));
+    }
+
+    [Fact]
+    public void A_removal_s_final_profile_adds_its_names_and_addresses_to_a_copy_s_and_a_name_anyone_gave_counts_as_given()
+    {
+        var final = new CustomerProfile { DisplayName = "Mal Newco", Address = "mal@newco.example", DisplayNameChosenByCustomer = true };
+        final.FormerDisplayNames.Add(new FormerDisplayName { Text = "JANE CHOSEN", ChosenByCustomer = false });
+        final.FormerAddresses.Add("Jane@OldCo.example");
+
+        var names = ProfileHistory.NamesAlsoIn([new PreviousName("Jane Given", false), new PreviousName("Jane Chosen", true)], final);
+        var addresses = ProfileHistory.AddressesAlsoIn(["jane@oldco.example"], final);
+
+        Assert.Equal([new PreviousName("Jane Given", false), new PreviousName("JANE CHOSEN", false), new PreviousName("Mal Newco", true)], names);
+        Assert.Equal(["jane@oldco.example", "mal@newco.example"], addresses);
+        Assert.Equal([new PreviousName("Jane Given", false)], ProfileHistory.NamesAlsoIn([new PreviousName("Jane Given", false)], null));
     }
 }

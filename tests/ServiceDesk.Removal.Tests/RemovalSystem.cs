@@ -105,6 +105,20 @@ public sealed class RemovalSystem : IAsyncLifetime
     }
 
     /// <summary>
+    /// Stops Ticketing and Notification, runs <paramref name="whileStopped"/>, and starts them again on the same data
+    /// directories and ports: what happens meanwhile waits in their streams.
+    /// </summary>
+    public async Task WithTicketingAndNotificationStoppedAsync(Func<Task> whileStopped)
+    {
+        var (ticketing, notification) = (Ticketing, Notification);
+        await StopAsync(ticketing);
+        await StopAsync(notification);
+        await whileStopped();
+        await StartTicketingAsync(ticketing.DataDirectory);
+        await StartNotificationAsync(notification.DataDirectory);
+    }
+
+    /// <summary>
     /// A cold backup of Identity's, Ticketing's and Notification's stores: each service is stopped, its data directory
     /// (the LiteDB files) copied, and it is started again. Returns the backup's directory.
     /// </summary>
@@ -203,6 +217,17 @@ public sealed class RemovalSystem : IAsyncLifetime
         await using var redis = await ConnectRedisAsync();
         var entries = await redis.GetDatabase().StreamRangeAsync(new StreamKeys(Prefix, "erasure-receipts").Stream);
         return [.. entries.Select(entry => EnvelopeOf(entry).Payload.Unpack<ErasureReceipt>())];
+    }
+
+    /// <summary>The removal command Directory appended for the request (the first, when it was retried).</summary>
+    public async Task<CustomerErasureRequested> CommandAsync(string erasureId)
+    {
+        await using var redis = await ConnectRedisAsync();
+        var entries = await redis.GetDatabase().StreamRangeAsync(new StreamKeys(Prefix, "erasure").Stream);
+        return entries.Select(entry => EnvelopeOf(entry).Payload)
+            .Where(payload => payload.Is(CustomerErasureRequested.Descriptor))
+            .Select(payload => payload.Unpack<CustomerErasureRequested>())
+            .First(command => command.RequestId == erasureId);
     }
 
     /// <summary>

@@ -110,6 +110,14 @@ public sealed class ErasureFlowTests(DirectoryHostFixture hosts, ITestOutputHelp
             FlowTimeout);
         var again = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => system.Erasure.RetryErasureAsync(new RetryErasureRequest { ErasureId = removal.Id }));
         output.WriteLine(again.Status.Detail);
+
+        // The retried command carried the removal's sealed profile as the first did; completion destroyed its key.
+        var finalProfiles = system.Notification.FinalProfiles.ToList();
+        Assert.Equal(2, finalProfiles.Count);
+        Assert.NotNull(finalProfiles[0]);
+        Assert.Equal(finalProfiles[0], finalProfiles[1]);
+        var key = await system.Directory.Services.GetRequiredService<ServiceDesk.Directory.Keys.ICustomerKeyStore>().FindAsync(finalProfiles[0]!.KeyId, CancellationToken.None);
+        Assert.NotNull(key!.Destroyed);
     }
 
     [Fact]

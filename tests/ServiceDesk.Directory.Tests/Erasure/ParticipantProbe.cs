@@ -43,16 +43,23 @@ public static class ParticipantProbe
         });
 }
 
-/// <summary>Makes a probe's erasure fail (as a broken handler would) until switched back.</summary>
+/// <summary>Makes a probe's erasure fail (as a broken handler would) until switched back; keeps every command's final profile it was given.</summary>
 public sealed class ProbeSwitch
 {
     public volatile bool Fail;
+
+    public System.Collections.Concurrent.ConcurrentQueue<ServiceDesk.Contracts.Events.V1.SealedData?> FinalProfiles { get; } = new();
 }
 
 public sealed class ProbeErasure(ProbeSwitch probeSwitch) : ICustomerErasure
 {
     public Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
+        if (!scope.IsDryRun)
+        {
+            probeSwitch.FinalProfiles.Enqueue(scope.FinalProfile);
+        }
+
         IReadOnlyDictionary<string, long> counts = new Dictionary<string, long> { [ParticipantProbe.ItemsErased] = 2 };
         return Task.FromResult(new ErasurePlan(counts, _ => probeSwitch.Fail
             ? throw new InvalidOperationException("the probe was told to fail")

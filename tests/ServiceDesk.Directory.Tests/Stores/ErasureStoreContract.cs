@@ -52,7 +52,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var key = await stores.Keys.GetOrCreateForCustomerAsync(jane.Id, default);
         var request = Removal(jane);
 
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [Event("removal")], default));
+        Assert.NotNull(await RemoveAsync(stores, request, replacesVersion: null, jane, [], [Event("removal")], default));
 
         Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
         Assert.NotNull((await stores.Keys.FindAsync(key.KeyId, default))!.Destroyed);
@@ -69,8 +69,8 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP", "SALES");
         await NewCustomerAsync(stores, "John Roe", "HELP");
 
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane with { Version = 7 }, [], [], default));
-        var stamps = await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], [], default);
+        Assert.Null(await RemoveAsync(stores, Removal(jane), replacesVersion: null, jane with { Version = 7 }, [], [], default));
+        var stamps = await RemoveAsync(stores, Removal(jane), replacesVersion: null, jane, [], [], default);
 
         Assert.Equal(new Dictionary<string, long> { ["HELP"] = 3, ["SALES"] = 2 }, stamps);
         Assert.Equal(3, await stores.Customers.GetChangeStampAsync("HELP", default));
@@ -85,7 +85,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         Assert.NotNull(await stores.Customers.ReplaceAsync(jane with { DisplayName = "Jane Doe", Version = 2 }, 1, [], default));
         var request = Removal(jane);
 
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [Event("stale removal")], default));
+        Assert.Null(await RemoveAsync(stores, request, replacesVersion: null, jane, [], [Event("stale removal")], default));
 
         Assert.NotNull(await stores.Customers.GetAsync(jane.Id, default));
         Assert.Null(await stores.Erasures.GetAsync(request.Id, default));
@@ -102,7 +102,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
         Assert.True(await stores.Erasures.InsertAwaitingAsync(first, default));
         Assert.False(await stores.Erasures.InsertAwaitingAsync(Awaiting(jane.Id), default));
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], [], default));
+        Assert.Null(await RemoveAsync(stores, Removal(jane), replacesVersion: null, jane, [], [], default));
         Assert.Equal(first.Id, (await stores.Erasures.FindActiveForCustomerAsync(jane.Id, default))!.Id);
 
         var rejected = (first with { Status = ErasureStatus.Rejected, Rejection = new ErasureDecision("admin", 1, TestData.Now) }).Touched(TestData.Now);
@@ -121,8 +121,8 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         await stores.Erasures.InsertAwaitingAsync(awaiting, default);
         var approved = (Removal(jane) with { Id = awaiting.Id, ApprovedBy = "admin" }).Touched(TestData.Now);
 
-        Assert.Null(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version + 1, jane, [], [], default));
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(approved, awaiting.Version, jane, [], [], default));
+        Assert.Null(await RemoveAsync(stores, approved, awaiting.Version + 1, jane, [], [], default));
+        Assert.NotNull(await RemoveAsync(stores, approved, awaiting.Version, jane, [], [], default));
 
         Assert.Equal(approved, await stores.Erasures.GetAsync(awaiting.Id, default), RecordComparer);
         Assert.Null(await stores.Customers.GetAsync(jane.Id, default));
@@ -134,7 +134,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var stores = NewStores();
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
         var request = Removal(jane);
-        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [], default);
+        await RemoveAsync(stores, request, replacesVersion: null, jane, [], [], default);
         var reinstated = (request with { Reinstatement = new ErasureDecision("admin", 2, TestData.Now) }).Touched(TestData.Now);
 
         Assert.False(await stores.Erasures.ReplaceAsync(reinstated, request.Version - 1, [], liftTombstone: true, default));
@@ -153,7 +153,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         FormerAddress[] former = [new("jane@old.example", "hash-old-1"), new("jane@older.example", "hash-old-2")];
         var request = Removal(jane) with { FormerAddressHashes = [.. former.Select(address => address.Hash)] };
 
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, former, [], default));
+        Assert.NotNull(await RemoveAsync(stores, request, replacesVersion: null, jane, former, [], default));
 
         Assert.All(await Task.WhenAll(request.TombstonedHashes.Select(hash => stores.Erasures.FindErasureOfAddressAsync(hash, default))), erasure => Assert.Equal(request.Id, erasure));
         Assert.Equal(3, request.TombstonedHashes.Count);
@@ -171,7 +171,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var john = await NewCustomerAsync(stores, "John Roe", "HELP");
         var ann = await NewCustomerAsync(stores, "Ann Roe", "HELP");
         var annsRemoval = Removal(ann);
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(annsRemoval, replacesVersion: null, ann, [], [], default));
+        Assert.NotNull(await RemoveAsync(stores, annsRemoval, replacesVersion: null, ann, [], [], default));
 
         FormerAddress taken = new(john.Address, "hash-john");
         FormerAddress tombstoned = new("ann@old.example", annsRemoval.AddressHash!);
@@ -179,7 +179,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         {
             var request = Removal(jane) with { FormerAddressHashes = [former.Hash] };
 
-            Assert.Null(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [former], [Event("stale removal")], default));
+            Assert.Null(await RemoveAsync(stores, request, replacesVersion: null, jane, [former], [Event("stale removal")], default));
 
             Assert.NotNull(await stores.Customers.GetAsync(jane.Id, default));
             Assert.Null(await stores.Erasures.GetAsync(request.Id, default));
@@ -198,7 +198,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
         var john = await NewCustomerAsync(stores, "John Roe", "HELP");
         var request = Removal(jane);
-        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [], default));
+        Assert.NotNull(await RemoveAsync(stores, request, replacesVersion: null, jane, [], [], default));
         var pendingBefore = (await stores.Outbox.ReadPendingAsync(100, default)).Count;
 
         var inserted = await Assert.ThrowsAsync<AddressErasedException>(() =>
@@ -231,7 +231,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         {
             var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
             using var start = new Barrier(2);
-            var removal = Task.Run(() => AfterBoth(start, () => stores.Erasures.RemoveCustomerAsync(Removal(jane), replacesVersion: null, jane, [], [], default)));
+            var removal = Task.Run(() => AfterBoth(start, () => RemoveAsync(stores, Removal(jane), replacesVersion: null, jane, [], [], default)));
             var insert = Task.Run(() => AfterBoth(start, () => stores.Customers.InsertAsync(TestData.Customer(jane.Address, projectKeys: "HELP"), [], default)));
 
             Assert.NotNull(await removal);
@@ -258,7 +258,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             FormerAddress former = new(before.Address, TestData.Pepper.HashAddress(before.Address));
 
             using var start = new Barrier(2);
-            var removal = Task.Run(() => AfterBoth(start, () => stores.Erasures.RemoveCustomerAsync(
+            var removal = Task.Run(() => AfterBoth(start, () => RemoveAsync(stores, 
                 Removal(jane) with { FormerAddressHashes = [former.Hash] }, replacesVersion: null, jane, [former], [], default)));
             var insert = Task.Run(() => AfterBoth(start, () => stores.Customers.InsertAsync(TestData.Customer(former.Address, projectKeys: "HELP"), [], default)));
             var removed = await removal is not null;
@@ -277,7 +277,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var stores = NewStores();
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
         var request = Removal(jane);
-        await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [], default);
+        await RemoveAsync(stores, request, replacesVersion: null, jane, [], [], default);
         var receipt = new EventContext("receipt-1", "identity", TestData.Now, "erasure-receipts", "1-0");
         var folded = request.Touched(TestData.Now);
 
@@ -293,6 +293,36 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal(folded, await stores.Erasures.GetAsync(request.Id, default), RecordComparer);
     }
 
+    [SkippableFact]
+    public async Task A_removal_keeps_its_sealed_profile_and_key_until_the_receipt_that_completes_it()
+    {
+        var stores = NewStores();
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var request = Removal(jane);
+        var profile = RemovalProfile.Of(jane, request.Id, stores.Keys);
+        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], profile, [], default));
+
+        Assert.Equal(profile.Sealed, await stores.Erasures.FindRemovalProfileAsync(request.Id, default));
+        var key = await stores.Keys.FindAsync(profile.Key.Key.KeyId, default);
+        Assert.Equal(RemovalProfile.KeyOwnerOf(request.Id), key!.CustomerId);
+        Assert.Null(key.Destroyed);
+        Assert.Equal(profile.Key.Key.Key.ToByteArray(), key.Key);
+
+        // A receipt that leaves the request in progress keeps both.
+        var inProgress = request.Touched(TestData.Now);
+        Assert.True(await stores.Erasures.FoldReceiptAsync(inProgress, request.Version, new EventContext("receipt-1", "identity", TestData.Now, "erasure-receipts", "1-0"), default));
+        Assert.NotNull(await stores.Erasures.FindRemovalProfileAsync(request.Id, default));
+        Assert.Null((await stores.Keys.FindAsync(profile.Key.Key.KeyId, default))!.Destroyed);
+
+        var completed = (inProgress with { Status = ErasureStatus.Completed, CompletedAt = TestData.Now }).Touched(TestData.Now);
+        Assert.True(await stores.Erasures.FoldReceiptAsync(completed, inProgress.Version, new EventContext("receipt-2", "ticketing", TestData.Now, "erasure-receipts", "2-0"), default));
+
+        Assert.Null(await stores.Erasures.FindRemovalProfileAsync(request.Id, default));
+        var destroyed = await stores.Keys.FindAsync(profile.Key.Key.KeyId, default);
+        Assert.NotNull(destroyed!.Destroyed);
+        Assert.Empty(destroyed.Key);
+    }
+
     /// <summary>
     /// A reinstatement and a receipt's fold written at once, both from the same version: one is written and the
     /// other refused (its caller reads the request again), never both with the second overwriting the first. The
@@ -306,7 +336,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         {
             var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
             var request = Removal(jane);
-            Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], [], default));
+            Assert.NotNull(await RemoveAsync(stores, request, replacesVersion: null, jane, [], [], default));
             var reinstated = (request with { Reinstatement = new ErasureDecision("admin", 2, TestData.Now) }).Touched(TestData.Now);
             var folded = request.Touched(TestData.Now);
             var receipt = new EventContext(TestData.Id(), "identity", TestData.Now, "erasure-receipts", "1-0");
@@ -409,6 +439,11 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             Assert.Equal(1, new[] { await first, await second }.Count(recorded => recorded));
         }
     }
+
+    /// <summary>The store's removal, with the request's sealed profile as the coordinator makes it.</summary>
+    private static Task<IReadOnlyDictionary<string, long>?> RemoveAsync(
+        Stores stores, ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<FormerAddress> formerAddresses, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
+        stores.Erasures.RemoveCustomerAsync(request, replacesVersion, customer, formerAddresses, RemovalProfile.Of(customer, request.Id, stores.Keys), events, cancellationToken);
 
     /// <summary>Runs <paramref name="write"/> once the other writer of the pair is ready too, so the two overlap.</summary>
     protected static Task<T> AfterBoth<T>(Barrier start, Func<Task<T>> write)

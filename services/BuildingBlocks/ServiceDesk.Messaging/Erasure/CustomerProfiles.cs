@@ -27,4 +27,27 @@ public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers 
             return null;
         }
     }
+
+    /// <summary>
+    /// The profile a removal's command carries (<see cref="ErasureScope.FinalProfile"/>), which holds what this
+    /// service's copy may lack: a change Directory published just before the removal, still behind in this service's
+    /// customer stream, cannot be read there any more. Null when the command carries none, or once its key is
+    /// destroyed (Directory destroys it when every participant is done: this is then a late repeat).
+    /// </summary>
+    public async Task<CustomerProfile?> FinalProfileAsync(ErasureScope scope, CancellationToken cancellationToken)
+    {
+        if (scope.FinalProfile is not { } sealedProfile)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await sealer.UnsealAsync(sealedProfile, CustomerProfile.Parser, cancellationToken);
+        }
+        catch (CustomerKeyDestroyedException)
+        {
+            return null;
+        }
+    }
 }

@@ -39,6 +39,13 @@ public sealed record ErasureScope(
     /// <summary>The keyed hashes of the former addresses Directory tombstoned with the current one, blocked like it.</summary>
     public IReadOnlyList<string> FormerAddressHashes { get; init; } = [];
 
+    /// <summary>
+    /// The customer's profile as Directory held it at the removal, sealed (<see cref="CustomerErasureRequested.FinalProfile"/>):
+    /// a service that looks for the customer's names opens it with <see cref="CustomerProfiles.FinalProfileAsync"/>.
+    /// Null in a dry run and in commands sent before Directory added it.
+    /// </summary>
+    public SealedData? FinalProfile { get; init; }
+
     public bool IsDryRun => RequestId.Length == 0;
 
     public static ErasureScope From(CustomerErasureRequested command) => new(
@@ -50,5 +57,6 @@ public sealed record ErasureScope(
         command.Pseudonym)
     {
         FormerAddressHashes = [.. command.FormerAddressHashes],
+        FinalProfile = command.FinalProfile,
     };
 }

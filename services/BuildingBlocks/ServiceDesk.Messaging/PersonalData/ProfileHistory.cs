@@ -61,6 +61,17 @@ public sealed record ProfileHistory(IReadOnlyList<PreviousName> Names, IReadOnly
     public IReadOnlyList<string> AddressesWith(string currentAddress) =>
         [.. Addresses.Append(currentAddress).Where(address => address.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
 
+    /// <summary>
+    /// The names in <paramref name="known"/> (a copy's <see cref="NamesWith"/>) and every name <paramref name="profile"/>
+    /// holds, each once in any letter case; chosen by the customer only when both say every time they had it they chose it.
+    /// </summary>
+    public static IReadOnlyList<PreviousName> NamesAlsoIn(IReadOnlyList<PreviousName> known, CustomerProfile? profile) =>
+        profile is null ? known : new ProfileHistory([.. known, .. Of(profile).Names], []).NamesWith(profile.DisplayName, profile.DisplayNameChosenByCustomer);
+
+    /// <summary>The addresses in <paramref name="known"/> and every address <paramref name="profile"/> holds, each once in any letter case.</summary>
+    public static IReadOnlyList<string> AddressesAlsoIn(IReadOnlyList<string> known, CustomerProfile? profile) =>
+        profile is null ? known : new ProfileHistory([], [.. known, .. profile.FormerAddresses]).AddressesWith(profile.Address);
+
     public static ProfileHistory Of(CustomerProfile profile) => new(
         [.. profile.FormerDisplayNames.Select(name => new PreviousName(name.Text, name.ChosenByCustomer))],
         [.. profile.FormerAddresses]);

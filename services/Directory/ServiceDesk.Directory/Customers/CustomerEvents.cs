@@ -29,10 +29,13 @@ public static class CustomerEvents
         Version = customer.Version,
     };
 
-    private static SealedData SealedProfile(Customer customer, CustomerKey key)
+    /// <summary>The customer's name and address, current and former, as their events carry them sealed.</summary>
+    public static CustomerProfile ProfileOf(Customer customer)
     {
         var profile = new CustomerProfile { Address = customer.Address, DisplayName = customer.DisplayName, DisplayNameChosenByCustomer = customer.DisplayNameChosenByCustomer };
         customer.History.WriteTo(profile);
-        return PersonalDataSealer.Seal(key, profile);
+        return profile;
     }
+
+    private static SealedData SealedProfile(Customer customer, CustomerKey key) => PersonalDataSealer.Seal(key, ProfileOf(customer));
 }

@@ -3,6 +3,7 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
+using ServiceDesk.Directory.Keys;
 using ServiceDesk.Directory.Suggestions;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Auth;
@@ -17,14 +18,16 @@ namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>
 /// The removal protocol's coordinator. A removal tombstones the addresses, deletes the profile (with its
-/// memberships and search entries, so the picker stops offering it at once), destroys the customer's key and
-/// records the command for every other service, in one transaction; Directory's own part is thereby done and
+/// memberships and search entries, so the picker stops offering it at once), destroys the customer's key, keeps the
+/// profile as it found it sealed under a key of the request (<see cref="RemovalProfile"/>, until the request completes)
+/// and records the command for every other service, in one transaction; Directory's own part is thereby done and
 /// recorded as its receipt. The other services' receipts are folded in as they arrive. Requests arrive validated
 /// by the erasure validators; every rule about who may do what is here.
 /// </summary>
 public sealed class ErasureCoordinator(
     IErasureStore store,
     ICustomerStore customers,
+    ICustomerKeyStore keys,
     CustomerLookup lookup,
     ErasedAddresses tombstones,
     IntegrationEvents events,
@@ -58,7 +61,10 @@ public sealed class ErasureCoordinator(
                 customer,
                 formerAddresses,
                 now);
-            if (await store.RemoveCustomerAsync(record, replacesVersion: null, customer, formerAddresses, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
+            var removalProfile = RemovalProfile.Of(customer, record.Id, keys);
+            if (await store.RemoveCustomerAsync(
+                    record, replacesVersion: null, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed))], cancellationToken)
+                is { } stamps)
             {
                 events.WakeRelay();
                 await suggestions.RemovedAsync(record.CustomerId, stamps);
@@ -94,7 +100,10 @@ public sealed class ErasureCoordinator(
             var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
             var now = time.Now();
             var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, formerAddresses, now);
-            if (await store.RemoveCustomerAsync(record, awaiting.Version, customer, formerAddresses, [events.Prepare(Command(record, ParticipantsToNotify(record)))], cancellationToken) is { } stamps)
+            var removalProfile = RemovalProfile.Of(customer, record.Id, keys);
+            if (await store.RemoveCustomerAsync(
+                    record, awaiting.Version, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed))], cancellationToken)
+                is { } stamps)
             {
                 events.WakeRelay();
                 await suggestions.RemovedAsync(record.CustomerId, stamps);
@@ -120,16 +129,18 @@ public sealed class ErasureCoordinator(
             cancellationToken);
     }
 
-    /// <summary>Admin only: sends the command again to every service that is not done.</summary>
-    public Task<ErasureRecord> RetryAsync(Caller caller, string erasureId, CancellationToken cancellationToken)
+    /// <summary>Admin only: sends the command again, with the removal's sealed profile, to every service that is not done.</summary>
+    public async Task<ErasureRecord> RetryAsync(Caller caller, string erasureId, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
-        return ChangeAsync(
+        // Kept until the request completes, and a completed request is not retried.
+        var finalProfile = await store.FindRemovalProfileAsync(erasureId, cancellationToken);
+        return await ChangeAsync(
             erasureId,
             (record, now) => record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
                 ? record.Retried(now)
                 : throw new PreconditionFailedException("ERASURE_NOT_RETRYABLE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}; only one in progress or failed can be retried."),
-            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried)))],
+            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried), finalProfile))],
             liftTombstone: false,
             cancellationToken);
     }
@@ -319,7 +330,7 @@ public sealed class ErasureCoordinator(
     private static IReadOnlyList<string> ParticipantsToNotify(ErasureRecord record) =>
         [.. record.Participants.Where(participant => participant.Service != ServiceNames.Directory && participant.State != ParticipantState.Done).Select(participant => participant.Service)];
 
-    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants) => new()
+    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants, SealedData? finalProfile) => new()
     {
         RequestId = record.Id,
         CustomerId = record.CustomerId,
@@ -329,6 +340,7 @@ public sealed class ErasureCoordinator(
         FormerAddressHashes = { record.FormerAddressHashes },
         Participants = { participants },
         Pseudonym = ErasureRecord.PseudonymOf(record.Id),
+        FinalProfile = finalProfile,
     };
 
     private static NotFoundException NotFound(string erasureId) => new("erasure", erasureId, "erasure_id");

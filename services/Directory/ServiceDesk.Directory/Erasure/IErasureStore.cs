@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Directory.V1;
+using SealedData = ServiceDesk.Contracts.Events.V1.SealedData;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
 using ServiceDesk.Messaging.Consuming;
@@ -19,7 +20,8 @@ public interface IErasureStore
     /// <paramref name="replacesVersion"/>), tombstones its <see cref="ErasureRecord.AddressHash"/> and
     /// <paramref name="formerAddresses"/> (the request's <see cref="ErasureRecord.FormerAddressHashes"/>), deletes
     /// <paramref name="customer"/> (only at its version) with its memberships, raising its projects' change stamps
-    /// (<see cref="ICustomerStore"/>), destroys the customer's key and records <paramref name="events"/> in the outbox.
+    /// (<see cref="ICustomerStore"/>), destroys the customer's key, stores <paramref name="removalProfile"/> (its key and
+    /// sealed copy, until the request completes) and records <paramref name="events"/> in the outbox.
     /// </summary>
     /// <returns>
     /// The change stamps the deletion took; null, having written nothing, when the customer or the stored request
@@ -30,8 +32,12 @@ public interface IErasureStore
         long? replacesVersion,
         Customer customer,
         IReadOnlyList<FormerAddress> formerAddresses,
+        RemovalProfile removalProfile,
         IReadOnlyList<OutgoingEvent> events,
         CancellationToken cancellationToken);
+
+    /// <summary>The sealed final profile of a removal not completed yet (<see cref="RemovalProfile"/>); null once completed, or before the removal.</summary>
+    Task<SealedData?> FindRemovalProfileAsync(string erasureId, CancellationToken cancellationToken);
 
     /// <summary>Inserts a request that removes nothing yet (a customer's own); false when the customer already has an open request.</summary>
     Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken);
@@ -48,6 +54,8 @@ public interface IErasureStore
     /// Writes <paramref name="request"/> with a participant's receipt folded in if the stored one is still at
     /// <paramref name="expectedVersion"/>, and records the receipt's event <paramref name="handled"/> in the inbox in
     /// the same transaction; when another delivery recorded it first this throws <see cref="EventAlreadyHandledException"/>.
+    /// When the receipt completes the request, the same transaction destroys the key of its <see cref="RemovalProfile"/> and
+    /// deletes the sealed copy (a LiteDB file is checkpointed after it, as after a removal).
     /// </summary>
     Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken);
 

@@ -1,5 +1,7 @@
 using LiteDB;
+using Google.Protobuf;
 using ServiceDesk.Contracts.Directory.V1;
+using SealedData = ServiceDesk.Contracts.Events.V1.SealedData;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
 using ServiceDesk.Directory.Keys;
@@ -14,7 +16,9 @@ namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>
 /// Requests ("erasures": the record as JSON, with the customer id, the status and an open request's due date
-/// indexed), tombstones ("erased_addresses", keyed by address hash, with the id of the request that wrote it) and the evidence key in the service's LiteDB file.
+/// indexed), tombstones ("erased_addresses", keyed by address hash, with the id of the request that wrote it), the
+/// sealed final profiles of removals not completed ("removal_profiles", by request id) and the evidence key in the
+/// service's LiteDB file.
 /// LiteDB transactions belong to the thread: nothing between BeginTrans and Commit awaits.
 /// </summary>
 public sealed class LiteDbErasureStore : IErasureStore
@@ -58,6 +62,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     private readonly ILiteCollection<BsonDocument> _erasures;
     private readonly ILiteCollection<BsonDocument> _tombstones;
     private readonly ILiteCollection<BsonDocument> _evidenceKeys;
+    private readonly ILiteCollection<BsonDocument> _removalProfiles;
 
     public LiteDbErasureStore(LiteDatabase database, LiteDbCustomerStore customers, LiteDbCustomerKeyStore keys, LiteDbOutboxStore outbox)
     {
@@ -69,6 +74,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         _erasures = database.GetCreatedCollection("erasures");
         _tombstones = database.GetCreatedCollection(TombstoneCollection);
         _evidenceKeys = database.GetCreatedCollection("evidence_keys");
+        _removalProfiles = database.GetCreatedCollection("removal_profiles");
         StoreIndexKeysOfFormerFile();
         _erasures.EnsureIndex("customer", "$.CustomerId");
         _erasures.EnsureIndex("status_order", StatusOrder);
@@ -80,6 +86,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         long? replacesVersion,
         Customer customer,
         IReadOnlyList<FormerAddress> formerAddresses,
+        RemovalProfile removalProfile,
         IReadOnlyList<OutgoingEvent> events,
         CancellationToken cancellationToken)
     {
@@ -99,6 +106,8 @@ public sealed class LiteDbErasureStore : IErasureStore
 
             _erasures.Upsert(ToDocument(request));
             _keys.Destroy(customer.Id);
+            LiteDbCustomerKeyStore.Insert(_database, removalProfile.Key);
+            _removalProfiles.Upsert(new BsonDocument { ["_id"] = request.Id, ["Sealed"] = removalProfile.Sealed.ToByteArray() });
             foreach (var hash in request.TombstonedHashes)
             {
                 _tombstones.Upsert(new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id });
@@ -155,10 +164,11 @@ public sealed class LiteDbErasureStore : IErasureStore
         }));
     }
 
-    public Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken)
+    public async Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_database.InTransaction(() =>
+        var keyDestroyed = false;
+        var folded = _database.InTransaction(() =>
         {
             _erasures.LockForWrite();
             if (!IsAt(request.Id, expectedVersion))
@@ -168,8 +178,27 @@ public sealed class LiteDbErasureStore : IErasureStore
 
             LiteDbInboxStore.RecordHandled(_database, handled, request.UpdatedAt);
             _erasures.Update(ToDocument(request));
+            if (request.Status == ErasureStatus.Completed && _removalProfiles.Delete(request.Id))
+            {
+                keyDestroyed = _keys.Destroy(RemovalProfile.KeyOwnerOf(request.Id));
+            }
+
             return true;
-        }));
+        });
+        if (keyDestroyed)
+        {
+            // As after a removal: the key's former bytes stay in the log file until a checkpoint. Not cancelled with
+            // the call: the fold is committed.
+            await _checkpoint.RunAsync(CancellationToken.None);
+        }
+
+        return folded;
+    }
+
+    public Task<SealedData?> FindRemovalProfileAsync(string erasureId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_removalProfiles.FindOneById(erasureId) is { } stored ? SealedData.Parser.ParseFrom(stored["Sealed"].AsBinary) : null);
     }
 
     public Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Google.Protobuf;
 using ServiceDesk.Contracts.Directory.V1;
+using SealedData = ServiceDesk.Contracts.Events.V1.SealedData;
 using ServiceDesk.Directory.Customers;
 using Customer = ServiceDesk.Directory.Customers.Customer;
 using ServiceDesk.Directory.Keys;
@@ -13,7 +15,7 @@ using ServiceDesk.Storage.MongoDb;
 namespace ServiceDesk.Directory.Erasure;
 
 /// <summary>
-/// Requests, tombstones and the evidence key in the service's MongoDB database. A removal is one multi-document
+/// Requests, tombstones, the sealed final profiles of removals not completed and the evidence key in the service's MongoDB database. A removal is one multi-document
 /// transaction (a replica set is required, as for every store here). What a delete leaves behind in MongoDB (the
 /// oplog until it rolls over, backups until their retention ends) is stated in the README and in the evidence.
 /// </summary>
@@ -32,6 +34,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
     private readonly IMongoCollection<BsonDocument> _erasures = database.GetCollection<BsonDocument>(ErasuresName);
     private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>(TombstoneCollection);
     private readonly IMongoCollection<BsonDocument> _evidenceKeys = database.GetCollection<BsonDocument>("evidence_keys");
+    private readonly IMongoCollection<BsonDocument> _removalProfiles = database.GetCollection<BsonDocument>("removal_profiles");
     private readonly IMongoCollection<BsonDocument> _requestClaims = database.GetCollection<BsonDocument>("erasure_request_claims");
     private readonly MongoIndexes _indexes = new(database, Indexes);
 
@@ -47,6 +50,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         long? replacesVersion,
         Customer customer,
         IReadOnlyList<FormerAddress> formerAddresses,
+        RemovalProfile removalProfile,
         IReadOnlyList<OutgoingEvent> events,
         CancellationToken cancellationToken)
     {
@@ -77,6 +81,13 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
 
                 await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id), ToDocument(request), new ReplaceOptions { IsUpsert = true }, token);
                 await keys.DestroyAsync(session, customer.Id, token);
+                await MongoCustomerKeyStore.InsertAsync(database, session, removalProfile.Key, token);
+                await _removalProfiles.ReplaceOneAsync(
+                    session,
+                    Filter.Eq("_id", request.Id),
+                    new BsonDocument { ["_id"] = request.Id, ["Sealed"] = removalProfile.Sealed.ToByteArray() },
+                    new ReplaceOptions { IsUpsert = true },
+                    token);
                 foreach (var hash in request.TombstonedHashes)
                 {
                     await _tombstones.ReplaceOneAsync(
@@ -140,9 +151,19 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                 }
 
                 await MongoInboxStore.RecordHandledAsync(database, session, handled, request.UpdatedAt, token);
+                if (request.Status == ErasureStatus.Completed && (await _removalProfiles.DeleteOneAsync(session, Filter.Eq("_id", request.Id), cancellationToken: token)).DeletedCount > 0)
+                {
+                    await keys.DestroyAsync(session, RemovalProfile.KeyOwnerOf(request.Id), token);
+                }
+
                 return true;
             },
             cancellationToken);
+
+    public async Task<SealedData?> FindRemovalProfileAsync(string erasureId, CancellationToken cancellationToken) =>
+        await _removalProfiles.Find(Filter.Eq("_id", erasureId)).FirstOrDefaultAsync(cancellationToken) is { } stored
+            ? SealedData.Parser.ParseFrom(stored["Sealed"].AsByteArray)
+            : null;
 
     public async Task<ErasureRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         await _erasures.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken) is { } document ? ToRecord(document) : null;

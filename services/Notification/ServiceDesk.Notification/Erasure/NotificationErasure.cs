@@ -1,4 +1,5 @@
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Notification.Customers;
 using ServiceDesk.Notification.Deliveries;
 using ServiceDesk.Notification.Sending;
@@ -25,7 +26,8 @@ namespace ServiceDesk.Notification.Erasure;
 /// stays readable. Idempotent: a second run finds nothing left.
 /// </summary>
 public sealed class NotificationErasure(
-    IDeliveryStore deliveries, IKnownCustomerStore customers, PickupDirectory pickup, MailMessages messages, MentionTokens mentions) : ICustomerErasure
+    IDeliveryStore deliveries, IKnownCustomerStore customers, CustomerProfiles profiles, PickupDirectory pickup, MailMessages messages, MentionTokens mentions)
+    : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
     public const string DeliveryLogEntriesDeleted = "delivery_log_entries_deleted";
@@ -54,9 +56,11 @@ public sealed class NotificationErasure(
         var ownIds = own.Select(delivery => delivery.Id).ToHashSet(StringComparer.Ordinal);
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
         var known = await customers.FindAsync(scope.CustomerId, cancellationToken);
-        var knownNames = known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer);
+        // And the command's final profile's: a change behind in the customer stream is not in what this service knows.
+        var final = await profiles.FinalProfileAsync(scope, cancellationToken);
+        var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final);
         var addresses = own.Select(delivery => delivery.RecipientAddress)
-            .Concat(known is null ? [] : known.History.AddressesWith(known.Address))
+            .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         // A name the customer chose themselves may be anyone's: their own letters go, no one else's.
         var chosen = knownNames.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -20,7 +20,8 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
 /// </summary>
-public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStore snapshots, DirectoryCustomers customers, TimeProvider time) : ICustomerErasure
+public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStore snapshots, DirectoryCustomers customers, CustomerProfiles profiles, TimeProvider time)
+    : ICustomerErasure
 {
     public const string TicketsMoved = "tickets_moved";
     public const string TicketsDeleted = "tickets_deleted";
@@ -188,13 +189,13 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         var successor = scope.SuccessorCustomerId is { Length: > 0 } successorId && successorId != scope.CustomerId
             ? await SuccessorAsync(successorId, cancellationToken)
             : null;
-        var addresses = live is null ? [] : live.History.AddressesWith(live.Address).Where(IsLongEnough).ToList();
+        // The snapshot's, and the command's final profile's: a change behind in the customer stream is not in the snapshot.
+        var final = await profiles.FinalProfileAsync(scope, cancellationToken);
+        var addresses = ProfileHistory.AddressesAlsoIn(live is null ? [] : live.History.AddressesWith(live.Address), final).Where(IsLongEnough).ToList();
         // An address is the customer's alone, never a common phrase, also where a name repeats it.
-        var names = live is null
-            ? []
-            : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer)
-                .Where(name => IsLongEnough(name.Text) && !addresses.Contains(name.Text, StringComparer.OrdinalIgnoreCase))
-                .ToList();
+        var names = ProfileHistory.NamesAlsoIn(live is null ? [] : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer), final)
+            .Where(name => IsLongEnough(name.Text) && !addresses.Contains(name.Text, StringComparer.OrdinalIgnoreCase))
+            .ToList();
         return new ErasureRules(
             scope.CustomerId,
             successor?.CustomerId,

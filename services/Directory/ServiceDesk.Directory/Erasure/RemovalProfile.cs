@@ -1,0 +1,28 @@
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Directory.Customers;
+using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.PersonalData;
+using Customer = ServiceDesk.Directory.Customers.Customer;
+
+namespace ServiceDesk.Directory.Erasure;
+
+/// <summary>
+/// The removed customer's profile (current and former names and addresses) as the removal found it, sealed for the
+/// command (<see cref="CustomerErasureRequested.FinalProfile"/>) under a key of the request alone. The customer's own
+/// key is destroyed with the profile, so a change still behind in a participant's customer stream can no longer be
+/// read there; this copy lets the participant look for what that change brought. The removal stores the key (in the
+/// customer keys, owned by <see cref="KeyOwnerOf"/>) and the sealed copy, for a retried command; the request's
+/// completion destroys the key and deletes the copy, and with the key every copy of the command becomes unreadable.
+/// </summary>
+/// <param name="Key">The key, made but not stored: the removal's transaction stores it.</param>
+public sealed record RemovalProfile(NewCustomerKey Key, SealedData Sealed)
+{
+    public static RemovalProfile Of(Customer customer, string erasureId, ICustomerKeyStore keys)
+    {
+        var key = keys.New(KeyOwnerOf(erasureId));
+        return new RemovalProfile(key, PersonalDataSealer.Seal(key.Key, CustomerEvents.ProfileOf(customer)));
+    }
+
+    /// <summary>The owner the key is stored under, where a customer's key has the customer's id: never a customer id.</summary>
+    public static string KeyOwnerOf(string erasureId) => $"removal:{erasureId}";
+}
