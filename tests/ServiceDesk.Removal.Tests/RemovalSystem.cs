@@ -73,12 +73,10 @@ public sealed class RemovalSystem : IAsyncLifetime
             [ServiceNames.Ticketing] = FreePorts.Next(),
             [ServiceNames.Notification] = FreePorts.Next(),
         };
-        Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory));
+        await StartDirectoryAsync();
         await StartTicketingAsync();
         await StartNotificationAsync();
         Admin = Bearer(await Identity.AdminTokenAsync());
-        Customers = new(Directory.Calls);
-        Erasures = new(Directory.Calls);
     }
 
     public async Task DisposeAsync()
@@ -116,6 +114,31 @@ public sealed class RemovalSystem : IAsyncLifetime
         await whileStopped();
         await StartTicketingAsync(ticketing.DataDirectory);
         await StartNotificationAsync(notification.DataDirectory);
+    }
+
+    /// <summary>A cold backup of Directory's store: stopped, its data directory copied, started again. Returns the backup's directory.</summary>
+    public async Task<string> BackUpDirectoryAsync()
+    {
+        var backup = TestDirectory.Create("directory-backup");
+        var stopped = Directory;
+        await StopAsync(stopped);
+        CopyFiles(stopped.DataDirectory, backup);
+        await StartDirectoryAsync(stopped.DataDirectory);
+        return backup;
+    }
+
+    /// <summary>
+    /// Stops Directory, replaces its data directory with the backup's copy (then deletes the backup) and starts it again
+    /// on the same directory and port, as a pod whose volume was restored.
+    /// </summary>
+    public async Task RestoreDirectoryAsync(string backup)
+    {
+        var stopped = Directory;
+        await StopAsync(stopped);
+        System.IO.Directory.Delete(stopped.DataDirectory, recursive: true);
+        CopyFiles(backup, stopped.DataDirectory);
+        System.IO.Directory.Delete(backup, recursive: true);
+        await StartDirectoryAsync(stopped.DataDirectory);
     }
 
     /// <summary>
@@ -172,6 +195,13 @@ public sealed class RemovalSystem : IAsyncLifetime
         ServiceApps.Identity,
         IdentityTestHost.Settings(_redis.Configuration, [("Identity:Tokens:AccessTokenLifetime", "02:00:00"), ("Messaging:KeyPrefix", Prefix), .. overrides]),
         dataDirectory);
+
+    private async Task StartDirectoryAsync(string? dataDirectory = null)
+    {
+        Directory = await ServiceHost.StartAsync(ServiceApps.Directory, Settings(ServiceNames.Directory), dataDirectory);
+        Customers = new(Directory.Calls);
+        Erasures = new(Directory.Calls);
+    }
 
     private async Task StartTicketingAsync(string? dataDirectory = null)
     {

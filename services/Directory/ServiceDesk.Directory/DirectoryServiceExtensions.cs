@@ -64,6 +64,10 @@ public static class DirectoryServiceExtensions
         builder.Services.AddSingleton<EvidenceSigner>();
         builder.Services.AddSingleton<RemovalPreviewer>();
         builder.Services.AddHostedService<OverdueErasures>();
+        builder.Services.AddSingleton<ErasureHistory>();
+        builder.Services.AddSingleton<RemovalReplay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RemovalReplay>());
+        builder.Services.AddHealthChecks().AddCheck<RemovalReplayHealthCheck>(RemovalReplay.HealthCheckName);
         // A participant without an address is reported as unreachable by the preview, not a start-up failure:
         // the removal itself travels through Redis and needs no address.
         foreach (var participant in RemovalPreviewer.RemoteParticipants.Where(participant => builder.Configuration[$"Services:{participant}"] is { Length: > 0 }))

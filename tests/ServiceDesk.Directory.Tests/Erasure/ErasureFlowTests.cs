@@ -98,6 +98,10 @@ public sealed class ErasureFlowTests(DirectoryHostFixture hosts, ITestOutputHelp
         Assert.Contains("InvalidOperationException", notification.Error);
         Assert.Contains(failed, (await system.Erasure.ListErasuresAsync(new ListErasuresRequest { Status = ErasureStatus.Failed })).Erasures);
 
+        // The evidence says the profile as removed is still readable under the request's key while notification is not done.
+        const string held = "Until ticketing and notification are done";
+        Assert.Contains(held, (await system.Erasure.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = removal.Id })).Document.ToStringUtf8());
+
         system.Notification.Fail = false;
         var retried = await system.Erasure.RetryErasureAsync(new RetryErasureRequest { ErasureId = removal.Id });
         Assert.Equal(ErasureStatus.InProgress, retried.Status);
@@ -118,6 +122,7 @@ public sealed class ErasureFlowTests(DirectoryHostFixture hosts, ITestOutputHelp
         Assert.Equal(finalProfiles[0], finalProfiles[1]);
         var key = await system.Directory.Services.GetRequiredService<ServiceDesk.Directory.Keys.ICustomerKeyStore>().FindAsync(finalProfiles[0]!.KeyId, CancellationToken.None);
         Assert.NotNull(key!.Destroyed);
+        Assert.DoesNotContain(held, (await system.Erasure.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = removal.Id })).Document.ToStringUtf8());
     }
 
     [Fact]

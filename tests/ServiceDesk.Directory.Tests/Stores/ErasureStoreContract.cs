@@ -294,11 +294,14 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
-    public async Task A_removal_keeps_its_sealed_profile_and_key_until_the_receipt_that_completes_it()
+    public async Task A_removal_keeps_its_sealed_profile_and_key_until_both_its_readers_are_done()
     {
         var stores = NewStores();
         var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
-        var request = Removal(jane);
+        var request = Removal(jane) with
+        {
+            Participants = [.. ErasureRecord.ParticipantServices.Select(service => service == "directory" ? Removal(jane).Participants[0] : ParticipantRecord.Pending(service, TestData.Now))],
+        };
         var profile = RemovalProfile.Of(jane, request.Id, stores.Keys);
         Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], profile, [], default));
 
@@ -308,14 +311,16 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         Assert.Null(key.Destroyed);
         Assert.Equal(profile.Key.Key.Key.ToByteArray(), key.Key);
 
-        // A receipt that leaves the request in progress keeps both.
-        var inProgress = request.Touched(TestData.Now);
-        Assert.True(await stores.Erasures.FoldReceiptAsync(inProgress, request.Version, new EventContext("receipt-1", "identity", TestData.Now, "erasure-receipts", "1-0"), default));
+        // Ticketing done, Notification not yet: both are kept.
+        var ticketingDone = request.WithReceipt(new ParticipantRecord("ticketing", ParticipantState.Done, new Dictionary<string, long>(), null, TestData.Now), TestData.Now);
+        Assert.True(await stores.Erasures.FoldReceiptAsync(ticketingDone, request.Version, new EventContext("receipt-1", "ticketing", TestData.Now, "erasure-receipts", "1-0"), default));
         Assert.NotNull(await stores.Erasures.FindRemovalProfileAsync(request.Id, default));
         Assert.Null((await stores.Keys.FindAsync(profile.Key.Key.KeyId, default))!.Destroyed);
 
-        var completed = (inProgress with { Status = ErasureStatus.Completed, CompletedAt = TestData.Now }).Touched(TestData.Now);
-        Assert.True(await stores.Erasures.FoldReceiptAsync(completed, inProgress.Version, new EventContext("receipt-2", "ticketing", TestData.Now, "erasure-receipts", "2-0"), default));
+        // Notification done too: both go, though Identity is still pending.
+        var readersDone = ticketingDone.WithReceipt(new ParticipantRecord("notification", ParticipantState.Done, new Dictionary<string, long>(), null, TestData.Now), TestData.Now);
+        Assert.Equal(ErasureStatus.InProgress, readersDone.Status);
+        Assert.True(await stores.Erasures.FoldReceiptAsync(readersDone, ticketingDone.Version, new EventContext("receipt-2", "notification", TestData.Now, "erasure-receipts", "2-0"), default));
 
         Assert.Null(await stores.Erasures.FindRemovalProfileAsync(request.Id, default));
         var destroyed = await stores.Keys.FindAsync(profile.Key.Key.KeyId, default);

@@ -28,6 +28,7 @@ public static class ErasureParticipantExtensions
         services.AddSingleton(provider => new ErasureCheckpoint(provider.GetRequiredService<LiteDB.LiteDatabase>()));
         services.AddScoped<ICustomerErasure, TErasure>();
         services.AddSingleton<IRequestValidator<PreviewErasureRequest>, PreviewErasureValidator>();
+        services.AddSingleton<ErasureHistory>();
         services.AddSingleton<ErasureReplay>();
         services.AddHostedService(provider => provider.GetRequiredService<ErasureReplay>());
         services.AddHealthChecks().AddCheck<ErasureReplayHealthCheck>(ErasureReplay.HealthCheckName);

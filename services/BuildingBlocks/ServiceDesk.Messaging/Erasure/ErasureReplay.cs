@@ -1,32 +1,24 @@
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Events.V1;
-using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Startup;
-using ServiceDesk.Messaging.Authenticity;
-using ServiceDesk.Messaging.Catalog;
-using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Resilience;
-using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging.Erasure;
 
 /// <summary>
 /// At start, re-applies every erasure request the "erasure" stream holds but this service's ledger does not, and every
 /// reinstatement of a request's addresses: the store was restored from a backup taken before them, and the consumer
-/// group acknowledged them long ago. The
-/// stream keeps its history for this (<see cref="EventFamily.KeepsHistory"/>). Until done, the "erasure" health
-/// entry, and so readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
+/// group acknowledged them long ago (<see cref="ErasureHistory"/>). Until done, the "erasure" health entry, and so
+/// readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
 /// (its failure receipt is sent), so one bad request cannot keep the service from serving. A run cut short between
 /// erasing and its checkpoint left nothing readable either: a LiteDB file is checkpointed when it is opened
 /// (<c>LiteDbFiles.Open</c>), before this runs.
 /// </summary>
 public sealed partial class ErasureReplay(
-    EventStreams streams,
-    EventAuthenticator authenticator,
+    ErasureHistory history,
     IErasureLedger ledger,
     IServiceScopeFactory scopes,
     TombstonePepper pepper,
@@ -35,45 +27,31 @@ public sealed partial class ErasureReplay(
     ILogger<ErasureReplay> logger) : StartupStep(lifetime, time, logger)
 {
     public const string HealthCheckName = "erasure";
-    private const int PageSize = 100;
 
     /// <summary>Reads the pepper now, so a missing one stops the start naming the setting.</summary>
     protected override void Validate() => _ = pepper.Key.Length;
 
     protected override async Task RunAsync(CancellationToken cancellationToken)
     {
-        var family = streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor);
-        var stream = streams.Keys(family.Name).Stream;
-        RedisValue from = "-";
         int replayed = 0, reinstatements = 0;
-        while (true)
+        await foreach (var entry in history.ReadAsync(cancellationToken))
         {
-            var page = await streams.Database.StreamRangeAsync(stream, from, "+", PageSize);
-            foreach (var entry in page)
+            switch (entry.Payload)
             {
-                switch (Payload(family.Name, entry))
-                {
-                    case CustomerErasureRequested command when await ledger.FindAsync(command.RequestId, cancellationToken) is null:
-                        await ReplayAsync(command, cancellationToken);
-                        replayed++;
-                        break;
-                    case ErasedAddressesReinstated reinstated:
-                        // Idempotent, and kept apart from the request's record: recorded again whatever the ledger holds.
-                        await using (var scope = scopes.CreateAsyncScope())
-                        {
-                            await scope.ServiceProvider.GetRequiredService<AddressReinstatementHandler>().HandleAsync(reinstated, cancellationToken);
-                        }
-                        reinstatements++;
-                        break;
-                }
-            }
+                case CustomerErasureRequested command when await ledger.FindAsync(command.RequestId, cancellationToken) is null:
+                    await ReplayAsync(command, cancellationToken);
+                    replayed++;
+                    break;
+                case ErasedAddressesReinstated reinstated:
+                    // Idempotent, and kept apart from the request's record: recorded again whatever the ledger holds.
+                    await using (var scope = scopes.CreateAsyncScope())
+                    {
+                        await scope.ServiceProvider.GetRequiredService<AddressReinstatementHandler>().HandleAsync(reinstated, cancellationToken);
+                    }
 
-            if (page.Length < PageSize)
-            {
-                break;
+                    reinstatements++;
+                    break;
             }
-
-            from = "(" + page[^1].Id;
         }
 
         LogReplayed(replayed, reinstatements);
@@ -90,28 +68,6 @@ public sealed partial class ErasureReplay(
         {
             LogReplayFailed(command.RequestId, exception.GetType().Name);
         }
-    }
-
-    /// <summary>The command or reinstatement an authentic entry from Directory carries; entries the consumers refuse are skipped here too.</summary>
-    private Google.Protobuf.IMessage? Payload(string family, StreamEntry entry)
-    {
-        if (!authenticator.Verify(family, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
-        {
-            return null;
-        }
-
-        var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
-        if (envelope is null || envelope.Source != ServiceNames.Directory)
-        {
-            return null;
-        }
-
-        return Any.GetTypeName(envelope.Payload.TypeUrl) switch
-        {
-            var type when type == CustomerErasureRequested.Descriptor.FullName => envelope.Payload.Unpack<CustomerErasureRequested>(),
-            var type when type == ErasedAddressesReinstated.Descriptor.FullName => envelope.Payload.Unpack<ErasedAddressesReinstated>(),
-            _ => null,
-        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure replay done: {Replayed} requests from the stream were missing from the ledger and re-applied; {Reinstatements} reinstatements recorded")]

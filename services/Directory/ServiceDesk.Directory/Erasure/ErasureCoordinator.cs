@@ -133,7 +133,7 @@ public sealed class ErasureCoordinator(
     public async Task<ErasureRecord> RetryAsync(Caller caller, string erasureId, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
-        // Kept until the request completes, and a completed request is not retried.
+        // Kept while Ticketing or Notification is not done; Identity, retried alone, does not read it.
         var finalProfile = await store.FindRemovalProfileAsync(erasureId, cancellationToken);
         return await ChangeAsync(
             erasureId,
@@ -161,6 +161,68 @@ public sealed class ErasureCoordinator(
             reinstated => [events.Prepare(new ErasedAddressesReinstated { RequestId = reinstated.Id })],
             liftTombstone: true,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// After a restore from a backup taken before it: re-applies a removal the "erasure" stream holds and the store
+    /// lacks, or holds awaiting approval (approved after the backup). The profile, memberships and key go again, the
+    /// addresses are tombstoned again, and the other participants are asked again (they answer from their ledgers, so
+    /// the request completes as before). The request is recorded as the command describes it; who asked, who approved
+    /// and why are not in the stream, so a request the store lacked shows Directory as requester and no reason, and one
+    /// awaiting approval Directory as approver. False when the store holds the request already.
+    /// </summary>
+    public async Task<bool> ReapplyAsync(CustomerErasureRequested command, DateTimeOffset commandedAt, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var stored = await store.GetAsync(command.RequestId, cancellationToken);
+            if (stored is not null && stored.Status != ErasureStatus.AwaitingApproval)
+            {
+                return false;
+            }
+
+            var customer = await customers.GetAsync(command.CustomerId, cancellationToken);
+            var now = time.Now();
+            var record = Reapplied(stored, command, customer, commandedAt, now);
+            if (await store.ReapplyRemovalAsync(record, customer, [events.Prepare(Command(record, ParticipantsToNotify(record), finalProfile: null))], cancellationToken) is { } stamps)
+            {
+                events.WakeRelay();
+                if (customer is not null)
+                {
+                    await suggestions.RemovedAsync(customer.Id, stamps);
+                }
+
+                logger.LogWarning("Erasure {ErasureId} was missing from the restored store and is re-applied to customer {CustomerId}", record.Id, record.CustomerId);
+                return true;
+            }
+        }
+
+        throw new ConcurrencyConflictException("erasure", command.RequestId);
+    }
+
+    /// <summary>
+    /// After a restore: lifts again the tombstones of a request whose reinstatement the "erasure" stream holds and the
+    /// store lacks, recorded as Directory's with no reason (who decided and why are not in the stream); the other
+    /// services hold it already. False when there is nothing to lift.
+    /// </summary>
+    public async Task<bool> ReinstateAgainAsync(string erasureId, DateTimeOffset reinstatedAt, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await store.GetAsync(erasureId, cancellationToken) is not { AddressHash: not null, Reinstatement: null } record)
+            {
+                return false;
+            }
+
+            var reinstated = (record with { Reinstatement = new ErasureDecision(ServiceNames.Directory, (int)ReinstatementReason.Unspecified, reinstatedAt) }).Touched(time.Now());
+            if (await store.ReplaceAsync(reinstated, record.Version, [], liftTombstone: true, cancellationToken))
+            {
+                logger.LogWarning("The reinstatement of erasure {ErasureId} was missing from the restored store and is applied again", erasureId);
+                return true;
+            }
+        }
+
+        throw new ConcurrencyConflictException("erasure", erasureId);
     }
 
     /// <summary>Admins any request; a customer only their own, any other id being NOT_FOUND as an unknown one.</summary>
@@ -323,6 +385,38 @@ public sealed class ErasureCoordinator(
             AddressHash = tombstones.HashOf(customer.Address),
             FormerAddressHashes = [.. formerAddresses.Select(former => former.Hash)],
             // The others' timeout counts from the command, not from a customer's own request.
+            Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
+        }).Touched(now);
+    }
+
+    /// <summary>The request as <see cref="ReapplyAsync"/> writes it: from the one awaiting approval, or from the command alone.</summary>
+    private static ErasureRecord Reapplied(ErasureRecord? awaiting, CustomerErasureRequested command, Customer? customer, DateTimeOffset commandedAt, DateTimeOffset now)
+    {
+        var record = awaiting is null
+            ? New(
+                command.CustomerId,
+                command.Mode == EventErasureMode.Purge ? DirectoryErasureMode.Purge : DirectoryErasureMode.Anonymize,
+                ErasureReason.Unspecified,
+                command.SuccessorCustomerId.Length == 0 ? null : command.SuccessorCustomerId,
+                ServiceNames.Directory,
+                ErasureStatus.InProgress,
+                commandedAt) with { Id = command.RequestId }
+            : awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = ServiceNames.Directory };
+        var directoryPart = new ParticipantRecord(
+            ServiceNames.Directory,
+            ParticipantState.Done,
+            new Dictionary<string, long>
+            {
+                ["profiles_deleted"] = customer is null ? 0 : 1,
+                ["memberships_deleted"] = customer?.ProjectKeys.Count ?? 0,
+                ["addresses_tombstoned"] = (command.AddressHash.Length == 0 ? 0 : 1) + command.FormerAddressHashes.Count,
+            },
+            null,
+            now);
+        return (record with
+        {
+            AddressHash = command.AddressHash.Length == 0 ? null : command.AddressHash,
+            FormerAddressHashes = [.. command.FormerAddressHashes],
             Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
         }).Touched(now);
     }

@@ -42,6 +42,15 @@ public sealed record ErasureRecord(
     public static readonly IReadOnlyList<string> ParticipantServices =
         [Hosting.ServiceNames.Identity, Hosting.ServiceNames.Directory, Hosting.ServiceNames.Ticketing, Hosting.ServiceNames.Notification];
 
+    /// <summary>
+    /// The services that look for the customer's names and addresses, and so read the removal's final profile
+    /// (<see cref="RemovalProfile"/>): once both are done its key is destroyed, whatever the others' state.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FinalProfileReaders = [Hosting.ServiceNames.Ticketing, Hosting.ServiceNames.Notification];
+
+    /// <summary>Whether every reader of the final profile is done with its part.</summary>
+    public bool FinalProfileRead => FinalProfileReaders.All(service => Participant(service)?.State == ParticipantState.Done);
+
     public bool IsOpen => Status is ErasureStatus.AwaitingApproval or ErasureStatus.InProgress or ErasureStatus.Failed;
 
     public bool IsOverdue(DateTimeOffset now) => Status is ErasureStatus.AwaitingApproval or ErasureStatus.InProgress or ErasureStatus.Failed && now > DueAt;

@@ -30,14 +30,20 @@ public sealed class EvidenceSigner(IErasureStore store, KeyWrapper keys, Storage
     private const string MongoResidue =
         "MongoDB: the deleted profile and search keys can remain in the oplog until it rolls over (its window) and in backups until their retention ends; events that left Directory are sealed under the destroyed customer key.";
 
+    /// <summary>Said while a removal's final profile (<see cref="RemovalProfile"/>) is kept for the services that look for names.</summary>
+    private const string FinalProfileHeld =
+        " Until ticketing and notification are done, the profile as removed stays readable under a key of this request, kept wrapped by Directory: sealed in the removal command (the event stream, its persistence and backups) and in Directory's store; the key is destroyed when they are.";
+
     public async Task<SignedEvidence> ExportAsync(ErasureRecord record, CancellationToken cancellationToken)
     {
         using var key = await SigningKeyAsync(cancellationToken);
-        var document = Canonical(record, key.KeyId, time.Now());
+        var residue = (storage.Backend == StorageBackend.MongoDb ? MongoResidue : LiteDbResidue)
+            + (await store.FindRemovalProfileAsync(record.Id, cancellationToken) is null ? string.Empty : FinalProfileHeld);
+        var document = Canonical(record, residue, key.KeyId, time.Now());
         return new SignedEvidence(document, key.Key.SignData(document, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation), key.KeyId, key.Key.ExportSubjectPublicKeyInfoPem());
     }
 
-    private byte[] Canonical(ErasureRecord record, string keyId, DateTimeOffset generatedAt)
+    private static byte[] Canonical(ErasureRecord record, string residue, string keyId, DateTimeOffset generatedAt)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -76,7 +82,7 @@ public sealed class EvidenceSigner(IErasureStore store, KeyWrapper keys, Storage
             json.WriteEndArray();
             WriteDecision(json, "rejection", record.Rejection, code => ((RejectionReason)code).ToString());
             WriteDecision(json, "reinstatement", record.Reinstatement, code => ((ReinstatementReason)code).ToString());
-            json.WriteString("residual_data", storage.Backend == StorageBackend.MongoDb ? MongoResidue : LiteDbResidue);
+            json.WriteString("residual_data", residue);
             json.WriteString("key_id", keyId);
             json.WriteString("generated_at", Timestamp(generatedAt));
             json.WriteEndObject();

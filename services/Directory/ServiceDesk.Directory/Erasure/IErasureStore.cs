@@ -36,7 +36,19 @@ public interface IErasureStore
         IReadOnlyList<OutgoingEvent> events,
         CancellationToken cancellationToken);
 
-    /// <summary>The sealed final profile of a removal not completed yet (<see cref="RemovalProfile"/>); null once completed, or before the removal.</summary>
+    /// <summary>
+    /// After a restore: in one transaction, writes <paramref name="request"/>, a removal the "erasure" stream holds,
+    /// unless the store holds that request in another state than awaiting approval; deletes <paramref name="customer"/>
+    /// when given (only at its version, raising its projects' change stamps), destroys the customer's key, tombstones
+    /// the request's addresses (<see cref="ErasureRecord.TombstonedHashes"/>) and records <paramref name="events"/> in the
+    /// outbox. A LiteDB file is checkpointed after it.
+    /// </summary>
+    /// <returns>The change stamps the deletion took (none without a customer); null, having written nothing, when the
+    /// store holds the request already or the customer changed meanwhile.</returns>
+    Task<IReadOnlyDictionary<string, long>?> ReapplyRemovalAsync(
+        ErasureRecord request, Customer? customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>The sealed final profile of a removal (<see cref="RemovalProfile"/>) its readers are not all done with; null once they are, or before the removal.</summary>
     Task<SealedData?> FindRemovalProfileAsync(string erasureId, CancellationToken cancellationToken);
 
     /// <summary>Inserts a request that removes nothing yet (a customer's own); false when the customer already has an open request.</summary>
@@ -54,8 +66,9 @@ public interface IErasureStore
     /// Writes <paramref name="request"/> with a participant's receipt folded in if the stored one is still at
     /// <paramref name="expectedVersion"/>, and records the receipt's event <paramref name="handled"/> in the inbox in
     /// the same transaction; when another delivery recorded it first this throws <see cref="EventAlreadyHandledException"/>.
-    /// When the receipt completes the request, the same transaction destroys the key of its <see cref="RemovalProfile"/> and
-    /// deletes the sealed copy (a LiteDB file is checkpointed after it, as after a removal).
+    /// When the receipt leaves every reader of the final profile done (<see cref="ErasureRecord.FinalProfileRead"/>), the
+    /// same transaction destroys the key of its <see cref="RemovalProfile"/> and deletes the sealed copy (a LiteDB file
+    /// is checkpointed after it, as after a removal).
     /// </summary>
     Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken);
 

@@ -126,6 +126,42 @@ public sealed class LiteDbErasureStore : IErasureStore
         return removed;
     }
 
+    public async Task<IReadOnlyDictionary<string, long>?> ReapplyRemovalAsync(
+        ErasureRecord request, Customer? customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var reapplied = _database.InTransactionUnlessNull(IReadOnlyDictionary<string, long>? () =>
+        {
+            _erasures.LockForWrite();
+            if (_erasures.FindOneById(request.Id) is { } stored && stored["Status"].AsInt32 != (int)ErasureStatus.AwaitingApproval)
+            {
+                return null;
+            }
+
+            var stamps = customer is null ? new Dictionary<string, long>() : _customers.DeleteInTransaction(customer);
+            if (stamps is null)
+            {
+                return null;
+            }
+
+            _erasures.Upsert(ToDocument(request));
+            _keys.Destroy(request.CustomerId);
+            foreach (var hash in request.TombstonedHashes)
+            {
+                _tombstones.Upsert(new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id });
+            }
+
+            _outbox.Enqueue(events);
+            return stamps;
+        });
+        if (reapplied is not null)
+        {
+            await _checkpoint.RunAsync(CancellationToken.None);
+        }
+
+        return reapplied;
+    }
+
     public Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -178,7 +214,7 @@ public sealed class LiteDbErasureStore : IErasureStore
 
             LiteDbInboxStore.RecordHandled(_database, handled, request.UpdatedAt);
             _erasures.Update(ToDocument(request));
-            if (request.Status == ErasureStatus.Completed && _removalProfiles.Delete(request.Id))
+            if (request.FinalProfileRead && _removalProfiles.Delete(request.Id))
             {
                 keyDestroyed = _keys.Destroy(RemovalProfile.KeyOwnerOf(request.Id));
             }

@@ -103,6 +103,44 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
             cancellationToken);
     }
 
+    public async Task<IReadOnlyDictionary<string, long>?> ReapplyRemovalAsync(
+        ErasureRecord request, Customer? customer, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
+    {
+        await _indexes.EnsureCreatedAsync(cancellationToken);
+        return await database.Client.InTransactionAsync(
+            async Task<IReadOnlyDictionary<string, long>?> (session, token) =>
+            {
+                // The claim makes two replicas re-applying the same request at once conflict, as two removals do.
+                await _requestClaims.ClaimAsync(session, request.CustomerId, token);
+                if (await _erasures.Find(session, Filter.Eq("_id", request.Id) & Filter.Ne("Status", (int)ErasureStatus.AwaitingApproval)).AnyAsync(token))
+                {
+                    return null;
+                }
+
+                var stamps = customer is null ? new Dictionary<string, long>() : await customers.DeleteAsync(session, customer, token);
+                if (stamps is null)
+                {
+                    return null;
+                }
+
+                await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id), ToDocument(request), new ReplaceOptions { IsUpsert = true }, token);
+                await keys.DestroyAsync(session, request.CustomerId, token);
+                foreach (var hash in request.TombstonedHashes)
+                {
+                    await _tombstones.ReplaceOneAsync(
+                        session,
+                        Filter.Eq("_id", hash),
+                        new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id },
+                        new ReplaceOptions { IsUpsert = true },
+                        token);
+                }
+
+                await outbox.EnqueueAsync(session, events, token);
+                return stamps;
+            },
+            cancellationToken);
+    }
+
     public async Task<bool> InsertAwaitingAsync(ErasureRecord request, CancellationToken cancellationToken)
     {
         await _indexes.EnsureCreatedAsync(cancellationToken);
@@ -151,7 +189,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                 }
 
                 await MongoInboxStore.RecordHandledAsync(database, session, handled, request.UpdatedAt, token);
-                if (request.Status == ErasureStatus.Completed && (await _removalProfiles.DeleteOneAsync(session, Filter.Eq("_id", request.Id), cancellationToken: token)).DeletedCount > 0)
+                if (request.FinalProfileRead && (await _removalProfiles.DeleteOneAsync(session, Filter.Eq("_id", request.Id), cancellationToken: token)).DeletedCount > 0)
                 {
                     await keys.DestroyAsync(session, RemovalProfile.KeyOwnerOf(request.Id), token);
                 }

@@ -11,8 +11,9 @@ namespace ServiceDesk.Directory.Erasure;
 /// command (<see cref="CustomerErasureRequested.FinalProfile"/>) under a key of the request alone. The customer's own
 /// key is destroyed with the profile, so a change still behind in a participant's customer stream can no longer be
 /// read there; this copy lets the participant look for what that change brought. The removal stores the key (in the
-/// customer keys, owned by <see cref="KeyOwnerOf"/>) and the sealed copy, for a retried command; the request's
-/// completion destroys the key and deletes the copy, and with the key every copy of the command becomes unreadable.
+/// customer keys, owned by <see cref="KeyOwnerOf"/>) and the sealed copy, for a retried command; the receipt that
+/// leaves both its readers done (<see cref="ErasureRecord.FinalProfileReaders"/>) destroys the key and deletes the copy,
+/// and with the key every copy of the command becomes unreadable.
 /// </summary>
 /// <param name="Key">The key, made but not stored: the removal's transaction stores it.</param>
 public sealed record RemovalProfile(NewCustomerKey Key, SealedData Sealed)

@@ -16,7 +16,7 @@ public sealed class CustomerKeyGrpcService(ICustomerKeyStore keys) : CustomerKey
         var key = await keys.FindAsync(request.KeyId, context.CancellationToken) ?? throw new NotFoundException("customer key", request.KeyId, "key_id");
         return key.Destroyed is null
             ? new CustomerKey { KeyId = key.KeyId, CustomerId = key.CustomerId, Key = Google.Protobuf.ByteString.CopyFrom(key.Key) }
-            : throw new PreconditionFailedException("KEY_DESTROYED", $"customer key {key.KeyId}", "The key was destroyed when the customer was erased; what it sealed cannot be read.");
+            : throw new PreconditionFailedException("KEY_DESTROYED", $"customer key {key.KeyId}", "The key was destroyed (the customer was erased, or their removal's final profile read); what it sealed cannot be read.");
     }
 }
 

@@ -4,7 +4,9 @@ namespace ServiceDesk.Directory.Keys;
 
 /// <summary>
 /// One AES-256 key per customer, kept only here. Personal data leaves Directory through Redis sealed under it;
-/// destroying it at removal is what makes every copy unreadable (crypto-shredding). Stored wrapped under the
+/// destroying it at removal is what makes every copy unreadable (crypto-shredding). A removal's final profile has a
+/// key of its own, stored here under the owner <see cref="Erasure.RemovalProfile.KeyOwnerOf"/> where a customer's key
+/// has the customer id. Stored wrapped under the
 /// key-encryption key (<see cref="Hosting.KeyProtection.KeyWrapper"/>), with the KEK's id beside it; a key read
 /// under a retired KEK is written back under the current one.
 /// </summary>

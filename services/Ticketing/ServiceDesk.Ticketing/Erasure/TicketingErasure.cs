@@ -227,9 +227,9 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     private sealed record Weighed(Ticket Ticket, Ticket? Outcome, Dictionary<string, long> Delta);
 
     /// <param name="Needles">
-    /// The customer's addresses and display names, current and former, as the snapshot holds them (of
-    /// <see cref="MentionTokens.ShortestNeedle"/> or more); empty once it was erased. All are replaced in the tickets the customer
-    /// reports or takes part in.
+    /// The customer's addresses and display names, current and former, as the snapshot (while not erased) and the
+    /// command's final profile hold them (of <see cref="MentionTokens.ShortestNeedle"/> or more). All are replaced in the
+    /// tickets the customer reports or takes part in.
     /// </param>
     /// <param name="Names">Those of <see cref="Needles"/> that are display names: only a name is replaced as whole words, or can be a common phrase.</param>
     /// <param name="NamesChosenByCustomer">The names the customer only ever chose themselves: they may be anyone's, so are replaced in the customer's own tickets only.</param>

@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting;
+using ServiceDesk.Messaging.Authenticity;
+using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Consuming;
+using StackExchange.Redis;
+
+namespace ServiceDesk.Messaging.Erasure;
+
+/// <summary>
+/// The "erasure" stream's history, oldest first: every authentic removal command and address reinstatement Directory
+/// appended. The family keeps its history (<see cref="EventFamily.KeepsHistory"/>) so that a store restored from a
+/// backup taken before them can apply them again at start; entries the consumers would refuse are skipped here too.
+/// </summary>
+public sealed class ErasureHistory(EventStreams streams, EventAuthenticator authenticator)
+{
+    private const int PageSize = 100;
+
+    public async IAsyncEnumerable<ErasureHistoryEntry> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var family = streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor);
+        var stream = streams.Keys(family.Name).Stream;
+        RedisValue from = "-";
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await streams.Database.StreamRangeAsync(stream, from, "+", PageSize);
+            foreach (var entry in page)
+            {
+                if (EntryOf(family.Name, entry) is { } authentic)
+                {
+                    yield return authentic;
+                }
+            }
+
+            if (page.Length < PageSize)
+            {
+                yield break;
+            }
+
+            from = "(" + page[^1].Id;
+        }
+    }
+
+    private ErasureHistoryEntry? EntryOf(string family, StreamEntry entry)
+    {
+        if (!authenticator.Verify(family, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
+        {
+            return null;
+        }
+
+        var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
+        if (envelope is null || envelope.Source != ServiceNames.Directory)
+        {
+            return null;
+        }
+
+        IMessage? payload = Any.GetTypeName(envelope.Payload.TypeUrl) switch
+        {
+            var type when type == CustomerErasureRequested.Descriptor.FullName => envelope.Payload.Unpack<CustomerErasureRequested>(),
+            var type when type == ErasedAddressesReinstated.Descriptor.FullName => envelope.Payload.Unpack<ErasedAddressesReinstated>(),
+            _ => null,
+        };
+        return payload is null ? null : new ErasureHistoryEntry(payload, envelope.OccurredAt?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch);
+    }
+}
+
+/// <summary>A <see cref="CustomerErasureRequested"/> or an <see cref="ErasedAddressesReinstated"/>, and when Directory published it.</summary>
+public sealed record ErasureHistoryEntry(IMessage Payload, DateTimeOffset OccurredAt);
