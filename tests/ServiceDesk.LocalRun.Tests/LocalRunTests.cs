@@ -286,6 +286,38 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.False(System.IO.Directory.Exists(directory));
     }
 
+    /// <summary>
+    /// Another local user binding Redis's port before redis-server does: redis-server cannot bind it and exits, and the
+    /// listener that holds the port is never sent a byte (the first PING carries the password).
+    /// </summary>
+    [Fact]
+    public async Task A_port_someone_else_bound_first_is_never_sent_the_redis_password()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var listening = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await squatter.AcceptTcpClientAsync(stop.Token);
+                var buffer = new byte[1024];
+                var read = await client.GetStream().ReadAsync(buffer, stop.Token);
+                received.Enqueue(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        });
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            RedisServer.StartAsync(Path.Combine(TestDirectory.Create("redis-squatted"), "redis"), port, password: "not-for-the-squatter"));
+
+        Assert.Contains("exited", refused.Message, StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await Record.ExceptionAsync(() => listening);
+        Assert.Empty(received);
+    }
+
     /// <summary>Every process's command line, as any user of the machine can read them.</summary>
     private static List<string> CommandLines() =>
         System.IO.Directory.GetDirectories("/proc")

@@ -11,7 +11,8 @@ namespace ServiceDesk.Removal.Tests;
 /// <summary>
 /// Directory's store restored from a backup taken before removals: at start it applies them again from the "erasure"
 /// stream, so the customers do not come back, their keys stay destroyed, their addresses stay tombstoned, and a
-/// reinstatement made after the backup holds again.
+/// reinstatement made after the backup holds again; a request still open in the backup, whose receipts came after it,
+/// completes again.
 /// </summary>
 public sealed class DirectoryRestoreTests : IAsyncLifetime
 {
@@ -29,11 +30,19 @@ public sealed class DirectoryRestoreTests : IAsyncLifetime
         var jane = await NewCustomerAsync(project, $"Jane Restored{unique}", $"jane.{unique}@example.org");
         var bob = await NewCustomerAsync(project, $"Bob Returns{unique}", $"bob.{unique}@example.org");
         var ann = await NewCustomerAsync(project, $"Ann Asked{unique}", $"ann.{unique}@example.org");
+        var carl = await NewCustomerAsync(project, $"Carl Pending{unique}", $"carl.{unique}@example.org");
         var asAnn = await _system.NewSignedInAsync(Role.Customer, ann.Id);
         var annsRequest = await _system.Erasures.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = ErasureMode.Anonymize }, asAnn);
         var keys = _system.Directory.Services.GetRequiredService<ICustomerKeyStore>();
         var janesKey = (await keys.GetOrCreateForCustomerAsync(jane.Id, CancellationToken.None)).KeyId;
-        var backup = await _system.BackUpDirectoryAsync();
+        // The backup is taken while Carl's removal waits for Ticketing and Notification.
+        var (carls, backup) = (string.Empty, string.Empty);
+        await _system.WithTicketingAndNotificationStoppedAsync(async () =>
+        {
+            carls = await RemoveAsync(carl.Id);
+            backup = await _system.BackUpDirectoryAsync();
+        });
+        await _system.WaitForCompletionAsync(carls);
 
         // Since the backup: Jane and Bob removed, Ann's own request approved, Bob's address given back.
         var janes = await RemoveAsync(jane.Id);
@@ -69,6 +78,11 @@ public sealed class DirectoryRestoreTests : IAsyncLifetime
         var annsAgain = await _system.WaitForCompletionAsync(annsRequest.Id, "the re-applied request's receipts");
         Assert.Equal(annsRequest.RequestedBy, annsAgain.RequestedBy);
         Assert.NotNull((await _system.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = bobs }, _system.Admin)).Reinstatement);
+        // Carl's request, open in the backup, is asked again of those it was waiting for; the restored key of his final
+        // profile goes once they are done.
+        await _system.WaitForCompletionAsync(carls, "the restored open request's receipts");
+        var carlsKey = (await _system.CommandAsync(carls)).FinalProfile.KeyId;
+        Assert.NotNull((await _system.Directory.Services.GetRequiredService<ICustomerKeyStore>().FindAsync(carlsKey, CancellationToken.None))!.Destroyed);
 
         var leftovers = await _system.ScanAsync(jane.DisplayName, jane.Address, ann.DisplayName, ann.Address);
         Assert.True(leftovers.Count == 0, $"Left at rest:\n{string.Join('\n', leftovers.Take(20))}");

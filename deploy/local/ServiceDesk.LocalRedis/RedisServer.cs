@@ -114,10 +114,11 @@ public sealed class RedisServer : IAsyncDisposable
         deadline.CancelAfter(StartTimeout);
         try
         {
-            // Whether it exited first: one that could not bind the port leaves it to whoever holds it, who must not be sent the password.
+            // Whether it exited first: one that could not bind the port leaves it to whoever holds it, who must not be sent
+            // the password; nor, while it is still starting, may whoever bound the port before it.
             while (!_process.HasExited)
             {
-                if (await TryPingAsync(deadline.Token))
+                if (ListensOnPort(_process) && await TryPingAsync(deadline.Token))
                 {
                     return;
                 }
@@ -218,6 +219,42 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         return received.ToString();
+    }
+
+    /// <summary>
+    /// Whether the socket listening on 127.0.0.1:<see cref="Port"/> is <paramref name="process"/>'s own, from Linux's
+    /// /proc (true where there is none to read): another local user may have bound the port between the check that it
+    /// was free and redis-server's bind, and the first PING carries the password.
+    /// </summary>
+    private bool ListensOnPort(Process process)
+    {
+        const string Table = "/proc/net/tcp";
+        if (!File.Exists(Table))
+        {
+            return true;
+        }
+
+        // "sl local_address rem_address st ... inode": 127.0.0.1 in the kernel's byte order, the port in hex, state 0A (listening).
+        var local = $"0100007F:{Port:X4}";
+        var sockets = File.ReadLines(Table).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 9 && fields[1] == local && fields[3] == "0A")
+            .Select(fields => $"socket:[{fields[9]}]")
+            .ToHashSet(StringComparer.Ordinal);
+        if (sockets.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Directory.EnumerateFiles($"/proc/{process.Id}/fd").Any(descriptor => new FileInfo(descriptor).LinkTarget is { } target && sockets.Contains(target));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Gone meanwhile: the loop sees it exit.
+            return false;
+        }
     }
 
     private static string? FindExecutable() =>

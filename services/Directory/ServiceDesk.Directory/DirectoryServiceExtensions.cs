@@ -11,6 +11,7 @@ using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Clients;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Paging;
+using ServiceDesk.Hosting.Startup;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging;
 using ServiceDesk.Messaging.Erasure;
@@ -67,7 +68,8 @@ public static class DirectoryServiceExtensions
         builder.Services.AddSingleton<ErasureHistory>();
         builder.Services.AddSingleton<RemovalReplay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RemovalReplay>());
-        builder.Services.AddHealthChecks().AddCheck<RemovalReplayHealthCheck>(RemovalReplay.HealthCheckName);
+        // A restored store must not serve the customers it removed.
+        builder.Services.AddHealthChecks().AddStartupStepCheck<RemovalReplay>(RemovalReplay.HealthCheckName, "applying removals missing from the store again");
         // A participant without an address is reported as unreachable by the preview, not a start-up failure:
         // the removal itself travels through Redis and needs no address.
         foreach (var participant in RemovalPreviewer.RemoteParticipants.Where(participant => builder.Configuration[$"Services:{participant}"] is { Length: > 0 }))

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Authenticity;
@@ -15,7 +16,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// appended. The family keeps its history (<see cref="EventFamily.KeepsHistory"/>) so that a store restored from a
 /// backup taken before them can apply them again at start; entries the consumers would refuse are skipped here too.
 /// </summary>
-public sealed class ErasureHistory(EventStreams streams, EventAuthenticator authenticator)
+public sealed partial class ErasureHistory(EventStreams streams, EventAuthenticator authenticator, ILogger<ErasureHistory> logger)
 {
     private const int PageSize = 100;
 
@@ -24,6 +25,7 @@ public sealed class ErasureHistory(EventStreams streams, EventAuthenticator auth
         var family = streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor);
         var stream = streams.Keys(family.Name).Stream;
         RedisValue from = "-";
+        var skipped = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -34,16 +36,32 @@ public sealed class ErasureHistory(EventStreams streams, EventAuthenticator auth
                 {
                     yield return authentic;
                 }
+                else
+                {
+                    skipped++;
+                }
             }
 
             if (page.Length < PageSize)
             {
+                if (skipped > 0)
+                {
+                    LogSkipped(skipped);
+                }
+
                 yield break;
             }
 
             from = "(" + page[^1].Id;
         }
     }
+
+    /// <summary>
+    /// Warned, not only counted: an entry signed with a key no longer configured is a removal that is not replayed. The
+    /// stream is never trimmed, so a retired signing key stays configured while it holds entries signed with it.
+    /// </summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Skipped} entries of the erasure stream are not authentic under the configured signing keys, or not Directory's, and were skipped; if a signing key was retired, configure it again (Messaging:RetiredSigningKeys)")]
+    private partial void LogSkipped(int skipped);
 
     private ErasureHistoryEntry? EntryOf(string family, StreamEntry entry)
     {
@@ -69,4 +87,12 @@ public sealed class ErasureHistory(EventStreams streams, EventAuthenticator auth
 }
 
 /// <summary>A <see cref="CustomerErasureRequested"/> or an <see cref="ErasedAddressesReinstated"/>, and when Directory published it.</summary>
-public sealed record ErasureHistoryEntry(IMessage Payload, DateTimeOffset OccurredAt);
+public sealed record ErasureHistoryEntry(IMessage Payload, DateTimeOffset OccurredAt)
+{
+    public string RequestId => Payload switch
+    {
+        CustomerErasureRequested command => command.RequestId,
+        ErasedAddressesReinstated reinstated => reinstated.RequestId,
+        _ => string.Empty,
+    };
+}

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Erasure.V1;
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting.Startup;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Storage;
 
@@ -31,7 +32,8 @@ public static class ErasureParticipantExtensions
         services.AddSingleton<ErasureHistory>();
         services.AddSingleton<ErasureReplay>();
         services.AddHostedService(provider => provider.GetRequiredService<ErasureReplay>());
-        services.AddHealthChecks().AddCheck<ErasureReplayHealthCheck>(ErasureReplay.HealthCheckName);
+        // A restored store must not serve what it should have erased.
+        services.AddHealthChecks().AddStartupStepCheck<ErasureReplay>(ErasureReplay.HealthCheckName, "re-applying erasure requests missing from the ledger");
         return bus.AddSubscription<CustomerErasureRequested, CustomerErasureHandler>()
             .AddSubscription<ErasedAddressesReinstated, AddressReinstatementHandler>();
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Contracts.Events.V1;
@@ -75,13 +74,4 @@ public sealed partial class ErasureReplay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying erasure request {RequestId} failed ({Error}); its failure receipt was sent and the coordinator's retry will run it")]
     private partial void LogReplayFailed(string requestId, string error);
-}
-
-/// <summary>NOT_SERVING until the erasure replay is done: a restored store must not serve what it should have erased.</summary>
-internal sealed class ErasureReplayHealthCheck(ErasureReplay replay) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(replay.Completed.IsCompletedSuccessfully
-            ? HealthCheckResult.Healthy("erasures in the stream all applied")
-            : HealthCheckResult.Unhealthy("re-applying erasure requests missing from the ledger"));
 }

@@ -164,21 +164,35 @@ public sealed class ErasureCoordinator(
     }
 
     /// <summary>
-    /// After a restore from a backup taken before it: re-applies a removal the "erasure" stream holds and the store
-    /// lacks, or holds awaiting approval (approved after the backup). The profile, memberships and key go again, the
+    /// At start, for a removal command the "erasure" stream holds. A request the store lacks, or holds awaiting approval
+    /// (approved after the backup it was restored from), is re-applied: the profile, memberships and key go again, the
     /// addresses are tombstoned again, and the other participants are asked again (they answer from their ledgers, so
-    /// the request completes as before). The request is recorded as the command describes it; who asked, who approved
-    /// and why are not in the stream, so a request the store lacked shows Directory as requester and no reason, and one
-    /// awaiting approval Directory as approver. False when the store holds the request already.
+    /// the request completes). It is recorded as the command describes it; who asked, who approved and why are not in
+    /// the stream, so one the store lacked shows Directory as requester and no reason, and one awaiting approval
+    /// Directory as approver. A request the store holds open (in progress or failed) has the command sent again, with
+    /// its final profile while kept, to the participants still pending: a restore loses the receipts that came after
+    /// the backup, and a participant that is done answers from its ledger. A command naming another customer than the
+    /// stored request is not acted on.
     /// </summary>
-    public async Task<bool> ReapplyAsync(CustomerErasureRequested command, DateTimeOffset commandedAt, CancellationToken cancellationToken)
+    public async Task<ReplayOutcome> ReplayAsync(CustomerErasureRequested command, DateTimeOffset commandedAt, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await store.GetAsync(command.RequestId, cancellationToken);
+            if (stored is not null && stored.CustomerId != command.CustomerId)
+            {
+                logger.LogWarning("The stream's command for erasure {ErasureId} names another customer than the stored request: not acted on", command.RequestId);
+                return ReplayOutcome.None;
+            }
+
+            if (stored is { Status: ErasureStatus.InProgress or ErasureStatus.Failed })
+            {
+                return await AskPendingAgainAsync(stored, cancellationToken) ? ReplayOutcome.AskedAgain : ReplayOutcome.None;
+            }
+
             if (stored is not null && stored.Status != ErasureStatus.AwaitingApproval)
             {
-                return false;
+                return ReplayOutcome.None;
             }
 
             var customer = await customers.GetAsync(command.CustomerId, cancellationToken);
@@ -193,11 +207,24 @@ public sealed class ErasureCoordinator(
                 }
 
                 logger.LogWarning("Erasure {ErasureId} was missing from the restored store and is re-applied to customer {CustomerId}", record.Id, record.CustomerId);
-                return true;
+                return ReplayOutcome.Reapplied;
             }
         }
 
         throw new ConcurrencyConflictException("erasure", command.RequestId);
+    }
+
+    private async Task<bool> AskPendingAgainAsync(ErasureRecord record, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> pending =
+            [.. record.Participants.Where(participant => participant.Service != ServiceNames.Directory && participant.State == ParticipantState.Pending).Select(participant => participant.Service)];
+        if (pending.Count == 0)
+        {
+            return false;
+        }
+
+        await events.PublishAsync(Command(record, pending, await store.FindRemovalProfileAsync(record.Id, cancellationToken)), cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -389,7 +416,7 @@ public sealed class ErasureCoordinator(
         }).Touched(now);
     }
 
-    /// <summary>The request as <see cref="ReapplyAsync"/> writes it: from the one awaiting approval, or from the command alone.</summary>
+    /// <summary>The request as <see cref="ReplayAsync"/> re-applies it: from the one awaiting approval, or from the command alone.</summary>
     private static ErasureRecord Reapplied(ErasureRecord? awaiting, CustomerErasureRequested command, Customer? customer, DateTimeOffset commandedAt, DateTimeOffset now)
     {
         var record = awaiting is null
@@ -409,6 +436,7 @@ public sealed class ErasureCoordinator(
             {
                 ["profiles_deleted"] = customer is null ? 0 : 1,
                 ["memberships_deleted"] = customer?.ProjectKeys.Count ?? 0,
+                ["customer_keys_destroyed"] = customer is null ? 0 : 1,
                 ["addresses_tombstoned"] = (command.AddressHash.Length == 0 ? 0 : 1) + command.FormerAddressHashes.Count,
             },
             null,
@@ -446,4 +474,12 @@ public sealed class ErasureCoordinator(
         existing is null
             ? new("ALREADY_BEING_REMOVED", "customer", "The customer already has an open erasure request.")
             : new("ALREADY_BEING_REMOVED", $"erasures/{existing.Id}", $"The customer is already the subject of erasure request '{existing.Id}' ({existing.Status}).");
+}
+
+/// <summary>What <see cref="ErasureCoordinator.ReplayAsync"/> did with a command of the stream.</summary>
+public enum ReplayOutcome
+{
+    None,
+    Reapplied,
+    AskedAgain,
 }
