@@ -108,10 +108,7 @@ public sealed class LiteDbErasureStore : IErasureStore
             _keys.Destroy(customer.Id);
             LiteDbCustomerKeyStore.Insert(_database, removalProfile.Key);
             _removalProfiles.Upsert(new BsonDocument { ["_id"] = request.Id, ["Sealed"] = removalProfile.Sealed.ToByteArray() });
-            foreach (var hash in request.TombstonedHashes)
-            {
-                _tombstones.Upsert(new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id });
-            }
+            Tombstone(request);
 
             _outbox.Enqueue(events);
             return stamps;
@@ -146,10 +143,7 @@ public sealed class LiteDbErasureStore : IErasureStore
 
             _erasures.Upsert(ToDocument(request));
             _keys.Destroy(request.CustomerId);
-            foreach (var hash in request.TombstonedHashes)
-            {
-                _tombstones.Upsert(new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id });
-            }
+            Tombstone(request);
 
             _outbox.Enqueue(events);
             return stamps;
@@ -333,6 +327,15 @@ public sealed class LiteDbErasureStore : IErasureStore
 
     private static StoredEvidenceKey ToEvidenceKey(BsonDocument stored) =>
         new(stored["KeyId"].AsString, stored["WrappedPrivateKey"].AsBinary, stored["KekId"].AsString, new DateTimeOffset(stored["CreatedAt"].AsDateTime.ToUniversalTime()));
+
+    /// <summary>Tombstones every address hash of the request, each naming the request; in the caller's transaction.</summary>
+    private void Tombstone(ErasureRecord request)
+    {
+        foreach (var hash in request.TombstonedHashes)
+        {
+            _tombstones.Upsert(new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id });
+        }
+    }
 
     private bool HasActiveRequest(string customerId) => ActiveRequests(customerId).Any(record => record.IsOpen);
 

@@ -88,15 +88,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
                     new BsonDocument { ["_id"] = request.Id, ["Sealed"] = removalProfile.Sealed.ToByteArray() },
                     new ReplaceOptions { IsUpsert = true },
                     token);
-                foreach (var hash in request.TombstonedHashes)
-                {
-                    await _tombstones.ReplaceOneAsync(
-                        session,
-                        Filter.Eq("_id", hash),
-                        new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id },
-                        new ReplaceOptions { IsUpsert = true },
-                        token);
-                }
+                await TombstoneAsync(session, request, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return stamps;
             },
@@ -125,15 +117,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
 
                 await _erasures.ReplaceOneAsync(session, Filter.Eq("_id", request.Id), ToDocument(request), new ReplaceOptions { IsUpsert = true }, token);
                 await keys.DestroyAsync(session, request.CustomerId, token);
-                foreach (var hash in request.TombstonedHashes)
-                {
-                    await _tombstones.ReplaceOneAsync(
-                        session,
-                        Filter.Eq("_id", hash),
-                        new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id },
-                        new ReplaceOptions { IsUpsert = true },
-                        token);
-                }
+                await TombstoneAsync(session, request, token);
 
                 await outbox.EnqueueAsync(session, events, token);
                 return stamps;
@@ -264,6 +248,20 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         new(document["KeyId"].AsString, document["WrappedPrivateKey"].AsByteArray, document["KekId"].AsString, new DateTimeOffset(document["CreatedAt"].ToUniversalTime(), TimeSpan.Zero));
 
     private static FilterDefinition<BsonDocument> Overdue(DateTimeOffset now) => Filter.In("Status", OpenStatuses) & Filter.Lt("DueAt", now.UtcDateTime);
+
+    /// <summary>Tombstones every address hash of the request, each naming the request.</summary>
+    private async Task TombstoneAsync(IClientSessionHandle session, ErasureRecord request, CancellationToken cancellationToken)
+    {
+        foreach (var hash in request.TombstonedHashes)
+        {
+            await _tombstones.ReplaceOneAsync(
+                session,
+                Filter.Eq("_id", hash),
+                new BsonDocument { ["_id"] = hash, ["ErasureId"] = request.Id },
+                new ReplaceOptions { IsUpsert = true },
+                cancellationToken);
+        }
+    }
 
     private async Task<bool> IsAtAsync(IClientSessionHandle session, string id, long version, CancellationToken cancellationToken) =>
         await _erasures.Find(session, Filter.Eq("_id", id) & Filter.Eq("Version", version)).AnyAsync(cancellationToken);
