@@ -46,8 +46,12 @@ public sealed class FormerNameTests : IAsyncLifetime
         var known = _system.Notification.Services.GetRequiredService<IKnownCustomerStore>();
         await Eventually.WaitForAsync(
             () => known.FindAsync(mallory.Id, CancellationToken.None), customer => customer?.DisplayName == "Mal Newco", "Notification to learn the new name");
-        await _system.RemoveAtTheirRequestAsync(asMallory);
+        var erasureId = await _system.RemoveAtTheirRequestAsync(asMallory);
 
+        // Both knew her profile at its last version from her events: neither asked Directory for the final profile's key.
+        var finalProfileKey = (await _system.CommandAsync(erasureId)).FinalProfile.KeyId;
+        Assert.False(RemovalSystem.AskedForKey(_system.Ticketing, finalProfileKey));
+        Assert.False(RemovalSystem.AskedForKey(_system.Notification, finalProfileKey));
         var bobsAfter = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = bobs.Id }, agent);
         Assert.StartsWith("Printer for Former customer", bobsAfter.Summary, StringComparison.Ordinal);
         Assert.DoesNotContain(formerName, bobsAfter.Description, StringComparison.OrdinalIgnoreCase);
@@ -102,6 +106,8 @@ public sealed class FormerNameTests : IAsyncLifetime
         // The completed request took the final profile's key with it.
         var command = await _system.CommandAsync(erasureId);
         Assert.NotNull(command.FinalProfile);
+        Assert.True(RemovalSystem.AskedForKey(_system.Ticketing, command.FinalProfile.KeyId));
+        Assert.True(RemovalSystem.AskedForKey(_system.Notification, command.FinalProfile.KeyId));
         var key = await _system.Directory.Services.GetRequiredService<ICustomerKeyStore>().FindAsync(command.FinalProfile.KeyId, CancellationToken.None);
         Assert.NotNull(key!.Destroyed);
         await _system.Smtp.StartAgainAsync();

@@ -331,13 +331,18 @@ public sealed class RemovalSystem : IAsyncLifetime
             "Notification to learn the new name");
     }
 
-    /// <summary>The customer asks for their own removal and the admin approves it; returns once every service has finished.</summary>
-    public async Task RemoveAtTheirRequestAsync(Metadata asCustomer)
+    /// <summary>The customer asks for their own removal and the admin approves it; returns the request's id once every service has finished.</summary>
+    public async Task<string> RemoveAtTheirRequestAsync(Metadata asCustomer)
     {
         var request = await Erasures.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = Contracts.Directory.V1.ErasureMode.Anonymize }, asCustomer);
         await Erasures.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = request.Id }, Admin);
         await WaitForCompletionAsync(request.Id);
+        return request.Id;
     }
+
+    /// <summary>Whether the service asked Directory for the key (its cache of keys holds it: <c>DirectoryCustomerKeyProvider</c>).</summary>
+    public static bool AskedForKey(ServiceHost service, string keyId) =>
+        service.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>().TryGetValue(keyId, out _);
 
     /// <summary>The request once every service's receipt is folded in (<paramref name="what"/> names the wait in a timeout).</summary>
     public Task<ErasureRequest> WaitForCompletionAsync(string erasureId, string what = "every service's receipt") =>

@@ -32,11 +32,13 @@ public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers 
     /// The profile a removal's command carries (<see cref="ErasureScope.FinalProfile"/>), which holds what this
     /// service's copy may lack: a change Directory published just before the removal, still behind in this service's
     /// customer stream, cannot be read there any more. Null when the command carries none, or once its key is
-    /// destroyed (Directory destroys it when every participant is done: this is then a late repeat).
+    /// destroyed (Directory destroys it once the services that look for names are done, or a restore lost it), or when
+    /// <paramref name="knows"/> says this service's copy, as the customer's event brought it, is of its version or newer
+    /// (<see cref="ErasureScope.FinalProfileVersion"/>): then it tells nothing new, and Directory is not asked for its key.
     /// </summary>
-    public async Task<CustomerProfile?> FinalProfileAsync(ErasureScope scope, CancellationToken cancellationToken)
+    public async Task<CustomerProfile?> FinalProfileAsync(ErasureScope scope, Func<long, bool> knows, CancellationToken cancellationToken)
     {
-        if (scope.FinalProfile is not { } sealedProfile)
+        if (scope.FinalProfile is not { } sealedProfile || (scope.FinalProfileVersion > 0 && knows(scope.FinalProfileVersion)))
         {
             return null;
         }

@@ -25,6 +25,39 @@ public sealed class ErasureCheckpoint(LiteDatabase database)
             ? services.GetRequiredService<ErasureCheckpoint>().RunAsync(cancellationToken)
             : Task.CompletedTask;
 
+    /// <summary>How soon <see cref="RunSoon"/> checkpoints, if no other checkpoint has begun meanwhile.</summary>
+    public static readonly TimeSpan Soon = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A checkpoint within <see cref="Soon"/>, not waited for: for what should leave the log soon but need not hold up
+    /// the write that left it there (a removal's final-profile key, destroyed as a receipt is folded, while removals
+    /// follow each other). A checkpoint that begins meanwhile, as the next removal's does, covers it; a service stopped
+    /// first checkpoints its file when it opens it again.
+    /// </summary>
+    public void RunSoon()
+    {
+        var request = Interlocked.Increment(ref _requested);
+        _ = RunLaterAsync(request);
+    }
+
+    private async Task RunLaterAsync(long request)
+    {
+        await Task.Delay(Soon);
+        if (Volatile.Read(ref _covered) >= request)
+        {
+            return;
+        }
+
+        try
+        {
+            await RunAsync(CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The service stopped first: its file is checkpointed when it is opened.
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var request = Interlocked.Increment(ref _requested);

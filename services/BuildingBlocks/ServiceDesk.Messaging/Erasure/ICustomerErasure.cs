@@ -46,6 +46,9 @@ public sealed record ErasureScope(
     /// </summary>
     public SealedData? FinalProfile { get; init; }
 
+    /// <summary>The customer's version <see cref="FinalProfile"/> is of; 0 when unknown.</summary>
+    public long FinalProfileVersion { get; init; }
+
     public bool IsDryRun => RequestId.Length == 0;
 
     public static ErasureScope From(CustomerErasureRequested command) => new(
@@ -58,5 +61,6 @@ public sealed record ErasureScope(
     {
         FormerAddressHashes = [.. command.FormerAddressHashes],
         FinalProfile = command.FinalProfile,
+        FinalProfileVersion = command.FinalProfileVersion,
     };
 }

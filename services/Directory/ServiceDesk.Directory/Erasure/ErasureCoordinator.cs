@@ -63,7 +63,7 @@ public sealed class ErasureCoordinator(
                 now);
             var removalProfile = RemovalProfile.Of(customer, record.Id, keys);
             if (await store.RemoveCustomerAsync(
-                    record, replacesVersion: null, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed))], cancellationToken)
+                    record, replacesVersion: null, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed, removalProfile.Version))], cancellationToken)
                 is { } stamps)
             {
                 events.WakeRelay();
@@ -102,7 +102,7 @@ public sealed class ErasureCoordinator(
             var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, formerAddresses, now);
             var removalProfile = RemovalProfile.Of(customer, record.Id, keys);
             if (await store.RemoveCustomerAsync(
-                    record, awaiting.Version, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed))], cancellationToken)
+                    record, awaiting.Version, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed, removalProfile.Version))], cancellationToken)
                 is { } stamps)
             {
                 events.WakeRelay();
@@ -140,7 +140,7 @@ public sealed class ErasureCoordinator(
             (record, now) => record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
                 ? record.Retried(now)
                 : throw new PreconditionFailedException("ERASURE_NOT_RETRYABLE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}; only one in progress or failed can be retried."),
-            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried), finalProfile))],
+            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried), finalProfile, finalProfileVersion: 0))],
             liftTombstone: false,
             cancellationToken);
     }
@@ -198,7 +198,7 @@ public sealed class ErasureCoordinator(
             var customer = await customers.GetAsync(command.CustomerId, cancellationToken);
             var now = time.Now();
             var record = Reapplied(stored, command, customer, commandedAt, now);
-            if (await store.ReapplyRemovalAsync(record, customer, [events.Prepare(Command(record, ParticipantsToNotify(record), finalProfile: null))], cancellationToken) is { } stamps)
+            if (await store.ReapplyRemovalAsync(record, customer, [events.Prepare(Command(record, ParticipantsToNotify(record), finalProfile: null, finalProfileVersion: 0))], cancellationToken) is { } stamps)
             {
                 events.WakeRelay();
                 if (customer is not null)
@@ -223,7 +223,7 @@ public sealed class ErasureCoordinator(
             return false;
         }
 
-        await events.PublishAsync(Command(record, pending, await store.FindRemovalProfileAsync(record.Id, cancellationToken)), cancellationToken);
+        await events.PublishAsync(Command(record, pending, await store.FindRemovalProfileAsync(record.Id, cancellationToken), finalProfileVersion: 0), cancellationToken);
         return true;
     }
 
@@ -452,7 +452,7 @@ public sealed class ErasureCoordinator(
     private static IReadOnlyList<string> ParticipantsToNotify(ErasureRecord record) =>
         [.. record.Participants.Where(participant => participant.Service != ServiceNames.Directory && participant.State != ParticipantState.Done).Select(participant => participant.Service)];
 
-    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants, SealedData? finalProfile) => new()
+    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants, SealedData? finalProfile, long finalProfileVersion) => new()
     {
         RequestId = record.Id,
         CustomerId = record.CustomerId,
@@ -463,6 +463,7 @@ public sealed class ErasureCoordinator(
         Participants = { participants },
         Pseudonym = ErasureRecord.PseudonymOf(record.Id),
         FinalProfile = finalProfile,
+        FinalProfileVersion = finalProfileVersion,
     };
 
     private static NotFoundException NotFound(string erasureId) => new("erasure", erasureId, "erasure_id");

@@ -194,7 +194,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         }));
     }
 
-    public async Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken)
+    public Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var keyDestroyed = false;
@@ -217,12 +217,11 @@ public sealed class LiteDbErasureStore : IErasureStore
         });
         if (keyDestroyed)
         {
-            // As after a removal: the key's former bytes stay in the log file until a checkpoint. Not cancelled with
-            // the call: the fold is committed.
-            await _checkpoint.RunAsync(CancellationToken.None);
+            // The key's former bytes stay in the log file until a checkpoint: one soon, shared with the next removal's.
+            _checkpoint.RunSoon();
         }
 
-        return folded;
+        return Task.FromResult(folded);
     }
 
     public Task<SealedData?> FindRemovalProfileAsync(string erasureId, CancellationToken cancellationToken)

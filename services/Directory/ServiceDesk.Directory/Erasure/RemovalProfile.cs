@@ -16,12 +16,13 @@ namespace ServiceDesk.Directory.Erasure;
 /// and with the key every copy of the command becomes unreadable.
 /// </summary>
 /// <param name="Key">The key, made but not stored: the removal's transaction stores it.</param>
-public sealed record RemovalProfile(NewCustomerKey Key, SealedData Sealed)
+/// <param name="Version">The customer's version the profile is of.</param>
+public sealed record RemovalProfile(NewCustomerKey Key, SealedData Sealed, long Version)
 {
     public static RemovalProfile Of(Customer customer, string erasureId, ICustomerKeyStore keys)
     {
         var key = keys.New(KeyOwnerOf(erasureId));
-        return new RemovalProfile(key, PersonalDataSealer.Seal(key.Key, CustomerEvents.ProfileOf(customer)));
+        return new RemovalProfile(key, PersonalDataSealer.Seal(key.Key, CustomerEvents.ProfileOf(customer)), customer.Version);
     }
 
     /// <summary>The owner the key is stored under, where a customer's key has the customer's id: never a customer id.</summary>
