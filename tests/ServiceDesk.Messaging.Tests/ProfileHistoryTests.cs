@@ -71,4 +71,23 @@ public sealed class ProfileHistoryTests
         Assert.Equal(["jane@oldco.example", "mal@newco.example"], addresses);
         Assert.Equal([new PreviousName("Jane Given", false)], ProfileHistory.NamesAlsoIn([new PreviousName("Jane Given", false)], null));
     }
+
+    /// <summary>
+    /// A participant skips the removal's final profile only when its own copy is that very profile: same version is not
+    /// enough (a Directory restored from a backup numbers versions again), so the digest covers every field and order.
+    /// </summary>
+    [Fact]
+    public void A_final_profile_s_digest_matches_the_same_profile_only()
+    {
+        var pepper = new ServiceDesk.Messaging.Erasure.TombstonePepper(new byte[32]);
+        var history = new ProfileHistory([new PreviousName("Jane Given", false)], ["jane@oldco.example"]);
+        var profile = ProfileHistory.ProfileOf("Jane Roe", false, "jane@newco.example", history);
+        var digest = ServiceDesk.Messaging.Erasure.CustomerProfiles.DigestOf(pepper, profile);
+
+        Assert.Equal(digest, ServiceDesk.Messaging.Erasure.CustomerProfiles.DigestOf(pepper, ProfileHistory.ProfileOf("Jane Roe", false, "jane@newco.example", history)));
+        Assert.NotEqual(digest, ServiceDesk.Messaging.Erasure.CustomerProfiles.DigestOf(pepper, ProfileHistory.ProfileOf("Jane Other", false, "jane@newco.example", history)));
+        Assert.NotEqual(digest, ServiceDesk.Messaging.Erasure.CustomerProfiles.DigestOf(pepper, ProfileHistory.ProfileOf("Jane Roe", true, "jane@newco.example", history)));
+        Assert.NotEqual(digest, ServiceDesk.Messaging.Erasure.CustomerProfiles.DigestOf(pepper, ProfileHistory.ProfileOf("Jane Roe", false, "jane@newco.example", ProfileHistory.None)));
+        Assert.NotEqual(digest, ServiceDesk.Messaging.Erasure.CustomerProfiles.DigestOf(new ServiceDesk.Messaging.Erasure.TombstonePepper(Enumerable.Repeat((byte)1, 32).ToArray()), profile));
+    }
 }

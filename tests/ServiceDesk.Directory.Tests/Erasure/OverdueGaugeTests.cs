@@ -20,7 +20,8 @@ public sealed class OverdueGaugeTests
         using var database = StoreBackends.NewLiteDatabase();
         var outbox = new LiteDbOutboxStore(database);
         var store = new LiteDbErasureStore(
-            database, new LiteDbCustomerStore(database, outbox, TestData.Pepper), new LiteDbCustomerKeyStore(database, TestKeyProtection.Wrapper, TimeProvider.System), outbox);
+            database, new LiteDbCustomerStore(database, outbox, TestData.Pepper), new LiteDbCustomerKeyStore(database, TestKeyProtection.Wrapper, TimeProvider.System), outbox,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LiteDbErasureStore>.Instance);
         var now = DateTimeOffset.UtcNow;
         var requests = new[]
         {

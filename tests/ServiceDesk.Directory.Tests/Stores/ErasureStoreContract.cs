@@ -41,7 +41,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var outbox = new LiteDbOutboxStore(db);
         var customers = new LiteDbCustomerStore(db, outbox, TestData.Pepper);
         var keys = new LiteDbCustomerKeyStore(db, TestKeyProtection.Wrapper, TimeProvider.System);
-        return new Stores(new LiteDbErasureStore(db, customers, keys, outbox), customers, keys, outbox, new LiteDbInboxStore(db, TimeProvider.System));
+        return new Stores(new LiteDbErasureStore(db, customers, keys, outbox, Microsoft.Extensions.Logging.Abstractions.NullLogger<LiteDbErasureStore>.Instance), customers, keys, outbox, new LiteDbInboxStore(db, TimeProvider.System));
     }
 
     [SkippableFact]
@@ -302,7 +302,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         {
             Participants = [.. ErasureRecord.ParticipantServices.Select(service => service == "directory" ? Removal(jane).Participants[0] : ParticipantRecord.Pending(service, TestData.Now))],
         };
-        var profile = RemovalProfile.Of(jane, request.Id, stores.Keys);
+        var profile = RemovalProfile.Of(jane, request.Id, stores.Keys, TestData.Pepper);
         Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], profile, [], default));
 
         Assert.Equal(profile.Sealed, await stores.Erasures.FindRemovalProfileAsync(request.Id, default));
@@ -448,7 +448,7 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     /// <summary>The store's removal, with the request's sealed profile as the coordinator makes it.</summary>
     private static Task<IReadOnlyDictionary<string, long>?> RemoveAsync(
         Stores stores, ErasureRecord request, long? replacesVersion, Customer customer, IReadOnlyList<FormerAddress> formerAddresses, IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken) =>
-        stores.Erasures.RemoveCustomerAsync(request, replacesVersion, customer, formerAddresses, RemovalProfile.Of(customer, request.Id, stores.Keys), events, cancellationToken);
+        stores.Erasures.RemoveCustomerAsync(request, replacesVersion, customer, formerAddresses, RemovalProfile.Of(customer, request.Id, stores.Keys, TestData.Pepper), events, cancellationToken);
 
     /// <summary>Runs <paramref name="write"/> once the other writer of the pair is ready too, so the two overlap.</summary>
     protected static Task<T> AfterBoth<T>(Barrier start, Func<Task<T>> write)

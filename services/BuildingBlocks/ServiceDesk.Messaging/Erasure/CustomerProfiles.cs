@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.PersonalData;
 
@@ -9,7 +11,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// this service's erasure ledger, or their key destroyed): an erased customer is never stored again, whatever
 /// event arrives late.
 /// </summary>
-public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers erased)
+public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers erased, TombstonePepper pepper)
 {
     public async Task<CustomerProfile?> UnsealUnlessErasedAsync(string customerId, SealedData profile, CancellationToken cancellationToken)
     {
@@ -33,12 +35,13 @@ public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers 
     /// service's copy may lack: a change Directory published just before the removal, still behind in this service's
     /// customer stream, cannot be read there any more. Null when the command carries none, or once its key is
     /// destroyed (Directory destroys it once the services that look for names are done, or a restore lost it), or when
-    /// <paramref name="knows"/> says this service's copy, as the customer's event brought it, is of its version or newer
-    /// (<see cref="ErasureScope.FinalProfileVersion"/>): then it tells nothing new, and Directory is not asked for its key.
+    /// <paramref name="known"/>, this service's copy, is that very profile (<see cref="DigestOf"/>): then it tells
+    /// nothing new, and Directory is not asked for its key.
     /// </summary>
-    public async Task<CustomerProfile?> FinalProfileAsync(ErasureScope scope, Func<long, bool> knows, CancellationToken cancellationToken)
+    public async Task<CustomerProfile?> FinalProfileAsync(ErasureScope scope, CustomerProfile? known, CancellationToken cancellationToken)
     {
-        if (scope.FinalProfile is not { } sealedProfile || (scope.FinalProfileVersion > 0 && knows(scope.FinalProfileVersion)))
+        if (scope.FinalProfile is not { } sealedProfile
+            || (known is not null && scope.FinalProfileDigest.Length > 0 && CryptographicOperations.FixedTimeEquals(DigestOf(pepper, known), scope.FinalProfileDigest)))
         {
             return null;
         }
@@ -52,4 +55,11 @@ public sealed class CustomerProfiles(PersonalDataSealer sealer, ErasedCustomers 
             return null;
         }
     }
+
+    /// <summary>
+    /// HMAC-SHA256 under the tombstone pepper of the profile as serialized (fields in number order, lists in order): equal
+    /// for equal profiles, and no clear-text fingerprint of a name in a stream that is never trimmed.
+    /// </summary>
+    public static byte[] DigestOf(TombstonePepper pepper, CustomerProfile profile) =>
+        HMACSHA256.HashData(pepper.Key, [.. "servicedesk final profile\n"u8, .. profile.ToByteArray()]);
 }

@@ -29,32 +29,42 @@ public sealed class ErasureCheckpoint(LiteDatabase database)
     public static readonly TimeSpan Soon = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// A checkpoint within <see cref="Soon"/>, not waited for: for what should leave the log soon but need not hold up
-    /// the write that left it there (a removal's final-profile key, destroyed as a receipt is folded, while removals
+    /// A checkpoint about <see cref="Soon"/> later, not waited for: for what should leave the log soon but need not hold
+    /// up the write that left it there (a removal's final-profile key, destroyed as a receipt is folded, while removals
     /// follow each other). A checkpoint that begins meanwhile, as the next removal's does, covers it; a service stopped
-    /// first checkpoints its file when it opens it again.
+    /// first checkpoints its file as it closes it, or, killed, when it opens it again. One that fails is reported to
+    /// <paramref name="failed"/> and tried again a moment later.
     /// </summary>
-    public void RunSoon()
+    public void RunSoon(Action<Exception> failed)
     {
         var request = Interlocked.Increment(ref _requested);
-        _ = RunLaterAsync(request);
+        _ = RunLaterAsync(request, failed);
     }
 
-    private async Task RunLaterAsync(long request)
+    private async Task RunLaterAsync(long request, Action<Exception> failed)
     {
-        await Task.Delay(Soon);
-        if (Volatile.Read(ref _covered) >= request)
+        while (true)
         {
-            return;
-        }
+            await Task.Delay(Soon);
+            if (Volatile.Read(ref _covered) >= request)
+            {
+                return;
+            }
 
-        try
-        {
-            await RunAsync(CancellationToken.None);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The service stopped first: its file is checkpointed when it is opened.
+            try
+            {
+                await RunAsync(CancellationToken.None);
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The service stopped first, and closing the file checkpointed it.
+                return;
+            }
+            catch (Exception exception)
+            {
+                failed(exception);
+            }
         }
     }
 

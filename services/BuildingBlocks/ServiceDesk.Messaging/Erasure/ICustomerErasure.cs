@@ -46,8 +46,8 @@ public sealed record ErasureScope(
     /// </summary>
     public SealedData? FinalProfile { get; init; }
 
-    /// <summary>The customer's version <see cref="FinalProfile"/> is of; 0 when unknown.</summary>
-    public long FinalProfileVersion { get; init; }
+    /// <summary>The keyed digest of the profile <see cref="FinalProfile"/> seals (<see cref="CustomerProfiles.DigestOf"/>); empty when unknown.</summary>
+    public byte[] FinalProfileDigest { get; init; } = [];
 
     public bool IsDryRun => RequestId.Length == 0;
 
@@ -61,6 +61,6 @@ public sealed record ErasureScope(
     {
         FormerAddressHashes = [.. command.FormerAddressHashes],
         FinalProfile = command.FinalProfile,
-        FinalProfileVersion = command.FinalProfileVersion,
+        FinalProfileDigest = command.FinalProfileDigest.ToByteArray(),
     };
 }

@@ -76,6 +76,14 @@ public sealed record ProfileHistory(IReadOnlyList<PreviousName> Names, IReadOnly
         [.. profile.FormerDisplayNames.Select(name => new PreviousName(name.Text, name.ChosenByCustomer))],
         [.. profile.FormerAddresses]);
 
+    /// <summary>A copy's profile as Directory's events carry it: the current name and address, and this history.</summary>
+    public static CustomerProfile ProfileOf(string displayName, bool displayNameChosenByCustomer, string address, ProfileHistory history)
+    {
+        var profile = new CustomerProfile { DisplayName = displayName, DisplayNameChosenByCustomer = displayNameChosenByCustomer, Address = address };
+        history.WriteTo(profile);
+        return profile;
+    }
+
     public void WriteTo(CustomerProfile profile)
     {
         profile.FormerDisplayNames.Add(Names.Select(name => new FormerDisplayName { Text = name.Text, ChosenByCustomer = name.ChosenByCustomer }));

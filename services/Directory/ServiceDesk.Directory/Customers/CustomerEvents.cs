@@ -30,12 +30,8 @@ public static class CustomerEvents
     };
 
     /// <summary>The customer's name and address, current and former, as their events carry them sealed.</summary>
-    public static CustomerProfile ProfileOf(Customer customer)
-    {
-        var profile = new CustomerProfile { Address = customer.Address, DisplayName = customer.DisplayName, DisplayNameChosenByCustomer = customer.DisplayNameChosenByCustomer };
-        customer.History.WriteTo(profile);
-        return profile;
-    }
+    public static CustomerProfile ProfileOf(Customer customer) =>
+        ProfileHistory.ProfileOf(customer.DisplayName, customer.DisplayNameChosenByCustomer, customer.Address, customer.History);
 
     private static SealedData SealedProfile(Customer customer, CustomerKey key) => PersonalDataSealer.Seal(key, ProfileOf(customer));
 }

@@ -10,6 +10,7 @@ using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Paging;
 using ServiceDesk.Messaging.Consuming;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
 using DirectoryErasureMode = ServiceDesk.Contracts.Directory.V1.ErasureMode;
 using EventErasureMode = ServiceDesk.Contracts.Events.V1.ErasureMode;
@@ -28,6 +29,7 @@ public sealed class ErasureCoordinator(
     IErasureStore store,
     ICustomerStore customers,
     ICustomerKeyStore keys,
+    TombstonePepper pepper,
     CustomerLookup lookup,
     ErasedAddresses tombstones,
     IntegrationEvents events,
@@ -61,9 +63,9 @@ public sealed class ErasureCoordinator(
                 customer,
                 formerAddresses,
                 now);
-            var removalProfile = RemovalProfile.Of(customer, record.Id, keys);
+            var removalProfile = RemovalProfile.Of(customer, record.Id, keys, pepper);
             if (await store.RemoveCustomerAsync(
-                    record, replacesVersion: null, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed, removalProfile.Version))], cancellationToken)
+                    record, replacesVersion: null, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed, removalProfile.Digest))], cancellationToken)
                 is { } stamps)
             {
                 events.WakeRelay();
@@ -100,9 +102,9 @@ public sealed class ErasureCoordinator(
             var formerAddresses = await tombstones.FormerAddressesToTombstoneAsync(customer, cancellationToken);
             var now = time.Now();
             var record = Removing(awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = caller.AccountId }, customer, formerAddresses, now);
-            var removalProfile = RemovalProfile.Of(customer, record.Id, keys);
+            var removalProfile = RemovalProfile.Of(customer, record.Id, keys, pepper);
             if (await store.RemoveCustomerAsync(
-                    record, awaiting.Version, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed, removalProfile.Version))], cancellationToken)
+                    record, awaiting.Version, customer, formerAddresses, removalProfile, [events.Prepare(Command(record, ParticipantsToNotify(record), removalProfile.Sealed, removalProfile.Digest))], cancellationToken)
                 is { } stamps)
             {
                 events.WakeRelay();
@@ -140,7 +142,7 @@ public sealed class ErasureCoordinator(
             (record, now) => record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
                 ? record.Retried(now)
                 : throw new PreconditionFailedException("ERASURE_NOT_RETRYABLE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}; only one in progress or failed can be retried."),
-            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried), finalProfile, finalProfileVersion: 0))],
+            retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried), finalProfile, finalProfileDigest: []))],
             liftTombstone: false,
             cancellationToken);
     }
@@ -198,7 +200,7 @@ public sealed class ErasureCoordinator(
             var customer = await customers.GetAsync(command.CustomerId, cancellationToken);
             var now = time.Now();
             var record = Reapplied(stored, command, customer, commandedAt, now);
-            if (await store.ReapplyRemovalAsync(record, customer, [events.Prepare(Command(record, ParticipantsToNotify(record), finalProfile: null, finalProfileVersion: 0))], cancellationToken) is { } stamps)
+            if (await store.ReapplyRemovalAsync(record, customer, [events.Prepare(Command(record, ParticipantsToNotify(record), finalProfile: null, finalProfileDigest: []))], cancellationToken) is { } stamps)
             {
                 events.WakeRelay();
                 if (customer is not null)
@@ -223,7 +225,7 @@ public sealed class ErasureCoordinator(
             return false;
         }
 
-        await events.PublishAsync(Command(record, pending, await store.FindRemovalProfileAsync(record.Id, cancellationToken), finalProfileVersion: 0), cancellationToken);
+        await events.PublishAsync(Command(record, pending, await store.FindRemovalProfileAsync(record.Id, cancellationToken), finalProfileDigest: []), cancellationToken);
         return true;
     }
 
@@ -452,7 +454,7 @@ public sealed class ErasureCoordinator(
     private static IReadOnlyList<string> ParticipantsToNotify(ErasureRecord record) =>
         [.. record.Participants.Where(participant => participant.Service != ServiceNames.Directory && participant.State != ParticipantState.Done).Select(participant => participant.Service)];
 
-    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants, SealedData? finalProfile, long finalProfileVersion) => new()
+    private static CustomerErasureRequested Command(ErasureRecord record, IReadOnlyList<string> participants, SealedData? finalProfile, byte[] finalProfileDigest) => new()
     {
         RequestId = record.Id,
         CustomerId = record.CustomerId,
@@ -463,7 +465,7 @@ public sealed class ErasureCoordinator(
         Participants = { participants },
         Pseudonym = ErasureRecord.PseudonymOf(record.Id),
         FinalProfile = finalProfile,
-        FinalProfileVersion = finalProfileVersion,
+        FinalProfileDigest = Google.Protobuf.ByteString.CopyFrom(finalProfileDigest),
     };
 
     private static NotFoundException NotFound(string erasureId) => new("erasure", erasureId, "erasure_id");

@@ -68,7 +68,7 @@ public interface IErasureStore
     /// the same transaction; when another delivery recorded it first this throws <see cref="EventAlreadyHandledException"/>.
     /// When the receipt leaves every reader of the final profile done (<see cref="ErasureRecord.FinalProfileRead"/>), the
     /// same transaction destroys the key of its <see cref="RemovalProfile"/> and deletes the sealed copy (a LiteDB file
-    /// is checkpointed within a second, or by the next removal's checkpoint if sooner).
+    /// is checkpointed about a second later, or by the next removal's checkpoint if sooner).
     /// </summary>
     Task<bool> FoldReceiptAsync(ErasureRecord request, long expectedVersion, EventContext handled, CancellationToken cancellationToken);
 

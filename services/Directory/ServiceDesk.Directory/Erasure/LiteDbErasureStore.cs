@@ -1,4 +1,5 @@
 using LiteDB;
+using Microsoft.Extensions.Logging;
 using Google.Protobuf;
 using ServiceDesk.Contracts.Directory.V1;
 using SealedData = ServiceDesk.Contracts.Events.V1.SealedData;
@@ -55,6 +56,7 @@ public sealed class LiteDbErasureStore : IErasureStore
     internal const string TombstoneCollection = "erased_addresses";
 
     private readonly LiteDatabase _database;
+    private readonly ILogger<LiteDbErasureStore> _logger;
     private readonly ErasureCheckpoint _checkpoint;
     private readonly LiteDbCustomerStore _customers;
     private readonly LiteDbCustomerKeyStore _keys;
@@ -64,8 +66,9 @@ public sealed class LiteDbErasureStore : IErasureStore
     private readonly ILiteCollection<BsonDocument> _evidenceKeys;
     private readonly ILiteCollection<BsonDocument> _removalProfiles;
 
-    public LiteDbErasureStore(LiteDatabase database, LiteDbCustomerStore customers, LiteDbCustomerKeyStore keys, LiteDbOutboxStore outbox)
+    public LiteDbErasureStore(LiteDatabase database, LiteDbCustomerStore customers, LiteDbCustomerKeyStore keys, LiteDbOutboxStore outbox, ILogger<LiteDbErasureStore> logger)
     {
+        _logger = logger;
         _database = database;
         _checkpoint = new ErasureCheckpoint(database);
         _customers = customers;
@@ -218,7 +221,7 @@ public sealed class LiteDbErasureStore : IErasureStore
         if (keyDestroyed)
         {
             // The key's former bytes stay in the log file until a checkpoint: one soon, shared with the next removal's.
-            _checkpoint.RunSoon();
+            _checkpoint.RunSoon(exception => _logger.LogWarning("The checkpoint after erasure {ErasureId}'s final-profile key was destroyed failed ({Error}); it is tried again", request.Id, exception.GetType().Name));
         }
 
         return Task.FromResult(folded);

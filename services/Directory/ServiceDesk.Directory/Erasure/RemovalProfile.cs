@@ -1,6 +1,7 @@
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using Customer = ServiceDesk.Directory.Customers.Customer;
 
@@ -16,13 +17,14 @@ namespace ServiceDesk.Directory.Erasure;
 /// and with the key every copy of the command becomes unreadable.
 /// </summary>
 /// <param name="Key">The key, made but not stored: the removal's transaction stores it.</param>
-/// <param name="Version">The customer's version the profile is of.</param>
-public sealed record RemovalProfile(NewCustomerKey Key, SealedData Sealed, long Version)
+/// <param name="Digest">The profile's keyed digest (<see cref="CustomerProfiles.DigestOf"/>), for the participants whose copy is the same.</param>
+public sealed record RemovalProfile(NewCustomerKey Key, SealedData Sealed, byte[] Digest)
 {
-    public static RemovalProfile Of(Customer customer, string erasureId, ICustomerKeyStore keys)
+    public static RemovalProfile Of(Customer customer, string erasureId, ICustomerKeyStore keys, TombstonePepper pepper)
     {
         var key = keys.New(KeyOwnerOf(erasureId));
-        return new RemovalProfile(key, PersonalDataSealer.Seal(key.Key, CustomerEvents.ProfileOf(customer)), customer.Version);
+        var profile = CustomerEvents.ProfileOf(customer);
+        return new RemovalProfile(key, PersonalDataSealer.Seal(key.Key, profile), CustomerProfiles.DigestOf(pepper, profile));
     }
 
     /// <summary>The owner the key is stored under, where a customer's key has the customer's id: never a customer id.</summary>

@@ -57,8 +57,8 @@ public sealed class NotificationErasure(
         var ownFiles = own.Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Where(File.Exists).ToHashSet(StringComparer.Ordinal);
         var known = await customers.FindAsync(scope.CustomerId, cancellationToken);
         // And the command's final profile's: a change behind in the customer stream is not in what this service knows.
-        // What it knows came from the customer's events, which carry the whole profile.
-        var final = await profiles.FinalProfileAsync(scope, version => known?.Version >= version, cancellationToken);
+        var final = await profiles.FinalProfileAsync(
+            scope, known is null ? null : ProfileHistory.ProfileOf(known.DisplayName, known.DisplayNameChosenByCustomer, known.Address, known.History), cancellationToken);
         var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final);
         var addresses = own.Select(delivery => delivery.RecipientAddress)
             .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))
