@@ -129,7 +129,9 @@ public sealed class RedisServer : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new InvalidOperationException(
-                $"redis-server did not answer on port {Port} within {StartTimeout.TotalSeconds:F0}s; see {Path.Combine(DataDirectory, "redis.log")}.");
+                $"redis-server did not answer on port {Port} within {StartTimeout.TotalSeconds:F0}s"
+                + (ListensOnPort(_process) ? string.Empty : " (no listener of its own was seen on the port)")
+                + $"; see {Path.Combine(DataDirectory, "redis.log")}.");
         }
 
         throw new InvalidOperationException(
@@ -223,8 +225,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>
     /// Whether the socket listening on 127.0.0.1:<see cref="Port"/> is <paramref name="process"/>'s own, from Linux's
-    /// /proc (true where there is none to read): another local user may have bound the port between the check that it
-    /// was free and redis-server's bind, and the first PING carries the password.
+    /// /proc: another local user may have bound the port between the check that it was free and redis-server's bind,
+    /// and the first PING carries the password. Where there is no /proc/net/tcp to read (not Linux) it cannot tell, and
+    /// answers true: the local run is made for Debian.
     /// </summary>
     private bool ListensOnPort(Process process)
     {
