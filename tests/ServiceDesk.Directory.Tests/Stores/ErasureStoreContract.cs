@@ -462,14 +462,14 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
     private static string ErasureRecordJsonText(ErasureRecord? record) => System.Text.Json.JsonSerializer.Serialize(record);
 
-    private static async Task<Customer> NewCustomerAsync(Stores stores, string displayName, params string[] projectKeys)
+    protected static async Task<Customer> NewCustomerAsync(Stores stores, string displayName, params string[] projectKeys)
     {
         var customer = TestData.Customer(displayName: displayName, projectKeys: projectKeys);
         await stores.Customers.InsertAsync(customer, [], default);
         return customer;
     }
 
-    private static ErasureRecord Removal(Customer customer) =>
+    protected static ErasureRecord Removal(Customer customer) =>
         Awaiting(customer.Id) with
         {
             Status = ErasureStatus.InProgress,
@@ -491,6 +491,45 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
 public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbBackend())
 {
+    /// <summary>
+    /// The final-profile key destroyed as its readers' receipts are folded leaves the file and its log about a second
+    /// later, with no removal after it whose checkpoint would take it along.
+    /// </summary>
+    [Fact]
+    public async Task A_destroyed_final_profile_key_leaves_the_file_and_its_log_soon_after_the_fold_without_another_removal()
+    {
+        var dataDirectory = TestDirectory.Create("litedb-final-profile-key");
+        using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, "contract");
+        var stores = LiteDbStoresOf(database);
+        var jane = await NewCustomerAsync(stores, "Jane Roe", "HELP");
+        var request = Removal(jane) with
+        {
+            Participants = [.. ErasureRecord.ParticipantServices.Select(service => service == "directory" ? Removal(jane).Participants[0] : ParticipantRecord.Pending(service, TestData.Now))],
+        };
+        var profile = RemovalProfile.Of(jane, request.Id, stores.Keys, TestData.Pepper);
+        Assert.NotNull(await stores.Erasures.RemoveCustomerAsync(request, replacesVersion: null, jane, [], profile, [], default));
+        var wrapped = database.GetCollection("customer_keys").FindById(profile.Key.Key.KeyId)["Key"].AsBinary;
+        Assert.True(FilesHold(dataDirectory, wrapped), "the live key is in the file after the removal's checkpoint");
+
+        var readersDone = request
+            .WithReceipt(new ParticipantRecord("ticketing", ParticipantState.Done, new Dictionary<string, long>(), null, TestData.Now), TestData.Now)
+            .WithReceipt(new ParticipantRecord("notification", ParticipantState.Done, new Dictionary<string, long>(), null, TestData.Now), TestData.Now);
+        Assert.True(await stores.Erasures.FoldReceiptAsync(readersDone, request.Version, new EventContext("receipt-1", "notification", TestData.Now, "erasure-receipts", "1-0"), default));
+
+        await Eventually.WaitForAsync(() => Task.FromResult(FilesHold(dataDirectory, wrapped)), held => !held, "the checkpoint after the fold", TimeSpan.FromSeconds(15));
+    }
+
+    private static bool FilesHold(string directory, byte[] bytes) =>
+        System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Any(file => ReadShared(file).AsSpan().IndexOf(bytes) >= 0);
+
+    private static byte[] ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     /// <summary>
     /// Through the status index LiteDB read every request of the status and sorted them, with a new 800 KB buffer per
     /// page (a large object each), however few there were.
