@@ -395,28 +395,8 @@ public sealed class ErasureCoordinator(
             Version: 1);
 
     /// <summary>The request as the removal writes it: the addresses' tombstone hashes, and Directory's own part done, with its counts.</summary>
-    private ErasureRecord Removing(ErasureRecord record, Customer customer, IReadOnlyList<FormerAddress> formerAddresses, DateTimeOffset now)
-    {
-        var directoryPart = new ParticipantRecord(
-            ServiceNames.Directory,
-            ParticipantState.Done,
-            new Dictionary<string, long>
-            {
-                ["profiles_deleted"] = 1,
-                ["memberships_deleted"] = customer.ProjectKeys.Count,
-                ["customer_keys_destroyed"] = 1,
-                ["addresses_tombstoned"] = 1 + formerAddresses.Count,
-            },
-            null,
-            now);
-        return (record with
-        {
-            AddressHash = tombstones.HashOf(customer.Address),
-            FormerAddressHashes = [.. formerAddresses.Select(former => former.Hash)],
-            // The others' timeout counts from the command, not from a customer's own request.
-            Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
-        }).Touched(now);
-    }
+    private ErasureRecord Removing(ErasureRecord record, Customer customer, IReadOnlyList<FormerAddress> formerAddresses, DateTimeOffset now) =>
+        RemovedFromDirectory(record, customer, tombstones.HashOf(customer.Address), [.. formerAddresses.Select(former => former.Hash)], now);
 
     /// <summary>The request as <see cref="ReplayAsync"/> re-applies it: from the one awaiting approval, or from the command alone.</summary>
     private static ErasureRecord Reapplied(ErasureRecord? awaiting, CustomerErasureRequested command, Customer? customer, DateTimeOffset commandedAt, DateTimeOffset now)
@@ -431,6 +411,16 @@ public sealed class ErasureCoordinator(
                 ErasureStatus.InProgress,
                 commandedAt) with { Id = command.RequestId }
             : awaiting with { Status = ErasureStatus.InProgress, ApprovedBy = ServiceNames.Directory };
+        return RemovedFromDirectory(record, customer, command.AddressHash.Length == 0 ? null : command.AddressHash, [.. command.FormerAddressHashes], now);
+    }
+
+    /// <summary>
+    /// The request with its tombstone hashes and Directory's own part done, counting what the removal deletes
+    /// (<paramref name="customer"/> when the store still holds them); the others' timeout counts from now, the command,
+    /// not from a customer's own request.
+    /// </summary>
+    private static ErasureRecord RemovedFromDirectory(ErasureRecord record, Customer? customer, string? addressHash, IReadOnlyList<string> formerAddressHashes, DateTimeOffset now)
+    {
         var directoryPart = new ParticipantRecord(
             ServiceNames.Directory,
             ParticipantState.Done,
@@ -439,14 +429,14 @@ public sealed class ErasureCoordinator(
                 ["profiles_deleted"] = customer is null ? 0 : 1,
                 ["memberships_deleted"] = customer?.ProjectKeys.Count ?? 0,
                 ["customer_keys_destroyed"] = customer is null ? 0 : 1,
-                ["addresses_tombstoned"] = (command.AddressHash.Length == 0 ? 0 : 1) + command.FormerAddressHashes.Count,
+                ["addresses_tombstoned"] = (addressHash is null ? 0 : 1) + formerAddressHashes.Count,
             },
             null,
             now);
         return (record with
         {
-            AddressHash = command.AddressHash.Length == 0 ? null : command.AddressHash,
-            FormerAddressHashes = [.. command.FormerAddressHashes],
+            AddressHash = addressHash,
+            FormerAddressHashes = formerAddressHashes,
             Participants = [.. record.Participants.Select(participant => participant.Service == ServiceNames.Directory ? directoryPart : participant with { UpdatedAt = now })],
         }).Touched(now);
     }
