@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
@@ -86,6 +87,42 @@ public sealed class DirectoryRestoreTests : IAsyncLifetime
 
         var leftovers = await _system.ScanAsync(jane.DisplayName, jane.Address, ann.DisplayName, ann.Address);
         Assert.True(leftovers.Count == 0, $"Left at rest:\n{string.Join('\n', leftovers.Take(20))}");
+    }
+
+    [SkippableFact]
+    public async Task A_restored_Directory_answers_nothing_but_health_until_it_has_removed_them_again()
+    {
+        Skip.IfNot(_system.OwnsRedis, "Takes XRANGE away from every client of the server: needs a redis-server of its own, not REDIS_URL's.");
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var project = await _system.NewProjectAsync();
+        var jane = await NewCustomerAsync(project, $"Jane Restored{unique}", $"jane.{unique}@example.org");
+        var backup = await _system.BackUpDirectoryAsync();
+        await _system.WaitForCompletionAsync(await RemoveAsync(jane.Id));
+
+        // The replay cannot read the erasure stream, so it is still not done when Directory starts listening.
+        await using var redis = await _system.ConnectRedisAsync();
+        await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", "default", "-xrange");
+        try
+        {
+            await _system.RestoreDirectoryAsync(backup);
+
+            var refused = await Assert.ThrowsAsync<RpcException>(() => _system.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = jane.Id }, _system.Admin).ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+            Assert.Contains("applying removals missing from the store again", refused.Status.Detail, StringComparison.Ordinal);
+            Assert.Equal(
+                StatusCode.Unavailable,
+                await RpcAssert.StatusOfAsync(() => _system.Customers.SuggestCustomersAsync(new SuggestCustomersRequest { ProjectKey = project, Text = "Jane", Limit = 10 }, _system.Admin).ResponseAsync));
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await _system.Directory.HealthAsync());
+        }
+        finally
+        {
+            await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", "default", "+xrange");
+        }
+
+        await Eventually.WaitForAsync(
+            () => RpcAssert.StatusOfAsync(() => _system.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = jane.Id }, _system.Admin).ResponseAsync),
+            status => status == StatusCode.NotFound,
+            "the restored Directory to remove the customer again once it can read the erasure stream");
     }
 
     private Task<Customer> NewCustomerAsync(string project, string displayName, string address) =>

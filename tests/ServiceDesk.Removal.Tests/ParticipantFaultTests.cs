@@ -135,4 +135,49 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         Assert.True(leftovers.Count == 0, $"Left at rest:\n{string.Join('\n', leftovers.Take(20))}");
         _system.AssertNoLogHolds(address, name);
     }
+
+    [SkippableFact]
+    public async Task Restored_participants_answer_nothing_but_health_until_they_have_erased_the_customer_again()
+    {
+        Skip.IfNot(_system.OwnsRedis, "Takes XRANGE away from every client of the server: needs a redis-server of its own, not REDIS_URL's.");
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var address = $"jane.{unique}@oldco.example";
+        var project = await _system.NewProjectAsync();
+        var agent = await _system.NewSignedInAsync(Role.Agent, null, project);
+        var jane = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = $"Jane Restored{unique}", ProjectKeys = { project } }, _system.Admin);
+        await _system.Identity.Client().CreateAccountAsync(
+            new CreateAccountRequest { Login = address, Password = Password, Role = Role.Customer, CustomerId = jane.Id }, _system.Admin);
+        var reported = await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Printer broken" }, agent);
+        var backup = await _system.BackUpParticipantsAsync();
+        var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
+        await _system.WaitForCompletionAsync(request.Id);
+
+        // Their replays cannot read the erasure stream, so they are still not done when the services start listening.
+        await using var redis = await _system.ConnectRedisAsync();
+        await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", "default", "-xrange");
+        try
+        {
+            await _system.RestoreParticipantsAsync(backup);
+
+            Assert.Equal(StatusCode.Unavailable, await RpcAssert.StatusOfAsync(() => _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent).ResponseAsync));
+            Assert.Equal(StatusCode.Unavailable, await RpcAssert.StatusOfAsync(() => _system.Identity.Client().SignInAsync(new SignInRequest { Login = address, Password = Password }).ResponseAsync));
+            Assert.Equal(
+                StatusCode.Unavailable,
+                await RpcAssert.StatusOfAsync(() => _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = jane.Id }, _system.Admin).ResponseAsync));
+        }
+        finally
+        {
+            await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", "default", "+xrange");
+        }
+
+        foreach (var restored in new[] { _system.Identity, _system.Ticketing, _system.Notification })
+        {
+            await Eventually.WaitForAsync(
+                () => restored.HealthAsync(), status => status == HealthCheckResponse.Types.ServingStatus.Serving, $"{restored.Service.Name} to report ready once it can read the erasure stream", TimeSpan.FromSeconds(60));
+        }
+
+        var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent);
+        Assert.True(anonymised.Reporter.Erased);
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => _system.Identity.Client().SignInAsync(new SignInRequest { Login = address, Password = Password }));
+    }
 }

@@ -10,6 +10,7 @@ using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.HealthChecks;
 using ServiceDesk.Hosting.Logging;
 using ServiceDesk.Hosting.Overload;
+using ServiceDesk.Hosting.Startup;
 using ServiceDesk.Hosting.Telemetry;
 using ServiceDesk.Hosting.Validation;
 
@@ -50,12 +51,14 @@ public static class ServiceDefaults
             options.MaxReceiveMessageSize = endpoints.MaxRequestBytes;
             // Outermost first: errors from token validation and request validation are mapped too.
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<StartupGateInterceptor>();
             options.Interceptors.Add<ConcurrencyLimitInterceptor>();
             options.Interceptors.Add<CallerInterceptor>();
             options.Interceptors.Add<RequestValidationInterceptor>();
         });
         // Resolved, not activated, per call: they keep no per-call state.
         builder.Services.AddSingleton<ErrorMappingInterceptor>();
+        builder.Services.AddSingleton<StartupGateInterceptor>();
         builder.Services.AddSingleton<CallerInterceptor>();
         builder.Services.AddSingleton<RequestValidationInterceptor>();
         builder.Services.BindRejectingMalformedRequests();

@@ -69,7 +69,7 @@ public static class DirectoryServiceExtensions
         builder.Services.AddSingleton<RemovalReplay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RemovalReplay>());
         // A restored store must not serve the customers it removed.
-        builder.Services.AddHealthChecks().AddStartupStepCheck<RemovalReplay>(RemovalReplay.HealthCheckName, "applying removals missing from the store again");
+        builder.Services.AddStartupGate<RemovalReplay>(RemovalReplay.HealthCheckName, "applying removals missing from the store again");
         // A participant without an address is reported as unreachable by the preview, not a start-up failure:
         // the removal itself travels through Redis and needs no address.
         foreach (var participant in RemovalPreviewer.RemoteParticipants.Where(participant => builder.Configuration[$"Services:{participant}"] is { Length: > 0 }))

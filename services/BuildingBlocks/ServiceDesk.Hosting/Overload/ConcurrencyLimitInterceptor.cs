@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.HealthChecks;
 
 namespace ServiceDesk.Hosting.Overload;
 
@@ -55,13 +56,9 @@ public sealed class ConcurrencyLimitInterceptor(OverloadOptions options, Overloa
 
     public void Dispose() => _limiter.Dispose();
 
-    private static bool IsExempt(string method) =>
-        method.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal)
-        || method.StartsWith("/grpc.reflection.", StringComparison.Ordinal);
-
     private async ValueTask<IDisposable?> AcquireAsync(ServerCallContext context)
     {
-        if (IsExempt(context.Method))
+        if (ProbeMethods.Includes(context.Method))
         {
             return null;
         }

@@ -19,10 +19,18 @@ public sealed class StartupStepHealthCheck(StartupStep step, string pending) : I
     }
 }
 
-public static class StartupStepHealthCheckExtensions
+public static class StartupStepGateExtensions
 {
-    /// <summary>A health entry <paramref name="name"/> that is unhealthy, saying <paramref name="pending"/>, until the step <typeparamref name="TStep"/> is done.</summary>
-    public static IHealthChecksBuilder AddStartupStepCheck<TStep>(this IHealthChecksBuilder health, string name, string pending)
-        where TStep : StartupStep =>
-        health.Add(new HealthCheckRegistration(name, services => new StartupStepHealthCheck(services.GetRequiredService<TStep>(), pending), failureStatus: null, tags: null));
+    /// <summary>
+    /// Holds the service until the step <typeparamref name="TStep"/> is done: a health entry <paramref name="name"/>,
+    /// unhealthy and saying <paramref name="pending"/> (so readiness is NOT_SERVING), and every call but health refused
+    /// with UNAVAILABLE (<see cref="StartupGateInterceptor"/>).
+    /// </summary>
+    public static IServiceCollection AddStartupGate<TStep>(this IServiceCollection services, string name, string pending)
+        where TStep : StartupStep
+    {
+        services.AddSingleton(provider => new GatingStep(provider.GetRequiredService<TStep>(), pending));
+        services.AddHealthChecks().Add(new HealthCheckRegistration(name, provider => new StartupStepHealthCheck(provider.GetRequiredService<TStep>(), pending), failureStatus: null, tags: null));
+        return services;
+    }
 }

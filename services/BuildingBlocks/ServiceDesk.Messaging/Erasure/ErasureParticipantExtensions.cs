@@ -33,7 +33,7 @@ public static class ErasureParticipantExtensions
         services.AddSingleton<ErasureReplay>();
         services.AddHostedService(provider => provider.GetRequiredService<ErasureReplay>());
         // A restored store must not serve what it should have erased.
-        services.AddHealthChecks().AddStartupStepCheck<ErasureReplay>(ErasureReplay.HealthCheckName, "re-applying erasure requests missing from the ledger");
+        services.AddStartupGate<ErasureReplay>(ErasureReplay.HealthCheckName, "re-applying erasure requests missing from the ledger");
         return bus.AddSubscription<CustomerErasureRequested, CustomerErasureHandler>()
             .AddSubscription<ErasedAddressesReinstated, AddressReinstatementHandler>();
     }
