@@ -22,6 +22,14 @@ public static class ReadableText
     public static string Keeping(string text, Func<char, bool> fits) =>
         text.All(fits) ? text : string.Concat(text.Where(fits));
 
+    /// <summary>
+    /// At most <paramref name="maxLength"/> UTF-16 units of <paramref name="text"/>, never half a character: a cut
+    /// between the two halves of a surrogate pair (an emoji) left text that is not UTF-8, which a strict writer (MongoDB's
+    /// BSON) refuses on every retry.
+    /// </summary>
+    public static string Truncated(string text, int maxLength) =>
+        text.Length <= maxLength ? text : text[..(char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength)];
+
     /// <summary>Left-to-right and right-to-left embeddings, overrides and isolates, and the pop characters that end them.</summary>
     private static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

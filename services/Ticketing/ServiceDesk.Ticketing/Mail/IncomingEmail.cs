@@ -91,9 +91,7 @@ public sealed record IncomingEmail(string MessageId, IReadOnlyList<string> Repli
             [message.InReplyTo ?? string.Empty, .. message.References.TakeLast(MaxReferences)],
             from!,
             cc,
-            Truncate(message.Subject ?? string.Empty, MaxSubjectLength),
-            Truncate(message.TextBody ?? HtmlText.Of(message.HtmlBody ?? string.Empty), MaxBodyLength));
+            ReadableText.Truncated(message.Subject ?? string.Empty, MaxSubjectLength),
+            ReadableText.Truncated(message.TextBody ?? HtmlText.Of(message.HtmlBody ?? string.Empty), MaxBodyLength));
     }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

@@ -38,13 +38,7 @@ public sealed class MailIntake(
         var sender = await ResolveAsync(project, mail.From, cancellationToken);
         if (sender.Customer is not { } reporter)
         {
-            return sender.Outcome == IngestOutcome.RejectedErasedSender
-                ? ErasedSender()
-                : new IngestEmailResponse
-                {
-                    Outcome = sender.Outcome,
-                    Reason = $"The sender is not a customer of project {project.Key}, which accepts requests by e-mail only from its customers.",
-                };
+            return Refused(sender.Outcome, project);
         }
 
         var response = new IngestEmailResponse();
@@ -85,7 +79,7 @@ public sealed class MailIntake(
             }
             catch (CustomerErasedException)
             {
-                return ErasedSender();
+                return Refused(IngestOutcome.RejectedErasedSender, project);
             }
             catch (DuplicateMailException)
             {
@@ -126,10 +120,15 @@ public sealed class MailIntake(
         return response;
     }
 
-    private static IngestEmailResponse ErasedSender() => new()
+    /// <summary>
+    /// One reason for both refusals: it reaches the bounce, which goes to whatever envelope sender the mail names, and
+    /// would otherwise tell anyone which addresses were erased here (as <c>IsSuppressed</c> tells admins only). The
+    /// outcome, for the MTA's log, says which.
+    /// </summary>
+    private static IngestEmailResponse Refused(IngestOutcome outcome, Project project) => new()
     {
-        Outcome = IngestOutcome.RejectedErasedSender,
-        Reason = "The sender's address was erased from this service desk; mail from it is not accepted.",
+        Outcome = outcome,
+        Reason = $"Project {project.Key} does not accept mail from this sender.",
     };
 
     private static IngestEmailResponse Duplicate(InboundMail seen) => new() { Outcome = IngestOutcome.Duplicate, TicketId = seen.TicketId };
@@ -190,6 +189,6 @@ public sealed class MailIntake(
     private static string Text(string text, int maxLength, string whenEmpty)
     {
         var trimmed = text.Trim();
-        return trimmed.Length == 0 ? whenEmpty : trimmed.Length <= maxLength ? trimmed : trimmed[..maxLength];
+        return trimmed.Length == 0 ? whenEmpty : ReadableText.Truncated(trimmed, maxLength);
     }
 }
