@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
+using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Directory.Keys;
 using ServiceDesk.Testing;
 using Xunit;
@@ -132,6 +133,32 @@ public sealed class CustomerApiTests(DirectoryHostFixture directory)
             Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Rita Later" }));
 
         Assert.Contains(customer.Id, refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An agent's update racing the customer's removal from the agent's last project: each update either lands before
+    /// it (OK) or finds the customer out of sight (NOT_FOUND), with or without an expected version; never INTERNAL, which
+    /// an update read visible, then written and shown from no project of the agent's, answered.
+    /// </summary>
+    [Fact]
+    public async Task An_agent_s_updates_racing_the_customer_s_removal_from_their_project_are_applied_or_not_found()
+    {
+        var project = await directory.NewProjectAsync();
+        var agent = IdentityTestHost.Bearer(await directory.TokenOfNewAsync(Role.Agent, null, project));
+        var asAgent = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
+        var statuses = new List<StatusCode>();
+        for (var round = 0; round < 20; round++)
+        {
+            var customer = await Client.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address("racing"), DisplayName = "Racing Rita", ProjectKeys = { project } });
+            var updates = Enumerable.Range(0, 6).Select(i => RpcAssert.StatusOfAsync(() => asAgent.UpdateCustomerAsync(
+                new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = $"Rita {i}", ExpectedVersion = i % 2 }, agent).ResponseAsync));
+            var removal = Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = customer.Id, ProjectKey = project }).ResponseAsync;
+            statuses.AddRange(await Task.WhenAll(updates));
+            await removal;
+        }
+
+        Assert.All(statuses, status => Assert.Contains(status, new[] { StatusCode.OK, StatusCode.NotFound, StatusCode.Aborted }));
+        Assert.Contains(StatusCode.NotFound, statuses);
     }
 
     [Fact]

@@ -126,7 +126,8 @@ public sealed class CustomerService(
             request.ExpectedVersion,
             current =>
             {
-                // Again on the fresh read: the customer may have joined another project meanwhile.
+                // Again on the fresh read: the customer may have left the caller's projects, or joined another, meanwhile.
+                RequireVisible(caller, current, request.CustomerId);
                 caller.RequireProfileOwnership(current);
                 var displayName = request.HasDisplayName ? request.DisplayName.Trim() : current.DisplayName;
                 return current with
@@ -171,7 +172,12 @@ public sealed class CustomerService(
         await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         var customer = await GetAsync(caller, customerId, cancellationToken);
         return await ChangeAsync(
-            customer.Id, customerId, expectedVersion: 0, current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) }, caller, cancellationToken);
+            customer.Id,
+            customerId,
+            expectedVersion: 0,
+            current => RequireVisible(caller, current, customerId) with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) },
+            caller,
+            cancellationToken);
     }
 
     /// <summary>The answer is the customer's record, so an agent may remove only a customer they can see.</summary>
@@ -183,6 +189,10 @@ public sealed class CustomerService(
     }
 
     private static NotFoundException NotFound(string customerId) => new("customer", customerId, "customer_id");
+
+    /// <summary>For a fresh read inside a change: the customer may have left the agent's projects since <see cref="GetAsync"/>.</summary>
+    private static Customer RequireVisible(Caller caller, Customer customer, string shownId) =>
+        caller.CanSee(customer) ? customer : throw NotFound(shownId);
 
     /// <summary>The customer <paramref name="customerId"/> names (<see cref="CustomerLookup"/>); to an agent only through one of their projects.</summary>
     private Task<Customer?> FindAsync(Caller caller, string customerId, CancellationToken cancellationToken) =>
@@ -216,12 +226,13 @@ public sealed class CustomerService(
         while (true)
         {
             var current = await customers.GetAsync(customerId, cancellationToken) ?? throw NotFound(shownId);
+            // First: it checks what the caller may do with the customer as read now.
+            var changed = change(current);
             if (expectedVersion != 0 && VersionSeenBy(caller, current, shownId) != expectedVersion)
             {
                 throw new ConcurrencyConflictException("customer", shownId);
             }
 
-            var changed = change(current);
             if (changed.HasSameProfileAs(current) && changed.ProjectKeys.SequenceEqual(current.ProjectKeys))
             {
                 return current;
