@@ -42,7 +42,7 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
     [Fact]
     public async Task An_account_whose_customer_s_removal_is_recorded_stays_disabled()
     {
-        var customerId = $"c-{Guid.NewGuid():N}";
+        var customerId = Guid.NewGuid().ToString("N");
         var account = await fixture.Identity.NewSignedInAsync(Role.Customer, customerId);
         await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin);
         await fixture.Identity.Services.GetRequiredService<IErasureLedger>().StartAsync(
@@ -59,7 +59,7 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
     [Fact]
     public async Task A_deleted_account_cannot_sign_in_its_sessions_end_at_once_and_its_login_is_free()
     {
-        var account = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-del");
+        var account = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-del"));
 
         var reply = await Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Account.Id }, AsAdmin);
 
@@ -68,7 +68,7 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(account.Account.Login)));
         Assert.Equal(StatusCode.NotFound, await StatusOf(Client.DeleteAccountAsync(new DeleteAccountRequest { AccountId = account.Account.Id }, AsAdmin).ResponseAsync));
         Assert.Equal(StatusCode.NotFound, await StatusOf(Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin).ResponseAsync));
-        await Client.CreateAccountAsync(new CreateAccountRequest { Login = account.Account.Login, Password = Password, Role = Role.Customer, CustomerId = "c-new" }, AsAdmin);
+        await Client.CreateAccountAsync(new CreateAccountRequest { Login = account.Account.Login, Password = Password, Role = Role.Customer, CustomerId = CustomerIds.Named("c-new") }, AsAdmin);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
     [Fact]
     public async Task Changing_ones_password_needs_the_current_one_and_ends_every_session()
     {
-        var first = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-pw");
+        var first = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-pw"));
         var second = await fixture.Identity.SignInAsync(first.Account.Login);
 
         var wrong = await Assert.ThrowsAsync<RpcException>(() => Client.ChangePasswordAsync(
@@ -126,7 +126,7 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
     {
         await using var identity = await IdentityTestHost.StartAsync(
             fixture.Redis, ("Identity:Tokens:AccessTokenLifetime", "00:00:02"), ("Identity:Tokens:AbsoluteSessionLifetime", "00:00:06"));
-        var signedIn = await identity.NewSignedInAsync(Role.Customer, "c-abs");
+        var signedIn = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-abs"));
         var sessionEnd = new JsonWebToken(signedIn.AccessToken).IssuedAt.AddSeconds(7);
         Assert.True(signedIn.RefreshTokenExpiresAt.ToDateTime() <= sessionEnd);
 

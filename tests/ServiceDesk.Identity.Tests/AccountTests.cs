@@ -22,13 +22,13 @@ public sealed class AccountTests(IdentityFixture fixture)
         var login = NewLogin();
 
         var customer = await Client.CreateAccountAsync(
-            new CreateAccountRequest { Login = $"  {login.ToUpperInvariant()} ", Password = Password, Role = Role.Customer, CustomerId = "c-9", ProjectKeys = { "HELP" } }, AsAdmin);
+            new CreateAccountRequest { Login = $"  {login.ToUpperInvariant()} ", Password = Password, Role = Role.Customer, CustomerId = CustomerIds.Named("c-9"), ProjectKeys = { "HELP" } }, AsAdmin);
         var agent = await Client.CreateAccountAsync(
-            new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Agent, ProjectKeys = { "OPS", "HELP", "OPS" }, CustomerId = "c-9" }, AsAdmin);
+            new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Agent, ProjectKeys = { "OPS", "HELP", "OPS" }, CustomerId = CustomerIds.Named("c-9") }, AsAdmin);
         var admin = await Client.CreateAccountAsync(new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Admin }, AsAdmin);
 
         Assert.Equal(login, customer.Login);
-        Assert.Equal((Role.Customer, "c-9"), (customer.Role, customer.CustomerId));
+        Assert.Equal((Role.Customer, CustomerIds.Named("c-9")), (customer.Role, customer.CustomerId));
         Assert.Empty(customer.ProjectKeys);
         Assert.Equal(["HELP", "OPS"], agent.ProjectKeys);
         Assert.Equal(string.Empty, agent.CustomerId);
@@ -78,6 +78,23 @@ public sealed class AccountTests(IdentityFixture fixture)
         Assert.Equal(field, Assert.Single(Violations(error)).Field);
     }
 
+    /// <summary>
+    /// A removal finds a customer's accounts by the customer's own id: an account made for an id scoped to a project (as
+    /// agents and the console show customers) would outlive the removal, so only the own id's shape is taken.
+    /// </summary>
+    [Theory]
+    [InlineData("HELP-0123456789abcdef0123456789abcdef")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("nobody")]
+    public async Task A_customer_account_names_the_customer_by_their_own_id_only(string customerId)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.CreateAccountAsync(
+            new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Customer, CustomerId = customerId }, AsAdmin).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("customer_id", Assert.Single(Violations(error)).Field);
+    }
+
     [Fact]
     public async Task An_over_long_password_is_refused()
     {
@@ -94,7 +111,7 @@ public sealed class AccountTests(IdentityFixture fixture)
         var first = await Client.CreateAccountAsync(new CreateAccountRequest { Login = login, Password = Password, Role = Role.Admin }, AsAdmin);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.CreateAccountAsync(
-            new CreateAccountRequest { Login = login.ToUpperInvariant(), Password = Password + "!", Role = Role.Customer, CustomerId = "c-1" }, AsAdmin).ResponseAsync);
+            new CreateAccountRequest { Login = login.ToUpperInvariant(), Password = Password + "!", Role = Role.Customer, CustomerId = CustomerIds.Named("c-1") }, AsAdmin).ResponseAsync);
 
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
         Assert.Equal(first.Id, error.GetRpcStatus()!.GetDetail<ResourceInfo>()!.ResourceName);

@@ -28,7 +28,7 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
     public async Task Erasing_a_customer_deletes_their_account_ends_refresh_and_sign_in_at_once_and_leaves_no_trace_of_the_login()
     {
         await using var identity = await StartIdentityAsync();
-        var customerId = $"c-{Guid.NewGuid():N}";
+        var customerId = Guid.NewGuid().ToString("N");
         // The login is the customer's old address; the display name is Directory's, searched for all the same.
         var login = $"Erin.Quokka-{Guid.NewGuid():N}"[..24] + "@Old-Employer.example";
         const string displayName = "Erin Zanzibar-Quokka";
@@ -37,7 +37,7 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
         var first = await identity.SignInAsync(login);
         var second = await identity.SignInAsync(login.ToUpperInvariant());
         var refreshed = await identity.Client().RefreshAsync(new RefreshRequest { RefreshToken = second.RefreshToken });
-        var bystander = await identity.NewSignedInAsync(Role.Customer, $"c-{Guid.NewGuid():N}");
+        var bystander = await identity.NewSignedInAsync(Role.Customer, Guid.NewGuid().ToString("N"));
 
         var preview = await new ErasureParticipantService.ErasureParticipantServiceClient(identity.Channel).PreviewErasureAsync(
             new PreviewErasureRequest { CustomerId = customerId }, Bearer(await identity.ServiceTokenAsync(ServiceNames.Directory)));
@@ -73,7 +73,7 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
     public async Task The_same_command_twice_erases_once_and_a_customer_without_accounts_gets_a_receipt_with_zero_counts()
     {
         await using var identity = await StartIdentityAsync();
-        var customerId = $"c-{Guid.NewGuid():N}";
+        var customerId = Guid.NewGuid().ToString("N");
         var login = NewLogin("twice");
         await identity.Client().CreateAccountAsync(
             new CreateAccountRequest { Login = login, Password = Password, Role = Role.Customer, CustomerId = customerId }, Bearer(await identity.AdminTokenAsync()));
@@ -85,7 +85,7 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
         var receipts = await Eventually.WaitForAsync(() => ReceiptsAsync(command.RequestId), r => r.Count == 2, "the second receipt");
         Assert.All(receipts, r => Assert.Equal((1L, 1L), (r.Counts[IdentityErasure.AccountsDeleted], r.Counts[IdentityErasure.SessionsEnded])));
 
-        var nobody = await EraseAsync(identity, $"c-{Guid.NewGuid():N}", NewLogin("nobody"));
+        var nobody = await EraseAsync(identity, Guid.NewGuid().ToString("N"), NewLogin("nobody"));
         var empty = await WaitForReceiptAsync(nobody.RequestId);
         Assert.Equal(ReceiptOutcome.Succeeded, empty.Outcome);
         Assert.All(empty.Counts.Values, count => Assert.Equal(0, count));
@@ -113,13 +113,13 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
 
             // A customer may not read the backlog: PERMISSION_DENIED while the token is accepted, UNAUTHENTICATED once refused.
             // Another customer's token first, so that each service has fetched Identity's keys before the short-lived token is issued.
-            var bystander = await identity.NewSignedInAsync(Role.Customer, $"c-{Guid.NewGuid():N}");
+            var bystander = await identity.NewSignedInAsync(Role.Customer, Guid.NewGuid().ToString("N"));
             foreach (var service in services.Append(identity))
             {
                 Assert.Equal((service.Service.Name, StatusCode.PermissionDenied), (service.Service.Name, await BacklogStatusAsync(service, bystander.AccessToken)));
             }
 
-            var customerId = $"c-{Guid.NewGuid():N}";
+            var customerId = Guid.NewGuid().ToString("N");
             var login = NewLogin("bound");
             await identity.Client().CreateAccountAsync(
                 new CreateAccountRequest { Login = login, Password = Password, Role = Role.Customer, CustomerId = customerId }, Bearer(await identity.AdminTokenAsync()));

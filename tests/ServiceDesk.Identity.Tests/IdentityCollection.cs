@@ -29,8 +29,8 @@ public sealed class IdentityFixture : IAsyncLifetime
         await _redis.InitializeAsync();
         Identity = await IdentityTestHost.StartAsync(Redis);
         SignedIn[Who.Admin] = await Identity.SignInAsync(IdentityTestHost.AdminLogin);
-        SignedIn[Who.CustomerA] = await Identity.NewSignedInAsync(Role.Customer, "c-a");
-        SignedIn[Who.CustomerB] = await Identity.NewSignedInAsync(Role.Customer, "c-b");
+        SignedIn[Who.CustomerA] = await Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-a"));
+        SignedIn[Who.CustomerB] = await Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-b"));
         SignedIn[Who.AgentOfOtherProject] = await Identity.NewSignedInAsync(Role.Agent, null, "OTHER");
         SignedIn[Who.Agent] = await Identity.NewSignedInAsync(Role.Agent, null, "HELP");
     }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
 
@@ -50,7 +51,7 @@ public sealed class InputBoundsTests(IdentityFixture fixture)
             "CreateAccount" => client.CreateAccountAsync(new CreateAccountRequest
             {
                 Login = Value("login", NewLogin(), LongLogin), Password = Value("password", Password, LongPassword),
-                Role = Role.Customer, CustomerId = Value("customer_id", "c-1", LongId),
+                Role = Role.Customer, CustomerId = Value("customer_id", CustomerIds.Named("c-1"), LongId),
             }).ResponseAsync,
             "SignIn" => client.SignInAsync(new SignInRequest { Login = Value("login", NewLogin(), LongLogin), Password = Value("password", Password, LongPassword) }).ResponseAsync,
             "Refresh" => client.RefreshAsync(new RefreshRequest { RefreshToken = new string('r', 101) }).ResponseAsync,

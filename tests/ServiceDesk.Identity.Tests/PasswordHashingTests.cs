@@ -32,7 +32,7 @@ public sealed class PasswordHashingTests(IdentityFixture fixture)
         string before;
         await using (var weak = await ServiceHost.StartAsync(ServiceApps.Identity, Settings(fixture.Redis, ("Identity:PasswordHashing:MemoryKib", "128")), data))
         {
-            login = (await weak.NewSignedInAsync(Role.Customer, "c-1")).Account.Login;
+            login = (await weak.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"))).Account.Login;
             before = (await weak.Services.GetRequiredService<IAccountStore>().FindByLoginAsync(login, default))!.PasswordHash;
         }
 
@@ -52,7 +52,7 @@ public sealed class PasswordHashingTests(IdentityFixture fixture)
         var store = fixture.Identity.Services.GetRequiredService<IAccountStore>();
         var account = new Account
         {
-            Id = Account.NewId(), Login = NewLogin("legacy"), Role = AccountRole.Customer, CustomerId = "c-old", PasswordHash = string.Empty, CreatedAt = DateTime.UtcNow,
+            Id = Account.NewId(), Login = NewLogin("legacy"), Role = AccountRole.Customer, CustomerId = CustomerIds.Named("c-old"), PasswordHash = string.Empty, CreatedAt = DateTime.UtcNow,
         };
         account = account with { PasswordHash = new PasswordHasher<Account>().HashPassword(account, Password) };
         Assert.True(await store.TryAddAsync(account, default));
@@ -71,7 +71,7 @@ public sealed class PasswordHashingTests(IdentityFixture fixture)
         const string composed = "caf\u00e9 au lait, tr\u00e8s chaud";
         var login = NewLogin();
         await fixture.Identity.Client().CreateAccountAsync(
-            new CreateAccountRequest { Login = login, Password = decomposed, Role = Role.Customer, CustomerId = "c-nfc" }, Bearer(fixture.TokenOf(Who.Admin)));
+            new CreateAccountRequest { Login = login, Password = decomposed, Role = Role.Customer, CustomerId = CustomerIds.Named("c-nfc") }, Bearer(fixture.TokenOf(Who.Admin)));
 
         await fixture.Identity.SignInAsync(login, composed);
         await fixture.Identity.SignInAsync(login, decomposed);

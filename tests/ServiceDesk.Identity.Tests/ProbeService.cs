@@ -102,7 +102,7 @@ public static class ProbeService
         /// <summary>Customer c-a belongs to project HELP.</summary>
         public override Task<Customer> GetCustomer(GetCustomerRequest request, ServerCallContext context)
         {
-            context.GetCaller().RequireCustomerAccess(request.CustomerId, request.CustomerId == "c-a" ? ["HELP"] : ["ELSEWHERE"]);
+            context.GetCaller().RequireCustomerAccess(request.CustomerId, request.CustomerId == CustomerIds.Named("c-a") ? ["HELP"] : ["ELSEWHERE"]);
             return Task.FromResult(new Customer { Id = request.CustomerId });
         }
     }

@@ -62,7 +62,7 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
         var target = fixture.SignedIn[Who.CustomerA];
         Task call = rpc switch
         {
-            "CreateAccount" => client.CreateAccountAsync(new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Customer, CustomerId = "c-x" }, auth).ResponseAsync,
+            "CreateAccount" => client.CreateAccountAsync(new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Customer, CustomerId = CustomerIds.Named("c-x") }, auth).ResponseAsync,
             "SignIn" => client.SignInAsync(new SignInRequest { Login = target.Account.Login, Password = Password }, auth).ResponseAsync,
             "Refresh" => client.RefreshAsync(new RefreshRequest { RefreshToken = (await fixture.Identity.SignInAsync(target.Account.Login)).RefreshToken }, auth).ResponseAsync,
             "SignOut" => client.SignOutAsync(new SignOutRequest { RefreshToken = (await fixture.Identity.SignInAsync(target.Account.Login)).RefreshToken }, auth).ResponseAsync,
@@ -104,7 +104,7 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
         Task call = guard switch
         {
             "ProjectHelp" => new TicketingService.TicketingServiceClient(_probe.Channel).GetProjectAsync(new GetProjectRequest { Key = "HELP" }, auth).ResponseAsync,
-            "CustomerA" => new DirectoryService.DirectoryServiceClient(_probe.Channel).GetCustomerAsync(new GetCustomerRequest { CustomerId = "c-a" }, auth).ResponseAsync,
+            "CustomerA" => new DirectoryService.DirectoryServiceClient(_probe.Channel).GetCustomerAsync(new GetCustomerRequest { CustomerId = CustomerIds.Named("c-a") }, auth).ResponseAsync,
             "TicketingServiceOnly" => new CustomerKeyService.CustomerKeyServiceClient(_probe.Channel).GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = "k-1" }, auth).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(guard)),
         };
@@ -126,7 +126,7 @@ public sealed class RoleMatrixTests(IdentityFixture fixture) : IAsyncLifetime
 
     private async Task<string> NewAccountIdAsync() =>
         (await fixture.Identity.Client().CreateAccountAsync(
-            new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Customer, CustomerId = "c-x" }, Bearer(fixture.TokenOf(Who.Admin)))).Id;
+            new CreateAccountRequest { Login = NewLogin(), Password = Password, Role = Role.Customer, CustomerId = CustomerIds.Named("c-x") }, Bearer(fixture.TokenOf(Who.Admin)))).Id;
 
     private static TheoryData<string, Who, StatusCode> Table(params (string Rpc, StatusCode[] Expected)[] rows)
     {

@@ -37,7 +37,7 @@ public sealed class SessionTests(IdentityFixture fixture)
         Assert.Equal(["servicedesk"], agentToken.Audiences);
         Assert.Equal(agent.AccessTokenExpiresAt.ToDateTime(), agentToken.ValidTo);
         Assert.Equal(TimeSpan.FromMinutes(5), agentToken.ValidTo - agentToken.IssuedAt);
-        Assert.Equal("c-a", customerToken.GetClaim("customer_id").Value);
+        Assert.Equal(CustomerIds.Named("c-a"), customerToken.GetClaim("customer_id").Value);
         Assert.Equal("customer", customerToken.GetClaim("role").Value);
         Assert.DoesNotContain(customerToken.Claims, c => c.Type == "project");
         // Only what a service reads: the token travels with every call (no jti, no nbf).
@@ -87,7 +87,7 @@ public sealed class SessionTests(IdentityFixture fixture)
     [Fact]
     public async Task Refresh_rotates_both_tokens_and_stores_the_refresh_token_only_as_a_hash()
     {
-        var signedIn = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-r");
+        var signedIn = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-r"));
 
         var refreshed = await Client.RefreshAsync(new RefreshRequest { RefreshToken = signedIn.RefreshToken });
 
@@ -107,7 +107,7 @@ public sealed class SessionTests(IdentityFixture fixture)
     [Fact]
     public async Task Reusing_a_spent_refresh_token_revokes_the_whole_session()
     {
-        var signedIn = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-r");
+        var signedIn = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-r"));
         var refreshed = await Client.RefreshAsync(new RefreshRequest { RefreshToken = signedIn.RefreshToken });
 
         var reuse = await Assert.ThrowsAsync<RpcException>(() => Client.RefreshAsync(new RefreshRequest { RefreshToken = signedIn.RefreshToken }).ResponseAsync);
@@ -126,7 +126,7 @@ public sealed class SessionTests(IdentityFixture fixture)
     [Fact]
     public async Task Concurrent_refreshes_with_one_token_end_the_session()
     {
-        var signedIn = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-r");
+        var signedIn = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-r"));
 
         var attempts = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
@@ -177,7 +177,7 @@ public sealed class SessionTests(IdentityFixture fixture)
     [Fact]
     public async Task Revoking_ones_own_sessions_ends_every_one_of_them()
     {
-        var first = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-s");
+        var first = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-s"));
         var second = await fixture.Identity.SignInAsync(first.Account.Login);
 
         var reply = await Client.RevokeSessionsAsync(new RevokeSessionsRequest(), Bearer(second.AccessToken));
@@ -193,7 +193,7 @@ public sealed class SessionTests(IdentityFixture fixture)
     [Fact]
     public async Task An_admin_revokes_another_accounts_sessions_and_an_unknown_account_is_not_found()
     {
-        var customer = await fixture.Identity.NewSignedInAsync(Role.Customer, "c-t");
+        var customer = await fixture.Identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-t"));
         var admin = Bearer(fixture.TokenOf(Who.Admin));
 
         var reply = await Client.RevokeSessionsAsync(new RevokeSessionsRequest { AccountId = customer.Account.Id }, admin);

@@ -43,7 +43,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     {
         const int limit = 5;
         await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(limit, 100_000, 100_000, TimeSpan.FromMinutes(10)));
-        var victim = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var victim = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => StatusOf(() => identity.SignInAsync(victim.Account.Login, WrongPassword))));
 
@@ -60,7 +60,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     {
         await using var identity = await ServiceHost.StartAsync(
             ServiceApps.Identity, Limits(3, 10, 30, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
-        var owner = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var owner = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
 
         var outcomes = new List<StatusCode>();
         for (var i = 0; i < 40; i++)
@@ -80,7 +80,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     public async Task Past_the_limit_one_attempt_is_admitted_per_back_off_which_doubles()
     {
         await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(2, 100_000, 100_000, TimeSpan.FromSeconds(2)));
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(StatusCode.Unauthenticated, await StatusOf(() => identity.SignInAsync(account.Account.Login, WrongPassword)));
@@ -115,7 +115,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     {
         await using var identity = await ServiceHost.StartAsync(
             ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
 
         for (var i = 0; i < 4; i++)
         {
@@ -131,7 +131,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     public async Task Without_trusted_proxy_hops_the_forwarded_header_is_ignored()
     {
         await using var identity = await ServiceHost.StartAsync(ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10)));
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
 
         for (var i = 0; i < 4; i++)
         {
@@ -148,7 +148,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     {
         await using var identity = await ServiceHost.StartAsync(
             ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
         var vouchedBy = caller is null ? null : await identity.ServiceTokenAsync(caller);
 
         for (var i = 0; i < 4; i++)
@@ -175,7 +175,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     {
         await using var identity = await ServiceHost.StartAsync(
             ServiceApps.Identity, Limits(100_000, 4, 100_000, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
 
         for (var i = 0; i < 4; i++)
         {
@@ -207,7 +207,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
         var settings = Limits(3, 100_000, 100_000, TimeSpan.FromMinutes(10), ("Storage:LiteDbConnection", "Shared"));
         await using var first = await ServiceHost.StartAsync(ServiceApps.Identity, settings, data);
         await using var second = await ServiceHost.StartAsync(ServiceApps.Identity, settings, data);
-        var account = await first.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await first.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
 
         await Assert.ThrowsAsync<RpcException>(() => first.SignInAsync(account.Account.Login, WrongPassword));
         await Assert.ThrowsAsync<RpcException>(() => second.SignInAsync(account.Account.Login, WrongPassword));
@@ -222,7 +222,7 @@ public sealed class ThrottlingTests : IAsyncLifetime
     {
         await using var identity = await ServiceHost.StartAsync(
             ServiceApps.Identity, Limits(3, 100, 100, TimeSpan.FromMinutes(10), ("Identity:Throttling:TrustedProxyHops", "1")));
-        var account = await identity.NewSignedInAsync(Role.Customer, "c-1");
+        var account = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("c-1"));
         var unknown = NewLogin("guess");
         await StatusOf(() => SignInFromAsync(identity, Stranger, account.Account.Login, WrongPassword));
         await StatusOf(() => SignInFromAsync(identity, Stranger, unknown, WrongPassword));

@@ -32,7 +32,7 @@ public sealed class TokenValidationTests(IdentityFixture fixture)
         Assert.Equal(["HELP"], asAgent.Account.ProjectKeys);
         Assert.Equal(new JsonWebToken(agent.AccessToken).GetClaim("sid").Value, asAgent.SessionId);
         Assert.Equal(agent.AccessTokenExpiresAt, asAgent.AccessTokenExpiresAt);
-        Assert.Equal((Role.Customer, "c-a"), (asCustomer.Account.Role, asCustomer.Account.CustomerId));
+        Assert.Equal((Role.Customer, CustomerIds.Named("c-a")), (asCustomer.Account.Role, asCustomer.Account.CustomerId));
         Assert.Empty(asCustomer.Account.ProjectKeys);
     }
 

@@ -78,7 +78,7 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
         await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
         var operations = new EventOperations.EventOperationsClient(consumer.Channel);
         var agent = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Agent, projects: "HELP");
-        var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: "c-1");
+        var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: CustomerIds.Named("c-1"));
         var service = await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret);
 
         async Task<StatusCode> StatusOf(string? token)

@@ -59,13 +59,13 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         }.TrustingIdentity(identity, IdentityTestHost.NotificationSecret));
 
         var keys = directory.Services.GetRequiredService<ICustomerKeyStore>();
-        var key = await keys.GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
+        var key = await keys.GetOrCreateForCustomerAsync(CustomerIds.Named("c-1"), CancellationToken.None);
         var sealedProfile = PersonalDataSealer.Seal(key, new CustomerProfile { Address = Address, DisplayName = Name });
-        await directory.Services.GetRequiredService<IntegrationEvents>().PublishAsync(new CustomerCreated { CustomerId = "c-1", Profile = sealedProfile, Version = 1 }, CancellationToken.None);
+        await directory.Services.GetRequiredService<IntegrationEvents>().PublishAsync(new CustomerCreated { CustomerId = CustomerIds.Named("c-1"), Profile = sealedProfile, Version = 1 }, CancellationToken.None);
 
         var profiles = consumer.Services.GetRequiredService<Profiles>();
-        await Eventually.WaitForAsync(() => profiles.ByCustomer.ContainsKey("c-1"), "the consumer to unseal the profile");
-        Assert.Equal((Address, Name), profiles.ByCustomer["c-1"]);
+        await Eventually.WaitForAsync(() => profiles.ByCustomer.ContainsKey(CustomerIds.Named("c-1")), "the consumer to unseal the profile");
+        Assert.Equal((Address, Name), profiles.ByCustomer[CustomerIds.Named("c-1")]);
         Assert.DoesNotContain(directory.Logs.Lines, line => line.Contains("BackgroundService failed", StringComparison.Ordinal));
 
         // Redis's append-only file holds every command ever applied — the entry's XADD included, even after the
@@ -77,7 +77,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
         AssertAbsent(aof, "Redis's append-only file");
 
         // Removal destroys the key: the sealed copy anywhere is now noise.
-        Assert.True(await keys.DestroyForCustomerAsync("c-1", CancellationToken.None));
+        Assert.True(await keys.DestroyForCustomerAsync(CustomerIds.Named("c-1"), CancellationToken.None));
         var keyService = new CustomerKeyService.CustomerKeyServiceClient(directory.Channel);
         var asService = IdentityTestHost.Bearer(await identity.ServiceTokenAsync(ServiceNames.Notification));
         var error = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(new GetCustomerKeyRequest { KeyId = key.KeyId }, asService).ResponseAsync);
@@ -95,10 +95,10 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
     {
         await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
         await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration }.TrustingIdentity(identity));
-        var key = await directory.Services.GetRequiredService<ICustomerKeyStore>().GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
+        var key = await directory.Services.GetRequiredService<ICustomerKeyStore>().GetOrCreateForCustomerAsync(CustomerIds.Named("c-1"), CancellationToken.None);
         var keyService = new CustomerKeyService.CustomerKeyServiceClient(directory.Channel);
         var request = new GetCustomerKeyRequest { KeyId = key.KeyId };
-        var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: "c-1");
+        var customer = await identity.NewSignedInAsync(Contracts.Identity.V1.Role.Customer, customerId: CustomerIds.Named("c-1"));
 
         var anonymous = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request).ResponseAsync);
         var ownCustomer = await Assert.ThrowsAsync<RpcException>(() => keyService.GetCustomerKeyAsync(request, IdentityTestHost.Bearer(customer.AccessToken)).ResponseAsync);
@@ -117,8 +117,8 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
     {
         await using var directory = await ServiceHost.StartAsync(ServiceApps.Directory, new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration });
         var keys = directory.Services.GetRequiredService<ICustomerKeyStore>();
-        var mine = await keys.GetOrCreateForCustomerAsync("c-1", CancellationToken.None);
-        var theirs = await keys.GetOrCreateForCustomerAsync("c-2", CancellationToken.None);
+        var mine = await keys.GetOrCreateForCustomerAsync(CustomerIds.Named("c-1"), CancellationToken.None);
+        var theirs = await keys.GetOrCreateForCustomerAsync(CustomerIds.Named("c-2"), CancellationToken.None);
         var sealedProfile = PersonalDataSealer.Seal(mine, new CustomerProfile { Address = Address });
 
         var forged = sealedProfile.Clone();

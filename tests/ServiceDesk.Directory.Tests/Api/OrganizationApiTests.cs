@@ -74,7 +74,14 @@ public sealed class OrganizationApiTests(DirectoryHostFixture directory)
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => agent.RenameOrganizationAsync(
             new RenameOrganizationRequest { OrganizationId = shared.Id, Name = $"Hijacked {TestData.Id()}" }, auth));
         var byAdmin = await Client.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = shared.Id, Name = $"Shared renamed {TestData.Id()}" });
+        // One without members (another project's agent's new one, or one removals emptied) is nobody's yet; an unknown id is still unknown.
+        var empty = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Empty {TestData.Id()}" });
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => agent.RenameOrganizationAsync(
+            new RenameOrganizationRequest { OrganizationId = empty.Id, Name = $"Squatted {TestData.Id()}" }, auth));
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => agent.RenameOrganizationAsync(
+            new RenameOrganizationRequest { OrganizationId = "nobody", Name = $"Nowhere {TestData.Id()}" }, auth));
 
+        await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = empty.Name }));
         Assert.StartsWith("Ours renamed", renamed.Name, StringComparison.Ordinal);
         Assert.StartsWith("Shared renamed", byAdmin.Name, StringComparison.Ordinal);
     }

@@ -172,7 +172,8 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         // The customer belongs to OTHER only: a HELP agent may not read them back through a no-op removal.
         ("RemoveFromProjectOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, NotFound, Ok, Denied]),
         ("CreateOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
-        ("RenameOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
+        // An organization whose one member is a HELP customer: HELP's agent owns it, OTHER's does not.
+        ("RenameOrganization", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
         ("ListOrganizationMembers", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
         ("SuggestCustomers", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
         ("RegisterProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
@@ -327,6 +328,7 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
                 break;
             case "RenameOrganization":
                 var renaming = await fixture.Admin.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Org {TestData.Id()}" });
+                await fixture.Admin.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address(), DisplayName = "Member", OrganizationId = renaming.Id, ProjectKeys = { fixture.Help } });
                 var newName = $"Renamed {TestData.Id()}";
                 Assert.Equal(newName, (await Client.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = renaming.Id, Name = newName }, auth)).Name);
                 break;

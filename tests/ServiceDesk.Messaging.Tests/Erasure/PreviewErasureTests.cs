@@ -17,12 +17,12 @@ public sealed class PreviewErasureTests(RedisFixture redis) : ProbeStreamTests(r
     {
         await using var identity = await IdentityTestHost.StartAsync(RedisConfiguration);
         var dataDirectory = TestDirectory.Create("participant");
-        ErasureProbes.SeedNotes(dataDirectory, "cust-1", "a", "b");
+        ErasureProbes.SeedNotes(dataDirectory, CustomerIds.Named("cust-1"), "a", "b");
         var control = new ProbeControl();
         await using var participant = await ServiceHost.StartAsync(
             ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity), dataDirectory);
         var client = new ErasureParticipantService.ErasureParticipantServiceClient(participant.Channel);
-        var request = Request("cust-1");
+        var request = Request(CustomerIds.Named("cust-1"));
 
         for (var run = 0; run < 2; run++)
         {
@@ -39,7 +39,7 @@ public sealed class PreviewErasureTests(RedisFixture redis) : ProbeStreamTests(r
         }
 
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => client.PreviewErasureAsync(request, IdentityTestHost.Bearer(identity.AdminTokenAsync().Result)));
-        var customer = await identity.NewSignedInAsync(Role.Customer, "cust-1");
+        var customer = await identity.NewSignedInAsync(Role.Customer, CustomerIds.Named("cust-1"));
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => client.PreviewErasureAsync(request, IdentityTestHost.Bearer(customer.AccessToken)));
     }
 
@@ -56,10 +56,10 @@ public sealed class PreviewErasureTests(RedisFixture redis) : ProbeStreamTests(r
         [
             (Request(""), "customer_id"),
             (Request(new string('c', 65)), "customer_id"),
-            (new PreviewErasureRequest(Request("cust-1")) { Mode = (ErasureMode)7 }, "mode"),
-            (new PreviewErasureRequest(Request("cust-1")) { AddressHash = "not-a-hash" }, "address_hash"),
-            (new PreviewErasureRequest(Request("cust-1")) { SuccessorCustomerId = new string('s', 65) }, "successor_customer_id"),
-            (new PreviewErasureRequest(Request("cust-1")) { SuccessorCustomerId = "cust-1" }, "successor_customer_id"),
+            (new PreviewErasureRequest(Request(CustomerIds.Named("cust-1"))) { Mode = (ErasureMode)7 }, "mode"),
+            (new PreviewErasureRequest(Request(CustomerIds.Named("cust-1"))) { AddressHash = "not-a-hash" }, "address_hash"),
+            (new PreviewErasureRequest(Request(CustomerIds.Named("cust-1"))) { SuccessorCustomerId = new string('s', 65) }, "successor_customer_id"),
+            (new PreviewErasureRequest(Request(CustomerIds.Named("cust-1"))) { SuccessorCustomerId = CustomerIds.Named("cust-1") }, "successor_customer_id"),
         ];
         foreach (var (request, field) in cases)
         {
@@ -70,7 +70,7 @@ public sealed class PreviewErasureTests(RedisFixture redis) : ProbeStreamTests(r
         }
 
         // Unspecified mode, no address hash and no successor are accepted.
-        await client.PreviewErasureAsync(new PreviewErasureRequest { CustomerId = "cust-1" }, directory);
+        await client.PreviewErasureAsync(new PreviewErasureRequest { CustomerId = CustomerIds.Named("cust-1") }, directory);
     }
 
     private static PreviewErasureRequest Request(string customerId) => new()

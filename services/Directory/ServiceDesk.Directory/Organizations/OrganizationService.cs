@@ -24,13 +24,16 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
     }
 
     /// <summary>
-    /// An organization is shared by every project whose customers belong to it, so an agent renames only one whose
-    /// members all belong to their projects alone (the profiles they own); any other is an admin's to rename.
+    /// An organization is shared by every project whose customers belong to it, so an agent renames only one that has
+    /// members and whose members all belong to their projects alone (the profiles they own); any other is an admin's to
+    /// rename. One without members is nobody's yet: any agent could otherwise rename one another project's agent
+    /// created and has not given a customer yet, or one its removals emptied.
     /// </summary>
     public async Task<Organization> RenameAsync(Caller caller, string organizationId, string name, CancellationToken cancellationToken)
     {
         if (caller.Role == CallerRole.Agent)
         {
+            await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
             await RequireMembersOwnedByAsync(caller, organizationId, cancellationToken);
         }
 
@@ -60,6 +63,11 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
             {
                 throw new PermissionDeniedException(
                     "The organization has customers in projects the caller does not work in; only an admin may rename an organization other projects share.");
+            }
+
+            if (afterAddress is null && members.Count == 0)
+            {
+                throw new PermissionDeniedException("The organization has no customers yet; only an admin may rename an organization no project's customers belong to.");
             }
 
             if (members.Count < PageSize)

@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Identity.V1;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Hosting.Validation;
 
 namespace ServiceDesk.Identity.Accounts;
@@ -98,6 +99,13 @@ internal sealed class CreateAccountValidator : IRequestValidator<CreateAccountRe
                 break;
             case Role.Customer:
                 violations.Text("customer_id", request.CustomerId, MaxCustomerIdLength);
+                // A removal finds the customer's accounts by the customer's own id: one made for an id scoped to a project
+                // (as agents know customers) outlived the customer's removal and kept signing in as them.
+                if (request.CustomerId.Length is > 0 and <= MaxCustomerIdLength && !ProjectScopedIds.IsCustomerId(request.CustomerId))
+                {
+                    violations.Add("customer_id", "must be the customer's own id (32 lower-case hex digits, as Directory shows customers to admins), not an id scoped to a project");
+                }
+
                 break;
             default:
                 violations.Add("role", "is required: ROLE_ADMIN, ROLE_AGENT or ROLE_CUSTOMER");
