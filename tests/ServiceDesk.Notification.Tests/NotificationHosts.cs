@@ -3,6 +3,7 @@ using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Contracts.Notification.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
+using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Testing;
 using Xunit;
 using static ServiceDesk.Testing.IdentityTestHost;
@@ -108,7 +109,13 @@ public sealed class NotificationHosts : IAsyncLifetime
         ["Messaging:PollInterval"] = "00:00:00.250",
         ["Messaging:RelayInterval"] = "00:00:00.250",
         ["Messaging:MaxAttempts"] = "3",
+        // Ids made under the KEK before a rotation still work while it is listed (AgentSeesUnderRetiredKek).
+        ["KeyProtection:RetiredKeys:0"] = TestKeyProtection.RetiredKey,
     };
+
+    /// <summary>The id an agent was given for the customer in the project before the KEK was rotated.</summary>
+    public static string AgentSeesUnderRetiredKek(string customerId, string projectKey) =>
+        new ProjectScopedIds(TestKeyProtection.WrapperOf(TestKeyProtection.RetiredKey)).For(customerId, projectKey);
 
     public async Task<Metadata> NewSignedInAsync(Role role, string? customerId = null, params string[] projectKeys) =>
         Bearer((await Identity.NewSignedInAsync(role, customerId, projectKeys)).AccessToken);

@@ -79,11 +79,17 @@ public sealed class TicketingHosts : IAsyncLifetime
         ["Messaging:PollInterval"] = "00:00:00.250",
         ["Messaging:RelayInterval"] = "00:00:00.250",
         ["Messaging:MaxAttempts"] = "3",
+        // Ids made under the KEK before a rotation still work while it is listed (AgentSeesUnderRetiredKek).
+        ["KeyProtection:RetiredKeys:0"] = TestKeyProtection.RetiredKey,
     };
 
     /// <summary>The id agents know the customer by in the project (Directory's and Ticketing's answers to agents).</summary>
     public string AsAgentSees(string customerId, string projectKey) =>
         Ticketing.Services.GetRequiredService<ProjectScopedIds>().For(customerId, projectKey);
+
+    /// <summary>The id an agent was given for the customer in the project before the KEK was rotated.</summary>
+    public static string AgentSeesUnderRetiredKek(string customerId, string projectKey) =>
+        new ProjectScopedIds(TestKeyProtection.WrapperOf(TestKeyProtection.RetiredKey)).For(customerId, projectKey);
 
     /// <summary>A new account of the role, signed in: its access token.</summary>
     public async Task<Metadata> NewSignedInAsync(Role role, string? customerId = null, params string[] projectKeys) =>

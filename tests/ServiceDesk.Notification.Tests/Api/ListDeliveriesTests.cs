@@ -66,6 +66,12 @@ public sealed class ListDeliveriesTests(NotificationHosts hosts)
         var toReporter = Assert.Single((await ListAsync(new ListDeliveriesRequest { RecipientCustomerId = scopedIds.For(reporter.Id, project) }, agent)).Deliveries);
         Assert.Contains(toReporter, seen);
 
+        // The id the agent was given before a KEK rotation names the same recipient while the old KEK is listed.
+        Assert.Equal([toReporter], (await ListAsync(new ListDeliveriesRequest { RecipientCustomerId = NotificationHosts.AgentSeesUnderRetiredKek(reporter.Id, project) }, agent)).Deliveries);
+        // Admins may name a customer by a scoped id too, and are answered with the customer's own.
+        var adminsByScopedId = Assert.Single((await ListAsync(new ListDeliveriesRequest { RecipientCustomerId = scopedIds.For(reporter.Id, project) }, hosts.Admin)).Deliveries);
+        Assert.Equal(reporter.Id, adminsByScopedId.RecipientCustomerId);
+
         var asAdmin = (await ListAsync(byTicket, hosts.Admin)).Deliveries;
         Assert.Equal(new[] { reporter.Id, participant.Id }.Order(), asAdmin.Select(delivery => delivery.RecipientCustomerId).Order());
         Assert.All(asAdmin, delivery => Assert.EndsWith($"/{delivery.RecipientCustomerId}", delivery.Id, StringComparison.Ordinal));

@@ -43,6 +43,22 @@ public sealed class AgentCustomerIdTests(TicketingHosts hosts)
         Assert.Empty(left.Participants);
     }
 
+    /// <summary>A scoped id opens to one candidate per listed KEK; the one made before a rotation names the second.</summary>
+    [Fact]
+    public async Task An_id_an_agent_was_given_before_a_KEK_rotation_still_filters_their_tickets_by_reporter()
+    {
+        var project = await hosts.NewProjectAsync();
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        var rita = await hosts.NewCustomerAsync("Reporting Rita", project);
+        var ticket = await hosts.Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = hosts.AsAgentSees(rita.Id, project), Summary = "Printer on fire" }, agent);
+
+        var byOldId = await hosts.Client.ListTicketsAsync(
+            new ListTicketsRequest { ProjectKey = project, ReporterCustomerId = TicketingHosts.AgentSeesUnderRetiredKek(rita.Id, project) }, agent);
+
+        Assert.Equal([ticket.Id], byOldId.Tickets.Select(t => t.Id));
+    }
+
     [Fact]
     public async Task Agents_of_two_projects_see_a_shared_customer_on_their_tickets_under_unrelated_ids_and_never_its_own()
     {

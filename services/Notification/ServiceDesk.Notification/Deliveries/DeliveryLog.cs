@@ -28,31 +28,45 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, Proj
     public async Task<ListDeliveriesResponse> ListAsync(Caller caller, ListDeliveriesRequest request, CancellationToken cancellationToken)
     {
         caller.RequireRole(CallerRole.Admin, CallerRole.Agent, CallerRole.Customer);
-        var recipient = Optional(request.RecipientCustomerId);
-        if (caller.Role == CallerRole.Customer)
-        {
-            recipient = caller.RequireSelfOrStaff(recipient ?? caller.CustomerId ?? string.Empty).CustomerId;
-        }
-        else if (recipient is not null && scopedIds.TryOpen(recipient, out var project, out var candidates) && caller.ProjectKeys.Contains(project))
-        {
-            recipient = candidates[0];
-        }
-
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var scope = $"{caller.PagingIdentity()}\n{request.TicketId}\n{request.RecipientCustomerId}\n{size}";
-        var query = new DeliveryQuery(
-            Optional(request.TicketId),
-            recipient,
-            caller.Role == CallerRole.Agent ? caller.ProjectKeys : null,
-            request.PageToken.Length == 0 ? null : PositionOf(request.PageToken, scope),
-            size + 1);
-        var found = await deliveries.ListAsync(query, cancellationToken);
+        var before = request.PageToken.Length == 0 ? null : PositionOf(request.PageToken, scope);
+        // A scoped id opens to one candidate per configured KEK, of which only one is a customer's: the first that
+        // received anything is the one (an id made under a retired KEK names the second).
+        IReadOnlyList<Delivery> found = [];
+        foreach (var recipient in RecipientsNamedBy(caller, Optional(request.RecipientCustomerId)))
+        {
+            found = await deliveries.ListAsync(
+                new DeliveryQuery(Optional(request.TicketId), recipient, caller.Role == CallerRole.Agent ? caller.ProjectKeys : null, before, size + 1),
+                cancellationToken);
+            if (found.Count > 0)
+            {
+                break;
+            }
+        }
+
         var page = found.Take(size).ToList();
         return new ListDeliveriesResponse
         {
             Deliveries = { page.Select(delivery => ToMessage(delivery, caller)) },
             NextPageToken = found.Count > size ? _tokens.Issue(page[^1].ListOrder, scope) : string.Empty,
         };
+    }
+
+    /// <summary>
+    /// The customer ids the filter may stand for: a customer's own, whatever they sent; an id scoped to a project opened
+    /// for admins and the project's agents (to others it names nobody); null for no filter.
+    /// </summary>
+    private IReadOnlyList<string?> RecipientsNamedBy(Caller caller, string? recipient)
+    {
+        if (caller.Role == CallerRole.Customer)
+        {
+            return [caller.RequireSelfOrStaff(recipient ?? caller.CustomerId ?? string.Empty).CustomerId];
+        }
+
+        return recipient is not null && scopedIds.TryOpen(recipient, out var project, out var candidates) && (caller.Role != CallerRole.Agent || caller.ProjectKeys.Contains(project))
+            ? [.. candidates]
+            : [recipient];
     }
 
     private string PositionOf(string pageToken, string scope) =>

@@ -94,15 +94,27 @@ public sealed class TicketService(
             return ([], string.Empty);
         }
 
-        var found = await tickets.ListAsync(
-            new TicketQuery(
-                project.Key,
-                request.Status == TicketStatus.Unspecified ? null : request.Status,
-                reporterIds?[0],
-                caller.Role == CallerRole.Customer ? caller.CustomerId : null,
-                before,
-                size + 1),
-            cancellationToken);
+        // A scoped id opens to one candidate per configured KEK, of which only one is a customer's: the first that
+        // reports anything here is the one (an id made under a retired KEK names the second).
+        IReadOnlyList<Ticket> found = [];
+        IReadOnlyList<string?> reporters = reporterIds is null ? [null] : [.. reporterIds];
+        foreach (var reporterId in reporters)
+        {
+            found = await tickets.ListAsync(
+                new TicketQuery(
+                    project.Key,
+                    request.Status == TicketStatus.Unspecified ? null : request.Status,
+                    reporterId,
+                    caller.Role == CallerRole.Customer ? caller.CustomerId : null,
+                    before,
+                    size + 1),
+                cancellationToken);
+            if (found.Count > 0)
+            {
+                break;
+            }
+        }
+
         return found.Count > size
             ? ([.. found.Take(size)], NextPageToken(caller, request, found[size - 1]))
             : (found, string.Empty);
