@@ -167,6 +167,35 @@ public sealed class TicketNotificationTests(NotificationHosts hosts)
         Assert.Single(hosts.Smtp.MessagesTo(reporter.Address));
     }
 
+    /// <summary>
+    /// Encoded words written into a summary or a name reach the letter as text: a mail program decoding them would show
+    /// a right-to-left override ("exe.pdf" for "fdp.exe") and line breaks in the subject, which a summary may not hold.
+    /// </summary>
+    [Fact]
+    public async Task Encoded_words_in_a_summary_or_a_name_are_shown_as_written_not_decoded()
+    {
+        const string Smuggled = "=?utf-8?q?=E2=80=AEfdp=2Eexe?= =?utf-8?q?=0D=0ABcc=3A_x=40evil=2Eexample?=";
+        var project = await hosts.NewProjectAsync();
+        var reporter = await hosts.NewCustomerAsync(project, $"Erin {Smuggled}");
+        var ticket = await hosts.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = reporter.Id, Summary = $"Invoice {Smuggled}" }, hosts.Admin);
+
+        await hosts.SettledDeliveriesAsync(ticket.Id, 1);
+
+        var letter = Assert.Single(hosts.Smtp.MessagesTo(reporter.Address));
+        var (subject, name) = (letter.Subject ?? string.Empty, letter.To.Mailboxes.Single().Name ?? string.Empty);
+        foreach (var shown in new[] { subject, name })
+        {
+            Assert.DoesNotContain('\u202E', shown);
+            Assert.DoesNotContain('\r', shown);
+            Assert.DoesNotContain('\n', shown);
+            Assert.DoesNotContain("=?", shown, StringComparison.Ordinal);
+        }
+
+        Assert.Equal($"[{ticket.Id}] Request received: Invoice {Smuggled}", subject.Replace("\u200B", string.Empty, StringComparison.Ordinal));
+        Assert.Equal($"Erin {Smuggled}", name.Replace("\u200B", string.Empty, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Without_an_smtp_server_messages_are_written_to_the_pickup_directory_as_eml_files()
     {

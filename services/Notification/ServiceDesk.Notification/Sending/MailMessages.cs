@@ -20,13 +20,20 @@ public sealed class MailMessages(IOptions<NotificationOptions> options)
         var message = new MimeMessage
         {
             MessageId = MessageIdOf(delivery.Id),
-            Subject = rendered.Subject,
+            Subject = Inert(rendered.Subject),
             Date = delivery.CreatedAt,
             Body = new BodyBuilder { TextBody = rendered.Text, HtmlBody = rendered.Html }.ToMessageBody(),
         };
         message.From.Add(_from);
-        message.To.Add(new MailboxAddress(delivery.RecipientName, delivery.RecipientAddress));
+        message.To.Add(new MailboxAddress(Inert(delivery.RecipientName), delivery.RecipientAddress));
         message.Headers.Add("Auto-Submitted", "auto-generated");
         return message;
     }
+
+    /// <summary>
+    /// Header text as written: an encoded word in it (<c>=?utf-8?q?=E2=80=AE=0D=0A?=</c>, in a summary or a name anyone
+    /// may write) would be decoded by the reader's mail program into characters a summary or a name may not hold
+    /// (bidi overrides, line breaks). A zero-width space after its "=" leaves it text, shown as written.
+    /// </summary>
+    private static string Inert(string text) => text.Replace("=?", "=\u200B?", StringComparison.Ordinal);
 }
