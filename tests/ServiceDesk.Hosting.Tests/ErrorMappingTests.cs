@@ -117,6 +117,53 @@ public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
         Assert.Contains("[redacted-address]", _probe.Logs.All, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A body that is not one uncompressed message of the length its prefix declares, sent by anyone, is refused before
+    /// any token is read: INVALID_ARGUMENT (UNIMPLEMENTED when compressed), never INTERNAL or UNKNOWN, and nothing is
+    /// logged as an error (grpc-dotnet logged each one's stack, a cheap way to flood the logs).
+    /// </summary>
+    [Theory]
+    [InlineData("", null, StatusCode.InvalidArgument)]
+    [InlineData("00 00 00", null, StatusCode.InvalidArgument)]
+    [InlineData("00 00 00 03 e8 61 62 63", null, StatusCode.InvalidArgument)]
+    [InlineData("00 00 00 00 00 00 00 00 00 00", null, StatusCode.InvalidArgument)]
+    [InlineData("02 00 00 00 03 61 62 63", null, StatusCode.InvalidArgument)]
+    [InlineData("01 00 00 00 03 61 62 63", null, StatusCode.Unimplemented)]
+    [InlineData("01 00 00 00 03 61 62 63", "gzip", StatusCode.Unimplemented)]
+    [InlineData("00 00 00 00 00", null, StatusCode.OK)]
+    public async Task A_body_that_is_not_one_uncompressed_message_is_refused_for_what_it_is(string body, string? encoding, StatusCode expected)
+    {
+        using var http = new HttpClient();
+        foreach (var (host, method) in new[] { (_probe, "/grpc.health.v1.Health/Check"), (_directory, "/servicedesk.directory.v1.DirectoryService/GetCustomer") })
+        {
+            var errorsBefore = Errors(host);
+            var content = new ByteArrayContent(Convert.FromHexString(body.Replace(" ", string.Empty, StringComparison.Ordinal)));
+            content.Headers.ContentType = new("application/grpc");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Endpoints.GrpcUri, method))
+            {
+                Content = content,
+                Version = System.Net.HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            request.Headers.TryAddWithoutValidation("te", "trailers");
+            if (encoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
+            }
+
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+
+            var status = response.Headers.TryGetValues("grpc-status", out var inHeaders) ? inHeaders : response.TrailingHeaders.GetValues("grpc-status");
+            var answered = (StatusCode)int.Parse(status.Single(), System.Globalization.CultureInfo.InvariantCulture);
+            // Past the framing, the empty GetCustomer request reaches validation (no customer_id), before its missing token.
+            Assert.Equal(expected == StatusCode.OK && host == _directory ? StatusCode.InvalidArgument : expected, answered);
+            Assert.Equal(errorsBefore, Errors(host));
+        }
+    }
+
+    private static int Errors(ServiceHost host) => host.Logs.Lines.Count(line => line.Contains("\"level\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"level\":\"Critical\"", StringComparison.Ordinal));
+
     private sealed class ThrowingTicketing(ILogger<ThrowingTicketing> logger) : TicketingService.TicketingServiceBase
     {
         public override Task<Project> GetProject(GetProjectRequest request, ServerCallContext context)
