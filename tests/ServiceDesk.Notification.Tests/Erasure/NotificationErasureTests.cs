@@ -267,6 +267,30 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         });
     }
 
+    /// <summary>
+    /// A ticket created after the removal holds no remnant of the customer: its letters show the summary as its author
+    /// wrote it, so the author cannot learn from their own letter that a name they wrote was a removed customer's.
+    /// </summary>
+    [Fact]
+    public async Task A_ticket_created_after_a_removal_is_written_about_with_its_summary_even_when_it_names_the_removed_customer()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, "Olga Probedfor");
+        var prober = await hosts.NewCustomerAsync(project, "Paul Prober");
+        // Known by name, so the removal keeps her name's tokens for letters written later.
+        await Eventually.WaitForAsync(
+            () => hosts.Notification.Services.GetRequiredService<IKnownCustomerStore>().FindAsync(victim.Id, CancellationToken.None),
+            known => known is not null,
+            "Notification to know her name");
+        Assert.Equal(ReceiptOutcome.Succeeded, (await Erasures.EraseAsync(hosts, Erasures.Command(victim))).Outcome);
+
+        var ticket = await hosts.Tickets.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = prober.Id, Summary = "Is Olga Probedfor still with you" }, hosts.Admin);
+        await hosts.SettledDeliveriesAsync(ticket.Id, 1);
+
+        Assert.Equal($"[{ticket.Id}] Request received: Is Olga Probedfor still with you", Assert.Single(hosts.Smtp.MessagesTo(prober.Address)).Subject);
+    }
+
     [Fact]
     public async Task Queued_messages_are_cancelled_and_the_address_is_never_queued_nor_sent_again()
     {

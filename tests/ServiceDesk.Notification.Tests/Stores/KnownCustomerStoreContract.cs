@@ -56,8 +56,8 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
         var created = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
         await store.KeepFromEventAsync(new KnownCustomer("jane", "Jane Roe", "jane.roe@example.com", 1), created, DateTimeOffset.UnixEpoch, default);
 
-        await store.RememberErasedAsync("jane", [["ROE", "JANE"], ["JANE", "ROE", "EXAMPLE", "COM"], []], default);
-        await store.RememberErasedAsync("jane", [["ROE", "JANE"]], default);
+        await store.RememberErasedAsync("jane", [["ROE", "JANE"], ["JANE", "ROE", "EXAMPLE", "COM"], []], DateTimeOffset.UtcNow, default);
+        await store.RememberErasedAsync("jane", [["ROE", "JANE"]], DateTimeOffset.UtcNow, default);
         Assert.True(await store.ForgetAsync("jane", default));
 
         Assert.False(await store.KeepFromEventAsync(new KnownCustomer("jane", "Jane Roe", "jane.roe@example.com", 2), created with { EventId = "event-2" }, DateTimeOffset.UnixEpoch, default));
@@ -69,7 +69,7 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
     {
         var store = Open();
         var created = new EventContext("event-1", "directory", DateTimeOffset.UnixEpoch, "customers", "1-0");
-        await store.RememberErasedAsync("jane", [["PRINTER"], ["JANE", "EXAMPLE", "COM"]], default);
+        await store.RememberErasedAsync("jane", [["PRINTER"], ["JANE", "EXAMPLE", "COM"]], DateTimeOffset.UtcNow, default);
 
         await store.ForgetErasedAsync("jane", [["PRINTER"]], default);
 
@@ -107,7 +107,7 @@ public abstract class KnownCustomerStoreContract(Func<(IKnownCustomerStore Store
             var removing = Task.Run(async () =>
             {
                 start.SignalAndWait(TimeSpan.FromSeconds(10));
-                await store.RememberErasedAsync(customerId, [["ROE", "JANE"]], default);
+                await store.RememberErasedAsync(customerId, [["ROE", "JANE"]], DateTimeOffset.UtcNow, default);
                 await store.ForgetAsync(customerId, default);
             });
             await Task.WhenAll(updating, removing);

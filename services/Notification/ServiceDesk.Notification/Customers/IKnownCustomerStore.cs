@@ -24,9 +24,9 @@ public interface IKnownCustomerStore
 
     /// <summary>
     /// Keeps, for good, the query tokens of each of a removed customer's names and addresses (each list one needle's,
-    /// its most telling word first), beside any kept before.
+    /// its most telling word first), beside any kept before, with the time of the removal (<paramref name="erasedAt"/>).
     /// </summary>
-    Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken);
+    Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, DateTimeOffset erasedAt, CancellationToken cancellationToken);
 
     /// <summary>Lets go of needles <see cref="RememberErasedAsync"/> kept for the customer (a common phrase, not a reference to them).</summary>
     Task ForgetErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken);

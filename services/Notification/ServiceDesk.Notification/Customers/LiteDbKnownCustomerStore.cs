@@ -56,7 +56,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
         return Task.FromResult(_customers.FindOneById(customerId) is { } document ? ToKnownCustomer(document) : null);
     }
 
-    public Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
+    public Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, DateTimeOffset erasedAt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _database.InTransaction(() =>
@@ -70,6 +70,7 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
                     ["CustomerId"] = customerId,
                     ["FirstToken"] = tokens[0],
                     ["Tokens"] = new BsonArray(tokens.Select(token => new BsonValue(token))),
+                    ["ErasedAt"] = erasedAt.UtcDateTime,
                 });
             }
         });
@@ -92,10 +93,11 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
     private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
     /// <summary>
-    /// Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address;
-    /// in the calling thread's transaction, if any: a delivery is checked before it commits.
+    /// Whether a text holding <paramref name="textTokens"/> holds every token of the name or address of some customer
+    /// removed after <paramref name="writtenSince"/> (any, when null); in the calling thread's transaction, if any: a
+    /// delivery is checked before it commits.
     /// </summary>
-    public bool NameAnErased(IReadOnlyCollection<string> textTokens)
+    public bool NameAnErased(IReadOnlyCollection<string> textTokens, DateTimeOffset? writtenSince)
     {
         if (textTokens.Count == 0)
         {
@@ -104,8 +106,12 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
 
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
         return _erased.Find(BsonExpression.Create("$.FirstToken IN @0", new BsonArray(held.Select(token => new BsonValue(token)))))
-            .Any(needle => needle["Tokens"].AsArray.All(token => held.Contains(token.AsString)));
+            .Any(needle => ErasedSince(needle["ErasedAt"], writtenSince) && needle["Tokens"].AsArray.All(token => held.Contains(token.AsString)));
     }
+
+    /// <summary>Tokens kept before removals had a time (none) count for every text.</summary>
+    private static bool ErasedSince(BsonValue erasedAt, DateTimeOffset? writtenSince) =>
+        writtenSince is not { } since || !erasedAt.IsDateTime || erasedAt.AsDateTime > since.UtcDateTime;
 
     public Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)
     {

@@ -54,7 +54,7 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database, MongoErasur
     public async Task<KnownCustomer?> FindAsync(string customerId, CancellationToken cancellationToken) =>
         await _customers.Find(Filter.Eq("_id", customerId)).FirstOrDefaultAsync(cancellationToken) is { } document ? ToKnownCustomer(document) : null;
 
-    public async Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, CancellationToken cancellationToken)
+    public async Task RememberErasedAsync(string customerId, IReadOnlyList<IReadOnlyList<string>> needleTokens, DateTimeOffset erasedAt, CancellationToken cancellationToken)
     {
         foreach (var tokens in needleTokens.Where(tokens => tokens.Count > 0))
         {
@@ -65,6 +65,7 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database, MongoErasur
                 ["CustomerId"] = customerId,
                 ["FirstToken"] = tokens[0],
                 ["Tokens"] = new BsonArray(tokens),
+                ["ErasedAt"] = erasedAt.UtcDateTime,
             };
             await _erased.ReplaceOneAsync(Filter.Eq("_id", id), document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
         }
@@ -76,10 +77,11 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database, MongoErasur
     private static string ErasedId(string customerId, IReadOnlyList<string> tokens) => $"{customerId} {string.Join(' ', tokens)}";
 
     /// <summary>
-    /// Whether a text holding <paramref name="textTokens"/> holds every token of some removed customer's name or address;
-    /// in <paramref name="session"/>'s transaction: a delivery is checked before it commits.
+    /// Whether a text holding <paramref name="textTokens"/> holds every token of the name or address of some customer
+    /// removed after <paramref name="writtenSince"/> (any, when null); in <paramref name="session"/>'s transaction: a
+    /// delivery is checked before it commits.
     /// </summary>
-    public async Task<bool> NameAnErasedAsync(IClientSessionHandle session, IReadOnlyCollection<string> textTokens, CancellationToken cancellationToken)
+    public async Task<bool> NameAnErasedAsync(IClientSessionHandle session, IReadOnlyCollection<string> textTokens, DateTimeOffset? writtenSince, CancellationToken cancellationToken)
     {
         if (textTokens.Count == 0)
         {
@@ -89,8 +91,12 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database, MongoErasur
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
         var byFirstToken = Filter.In("FirstToken", held);
         var candidates = await _erased.Find(session, byFirstToken).ToListAsync(cancellationToken);
-        return candidates.Any(needle => needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
+        return candidates.Any(needle => ErasedSince(needle.GetValue("ErasedAt", BsonNull.Value), writtenSince) && needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
     }
+
+    /// <summary>Tokens kept before removals had a time (none) count for every text.</summary>
+    private static bool ErasedSince(BsonValue erasedAt, DateTimeOffset? writtenSince) =>
+        writtenSince is not { } since || !erasedAt.IsValidDateTime || erasedAt.ToUniversalTime() > since.UtcDateTime;
 
     public async Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)
     {

@@ -72,7 +72,7 @@ public sealed class LiteDbDeliveryStore : IDeliveryStore
                         return null;
                     }
 
-                    return _customers.NameAnErased(tokens) ? throw new SummaryNamesErasedException(delivery.Id) : document;
+                    return _customers.NameAnErased(tokens, delivery.TicketCreatedAt) ? throw new SummaryNamesErasedException(delivery.Id) : document;
                 });
                 added += stored is null ? 0 : 1;
             }

@@ -65,7 +65,7 @@ public sealed class MongoDeliveryStore(IMongoDatabase database, MongoErasureLedg
                             return false;
                         }
 
-                        return await customers.NameAnErasedAsync(session, tokens, token) ? throw new SummaryNamesErasedException(delivery.Id) : true;
+                        return await customers.NameAnErasedAsync(session, tokens, delivery.TicketCreatedAt, token) ? throw new SummaryNamesErasedException(delivery.Id) : true;
                     },
                     cancellationToken);
                 added += stored ? 1 : 0;

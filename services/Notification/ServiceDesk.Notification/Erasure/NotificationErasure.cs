@@ -26,7 +26,7 @@ namespace ServiceDesk.Notification.Erasure;
 /// stays readable. Idempotent: a second run finds nothing left.
 /// </summary>
 public sealed class NotificationErasure(
-    IDeliveryStore deliveries, IKnownCustomerStore customers, CustomerProfiles profiles, PickupDirectory pickup, MailMessages messages, MentionTokens mentions)
+    IDeliveryStore deliveries, IKnownCustomerStore customers, CustomerProfiles profiles, PickupDirectory pickup, MailMessages messages, MentionTokens mentions, TimeProvider time)
     : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
@@ -76,7 +76,7 @@ public sealed class NotificationErasure(
             // name (TicketEventHandler), as Ticketing may not have redacted it yet, so no letter written after the
             // search names the customer; one still being written ends before the search, and any later one is refused
             // by the store.
-            await customers.RememberErasedAsync(scope.CustomerId, needleTokens, cancellationToken);
+            await customers.RememberErasedAsync(scope.CustomerId, needleTokens, time.GetUtcNow(), cancellationToken);
             await deliveries.WaitForWritesAsync(cancellationToken);
         }
 

@@ -80,9 +80,9 @@ public sealed class TicketEventHandler(
             .DistinctBy(person => person.CustomerId)
             .ToList();
         // Ticketing may not have redacted a removed customer's name yet (the services' parts of a removal run
-        // independently, and Notification's may be done): the store refuses a letter whose summary names one, checked
-        // in the letter's own transaction, so also for a removal recorded meanwhile, and the letters go without the
-        // summary. Should even that name a removed customer (one named like the placeholder's words), the erasure would
+        // independently, and Notification's may be done): the store refuses a letter whose summary names one removed
+        // since the ticket was created (Delivery.TicketCreatedAt), checked in the letter's own transaction, so also for
+        // a removal recorded meanwhile, and the letters go without the summary. Should even that name a removed customer (one named like the placeholder's words), the erasure would
         // delete those letters, so they are not stored at all.
         var added = await QueueAsync(ticket.Summary) ?? await QueueAsync(MessageTemplates.SummaryLeftOut);
         if (added > 0)
@@ -118,6 +118,7 @@ public sealed class TicketEventHandler(
             Status = Contracts.Notification.V1.DeliveryStatus.Queued,
             NextAttemptAt = now,
             CreatedAt = now,
+            TicketCreatedAt = ticket.CreatedAt?.ToDateTimeOffset(),
         };
 
     /// <summary>The ticket now; null when it is gone (a purged customer's ticket), which leaves nobody to notify.</summary>
