@@ -58,7 +58,7 @@ internal static class MalformedRequestFraming
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new Status(StatusCode.ResourceExhausted, "The request is larger than this service accepts.");
+            return new Status(StatusCode.ResourceExhausted, "The request is larger than the maximum this service accepts.");
         }
 
         var buffer = read.Buffer;
