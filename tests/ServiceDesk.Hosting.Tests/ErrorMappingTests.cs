@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -133,32 +134,80 @@ public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
     [InlineData("00 00 00 00 00", null, StatusCode.OK)]
     public async Task A_body_that_is_not_one_uncompressed_message_is_refused_for_what_it_is(string body, string? encoding, StatusCode expected)
     {
-        using var http = new HttpClient();
         foreach (var (host, method) in new[] { (_probe, "/grpc.health.v1.Health/Check"), (_directory, "/servicedesk.directory.v1.DirectoryService/GetCustomer") })
         {
             var errorsBefore = Errors(host);
-            var content = new ByteArrayContent(Convert.FromHexString(body.Replace(" ", string.Empty, StringComparison.Ordinal)));
-            content.Headers.ContentType = new("application/grpc");
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Endpoints.GrpcUri, method))
-            {
-                Content = content,
-                Version = System.Net.HttpVersion.Version20,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            };
-            request.Headers.TryAddWithoutValidation("te", "trailers");
-            if (encoding is not null)
-            {
-                request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
-            }
 
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
+            var answered = await SendRawAsync(host, method, new ByteArrayContent(Convert.FromHexString(body.Replace(" ", string.Empty, StringComparison.Ordinal))), encoding);
 
-            var status = response.Headers.TryGetValues("grpc-status", out var inHeaders) ? inHeaders : response.TrailingHeaders.GetValues("grpc-status");
-            var answered = (StatusCode)int.Parse(status.Single(), System.Globalization.CultureInfo.InvariantCulture);
             // Past the framing, the empty GetCustomer request reaches validation (no customer_id), before its missing token.
             Assert.Equal(expected == StatusCode.OK && host == _directory ? StatusCode.InvalidArgument : expected, answered);
             Assert.Equal(errorsBefore, Errors(host));
+        }
+    }
+
+    /// <summary>
+    /// A body that arrives in several reads (a pause between its frames, or more than a frame) is checked and then read
+    /// by grpc-dotnet like one that arrives at once: the check examines it without consuming it.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40_000)]
+    public async Task A_well_framed_body_arriving_in_parts_is_answered_as_one_arriving_at_once(int serviceNameLength)
+    {
+        var message = new Grpc.Health.V1.HealthCheckRequest { Service = new string('s', serviceNameLength) }.ToByteArray();
+        var body = new byte[5 + message.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(1), (uint)message.Length);
+        message.CopyTo(body, 5);
+        var errorsBefore = Errors(_probe);
+
+        var atOnce = await SendRawAsync(_probe, "/grpc.health.v1.Health/Check", new ByteArrayContent(body), encoding: null);
+        var inParts = await SendRawAsync(_probe, "/grpc.health.v1.Health/Check", new InTwoParts(body, split: 4), encoding: null);
+
+        Assert.Equal(serviceNameLength == 0 ? StatusCode.OK : StatusCode.NotFound, atOnce);
+        Assert.Equal(atOnce, inParts);
+        Assert.Equal(errorsBefore, Errors(_probe));
+    }
+
+    private static async Task<StatusCode> SendRawAsync(ServiceHost host, string method, HttpContent content, string? encoding)
+    {
+        using var http = new HttpClient();
+        content.Headers.ContentType = new("application/grpc");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Endpoints.GrpcUri, method))
+        {
+            Content = content,
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        if (encoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
+        }
+
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var status = response.Headers.TryGetValues("grpc-status", out var inHeaders) ? inHeaders : response.TrailingHeaders.GetValues("grpc-status");
+        return (StatusCode)int.Parse(status.Single(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Its first <c>split</c> bytes sent and flushed as a frame of their own, the rest a moment later.</summary>
+    private sealed class InTwoParts(byte[] body, int split) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, split));
+            await stream.FlushAsync();
+            // The shape of the traffic, not a wait for a condition: the server's first read takes the first frame alone.
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            await stream.WriteAsync(body.AsMemory(split));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
         }
     }
 

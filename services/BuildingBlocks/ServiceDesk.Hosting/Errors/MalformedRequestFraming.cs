@@ -32,10 +32,11 @@ internal static class MalformedRequestFraming
             await next(context);
         });
 
+    /// <summary>gRPC over HTTP/2, the gRPC port's protocol (the HTTP/1.1 port's requests are not gRPC whatever they say).</summary>
     private static bool IsUnaryGrpc(HttpRequest request) =>
-        request.ContentType is { } contentType
-        && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
-        && !contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase)
+        HttpProtocol.IsHttp2(request.Protocol)
+        && request.ContentType is { } contentType
+        && (contentType.Equals("application/grpc", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("application/grpc+", StringComparison.OrdinalIgnoreCase))
         && request.Path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection", StringComparison.Ordinal) is false
         && request.Path.StartsWithSegments("/grpc.reflection.v1.ServerReflection", StringComparison.Ordinal) is false;
 
@@ -61,9 +62,11 @@ internal static class MalformedRequestFraming
             return new Status(StatusCode.ResourceExhausted, "The request is larger than the maximum this service accepts.");
         }
 
+        // Examined to the end (never less than before, which a pipe refuses), consumed nothing: grpc-dotnet's read of
+        // the completed body returns all of it at once.
         var buffer = read.Buffer;
         var refusal = RefusalOf(buffer);
-        body.AdvanceTo(buffer.Start);
+        body.AdvanceTo(buffer.Start, buffer.End);
         return refusal;
     }
 
