@@ -57,33 +57,29 @@ public sealed class OrganizationApiTests(DirectoryHostFixture directory)
         Assert.NotEqual(acme.Id, reused.Id);
     }
 
+    /// <summary>
+    /// An organization's name is every project's (unique across them): an agent renames none, not even one whose members
+    /// are all their project's, which any agent could otherwise make of another project's new one by giving it a customer.
+    /// </summary>
     [Fact]
-    public async Task An_agent_renames_only_an_organization_whose_members_all_belong_to_their_projects_alone()
+    public async Task Only_an_admin_renames_an_organization()
     {
         var own = await directory.NewProjectAsync();
-        var other = await directory.NewProjectAsync();
         var agent = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
         var auth = IdentityTestHost.Bearer(await directory.TokenOfNewAsync(Role.Agent, null, own));
         var ours = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Ours {TestData.Id()}" });
-        var shared = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Shared {TestData.Id()}" });
-        await NewMemberAsync(ours, own);
-        await NewMemberAsync(shared, own);
-        await NewMemberAsync(shared, other);
-
-        var renamed = await agent.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = ours.Id, Name = $"Ours renamed {TestData.Id()}" }, auth);
-        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => agent.RenameOrganizationAsync(
-            new RenameOrganizationRequest { OrganizationId = shared.Id, Name = $"Hijacked {TestData.Id()}" }, auth));
-        var byAdmin = await Client.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = shared.Id, Name = $"Shared renamed {TestData.Id()}" });
-        // One without members (another project's agent's new one, or one removals emptied) is nobody's yet; an unknown id is still unknown.
         var empty = await Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Empty {TestData.Id()}" });
-        await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => agent.RenameOrganizationAsync(
-            new RenameOrganizationRequest { OrganizationId = empty.Id, Name = $"Squatted {TestData.Id()}" }, auth));
-        await RpcAssert.FailsAsync(StatusCode.NotFound, () => agent.RenameOrganizationAsync(
-            new RenameOrganizationRequest { OrganizationId = "nobody", Name = $"Nowhere {TestData.Id()}" }, auth));
+        await NewMemberAsync(ours, own);
 
+        foreach (var organization in new[] { ours, empty })
+        {
+            await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => agent.RenameOrganizationAsync(
+                new RenameOrganizationRequest { OrganizationId = organization.Id, Name = $"Squatted {TestData.Id()}" }, auth));
+        }
+
+        var byAdmin = await Client.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = ours.Id, Name = $"Ours renamed {TestData.Id()}" });
+        Assert.StartsWith("Ours renamed", byAdmin.Name, StringComparison.Ordinal);
         await RpcAssert.FailsAsync(StatusCode.AlreadyExists, () => Client.CreateOrganizationAsync(new CreateOrganizationRequest { Name = empty.Name }));
-        Assert.StartsWith("Ours renamed", renamed.Name, StringComparison.Ordinal);
-        Assert.StartsWith("Shared renamed", byAdmin.Name, StringComparison.Ordinal);
     }
 
     private async Task NewMemberAsync(Organization organization, string projectKey) =>

@@ -172,8 +172,8 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         // The customer belongs to OTHER only: a HELP agent may not read them back through a no-op removal.
         ("RemoveFromProjectOfAnotherProjectsCustomer", [Unauthenticated, Denied, Denied, Denied, NotFound, Ok, Denied]),
         ("CreateOrganization", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
-        // An organization whose one member is a HELP customer: HELP's agent owns it, OTHER's does not.
-        ("RenameOrganization", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
+        // Even one whose one member is a HELP customer: an organization's name is every project's, an admin's to change.
+        ("RenameOrganization", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),
         ("ListOrganizationMembers", [Unauthenticated, Denied, Denied, Ok, Ok, Ok, Denied]),
         ("SuggestCustomers", [Unauthenticated, Denied, Denied, Denied, Ok, Ok, Denied]),
         ("RegisterProject", [Unauthenticated, Denied, Denied, Denied, Denied, Ok, Denied]),

@@ -100,7 +100,7 @@ public static class AccessTable
         // to their projects alone (the scene's has members in the agent's project only; README "Who may call Directory").
         yield return Rpc(directory, Path("CreateOrganization"), Agents, (s, _, h) =>
             s.Directory.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Organization {Guid.NewGuid():N}" }, h).ResponseAsync);
-        yield return Rpc(directory, Path("RenameOrganization"), Staff, (s, _, h) =>
+        yield return Rpc(directory, Path("RenameOrganization"), AdminOnly, (s, _, h) =>
             s.Directory.RenameOrganizationAsync(new RenameOrganizationRequest { OrganizationId = s.Organization.Id, Name = $"Renamed {Guid.NewGuid():N}" }, h).ResponseAsync);
         yield return Rpc(directory, Path("ListOrganizationMembers"), Staff, (s, _, h) =>
             s.Directory.ListOrganizationMembersAsync(new ListOrganizationMembersRequest { OrganizationId = s.Organization.Id }, h).ResponseAsync, AgentOfAnotherProject);
@@ -265,7 +265,7 @@ public static class AccessTable
         yield return Endpoint(delete, "/api/v1/customers/{customerId}/projects/{projectKey}", Staff, async (s, _) =>
             ($"/api/v1/customers/{(await s.NewCustomerAsync(s.Help)).Id}/projects/{s.Help}", null));
         yield return Endpoint(post, "/api/v1/organizations/", Agents, (_, _) => To("/api/v1/organizations/", new { name = $"Organization {Guid.NewGuid():N}" }));
-        yield return Endpoint(patch, "/api/v1/organizations/{organizationId}", Staff, (s, _) =>
+        yield return Endpoint(patch, "/api/v1/organizations/{organizationId}", AdminOnly, (s, _) =>
             To($"/api/v1/organizations/{s.Organization.Id}", new { name = $"Renamed {Guid.NewGuid():N}" }));
         yield return Endpoint(get, "/api/v1/organizations/{organizationId}/members", Staff, (s, _) =>
             To($"/api/v1/organizations/{s.Organization.Id}/members"), AgentOfAnotherProject);

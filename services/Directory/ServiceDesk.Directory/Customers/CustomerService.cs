@@ -185,7 +185,12 @@ public sealed class CustomerService(
     {
         var customer = await GetAsync(caller, customerId, cancellationToken);
         return await ChangeAsync(
-            customer.Id, customerId, expectedVersion: 0, current => current with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] }, caller, cancellationToken);
+            customer.Id,
+            customerId,
+            expectedVersion: 0,
+            current => RequireVisible(caller, current, customerId) with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] },
+            caller,
+            cancellationToken);
     }
 
     private static NotFoundException NotFound(string customerId) => new("customer", customerId, "customer_id");

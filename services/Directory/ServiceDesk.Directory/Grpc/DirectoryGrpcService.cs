@@ -80,8 +80,9 @@ public sealed class DirectoryGrpcService(
 
     public override async Task<OrganizationMessage> RenameOrganization(RenameOrganizationRequest request, ServerCallContext context)
     {
-        var caller = context.GetCallerWithinServicePolicy().RequireStaff();
-        return (await organizations.RenameAsync(caller, request.OrganizationId, request.Name, context.CancellationToken)).ToMessage();
+        // An organization's name is every project's (names are unique across them): an admin's to change.
+        context.GetCallerWithinServicePolicy().RequireAdmin();
+        return (await organizations.RenameAsync(request.OrganizationId, request.Name, context.CancellationToken)).ToMessage();
     }
 
     public override async Task<ListOrganizationMembersResponse> ListOrganizationMembers(ListOrganizationMembersRequest request, ServerCallContext context)

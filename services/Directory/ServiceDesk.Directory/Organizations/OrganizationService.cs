@@ -23,20 +23,8 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         return organization;
     }
 
-    /// <summary>
-    /// An organization is shared by every project whose customers belong to it, so an agent renames only one that has
-    /// members and whose members all belong to their projects alone (the profiles they own); any other is an admin's to
-    /// rename. One without members is nobody's yet: any agent could otherwise rename one another project's agent
-    /// created and has not given a customer yet, or one its removals emptied.
-    /// </summary>
-    public async Task<Organization> RenameAsync(Caller caller, string organizationId, string name, CancellationToken cancellationToken)
+    public async Task<Organization> RenameAsync(string organizationId, string name, CancellationToken cancellationToken)
     {
-        if (caller.Role == CallerRole.Agent)
-        {
-            await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
-            await RequireMembersOwnedByAsync(caller, organizationId, cancellationToken);
-        }
-
         try
         {
             if (!await organizations.RenameAsync(organizationId, name.Trim(), cancellationToken))
@@ -50,33 +38,6 @@ public sealed class OrganizationService(IOrganizationStore organizations, ICusto
         }
 
         return await organizations.GetExistingAsync(organizationId, "organization_id", cancellationToken);
-    }
-
-    private async Task RequireMembersOwnedByAsync(Caller agent, string organizationId, CancellationToken cancellationToken)
-    {
-        const int PageSize = 500;
-        string? afterAddress = null;
-        while (true)
-        {
-            var members = await customers.ListByOrganizationAsync(organizationId, withinProjects: null, afterAddress, PageSize, cancellationToken);
-            if (members.Any(member => member.ProjectKeys.Count == 0 || !agent.OwnsProfile(member)))
-            {
-                throw new PermissionDeniedException(
-                    "The organization has customers in projects the caller does not work in; only an admin may rename an organization other projects share.");
-            }
-
-            if (afterAddress is null && members.Count == 0)
-            {
-                throw new PermissionDeniedException("The organization has no customers yet; only an admin may rename an organization no project's customers belong to.");
-            }
-
-            if (members.Count < PageSize)
-            {
-                return;
-            }
-
-            afterAddress = members[^1].Address;
-        }
     }
 
     /// <summary>
