@@ -87,6 +87,8 @@ public sealed class NotificationHosts : IAsyncLifetime
             ["Services:ticketing"] = Ticketing.Endpoints.GrpcUri.ToString(),
             ["Auth:ServiceSecret"] = NotificationSecret,
             ["Notification:SendInterval"] = "00:00:00.250",
+            // One clock for every service here.
+            ["Notification:ClockMargin"] = "00:00:00",
             ["Notification:FirstRetryDelay"] = "00:00:00.200",
             ["Notification:MaxRetryDelay"] = "00:00:01",
         };

@@ -33,6 +33,12 @@ public sealed class NotificationOptions
     /// <summary>The longest wait between two attempts of one message.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How far apart the services' clocks may be, and then some: a letter's summary is left out when it names a
+    /// customer removed (by Notification's clock) after its ticket was created (by Ticketing's) less this margin.
+    /// </summary>
+    public TimeSpan ClockMargin { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Attempts of one message before it is marked failed.</summary>
     [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 20;

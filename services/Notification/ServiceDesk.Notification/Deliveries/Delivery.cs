@@ -47,8 +47,8 @@ public sealed record Delivery
     public string? LastError { get; init; }
 
     /// <summary>
-    /// When its ticket was created, for the check of its summary against removed customers' names as it is stored (not
-    /// kept): only a ticket older than a removal can hold that customer's name from before it, and only such a summary
+    /// When its ticket was created, at the earliest (less <c>Notification:ClockMargin</c>), for the check of its summary
+    /// against removed customers' names as it is stored (not kept): only a ticket older than a removal can hold that customer's name from before it, and only such a summary
     /// is a remnant to leave out. A newer one's is what its author wrote since, which letters show as written: left out,
     /// the author's own letter would tell them that a name they wrote was a removed customer's. Null: every removal counts.
     /// </summary>

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Consuming;
@@ -25,6 +26,7 @@ public sealed class TicketEventHandler(
     MessageTemplates templates,
     Suppression suppression,
     DeliverySignal signal,
+    IOptions<NotificationOptions> options,
     TimeProvider time)
     : IIntegrationEventHandler<TicketCreated>,
         IIntegrationEventHandler<TicketCommented>,
@@ -118,7 +120,8 @@ public sealed class TicketEventHandler(
             Status = Contracts.Notification.V1.DeliveryStatus.Queued,
             NextAttemptAt = now,
             CreatedAt = now,
-            TicketCreatedAt = ticket.CreatedAt?.ToDateTimeOffset(),
+            // By Ticketing's clock: as early as it may be by Notification's.
+            TicketCreatedAt = ticket.CreatedAt?.ToDateTimeOffset() - options.Value.ClockMargin,
         };
 
     /// <summary>The ticket now; null when it is gone (a purged customer's ticket), which leaves nobody to notify.</summary>
