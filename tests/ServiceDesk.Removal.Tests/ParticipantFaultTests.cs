@@ -147,10 +147,23 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         var jane = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = $"Jane Restored{unique}", ProjectKeys = { project } }, _system.Admin);
         await _system.Identity.Client().CreateAccountAsync(
             new CreateAccountRequest { Login = address, Password = Password, Role = Role.Customer, CustomerId = jane.Id }, _system.Admin);
+        var bob = await _system.Customers.CreateCustomerAsync(new CreateCustomerRequest { Address = $"bob.{unique}@example.org", DisplayName = "Bob Stays", ProjectKeys = { project } }, _system.Admin);
+        // The backup holds a letter to each, still queued: the mail server is down.
+        await _system.Smtp.StopAsync();
         var reported = await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = jane.Id, Summary = "Printer broken" }, agent);
+        await _system.Tickets.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = bob.Id, Summary = "Screen dark" }, agent);
+        await Eventually.WaitForAsync(
+            () => _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { TicketId = reported.Id }, _system.Admin).ResponseAsync,
+            letters => letters.Deliveries.Count == 1,
+            "her letter to be queued");
+        await Eventually.WaitForAsync(
+            () => _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = bob.Id }, _system.Admin).ResponseAsync,
+            letters => letters.Deliveries.Count == 1,
+            "his letter to be queued");
         var backup = await _system.BackUpParticipantsAsync();
         var request = await _system.Erasures.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = jane.Id, Reason = ErasureReason.ContactMoved }, _system.Admin);
         await _system.WaitForCompletionAsync(request.Id);
+        await _system.Smtp.StartAgainAsync();
 
         // Their replays cannot read the erasure stream, so they are still not done when the services start listening.
         await using var redis = await _system.ConnectRedisAsync();
@@ -161,6 +174,8 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
 
             Assert.Equal(StatusCode.Unavailable, await RpcAssert.StatusOfAsync(() => _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent).ResponseAsync));
             Assert.Equal(StatusCode.Unavailable, await RpcAssert.StatusOfAsync(() => _system.Identity.Client().SignInAsync(new SignInRequest { Login = address, Password = Password }).ResponseAsync));
+            // What reads no account goes on: the other services' own tokens.
+            Assert.NotEmpty(await _system.Identity.ServiceTokenAsync());
             Assert.Equal(
                 StatusCode.Unavailable,
                 await RpcAssert.StatusOfAsync(() => _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = jane.Id }, _system.Admin).ResponseAsync));
@@ -179,5 +194,8 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         var anonymised = await _system.Tickets.GetTicketAsync(new GetTicketRequest { TicketId = reported.Id }, agent);
         Assert.True(anonymised.Reporter.Erased);
         await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => _system.Identity.Client().SignInAsync(new SignInRequest { Login = address, Password = Password }));
+        // The restored queue's letters leave only after the replay: his is sent, hers (the backup's) never.
+        await Eventually.WaitForAsync(() => Task.FromResult(_system.Smtp.MessagesTo(bob.Address).Count), count => count == 1, "his queued letter to be sent");
+        Assert.Empty(_system.Smtp.MessagesTo(address));
     }
 }

@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using IdentityGrpc = ServiceDesk.Contracts.Identity.V1.IdentityService;
 using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.KeyProtection;
+using ServiceDesk.Hosting.Startup;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Identity.Accounts;
 using ServiceDesk.Identity.Erasure;
@@ -28,6 +30,10 @@ public static class IdentityServiceExtensions
         builder.AddServiceStorage(ServiceNames.Identity);
         builder.AddRedis(ServiceNames.Identity);
         builder.AddEventBus().AddErasureParticipant<IdentityErasure>();
+        // Until the erasure replay is done, a restored Identity signs no one in; it still serves what reads no account, so
+        // the other services' own calls (their service tokens, the key set) go on.
+        builder.Services.AddSingleton(new UngatedMethod($"/{IdentityGrpc.Descriptor.FullName}/{nameof(IdentityGrpc.IdentityServiceBase.IssueServiceToken)}"));
+        builder.Services.AddSingleton(new UngatedMethod($"/{IdentityGrpc.Descriptor.FullName}/{nameof(IdentityGrpc.IdentityServiceBase.GetJwks)}"));
         builder.Services.AddRequestValidators(typeof(IdentityServiceExtensions).Assembly);
 
         var options = (builder.Configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions()).Validate();

@@ -8,15 +8,19 @@ namespace ServiceDesk.Hosting.Startup;
 /// <summary>A start-up step the service's calls wait for, saying what the service is still doing meanwhile.</summary>
 public sealed record GatingStep(StartupStep Step, string Pending);
 
+/// <summary>A method (<c>/package.Service/Method</c>) that reads nothing the <see cref="GatingStep"/>s guard, answered before they are done.</summary>
+public sealed record UngatedMethod(string FullName);
+
 /// <summary>
 /// Refuses every call but health and reflection with UNAVAILABLE until the <see cref="GatingStep"/>s are done. Readiness
 /// keeps traffic away from such a replica where something reads it (Kubernetes), but a caller that dials it by address
 /// (compose, the local run, a service's configured address) would otherwise reach it: a store restored from a backup
 /// would serve the customers it removed once the step's start-up wait was over and the step was not done yet.
 /// </summary>
-public sealed class StartupGateInterceptor(IEnumerable<GatingStep> steps) : Interceptor
+public sealed class StartupGateInterceptor(IEnumerable<GatingStep> steps, IEnumerable<UngatedMethod> ungated) : Interceptor
 {
     private readonly GatingStep[] _steps = [.. steps];
+    private readonly HashSet<string> _ungated = [.. ungated.Select(method => method.FullName)];
     private volatile bool _open;
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -52,7 +56,7 @@ public sealed class StartupGateInterceptor(IEnumerable<GatingStep> steps) : Inte
 
     private void Pass(ServerCallContext context)
     {
-        if (_open || ProbeMethods.Includes(context.Method))
+        if (_open || ProbeMethods.Includes(context.Method) || _ungated.Contains(context.Method))
         {
             return;
         }

@@ -11,7 +11,8 @@ namespace ServiceDesk.Notification.Sending;
 /// <summary>
 /// Sends queued messages when they are due. A failed attempt is retried after an exponential back-off with
 /// jitter (<c>FirstRetryDelay</c> doubling up to <c>MaxRetryDelay</c>, each drawn between half and all of its
-/// step) until <c>MaxAttempts</c>, then marked failed. The suppression list is checked right before each send.
+/// step) until <c>MaxAttempts</c>, then marked failed. The suppression list is checked right before each send. It
+/// starts once the start-up replay of the erasure stream is done.
 /// Logs name deliveries by id and failures by SMTP status or exception type, never an address.
 /// </summary>
 public sealed class DeliverySender(
@@ -22,6 +23,7 @@ public sealed class DeliverySender(
     DeliverySignal signal,
     IOptions<NotificationOptions> options,
     IServiceProvider services,
+    ErasureReplay replay,
     TimeProvider time,
     ILogger<DeliverySender> logger) : BackgroundService
 {
@@ -34,6 +36,9 @@ public sealed class DeliverySender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A restored store's queue may hold letters to customers removed since its backup, and its suppression list
+        // lacks them: nothing leaves before the replay has erased them again (as no call is answered before it).
+        await replay.Completed.WaitAsync(stoppingToken);
         var backoff = new RetryBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
