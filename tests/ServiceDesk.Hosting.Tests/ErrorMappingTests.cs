@@ -169,10 +169,25 @@ public sealed class ErrorMappingTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(errorsBefore, Errors(_probe));
     }
 
-    private static async Task<StatusCode> SendRawAsync(ServiceHost host, string method, HttpContent content, string? encoding)
+    /// <summary>grpc-dotnet takes <c>application/grpc</c> with parameters as gRPC: so does the check.</summary>
+    [Theory]
+    [InlineData("00 00 00 03 e8 61 62 63", null, StatusCode.InvalidArgument)]
+    [InlineData("01 00 00 00 03 61 62 63", "gzip", StatusCode.Unimplemented)]
+    public async Task A_content_type_with_parameters_is_checked_as_gRPC_too(string body, string? encoding, StatusCode expected)
+    {
+        var errorsBefore = Errors(_probe);
+
+        var answered = await SendRawAsync(
+            _probe, "/grpc.health.v1.Health/Check", new ByteArrayContent(Convert.FromHexString(body.Replace(" ", string.Empty, StringComparison.Ordinal))), encoding, "application/grpc; charset=x");
+
+        Assert.Equal(expected, answered);
+        Assert.Equal(errorsBefore, Errors(_probe));
+    }
+
+    private static async Task<StatusCode> SendRawAsync(ServiceHost host, string method, HttpContent content, string? encoding, string contentType = "application/grpc")
     {
         using var http = new HttpClient();
-        content.Headers.ContentType = new("application/grpc");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.Endpoints.GrpcUri, method))
         {
             Content = content,

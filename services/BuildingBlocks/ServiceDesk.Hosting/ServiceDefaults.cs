@@ -49,6 +49,9 @@ public static class ServiceDefaults
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = endpoints.MaxRequestBytes;
+            // No client of ours compresses, and a compressed message is decompressed in memory with no bound but its
+            // compressed size: none is taken (MalformedRequestFraming answers one UNIMPLEMENTED before this is reached).
+            options.CompressionProviders = [];
             // Outermost first: errors from token validation and request validation are mapped too.
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<StartupGateInterceptor>();

@@ -36,9 +36,14 @@ internal static class MalformedRequestFraming
     private static bool IsUnaryGrpc(HttpRequest request) =>
         HttpProtocol.IsHttp2(request.Protocol)
         && request.ContentType is { } contentType
-        && (contentType.Equals("application/grpc", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("application/grpc+", StringComparison.OrdinalIgnoreCase))
+        && IsGrpcContentType(contentType)
         && request.Path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection", StringComparison.Ordinal) is false
         && request.Path.StartsWithSegments("/grpc.reflection.v1.ServerReflection", StringComparison.Ordinal) is false;
+
+    /// <summary>grpc-dotnet's own rule: <c>application/grpc</c>, alone or followed by <c>+</c> (a format) or <c>;</c> (parameters).</summary>
+    private static bool IsGrpcContentType(string contentType) =>
+        contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+        && (contentType.Length == "application/grpc".Length || contentType["application/grpc".Length] is '+' or ';');
 
     private static async Task<Status?> RefusalOfAsync(HttpRequest request)
     {

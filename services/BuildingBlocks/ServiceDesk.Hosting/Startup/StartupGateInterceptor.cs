@@ -12,7 +12,8 @@ public sealed record GatingStep(StartupStep Step, string Pending);
 public sealed record UngatedMethod(string FullName);
 
 /// <summary>
-/// Refuses every call but health and reflection with UNAVAILABLE until the <see cref="GatingStep"/>s are done. Readiness
+/// Refuses every call but health, reflection and the <see cref="UngatedMethod"/>s with UNAVAILABLE until the
+/// <see cref="GatingStep"/>s are done. Readiness
 /// keeps traffic away from such a replica where something reads it (Kubernetes), but a caller that dials it by address
 /// (compose, the local run, a service's configured address) would otherwise reach it: a store restored from a backup
 /// would serve the customers it removed once the step's start-up wait was over and the step was not done yet.
