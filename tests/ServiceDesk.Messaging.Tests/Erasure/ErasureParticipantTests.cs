@@ -6,6 +6,7 @@ using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Erasure;
+using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
@@ -234,6 +235,46 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
         var receipts = await WaitForReceiptsAsync(2);
         Assert.Equal((command.RequestId, ReceiptOutcome.Succeeded, 1L), (receipts[1].RequestId, receipts[1].Outcome, receipts[1].Counts[ProbeErasure.NotesDeleted]));
         Assert.All(System.IO.Directory.GetFiles(restored), file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds the erased notes"));
+    }
+
+    /// <summary>
+    /// A request the ledger holds only started (the service killed between recording it and erasing, or a backup taken
+    /// in that moment), whose stream entry was acknowledged long ago: the replay at start finishes it.
+    /// </summary>
+    [Fact]
+    public async Task A_request_the_ledger_holds_only_started_is_finished_by_the_replay_at_start()
+    {
+        var first = TestDirectory.Create("participant");
+        var command = ErasureProbes.Command("cust-1");
+        await using (var participant = await ServiceHost.StartAsync(ErasureProbes.Service(new ProbeControl()), ErasureProbes.Settings(RedisConfiguration, Prefix), first))
+        {
+            await ErasureProbes.PublishAsync(participant, command);
+            await WaitForReceiptsAsync(1);
+            await Eventually.WaitForAsync(
+                async () => (await Redis.StreamPendingAsync(new StreamKeys(Prefix, "erasure").Stream, ErasureProbes.Participant)).PendingMessageCount,
+                pending => pending == 0,
+                "the command to be acknowledged");
+        }
+
+        // The store as a kill left it: the request recorded as started, the customer's notes not yet erased.
+        var cutShort = TestDirectory.Create("cut-short");
+        ErasureProbes.SeedNotes(cutShort, "cust-1", Marker);
+        using (var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = cutShort }, ErasureProbes.Participant))
+        {
+            var scope = ErasureScope.From(command);
+            await new LiteDbErasureLedger(database, new LiteDbOutboxStore(database)).StartAsync(
+                new ErasureRecord(scope.RequestId, scope.CustomerId, scope.AddressHash, scope.Mode, ErasureState.Started, new Dictionary<string, long>(), DateTimeOffset.UtcNow),
+                CancellationToken.None);
+        }
+
+        var control = new ProbeControl();
+        await using var restarted = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), cutShort);
+
+        await Eventually.WaitForAsync(
+            () => restarted.HealthAsync(ErasureReplay.HealthCheckName), status => status == HealthCheckResponse.Types.ServingStatus.Serving, "the replay to finish");
+        Assert.Equal(ErasureState.Completed, (await restarted.Services.GetRequiredService<IErasureLedger>().FindAsync(command.RequestId, CancellationToken.None))!.State);
+        Assert.Equal(1, control.Erasures);
+        Assert.All(System.IO.Directory.GetFiles(cutShort), file => Assert.False(Contains(file, Marker), $"{Path.GetFileName(file)} still holds the erased notes"));
     }
 
     [Fact]

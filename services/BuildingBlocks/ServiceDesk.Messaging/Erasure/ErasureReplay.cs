@@ -8,7 +8,8 @@ using ServiceDesk.Messaging.Resilience;
 namespace ServiceDesk.Messaging.Erasure;
 
 /// <summary>
-/// At start, re-applies every erasure request the "erasure" stream holds but this service's ledger does not, and every
+/// At start, re-applies every erasure request the "erasure" stream holds but this service's ledger does not hold
+/// completed, and every
 /// reinstatement of a request's addresses: the store was restored from a backup taken before them, and the consumer
 /// group acknowledged them long ago (<see cref="ErasureHistory"/>). Until done, the "erasure" health entry, and so
 /// readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
@@ -37,7 +38,9 @@ public sealed partial class ErasureReplay(
         {
             switch (entry.Payload)
             {
-                case CustomerErasureRequested command when await ledger.FindAsync(command.RequestId, cancellationToken) is null:
+                // One the ledger holds only started was cut short (killed between its record and its erasure, or the
+                // backup taken meanwhile): its stream entry was acknowledged, so nothing else would finish it.
+                case CustomerErasureRequested command when await ledger.FindAsync(command.RequestId, cancellationToken) is not { State: ErasureState.Completed }:
                     await ReplayAsync(command, cancellationToken);
                     replayed++;
                     break;
