@@ -37,6 +37,7 @@ public sealed class NotificationOptions
     /// How far apart the services' clocks may be, and then some: a letter's summary is left out when it names a
     /// customer removed (by Notification's clock) after its ticket was created (by Ticketing's) less this margin.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ClockMargin { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Attempts of one message before it is marked failed.</summary>

@@ -96,8 +96,8 @@ public static class AccessTable
             s.Directory.AddToProjectAsync(new AddToProjectRequest { CustomerId = s.CustomerA.Id, ProjectKey = s.Help }, h).ResponseAsync);
         yield return Rpc(directory, Path("RemoveFromProject"), Staff, async (s, _, h) =>
             await s.Directory.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = (await s.NewCustomerAsync(s.Help)).Id, ProjectKey = s.Help }, h));
-        // Organizations belong to no project: any agent may create one, and rename one whose members all belong
-        // to their projects alone (the scene's has members in the agent's project only; README "Who may call Directory").
+        // Organizations belong to no project: any agent may create one; only an admin renames one, its name being every
+        // project's (README "Who may call Directory").
         yield return Rpc(directory, Path("CreateOrganization"), Agents, (s, _, h) =>
             s.Directory.CreateOrganizationAsync(new CreateOrganizationRequest { Name = $"Organization {Guid.NewGuid():N}" }, h).ResponseAsync);
         yield return Rpc(directory, Path("RenameOrganization"), AdminOnly, (s, _, h) =>

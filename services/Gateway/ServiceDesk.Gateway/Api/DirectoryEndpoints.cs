@@ -30,7 +30,7 @@ internal static class DirectoryEndpoints
 
         var organizations = api.MapGroup("/organizations").WithTags("Organizations");
         organizations.MapPost("/", CreateOrganizationAsync).WithSummary("Create an organization");
-        organizations.MapPatch("/{organizationId}", RenameOrganizationAsync).WithSummary("Rename an organization");
+        organizations.MapPatch("/{organizationId}", RenameOrganizationAsync).WithSummary("Rename an organization (admin)");
         organizations.MapGet("/{organizationId}/members", MembersAsync).WithSummary("Customers of an organization, a page at a time");
     }
 
