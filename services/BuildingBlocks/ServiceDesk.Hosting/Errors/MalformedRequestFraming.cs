@@ -37,8 +37,8 @@ internal static class MalformedRequestFraming
         HttpProtocol.IsHttp2(request.Protocol)
         && request.ContentType is { } contentType
         && IsGrpcContentType(contentType)
-        && request.Path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection", StringComparison.Ordinal) is false
-        && request.Path.StartsWithSegments("/grpc.reflection.v1.ServerReflection", StringComparison.Ordinal) is false;
+        && request.Path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection", StringComparison.OrdinalIgnoreCase) is false
+        && request.Path.StartsWithSegments("/grpc.reflection.v1.ServerReflection", StringComparison.OrdinalIgnoreCase) is false;
 
     /// <summary>grpc-dotnet's own rule: <c>application/grpc</c>, alone or followed by <c>+</c> (a format) or <c>;</c> (parameters).</summary>
     private static bool IsGrpcContentType(string contentType) =>
