@@ -56,6 +56,26 @@ public sealed class ProjectScopedIds(KeyWrapper keys)
         return true;
     }
 
+    /// <summary>
+    /// A list filtered by an id that may stand for several customer ids (<see cref="TryOpen"/>'s candidates, one per
+    /// configured KEK, of which only one is a customer's; null for no filter): the first that finds anything is the one
+    /// (an id made under a retired KEK names the second); empty when none does.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> FirstFoundAsync<T>(IEnumerable<string?> candidates, Func<string?, Task<IReadOnlyList<T>>> list)
+    {
+        IReadOnlyList<T> found = [];
+        foreach (var candidate in candidates)
+        {
+            found = await list(candidate);
+            if (found.Count > 0)
+            {
+                break;
+            }
+        }
+
+        return found;
+    }
+
     private static (string ProjectKey, byte[] Block)? Split(string id)
     {
         var separator = id.IndexOf(Separator);

@@ -31,19 +31,11 @@ public sealed class DeliveryLog(IDeliveryStore deliveries, KeyWrapper keys, Proj
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var scope = $"{caller.PagingIdentity()}\n{request.TicketId}\n{request.RecipientCustomerId}\n{size}";
         var before = request.PageToken.Length == 0 ? null : PositionOf(request.PageToken, scope);
-        // A scoped id opens to one candidate per configured KEK, of which only one is a customer's: the first that
-        // received anything is the one (an id made under a retired KEK names the second).
-        IReadOnlyList<Delivery> found = [];
-        foreach (var recipient in RecipientsNamedBy(caller, Optional(request.RecipientCustomerId)))
-        {
-            found = await deliveries.ListAsync(
+        var found = await ProjectScopedIds.FirstFoundAsync(
+            RecipientsNamedBy(caller, Optional(request.RecipientCustomerId)),
+            recipient => deliveries.ListAsync(
                 new DeliveryQuery(Optional(request.TicketId), recipient, caller.Role == CallerRole.Agent ? caller.ProjectKeys : null, before, size + 1),
-                cancellationToken);
-            if (found.Count > 0)
-            {
-                break;
-            }
-        }
+                cancellationToken));
 
         var page = found.Take(size).ToList();
         return new ListDeliveriesResponse

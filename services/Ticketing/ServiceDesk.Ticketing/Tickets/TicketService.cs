@@ -94,13 +94,10 @@ public sealed class TicketService(
             return ([], string.Empty);
         }
 
-        // A scoped id opens to one candidate per configured KEK, of which only one is a customer's: the first that
-        // reports anything here is the one (an id made under a retired KEK names the second).
-        IReadOnlyList<Ticket> found = [];
         IReadOnlyList<string?> reporters = reporterIds is null ? [null] : [.. reporterIds];
-        foreach (var reporterId in reporters)
-        {
-            found = await tickets.ListAsync(
+        var found = await ProjectScopedIds.FirstFoundAsync(
+            reporters,
+            reporterId => tickets.ListAsync(
                 new TicketQuery(
                     project.Key,
                     request.Status == TicketStatus.Unspecified ? null : request.Status,
@@ -108,12 +105,7 @@ public sealed class TicketService(
                     caller.Role == CallerRole.Customer ? caller.CustomerId : null,
                     before,
                     size + 1),
-                cancellationToken);
-            if (found.Count > 0)
-            {
-                break;
-            }
-        }
+                cancellationToken));
 
         return found.Count > size
             ? ([.. found.Take(size)], NextPageToken(caller, request, found[size - 1]))
