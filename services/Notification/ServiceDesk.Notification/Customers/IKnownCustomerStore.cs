@@ -34,3 +34,15 @@ public interface IKnownCustomerStore
     /// <summary>Deletes the customer's name and address, not their tokens; true when there was a name to delete.</summary>
     Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken);
 }
+
+/// <summary>The rule both stores check a letter's summary by.</summary>
+public static class ErasedNames
+{
+    /// <summary>
+    /// Whether a name removed at <paramref name="erasedAtUtc"/> counts for a text written since
+    /// <paramref name="writtenSince"/> (null: any time): only for one older than the removal. Tokens kept before
+    /// removals had a time (<paramref name="erasedAtUtc"/> null) count for every text.
+    /// </summary>
+    public static bool CountFor(DateTime? erasedAtUtc, DateTimeOffset? writtenSince) =>
+        writtenSince is not { } since || erasedAtUtc is not { } erasedAt || erasedAt > since.UtcDateTime;
+}

@@ -106,12 +106,8 @@ public sealed class LiteDbKnownCustomerStore : IKnownCustomerStore
 
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
         return _erased.Find(BsonExpression.Create("$.FirstToken IN @0", new BsonArray(held.Select(token => new BsonValue(token)))))
-            .Any(needle => ErasedSince(needle["ErasedAt"], writtenSince) && needle["Tokens"].AsArray.All(token => held.Contains(token.AsString)));
+            .Any(needle => ErasedNames.CountFor(needle["ErasedAt"].IsDateTime ? needle["ErasedAt"].AsDateTime : null, writtenSince) && needle["Tokens"].AsArray.All(token => held.Contains(token.AsString)));
     }
-
-    /// <summary>Tokens kept before removals had a time (none) count for every text.</summary>
-    private static bool ErasedSince(BsonValue erasedAt, DateTimeOffset? writtenSince) =>
-        writtenSince is not { } since || !erasedAt.IsDateTime || erasedAt.AsDateTime > since.UtcDateTime;
 
     public Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)
     {

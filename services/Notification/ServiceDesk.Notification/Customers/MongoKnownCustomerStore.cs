@@ -91,12 +91,8 @@ public sealed class MongoKnownCustomerStore(IMongoDatabase database, MongoErasur
         var held = textTokens.ToHashSet(StringComparer.Ordinal);
         var byFirstToken = Filter.In("FirstToken", held);
         var candidates = await _erased.Find(session, byFirstToken).ToListAsync(cancellationToken);
-        return candidates.Any(needle => ErasedSince(needle.GetValue("ErasedAt", BsonNull.Value), writtenSince) && needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
+        return candidates.Any(needle => ErasedNames.CountFor(needle.GetValue("ErasedAt", BsonNull.Value) is { IsValidDateTime: true } erasedAt ? erasedAt.ToUniversalTime() : null, writtenSince) && needle["Tokens"].AsBsonArray.All(token => held.Contains(token.AsString)));
     }
-
-    /// <summary>Tokens kept before removals had a time (none) count for every text.</summary>
-    private static bool ErasedSince(BsonValue erasedAt, DateTimeOffset? writtenSince) =>
-        writtenSince is not { } since || !erasedAt.IsValidDateTime || erasedAt.ToUniversalTime() > since.UtcDateTime;
 
     public async Task<bool> ForgetAsync(string customerId, CancellationToken cancellationToken)
     {
