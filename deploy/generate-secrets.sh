@@ -3,7 +3,7 @@
 # Existing files are kept, so running it again changes nothing; delete a file (or pass --force to
 # regenerate all) to make a new one, then see deploy/README.md "Rotating secrets" before restarting.
 # The same files feed docker compose (secrets:) and Kubernetes (kustomize secretGenerator, or
-# `kubectl create secret generic --from-file`). Needs only coreutils.
+# `kubectl create secret generic --from-file`). Needs coreutils and openssl.
 set -euo pipefail
 cd "$(dirname "$0")"
 dir="secrets"
@@ -31,7 +31,12 @@ write() {
 value() { tr -d '\n' < "$dir/$1"; }
 
 write key-protection-key "$(random_base64 32)"
-write messaging-signing-key "$(random_base64 32)"
+for service in "${services[@]}"; do
+  # Each service signs the events it publishes with a key of its own (ECDSA P-256, PKCS#8); every service lists the
+  # public halves, so none can pass an event off as another's.
+  write "messaging-signing-key-$service" "$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0)"
+  printf '%s\n' "$(value "messaging-signing-key-$service" | base64 -d | openssl pkey -inform DER -pubout -outform DER | base64 -w0)" > "$dir/messaging-public-key-$service"
+done
 write tombstone-pepper "$(random_base64 32)"
 write identity-throttling-key "$(random_base64 32)"
 for service in "${callers[@]}"; do

@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Directory.PickerBench;
+using ServiceDesk.Hosting;
 using ServiceDesk.LocalRedis;
 
 // Usage (bench/picker/run.sh builds and pins it): PickerBench [--customers 100000] [--seconds 8] [--calls 2000]
@@ -37,14 +38,14 @@ var shared = new Dictionary<string, string>
     ["Endpoints__BindAddress"] = "127.0.0.1",
     ["Storage__DataDirectory"] = run,
     ["KeyProtection__Key"] = Secret(),
-    ["Messaging__SigningKey"] = Secret(),
     ["Erasure__TombstonePepper"] = Secret(),
 };
+var eventKeys = ServiceNames.Backends.ToDictionary(service => service, _ => ECDsa.Create(ECCurve.NamedCurves.nistP256));
 await using var identity = BenchProcess.Start(
     Path.Combine(repository, "services/Identity/ServiceDesk.Identity/bin/Release/net10.0/ServiceDesk.Identity.dll"),
     options.ClientCore,
     [],
-    new Dictionary<string, string>(shared)
+    new Dictionary<string, string>(shared.Concat(EventKeys(ServiceNames.Identity, eventKeys)))
     {
         ["Endpoints__GrpcPort"] = $"{identityGrpc}",
         ["Endpoints__HttpPort"] = $"{identityHttp}",
@@ -56,7 +57,7 @@ await using var identity = BenchProcess.Start(
         ["Identity__Tokens__AbsoluteSessionLifetime"] = "03:00:00",
     },
     Path.Combine(run, "identity.log"));
-var directoryEnvironment = new Dictionary<string, string>(shared)
+var directoryEnvironment = new Dictionary<string, string>(shared.Concat(EventKeys(ServiceNames.Directory, eventKeys)))
 {
     ["Endpoints__GrpcPort"] = $"{directoryGrpc}",
     ["Endpoints__HttpPort"] = $"{directoryHttp}",
@@ -300,6 +301,18 @@ static async Task<string> AgentTokenAsync(int identityPort, string adminPassword
 }
 
 static string Secret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+// Each service its own event signing key, and every one's public half: what the services need to start.
+static Dictionary<string, string> EventKeys(string service, IReadOnlyDictionary<string, ECDsa> keys)
+{
+    var settings = new Dictionary<string, string> { ["Messaging__SigningKey"] = Convert.ToBase64String(keys[service].ExportPkcs8PrivateKey()) };
+    foreach (var (publisher, key) in keys)
+    {
+        settings[$"Messaging__PublisherKeys__{publisher}"] = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+    }
+
+    return settings;
+}
 
 internal sealed record Measured(FixedCall Call, int Suggested, Latency Latency, Saturation Saturation, double CpuMicroseconds, Alternation? Alternated = null);
 

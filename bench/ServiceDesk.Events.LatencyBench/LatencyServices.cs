@@ -16,7 +16,7 @@ public static class LatencyServices
     public const string Publisher = "publisher";
     public const string Consumer = "consumer";
 
-    private static readonly EventCatalog Catalog = new([new EventFamily("probe", [ProjectCreated.Descriptor], [Consumer])]);
+    private static readonly EventCatalog Catalog = new([new EventFamily("probe", [ProjectCreated.Descriptor], Publishers: [Publisher], Subscribers: [Consumer])]);
 
     public static ServiceApp Service(string name) => new(
         name,

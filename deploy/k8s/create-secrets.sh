@@ -24,11 +24,18 @@ mongo_url() {
   printf 'mongodb://%s:%s@%s/servicedesk-%s?replicaSet=rs0&authSource=admin' "$1" "$(value "mongo-password-$1")" "$mongo_hosts" "$1"
 }
 
+# Every service lists every service's public event key (not secret, kept beside the private ones for one source).
+publisher_keys=()
+for publisher in identity directory ticketing notification; do
+  publisher_keys+=(--from-file=Messaging__PublisherKeys__$publisher="$secrets/messaging-public-key-$publisher")
+done
+
 apply identity-secrets \
   --from-literal=Storage__MongoUrl="$(mongo_url identity)" \
   --from-file=Redis__Password="$secrets/redis-password-identity" \
   --from-file=KeyProtection__Key="$secrets/key-protection-key" \
-  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
+  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key-identity" \
+  "${publisher_keys[@]}" \
   --from-file=Identity__Throttling__KeySecret="$secrets/identity-throttling-key" \
   --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
   --from-file=Identity__ServiceCredentials__directory="$secrets/identity-service-credentials-directory" \
@@ -40,7 +47,8 @@ apply directory-secrets \
   --from-literal=Storage__MongoUrl="$(mongo_url directory)" \
   --from-file=Redis__Password="$secrets/redis-password-directory" \
   --from-file=KeyProtection__Key="$secrets/key-protection-key" \
-  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
+  --from-file=Messaging__SigningKey="$secrets/messaging-signing-key-directory" \
+  "${publisher_keys[@]}" \
   --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
   --from-file=Auth__ServiceSecret="$secrets/directory-service-secret"
 
@@ -50,7 +58,8 @@ for service in ticketing notification; do
     --from-literal=Storage__MongoUrl="$(mongo_url "$service")" \
     --from-file=Redis__Password="$secrets/redis-password-$service" \
     --from-file=KeyProtection__Key="$secrets/key-protection-key" \
-    --from-file=Messaging__SigningKey="$secrets/messaging-signing-key" \
+    --from-file=Messaging__SigningKey="$secrets/messaging-signing-key-$service" \
+    "${publisher_keys[@]}" \
     --from-file=Erasure__TombstonePepper="$secrets/tombstone-pepper" \
     --from-file=Auth__ServiceSecret="$secrets/$service-service-secret"
 done

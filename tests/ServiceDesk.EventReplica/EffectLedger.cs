@@ -20,7 +20,7 @@ public static class EffectLedger
 {
     public const string EffectsCollection = "effects";
 
-    public static readonly EventCatalog Catalog = new([new EventFamily("probe", [ProjectCreated.Descriptor], ["consumer-a", "consumer-b"])]);
+    public static readonly EventCatalog Catalog = new([new EventFamily("probe", [ProjectCreated.Descriptor], Publishers: ["publisher"], Subscribers: ["consumer-a", "consumer-b"])]);
 
     public static ServiceApp Service(bool haltAfterCommit) => new(
         "consumer-a",

@@ -82,7 +82,6 @@ public sealed class ProcessSystem : IAsyncDisposable
             ["Storage:DataDirectory"] = dataDirectory,
             ["KeyProtection:Key"] = TestKeyProtection.Key,
             ["Redis:Configuration"] = Redis.Configuration,
-            ["Messaging:SigningKey"] = ServiceHost.MessagingSigningKey,
             ["Erasure:TombstonePepper"] = ServiceHost.TombstonePepper,
             ["Messaging:KeyPrefix"] = Prefix,
             // A stable consumer name: a restarted process takes up its own in-flight entries at once.
@@ -100,6 +99,11 @@ public sealed class ProcessSystem : IAsyncDisposable
         foreach (var other in ServiceNames.Backends)
         {
             settings[$"Services:{other}"] = $"http://127.0.0.1:{_ports[other].Grpc}";
+        }
+
+        foreach (var (key, value) in TestEventKeys.Settings(service))
+        {
+            settings[key] = value;
         }
 
         if (service == ServiceNames.Identity)

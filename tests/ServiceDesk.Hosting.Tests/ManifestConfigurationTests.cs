@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ServiceDesk.Hosting;
 using ServiceDesk.LocalRedis;
 using ServiceDesk.Testing;
 using Xunit;
@@ -29,10 +30,10 @@ public sealed class ManifestConfigurationTests
             ["Storage__MongoUrl"] = $"mongodb://directory:{Hex(24)}@127.0.0.1:{mongoPort}/servicedesk-directory?replicaSet=rs0&authSource=admin",
             ["Redis__Password"] = Hex(24),
             ["KeyProtection__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Messaging__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Erasure__TombstonePepper"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Auth__ServiceSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         });
+        WriteSecrets(secrets, TestEventKeys.Settings(ServiceNames.Directory, separator: "__").ToDictionary(setting => setting.Key, setting => setting.Value!));
         var environment = ManifestEnvironment("directory");
         environment["Secrets__Directory"] = secrets;
         environment["Redis__Configuration"] = $"127.0.0.1:{FreePorts.Next()}";

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Messaging.Authenticity;
@@ -16,10 +17,22 @@ namespace ServiceDesk.Messaging.Tests;
 [Collection(RedisCollection.Name)]
 public sealed class AuthenticityTests(RedisFixture redis, ITestOutputHelper output) : ProbeStreamTests(redis)
 {
+    public enum Forgery
+    {
+        Unsigned,
+        SignedUnderAnUnknownKey,
+        SignedByAServiceThatDoesNotPublishTheFamily,
+        ThePublishersNameWithAnotherServicesSignature,
+        SignedByThePublisherAsAnotherSource,
+    }
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_forged_event_appended_by_hand_is_refused_counted_and_never_handled(bool signedUnderAWrongKey)
+    [InlineData(Forgery.Unsigned)]
+    [InlineData(Forgery.SignedUnderAnUnknownKey)]
+    [InlineData(Forgery.SignedByAServiceThatDoesNotPublishTheFamily)]
+    [InlineData(Forgery.ThePublishersNameWithAnotherServicesSignature)]
+    [InlineData(Forgery.SignedByThePublisherAsAnotherSource)]
+    public async Task A_forged_event_appended_by_hand_is_refused_counted_and_never_handled(Forgery forgery)
     {
         await using var consumer = await ServiceHost.StartAsync(
             Probes.Consumer("consumer-a"),
@@ -27,8 +40,17 @@ public sealed class AuthenticityTests(RedisFixture redis, ITestOutputHelper outp
         await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
         var received = consumer.Services.GetRequiredService<Received>();
 
-        var forged = Forge("FORGED");
-        var forgedId = await Redis.StreamAddAsync(Keys.Stream, Fields(forged, signedUnderAWrongKey ? RandomNumberGenerator.GetBytes(32) : null));
+        var forged = Forge("FORGED", forgery == Forgery.SignedByThePublisherAsAnotherSource ? "consumer-b" : "publisher");
+        var fields = forgery switch
+        {
+            Forgery.Unsigned => Fields(forged, null),
+            Forgery.SignedUnderAnUnknownKey => Fields(forged, AuthenticatorWithAnUnknownKey("publisher")),
+            // consumer-b is a service of the system whose key consumer-a knows (it publishes "customers"), but not a publisher of "probe".
+            Forgery.SignedByAServiceThatDoesNotPublishTheFamily => Fields(forged, TestEventKeys.AuthenticatorOf("consumer-b", Probes.Catalog)),
+            Forgery.ThePublishersNameWithAnotherServicesSignature => Fields(forged, TestEventKeys.AuthenticatorOf("consumer-b", Probes.Catalog), signerNamed: "publisher"),
+            _ => Fields(forged, TestEventKeys.AuthenticatorOf("publisher", Probes.Catalog)),
+        };
+        var forgedId = await Redis.StreamAddAsync(Keys.Stream, fields);
         // A genuine event after the forged one: once it is handled, the forged one has been read.
         await Probes.PublishAsync(publisher, 1, "GENUINE");
         await Eventually.WaitForAsync(() => received.ProjectKeys.Contains("GENUINE0"), "the genuine event to be handled");
@@ -48,57 +70,85 @@ public sealed class AuthenticityTests(RedisFixture redis, ITestOutputHelper outp
 
         // An operator's re-drive does not handle it either.
         var (redriven, failed) = await consumer.Services.GetRequiredService<DeadLetters>().RedriveAsync("probe", 10, CancellationToken.None);
-        output.WriteLine($"forged entry {forgedId} (signed under a wrong key: {signedUnderAWrongKey}) refused; re-drive: {redriven} handled, {failed} still dead");
+        output.WriteLine($"forged entry {forgedId} ({forgery}) refused; re-drive: {redriven} handled, {failed} still dead");
         Assert.Equal((0, 1), (redriven, failed));
         Assert.DoesNotContain("FORGED", received.ProjectKeys);
     }
 
     [Fact]
-    public async Task An_entry_signed_under_a_retired_key_is_still_handled()
+    public async Task An_entry_signed_under_a_publishers_former_key_still_listed_is_handled()
     {
+        var former = AuthenticatorWithAnUnknownKey("publisher", out var formerPublicKey);
         await using var consumer = await ServiceHost.StartAsync(
             Probes.Consumer("consumer-a"),
             new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix))
             {
-                ["Messaging:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                ["Messaging:RetiredSigningKeys:0"] = ServiceHost.MessagingSigningKey,
+                ["Messaging:PublisherKeys:publisher"] = $"{TestEventKeys.PublicKey("publisher")},{formerPublicKey}",
             });
         var received = consumer.Services.GetRequiredService<Received>();
 
-        await Redis.StreamAddAsync(Keys.Stream, Fields(Forge("RETIRED"), Convert.FromBase64String(ServiceHost.MessagingSigningKey)));
+        await Redis.StreamAddAsync(Keys.Stream, Fields(Forge("FORMER", "publisher"), former));
 
-        await Eventually.WaitForAsync(() => received.ProjectKeys.Contains("RETIRED"), "the entry signed under the retired key to be handled");
+        await Eventually.WaitForAsync(() => received.ProjectKeys.Contains("FORMER"), "the entry signed under the former key to be handled");
         Assert.Equal(0, await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-a")));
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("not base64!")]
-    [InlineData("c2hvcnQta2V5")]
-    public async Task A_missing_or_malformed_signing_key_stops_the_start_naming_the_setting(string? signingKey)
+    public static TheoryData<string, string?, string> MisconfiguredKeys() => new()
     {
-        var settings = new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix)) { ["Messaging:SigningKey"] = signingKey };
+        { "Messaging:SigningKey", null, "Messaging:SigningKey" },
+        { "Messaging:SigningKey", "not base64!", "Messaging:SigningKey" },
+        // The shared HMAC key of earlier releases: 32 random bytes, not a private key.
+        { "Messaging:SigningKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), "Messaging:SigningKey" },
+        { "Messaging:SigningKey", Convert.ToBase64String(ECDsa.Create(ECCurve.NamedCurves.nistP384).ExportPkcs8PrivateKey()), "Messaging:SigningKey" },
+        // Another key than its own listed for the service: the others would refuse what it publishes.
+        { "Messaging:SigningKey", TestEventKeys.PrivateKey("consumer-b"), "Messaging:PublisherKeys:consumer-a" },
+        { "Messaging:PublisherKeys:publisher", null, "Messaging:PublisherKeys:publisher" },
+        { "Messaging:PublisherKeys:publisher", "c2hvcnQta2V5", "Messaging:PublisherKeys:publisher" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MisconfiguredKeys))]
+    public async Task A_missing_or_malformed_key_stops_the_start_naming_the_setting(string setting, string? value, string named)
+    {
+        var settings = new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix)) { [setting] = value };
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceHost.StartAsync(Probes.Consumer("consumer-a"), settings));
 
         output.WriteLine(error.Message);
-        Assert.Contains("Messaging:SigningKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
-    private static OutgoingEvent Forge(string projectKey) => OutgoingEvent.From("probe", new EventEnvelope
+    private static OutgoingEvent Forge(string projectKey, string source) => OutgoingEvent.From("probe", new EventEnvelope
     {
         EventId = Guid.NewGuid().ToString("N"),
-        Source = "publisher",
+        Source = source,
         OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
         Payload = Any.Pack(new ProjectCreated { ProjectKey = projectKey }),
     });
 
-    /// <summary>The entry's fields as the relay writes them, with a MAC under <paramref name="key"/> or none.</summary>
-    private static NameValueEntry[] Fields(OutgoingEvent outgoing, byte[]? key) =>
+    private static EventAuthenticator AuthenticatorWithAnUnknownKey(string service) => AuthenticatorWithAnUnknownKey(service, out _);
+
+    /// <summary>An authenticator that signs as <paramref name="service"/> under a key no test host lists for it.</summary>
+    private static EventAuthenticator AuthenticatorWithAnUnknownKey(string service, out string publicKey)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        publicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+        var settings = TestEventKeys.Settings(service);
+        settings["Messaging:SigningKey"] = Convert.ToBase64String(key.ExportPkcs8PrivateKey());
+        settings[$"Messaging:PublisherKeys:{service}"] = null;
+        return new EventAuthenticator(EventAuthenticator.ReadKeys(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()), Probes.Catalog, service);
+    }
+
+    /// <summary>The entry's fields as the relay writes them, signed by <paramref name="signer"/> or not at all.</summary>
+    private static NameValueEntry[] Fields(OutgoingEvent outgoing, EventAuthenticator? signer, string? signerNamed = null) =>
     [
         new(EventStreams.EventIdField, outgoing.EventId),
         new(EventStreams.EventTypeField, outgoing.EventType),
         new(EventStreams.EnvelopeField, outgoing.Envelope),
-        .. key is null ? Array.Empty<NameValueEntry>() : [new(EventStreams.MacField, new EventAuthenticator(key, []).Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope))],
+        .. signer is null ? Array.Empty<NameValueEntry>() :
+        [
+            new(EventAuthenticator.SignerField, signerNamed ?? signer.Signer),
+            new(EventAuthenticator.SignatureField, signer.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope)),
+        ],
     ];
 }

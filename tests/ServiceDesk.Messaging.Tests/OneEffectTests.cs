@@ -70,7 +70,8 @@ public sealed class OneEffectTests(RedisFixture redis, ITestOutputHelper output)
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(replica);
         start.ArgumentList.Add(dataDirectory);
-        foreach (var (key, value) in settings.Where(s => s.Value is not null))
+        // Keys made in this process: the replica's own would not be the publishers' here.
+        foreach (var (key, value) in TestEventKeys.Settings("consumer-a").Concat(settings).Where(s => s.Value is not null))
         {
             start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"{key}={value}"));
         }

@@ -28,7 +28,7 @@ public sealed class PersonalDataTests(RedisFixture redis, ITestOutputHelper outp
     /// </summary>
     private static readonly EventCatalog DirectoryCatalog = new(
     [
-        new EventFamily("customers", [CustomerCreated.Descriptor], [ServiceNames.Notification]),
+        new EventFamily("customers", [CustomerCreated.Descriptor], Publishers: [ServiceNames.Directory], Subscribers: [ServiceNames.Notification]),
         EventCatalog.Default.Find("projects")!,
         EventCatalog.Default.Find("erasure")!,
         EventCatalog.Default.Find("erasure-receipts")!,

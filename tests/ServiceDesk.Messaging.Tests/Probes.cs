@@ -14,21 +14,21 @@ namespace ServiceDesk.Messaging.Tests;
 /// <summary>
 /// Small services built from the real building blocks (hosting, LiteDB storage, Redis, event bus), publishing
 /// and consuming on the "probe" family: "publisher" publishes, consumer groups "consumer-a" and "consumer-b"
-/// subscribe.
+/// subscribe. "consumer-b" may also publish "customers": a service whose key is known, but not for "probe".
 /// </summary>
 public static class Probes
 {
     public static readonly EventCatalog Catalog = new(
     [
-        new EventFamily("probe", [ProjectCreated.Descriptor], ["consumer-a", "consumer-b"]),
-        new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
+        new EventFamily("probe", [ProjectCreated.Descriptor], Publishers: ["publisher"], Subscribers: ["consumer-a", "consumer-b"]),
+        new EventFamily("customers", [CustomerCreated.Descriptor], Publishers: ["publisher", "consumer-b"], Subscribers: ["consumer-a"]),
     ]);
 
     /// <summary>The catalog of a newer release: the probe family also carries <see cref="TicketCreated"/>.</summary>
     public static readonly EventCatalog NewerCatalog = new(
     [
-        new EventFamily("probe", [ProjectCreated.Descriptor, TicketCreated.Descriptor], ["consumer-a", "consumer-b"]),
-        new EventFamily("customers", [CustomerCreated.Descriptor], ["consumer-a"]),
+        new EventFamily("probe", [ProjectCreated.Descriptor, TicketCreated.Descriptor], Publishers: ["publisher"], Subscribers: ["consumer-a", "consumer-b"]),
+        new EventFamily("customers", [CustomerCreated.Descriptor], Publishers: ["publisher"], Subscribers: ["consumer-a"]),
     ]);
 
     public static ServiceApp Service(string name, Action<EventBusBuilder>? subscribe = null, EventCatalog? catalog = null) => new(

@@ -17,7 +17,7 @@ public sealed class TrimmingTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task Trimming_while_groups_read_and_acknowledge_never_fails_and_never_drops_an_unacknowledged_entry()
     {
         const int entries = 400;
-        var streams = new EventStreams(Admin, Probes.Catalog, new EventAuthenticator(Convert.FromBase64String(ServiceHost.MessagingSigningKey), []), Options.Create(new MessagingOptions { KeyPrefix = Prefix }));
+        var streams = new EventStreams(Admin, Probes.Catalog, TestEventKeys.AuthenticatorOf("publisher", Probes.Catalog), Options.Create(new MessagingOptions { KeyPrefix = Prefix }));
         foreach (var group in new[] { "consumer-a", "consumer-b" })
         {
             await streams.EnsureGroupAsync(Keys, group);
@@ -70,7 +70,7 @@ public sealed class TrimmingTests(RedisFixture redis, ITestOutputHelper output) 
     public async Task The_stream_of_a_family_no_group_reads_keeps_only_about_its_latest_entries()
     {
         const int sent = 500, bound = 100;
-        var unsubscribed = new EventCatalog([new EventFamily("probe", [ProjectCreated.Descriptor], [])]);
+        var unsubscribed = new EventCatalog([new EventFamily("probe", [ProjectCreated.Descriptor], Publishers: ["publisher"], Subscribers: [])]);
         await using var publisher = await ServiceHost.StartAsync(
             Probes.Service("publisher", catalog: unsubscribed),
             new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix)) { ["Messaging:UnsubscribedMaxLength"] = $"{bound}" });
@@ -92,7 +92,7 @@ public sealed class TrimmingTests(RedisFixture redis, ITestOutputHelper output) 
             Probes.Consumer("consumer-a"),
             new Dictionary<string, string?>(Probes.Settings(RedisConfiguration, Prefix)) { ["Messaging:DeadLetterMaxLength"] = $"{bound}" });
 
-        // Entries without a MAC: each is dead-lettered on its first read.
+        // Unsigned entries: each is dead-lettered on its first read.
         var batch = Redis.CreateBatch();
         var appended = Enumerable.Range(0, forged).Select(i => batch.StreamAddAsync(Keys.Stream, [new(EventStreams.EventIdField, $"forged-{i}"), new(EventStreams.EventTypeField, "x")])).ToList();
         batch.Execute();

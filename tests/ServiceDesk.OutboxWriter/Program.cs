@@ -13,7 +13,7 @@ using ServiceDesk.Storage.LiteDb;
 var (dataDirectory, serviceName, count) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
 using var database = LiteDbFiles.Open(new StorageOptions { DataDirectory = dataDirectory }, serviceName);
 var outbox = new LiteDbOutboxStore(database);
-var catalog = new EventCatalog([new EventFamily("probe", [ProjectCreated.Descriptor], ["consumer-a"])]);
+var catalog = new EventCatalog([new EventFamily("probe", [ProjectCreated.Descriptor], Publishers: [serviceName], Subscribers: ["consumer-a"])]);
 var events = new IntegrationEvents(catalog, outbox, new OutboxSignal(), new ServiceInfo(serviceName), TimeProvider.System);
 var messages = Enumerable.Range(0, count).Select(i => new ProjectCreated { ProjectKey = $"K{i}" }).ToList<Google.Protobuf.IMessage>();
 await events.PublishAsync(messages, CancellationToken.None);

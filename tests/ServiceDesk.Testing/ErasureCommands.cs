@@ -1,26 +1,37 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
-using ServiceDesk.Messaging.Outbox;
+using ServiceDesk.Messaging;
+using ServiceDesk.Messaging.Catalog;
 using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Testing;
 
-/// <summary>Removal commands appended by hand, through any host's outbox, as a given service.</summary>
+/// <summary>Removal commands appended by hand to a host's streams, as a given service signs them.</summary>
 public static class ErasureCommands
 {
     /// <summary>
-    /// Appends <paramref name="command"/> through <paramref name="host"/>'s outbox with <paramref name="asService"/> as
-    /// its publisher: Directory by default, the only service whose removal commands participants carry out.
+    /// Appends <paramref name="command"/> to the streams <paramref name="host"/> reads, published and signed as
+    /// <paramref name="asService"/>: Directory by default, the only publisher of removal commands.
     /// </summary>
     public static async Task PublishAsync(ServiceHost host, IMessage command, string asService = ServiceNames.Directory)
     {
-        var events = host.Services.GetRequiredService<IntegrationEvents>();
-        var prepared = events.Prepare(command);
-        var envelope = EventEnvelope.Parser.ParseFrom(prepared.Envelope);
-        envelope.Source = asService;
-        await host.Services.GetRequiredService<IOutboxStore>().EnqueueAsync([OutgoingEvent.From(prepared.Family, envelope)], CancellationToken.None);
-        events.WakeRelay();
+        var hostStreams = host.Services.GetRequiredService<EventStreams>();
+        var signedAs = new EventStreams(
+            host.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+            hostStreams.Catalog,
+            TestEventKeys.AuthenticatorOf(asService, hostStreams.Catalog),
+            host.Services.GetRequiredService<IOptions<MessagingOptions>>());
+        var envelope = new EventEnvelope
+        {
+            EventId = Guid.CreateVersion7().ToString("N"),
+            Source = asService,
+            OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            Payload = Any.Pack(command),
+        };
+        await signedAs.AppendAsync(OutgoingEvent.From(hostStreams.Catalog.FamilyOf(command.Descriptor).Name, envelope), wakeSubscribers: true);
     }
 }

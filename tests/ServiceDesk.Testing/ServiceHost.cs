@@ -16,9 +16,6 @@ namespace ServiceDesk.Testing;
 /// </summary>
 public sealed class ServiceHost : IAsyncDisposable
 {
-    /// <summary>Every test host's <c>Messaging:SigningKey</c> (base64 of 32 bytes): tests sign entries they append by hand with it.</summary>
-    public const string MessagingSigningKey = "dGVzdHMtb25seS1ldmVudC1zaWduaW5nLWtleS0wMTI=";
-
     /// <summary>Every test host's <c>Erasure:TombstonePepper</c> (base64 of 32 bytes): tests hash addresses with it.</summary>
     public const string TombstonePepper = "dGVzdHMtb25seS10b21ic3RvbmUtcGVwcGVyLTAxMjM=";
 
@@ -91,9 +88,9 @@ public sealed class ServiceHost : IAsyncDisposable
             // Notification needs Ticketing's address and the portal its messages link to.
             ["Services:ticketing"] = "http://127.0.0.1:1",
             ["Notification:PortalBaseUrl"] = "https://portal.servicedesk.test/",
-            ["Messaging:SigningKey"] = MessagingSigningKey,
             ["Erasure:TombstonePepper"] = TombstonePepper,
         });
+        builder.Configuration.AddInMemoryCollection(TestEventKeys.Settings(service.Name));
         builder.Configuration.AddInMemoryCollection(settings);
         service.Add(builder);
 

@@ -90,8 +90,13 @@ public sealed class LocalSystem(LocalRunOptions options)
             var secrets = backends.Where(s => s != identity).Append(gateway).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
             // The services that store keys get the key-encryption key, and Ticketing and Notification, which derive their page tokens' keys from it.
             var keyEncryptionKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.KeyEncryptionKey, stop);
-            // Every backend uses the event bus; the key persists so entries in Redis's AOF verify after a restart.
-            var signingKey = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.MessagingSigningKey, stop);
+            // Every backend signs the events it publishes with a key of its own, and lists every backend's public half to
+            // verify what it reads; the keys persist so entries in Redis's AOF verify after a restart.
+            var eventSigningKeys = new Dictionary<string, string>();
+            foreach (var backend in backends)
+            {
+                eventSigningKeys[backend.Name] = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.EventSigningKey(backend.Name), stop, NewEventSigningKey);
+            }
             // Kept too: a new pepper would make every erased address's hash in the stores unrecognisable.
             var tombstonePepper = await SecretFile.ReadOrCreateAsync(options.DataDirectory, SecretFile.TombstonePepper, stop);
             var initialAdminFile = Path.Combine(options.DataDirectory, InitialAdminFile);
@@ -113,7 +118,11 @@ public sealed class LocalSystem(LocalRunOptions options)
 
                 if (backends.Contains(service))
                 {
-                    own["Messaging__SigningKey"] = signingKey;
+                    own["Messaging__SigningKey"] = eventSigningKeys[service.Name];
+                    foreach (var (publisher, key) in eventSigningKeys)
+                    {
+                        own[$"Messaging__PublisherKeys__{publisher}"] = PublicHalf(key);
+                    }
                     own["Erasure__TombstonePepper"] = tombstonePepper;
                 }
 
@@ -160,6 +169,19 @@ public sealed class LocalSystem(LocalRunOptions options)
             await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask()));
             Console.WriteLine("Stopped. Data kept in " + options.DataDirectory);
         }
+    }
+
+    private static byte[] NewEventSigningKey()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKey();
+    }
+
+    private static string PublicHalf(string signingKey)
+    {
+        using var key = ECDsa.Create();
+        key.ImportPkcs8PrivateKey(Convert.FromBase64String(signingKey), out _);
+        return Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
     }
 
     private static async Task<bool> WaitUntilServingAsync(IReadOnlyList<LocalService> services, CancellationToken stop)

@@ -14,8 +14,6 @@ public static partial class SecretFile
     /// <summary>The key-encryption key (<c>KeyProtection:Key</c>) of the two services that store keys, and of Ticketing's page tokens.</summary>
     public const string KeyEncryptionKey = "key-protection.key";
 
-    /// <summary>The event signing key (<c>Messaging:SigningKey</c>) every service using the event bus shares.</summary>
-    public const string MessagingSigningKey = "messaging-signing.key";
 
     /// <summary>The local Redis's password (<c>requirepass</c>), which every service and tool connecting to it needs.</summary>
     public const string RedisPassword = "redis-password.key";
@@ -23,16 +21,19 @@ public static partial class SecretFile
     /// <summary>The tombstone pepper (<c>Erasure:TombstonePepper</c>): erased addresses' hashes in every store are keyed with it.</summary>
     public const string TombstonePepper = "tombstone-pepper.key";
 
+    /// <summary>A backend's own event signing key (<c>Messaging:SigningKey</c>): the others verify its events with the public half.</summary>
+    public static string EventSigningKey(string service) => $"messaging-{service}.key";
+
     /// <summary>open(2)'s O_RDONLY, which opens a directory on Linux and macOS alike (O_DIRECTORY's value differs by architecture).</summary>
     private const int ReadOnly = 0;
 
     /// <summary>
-    /// Base64 of 32 random bytes from <paramref name="fileName"/> in <paramref name="dataDirectory"/>, created (mode 0600)
-    /// when there is none. It is written whole to a temporary file and then moved into place, so a run killed while
+    /// Base64 of 32 random bytes (or what <paramref name="create"/> makes) from <paramref name="fileName"/> in
+    /// <paramref name="dataDirectory"/>, created (mode 0600) when there is none. It is written whole to a temporary file and then moved into place, so a run killed while
     /// writing leaves no empty or partial secret for every later run to use; the directory is then flushed, so a power
     /// loss does not take back the move of a secret that has already protected data.
     /// </summary>
-    public static async Task<string> ReadOrCreateAsync(string dataDirectory, string fileName, CancellationToken cancellationToken)
+    public static async Task<string> ReadOrCreateAsync(string dataDirectory, string fileName, CancellationToken cancellationToken, Func<byte[]>? create = null)
     {
         var path = Path.Combine(dataDirectory, fileName);
         if (!File.Exists(path))
@@ -48,7 +49,7 @@ public static partial class SecretFile
 
             await using (var file = new FileStream(temporary, options))
             {
-                await file.WriteAsync(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), cancellationToken);
+                await file.WriteAsync(Encoding.ASCII.GetBytes(Convert.ToBase64String(create?.Invoke() ?? RandomNumberGenerator.GetBytes(32))), cancellationToken);
                 file.Flush(flushToDisk: true);
             }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using ServiceDesk.Hosting;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Authenticity;
 using ServiceDesk.Messaging.Catalog;
@@ -20,8 +21,9 @@ public static class EventBusExtensions
     /// <summary>
     /// Reliable integration events for this service: the outbox and its relay (publishing), a consumer per
     /// subscribed family (consuming), the inbox of handled event ids, dead letters, backlog metrics and the
-    /// EventOperations gRPC service. Needs <see cref="RedisExtensions.AddRedis"/>, the service's storage and
-    /// <c>Messaging:SigningKey</c> (see <see cref="EventAuthenticator"/>).
+    /// EventOperations gRPC service. Needs the service defaults (its name), <see cref="RedisExtensions.AddRedis"/>, the
+    /// service's storage, its <c>Messaging:SigningKey</c> and the publishers' <c>Messaging:PublisherKeys</c> (see
+    /// <see cref="EventAuthenticator"/>).
     /// </summary>
     public static EventBusBuilder AddEventBus(this IHostApplicationBuilder builder)
     {
@@ -29,8 +31,10 @@ public static class EventBusExtensions
         services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(EventCatalog.Default);
-        // Read here, not on first use: a missing or malformed key stops the start, naming the setting.
-        services.AddSingleton(EventAuthenticator.FromConfiguration(builder.Configuration));
+        // Read here, not on first use: a missing or malformed key stops the start, naming the setting; a publisher of
+        // the catalog without keys stops it as the hosted services are made.
+        var keys = EventAuthenticator.ReadKeys(builder.Configuration);
+        services.AddSingleton(provider => new EventAuthenticator(keys, provider.GetRequiredService<EventCatalog>(), provider.GetRequiredService<ServiceInfo>().Name));
         services.AddSingleton<EventStreams>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IntegrationEvents>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting;
 using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Storage;
@@ -76,7 +77,9 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
         var erased = participant.Services.GetRequiredService<ErasedCustomers>();
         Assert.False(await erased.IsCustomerErasedAsync("cust-1", CancellationToken.None));
         Assert.Null(await participant.Services.GetRequiredService<IErasureLedger>().FindAsync(forged.RequestId, CancellationToken.None));
-        Assert.Contains("not by directory: refused", participant.Logs.All, StringComparison.Ordinal);
+        // Refused before any handler: only Directory's key signs the family's entries.
+        var dead = await Redis.StreamRangeAsync(new StreamKeys(Prefix, "erasure").DeadLetters(ErasureProbes.Participant));
+        Assert.Equal(DeadLetters.Unauthenticated, Assert.Single(dead)[DeadLetters.ErrorField].ToString());
         var metrics = await participant.Http.GetStringAsync("/metrics");
         Assert.Contains(metrics.Split('\n'), line => line.StartsWith("servicedesk_events_unauthenticated_total{", StringComparison.Ordinal)
             && line.Contains("family=\"erasure\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
@@ -284,7 +287,10 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
         Assert.True(await erased.IsAddressErasedAsync("cust-1@example.com", CancellationToken.None));
 
         await ErasureProbes.PublishAsync(participant, new ErasedAddressesReinstated { RequestId = command.RequestId }, asService: ServiceNames.Ticketing);
-        await Eventually.WaitForAsync(() => participant.Logs.All.Contains("was published by ticketing, not by directory: refused", StringComparison.Ordinal), "the forged reinstatement to be refused");
+        await Eventually.WaitForAsync(
+            () => Redis.StreamRangeAsync(new StreamKeys(Prefix, "erasure").DeadLetters(ErasureProbes.Participant)),
+            dead => dead.Any(entry => entry[DeadLetters.ErrorField] == DeadLetters.Unauthenticated),
+            "the forged reinstatement to be refused");
         Assert.True(await erased.IsAddressErasedAsync("cust-1@old.example", CancellationToken.None));
 
         await ErasureProbes.PublishAsync(participant, new ErasedAddressesReinstated { RequestId = command.RequestId });

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
@@ -26,8 +27,8 @@ public static class ErasureProbes
 
     public static readonly EventCatalog Catalog = new(
     [
-        new EventFamily("erasure", [CustomerErasureRequested.Descriptor, ErasedAddressesReinstated.Descriptor], [Participant], KeepsHistory: true, Independent: true),
-        new EventFamily("erasure-receipts", [ErasureReceipt.Descriptor], [Coordinator]),
+        new EventFamily("erasure", [CustomerErasureRequested.Descriptor, ErasedAddressesReinstated.Descriptor], Publishers: [ServiceNames.Directory], Subscribers: [Participant], KeepsHistory: true, Independent: true),
+        new EventFamily("erasure-receipts", [ErasureReceipt.Descriptor], Publishers: [Participant], Subscribers: [Coordinator]),
     ]);
 
     public static ServiceApp Service(ProbeControl control) => new(
@@ -71,23 +72,26 @@ public static class ErasureProbes
     /// <summary>Appends the commands, published as Directory's, to the "erasure" stream in one Redis transaction.</summary>
     public static async Task AppendTogetherAsync(ServiceHost host, IDatabase redis, IEnumerable<CustomerErasureRequested> commands)
     {
-        var events = host.Services.GetRequiredService<IntegrationEvents>();
         var streams = host.Services.GetRequiredService<EventStreams>();
-        var authenticator = host.Services.GetRequiredService<EventAuthenticator>();
+        var directory = TestEventKeys.AuthenticatorOf(ServiceNames.Directory, streams.Catalog);
         var together = redis.CreateTransaction();
         var appends = new List<Task>();
         foreach (var command in commands)
         {
-            var prepared = events.Prepare(command);
-            var envelope = EventEnvelope.Parser.ParseFrom(prepared.Envelope);
-            envelope.Source = ServiceNames.Directory;
-            var bytes = envelope.ToByteArray();
+            var prepared = OutgoingEvent.From(streams.Catalog.FamilyOf(CustomerErasureRequested.Descriptor).Name, new EventEnvelope
+            {
+                EventId = Guid.CreateVersion7().ToString("N"),
+                Source = ServiceNames.Directory,
+                OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+                Payload = Any.Pack(command),
+            });
             appends.Add(together.StreamAddAsync(streams.Keys(prepared.Family).Stream,
             [
                 new(EventStreams.EventIdField, prepared.EventId),
                 new(EventStreams.EventTypeField, prepared.EventType),
-                new(EventStreams.EnvelopeField, bytes),
-                new(EventStreams.MacField, authenticator.Sign(prepared.Family, prepared.EventId, prepared.EventType, bytes)),
+                new(EventStreams.EnvelopeField, prepared.Envelope),
+                new(EventAuthenticator.SignerField, directory.Signer),
+                new(EventAuthenticator.SignatureField, directory.Sign(prepared.Family, prepared.EventId, prepared.EventType, prepared.Envelope)),
             ]));
         }
 

@@ -4,7 +4,7 @@ using ServiceDesk.Hosting;
 
 namespace ServiceDesk.Messaging.Catalog;
 
-/// <summary>Which family each event type travels in, and who consumes each family.</summary>
+/// <summary>Which family each event type travels in, and who publishes and who consumes each family.</summary>
 public sealed class EventCatalog
 {
     private readonly Dictionary<string, EventFamily> _byEventType;
@@ -18,11 +18,11 @@ public sealed class EventCatalog
     /// <summary>The system's real topology.</summary>
     public static EventCatalog Default { get; } = new(
     [
-        new("customers", [CustomerCreated.Descriptor, CustomerUpdated.Descriptor], [ServiceNames.Ticketing, ServiceNames.Notification]),
-        new("erasure", [CustomerErasureRequested.Descriptor, ErasedAddressesReinstated.Descriptor], [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification], KeepsHistory: true, Independent: true),
-        new("erasure-receipts", [ErasureReceipt.Descriptor], [ServiceNames.Directory]),
-        new("projects", [ProjectCreated.Descriptor], [ServiceNames.Directory]),
-        new("tickets", [TicketCreated.Descriptor, TicketCommented.Descriptor, TicketStatusChanged.Descriptor, TicketParticipantAdded.Descriptor, TicketParticipantRemoved.Descriptor], [ServiceNames.Notification]),
+        new("customers", [CustomerCreated.Descriptor, CustomerUpdated.Descriptor], Publishers: [ServiceNames.Directory], Subscribers: [ServiceNames.Ticketing, ServiceNames.Notification]),
+        new("erasure", [CustomerErasureRequested.Descriptor, ErasedAddressesReinstated.Descriptor], Publishers: [ServiceNames.Directory], Subscribers: [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification], KeepsHistory: true, Independent: true),
+        new("erasure-receipts", [ErasureReceipt.Descriptor], Publishers: [ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification], Subscribers: [ServiceNames.Directory]),
+        new("projects", [ProjectCreated.Descriptor], Publishers: [ServiceNames.Ticketing], Subscribers: [ServiceNames.Directory]),
+        new("tickets", [TicketCreated.Descriptor, TicketCommented.Descriptor, TicketStatusChanged.Descriptor, TicketParticipantAdded.Descriptor, TicketParticipantRemoved.Descriptor], Publishers: [ServiceNames.Ticketing], Subscribers: [ServiceNames.Notification]),
     ]);
 
     public IReadOnlyList<EventFamily> Families { get; }

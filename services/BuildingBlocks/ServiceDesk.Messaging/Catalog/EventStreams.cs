@@ -13,7 +13,6 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     public const string EnvelopeField = "envelope";
     public const string EventIdField = "event_id";
     public const string EventTypeField = "type";
-    public const string MacField = "mac";
 
     /// <summary>
     /// Deletes the group's consumers that hold no pending entry and have not read for longer than ARGV[2] ms, in
@@ -73,7 +72,7 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
     public StreamKeys Keys(string family) => new(options.Value.KeyPrefix, family);
 
     /// <summary>
-    /// Appends to the family's stream (the ledger), with the entry's MAC under the current signing key, unless the
+    /// Appends to the family's stream (the ledger), signed with this service's key, unless the
     /// event was appended within the durability window already (then its entry id comes back, with
     /// <c>Appended</c> false). With <paramref name="wakeSubscribers"/>, the same step publishes the entry id on the
     /// family's channel: a consumer that is not in a blocking read (backing off after a failed round) starts a round at
@@ -105,7 +104,8 @@ public sealed class EventStreams(IConnectionMultiplexer redis, EventCatalog cata
             EventIdField, outgoing.EventId,
             EventTypeField, outgoing.EventType,
             EnvelopeField, outgoing.Envelope,
-            MacField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope),
+            EventAuthenticator.SignerField, authenticator.Signer,
+            EventAuthenticator.SignatureField, authenticator.Sign(outgoing.Family, outgoing.EventId, outgoing.EventType, outgoing.Envelope),
         ]))!;
         return ((RedisValue)reply[0], (long)reply[1] == 1, (long)reply[2] == 0);
     }

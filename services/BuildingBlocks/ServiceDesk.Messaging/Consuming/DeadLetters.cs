@@ -20,12 +20,12 @@ public sealed class DeadLetters(
     public const string AttemptsField = "attempts";
     public const string FailedAtField = "failed_at";
 
-    /// <summary>The error of an entry refused for want of a valid MAC; it is never handled, not even on a re-drive.</summary>
-    public const string Unauthenticated = "unauthenticated: no valid MAC under Messaging:SigningKey or a retired key";
+    /// <summary>The error of an entry refused for want of a publisher's valid signature; it is never handled, not even on a re-drive.</summary>
+    public const string Unauthenticated = "unauthenticated: not signed by a publisher of the family under a key in Messaging:PublisherKeys";
 
     public const string Unreadable = "InvalidDataException: The entry holds no readable event envelope.";
 
-    /// <summary>Moves an entry, with its MAC, to the dead letters and acknowledges it in the stream, atomically.</summary>
+    /// <summary>Moves an entry, with its signature, to the dead letters and acknowledges it in the stream, atomically.</summary>
     public async Task MoveAsync(StreamKeys keys, StreamEntry entry, string error, long attempts)
     {
         var transaction = streams.Database.CreateTransaction();
@@ -48,13 +48,13 @@ public sealed class DeadLetters(
         int redriven = 0, failed = 0;
         foreach (var dead in entries)
         {
-            var envelope = EventDispatcher.TryParse(dead[EventStreams.EnvelopeField]);
+            var check = authenticator.Check(family, dead);
             string? error = null;
-            if (!authenticator.Verify(family, dead[EventStreams.EventIdField], dead[EventStreams.EventTypeField], dead[EventStreams.EnvelopeField], dead[EventStreams.MacField]))
+            if (!check.IsAuthentic)
             {
                 error = Unauthenticated;
             }
-            else if (envelope is null)
+            else if (check.Envelope is not { } envelope)
             {
                 error = Unreadable;
             }
@@ -94,7 +94,7 @@ public sealed class DeadLetters(
     private NameValueEntry[] DeadLetterFields(RedisValue entryId, StreamEntry entry, string error, long attempts) =>
     [
         new(EntryIdField, entryId),
-        .. new[] { EventStreams.EventIdField, EventStreams.EventTypeField, EventStreams.EnvelopeField, EventStreams.MacField }
+        .. new[] { EventStreams.EventIdField, EventStreams.EventTypeField, EventStreams.EnvelopeField, EventAuthenticator.SignerField, EventAuthenticator.SignatureField }
             .Where(field => !entry[field].IsNull)
             .Select(field => new NameValueEntry(field, entry[field])),
         new(ErrorField, error),

@@ -274,17 +274,17 @@ internal sealed partial class StreamConsumer(
     private async Task ProcessAsync(StreamEntry entry, CancellationToken cancellationToken)
     {
         var id = entry.Id.ToString();
-        if (!authenticator.Verify(family.Name, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
+        var check = authenticator.Check(family.Name, entry);
+        if (!check.IsAuthentic)
         {
-            // Not appended by a service holding the key (or altered since): never handled, but kept in sight.
+            // Not appended by a publisher of the family (or altered since): never handled, but kept in sight.
             await deadLetters.MoveAsync(_keys, entry, DeadLetters.Unauthenticated, 1);
             metrics.Unauthenticated(family.Name);
             LogUnauthenticated(family.Name, id);
             return;
         }
 
-        var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
-        if (envelope is null)
+        if (check.Envelope is not { } envelope)
         {
             // Unreadable: retrying cannot help.
             await deadLetters.MoveAsync(_keys, entry, DeadLetters.Unreadable, 1);
@@ -340,7 +340,7 @@ internal sealed partial class StreamConsumer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} of {Family} has no valid MAC; moved to the dead letters unhandled")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entry {EntryId} of {Family} is not signed by a publisher of the family; moved to the dead letters unhandled")]
     private partial void LogUnauthenticated(string family, string entryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not subscribed to the wake-ups of {Family} ({Error}); blocking reads still deliver every event")]

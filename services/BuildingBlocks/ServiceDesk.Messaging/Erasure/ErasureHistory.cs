@@ -58,20 +58,14 @@ public sealed partial class ErasureHistory(EventStreams streams, EventAuthentica
 
     /// <summary>
     /// Warned, not only counted: an entry signed with a key no longer configured is a removal that is not replayed. The
-    /// stream is never trimmed, so a retired signing key stays configured while it holds entries signed with it.
+    /// stream is never trimmed, so Directory's former public keys stay listed while it holds entries signed with them.
     /// </summary>
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Skipped} entries of the erasure stream are not authentic under the configured signing keys, or not Directory's, and were skipped; if a signing key was retired, configure it again (Messaging:RetiredSigningKeys)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Skipped} entries of the erasure stream are not signed by Directory under a key in Messaging:PublisherKeys:directory and were skipped; if its signing key was replaced, list its former public key there again")]
     private partial void LogSkipped(int skipped);
 
     private ErasureHistoryEntry? EntryOf(string family, StreamEntry entry)
     {
-        if (!authenticator.Verify(family, entry[EventStreams.EventIdField], entry[EventStreams.EventTypeField], entry[EventStreams.EnvelopeField], entry[EventStreams.MacField]))
-        {
-            return null;
-        }
-
-        var envelope = EventDispatcher.TryParse(entry[EventStreams.EnvelopeField]);
-        if (envelope is null || envelope.Source != ServiceNames.Directory)
+        if (authenticator.Check(family, entry).Envelope is not { } envelope)
         {
             return null;
         }

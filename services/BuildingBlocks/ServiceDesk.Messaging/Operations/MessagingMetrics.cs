@@ -35,7 +35,7 @@ public sealed class MessagingMetrics
         _loopFailures = meter.CreateCounter<long>("servicedesk.events.loop_failures", description: "Rounds of the outbox relay or a consumer that failed and were retried after a back-off.");
         _unknownType = meter.CreateCounter<long>("servicedesk.events.unknown_type", description: "Entries of an event type this replica does not know, left pending for one that does.");
         _wakeUpFailures = meter.CreateCounter<long>("servicedesk.events.wakeup_failures", description: "Events appended whose wake-up message could not be published (delivery does not depend on it).");
-        _unauthenticated = meter.CreateCounter<long>("servicedesk.events.unauthenticated", description: "Entries without a valid MAC, refused and moved to the dead letters unhandled.");
+        _unauthenticated = meter.CreateCounter<long>("servicedesk.events.unauthenticated", description: "Entries not signed by a publisher of their family, refused and moved to the dead letters unhandled.");
         _reappended = meter.CreateCounter<long>("servicedesk.events.reappended", description: "Events appended again because a restarted Redis had lost them.");
         meter.CreateObservableGauge("servicedesk.events.pending", () => Observe(b => b.Pending), description: "Delivered, not yet acknowledged.");
         meter.CreateObservableGauge("servicedesk.events.lag", () => Observe(b => b.Lag), description: "In the stream, not yet delivered to the group.");

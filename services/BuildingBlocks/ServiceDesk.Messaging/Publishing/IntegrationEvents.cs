@@ -19,6 +19,13 @@ public sealed class IntegrationEvents(EventCatalog catalog, IOutboxStore outbox,
 {
     public OutgoingEvent Prepare(IMessage message)
     {
+        var family = catalog.FamilyOf(message.Descriptor);
+        if (!family.Publishers.Contains(service.Name, StringComparer.Ordinal))
+        {
+            // Its consumers would refuse it as unauthenticated: a mistake of the code, not of the moment.
+            throw new InvalidOperationException($"{service.Name} is not a publisher of the {family.Name} family ({message.Descriptor.FullName}).");
+        }
+
         var envelope = new EventEnvelope
         {
             EventId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N"),
@@ -27,7 +34,7 @@ public sealed class IntegrationEvents(EventCatalog catalog, IOutboxStore outbox,
             Payload = Any.Pack(message),
             Traceparent = Activity.Current?.Id ?? string.Empty,
         };
-        return OutgoingEvent.From(catalog.FamilyOf(message.Descriptor).Name, envelope);
+        return OutgoingEvent.From(family.Name, envelope);
     }
 
     public async Task<IReadOnlyList<OutgoingEvent>> PublishAsync(IReadOnlyList<IMessage> messages, CancellationToken cancellationToken)
