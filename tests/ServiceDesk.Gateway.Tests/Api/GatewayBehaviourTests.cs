@@ -25,6 +25,20 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task A_grpc_request_just_over_the_maximum_size_is_resource_exhausted_not_500_and_logs_no_error()
+    {
+        var logged = hosts.Gateway.Logs.Lines.Count;
+        var health = new Grpc.Health.V1.Health.HealthClient(hosts.Gateway.Channel);
+
+        // The whole body arrives in one read; the gateway's exception handler answered Kestrel's refusal of it 500.
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+            health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = new string('x', 1024 * 1024) }).ResponseAsync);
+
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.DoesNotContain(hosts.Gateway.Logs.Lines.Skip(logged), line => line.Contains("too large", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task A_backend_that_cannot_be_reached_is_503_problem_json()
     {
         await using var gateway = await hosts.StartGatewayAsync(("Services:ticketing", "http://127.0.0.1:1"));

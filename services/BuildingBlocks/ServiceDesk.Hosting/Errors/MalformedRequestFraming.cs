@@ -48,15 +48,18 @@ internal static class MalformedRequestFraming
     private static async Task<Status?> RefusalOfAsync(HttpRequest request)
     {
         var body = request.BodyReader;
-        ReadResult read;
         try
         {
             while (true)
             {
-                read = await body.ReadAsync(request.HttpContext.RequestAborted);
+                var read = await body.ReadAsync(request.HttpContext.RequestAborted);
                 if (read.IsCompleted || read.IsCanceled)
                 {
-                    break;
+                    var refusal = RefusalOf(read.Buffer);
+                    // Examined to the end (never less than before, which a pipe refuses), consumed nothing: grpc-dotnet's
+                    // read of the completed body returns all of it at once.
+                    body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    return refusal;
                 }
 
                 body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -64,15 +67,9 @@ internal static class MalformedRequestFraming
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Kestrel counts the bytes as they are examined: the last examination counts too, a body that came whole in one read.
             return new Status(StatusCode.ResourceExhausted, "The request is larger than the maximum this service accepts.");
         }
-
-        // Examined to the end (never less than before, which a pipe refuses), consumed nothing: grpc-dotnet's read of
-        // the completed body returns all of it at once.
-        var buffer = read.Buffer;
-        var refusal = RefusalOf(buffer);
-        body.AdvanceTo(buffer.Start, buffer.End);
-        return refusal;
     }
 
     private static Status? RefusalOf(ReadOnlySequence<byte> buffer)
