@@ -121,27 +121,39 @@ public sealed class NotificationErasure(
         };
         return new ErasurePlan(counts, async token =>
         {
+            // Every file a deleted delivery's message has or may yet have, whether or not it existed at the plan: the
+            // sender may have read the delivery before the ledger held the removal and written its message since.
+            var deliveryFiles = own.Concat(naming).Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).ToList();
             // Files first: the deliveries are how a run finds the files and the names to look for, so a run killed
             // after deleting them would leave their files for good; killed after the files, the next run finds the
             // deliveries again.
-            foreach (var file in ownFiles.Concat(namingFiles))
-            {
-                File.Delete(file);
-            }
-
-            // Half-written messages (a write cut short by a stop) of the deliveries deleted and beside the files deleted,
-            // if any are left: no later write of theirs replaces them.
-            var written = own.Concat(naming).Select(delivery => pickup.FileOf(messages.MessageIdOf(delivery.Id))).Concat(namingFiles);
-            foreach (var temporary in written.Select(file => file + ".tmp").Where(File.Exists))
-            {
-                File.Delete(temporary);
-            }
-
+            var filesDeleted = DeleteWithTemporary(deliveryFiles.Concat(namingFiles));
             await deliveries.DeleteAsync([.. ownIds, .. naming.Select(delivery => delivery.Id)], token);
+            // Again: a message the sender wrote between the files' deletion and the deliveries' (its delivery marked sent
+            // in time). One written after the deliveries' deletion the sender withdraws itself, its update finding none.
+            filesDeleted += DeleteWithTemporary(deliveryFiles);
             // Last: it is how a run killed before this point finds the names again.
             await customers.ForgetAsync(scope.CustomerId, token);
-            return counts;
+            return new Dictionary<string, long>(counts) { [PickupFilesDeleted] = filesDeleted };
         });
+    }
+
+    /// <summary>Deletes each file and its half-written temporary sibling (a write cut short by a stop), if any; how many files there were.</summary>
+    private static int DeleteWithTemporary(IEnumerable<string> files)
+    {
+        var deleted = 0;
+        foreach (var file in files.Distinct(StringComparer.Ordinal))
+        {
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+                deleted++;
+            }
+
+            File.Delete(file + ".tmp");
+        }
+
+        return deleted;
     }
 
     private static bool IsCancelled(Delivery delivery) => delivery.Status is DeliveryStatus.Queued or DeliveryStatus.Suppressed;
