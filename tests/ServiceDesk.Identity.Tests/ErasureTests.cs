@@ -81,7 +81,7 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
 
         var command = await EraseAsync(identity, customerId, login);
         await WaitForReceiptAsync(command.RequestId);
-        await ErasureCommands.PublishAsync(identity, command);
+        await SignedEvents.PublishAsync(identity, command);
         var receipts = await Eventually.WaitForAsync(() => ReceiptsAsync(command.RequestId), r => r.Count == 2, "the second receipt");
         Assert.All(receipts, r => Assert.Equal((1L, 1L), (r.Counts[IdentityErasure.AccountsDeleted], r.Counts[IdentityErasure.SessionsEnded])));
 
@@ -170,7 +170,7 @@ public sealed class ErasureTests(IdentityFixture fixture, ITestOutputHelper outp
             Participants = { ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification },
             Pseudonym = "Former customer 7F3A",
         };
-        await ErasureCommands.PublishAsync(identity, command);
+        await SignedEvents.PublishAsync(identity, command);
         return command;
     }
 

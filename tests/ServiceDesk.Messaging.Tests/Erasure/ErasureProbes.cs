@@ -67,7 +67,7 @@ public static class ErasureProbes
     };
 
     public static Task PublishAsync(ServiceHost host, IMessage command, string asService = ServiceNames.Directory) =>
-        ErasureCommands.PublishAsync(host, command, asService);
+        SignedEvents.PublishAsync(host, command, asService);
 
     /// <summary>Appends the commands, published as Directory's, to the "erasure" stream in one Redis transaction.</summary>
     public static async Task AppendTogetherAsync(ServiceHost host, IDatabase redis, IEnumerable<CustomerErasureRequested> commands)

@@ -150,16 +150,23 @@ public sealed class ErasureCoordinator(
     /// <summary>
     /// Admin only: lifts the tombstones of a removed customer's addresses (the current one and the former ones the
     /// removal tombstoned), recording why, and tells the other services, which then stop refusing and suppressing them.
+    /// Only once the removal is completed everywhere.
     /// </summary>
     public Task<ErasureRecord> ReinstateAddressAsync(Caller caller, string erasureId, ReinstatementReason reason, CancellationToken cancellationToken)
     {
         caller.RequireAdmin();
         return ChangeAsync(
             erasureId,
-            (record, now) => record is { AddressHash: not null, Reinstatement: null }
-                ? (record with { Reinstatement = new ErasureDecision(caller.AccountId!, (int)reason, now) }).Touched(now)
-                : throw new PreconditionFailedException(
+            (record, now) => record switch
+            {
+                { AddressHash: null } or { Reinstatement: not null } => throw new PreconditionFailedException(
                     "NOTHING_TO_REINSTATE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' has no tombstone to lift: not removed yet, or already reinstated."),
+                // A participant still to erase would take the address's next owner for the removed customer (it finds a
+                // customer's deliveries and texts by the address too).
+                { Status: not ErasureStatus.Completed } => throw new PreconditionFailedException(
+                    "ERASURE_NOT_COMPLETED", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}: its addresses can be reinstated once every service has completed it (retry it first)."),
+                _ => (record with { Reinstatement = new ErasureDecision(caller.AccountId!, (int)reason, now) }).Touched(now),
+            },
             reinstated => [events.Prepare(new ErasedAddressesReinstated { RequestId = reinstated.Id })],
             liftTombstone: true,
             cancellationToken);

@@ -10,14 +10,14 @@ using ServiceDesk.Messaging.Publishing;
 
 namespace ServiceDesk.Testing;
 
-/// <summary>Removal commands appended by hand to a host's streams, as a given service signs them.</summary>
-public static class ErasureCommands
+/// <summary>Events appended by hand to a host's streams, as a given service signs them: removal commands, receipts.</summary>
+public static class SignedEvents
 {
     /// <summary>
-    /// Appends <paramref name="command"/> to the streams <paramref name="host"/> reads, published and signed as
+    /// Appends <paramref name="message"/> to the streams <paramref name="host"/> reads, published and signed as
     /// <paramref name="asService"/>: Directory by default, the only publisher of removal commands.
     /// </summary>
-    public static async Task PublishAsync(ServiceHost host, IMessage command, string asService = ServiceNames.Directory)
+    public static async Task PublishAsync(ServiceHost host, IMessage message, string asService = ServiceNames.Directory)
     {
         var hostStreams = host.Services.GetRequiredService<EventStreams>();
         var signedAs = new EventStreams(
@@ -30,8 +30,8 @@ public static class ErasureCommands
             EventId = Guid.CreateVersion7().ToString("N"),
             Source = asService,
             OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
-            Payload = Any.Pack(command),
+            Payload = Any.Pack(message),
         };
-        await signedAs.AppendAsync(OutgoingEvent.From(hostStreams.Catalog.FamilyOf(command.Descriptor).Name, envelope), wakeSubscribers: true);
+        await signedAs.AppendAsync(OutgoingEvent.From(hostStreams.Catalog.FamilyOf(message.Descriptor).Name, envelope), wakeSubscribers: true);
     }
 }
