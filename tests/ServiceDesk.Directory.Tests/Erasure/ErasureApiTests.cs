@@ -250,6 +250,41 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
     }
 
     [Fact]
+    public async Task A_customer_awaiting_approval_of_their_removal_keeps_their_profile_and_projects_until_an_admin_decides()
+    {
+        var (theirs, another) = (await hosts.NewProjectAsync(), await hosts.NewProjectAsync());
+        var address = TestData.Address("asked.away");
+        var customer = await hosts.NewCustomerAsync("Asked Away", address, theirs);
+        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var directory = new DirectoryService.DirectoryServiceClient(hosts.Host.Channel);
+        var agent = Bearer(await hosts.TokenOfNewAsync(Role.Agent, null, theirs));
+        var otherAgent = Bearer(await hosts.TokenOfNewAsync(Role.Agent, null, another));
+        var asked = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest());
+
+        var refusals = new (RpcException Error, string Subject)[]
+        {
+            // An agent of another project, by the address: the invitation that would have made the profile theirs to change.
+            (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.CreateCustomerAsync(
+                new CreateCustomerRequest { Address = address, DisplayName = "Invited", ProjectKeys = { another } }, otherAgent)), "erasures"),
+            (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.UpdateCustomerAsync(
+                new UpdateCustomerRequest { CustomerId = customer.Id, Address = TestData.Address("someone.else") }, agent)), "erasures"),
+            (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.AddToProjectAsync(
+                new AddToProjectRequest { CustomerId = customer.Id, ProjectKey = another }, Bearer(hosts.AdminToken))), $"erasures/{asked.Id}"),
+            (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.UpdateCustomerAsync(
+                new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Renamed" })), $"erasures/{asked.Id}"),
+        };
+
+        Assert.All(refusals, refusal => Assert.Equal(("REMOVAL_AWAITING_APPROVAL", refusal.Subject), (Violation(refusal.Error).Type, Violation(refusal.Error).Subject)));
+        var unchanged = await hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id });
+        Assert.Equal((address, "Asked Away", theirs), (unchanged.Address, unchanged.DisplayName, string.Join(",", unchanged.ProjectKeys)));
+        // Leaving a project takes nothing the request is about.
+        await directory.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = customer.Id, ProjectKey = theirs }, Bearer(hosts.AdminToken));
+
+        await Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = asked.Id, Reason = RejectionReason.IdentityNotVerified });
+        Assert.Equal("Renamed", (await hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Renamed" })).DisplayName);
+    }
+
+    [Fact]
     public async Task A_removed_customer_still_signed_in_sees_neither_the_successor_nor_the_admin_of_their_removal()
     {
         var customer = await hosts.NewCustomerAsync("Moved Away");

@@ -23,6 +23,7 @@ public sealed class CustomerService(
     IProjectStore projects,
     IOrganizationStore organizations,
     ICustomerKeyStore keys,
+    IErasureStore erasures,
     CustomerPaging paging,
     ProjectScopedIds scopedIds,
     CustomerLookup lookup,
@@ -243,6 +244,11 @@ public sealed class CustomerService(
                 return current;
             }
 
+            if (!changed.HasSameProfileAs(current) || changed.ProjectKeys.Except(current.ProjectKeys).Any())
+            {
+                await RequireNoRemovalAwaitingAsync(caller, customerId, cancellationToken);
+            }
+
             changed = changed.StampedAfter(current, time.Now());
             key ??= await KeyOfAsync(customerId, shownId, cancellationToken);
             try
@@ -267,6 +273,25 @@ public sealed class CustomerService(
             {
                 throw new ConcurrencyConflictException("customer", shownId);
             }
+        }
+    }
+
+    /// <summary>
+    /// A customer who asked to be removed keeps the profile and projects they asked about until an admin decides: the
+    /// approval removes the profile as it then is, and tombstones its address, so a change made meanwhile (by an agent
+    /// of a project the customer was invited to, say) would decide what is removed and which address is refused for
+    /// good. Leaving a project is still allowed. Checked before the write, not in its transaction: a request made in the
+    /// same instant finds the change made (it is the customer's profile as it stands then).
+    /// </summary>
+    private async Task RequireNoRemovalAwaitingAsync(Caller caller, string customerId, CancellationToken cancellationToken)
+    {
+        if (await erasures.FindActiveForCustomerAsync(customerId, cancellationToken) is { Status: ErasureStatus.AwaitingApproval } awaiting)
+        {
+            throw caller.Role == CallerRole.Admin
+                ? new PreconditionFailedException(
+                    "REMOVAL_AWAITING_APPROVAL", $"erasures/{awaiting.Id}", $"The customer asked to be removed (erasure request '{awaiting.Id}'); approve or reject the request before changing them.")
+                : new PreconditionFailedException(
+                    "REMOVAL_AWAITING_APPROVAL", "erasures", "The customer asked to be removed; they cannot be changed or added to a project until an admin decides.");
         }
     }
 
