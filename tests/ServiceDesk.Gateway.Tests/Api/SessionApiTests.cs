@@ -151,6 +151,30 @@ public sealed class SessionApiTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task A_spent_cookie_presented_within_the_grace_after_its_session_was_signed_out_is_refused_and_cleared()
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = hosts.Gateway.Endpoints.HttpUri };
+        var stale = await SessionCookieAsync(http, await hosts.NewAccountAsync(Role.Agent));
+        var current = (await GetMeAsync(http, DueNow(stale))).SessionCookie!;
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/api/v1/projects", stale)).StatusCode);
+
+        using (var signOut = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/session"))
+        {
+            signOut.Headers.Add("Cookie", $"sd_session={current}; sd_csrf=token");
+            signOut.Headers.Add("X-CSRF-Token", "token");
+            Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(signOut)).StatusCode);
+        }
+
+        // Ticketing checks no session: the gateway handed the spent cookie the session's newest tokens (and a new cookie)
+        // for the rest of the grace, sign-out or not.
+        using var afterSignOut = await GetAsync(http, "/api/v1/projects", stale);
+        using var dueAfterSignOut = await GetAsync(http, "/api/v1/projects", DueNow(stale));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (afterSignOut.StatusCode, dueAfterSignOut.StatusCode));
+        Assert.All([afterSignOut, dueAfterSignOut], response => Assert.Equal(string.Empty, SessionCookieOf(response)));
+    }
+
+    [Fact]
     public async Task A_spent_refresh_token_gets_the_sessions_tokens_only_within_the_grace_and_presented_after_it_ends_the_session()
     {
         await using var gateway = await hosts.StartGatewayAsync(("Gateway:SpentRefreshGrace", "00:00:01"));
@@ -164,7 +188,8 @@ public sealed class SessionApiTests(GatewayHosts hosts)
 
         Assert.Equal(HttpStatusCode.OK, pastGrace.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, spentAgain.Status);
-        Assert.Null(spentAgain.SessionCookie);
+        // Cleared: the session is over.
+        Assert.Equal(string.Empty, spentAgain.SessionCookie);
         // Identity took the second spend for a theft and ended the session, for its owner too.
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetMeAsync(http, current)).Status);
     }
@@ -259,9 +284,12 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         return (response.StatusCode, SessionCookieOf(response));
     }
 
-    private static async Task<HttpResponseMessage> SendWithSessionAsync(HttpClient http, string sessionCookie, string? forwardedFor = null)
+    private static Task<HttpResponseMessage> SendWithSessionAsync(HttpClient http, string sessionCookie, string? forwardedFor = null) =>
+        GetAsync(http, "/api/v1/me", sessionCookie, forwardedFor);
+
+    private static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string sessionCookie, string? forwardedFor = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Cookie", $"sd_session={sessionCookie}");
         if (forwardedFor is not null)
         {

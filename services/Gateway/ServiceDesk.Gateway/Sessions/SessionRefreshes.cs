@@ -58,6 +58,23 @@ public sealed class SessionRefreshes(IdentityService.IdentityServiceClient ident
     }
 
     /// <summary>
+    /// Whether the session of a refresh remembered here is still live at Identity (not signed out, revoked or ended by
+    /// a password change since): a cookie presenting an already spent token carries on from that refresh only then.
+    /// </summary>
+    public async Task<bool> IsLiveAsync(SignInResponse refreshed)
+    {
+        try
+        {
+            await identity.WhoAmIAsync(new WhoAmIRequest(), new Metadata { { "authorization", $"Bearer {refreshed.AccessToken}" } });
+            return true;
+        }
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Spends the token through Identity, once however many requests ask at the same time: the new tokens, or
     /// null when Identity refused (the session is over).
     /// </summary>

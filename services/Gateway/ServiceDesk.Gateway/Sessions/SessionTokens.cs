@@ -26,15 +26,26 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
         }
 
         // A cookie whose refresh token was spent already (another request's answer reached the browser last and
-        // put it back) carries on, within Gateway:SpentRefreshGrace, from the session's newest refresh, and the browser gets that one back.
+        // put it back) carries on, within Gateway:SpentRefreshGrace, from the session's newest refresh, and the browser
+        // gets that one back: while Identity still holds the session, which a sign-out elsewhere (with the newest
+        // cookie) may have ended since.
         var newest = await refreshes.NewestAfterAsync(session.RefreshToken);
+        if (newest is not null && !await refreshes.IsLiveAsync(newest))
+        {
+            return Ended(http);
+        }
+
         var (accessToken, expiresAt, refreshToken) = newest is null
             ? session
             : new SessionState(newest.AccessToken, newest.AccessTokenExpiresAt.ToDateTimeOffset(), newest.RefreshToken);
         if (expiresAt <= time.GetUtcNow() + options.RefreshMargin)
         {
-            // Null when the session ended (signed out, revoked, expired): the stale token gets the service's UNAUTHENTICATED.
-            newest = await refreshes.RefreshOnceAsync(refreshToken, http) ?? newest;
+            // Null when the session ended (signed out, revoked, expired).
+            newest = await refreshes.RefreshOnceAsync(refreshToken, http);
+            if (newest is null)
+            {
+                return Ended(http);
+            }
         }
 
         if (newest is null)
@@ -44,6 +55,13 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
 
         cookies.Write(http.Response, newest, cookies.CsrfToken(http.Request));
         return newest.AccessToken;
+    }
+
+    /// <summary>The session is over: its cookies are cleared, and the request goes on unauthenticated.</summary>
+    private string? Ended(HttpContext http)
+    {
+        cookies.Clear(http.Response);
+        return null;
     }
 
     /// <summary>An empty header is none: the request is a cookie session's, CSRF check included.</summary>
