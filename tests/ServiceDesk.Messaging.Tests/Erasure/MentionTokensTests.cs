@@ -96,4 +96,29 @@ public sealed class MentionTokensTests
         Assert.Equal(expected, MentionTokens.ReplaceAnywhere(text, "Jane Roe", "X"));
         Assert.Equal(expected != text, MentionTokens.Holds(text, "Jane Roe"));
     }
+
+    private static readonly MentionTokens Mentions = new(new TombstonePepper(new byte[32]));
+
+    public static TheoryData<string, string, string> OtherSpellings => new()
+    {
+        // Typed decomposed (macOS keyboards): O with stroke, a + combining ring, o + combining acute.
+        { "\u00D8deg\u00E5rd \u00DE\u00F3rsd\u00F3ttir", "Called: \u00D8dega\u030Ard \u00DEo\u0301rsdo\u0301ttir, twice.", "Called: X, twice." },
+        { "Gro\u00DF Weber", "Ask GROSS WEBER or GRO\u1E9E WEBER.", "Ask X or X." },
+        { "Jane Roe", "Ask \uFF2A\uFF41\uFF4E\uFF45 \uFF32\uFF4F\uFF45.", "Ask X." },
+        // The Kelvin sign, a compatibility K.
+        { "Karen Smith", "Ask \u212Aaren Smith.", "Ask X." },
+        { "\u00D8deg\u00E5rd \u00DE\u00F3rsd\u00F3ttir", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay.", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay." },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherSpellings))]
+    public void A_name_decomposed_in_full_width_letters_or_with_capital_sharp_s_is_the_name_and_found_by_its_tokens(string name, string text, string expected)
+    {
+        Assert.Equal(expected, MentionTokens.ReplaceWhole(text, name, "X"));
+        Assert.Equal(expected != text, MentionTokens.Names(text, name));
+        if (expected != text)
+        {
+            Assert.Subset(Mentions.Of([text]).ToHashSet(), Mentions.QueryTokens(name).ToHashSet());
+        }
+    }
 }

@@ -367,6 +367,34 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [surname]));
     }
 
+    /// <summary>
+    /// The name typed with decomposed accents (as macOS keyboards write them) or in capitals with ẞ, and the address
+    /// percent-encoded in a link, are the name and the address (found by a raw-byte scan after a removal: both stayed).
+    /// </summary>
+    [Fact]
+    public async Task A_name_in_another_unicode_spelling_and_an_address_in_a_link_are_replaced_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var unique = TestData.Id()[..8];
+        var name = $"\u00D8deg\u00E5rd Gro\u00DF{unique}";
+        var erin = await hosts.NewCustomerAsync(name, project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var decomposed = name.Normalize(System.Text.NormalizationForm.FormD);
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Call {decomposed}");
+        await Client.AddCommentAsync(new AddCommentRequest
+        {
+            TicketId = johns.Id,
+            Body = $"Also {name.ToUpperInvariant().Replace("\u00DF", "\u1E9E", StringComparison.Ordinal)}; see https://x.example/?u={Uri.EscapeDataString(erin.Address)}",
+        }, hosts.Admin);
+        Assert.NotEmpty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [decomposed]));
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Call {Pseudonym}", $"Also {Pseudonym}; see https://x.example/?u={Pseudonym}"), (read.Summary, read.Comments.Single().Body));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [decomposed, unique, Uri.EscapeDataString(erin.Address)]));
+    }
+
     [Fact]
     public async Task A_second_run_of_the_same_erasure_changes_nothing_more()
     {

@@ -9,16 +9,17 @@ namespace ServiceDesk.Messaging.Erasure;
 /// <summary>
 /// The index by which an erasure finds the texts naming a customer without reading every text, and without a
 /// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
-/// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of
-/// letters, digits and combining marks, in upper case (invariant). A text names a needle (an address or a display name)
-/// when it holds the needle in any letter case, neither starting nor ending inside a word
+/// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of letters, digits and combining marks in
+/// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS), so that a name typed
+/// decomposed (as macOS keyboards write accents), in full-width letters or in capitals with ẞ is the same name. A text
+/// names a needle (an address or a display name) when it holds the needle so spelt, neither starting nor ending inside a word
 /// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
 /// it, and the finder confirms it by the text itself.
 /// </summary>
 public sealed class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
     private const int TokenBytes = 8;
@@ -144,17 +145,17 @@ public sealed class MentionTokens(TombstonePepper pepper)
             yield break;
         }
 
-        var upperNeedle = needle.ToUpperInvariant();
+        var upperNeedle = Canonical.Of(needle).Text;
         var parts = upperNeedle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        // Most texts hold no part of the needle: told without an upper-case copy of each (OrdinalIgnoreCase compares
-        // the invariant simple upper case, as below, so this passes every text the search below would find).
-        if (!text.Contains(parts[0], StringComparison.OrdinalIgnoreCase))
+        // Most texts are ASCII and hold no part of the needle: told without a copy of the text (an ASCII text's spelling
+        // is its invariant upper case, which OrdinalIgnoreCase compares, and holds no other character).
+        if (Ascii.IsValid(text) && (!Ascii.IsValid(parts[0]) || !text.Contains(parts[0], StringComparison.OrdinalIgnoreCase)))
         {
             yield break;
         }
 
-        // Upper case maps each UTF-16 unit to one (invariant simple case mapping), so positions hold in the text as given.
-        var upperText = text.ToUpperInvariant();
+        var canonical = Canonical.Of(text);
+        var upperText = canonical.Text;
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
         var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
         for (var at = upperText.IndexOf(parts[0], StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(parts[0], at + 1, StringComparison.Ordinal))
@@ -168,7 +169,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
             var joinsAfter = endsWithWord && end < upperText.Length && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
             if (!wholeWordsOnly || (!joinsBefore && !joinsAfter))
             {
-                yield return (at, end - at);
+                yield return canonical.InText(at, end);
             }
         }
     }
@@ -207,6 +208,19 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// </summary>
     public static bool IsFullName(string name) => Words(name).Distinct(StringComparer.Ordinal).Take(2).Count() == 2;
 
+    /// <summary>
+    /// An address as texts may hold it: as it is, and percent-encoded as in a link (<c>?to=jane.roe%40example.com</c>,
+    /// <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>).
+    /// </summary>
+    public static IEnumerable<string> AddressSpellings(string address)
+    {
+        yield return address;
+        if (Uri.EscapeDataString(address) is var encoded && encoded != address)
+        {
+            yield return encoded;
+        }
+    }
+
     /// <summary>Whether one of the texts names one of the needles.</summary>
     public static bool NameAny(IEnumerable<string?> texts, IReadOnlyCollection<string> needles) =>
         texts.Any(text => text is not null && needles.Any(needle => Names(text, needle)));
@@ -221,7 +235,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
 
     private static IEnumerable<string> Words(string text)
     {
-        var upper = text.ToUpperInvariant();
+        var upper = Canonical.Of(text).Text;
         var start = -1;
         var index = 0;
         foreach (var rune in upper.EnumerateRunes())
@@ -247,4 +261,74 @@ public sealed class MentionTokens(TombstonePepper pepper)
 
     private static bool IsWordRune(Rune rune) =>
         Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+
+    /// <summary>
+    /// A text in the spelling words are compared in: each character with the combining marks after it (a segment) in
+    /// Unicode NFKC (a decomposed accent composed, a full-width or compatibility letter as its plain one), upper case
+    /// (invariant), ß and ẞ as SS (full case folding's; their simple upper cases stay apart). A position of the spelling
+    /// maps back to the segment it came from, so a match is replaced in the text as given.
+    /// </summary>
+    private sealed class Canonical
+    {
+        private readonly int[]? _starts;
+        private readonly int[]? _ends;
+
+        private Canonical(string text, int[]? starts, int[]? ends)
+        {
+            Text = text;
+            _starts = starts;
+            _ends = ends;
+        }
+
+        public string Text { get; }
+
+        public static Canonical Of(string text)
+        {
+            if (Ascii.IsValid(text))
+            {
+                // Most texts: upper case maps each character to one, so positions hold in the text as given.
+                return new Canonical(text.ToUpperInvariant(), null, null);
+            }
+
+            var spelt = new StringBuilder(text.Length);
+            var (starts, ends) = (new List<int>(text.Length), new List<int>(text.Length));
+            var start = 0;
+            while (start < text.Length)
+            {
+                var end = start + (Rune.DecodeFromUtf16(text.AsSpan(start), out _, out var length) == OperationStatus.Done ? length : 1);
+                while (end < text.Length && Rune.DecodeFromUtf16(text.AsSpan(end), out var next, out var nextLength) == OperationStatus.Done && IsMark(next))
+                {
+                    end += nextLength;
+                }
+
+                var segment = Spelling(text[start..end]);
+                spelt.Append(segment);
+                for (var i = 0; i < segment.Length; i++)
+                {
+                    starts.Add(start);
+                    ends.Add(end);
+                }
+
+                start = end;
+            }
+
+            return new Canonical(spelt.ToString(), [.. starts], [.. ends]);
+        }
+
+        /// <summary>The part of the text as given that the spelling's positions <paramref name="at"/> to <paramref name="end"/> came from.</summary>
+        public (int At, int Length) InText(int at, int end) =>
+            _starts is null || _ends is null ? (at, end - at) : (_starts[at], _ends[end - 1] - _starts[at]);
+
+        private static string Spelling(string segment)
+        {
+            // A lone surrogate cannot be normalized: it stays as it is, a word of no one.
+            var normalized = Rune.DecodeFromUtf16(segment, out _, out _) != OperationStatus.Done || segment.IsNormalized(NormalizationForm.FormKC)
+                ? segment
+                : segment.Normalize(NormalizationForm.FormKC);
+            return normalized.ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+        }
+
+        private static bool IsMark(Rune rune) =>
+            Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+    }
 }

@@ -62,6 +62,7 @@ public sealed class NotificationErasure(
         var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final);
         var addresses = own.Select(delivery => delivery.RecipientAddress)
             .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))
+            .SelectMany(MentionTokens.AddressSpellings)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         // A name the customer chose themselves may be anyone's: their own letters go, no one else's.
         var chosen = knownNames.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -191,7 +191,8 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             : null;
         // The snapshot's, and the command's final profile's: a change behind in the customer stream is not in the snapshot.
         var final = await profiles.FinalProfileAsync(scope, live is null ? null : ProfileHistory.ProfileOf(live.DisplayName, live.DisplayNameChosenByCustomer, live.Address, live.History), cancellationToken);
-        var addresses = ProfileHistory.AddressesAlsoIn(live is null ? [] : live.History.AddressesWith(live.Address), final).Where(IsLongEnough).ToList();
+        var addresses = ProfileHistory.AddressesAlsoIn(live is null ? [] : live.History.AddressesWith(live.Address), final)
+            .Where(IsLongEnough).SelectMany(MentionTokens.AddressSpellings).ToList();
         // An address is the customer's alone, never a common phrase, also where a name repeats it.
         var names = ProfileHistory.NamesAlsoIn(live is null ? [] : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer), final)
             .Where(name => IsLongEnough(name.Text) && !addresses.Contains(name.Text, StringComparer.OrdinalIgnoreCase))
