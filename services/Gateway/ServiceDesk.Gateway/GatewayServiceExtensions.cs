@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
@@ -39,6 +40,14 @@ public static class GatewayServiceExtensions
         builder.Services.AddScoped<SessionTokens>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddBackendClients(builder.Configuration);
+        // One reading of a body, the same as a proxy or firewall in front of the gateway makes: the web defaults take a
+        // number from a string, the last of a key given twice and a key in any letter case.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.PropertyNameCaseInsensitive = false;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = BadRequestProblems.AddCode);
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblems>();

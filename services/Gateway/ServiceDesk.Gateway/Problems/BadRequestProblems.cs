@@ -55,6 +55,7 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
 
     private static (string Field, string Description) Describe(BadHttpRequestException exception) => exception switch
     {
+        { InnerException: JsonException json } when json.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) => (FieldOf(json), "is given more than once"),
         { InnerException: JsonException json } => (FieldOf(json), json.Path is null or "$" ? "must be a JSON object" : "has a value of the wrong type"),
         _ when exception.Message.StartsWith(MissingBody, StringComparison.Ordinal) => ("body", "is required: send a JSON object"),
         _ when ParameterName().Match(exception.Message) is { Success: true } match =>
