@@ -245,6 +245,28 @@ public sealed class ErasureParticipantTests(RedisFixture redis, ITestOutputHelpe
     }
 
     /// <summary>
+    /// A restored store whose replay of a request fails: the coordinator holds the request completed (this service's
+    /// receipt came before the restore) and retries only an open one, so the replay itself runs again, the service
+    /// refusing every call meanwhile; it used to serve the restored copy from the moment of the failure.
+    /// </summary>
+    [Fact]
+    public async Task A_replay_that_fails_keeps_the_service_unready_and_runs_again_until_the_request_is_erased()
+    {
+        var command = await ErasedAndAcknowledgedAsync("cust-1");
+        var restored = TestDirectory.Create("restored");
+        ErasureProbes.SeedNotes(restored, "cust-1", Marker);
+        var control = new ProbeControl { FailOnceBeforeErasing = true };
+
+        await using var restarted = await ServiceHost.StartAsync(ErasureProbes.Service(control), ErasureProbes.Settings(RedisConfiguration, Prefix), restored);
+
+        await Eventually.WaitForAsync(
+            () => restarted.HealthAsync(ErasureReplay.HealthCheckName), status => status == HealthCheckResponse.Types.ServingStatus.Serving, "the replay to finish");
+        Assert.Equal(2, control.Erasures);
+        Assert.Equal(ErasureState.Completed, (await restarted.Services.GetRequiredService<IErasureLedger>().FindAsync(command.RequestId, CancellationToken.None))!.State);
+        Assert.Equal(0, ProbeErasure.Notes(restarted.Services.GetRequiredService<LiteDatabase>()).Count(note => note.CustomerId == "cust-1"));
+    }
+
+    /// <summary>
     /// A request the ledger holds only started (the service killed between recording it and erasing, or a backup taken
     /// in that moment), whose stream entry was acknowledged long ago: the replay at start finishes it.
     /// </summary>

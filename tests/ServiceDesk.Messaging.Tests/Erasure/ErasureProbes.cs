@@ -132,6 +132,8 @@ public sealed class ProbeControl
 
     public volatile bool FailOnceAfterErasing;
 
+    public volatile bool FailOnceBeforeErasing;
+
     public volatile TaskCompletionSource? Hold;
 
     public void CountErasure() => Interlocked.Increment(ref _erasures);
@@ -169,6 +171,12 @@ public sealed class ProbeErasure(LiteDatabase database, ProbeControl control) : 
         }
 
         control.CountErasure();
+        if (control.FailOnceBeforeErasing)
+        {
+            control.FailOnceBeforeErasing = false;
+            throw new InvalidOperationException("failed before erasing anything");
+        }
+
         var deleted = Notes(database).DeleteMany(n => n.CustomerId == scope.CustomerId);
         if (control.FailOnceAfterErasing)
         {

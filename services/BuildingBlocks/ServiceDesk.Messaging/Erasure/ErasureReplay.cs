@@ -12,8 +12,10 @@ namespace ServiceDesk.Messaging.Erasure;
 /// completed, and every
 /// reinstatement of a request's addresses: the store was restored from a backup taken before them, and the consumer
 /// group acknowledged them long ago (<see cref="ErasureHistory"/>). Until done, the "erasure" health entry, and so
-/// readiness, is NOT_SERVING. A request whose erasure fails here is left to the coordinator's retry
-/// (its failure receipt is sent), so one bad request cannot keep the service from serving. A run cut short between
+/// readiness, is NOT_SERVING. A request whose erasure fails here (its failure receipt is sent) fails the step, which runs
+/// again with back-off while the service stays unready: the coordinator holds such a request completed (this service's
+/// receipt came before the restore) and retries only open ones, so nothing else would erase it, and the restored copy
+/// would be served meanwhile. A run cut short between
 /// erasing and its checkpoint left nothing readable either: a LiteDB file is checkpointed when it is opened
 /// (<c>LiteDbFiles.Open</c>), before this runs.
 /// </summary>
@@ -69,12 +71,13 @@ public sealed partial class ErasureReplay(
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !TransientFailure.Is(exception))
         {
             LogReplayFailed(command.RequestId, exception.GetType().Name);
+            throw;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure replay done: {Replayed} requests from the stream were missing from the ledger and re-applied; {Reinstatements} reinstatements recorded")]
     private partial void LogReplayed(int replayed, int reinstatements);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying erasure request {RequestId} failed ({Error}); its failure receipt was sent and the coordinator's retry will run it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-applying erasure request {RequestId} failed ({Error}); its failure receipt was sent, and the replay runs again while the service stays unready")]
     private partial void LogReplayFailed(string requestId, string error);
 }
