@@ -151,7 +151,11 @@ public sealed class NotificationErasure(
                 deleted++;
             }
 
-            File.Delete(file + ".tmp");
+            // Checked first: File.Delete throws when the directory is missing (no pickup directory where mail goes by SMTP).
+            if (File.Exists(file + ".tmp"))
+            {
+                File.Delete(file + ".tmp");
+            }
         }
 
         return deleted;
