@@ -108,6 +108,8 @@ public sealed class MentionTokensTests
         // The Kelvin sign, a compatibility K.
         { "Karen Smith", "Ask \u212Aaren Smith.", "Ask X." },
         { "\u00D8deg\u00E5rd \u00DE\u00F3rsd\u00F3ttir", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay.", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay." },
+        // Characters no normalization takes (a noncharacter, a lone surrogate) stay as they are, and fail nothing.
+        { "Jane R\u00F6e", "Jane Ro\u0308e \uFFFE wrote, \uD800 too.", "X \uFFFE wrote, \uD800 too." },
     };
 
     [Theory]

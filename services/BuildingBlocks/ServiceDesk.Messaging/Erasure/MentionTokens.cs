@@ -319,13 +319,20 @@ public sealed class MentionTokens(TombstonePepper pepper)
         public (int At, int Length) InText(int at, int end) =>
             _starts is null || _ends is null ? (at, end - at) : (_starts[at], _ends[end - 1] - _starts[at]);
 
-        private static string Spelling(string segment)
+        private static string Spelling(string segment) =>
+            Normalized(segment).ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+
+        /// <summary>In NFKC; as it is when it cannot be normalized (a lone surrogate, a noncharacter such as U+FFFE): a word of no one.</summary>
+        private static string Normalized(string segment)
         {
-            // A lone surrogate cannot be normalized: it stays as it is, a word of no one.
-            var normalized = Rune.DecodeFromUtf16(segment, out _, out _) != OperationStatus.Done || segment.IsNormalized(NormalizationForm.FormKC)
-                ? segment
-                : segment.Normalize(NormalizationForm.FormKC);
-            return normalized.ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+            try
+            {
+                return segment.IsNormalized(NormalizationForm.FormKC) ? segment : segment.Normalize(NormalizationForm.FormKC);
+            }
+            catch (ArgumentException)
+            {
+                return segment;
+            }
         }
 
         private static bool IsMark(Rune rune) =>
