@@ -75,6 +75,39 @@ public sealed class AuthenticityTests(RedisFixture redis, ITestOutputHelper outp
         Assert.DoesNotContain("FORGED", received.ProjectKeys);
     }
 
+    /// <summary>
+    /// consumer-b publishes "customers" only: a ProjectCreated it signs for that family is authentic, but not of the family.
+    /// The live consumer parks such an entry for a newer replica; one put among the dead letters by hand (Redis credentials
+    /// allow it) is never handled by a re-drive either, whose handler would trust its source.
+    /// </summary>
+    [Fact]
+    public async Task An_event_of_another_family_put_among_the_dead_letters_is_never_handled_by_a_redrive()
+    {
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix));
+        var received = consumer.Services.GetRequiredService<Received>();
+        var smuggled = OutgoingEvent.From("customers", new EventEnvelope
+        {
+            EventId = Guid.NewGuid().ToString("N"),
+            Source = "consumer-b",
+            OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            Payload = Any.Pack(new ProjectCreated { ProjectKey = "SMUGGLED" }),
+        });
+        var deadLetters = new StreamKeys(Prefix, "customers").DeadLetters("consumer-a");
+        await Redis.StreamAddAsync(deadLetters,
+        [
+            new(DeadLetters.EntryIdField, "1-1"),
+            .. Fields(smuggled, TestEventKeys.AuthenticatorOf("consumer-b", Probes.Catalog)),
+            new(DeadLetters.ErrorField, "put here by hand"),
+            new(DeadLetters.AttemptsField, 1),
+        ]);
+
+        var (redriven, failed) = await consumer.Services.GetRequiredService<DeadLetters>().RedriveAsync("customers", 10, CancellationToken.None);
+
+        Assert.Equal((0, 1), (redriven, failed));
+        Assert.DoesNotContain("SMUGGLED", received.ProjectKeys);
+        Assert.Equal(DeadLetters.NotOfTheFamily, (await Redis.StreamRangeAsync(deadLetters)).Single()[DeadLetters.ErrorField].ToString());
+    }
+
     [Fact]
     public async Task An_entry_signed_under_a_publishers_former_key_still_listed_is_handled()
     {

@@ -72,7 +72,8 @@ public sealed class EventAuthenticator
         configuration.GetSection(PublisherKeysSection).GetChildren().ToDictionary(
             publisher => publisher.Key,
             publisher => ParsePublicKeys(publisher.Value, $"{PublisherKeysSection}:{publisher.Key}"),
-            StringComparer.Ordinal));
+            // As configuration keys are: Messaging__PublisherKeys__Directory names directory.
+            StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The service whose key signs what this one appends: its entries' <see cref="SignerField"/>.</summary>
     public string Signer => _service;

@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Hosting;
@@ -24,6 +25,9 @@ public sealed class DeadLetters(
     public const string Unauthenticated = "unauthenticated: not signed by a publisher of the family under a key in Messaging:PublisherKeys";
 
     public const string Unreadable = "InvalidDataException: The entry holds no readable event envelope.";
+
+    /// <summary>The error of a dead letter whose event type its family does not carry; a re-drive never handles it.</summary>
+    public const string NotOfTheFamily = "refused: the family carries no event of this type";
 
     /// <summary>Moves an entry, with its signature, to the dead letters and acknowledges it in the stream, atomically.</summary>
     public async Task MoveAsync(StreamKeys keys, StreamEntry entry, string error, long attempts)
@@ -57,6 +61,12 @@ public sealed class DeadLetters(
             else if (check.Envelope is not { } envelope)
             {
                 error = Unreadable;
+            }
+            else if (streams.Catalog.Find(family) is not { } known || known.Events.All(type => type.FullName != Any.GetTypeName(envelope.Payload.TypeUrl)))
+            {
+                // The live consumer never dead-letters such an entry (it parks it for a newer replica): put here by hand,
+                // as a publisher of the family could, with an event of another family whose handler would trust its source.
+                error = NotOfTheFamily;
             }
             else
             {
