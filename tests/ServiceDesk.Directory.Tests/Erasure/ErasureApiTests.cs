@@ -261,11 +261,13 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         var otherAgent = Bearer(await hosts.TokenOfNewAsync(Role.Agent, null, another));
         var asked = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest());
 
+        // An agent of another project, by the address: the invitation that would have made the profile theirs to change.
+        // That the customer asked to be removed is not theirs to learn: the address is refused as an erased one.
+        var invitation = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.CreateCustomerAsync(
+            new CreateCustomerRequest { Address = address, DisplayName = "Invited", ProjectKeys = { another } }, otherAgent));
+        Assert.Equal((ErasedAddresses.PreconditionType, "erasures"), (Violation(invitation).Type, Violation(invitation).Subject));
         var refusals = new (RpcException Error, string Subject)[]
         {
-            // An agent of another project, by the address: the invitation that would have made the profile theirs to change.
-            (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.CreateCustomerAsync(
-                new CreateCustomerRequest { Address = address, DisplayName = "Invited", ProjectKeys = { another } }, otherAgent)), "erasures"),
             (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.UpdateCustomerAsync(
                 new UpdateCustomerRequest { CustomerId = customer.Id, Address = TestData.Address("someone.else") }, agent)), "erasures"),
             (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.AddToProjectAsync(

@@ -61,6 +61,13 @@ public sealed class CustomerService(
         }
         catch (AddressTakenException taken) when (caller.Role == CallerRole.Agent)
         {
+            if (await AwaitingRemovalAsync(taken.ExistingCustomerId, cancellationToken) is { } awaiting)
+            {
+                // That the customer asked to be removed is not the inviting agent's to learn of an address they typed: it
+                // is refused as an erased one, which it is about to be.
+                throw ErasedAddresses.Refusal(caller, awaiting.Id, "address");
+            }
+
             return await ChangeAsync(
                 taken.ExistingCustomerId,
                 scopedIds.For(taken.ExistingCustomerId, customer.ProjectKeys[0]),
@@ -285,7 +292,7 @@ public sealed class CustomerService(
     /// </summary>
     private async Task RequireNoRemovalAwaitingAsync(Caller caller, string customerId, CancellationToken cancellationToken)
     {
-        if (await erasures.FindActiveForCustomerAsync(customerId, cancellationToken) is { Status: ErasureStatus.AwaitingApproval } awaiting)
+        if (await AwaitingRemovalAsync(customerId, cancellationToken) is { } awaiting)
         {
             throw caller.Role == CallerRole.Admin
                 ? new PreconditionFailedException(
@@ -294,6 +301,10 @@ public sealed class CustomerService(
                     "REMOVAL_AWAITING_APPROVAL", "erasures", "The customer asked to be removed; they cannot be changed or added to a project until an admin decides.");
         }
     }
+
+    /// <summary>The customer's own removal request awaiting an admin's decision, if any.</summary>
+    private async Task<ErasureRecord?> AwaitingRemovalAsync(string customerId, CancellationToken cancellationToken) =>
+        await erasures.FindActiveForCustomerAsync(customerId, cancellationToken) is { Status: ErasureStatus.AwaitingApproval } awaiting ? awaiting : null;
 
     private long VersionSeenBy(Caller caller, Customer customer, string shownId) =>
         caller.Role == CallerRole.Agent ? AgentView.Of(customer, caller, scopedIds.ProjectOf(shownId)).Version : customer.Version;
