@@ -1,4 +1,6 @@
 using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using ServiceDesk.Contracts.Events.V1;
 
 namespace ServiceDesk.Messaging.Catalog;
 
@@ -12,4 +14,8 @@ namespace ServiceDesk.Messaging.Catalog;
 /// checkpoints and relay rounds instead of queueing one behind another.
 /// </summary>
 public sealed record EventFamily(
-    string Name, IReadOnlyList<MessageDescriptor> Events, IReadOnlyList<string> Publishers, IReadOnlyList<string> Subscribers, bool KeepsHistory = false, bool Independent = false);
+    string Name, IReadOnlyList<MessageDescriptor> Events, IReadOnlyList<string> Publishers, IReadOnlyList<string> Subscribers, bool KeepsHistory = false, bool Independent = false)
+{
+    /// <summary>Whether the family carries the envelope's event type (its payload's full name).</summary>
+    public bool Carries(EventEnvelope envelope) => Events.Any(type => type.FullName == Any.GetTypeName(envelope.Payload.TypeUrl));
+}

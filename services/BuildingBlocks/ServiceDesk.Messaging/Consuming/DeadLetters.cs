@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ServiceDesk.Hosting;
@@ -62,7 +61,7 @@ public sealed class DeadLetters(
             {
                 error = Unreadable;
             }
-            else if (streams.Catalog.Find(family) is not { } known || known.Events.All(type => type.FullName != Any.GetTypeName(envelope.Payload.TypeUrl)))
+            else if (streams.Catalog.Find(family)?.Carries(envelope) is not true)
             {
                 // The live consumer never dead-letters such an entry (it parks it for a newer replica): put here by hand,
                 // as a publisher of the family could, with an event of another family whose handler would trust its source.

@@ -293,8 +293,7 @@ internal sealed partial class StreamConsumer(
             return;
         }
 
-        var eventType = Any.GetTypeName(envelope.Payload.TypeUrl);
-        if (family.Events.All(known => known.FullName != eventType))
+        if (!family.Carries(envelope))
         {
             // Written by a newer version of the family than this replica's: acknowledging it would drop it for the
             // whole group. It stays pending, parked with a consumer of its own (visible in XINFO CONSUMERS, and out
@@ -304,7 +303,7 @@ internal sealed partial class StreamConsumer(
             await streams.Database.ExecuteAsync("XCLAIM", _keys.Stream, Group, UnknownTypeConsumer, 0, entry.Id,
                 "IDLE", (long)options.ClaimAfter.TotalMilliseconds, "JUSTID");
             metrics.UnknownType(family.Name);
-            LogUnknownType(family.Name, envelope.EventId, eventType);
+            LogUnknownType(family.Name, envelope.EventId, Any.GetTypeName(envelope.Payload.TypeUrl));
             return;
         }
 
