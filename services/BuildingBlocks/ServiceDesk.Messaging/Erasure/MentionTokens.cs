@@ -259,8 +259,10 @@ public sealed class MentionTokens(TombstonePepper pepper)
         }
     }
 
-    private static bool IsWordRune(Rune rune) =>
-        Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+    private static bool IsWordRune(Rune rune) => Rune.IsLetterOrDigit(rune) || IsMark(rune);
+
+    private static bool IsMark(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     /// <summary>
     /// A text in the spelling words are compared in: each character with the combining marks after it (a segment) in
@@ -334,8 +336,5 @@ public sealed class MentionTokens(TombstonePepper pepper)
                 return segment;
             }
         }
-
-        private static bool IsMark(Rune rune) =>
-            Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
     }
 }
