@@ -255,7 +255,8 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         var (theirs, another) = (await hosts.NewProjectAsync(), await hosts.NewProjectAsync());
         var address = TestData.Address("asked.away");
         var customer = await hosts.NewCustomerAsync("Asked Away", address, theirs);
-        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var customerToken = await hosts.TokenOfNewAsync(Role.Customer, customer.Id);
+        var own = ClientAs(customerToken);
         var directory = new DirectoryService.DirectoryServiceClient(hosts.Host.Channel);
         var agent = Bearer(await hosts.TokenOfNewAsync(Role.Agent, null, theirs));
         var otherAgent = Bearer(await hosts.TokenOfNewAsync(Role.Agent, null, another));
@@ -274,6 +275,9 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
                 new AddToProjectRequest { CustomerId = customer.Id, ProjectKey = another }, Bearer(hosts.AdminToken))), $"erasures/{asked.Id}"),
             (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.UpdateCustomerAsync(
                 new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Renamed" })), $"erasures/{asked.Id}"),
+            // The customer too: the request is about the profile as it was asked.
+            (await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => directory.UpdateCustomerAsync(
+                new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Renamed Myself" }, Bearer(customerToken))), "erasures"),
         };
 
         Assert.All(refusals, refusal => Assert.Equal(("REMOVAL_AWAITING_APPROVAL", refusal.Subject), (Violation(refusal.Error).Type, Violation(refusal.Error).Subject)));
