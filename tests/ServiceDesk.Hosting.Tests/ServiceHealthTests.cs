@@ -79,6 +79,47 @@ public sealed class ServiceHealthTests(RedisFixture redis)
         Assert.DoesNotContain(directory.Logs.Lines, line => line.Contains("\"level\":\"Error\"", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Redis down as the services start (a cluster restart brings pods up in any order): each goes on retrying, none
+    /// stops itself, and each serves once Redis is there. The Directory's suggestion feed gives up its first subscription
+    /// after StackExchange.Redis's 5 s; it once ended the process there.
+    /// </summary>
+    [Fact]
+    public async Task Every_service_started_while_redis_is_down_keeps_running_and_serves_once_it_starts()
+    {
+        await using var ownRedis = await RedisServer.StartAsync(TestDirectory.Create("redis-late"));
+        await ownRedis.StopAsync();
+        var backends = new List<ServiceHost>();
+        try
+        {
+            foreach (var service in ServiceApps.Backends)
+            {
+                backends.Add(await ServiceHost.StartAsync(service, new Dictionary<string, string?> { ["Redis:Configuration"] = ownRedis.Configuration }));
+            }
+
+            var directory = backends.Single(backend => backend.Service == ServiceApps.Directory);
+            await Eventually.WaitForAsync(
+                () => Task.FromResult(LinesOf(directory, "Subscribing to the other replicas' suggestion-index changes failed")),
+                lines => lines.Count > 0,
+                "the Directory's first subscription to fail",
+                TimeSpan.FromSeconds(30));
+            Assert.All(backends, backend => Assert.False(backend.App.Lifetime.ApplicationStopping.IsCancellationRequested, $"{backend.Service.Name} stopped"));
+
+            await ownRedis.StartAsync();
+            foreach (var backend in backends)
+            {
+                await Eventually.WaitForAsync(() => backend.HealthAsync(), s => s == ServingStatus.Serving, $"{backend.Service.Name} SERVING once Redis starts", TimeSpan.FromSeconds(60));
+            }
+        }
+        finally
+        {
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync();
+            }
+        }
+    }
+
     private static List<string> LinesOf(ServiceHost host, string message) =>
         [.. host.Logs.Lines.Where(line => line.Contains($"\"message\":\"{message}", StringComparison.Ordinal))];
 

@@ -29,6 +29,8 @@ public sealed partial class SuggestionIndexFeed(
 {
     private const int LoadPageSize = 1_000;
 
+    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(5);
+
     private readonly RedisChannel _channel = RedisChannel.Literal($"{messaging.Value.KeyPrefix}directory:suggestion-index");
     private readonly TimeSpan _reloadInterval = configuration.GetValue("Directory:Suggestions:ReloadInterval", TimeSpan.FromMinutes(5));
 
@@ -48,12 +50,15 @@ public sealed partial class SuggestionIndexFeed(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) => { _ = RefreshAsync(message.ToString(), stoppingToken); });
+        var subscribed = false;
         var retry = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Redis may be down as the service starts: the index loads from the store meanwhile, and until the
+                // subscription holds, the suggester finds the index behind the store's stamps and asks the store.
+                subscribed = subscribed || await TrySubscribeAsync(stoppingToken);
                 // Stamps first: every change up to them is committed, so in what the load then reads.
                 var stamps = await customers.GetChangeStampsAsync(stoppingToken);
                 if (index.NeedsLoad(stamps))
@@ -63,7 +68,7 @@ public sealed partial class SuggestionIndexFeed(
                 }
 
                 retry = TimeSpan.FromSeconds(1);
-                await Task.Delay(_reloadInterval, time, stoppingToken);
+                await Task.Delay(subscribed ? _reloadInterval : SubscribeRetry, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -75,6 +80,20 @@ public sealed partial class SuggestionIndexFeed(
                 await Task.Delay(retry, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
+        }
+    }
+
+    private async Task<bool> TrySubscribeAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) => { _ = RefreshAsync(message.ToString(), stoppingToken); });
+            return true;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogSubscribeFailed(exception.GetType().Name, SubscribeRetry);
+            return false;
         }
     }
 
@@ -147,6 +166,9 @@ public sealed partial class SuggestionIndexFeed(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing a customer in the suggestion index failed; the next reload brings it")]
     private partial void LogRefreshFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to the other replicas' suggestion-index changes failed ({Error}); retrying in {Retry}")]
+    private partial void LogSubscribeFailed(string error, TimeSpan retry);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broadcasting a customer change to the other replicas failed; their next reload brings it")]
     private partial void LogBroadcastFailed(Exception exception);
