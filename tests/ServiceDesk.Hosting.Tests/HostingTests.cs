@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting.Clients;
+using ServiceDesk.Hosting.Startup;
 using ServiceDesk.Storage;
 using ServiceDesk.Storage.LiteDb;
 using ServiceDesk.Testing;
@@ -63,6 +65,38 @@ public sealed class HostingTests(RedisFixture redis)
         var exitCode = await app.RunServiceAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(2, exitCode);
+    }
+
+    [Fact]
+    public async Task A_background_service_failing_after_the_start_ends_the_service_with_exit_code_1()
+    {
+        await using var app = ProbeWith(services => services.AddHostedService<FailsOnceStarted>());
+
+        var exitCode = await app.RunServiceAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, exitCode);
+    }
+
+    [Fact]
+    public async Task A_start_up_step_failing_for_good_after_the_start_ends_the_service_with_exit_code_1()
+    {
+        await using var app = ProbeWith(services => services.AddHostedService<FatalOnceStarted>());
+
+        var exitCode = await app.RunServiceAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exitCode);
+    }
+
+    [Fact]
+    public async Task A_service_stopped_from_outside_ends_with_exit_code_0()
+    {
+        await using var app = ProbeWith(_ => { });
+        var run = app.RunServiceAsync();
+        await Eventually.WaitForAsync(() => app.Lifetime.ApplicationStarted.IsCancellationRequested, "the probe to start");
+
+        app.Lifetime.StopApplication();
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
@@ -149,6 +183,45 @@ public sealed class HostingTests(RedisFixture redis)
         using var response = await directory.Http.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static WebApplication ProbeWith(Action<IServiceCollection> addServices)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = TestDirectory.Create("probe"), EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Endpoints:BindAddress"] = "127.0.0.1",
+            ["Endpoints:GrpcPort"] = "0",
+            ["Endpoints:HttpPort"] = "0",
+        });
+        builder.AddServiceDefaults("probe");
+        addServices(builder.Services);
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        return app;
+    }
+
+    private sealed class FailsOnceStarted(IHostApplicationLifetime lifetime) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new InvalidOperationException("failed after the start");
+        }
+    }
+
+    private sealed class FatalOnceStarted(IHostApplicationLifetime lifetime, ILogger<FatalOnceStarted> logger)
+        : StartupStep(lifetime, TimeProvider.System, logger)
+    {
+        private readonly CancellationToken _started = lifetime.ApplicationStarted;
+
+        protected override async Task RunAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, _started).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new InvalidDataException("cannot be mended");
+        }
+
+        protected override bool IsFatal(Exception exception) => exception is InvalidDataException;
     }
 
     /// <summary>A service's first store user, which opens the file as the host starts.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Configuration;
@@ -85,7 +86,9 @@ public static class ServiceDefaults
 
     /// <summary>
     /// Runs until shutdown; a port already in use, or a file the service cannot open while starting (a LiteDB file another
-    /// process holds), ends the process with one clear line, not a stack trace. The log keeps the whole exception.
+    /// process holds), ends the process with one clear line, not a stack trace. The log keeps the whole exception. A
+    /// stop the service asked for itself, because a background service or a start-up step failed for good, ends it
+    /// with exit code 1, so an orchestrator sees a failure and not a clean exit.
     /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplication app)
     {
@@ -97,11 +100,19 @@ public static class ServiceDefaults
             return 2;
         }
 
-        // Read before the run: a host that failed to start is disposed by then, and so is its lifetime service.
+        // Read before the run: a host that failed to start is disposed by then, and so are its services.
         var started = app.Lifetime.ApplicationStarted;
         try
         {
+            // The host's own instances (singletons), resolved as it would: building one may open a store file.
+            var hosted = app.Services.GetServices<IHostedService>().ToArray();
             await app.RunAsync();
+            if (Array.Find(hosted, FailedForGood) is { } failed)
+            {
+                await Console.Error.WriteLineAsync($"{service}: stopped: {failed.GetType().Name} failed; the log holds the exception.");
+                return 1;
+            }
+
             return 0;
         }
         catch (IOException exception) when (!started.IsCancellationRequested)
@@ -110,6 +121,9 @@ public static class ServiceDefaults
             return 2;
         }
     }
+
+    private static bool FailedForGood(IHostedService work) =>
+        work is BackgroundService { ExecuteTask.IsFaulted: true } or StartupStep { Completed.IsFaulted: true };
 
     private static void AddRedactedLogging(this WebApplicationBuilder builder)
     {
