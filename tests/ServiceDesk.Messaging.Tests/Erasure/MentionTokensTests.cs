@@ -123,4 +123,33 @@ public sealed class MentionTokensTests
             Assert.Subset(Mentions.Of([text]).ToHashSet(), Mentions.QueryTokens(name).ToHashSet());
         }
     }
+
+    /// <summary>
+    /// An address is found in any letter case, with its domain in another spelling, percent-encoded as in a link, and
+    /// inside a longer one (its bytes are the address's), but not where the canonical spelling of names folds another
+    /// mailbox into it (full-width letters, ß as ss), which Directory holds as another customer's address.
+    /// </summary>
+    [Theory]
+    [InlineData("Write to Shared@Both.TEST.", "Write to X.")]
+    [InlineData("<shared@both.test>, (shared@both.test) 'shared@both.test' shared@both.test", "<X>, (X) 'X' X")]
+    [InlineData("mailto:shared@both.test?subject=hi and ?to=shared%40both.test&x=1", "mailto:X?subject=hi and ?to=X&x=1")]
+    [InlineData("mailto%3Ashared%40both.test and mailto%3ASHARED%40BOTH.TEST", "mailto%3AX and mailto%3AX")]
+    [InlineData("Write to shared@\uFF42oth.test.", "Write to X.")]
+    [InlineData("joshared@both.test and shared@both.testing", "joX and Xing")]
+    [InlineData("\uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test is another customer", "\uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test is another customer")]
+    public void An_address_is_replaced_wherever_its_bytes_stand_and_not_where_another_mailbox_folds_into_it(string text, string expected)
+    {
+        var replaced = MentionTokens.AddressSpellings("shared@both.test").Aggregate(text, (current, spelling) => MentionTokens.ReplaceAnywhere(current, spelling, "X"));
+        Assert.Equal(expected, replaced);
+        Assert.Equal(expected != text, MentionTokens.AddressSpellings("shared@both.test").Any(spelling => MentionTokens.Holds(text, spelling)));
+    }
+
+    [Fact]
+    public void Another_mailbox_is_not_named_where_the_canonical_spelling_folds_it_into_the_address()
+    {
+        Assert.False(MentionTokens.Names("Write to strasse@both.test or STRASSE@both.test.", "stra\u00DFe@both.test"));
+        Assert.True(MentionTokens.Names("Write to STRA\u1E9EE@both.test.", "stra\u00DFe@both.test"));
+        Assert.False(MentionTokens.Names("Write to \uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test.", "shared@both.test"));
+        Assert.True(MentionTokens.Names("Write to SHARED@both.test.", "shared@both.test"));
+    }
 }

@@ -395,6 +395,28 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [decomposed, unique, Uri.EscapeDataString(erin.Address)]));
     }
 
+    /// <summary>
+    /// Another customer's address in full-width letters is theirs, not the erased one's, though the canonical spelling of
+    /// names folds it into it: it stays in the texts (found by a black-box review: a removal rewrote a live customer's
+    /// full-width address in their ticket, and they looked removed). The erased one's, in capitals, is replaced.
+    /// </summary>
+    [Fact]
+    public async Task Another_customer_s_address_in_full_width_letters_is_left_alone()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, _) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var at = erin.Address.IndexOf('@', StringComparison.Ordinal);
+        var fullWidth = string.Concat(erin.Address[..at].Select(c => char.IsAsciiLetterOrDigit(c) ? (char)(c + 0xFEE0) : c)) + erin.Address[at..];
+        var johns = await hosts.NewTicketAsync(project, john.Id, "Mail");
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = johns.Id, Body = $"Write to {fullWidth} and {erin.Address.ToUpperInvariant()}." }, hosts.Admin);
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal($"Write to {fullWidth} and {Pseudonym}.", read.Comments.Single().Body);
+    }
+
     [Fact]
     public async Task A_second_run_of_the_same_erasure_changes_nothing_more()
     {

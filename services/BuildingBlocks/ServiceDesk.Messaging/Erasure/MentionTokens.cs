@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ServiceDesk.Hosting.Validation;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -136,6 +137,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// <summary>
     /// Where <paramref name="needle"/> stands in <paramref name="text"/>, and how long it is there (its spaces may stand as
     /// longer runs of white space): with <paramref name="wholeWordsOnly"/>, as <see cref="Names(string, string)"/> counts it.
+    /// An address, either way, only where it is that mailbox (<see cref="IsThatMailbox"/>).
     /// </summary>
     private static IEnumerable<(int At, int Length)> Occurrences(string text, string needle, bool wholeWordsOnly)
     {
@@ -156,6 +158,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
 
         var canonical = Canonical.Of(text);
         var upperText = canonical.Text;
+        var address = AddressSpelt(needle);
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
         var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
         for (var at = upperText.IndexOf(parts[0], StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(parts[0], at + 1, StringComparison.Ordinal))
@@ -167,12 +170,30 @@ public sealed class MentionTokens(TombstonePepper pepper)
 
             var joinsBefore = startsWithWord && at > 0 && Rune.DecodeLastFromUtf16(upperText.AsSpan(0, at), out var before, out _) == OperationStatus.Done && IsWordRune(before);
             var joinsAfter = endsWithWord && end < upperText.Length && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
-            if (!wholeWordsOnly || (!joinsBefore && !joinsAfter))
+            var occurrence = canonical.InText(at, end);
+            if ((!wholeWordsOnly || (!joinsBefore && !joinsAfter)) && (address is not { } mailbox || IsThatMailbox(text, occurrence, mailbox)))
             {
-                yield return canonical.InText(at, end);
+                yield return occurrence;
             }
         }
     }
+
+    /// <summary>The mailbox a needle spells, as it is or percent-encoded (<see cref="AddressSpellings"/>); null for a name.</summary>
+    private static EmailAddress? AddressSpelt(string needle) =>
+        needle.Contains('@') || needle.Contains("%40", StringComparison.OrdinalIgnoreCase)
+            ? EmailAddress.TryParse(PercentDecoded(needle), out var address) ? address : null
+            : null;
+
+    /// <summary>
+    /// Whether the occurrence is that mailbox as Directory tells addresses apart: the canonical spelling of names folds
+    /// <c>ｓｈａｒｅｄ@…</c> (full-width letters) into <c>shared@…</c> and <c>strasse@…</c> into <c>straße@…</c>, each
+    /// another customer's address, whose texts a removal must leave alone. Inside a longer address (<c>joshared@…</c>)
+    /// it is replaced all the same: its bytes are the erased address's.
+    /// </summary>
+    private static bool IsThatMailbox(string text, (int At, int Length) occurrence, EmailAddress address) =>
+        EmailAddress.TryParse(PercentDecoded(text.Substring(occurrence.At, occurrence.Length)), out var found) && found == address;
+
+    private static string PercentDecoded(string text) => text.Contains('%') ? Uri.UnescapeDataString(text) : text;
 
     /// <summary>Where the needle's later parts end, each after a run of white space, from <paramref name="position"/>; null when they do not follow.</summary>
     private static int? EndOf(string upperText, int position, string[] parts)
