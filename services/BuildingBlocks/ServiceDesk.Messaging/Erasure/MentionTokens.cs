@@ -242,6 +242,34 @@ public sealed class MentionTokens(TombstonePepper pepper)
         }
     }
 
+    /// <summary>
+    /// A full name as texts may hold it besides as it is: surname first after a comma (<c>Roe, Jane</c>), joined as in a
+    /// handle (<c>jane_roe</c>, <c>jane.roe</c>), and percent-encoded as in a link (<c>Jane%20Roe</c>, <c>Jane+Roe</c>,
+    /// composed and decomposed), whose words are not the name's (<c>20ROE</c>). A name of one word has no other spelling.
+    /// Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
+    /// </summary>
+    public static IEnumerable<string> NameSpellings(string name)
+    {
+        var words = name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 2)
+        {
+            return [name];
+        }
+
+        var spaced = string.Join(' ', words);
+        return new[]
+        {
+            name,
+            $"{words[^1]}, {string.Join(' ', words[..^1])}",
+            string.Join('_', words),
+            string.Join('.', words),
+            Uri.EscapeDataString(spaced),
+            Uri.EscapeDataString(spaced).Replace("%20", "+", StringComparison.Ordinal),
+            Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)),
+            Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)).Replace("%20", "+", StringComparison.Ordinal),
+        }.Distinct(StringComparer.Ordinal);
+    }
+
     /// <summary>Whether one of the texts names one of the needles.</summary>
     public static bool NameAny(IEnumerable<string?> texts, IReadOnlyCollection<string> needles) =>
         texts.Any(text => text is not null && needles.Any(needle => Names(text, needle)));

@@ -59,14 +59,16 @@ public sealed class NotificationErasure(
         // And the command's final profile's: a change behind in the customer stream is not in what this service knows.
         var final = await profiles.FinalProfileAsync(
             scope, known is null ? null : ProfileHistory.ProfileOf(known.DisplayName, known.DisplayNameChosenByCustomer, known.Address, known.History), cancellationToken);
-        var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final);
+        var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final)
+            .SelectMany(name => MentionTokens.NameSpellings(name.Text).Select(spelling => name with { Text = spelling }))
+            .ToList();
         var addresses = own.Select(delivery => delivery.RecipientAddress)
             .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))
             .SelectMany(MentionTokens.AddressSpellings)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         // A name the customer chose themselves may be anyone's: their own letters go, no one else's.
         var chosen = knownNames.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var needles = addresses.Concat(own.Select(delivery => delivery.RecipientName)).Concat(knownNames.Select(name => name.Text))
+        var needles = addresses.Concat(own.SelectMany(delivery => MentionTokens.NameSpellings(delivery.RecipientName))).Concat(knownNames.Select(name => name.Text))
             .Where(needle => needle.Length >= MentionTokens.ShortestNeedle)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
