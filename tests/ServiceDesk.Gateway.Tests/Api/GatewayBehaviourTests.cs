@@ -115,6 +115,29 @@ public sealed partial class GatewayBehaviourTests(GatewayHosts hosts)
     }
 
     [Fact]
+    public async Task A_body_without_a_content_type_is_415_problem_json_signed_in_or_not_and_logs_no_error()
+    {
+        using var anonymous = hosts.NewClient();
+        using var admin = await hosts.AdminClientAsync();
+        static ByteArrayContent Untyped(string json) => new(System.Text.Encoding.UTF8.GetBytes(json));
+        var logged = hosts.Gateway.Logs.Lines.Count;
+
+        var problems = new[]
+        {
+            await anonymous.ProblemAsync(HttpStatusCode.UnsupportedMediaType, HttpMethod.Post, "/api/v1/tokens", Untyped("""{"login": "a", "password": "b"}""")),
+            await anonymous.ProblemAsync(HttpStatusCode.UnsupportedMediaType, HttpMethod.Post, "/api/v1/session", Untyped("""{"login": "a", "password": "b"}""")),
+            await admin.ProblemAsync(HttpStatusCode.UnsupportedMediaType, HttpMethod.Post, "/api/v1/customers", Untyped("""{"address": "someone@example.com", "displayName": "Some One"}""")),
+        };
+
+        Assert.All(problems, problem =>
+        {
+            Assert.Equal("UNSUPPORTED_MEDIA_TYPE", problem.GetProperty("code").GetString());
+            Assert.Equal("must be sent as application/json", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        });
+        Assert.DoesNotContain(hosts.Gateway.Logs.Lines.Skip(logged), line => line.Contains("\"level\":\"Error\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_client_over_its_sign_in_limit_gets_429_with_Retry_After_while_other_API_calls_go_on()
     {
         await using var gateway = await hosts.StartGatewayAsync(("Gateway:SignInsPerMinute", "2"));

@@ -7,16 +7,24 @@ namespace ServiceDesk.Gateway.Problems;
 /// <summary>
 /// Input the endpoints could not even bind — a body that is not JSON or holds a value of the wrong type, a query
 /// value that is not a number, a missing body — answered as the gateway's own refusals are (<see cref="GrpcProblems.Invalid"/>):
-/// 400 problem+json naming the field. The value sent is never echoed (it may be an address).
+/// 400 problem+json naming the field; any other 4xx refusal with its own status, never 500. The value sent is never
+/// echoed (it may be an address).
 /// </summary>
 internal sealed partial class BadRequestProblems : IExceptionHandler
 {
-    // The binding failures of the endpoints are 400; the 413 and 415 they answer come without an exception (AddCode).
+    // The binding failures of the endpoints are 400. Another status is ASP.NET Core's own refusal, answered as the bare
+    // status is (AddCode): a body with no Content-Type at all throws 415, where one of another media type gets it without an exception.
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } badRequest || http.Response.HasStarted)
+        if (exception is not BadHttpRequestException { StatusCode: >= 400 and < 500 } badRequest || http.Response.HasStarted)
         {
             return false;
+        }
+
+        if (badRequest.StatusCode != StatusCodes.Status400BadRequest)
+        {
+            await Results.Problem(statusCode: badRequest.StatusCode).ExecuteAsync(http);
+            return true;
         }
 
         var (field, description) = Describe(badRequest);
