@@ -1,8 +1,10 @@
 using Grpc.AspNetCore.HealthChecks;
+using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ServiceDesk.Hosting.Validation;
 
 namespace ServiceDesk.Hosting.HealthChecks;
 
@@ -37,6 +39,8 @@ internal static class HealthDefaults
                     grpc.Services.Map(name, result => result.Name == name);
                 }
             });
+        services.AddSingleton<IRequestValidator<HealthCheckRequest>, HealthCheckRequestValidator>();
+        services.AddSingleton<HealthWatchLimit>();
         services.AddSingleton<LastHealthReport>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, LastHealthReport>(provider => provider.GetRequiredService<LastHealthReport>()));
         services.Configure<HealthCheckPublisherOptions>(options =>

@@ -11,9 +11,10 @@ namespace ServiceDesk.Hosting.HealthChecks;
 /// fresh and says so; anything else (no report yet, a stale one, a failing check) is checked on the spot. Running
 /// every dependency check (a Redis PING, a store query) per call was most of the cost of a readiness probe, which
 /// asks every few seconds per pod; a dependency that fails is reported within one publishing period, one that
-/// recovers at once. Watch streams the published statuses.
+/// recovers at once. Watch streams the published statuses; <see cref="HealthWatchLimit"/> bounds how many are open at once.
+/// The service name of both is bounded before they run (<see cref="HealthCheckRequestValidator"/>).
 /// </summary>
-internal sealed class ServiceHealth(HealthServiceImpl published, LastHealthReport last, HealthCheckService checks) : Health.HealthBase
+internal sealed class ServiceHealth(HealthServiceImpl published, LastHealthReport last, HealthCheckService checks, HealthWatchLimit watches) : Health.HealthBase
 {
     public override async Task<HealthCheckResponse> Check(HealthCheckRequest request, ServerCallContext context)
     {
@@ -32,6 +33,9 @@ internal sealed class ServiceHealth(HealthServiceImpl published, LastHealthRepor
         return new HealthCheckResponse { Status = LastHealthReport.StatusOf(report.Entries.Values) };
     }
 
-    public override Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context) =>
-        published.Watch(request, responseStream, context);
+    public override async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)
+    {
+        using var open = watches.Acquire();
+        await published.Watch(request, responseStream, context);
+    }
 }

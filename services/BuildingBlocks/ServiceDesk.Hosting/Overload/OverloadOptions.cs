@@ -17,12 +17,15 @@ public sealed class OverloadOptions
     /// <summary>The <c>RetryInfo</c> delay of a refused call (the gateway's <c>Retry-After</c>).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>gRPC health Watch streams open at once; one more is refused (health is otherwise not limited).</summary>
+    public int MaxHealthWatches { get; set; } = 100;
+
     public void Validate()
     {
-        if (MaxConcurrentCalls < 1 || QueueLimit < 0 || RetryAfter <= TimeSpan.Zero)
+        if (MaxConcurrentCalls < 1 || QueueLimit < 0 || RetryAfter <= TimeSpan.Zero || MaxHealthWatches < 1)
         {
             throw new InvalidOperationException(
-                "Overload:MaxConcurrentCalls must be at least 1, Overload:QueueLimit at least 0 and Overload:RetryAfter positive.");
+                "Overload:MaxConcurrentCalls and Overload:MaxHealthWatches must be at least 1, Overload:QueueLimit at least 0 and Overload:RetryAfter positive.");
         }
     }
 }
