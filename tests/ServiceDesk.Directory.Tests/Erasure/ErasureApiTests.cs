@@ -290,6 +290,46 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.Equal("Renamed", (await hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = customer.Id, DisplayName = "Renamed" })).DisplayName);
     }
 
+    /// <summary>
+    /// An agent who types an address learns whether it is a live customer's (an invitation, or ALREADY_EXISTS for another
+    /// profile) or not, as DESIGN asks; an erased address and one whose customer asked to be removed must answer alike, or
+    /// the pair of answers tells that a customer of another project is waiting for an admin to remove them.
+    /// </summary>
+    [Fact]
+    public async Task To_an_agent_of_another_project_an_address_whose_customer_awaits_removal_answers_exactly_as_an_erased_one()
+    {
+        var (alpha, beta) = (await hosts.NewProjectAsync(), await hosts.NewProjectAsync());
+        var agent = Bearer(await hosts.TokenOfNewAsync(Role.Agent, null, alpha));
+        var directory = new DirectoryService.DirectoryServiceClient(hosts.Host.Channel);
+        var ofAlpha = await hosts.NewCustomerAsync("Of Alpha", TestData.Address("of.alpha"), alpha);
+        var (live, awaiting, removed) = (TestData.Address("live"), TestData.Address("awaiting"), TestData.Address("removed"));
+        await hosts.NewCustomerAsync("Still Here", live, beta);
+        var asking = await hosts.NewCustomerAsync("Asked Away", awaiting, beta);
+        var request = await ClientAs(await hosts.TokenOfNewAsync(Role.Customer, asking.Id)).RequestOwnRemovalAsync(new RequestOwnRemovalRequest());
+        var gone = await hosts.NewCustomerAsync("Removed", removed, beta);
+        await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = gone.Id, Reason = ErasureReason.ContactMoved });
+        Task<string> UpdateAsync(string address) =>
+            AnswerOfAsync(() => directory.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = ofAlpha.Id, Address = address }, agent));
+        Task<string> CreateAsync(string address) =>
+            AnswerOfAsync(() => directory.CreateCustomerAsync(new CreateCustomerRequest { Address = address, DisplayName = "Typed In", ProjectKeys = { alpha } }, agent));
+
+        var updates = (Live: await UpdateAsync(live), Awaiting: await UpdateAsync(awaiting), Removed: await UpdateAsync(removed));
+        // The live address last: its invitation makes that customer one of the agent's.
+        var creates = (Awaiting: await CreateAsync(awaiting), Removed: await CreateAsync(removed), Live: await CreateAsync(live));
+
+        Assert.Equal(updates.Removed, updates.Awaiting);
+        Assert.Equal(creates.Removed, creates.Awaiting);
+        Assert.All([updates.Awaiting, creates.Awaiting], answer =>
+        {
+            Assert.StartsWith($"{StatusCode.FailedPrecondition}:", answer, StringComparison.Ordinal);
+            Assert.Contains(ErasedAddresses.PreconditionType, answer, StringComparison.Ordinal);
+            Assert.DoesNotContain(asking.Id, answer, StringComparison.Ordinal);
+            Assert.DoesNotContain(request.Id, answer, StringComparison.Ordinal);
+        });
+        Assert.StartsWith($"{StatusCode.AlreadyExists}:", updates.Live, StringComparison.Ordinal);
+        Assert.Equal("OK", creates.Live);
+    }
+
     [Fact]
     public async Task A_removed_customer_still_signed_in_sees_neither_the_successor_nor_the_admin_of_their_removal()
     {
@@ -383,6 +423,23 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
             metadata.Add("authorization", $"Bearer {token}");
             return metadata;
         }));
+
+    /// <summary>"OK", or all a refusal tells its caller: its code, its message and each of its details in full.</summary>
+    private static async Task<string> AnswerOfAsync<T>(Func<AsyncUnaryCall<T>> call)
+    {
+        try
+        {
+            await call();
+            return "OK";
+        }
+        catch (RpcException error)
+        {
+            return $"{error.StatusCode}: {error.Status.Detail} {string.Join(" ", error.GetRpcStatus()?.Details.Select(detail => DetailsFormatter.Format(detail)) ?? [])}";
+        }
+    }
+
+    private static readonly JsonFormatter DetailsFormatter = new(JsonFormatter.Settings.Default.WithTypeRegistry(Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+        PreconditionFailure.Descriptor, BadRequest.Descriptor, ResourceInfo.Descriptor, ErrorInfo.Descriptor)));
 
     private static PreconditionFailure.Types.Violation Violation(RpcException error) =>
         Assert.Single(error.GetRpcStatus()!.GetDetail<PreconditionFailure>()!.Violations);

@@ -61,13 +61,7 @@ public sealed class CustomerService(
         }
         catch (AddressTakenException taken) when (caller.Role == CallerRole.Agent)
         {
-            if (await AwaitingRemovalAsync(taken.ExistingCustomerId, cancellationToken) is { } awaiting)
-            {
-                // That the customer asked to be removed is not the inviting agent's to learn of an address they typed: it
-                // is refused as an erased one, which it is about to be.
-                throw ErasedAddresses.Refusal(caller, awaiting.Id, "address");
-            }
-
+            await RequireNoRemovalAwaitingOfAddressOwnerAsync(caller, taken.ExistingCustomerId, cancellationToken);
             return await ChangeAsync(
                 taken.ExistingCustomerId,
                 scopedIds.For(taken.ExistingCustomerId, customer.ProjectKeys[0]),
@@ -269,6 +263,7 @@ public sealed class CustomerService(
             }
             catch (AddressTakenException taken)
             {
+                await RequireNoRemovalAwaitingOfAddressOwnerAsync(caller, taken.ExistingCustomerId, cancellationToken);
                 throw new AlreadyExistsException("customer", caller.Role == CallerRole.Agent ? null : taken.ExistingCustomerId, "address");
             }
             catch (AddressErasedException erased)
@@ -299,6 +294,21 @@ public sealed class CustomerService(
                     "REMOVAL_AWAITING_APPROVAL", $"erasures/{awaiting.Id}", $"The customer asked to be removed (erasure request '{awaiting.Id}'); approve or reject the request before changing them.")
                 : new PreconditionFailedException(
                     "REMOVAL_AWAITING_APPROVAL", "erasures", "The customer asked to be removed; they cannot be changed or added to a project until an admin decides.");
+        }
+    }
+
+    /// <summary>
+    /// That a customer asked to be removed is not an agent's to learn of an address they typed (the customer may belong
+    /// to other projects only): to an agent, the address of a customer whose removal awaits approval is refused as an
+    /// erased one, which it is about to be, by every RPC that takes an address. Otherwise the answers for it would differ
+    /// from those for both a live address and an erased one (an invitation refused as erased, yet ALREADY_EXISTS for
+    /// another profile), and the pair would tell. Admins may see the customer, and services are granted their id.
+    /// </summary>
+    private async Task RequireNoRemovalAwaitingOfAddressOwnerAsync(Caller caller, string ownerId, CancellationToken cancellationToken)
+    {
+        if (caller.Role == CallerRole.Agent && await AwaitingRemovalAsync(ownerId, cancellationToken) is { } awaiting)
+        {
+            throw ErasedAddresses.Refusal(caller, awaiting.Id, "address");
         }
     }
 
