@@ -348,6 +348,38 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.NotEmpty(removal.RequestedBy);
     }
 
+    /// <summary>
+    /// A removed customer may read their removal with the access token they still hold. Each service's counts are the
+    /// admins': Ticketing's texts redacted count the internal comments that named the customer, which they never saw.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_reading_their_own_removal_sees_each_services_progress_without_its_counts_which_the_admin_sees()
+    {
+        var customer = await hosts.NewCustomerAsync("Counted Away");
+        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = customer.Id, Reason = ErasureReason.ContactMoved });
+        await SignedEvents.PublishAsync(hosts.Host, new ServiceDesk.Contracts.Events.V1.ErasureReceipt
+        {
+            RequestId = removal.Id,
+            Service = ServiceNames.Ticketing,
+            Outcome = ServiceDesk.Contracts.Events.V1.ReceiptOutcome.Succeeded,
+            Counts = { ["texts_redacted"] = 4 },
+        }, ServiceNames.Ticketing);
+        var seenByAdmin = await Eventually.WaitForAsync(
+            () => Erasure.GetErasureAsync(new GetErasureRequest { ErasureId = removal.Id }).ResponseAsync,
+            erasure => erasure.Participants.Single(participant => participant.Service == ServiceNames.Ticketing).State == ParticipantState.Done,
+            "Ticketing's receipt folded");
+
+        var seenByCustomer = await own.GetErasureAsync(new GetErasureRequest { ErasureId = removal.Id });
+
+        Assert.Equal(4, seenByAdmin.Participants.Single(participant => participant.Service == ServiceNames.Ticketing).Counts["texts_redacted"]);
+        Assert.Equal(1, seenByAdmin.Participants.Single(participant => participant.Service == ServiceNames.Directory).Counts["profiles_deleted"]);
+        Assert.Equal(
+            seenByAdmin.Participants.Select(participant => (participant.Service, participant.State, participant.UpdatedAt)),
+            seenByCustomer.Participants.Select(participant => (participant.Service, participant.State, participant.UpdatedAt)));
+        Assert.All(seenByCustomer.Participants, participant => Assert.Empty(participant.Counts));
+    }
+
     [Fact]
     public async Task Requests_list_newest_first_by_status_with_page_tokens_bound_to_their_caller()
     {

@@ -97,6 +97,37 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
     /// Overdue is Directory's word (past the due date and still open), shown as it says and filtered on by it: a request
     /// rejected after its due date is not overdue. Requests received 40 days ago are written to Directory's own store.
     /// </summary>
+    /// <summary>
+    /// A removed customer's access token stays valid for its lifetime, and with it they may read their removal: each
+    /// service's state, but not its counts (Ticketing's texts redacted count internal comments they never saw).
+    /// </summary>
+    [Fact]
+    public async Task A_removed_customer_reading_their_own_removal_gets_each_services_state_without_counts_which_the_admin_gets()
+    {
+        var project = await hosts.NewProjectAsync();
+        var tess = await hosts.NewCustomerAsync("Tess", GatewayHosts.NewAddress("tess"), project);
+        using var customer = hosts.NewClient();
+        var tokens = await customer.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/tokens", new { login = await hosts.NewAccountAsync(Role.Customer, tess.Id), password = IdentityTestHost.Password });
+        customer.BearerToken = tokens.GetProperty("accessToken").GetString();
+        using var admin = await hosts.AdminClientAsync();
+        var requested = await customer.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request");
+        var path = $"/api/v1/erasures/{requested.GetProperty("id").GetString()}";
+        await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"{path}/approval");
+        var seenByAdmin = await Eventually.WaitForAsync(
+            () => admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, path),
+            erasure => erasure.GetProperty("status").GetString() == "completed",
+            "the removal to complete in every service",
+            TimeSpan.FromSeconds(60));
+
+        var seenByCustomer = await customer.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, path);
+
+        static List<JsonElement> Participants(JsonElement erasure) => [.. erasure.GetProperty("participants").EnumerateArray()];
+        static string StateOf(JsonElement participant) => $"{participant.GetProperty("service").GetString()}: {participant.GetProperty("state").GetString()}";
+        Assert.Equal(Participants(seenByAdmin).Select(StateOf), Participants(seenByCustomer).Select(StateOf));
+        Assert.Contains(Participants(seenByAdmin), participant => participant.GetProperty("counts").EnumerateObject().Any());
+        Assert.All(Participants(seenByCustomer), participant => Assert.Empty(participant.GetProperty("counts").EnumerateObject()));
+    }
+
     [Fact]
     public async Task A_request_is_overdue_as_Directory_says_and_the_list_filters_on_it()
     {

@@ -44,7 +44,8 @@ internal static class ErasureMessages
 
     /// <summary>
     /// What the customer the request is about sees of it: not the successor (another customer's own id) nor the
-    /// admins' account ids, only their own.
+    /// admins' account ids, only their own; each service's progress but not its counts, which tell of data the customer
+    /// never saw (Ticketing's texts redacted count the internal comments that named them).
     /// </summary>
     public static ErasureRequest ForCustomer(this ErasureRequest message, string? accountId)
     {
@@ -53,6 +54,11 @@ internal static class ErasureMessages
         message.ApprovedBy = string.Empty;
         message.RejectedBy = string.Empty;
         message.Reinstatement?.ReinstatedBy = string.Empty;
+        foreach (var participant in message.Participants)
+        {
+            participant.Counts.Clear();
+        }
+
         return message;
     }
 
