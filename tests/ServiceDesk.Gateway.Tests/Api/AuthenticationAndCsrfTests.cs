@@ -68,6 +68,29 @@ public sealed class AuthenticationAndCsrfTests(GatewayHosts hosts)
         Assert.Empty(wrong);
     }
 
+    /// <summary>
+    /// The header must hold the session's own CSRF token, not just the CSRF cookie's value: another session's cookie and
+    /// header, or a value a site that can set cookies for the host planted (where the <c>__Host-</c> prefix is off, as in a
+    /// local run), do not pass (found by a black-box review: both did).
+    /// </summary>
+    [Fact]
+    public async Task A_CSRF_cookie_and_header_of_another_session_or_planted_by_another_site_are_refused()
+    {
+        using var alice = await hosts.SignedInAsync(Role.Admin);
+        using var bob = await hosts.SignedInAsync(Role.Admin);
+        var own = alice.CsrfToken!;
+        foreach (var other in new[] { bob.CsrfToken!, "planted-by-another-site" })
+        {
+            alice.Cookies.Add(hosts.Gateway.Endpoints.HttpUri, new Cookie("sd_csrf", other, "/"));
+            alice.CsrfToken = other;
+            var refused = await alice.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, "/api/v1/organizations", new { name = $"Org {Guid.NewGuid():N}" });
+            Assert.Equal("CSRF_TOKEN_INVALID", refused.GetProperty("code").GetString());
+        }
+
+        alice.CsrfToken = own;
+        await alice.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/organizations", new { name = $"Org {Guid.NewGuid():N}" });
+    }
+
     [Fact]
     public async Task A_cookie_session_with_its_CSRF_token_and_a_bearer_client_without_one_are_both_served()
     {

@@ -77,6 +77,25 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         await client.ProblemAsync(HttpStatusCode.Unauthorized, HttpMethod.Get, "/api/v1/me");
     }
 
+    /// <summary>
+    /// Signing in over a cookie session ends that session: the browser drops its cookie, and a copy of it must not go on
+    /// working for the refresh token's lifetime (found by a black-box review: it did).
+    /// </summary>
+    [Fact]
+    public async Task Signing_in_again_in_a_browser_ends_the_session_it_had()
+    {
+        using var client = await hosts.SignedInAsync(Role.Agent);
+        var uri = hosts.Gateway.Endpoints.HttpUri;
+        var earlier = client.Cookies.GetCookies(uri)["sd_session"]!.Value;
+
+        await client.SignInAsync(await hosts.NewAccountAsync(Role.Agent));
+
+        await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/me");
+        using var copy = hosts.NewClient();
+        copy.Cookies.Add(uri, new System.Net.Cookie("sd_session", earlier, "/"));
+        await copy.ProblemAsync(HttpStatusCode.Unauthorized, HttpMethod.Get, "/api/v1/me");
+    }
+
     [Fact]
     public async Task A_non_browser_client_gets_tokens_uses_them_as_bearer_refreshes_and_revokes_them_without_any_CSRF_token()
     {
@@ -160,8 +179,8 @@ public sealed class SessionApiTests(GatewayHosts hosts)
 
         using (var signOut = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/session"))
         {
-            signOut.Headers.Add("Cookie", $"sd_session={current}; sd_csrf=token");
-            signOut.Headers.Add("X-CSRF-Token", "token");
+            signOut.Headers.Add("Cookie", $"sd_session={current}; sd_csrf={Decode(current).CsrfToken}");
+            signOut.Headers.Add("X-CSRF-Token", Decode(current).CsrfToken);
             Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(signOut)).StatusCode);
         }
 
@@ -301,7 +320,7 @@ public sealed class SessionApiTests(GatewayHosts hosts)
 
     /// <summary>A session cookie as a client can write one: an expired access token and a refresh token Identity never issued.</summary>
     private static string Forged() =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new SessionState("forged", DateTimeOffset.UtcNow.AddMinutes(-1), Guid.NewGuid().ToString("N"))));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new SessionState("forged", DateTimeOffset.UtcNow.AddMinutes(-1), Guid.NewGuid().ToString("N"), "forged-csrf")));
 
     private static string? SessionCookieOf(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var cookies)

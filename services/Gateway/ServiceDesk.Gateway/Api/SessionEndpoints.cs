@@ -37,6 +37,12 @@ internal static class SessionEndpoints
         SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
     {
         var signedIn = await identity.SignInAsync(new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, await call.SignInAsync());
+        // The browser drops the cookie of the session it had: that session ends too, so the cookie, if it was copied, is worth nothing.
+        if (cookies.Read(http.Request) is { } earlier)
+        {
+            await EndAsync(earlier, identity, call);
+        }
+
         var csrf = cookies.Write(http.Response, signedIn);
         return Results.Ok(new SessionResource(AccountResource.From(signedIn.Account), csrf));
     }
@@ -65,18 +71,23 @@ internal static class SessionEndpoints
     {
         if (cookies.Read(http.Request) is { } session)
         {
-            try
-            {
-                await identity.SignOutAsync(new SignOutRequest { RefreshToken = session.RefreshToken }, call.Anonymous());
-            }
-            catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.NotFound)
-            {
-                // Already ended elsewhere: clearing the cookies is all that is left.
-            }
+            await EndAsync(session, identity, call);
         }
 
         cookies.Clear(http.Response);
         return Results.NoContent();
+    }
+
+    private static async Task EndAsync(SessionState session, IdentityService.IdentityServiceClient identity, BackendCall call)
+    {
+        try
+        {
+            await identity.SignOutAsync(new SignOutRequest { RefreshToken = session.RefreshToken }, call.Anonymous());
+        }
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.NotFound)
+        {
+            // Already ended elsewhere, or a cookie of no session: clearing or replacing the cookies is all that is left.
+        }
     }
 
     private static async Task<IResult> MeAsync(IdentityService.IdentityServiceClient identity, BackendCall call) =>

@@ -35,9 +35,9 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
             return Ended(http);
         }
 
-        var (accessToken, expiresAt, refreshToken) = newest is null
+        var (accessToken, expiresAt, refreshToken, _) = newest is null
             ? session
-            : new SessionState(newest.AccessToken, newest.AccessTokenExpiresAt.ToDateTimeOffset(), newest.RefreshToken);
+            : new SessionState(newest.AccessToken, newest.AccessTokenExpiresAt.ToDateTimeOffset(), newest.RefreshToken, session.CsrfToken);
         if (expiresAt <= time.GetUtcNow() + options.RefreshMargin)
         {
             // Null when the session ended (signed out, revoked, expired).
@@ -53,7 +53,7 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
             return accessToken;
         }
 
-        cookies.Write(http.Response, newest, cookies.CsrfToken(http.Request));
+        cookies.Write(http.Response, newest, session.CsrfToken);
         return newest.AccessToken;
     }
 
