@@ -168,6 +168,40 @@ public sealed class TicketNotificationTests(NotificationHosts hosts)
     }
 
     /// <summary>
+    /// A letter being handed to the SMTP server as the service stops is given back: after a restart it goes out at once,
+    /// not a lease (5 minutes) later (an end-to-end test of a restored backup met one held so, taken mid-attempt).
+    /// </summary>
+    [Fact]
+    public async Task A_letter_in_flight_as_the_service_stops_goes_out_after_its_restart_without_waiting_for_its_lease()
+    {
+        var project = await hosts.NewProjectAsync();
+        var reporter = await hosts.NewCustomerAsync(project);
+        await hosts.Smtp.StopAsync();
+        // Takes the connection and never greets: the attempt stays in flight until it is cancelled.
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, hosts.Smtp.Port);
+        silent.Start();
+        try
+        {
+            await hosts.NewTicketAsync(project, reporter);
+            var store = hosts.Notification.Services.GetRequiredService<IDeliveryStore>();
+            await Eventually.WaitForAsync(
+                async () => await store.ListToRecipientAsync(reporter.Id, string.Empty, default),
+                deliveries => deliveries.Count == 1 && deliveries[0].NextAttemptAt > DateTimeOffset.UtcNow.AddMinutes(1),
+                "the letter to be leased, its attempt in flight");
+            await hosts.StopNotificationAsync();
+        }
+        finally
+        {
+            silent.Stop();
+        }
+
+        await hosts.Smtp.StartAgainAsync();
+        await hosts.RestartNotificationAsync();
+
+        await Eventually.WaitForAsync(() => hosts.Smtp.MessagesTo(reporter.Address).Count > 0, "the letter soon after the restart", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
     /// Encoded words written into a summary or a name reach the letter as text: a mail program decoding them would show
     /// a right-to-left override ("exe.pdf" for "fdp.exe") and line breaks in the subject, which a summary may not hold.
     /// </summary>

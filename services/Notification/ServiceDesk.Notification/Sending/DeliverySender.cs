@@ -76,9 +76,21 @@ public sealed class DeliverySender(
             foreach (var delivery in due)
             {
                 var leased = delivery with { NextAttemptAt = time.GetUtcNow() + Lease };
-                if (await deliveries.TryLeaseAsync(delivery, leased.NextAttemptAt, cancellationToken))
+                if (!await deliveries.TryLeaseAsync(delivery, leased.NextAttemptAt, cancellationToken))
+                {
+                    continue;
+                }
+
+                try
                 {
                     await SendAsync(leased, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping mid-attempt (a rolling update, a backup): the lease is given back, so the letter goes as soon as
+                    // a sender runs again, not a lease later. Only while still ours: an attempt that ended in an update keeps it.
+                    await deliveries.TryLeaseAsync(leased, time.GetUtcNow(), CancellationToken.None);
+                    throw;
                 }
             }
 
