@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ServiceDesk.Hosting.Validation;
+using ServiceDesk.Messaging.PersonalData;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -269,6 +270,10 @@ public sealed class MentionTokens(TombstonePepper pepper)
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)).Replace("%20", "+", StringComparison.Ordinal),
         }.Distinct(StringComparer.Ordinal);
     }
+
+    /// <summary>Each of <see cref="NameSpellings(string)"/> of a name the customer had, chosen by whoever chose the name.</summary>
+    public static IEnumerable<PreviousName> NameSpellings(PreviousName name) =>
+        NameSpellings(name.Text).Select(spelling => name with { Text = spelling });
 
     /// <summary>Whether one of the texts names one of the needles.</summary>
     public static bool NameAny(IEnumerable<string?> texts, IReadOnlyCollection<string> needles) =>

@@ -60,7 +60,7 @@ public sealed class NotificationErasure(
         var final = await profiles.FinalProfileAsync(
             scope, known is null ? null : ProfileHistory.ProfileOf(known.DisplayName, known.DisplayNameChosenByCustomer, known.Address, known.History), cancellationToken);
         var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final)
-            .SelectMany(name => MentionTokens.NameSpellings(name.Text).Select(spelling => name with { Text = spelling }))
+            .SelectMany(MentionTokens.NameSpellings)
             .ToList();
         var addresses = own.Select(delivery => delivery.RecipientAddress)
             .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))

@@ -196,7 +196,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         // An address is the customer's alone, never a common phrase, also where a name repeats it.
         var names = ProfileHistory.NamesAlsoIn(live is null ? [] : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer), final)
             .Where(name => IsLongEnough(name.Text) && !addresses.Contains(name.Text, StringComparer.OrdinalIgnoreCase))
-            .SelectMany(name => MentionTokens.NameSpellings(name.Text).Select(spelling => name with { Text = spelling }))
+            .SelectMany(MentionTokens.NameSpellings)
             .DistinctBy(name => name.Text, StringComparer.OrdinalIgnoreCase)
             .ToList();
         return new ErasureRules(
