@@ -77,6 +77,12 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
             new { customerId = rita.Id, mode = "anonymize", reason = "contact_moved" });
         var path = $"/api/v1/erasures/{accepted.GetProperty("id").GetString()}";
         var refused = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/v1/customers", new { address, displayName = "Rita Again" });
+        // Only a completed removal is reinstated.
+        await Eventually.WaitForAsync(
+            () => admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, path),
+            erasure => erasure.GetProperty("status").GetString() == "completed",
+            "the removal to complete in every service",
+            TimeSpan.FromSeconds(60));
 
         var unknownReason = await admin.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, $"{path}/reinstatement", new { reason = "because" });
         var byAgent = await agent.ProblemAsync(HttpStatusCode.Forbidden, HttpMethod.Post, $"{path}/reinstatement", new { reason = "customer_returned" });
@@ -93,10 +99,6 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         Assert.NotEqual(rita.Id, created.GetProperty("id").GetString());
     }
 
-    /// <summary>
-    /// Overdue is Directory's word (past the due date and still open), shown as it says and filtered on by it: a request
-    /// rejected after its due date is not overdue. Requests received 40 days ago are written to Directory's own store.
-    /// </summary>
     /// <summary>
     /// A removed customer's access token stays valid for its lifetime, and with it they may read their removal: each
     /// service's state, but not its counts (Ticketing's texts redacted count internal comments they never saw).
@@ -128,6 +130,10 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         Assert.All(Participants(seenByCustomer), participant => Assert.Empty(participant.GetProperty("counts").EnumerateObject()));
     }
 
+    /// <summary>
+    /// Overdue is Directory's word (past the due date and still open), shown as it says and filtered on by it: a request
+    /// rejected after its due date is not overdue. Requests received 40 days ago are written to Directory's own store.
+    /// </summary>
     [Fact]
     public async Task A_request_is_overdue_as_Directory_says_and_the_list_filters_on_it()
     {
