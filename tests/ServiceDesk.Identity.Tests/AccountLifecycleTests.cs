@@ -56,6 +56,35 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         Assert.True((await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin)).Disabled);
     }
 
+    /// <summary>A removed customer's address does not come back as anyone's login, in any spelling, until an admin reinstates it.</summary>
+    [Fact]
+    public async Task An_erased_address_is_no_login_in_any_spelling_until_its_removal_is_reinstated()
+    {
+        var address = $"gone.{Guid.NewGuid():N}@old-employer.example";
+        var requestId = $"request-{Guid.NewGuid():N}";
+        var ledger = fixture.Identity.Services.GetRequiredService<IErasureLedger>();
+        var hash = fixture.Identity.Services.GetRequiredService<ErasedCustomers>().HashAddress(address);
+        await ledger.StartAsync(
+            new ErasureRecord(requestId, Guid.NewGuid().ToString("N"), hash, ErasureMode.Anonymize, ErasureState.Started, new Dictionary<string, long>(), DateTimeOffset.UtcNow),
+            default);
+        CreateAccountRequest AgentNamed(string login) => new() { Login = login, Password = Password, Role = Role.Agent, ProjectKeys = { "HELP" } };
+
+        var asAgent = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.CreateAccountAsync(AgentNamed(address.ToUpperInvariant()), AsAdmin));
+        var asCustomer = await RpcAssert.FailsAsync(
+            StatusCode.FailedPrecondition,
+            () => Client.CreateAccountAsync(new CreateAccountRequest { Login = address, Password = Password, Role = Role.Customer, CustomerId = Guid.NewGuid().ToString("N") }, AsAdmin));
+
+        foreach (var refused in new[] { asAgent, asCustomer })
+        {
+            Assert.Equal("ADDRESS_ERASED", refused.GetRpcStatus()!.GetDetail<Google.Rpc.PreconditionFailure>().Violations.Single().Type);
+            Assert.DoesNotContain("gone.", refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(address)));
+        await ledger.RecordReinstatedAsync(requestId, DateTimeOffset.UtcNow, default);
+        Assert.Equal(address, (await Client.CreateAccountAsync(AgentNamed(address), AsAdmin)).Login);
+    }
+
     [Fact]
     public async Task A_deleted_account_cannot_sign_in_its_sessions_end_at_once_and_its_login_is_free()
     {

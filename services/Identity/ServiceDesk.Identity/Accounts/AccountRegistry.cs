@@ -12,6 +12,9 @@ public sealed record NewAccount(string Login, string Password, AccountRole Role,
 public sealed partial class AccountRegistry(
     IAccountStore accounts, IPasswordHasher<Account> hasher, ErasedCustomers erased, TimeProvider time, ILogger<AccountRegistry> logger)
 {
+    /// <summary>The precondition violation's type for a login that is an erased address, as Directory's for a customer's address.</summary>
+    public const string AddressErasedType = "ADDRESS_ERASED";
+
     public async Task<Account> CreateAsync(NewAccount request, CancellationToken cancellationToken)
     {
         // A removed customer stays removed: an account would bring their sign-in back. Checked again by the store in
@@ -19,6 +22,17 @@ public sealed partial class AccountRegistry(
         if (request.Role == AccountRole.Customer && await erased.IsCustomerErasedAsync(request.CustomerId!, cancellationToken))
         {
             throw Erased(request.CustomerId!);
+        }
+
+        // Nor does their address come back as a login (staff's, or another customer's) before an admin reinstates it.
+        // A removal recorded between this check and the insert leaves the account as one created just before it: a
+        // removal deletes its customer's accounts, not an account of the same address (see IdentityErasure).
+        if (await erased.IsAddressErasedAsync(request.Login, cancellationToken))
+        {
+            throw new PreconditionFailedException(
+                AddressErasedType,
+                "erasures",
+                "The login is an erased address; an admin must reinstate it (ReinstateAddress) before an account may use it.");
         }
 
         var login = EmailAddress.Parse(request.Login).Value;
