@@ -108,6 +108,8 @@ public sealed class MentionTokensTests
         // The Kelvin sign, a compatibility K.
         { "Karen Smith", "Ask \u212Aaren Smith.", "Ask X." },
         { "\u00D8deg\u00E5rd \u00DE\u00F3rsd\u00F3ttir", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay.", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay." },
+        // Invisible format characters inside (a soft hyphen, a zero-width space or joiner, direction marks): shown as the name.
+        { "Jane Roe", "Ask Ja\u00ADne Roe, JANE\u200B ROE or \u200EJane R\u200Doe\u200F.", "Ask X, X or \u200EX\u200F." },
         // Characters no normalization takes (a noncharacter, a lone surrogate) stay as they are, and fail nothing.
         { "Jane R\u00F6e", "Jane Ro\u0308e \uFFFE wrote, \uD800 too.", "X \uFFFE wrote, \uD800 too." },
     };
@@ -136,6 +138,7 @@ public sealed class MentionTokensTests
     [InlineData("mailto%3Ashared%40both.test and mailto%3ASHARED%40BOTH.TEST", "mailto%3AX and mailto%3AX")]
     [InlineData("Write to shared@\uFF42oth.test.", "Write to X.")]
     [InlineData("joshared@both.test and shared@both.testing", "joX and Xing")]
+    [InlineData("Write to sha\u00ADred@both.test or shared\u200B@both.test.", "Write to X or X.")]
     [InlineData("\uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test is another customer", "\uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test is another customer")]
     public void An_address_is_replaced_wherever_its_bytes_stand_and_not_where_another_mailbox_folds_into_it(string text, string expected)
     {
