@@ -196,10 +196,12 @@ public sealed class ParticipantFaultTests : IAsyncLifetime
         Assert.True(anonymised.Reporter.Erased);
         await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => _system.Identity.Client().SignInAsync(new SignInRequest { Login = address, Password = Password }));
         // The restored queue's letters leave only after the replay: his is sent, hers (the backup's) never.
-        // With his delivery as Notification holds it in the timeout's message: a rare run has missed the 20 s (the cause is not known yet).
+        // With his delivery as Notification holds it, and what its sender and replay logged (ids only), in the timeout's
+        // message: a rare run has missed the 20 s (the cause is not known yet).
         await Eventually.WaitForAsync(
             async () => (Sent: _system.Smtp.MessagesTo(bob.Address).Count,
-                Held: string.Join(", ", (await _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = bob.Id }, _system.Admin)).Deliveries.Select(delivery => delivery.Status))),
+                Held: string.Join(", ", (await _system.Notifications.ListDeliveriesAsync(new ListDeliveriesRequest { RecipientCustomerId = bob.Id }, _system.Admin)).Deliveries.Select(delivery => delivery.Status)),
+                Logged: string.Join('\n', _system.Notification.Logs.Lines.Where(line => line.Contains("Sending", StringComparison.Ordinal) || line.Contains("Erasure", StringComparison.Ordinal)))),
             letters => letters.Sent == 1,
             "his queued letter to be sent");
         Assert.Empty(_system.Smtp.MessagesTo(address));
