@@ -198,8 +198,19 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// Without its invisible format characters (a soft hyphen, a zero-width space or joiner, a direction mark): a word
     /// written with one inside shows as the word, and no address holds one (<see cref="EmailAddress"/> refuses them).
     /// </summary>
-    private static string WithoutFormatCharacters(string text) =>
-        text.Any(IsFormatCharacter) ? string.Concat(text.Where(character => !IsFormatCharacter(character))) : text;
+    private static string WithoutFormatCharacters(string text)
+    {
+        // A loop, not LINQ: called for every character of a non-ASCII text, which almost never holds one.
+        foreach (var character in text)
+        {
+            if (IsFormatCharacter(character))
+            {
+                return string.Concat(text.Where(kept => !IsFormatCharacter(kept)));
+            }
+        }
+
+        return text;
+    }
 
     private static bool IsFormatCharacter(char character) => char.GetUnicodeCategory(character) == UnicodeCategory.Format;
 
