@@ -262,6 +262,38 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// A From or Cc display name is whatever the sender writes, and a list that rewrites From for DMARC writes the
+    /// original sender's address there ("'erin@…' via Team"): a customer created from such a mailbox is named by its
+    /// own address's local part, so the erased address comes back neither as a name nor in any byte of Ticketing's files.
+    /// </summary>
+    [Fact]
+    public async Task An_erased_address_written_as_a_display_name_does_not_come_back_as_a_new_customer_s_name()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var (erin, _) = await NewErasableAsync(project);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+        var (forger, copied, list) = (TestData.Address("forger"), TestData.Address("copied"), TestData.Address("team"));
+
+        var forged = Mail(project, $"\"{erin.Address}\" <{forger}>");
+        forged.Cc.Add($"\"{erin.Address.ToUpperInvariant()}\" <{copied}>");
+        var fromForger = await Client.IngestEmailAsync(forged, intake);
+        var viaList = await Client.IngestRawEmailAsync(
+            new IngestRawEmailRequest
+            {
+                ProjectKey = project,
+                Message = Google.Protobuf.ByteString.CopyFromUtf8($"From: \"'{erin.Address}' via Team\" <{list}>\r\nSubject: Hi\r\nMessage-ID: <{TestData.Id()}@mail.example>\r\n\r\nHi.\r\n"),
+            },
+            intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, IngestOutcome.TicketCreated), (fromForger.Outcome, viaList.Outcome));
+        Assert.Equal(
+            ["forger", "copied", "team"],
+            await Task.WhenAll(new[] { forger, copied, list }.Select(async address => (await hosts.FindCustomerAsync(address))!.DisplayName)));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address]));
+    }
+
+    /// <summary>
     /// A removal Ticketing records after a write's own checks passed and before the write commits: here recorded by
     /// hand with an address hash that is not hers while Directory still knows her, as in that instant. The write itself
     /// refuses her: the mail drops her copy, refuses her as sender, and an agent naming her by their project's id is

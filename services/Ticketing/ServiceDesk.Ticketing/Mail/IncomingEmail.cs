@@ -17,7 +17,7 @@ public sealed record Mailbox(string Address, string DisplayName)
     public static Mailbox? TryParse(string text) =>
         text.Length <= MaxLength && MailboxAddress.TryParse(text, out var mailbox) ? Of(mailbox) : null;
 
-    /// <summary>The display name, or the local part when it has none a person could read.</summary>
+    /// <summary>The display name, or the local part when it has none a person could read or it holds an address.</summary>
     public static Mailbox? Of(MailboxAddress mailbox)
     {
         if (!EmailAddress.TryParse(mailbox.Address, out var address))
@@ -28,8 +28,15 @@ public sealed record Mailbox(string Address, string DisplayName)
         var name = mailbox.Name?.Trim() ?? string.Empty;
         var violations = new FieldViolations();
         violations.DisplayText("name", name, MaxDisplayNameLength);
-        return new Mailbox(address.Value, violations.IsEmpty ? name : address.LocalPart);
+        return new Mailbox(address.Value, violations.IsEmpty && !HoldsAddress(name) ? name : address.LocalPart);
     }
+
+    /// <summary>
+    /// A display name is whatever the sender writes, and a list rewriting From for DMARC writes the original sender's
+    /// address there ("'jane@example.com' via Team"): taken as a new customer's name, an erased address would be stored
+    /// again, past the erasure ledger, which only ever sees the mailbox's own address.
+    /// </summary>
+    private static bool HoldsAddress(string name) => name.AsSpan().IndexOfAny('@', '\uFF20', '\uFE6B') >= 0;
 }
 
 /// <summary>One inbound message, whichever form it came in: what the intake needs of it.</summary>
