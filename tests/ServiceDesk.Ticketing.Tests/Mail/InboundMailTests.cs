@@ -258,6 +258,8 @@ public sealed class InboundMailTests(TicketingHosts hosts)
         { "Malformed", ["project_key", "from", "cc[1]"] },
         { "TooLong", ["message_id", "in_reply_to", "from", "references[0]", "subject", "body_text", "body_html"] },
         { "TooMany", ["cc", "references"] },
+        // Once kept, every such id is the same id: each later message of the project, whoever sent it, was a DUPLICATE, dropped.
+        { "MessageIdWithoutId", ["message_id"] },
         { "RawEmpty", ["project_key", "message"] },
         { "RawWithoutMessageIdAndFrom", ["message"] },
         { "RawWithTooManyCc", ["message"] },
@@ -297,6 +299,8 @@ public sealed class InboundMailTests(TicketingHosts hosts)
                     References = { Enumerable.Range(0, 51).Select(_ => MessageId()) },
                 },
                 intake).ResponseAsync,
+            "MessageIdWithoutId" => () => Client.IngestEmailAsync(
+                new IngestEmailRequest { ProjectKey = project, MessageId = "< >", From = TestData.Address(), Subject = "Hello", BodyText = "Hi." }, intake).ResponseAsync,
             "RawEmpty" => () => Client.IngestRawEmailAsync(new IngestRawEmailRequest(), intake).ResponseAsync,
             "RawWithoutMessageIdAndFrom" => () => Client.IngestRawEmailAsync(
                 Raw(project, "To: help@desk.example\r\nSubject: Hello\r\n\r\nNo sender, no id.\r\n"), intake).ResponseAsync,

@@ -77,7 +77,7 @@ public sealed record IncomingEmail(string MessageId, IReadOnlyList<string> Repli
         var from = message.From.Mailboxes.Select(Mailbox.Of).FirstOrDefault(mailbox => mailbox is not null);
         var cc = message.Cc.Mailboxes.Select(Mailbox.Of).OfType<Mailbox>().ToList();
         var violations = new FieldViolations();
-        if (messageId.Length is 0 or > MaxMessageIdLength)
+        if (messageId.Length > MaxMessageIdLength || MessageIds.Normalise(messageId).Length == 0)
         {
             violations.Add("message", $"must have a Message-ID of at most {MaxMessageIdLength} characters");
         }

@@ -10,7 +10,15 @@ internal sealed class IngestEmailValidator : IRequestValidator<IngestEmailReques
         violations.ProjectKey("project_key", request.ProjectKey);
         if (violations.Required("message_id", request.MessageId))
         {
-            violations.MaxLength("message_id", request.MessageId, IncomingEmail.MaxMessageIdLength);
+            if (request.MessageId.Length > IncomingEmail.MaxMessageIdLength)
+            {
+                violations.MaxLength("message_id", request.MessageId, IncomingEmail.MaxMessageIdLength);
+            }
+            else if (MessageIds.Normalise(request.MessageId).Length == 0)
+            {
+                // Kept, "<>" would be every such message's id: each later one, whoever sent it, a duplicate of the first.
+                violations.Add("message_id", "must hold an id inside its angle brackets, such as <id@host>");
+            }
         }
 
         violations.MaxLength("in_reply_to", request.InReplyTo, IncomingEmail.MaxMessageIdLength);
