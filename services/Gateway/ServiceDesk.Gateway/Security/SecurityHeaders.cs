@@ -1,3 +1,4 @@
+using Scalar.AspNetCore;
 using ServiceDesk.Gateway.Sessions;
 
 namespace ServiceDesk.Gateway.Security;
@@ -11,12 +12,14 @@ internal static class SecurityHeaders
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
-    /// The API reference page (Scalar) configures its locally served bundle with an inline script and styles;
-    /// only that page is allowed them, and it still connects to nothing but the gateway.
+    /// The API reference page (Scalar) configures its locally served bundle with an inline script, and styles inline;
+    /// only that page is allowed them, and it still connects to nothing but the gateway. It shares the console's origin
+    /// (its cookies, its API), so of inline scripts only the one the gateway wrote runs: it carries this response's
+    /// nonce, which Scalar draws per request (<c>WithNonce()</c>); any other inline script, e.g. injected markup, is refused.
     /// </summary>
-    private const string ReferencePolicy =
-        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; " +
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static string ReferencePolicy(string? nonce) =>
+        $"default-src 'none'; script-src 'self'{(string.IsNullOrEmpty(nonce) ? string.Empty : $" 'nonce-{nonce}'")}; style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     public const string ReferencePath = "/scalar";
 
@@ -49,7 +52,9 @@ internal static class SecurityHeaders
             headers.StrictTransportSecurity = TransportSecurity;
         }
 
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath) ? ReferencePolicy : ConsolePolicy;
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePath)
+            ? ReferencePolicy(context.Items[ScalarOptions.NonceHttpContextItemKey] as string)
+            : ConsolePolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
