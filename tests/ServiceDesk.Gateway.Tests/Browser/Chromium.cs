@@ -48,6 +48,19 @@ public sealed class Chromium : IAsyncLifetime
         _playwright?.Dispose();
     }
 
+    /// <summary>
+    /// A second browser, with the back/forward cache on as browsers ship it (Playwright turns it off by default); the
+    /// caller disposes it.
+    /// </summary>
+    public async Task<IBrowser> LaunchWithBackForwardCacheAsync() =>
+        await _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            IgnoreDefaultArgs = ["--disable-back-forward-cache"],
+        });
+
     /// <summary>A fresh browser context (its own cookies) at the viewport, with a page on it.</summary>
     public async Task<IPage> NewPageAsync(ViewportSize viewport)
     {

@@ -144,9 +144,8 @@ async function start(signedIn) {
   }
 }
 
-window.addEventListener('hashchange', () => { render().then((shown) => { if (shown) main.focus(); }); });
-
-(async () => {
+/** Starts from the session the gateway holds: the signed-in user's page, or the sign-in form. */
+async function boot() {
   try {
     await start(await get('/api/v1/session'));
   } catch (error) {
@@ -154,4 +153,23 @@ window.addEventListener('hashchange', () => { render().then((shown) => { if (sho
     session.account = null;
   }
   await render();
-})();
+}
+
+window.addEventListener('hashchange', () => { render().then((shown) => { if (shown) main.focus(); }); });
+
+// Back to this page from another one, the browser may show it from its back/forward cache, as it was when the user
+// left and without asking the gateway: the session may have ended since (signed out in another tab) and the customer
+// shown been removed. What it showed goes at once, and the page starts again from the session.
+window.addEventListener('pageshow', (event) => {
+  if (!event.persisted) return;
+  stopPage?.();
+  stopPage = null;
+  session.account = null;
+  replace(nav);
+  replace(who);
+  clearMessages();
+  replace(main, h('p', {}, 'Loading…'));
+  boot();
+});
+
+boot();
