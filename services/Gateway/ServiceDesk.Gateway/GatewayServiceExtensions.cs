@@ -78,7 +78,7 @@ public static class GatewayServiceExtensions
         app.MapGet("/tickets/{ticketId}", (string ticketId) => Results.Redirect($"/#/tickets/{Uri.EscapeDataString(ticketId)}"));
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference(SecurityHeaders.ReferencePath, reference => reference.WithTitle("ServiceDesk API").WithNonce());
+        app.MapScalarApiReference(SecurityHeaders.ReferencePath, reference => reference.WithTitle("ServiceDesk API").WithNonce().DisableDefaultFonts());
 
         var api = app.MapGroup("/api/v1").MapsBackendErrors();
         SessionEndpoints.MapSignIn(api);
