@@ -30,12 +30,7 @@ public sealed class Chromium : IAsyncLifetime
         }
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions());
     }
 
     public async Task DisposeAsync()
@@ -52,14 +47,19 @@ public sealed class Chromium : IAsyncLifetime
     /// A second browser, with the back/forward cache on as browsers ship it (Playwright turns it off by default); the
     /// caller disposes it.
     /// </summary>
-    public async Task<IBrowser> LaunchWithBackForwardCacheAsync() =>
-        await _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            IgnoreDefaultArgs = ["--disable-back-forward-cache"],
-        });
+    public async Task<IBrowser> LaunchWithBackForwardCacheAsync()
+    {
+        var options = LaunchOptions();
+        options.IgnoreDefaultArgs = ["--disable-back-forward-cache"];
+        return await _playwright!.Chromium.LaunchAsync(options);
+    }
+
+    private static BrowserTypeLaunchOptions LaunchOptions() => new()
+    {
+        ExecutablePath = ExecutablePath,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    };
 
     /// <summary>A fresh browser context (its own cookies) at the viewport, with a page on it.</summary>
     public async Task<IPage> NewPageAsync(ViewportSize viewport)
