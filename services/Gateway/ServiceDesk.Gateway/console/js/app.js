@@ -62,9 +62,7 @@ function routesFor(role) {
 // Resolves to whether the page it rendered is still the one shown: a page that finished loading after the user moved
 // on must not take the focus from the page they are typing in.
 async function render() {
-  stopPage?.();
-  stopPage = null;
-  clearMessages();
+  leavePage();
   if (pendingError) {
     showError(pendingError);
     pendingError = null;
@@ -94,6 +92,13 @@ async function render() {
   }
   replace(main, h('h1', {}, 'Not found'), h('p', {}, 'There is no such page.'), h('a', { href: `#${routes[0].path}` }, 'Go to the start page'));
   return true;
+}
+
+/** Stops what the page shown was doing and drops its messages. */
+function leavePage() {
+  stopPage?.();
+  stopPage = null;
+  clearMessages();
 }
 
 function renderNav(routes, path) {
@@ -162,12 +167,10 @@ window.addEventListener('hashchange', () => { render().then((shown) => { if (sho
 // shown been removed. What it showed goes at once, and the page starts again from the session.
 window.addEventListener('pageshow', (event) => {
   if (!event.persisted) return;
-  stopPage?.();
-  stopPage = null;
+  leavePage();
   session.account = null;
   replace(nav);
   replace(who);
-  clearMessages();
   replace(main, h('p', {}, 'Loading…'));
   boot();
 });
