@@ -7,7 +7,8 @@ namespace ServiceDesk.Testing;
 
 /// <summary>
 /// A real SMTP server: Debian's aiosmtpd (package python3-aiosmtpd) on a free 127.0.0.1 port, keeping every
-/// message it accepts in a Maildir. It can be stopped and started again on the same port and Maildir.
+/// message it accepts in a Maildir. It can be stopped and started again on the same port and Maildir. Started means
+/// greeted by aiosmtpd: while it was stopped, another process may have taken its port.
 /// </summary>
 public sealed class SmtpServer : IAsyncDisposable
 {
@@ -45,15 +46,19 @@ public sealed class SmtpServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start.");
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, line) => errors.Enqueue(line.Data ?? string.Empty);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Eventually.WaitForAsync(AcceptsAsync, accepts => accepts || _process.HasExited, $"aiosmtpd to listen on port {Port}");
+        await Eventually.WaitForAsync(GreetsAsync, greets => greets || _process.HasExited, $"aiosmtpd to greet on port {Port}");
         if (_process.HasExited)
         {
-            throw new InvalidOperationException($"aiosmtpd exited with code {_process.ExitCode}; is python3-aiosmtpd installed (deploy/local/prerequisites.sh)?");
+            await _process.WaitForExitAsync();
+            throw new InvalidOperationException(
+                $"aiosmtpd exited with code {_process.ExitCode} ({string.Join(" | ", errors.TakeLast(3))}); is python3-aiosmtpd installed "
+                + "(deploy/local/prerequisites.sh), or did another process take the port while it was stopped?");
         }
     }
 
@@ -79,15 +84,22 @@ public sealed class SmtpServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
-    private async Task<bool> AcceptsAsync()
+    /// <summary>
+    /// Whether what answers on the port greets as aiosmtpd does: a listener of another process that took the port (which
+    /// accepts, and never greets) would otherwise pass for it, and every letter would hang there until its timeout.
+    /// </summary>
+    private async Task<bool> GreetsAsync()
     {
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            return true;
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.ConnectAsync(IPAddress.Loopback, Port, deadline.Token);
+            using var reader = new StreamReader(client.GetStream());
+            var greeting = await reader.ReadLineAsync(deadline.Token);
+            return greeting?.StartsWith("220 ", StringComparison.Ordinal) == true && greeting.Contains("Python SMTP", StringComparison.Ordinal);
         }
-        catch (SocketException)
+        catch (Exception exception) when (exception is SocketException or IOException or OperationCanceledException)
         {
             return false;
         }
