@@ -85,10 +85,11 @@ public sealed class DeliverySender(
                 {
                     await SendAsync(leased, cancellationToken);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {
                     // Stopping mid-attempt (a rolling update, a backup): the lease is given back, so the letter goes as soon as
                     // a sender runs again, not a lease later. Only while still ours: an attempt that ended in an update keeps it.
+                    // Whatever the attempt ended in: a connection refused as the stop came is the transport's own exception.
                     await deliveries.TryLeaseAsync(leased, time.GetUtcNow(), CancellationToken.None);
                     throw;
                 }
