@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Testing;
 using ServiceDesk.Testing.Forensics;
@@ -330,6 +331,58 @@ public sealed class InboundMailTests(TicketingHosts hosts)
 
         var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = taken.TicketId }, hosts.Admin);
         Assert.Equal(("Invoice fdp.exe", "Line one\nLine two"), (ticket.Summary, ticket.Description));
+    }
+
+    /// <summary>
+    /// Directory adds to no project a customer who asked to be removed and awaits an admin's decision: mail from them, or
+    /// copying them, to a project open to anyone is refused or dropped as for an erased address. Was: Directory's own
+    /// FAILED_PRECONDITION (REMOVAL_AWAITING_APPROVAL) reached the MTA, and with it the bounce to whatever sender the mail named.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_whose_removal_awaits_approval_is_refused_as_an_erased_sender_and_dropped_as_an_erased_copy()
+    {
+        var theirs = await hosts.NewProjectAsync();
+        var open = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var jane = await hosts.NewCustomerAsync("Jane", theirs);
+        var bob = await hosts.NewCustomerAsync("Bob", open);
+        var janes = await hosts.NewSignedInAsync(ServiceDesk.Contracts.Identity.V1.Role.Customer, jane.Id);
+        await new ServiceDesk.Contracts.Directory.V1.ErasureService.ErasureServiceClient(hosts.Directory.Channel)
+            .RequestOwnRemovalAsync(new ServiceDesk.Contracts.Directory.V1.RequestOwnRemovalRequest(), janes);
+        var intake = await hosts.MailIntakeAsync();
+        var copying = Mail(open, bob.Address, "Meeting", "See you there.");
+        copying.Cc.Add(jane.Address);
+
+        var fromJane = await Client.IngestEmailAsync(Mail(open, jane.Address, "Hello", "Hi."), intake);
+        var copied = await Client.IngestEmailAsync(copying, intake);
+
+        Assert.Equal((IngestOutcome.RejectedErasedSender, $"Project {open} does not accept mail from this sender."), (fromJane.Outcome, fromJane.Reason));
+        Assert.Equal((IngestOutcome.TicketCreated, 1), (copied.Outcome, copied.DroppedErasedCc));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = copied.TicketId }, hosts.Admin)).Participants);
+        Assert.Equal([theirs], (await hosts.FindCustomerAsync(jane.Address))!.ProjectKeys);
+    }
+
+    /// <summary>
+    /// Directory learns of a project from Ticketing's ProjectCreated: until it has, mail to the project is UNAVAILABLE, for
+    /// the MTA to try again, not refused for good. Was: a new sender refused as unknown, a known one NOT_FOUND with their id.
+    /// </summary>
+    [Fact]
+    public async Task Mail_to_a_project_directory_does_not_know_yet_is_unavailable_to_retry_not_refused()
+    {
+        var project = TestData.ProjectKey();
+        // Stored without its ProjectCreated, so Directory never hears of it.
+        await hosts.Ticketing.Services.GetRequiredService<ServiceDesk.Ticketing.Projects.IProjectStore>().InsertAsync(
+            new ServiceDesk.Ticketing.Projects.Project(project, "Unannounced", AcceptMailFromAnyone: true, DateTimeOffset.UtcNow), [], default);
+        var known = await hosts.NewCustomerAsync("Known", await hosts.NewProjectAsync());
+        var intake = await hosts.MailIntakeAsync();
+        var stranger = TestData.Address("new.person");
+
+        foreach (var from in new[] { stranger, known.Address })
+        {
+            var refused = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => Client.IngestEmailAsync(Mail(project, from, "Hello", "Hi."), intake));
+            Assert.DoesNotContain(known.Id, refused.Status.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Null(await hosts.FindCustomerAsync(stranger));
     }
 
     /// <summary>A summary or description cut to its length ends before a character that does not fit whole (an emoji's two UTF-16 halves).</summary>

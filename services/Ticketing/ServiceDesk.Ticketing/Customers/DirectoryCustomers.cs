@@ -91,11 +91,23 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
     }
 
     /// <summary>Makes the customer a member of the project in Directory, kept as their snapshot.</summary>
-    public async Task<CustomerSnapshot> JoinProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken) =>
-        await KeepAsync(
-            await CallAsync(() => directory.AddToProjectAsync(new AddToProjectRequest { CustomerId = customerId, ProjectKey = projectKey }, cancellationToken: cancellationToken).ResponseAsync),
-            cancellationToken)
-            ?? throw new NotFoundException("customer", customerId);
+    /// <returns>
+    /// Null when Directory will not add them: their removal awaits an admin's approval (or their address was erased), or
+    /// they were removed since they were looked up.
+    /// </returns>
+    public async Task<CustomerSnapshot?> JoinProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await KeepAsync(
+                await CallAsync(() => directory.AddToProjectAsync(new AddToProjectRequest { CustomerId = customerId, ProjectKey = projectKey }, cancellationToken: cancellationToken).ResponseAsync),
+                cancellationToken);
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.FailedPrecondition)
+        {
+            return null;
+        }
+    }
 
     private async Task<CustomerSnapshot?> KeepAsync(CustomerSnapshot? customer, CancellationToken cancellationToken)
     {
@@ -107,8 +119,8 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
         return customer;
     }
 
-    /// <returns>Null when Directory answers NOT_FOUND.</returns>
-    /// <exception cref="UnavailableException">Directory cannot be reached or refuses Ticketing.</exception>
+    /// <returns>Null when Directory answers NOT_FOUND for the customer.</returns>
+    /// <exception cref="UnavailableException">Directory cannot be reached, refuses Ticketing, or does not know the project yet.</exception>
     /// <exception cref="RateLimitedException">Directory is overloaded (RESOURCE_EXHAUSTED with its RetryInfo).</exception>
     private static async Task<CustomerSnapshot?> CallAsync(Func<Task<Customer>> call)
     {
@@ -116,6 +128,12 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
         try
         {
             customer = await call();
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound
+            && exception.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceType == "project")
+        {
+            // Projects are Ticketing's: Directory learns of one from ProjectCreated, which may still be on its way.
+            throw new UnavailableException("Directory does not know the project yet; try again later.");
         }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {

@@ -161,7 +161,16 @@ public sealed class MailIntake(
             return (null, IngestOutcome.RejectedUnknownSender);
         }
 
-        return (customer.ProjectKeys.Contains(project.Key) ? customer : await customers.JoinProjectAsync(customer.CustomerId, project.Key, cancellationToken), IngestOutcome.Unspecified);
+        if (customer.ProjectKeys.Contains(project.Key))
+        {
+            return (customer, IngestOutcome.Unspecified);
+        }
+
+        // Directory adds no customer whose removal awaits approval (to an agent, their address is an erased one), nor one
+        // removed since the look-up: refused as erased, so that its own refusal, which tells why, never reaches the bounce.
+        return await customers.JoinProjectAsync(customer.CustomerId, project.Key, cancellationToken) is { } joined
+            ? (joined, IngestOutcome.Unspecified)
+            : (null, IngestOutcome.RejectedErasedSender);
     }
 
     /// <summary>
