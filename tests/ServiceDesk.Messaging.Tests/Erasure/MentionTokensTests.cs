@@ -160,7 +160,7 @@ public sealed class MentionTokensTests
     public void A_full_name_is_also_spelt_surname_first_joined_as_a_handle_and_percent_encoded_and_one_word_only_as_itself()
     {
         Assert.Equal(
-            ["Jane  van Roe", "Roe, Jane van", "Jane_van_Roe", "Jane.van.Roe", "Jane%20van%20Roe", "Jane+van+Roe"],
+            ["Jane  van Roe", "Roe, Jane van", "Jane_van_Roe", "Jane.van.Roe", "Jane%20van%20Roe", "Jane+van+Roe", "Jane=20van=20Roe"],
             MentionTokens.NameSpellings("Jane  van Roe"));
         Assert.Contains("Rene%CC%81%20Roe", MentionTokens.NameSpellings("Ren\u00E9 Roe"));
         Assert.Equal(["Printer"], MentionTokens.NameSpellings("Printer"));
@@ -169,6 +169,8 @@ public sealed class MentionTokensTests
     [Theory]
     [InlineData("Ask Roe, Jane (jane_roe, @jane.roe) at ?name=Jane%20Roe&n=jane+roe or Jane-Roe, JaneRoe.", "Ask X (X, @X) at ?name=X&n=X or Jane-Roe, JaneRoe.")]
     [InlineData("?n=Ren%c3%a9%20Roe and ?n=Rene%CC%81+Roe", "?n=X and ?n=X")]
+    [InlineData("Ren=C3=A9=20Roe, =?utf-8?q?Ren=c3=a9_Roe?=, Rene=CC=81=20Roe", "X, =?utf-8?q?X?=, X")]
+    [InlineData("<b>Ren&#233; Roe</b> Ren&#xe9; Roe Rene&#x301; Roe {\"n\":\"Ren\\u00e9 Roe\"} Rene\\u0301 Roe", "<b>X</b> X X {\"n\":\"X\"} X")]
     public void Each_spelling_of_a_full_name_is_replaced_as_whole_words(string text, string expected) =>
         Assert.Equal(expected, MentionTokens.NameSpellings(text.Contains("Ren", StringComparison.Ordinal) ? "Ren\u00E9 Roe" : "Jane Roe")
             .OrderByDescending(spelling => spelling.Length)

@@ -454,6 +454,44 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// The name as mail, web pages and JSON pasted into a text encode it: quoted-printable, a header's encoded word, HTML
+    /// character references and JSON escapes, composed and decomposed (found by a raw-byte scan of a local run after a
+    /// removal: each stayed in another customer's ticket, and in the customer's own).
+    /// </summary>
+    [Fact]
+    public async Task A_name_pasted_quoted_printable_as_html_character_references_or_json_escapes_is_replaced_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var unique = TestData.Id()[..8];
+        var name = $"Zo\u00EB \u00D0uri\u0107{unique}";
+        var erin = await hosts.NewCustomerAsync(name, project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        string[] pasted =
+        [
+            $"Zo=C3=AB=20=C3=90uri=C4=87{unique}",
+            $"=?utf-8?q?Zo=c3=ab_=c3=90uri=c4=87{unique}?=",
+            $"Zo&#235; &#208;uri&#263;{unique}",
+            $"Zo&#xEB; &#xD0;uri&#x107;{unique}",
+            $"Zoe&#x308; &#xD0;uric&#x301;{unique}",
+            $"Zo\\u00eb \\u00d0uri\\u0107{unique}",
+        ];
+        var own = await Client.CreateTicketAsync(
+            new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = "Mail pasted", Description = pasted[0] }, hosts.Admin);
+        var johns = await hosts.NewTicketAsync(project, john.Id, "Headers pasted");
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = johns.Id, Body = string.Join('\n', pasted) }, hosts.Admin);
+        Assert.NotEmpty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [pasted[2]]));
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(
+            string.Join('\n', Pseudonym, $"=?utf-8?q?{Pseudonym}?=", Pseudonym, Pseudonym, Pseudonym, Pseudonym),
+            read.Comments.Single().Body);
+        Assert.Equal(Pseudonym, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = own.Id }, hosts.Admin)).Description);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [unique, .. pasted]));
+    }
+
+    /// <summary>
     /// Another customer's address in full-width letters is theirs, not the erased one's, though the canonical spelling of
     /// names folds it into it: it stays in the texts (found by a black-box review: a removal rewrote a live customer's
     /// full-width address in their ticket, and they looked removed). The erased one's, in capitals, is replaced.

@@ -265,9 +265,12 @@ public sealed class MentionTokens(TombstonePepper pepper)
 
     /// <summary>
     /// A full name as texts may hold it besides as it is: surname first after a comma (<c>Roe, Jane</c>), joined as in a
-    /// handle (<c>jane_roe</c>, <c>jane.roe</c>), and percent-encoded as in a link (<c>Jane%20Roe</c>, <c>Jane+Roe</c>,
-    /// composed and decomposed), whose words are not the name's (<c>20ROE</c>). A name of one word has no other spelling.
-    /// Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
+    /// handle (<c>jane_roe</c>, <c>jane.roe</c>), percent-encoded as in a link (<c>Jane%20Roe</c>, <c>Jane+Roe</c>,
+    /// composed and decomposed), whose words are not the name's (<c>20ROE</c>), and as mail, web pages and JSON pasted
+    /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, and in a header's encoded
+    /// word <c>Ren=C3=A9_Roe</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
+    /// escapes (<c>Ren\u00E9 Roe</c>). A name of one word has no other spelling. Joined with a hyphen or nothing it is left
+    /// alone: <c>Mary-Jane</c> is a name of its own.
     /// </summary>
     public static IEnumerable<string> NameSpellings(string name)
     {
@@ -278,6 +281,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
         }
 
         var spaced = string.Join(' ', words);
+        var forms = new[] { spaced.Normalize(NormalizationForm.FormC), spaced.Normalize(NormalizationForm.FormD) }.Distinct(StringComparer.Ordinal);
         return new[]
         {
             name,
@@ -288,8 +292,28 @@ public sealed class MentionTokens(TombstonePepper pepper)
             Uri.EscapeDataString(spaced).Replace("%20", "+", StringComparison.Ordinal),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)).Replace("%20", "+", StringComparison.Ordinal),
-        }.Distinct(StringComparer.Ordinal);
+        }.Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
     }
+
+    private static IEnumerable<string> EncodedSpellings(string spaced)
+    {
+        var quotedPrintable = QuotedPrintable(spaced);
+        yield return quotedPrintable;
+        if (Ascii.IsValid(spaced))
+        {
+            // Every other encoding spells an ASCII name as it is, or as its handle.
+            yield break;
+        }
+
+        yield return quotedPrintable.Replace("=20", "_", StringComparison.Ordinal);
+        yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#{rune.Value};"));
+        yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#x{rune.Value:X};"));
+        yield return string.Concat(spaced.Select(character => char.IsAscii(character) ? character.ToString() : $"\\u{(int)character:X4}"));
+    }
+
+    /// <summary>Quoted-printable of the UTF-8 bytes: <c>=</c>, a space and every byte beyond ASCII as <c>=XX</c>.</summary>
+    private static string QuotedPrintable(string text) =>
+        string.Concat(Encoding.UTF8.GetBytes(text).Select(value => value is > 32 and < 127 and not (byte)'=' ? ((char)value).ToString() : $"={value:X2}"));
 
     /// <summary>Each of <see cref="NameSpellings(string)"/> of a name the customer had, chosen by whoever chose the name.</summary>
     public static IEnumerable<PreviousName> NameSpellings(PreviousName name) =>
