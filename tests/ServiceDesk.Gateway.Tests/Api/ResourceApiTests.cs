@@ -79,6 +79,9 @@ public sealed class ResourceApiTests(GatewayHosts hosts)
         Assert.True(backend.GetProperty("errors").TryGetProperty("summary", out _), backend.ToString());
         Assert.Contains("waiting_for_customer", gateway.GetProperty("errors").GetProperty("status")[0].GetString(), StringComparison.Ordinal);
         Assert.True(badPage.GetProperty("errors").TryGetProperty("pageToken", out _), badPage.ToString());
+        // The message names the fields as the errors do, never as the proto spells them.
+        Assert.Equal("The request has 2 invalid field(s): reporterCustomerId, summary.", backend.GetProperty("detail").GetString());
+        Assert.Equal("The request has 1 invalid field(s): pageToken.", badPage.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -46,9 +46,16 @@ public static class GrpcProblems
         problem.Extensions["code"] = CodeName(exception.StatusCode);
         if (details?.GetDetail<BadRequest>() is { FieldViolations.Count: > 0 } badRequest)
         {
-            problem.Extensions["errors"] = badRequest.FieldViolations
+            var errors = badRequest.FieldViolations
                 .GroupBy(violation => JsonFieldPath(violation.Field))
                 .ToDictionary(group => group.Key, group => group.Select(violation => violation.Description).ToArray());
+            problem.Extensions["errors"] = errors;
+            if (exception.StatusCode == StatusCode.InvalidArgument)
+            {
+                // The backend's message lists the fields as the proto spells them ("display_name"), which a client
+                // sending them back as written would find ignored: the body's properties are camelCase only.
+                problem.Detail = InvalidFields(badRequest.FieldViolations.Count, errors.Keys);
+            }
         }
 
         if (details?.GetDetail<PreconditionFailure>() is { Violations.Count: > 0 } precondition)
@@ -68,7 +75,7 @@ public static class GrpcProblems
     public static IResult Invalid(string field, string description) =>
         Results.ValidationProblem(
             new Dictionary<string, string[]> { [field] = [description] },
-            detail: $"The request has 1 invalid field(s): {field}.",
+            detail: InvalidFields(1, [field]),
             title: Title(StatusCode.InvalidArgument),
             type: CodesReference,
             extensions: new Dictionary<string, object?> { ["code"] = CodeName(StatusCode.InvalidArgument) });
@@ -86,6 +93,8 @@ public static class GrpcProblems
 
         return null;
     }
+
+    private static string InvalidFields(int count, IEnumerable<string> fields) => $"The request has {count} invalid field(s): {string.Join(", ", fields)}.";
 
     private static bool IsRefusal(StatusCode code) => code is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange
         or StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.AlreadyExists or StatusCode.Aborted
