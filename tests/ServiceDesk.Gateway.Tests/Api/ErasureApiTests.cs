@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Directory.Erasure;
+using ServiceDesk.Ops;
 using ServiceDesk.Testing;
 using Xunit;
 
@@ -40,6 +41,34 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         Assert.Equal(HttpStatusCode.OK, evidence.StatusCode);
         Assert.Equal("attachment", evidence.Content.Headers.ContentDisposition?.DispositionType ?? evidence.Headers.GetValues("Content-Disposition").Single().Split(';')[0]);
         Assert.NotEmpty(JsonDocument.Parse(await evidence.Content.ReadAsStringAsync()).RootElement.GetProperty("signature").GetString()!);
+    }
+
+    [Fact]
+    public async Task The_evidence_download_names_its_key_and_verifies_with_the_operators_command_as_saved_and_as_the_console_saves_it()
+    {
+        var project = await hosts.NewProjectAsync();
+        var vera = await hosts.NewCustomerAsync("Vera", GatewayHosts.NewAddress("vera"), project);
+        using var admin = await hosts.AdminClientAsync();
+        var accepted = await admin.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures",
+            new { customerId = vera.Id, mode = "anonymize", reason = "legal_obligation" });
+        using var evidence = await admin.SendAsync(HttpMethod.Get, $"/api/v1/erasures/{accepted.GetProperty("id").GetString()}/evidence");
+        var download = await evidence.Content.ReadAsStringAsync();
+        var publicKeyPem = JsonDocument.Parse(download).RootElement.GetProperty("publicKeyPem").GetString()!;
+
+        var directory = TestDirectory.Create("gateway-evidence");
+        var (evidenceFile, keyFile) = (Path.Combine(directory, "evidence.json"), Path.Combine(directory, "directory-evidence.pem"));
+        await File.WriteAllTextAsync(keyFile, publicKeyPem);
+        await File.WriteAllTextAsync(evidenceFile, download);
+        var asDownloaded = await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None);
+        // The console saves the answer indented (JSON.stringify(evidence, null, 2)).
+        var indented = JsonSerializer.Serialize(JsonDocument.Parse(download).RootElement, new JsonSerializerOptions { WriteIndented = true });
+        await File.WriteAllTextAsync(evidenceFile, indented);
+        var asTheConsoleSavesIt = await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None);
+        await File.WriteAllTextAsync(evidenceFile, indented.Replace("\"LegalObligation\"", "\"CustomerRequest\"", StringComparison.Ordinal));
+        var altered = await EvidenceVerification.RunAsync(evidenceFile, keyFile, TextWriter.Null, CancellationToken.None);
+
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", publicKeyPem, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 1), (asDownloaded, asTheConsoleSavesIt, altered));
     }
 
     [Fact]

@@ -14,8 +14,11 @@ public sealed record ModeBody(string? Mode);
 /// <summary>A decision's reason code: a rejection's or a reinstatement's.</summary>
 public sealed record ReasonBody(string? Reason);
 
-/// <summary>The signed evidence of a removal: the document as JSON, the signature base64url.</summary>
-public sealed record EvidenceResource(JsonElement Document, string Signature, string Algorithm, string KeyId);
+/// <summary>
+/// The signed evidence of a removal: the document as JSON, the signature base64url, and the public half of Directory's
+/// evidence key, to pin once; <c>servicedesk-ops verify-evidence</c> checks this download as saved.
+/// </summary>
+public sealed record EvidenceResource(JsonElement Document, string Signature, string Algorithm, string KeyId, string PublicKeyPem);
 
 /// <summary>Customer removal (Directory's ErasureService).</summary>
 internal static class ErasureEndpoints
@@ -113,7 +116,7 @@ internal static class ErasureEndpoints
         var evidence = await erasures.ExportErasureEvidenceAsync(new ExportErasureEvidenceRequest { ErasureId = erasureId }, await call.AsUserAsync());
         using var document = JsonDocument.Parse(evidence.Document.Memory);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"erasure-{SafeFileName(erasureId)}-evidence.json\"";
-        return Results.Ok(new EvidenceResource(document.RootElement.Clone(), Base64Url.EncodeToString(evidence.Signature.Span), evidence.Algorithm, evidence.KeyId));
+        return Results.Ok(new EvidenceResource(document.RootElement.Clone(), Base64Url.EncodeToString(evidence.Signature.Span), evidence.Algorithm, evidence.KeyId, evidence.PublicKeyPem));
     }
 
     private static async Task<IResult> PreviewAsync(string customerId, ModeBody? body, ErasureService.ErasureServiceClient erasures, BackendCall call)
