@@ -25,7 +25,8 @@ public static class GatewayServiceExtensions
         var health = builder.Services.AddHealthChecks();
         foreach (var backend in ServiceNames.Backends)
         {
-            builder.Services.AddServiceClient<Health.HealthClient>(builder.Configuration, backend, BackendHealthCheck.ClientName(backend));
+            // Health needs no token, and one sent makes a backend wait for Identity's keys while they start.
+            builder.Services.AddServiceClient<Health.HealthClient>(builder.Configuration, backend, BackendHealthCheck.ClientName(backend), withServiceToken: false);
             health.Add(new HealthCheckRegistration(
                 backend,
                 provider => ActivatorUtilities.CreateInstance<BackendHealthCheck>(provider, backend),
