@@ -15,7 +15,7 @@ public sealed class PemCertificate(string certificatePath, string? keyPath)
     {
         get
         {
-            var stamps = (File.GetLastWriteTimeUtc(certificatePath), keyPath is null ? default : File.GetLastWriteTimeUtc(keyPath));
+            var stamps = (FileStamp.Of(certificatePath), keyPath is null ? default : FileStamp.Of(keyPath));
             lock (_reading)
             {
                 if (_loaded is not { } loaded || (loaded.CertificateWritten, loaded.KeyWritten) != stamps)

@@ -32,7 +32,7 @@ public sealed class TrustedAuthorities(string bundlePath)
     {
         get
         {
-            var written = File.GetLastWriteTimeUtc(bundlePath);
+            var written = FileStamp.Of(bundlePath);
             lock (_reading)
             {
                 if (_loaded is not { } loaded || loaded.Written != written)
