@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,13 @@ public static class ServiceClientExtensions
 {
     /// <summary>Default deadline of an outgoing call; <c>Services:CallTimeout</c> overrides it.</summary>
     public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a <c>dns:///</c> address is resolved again; <c>Services:DnsRefreshInterval</c> overrides it. Grpc.Net.Client's
+    /// own resolver resolves only when a connection fails, so pods a scale-up adds would get no call from a channel
+    /// that already runs (the channels live as long as the process). Grpc.Net.Client resolves one name at most every 15 s.
+    /// </summary>
+    public static readonly TimeSpan DefaultDnsRefreshInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Registers a typed gRPC client for another service. Its address comes from <c>Services:&lt;name&gt;</c>:
@@ -32,6 +40,8 @@ public static class ServiceClientExtensions
         var uri = ServiceAddress(configuration, serviceName);
         var timeout = CallTimeout(configuration);
         var tls = TlsOptions(configuration);
+        // The client factory hands its channels this provider: a registered "dns" resolver replaces the built-in one.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory>(new DnsResolverFactory(DnsRefreshInterval(configuration))));
         var client = (clientName is null
                 ? services.AddGrpcClient<TClient>(options => options.Address = uri)
                 : services.AddGrpcClient<TClient>(clientName, options => options.Address = uri))
@@ -72,7 +82,7 @@ public static class ServiceClientExtensions
         var tls = TlsOptions(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new ServiceTokenProvider(
-            CreateChannel(identity, tls), timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
+            CreateChannel(identity, tls, DnsRefreshInterval(configuration)), timeout, secret, provider.GetRequiredService<ServiceInfo>(), provider.GetRequiredService<TimeProvider>()));
         return true;
     }
 
@@ -81,12 +91,13 @@ public static class ServiceClientExtensions
         configuration.GetSection(ServiceTlsOptions.Section).Get<ServiceTlsOptions>() ?? new ServiceTlsOptions();
 
     /// <summary>A channel with client-side round_robin over every address the name resolves to, TLS as configured.</summary>
-    internal static GrpcChannel CreateChannel(Uri address, ServiceTlsOptions tls)
+    internal static GrpcChannel CreateChannel(Uri address, ServiceTlsOptions tls, TimeSpan dnsRefreshInterval)
     {
         var options = new GrpcChannelOptions
         {
             Credentials = tls.UsesTls(address) ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
             ServiceConfig = RoundRobin(),
+            ServiceProvider = new ServiceCollection().AddSingleton<ResolverFactory>(new DnsResolverFactory(dnsRefreshInterval)).BuildServiceProvider(),
         };
         if (tls.NeedsHandler && tls.UsesTls(address))
         {
@@ -103,6 +114,11 @@ public static class ServiceClientExtensions
     private static ServiceConfig RoundRobin() => new() { LoadBalancingConfigs = { new RoundRobinConfig() } };
 
     private static TimeSpan CallTimeout(IConfiguration configuration) => configuration.GetValue("Services:CallTimeout", DefaultCallTimeout);
+
+    private static TimeSpan DnsRefreshInterval(IConfiguration configuration) =>
+        configuration.GetValue("Services:DnsRefreshInterval", DefaultDnsRefreshInterval) is var interval && interval > TimeSpan.Zero
+            ? interval
+            : throw new InvalidOperationException("Services:DnsRefreshInterval must be positive (e.g. 00:00:30).");
 
     private static Uri ServiceAddress(IConfiguration configuration, string serviceName)
     {
