@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using ServiceDesk.Hosting.Tls;
 using StackExchange.Redis;
 
 namespace ServiceDesk.Messaging;
@@ -12,7 +13,8 @@ public static class RedisExtensions
 
     /// <summary>
     /// Connects to Redis (<c>Redis:Configuration</c>, StackExchange.Redis syntax; <c>Redis:User</c> and
-    /// <c>Redis:Password</c> for an ACL user, kept out of the connection string so they can come from a secret).
+    /// <c>Redis:Password</c> for an ACL user, kept out of the connection string so they can come from a secret;
+    /// <c>Redis:CaPath</c>, a PEM bundle of the authorities a TLS Redis's certificate must chain to).
     /// The service starts even while Redis is down: the connection keeps retrying, and the "redis" health check
     /// reports NOT_SERVING meanwhile.
     /// </summary>
@@ -29,6 +31,14 @@ public static class RedisExtensions
         options.ClientName ??= serviceName;
         options.User = builder.Configuration["Redis:User"] is { Length: > 0 } user ? user : options.User;
         options.Password = builder.Configuration["Redis:Password"] is { Length: > 0 } password ? password : options.Password;
+        if (builder.Configuration["Redis:CaPath"] is { Length: > 0 } caPath)
+        {
+            // A Redis under TLS (ssl=true) with a private authority's certificate: the bundle, re-read when it changes,
+            // replaces the machine's trust store for it. The host name must still match (sslHost= when it differs).
+            var authorities = new TrustedAuthorities(caPath);
+            options.CertificateValidation += (_, certificate, _, errors) => authorities.ValidateServer(certificate, errors);
+        }
+
         // Connected here, once, rather than lazily inside the first request or health check: a synchronous
         // connect on a thread-pool thread can starve the pool while several hosts start at once.
         // Registered through a factory so the container disposes it with the host.
