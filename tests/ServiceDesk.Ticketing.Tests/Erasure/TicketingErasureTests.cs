@@ -224,13 +224,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         var copyingErased = Mail(project, john.Address);
         copyingErased.Cc.Add($" {erin.Address.ToUpperInvariant()} ");
         var copied = await Client.IngestEmailAsync(copyingErased, intake);
-        var rawFromErased = await Client.IngestRawEmailAsync(
-            new IngestRawEmailRequest
-            {
-                ProjectKey = project,
-                Message = Google.Protobuf.ByteString.CopyFromUtf8($"From: {erin.Address}\r\nSubject: Hi\r\nMessage-ID: <{TestData.Id()}@mail.example>\r\n\r\nHi.\r\n"),
-            },
-            intake);
+        var rawFromErased = await Client.IngestRawEmailAsync(RawMail(project, erin.Address), intake);
         var participant = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
             Client.AddParticipantAsync(new AddParticipantRequest { TicketId = johns.Id, CustomerId = erin.Id }, hosts.Admin));
         var onOwnTicket = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () =>
@@ -278,13 +272,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         var forged = Mail(project, $"\"{erin.Address}\" <{forger}>");
         forged.Cc.Add($"\"{erin.Address.ToUpperInvariant()}\" <{copied}>");
         var fromForger = await Client.IngestEmailAsync(forged, intake);
-        var viaList = await Client.IngestRawEmailAsync(
-            new IngestRawEmailRequest
-            {
-                ProjectKey = project,
-                Message = Google.Protobuf.ByteString.CopyFromUtf8($"From: \"'{erin.Address}' via Team\" <{list}>\r\nSubject: Hi\r\nMessage-ID: <{TestData.Id()}@mail.example>\r\n\r\nHi.\r\n"),
-            },
-            intake);
+        var viaList = await Client.IngestRawEmailAsync(RawMail(project, $"\"'{erin.Address}' via Team\" <{list}>"), intake);
 
         Assert.Equal((IngestOutcome.TicketCreated, IngestOutcome.TicketCreated), (fromForger.Outcome, viaList.Outcome));
         Assert.Equal(
@@ -634,6 +622,13 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
 
     private static IngestEmailRequest Mail(string project, string from) =>
         new() { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = from, Subject = "Hello", BodyText = "Hi." };
+
+    /// <summary>The least an MTA pipes in: From as given, a subject, a new Message-ID and a body.</summary>
+    private static IngestRawEmailRequest RawMail(string project, string from) => new()
+    {
+        ProjectKey = project,
+        Message = Google.Protobuf.ByteString.CopyFromUtf8($"From: {from}\r\nSubject: Hi\r\nMessage-ID: <{TestData.Id()}@mail.example>\r\n\r\nHi.\r\n"),
+    };
 
     private async Task<IReadOnlyDictionary<string, long>> PreviewAsync(string customerId, ErasureMode mode, string? successorId = null)
     {
