@@ -219,6 +219,8 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.Equal(ErasureStatus.AwaitingApproval, asked.Status);
         Assert.Equal(customer.Id, asked.CustomerId);
         Assert.Equal(ErasureReason.CustomerRequest, asked.Reason);
+        Assert.Equal(ErasureRecord.ParticipantServices, asked.Participants.Select(p => p.Service));
+        Assert.All(asked.Participants, p => Assert.Equal((ParticipantState.NotStarted, false), (p.State, p.Overdue)));
         Assert.Equal(asked, await own.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id }));
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => stranger.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id }));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest()));
@@ -229,6 +231,7 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         var rejected = await own.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id });
         Assert.Equal(ErasureStatus.Rejected, rejected.Status);
         Assert.Equal(RejectionReason.IdentityNotVerified, rejected.RejectionReason);
+        Assert.All(rejected.Participants, p => Assert.Equal(ParticipantState.NotStarted, p.State));
         Assert.Equal((asked.RequestedBy, ""), (rejected.RequestedBy, rejected.RejectedBy));
         Assert.NotEmpty((await Erasure.GetErasureAsync(new GetErasureRequest { ErasureId = asked.Id })).RejectedBy);
         Assert.NotNull(await hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
@@ -241,6 +244,7 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.NotEmpty(approved.ApprovedBy);
         Assert.Equal(second.ReceivedAt, approved.ReceivedAt);
         Assert.Equal(ParticipantState.Done, approved.Participants.Single(p => p.Service == ServiceNames.Directory).State);
+        Assert.All(approved.Participants.Where(p => p.Service != ServiceNames.Directory), p => Assert.Equal(ParticipantState.Pending, p.State));
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => hosts.Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.Id }));
         var seenByCustomer = await own.GetErasureAsync(new GetErasureRequest { ErasureId = second.Id });
         Assert.Equal((ErasureStatus.InProgress, ""), (seenByCustomer.Status, seenByCustomer.ApprovedBy));

@@ -26,7 +26,7 @@ internal static class ErasureMessages
             record.Participants.Select(participant => new ParticipantStatus
             {
                 Service = participant.Service,
-                State = participant.State,
+                State = record.Status is ErasureStatus.AwaitingApproval or ErasureStatus.Rejected ? ParticipantState.NotStarted : participant.State,
                 Counts = { participant.Counts.ToDictionary() },
                 Error = participant.Error ?? string.Empty,
                 UpdatedAt = Timestamp.FromDateTimeOffset(participant.UpdatedAt),
