@@ -30,7 +30,7 @@ public static class GatewayServiceExtensions
             health.Add(new HealthCheckRegistration(
                 backend,
                 provider => ActivatorUtilities.CreateInstance<BackendHealthCheck>(provider, backend),
-                HealthStatus.Unhealthy,
+                HealthStatus.Degraded,
                 tags: null));
         }
 

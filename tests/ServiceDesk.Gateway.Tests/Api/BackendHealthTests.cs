@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +11,7 @@ using Xunit;
 
 namespace ServiceDesk.Gateway.Tests.Api;
 
-/// <summary>The gateway's readiness asks each backend for its gRPC health, which needs no token.</summary>
+/// <summary>The gateway's health report asks each backend for its gRPC health, which needs no token.</summary>
 [Collection(GatewayCollection.Name)]
 public sealed class BackendHealthTests(GatewayHosts hosts)
 {
@@ -27,6 +30,29 @@ public sealed class BackendHealthTests(GatewayHosts hosts)
         // A token there made the backend wait for Identity's keys on every start: the probe's deadline cut that wait
         // short, and each backend logged an Error with its stack trace.
         Assert.All(checks.Authorizations, authorization => Assert.Equal(string.Empty, authorization));
+    }
+
+    [Fact]
+    public async Task A_backend_that_is_down_degrades_the_gateway_and_leaves_it_ready_for_the_other_backends()
+    {
+        await using var gateway = await hosts.StartGatewayAsync(("Services:notification", "http://127.0.0.1:1"));
+        using var client = new ApiClient(gateway.Endpoints.HttpUri);
+
+        var report = await Eventually.WaitForAsync(
+            async () =>
+            {
+                using var response = await client.SendAsync(HttpMethod.Get, "/healthz");
+                return (response.StatusCode, Body: JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+            },
+            health => health.Body.GetProperty("dependencies").GetProperty(ServiceNames.Notification).GetProperty("status").GetString() == "Degraded",
+            "the gateway's health report to show Notification down");
+        var readiness = await new Health.HealthClient(gateway.Channel).CheckAsync(new HealthCheckRequest());
+        using var signIn = await client.SendAsync(HttpMethod.Post, "/api/v1/session", new { login = "nobody@example.test", password = "wrong password" });
+
+        Assert.Equal((HttpStatusCode.OK, "Degraded"), (report.StatusCode, report.Body.GetProperty("status").GetString()));
+        Assert.Equal("Healthy", report.Body.GetProperty("dependencies").GetProperty(ServiceNames.Ticketing).GetProperty("status").GetString());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, readiness.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
     }
 
     private sealed class HealthRecorder

@@ -5,7 +5,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ServiceDesk.Gateway.HealthChecks;
 
-/// <summary>The gateway is only as ready as the services it calls: asks each for its gRPC health.</summary>
+/// <summary>
+/// Asks a backend for its gRPC health, for the gateway's health report. A backend that is down degrades the gateway
+/// and does not take it out of readiness: every replica asks the same backends, so all of them would leave at once and
+/// take the console, sign-in and the routes of every other backend with them, where each call to that backend alone
+/// answers 503 on its own.
+/// </summary>
 internal sealed class BackendHealthCheck(GrpcClientFactory clients, string backend) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
@@ -20,11 +25,11 @@ internal sealed class BackendHealthCheck(GrpcClientFactory clients, string backe
             var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving
                 ? HealthCheckResult.Healthy($"{backend} is serving")
-                : HealthCheckResult.Unhealthy($"{backend} reports {reply.Status}");
+                : HealthCheckResult.Degraded($"{backend} reports {reply.Status}");
         }
         catch (RpcException exception)
         {
-            return HealthCheckResult.Unhealthy($"{backend} unreachable: {exception.StatusCode}");
+            return HealthCheckResult.Degraded($"{backend} unreachable: {exception.StatusCode}");
         }
     }
 }
