@@ -166,9 +166,19 @@ public sealed class MentionTokensTests
         Assert.Equal(["Printer"], MentionTokens.NameSpellings("Printer"));
     }
 
+    [Fact]
+    public void A_full_name_is_also_spelt_without_its_diacritics_composed_or_decomposed()
+    {
+        Assert.Contains("Rene Roe", MentionTokens.NameSpellings("Ren\u00E9 Roe"));
+        Assert.Contains("Roe, Rene", MentionTokens.NameSpellings("Rene\u0301 Roe"));
+        Assert.Contains("Lukasz_Zolc", MentionTokens.NameSpellings("\u0141ukasz \u017B\u00F3\u0142\u0107"));
+        Assert.Equal(MentionTokens.NameSpellings("Jane Roe").Count(), MentionTokens.NameSpellings("Jane Roe").Distinct().Count());
+    }
+
     [Theory]
     [InlineData("Ask Roe, Jane (jane_roe, @jane.roe) at ?name=Jane%20Roe&n=jane+roe or Jane-Roe, JaneRoe.", "Ask X (X, @X) at ?name=X&n=X or Jane-Roe, JaneRoe.")]
     [InlineData("?n=Ren%c3%a9%20Roe and ?n=Rene%CC%81+Roe", "?n=X and ?n=X")]
+    [InlineData("Spoke to Rene Roe; ROE, RENE agreed (rene.roe). Renee Roe did not.", "Spoke to X; X agreed (X). Renee Roe did not.")]
     [InlineData("Ren=C3=A9=20Roe, =?utf-8?q?Ren=c3=a9_Roe?=, Rene=CC=81=20Roe", "X, =?utf-8?q?X?=, X")]
     [InlineData("<b>Ren&#233; Roe</b> Ren&#xe9; Roe Rene&#x301; Roe {\"n\":\"Ren\\u00e9 Roe\"} Rene\\u0301 Roe", "<b>X</b> X X {\"n\":\"X\"} X")]
     public void Each_spelling_of_a_full_name_is_replaced_as_whole_words(string text, string expected) =>

@@ -480,6 +480,28 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// The name typed without its diacritics, as a keyboard without them writes it, in any of its spellings; a
+    /// transliteration (ü as ue) is another name.
+    /// </summary>
+    [Fact]
+    public async Task A_name_typed_without_its_diacritics_is_replaced_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var unique = TestData.Id()[..8];
+        var jose = await hosts.NewCustomerAsync($"Jos\u00E9 M\u00FCller{unique}", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id, "Called");
+        await Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = johns.Id, Body = $"Spoke to Jose Muller{unique}; MULLER{unique}, JOSE agreed. Jose Mueller{unique} is someone else." },
+            hosts.Admin);
+
+        await EraseAsync(jose, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal($"Spoke to {Pseudonym}; {Pseudonym} agreed. Jose Mueller{unique} is someone else.", read.Comments.Single().Body);
+    }
+
+    /// <summary>
     /// Another customer's address in full-width letters is theirs, not the erased one's, though the canonical spelling of
     /// names folds it into it: it stays in the texts (found by a black-box review: a removal rewrote a live customer's
     /// full-width address in their ticket, and they looked removed). The erased one's, in capitals, is replaced.

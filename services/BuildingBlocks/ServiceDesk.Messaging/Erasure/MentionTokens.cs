@@ -269,8 +269,9 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// composed and decomposed), whose words are not the name's (<c>20ROE</c>), and as mail, web pages and JSON pasted
     /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, and in a header's encoded
     /// word <c>Ren=C3=A9_Roe</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
-    /// escapes (<c>Ren\u00E9 Roe</c>). A name of one word has no other spelling. Joined with a hyphen or nothing it is left
-    /// alone: <c>Mary-Jane</c> is a name of its own.
+    /// escapes (<c>Ren\u00E9 Roe</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
+    /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name). A name of one word has no
+    /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
     /// </summary>
     public static IEnumerable<string> NameSpellings(string name)
     {
@@ -280,6 +281,14 @@ public sealed class MentionTokens(TombstonePepper pepper)
             return [name];
         }
 
+        var withoutDiacritics = Diacritics.Without(name);
+        return withoutDiacritics == name.Normalize(NormalizationForm.FormC)
+            ? SpellingsOf(name, words)
+            : SpellingsOf(name, words).Concat(SpellingsOf(withoutDiacritics, withoutDiacritics.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).Distinct(StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<string> SpellingsOf(string name, string[] words)
+    {
         var spaced = string.Join(' ', words);
         var forms = new[] { spaced.Normalize(NormalizationForm.FormC), spaced.Normalize(NormalizationForm.FormD) }.Distinct(StringComparer.Ordinal);
         return new[]

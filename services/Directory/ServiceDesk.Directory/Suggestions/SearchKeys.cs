@@ -1,5 +1,6 @@
 using System.Globalization;
 using ServiceDesk.Directory.Customers;
+using ServiceDesk.Hosting.Validation;
 using SuggestionMatch = ServiceDesk.Contracts.Directory.V1.SuggestionMatch;
 
 namespace ServiceDesk.Directory.Suggestions;
