@@ -96,6 +96,74 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         await copy.ProblemAsync(HttpStatusCode.Unauthorized, HttpMethod.Get, "/api/v1/me");
     }
 
+    /// <summary>
+    /// Identity refuses an ended session's access token, but Directory, Ticketing and Notification accept it until it
+    /// expires: a copy of a signed-out cookie went on reading tickets and customers, and writing (a customer's own removal
+    /// request included), for the rest of the access token's lifetime (found by a review as an attacker). /me alone,
+    /// which asks Identity, did not show it.
+    /// </summary>
+    [Fact]
+    public async Task A_copy_of_a_cookie_signed_out_or_replaced_by_a_sign_in_is_refused_by_every_service()
+    {
+        var uri = hosts.Gateway.Endpoints.HttpUri;
+        using var signedOut = await hosts.SignedInAsync(Role.Agent);
+        using var replaced = await hosts.SignedInAsync(Role.Agent);
+        var copies = new[] { Copy(signedOut), Copy(replaced) };
+        var requests = new (HttpMethod Method, string Path, object? Body)[]
+        {
+            (HttpMethod.Get, "/api/v1/projects", null),
+            (HttpMethod.Get, $"/api/v1/customers/{Guid.NewGuid():N}", null),
+            (HttpMethod.Get, "/api/v1/deliveries", null),
+            (HttpMethod.Post, "/api/v1/organizations", new { name = $"Org {Guid.NewGuid():N}" }),
+        };
+        foreach (var copy in copies)
+        {
+            using var client = copy();
+            await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/projects");
+        }
+
+        await signedOut.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, "/api/v1/session");
+        await replaced.SignInAsync(await hosts.NewAccountAsync(Role.Agent));
+
+        foreach (var copy in copies)
+        {
+            foreach (var (method, path, body) in requests)
+            {
+                // A fresh copy each time: the first refusal clears the cookies of the client that sent it.
+                using var client = copy();
+                await client.ProblemAsync(HttpStatusCode.Unauthorized, method, path, body);
+            }
+        }
+
+        await replaced.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/projects");
+
+        // The expiry remembered is the cookie's, which its client writes: one of the year 9999 is no error.
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = uri };
+        var forged = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new SessionState("forged", DateTimeOffset.MaxValue, Guid.NewGuid().ToString("N"), "forged-csrf")));
+        using var forgedSignOut = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/session");
+        forgedSignOut.Headers.Add("Cookie", $"sd_session={forged}");
+        forgedSignOut.Headers.Add("X-CSRF-Token", "forged-csrf");
+        using var forgedSignedOut = await http.SendAsync(forgedSignOut);
+        Assert.True(forgedSignedOut.StatusCode == HttpStatusCode.NoContent, $"{forgedSignedOut.StatusCode}: {hosts.Gateway.Logs.All}");
+
+        Func<ApiClient> Copy(ApiClient original)
+        {
+            var cookies = original.Cookies.GetCookies(uri).Select(cookie => (cookie.Name, cookie.Value)).ToList();
+            var csrf = original.CsrfToken;
+            return () =>
+            {
+                var copy = hosts.NewClient();
+                foreach (var (name, value) in cookies)
+                {
+                    copy.Cookies.Add(uri, new System.Net.Cookie(name, value, "/"));
+                }
+
+                copy.CsrfToken = csrf;
+                return copy;
+            };
+        }
+    }
+
     [Fact]
     public async Task A_non_browser_client_gets_tokens_uses_them_as_bearer_refreshes_and_revokes_them_without_any_CSRF_token()
     {

@@ -34,13 +34,13 @@ internal static class SessionEndpoints
     }
 
     private static async Task<IResult> SignInWithCookieAsync(
-        SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
+        SignInBody body, IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, SessionRefreshes refreshes, HttpContext http)
     {
         var signedIn = await identity.SignInAsync(new SignInRequest { Login = body.Login ?? string.Empty, Password = body.Password ?? string.Empty }, await call.SignInAsync());
         // The browser drops the cookie of the session it had: that session ends too, so the cookie, if it was copied, is worth nothing.
         if (cookies.Read(http.Request) is { } earlier)
         {
-            await EndAsync(earlier, identity, call);
+            await EndAsync(earlier, identity, call, refreshes);
         }
 
         var csrf = cookies.Write(http.Response, signedIn);
@@ -67,22 +67,25 @@ internal static class SessionEndpoints
         return Results.Ok(new SessionResource(AccountResource.From(AccountOf(me)), cookies.CsrfToken(http.Request) ?? string.Empty));
     }
 
-    private static async Task<IResult> SignOutAsync(IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, HttpContext http)
+    private static async Task<IResult> SignOutAsync(
+        IdentityService.IdentityServiceClient identity, BackendCall call, SessionCookies cookies, SessionRefreshes refreshes, HttpContext http)
     {
         if (cookies.Read(http.Request) is { } session)
         {
-            await EndAsync(session, identity, call);
+            await EndAsync(session, identity, call, refreshes);
         }
 
         cookies.Clear(http.Response);
         return Results.NoContent();
     }
 
-    private static async Task EndAsync(SessionState session, IdentityService.IdentityServiceClient identity, BackendCall call)
+    private static async Task EndAsync(SessionState session, IdentityService.IdentityServiceClient identity, BackendCall call, SessionRefreshes refreshes)
     {
         try
         {
             await identity.SignOutAsync(new SignOutRequest { RefreshToken = session.RefreshToken }, call.Anonymous());
+            // Identity refuses the session's access token from now on; the other services would accept it until it expires.
+            refreshes.Ended(session.RefreshToken, session.AccessTokenExpiresAt);
         }
         catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.NotFound)
         {

@@ -20,8 +20,9 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// The most cookie-session refreshes a replica remembers at once (running, spent within <see cref="SpentRefreshGrace"/>,
-    /// or refused by Identity within the last minute), so that forged cookies cannot fill its memory. Refusals make room
-    /// first; when running and spent ones fill it, a further refresh is not started and its request answered 503.
+    /// or refused by Identity within the last minute), and sessions it signed out whose access token has not expired, so
+    /// that forged cookies cannot fill its memory. Refusals make room first, then signed-out sessions; when running and
+    /// spent ones fill it, a further refresh is not started and its request answered 503.
     /// </summary>
     public int MaxRememberedRefreshes { get; set; } = 10_000;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Gateway.Backends;
 using ServiceDesk.Gateway.Security;
+using ServiceDesk.Hosting.Auth;
 
 namespace ServiceDesk.Gateway.Sessions;
 
@@ -24,11 +25,15 @@ namespace ServiceDesk.Gateway.Sessions;
 /// <see cref="SignInLimiter"/>, and at most <see cref="GatewayOptions.MaxRememberedRefreshes"/> are remembered. A
 /// refresh running or spent within the grace is never forgotten early (forgotten, its token would be spent twice); a
 /// refusal is, first, when room is needed. With no room left, a refresh is not started at all: 503 with Retry-After.
+/// A session signed out here is remembered as ended until its access token expires (<see cref="Ended"/>).
 /// </remarks>
-public sealed class SessionRefreshes(IdentityService.IdentityServiceClient identity, SignInLimiter limiter, GatewayOptions options) : IDisposable
+public sealed class SessionRefreshes(IdentityService.IdentityServiceClient identity, SignInLimiter limiter, GatewayOptions options, AuthOptions auth) : IDisposable
 {
     /// <summary>How long a refresh that is running, or that Identity refused, is shared.</summary>
     private static readonly TimeSpan KeepUnfinished = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest a session ended here is remembered: far beyond any access token's lifetime.</summary>
+    private static readonly TimeSpan KeepEnded = TimeSpan.FromDays(1);
 
     /// <summary>The share of the entries a full memory drops at once (refusals, least recently used first).</summary>
     private const double CompactionShare = 0.05;
@@ -56,6 +61,36 @@ public sealed class SessionRefreshes(IdentityService.IdentityServiceClient ident
 
         return newest;
     }
+
+    /// <summary>
+    /// The cookie session of <paramref name="refreshToken"/> was signed out here (or replaced by a sign-in in the same
+    /// browser). Identity ends it, but the services other than Identity accept its access token until it expires: a copy
+    /// of the cookie would go on reading and writing until then. So it is remembered as ended, as a refused refresh is,
+    /// until that expiry and the services' clock skew have passed (<see cref="HasEnded"/>).
+    /// </summary>
+    /// <remarks>
+    /// The expiry is the cookie's, which its client writes: it is kept at most <see cref="KeepEnded"/>, and as an entry
+    /// dropped before any refresh running or spent within the grace when room is needed.
+    /// </remarks>
+    public void Ended(string refreshToken, DateTimeOffset accessTokenExpiresAt)
+    {
+        var keep = accessTokenExpiresAt - DateTimeOffset.UtcNow + auth.ClockSkew;
+        if (keep <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        lock (_entries)
+        {
+            Remember(
+                Key(refreshToken), new Lazy<Task<SignInResponse?>>(Task.FromResult<SignInResponse?>(null)), keep < KeepEnded ? keep : KeepEnded, CacheItemPriority.Normal);
+        }
+    }
+
+    /// <summary>Whether the session of this refresh token is known here to be over: signed out here, or its refresh refused by Identity.</summary>
+    public bool HasEnded(string refreshToken) =>
+        _outcomes.TryGetValue(Key(refreshToken), out Lazy<Task<SignInResponse?>>? outcome)
+        && outcome is { IsValueCreated: true, Value: { IsCompletedSuccessfully: true, Result: null } };
 
     /// <summary>
     /// Whether the session of a refresh remembered here is still live at Identity (not signed out, revoked or ended by

@@ -25,6 +25,12 @@ public sealed class SessionTokens(SessionCookies cookies, GatewayOptions options
             return null;
         }
 
+        // A copy of a cookie signed out here: its access token would still be good outside Identity until it expires.
+        if (refreshes.HasEnded(session.RefreshToken))
+        {
+            return Ended(http);
+        }
+
         // A cookie whose refresh token was spent already (another request's answer reached the browser last and
         // put it back) carries on, within Gateway:SpentRefreshGrace, from the session's newest refresh, and the browser
         // gets that one back: while Identity still holds the session, which a sign-out elsewhere (with the newest
