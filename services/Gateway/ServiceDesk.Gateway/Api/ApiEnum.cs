@@ -27,8 +27,10 @@ public static class ApiEnum<T>
     }
 
     /// <summary>
-    /// Null or empty is the unspecified value; an unknown name is false, and so is anything but one name (.NET
-    /// would read "open,resolved" as the two values' bits combined, and a number as any value).
+    /// Null or empty is the unspecified value; anything but one of <see cref="Names"/> exactly as written there is false:
+    /// "Closed", "CLOSED" or "c_losed" too, which a proxy or firewall in front, reading the body as the API documents
+    /// it, would not take for "closed" (and .NET would read "open,resolved" as the two values' bits combined, and a number
+    /// as any value).
     /// </summary>
     public static bool TryParse(string? text, out T value)
     {
@@ -38,13 +40,16 @@ public static class ApiEnum<T>
             return true;
         }
 
-        var compact = text.Replace("_", string.Empty, StringComparison.Ordinal);
-        return compact.Length > 0
-            && char.IsAsciiLetter(compact[0])
-            && compact.All(char.IsAsciiLetterOrDigit)
-            && !compact.Equals("unspecified", StringComparison.OrdinalIgnoreCase)
-            && Enum.TryParse(compact, ignoreCase: true, out value)
-            && Enum.IsDefined(value);
+        foreach (var candidate in Enum.GetValues<T>().Skip(1))
+        {
+            if (string.Equals(Format(candidate), text, StringComparison.Ordinal))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The names a client may send, for error messages.</summary>
