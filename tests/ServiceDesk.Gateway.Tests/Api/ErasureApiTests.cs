@@ -202,6 +202,44 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         Assert.True(notAFlag.GetProperty("errors").TryGetProperty("overdue", out _), notAFlag.ToString());
     }
 
+    /// <summary>
+    /// Which service has not answered is the operator's to see: a participant still pending past Directory's participant
+    /// timeout is overdue on its status, as Directory says, and one done is not. The request, in progress for 40 days, is
+    /// written to Directory's own store, so no command goes out and no receipt changes it.
+    /// </summary>
+    [Fact]
+    public async Task A_service_still_pending_past_the_participant_timeout_is_shown_overdue()
+    {
+        var project = await hosts.NewProjectAsync();
+        using var admin = await hosts.AdminClientAsync();
+        var store = hosts.Directory.Services.GetRequiredService<IErasureStore>();
+        var receivedAt = DateTimeOffset.UtcNow.AddDays(-40);
+        var customer = await hosts.NewCustomerAsync("Silent", GatewayHosts.NewAddress("silent"), project);
+        var awaiting = new ErasureRecord(
+            Guid.CreateVersion7(receivedAt).ToString("N"), customer.Id, null, ErasureMode.Anonymize, ErasureReason.CustomerRequest, null, "account-of-silent", null,
+            ErasureStatus.AwaitingApproval, receivedAt, receivedAt + ErasureRecord.TimeToComply, null,
+            [.. ErasureRecord.ParticipantServices.Select(service => ParticipantRecord.Pending(service, receivedAt))], receivedAt, Version: 1);
+        Assert.True(await store.InsertAwaitingAsync(awaiting, CancellationToken.None));
+        var inProgress = (awaiting with
+        {
+            Status = ErasureStatus.InProgress,
+            Participants = [.. awaiting.Participants.Select(participant => participant.Service == "notification" ? participant : participant with { State = ParticipantState.Done })],
+        }).Touched(receivedAt);
+        Assert.True(await store.ReplaceAsync(inProgress, awaiting.Version, [], liftTombstone: false, CancellationToken.None));
+
+        var seen = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/erasures/{awaiting.Id}");
+        var listed = (await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures?status=in_progress&pageSize=200")).GetProperty("items").EnumerateArray()
+            .Single(item => item.GetProperty("id").GetString() == awaiting.Id);
+
+        foreach (var request in new[] { seen, listed })
+        {
+            var overdue = request.GetProperty("participants").EnumerateArray()
+                .ToDictionary(participant => participant.GetProperty("service").GetString()!, participant => (participant.GetProperty("state").GetString(), participant.GetProperty("overdue").GetBoolean()));
+            Assert.Equal(("pending", true), overdue["notification"]);
+            Assert.All(overdue.Where(participant => participant.Key != "notification"), participant => Assert.Equal(("done", false), participant.Value));
+        }
+    }
+
     [Fact]
     public async Task A_rejection_needs_a_known_reason_an_admin_and_an_existing_request()
     {

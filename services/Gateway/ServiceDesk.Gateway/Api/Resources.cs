@@ -78,11 +78,12 @@ public sealed record TicketResource(
         [.. ticket.Comments.Select(CommentResource.From)], AccountResource.Time(ticket.CreatedAt), AccountResource.Time(ticket.UpdatedAt));
 }
 
-public sealed record ParticipantStatusResource(string Service, string State, IReadOnlyDictionary<string, long> Counts, string? Error, DateTimeOffset? UpdatedAt)
+/// <summary>One service's part of a removal; <see cref="Overdue"/> is Directory's flag for a service still pending past its participant timeout.</summary>
+public sealed record ParticipantStatusResource(string Service, string State, IReadOnlyDictionary<string, long> Counts, string? Error, DateTimeOffset? UpdatedAt, bool Overdue)
 {
     public static ParticipantStatusResource From(ParticipantStatus status) => new(
         status.Service, ApiEnum<ParticipantState>.Format(status.State), new Dictionary<string, long>(status.Counts), AccountResource.NullIfEmpty(status.Error),
-        AccountResource.Time(status.UpdatedAt));
+        AccountResource.Time(status.UpdatedAt), status.Overdue);
 }
 
 public sealed record ErasureResource(

@@ -67,7 +67,7 @@ function confirmForm(customer, mode) {
 }
 
 function participantBadges(request) {
-  return request.participants.map((p) => h('span', { class: `badge ${p.state}`, title: p.error || counts(p.counts) }, `${p.service}: ${p.state.replaceAll('_', ' ')}`));
+  return request.participants.map((p) => h('span', { class: `badge ${p.state}`, title: p.error || counts(p.counts) }, `${p.service}: ${p.state.replaceAll('_', ' ')}${p.overdue ? ' (overdue)' : ''}`));
 }
 
 async function downloadEvidence(request) {
