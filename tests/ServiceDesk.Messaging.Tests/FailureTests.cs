@@ -134,6 +134,32 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
         Assert.Equal(Enumerable.Range(0, sent).Select(i => $"K{i}"), received.ProjectKeys);
     }
 
+    /// <summary>
+    /// A Redis outage is expected: the relay logs each failed round as a Warning naming the exception's type, as the
+    /// consumers do, not with the client's stack every round (an operator alerting on stacks or errors was paged by
+    /// every stop of Redis).
+    /// </summary>
+    [Fact]
+    public async Task The_relay_logs_a_redis_outage_as_a_warning_without_a_stack()
+    {
+        await using var ownRedis = await RedisServer.StartAsync(TestDirectory.Create("redis-outage-log"));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(ownRedis.Configuration, Prefix));
+        static bool FromTheRelay(string line) => line.Contains("\"category\":\"ServiceDesk.Messaging.Publishing.OutboxRelay\"", StringComparison.Ordinal);
+
+        await ownRedis.StopAsync();
+        await Probes.PublishAsync(publisher, 1, "OUTAGE");
+        await Eventually.WaitForAsync(
+            () => publisher.Logs.Lines.Count(line => FromTheRelay(line) && line.Contains("\"level\":\"Warning\"", StringComparison.Ordinal)) >= 2,
+            "the relay to log two failed rounds",
+            TimeSpan.FromSeconds(60));
+        await ownRedis.StartAsync();
+
+        var relayed = publisher.Logs.Lines.Where(FromTheRelay).ToList();
+        Assert.All(relayed, line => Assert.DoesNotContain("\"exception\"", line, StringComparison.Ordinal));
+        Assert.DoesNotContain(relayed, line => line.Contains("\"level\":\"Error\"", StringComparison.Ordinal));
+        Assert.Contains(relayed, line => line.Contains("RedisConnectionException", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_redis_restart_with_aof_loses_no_entries_published_or_pending()
     {

@@ -78,7 +78,17 @@ internal sealed partial class OutboxRelay(
             {
                 health.RoundFailed(LoopName, exception);
                 var delay = backoff.Next();
-                LogPublishFailed(exception, exception.GetType().Name, delay.TotalMilliseconds);
+                // As the consumers log: an outage (Redis or the store unreachable) is expected and named by its type,
+                // once per round of the back-off; anything else is a failure of the relay, with its stack.
+                if (TransientFailure.Is(exception))
+                {
+                    LogPublishUnavailable(exception.GetType().Name, delay.TotalMilliseconds);
+                }
+                else
+                {
+                    LogPublishFailed(exception, delay.TotalMilliseconds);
+                }
+
                 await Task.Delay(delay, stoppingToken);
             }
         }
@@ -165,6 +175,9 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Debug, Message = "The wake-up for entry {EntryId} on {Family} was refused by Redis; consumers read it from the stream")]
     private partial void LogWakeUpRefused(string family, string entryId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox failed ({Error}); retrying in {DelayMs} ms")]
-    private partial void LogPublishFailed(Exception exception, string error, double delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing from the outbox met an unavailable dependency ({Error}); retrying in {DelayMs} ms")]
+    private partial void LogPublishUnavailable(string error, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing from the outbox failed; retrying in {DelayMs} ms")]
+    private partial void LogPublishFailed(Exception exception, double delayMs);
 }
