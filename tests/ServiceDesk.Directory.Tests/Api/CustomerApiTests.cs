@@ -389,6 +389,20 @@ public sealed class CustomerApiTests(DirectoryHostFixture directory)
         Assert.Empty(inHelp.Customers);
     }
 
+    /// <summary>The gateway answered DELETE /customers/{id}/projects/NOPE 200 where PUT answers 404: a mistyped key looked done.</summary>
+    [Fact]
+    public async Task RemoveFromProject_of_a_project_that_does_not_exist_is_not_found_as_AddToProject_is()
+    {
+        var jane = await directory.NewCustomerAsync("Jane Doe", projectKeys: await directory.NewProjectAsync());
+
+        var add = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = jane.Id, ProjectKey = "NOSUCH" }));
+        var remove = await RpcAssert.FailsAsync(StatusCode.NotFound, () => Client.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = jane.Id, ProjectKey = "NOSUCH" }));
+
+        Assert.Equal(["project_key"], remove.Fields());
+        Assert.Equal(add.Status.Detail, remove.Status.Detail);
+        Assert.Equal(jane.ProjectKeys, (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = jane.Id })).ProjectKeys);
+    }
+
     [Fact]
     public async Task AddToProject_and_RemoveFromProject_errors_name_their_fields()
     {

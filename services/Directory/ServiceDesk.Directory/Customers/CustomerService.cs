@@ -182,9 +182,13 @@ public sealed class CustomerService(
             cancellationToken);
     }
 
-    /// <summary>The answer is the customer's record, so an agent may remove only a customer they can see.</summary>
+    /// <summary>
+    /// The answer is the customer's record, so an agent may remove only a customer they can see. A project that does not
+    /// exist is NOT_FOUND, as in <see cref="AddToProjectAsync"/>: a mistyped key must not be answered as a removal done.
+    /// </summary>
     public async Task<Customer> RemoveFromProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
     {
+        await projects.EnsureExistsAsync(projectKey, "project_key", cancellationToken);
         var customer = await GetAsync(caller, customerId, cancellationToken);
         return await ChangeAsync(
             customer.Id,
