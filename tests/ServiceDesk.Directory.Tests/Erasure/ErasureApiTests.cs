@@ -253,6 +253,24 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = second.Id, Reason = RejectionReason.LegalHold }));
     }
 
+    /// <summary>A refusal's message reaches the console (a customer's asking twice included): a status in words, never the enum's spelling.</summary>
+    [Fact]
+    public async Task Refusals_name_the_requests_status_in_words_not_as_the_code_spells_it()
+    {
+        var customer = await hosts.NewCustomerAsync("Twice Asked");
+        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var asked = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest());
+
+        var askedAgain = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest()));
+        var retried = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RetryErasureAsync(new RetryErasureRequest { ErasureId = asked.Id }));
+        await Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = asked.Id, Reason = RejectionReason.LegalHold });
+        var approvedRejected = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = asked.Id }));
+
+        Assert.EndsWith($"'{asked.Id}' (awaiting approval).", askedAgain.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains($"'{asked.Id}' is awaiting approval;", retried.Status.Detail, StringComparison.Ordinal);
+        Assert.EndsWith($"'{asked.Id}' is rejected, not awaiting approval.", approvedRejected.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_customer_awaiting_approval_of_their_removal_keeps_their_profile_and_projects_until_an_admin_decides()
     {

@@ -141,7 +141,7 @@ public sealed class ErasureCoordinator(
             erasureId,
             (record, now) => record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
                 ? record.Retried(now)
-                : throw new PreconditionFailedException("ERASURE_NOT_RETRYABLE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}; only one in progress or failed can be retried."),
+                : throw new PreconditionFailedException("ERASURE_NOT_RETRYABLE", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {Describe(record.Status)}; only one in progress or failed can be retried."),
             retried => [events.Prepare(Command(retried, ParticipantsToNotify(retried), finalProfile, finalProfileDigest: []))],
             liftTombstone: false,
             cancellationToken);
@@ -164,7 +164,7 @@ public sealed class ErasureCoordinator(
                 // A participant still to erase would take the address's next owner for the removed customer (it finds a
                 // customer's deliveries and texts by the address too).
                 { Status: not ErasureStatus.Completed } => throw new PreconditionFailedException(
-                    "ERASURE_NOT_COMPLETED", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {record.Status}: its addresses can be reinstated once every service has completed it (retry it first)."),
+                    "ERASURE_NOT_COMPLETED", $"erasures/{erasureId}", $"Erasure request '{erasureId}' is {Describe(record.Status)}: its addresses can be reinstated once every service has completed it (retry it first)."),
                 _ => (record with { Reinstatement = new ErasureDecision(caller.AccountId!, (int)reason, now) }).Touched(now),
             },
             reinstated => [events.Prepare(new ErasedAddressesReinstated { RequestId = reinstated.Id })],
@@ -468,12 +468,26 @@ public sealed class ErasureCoordinator(
     private static NotFoundException NotFound(string erasureId) => new("erasure", erasureId, "erasure_id");
 
     private static PreconditionFailedException NotAwaitingApproval(ErasureRecord record) =>
-        new("ERASURE_NOT_AWAITING_APPROVAL", $"erasures/{record.Id}", $"Erasure request '{record.Id}' is {record.Status}, not awaiting approval.");
+        new("ERASURE_NOT_AWAITING_APPROVAL", $"erasures/{record.Id}", $"Erasure request '{record.Id}' is {Describe(record.Status)}, not awaiting approval.");
 
     private static PreconditionFailedException AlreadyBeingRemoved(ErasureRecord? existing) =>
         existing is null
             ? new("ALREADY_BEING_REMOVED", "customer", "The customer already has an open erasure request.")
-            : new("ALREADY_BEING_REMOVED", $"erasures/{existing.Id}", $"The customer is already the subject of erasure request '{existing.Id}' ({existing.Status}).");
+            : new("ALREADY_BEING_REMOVED", $"erasures/{existing.Id}", $"The customer is already the subject of erasure request '{existing.Id}' ({Describe(existing.Status)}).");
+
+    /// <summary>
+    /// A status as people read it ("awaiting approval"): messages reach the console, a customer's included, where the
+    /// enum's own spelling (AwaitingApproval) is code.
+    /// </summary>
+    private static string Describe(ErasureStatus status) => status switch
+    {
+        ErasureStatus.AwaitingApproval => "awaiting approval",
+        ErasureStatus.InProgress => "in progress",
+        ErasureStatus.Completed => "completed",
+        ErasureStatus.Failed => "failed",
+        ErasureStatus.Rejected => "rejected",
+        _ => "in no known state",
+    };
 }
 
 /// <summary>What <see cref="ErasureCoordinator.ReplayAsync"/> did with a command of the stream.</summary>
