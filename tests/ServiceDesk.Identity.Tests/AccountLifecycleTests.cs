@@ -78,6 +78,8 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         {
             Assert.Equal("ADDRESS_ERASED", refused.GetRpcStatus()!.GetDetail<Google.Rpc.PreconditionFailure>().Violations.Single().Type);
             Assert.DoesNotContain("gone.", refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
+            // Read by people in the console: the way to reinstate is the console's button, not an RPC's name.
+            Assert.Contains("\"Reinstate addresses\" on the console's Erasures page", refused.Status.Detail, StringComparison.Ordinal);
         }
 
         Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(address)));

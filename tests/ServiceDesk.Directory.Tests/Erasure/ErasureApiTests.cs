@@ -155,6 +155,8 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.All(blocked.Concat(blockedForAgent), error => Assert.Equal(ErasedAddresses.PreconditionType, Violation(error).Type));
         Assert.All(blocked.Concat(blockedForAgent), error => Assert.DoesNotContain(address, error.Status.Detail, StringComparison.OrdinalIgnoreCase));
         Assert.All(blockedForAgent, error => Assert.DoesNotContain(removal.Id, error.Status.Detail, StringComparison.Ordinal));
+        // Read by people in the console: the way to reinstate is the console's button, not an RPC's name.
+        Assert.All(blocked.Concat(blockedForAgent), error => Assert.Contains("\"Reinstate addresses\" on the console's Erasures page", error.Status.Detail, StringComparison.Ordinal));
         // A change that would not apply (a stale version) answers that first, whatever the address.
         await RpcAssert.FailsAsync(StatusCode.Aborted, () => asAgent.UpdateCustomerAsync(
             new UpdateCustomerRequest { CustomerId = other.Id, Address = address, ExpectedVersion = 999_999 }, Bearer(agent)));

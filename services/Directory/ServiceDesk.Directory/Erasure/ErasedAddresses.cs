@@ -46,11 +46,11 @@ public sealed class ErasedAddresses(IErasureStore store, ICustomerStore customer
             ? new PreconditionFailedException(
                 PreconditionType,
                 $"erasures/{erasureId}",
-                $"The {field} was erased by erasure request '{erasureId}'; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.")
+                $"The {field} was erased by erasure request '{erasureId}'; an admin must reinstate it (\"Reinstate addresses\" on the console's Erasures page) before it can belong to a customer again.")
             : new PreconditionFailedException(
                 PreconditionType,
                 "erasures",
-                $"The {field} was erased; an admin must reinstate it (ReinstateAddress) before it can belong to a customer again.");
+                $"The {field} was erased; an admin must reinstate it (\"Reinstate addresses\" on the console's Erasures page) before it can belong to a customer again.");
 }
 
 /// <summary>A former address a removal tombstones: the address, for the store to check no customer took it meanwhile, and its keyed hash.</summary>

@@ -32,7 +32,7 @@ public sealed partial class AccountRegistry(
             throw new PreconditionFailedException(
                 AddressErasedType,
                 "erasures",
-                "The login is an erased address; an admin must reinstate it (ReinstateAddress) before an account may use it.");
+                "The login is an erased address; an admin must reinstate it (\"Reinstate addresses\" on the console's Erasures page) before an account may use it.");
         }
 
         var login = EmailAddress.Parse(request.Login).Value;
