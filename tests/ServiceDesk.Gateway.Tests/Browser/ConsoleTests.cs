@@ -275,6 +275,53 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Reinstate addresses" })).ToHaveCountAsync(0);
     }
 
+    /// <summary>
+    /// Disabling the button pressed, or drawing the page again, dropped a keyboard user's focus to the document's start:
+    /// after a comment or a status change, and every 3 s on the erasures page, whatever they had tabbed to.
+    /// </summary>
+    [Fact]
+    public async Task After_an_action_or_a_refresh_the_focus_stays_where_the_keyboard_user_works()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane Focus", GatewayHosts.NewAddress("jane"), project);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        var gone = await hosts.NewCustomerAsync("Gone Focus", GatewayHosts.NewAddress("gone"), project);
+        using (var admin = await hosts.AdminClientAsync())
+        {
+            await admin.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets", new { projectKey = project, reporterCustomerId = jane.Id, summary = "Keyboard only" });
+            await admin.ExpectAsync(System.Net.HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures", new { customerId = gone.Id, mode = "anonymize", reason = "contact_moved" });
+        }
+
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/tickets/{project}-1");
+        var comment = page.GetByLabel("Add a comment");
+        await comment.FillAsync("Seen.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Comment" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.List).Filter(new() { HasText = "Seen." })).ToBeVisibleAsync();
+        await Assertions.Expect(comment).ToBeFocusedAsync();
+        await page.Locator("#ticket-status").SelectOptionAsync("in_progress");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change status" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync("in progress");
+        await Assertions.Expect(page.Locator("#ticket-status")).ToBeFocusedAsync();
+
+        var adminPage = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(adminPage, IdentityTestHost.AdminLogin);
+        await adminPage.GotoAsync($"{Console}#/erasures");
+        var row = adminPage.Locator("tbody tr").Filter(new() { HasText = gone.Id });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Evidence" }).FocusAsync();
+        // Two refreshes later (each draws the table anew), the focus is still on that row's button.
+        for (var refresh = 0; refresh < 2; refresh++)
+        {
+            await adminPage.WaitForResponseAsync(response => response.Url.Contains("/api/v1/erasures?", StringComparison.Ordinal));
+        }
+
+        await adminPage.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 100))");
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Evidence" })).ToBeFocusedAsync();
+    }
+
     [Fact]
     public async Task Screenshots_of_the_main_pages_at_desktop_and_phone_width()
     {

@@ -98,7 +98,9 @@ async function erasuresPage(container) {
     try {
       const page = await get(`/api/v1/erasures${query({ status: status.value, pageSize: 50 })}`);
       if (holding) return;
+      const place = focusedPlace();
       replace(body, page.items.length ? table(page.items) : h('p', { class: 'muted' }, 'No removal requests.'));
+      restoreFocus(place);
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshes every ${POLL_MS / 1000} s.`;
     } catch (error) {
       replace(body, errorBox(error));
@@ -107,10 +109,25 @@ async function erasuresPage(container) {
     if (!stopped) timer = setTimeout(load, POLL_MS);
   }
 
+  // Each refresh draws the table anew: a keyboard user's focus on a row or one of its buttons moves to the same one
+  // drawn again (to the row when that button is gone) instead of falling back to the top of the page every 3 s.
+  function focusedPlace() {
+    const active = document.activeElement;
+    const row = active && body.contains(active) ? active.closest('tr') : null;
+    return row?.id ? { row: row.id, label: active === row ? null : active.textContent } : null;
+  }
+
+  function restoreFocus(place) {
+    const row = place && document.getElementById(place.row);
+    if (!row) return;
+    const same = place.label === null ? null : [...row.querySelectorAll('button')].find((button) => button.textContent === place.label);
+    (same || row).focus();
+  }
+
   function table(requests) {
     return h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Request', 'Customer', 'Status', 'Due', 'Services', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, requests.map((r) => h('tr', { class: r.overdue ? 'overdue' : '' },
+      h('tbody', {}, requests.map((r) => h('tr', { id: `erasure-${r.id}`, tabindex: -1, class: r.overdue ? 'overdue' : '' },
         h('td', {}, r.id, h('div', { class: 'muted' }, `${r.mode}, ${r.reason.replaceAll('_', ' ')}`)),
         h('td', {}, r.customerId),
         h('td', {}, r.status.replaceAll('_', ' '), r.overdue ? h('strong', {}, ' (overdue)') : null,
@@ -129,6 +146,8 @@ async function erasuresPage(container) {
       try { await post(path, body); } catch (error) { showError(error); } finally { button.disabled = false; }
       clearTimeout(timer);
       await load();
+      // The row is drawn again without the button pressed: the focus goes to the row, which now shows the outcome.
+      document.getElementById(`erasure-${request.id}`)?.focus();
     };
     const act = (label, path, className) => {
       const button = h('button', { type: 'button', class: className }, label);

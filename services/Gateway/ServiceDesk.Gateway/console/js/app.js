@@ -44,8 +44,19 @@ export async function submitting(form, action) {
     else form.append(errorBox(error));
     return undefined;
   } finally {
-    if (button) button.disabled = false;
+    if (button) {
+      button.disabled = false;
+      // Disabling the focused button dropped the focus to the page's body: a keyboard user carries on from the button.
+      if (button.isConnected && (!document.activeElement || document.activeElement === document.body)) button.focus();
+    }
   }
+}
+
+/** Puts the focus on the element of a page just drawn again (e.g. the field of the form just sent), else on the page's main area. */
+export function refocus(container, selector) {
+  const target = selector && container.querySelector(selector);
+  if (target) target.focus();
+  else if (container.isConnected) main.focus();
 }
 
 export function navigate(route) { location.hash = route; }

@@ -2,7 +2,7 @@
 import { del, get, post, put, query } from './api.js';
 import { formatTime, h, replace } from './dom.js';
 import { customerPicker } from './picker.js';
-import { navigate, session, showAfterNavigation, showError, submitting } from './app.js';
+import { navigate, refocus, session, showAfterNavigation, showError, submitting } from './app.js';
 
 export function projectSelect(id, onChange) {
   const select = h('select', { id, name: 'projectKey', required: true },
@@ -67,7 +67,8 @@ export async function ticketsPage(container) {
   await refresh();
 }
 
-export async function ticketPage(container, ticketId) {
+/** A ticket; drawn again after each change, with the focus on the field of the form just sent (focusOn). */
+export async function ticketPage(container, ticketId, focusOn = null) {
   const ticket = await get(`/api/v1/tickets/${encodeURIComponent(ticketId)}`);
   const staff = session.account.role !== 'customer';
   // Customers see the other customers on a ticket without their address.
@@ -76,17 +77,17 @@ export async function ticketPage(container, ticketId) {
 
   const participants = h('ul', { class: 'chips', 'aria-label': 'Participants' }, ticket.participants.map((p) => h('li', {}, person(p),
     h('button', { type: 'button', 'aria-label': `Remove ${p.displayName}`, onclick: async () => {
-      try { await del(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/participants/${encodeURIComponent(p.customerId)}`); await ticketPage(container, ticketId); } catch (error) { showError(error); }
+      try { await del(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/participants/${encodeURIComponent(p.customerId)}`); await ticketPage(container, ticketId, staff ? '#add-participant input' : null); } catch (error) { showError(error); }
     } }, '×'))));
   if (!ticket.participants.length) participants.append(h('li', { class: 'muted' }, 'No participants'));
 
   const picker = customerPicker({ label: 'Add a participant', projectKey: ticket.projectKey });
-  const addForm = h('form', {}, picker.element, h('button', { type: 'submit' }, 'Add participant'));
+  const addForm = h('form', { id: 'add-participant' }, picker.element, h('button', { type: 'submit' }, 'Add participant'));
   addForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!picker.value) { picker.input.focus(); return; }
     const done = await submitting(addForm, () => put(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/participants/${encodeURIComponent(picker.value.customerId)}`));
-    if (done) await ticketPage(container, ticketId);
+    if (done) await ticketPage(container, ticketId, '#add-participant input');
   });
 
   const statusSelect = h('select', { id: 'ticket-status' }, statuses.map((s) => h('option', { value: s, selected: s === ticket.status }, statusLabel(s))));
@@ -94,7 +95,7 @@ export async function ticketPage(container, ticketId) {
   statusForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const done = await submitting(statusForm, () => put(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/status`, { status: statusSelect.value }));
-    if (done) await ticketPage(container, ticketId);
+    if (done) await ticketPage(container, ticketId, '#ticket-status');
   });
 
   const commentBody = h('textarea', { id: 'comment-body', required: true });
@@ -106,7 +107,7 @@ export async function ticketPage(container, ticketId) {
   commentForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const done = await submitting(commentForm, () => post(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/comments`, { body: commentBody.value, internal: internal.checked }));
-    if (done) await ticketPage(container, ticketId);
+    if (done) await ticketPage(container, ticketId, '#comment-body');
   });
 
   replace(container,
@@ -125,6 +126,7 @@ export async function ticketPage(container, ticketId) {
         h('div', { class: 'muted' }, `${formatTime(c.createdAt)}${c.internal ? ' · internal' : ''}`), h('p', {}, c.body))))
       : h('p', { class: 'muted' }, 'No comments yet.'),
     ticket.status === 'closed' ? h('p', { class: 'muted' }, 'This ticket is closed.') : commentForm);
+  if (focusOn) refocus(container, focusOn);
 }
 
 /** The "new request" form; customers raise requests for themselves. */
