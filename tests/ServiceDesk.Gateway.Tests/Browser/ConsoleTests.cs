@@ -322,6 +322,32 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Evidence" })).ToBeFocusedAsync();
     }
 
+    /// <summary>The reason is recorded in the signed evidence: it was preset to "The customer asked", which one confirm recorded unread.</summary>
+    [Fact]
+    public async Task A_removal_is_not_confirmed_until_the_admin_has_chosen_its_reason()
+    {
+        var project = await hosts.NewProjectAsync();
+        var sam = await hosts.NewCustomerAsync("Sam Reasoned", GatewayHosts.NewAddress("sam"), project);
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        var removals = 0;
+        page.Request += (_, request) => { if (request.Method == "POST" && request.Url.EndsWith("/api/v1/erasures", StringComparison.Ordinal)) removals++; };
+        await SignInAsync(page, IdentityTestHost.AdminLogin);
+        await page.GotoAsync($"{Console}#/customers/{sam.Id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove customer" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        var reason = page.GetByLabel("Reason");
+        await Assertions.Expect(reason).ToHaveValueAsync("");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm removal" }).ClickAsync();
+        Assert.True(await reason.EvaluateAsync<bool>("select => !select.validity.valid"));
+        await reason.SelectOptionAsync("account_closed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm removal" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/erasures$"));
+        await Assertions.Expect(page.Locator("tbody tr").Filter(new() { HasText = sam.Id })).ToContainTextAsync("account closed");
+        Assert.Equal(1, removals);
+    }
+
     [Fact]
     public async Task Screenshots_of_the_main_pages_at_desktop_and_phone_width()
     {

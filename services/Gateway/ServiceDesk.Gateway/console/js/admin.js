@@ -49,7 +49,9 @@ function previewTable(preview) {
 }
 
 function confirmForm(customer, mode) {
-  const reason = h('select', { id: 'removal-reason', required: true }, reasons.map(([value, label]) => h('option', { value }, label)));
+  // No reason is chosen for the admin: the one sent is recorded in the signed evidence.
+  const reason = h('select', { id: 'removal-reason', required: true },
+    h('option', { value: '' }, 'Choose a reason'), reasons.map(([value, label]) => h('option', { value }, label)));
   const successor = customerPicker({ label: 'Successor (optional): open tickets move to this customer first', projectKey: customer.projectKeys[0] });
   const form = h('form', { 'aria-label': 'Confirm the removal' },
     h('p', {}, `Mode: ${mode}. This cannot be undone.`),
