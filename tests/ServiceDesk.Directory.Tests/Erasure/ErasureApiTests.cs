@@ -50,7 +50,8 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
 
         Assert.Equal(StatusCode.Unauthenticated, await RpcAssert.StatusOfAsync(() => call(anyone, [])));
         Assert.Equal(
-            rpc switch { "GetErasure" or "RequestOwnRemoval" => StatusCode.NotFound, _ => StatusCode.PermissionDenied },
+            // A customer lists the requests about themselves: none here.
+            rpc switch { "GetErasure" or "RequestOwnRemoval" => StatusCode.NotFound, "ListErasures" => StatusCode.OK, _ => StatusCode.PermissionDenied },
             await RpcAssert.StatusOfAsync(() => call(anyone, Bearer(customerOwnsNoProfile))));
         Assert.Equal(StatusCode.PermissionDenied, await RpcAssert.StatusOfAsync(() => call(anyone, Bearer(agent))));
         foreach (var service in ServiceNames.Backends.Append(ServiceNames.Gateway))
@@ -253,6 +254,33 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.NotEmpty(seenByCustomer.RequestedBy);
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.ApproveErasureAsync(new ApproveErasureRequest { ErasureId = second.Id }));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = second.Id, Reason = RejectionReason.LegalHold }));
+    }
+
+    /// <summary>
+    /// A customer follows their own requests without keeping an id (the console shows them on "Delete my data"): their
+    /// list holds theirs alone, each as GetErasure shows it to them, the rejection's reason included.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_lists_their_own_requests_alone_and_reads_a_rejections_reason_there()
+    {
+        var customer = await hosts.NewCustomerAsync("Listing Myself");
+        var own = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, customer.Id));
+        var stranger = ClientAs(await hosts.TokenOfNewAsync(Role.Customer, (await hosts.NewCustomerAsync()).Id));
+        var rejected = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest());
+        await Erasure.RejectErasureAsync(new RejectErasureRequest { ErasureId = rejected.Id, Reason = RejectionReason.OpenContract });
+        var awaiting = await own.RequestOwnRemovalAsync(new RequestOwnRemovalRequest { Mode = ErasureMode.Purge });
+
+        var mine = await own.ListErasuresAsync(new ListErasuresRequest());
+        var firstPage = await own.ListErasuresAsync(new ListErasuresRequest { PageSize = 1 });
+        var secondPage = await own.ListErasuresAsync(new ListErasuresRequest { PageSize = 1, PageToken = firstPage.NextPageToken });
+
+        Assert.Equal([awaiting.Id, rejected.Id], mine.Erasures.Select(erasure => erasure.Id));
+        Assert.Equal((ErasureStatus.Rejected, RejectionReason.OpenContract, ""), (mine.Erasures[1].Status, mine.Erasures[1].RejectionReason, mine.Erasures[1].RejectedBy));
+        Assert.Equal(await own.GetErasureAsync(new GetErasureRequest { ErasureId = rejected.Id }), mine.Erasures[1]);
+        Assert.Equal([awaiting.Id, rejected.Id], firstPage.Erasures.Concat(secondPage.Erasures).Select(erasure => erasure.Id));
+        Assert.Equal([rejected.Id], (await own.ListErasuresAsync(new ListErasuresRequest { Status = ErasureStatus.Rejected })).Erasures.Select(erasure => erasure.Id));
+        Assert.Empty((await stranger.ListErasuresAsync(new ListErasuresRequest())).Erasures);
+        Assert.Contains(rejected.Id, (await Erasure.ListErasuresAsync(new ListErasuresRequest { Status = ErasureStatus.Rejected, PageSize = 200 })).Erasures.Select(erasure => erasure.Id));
     }
 
     /// <summary>A refusal's message reaches the console (a customer's asking twice included): a status in words, never the enum's spelling.</summary>

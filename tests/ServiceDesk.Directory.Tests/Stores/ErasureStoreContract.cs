@@ -357,6 +357,26 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_customers_own_list_holds_their_requests_newest_first_and_nobody_elses()
+    {
+        var stores = NewStores();
+        var jane = TestData.Id();
+        var first = Awaiting(jane, TestData.Now.AddDays(-3)) with { Status = ErasureStatus.Rejected };
+        var someoneElses = Awaiting(TestData.Id(), TestData.Now.AddDays(-2));
+        var second = Awaiting(jane, TestData.Now.AddDays(-1));
+        foreach (var request in new[] { first, someoneElses, second })
+        {
+            Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
+        }
+
+        Assert.Equal([second.Id, first.Id], (await stores.Erasures.ListAsync(jane, null, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([second.Id], (await stores.Erasures.ListAsync(jane, null, null, null, 1, default)).Select(r => r.Id));
+        Assert.Equal([first.Id], (await stores.Erasures.ListAsync(jane, null, null, second.Id, 10, default)).Select(r => r.Id));
+        Assert.Equal([first.Id], (await stores.Erasures.ListAsync(jane, ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
+        Assert.Empty(await stores.Erasures.ListAsync(TestData.Id(), null, null, null, 10, default));
+    }
+
+    [SkippableFact]
     public async Task Requests_list_newest_first_by_status_and_overdue_a_page_at_a_time()
     {
         var stores = NewStores();
@@ -369,17 +389,17 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
         }
 
-        var all = await stores.Erasures.ListAsync(null, null, null, 10, default);
+        var all = await stores.Erasures.ListAsync(null, null, null, null, 10, default);
         Assert.Equal([recent.Id, rejectedLater.Id, rejected.Id, old.Id], all.Select(r => r.Id));
-        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(null, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
-        Assert.Equal([recent.Id], (await stores.Erasures.ListAsync(null, null, null, 1, default)).Select(r => r.Id));
-        Assert.Equal([rejectedLater.Id, rejected.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
-        Assert.Equal([rejectedLater.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 1, default)).Select(r => r.Id));
-        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
-        Assert.Equal([recent.Id, old.Id], (await stores.Erasures.ListAsync(ErasureStatus.AwaitingApproval, null, null, 10, default)).Select(r => r.Id));
-        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(ErasureStatus.AwaitingApproval, null, recent.Id, 10, default)).Select(r => r.Id));
-        Assert.Empty(await stores.Erasures.ListAsync(ErasureStatus.Completed, null, null, 10, default));
-        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, TestData.Now, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(null, null, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
+        Assert.Equal([recent.Id], (await stores.Erasures.ListAsync(null, null, null, null, 1, default)).Select(r => r.Id));
+        Assert.Equal([rejectedLater.Id, rejected.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([rejectedLater.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, null, 1, default)).Select(r => r.Id));
+        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
+        Assert.Equal([recent.Id, old.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.AwaitingApproval, null, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.AwaitingApproval, null, recent.Id, 10, default)).Select(r => r.Id));
+        Assert.Empty(await stores.Erasures.ListAsync(null, ErasureStatus.Completed, null, null, 10, default));
+        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, null, TestData.Now, null, 10, default)).Select(r => r.Id));
         Assert.Equal(1, await stores.Erasures.CountOverdueAsync(TestData.Now, default));
     }
 
@@ -544,9 +564,9 @@ public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbB
             Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
         }
 
-        await stores.Erasures.ListAsync(ErasureStatus.Rejected, null, null, 10, default);
+        await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, null, 10, default);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var page = stores.Erasures.ListAsync(ErasureStatus.Rejected, null, rejected[9].Id, 10, default);
+        var page = stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, rejected[9].Id, 10, default);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(rejected.Skip(10).Take(10).Select(r => r.Id), (await page).Select(r => r.Id));
@@ -606,7 +626,7 @@ public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbB
         // Awaiting approval, in progress and the two failed, 40 days ago; the one due at this very instant is not overdue yet.
         Assert.Equal(4, await reopened.Erasures.CountOverdueAsync(TestData.Now, default));
         Assert.Equal(5, await reopened.Erasures.CountOverdueAsync(TestData.Now.AddTicks(1), default));
-        Assert.Equal(failed.Order(StringComparer.Ordinal).Reverse(), (await reopened.Erasures.ListAsync(ErasureStatus.Failed, null, null, 10, default)).Select(request => request.Id));
+        Assert.Equal(failed.Order(StringComparer.Ordinal).Reverse(), (await reopened.Erasures.ListAsync(null, ErasureStatus.Failed, null, null, 10, default)).Select(request => request.Id));
     }
 }
 

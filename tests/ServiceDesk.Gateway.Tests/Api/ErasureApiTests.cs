@@ -94,6 +94,29 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         Assert.All([again, approveRejected], problem => Assert.Equal("FAILED_PRECONDITION", problem.GetProperty("code").GetString()));
     }
 
+    /// <summary>The console's "Delete my data" shows a customer their requests: the list holds theirs alone, without the admin's id.</summary>
+    [Fact]
+    public async Task A_customer_lists_their_own_removal_requests_with_a_rejections_reason_and_nobody_elses()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rob = await hosts.NewCustomerAsync("Rob", GatewayHosts.NewAddress("rob"), project);
+        var ann = await hosts.NewCustomerAsync("Ann", GatewayHosts.NewAddress("ann"), project);
+        using var customer = await hosts.SignedInAsync(Role.Customer, rob.Id);
+        using var other = await hosts.SignedInAsync(Role.Customer, ann.Id);
+        using var admin = await hosts.AdminClientAsync();
+        var requested = await customer.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request");
+        var id = requested.GetProperty("id").GetString();
+        await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/erasures/{id}/rejection", new { reason = "legal_hold" });
+
+        var mine = (await customer.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures")).GetProperty("items").EnumerateArray().ToList();
+        var others = (await other.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures")).GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal([id], mine.Select(request => request.GetProperty("id").GetString()));
+        Assert.Equal(("rejected", "legal_hold"), (mine[0].GetProperty("status").GetString(), mine[0].GetProperty("rejectionReason").GetString()));
+        Assert.Equal(JsonValueKind.Null, mine[0].GetProperty("rejectedBy").ValueKind);
+        Assert.Empty(others);
+    }
+
     [Fact]
     public async Task An_admin_reinstates_a_removed_customer_s_address_with_a_reason_and_it_may_belong_to_a_customer_again()
     {

@@ -348,6 +348,42 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         Assert.Equal(1, removals);
     }
 
+    /// <summary>
+    /// A customer once saw their request only in the answer to asking; back on "Delete my data" the form was offered
+    /// again, and asking again said "… (AwaitingApproval)". Now the page lists their requests, in words.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_sees_their_own_removal_requests_status_and_a_rejections_reason_on_delete_my_data()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rob = await hosts.NewCustomerAsync("Rob Requester", GatewayHosts.NewAddress("rob"), project);
+        var customer = await hosts.NewAccountAsync(Role.Customer, rob.Id);
+        using (var own = hosts.NewClient())
+        using (var admin = await hosts.AdminClientAsync())
+        {
+            await own.SignInAsync(customer);
+            var asked = await own.ExpectAsync(System.Net.HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/me/removal-request", new { mode = "anonymize" });
+            await admin.ExpectAsync(System.Net.HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/erasures/{asked.GetProperty("id").GetString()}/rejection", new { reason = "legal_hold" });
+        }
+
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(page, customer);
+        await page.GotoAsync($"{Console}#/delete-my-data");
+        var requests = page.GetByRole(AriaRole.Region, new() { Name = "Your requests" }).GetByRole(AriaRole.Listitem);
+        await Assertions.Expect(requests).ToHaveCountAsync(1);
+        await Assertions.Expect(requests.First).ToContainTextAsync("rejected, because a legal hold applies to your data.");
+
+        // Rejected, they may ask again; the new request shows at once, and while it is open no second one is offered.
+        await page.GetByLabel("I understand that this cannot be undone.").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my data" }).ClickAsync();
+        await Assertions.Expect(requests).ToHaveCountAsync(2);
+        await Assertions.Expect(requests.First).ToContainTextAsync("waiting for an administrator's approval");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your requests" })).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete my data" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("you can ask again once it has been decided")).ToBeVisibleAsync();
+        Assert.DoesNotContain("AwaitingApproval", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Screenshots_of_the_main_pages_at_desktop_and_phone_width()
     {

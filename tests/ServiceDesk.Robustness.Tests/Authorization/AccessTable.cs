@@ -125,7 +125,12 @@ public static class AccessTable
             s.Erasures.PreviewRemovalAsync(new PreviewRemovalRequest { CustomerId = s.CustomerA.Id, Mode = ErasureMode.Anonymize }, h).ResponseAsync);
         yield return Rpc(directory, Path("GetErasure"), [TheCustomer, Admin], async (s, _, h) =>
             await s.Erasures.GetErasureAsync(new GetErasureRequest { ErasureId = (await s.OwnRemovalOfAAsync()).Id }, h));
-        yield return Rpc(directory, Path("ListErasures"), AdminOnly, (s, _, h) => s.Erasures.ListErasuresAsync(new ListErasuresRequest(), h).ResponseAsync);
+        // A customer lists the requests about themselves only.
+        yield return Rpc(directory, Path("ListErasures"), [TheCustomer, Admin], async (s, _, h) =>
+        {
+            await s.OwnRemovalOfAAsync();
+            return await s.Erasures.ListErasuresAsync(new ListErasuresRequest(), h);
+        }, AnotherCustomer);
         // A removal awaiting approval: only an admin gets as far as being told it cannot be retried yet.
         yield return Rpc(directory, Path("RetryErasure"), AdminOnly, async (s, _, h) =>
             await s.Erasures.RetryErasureAsync(new RetryErasureRequest { ErasureId = (await s.NewOwnRemovalRequestAsync()).Id }, h)) with { PastAuthorisation = "FailedPrecondition" };
@@ -291,7 +296,7 @@ public static class AccessTable
 
         // Removals
         yield return Endpoint(post, "/api/v1/erasures/", AdminOnly, async (s, _) => ("/api/v1/erasures/", new { customerId = (await s.NewCustomerAsync(s.Help)).Id, mode = "anonymize", reason = "customer_request" }));
-        yield return Endpoint(get, "/api/v1/erasures/", AdminOnly, (_, _) => To("/api/v1/erasures/"));
+        yield return Endpoint(get, "/api/v1/erasures/", [TheCustomer, Admin], async (s, _) => { await s.OwnRemovalOfAAsync(); return ("/api/v1/erasures/", null); }, AnotherCustomer);
         yield return Endpoint(get, "/api/v1/erasures/{erasureId}", [TheCustomer, Admin], async (s, _) => ($"/api/v1/erasures/{(await s.OwnRemovalOfAAsync()).Id}", null));
         yield return Endpoint(post, "/api/v1/erasures/{erasureId}/retry", AdminOnly, async (s, _) => ($"/api/v1/erasures/{(await s.NewOwnRemovalRequestAsync()).Id}/retry", null))
             with { PastAuthorisation = "HTTP 400" };

@@ -269,16 +269,22 @@ public sealed class ErasureCoordinator(
         return record is not null && (caller.Role == CallerRole.Admin || record.CustomerId == caller.CustomerId) ? record : throw NotFound(erasureId);
     }
 
-    /// <summary>Admin only, newest first.</summary>
+    /// <summary>
+    /// Newest first: admins every request, a customer the requests about themselves only (as <see cref="GetAsync"/>), so
+    /// that they can follow their own request, and read why it was rejected, without keeping its id.
+    /// </summary>
     public async Task<(IReadOnlyList<ErasureRecord> Erasures, string NextPageToken)> ListAsync(Caller caller, ListErasuresRequest request, CancellationToken cancellationToken)
     {
-        caller.RequireAdmin();
+        caller.RequireRole(CallerRole.Admin, CallerRole.Customer);
+        // A customer account linked to no profile has no request about it: an id no request names.
+        var customerId = caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : null;
         var scope = $"ListErasures|{request.Status}|{request.Overdue}|{caller.PagingIdentity()}";
         var beforeId = request.PageToken.Length == 0
             ? null
             : pageTokens.PositionOf(request.PageToken, scope) ?? throw new ValidationException("page_token", "is not a token from a previous response to this caller and query");
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var found = await store.ListAsync(
+            customerId,
             request.Status == ErasureStatus.Unspecified ? null : request.Status, request.Overdue ? time.Now() : null, beforeId, size + 1, cancellationToken);
         return found.Count > size ? ([.. found.Take(size)], pageTokens.Issue(found[size - 1].Id, scope)) : (found, string.Empty);
     }

@@ -81,11 +81,12 @@ public interface IErasureStore
     Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Requests newest first (descending id), older than <paramref name="beforeId"/>; only of
-    /// <paramref name="status"/> when set; only those due before <paramref name="overdueAt"/> and not complete when set.
+    /// Requests newest first (descending id), older than <paramref name="beforeId"/>; only those about
+    /// <paramref name="customerId"/> when set (a customer's own list); only of <paramref name="status"/> when set; only
+    /// those due before <paramref name="overdueAt"/> and not complete when set.
     /// </summary>
     Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken);
+        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Open requests due before <paramref name="now"/>.</summary>
     Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken);

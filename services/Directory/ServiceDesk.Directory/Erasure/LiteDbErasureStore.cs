@@ -252,15 +252,23 @@ public sealed class LiteDbErasureStore : IErasureStore
     }
 
     public Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
+        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var before = beforeId ?? "\uffff";
-        var query = status is { } wanted
+        // A customer's own requests are few: read through the customer index, the status a filter on them.
+        var query = customerId is not null
+            ? _erasures.Query().Where(BsonExpression.Create("$.CustomerId = @0 AND _id < @1", customerId, before)).OrderByDescending("_id")
+            : status is { } wanted
             ? _erasures.Query()
                 .Where(BsonExpression.Create($"{StatusOrder} BETWEEN @0 AND @1", $"{(int)wanted}/", $"{(int)wanted}/{before}"))
                 .OrderByDescending(StatusOrder)
             : _erasures.Query().Where(BsonExpression.Create("_id < @0", before)).OrderByDescending("_id");
+        if (customerId is not null && status is { } only)
+        {
+            query = query.Where(BsonExpression.Create("$.Status = @0", (int)only));
+        }
+
         if (overdueAt is { } now)
         {
             // The same requests as the open_due range (CountOverdueAsync), as a filter on the page's own range: with

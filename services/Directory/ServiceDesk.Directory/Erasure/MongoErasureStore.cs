@@ -200,9 +200,14 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         (await _tombstones.Find(Filter.Eq("_id", addressHash)).FirstOrDefaultAsync(cancellationToken))?["ErasureId"].AsString;
 
     public async Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
+        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
     {
         var filter = beforeId is null ? Filter.Empty : Filter.Lt("_id", beforeId);
+        if (customerId is not null)
+        {
+            filter &= Filter.Eq("CustomerId", customerId);
+        }
+
         if (status is { } wanted)
         {
             filter &= Filter.Eq("Status", (int)wanted);

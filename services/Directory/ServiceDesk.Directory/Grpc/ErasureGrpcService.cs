@@ -28,8 +28,9 @@ public sealed class ErasureGrpcService(
 
     public override async Task<ListErasuresResponse> ListErasures(ListErasuresRequest request, ServerCallContext context)
     {
-        var (erasures, nextPageToken) = await coordinator.ListAsync(context.GetCallerWithinServicePolicy(), request, context.CancellationToken);
-        return new ListErasuresResponse { Erasures = { erasures.Select(Message) }, NextPageToken = nextPageToken };
+        var caller = context.GetCallerWithinServicePolicy();
+        var (erasures, nextPageToken) = await coordinator.ListAsync(caller, request, context.CancellationToken);
+        return new ListErasuresResponse { Erasures = { erasures.Select(record => Message(record, caller)) }, NextPageToken = nextPageToken };
     }
 
     public override async Task<ErasureRequest> RetryErasure(RetryErasureRequest request, ServerCallContext context) =>
