@@ -384,6 +384,21 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         Assert.DoesNotContain("AwaitingApproval", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>The console has no forms for projects: an admin without one was told that "an admin creates projects".</summary>
+    [Fact]
+    public async Task An_admin_with_no_project_yet_is_pointed_at_the_API_that_creates_one()
+    {
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/api/v1/projects\\?"), route => route.FulfillAsync(new() { ContentType = "application/json", Body = "{\"items\":[],\"nextPageToken\":\"\"}" }));
+        await SignInAsync(page, IdentityTestHost.AdminLogin);
+        await page.GotoAsync($"{Console}#/tickets");
+
+        var notice = page.Locator("main .notice");
+        await Assertions.Expect(notice).ToContainTextAsync("There is no project yet");
+        await Assertions.Expect(notice.GetByRole(AriaRole.Link, new() { Name = "API reference" })).ToHaveAttributeAsync("href", "/scalar");
+        await Assertions.Expect(notice).Not.ToContainTextAsync("An admin creates projects");
+    }
+
     [Fact]
     public async Task Screenshots_of_the_main_pages_at_desktop_and_phone_width()
     {

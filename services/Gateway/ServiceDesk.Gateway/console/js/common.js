@@ -12,7 +12,12 @@ export function projectSelect(id, onChange) {
 }
 
 export function noProjects(container, title) {
-  replace(container, h('h1', {}, title), h('p', { class: 'notice' }, 'You have no project yet. An admin creates projects and gives agents their project keys.'));
+  // The console has no forms for projects, accounts or customers: an admin creates them through the API.
+  const notice = {
+    admin: ['There is no project yet. Projects, agent and customer accounts and customers are created through the API: see the ', h('a', { href: '/scalar' }, 'API reference'), '.'],
+    customer: ['You are not a customer of any project yet.'],
+  }[session.account.role] ?? ['You have no project yet. An admin creates projects and gives agents their project keys.'];
+  replace(container, h('h1', {}, title), h('p', { class: 'notice' }, notice));
 }
 
 export const statuses = ['open', 'in_progress', 'waiting_for_customer', 'resolved', 'closed'];
