@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
@@ -82,6 +83,21 @@ public sealed partial class LocalService(string name, string project, int grpcPo
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }
         catch (Grpc.Core.RpcException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the service's health report (<c>/healthz</c>) finds every dependency healthy, not only serving.</summary>
+    public async Task<bool> ReportsHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var report = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/healthz", cancellationToken));
+            return report.RootElement.TryGetProperty("status", out var status) && status.GetString() == "Healthy";
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
         {
             return false;
         }

@@ -153,7 +153,7 @@ public sealed class LocalSystem(LocalRunOptions options)
                 service.Start(options, own);
             }
 
-            if (!await WaitUntilServingAsync(all, stop))
+            if (!await WaitUntilServingAsync(all, gateway, stop))
             {
                 return stop.IsCancellationRequested ? 0 : 1;
             }
@@ -184,7 +184,11 @@ public sealed class LocalSystem(LocalRunOptions options)
         return Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
     }
 
-    private static async Task<bool> WaitUntilServingAsync(IReadOnlyList<LocalService> services, CancellationToken stop)
+    /// <summary>
+    /// Until every service answers SERVING, and the gateway, which stays ready while a backend is down, also finds every
+    /// backend healthy: the first call after "ServiceDesk is running." reaches them.
+    /// </summary>
+    private static async Task<bool> WaitUntilServingAsync(IReadOnlyList<LocalService> services, LocalService gateway, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
         var waiting = services.ToList();
@@ -205,7 +209,7 @@ public sealed class LocalSystem(LocalRunOptions options)
 
             foreach (var service in waiting.ToList())
             {
-                if (await service.IsServingAsync(stop))
+                if (await service.IsServingAsync(stop) && (service != gateway || await service.ReportsHealthyAsync(stop)))
                 {
                     Console.WriteLine($"  {service.Name} is SERVING ({clock.Elapsed.TotalSeconds:F1}s)");
                     waiting.Remove(service);
