@@ -173,10 +173,13 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         var tokens = await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/tokens", new { login, password = IdentityTestHost.Password });
         client.BearerToken = tokens.GetProperty("accessToken").GetString();
         var me = await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/me");
+        // The cookie session's sign-out would end nothing of theirs: told so, not answered 204.
+        var signOut = await client.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Delete, "/api/v1/session");
         var refreshed = await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/tokens/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
         await client.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, "/api/v1/tokens/revoke", new { refreshToken = refreshed.GetProperty("refreshToken").GetString() });
 
         Assert.Equal(login, me.GetProperty("login").GetString());
+        Assert.Contains("/api/v1/tokens/revoke", signOut.GetProperty("errors").GetProperty("authorization")[0].GetString(), StringComparison.Ordinal);
         Assert.Empty(client.Cookies.GetCookies(hosts.Gateway.Endpoints.HttpUri));
         await client.ProblemAsync(HttpStatusCode.Unauthorized, HttpMethod.Post, "/api/v1/tokens/refresh", new { refreshToken = refreshed.GetProperty("refreshToken").GetString() });
     }

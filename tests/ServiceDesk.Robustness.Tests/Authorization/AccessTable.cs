@@ -241,8 +241,9 @@ public static class AccessTable
         yield return Endpoint(post, "/api/v1/tokens/refresh", Everyone, async (s, _) => ("/api/v1/tokens/refresh", new { refreshToken = await s.NewRefreshTokenAsync() }));
         yield return Endpoint(post, "/api/v1/tokens/revoke", Everyone, async (s, _) => ("/api/v1/tokens/revoke", new { refreshToken = await s.NewRefreshTokenAsync() }));
         yield return Endpoint(get, "/api/v1/session", Accounts, (_, _) => To("/api/v1/session"));
-        // Signing out ends the caller's own cookie session, if any, and clears the cookies: nothing to refuse.
-        yield return Endpoint(delete, "/api/v1/session", Everyone, (_, _) => To("/api/v1/session"));
+        // Signing out ends the caller's own cookie session, if any, and clears the cookies: nothing to refuse. A caller
+        // with a bearer token and no cookie is told its session ends with /tokens/revoke (400), not answered 204.
+        yield return Endpoint(delete, "/api/v1/session", Everyone, (_, _) => To("/api/v1/session")) with { PastAuthorisation = "HTTP 400" };
         yield return Endpoint(get, "/api/v1/me", Accounts, (_, _) => To("/api/v1/me"));
         yield return Endpoint(post, "/api/v1/me/password", Accounts, (_, _) => To("/api/v1/me/password", new { currentPassword = Password, newPassword = $"{Password} changed" }));
 

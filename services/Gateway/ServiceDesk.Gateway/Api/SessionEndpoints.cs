@@ -1,6 +1,7 @@
 using Grpc.Core;
 using ServiceDesk.Contracts.Identity.V1;
 using ServiceDesk.Gateway.Backends;
+using ServiceDesk.Gateway.Problems;
 using ServiceDesk.Gateway.Security;
 using ServiceDesk.Gateway.Sessions;
 
@@ -73,6 +74,11 @@ internal static class SessionEndpoints
         if (cookies.Read(http.Request) is { } session)
         {
             await EndAsync(session, identity, call, refreshes);
+        }
+        else if (http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            // A 204 would tell a token client it signed out while its refresh token goes on working.
+            return GrpcProblems.Invalid("authorization", "a session of tokens ends with POST /api/v1/tokens/revoke and its refresh token; DELETE /api/v1/session ends a browser's cookie session");
         }
 
         cookies.Clear(http.Response);
