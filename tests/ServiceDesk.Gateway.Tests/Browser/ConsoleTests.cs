@@ -247,6 +247,10 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await Assertions.Expect(row).ToContainTextAsync("rejected");
         await Assertions.Expect(row).ToContainTextAsync("reason: legal hold");
         await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
+        // Nothing was asked of any service, and nothing is due.
+        await Assertions.Expect(row).ToContainTextAsync("identity: not started");
+        await Assertions.Expect(row).Not.ToContainTextAsync("pending");
+        await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("—");
     }
 
     [Fact]

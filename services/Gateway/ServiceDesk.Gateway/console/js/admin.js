@@ -135,7 +135,8 @@ async function erasuresPage(container) {
         h('td', {}, r.status.replaceAll('_', ' '), r.overdue ? h('strong', {}, ' (overdue)') : null,
           r.rejectionReason ? h('div', { class: 'muted' }, `reason: ${r.rejectionReason.replaceAll('_', ' ')}`) : null,
           r.reinstatement ? h('div', { class: 'muted' }, `addresses reinstated: ${r.reinstatement.reason.replaceAll('_', ' ')}`) : null),
-        h('td', {}, formatTime(r.dueAt)),
+        // A rejected request is due nowhere: nothing is to be done by then.
+        h('td', {}, r.status === 'rejected' ? '—' : formatTime(r.dueAt)),
         h('td', {}, participantBadges(r)),
         h('td', {}, actions(r)))))));
   }
