@@ -77,7 +77,9 @@ internal static class SessionEndpoints
         }
         else if (http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            // A 204 would tell a token client it signed out while its refresh token goes on working.
+            // A 204 would tell a token client it signed out while its refresh token goes on working. A token that is no
+            // longer good is refused first (401), as on every other route.
+            await identity.WhoAmIAsync(new WhoAmIRequest(), await call.AsUserAsync());
             return GrpcProblems.Invalid("authorization", "a session of tokens ends with POST /api/v1/tokens/revoke and its refresh token; DELETE /api/v1/session ends a browser's cookie session");
         }
 
