@@ -9,6 +9,10 @@ namespace ServiceDesk.Gateway.Api;
 public static class ApiEnum<T>
     where T : struct, Enum
 {
+    /// <summary>Every value but the unspecified one, by its name in the API: formatted once, not on every parse.</summary>
+    private static readonly OrderedDictionary<string, T> ByName =
+        new(Enum.GetValues<T>().Skip(1).Select(candidate => KeyValuePair.Create(Format(candidate), candidate)), StringComparer.Ordinal);
+
     public static string Format(T value)
     {
         var name = value.ToString();
@@ -40,18 +44,9 @@ public static class ApiEnum<T>
             return true;
         }
 
-        foreach (var candidate in Enum.GetValues<T>().Skip(1))
-        {
-            if (string.Equals(Format(candidate), text, StringComparison.Ordinal))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        return false;
+        return ByName.TryGetValue(text, out value);
     }
 
     /// <summary>The names a client may send, for error messages.</summary>
-    public static string Names => string.Join(", ", Enum.GetValues<T>().Skip(1).Select(Format));
+    public static string Names => string.Join(", ", ByName.Keys);
 }
