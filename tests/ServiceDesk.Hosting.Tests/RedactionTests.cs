@@ -12,6 +12,8 @@ public sealed class RedactionTests
     [InlineData("GET /api/v1/customers?text=Jane.Doe%40Example.COM&limit=5", "GET /api/v1/customers?text=[redacted-address]&limit=5")]
     [InlineData("josé.álvarez@correo.es", "[redacted-address]")]
     [InlineData("no address in customer c-42", "no address in customer c-42")]
+    [InlineData("from first/last{team}@example.com now", "from [redacted-address] now")]
+    [InlineData("reply to \"a!b#c$d&e*f=g?h^i`j|k~l@example.com\"", "reply to \"[redacted-address]\"")]
     public void Addresses_are_replaced_wherever_they_appear(string text, string expected) =>
         Assert.Equal(expected, PersonalDataRedactor.Redact(text));
 

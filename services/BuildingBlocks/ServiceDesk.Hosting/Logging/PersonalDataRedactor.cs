@@ -16,6 +16,9 @@ public static partial class PersonalDataRedactor
             ? AddressPattern().Replace(text, Replacement)
             : text;
 
-    [GeneratedRegex(@"[\p{L}\p{N}._%+\-']+(?:@|%40)[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Before an '@' the local part may hold any character an address may (EmailAddress accepts RFC 5322's atext), so no
+    // part of it is left beside the replacement; before a '%40' the other atext characters would be percent-encoded too,
+    // and leaving them out keeps a query string's other parameters readable.
+    [GeneratedRegex(@"(?:[\p{L}\p{N}!#$%&'*+\-/=?^_`{|}~.]+@|[\p{L}\p{N}._%+\-']+%40)[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AddressPattern();
 }
