@@ -202,12 +202,14 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         var rita = await hosts.NewCustomerAsync("Rita Reporter", GatewayHosts.NewAddress("rita"), project);
         var paulaAddress = GatewayHosts.NewAddress("paula");
         var paula = await hosts.NewCustomerAsync("Paula Participant", paulaAddress, project);
+        var otto = await hosts.NewCustomerAsync("Otto Other", GatewayHosts.NewAddress("otto"), project);
         var customer = await hosts.NewAccountAsync(Role.Customer, rita.Id);
         using (var admin = await hosts.AdminClientAsync())
         {
             await admin.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets",
                 new { projectKey = project, reporterCustomerId = rita.Id, summary = "Printer on fire" });
             await admin.ExpectAsync(System.Net.HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/tickets/{project}-1/participants/{paula.Id}");
+            await admin.ExpectAsync(System.Net.HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/tickets/{project}-1/participants/{otto.Id}");
         }
 
         var page = await chromium.NewPageAsync(Chromium.Desktop);
@@ -218,6 +220,16 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await Assertions.Expect(participants).ToContainTextAsync("Paula Participant");
         Assert.DoesNotContain(paulaAddress, await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<>", await participants.InnerTextAsync(), StringComparison.Ordinal);
+        // The reporter may remove anyone; a participant only themselves, and is offered nothing else.
+        await Assertions.Expect(participants.GetByRole(AriaRole.Button)).ToHaveCountAsync(2);
+
+        var asPaula = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(asPaula, await hosts.NewAccountAsync(Role.Customer, paula.Id));
+        await asPaula.GotoAsync($"{Console}#/tickets/{project}-1");
+        var paulaSees = asPaula.GetByRole(AriaRole.List, new() { Name = "Participants" });
+        await Assertions.Expect(paulaSees).ToContainTextAsync("Otto Other");
+        await Assertions.Expect(paulaSees.GetByRole(AriaRole.Button, new() { Name = "Remove Otto Other" })).ToHaveCountAsync(0);
+        await Assertions.Expect(paulaSees.GetByRole(AriaRole.Button, new() { Name = "Remove Paula Participant" })).ToHaveCountAsync(1);
     }
 
     [Fact]

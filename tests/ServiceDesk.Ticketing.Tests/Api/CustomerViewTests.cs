@@ -137,6 +137,30 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
     }
 
     [Fact]
+    public async Task A_participant_removes_themselves_only_and_the_reporter_removes_anyone()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var max = await hosts.NewCustomerAsync("Max", project);
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var asJohn = await hosts.NewSignedInAsync(Role.Customer, john.Id);
+        var ticket = await hosts.NewTicketAsync(project, jane.Id, "Printer on fire");
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = john.Id }, hosts.Admin);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = max.Id }, hosts.Admin);
+        var maxAsJohnSees = hosts.AsAgentSees(max.Id, project);
+
+        await RpcAssert.FailsAsync(StatusCode.PermissionDenied,
+            () => Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = ticket.Id, CustomerId = maxAsJohnSees }, asJohn));
+        Assert.Equal([john.Id, max.Id], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Participants.Select(person => person.CustomerId));
+
+        var johnLeft = await Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = ticket.Id, CustomerId = john.Id }, asJohn);
+        Assert.Equal([maxAsJohnSees], johnLeft.Participants.Select(person => person.CustomerId));
+        var maxRemoved = await Client.RemoveParticipantAsync(new RemoveParticipantRequest { TicketId = ticket.Id, CustomerId = hosts.AsAgentSees(max.Id, project) }, asJane);
+        Assert.Empty(maxRemoved.Participants);
+    }
+
+    [Fact]
     public async Task A_customer_naming_another_customer_by_an_own_id_or_another_project_s_id_finds_no_one()
     {
         var project = await hosts.NewProjectAsync();

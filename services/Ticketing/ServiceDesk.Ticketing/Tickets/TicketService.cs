@@ -161,7 +161,10 @@ public sealed class TicketService(
             customerId);
     }
 
-    /// <summary>Removing a customer who does not take part changes nothing.</summary>
+    /// <summary>
+    /// Removing a customer who does not take part changes nothing. Among customers, the reporter may remove anyone who
+    /// takes part and a participant only themselves: one participant may not shut another out of a request they share.
+    /// </summary>
     public async Task<Ticket> RemoveParticipantAsync(Caller caller, string ticketId, string customerId, CancellationToken cancellationToken)
     {
         await RequireCallerNotErasedAsync(caller, "caller", cancellationToken);
@@ -169,7 +172,9 @@ public sealed class TicketService(
             caller,
             ticketId,
             ticket => OwnIdsOf(caller, customerId, ticket.ProjectKey).FirstOrDefault(ticket.ParticipantIds.Contains) is { } participant
-                ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != participant)] }
+                ? caller.Role != CallerRole.Customer || caller.CustomerId == ticket.ReporterId || caller.CustomerId == participant
+                    ? ticket with { ParticipantIds = [.. ticket.ParticipantIds.Where(id => id != participant)] }
+                    : throw new PermissionDeniedException("Only the request's reporter may remove other participants; a participant may remove themselves.")
                 : null,
             (before, changed) => [.. before.ParticipantIds.Except(changed.ParticipantIds).Select(id => TicketEvents.ParticipantRemoved(changed, id, caller))],
             null,

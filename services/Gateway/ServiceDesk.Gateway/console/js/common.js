@@ -80,10 +80,13 @@ export async function ticketPage(container, ticketId, focusOn = null) {
   const named = (p) => p.address ? `${p.displayName} <${p.address}>` : p.displayName;
   const person = (p) => p ? (p.erased ? 'Former customer' : p.leftProject ? `${named(p) || p.customerId} (no longer a customer of this project)` : named(p)) : '—';
 
+  // Among customers, the reporter removes anyone and a participant only themselves (Ticketing's rule).
+  const me = session.account.customerId;
+  const removable = (p) => staff || ticket.reporter?.customerId === me || p.customerId === me;
   const participants = h('ul', { class: 'chips', 'aria-label': 'Participants' }, ticket.participants.map((p) => h('li', {}, person(p),
-    h('button', { type: 'button', 'aria-label': `Remove ${p.displayName}`, onclick: async () => {
+    removable(p) ? h('button', { type: 'button', 'aria-label': `Remove ${p.displayName}`, onclick: async () => {
       try { await del(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/participants/${encodeURIComponent(p.customerId)}`); await ticketPage(container, ticketId, staff ? '#add-participant input' : null); } catch (error) { showError(error); }
-    } }, '×'))));
+    } }, '×') : null)));
   if (!ticket.participants.length) participants.append(h('li', { class: 'muted' }, 'No participants'));
 
   const picker = customerPicker({ label: 'Add a participant', projectKey: ticket.projectKey });
