@@ -26,6 +26,12 @@ public sealed class SeedScenarioTests(GatewayHosts hosts, Chromium chromium) : I
         var olga = await hosts.NewCustomerAsync("Olga Oldaddress", oldAddress, project);
         var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
         var customerLogin = await hosts.NewAccountAsync(Role.Customer, olga.Id);
+        using (var staff = await hosts.AdminClientAsync())
+        {
+            await staff.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets",
+                new { projectKey = project, reporterCustomerId = olga.Id, summary = "Printer on fire" });
+        }
+
         var customer = await chromium.NewPageAsync(Chromium.Desktop);
         await ConsolePages.SignInAsync(customer, Console, customerLogin);
         await Assertions.Expect(customer.GetByRole(AriaRole.Heading, new() { Name = "My requests" })).ToBeVisibleAsync();
@@ -68,6 +74,13 @@ public sealed class SeedScenarioTests(GatewayHosts hosts, Chromium chromium) : I
         await picker.PressSequentiallyAsync(oldAddress[..6], new() { Delay = 40 });
         await Assertions.Expect(agentPage.Locator($"#{await picker.GetAttributeAsync("aria-describedby")}")).ToHaveTextAsync("No matching customer.");
         await Assertions.Expect(offered).ToHaveCountAsync(0);
+
+        // Her request names her by the same pseudonym in the list and on its page.
+        await agentPage.GotoAsync($"{Console}#/tickets");
+        var pseudonym = new Regex("^Former customer [0-9A-F]{4}$");
+        await Assertions.Expect(agentPage.Locator("tbody tr").Filter(new() { HasText = $"{project}-1" }).Locator("td").Nth(3)).ToHaveTextAsync(pseudonym);
+        await agentPage.GotoAsync($"{Console}#/tickets/{project}-1");
+        await Assertions.Expect(agentPage.Locator("dt:text-is('Reporter') + dd")).ToHaveTextAsync(pseudonym);
 
         // The customer's session, signed in before the removal, no longer works.
         await customer.ReloadAsync();

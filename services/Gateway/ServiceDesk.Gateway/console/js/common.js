@@ -78,7 +78,7 @@ export async function ticketPage(container, ticketId, focusOn = null) {
   const staff = session.account.role !== 'customer';
   // Customers see the other customers on a ticket without their address.
   const named = (p) => p.address ? `${p.displayName} <${p.address}>` : p.displayName;
-  const person = (p) => p ? (p.erased ? 'Former customer' : p.leftProject ? `${named(p) || p.customerId} (no longer a customer of this project)` : named(p)) : '—';
+  const person = (p) => p ? (p.erased ? p.displayName || 'Former customer' : p.leftProject ? `${named(p) || p.customerId} (no longer a customer of this project)` : named(p)) : '—';
 
   // Among customers, the reporter removes anyone and a participant only themselves (Ticketing's rule).
   const me = session.account.customerId;
