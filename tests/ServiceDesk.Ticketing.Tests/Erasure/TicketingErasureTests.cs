@@ -545,8 +545,8 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     {
         var project = await hosts.NewProjectAsync();
         var tag = TestData.Id()[..8];
-        // A display name the customer chose to match a phrase in 21 tickets of other people; another's, in 20 (the limit);
-        // a one-word name, in one.
+        // A display name matching a phrase in the tickets of 21 other reporters; another's, in 20 tickets of one (within
+        // the limit); a one-word name, in one.
         var (common, rare, single) = ($"Toner {tag}", $"Stapler {tag}", $"Printer{tag}");
         var chooser = await hosts.NewCustomerAsync(common, project);
         var named = await hosts.NewCustomerAsync(rare, project);
@@ -564,7 +564,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         var store = scope.ServiceProvider.GetRequiredService<ITicketStore>();
         var seeded = Enumerable.Range(2001, 42).Select(number => new StoredTicket(
             StoredTicket.IdOf(project, number), project, number, number switch { <= 2021 => $"{common} is low again", <= 2041 => $"Ask {rare}, not {rare}s", _ => $"Ask {single}" },
-            "Al knows.", john.Id, [], TicketStatus.Open, [], TestData.Now, TestData.Now, Version: 1)).ToList();
+            "Al knows.", number <= 2021 ? TestData.Id() : john.Id, [], TicketStatus.Open, [], TestData.Now, TestData.Now, Version: 1)).ToList();
         foreach (var ticket in seeded)
         {
             await store.InsertAsync(ticket, [], mail: null, CancellationToken.None);
@@ -589,6 +589,39 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         Assert.Equal(Counts(anonymized: 1, snapshots: 1), await EraseAsync(shorty, ErasureMode.Anonymize));
         Assert.Equal("Al's desk: call Al", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = shortyOwn.Id }, hosts.Admin)).Summary);
         Assert.All(await store.GetManyAsync([.. seeded.Select(ticket => ticket.Id)], CancellationToken.None), ticket => Assert.Equal("Al knows.", ticket.Description));
+    }
+
+    [Fact]
+    public async Task A_name_is_a_common_phrase_only_in_a_project_where_many_reporters_write_it_not_where_one_repeats_it()
+    {
+        var (project, other, third) = (await hosts.NewProjectAsync(), await hosts.NewProjectAsync(), await hosts.NewProjectAsync());
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var snapshots = hosts.Ticketing.Services.GetRequiredService<ICustomerSnapshotStore>();
+        await Eventually.WaitForAsync(
+            () => snapshots.GetManyAsync([erin.Id], CancellationToken.None), found => found.ContainsKey(erin.Id), "Ticketing to keep the new customer's snapshot");
+        var named = await hosts.NewTicketAsync(project, john.Id, $"{name} approved the budget");
+        // In another project the name is a phrase of 21 reporters; in a third, one customer wrote it into 30 tickets of
+        // their own, which neither makes it a phrase there nor, as it did, keeps it in every other ticket naming her.
+        await using var scope = hosts.Ticketing.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ITicketStore>();
+        var mallory = TestData.Id();
+        var seeded = Enumerable.Range(1001, 21).Select(number => (Project: other, Number: number, Reporter: TestData.Id()))
+            .Concat(Enumerable.Range(1001, 30).Select(number => (Project: third, Number: number, Reporter: mallory)))
+            .Select(seed => new StoredTicket(
+                StoredTicket.IdOf(seed.Project, seed.Number), seed.Project, seed.Number, $"{name} again", "", seed.Reporter, [], TicketStatus.Open, [],
+                TestData.Now, TestData.Now, Version: 1))
+            .ToList();
+        foreach (var ticket in seeded)
+        {
+            await store.InsertAsync(ticket, [], mail: null, CancellationToken.None);
+        }
+
+        Assert.Equal(Counts(texts: 31, snapshots: 1), await EraseAsync(erin, ErasureMode.Anonymize));
+        Assert.Equal($"{Pseudonym} approved the budget", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = named.Id }, hosts.Admin)).Summary);
+        var after = (await store.GetManyAsync([.. seeded.Select(ticket => ticket.Id)], CancellationToken.None)).ToDictionary(ticket => ticket.Id);
+        Assert.All(seeded.Where(ticket => ticket.ProjectKey == other), ticket => Assert.Equal(($"{name} again", 1L), (after[ticket.Id].Summary, after[ticket.Id].Version)));
+        Assert.All(seeded.Where(ticket => ticket.ProjectKey == third), ticket => Assert.Equal($"{Pseudonym} again", after[ticket.Id].Summary));
     }
 
     [Fact]

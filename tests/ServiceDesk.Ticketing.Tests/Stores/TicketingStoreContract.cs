@@ -499,7 +499,7 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     }
 
     [SkippableFact]
-    public async Task The_tickets_naming_a_text_that_the_customer_has_no_part_in_are_counted_up_to_a_limit()
+    public async Task The_reporters_of_the_tickets_naming_a_text_that_the_customer_has_no_part_in_are_counted_per_project_up_to_a_limit()
     {
         var stores = Open();
         var tickets = new[]
@@ -510,18 +510,20 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
             NewTicket("HELP", 4, "john") with { Comments = [new TicketComment("c1", "agent", null, "toner ordered", false, TestData.Now)] },
             NewTicket("HELP", 5, "mary") with { Summary = "Tonerless printer" },
             NewTicket("HELP", 6, "mary") with { Summary = "Toner" },
+            NewTicket("HELP", 7, "ann") with { Summary = "Toner" },
+            NewTicket("OTHER", 1, "john") with { Summary = "Toner" },
         };
         foreach (var ticket in tickets)
         {
             await stores.Tickets.InsertAsync(ticket, [], null, default);
         }
 
-        // Tickets 3, 4 and 6: jane reports 1 and takes part in 2; 5 holds the word only inside another.
-        Assert.Equal(3, await stores.Tickets.CountMentioningOthersAsync("toner", "jane", 10, default));
-        Assert.Equal(2, await stores.Tickets.CountMentioningOthersAsync("toner", "jane", 2, default));
-        Assert.Equal(5, await stores.Tickets.CountMentioningOthersAsync("toner", "nobody", 10, default));
-        Assert.Equal(0, await stores.Tickets.CountMentioningOthersAsync("toner is low", "jane", 10, default));
-        Assert.Equal(0, await stores.Tickets.CountMentioningOthersAsync("stapler", "jane", 10, default));
+        // Tickets 3, 4, 6 and 7 of HELP (john twice): jane reports 1 and takes part in 2; 5 holds the word only inside another.
+        Assert.Equal(new Dictionary<string, int> { ["HELP"] = 3, ["OTHER"] = 1 }, await stores.Tickets.CountReportersMentioningAsync("toner", "jane", 10, default));
+        Assert.Equal(new Dictionary<string, int> { ["HELP"] = 2, ["OTHER"] = 1 }, await stores.Tickets.CountReportersMentioningAsync("toner", "jane", 2, default));
+        Assert.Equal(new Dictionary<string, int> { ["HELP"] = 4, ["OTHER"] = 1 }, await stores.Tickets.CountReportersMentioningAsync("toner", "nobody", 10, default));
+        Assert.Empty(await stores.Tickets.CountReportersMentioningAsync("toner is low", "jane", 10, default));
+        Assert.Empty(await stores.Tickets.CountReportersMentioningAsync("stapler", "jane", 10, default));
     }
 
     [SkippableFact]

@@ -13,9 +13,9 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// in) of the successor's projects move to the successor first. Then the customer leaves every participant list; under PURGE the tickets they
 /// still report are deleted, under ANONYMIZE they stay and show the pseudonym. Their addresses and display names,
 /// current and former (<see cref="ProfileHistory"/>), are replaced by the pseudonym wherever a summary, description or
-/// comment holds them, in any letter case; a display name shorter than <see cref="MentionTokens.ShortestNeedle"/> nowhere, and
-/// one of one word, that is a common phrase (<see cref="CommonPhraseTickets"/>) or that the customer chose themselves
-/// (it may be anyone's) in their own tickets only. Last, their
+/// comment holds them, in any letter case; a display name shorter than <see cref="MentionTokens.ShortestNeedle"/> nowhere,
+/// one of one word or that the customer chose themselves (it may be anyone's) in their own tickets only, and one that is
+/// a common phrase in a project (<see cref="CommonPhraseReporters"/>) not in other people's tickets of that project. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
 /// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
@@ -33,12 +33,15 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     private const string RedactedWithoutPseudonym = "[redacted]";
 
     /// <summary>
-    /// A display name that more tickets than this name, among those the customer neither reports nor takes part in, is a
-    /// phrase many people use ("Thank you": a customer chooses their own display name), not a reference to them, as is
-    /// a one-word name (<see cref="MentionTokens.IsFullName"/>): either is replaced in the customer's own tickets only,
-    /// so a removal does not garble other people's tickets.
+    /// A display name that the tickets of more different reporters than this name in a project, among the tickets the
+    /// customer neither reports nor takes part in, is a phrase many people use there ("Thank you": a customer chooses
+    /// their own display name), not a reference to them, as a one-word name (<see cref="MentionTokens.IsFullName"/>) is
+    /// everywhere: either is left in other people's tickets (of that project), so a removal does not garble their words.
+    /// Reporters and projects, not tickets: one customer writing the name into ticket after ticket (in any project,
+    /// their own included), or anyone in another project, would otherwise keep it in every ticket that names the
+    /// removed customer.
     /// </summary>
-    public const int CommonPhraseTickets = 20;
+    public const int CommonPhraseReporters = 20;
 
     /// <summary>
     /// The customer's tickets through the reporter and participant indexes, only as far as needed to tell which change
@@ -54,16 +57,23 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         await snapshots.WaitForWritesAsync(scope.CustomerId, cancellationToken);
         var rules = await RulesAsync(scope, cancellationToken);
         var common = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var commonIn = new Dictionary<string, IReadOnlySet<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in rules.Names)
         {
-            if (!MentionTokens.IsFullName(name)
-                || await tickets.CountMentioningOthersAsync(name, scope.CustomerId, CommonPhraseTickets + 1, cancellationToken) > CommonPhraseTickets)
+            if (!MentionTokens.IsFullName(name))
             {
                 common.Add(name);
+                continue;
+            }
+
+            var reporters = await tickets.CountReportersMentioningAsync(name, scope.CustomerId, CommonPhraseReporters + 1, cancellationToken);
+            if (reporters.Where(project => project.Value > CommonPhraseReporters).Select(project => project.Key).ToHashSet(StringComparer.Ordinal) is { Count: > 0 } projects)
+            {
+                commonIn[name] = projects;
             }
         }
 
-        rules = rules with { CommonNames = common };
+        rules = rules with { CommonNames = common, CommonInProjects = commonIn };
         var specific = rules.SpecificNeedles;
         var mentioning = specific.Count == 0 ? [] : await tickets.ListMentioningAsync(specific, cancellationToken);
         var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
@@ -248,11 +258,23 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         string Replacement,
         bool SnapshotIsLive)
     {
-        /// <summary>The names of one word or that are common phrases (<see cref="CommonPhraseTickets"/>): replaced in the customer's own tickets only, as whole words.</summary>
+        /// <summary>The names of one word: replaced in the customer's own tickets only, as whole words.</summary>
         public IReadOnlySet<string> CommonNames { get; init; } = new HashSet<string>();
 
-        /// <summary>Those of <see cref="Needles"/> replaced in other people's tickets too.</summary>
+        /// <summary>
+        /// The names that are common phrases in some projects (<see cref="CommonPhraseReporters"/>), with those projects: in
+        /// their tickets replaced as <see cref="CommonNames"/> are, elsewhere as any other name.
+        /// </summary>
+        public IReadOnlyDictionary<string, IReadOnlySet<string>> CommonInProjects { get; init; } = new Dictionary<string, IReadOnlySet<string>>();
+
+        /// <summary>Those of <see cref="Needles"/> replaced in other people's tickets of some project: those looked for in every ticket.</summary>
         public IReadOnlyList<string> SpecificNeedles => [.. Needles.Where(needle => !CommonNames.Contains(needle) && !NamesChosenByCustomer.Contains(needle))];
+
+        /// <summary>Those of <see cref="Needles"/> replaced in other people's tickets of the project.</summary>
+        private IReadOnlyList<string> SpecificNeedlesIn(string projectKey) => [.. SpecificNeedles.Where(needle => !IsCommonIn(needle, projectKey))];
+
+        private bool IsCommonIn(string name, string projectKey) =>
+            CommonNames.Contains(name) || (CommonInProjects.TryGetValue(name, out var projects) && projects.Contains(projectKey));
 
         /// <summary>What an erasure counts before any ticket: the snapshot, which it replaces while it is live.</summary>
         public Dictionary<string, long> EmptyCounts()
@@ -335,7 +357,7 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
         /// </summary>
         private Ticket Redacted(Ticket ticket, bool own, Dictionary<string, long> counts)
         {
-            var needles = own ? Needles : SpecificNeedles;
+            var needles = own ? Needles : SpecificNeedlesIn(ticket.ProjectKey);
             if (!ticket.Mentions(needles))
             {
                 return ticket;
@@ -344,20 +366,20 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
             var before = counts[TextsRedacted];
             var redacted = ticket with
             {
-                Summary = Redact(ticket.Summary, needles, own, counts),
-                Description = Redact(ticket.Description, needles, own, counts),
-                Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, needles, own, counts) })],
+                Summary = Redact(ticket.Summary, ticket.ProjectKey, needles, own, counts),
+                Description = Redact(ticket.Description, ticket.ProjectKey, needles, own, counts),
+                Comments = [.. ticket.Comments.Select(comment => comment with { Body = Redact(comment.Body, ticket.ProjectKey, needles, own, counts) })],
             };
 
             // Held only inside words, where a name of one word or a phrase is not replaced: the ticket stays as it is.
             return counts[TextsRedacted] == before ? ticket : redacted;
         }
 
-        private string Redact(string text, IReadOnlyList<string> needles, bool own, Dictionary<string, long> counts)
+        private string Redact(string text, string projectKey, IReadOnlyList<string> needles, bool own, Dictionary<string, long> counts)
         {
             // The longest first, so a name inside the address is not replaced before the address is.
             var redacted = needles.OrderByDescending(needle => needle.Length)
-                .Aggregate(text, (current, needle) => Names.Contains(needle) && (!own || CommonNames.Contains(needle))
+                .Aggregate(text, (current, needle) => Names.Contains(needle) && (!own || IsCommonIn(needle, projectKey))
                     ? MentionTokens.ReplaceWhole(current, needle, Replacement)
                     : MentionTokens.ReplaceAnywhere(current, needle, Replacement));
             if (redacted != text)

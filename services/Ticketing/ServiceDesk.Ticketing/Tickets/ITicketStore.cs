@@ -78,10 +78,11 @@ public interface ITicketStore
     Task<IReadOnlyList<Ticket>> ListMentioningAsync(IReadOnlyCollection<string> texts, CancellationToken cancellationToken);
 
     /// <summary>
-    /// How many tickets that <paramref name="customerId"/> neither reports nor takes part in name <paramref name="text"/>
-    /// (found as <see cref="ListMentioningAsync"/> finds them), counted up to <paramref name="upTo"/>: reading stops there.
+    /// Per project, how many different customers report the tickets that <paramref name="customerId"/> neither reports nor
+    /// takes part in and that name <paramref name="text"/> (found as <see cref="ListMentioningAsync"/> finds them), each
+    /// counted up to <paramref name="upTo"/> (<see cref="ReportersPerProject"/>); a project with none is left out.
     /// </summary>
-    Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, int>> CountReportersMentioningAsync(string text, string customerId, int upTo, CancellationToken cancellationToken);
 
     /// <summary>Gives up to <paramref name="limit"/> tickets stored without current mention tokens (older versions of the service wrote none) their tokens.</summary>
     /// <returns>How many such tickets it found: 0 once every ticket has them.</returns>
@@ -89,6 +90,29 @@ public interface ITicketStore
 
     /// <summary>The first recorded message among <paramref name="messageHashes"/>; null when none was taken in.</summary>
     Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken);
+}
+
+/// <summary>The different reporters of tickets, per project, each counted up to a limit (<see cref="ITicketStore.CountReportersMentioningAsync"/>).</summary>
+public static class ReportersPerProject
+{
+    public static IReadOnlyDictionary<string, int> Count(IEnumerable<(string ProjectKey, string ReporterId)> tickets, int upTo)
+    {
+        var reporters = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (projectKey, reporterId) in tickets)
+        {
+            if (!reporters.TryGetValue(projectKey, out var ofProject))
+            {
+                reporters[projectKey] = ofProject = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            if (ofProject.Count < upTo)
+            {
+                ofProject.Add(reporterId);
+            }
+        }
+
+        return reporters.ToDictionary(project => project.Key, project => project.Value.Count, StringComparer.Ordinal);
+    }
 }
 
 /// <param name="ConcerningCustomerId">Only tickets this customer reports or takes part in.</param>

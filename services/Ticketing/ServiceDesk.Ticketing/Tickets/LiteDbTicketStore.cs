@@ -218,14 +218,15 @@ public sealed class LiteDbTicketStore : ITicketStore
         return Task.FromResult(_database.InTransaction(IReadOnlyList<Ticket> () => [.. Naming(texts).Select(ToTicket)]));
     }
 
-    public Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, int>> CountReportersMentioningAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var count = _database.InTransaction(() => Naming([text])
-            .Where(document => document["ReporterId"].AsString != customerId && !document["ParticipantIds"].AsArray.Any(id => id.AsString == customerId))
-            .Take(upTo)
-            .Count());
-        return Task.FromResult(count);
+        var counts = _database.InTransaction(() => ReportersPerProject.Count(
+            Naming([text])
+                .Where(document => document["ReporterId"].AsString != customerId && !document["ParticipantIds"].AsArray.Any(id => id.AsString == customerId))
+                .Select(document => (document["ProjectKey"].AsString, document["ReporterId"].AsString)),
+            upTo));
+        return Task.FromResult(counts);
     }
 
     /// <summary>

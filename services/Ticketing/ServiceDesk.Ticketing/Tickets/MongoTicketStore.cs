@@ -177,19 +177,19 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         return [.. documents.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, texts))];
     }
 
-    public async Task<int> CountMentioningOthersAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, int>> CountReportersMentioningAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
     {
         // On an array field $ne holds when no element equals the value.
         var others = HoldingAny([text]) & Filter.Ne("ReporterId", customerId) & Filter.Ne("ParticipantIds", customerId);
         using var snapshot = await database.Client.StartSnapshotSessionAsync(cancellationToken);
         using var cursor = await _tickets.Find(snapshot, others).ToCursorAsync(cancellationToken);
-        var count = 0;
-        while (count < upTo && await cursor.MoveNextAsync(cancellationToken))
+        var naming = new List<(string, string)>();
+        while (await cursor.MoveNextAsync(cancellationToken))
         {
-            count += cursor.Current.Select(ToTicket).Count(ticket => MentionTokens.NameAny(ticket.Texts, [text]));
+            naming.AddRange(cursor.Current.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, [text])).Select(ticket => (ticket.ProjectKey, ticket.ReporterId)));
         }
 
-        return Math.Min(count, upTo);
+        return ReportersPerProject.Count(naming, upTo);
     }
 
     /// <summary>The tickets holding every token of one of the texts, and those without current tokens: a filter, confirmed by the texts.</summary>
