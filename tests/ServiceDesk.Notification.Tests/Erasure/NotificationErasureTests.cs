@@ -144,19 +144,19 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     }
 
     [Fact]
-    public async Task A_name_that_more_than_20_other_letters_hold_takes_none_of_them_and_leaves_later_summaries_whole()
+    public async Task A_name_that_letters_to_more_than_20_recipients_of_a_project_hold_takes_none_of_them_and_leaves_later_summaries_whole()
     {
         var project = await hosts.NewProjectAsync();
         var common = $"Toner {Guid.NewGuid():N}"[..14];
         var chooser = await hosts.NewCustomerAsync(project, common);
-        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
         await WithPickupDirectoryAsync(async () =>
         {
             await KnownAsync(chooser);
             var own = await hosts.NewTicketAsync(project, chooser);
             var others = new List<Contracts.Ticketing.V1.Ticket>();
-            for (var number = 0; number <= NotificationErasure.CommonPhraseLetters; number++)
+            for (var number = 0; number <= NotificationErasure.CommonPhraseRecipients; number++)
             {
+                var colleague = await hosts.NewCustomerAsync(project, $"Carl Colleague{number}");
                 others.Add(await hosts.Tickets.CreateTicketAsync(
                     new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"{common} is low" }, hosts.Admin));
             }
@@ -184,6 +184,46 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
                 .ToList();
             Assert.Equal(2, later.Count);
             Assert.All(later, subject => Assert.EndsWith($"{common} is low", subject, StringComparison.Ordinal));
+        });
+    }
+
+    /// <summary>
+    /// One recipient's many letters do not make a name common, nor do many recipients' letters in another project: a
+    /// customer writing it into ticket after ticket, each a letter to themselves, would keep every letter naming her.
+    /// </summary>
+    [Fact]
+    public async Task A_name_in_one_recipient_s_many_letters_or_common_in_another_project_only_is_still_taken_from_every_letter_naming_her()
+    {
+        var project = await hosts.NewProjectAsync();
+        var other = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, $"Vera Flooded{Guid.NewGuid():N}"[..20]);
+        var flooder = await hosts.NewCustomerAsync(project, "Fred Flooder");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            await KnownAsync(victim);
+            var flooded = new List<Contracts.Ticketing.V1.Ticket>();
+            var elsewhere = new List<Contracts.Ticketing.V1.Ticket>();
+            for (var number = 0; number <= NotificationErasure.CommonPhraseRecipients; number++)
+            {
+                flooded.Add(await hosts.Tickets.CreateTicketAsync(
+                    new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = flooder.Id, Summary = $"{victim.DisplayName} approved it" }, hosts.Admin));
+                var stranger = await hosts.NewCustomerAsync(other, $"Sam Stranger{number}");
+                elsewhere.Add(await hosts.Tickets.CreateTicketAsync(
+                    new CreateTicketRequest { ProjectKey = other, ReporterCustomerId = stranger.Id, Summary = $"{victim.DisplayName} approved it" }, hosts.Admin));
+            }
+
+            foreach (var ticket in flooded.Concat(elsewhere))
+            {
+                await hosts.SettledDeliveriesAsync(ticket.Id, 1);
+            }
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(flooded.Count, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            var subjects = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
+                .Select(file => MimeMessage.Load(file).Subject ?? string.Empty).ToList();
+            Assert.All(flooded, ticket => Assert.DoesNotContain(subjects, subject => subject.StartsWith($"[{ticket.Id}]", StringComparison.Ordinal)));
+            Assert.All(elsewhere, ticket => Assert.Contains(subjects, subject => subject.StartsWith($"[{ticket.Id}]", StringComparison.Ordinal)));
         });
     }
 

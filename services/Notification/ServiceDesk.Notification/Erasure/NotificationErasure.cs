@@ -16,7 +16,8 @@ namespace ServiceDesk.Notification.Erasure;
 /// customer who never had a letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
 /// too, and so is the kept name and address. Neither the templates' own words nor another recipient's name count: a
 /// customer named "Request received", or like someone else, takes no one else's letters with them; nor does a name of
-/// one word, that is a common phrase (<see cref="CommonPhraseLetters"/>) or that the customer chose themselves. Those are found
+/// one word or that the customer chose themselves, nor, in a project where it is a common phrase (<see cref="CommonPhraseRecipients"/>),
+/// a name in that project's letters. Those are found
 /// through the deliveries' mention tokens (<see cref="Delivery.MentionTexts"/>), and confirmed by the message's or the
 /// file's subject: a removal reads the customer's own deliveries and the few messages whose summary shares a token
 /// with them, not every letter. The address's keyed hash is on the suppression list from the moment the erasure ledger
@@ -37,11 +38,13 @@ public sealed class NotificationErasure(
     public const string KnownCustomersDeleted = "known_customers_deleted";
 
     /// <summary>
-    /// A name that more other letters than this name is a phrase many people use ("Thank you": a customer chooses their
-    /// own display name), not a reference to them, as is a one-word name (<see cref="MentionTokens.IsFullName"/>), as in
-    /// Ticketing's part: those letters stay, and it is not kept for later letters.
+    /// A name that the other letters of a project to more different recipients than this name is a phrase many people use
+    /// there ("Thank you": a customer chooses their own display name), not a reference to them, as a one-word name
+    /// (<see cref="MentionTokens.IsFullName"/>) is everywhere, as in Ticketing's part: those letters stay, and it is not
+    /// kept for later letters. Recipients and projects, not letters: one customer writing the name into ticket after
+    /// ticket, each a letter to themselves, or anyone in another project, would otherwise keep every letter naming her.
     /// </summary>
-    public const int CommonPhraseLetters = 20;
+    public const int CommonPhraseRecipients = 20;
 
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
@@ -96,20 +99,27 @@ public sealed class NotificationErasure(
                 })
                 .ToList();
         // Only a name: an address is the customer's alone, and keeps them from being stored again (RememberErasedAsync).
-        var common = needles.Index()
-            .Where(needle => !addresses.Contains(needle.Item))
-            .Where(needle => chosen.Contains(needle.Item)
-                || !MentionTokens.IsFullName(needle.Item)
-                || candidates.Where(candidate => Names(candidate.MessageSummary ?? candidate.FileSummary, [needle.Item])).Take(CommonPhraseLetters + 1).Count() > CommonPhraseLetters)
+        var names = needles.Index().Where(needle => !addresses.Contains(needle.Item)).ToList();
+        var commonEverywhere = names.Where(needle => chosen.Contains(needle.Item) || !MentionTokens.IsFullName(needle.Item)).ToList();
+        var commonIn = names.Except(commonEverywhere)
+            .Select(needle => (Needle: needle, Projects: ProjectsWhereCommon(candidates, needle.Item)))
+            .Where(common => common.Projects.Count > 0)
             .ToList();
-        if (common.Count > 0 && !scope.IsDryRun)
+        // A name common anywhere is not kept for later letters: they are checked against kept names in any project.
+        var forgotten = commonEverywhere.Concat(commonIn.Select(common => common.Needle)).ToList();
+        if (forgotten.Count > 0 && !scope.IsDryRun)
         {
-            await customers.ForgetErasedAsync(scope.CustomerId, [.. common.Select(needle => needleTokens[needle.Index])], cancellationToken);
+            await customers.ForgetErasedAsync(scope.CustomerId, [.. forgotten.Select(needle => needleTokens[needle.Index])], cancellationToken);
         }
 
-        var specific = needles.Except(common.Select(needle => needle.Item), StringComparer.OrdinalIgnoreCase).ToList();
-        var naming = candidates.Where(candidate => Names(candidate.MessageSummary, specific)).Select(candidate => candidate.Delivery).ToList();
-        var namingFiles = candidates.Where(candidate => !ownFiles.Contains(candidate.File) && Names(candidate.FileSummary, specific)).Select(candidate => candidate.File).ToList();
+        var specific = needles.Except(commonEverywhere.Select(needle => needle.Item), StringComparer.OrdinalIgnoreCase).ToList();
+        IReadOnlyList<string> SpecificIn(string projectKey) =>
+            [.. specific.Where(needle => !commonIn.Any(common => common.Projects.Contains(projectKey) && string.Equals(common.Needle.Item, needle, StringComparison.OrdinalIgnoreCase)))];
+        var naming = candidates.Where(candidate => Names(candidate.MessageSummary, SpecificIn(candidate.Delivery.ProjectKey))).Select(candidate => candidate.Delivery).ToList();
+        var namingFiles = candidates
+            .Where(candidate => !ownFiles.Contains(candidate.File) && Names(candidate.FileSummary, SpecificIn(candidate.Delivery.ProjectKey)))
+            .Select(candidate => candidate.File)
+            .ToList();
 
         IReadOnlyDictionary<string, long> counts = new Dictionary<string, long>
         {
@@ -166,6 +176,14 @@ public sealed class NotificationErasure(
     private static bool IsCancelled(Delivery delivery) => delivery.Status is DeliveryStatus.Queued or DeliveryStatus.Suppressed;
 
     private static bool Names(string? summary, IReadOnlyList<string> needles) => summary is not null && MentionTokens.NameAny([summary], needles);
+
+    /// <summary>The projects whose letters naming <paramref name="name"/> go to more than <see cref="CommonPhraseRecipients"/> different recipients.</summary>
+    private static HashSet<string> ProjectsWhereCommon(IEnumerable<Candidate> candidates, string name) =>
+        candidates.Where(candidate => Names(candidate.MessageSummary ?? candidate.FileSummary, [name]))
+            .GroupBy(candidate => candidate.Delivery.ProjectKey, StringComparer.Ordinal)
+            .Where(project => project.Select(candidate => candidate.Delivery.RecipientCustomerId).Distinct(StringComparer.Ordinal).Count() > CommonPhraseRecipients)
+            .Select(project => project.Key)
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A letter whose ticket summary may name the customer, as its kept message and its pickup file tell.</summary>
     private sealed record Candidate(Delivery Delivery, string? MessageSummary, string File, string? FileSummary);
