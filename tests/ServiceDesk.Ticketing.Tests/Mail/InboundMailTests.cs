@@ -71,6 +71,34 @@ public sealed class InboundMailTests(TicketingHosts hosts)
         Assert.Equal(["Fixed now."], (await Client.GetTicketAsync(new GetTicketRequest { TicketId = otherTicket.Id }, hosts.Admin)).Comments.Select(comment => comment.Body));
     }
 
+    /// <summary>
+    /// A reply's quote is on the ticket already: copied again, its attribution would bring back a customer's name and
+    /// address after their removal redacted them from the ticket.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_becomes_a_comment_of_what_its_sender_wrote_without_the_message_it_quotes()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var intake = await hosts.MailIntakeAsync();
+        var ticket = await hosts.NewTicketAsync(project, jane.Id);
+        var plain = Mail(project, jane.Address, $"Re: {ticket.Id}",
+            $"Thanks, done.\r\n\r\nOn Tue, 1 Dec 2026 at 09:00, Jane Roe\r\n<{jane.Address}> wrote:\r\n> The printer is on fire.\r\n>\r\n> Jane Roe, {jane.Address}\r\n");
+        var outlook = Mail(project, jane.Address, $"Re: {ticket.Id}",
+            $"Still smoking.\n\n________________________________\nFrom: Jane Roe <{jane.Address}>\nSent: Tuesday, 1 December 2026 09:00\nSubject: Printer\n\nThe printer is on fire.");
+        var html = Raw(project, RawMessage(jane.Address, $"Re: {ticket.Id}",
+            $"<div>Fire is out.</div><div class=\"gmail_quote\"><div class=\"gmail_attr\">On Tue, Jane Roe &lt;{jane.Address}&gt; wrote:<br></div>"
+            + $"<blockquote class=\"gmail_quote\">The printer is on fire.<br>Jane Roe, {jane.Address}</blockquote></div>",
+            MessageId(), ("Content-Type", "text/html; charset=utf-8")));
+
+        await Client.IngestEmailAsync(plain, intake);
+        await Client.IngestEmailAsync(outlook, intake);
+        await Client.IngestRawEmailAsync(html, intake);
+
+        var comments = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Comments.Select(comment => comment.Body);
+        Assert.Equal(["Thanks, done.", "Still smoking.", "Fire is out."], comments);
+    }
+
     [Fact]
     public async Task A_reply_to_someone_else_s_ticket_or_to_a_closed_one_opens_a_new_ticket_instead()
     {

@@ -4,13 +4,17 @@ using MimeKit.Text;
 
 namespace ServiceDesk.Ticketing.Mail;
 
-/// <summary>The text a person reads in an HTML body: data outside scripts and styles, a line break per block.</summary>
+/// <summary>
+/// The text a person reads in an HTML body: data outside scripts and styles, a line break per block, and the lines of a
+/// quotation marked with '>' as a plain-text reply quotes them (<see cref="ReplyText"/> leaves them out of a reply).
+/// </summary>
 public static partial class HtmlText
 {
     public static string Of(string html)
     {
         var text = new StringBuilder();
         var skipping = 0;
+        var quoting = 0;
         var tokenizer = new HtmlTokenizer(new StringReader(html)) { DecodeCharacterReferences = true };
         while (tokenizer.ReadNextToken(out var token))
         {
@@ -19,17 +23,23 @@ public static partial class HtmlText
                 case HtmlTagToken tag when tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Head:
                     skipping += tag.IsEndTag ? -1 : tag.IsEmptyElement ? 0 : 1;
                     break;
-                case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR or HtmlTagId.BlockQuote:
-                    text.Append('\n');
+                case HtmlTagToken tag when tag.Id is HtmlTagId.BlockQuote:
+                    quoting = Math.Max(0, quoting + (tag.IsEndTag ? -1 : tag.IsEmptyElement ? 0 : 1));
+                    text.Append(LineBreak(quoting));
+                    break;
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR:
+                    text.Append(LineBreak(quoting));
                     break;
                 case HtmlDataToken data when skipping <= 0 && data.Kind == HtmlTokenKind.Data:
-                    text.Append(data.Data);
+                    text.Append(quoting > 0 ? data.Data.Replace("\n", LineBreak(quoting), StringComparison.Ordinal) : data.Data);
                     break;
             }
         }
 
         return BlankLines().Replace(Spaces().Replace(text.ToString(), " "), "\n\n").Trim();
     }
+
+    private static string LineBreak(int quoting) => quoting > 0 ? "\n> " : "\n";
 
     [GeneratedRegex("[ \\t\\r\\f\\v]+")]
     private static partial Regex Spaces();

@@ -15,7 +15,8 @@ using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
 namespace ServiceDesk.Ticketing.Mail;
 
 /// <summary>
-/// Inbound mail: a reply from a customer of a ticket becomes a comment on it, any other message a new ticket.
+/// Inbound mail: a reply from a customer of a ticket becomes a comment on it (what they wrote, without the message
+/// they quote: <see cref="ReplyText"/>), any other message a new ticket.
 /// Senders and copied recipients are resolved in Directory by address; an unknown one becomes a customer of the
 /// project only when the project accepts mail from anyone. The message's id is recorded, as a keyed hash, with
 /// the ticket change it caused, so a repeat changes nothing.
@@ -95,7 +96,7 @@ public sealed class MailIntake(
     {
         if (replied is not null)
         {
-            var body = Text(ReadableText.Keeping(mail.Body, ReadableText.FitsLines), Ticket.MaxCommentLength, EmptyMessage);
+            var body = Text(ReplyText.NewPart(ReadableText.Keeping(mail.Body, ReadableText.FitsLines)), Ticket.MaxCommentLength, EmptyMessage);
             var commented = await ticketService.CommentFromMailAsync(
                 caller, replied.Id, reporterId, participants, body, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
             response.Outcome = IngestOutcome.CommentAdded;

@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+
+namespace ServiceDesk.Ticketing.Mail;
+
+/// <summary>
+/// What the sender of a reply wrote, without the message it quotes, as service desks take replies in: lines quoted
+/// with '>', the attribution that introduces them ("On …, Jane Doe &lt;jane@example.com&gt; wrote:"), and everything from
+/// the header an Outlook-style reply puts above the original ("From: … Sent: …", "-----Original Message-----"). The
+/// quoted text is on the ticket already; copied into a comment again it would bring back what a removal has since
+/// redacted from the ticket, a removed customer's name and address in the attribution first of all.
+/// </summary>
+public static partial class ReplyText
+{
+    /// <summary>The lines before a quote, the last ending with ':', taken as its attribution: one, wrapped at most twice.</summary>
+    private const int AttributionLines = 3;
+
+    /// <summary>How far below a "From:" line an Outlook-style header names its date.</summary>
+    private const int HeaderLines = 4;
+
+    public static string NewPart(string body)
+    {
+        var lines = body.ReplaceLineEndings("\n").Split('\n');
+        var end = OriginalMessageStart(lines);
+        var kept = new List<string>();
+        var quoting = false;
+        for (var index = 0; index < end; index++)
+        {
+            var quoted = lines[index].TrimStart().StartsWith('>');
+            if (quoted && !quoting)
+            {
+                DropAttribution(kept);
+            }
+
+            quoting = quoted;
+            if (!quoted)
+            {
+                kept.Add(lines[index]);
+            }
+        }
+
+        return BlankLines().Replace(string.Join('\n', kept), "\n\n").Trim();
+    }
+
+    /// <summary>The first line of a quoted original that is not marked with '>': its separator or its header.</summary>
+    private static int OriginalMessageStart(string[] lines)
+    {
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var line = lines[index].Trim();
+            if (OriginalMessageSeparator().IsMatch(line))
+            {
+                return index;
+            }
+
+            if (line.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
+                && lines.Skip(index + 1).Take(HeaderLines).Any(next => next.TrimStart().StartsWith("Sent:", StringComparison.OrdinalIgnoreCase) || next.TrimStart().StartsWith("Date:", StringComparison.OrdinalIgnoreCase)))
+            {
+                return index > 0 && Rule().IsMatch(lines[index - 1].Trim()) ? index - 1 : index;
+            }
+        }
+
+        return lines.Length;
+    }
+
+    /// <summary>Removes the paragraph just written if it ends with ':' and is short enough to be the quote's attribution.</summary>
+    private static void DropAttribution(List<string> kept)
+    {
+        var end = kept.Count;
+        while (end > 0 && kept[end - 1].Trim().Length == 0)
+        {
+            end--;
+        }
+
+        if (end == 0 || !kept[end - 1].TrimEnd().EndsWith(':'))
+        {
+            return;
+        }
+
+        // An attribution wrapped over lines breaks them mid-sentence; a line ending a sentence is the sender's.
+        var start = end - 1;
+        while (start > 0 && end - start < AttributionLines && ContinuesOnNextLine(kept[start - 1]))
+        {
+            start--;
+        }
+
+        if (start > 0 && ContinuesOnNextLine(kept[start - 1]))
+        {
+            // Longer than an attribution: the sender's own paragraph, which only leads into the quote.
+            return;
+        }
+
+        // An attribution names when or whom ("On 1 Dec 2026, Jane <jane@example.com> wrote:"); "See below:" leads in.
+        if (kept.Skip(start).Take(end - start).Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit)))
+        {
+            kept.RemoveRange(start, kept.Count - start);
+        }
+    }
+
+    private static bool ContinuesOnNextLine(string line) => line.TrimEnd() is { Length: > 0 } text && !".!?".Contains(text[^1], StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^-{2,}\s*(Original Message|Forwarded message)\s*-{2,}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OriginalMessageSeparator();
+
+    [GeneratedRegex(@"^[_\-]{10,}$")]
+    private static partial Regex Rule();
+
+    [GeneratedRegex(@"\n{3,}")]
+    private static partial Regex BlankLines();
+}

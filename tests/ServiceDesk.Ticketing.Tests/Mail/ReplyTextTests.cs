@@ -1,0 +1,34 @@
+using ServiceDesk.Ticketing.Mail;
+using Xunit;
+
+namespace ServiceDesk.Ticketing.Tests.Mail;
+
+public sealed class ReplyTextTests
+{
+    [Theory]
+    [InlineData("Done.\n\nOn Tue, 1 Dec 2026, Jane <jane@example.com> wrote:\n> Help.\n> Jane", "Done.")]
+    [InlineData("Done.\nOn Tue, 1 Dec 2026 at 09:00, Jane Roe\n<jane@example.com> wrote:\n\n> Help.", "Done.")]
+    [InlineData("Am 01.12.2026 schrieb Jane <jane@example.com>:\n> Help?\n\nYes, fixed.", "Yes, fixed.")]
+    [InlineData("> Is it on?\nYes.\n> And the screen?\nBlack.", "Yes.\nBlack.")]
+    [InlineData("Done.\n\n-----Original Message-----\nFrom: Jane\nHelp.", "Done.")]
+    [InlineData("Done.\n\nFrom: Jane <jane@example.com>\nSent: Tuesday\nTo: help@desk.example\n\nHelp.", "Done.")]
+    [InlineData("Nothing quoted here.\nFrom: the second floor.", "Nothing quoted here.\nFrom: the second floor.")]
+    [InlineData("> Only the quote.", "")]
+    [InlineData("Thanks. See below:\n> quoted", "Thanks. See below:")]
+    public void A_reply_keeps_what_its_sender_wrote(string body, string expected) =>
+        Assert.Equal(expected, ReplyText.NewPart(body));
+
+    [Fact]
+    public void A_paragraph_longer_than_an_attribution_before_a_quote_is_the_sender_s_own()
+    {
+        const string body = "The log says:\nline one\nline two\nline three, as below:\n> error 42";
+        Assert.Equal("The log says:\nline one\nline two\nline three, as below:", ReplyText.NewPart(body));
+    }
+
+    [Fact]
+    public void An_html_quotation_reads_as_quoted_lines()
+    {
+        var text = HtmlText.Of("<p>Fire is out.</p><div>On Tue, Jane wrote:</div><blockquote>Help.<br>Jane<blockquote>Older.</blockquote></blockquote><p>Bye</p>");
+        Assert.Equal("Fire is out.\nOn Tue, Jane wrote:\n> Help.\n> Jane\n> Older.\n> \nBye", text.Replace("\n\n", "\n", StringComparison.Ordinal));
+    }
+}
