@@ -99,6 +99,33 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         });
     }
 
+    /// <summary>
+    /// A summary naming the customer's address with its internationalised domain in ASCII (<c>xn--…</c>) names them too:
+    /// its letters go (a black-box review found it in another customer's ticket after a removal).
+    /// </summary>
+    [Theory]
+    [InlineData("Bounce from mail.{0}@xn--bcher-kva.example")]
+    public async Task A_letter_whose_summary_names_the_customer_s_address_with_an_ascii_domain_goes_too(string summary)
+    {
+        var project = await hosts.NewProjectAsync();
+        var surname = $"Brien{Guid.NewGuid():N}"[..16];
+        var victim = await hosts.Customers.CreateCustomerAsync(
+            new Contracts.Directory.V1.CreateCustomerRequest { Address = $"mail.{surname}@b\u00FCcher.example", DisplayName = $"Perpetua O'{surname}", ProjectKeys = { project } }, hosts.Admin);
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = string.Format(CultureInfo.InvariantCulture, summary, surname) }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], [surname]));
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [surname]));
+        });
+    }
+
     [Fact]
     public async Task A_name_made_of_the_templates_words_or_another_recipient_s_name_takes_no_one_else_s_letters()
     {

@@ -251,15 +251,38 @@ public sealed class MentionTokens(TombstonePepper pepper)
     public static bool IsFullName(string name) => Words(name).Distinct(StringComparer.Ordinal).Take(2).Count() == 2;
 
     /// <summary>
-    /// An address as texts may hold it: as it is, and percent-encoded as in a link (<c>?to=jane.roe%40example.com</c>,
-    /// <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>).
+    /// An address as texts may hold it: as it is, with an internationalised domain also in its ASCII form (the A-label,
+    /// <c>jane@xn--bcher-kva.example</c> for <c>jane@bücher.example</c>, as mail headers, bounces and the letters sent to it
+    /// spell it), whose words are not the address's (<c>BCHER</c>, <c>KVA</c>), and each percent-encoded as in a link
+    /// (<c>?to=jane.roe%40example.com</c>, <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>).
     /// </summary>
     public static IEnumerable<string> AddressSpellings(string address)
     {
-        yield return address;
-        if (Uri.EscapeDataString(address) is var encoded && encoded != address)
+        foreach (var spelling in AsciiDomainSpelling(address) is { } ascii ? [address, ascii] : new[] { address })
         {
-            yield return encoded;
+            yield return spelling;
+            if (Uri.EscapeDataString(spelling) is var encoded && encoded != spelling)
+            {
+                yield return encoded;
+            }
+        }
+    }
+
+    /// <summary>The address with its domain as its A-labels, when the domain is internationalised; null otherwise.</summary>
+    private static string? AsciiDomainSpelling(string address)
+    {
+        if (!EmailAddress.TryParse(address, out var mailbox) || Ascii.IsValid(mailbox.Domain))
+        {
+            return null;
+        }
+
+        try
+        {
+            return $"{mailbox.LocalPart}@{new IdnMapping().GetAscii(mailbox.Domain)}";
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 
