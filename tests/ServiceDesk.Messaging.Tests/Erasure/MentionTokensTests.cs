@@ -110,6 +110,9 @@ public sealed class MentionTokensTests
         { "\u00D8deg\u00E5rd \u00DE\u00F3rsd\u00F3ttir", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay.", "Ødegårdx Þórsdóttir and Ødegård Þórsdóttirs stay." },
         // Invisible format characters inside (a soft hyphen, a zero-width space or joiner, direction marks): shown as the name.
         { "Jane Roe", "Ask Ja\u00ADne Roe, JANE\u200B ROE or \u200EJane R\u200Doe\u200F.", "Ask X, X or \u200EX\u200F." },
+        // The apostrophe as smart punctuation writes it (’, or ‘), or as the modifier letter (ʼ), either way round.
+        { "Se\u00E1n O'Brien", "Called Se\u00E1n O\u2019Brien, SE\u00C1N O\u02BCBRIEN and Se\u00E1n O\u2018Brien.", "Called X, X and X." },
+        { "Ciara O\u2019Neill", "Ask Ciara O'Neill.", "Ask X." },
         // Characters no normalization takes (a noncharacter, a lone surrogate) stay as they are, and fail nothing.
         { "Jane R\u00F6e", "Jane Ro\u0308e \uFFFE wrote, \uD800 too.", "X \uFFFE wrote, \uD800 too." },
     };

@@ -100,12 +100,14 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     }
 
     /// <summary>
-    /// A summary naming the customer's address with its internationalised domain in ASCII (<c>xn--…</c>) names them too:
-    /// its letters go (a black-box review found it in another customer's ticket after a removal).
+    /// A summary naming the customer with a typographic apostrophe (<c>O’Brien</c> for <c>O'Brien</c>), or naming their
+    /// address with its internationalised domain in ASCII (<c>xn--…</c>), names them too: its letters go (a black-box
+    /// review found both in other customers' letters after a removal).
     /// </summary>
     [Theory]
+    [InlineData("Visit from Perpetua O\u2019{0}")]
     [InlineData("Bounce from mail.{0}@xn--bcher-kva.example")]
-    public async Task A_letter_whose_summary_names_the_customer_s_address_with_an_ascii_domain_goes_too(string summary)
+    public async Task A_letter_whose_summary_names_the_customer_with_a_typographic_apostrophe_or_an_ascii_domain_goes_too(string summary)
     {
         var project = await hosts.NewProjectAsync();
         var surname = $"Brien{Guid.NewGuid():N}"[..16];

@@ -503,6 +503,36 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// A name or address with its apostrophe typed as smart punctuation writes it (’, U+2019, as phones, word processors
+    /// and mail programs replace '), or as the modifier letter apostrophe (ʼ, U+02BC), is the name or the address, either
+    /// way round (found by a black-box review: "Seán O’Brien" stayed in other customers' tickets after Seán O'Brien's
+    /// removal, and in their letters).
+    /// </summary>
+    [Fact]
+    public async Task A_name_or_address_with_a_typographic_apostrophe_is_replaced_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var unique = TestData.Id()[..8];
+        var sean = await hosts.DirectoryClient.CreateCustomerAsync(
+            new CreateCustomerRequest { Address = TestData.Address($"sean.o'brien{unique}"), DisplayName = $"Se\u00E1n O'Brien{unique}", ProjectKeys = { project } }, hosts.Admin);
+        var ciara = await hosts.NewCustomerAsync($"Ciara O\u2019Neill{unique}", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Called by Se\u00E1n O\u2019Brien{unique}");
+        var curlyAddress = sean.Address.Replace('\'', '\u2019');
+        await Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = johns.Id, Body = $"SEAN O\u02BCBRIEN{unique} wrote from {curlyAddress}; Ciara O'Neill{unique} too. O\u2019Brien{unique} alone stays." },
+            hosts.Admin);
+
+        await EraseAsync(sean, ErasureMode.Anonymize);
+        await EraseAsync(ciara, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal($"Called by {Pseudonym}", read.Summary);
+        Assert.Equal($"{Pseudonym} wrote from {Pseudonym}; {Pseudonym} too. O\u2019Brien{unique} alone stays.", read.Comments.Single().Body);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [$"Se\u00E1n O\u2019Brien{unique}", $"brien{unique}@", $"Ciara O'Neill{unique}"]));
+    }
+
+    /// <summary>
     /// An address whose domain is internationalised, written in a text with that domain in its ASCII form (the A-label,
     /// <c>xn--…</c>, as mail headers, bounces and the letters sent to it spell it), is the address (found by a black-box
     /// review: <c>erin@xn--bcher-kva.example</c> stayed in another customer's ticket after the removal of

@@ -12,8 +12,9 @@ namespace ServiceDesk.Messaging.Erasure;
 /// The index by which an erasure finds the texts naming a customer without reading every text, and without a
 /// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
 /// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of letters, digits and combining marks in
-/// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS, no invisible format characters), so that a name typed
-/// decomposed (as macOS keyboards write accents), in full-width letters or in capitals with ẞ is the same name. A text
+/// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS, no invisible format characters,
+/// every apostrophe as <c>'</c>), so that a name typed decomposed (as macOS keyboards write accents), in full-width letters,
+/// in capitals with ẞ or with a typographic apostrophe (<c>O’Brien</c>) is the same name. A text
 /// names a needle (an address or a display name) when it holds the needle so spelt, neither starting nor ending inside a word
 /// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
 /// it, and the finder confirms it by the text itself.
@@ -21,7 +22,7 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
     private const int TokenBytes = 8;
@@ -192,7 +193,17 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// it is replaced all the same: its bytes are the erased address's.
     /// </summary>
     private static bool IsThatMailbox(string text, (int At, int Length) occurrence, EmailAddress address) =>
-        EmailAddress.TryParse(WithoutFormatCharacters(PercentDecoded(text.Substring(occurrence.At, occurrence.Length))), out var found) && found == address;
+        EmailAddress.TryParse(WithQuotationMarksAsApostrophes(WithoutFormatCharacters(PercentDecoded(text.Substring(occurrence.At, occurrence.Length)))), out var found)
+        && found == address;
+
+    /// <summary>
+    /// The apostrophes smart punctuation writes for <c>'</c> (<c>’</c>, and <c>‘</c> where it guesses an opening quote) as
+    /// <c>'</c>: <c>o’brien@…</c> is the mailbox <c>o'brien@…</c> typed on a phone, and no address holds either (a quotation
+    /// mark is no letter), so it is no other customer's. The modifier letter apostrophe (<c>ʼ</c>) is a letter, which an
+    /// address may hold: <c>oʼbrien@…</c> is another mailbox.
+    /// </summary>
+    private static string WithQuotationMarksAsApostrophes(string text) =>
+        text.Replace('\u2019', '\'').Replace('\u2018', '\'');
 
     /// <summary>
     /// Without its invisible format characters (a soft hyphen, a zero-width space or joiner, a direction mark): a word
@@ -398,7 +409,8 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// A text in the spelling words are compared in: each character with the combining marks after it (a segment) in
     /// Unicode NFKC (a decomposed accent composed, a full-width or compatibility letter as its plain one), upper case
     /// (invariant), ß and ẞ as SS (full case folding's; their simple upper cases stay apart), without invisible format
-    /// characters (<c>Ja&lt;U+00AD&gt;ne</c>, a soft hyphen inside, shows as Jane and is Jane). A position of the spelling
+    /// characters (<c>Ja&lt;U+00AD&gt;ne</c>, a soft hyphen inside, shows as Jane and is Jane), every apostrophe as <c>'</c>
+    /// (<c>O’Brien</c> is O'Brien). A position of the spelling
     /// maps back to the segment it came from, so a match is replaced in the text as given.
     /// </summary>
     private sealed class Canonical
@@ -453,7 +465,15 @@ public sealed class MentionTokens(TombstonePepper pepper)
             _starts is null || _ends is null ? (at, end - at) : (_starts[at], _ends[end - 1] - _starts[at]);
 
         private static string Spelling(string segment) =>
-            WithoutFormatCharacters(Normalized(segment)).ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+            Apostrophes(WithoutFormatCharacters(Normalized(segment))).ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+
+        /// <summary>
+        /// Every apostrophe as <c>'</c>: <c>’</c> and <c>‘</c>, which smart punctuation (phones, word processors, mail
+        /// programs) writes for it, and the modifier letter apostrophe <c>ʼ</c>, which some keyboards type in names
+        /// (<c>O’Brien</c>, <c>OʼBrien</c> and <c>O'Brien</c> are one name).
+        /// </summary>
+        private static string Apostrophes(string segment) =>
+            segment.Length == 1 && segment[0] is '\u2019' or '\u2018' or '\u02BC' ? "'" : segment;
 
         /// <summary>In NFKC; as it is when it cannot be normalized (a lone surrogate, a noncharacter such as U+FFFE): a word of no one.</summary>
         private static string Normalized(string segment)
