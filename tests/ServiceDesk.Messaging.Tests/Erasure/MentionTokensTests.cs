@@ -113,6 +113,10 @@ public sealed class MentionTokensTests
         // The apostrophe as smart punctuation writes it (’, or ‘), or as the modifier letter (ʼ), either way round.
         { "Se\u00E1n O'Brien", "Called Se\u00E1n O\u2019Brien, SE\u00C1N O\u02BCBRIEN and Se\u00E1n O\u2018Brien.", "Called X, X and X." },
         { "Ciara O\u2019Neill", "Ask Ciara O'Neill.", "Ask X." },
+        // Turkish İ and ı, which the invariant upper case keeps apart from I: typed as I or i on other keyboards, and İ in
+        // lower case as i (or i with a combining dot above, as culture-unaware lower-casing writes it).
+        { "\u0130brahim Y\u0131lmaz", "Ask ibrahim y\u0131lmaz, IBRAHIM YILMAZ or i\u0307brahim y\u0131lmaz.", "Ask X, X or X." },
+        { "Ilkay Y\u0131lmaz", "Ask \u0130lkay Y\u0131lmaz.", "Ask X." },
         // Characters no normalization takes (a noncharacter, a lone surrogate) stay as they are, and fail nothing.
         { "Jane R\u00F6e", "Jane Ro\u0308e \uFFFE wrote, \uD800 too.", "X \uFFFE wrote, \uD800 too." },
     };

@@ -22,7 +22,7 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
     private const int TokenBytes = 8;
@@ -410,7 +410,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// Unicode NFKC (a decomposed accent composed, a full-width or compatibility letter as its plain one), upper case
     /// (invariant), ß and ẞ as SS (full case folding's; their simple upper cases stay apart), without invisible format
     /// characters (<c>Ja&lt;U+00AD&gt;ne</c>, a soft hyphen inside, shows as Jane and is Jane), every apostrophe as <c>'</c>
-    /// (<c>O’Brien</c> is O'Brien). A position of the spelling
+    /// (<c>O’Brien</c> is O'Brien), the Turkish İ and ı as I (<c>IBRAHIM YILMAZ</c> is İbrahim Yılmaz). A position of the spelling
     /// maps back to the segment it came from, so a match is replaced in the text as given.
     /// </summary>
     private sealed class Canonical
@@ -465,7 +465,16 @@ public sealed class MentionTokens(TombstonePepper pepper)
             _starts is null || _ends is null ? (at, end - at) : (_starts[at], _ends[end - 1] - _starts[at]);
 
         private static string Spelling(string segment) =>
-            Apostrophes(WithoutFormatCharacters(Normalized(segment))).ToUpperInvariant().Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+            TurkishI(Apostrophes(WithoutFormatCharacters(Normalized(segment))).ToUpperInvariant())
+                .Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
+
+        /// <summary>
+        /// The Turkish İ and ı as I, which the invariant upper case leaves as they are: other keyboards type both as I or i
+        /// (<c>Ibrahim Yilmaz</c>, <c>IBRAHIM YILMAZ</c> for <c>İbrahim Yılmaz</c>), and İ's lower case is i (or i with a
+        /// combining dot above, as culture-unaware lower-casing writes it).
+        /// </summary>
+        private static string TurkishI(string upperSegment) =>
+            upperSegment is "\u0130" or "I\u0307" or "\u0131" ? "I" : upperSegment;
 
         /// <summary>
         /// Every apostrophe as <c>'</c>: <c>’</c> and <c>‘</c>, which smart punctuation (phones, word processors, mail
