@@ -113,6 +113,9 @@ public sealed class MentionTokensTests
         // The apostrophe as smart punctuation writes it (’, or ‘), or as the modifier letter (ʼ), either way round.
         { "Se\u00E1n O'Brien", "Called Se\u00E1n O\u2019Brien, SE\u00C1N O\u02BCBRIEN and Se\u00E1n O\u2018Brien.", "Called X, X and X." },
         { "Ciara O\u2019Neill", "Ask Ciara O'Neill.", "Ask X." },
+        // The hyphen as word processors write it to keep the name on one line (non-breaking, or U+2010), and the other way round.
+        { "Jean-Luc Picard", "Ask Jean\u2011Luc Picard or JEAN\u2010LUC PICARD.", "Ask X or X." },
+        { "Anne\u2011Marie Roe", "Ask Anne-Marie Roe.", "Ask X." },
         // Turkish İ and ı, which the invariant upper case keeps apart from I: typed as I or i on other keyboards, and İ in
         // lower case as i (or i with a combining dot above, as culture-unaware lower-casing writes it).
         { "\u0130brahim Y\u0131lmaz", "Ask ibrahim y\u0131lmaz, IBRAHIM YILMAZ or i\u0307brahim y\u0131lmaz.", "Ask X, X or X." },

@@ -13,7 +13,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
 /// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of letters, digits and combining marks in
 /// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS, no invisible format characters,
-/// every apostrophe as <c>'</c>), so that a name typed decomposed (as macOS keyboards write accents), in full-width letters,
+/// every apostrophe as <c>'</c>, the typographic hyphens as <c>-</c>), so that a name typed decomposed (as macOS keyboards write accents), in full-width letters,
 /// in capitals with ẞ or with a typographic apostrophe (<c>O’Brien</c>) is the same name. A text
 /// names a needle (an address or a display name) when it holds the needle so spelt, neither starting nor ending inside a word
 /// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
@@ -465,7 +465,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
             _starts is null || _ends is null ? (at, end - at) : (_starts[at], _ends[end - 1] - _starts[at]);
 
         private static string Spelling(string segment) =>
-            TurkishI(Apostrophes(WithoutFormatCharacters(Normalized(segment))).ToUpperInvariant())
+            TurkishI(Hyphens(Apostrophes(WithoutFormatCharacters(Normalized(segment)))).ToUpperInvariant())
                 .Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
 
         /// <summary>
@@ -483,6 +483,12 @@ public sealed class MentionTokens(TombstonePepper pepper)
         /// </summary>
         private static string Apostrophes(string segment) =>
             segment.Length == 1 && segment[0] is '\u2019' or '\u2018' or '\u02BC' ? "'" : segment;
+
+        /// <summary>
+        /// The hyphen (U+2010, and the non-breaking hyphen U+2011, which NFKC makes it) as <c>-</c>: word processors and
+        /// mail programs write them to keep <c>Jean-Luc</c> on one line. Neither is part of a word, so tokens stay as they were.
+        /// </summary>
+        private static string Hyphens(string segment) => segment == "\u2010" ? "-" : segment;
 
         /// <summary>In NFKC; as it is when it cannot be normalized (a lone surrogate, a noncharacter such as U+FFFE): a word of no one.</summary>
         private static string Normalized(string segment)
