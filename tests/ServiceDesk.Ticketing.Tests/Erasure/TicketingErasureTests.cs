@@ -257,6 +257,43 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// A reply's quote names the removed reporter in its header, and Outlook writes that header in its user's language
+    /// ("Von: … Gesendet: …", "De : … Envoyé : …"): taken into a comment after the removal, it would store her name and
+    /// address again.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_after_the_removal_quoting_her_under_a_german_or_french_outlook_header_brings_back_no_byte_of_her()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = erin.Id, Summary = "Printer on fire" }, hosts.Admin);
+        await Client.AddParticipantAsync(new AddParticipantRequest { TicketId = ticket.Id, CustomerId = john.Id }, hosts.Admin);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+
+        string[] replies =
+        [
+            $"Noch kaputt.\r\n\r\n-----Ursprüngliche Nachricht-----\r\nVon: {name} <{erin.Address}>\r\nGesendet: Dienstag, 1. Dezember 2026 09:00\r\n"
+                + $"An: help@desk.example\r\nBetreff: Printer on fire\r\n\r\nIt smokes.\r\n{name}\r\n",
+            $"Toujours en panne.\r\n\r\nDe : {name} <{erin.Address}>\r\nEnvoyé : mardi 1 décembre 2026 09:00\r\nÀ : help@desk.example\r\n"
+                + $"Objet : Printer on fire\r\n\r\nIt smokes.\r\n{name}\r\n",
+            $"Sigue roto.\r\n\r\n*De:* {name} <{erin.Address}>\r\n*Enviado:* martes, 1 de diciembre de 2026 9:00\r\n\r\nIt smokes.\r\n",
+            $"Still broken.\r\n\r\n{name} wrote:\r\n> It smokes.\r\n",
+        ];
+        foreach (var reply in replies)
+        {
+            var taken = await Client.IngestEmailAsync(
+                new IngestEmailRequest { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Re: {ticket.Id}", BodyText = reply }, intake);
+            Assert.Equal(IngestOutcome.CommentAdded, taken.Outcome);
+        }
+
+        var comments = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Comments.Select(comment => comment.Body);
+        Assert.Equal(["Noch kaputt.", "Toujours en panne.", "Sigue roto.", "Still broken."], comments);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    /// <summary>
     /// A From or Cc display name is whatever the sender writes, and a list that rewrites From for DMARC writes the
     /// original sender's address there ("'erin@…' via Team"): a customer created from such a mailbox is named by its
     /// own address's local part, so the erased address comes back neither as a name nor in any byte of Ticketing's files.

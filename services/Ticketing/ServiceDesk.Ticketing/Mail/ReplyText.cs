@@ -5,7 +5,8 @@ namespace ServiceDesk.Ticketing.Mail;
 /// <summary>
 /// What the sender of a reply wrote, without the message it quotes, as service desks take replies in: lines quoted
 /// with '>', the attribution that introduces them ("On …, Jane Doe &lt;jane@example.com&gt; wrote:"), and everything from
-/// the header an Outlook-style reply puts above the original ("From: … Sent: …", "-----Original Message-----"). The
+/// the header an Outlook-style reply puts above the original ("From: … Sent: …", "-----Original Message-----", and as
+/// Outlook writes them in other languages: "Von: … Gesendet: …", "De : … Envoyé : …"). The
 /// quoted text is on the ticket already; copied into a comment again it would bring back what a removal has since
 /// redacted from the ticket, a removed customer's name and address in the attribution first of all.
 /// </summary>
@@ -52,8 +53,7 @@ public static partial class ReplyText
                 return index;
             }
 
-            if (line.StartsWith("From:", StringComparison.OrdinalIgnoreCase)
-                && lines.Skip(index + 1).Take(HeaderLines).Any(next => next.TrimStart().StartsWith("Sent:", StringComparison.OrdinalIgnoreCase) || next.TrimStart().StartsWith("Date:", StringComparison.OrdinalIgnoreCase)))
+            if (HeaderFrom().IsMatch(line) && lines.Skip(index + 1).Take(HeaderLines).Any(next => HeaderDate().IsMatch(next.TrimStart())))
             {
                 return index > 0 && Rule().IsMatch(lines[index - 1].Trim()) ? index - 1 : index;
             }
@@ -89,8 +89,9 @@ public static partial class ReplyText
             return;
         }
 
-        // An attribution names when or whom ("On 1 Dec 2026, Jane <jane@example.com> wrote:"); "See below:" leads in.
-        if (kept.Skip(start).Take(end - start).Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit)))
+        // An attribution names when or whom ("On 1 Dec 2026, Jane <jane@example.com> wrote:"), or says that someone wrote
+        // ("Jane Roe wrote:", as mail programs write it without a date); "See below:" leads in.
+        if (Wrote().IsMatch(kept[end - 1].TrimEnd()) || kept.Skip(start).Take(end - start).Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit)))
         {
             kept.RemoveRange(start, kept.Count - start);
         }
@@ -98,8 +99,28 @@ public static partial class ReplyText
 
     private static bool ContinuesOnNextLine(string line) => line.TrimEnd() is { Length: > 0 } text && !".!?".Contains(text[^1], StringComparison.Ordinal);
 
-    [GeneratedRegex(@"^-{2,}\s*(Original Message|Forwarded message)\s*-{2,}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>The separator above a quoted original, in the languages mail programs write it in.</summary>
+    [GeneratedRegex(
+        @"^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|Messaggio inoltrato|Mensagem original|Oorspronkelijk bericht|Doorgestuurd bericht|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Alkuperäinen viesti|Oryginalna wiadomość)\s*-{2,}$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginalMessageSeparator();
+
+    /// <summary>
+    /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :"), bold as
+    /// a plain-text rendering of it marks it ("*From:*").
+    /// </summary>
+    [GeneratedRegex(@"^\*?(From|Von|De|Da|Van|Från|Fra|Od|Lähettäjä)\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderFrom();
+
+    /// <summary>The line of an Outlook-style header that names the date ("Sent:", "Gesendet:", "Envoyé :", "Date:").</summary>
+    [GeneratedRegex(
+        @"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Lähetetty|Wysłano)\s*:",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderDate();
+
+    /// <summary>The end of an attribution that says someone wrote, in the languages mail programs write it in.</summary>
+    [GeneratedRegex(@"\b(wrote|writes|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti)\s*:$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Wrote();
 
     [GeneratedRegex(@"^[_\-]{10,}$")]
     private static partial Regex Rule();
