@@ -183,7 +183,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             await KnownAsync(chooser);
             var own = await hosts.NewTicketAsync(project, chooser);
             var others = new List<Contracts.Ticketing.V1.Ticket>();
-            for (var number = 0; number <= NotificationErasure.CommonPhraseRecipients; number++)
+            for (var number = 0; number <= NotificationErasure.CommonPhraseReporters; number++)
             {
                 var colleague = await hosts.NewCustomerAsync(project, $"Carl Colleague{number}");
                 others.Add(await hosts.Tickets.CreateTicketAsync(
@@ -232,7 +232,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             await KnownAsync(victim);
             var flooded = new List<Contracts.Ticketing.V1.Ticket>();
             var elsewhere = new List<Contracts.Ticketing.V1.Ticket>();
-            for (var number = 0; number <= NotificationErasure.CommonPhraseRecipients; number++)
+            for (var number = 0; number <= NotificationErasure.CommonPhraseReporters; number++)
             {
                 flooded.Add(await hosts.Tickets.CreateTicketAsync(
                     new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = flooder.Id, Summary = $"{victim.DisplayName} approved it" }, hosts.Admin));
@@ -253,6 +253,44 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
                 .Select(file => MimeMessage.Load(file).Subject ?? string.Empty).ToList();
             Assert.All(flooded, ticket => Assert.DoesNotContain(subjects, subject => subject.StartsWith($"[{ticket.Id}]", StringComparison.Ordinal)));
             Assert.All(elsewhere, ticket => Assert.Contains(subjects, subject => subject.StartsWith($"[{ticket.Id}]", StringComparison.Ordinal)));
+        });
+    }
+
+    /// <summary>
+    /// One ticket writes to all its participants: one customer's summary naming her, with 21 customers copied in (mail
+    /// copies up to 50), made her name a "phrase" of the project by its recipients alone, and kept every letter naming her.
+    /// Ticketing's part counts such a ticket once, by its reporter.
+    /// </summary>
+    [Fact]
+    public async Task A_name_in_one_ticket_s_letters_to_many_participants_is_still_taken_from_every_letter_naming_her()
+    {
+        var project = await hosts.NewProjectAsync();
+        var victim = await hosts.NewCustomerAsync(project, $"Vera Fanned{Guid.NewGuid():N}"[..19]);
+        var flooder = await hosts.NewCustomerAsync(project, "Fred Flooder");
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            await KnownAsync(victim);
+            var fanned = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = flooder.Id, Summary = $"{victim.DisplayName} approved it" }, hosts.Admin);
+            for (var number = 0; number <= NotificationErasure.CommonPhraseReporters; number++)
+            {
+                var copied = await hosts.NewCustomerAsync(project, $"Pat Copied{number}");
+                await hosts.Tickets.AddParticipantAsync(new AddParticipantRequest { TicketId = fanned.Id, CustomerId = copied.Id }, hosts.Admin);
+            }
+
+            var colleagues = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"{victim.DisplayName} called" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(fanned.Id, NotificationErasure.CommonPhraseReporters + 2);
+            await hosts.SettledDeliveriesAsync(colleagues.Id, 1);
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(NotificationErasure.CommonPhraseReporters + 3, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            var subjects = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
+                .Select(file => MimeMessage.Load(file).Subject ?? string.Empty).ToList();
+            Assert.DoesNotContain(subjects, subject => subject.Contains(victim.DisplayName, StringComparison.OrdinalIgnoreCase));
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [victim.DisplayName]));
         });
     }
 

@@ -19,6 +19,12 @@ public sealed record Delivery
 
     public required string RecipientCustomerId { get; init; }
 
+    /// <summary>
+    /// Who reports the ticket, when the letter was written: an erasure counts a name's reporters, not its letters'
+    /// recipients (<c>NotificationErasure.CommonPhraseReporters</c>). Null in letters stored before it was kept.
+    /// </summary>
+    public string? ReporterCustomerId { get; init; }
+
     /// <summary>Empty once the recipient is suppressed.</summary>
     public required string RecipientAddress { get; init; }
 

@@ -112,6 +112,7 @@ public sealed class TicketEventHandler(
             TicketId = ticket.Id,
             ProjectKey = ticket.ProjectKey,
             RecipientCustomerId = person.CustomerId,
+            ReporterCustomerId = ticket.Reporter?.CustomerId,
             RecipientAddress = person.Address,
             RecipientName = person.DisplayName,
             AddressHash = suppression.HashAddress(person.Address),
