@@ -262,7 +262,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     /// address again.
     /// </summary>
     [Fact]
-    public async Task A_reply_after_the_removal_quoting_her_under_a_german_or_french_outlook_header_brings_back_no_byte_of_her()
+    public async Task A_reply_after_the_removal_quoting_her_under_an_outlook_header_in_another_language_or_unmarked_brings_back_no_byte_of_her()
     {
         var project = await hosts.NewProjectAsync();
         var (erin, name) = await NewErasableAsync(project);
@@ -288,8 +288,19 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
             Assert.Equal(IngestOutcome.CommentAdded, taken.Outcome);
         }
 
+        // Yahoo quotes below an attribution, unmarked.
+        var yahoo = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Re: {ticket.Id}",
+                BodyHtml = $"<div>Fire is out.</div><div class=\"yahoo_quoted\"><div>On Tuesday, December 1, 2026, 09:00:00 AM GMT, {name} &lt;{erin.Address}&gt; wrote:</div>"
+                    + $"<div><br></div><div><div dir=\"ltr\">It smokes.<br>{name}</div></div></div>",
+            },
+            intake);
+        Assert.Equal(IngestOutcome.CommentAdded, yahoo.Outcome);
+
         var comments = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Comments.Select(comment => comment.Body);
-        Assert.Equal(["Noch kaputt.", "Toujours en panne.", "Sigue roto.", "Still broken."], comments);
+        Assert.Equal(["Noch kaputt.", "Toujours en panne.", "Sigue roto.", "Still broken.", "Fire is out."], comments);
         Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
     }
 

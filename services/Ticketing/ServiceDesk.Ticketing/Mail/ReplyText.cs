@@ -21,7 +21,7 @@ public static partial class ReplyText
     public static string NewPart(string body)
     {
         var lines = body.ReplaceLineEndings("\n").Split('\n');
-        var end = OriginalMessageStart(lines);
+        var (end, afterAttribution) = OriginalMessageStart(lines);
         var kept = new List<string>();
         var quoting = false;
         for (var index = 0; index < end; index++)
@@ -39,28 +39,49 @@ public static partial class ReplyText
             }
         }
 
+        if (afterAttribution)
+        {
+            DropAttribution(kept);
+        }
+
         return BlankLines().Replace(string.Join('\n', kept), "\n\n").Trim();
     }
 
-    /// <summary>The first line of a quoted original that is not marked with '>': its separator or its header.</summary>
-    private static int OriginalMessageStart(string[] lines)
+    /// <summary>
+    /// The first line of a quoted original that is not marked with '>': its separator or its header; or the line after an
+    /// attribution that names when or whom and is followed by the original unmarked, as Yahoo and some phones quote
+    /// ("On Tuesday, 1 December 2026, Jane Roe &lt;jane@example.com&gt; wrote:" and the original below), which is then
+    /// dropped as any attribution is.
+    /// </summary>
+    private static (int Start, bool AfterAttribution) OriginalMessageStart(string[] lines)
     {
         for (var index = 0; index < lines.Length; index++)
         {
             var line = lines[index].Trim();
             if (OriginalMessageSeparator().IsMatch(line))
             {
-                return index;
+                return (index, false);
+            }
+
+            if (!line.StartsWith('>') && Wrote().IsMatch(line) && NamesWhenOrWhom(lines, index)
+                && lines.Skip(index + 1).FirstOrDefault(next => next.Trim().Length > 0) is { } following && !following.TrimStart().StartsWith('>'))
+            {
+                return (index + 1, true);
             }
 
             if (HeaderFrom().IsMatch(line) && lines.Skip(index + 1).Take(HeaderLines).Any(next => HeaderDate().IsMatch(next.TrimStart())))
             {
-                return index > 0 && Rule().IsMatch(lines[index - 1].Trim()) ? index - 1 : index;
+                return (index > 0 && Rule().IsMatch(lines[index - 1].Trim()) ? index - 1 : index, false);
             }
         }
 
-        return lines.Length;
+        return (lines.Length, false);
     }
+
+    /// <summary>Whether the attribution ending on the line names a date or an address, on that line or the two above it it may be wrapped from.</summary>
+    private static bool NamesWhenOrWhom(string[] lines, int index) =>
+        lines[..(index + 1)].Reverse().Take(AttributionLines).TakeWhile(line => line.Trim().Length > 0)
+            .Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit));
 
     /// <summary>Removes the paragraph just written if it ends with ':' and is short enough to be the quote's attribution.</summary>
     private static void DropAttribution(List<string> kept)
