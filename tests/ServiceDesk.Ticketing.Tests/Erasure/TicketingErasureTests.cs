@@ -305,6 +305,38 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Purged, her ticket is gone, and a participant's reply to her message (which In-Reply-To names) opens a new ticket:
+    /// its quote, her name and address in the attribution and signature, must not come back with it.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_quoting_her_after_a_purge_deleted_her_ticket_opens_a_ticket_without_the_quote()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var intake = await hosts.MailIntakeAsync();
+        var original = $"<{TestData.Id()}@mail.example>";
+        var reported = new IngestEmailRequest { ProjectKey = project, MessageId = original, From = $"{name} <{erin.Address}>", Subject = "Scanner jams", BodyText = $"It jams.\n-- \n{name}" };
+        reported.Cc.Add(john.Address);
+        var opened = await Client.IngestEmailAsync(reported, intake);
+        Assert.Equal(IngestOutcome.TicketCreated, opened.Outcome);
+        await EraseAsync(erin, ErasureMode.Purge);
+
+        var reply = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", InReplyTo = original, From = john.Address, Subject = $"Re: Scanner jams",
+                BodyText = $"Same here.\n\nOn Tue, 1 Dec 2026 at 09:00, {name} <{erin.Address}> wrote:\n\n> It jams.\n> -- \n> {name}\n",
+            },
+            intake);
+
+        Assert.Equal(IngestOutcome.TicketCreated, reply.Outcome);
+        Assert.NotEqual(opened.TicketId, reply.TicketId);
+        Assert.Equal("Same here.", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = reply.TicketId }, hosts.Admin)).Description);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    /// <summary>
     /// A From or Cc display name is whatever the sender writes, and a list that rewrites From for DMARC writes the
     /// original sender's address there ("'erin@…' via Team"): a customer created from such a mailbox is named by its
     /// own address's local part, so the erased address comes back neither as a name nor in any byte of Ticketing's files.

@@ -43,7 +43,7 @@ public sealed class MailIntake(
         }
 
         var response = new IngestEmailResponse();
-        var (replied, byReference) = await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken);
+        var (replied, byReference, answersTicket) = await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken);
         // Anyone can write a ticket's id into a subject, under any From: a reply found only by it comments in the
         // sender's name but lets none of its copied recipients into the ticket (nor are they looked up).
         var participants = new List<string>();
@@ -71,7 +71,7 @@ public sealed class MailIntake(
         {
             try
             {
-                return await TakeInAsync(caller, project, mail, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
+                return await TakeInAsync(caller, project, mail, reporter.CustomerId, replied, answersTicket, participants, messageHash, response, cancellationToken);
             }
             catch (CustomerErasedException erasedMeanwhile) when (erasedMeanwhile.CustomerId != reporter.CustomerId)
             {
@@ -91,7 +91,7 @@ public sealed class MailIntake(
     }
 
     private async Task<IngestEmailResponse> TakeInAsync(
-        Caller caller, Project project, IncomingEmail mail, string reporterId, Ticket? replied, List<string> participants, string messageHash,
+        Caller caller, Project project, IncomingEmail mail, string reporterId, Ticket? replied, bool answersTicket, List<string> participants, string messageHash,
         IngestEmailResponse response, CancellationToken cancellationToken)
     {
         if (replied is not null)
@@ -104,6 +104,10 @@ public sealed class MailIntake(
         }
         else
         {
+            // A reply to a ticket's thread that may not become a comment there (the ticket closed, not the sender's, or
+            // deleted with its removed reporter) opens a ticket of what its sender wrote as well: the message it quotes
+            // is the ticket's, and would bring back a removed customer's name and address in its attribution.
+            var body = ReadableText.Keeping(mail.Body, ReadableText.FitsLines);
             var opened = await ticketService.OpenFromMailAsync(
                 caller,
                 project.Key,
@@ -111,7 +115,7 @@ public sealed class MailIntake(
                 participants,
                 // Mail is taken, not refused: what a summary or description may not hold is left out.
                 Text(ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine), Ticket.MaxSummaryLength, NoSubject),
-                Text(ReadableText.Keeping(mail.Body, ReadableText.FitsLines), Ticket.MaxDescriptionLength, string.Empty),
+                Text(answersTicket ? ReplyText.NewPart(body) : body, Ticket.MaxDescriptionLength, string.Empty),
                 ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
                 cancellationToken);
             response.Outcome = IngestOutcome.TicketCreated;
@@ -177,16 +181,17 @@ public sealed class MailIntake(
     /// <summary>
     /// The ticket a message answers: the one a message it replies to was taken into (<c>ByReference</c>), else the one
     /// its subject names. Only an open ticket of this project that the sender reports or takes part in: anyone can
-    /// write a ticket id into a subject, and that must not let them into another customer's ticket.
+    /// write a ticket id into a subject, and that must not let them into another customer's ticket. <c>AnswersTicket</c>:
+    /// the message answers a ticket's thread, whether or not it may become a comment there.
     /// </summary>
-    private async Task<(Ticket? Ticket, bool ByReference)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
+    private async Task<(Ticket? Ticket, bool ByReference, bool AnswersTicket)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
     {
         var referenced = (await tickets.FindMailAsync(messageIds.Candidates(project.Key, mail.RepliesTo), cancellationToken))?.TicketId;
         var ticketId = referenced ?? TicketIdIn(project.Key, mail.Subject);
         var ticket = ticketId is null ? null : await tickets.GetAsync(ticketId, cancellationToken);
         return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed
-            ? (ticket, referenced is not null)
-            : (null, false);
+            ? (ticket, referenced is not null, true)
+            : (null, false, ticketId is not null);
     }
 
     /// <summary>ASCII digits only: <c>\d</c> would take any script's digits, which no ticket number is written in.</summary>
