@@ -22,6 +22,7 @@ public sealed class ReplyTextTests
     [InlineData("Fixed.\n\nOn Tuesday, 1 December 2026, 09:00, Jane <jane@example.com> wrote:\n\n\nHelp.\nJane", "Fixed.")]
     [InlineData("Fixed.\n\nOn Tuesday, 1 December 2026, 09:00, Jane <\njane@example.com> wrote:\nHelp.", "Fixed.")]
     [InlineData("The engineer wrote:\nit is fine.", "The engineer wrote:\nit is fine.")]
+    [InlineData("On 3 Dec the vendor wrote:\nthe part ships Monday.", "On 3 Dec the vendor wrote:\nthe part ships Monday.")]
     [InlineData("Nothing quoted here.\nFrom: the second floor.", "Nothing quoted here.\nFrom: the second floor.")]
     [InlineData("> Only the quote.", "")]
     [InlineData("Thanks. See below:\n> quoted", "Thanks. See below:")]

@@ -49,7 +49,7 @@ public static partial class ReplyText
 
     /// <summary>
     /// The first line of a quoted original that is not marked with '>': its separator or its header; or the line after an
-    /// attribution that names when or whom and is followed by the original unmarked, as Yahoo and some phones quote
+    /// attribution that names an address and is followed by the original unmarked, as Yahoo and some phones quote
     /// ("On Tuesday, 1 December 2026, Jane Roe &lt;jane@example.com&gt; wrote:" and the original below), which is then
     /// dropped as any attribution is.
     /// </summary>
@@ -63,7 +63,7 @@ public static partial class ReplyText
                 return (index, false);
             }
 
-            if (!line.StartsWith('>') && Wrote().IsMatch(line) && NamesWhenOrWhom(lines, index)
+            if (!line.StartsWith('>') && Wrote().IsMatch(line) && NamesAnAddress(lines, index)
                 && lines.Skip(index + 1).FirstOrDefault(next => next.Trim().Length > 0) is { } following && !following.TrimStart().StartsWith('>'))
             {
                 return (index + 1, true);
@@ -78,10 +78,12 @@ public static partial class ReplyText
         return (lines.Length, false);
     }
 
-    /// <summary>Whether the attribution ending on the line names a date or an address, on that line or the two above it it may be wrapped from.</summary>
-    private static bool NamesWhenOrWhom(string[] lines, int index) =>
-        lines[..(index + 1)].Reverse().Take(AttributionLines).TakeWhile(line => line.Trim().Length > 0)
-            .Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit));
+    /// <summary>
+    /// Whether the attribution ending on the line names an address, on that line or the two above it it may be wrapped
+    /// from: a date alone does not tell it from the sender's own words ("On 3 Dec the vendor wrote:" and what they wrote).
+    /// </summary>
+    private static bool NamesAnAddress(string[] lines, int index) =>
+        lines[..(index + 1)].Reverse().Take(AttributionLines).TakeWhile(line => line.Trim().Length > 0).Any(line => line.Contains('@'));
 
     /// <summary>Removes the paragraph just written if it ends with ':' and is short enough to be the quote's attribution.</summary>
     private static void DropAttribution(List<string> kept)
