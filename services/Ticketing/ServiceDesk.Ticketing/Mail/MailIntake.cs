@@ -66,12 +66,17 @@ public sealed class MailIntake(
 
         participants = [.. participants.Distinct().Where(id => id != reporter.CustomerId)];
         var messageHash = messageIds.Hash(project.Key, mail.MessageId);
+        // A message answering a ticket's thread, taken in as a comment or, where it may not be one there (the ticket closed,
+        // not the sender's, or deleted with its removed reporter), as a new ticket, is what its sender wrote: the message it
+        // quotes is the ticket's, and would bring back a removed customer's name and address in its attribution.
+        var readable = ReadableText.Keeping(mail.Body, ReadableText.FitsLines);
+        var body = answersTicket ? ReplyText.NewPart(readable) : readable;
         // A copied customer erased between the look-up and the write is dropped as one erased before it.
         while (true)
         {
             try
             {
-                return await TakeInAsync(caller, project, mail, reporter.CustomerId, replied, answersTicket, participants, messageHash, response, cancellationToken);
+                return await TakeInAsync(caller, project, mail, body, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
             }
             catch (CustomerErasedException erasedMeanwhile) when (erasedMeanwhile.CustomerId != reporter.CustomerId)
             {
@@ -91,23 +96,18 @@ public sealed class MailIntake(
     }
 
     private async Task<IngestEmailResponse> TakeInAsync(
-        Caller caller, Project project, IncomingEmail mail, string reporterId, Ticket? replied, bool answersTicket, List<string> participants, string messageHash,
+        Caller caller, Project project, IncomingEmail mail, string body, string reporterId, Ticket? replied, List<string> participants, string messageHash,
         IngestEmailResponse response, CancellationToken cancellationToken)
     {
         if (replied is not null)
         {
-            var body = Text(ReplyText.NewPart(ReadableText.Keeping(mail.Body, ReadableText.FitsLines)), Ticket.MaxCommentLength, EmptyMessage);
             var commented = await ticketService.CommentFromMailAsync(
-                caller, replied.Id, reporterId, participants, body, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
+                caller, replied.Id, reporterId, participants, Text(body, Ticket.MaxCommentLength, EmptyMessage), new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
             response.Outcome = IngestOutcome.CommentAdded;
             response.TicketId = commented.Id;
         }
         else
         {
-            // A reply to a ticket's thread that may not become a comment there (the ticket closed, not the sender's, or
-            // deleted with its removed reporter) opens a ticket of what its sender wrote as well: the message it quotes
-            // is the ticket's, and would bring back a removed customer's name and address in its attribution.
-            var body = ReadableText.Keeping(mail.Body, ReadableText.FitsLines);
             var opened = await ticketService.OpenFromMailAsync(
                 caller,
                 project.Key,
@@ -115,7 +115,7 @@ public sealed class MailIntake(
                 participants,
                 // Mail is taken, not refused: what a summary or description may not hold is left out.
                 Text(ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine), Ticket.MaxSummaryLength, NoSubject),
-                Text(answersTicket ? ReplyText.NewPart(body) : body, Ticket.MaxDescriptionLength, string.Empty),
+                Text(body, Ticket.MaxDescriptionLength, string.Empty),
                 ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
                 cancellationToken);
             response.Outcome = IngestOutcome.TicketCreated;
