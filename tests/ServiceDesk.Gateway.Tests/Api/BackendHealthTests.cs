@@ -33,7 +33,7 @@ public sealed class BackendHealthTests(GatewayHosts hosts)
     }
 
     [Fact]
-    public async Task A_backend_that_is_down_degrades_the_gateway_and_leaves_it_ready_for_the_other_backends()
+    public async Task A_backend_that_is_down_degrades_the_gateway_leaves_it_ready_for_the_other_backends_and_is_not_serving_by_name()
     {
         await using var gateway = await hosts.StartGatewayAsync(("Services:notification", "http://127.0.0.1:1"));
         using var client = new ApiClient(gateway.Endpoints.HttpUri);
@@ -46,12 +46,21 @@ public sealed class BackendHealthTests(GatewayHosts hosts)
             },
             health => health.Body.GetProperty("dependencies").GetProperty(ServiceNames.Notification).GetProperty("status").GetString() == "Degraded",
             "the gateway's health report to show Notification down");
-        var readiness = await new Health.HealthClient(gateway.Channel).CheckAsync(new HealthCheckRequest());
+        var health = new Health.HealthClient(gateway.Channel);
+        var readiness = await health.CheckAsync(new HealthCheckRequest());
+        var notification = await health.CheckAsync(new HealthCheckRequest { Service = ServiceNames.Notification });
+        var ticketing = await health.CheckAsync(new HealthCheckRequest { Service = ServiceNames.Ticketing });
+        using var watch = health.Watch(new HealthCheckRequest { Service = ServiceNames.Notification });
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None));
         using var signIn = await client.SendAsync(HttpMethod.Post, "/api/v1/session", new { login = "nobody@example.test", password = "wrong password" });
 
         Assert.Equal((HttpStatusCode.OK, "Degraded"), (report.StatusCode, report.Body.GetProperty("status").GetString()));
         Assert.Equal("Healthy", report.Body.GetProperty("dependencies").GetProperty(ServiceNames.Ticketing).GetProperty("status").GetString());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, readiness.Status);
+        // Asked for by name, the backend's own entry says it is down (it answered SERVING, the readiness answer, once).
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, notification.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, watch.ResponseStream.Current.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, ticketing.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
     }
 

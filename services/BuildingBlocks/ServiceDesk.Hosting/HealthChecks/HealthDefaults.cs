@@ -25,20 +25,14 @@ internal static class HealthDefaults
     /// <summary>
     /// The gRPC health service reports the empty service name (every dependency: what Kubernetes readiness
     /// probes ask), <see cref="Liveness"/>, and one entry per dependency check by its own name ("redis", "store", ...).
+    /// The empty name is the package's mapping (a degraded check still serves); each check by name is published by
+    /// <see cref="LastHealthReport"/>, which answers SERVING for a healthy check only.
     /// </summary>
     public static void AddServiceHealth(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck(Liveness, () => HealthCheckResult.Healthy("answering"));
         services.AddGrpcHealthChecks();
-        services.AddOptions<GrpcHealthChecksOptions>()
-            .Configure<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>((grpc, checks) =>
-            {
-                grpc.Services.Map(string.Empty, _ => true);
-                foreach (var name in checks.Value.Registrations.Select(r => r.Name))
-                {
-                    grpc.Services.Map(name, result => result.Name == name);
-                }
-            });
+        services.Configure<GrpcHealthChecksOptions>(grpc => grpc.Services.Map(string.Empty, _ => true));
         services.AddSingleton<IRequestValidator<HealthCheckRequest>, HealthCheckRequestValidator>();
         services.AddSingleton<HealthWatchLimit>();
         services.AddSingleton<LastHealthReport>();

@@ -1,3 +1,4 @@
+using Grpc.HealthCheck;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,10 +8,12 @@ namespace ServiceDesk.Hosting.HealthChecks;
 
 /// <summary>
 /// The health publisher's last report (every <see cref="HealthDefaults.WatchPeriod"/>), for <see cref="ServiceHealth"/>;
-/// it logs each check's changes of status, once each: the health check service's own log would say Error every period
-/// of an outage, and on every start while a dependency or a start-up step is not ready yet.
+/// it publishes each check's status under the check's name for Watch, and logs each check's changes of status, once
+/// each: the health check service's own log would say Error every period of an outage, and on every start while a
+/// dependency or a start-up step is not ready yet.
 /// </summary>
-internal sealed partial class LastHealthReport(IOptions<HealthCheckServiceOptions> options, TimeProvider time, ILogger<LastHealthReport> logger) : IHealthCheckPublisher
+internal sealed partial class LastHealthReport(
+    IOptions<HealthCheckServiceOptions> options, HealthServiceImpl watched, TimeProvider time, ILogger<LastHealthReport> logger) : IHealthCheckPublisher
 {
     private readonly HashSet<string> _checkNames = [.. options.Value.Registrations.Select(registration => registration.Name)];
     private volatile Published? _last;
@@ -24,6 +27,7 @@ internal sealed partial class LastHealthReport(IOptions<HealthCheckServiceOption
         var previous = _last?.Report;
         foreach (var (name, entry) in report.Entries)
         {
+            watched.SetStatus(name, StatusOf(name, [entry]));
             if (previous is null)
             {
                 if (entry.Status != HealthStatus.Healthy)
@@ -63,14 +67,20 @@ internal sealed partial class LastHealthReport(IOptions<HealthCheckServiceOption
         IEnumerable<HealthReportEntry> entries = service.Length == 0 ? last.Report.Entries.Values
             : last.Report.Entries.TryGetValue(service, out var entry) ? [entry]
             : [];
-        return StatusOf(entries) == ServingStatus.Serving;
+        return StatusOf(service, entries) == ServingStatus.Serving;
     }
 
-    /// <summary>As the gRPC health checks package maps results: NOT_SERVING if any check is unhealthy, UNKNOWN without checks.</summary>
-    public static ServingStatus StatusOf(IEnumerable<HealthReportEntry> entries) =>
-        entries.Any(entry => entry.Status == HealthStatus.Unhealthy) ? ServingStatus.NotServing
-        : entries.Any() ? ServingStatus.Serving
-        : ServingStatus.Unknown;
+    /// <summary>
+    /// For the empty name (readiness), as the gRPC health checks package maps results: NOT_SERVING if any check is
+    /// unhealthy, so a degraded dependency (the gateway's backend that is down, an event loop failing its rounds) keeps
+    /// the replica in rotation. A check asked for by name answers whether that dependency is well: SERVING only while
+    /// it is healthy, as the health report shows it. UNKNOWN without checks.
+    /// </summary>
+    public static ServingStatus StatusOf(string service, IEnumerable<HealthReportEntry> entries) =>
+        !entries.Any() ? ServingStatus.Unknown
+        : entries.Any(entry => entry.Status == HealthStatus.Unhealthy) ? ServingStatus.NotServing
+        : service.Length > 0 && entries.Any(entry => entry.Status != HealthStatus.Healthy) ? ServingStatus.NotServing
+        : ServingStatus.Serving;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check} is {Status} at start: {Reason}")]
     private partial void LogNotReadyAtStart(string check, HealthStatus status, string reason);

@@ -30,7 +30,7 @@ internal sealed class ServiceHealth(HealthServiceImpl published, LastHealthRepor
         }
 
         var report = await checks.CheckHealthAsync(check => service.Length == 0 || check.Name == service, context.CancellationToken);
-        return new HealthCheckResponse { Status = LastHealthReport.StatusOf(report.Entries.Values) };
+        return new HealthCheckResponse { Status = LastHealthReport.StatusOf(service, report.Entries.Values) };
     }
 
     public override async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)
