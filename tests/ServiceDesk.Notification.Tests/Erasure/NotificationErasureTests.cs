@@ -189,7 +189,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             await KnownAsync(chooser);
             var own = await hosts.NewTicketAsync(project, chooser);
             var others = new List<Contracts.Ticketing.V1.Ticket>();
-            for (var number = 0; number <= NotificationErasure.CommonPhraseReporters; number++)
+            for (var number = 0; number <= CommonPhrase.MostReporters; number++)
             {
                 var colleague = await hosts.NewCustomerAsync(project, $"Carl Colleague{number}");
                 others.Add(await hosts.Tickets.CreateTicketAsync(
@@ -238,7 +238,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             await KnownAsync(victim);
             var flooded = new List<Contracts.Ticketing.V1.Ticket>();
             var elsewhere = new List<Contracts.Ticketing.V1.Ticket>();
-            for (var number = 0; number <= NotificationErasure.CommonPhraseReporters; number++)
+            for (var number = 0; number <= CommonPhrase.MostReporters; number++)
             {
                 flooded.Add(await hosts.Tickets.CreateTicketAsync(
                     new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = flooder.Id, Summary = $"{victim.DisplayName} approved it" }, hosts.Admin));
@@ -279,7 +279,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
             await KnownAsync(victim);
             var fanned = await hosts.Tickets.CreateTicketAsync(
                 new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = flooder.Id, Summary = $"{victim.DisplayName} approved it" }, hosts.Admin);
-            for (var number = 0; number <= NotificationErasure.CommonPhraseReporters; number++)
+            for (var number = 0; number <= CommonPhrase.MostReporters; number++)
             {
                 var copied = await hosts.NewCustomerAsync(project, $"Pat Copied{number}");
                 await hosts.Tickets.AddParticipantAsync(new AddParticipantRequest { TicketId = fanned.Id, CustomerId = copied.Id }, hosts.Admin);
@@ -287,12 +287,12 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
 
             var colleagues = await hosts.Tickets.CreateTicketAsync(
                 new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"{victim.DisplayName} called" }, hosts.Admin);
-            await hosts.SettledDeliveriesAsync(fanned.Id, NotificationErasure.CommonPhraseReporters + 2);
+            await hosts.SettledDeliveriesAsync(fanned.Id, CommonPhrase.MostReporters + 2);
             await hosts.SettledDeliveriesAsync(colleagues.Id, 1);
 
             var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
 
-            Assert.Equal(NotificationErasure.CommonPhraseReporters + 3, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Equal(CommonPhrase.MostReporters + 3, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
             var subjects = System.IO.Directory.EnumerateFiles(Path.Combine(hosts.NotificationDataDirectory, "mail-pickup"))
                 .Select(file => MimeMessage.Load(file).Subject ?? string.Empty).ToList();
             Assert.DoesNotContain(subjects, subject => subject.Contains(victim.DisplayName, StringComparison.OrdinalIgnoreCase));

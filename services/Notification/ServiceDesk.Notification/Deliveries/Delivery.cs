@@ -21,7 +21,7 @@ public sealed record Delivery
 
     /// <summary>
     /// Who reports the ticket, when the letter was written: an erasure counts a name's reporters, not its letters'
-    /// recipients (<c>NotificationErasure.CommonPhraseReporters</c>). Null in letters stored before it was kept.
+    /// recipients (<see cref="ServiceDesk.Messaging.Erasure.CommonPhrase"/>). Null in letters stored before it was kept.
     /// </summary>
     public string? ReporterCustomerId { get; init; }
 

@@ -16,8 +16,10 @@ namespace ServiceDesk.Notification.Erasure;
 /// customer who never had a letter) knew them (in any letter case, as whole words: <see cref="MentionTokens.Names(string, string)"/>), is deleted
 /// too, and so is the kept name and address. Neither the templates' own words nor another recipient's name count: a
 /// customer named "Request received", or like someone else, takes no one else's letters with them; nor does a name of
-/// one word or that the customer chose themselves, nor, in a project where it is a common phrase (<see cref="CommonPhraseReporters"/>),
-/// a name in that project's letters. Those are found
+/// one word or that the customer chose themselves, nor, in a project where it is a common phrase (<see cref="CommonPhrase"/>,
+/// by the reporters of the tickets the other letters naming it are about; a letter stored before its ticket's reporter
+/// was kept, <see cref="Delivery.ReporterCustomerId"/> null, counts for no one), a name in that project's letters, and
+/// such a name is not kept for later letters. Those are found
 /// through the deliveries' mention tokens (<see cref="Delivery.MentionTexts"/>), and confirmed by the message's or the
 /// file's subject: a removal reads the customer's own deliveries and the few messages whose summary shares a token
 /// with them, not every letter. The address's keyed hash is on the suppression list from the moment the erasure ledger
@@ -36,17 +38,6 @@ public sealed class NotificationErasure(
     public const string MessagesNamingTheCustomerDeleted = "messages_naming_the_customer_deleted";
     public const string AddressesSuppressed = "addresses_suppressed";
     public const string KnownCustomersDeleted = "known_customers_deleted";
-
-    /// <summary>
-    /// A name that the other letters of a project about the tickets of more different reporters than this name is a
-    /// phrase many people use there ("Thank you": a customer chooses their own display name), not a reference to them, as
-    /// a one-word name (<see cref="MentionTokens.IsFullName"/>) is everywhere, as in Ticketing's part: those letters stay,
-    /// and it is not kept for later letters. Reporters and projects, not letters or recipients: one customer writing the
-    /// name into ticket after ticket, each a letter to themselves, or one ticket copying in many customers, each a letter
-    /// to them, or anyone in another project, would otherwise keep every letter naming her. A letter stored before its
-    /// ticket's reporter was kept (<see cref="Delivery.ReporterCustomerId"/> null) counts for no one.
-    /// </summary>
-    public const int CommonPhraseReporters = 20;
 
     public async Task<ErasurePlan> PlanAsync(ErasureScope scope, CancellationToken cancellationToken)
     {
@@ -179,13 +170,11 @@ public sealed class NotificationErasure(
 
     private static bool Names(string? summary, IReadOnlyList<string> needles) => summary is not null && MentionTokens.NameAny([summary], needles);
 
-    /// <summary>The projects whose letters naming <paramref name="name"/> are about the tickets of more than <see cref="CommonPhraseReporters"/> different reporters.</summary>
-    private static HashSet<string> ProjectsWhereCommon(IEnumerable<Candidate> candidates, string name) =>
-        candidates.Where(candidate => Names(candidate.MessageSummary ?? candidate.FileSummary, [name]))
-            .GroupBy(candidate => candidate.Delivery.ProjectKey, StringComparer.Ordinal)
-            .Where(project => project.Select(candidate => candidate.Delivery.ReporterCustomerId).OfType<string>().Distinct(StringComparer.Ordinal).Count() > CommonPhraseReporters)
-            .Select(project => project.Key)
-            .ToHashSet(StringComparer.Ordinal);
+    /// <summary>The projects where <paramref name="name"/> is a common phrase (<see cref="CommonPhrase"/>), by the letters naming it.</summary>
+    private static IReadOnlySet<string> ProjectsWhereCommon(IEnumerable<Candidate> candidates, string name) =>
+        CommonPhrase.ProjectsWhereCommon(CommonPhrase.ReportersPerProject(
+            candidates.Where(candidate => Names(candidate.MessageSummary ?? candidate.FileSummary, [name]))
+                .Select(candidate => (candidate.Delivery.ProjectKey, candidate.Delivery.ReporterCustomerId))));
 
     /// <summary>A letter whose ticket summary may name the customer, as its kept message and its pickup file tell.</summary>
     private sealed record Candidate(Delivery Delivery, string? MessageSummary, string File, string? FileSummary);

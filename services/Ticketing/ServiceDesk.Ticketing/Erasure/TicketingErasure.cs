@@ -15,7 +15,8 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// current and former (<see cref="ProfileHistory"/>), are replaced by the pseudonym wherever a summary, description or
 /// comment holds them, in any letter case; a display name shorter than <see cref="MentionTokens.ShortestNeedle"/> nowhere,
 /// one of one word or that the customer chose themselves (it may be anyone's) in their own tickets only, and one that is
-/// a common phrase in a project (<see cref="CommonPhraseReporters"/>) not in other people's tickets of that project. Last, their
+/// a common phrase in a project (<see cref="CommonPhrase"/>, counted among the tickets the customer neither reports nor
+/// takes part in) not in other people's tickets of that project. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
 /// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
@@ -31,17 +32,6 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
     public const string SnapshotsAnonymized = "snapshots_anonymized";
 
     private const string RedactedWithoutPseudonym = "[redacted]";
-
-    /// <summary>
-    /// A display name that the tickets of more different reporters than this name in a project, among the tickets the
-    /// customer neither reports nor takes part in, is a phrase many people use there ("Thank you": a customer chooses
-    /// their own display name), not a reference to them, as a one-word name (<see cref="MentionTokens.IsFullName"/>) is
-    /// everywhere: either is left in other people's tickets (of that project), so a removal does not garble their words.
-    /// Reporters and projects, not tickets: one customer writing the name into ticket after ticket (in any project,
-    /// their own included), or anyone in another project, would otherwise keep it in every ticket that names the
-    /// removed customer.
-    /// </summary>
-    public const int CommonPhraseReporters = 20;
 
     /// <summary>
     /// The customer's tickets through the reporter and participant indexes, only as far as needed to tell which change
@@ -66,8 +56,8 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
                 continue;
             }
 
-            var reporters = await tickets.CountReportersMentioningAsync(name, scope.CustomerId, CommonPhraseReporters + 1, cancellationToken);
-            if (reporters.Where(project => project.Value > CommonPhraseReporters).Select(project => project.Key).ToHashSet(StringComparer.Ordinal) is { Count: > 0 } projects)
+            var reporters = await tickets.CountReportersMentioningAsync(name, scope.CustomerId, CommonPhrase.ReportersToCount, cancellationToken);
+            if (CommonPhrase.ProjectsWhereCommon(reporters) is { Count: > 0 } projects)
             {
                 commonIn[name] = projects;
             }

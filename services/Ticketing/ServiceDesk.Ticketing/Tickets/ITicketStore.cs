@@ -80,7 +80,7 @@ public interface ITicketStore
     /// <summary>
     /// Per project, how many different customers report the tickets that <paramref name="customerId"/> neither reports nor
     /// takes part in and that name <paramref name="text"/> (found as <see cref="ListMentioningAsync"/> finds them), each
-    /// counted up to <paramref name="upTo"/> (<see cref="ReportersPerProject"/>); a project with none is left out.
+    /// counted up to <paramref name="upTo"/> (<see cref="CommonPhrase.ReportersPerProject"/>); a project with none is left out.
     /// </summary>
     Task<IReadOnlyDictionary<string, int>> CountReportersMentioningAsync(string text, string customerId, int upTo, CancellationToken cancellationToken);
 
@@ -90,29 +90,6 @@ public interface ITicketStore
 
     /// <summary>The first recorded message among <paramref name="messageHashes"/>; null when none was taken in.</summary>
     Task<InboundMail?> FindMailAsync(IReadOnlyCollection<string> messageHashes, CancellationToken cancellationToken);
-}
-
-/// <summary>The different reporters of tickets, per project, each counted up to a limit (<see cref="ITicketStore.CountReportersMentioningAsync"/>).</summary>
-public static class ReportersPerProject
-{
-    public static IReadOnlyDictionary<string, int> Count(IEnumerable<(string ProjectKey, string ReporterId)> tickets, int upTo)
-    {
-        var reporters = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var (projectKey, reporterId) in tickets)
-        {
-            if (!reporters.TryGetValue(projectKey, out var ofProject))
-            {
-                reporters[projectKey] = ofProject = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            if (ofProject.Count < upTo)
-            {
-                ofProject.Add(reporterId);
-            }
-        }
-
-        return reporters.ToDictionary(project => project.Key, project => project.Value.Count, StringComparer.Ordinal);
-    }
 }
 
 /// <param name="ConcerningCustomerId">Only tickets this customer reports or takes part in.</param>

@@ -221,10 +221,10 @@ public sealed class LiteDbTicketStore : ITicketStore
     public Task<IReadOnlyDictionary<string, int>> CountReportersMentioningAsync(string text, string customerId, int upTo, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var counts = _database.InTransaction(() => ReportersPerProject.Count(
+        var counts = _database.InTransaction(() => CommonPhrase.ReportersPerProject(
             Naming([text])
                 .Where(document => document["ReporterId"].AsString != customerId && !document["ParticipantIds"].AsArray.Any(id => id.AsString == customerId))
-                .Select(document => (document["ProjectKey"].AsString, document["ReporterId"].AsString)),
+                .Select(document => (document["ProjectKey"].AsString, (string?)document["ReporterId"].AsString)),
             upTo));
         return Task.FromResult(counts);
     }

@@ -183,13 +183,13 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         var others = HoldingAny([text]) & Filter.Ne("ReporterId", customerId) & Filter.Ne("ParticipantIds", customerId);
         using var snapshot = await database.Client.StartSnapshotSessionAsync(cancellationToken);
         using var cursor = await _tickets.Find(snapshot, others).ToCursorAsync(cancellationToken);
-        var naming = new List<(string, string)>();
+        var naming = new List<(string, string?)>();
         while (await cursor.MoveNextAsync(cancellationToken))
         {
-            naming.AddRange(cursor.Current.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, [text])).Select(ticket => (ticket.ProjectKey, ticket.ReporterId)));
+            naming.AddRange(cursor.Current.Select(ToTicket).Where(ticket => MentionTokens.NameAny(ticket.Texts, [text])).Select(ticket => (ticket.ProjectKey, (string?)ticket.ReporterId)));
         }
 
-        return ReportersPerProject.Count(naming, upTo);
+        return CommonPhrase.ReportersPerProject(naming, upTo);
     }
 
     /// <summary>The tickets holding every token of one of the texts, and those without current tokens: a filter, confirmed by the texts.</summary>
