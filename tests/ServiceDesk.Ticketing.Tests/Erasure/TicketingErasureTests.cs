@@ -337,6 +337,46 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her ticket, whose summary named her, was closed and she was removed; a participant answering a letter about it (its
+    /// subject the summary as it was then) opens a new ticket, whose summary must not be that subject.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_to_her_closed_ticket_after_her_removal_opens_a_ticket_without_the_thread_s_subject()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var intake = await hosts.MailIntakeAsync();
+        var original = $"<{TestData.Id()}@mail.example>";
+        var reported = new IngestEmailRequest { ProjectKey = project, MessageId = original, From = $"{name} <{erin.Address}>", Subject = $"{name} cannot pay", BodyText = "Card declined." };
+        reported.Cc.Add(john.Address);
+        var opened = await Client.IngestEmailAsync(reported, intake);
+        await Client.ChangeStatusAsync(new ChangeStatusRequest { TicketId = opened.TicketId, Status = TicketStatus.Closed }, hosts.Admin);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var byReference = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", InReplyTo = original, From = john.Address, Subject = $"Re: {name} cannot pay", BodyText = "Any news?",
+            },
+            intake);
+        var bySubject = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Re: [{opened.TicketId}] Request received: {name} cannot pay", BodyText = "Any news?",
+            },
+            intake);
+
+        foreach (var reply in new[] { byReference, bySubject })
+        {
+            Assert.Equal(IngestOutcome.TicketCreated, reply.Outcome);
+            Assert.Equal($"Reply to {opened.TicketId}", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = reply.TicketId }, hosts.Admin)).Summary);
+        }
+
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    /// <summary>
     /// A From or Cc display name is whatever the sender writes, and a list that rewrites From for DMARC writes the
     /// original sender's address there ("'erin@…' via Team"): a customer created from such a mailbox is named by its
     /// own address's local part, so the erased address comes back neither as a name nor in any byte of Ticketing's files.

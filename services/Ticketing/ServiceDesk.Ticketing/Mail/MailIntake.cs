@@ -43,7 +43,7 @@ public sealed class MailIntake(
         }
 
         var response = new IngestEmailResponse();
-        var (replied, byReference, answersTicket) = await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken);
+        var (replied, byReference, threadTicketId) = await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken);
         // Anyone can write a ticket's id into a subject, under any From: a reply found only by it comments in the
         // sender's name but lets none of its copied recipients into the ticket (nor are they looked up).
         var participants = new List<string>();
@@ -70,13 +70,15 @@ public sealed class MailIntake(
         // not the sender's, or deleted with its removed reporter), as a new ticket, is what its sender wrote: the message it
         // quotes is the ticket's, and would bring back a removed customer's name and address in its attribution.
         var readable = ReadableText.Keeping(mail.Body, ReadableText.FitsLines);
-        var body = answersTicket ? ReplyText.NewPart(readable) : readable;
+        var body = threadTicketId is null ? readable : ReplyText.NewPart(readable);
+        // Its subject, too, is the thread's ("Re: …"): the ticket's summary as it was before a removal redacted it there.
+        var summary = threadTicketId is null ? ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine) : ReplySummary(project, threadTicketId);
         // A copied customer erased between the look-up and the write is dropped as one erased before it.
         while (true)
         {
             try
             {
-                return await TakeInAsync(caller, project, mail, body, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
+                return await TakeInAsync(caller, project, summary, body, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
             }
             catch (CustomerErasedException erasedMeanwhile) when (erasedMeanwhile.CustomerId != reporter.CustomerId)
             {
@@ -96,7 +98,7 @@ public sealed class MailIntake(
     }
 
     private async Task<IngestEmailResponse> TakeInAsync(
-        Caller caller, Project project, IncomingEmail mail, string body, string reporterId, Ticket? replied, List<string> participants, string messageHash,
+        Caller caller, Project project, string summary, string body, string reporterId, Ticket? replied, List<string> participants, string messageHash,
         IngestEmailResponse response, CancellationToken cancellationToken)
     {
         if (replied is not null)
@@ -114,7 +116,7 @@ public sealed class MailIntake(
                 reporterId,
                 participants,
                 // Mail is taken, not refused: what a summary or description may not hold is left out.
-                Text(ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine), Ticket.MaxSummaryLength, NoSubject),
+                Text(summary, Ticket.MaxSummaryLength, NoSubject),
                 Text(body, Ticket.MaxDescriptionLength, string.Empty),
                 ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
                 cancellationToken);
@@ -181,18 +183,25 @@ public sealed class MailIntake(
     /// <summary>
     /// The ticket a message answers: the one a message it replies to was taken into (<c>ByReference</c>), else the one
     /// its subject names. Only an open ticket of this project that the sender reports or takes part in: anyone can
-    /// write a ticket id into a subject, and that must not let them into another customer's ticket. <c>AnswersTicket</c>:
-    /// the message answers a ticket's thread, whether or not it may become a comment there.
+    /// write a ticket id into a subject, and that must not let them into another customer's ticket. <c>ThreadTicketId</c>:
+    /// the ticket whose thread the message answers, whether or not it may become a comment there; null for none.
     /// </summary>
-    private async Task<(Ticket? Ticket, bool ByReference, bool AnswersTicket)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
+    private async Task<(Ticket? Ticket, bool ByReference, string? ThreadTicketId)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
     {
         var referenced = (await tickets.FindMailAsync(messageIds.Candidates(project.Key, mail.RepliesTo), cancellationToken))?.TicketId;
         var ticketId = referenced ?? TicketIdIn(project.Key, mail.Subject);
         var ticket = ticketId is null ? null : await tickets.GetAsync(ticketId, cancellationToken);
         return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed
-            ? (ticket, referenced is not null, true)
-            : (null, false, ticketId is not null);
+            ? (ticket, referenced is not null, ticketId)
+            : (null, false, ticketId);
     }
+
+    /// <summary>
+    /// What a new ticket answering a ticket's thread is called: that ticket, when it is this project's (a message id recorded
+    /// by an earlier version for every project may name another project's, which is not the sender's to learn).
+    /// </summary>
+    private static string ReplySummary(Project project, string threadTicketId) =>
+        threadTicketId.StartsWith($"{project.Key}-", StringComparison.Ordinal) ? $"Reply to {threadTicketId}" : "Reply to an earlier request";
 
     /// <summary>ASCII digits only: <c>\d</c> would take any script's digits, which no ticket number is written in.</summary>
     private static string? TicketIdIn(string projectKey, string subject)
