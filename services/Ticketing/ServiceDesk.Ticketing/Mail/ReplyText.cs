@@ -94,7 +94,7 @@ public static partial class ReplyText
             end--;
         }
 
-        if (end == 0 || !kept[end - 1].TrimEnd().EndsWith(':'))
+        if (end == 0 || !EndsWithColon(kept[end - 1]))
         {
             return;
         }
@@ -120,29 +120,40 @@ public static partial class ReplyText
         }
     }
 
+    /// <summary>Chinese and Japanese mail programs end an attribution with the full-width colon ("…写道：").</summary>
+    private static bool EndsWithColon(string line) => line.TrimEnd() is { Length: > 0 } text && text[^1] is ':' or '\uFF1A';
+
     private static bool ContinuesOnNextLine(string line) => line.TrimEnd() is { Length: > 0 } text && !".!?".Contains(text[^1], StringComparison.Ordinal);
 
     /// <summary>The separator above a quoted original, in the languages mail programs write it in.</summary>
     [GeneratedRegex(
-        @"^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|Messaggio inoltrato|Mensagem original|Oorspronkelijk bericht|Doorgestuurd bericht|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Alkuperäinen viesti|Oryginalna wiadomość)\s*-{2,}$",
+        @"^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|Messaggio inoltrato|Mensagem original|Oorspronkelijk bericht|Doorgestuurd bericht|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Původní zpráva|Eredeti üzenet|Orijinal İleti|原始邮件|原始郵件|元のメッセージ)\s*-{2,}$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginalMessageSeparator();
 
     /// <summary>
-    /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :"), bold as
-    /// a plain-text rendering of it marks it ("*From:*").
+    /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :", "От:",
+    /// "差出人:", "发件人："), bold as a plain-text rendering of it marks it ("*From:*").
     /// </summary>
-    [GeneratedRegex(@"^\*?(From|Von|De|Da|Van|Från|Fra|Od|Lähettäjä)\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\*?(From|Von|De|Da|Van|Från|Fra|Od|Lähettäjä|От|Від|Kimden|Feladó|Από|差出人|发件人|寄件者|보낸 사람)\s*[:：]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HeaderFrom();
 
-    /// <summary>The line of an Outlook-style header that names the date ("Sent:", "Gesendet:", "Envoyé :", "Date:").</summary>
+    /// <summary>
+    /// The line of an Outlook-style header that names the date ("Sent:", "Gesendet:", "Envoyé :", "Enviado el:", "Отправлено:",
+    /// "送信日時:", "Date:").
+    /// </summary>
     [GeneratedRegex(
-        @"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Lähetetty|Wysłano)\s*:",
+        @"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Enviado el|Enviada|Enviada em|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Lähetetty|Wysłano|Отправлено|Надіслано|Дата|Odesláno|Gönderildi|Tarih|Elküldve|Dátum|Στάλθηκε|送信日時|日時|发送时间|寄件日期|日期|보낸 날짜)\s*[:：]",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HeaderDate();
 
-    /// <summary>The end of an attribution that says someone wrote, in the languages mail programs write it in.</summary>
-    [GeneratedRegex(@"\b(wrote|writes|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti)\s*:$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// The end of an attribution that says someone wrote, in the languages mail programs write it in; Chinese with the
+    /// full-width colon, and no word boundary before it ("于2026年12月7日 10:00写道：").
+    /// </summary>
+    [GeneratedRegex(
+        @"(\b(wrote|writes|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı)|写道|寫道)\s*[:：]$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Wrote();
 
     [GeneratedRegex(@"^[_\-]{10,}$")]
