@@ -30,6 +30,14 @@ public sealed class ReplyTextTests
     [InlineData("Готово.\n\n-----Исходное сообщение-----\nОт: Jane\nПомогите.", "Готово.")]
     [InlineData("Réglé.\n\nJane Roe a\u00A0écrit\u202F:\n> Aide.", "Réglé.")]
     [InlineData("Debugging: on.\nDate: today.", "Debugging: on.\nDate: today.")]
+    [InlineData("Date: today.\nFrom: the second floor.\nIt smells.", "Date: today.\nFrom: the second floor.\nIt smells.")]
+    [InlineData("Immer noch.\n\nGesendet: Montag, 07. Dezember 2026 um 10:00 Uhr\nVon: \"Jane\" <jane@example.com>\nAn: help@desk.example\nBetreff: VPN\n\nHilfe.", "Immer noch.")]
+    [InlineData("Still down.\n\n---- On Mon, 07 Dec 2026 10:00:00 +0100 Jane <jane@example.com> wrote ----\n\n> Help.", "Still down.")]
+    [InlineData("Still down.\n\n---- On Mon, 07 Dec 2026 10:00:00 +0100 Jane <jane@example.com> wrote ----\n\nHelp.", "Still down.")]
+    [InlineData("Immer noch.\n\nAm Montag, 7. Dezember 2026, 10:00:00 MEZ hat Jane <jane@example.com> Folgendes geschrieben:\n\n\nHilfe.", "Immer noch.")]
+    [InlineData("Still down.\n\nJane <jane@example.com> wrote on 07.12.2026 10:00:00:\n\nHelp.", "Still down.")]
+    [InlineData("Still down.\n\n------------------ 原始邮件 ------------------\n发件人: \"Jane\"<jane@example.com>;\n发送时间: 2026年12月7日(星期一) 上午10:00\n\nHelp.", "Still down.")]
+    [InlineData("Still down.\n\n============ Forwarded message ============\nFrom: Jane <jane@example.com>\nDate: Monday\n\nHelp.", "Still down.")]
     [InlineData("Fixed.\n\nOn Tuesday, 1 December 2026, 09:00, Jane <jane@example.com> wrote:\n\n\nHelp.\nJane", "Fixed.")]
     [InlineData("Fixed.\n\nOn Tuesday, 1 December 2026, 09:00, Jane <\njane@example.com> wrote:\nHelp.", "Fixed.")]
     [InlineData("The engineer wrote:\nit is fine.", "The engineer wrote:\nit is fine.")]
@@ -45,6 +53,28 @@ public sealed class ReplyTextTests
     {
         const string body = "The log says:\nline one\nline two\nline three, as below:\n> error 42";
         Assert.Equal("The log says:\nline one\nline two\nline three, as below:", ReplyText.NewPart(body));
+    }
+
+    [Fact]
+    public void A_gmx_html_reply_keeps_only_what_its_sender_wrote()
+    {
+        const string html = "<div>Immer noch.</div><div>&nbsp;<div name=\"quote\" style=\"border-left:2.0px solid #C3D9E5;\">"
+            + "<div><b>Gesendet:</b>&nbsp;Montag, 07. Dezember 2026 um 10:00 Uhr<br/><b>Von:</b>&nbsp;&quot;Jane Roe&quot; &lt;jane@example.com&gt;<br/>"
+            + "<b>An:</b>&nbsp;help@desk.example<br/><b>Betreff:</b>&nbsp;VPN</div><div name=\"quoted-content\">Hilfe, Jane Roe</div></div></div>";
+        Assert.Equal("Immer noch.", ReplyText.NewPart(HtmlText.Of(html)));
+    }
+
+    /// <summary>A line as long as a message body may be, of the shapes the patterns look for: read in linear time, not quadratic.</summary>
+    [Theory]
+    [InlineData("-")]
+    [InlineData("wrote on 1.1 ")]
+    [InlineData("---- x wrote ")]
+    public void A_long_line_of_a_pattern_s_pieces_is_read_at_once(string piece)
+    {
+        var line = string.Concat(Enumerable.Repeat(piece, 262_144 / piece.Length));
+        var read = System.Diagnostics.Stopwatch.StartNew();
+        ReplyText.NewPart($"Done.\n{line}\n> Help.");
+        Assert.InRange(read.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
 
     [Fact]

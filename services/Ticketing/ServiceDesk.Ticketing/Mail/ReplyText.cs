@@ -6,7 +6,8 @@ namespace ServiceDesk.Ticketing.Mail;
 /// What the sender of a reply wrote, without the message it quotes, as service desks take replies in: lines quoted
 /// with '>', the attribution that introduces them ("On …, Jane Doe &lt;jane@example.com&gt; wrote:"), and everything from
 /// the header an Outlook-style reply puts above the original ("From: … Sent: …", "-----Original Message-----", and as
-/// Outlook writes them in other languages: "Von: … Gesendet: …", "De : … Envoyé : …"). The
+/// Outlook writes them in other languages: "Von: … Gesendet: …", "De : … Envoyé : …"; GMX's "Gesendet: … Von: … An: …";
+/// Zoho's "---- On …, Jane Doe &lt;jane@example.com&gt; wrote ----"). The
 /// quoted text is on the ticket already; copied into a comment again it would bring back what a removal has since
 /// redacted from the ticket, a removed customer's name and address in the attribution first of all.
 /// </summary>
@@ -58,7 +59,7 @@ public static partial class ReplyText
         for (var index = 0; index < lines.Length; index++)
         {
             var line = lines[index].Trim();
-            if (OriginalMessageSeparator().IsMatch(line))
+            if (OriginalMessageSeparator().IsMatch(line) || DashedAttribution().IsMatch(line))
             {
                 return (index, false);
             }
@@ -72,6 +73,14 @@ public static partial class ReplyText
             if (HeaderFrom().IsMatch(line) && lines.Skip(index + 1).Take(HeaderLines).Any(next => HeaderDate().IsMatch(next.TrimStart())))
             {
                 return (index > 0 && Rule().IsMatch(lines[index - 1].Trim()) ? index - 1 : index, false);
+            }
+
+            // GMX and web.de put the date first ("Gesendet: Montag, …", then "Von: Jane Roe <jane@…>" and "An: …"); the
+            // recipients' line tells it from a sender's own "Date: …" and "From: …".
+            if (HeaderFrom().IsMatch(line) && index > 0 && index + 1 < lines.Length
+                && HeaderDate().IsMatch(lines[index - 1].TrimStart()) && HeaderTo().IsMatch(lines[index + 1].TrimStart()))
+            {
+                return (index > 1 && Rule().IsMatch(lines[index - 2].Trim()) ? index - 2 : index - 1, false);
             }
         }
 
@@ -127,9 +136,15 @@ public static partial class ReplyText
 
     /// <summary>The separator above a quoted original, in the languages mail programs write it in.</summary>
     [GeneratedRegex(
-        @"^-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|Messaggio inoltrato|Mensagem original|Oorspronkelijk bericht|Doorgestuurd bericht|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Původní zpráva|Eredeti üzenet|Orijinal İleti|原始邮件|原始郵件|元のメッセージ)\s*-{2,}$",
+        @"^(-{2,}|={2,})\s*(Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|Messaggio inoltrato|Mensagem original|Oorspronkelijk bericht|Doorgestuurd bericht|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Původní zpráva|Eredeti üzenet|Orijinal İleti|原始邮件|原始郵件|元のメッセージ)\s*(-{2,}|={2,})$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginalMessageSeparator();
+
+    /// <summary>An attribution framed by dashes, as Zoho writes it: "---- On Mon, 07 Dec 2026 … Jane Roe &lt;jane@…&gt; wrote ----".</summary>
+    [GeneratedRegex(
+        @"^-{2,}\s*[^-\s].*\b(wrote|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti)\s*-{2,}$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DashedAttribution();
 
     /// <summary>
     /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :", "От:",
@@ -147,12 +162,19 @@ public static partial class ReplyText
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HeaderDate();
 
+    /// <summary>The line of an Outlook-style header that names the recipients ("To:", "An:", "À :", "Para:", "Кому:").</summary>
+    [GeneratedRegex(
+        @"^\*?(To|An|À|Para|A|Aan|Till|Til|Do|Vastaanottaja|Кому|Komu|Kime|Címzett|Προς|宛先|收件人|收件者|받는 사람)\s*[:：]",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderTo();
+
     /// <summary>
-    /// The end of an attribution that says someone wrote, in the languages mail programs write it in; Chinese with the
-    /// full-width colon, and no word boundary before it ("于2026年12月7日 10:00写道：").
+    /// The end of an attribution that says someone wrote, in the languages mail programs write it in ("hat Jane Roe
+    /// Folgendes geschrieben:" as Yahoo writes German, "wrote on 07.12.2026 10:00:00:" as Lotus Notes does); Chinese with
+    /// the full-width colon, and no word boundary before it ("于2026年12月7日 10:00写道：").
     /// </summary>
     [GeneratedRegex(
-        @"(\b(wrote|writes|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı)|写道|寫道)\s*[:：]$",
+        @"(\b(wrote|writes|schrieb|geschrieben|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı)|\b(wrote|schrieb)\s+(on|am)\s+[0-9./\-]+\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\s*[AP]M)?|写道|寫道)\s*[:：]$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Wrote();
 
