@@ -195,4 +195,27 @@ public sealed class MentionTokensTests
         Assert.Equal(expected, MentionTokens.NameSpellings(text.Contains("Ren", StringComparison.Ordinal) ? "Ren\u00E9 Roe" : "Jane Roe")
             .OrderByDescending(spelling => spelling.Length)
             .Aggregate(text, (current, spelling) => MentionTokens.ReplaceWhole(current, spelling, "X")));
+
+    /// <summary>
+    /// Every spelling of <paramref name="name"/> replaced as whole words, longest first, each found through the tokens the
+    /// text holds (the index would otherwise never read the text).
+    /// </summary>
+    private static string ReplacedSpellings(string text, string name) =>
+        MentionTokens.NameSpellings(name).OrderByDescending(spelling => spelling.Length).Aggregate(text, (current, spelling) =>
+        {
+            if (MentionTokens.Names(current, spelling))
+            {
+                Assert.Subset(Mentions.Of([current]).ToHashSet(), Mentions.QueryTokens(spelling).ToHashSet());
+            }
+
+            return MentionTokens.ReplaceWhole(current, spelling, "X");
+        });
+
+    /// <summary>A mail body's quoted-printable keeps its spaces as they are (RFC 2045; MimeKit, Python and mail programs write them so).</summary>
+    [Theory]
+    [InlineData("Raw source: Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ez wrote", "Raw source: X wrote")]
+    [InlineData("Raw source: Zoe=CC=88 A=CC=8Angstro=CC=88m-Nun=CC=83ez wrote", "Raw source: X wrote")]
+    [InlineData("Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ezz stays", "Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ezz stays")]
+    public void A_full_name_in_quoted_printable_with_its_spaces_kept_is_replaced(string text, string expected) =>
+        Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
 }

@@ -301,8 +301,8 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// A full name as texts may hold it besides as it is: surname first after a comma (<c>Roe, Jane</c>), joined as in a
     /// handle (<c>jane_roe</c>, <c>jane.roe</c>), percent-encoded as in a link (<c>Jane%20Roe</c>, <c>Jane+Roe</c>,
     /// composed and decomposed), whose words are not the name's (<c>20ROE</c>), and as mail, web pages and JSON pasted
-    /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, and in a header's encoded
-    /// word <c>Ren=C3=A9_Roe</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
+    /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, a body's with its spaces
+    /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
     /// escapes (<c>Ren\u00E9 Roe</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
     /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name). A name of one word has no
     /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
@@ -349,6 +349,9 @@ public sealed class MentionTokens(TombstonePepper pepper)
         }
 
         yield return quotedPrintable.Replace("=20", "_", StringComparison.Ordinal);
+        // A body's quoted-printable keeps its spaces as they are (RFC 2045: MimeKit, Python and mail programs write
+        // "Ren=C3=A9 Roe"); only a header's encoded word, or a space at a line's end, is written otherwise.
+        yield return quotedPrintable.Replace("=20", " ", StringComparison.Ordinal);
         yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#{rune.Value};"));
         yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#x{rune.Value:X};"));
         yield return string.Concat(spaced.Select(character => char.IsAscii(character) ? character.ToString() : $"\\u{(int)character:X4}"));
