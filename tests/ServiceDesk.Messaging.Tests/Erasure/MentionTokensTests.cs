@@ -218,4 +218,15 @@ public sealed class MentionTokensTests
     [InlineData("Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ezz stays", "Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ezz stays")]
     public void A_full_name_in_quoted_printable_with_its_spaces_kept_is_replaced(string text, string expected) =>
         Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
+
+    /// <summary>
+    /// A display name in a header's base64 encoded word, as MimeKit writes a name beyond ASCII (the letters Notification
+    /// sends address their recipient so) and as pasted headers hold it.
+    /// </summary>
+    [Theory]
+    [InlineData("To: =?utf-8?b?Wm/DqyDDhW5nc3Ryw7ZtLU51w7Fleg==?= <x@y.test>", "To: =?utf-8?b?X?= <x@y.test>")]
+    [InlineData("From: =?UTF-8?B?Wm/DqyDDhW5nc3Ryw7ZtLU51w7Fleg==?=", "From: =?UTF-8?B?X?=")]
+    [InlineData("Inside another: QUJDWm/DqyDDhW5nc3Ryw7ZtLU51w7Fleg==", "Inside another: QUJDWm/DqyDDhW5nc3Ryw7ZtLU51w7Fleg==")]
+    public void A_full_name_in_a_base64_encoded_word_is_replaced(string text, string expected) =>
+        Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
 }

@@ -302,7 +302,8 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// handle (<c>jane_roe</c>, <c>jane.roe</c>), percent-encoded as in a link (<c>Jane%20Roe</c>, <c>Jane+Roe</c>,
     /// composed and decomposed), whose words are not the name's (<c>20ROE</c>), and as mail, web pages and JSON pasted
     /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, a body's with its spaces
-    /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
+    /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), a header's base64 encoded word
+    /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
     /// escapes (<c>Ren\u00E9 Roe</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
     /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name). A name of one word has no
     /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
@@ -352,6 +353,9 @@ public sealed class MentionTokens(TombstonePepper pepper)
         // A body's quoted-printable keeps its spaces as they are (RFC 2045: MimeKit, Python and mail programs write
         // "Ren=C3=A9 Roe"); only a header's encoded word, or a space at a line's end, is written otherwise.
         yield return quotedPrintable.Replace("=20", " ", StringComparison.Ordinal);
+        // A header's base64 encoded word, as MimeKit writes a display name beyond ASCII (Notification's own letters name
+        // their recipient so): the name's own bytes, not base64 of a body, whose alignment no needle can know.
+        yield return Convert.ToBase64String(Encoding.UTF8.GetBytes(spaced));
         yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#{rune.Value};"));
         yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#x{rune.Value:X};"));
         yield return string.Concat(spaced.Select(character => char.IsAscii(character) ? character.ToString() : $"\\u{(int)character:X4}"));
