@@ -229,4 +229,14 @@ public sealed class MentionTokensTests
     [InlineData("Inside another: QUJDWm/DqyDDhW5nc3Ryw7ZtLU51w7Fleg==", "Inside another: QUJDWm/DqyDDhW5nc3Ryw7ZtLU51w7Fleg==")]
     public void A_full_name_in_a_base64_encoded_word_is_replaced(string text, string expected) =>
         Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
+
+    /// <summary>
+    /// A person typing a name copies some of its words and types the others on a keyboard without their diacritics:
+    /// each word with or without them is the name.
+    /// </summary>
+    [Theory]
+    [InlineData("Typed: Zoe \u00C5ngstr\u00F6m-Nu\u00F1ez and Zo\u00EB Angstrom-Nunez.", "Typed: X and X.")]
+    [InlineData("\u00C5ngstr\u00F6m-Nu\u00F1ez, Zoe and zoe_\u00E5ngstr\u00F6m-nu\u00F1ez", "X and X")]
+    public void A_full_name_with_the_diacritics_of_some_of_its_words_left_out_is_replaced(string text, string expected) =>
+        Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
 }

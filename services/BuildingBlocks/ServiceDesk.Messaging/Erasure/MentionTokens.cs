@@ -305,7 +305,8 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), a header's base64 encoded word
     /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
     /// escapes (<c>Ren\u00E9 Roe</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
-    /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name). A name of one word has no
+    /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name), and as typed with those of
+    /// only some of its words left out (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
     /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
     /// </summary>
     public static IEnumerable<string> NameSpellings(string name)
@@ -319,24 +320,47 @@ public sealed class MentionTokens(TombstonePepper pepper)
         var withoutDiacritics = Diacritics.Without(name);
         return withoutDiacritics == name.Normalize(NormalizationForm.FormC)
             ? SpellingsOf(name, words)
-            : SpellingsOf(name, words).Concat(SpellingsOf(withoutDiacritics, withoutDiacritics.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))).Distinct(StringComparer.Ordinal);
+            : SpellingsOf(name, words)
+                .Concat(SpellingsOf(withoutDiacritics, withoutDiacritics.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
+                .Concat(PartlyTyped(words).SelectMany(mixed => TypedSpellings(string.Join(' ', mixed), mixed)))
+                .Distinct(StringComparer.Ordinal);
     }
+
+    /// <summary>The most words with diacritics whose mixes are looked for: each doubles the spellings.</summary>
+    private const int MostMixedWords = 4;
+
+    /// <summary>
+    /// The name with the diacritics of some of its words left out and not of the others, as a person types it who copies
+    /// one word and types another on a keyboard without them (<c>Zoe Ångström</c>). Only as typed: an encoder writes
+    /// every word as it was given.
+    /// </summary>
+    private static IEnumerable<string[]> PartlyTyped(string[] words)
+    {
+        var choices = words.Select(word => Diacritics.Without(word) is var plain && plain != word.Normalize(NormalizationForm.FormC) ? [word, plain] : new[] { word }).ToArray();
+        if (choices.Count(choice => choice.Length == 2) is < 2 or > MostMixedWords)
+        {
+            // One word with diacritics has no mix but the two spellings looked for already.
+            return [];
+        }
+
+        return choices.Aggregate<string[], IEnumerable<string[]>>([[]], (mixes, choice) => mixes.SelectMany(mix => choice.Select(word => mix.Append(word).ToArray())));
+    }
+
+    /// <summary>The name as a person types it: as it is, surname first after a comma, and joined as a handle.</summary>
+    private static string[] TypedSpellings(string name, string[] words) =>
+        [name, $"{words[^1]}, {string.Join(' ', words[..^1])}", string.Join('_', words), string.Join('.', words)];
 
     private static IEnumerable<string> SpellingsOf(string name, string[] words)
     {
         var spaced = string.Join(' ', words);
         var forms = new[] { spaced.Normalize(NormalizationForm.FormC), spaced.Normalize(NormalizationForm.FormD) }.Distinct(StringComparer.Ordinal);
-        return new[]
+        return TypedSpellings(name, words).Concat(new[]
         {
-            name,
-            $"{words[^1]}, {string.Join(' ', words[..^1])}",
-            string.Join('_', words),
-            string.Join('.', words),
             Uri.EscapeDataString(spaced),
             Uri.EscapeDataString(spaced).Replace("%20", "+", StringComparison.Ordinal),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)).Replace("%20", "+", StringComparison.Ordinal),
-        }.Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
+        }).Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
     }
 
     private static IEnumerable<string> EncodedSpellings(string spaced)
