@@ -239,4 +239,25 @@ public sealed class MentionTokensTests
     [InlineData("\u00C5ngstr\u00F6m-Nu\u00F1ez, Zoe and zoe_\u00E5ngstr\u00F6m-nu\u00F1ez", "X and X")]
     public void A_full_name_with_the_diacritics_of_some_of_its_words_left_out_is_replaced(string text, string expected) =>
         Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
+
+    /// <summary>
+    /// An address in JSON as System.Text.Json writes it by default: <c>+</c>, <c>'</c> and every letter beyond ASCII as
+    /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case).
+    /// </summary>
+    [Theory]
+    [InlineData("shared+desk@both.test", "{\"address\":\"shared\\u002Bdesk@both.test\"}", "{\"address\":\"X\"}")]
+    [InlineData("shared+desk@both.test", "{\"address\":\"SHARED\\u002bDESK@BOTH.TEST\",\"x\":1}", "{\"address\":\"X\",\"x\":1}")]
+    [InlineData("o'brien@both.test", "{\"address\":\"o\\u0027brien@both.test\"}", "{\"address\":\"X\"}")]
+    [InlineData("jane@b\u00FCcher.example", "{\"address\": \"jane@b\\u00fccher.example\"}", "{\"address\": \"X\"}")]
+    [InlineData("shared+desk@both.test", "{\"address\":\"shared\\u002Bdesks@both.test\"} is another mailbox", "{\"address\":\"shared\\u002Bdesks@both.test\"} is another mailbox")]
+    public void An_address_escaped_in_json_is_replaced(string address, string text, string expected)
+    {
+        var spellings = MentionTokens.AddressSpellings(address).ToList();
+        Assert.Equal(expected, spellings.Aggregate(text, (current, spelling) => MentionTokens.ReplaceAnywhere(current, spelling, "X")));
+        Assert.Equal(expected != text, spellings.Any(spelling => MentionTokens.Names(text, spelling)));
+        foreach (var spelling in spellings.Where(spelling => MentionTokens.Names(text, spelling)))
+        {
+            Assert.Subset(Mentions.Of([text]).ToHashSet(), Mentions.QueryTokens(spelling).ToHashSet());
+        }
+    }
 }

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.PersonalData;
 
@@ -180,10 +181,10 @@ public sealed class MentionTokens(TombstonePepper pepper)
         }
     }
 
-    /// <summary>The mailbox a needle spells, as it is or percent-encoded (<see cref="AddressSpellings"/>); null for a name.</summary>
+    /// <summary>The mailbox a needle spells, as it is, percent-encoded or JSON-escaped (<see cref="AddressSpellings"/>); null for a name.</summary>
     private static EmailAddress? AddressSpelt(string needle) =>
         needle.Contains('@') || needle.Contains("%40", StringComparison.OrdinalIgnoreCase)
-            ? EmailAddress.TryParse(PercentDecoded(needle), out var address) ? address : null
+            ? EmailAddress.TryParse(Decoded(needle), out var address) ? address : null
             : null;
 
     /// <summary>
@@ -193,7 +194,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// it is replaced all the same: its bytes are the erased address's.
     /// </summary>
     private static bool IsThatMailbox(string text, (int At, int Length) occurrence, EmailAddress address) =>
-        EmailAddress.TryParse(WithQuotationMarksAsApostrophes(WithoutFormatCharacters(PercentDecoded(text.Substring(occurrence.At, occurrence.Length)))), out var found)
+        EmailAddress.TryParse(WithQuotationMarksAsApostrophes(WithoutFormatCharacters(Decoded(text.Substring(occurrence.At, occurrence.Length)))), out var found)
         && found == address;
 
     /// <summary>
@@ -226,6 +227,34 @@ public sealed class MentionTokens(TombstonePepper pepper)
     private static bool IsFormatCharacter(char character) => char.GetUnicodeCategory(character) == UnicodeCategory.Format;
 
     private static string PercentDecoded(string text) => text.Contains('%') ? Uri.UnescapeDataString(text) : text;
+
+    private static string Decoded(string text) => JsonUnescaped(PercentDecoded(text));
+
+    /// <summary>Each JSON <c>\uXXXX</c> escape as its character; anything else as it is.</summary>
+    private static string JsonUnescaped(string text)
+    {
+        if (!text.Contains("\\u", StringComparison.OrdinalIgnoreCase))
+        {
+            return text;
+        }
+
+        var unescaped = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 6 <= text.Length && text[i + 1] is 'u' or 'U'
+                && ushort.TryParse(text.AsSpan(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+            {
+                unescaped.Append((char)code);
+                i += 5;
+            }
+            else
+            {
+                unescaped.Append(text[i]);
+            }
+        }
+
+        return unescaped.ToString();
+    }
 
     /// <summary>Where the needle's later parts end, each after a run of white space, from <paramref name="position"/>; null when they do not follow.</summary>
     private static int? EndOf(string upperText, int position, string[] parts)
@@ -265,7 +294,8 @@ public sealed class MentionTokens(TombstonePepper pepper)
     /// An address as texts may hold it: as it is, with an internationalised domain also in its ASCII form (the A-label,
     /// <c>jane@xn--bcher-kva.example</c> for <c>jane@bücher.example</c>, as mail headers, bounces and the letters sent to it
     /// spell it), whose words are not the address's (<c>BCHER</c>, <c>KVA</c>), and each percent-encoded as in a link
-    /// (<c>?to=jane.roe%40example.com</c>, <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>).
+    /// (<c>?to=jane.roe%40example.com</c>, <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>), and
+    /// JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>).
     /// </summary>
     public static IEnumerable<string> AddressSpellings(string address)
     {
@@ -275,6 +305,13 @@ public sealed class MentionTokens(TombstonePepper pepper)
             if (Uri.EscapeDataString(spelling) is var encoded && encoded != spelling)
             {
                 yield return encoded;
+            }
+
+            // As JSON pasted from .NET's System.Text.Json writes it by default (+ and ' as \u002B and \u0027, letters beyond
+            // ASCII as \uXXXX, which Python's json.dumps writes too, in lower case: the comparison ignores case).
+            if (JsonEncodedText.Encode(spelling).Value is var escaped && escaped != spelling)
+            {
+                yield return escaped;
             }
         }
     }
