@@ -211,6 +211,35 @@ public sealed class LocalRunTests(ITestOutputHelper output)
     }
 
     /// <summary>Redis gone mid-run (killed here): the run stops everything, rather than leave its port to whoever takes it next.</summary>
+    /// <summary>
+    /// The README's table gives every service's HTTP address for health, metrics and REST, and deploy/README.md has an
+    /// operator follow a removal's backlog and dead letters on <c>/metrics</c>: the local run must export them.
+    /// </summary>
+    [Fact]
+    public async Task Every_service_of_the_local_run_serves_its_metrics_with_the_event_backlog_gauges()
+    {
+        var basePort = FreePorts.Range(42);
+        await using var run = LocalRunProcess.Start(TestDirectory.Create("local-run-metrics"), basePort);
+        await run.WaitForLineAsync("ServiceDesk is running.", TimeSpan.FromMinutes(3));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var backends = new[] { ("identity", basePort + 11), ("directory", basePort + 21), ("ticketing", basePort + 31), ("notification", basePort + 41) };
+        foreach (var (service, port) in backends.Append(("gateway", basePort)))
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}/metrics");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{service}: GET /metrics answered {(int)response.StatusCode}");
+        }
+
+        foreach (var (service, port) in backends)
+        {
+            await Eventually.WaitForAsync(
+                () => http.GetStringAsync($"http://127.0.0.1:{port}/metrics"),
+                metrics => metrics.Contains("servicedesk_events_dead_letters", StringComparison.Ordinal),
+                $"{service}'s dead-letter gauge on /metrics", TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(0, await run.InterruptAsync());
+    }
+
     [Fact]
     public async Task Redis_exiting_stops_the_run()
     {

@@ -85,6 +85,9 @@ public sealed class LocalSystem(LocalRunOptions options)
 
             var identity = backends[0];
             environment["Auth__Authority"] = $"http://127.0.0.1:{identity.HttpPort}";
+            // The backlog and dead-letter gauges an operator watches a removal by (deploy/README.md) are on /metrics only
+            // with an exporter; a caller's own choice (otlp, none) is kept.
+            environment["Telemetry__Exporter"] = Environment.GetEnvironmentVariable("Telemetry__Exporter") is { Length: > 0 } exporter ? exporter : "prometheus";
             // Fresh service secrets every run: service tokens live minutes, so nothing needs them to persist.
             // The gateway calls on behalf of its users; its own token only vouches for the client address of a sign-in.
             var secrets = backends.Where(s => s != identity).Append(gateway).ToDictionary(s => s.Name, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
