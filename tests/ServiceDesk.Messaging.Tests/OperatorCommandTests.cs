@@ -76,6 +76,21 @@ public sealed class OperatorCommandTests(RedisFixture redis, ITestOutputHelper o
         output.WriteLine($"with a client certificate:\n{withCertificate.Output}\nwithout: exit {withoutCertificate.ExitCode}");
     }
 
+    [Fact]
+    public async Task The_usage_shows_each_command_on_a_line_of_its_own()
+    {
+        var (exitCode, usage) = await RunAsync(token: null);
+
+        Assert.Equal(2, exitCode);
+        var lines = usage.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+        foreach (var verb in new[] { "backlog", "redrive", "verify-evidence" })
+        {
+            Assert.Contains(lines, line => line.StartsWith($"  servicedesk-ops {verb} --", StringComparison.Ordinal));
+        }
+
+        output.WriteLine(usage);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(string? token, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -9,7 +9,7 @@ try
 }
 catch (UsageException exception)
 {
-    await Console.Error.WriteLineAsync($"{exception.Message}\n\n{OpsCommand.Usage}{EvidenceVerification.Usage}");
+    await Console.Error.WriteLineAsync($"{exception.Message}\n\n{OpsCommand.Usage}\n\n{EvidenceVerification.Usage}");
     return 2;
 }
 catch (IOException exception)
