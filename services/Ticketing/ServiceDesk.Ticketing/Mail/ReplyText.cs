@@ -141,10 +141,11 @@ public static partial class ReplyText
     private static partial Regex OriginalMessageSeparator();
 
     /// <summary>An attribution framed by dashes, as Zoho writes it: "---- On Mon, 07 Dec 2026 … Jane Roe &lt;jane@…&gt; wrote ----".</summary>
-    [GeneratedRegex(
-        @"^-{2,}\s*[^-\s].*\b(wrote|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti)\s*-{2,}$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^-{2,}\s*[^-\s].*\b(" + WroteWords + @")\s*-{2,}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DashedAttribution();
+
+    /// <summary>"Wrote" as the attributions of mail programs say it in the languages they write it in (<see cref="Wrote"/> knows more forms).</summary>
+    private const string WroteWords = @"wrote|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti";
 
     /// <summary>
     /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :", "От:",
@@ -174,7 +175,7 @@ public static partial class ReplyText
     /// the full-width colon, and no word boundary before it ("于2026年12月7日 10:00写道：").
     /// </summary>
     [GeneratedRegex(
-        @"(\b(wrote|writes|schrieb|geschrieben|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı)|\b(wrote|schrieb)\s+(on|am)\s+[0-9./\-]+\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\s*[AP]M)?|写道|寫道)\s*[:：]$",
+        @"(\b(" + WroteWords + @"|writes|geschrieben|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı)|\b(wrote|schrieb)\s+(on|am)\s+[0-9./\-]+\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\s*[AP]M)?|写道|寫道)\s*[:：]$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Wrote();
 
