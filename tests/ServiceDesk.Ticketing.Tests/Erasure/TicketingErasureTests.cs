@@ -305,6 +305,51 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// After her removal mail that no quote stripping catches names her: a message forwarding an old one of hers opens a
+    /// ticket, and a reply names her in the sender's own words, which <see cref="Mail.ReplyText"/> keeps. Ticketing
+    /// kept only keyed tokens of her name and address, and what it takes in holds the pseudonym in their place; a dry run
+    /// keeps nothing.
+    /// </summary>
+    [Fact]
+    public async Task Mail_taken_in_after_the_removal_holds_the_pseudonym_where_it_names_her()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var ticket = await hosts.NewTicketAsync(project, john.Id);
+        await PreviewAsync(erin.Id, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+        var beforeRemoval = await Client.IngestEmailAsync(
+            new IngestEmailRequest { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Re: {ticket.Id}", BodyText = $"{name} agrees." },
+            intake);
+        Assert.Equal(IngestOutcome.CommentAdded, beforeRemoval.Outcome);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var forwarded = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Fwd: Invoice from {name.ToUpperInvariant()}",
+                BodyText = $"See below.\n\n---------- Forwarded message ---------\nFrom: {name} <{erin.Address}>\nSubject: Invoice\n\nPlease pay.\n{name}\n",
+            },
+            intake);
+        var reply = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Re: {ticket.Id}",
+                BodyText = $"Still broken, as {name} <{erin.Address}> told me.\n\n> It smokes.\n",
+            },
+            intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, IngestOutcome.CommentAdded), (forwarded.Outcome, reply.Outcome));
+        var opened = await Client.GetTicketAsync(new GetTicketRequest { TicketId = forwarded.TicketId }, hosts.Admin);
+        Assert.Equal($"Fwd: Invoice from {Pseudonym}", opened.Summary);
+        Assert.Equal($"See below.\n\n---------- Forwarded message ---------\nFrom: {Pseudonym} <{Pseudonym}>\nSubject: Invoice\n\nPlease pay.\n{Pseudonym}", opened.Description);
+        var comments = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Comments.Select(comment => comment.Body);
+        Assert.Equal([$"{Pseudonym} agrees.", $"Still broken, as {Pseudonym} <{Pseudonym}> told me."], comments);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [erin.Address, name]));
+    }
+
+    /// <summary>
     /// Purged, her ticket is gone, and a participant's reply to her message (which In-Reply-To names) opens a new ticket:
     /// its quote, her name and address in the attribution and signature, must not come back with it.
     /// </summary>

@@ -20,7 +20,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
 /// it, and the finder confirms it by the text itself.
 /// </summary>
-public sealed class MentionTokens(TombstonePepper pepper)
+public sealed partial class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
     public const int Version = 6;
@@ -445,6 +445,12 @@ public sealed class MentionTokens(TombstonePepper pepper)
     private static IEnumerable<string> Words(string text)
     {
         var upper = Canonical.Of(text).Text;
+        return WordSpans(upper).Select(span => upper[span.Start..span.End]);
+    }
+
+    /// <summary>Where each word of a text in its canonical spelling starts and ends.</summary>
+    private static IEnumerable<(int Start, int End)> WordSpans(string upper)
+    {
         var start = -1;
         var index = 0;
         foreach (var rune in upper.EnumerateRunes())
@@ -455,7 +461,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
             }
             else if (start >= 0)
             {
-                yield return upper[start..index];
+                yield return (start, index);
                 start = -1;
             }
 
@@ -464,7 +470,7 @@ public sealed class MentionTokens(TombstonePepper pepper)
 
         if (start >= 0)
         {
-            yield return upper[start..];
+            yield return (start, upper.Length);
         }
     }
 

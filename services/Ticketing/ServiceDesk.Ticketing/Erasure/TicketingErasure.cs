@@ -18,10 +18,15 @@ namespace ServiceDesk.Ticketing.Erasure;
 /// a common phrase in a project (<see cref="CommonPhrase"/>, counted among the tickets the customer neither reports nor
 /// takes part in) not in other people's tickets of that project. Last, their
 /// snapshot, where the name and address came from, becomes the pseudonym for good (<see cref="CustomerSnapshot.ErasedAs"/>),
-/// so a run interrupted before it still finds what to redact. Erasure changes raise each ticket's version but send
+/// so a run interrupted before it still finds what to redact. Before any ticket is looked for, the keyed tokens of each
+/// name and address replaced in other people's tickets, in every project (so neither a name common in one nor one the
+/// customer chose), are kept for good (<see cref="ITicketStore.RememberErasedNamesAsync"/>): mail taken in later, a
+/// message forwarding an old one, a reply quoting a language's attribution that <see cref="Mail.ReplyText"/> does not
+/// know, gets the pseudonym in their place (<see cref="Mail.MailIntake"/>). Erasure changes raise each ticket's version but send
 /// no ticket events: nobody is notified of a removal. A second run changes nothing more.
 /// </summary>
-public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStore snapshots, DirectoryCustomers customers, CustomerProfiles profiles, TimeProvider time)
+public sealed class TicketingErasure(
+    ITicketStore tickets, ICustomerSnapshotStore snapshots, DirectoryCustomers customers, CustomerProfiles profiles, MentionTokens mentions, TimeProvider time)
     : ICustomerErasure
 {
     public const string TicketsMoved = "tickets_moved";
@@ -65,6 +70,19 @@ public sealed class TicketingErasure(ITicketStore tickets, ICustomerSnapshotStor
 
         rules = rules with { CommonNames = common, CommonInProjects = commonIn };
         var specific = rules.SpecificNeedles;
+        if (!scope.IsDryRun)
+        {
+            // Kept before the tickets are read: a message taken in from here on is checked against them, and one being
+            // written ends first (WaitForMailWritesAsync), so no ticket mail brings the names into is missed.
+            await tickets.RememberErasedNamesAsync(
+                [.. specific.Where(needle => !commonIn.ContainsKey(needle))
+                    .Select(needle => (Query: mentions.QueryTokens(needle), Words: mentions.WordTokens(needle)))
+                    .Where(needle => needle.Query.Count > 0)
+                    .Select(needle => new ErasedName(scope.CustomerId, needle.Query[0], needle.Words, rules.Replacement))],
+                cancellationToken);
+            await tickets.WaitForMailWritesAsync(cancellationToken);
+        }
+
         var mentioning = specific.Count == 0 ? [] : await tickets.ListMentioningAsync(specific, cancellationToken);
         var mentioningIds = mentioning.Select(ticket => ticket.Id).ToHashSet(StringComparer.Ordinal);
         // A name looked for in the customer's own tickets only: those they report are then read too.

@@ -6,6 +6,7 @@ using ServiceDesk.Hosting.Errors;
 using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Ticketing.Customers;
+using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Projects;
 using ServiceDesk.Ticketing.Tickets;
 using Project = ServiceDesk.Ticketing.Projects.Project;
@@ -19,11 +20,20 @@ namespace ServiceDesk.Ticketing.Mail;
 /// they quote: <see cref="ReplyText"/>), any other message a new ticket.
 /// Senders and copied recipients are resolved in Directory by address; an unknown one becomes a customer of the
 /// project only when the project accepts mail from anyone. The message's id is recorded, as a keyed hash, with
-/// the ticket change it caused, so a repeat changes nothing.
+/// the ticket change it caused, so a repeat changes nothing. What it stores names no removed customer that Ticketing
+/// keeps the names of (<see cref="ErasedName"/>): a message forwarding an old one, or quoting it in a way
+/// <see cref="ReplyText"/> does not know, gets the removal's pseudonym in their place.
 /// </summary>
 public sealed class MailIntake(
-    IProjectStore projects, ITicketStore tickets, TicketService ticketService, DirectoryCustomers customers, ErasedCustomers erased, MessageIds messageIds)
+    IProjectStore projects, ITicketStore tickets, TicketService ticketService, DirectoryCustomers customers, ErasedCustomers erased, MessageIds messageIds,
+    MentionTokens mentions)
 {
+    /// <summary>
+    /// How often a message is written again after a removal kept names its texts hold between their check and their write:
+    /// each time means another removal meanwhile.
+    /// </summary>
+    private const int WritesAfterRemovals = 3;
+
     private const string NoSubject = "(no subject)";
     private const string EmptyMessage = "(empty message)";
 
@@ -73,12 +83,17 @@ public sealed class MailIntake(
         var body = threadTicketId is null ? readable : ReplyText.NewPart(readable);
         // Its subject, too, is the thread's ("Re: …"): the ticket's summary as it was before a removal redacted it there.
         var summary = threadTicketId is null ? ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine) : ReplySummary(project, threadTicketId);
+        // Mail is taken, not refused: what a summary or description may not hold is left out.
+        IReadOnlyList<MailText> texts = replied is null
+            ? [MailText.Of(summary, Ticket.MaxSummaryLength, NoSubject), MailText.Of(body, Ticket.MaxDescriptionLength, string.Empty)]
+            : [MailText.Of(body, Ticket.MaxCommentLength, EmptyMessage)];
+        texts = await WithoutErasedNamesAsync(texts, cancellationToken);
         // A copied customer erased between the look-up and the write is dropped as one erased before it.
-        while (true)
+        for (var write = 1; ; write++)
         {
             try
             {
-                return await TakeInAsync(caller, project, summary, body, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
+                return await TakeInAsync(caller, project, texts, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
             }
             catch (CustomerErasedException erasedMeanwhile) when (erasedMeanwhile.CustomerId != reporter.CustomerId)
             {
@@ -94,17 +109,42 @@ public sealed class MailIntake(
                 // The same message, delivered twice at once: the other delivery took it in.
                 return Duplicate((await tickets.FindMailAsync([messageHash], cancellationToken))!);
             }
+            catch (TextNamesErasedException) when (write <= WritesAfterRemovals)
+            {
+                texts = await WithoutErasedNamesAsync(texts, cancellationToken);
+            }
+            catch (TextNamesErasedException)
+            {
+                throw new UnavailableException("Customers named in this message are being removed; deliver it again later.");
+            }
         }
     }
 
+    /// <summary>
+    /// The texts with every kept spelling of a removed customer's name or address replaced by the removal's pseudonym
+    /// (<see cref="MentionTokens.ReplaceWordRuns"/>), cut to their length again.
+    /// </summary>
+    private async Task<IReadOnlyList<MailText>> WithoutErasedNamesAsync(IReadOnlyList<MailText> texts, CancellationToken cancellationToken)
+    {
+        var names = await tickets.ListErasedNamesAsync(mentions.Of(texts.Select(text => text.Text)), cancellationToken);
+        if (names.Count == 0)
+        {
+            return texts;
+        }
+
+        var runs = names.Select(name => name.Run).ToList();
+        return [.. texts.Select(text => text with { Text = ReadableText.Truncated(mentions.ReplaceWordRuns(text.Text, runs), text.MaxLength) })];
+    }
+
+    /// <param name="texts">The comment's body, or the new ticket's summary and description.</param>
     private async Task<IngestEmailResponse> TakeInAsync(
-        Caller caller, Project project, string summary, string body, string reporterId, Ticket? replied, List<string> participants, string messageHash,
+        Caller caller, Project project, IReadOnlyList<MailText> texts, string reporterId, Ticket? replied, List<string> participants, string messageHash,
         IngestEmailResponse response, CancellationToken cancellationToken)
     {
         if (replied is not null)
         {
             var commented = await ticketService.CommentFromMailAsync(
-                caller, replied.Id, reporterId, participants, Text(body, Ticket.MaxCommentLength, EmptyMessage), new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
+                caller, replied.Id, reporterId, participants, texts[0].Text, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
             response.Outcome = IngestOutcome.CommentAdded;
             response.TicketId = commented.Id;
         }
@@ -115,9 +155,8 @@ public sealed class MailIntake(
                 project.Key,
                 reporterId,
                 participants,
-                // Mail is taken, not refused: what a summary or description may not hold is left out.
-                Text(summary, Ticket.MaxSummaryLength, NoSubject),
-                Text(body, Ticket.MaxDescriptionLength, string.Empty),
+                texts[0].Text,
+                texts[1].Text,
                 ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
                 cancellationToken);
             response.Outcome = IngestOutcome.TicketCreated;
@@ -210,9 +249,13 @@ public sealed class MailIntake(
         return match.Success ? Ticket.IdOf(projectKey, long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)) : null;
     }
 
-    private static string Text(string text, int maxLength, string whenEmpty)
+    /// <summary>A text a message brings, cut to what its field holds.</summary>
+    private sealed record MailText(string Text, int MaxLength)
     {
-        var trimmed = text.Trim();
-        return trimmed.Length == 0 ? whenEmpty : ReadableText.Truncated(trimmed, maxLength);
+        public static MailText Of(string text, int maxLength, string whenEmpty)
+        {
+            var trimmed = text.Trim();
+            return new(trimmed.Length == 0 ? whenEmpty : ReadableText.Truncated(trimmed, maxLength), maxLength);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Publishing;
+using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
@@ -10,7 +11,9 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// written only over the version it was derived from (optimistic concurrency). A ticket written with a customer
 /// joining it (<see cref="Ticket.CustomersJoining"/>) whom this service's erasure ledger holds is refused in the write's
 /// own transaction (<see cref="CustomerErasedException"/>), so a removal that arrives while the write is under way either
-/// refuses it or finds the ticket (<see cref="WaitForJoiningWritesAsync"/>).
+/// refuses it or finds the ticket (<see cref="WaitForJoiningWritesAsync"/>). Likewise a write recording an inbound message
+/// whose new texts hold a removed customer's name kept by <see cref="RememberErasedNamesAsync"/>
+/// (<see cref="TextNamesErasedException"/>, <see cref="WaitForMailWritesAsync"/>).
 /// </summary>
 public interface ITicketStore
 {
@@ -21,11 +24,13 @@ public interface ITicketStore
     /// <param name="ticketOf">The ticket with the number, its events and the inbound message that raised it.</param>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written, the number not counted.</exception>
     /// <exception cref="CustomerErasedException">The ticket names an erased customer; nothing is written, the number not counted.</exception>
+    /// <exception cref="TextNamesErasedException">With an inbound message, a text holds a removed customer's kept name; nothing is written.</exception>
     Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken);
 
     /// <param name="mail">The inbound message that raised the ticket, recorded with it; null for other tickets.</param>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
     /// <exception cref="CustomerErasedException">The ticket names an erased customer; nothing is written.</exception>
+    /// <exception cref="TextNamesErasedException">With <paramref name="mail"/>, a text holds a removed customer's kept name; nothing is written.</exception>
     Task InsertAsync(Ticket ticket, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
 
     Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken);
@@ -35,6 +40,7 @@ public interface ITicketStore
     /// <returns>False, having written nothing, when the stored ticket is no longer at <paramref name="before"/>'s version.</returns>
     /// <exception cref="DuplicateMailException">The message was taken in already; nothing is written.</exception>
     /// <exception cref="CustomerErasedException">A customer joining the ticket was erased; nothing is written.</exception>
+    /// <exception cref="TextNamesErasedException">With <paramref name="mail"/>, a text it adds holds a removed customer's kept name; nothing is written.</exception>
     Task<bool> ReplaceAsync(Ticket before, Ticket after, IReadOnlyList<OutgoingEvent> events, InboundMail? mail, CancellationToken cancellationToken);
 
     /// <summary>
@@ -43,6 +49,23 @@ public interface ITicketStore
     /// own transaction and is refused, so what the erasure reads of the tickets next is every ticket that names them.
     /// </summary>
     Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps, for good, the spellings of a removed customer's names and addresses, beside any kept before (one per
+    /// customer and spelling: a second removal run keeps the first).
+    /// </summary>
+    Task RememberErasedNamesAsync(IReadOnlyList<ErasedName> names, CancellationToken cancellationToken);
+
+    /// <summary>The kept spellings whose most telling word's token is one of <paramref name="tokens"/> (a text's <see cref="MentionTokens.Of"/>).</summary>
+    Task<IReadOnlyList<ErasedName>> ListErasedNamesAsync(IReadOnlyCollection<string> tokens, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns once every write recording an inbound message begun before it has ended. An erasure calls it after
+    /// <see cref="RememberErasedNamesAsync"/>: a write ending later checks the texts it adds against those names in its
+    /// own transaction and is refused when one holds them, so what the erasure reads of the tickets next is every ticket
+    /// mail brought the names into.
+    /// </summary>
+    Task WaitForMailWritesAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes each ticket's after over its before, as <see cref="ReplaceAsync"/> does, with no events, many to a

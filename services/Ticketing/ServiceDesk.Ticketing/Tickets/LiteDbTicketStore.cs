@@ -4,6 +4,7 @@ using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.LiteDb;
+using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
@@ -13,7 +14,8 @@ namespace ServiceDesk.Ticketing.Tickets;
 /// a project's tickets by number, so a page is one descending index range; the per-project counters live in
 /// "ticket_numbers", the messages taken in (by keyed hash) in "inbound_mail". "MentionTokens" (indexed, multikey) are the
 /// texts' <see cref="MentionTokens"/>, written with every ticket; "MentionIndex" is their version. "reporter_id" and
-/// "participant_ids" find a customer's tickets (an erasure, a customer's own list).
+/// "participant_ids" find a customer's tickets (an erasure, a customer's own list). A removed customer's names kept for
+/// good are in "erased_names", found by their first token.
 /// </summary>
 public sealed class LiteDbTicketStore : ITicketStore
 {
@@ -26,6 +28,7 @@ public sealed class LiteDbTicketStore : ITicketStore
     private readonly ILiteCollection<BsonDocument> _tickets;
     private readonly LiteDbCounter _numbers;
     private readonly ILiteCollection<BsonDocument> _mail;
+    private readonly ILiteCollection<BsonDocument> _erasedNames;
 
     public LiteDbTicketStore(LiteDatabase database, LiteDbOutboxStore outbox, LiteDbErasureLedger ledger, MentionTokens mentions)
     {
@@ -36,6 +39,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         _tickets = database.GetCreatedCollection("tickets");
         _numbers = new LiteDbCounter(database.GetCreatedCollection("ticket_numbers"), "Last");
         _mail = database.GetCreatedCollection("inbound_mail");
+        _erasedNames = database.GetCreatedCollection("erased_names");
         _tickets.EnsureIndex("list_order", "$.ListOrder");
         // Files written before the reporter and participant indexes had one index of both; nothing reads it now.
         _tickets.DropIndex("customer_ids");
@@ -43,6 +47,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         _tickets.EnsureIndex("participant_ids", "$.ParticipantIds[*]");
         _tickets.EnsureIndex("mention_tokens", "$.MentionTokens[*]");
         _tickets.EnsureIndex("mention_index", "$.MentionIndex");
+        _erasedNames.EnsureIndex("first_token", "$.FirstToken");
     }
 
     public Task<Ticket> InsertNextAsync(string projectKey, Func<long, NumberedTicket> ticketOf, CancellationToken cancellationToken)
@@ -59,7 +64,7 @@ public sealed class LiteDbTicketStore : ITicketStore
                     var (ticket, events, mail) = ticketOf(_numbers.Next(projectKey));
                     _tickets.Insert(ToDocument(ticket));
                     RefuseErasedJoining(null, ticket);
-                    Record(mail);
+                    Record(mail, null, ticket);
                     _outbox.Enqueue(events);
                     return ticket;
                 }));
@@ -78,7 +83,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         {
             _tickets.Insert(ToDocument(ticket));
             RefuseErasedJoining(null, ticket);
-            Record(mail);
+            Record(mail, null, ticket);
             _outbox.Enqueue(events);
         });
         return Task.CompletedTask;
@@ -100,7 +105,7 @@ public sealed class LiteDbTicketStore : ITicketStore
                 return false;
             }
 
-            Record(mail);
+            Record(mail, before, after);
             _outbox.Enqueue(events);
             return true;
         }));
@@ -154,6 +159,46 @@ public sealed class LiteDbTicketStore : ITicketStore
 
     /// <summary>Every ticket write takes the tickets' write lock (<see cref="LiteDbTransactions.WaitForWriters"/>).</summary>
     public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.WaitForWriters(_tickets);
+        return Task.CompletedTask;
+    }
+
+    public Task RememberErasedNamesAsync(IReadOnlyList<ErasedName> names, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _database.InTransaction(() =>
+        {
+            foreach (var name in names)
+            {
+                _erasedNames.Upsert(new BsonDocument
+                {
+                    ["_id"] = name.Id,
+                    ["CustomerId"] = name.CustomerId,
+                    ["FirstToken"] = name.FirstToken,
+                    ["WordTokens"] = new BsonArray(name.WordTokens.Select(token => new BsonValue(token))),
+                    ["Replacement"] = name.Replacement,
+                });
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ErasedName>> ListErasedNamesAsync(IReadOnlyCollection<string> tokens, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ErasedNamesWith(tokens));
+    }
+
+    private IReadOnlyList<ErasedName> ErasedNamesWith(IReadOnlyCollection<string> tokens) =>
+        tokens.Count == 0
+            ? []
+            : [.. _erasedNames.Find(BsonExpression.Create("$.FirstToken IN @0", new BsonArray(tokens.Select(token => new BsonValue(token))))).Select(document => new ErasedName(
+                document["CustomerId"].AsString, document["FirstToken"].AsString, [.. document["WordTokens"].AsArray.Select(token => token.AsString)], document["Replacement"].AsString))];
+
+    /// <summary>Every ticket write takes the tickets' write lock, and checks the names read in its transaction.</summary>
+    public Task WaitForMailWritesAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _database.WaitForWriters(_tickets);
@@ -262,11 +307,23 @@ public sealed class LiteDbTicketStore : ITicketStore
     }
 
     /// <summary>Inside the caller's transaction: a message recorded before fails it, and so writes nothing.</summary>
-    private void Record(InboundMail? mail)
+    /// <summary>
+    /// In the caller's transaction, after its ticket write took the tickets' write lock: names kept before this read are
+    /// seen here, and an erasure keeping them after it reads the tickets only once this transaction ended
+    /// (<see cref="WaitForMailWritesAsync"/>).
+    /// </summary>
+    private void Record(InboundMail? mail, Ticket? before, Ticket after)
     {
         if (mail is null)
         {
             return;
+        }
+
+        var added = after.TextsAddedSince(before).ToList();
+        var runs = ErasedNamesWith(_mentions.Of(added)).Select(name => name.Run).ToList();
+        if (runs.Count > 0 && added.Any(text => _mentions.HoldsAnyRun(text, runs)))
+        {
+            throw new TextNamesErasedException();
         }
 
         try

@@ -5,6 +5,7 @@ using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.Publishing;
 using ServiceDesk.Storage.MongoDb;
+using ServiceDesk.Ticketing.Erasure;
 using ServiceDesk.Ticketing.Mail;
 
 namespace ServiceDesk.Ticketing.Tickets;
@@ -24,12 +25,24 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     /// </summary>
     private const string JoiningCollection = "ticket_joinings";
 
+    /// <summary>
+    /// Claims that make a write recording an inbound message and <see cref="WaitForMailWritesAsync"/> meet, as
+    /// <see cref="JoiningCollection"/>'s do: each such write claims one stripe, and the wait claims all.
+    /// </summary>
+    private const string MailWritesCollection = "ticket_mail_writes";
+
+    private const int MailWriteStripes = 16;
+
+    private const string ErasedNamesCollection = "erased_names";
+
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
 
     private readonly IMongoCollection<BsonDocument> _tickets = database.GetCollection<BsonDocument>(TicketsCollection);
     private readonly MongoCounter _numbers = new(database.GetCollection<BsonDocument>("ticket_numbers"), "Last");
     private readonly IMongoCollection<BsonDocument> _mail = database.GetCollection<BsonDocument>("inbound_mail");
     private readonly IMongoCollection<BsonDocument> _joinings = database.GetCollection<BsonDocument>(JoiningCollection);
+    private readonly IMongoCollection<BsonDocument> _mailWrites = database.GetCollection<BsonDocument>(MailWritesCollection);
+    private readonly IMongoCollection<BsonDocument> _erasedNames = database.GetCollection<BsonDocument>(ErasedNamesCollection);
 
     public static IReadOnlyList<MongoIndex> Indexes { get; } =
     [
@@ -37,6 +50,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         new(TicketsCollection, MongoIndex.KeysOf.Ascending("CustomerIds"), new CreateIndexOptions { Name = "customer_ids" }),
         new(TicketsCollection, MongoIndex.KeysOf.Ascending("MentionTokens"), new CreateIndexOptions { Name = "mention_tokens" }),
         new(TicketsCollection, MongoIndex.KeysOf.Ascending("MentionIndex"), new CreateIndexOptions { Name = "mention_index" }),
+        new(ErasedNamesCollection, MongoIndex.KeysOf.Ascending("FirstToken"), new CreateIndexOptions { Name = "first_token" }),
     ];
 
     /// <summary>Tickets written without current tokens: null matches a missing field too.</summary>
@@ -51,7 +65,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
                 var (ticket, events, mail) = ticketOf(await _numbers.AddAsync(session, projectKey, 1, token));
                 await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
                 await RefuseErasedJoiningAsync(session, null, ticket, token);
-                await RecordAsync(session, mail, token);
+                await RecordAsync(session, mail, null, ticket, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return ticket;
             },
@@ -63,7 +77,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             {
                 await _tickets.InsertOneAsync(session, ToDocument(ticket), cancellationToken: token);
                 await RefuseErasedJoiningAsync(session, null, ticket, token);
-                await RecordAsync(session, mail, token);
+                await RecordAsync(session, mail, null, ticket, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return true;
             },
@@ -84,7 +98,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
                     return false;
                 }
 
-                await RecordAsync(session, mail, token);
+                await RecordAsync(session, mail, before, after, token);
                 await outbox.EnqueueAsync(session, events, token);
                 return true;
             },
@@ -139,6 +153,46 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     }
 
     public Task WaitForJoiningWritesAsync(string customerId, CancellationToken cancellationToken) => _joinings.ClaimAsync(null, customerId, cancellationToken);
+
+    public async Task RememberErasedNamesAsync(IReadOnlyList<ErasedName> names, CancellationToken cancellationToken)
+    {
+        foreach (var name in names)
+        {
+            var document = new BsonDocument
+            {
+                ["_id"] = name.Id,
+                ["CustomerId"] = name.CustomerId,
+                ["FirstToken"] = name.FirstToken,
+                ["WordTokens"] = new BsonArray(name.WordTokens),
+                ["Replacement"] = name.Replacement,
+            };
+            await _erasedNames.ReplaceOneAsync(Filter.Eq("_id", name.Id), document, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+        }
+    }
+
+    public Task<IReadOnlyList<ErasedName>> ListErasedNamesAsync(IReadOnlyCollection<string> tokens, CancellationToken cancellationToken) =>
+        ErasedNamesWithAsync(null, tokens, cancellationToken);
+
+    private async Task<IReadOnlyList<ErasedName>> ErasedNamesWithAsync(IClientSessionHandle? session, IReadOnlyCollection<string> tokens, CancellationToken cancellationToken)
+    {
+        if (tokens.Count == 0)
+        {
+            return [];
+        }
+
+        var filter = Filter.In("FirstToken", tokens);
+        var documents = await (session is null ? _erasedNames.Find(filter) : _erasedNames.Find(session, filter)).ToListAsync(cancellationToken);
+        return [.. documents.Select(document => new ErasedName(
+            document["CustomerId"].AsString, document["FirstToken"].AsString, [.. document["WordTokens"].AsBsonArray.Select(token => token.AsString)], document["Replacement"].AsString))];
+    }
+
+    public async Task WaitForMailWritesAsync(CancellationToken cancellationToken)
+    {
+        for (var stripe = 0; stripe < MailWriteStripes; stripe++)
+        {
+            await _mailWrites.ClaimAsync(null, stripe, cancellationToken);
+        }
+    }
 
     public async Task<bool> DeleteAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         (await _tickets.DeleteOneAsync(Filter.Eq("_id", id) & Filter.Eq("Version", expectedVersion), cancellationToken)).DeletedCount == 1;
@@ -217,11 +271,20 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
             : new InboundMail(document["_id"].AsString, document["TicketId"].AsString, (IngestOutcome)document["Outcome"].ToInt32());
     }
 
-    private async Task RecordAsync(IClientSessionHandle session, InboundMail? mail, CancellationToken cancellationToken)
+    /// <summary>In the write's transaction, after its claim on a stripe of <see cref="MailWritesCollection"/>.</summary>
+    private async Task RecordAsync(IClientSessionHandle session, InboundMail? mail, Ticket? before, Ticket after, CancellationToken cancellationToken)
     {
         if (mail is null)
         {
             return;
+        }
+
+        await _mailWrites.ClaimAsync(session, (int)((uint)mail.MessageHash.GetHashCode() % MailWriteStripes), cancellationToken);
+        var added = after.TextsAddedSince(before).ToList();
+        var runs = (await ErasedNamesWithAsync(session, mentions.Of(added), cancellationToken)).Select(name => name.Run).ToList();
+        if (runs.Count > 0 && added.Any(text => mentions.HoldsAnyRun(text, runs)))
+        {
+            throw new TextNamesErasedException();
         }
 
         try

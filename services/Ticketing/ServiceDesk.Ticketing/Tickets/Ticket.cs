@@ -81,6 +81,19 @@ public sealed record Ticket(
     /// <summary>Its texts: summary, description and comment bodies.</summary>
     public IEnumerable<string> Texts => [Summary, Description, .. Comments.Select(comment => comment.Body)];
 
+    /// <summary>The texts <paramref name="before"/> did not hold: all of a new ticket's, else a changed summary or description and the comments added.</summary>
+    public IEnumerable<string> TextsAddedSince(Ticket? before)
+    {
+        if (before is null)
+        {
+            return Texts;
+        }
+
+        var commentsBefore = before.Comments.Select(comment => comment.Id).ToHashSet(StringComparer.Ordinal);
+        return new[] { (Now: Summary, Before: before.Summary), (Now: Description, Before: before.Description) }.Where(text => text.Now != text.Before).Select(text => text.Now)
+            .Concat(Comments.Where(comment => !commentsBefore.Contains(comment.Id)).Select(comment => comment.Body));
+    }
+
     /// <summary>Whether one of its texts holds one of <paramref name="texts"/> (<see cref="MentionTokens.Holds"/>).</summary>
     public bool Mentions(IReadOnlyCollection<string> texts) => Mention(Texts, texts);
 

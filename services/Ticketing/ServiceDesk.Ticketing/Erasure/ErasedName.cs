@@ -1,0 +1,20 @@
+using ServiceDesk.Messaging.Erasure;
+
+namespace ServiceDesk.Ticketing.Erasure;
+
+/// <summary>
+/// One spelling of a removed customer's name or address as Ticketing keeps it for good, so that mail taken in after the
+/// removal does not bring it back (<see cref="Mail.MailIntake"/>): the keyed tokens of its words in its order
+/// (<see cref="MentionTokens.WordTokens"/>), found by its most telling one (<paramref name="FirstToken"/>, the first of
+/// <see cref="MentionTokens.QueryTokens"/>), and the removal's pseudonym that replaces it.
+/// </summary>
+public sealed record ErasedName(string CustomerId, string FirstToken, IReadOnlyList<string> WordTokens, string Replacement)
+{
+    /// <summary>One per customer and spelling.</summary>
+    public string Id => $"{CustomerId} {string.Join(' ', WordTokens)}";
+
+    public WordRun Run => new(WordTokens, Replacement);
+}
+
+/// <summary>A text taken in from mail holds a removed customer's name or address kept since it was read (<see cref="ErasedName"/>); nothing was written.</summary>
+public sealed class TextNamesErasedException() : Exception("A text taken in from mail names a removed customer.");
