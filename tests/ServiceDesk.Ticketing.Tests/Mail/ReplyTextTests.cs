@@ -1,3 +1,4 @@
+using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Ticketing.Mail;
 using Xunit;
 
@@ -28,6 +29,18 @@ public sealed class ReplyTextTests
     [InlineData("済みです。\n\n差出人: Jane <jane@example.com>\n送信日時: 2026年12月1日 9:00\n宛先: help@desk.example\n\n助けて。", "済みです。")]
     [InlineData("好了。\n\n发件人: Jane <jane@example.com>\n发送时间: 2026年12月1日 9:00\n\n帮忙。", "好了。")]
     [InlineData("Готово.\n\n-----Исходное сообщение-----\nОт: Jane\nПомогите.", "Готово.")]
+    [InlineData("Rezolvat.\n\nDe la: Jane <jane@example.com>\nTrimis: marți, 1 decembrie 2026 09:00\nCătre: help@desk.example\nSubiect: VPN\n\nAjutor.", "Rezolvat.")]
+    [InlineData("Sudah beres.\n\nDari: Jane <jane@example.com>\nDikirim: Selasa, 01 Desember 2026 09.00\nKepada: help@desk.example\nPerihal: VPN\n\nTolong.", "Sudah beres.")]
+    [InlineData("Đã xong.\n\nTừ: Jane <jane@example.com>\nĐã gửi: Thứ Ba, ngày 1 tháng 12 năm 2026 9:00 SA\nĐến: help@desk.example\nChủ đề: VPN\n\nGiúp với.", "Đã xong.")]
+    [InlineData("تم الحل.\n\nمن: Jane <jane@example.com>\nتم الإرسال: الثلاثاء، 1 ديسمبر 2026 9:00 ص\nإلى: help@desk.example\nالموضوع: VPN\n\nساعدوني.", "تم الحل.")]
+    [InlineData("טופל.\n\nמאת: Jane <jane@example.com>\nנשלח: יום שלישי 01 דצמבר 2026 09:00\nאל: help@desk.example\nנושא: VPN\n\nעזרה.", "טופל.")]
+    [InlineData("Rezolvat.\n\nPe mar., 1 dec. 2026 la 09:00, Jane Roe <jane@example.com> a scris:\n\nAjutor.", "Rezolvat.")]
+    [InlineData("Sudah beres.\n\nPada tanggal Sel, 1 Des 2026 pukul 09.00 Jane Roe <jane@example.com> menulis:\n\nTolong.", "Sudah beres.")]
+    [InlineData("Đã xong.\n\nVào Th 3, 1 thg 12, 2026 vào lúc 09:00 Jane Roe <jane@example.com> đã viết:\n\nGiúp với.", "Đã xong.")]
+    [InlineData("טופל.\n\nב-1 בדצמ׳ 2026, בשעה 9:00, Jane Roe <jane@example.com> כתב/ה:\n\nעזרה.", "טופל.")]
+    [InlineData("Rezolvat.\n\nJane Roe a scris:\n> Ajutor.", "Rezolvat.")]
+    [InlineData("Sudah beres.\n\nJane Roe menulis:\n> Tolong.", "Sudah beres.")]
+    [InlineData("في المكتبة كتب كثيرة:\n> اقتباس", "في المكتبة كتب كثيرة:")]
     [InlineData("Réglé.\n\nJane Roe a\u00A0écrit\u202F:\n> Aide.", "Réglé.")]
     [InlineData("Debugging: on.\nDate: today.", "Debugging: on.\nDate: today.")]
     [InlineData("Date: today.\nFrom: the second floor.\nIt smells.", "Date: today.\nFrom: the second floor.\nIt smells.")]
@@ -47,6 +60,17 @@ public sealed class ReplyTextTests
     [InlineData("Thanks. See below:\n> quoted", "Thanks. See below:")]
     public void A_reply_keeps_what_its_sender_wrote(string body, string expected) =>
         Assert.Equal(expected, ReplyText.NewPart(body));
+
+    /// <summary>
+    /// Gmail's Arabic and Hebrew attributions name who wrote after saying so, the name and address embedded left to right;
+    /// read as the intake reads mail, without the embedding characters (<see cref="ReadableText.FitsLines"/>).
+    /// </summary>
+    [Theory]
+    [InlineData("تم الحل.\n\n\u202Bفي الثلاثاء، 1 ديسمبر 2026 في 9:00 ص تمت كتابة ما يلي بواسطة \u202AJane Roe\u202C\u200F <\u202Ajane@example.com\u202C\u200F>:\u202C\n\nساعدوني.", "تم الحل.")]
+    [InlineData("טופל.\n\n\u202Bבתאריך יום ג׳, 1 בדצמ׳ 2026 ב-9:00 מאת \u202AJane Roe\u202C\u200F <\u202Ajane@example.com\u202C\u200F>:\u202C\n\nעזרה.", "טופל.")]
+    [InlineData("تم الحل.\n\n\u202Bفي الثلاثاء، 1 ديسمبر 2026 في 9:00 ص تمت كتابة ما يلي بواسطة \u202AJane Roe\u202C\u200F <\u202Ajane@example.com\u202C\u200F>:\u202C\n> ساعدوني.", "تم الحل.")]
+    public void A_right_to_left_gmail_attribution_naming_who_wrote_after_saying_so_starts_the_original(string body, string expected) =>
+        Assert.Equal(expected, ReplyText.NewPart(ReadableText.Keeping(body, ReadableText.FitsLines)));
 
     [Fact]
     public void A_paragraph_longer_than_an_attribution_before_a_quote_is_the_sender_s_own()
@@ -69,6 +93,9 @@ public sealed class ReplyTextTests
     [InlineData("-")]
     [InlineData("wrote on 1.1 ")]
     [InlineData("---- x wrote ")]
+    [InlineData("في كتب @:")]
+    [InlineData("في كتب@ :")]
+    [InlineData("a scris :")]
     public void A_long_line_of_a_pattern_s_pieces_is_read_at_once(string piece)
     {
         var line = string.Concat(Enumerable.Repeat(piece, 262_144 / piece.Length));

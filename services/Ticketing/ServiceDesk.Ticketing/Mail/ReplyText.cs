@@ -64,7 +64,7 @@ public static partial class ReplyText
                 return (index, false);
             }
 
-            if (!line.StartsWith('>') && Wrote().IsMatch(line) && NamesAnAddress(lines, index)
+            if (!line.StartsWith('>') && SaysWhoWrote(line) && NamesAnAddress(lines, index)
                 && lines.Skip(index + 1).FirstOrDefault(next => next.Trim().Length > 0) is { } following && !following.TrimStart().StartsWith('>'))
             {
                 return (index + 1, true);
@@ -123,11 +123,13 @@ public static partial class ReplyText
 
         // An attribution names when or whom ("On 1 Dec 2026, Jane <jane@example.com> wrote:"), or says that someone wrote
         // ("Jane Roe wrote:", as mail programs write it without a date); "See below:" leads in.
-        if (Wrote().IsMatch(kept[end - 1].TrimEnd()) || kept.Skip(start).Take(end - start).Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit)))
+        if (SaysWhoWrote(kept[end - 1].TrimEnd()) || kept.Skip(start).Take(end - start).Any(line => line.Contains('@') || line.Any(char.IsAsciiDigit)))
         {
             kept.RemoveRange(start, kept.Count - start);
         }
     }
+
+    private static bool SaysWhoWrote(string line) => Wrote().IsMatch(line) || WroteBeforeName().IsMatch(line);
 
     /// <summary>Chinese and Japanese mail programs end an attribution with the full-width colon ("…写道：").</summary>
     private static bool EndsWithColon(string line) => line.TrimEnd() is { Length: > 0 } text && text[^1] is ':' or '\uFF1A';
@@ -145,13 +147,13 @@ public static partial class ReplyText
     private static partial Regex DashedAttribution();
 
     /// <summary>"Wrote" as the attributions of mail programs say it in the languages they write it in (<see cref="Wrote"/> knows more forms).</summary>
-    private const string WroteWords = @"wrote|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti";
+    private const string WroteWords = @"wrote|schrieb|a\s+écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał|kirjoitti|a\s+scris|menulis|đã\s+viết";
 
     /// <summary>
-    /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :", "От:",
-    /// "差出人:", "发件人："), bold as a plain-text rendering of it marks it ("*From:*").
+    /// The first line of an Outlook-style header, in the languages Outlook writes it in ("From:", "Von:", "De :", "De la:",
+    /// "Từ:", "От:", "من:", "מאת:", "差出人:", "发件人："), bold as a plain-text rendering of it marks it ("*From:*").
     /// </summary>
-    [GeneratedRegex(@"^\*?(From|Von|De|Da|Van|Från|Fra|Od|Lähettäjä|От|Від|Kimden|Feladó|Από|差出人|发件人|寄件者|보낸 사람)\s*[:：]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\*?(From|Von|De|De la|Da|Van|Från|Fra|Od|Dari|Từ|Lähettäjä|От|Від|Kimden|Feladó|Από|من|מאת|差出人|发件人|寄件者|보낸 사람)\s*[:：]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HeaderFrom();
 
     /// <summary>
@@ -159,13 +161,13 @@ public static partial class ReplyText
     /// "送信日時:", "Date:").
     /// </summary>
     [GeneratedRegex(
-        @"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Enviado el|Enviada|Enviada em|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Lähetetty|Wysłano|Отправлено|Надіслано|Дата|Odesláno|Gönderildi|Tarih|Elküldve|Dátum|Στάλθηκε|送信日時|日時|发送时间|寄件日期|日期|보낸 날짜)\s*[:：]",
+        @"^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Enviado el|Enviada|Enviada em|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Lähetetty|Wysłano|Trimis|Dikirim|Đã gửi|Отправлено|Надіслано|Дата|Odesláno|Gönderildi|Tarih|Elküldve|Dátum|Στάλθηκε|تم الإرسال|נשלח|送信日時|日時|发送时间|寄件日期|日期|보낸 날짜)\s*[:：]",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HeaderDate();
 
     /// <summary>The line of an Outlook-style header that names the recipients ("To:", "An:", "À :", "Para:", "Кому:").</summary>
     [GeneratedRegex(
-        @"^\*?(To|An|À|Para|A|Aan|Till|Til|Do|Vastaanottaja|Кому|Komu|Kime|Címzett|Προς|宛先|收件人|收件者|받는 사람)\s*[:：]",
+        @"^\*?(To|An|À|Para|A|Aan|Till|Til|Do|Către|Kepada|Đến|Vastaanottaja|Кому|Komu|Kime|Címzett|Προς|إلى|אל|宛先|收件人|收件者|받는 사람)\s*[:：]",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HeaderTo();
 
@@ -175,9 +177,19 @@ public static partial class ReplyText
     /// the full-width colon, and no word boundary before it ("于2026年12月7日 10:00写道：").
     /// </summary>
     [GeneratedRegex(
-        @"(\b(" + WroteWords + @"|writes|geschrieben|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı)|\b(wrote|schrieb)\s+(on|am)\s+[0-9./\-]+\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\s*[AP]M)?|写道|寫道)\s*[:：]$",
+        @"(\b(" + WroteWords + @"|writes|geschrieben|написал\(а\)|написал|написала|пишет|napsal\(a\)|napsal|napsala|yazdı|כתב/ה|כתבה|כתב)|\b(wrote|schrieb)\s+(on|am)\s+[0-9./\-]+\s+[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\s*[AP]M)?|写道|寫道)\s*[:：]$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Wrote();
+
+    /// <summary>
+    /// An attribution that says who wrote before it names them, as Gmail writes Arabic ("في …، تمت كتابة ما يلي بواسطة Jane
+    /// Roe &lt;jane@example.com&gt;:") and Hebrew ("בתאריך … מאת Jane Roe &lt;jane@example.com&gt;:") and Apple Mail Arabic
+    /// ("في …، كتب Jane Roe &lt;…&gt;:"). Only with an address: without one, "في المكتبة كتب كثيرة:" ("in the library are many
+    /// books:") is the sender's. Anchored at the line's start, its end and address checked once each from there: each
+    /// part is read once, however often the line repeats the words.
+    /// </summary>
+    [GeneratedRegex(@"^(?=.*[:：]$)(?=.*@)(في|בתאריך)\s.*\s(كتب|بواسطة|מאת)\s", RegexOptions.CultureInvariant)]
+    private static partial Regex WroteBeforeName();
 
     [GeneratedRegex(@"^[_\-]{10,}$")]
     private static partial Regex Rule();
