@@ -116,6 +116,12 @@ public sealed class MentionTokensTests
         // The hyphen as word processors write it to keep the name on one line (non-breaking, or U+2010), and the other way round.
         { "Jean-Luc Picard", "Ask Jean\u2011Luc Picard or JEAN\u2010LUC PICARD.", "Ask X or X." },
         { "Anne\u2011Marie Roe", "Ask Anne-Marie Roe.", "Ask X." },
+        // The en or em dash a word processor makes of a typed hyphen, or a person types for one, either way round.
+        { "Jean-Luc Picard", "Ask Jean\u2013Luc Picard or JEAN\u2014LUC PICARD.", "Ask X or X." },
+        { "Anne\u2013Marie Roe", "Ask Anne-Marie Roe or Anne\u2014Marie Roe.", "Ask X or X." },
+        // The ʻokina, typed as an apostrophe or as ‘ on keyboards without it, either way round.
+        { "Ka\u02BBiulani Cleghorn", "Ask Ka'iulani Cleghorn or KA\u2018IULANI CLEGHORN.", "Ask X or X." },
+        { "Ka'iulani Cleghorn", "Ask Ka\u02BBiulani Cleghorn.", "Ask X." },
         // Turkish İ and ı, which the invariant upper case keeps apart from I: typed as I or i on other keyboards, and İ in
         // lower case as i (or i with a combining dot above, as culture-unaware lower-casing writes it).
         { "\u0130brahim Y\u0131lmaz", "Ask ibrahim y\u0131lmaz, IBRAHIM YILMAZ or i\u0307brahim y\u0131lmaz.", "Ask X, X or X." },

@@ -14,8 +14,8 @@ namespace ServiceDesk.Messaging.Erasure;
 /// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
 /// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of letters, digits and combining marks in
 /// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS, no invisible format characters,
-/// every apostrophe as <c>'</c>, the typographic hyphens as <c>-</c>), so that a name typed decomposed (as macOS keyboards write accents), in full-width letters,
-/// in capitals with ẞ or with a typographic apostrophe (<c>O’Brien</c>) is the same name. A text
+/// every apostrophe and the ʻokina as <c>'</c>, the typographic hyphens and dashes as <c>-</c>), so that a name typed decomposed (as macOS keyboards write accents), in full-width letters,
+/// in capitals with ẞ, with a typographic apostrophe (<c>O’Brien</c>) or with a dash for its hyphen (<c>Jean–Luc</c>) is the same name. A text
 /// names a needle (an address or a display name) when it holds the needle so spelt, neither starting nor ending inside a word
 /// (<see cref="Names(string, string)"/>); every such text holds the needle's <see cref="QueryTokens"/>, which find
 /// it, and the finder confirms it by the text itself.
@@ -23,7 +23,7 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed partial class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
     private const int TokenBytes = 8;
@@ -553,16 +553,21 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         /// <summary>
         /// Every apostrophe as <c>'</c>: <c>’</c> and <c>‘</c>, which smart punctuation (phones, word processors, mail
         /// programs) writes for it, and the modifier letter apostrophe <c>ʼ</c>, which some keyboards type in names
-        /// (<c>O’Brien</c>, <c>OʼBrien</c> and <c>O'Brien</c> are one name).
+        /// (<c>O’Brien</c>, <c>OʼBrien</c> and <c>O'Brien</c> are one name); and the ʻokina <c>ʻ</c> (Hawaiian, and Uzbek's
+        /// <c>oʻ</c> and <c>gʻ</c>), which keyboards without it type as <c>'</c> or <c>‘</c> (<c>Kaʻiulani</c> is
+        /// <c>Ka'iulani</c>). The ʻokina is a letter: folded, the words either side of it are words of their own, as they are
+        /// either side of an apostrophe.
         /// </summary>
         private static string Apostrophes(string segment) =>
-            segment.Length == 1 && segment[0] is '\u2019' or '\u2018' or '\u02BC' ? "'" : segment;
+            segment.Length == 1 && segment[0] is '\u2019' or '\u2018' or '\u02BC' or '\u02BB' ? "'" : segment;
 
         /// <summary>
         /// The hyphen (U+2010, and the non-breaking hyphen U+2011, which NFKC makes it) as <c>-</c>: word processors and
-        /// mail programs write them to keep <c>Jean-Luc</c> on one line. Neither is part of a word, so tokens stay as they were.
+        /// mail programs write them to keep <c>Jean-Luc</c> on one line; and the figure, en and em dashes, which word
+        /// processors make of a typed hyphen (<c>Jean–Luc</c>) and people type for one. None is part of a word, so tokens
+        /// stay as they were.
         /// </summary>
-        private static string Hyphens(string segment) => segment == "\u2010" ? "-" : segment;
+        private static string Hyphens(string segment) => segment is "\u2010" or "\u2012" or "\u2013" or "\u2014" ? "-" : segment;
 
         /// <summary>In NFKC; as it is when it cannot be normalized (a lone surrogate, a noncharacter such as U+FFFE): a word of no one.</summary>
         private static string Normalized(string segment)
