@@ -247,6 +247,23 @@ public sealed class MentionTokensTests
         Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
 
     /// <summary>
+    /// A link built by hand, or by an encoder that leaves <c>+</c> as it is, encodes only an address's <c>@</c>: found, and
+    /// not inside another mailbox.
+    /// </summary>
+    [Theory]
+    [InlineData("?to=zoe+desk%40both.test&x=1 and mailto:ZOE+DESK%40BOTH.TEST", "?to=X&x=1 and mailto:X")]
+    [InlineData("?to=zoe+desks%40both.test is another mailbox", "?to=zoe+desks%40both.test is another mailbox")]
+    public void An_address_with_only_its_at_sign_percent_encoded_is_replaced(string text, string expected)
+    {
+        var spellings = MentionTokens.AddressSpellings("zoe+desk@both.test").ToList();
+        Assert.Equal(expected, spellings.Aggregate(text, (current, spelling) => MentionTokens.ReplaceAnywhere(current, spelling, "X")));
+        foreach (var spelling in spellings.Where(spelling => MentionTokens.Holds(text, spelling)))
+        {
+            Assert.Subset(Mentions.Of([text]).ToHashSet(), Mentions.QueryTokens(spelling).ToHashSet());
+        }
+    }
+
+    /// <summary>
     /// An address in JSON as System.Text.Json writes it by default: <c>+</c>, <c>'</c> and every letter beyond ASCII as
     /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case).
     /// </summary>

@@ -294,8 +294,9 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// An address as texts may hold it: as it is, with an internationalised domain also in its ASCII form (the A-label,
     /// <c>jane@xn--bcher-kva.example</c> for <c>jane@bücher.example</c>, as mail headers, bounces and the letters sent to it
     /// spell it), whose words are not the address's (<c>BCHER</c>, <c>KVA</c>), and each percent-encoded as in a link
-    /// (<c>?to=jane.roe%40example.com</c>, <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>), and
-    /// JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>).
+    /// (<c>?to=jane.roe%40example.com</c>, <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>), also
+    /// with only its <c>@</c> encoded (<c>zoe+desk%40example.com</c>, as links built by hand or by encoders that leave
+    /// <c>+</c> as it is write it), and JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>).
     /// </summary>
     public static IEnumerable<string> AddressSpellings(string address)
     {
@@ -305,6 +306,13 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
             if (Uri.EscapeDataString(spelling) is var encoded && encoded != spelling)
             {
                 yield return encoded;
+            }
+
+            // An ASCII spelling only (a link that leaves a letter beyond ASCII as it is leaves its '@' so too), and none for
+            // an address of letters, digits, '.', '-' and '_', which the one above spells so already.
+            if (Ascii.IsValid(spelling) && spelling.Replace("@", "%40", StringComparison.Ordinal) is var atEncoded && atEncoded != encoded)
+            {
+                yield return atEncoded;
             }
 
             // As JSON pasted from .NET's System.Text.Json writes it by default (+ and ' as \u002B and \u0027, letters beyond
