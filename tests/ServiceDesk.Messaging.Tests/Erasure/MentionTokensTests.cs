@@ -264,6 +264,20 @@ public sealed class MentionTokensTests
     }
 
     /// <summary>
+    /// A name with an apostrophe percent-encoded with the other apostrophe than it was given with (a phone's smart
+    /// punctuation writes ’ for '), and a name in HTML's named character references (as HTML editors and PHP's
+    /// htmlentities write letters beyond ASCII: named where HTML names them, as they are where it does not).
+    /// </summary>
+    [Theory]
+    [InlineData("Se\u00E1n O'Brien", "?n=Se%C3%A1n%20O%E2%80%99Brien&m=Sean+O%E2%80%99Brien", "?n=X&m=X")]
+    [InlineData("Ciara O\u2019Neill", "?n=Ciara%20O%27Neill&m=Ciara+O%27Neill", "?n=X&m=X")]
+    [InlineData("Zo\u00EB \u00C5ngstr\u00F6m", "<b>Zo&euml; &Aring;ngstr&ouml;m</b> (ZO&EUML; &ARING;NGSTR&OUML;M)", "<b>X</b> (X)")]
+    [InlineData("\u0141ukasz \u017B\u00F3\u0142\u0107", "<p>\u0141ukasz \u017B&oacute;\u0142\u0107</p>", "<p>X</p>")]
+    [InlineData("Zo\u00EB \u00C5ngstr\u00F6m", "Zo&euml; &Aring;ngstr&ouml;ms stays", "Zo&euml; &Aring;ngstr&ouml;ms stays")]
+    public void A_full_name_with_its_apostrophe_encoded_otherwise_or_its_letters_named_in_html_is_replaced(string name, string text, string expected) =>
+        Assert.Equal(expected, ReplacedSpellings(text, name));
+
+    /// <summary>
     /// An address in JSON as System.Text.Json writes it by default: <c>+</c>, <c>'</c> and every letter beyond ASCII as
     /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case).
     /// </summary>

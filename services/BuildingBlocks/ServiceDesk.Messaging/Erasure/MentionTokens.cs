@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Collections.Frozen;
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -348,8 +350,9 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// composed and decomposed), whose words are not the name's (<c>20ROE</c>), and as mail, web pages and JSON pasted
     /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, a body's with its spaces
     /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), a header's base64 encoded word
-    /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>) and JSON
-    /// escapes (<c>Ren\u00E9 Roe</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
+    /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>, and named:
+    /// <c>Ren&amp;eacute; Roe</c>) and JSON escapes (<c>Ren\u00E9 Roe</c>), a name with an apostrophe percent-encoded with
+    /// either apostrophe (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
     /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name), and as typed with those of
     /// only some of its words left out (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
     /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
@@ -405,7 +408,30 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
             Uri.EscapeDataString(spaced).Replace("%20", "+", StringComparison.Ordinal),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)).Replace("%20", "+", StringComparison.Ordinal),
-        }).Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
+        }).Concat(ApostrophesEncoded(spaced)).Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
+    }
+
+    private static readonly char[] ApostropheCharacters = ['\'', '\u2019', '\u2018', '\u02BC', '\u02BB'];
+
+    /// <summary>
+    /// The name percent-encoded with its apostrophes as <c>'</c> and as <c>’</c> (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>):
+    /// the canonical spelling makes the two one apostrophe, but not their encodings, and a phone's smart punctuation
+    /// writes <c>’</c> in a name given with <c>'</c>, a keyboard <c>'</c> in one given with <c>’</c>. Composed only, and
+    /// only for a name with an apostrophe: each is another needle.
+    /// </summary>
+    private static IEnumerable<string> ApostrophesEncoded(string spaced)
+    {
+        if (spaced.IndexOfAny(ApostropheCharacters) < 0)
+        {
+            yield break;
+        }
+
+        foreach (var apostrophe in "'\u2019")
+        {
+            var encoded = Uri.EscapeDataString(string.Concat(spaced.Normalize(NormalizationForm.FormC).Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character)));
+            yield return encoded;
+            yield return encoded.Replace("%20", "+", StringComparison.Ordinal);
+        }
     }
 
     private static IEnumerable<string> EncodedSpellings(string spaced)
@@ -427,7 +453,47 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         yield return Convert.ToBase64String(Encoding.UTF8.GetBytes(spaced));
         yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#{rune.Value};"));
         yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#x{rune.Value:X};"));
+        // Named where HTML names the letter, as it is where it does not (as PHP's htmlentities writes it); a decomposed
+        // name has no named letter and would only be the name again.
+        if (string.Concat(spaced.Select(character => NamedReferences.TryGetValue(character, out var named) ? $"&{named};" : character.ToString())) is var references
+            && references != spaced)
+        {
+            yield return references;
+        }
+
         yield return string.Concat(spaced.Select(character => char.IsAscii(character) ? character.ToString() : $"\\u{(int)character:X4}"));
+    }
+
+    /// <summary>
+    /// The named character references HTML has for letters (<c>&amp;euml;</c> for ë, <c>&amp;Aring;</c> for Å,
+    /// <c>&amp;szlig;</c> for ß), as HTML editors and PHP's htmlentities write them: a letter of one base letter and one
+    /// mark is named by both, the others HTML names are listed; each kept only where .NET's HTML decoder reads it as that
+    /// letter (HTML 4's table, which htmlentities writes by default).
+    /// </summary>
+    private static readonly FrozenDictionary<char, string> NamedReferences = FindNamedReferences();
+
+    private static FrozenDictionary<char, string> FindNamedReferences()
+    {
+        var markNames = new Dictionary<char, string>
+        {
+            ['\u0300'] = "grave", ['\u0301'] = "acute", ['\u0302'] = "circ", ['\u0303'] = "tilde", ['\u0308'] = "uml", ['\u030A'] = "ring",
+            ['\u0327'] = "cedil", ['\u030C'] = "caron",
+        };
+        var named = new Dictionary<char, string>
+        {
+            ['\u00C6'] = "AElig", ['\u00E6'] = "aelig", ['\u00D0'] = "ETH", ['\u00F0'] = "eth", ['\u00D8'] = "Oslash", ['\u00F8'] = "oslash",
+            ['\u00DE'] = "THORN", ['\u00FE'] = "thorn", ['\u00DF'] = "szlig", ['\u0152'] = "OElig", ['\u0153'] = "oelig",
+        };
+        // Latin-1 and Latin Extended-A: every letter HTML 4 names.
+        for (var letter = '\u00C0'; letter <= '\u017F'; letter++)
+        {
+            if (letter.ToString().Normalize(NormalizationForm.FormD) is [var plain, var mark] && markNames.TryGetValue(mark, out var markName))
+            {
+                named.TryAdd(letter, $"{plain}{markName}");
+            }
+        }
+
+        return named.Where(pair => WebUtility.HtmlDecode($"&{pair.Value};") == pair.Key.ToString()).ToFrozenDictionary();
     }
 
     /// <summary>Quoted-printable of the UTF-8 bytes: <c>=</c>, a space and every byte beyond ASCII as <c>=XX</c>.</summary>
