@@ -413,6 +413,34 @@ public sealed class InboundMailTests(TicketingHosts hosts)
         Assert.Null(await hosts.FindCustomerAsync(stranger));
     }
 
+    /// <summary>
+    /// An address on an internationalised domain, as Directory holds it (its domain's one Unicode spelling), whether the
+    /// message spells the domain so or by its A-label: one mailbox, one customer, so a removal's tombstone blocks both.
+    /// </summary>
+    [Fact]
+    public async Task A_sender_on_an_internationalised_domain_is_one_customer_in_either_spelling_of_the_domain()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var intake = await hosts.MailIntakeAsync();
+        var local = $"zo\u00EB.{TestData.Id()[..8]}";
+        var unicode = $"{local}@b\u00FCcher.example";
+        var aLabel = $"{local}@xn--bcher-kva.example";
+
+        var answers = new[]
+        {
+            await Client.IngestRawEmailAsync(Raw(project, RawMessage($"Zo\u00EB <{unicode}>", "Hello", "Hi.", MessageId())), intake),
+            await Client.IngestRawEmailAsync(Raw(project, RawMessage($"Zo\u00EB <{aLabel}>", "Again", "Hi.", MessageId())), intake),
+        }.Select(answer => (answer.Outcome, answer.TicketId)).Concat([(await Client.IngestEmailAsync(Mail(project, aLabel, "Once more", "Hi."), intake)) is var structured ? (structured.Outcome, structured.TicketId) : default]).ToList();
+
+        Assert.All(answers, answer => Assert.Equal(IngestOutcome.TicketCreated, answer.Outcome));
+        var zoe = (await hosts.FindCustomerAsync(aLabel))!;
+        Assert.Equal(unicode, zoe.Address);
+        foreach (var (_, ticketId) in answers)
+        {
+            Assert.Equal(zoe.Id, (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticketId }, hosts.Admin)).Reporter.CustomerId);
+        }
+    }
+
     /// <summary>A summary or description cut to its length ends before a character that does not fit whole (an emoji's two UTF-16 halves).</summary>
     [Fact]
     public async Task Text_cut_to_its_length_never_keeps_half_a_character()
