@@ -441,6 +441,36 @@ public sealed class InboundMailTests(TicketingHosts hosts)
         }
     }
 
+    /// <summary>
+    /// A quoted local part that is an address without its quotes ("zoe.roe"@example.com) is that address; one that is
+    /// not ("zoe roe"@example.com) names no address Directory can hold, and is refused saying so.
+    /// </summary>
+    [Fact]
+    public async Task A_quoted_local_part_is_the_address_without_its_quotes_or_refused_as_one_no_customer_can_have()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var intake = await hosts.MailIntakeAsync();
+        var zoe = TestData.Address("zoe.roe");
+        var (local, domain) = (zoe[..zoe.IndexOf('@')], zoe[(zoe.IndexOf('@') + 1)..]);
+
+        var structured = await Client.IngestEmailAsync(Mail(project, $"\"{local}\"@{domain}", "Hello", "Hi."), intake);
+        var raw = await Client.IngestRawEmailAsync(Raw(project, RawMessage($"Zoe <\"zo\\e.roe\"@{domain}>", "Again", "Hi.", MessageId())), intake);
+        var spaced = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.IngestEmailAsync(Mail(project, $"\"zoe roe\"@{domain}", "Hello", "Hi."), intake));
+        var rawSpaced = await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => Client.IngestRawEmailAsync(Raw(project, RawMessage($"\"zoe roe\"@{domain}", "Hello", "Hi.", MessageId())), intake));
+
+        Assert.Equal((IngestOutcome.TicketCreated, IngestOutcome.TicketCreated), (structured.Outcome, raw.Outcome));
+        var customer = (await hosts.FindCustomerAsync(zoe))!;
+        foreach (var ticketId in new[] { structured.TicketId, raw.TicketId })
+        {
+            var reporter = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticketId }, hosts.Admin)).Reporter;
+            Assert.Equal((customer.Id, zoe), (reporter.CustomerId, reporter.Address));
+        }
+
+        Assert.Equal(["from"], spaced.Fields());
+        Assert.Equal(["message"], rawSpaced.Fields());
+        Assert.All([spaced, rawSpaced], refused => Assert.Contains("quoted local part", refused.DetailsText(), StringComparison.Ordinal));
+    }
+
     /// <summary>A summary or description cut to its length ends before a character that does not fit whole (an emoji's two UTF-16 halves).</summary>
     [Fact]
     public async Task Text_cut_to_its_length_never_keeps_half_a_character()

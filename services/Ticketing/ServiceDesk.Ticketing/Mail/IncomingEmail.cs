@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MimeKit;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Errors;
@@ -6,8 +7,12 @@ using ServiceDesk.Hosting.Validation;
 namespace ServiceDesk.Ticketing.Mail;
 
 /// <summary>A sender or a copied recipient: the normalised address, and the display name a new customer would get.</summary>
-public sealed record Mailbox(string Address, string DisplayName)
+public sealed partial record Mailbox(string Address, string DisplayName)
 {
+    /// <summary>What a refusal of a mailbox whose quoted local part needs its quotes adds (<see cref="NeedsItsQuotes(MailboxAddress)"/>).</summary>
+    public const string QuotedLocalPartRule =
+        "a quoted local part is taken only where it is an address without its quotes (\"zoe\"@example.com as zoe@example.com): Directory holds no other";
+
     /// <summary>The longest mailbox accepted ("Name &lt;address&gt;").</summary>
     public const int MaxLength = 320;
 
@@ -20,7 +25,7 @@ public sealed record Mailbox(string Address, string DisplayName)
     /// <summary>The display name, or the local part when it has none a person could read or it holds an address.</summary>
     public static Mailbox? Of(MailboxAddress mailbox)
     {
-        if (!EmailAddress.TryParse(mailbox.Address, out var address))
+        if (!EmailAddress.TryParse(Unquoted(mailbox), out var address))
         {
             return null;
         }
@@ -30,6 +35,22 @@ public sealed record Mailbox(string Address, string DisplayName)
         violations.DisplayText("name", name, MaxDisplayNameLength);
         return new Mailbox(address.Value, violations.IsEmpty && !HoldsAddress(name) ? name : address.LocalPart);
     }
+
+    /// <summary>Whether the text is a mailbox refused only because its quoted local part needs its quotes ("zoe roe"@example.com).</summary>
+    public static bool NeedsItsQuotes(string text) => text.Length <= MaxLength && MailboxAddress.TryParse(text, out var mailbox) && NeedsItsQuotes(mailbox);
+
+    public static bool NeedsItsQuotes(MailboxAddress mailbox) => mailbox.LocalPart.StartsWith('"') && Of(mailbox) is null;
+
+    /// <summary>
+    /// The address, a quoted local part as the same address without its quotes and quoted-pair escapes ("zoe.roe"@example.com
+    /// and "zoe\.roe"@example.com are zoe.roe@example.com, RFC 5322 3.4.1): Directory holds addresses unquoted, and an erased
+    /// address's tombstone is of that spelling. One that needs its quotes ("zoe roe"@…) stays quoted, which no address is.
+    /// </summary>
+    private static string Unquoted(MailboxAddress mailbox) =>
+        mailbox.LocalPart is ['"', .. var quoted, '"'] ? $"{QuotedPair().Replace(quoted, "$1")}@{mailbox.Domain}" : mailbox.Address;
+
+    [GeneratedRegex(@"\\(.)", RegexOptions.Singleline)]
+    private static partial Regex QuotedPair();
 
     /// <summary>
     /// A display name is whatever the sender writes, and a list rewriting From for DMARC writes the original sender's
@@ -84,7 +105,11 @@ public sealed record IncomingEmail(string MessageId, IReadOnlyList<string> Repli
 
         if (from is null)
         {
-            violations.Add("message", "must have a From header with an e-mail address");
+            violations.Add(
+                "message",
+                message.From.Mailboxes.Any(Mailbox.NeedsItsQuotes)
+                    ? $"must have a From header with an e-mail address; {Mailbox.QuotedLocalPartRule}"
+                    : "must have a From header with an e-mail address");
         }
 
         if (cc.Count > MaxCc)

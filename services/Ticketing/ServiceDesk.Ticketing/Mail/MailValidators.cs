@@ -24,7 +24,7 @@ internal sealed class IngestEmailValidator : IRequestValidator<IngestEmailReques
         violations.MaxLength("in_reply_to", request.InReplyTo, IncomingEmail.MaxMessageIdLength);
         if (violations.Required("from", request.From) && Mailbox.TryParse(request.From) is null)
         {
-            violations.Add("from", "must be a mailbox such as \"Name <name@example.com>\" or name@example.com");
+            violations.Add("from", MailboxRule(request.From));
         }
 
         if (violations.MaxCount("cc", request.Cc.Count, IncomingEmail.MaxCc))
@@ -33,7 +33,7 @@ internal sealed class IngestEmailValidator : IRequestValidator<IngestEmailReques
             {
                 if (Mailbox.TryParse(request.Cc[i]) is null)
                 {
-                    violations.Add($"cc[{i}]", "must be a mailbox such as \"Name <name@example.com>\" or name@example.com");
+                    violations.Add($"cc[{i}]", MailboxRule(request.Cc[i]));
                 }
             }
         }
@@ -50,6 +50,11 @@ internal sealed class IngestEmailValidator : IRequestValidator<IngestEmailReques
         violations.MaxLength("body_text", request.BodyText, IncomingEmail.MaxBodyLength);
         violations.MaxLength("body_html", request.BodyHtml, IncomingEmail.MaxBodyLength);
     }
+
+    private static string MailboxRule(string text) =>
+        Mailbox.NeedsItsQuotes(text)
+            ? $"must be a mailbox such as \"Name <name@example.com>\" or name@example.com; {Mailbox.QuotedLocalPartRule}"
+            : "must be a mailbox such as \"Name <name@example.com>\" or name@example.com";
 }
 
 internal sealed class IngestRawEmailValidator : IRequestValidator<IngestRawEmailRequest>
