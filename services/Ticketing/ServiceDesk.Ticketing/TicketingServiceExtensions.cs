@@ -37,6 +37,7 @@ public static class TicketingServiceExtensions
         builder.Services.AddCustomerKeysFromDirectory(builder.Configuration);
         builder.Services.AddSingleton<CustomerProfiles>();
         builder.Services.AddServiceClient<DirectoryService.DirectoryServiceClient>(builder.Configuration, ServiceNames.Directory);
+        builder.Services.AddOptions<TicketingOptions>().Bind(builder.Configuration.GetSection(TicketingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRequestValidators(typeof(TicketingServiceExtensions).Assembly);
         builder.Services.AddStore<IProjectStore, LiteDbProjectStore, MongoProjectStore>();
         builder.Services.AddStore<ITicketStore, LiteDbTicketStore, MongoTicketStore>();

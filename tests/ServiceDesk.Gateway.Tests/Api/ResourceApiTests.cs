@@ -37,6 +37,28 @@ public sealed class ResourceApiTests(GatewayHosts hosts)
         Assert.Equal("in_progress", ticket.GetProperty("status").GetString());
     }
 
+    /// <summary>Customers see staff by the name the operator chose, never by the account id agents see.</summary>
+    [Fact]
+    public async Task A_customer_sees_a_staff_comment_by_the_staff_name_and_an_agent_by_the_account()
+    {
+        var project = await hosts.NewProjectAsync();
+        var customer = await hosts.NewCustomerAsync("Carla Customer", GatewayHosts.NewAddress("carla"), project);
+        using var agent = await hosts.SignedInAsync(Role.Agent, null, project);
+        using var asCustomer = await hosts.SignedInAsync(Role.Customer, customer.Id);
+        var created = await asCustomer.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets", new { projectKey = project, summary = "Printer on fire" });
+        var ticketPath = $"/api/v1/tickets/{Id(created)}";
+        await agent.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, $"{ticketPath}/comments", new { body = "On our way.", @internal = false });
+
+        var agentsComment = (await agent.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, ticketPath)).GetProperty("comments")[0];
+        var customersTicket = await asCustomer.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, ticketPath);
+        var customersComment = customersTicket.GetProperty("comments")[0];
+
+        var account = (await agent.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/me")).GetProperty("id").GetString()!;
+        Assert.Equal((account, JsonValueKind.Null), (agentsComment.GetProperty("authorAccountId").GetString(), agentsComment.GetProperty("authorDisplayName").ValueKind));
+        Assert.Equal((JsonValueKind.Null, "Support team"), (customersComment.GetProperty("authorAccountId").ValueKind, customersComment.GetProperty("authorDisplayName").GetString()));
+        Assert.DoesNotContain(account, customersTicket.GetRawText(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Lists_come_in_pages_whose_next_page_token_reads_on_to_the_end()
     {

@@ -40,17 +40,53 @@ public sealed class CustomerViewTests(TicketingHosts hosts)
         Assert.Equal((hosts.AsAgentSees(jane.Id, project), "Jane", ""), (byJohn.Reporter.CustomerId, byJohn.Reporter.DisplayName, byJohn.Reporter.Address));
         Assert.Equal([(john.Id, "John", john.Address)], byJohn.Participants.Select(person => (person.CustomerId, person.DisplayName, person.Address)));
 
-        // Each customer's own comment carries their account; the other customer's does not; staff's do for everyone.
+        // Each customer's own comment carries their account; the other customer's does not; staff's carry no account
+        // for customers, only the name the operator gave staff.
         Assert.Equal([johnAsJaneSees, jane.Id, ""], byJane.Comments.Select(comment => comment.AuthorCustomerId));
-        Assert.Equal([false, true, true], byJane.Comments.Select(comment => comment.AuthorAccountId.Length > 0));
-        Assert.Equal([true, false, true], byJohn.Comments.Select(comment => comment.AuthorAccountId.Length > 0));
+        Assert.Equal([false, true, false], byJane.Comments.Select(comment => comment.AuthorAccountId.Length > 0));
+        Assert.Equal([true, false, false], byJohn.Comments.Select(comment => comment.AuthorAccountId.Length > 0));
+        Assert.Equal(["", "", "Support team"], byJane.Comments.Select(comment => comment.AuthorDisplayName));
+        Assert.Equal(["", "", "Support team"], byJohn.Comments.Select(comment => comment.AuthorDisplayName));
         var full = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin);
         Assert.Equal([john.Id, jane.Id, ""], full.Comments.Select(comment => comment.AuthorCustomerId));
         var johnsAccount = full.Comments[0].AuthorAccountId;
         Assert.NotEmpty(johnsAccount);
         Assert.DoesNotContain(johnsAccount, byJane.ToString(), StringComparison.Ordinal);
+        var staffAccount = full.Comments[2].AuthorAccountId;
+        Assert.NotEmpty(staffAccount);
+        Assert.DoesNotContain(staffAccount, byJane.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(staffAccount, byJohn.ToString(), StringComparison.Ordinal);
+        Assert.All(full.Comments, comment => Assert.Empty(comment.AuthorDisplayName));
         Assert.DoesNotContain(john.Id, byJane.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(john.Address, byJane.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Customers see every staff author by the one name the operator chose (Ticketing:StaffDisplayName), never by account
+    /// id, which would tell agents apart and follow one across tickets; agents and admins still see the account.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_sees_staff_comments_by_the_staff_name_and_agents_by_account()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var asJane = await hosts.NewSignedInAsync(Role.Customer, jane.Id);
+        var agent = await hosts.NewSignedInAsync(Role.Agent, null, project);
+        var ticket = await Client.CreateTicketAsync(new CreateTicketRequest { ProjectKey = project, Summary = "Printer on fire" }, asJane);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "Looking into it." }, agent);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = ticket.Id, Body = "Escalated." }, hosts.Admin);
+
+        var byAgent = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, agent);
+        var byJane = await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, asJane);
+
+        var accounts = byAgent.Comments.Select(comment => comment.AuthorAccountId).ToList();
+        Assert.All(accounts, Assert.NotEmpty);
+        Assert.NotEqual(accounts[0], accounts[1]);
+        Assert.All(byAgent.Comments, comment => Assert.Empty(comment.AuthorDisplayName));
+        Assert.Equal([("", "", "Support team"), ("", "", "Support team")], byJane.Comments.Select(comment => (comment.AuthorAccountId, comment.AuthorCustomerId, comment.AuthorDisplayName)));
+        Assert.All(accounts, account => Assert.DoesNotContain(account, byJane.ToString(), StringComparison.Ordinal));
+        var listed = await Client.ListTicketsAsync(new ListTicketsRequest { ProjectKey = project }, asJane);
+        Assert.All(accounts, account => Assert.DoesNotContain(account, listed.ToString(), StringComparison.Ordinal));
     }
 
     /// <summary>An internal comment is no change to customers: neither the version nor the time they are shown tells them one was written.</summary>

@@ -61,11 +61,12 @@ public sealed record PersonResource(string CustomerId, string DisplayName, strin
         person is null ? null : new(person.CustomerId, person.DisplayName, person.Address, person.Erased, person.LeftProject);
 }
 
-public sealed record CommentResource(string Id, string? AuthorAccountId, string? AuthorCustomerId, string Body, bool Internal, DateTimeOffset? CreatedAt)
+public sealed record CommentResource(
+    string Id, string? AuthorAccountId, string? AuthorCustomerId, string? AuthorDisplayName, string Body, bool Internal, DateTimeOffset? CreatedAt)
 {
     public static CommentResource From(Comment comment) => new(
-        comment.Id, AccountResource.NullIfEmpty(comment.AuthorAccountId), AccountResource.NullIfEmpty(comment.AuthorCustomerId), comment.Body, comment.Internal,
-        AccountResource.Time(comment.CreatedAt));
+        comment.Id, AccountResource.NullIfEmpty(comment.AuthorAccountId), AccountResource.NullIfEmpty(comment.AuthorCustomerId),
+        AccountResource.NullIfEmpty(comment.AuthorDisplayName), comment.Body, comment.Internal, AccountResource.Time(comment.CreatedAt));
 }
 
 public sealed record TicketResource(

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.KeyProtection;
 using ServiceDesk.Ticketing.Customers;
@@ -14,8 +15,9 @@ namespace ServiceDesk.Ticketing.Grpc;
 /// project), never by their own ids: an own id is the same in every project, so it would link the customer across
 /// projects, and as a version-7 UUID it tells when they first came. A customer sees their own id, address and account
 /// on a ticket; of the other customers on it only the scoped id and the name, as agents see no customer's account.
+/// Customers see staff by the one name the operator chose for them, never by account.
 /// </summary>
-public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScopedIds scopedIds)
+public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScopedIds scopedIds, IOptions<TicketingOptions> options)
 {
     public static Messages.Project ToMessage(Project project) => new()
     {
@@ -40,7 +42,9 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
     /// <param name="SeesAccountOf">Whether the caller sees the account id behind a comment of the customer with this own id.</param>
     /// <param name="SeesInternal">Internal comments, and the ticket's version and time of its last change of any kind; else the last change customers see, and no version.</param>
     /// <param name="SeesWhoLeft">The name and address of a customer no longer in the ticket's project (admins and services).</param>
-    private sealed record Viewer(bool SeesInternal, Func<string, string> CustomerIdOf, Func<string, bool> SeesAddressOf, Func<string, bool> SeesAccountOf, bool SeesWhoLeft);
+    /// <param name="StaffName">Null: staff are shown by account id; else the name every staff author is shown by (customers).</param>
+    private sealed record Viewer(
+        bool SeesInternal, Func<string, string> CustomerIdOf, Func<string, bool> SeesAddressOf, Func<string, bool> SeesAccountOf, bool SeesWhoLeft, string? StaffName = null);
 
     private Viewer ViewerOf(Caller caller, string projectKey)
     {
@@ -48,7 +52,7 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
         bool IsCaller(string id) => id == caller.CustomerId;
         return caller.Role switch
         {
-            CallerRole.Customer => new Viewer(false, id => IsCaller(id) ? id : Scoped(id), IsCaller, IsCaller, SeesWhoLeft: false),
+            CallerRole.Customer => new Viewer(false, id => IsCaller(id) ? id : Scoped(id), IsCaller, IsCaller, SeesWhoLeft: false, options.Value.StaffDisplayName),
             CallerRole.Agent => new Viewer(true, Scoped, _ => true, _ => false, SeesWhoLeft: false),
             _ => new Viewer(true, id => id, _ => true, _ => true, SeesWhoLeft: true),
         };
@@ -94,15 +98,26 @@ public sealed class TicketMessages(ICustomerSnapshotStore snapshots, ProjectScop
 
     /// <summary>
     /// A customer's account id is the same in every project, so it would link the customer across projects as their own
-    /// id would: agents and other customers know the author by <c>author_customer_id</c> only.
+    /// id would: agents and other customers know the author by <c>author_customer_id</c> only. Customers know staff by
+    /// the operator's one name for them: an agent's account id would tell them apart and follow them across tickets.
     /// </summary>
-    private static Messages.Comment ToMessage(TicketComment comment, Viewer viewer) => new()
+    private static Messages.Comment ToMessage(TicketComment comment, Viewer viewer)
     {
-        Id = comment.Id,
-        AuthorAccountId = comment.AuthorCustomerId is not { } author || viewer.SeesAccountOf(author) ? comment.AuthorAccountId ?? string.Empty : string.Empty,
-        AuthorCustomerId = comment.AuthorCustomerId is { } customer ? viewer.CustomerIdOf(customer) : string.Empty,
-        Body = comment.Body,
-        Internal = comment.Internal,
-        CreatedAt = Timestamp.FromDateTimeOffset(comment.CreatedAt),
-    };
+        var byStaff = comment is { AuthorCustomerId: null, AuthorAccountId: not null };
+        return new Messages.Comment
+        {
+            Id = comment.Id,
+            AuthorAccountId = comment switch
+            {
+                { AuthorCustomerId: { } author } => viewer.SeesAccountOf(author) ? comment.AuthorAccountId ?? string.Empty : string.Empty,
+                { AuthorAccountId: { } staff } when viewer.StaffName is null => staff,
+                _ => string.Empty,
+            },
+            AuthorCustomerId = comment.AuthorCustomerId is { } customer ? viewer.CustomerIdOf(customer) : string.Empty,
+            AuthorDisplayName = byStaff ? viewer.StaffName ?? string.Empty : string.Empty,
+            Body = comment.Body,
+            Internal = comment.Internal,
+            CreatedAt = Timestamp.FromDateTimeOffset(comment.CreatedAt),
+        };
+    }
 }
