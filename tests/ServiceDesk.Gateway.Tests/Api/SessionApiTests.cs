@@ -164,6 +164,69 @@ public sealed class SessionApiTests(GatewayHosts hosts)
         }
     }
 
+    /// <summary>
+    /// A password change, a disabled account and a revoked refresh token end sessions at Identity, which the other
+    /// services learn only when the access token expires: a copied cookie or token went on reading tickets and
+    /// customers and writing through the gateway for the rest of its lifetime (found by a review as an attacker). The
+    /// gateway asks Identity first, so every route refuses it at once.
+    /// </summary>
+    [Fact]
+    public async Task A_cookie_or_token_whose_session_ended_at_Identity_is_refused_by_every_route_at_once()
+    {
+        var uri = hosts.Gateway.Endpoints.HttpUri;
+        var requests = new (HttpMethod Method, string Path, object? Body)[]
+        {
+            (HttpMethod.Get, "/api/v1/projects", null),
+            (HttpMethod.Get, $"/api/v1/customers/{Guid.NewGuid():N}", null),
+            (HttpMethod.Get, "/api/v1/deliveries", null),
+            (HttpMethod.Post, "/api/v1/organizations", new { name = $"Org {Guid.NewGuid():N}" }),
+            // Where a removed customer may still read their removal, only a customer's ended session is passed on.
+            (HttpMethod.Get, "/api/v1/erasures", null),
+        };
+        using var admin = await hosts.AdminClientAsync();
+
+        // A cookie copied before its owner changed the password.
+        using var owner = await hosts.SignedInAsync(Role.Agent);
+        var cookies = owner.Cookies.GetCookies(uri).Select(cookie => (cookie.Name, cookie.Value)).ToList();
+        await owner.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, "/api/v1/me/password", new { currentPassword = IdentityTestHost.Password, newPassword = "another correct horse" });
+
+        // Bearer tokens of a session revoked with its refresh token, and of an account an admin disabled.
+        var revokedSignIn = await TokenClientAsync();
+        using var revoked = revokedSignIn.Client;
+        await revoked.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, "/api/v1/tokens/revoke", new { refreshToken = revokedSignIn.RefreshToken });
+        using var disabled = (await TokenClientAsync()).Client;
+        var account = await disabled.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/me");
+        await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"/api/v1/accounts/{account.GetProperty("id").GetString()}/disable");
+
+        foreach (var (method, path, body) in requests)
+        {
+            // A fresh copy each time: a refusal clears the cookies of the client that sent it.
+            using var copy = hosts.NewClient();
+            foreach (var (name, value) in cookies)
+            {
+                copy.Cookies.Add(uri, new System.Net.Cookie(name, value, "/"));
+            }
+
+            copy.CsrfToken = owner.CsrfToken;
+            await copy.ProblemAsync(HttpStatusCode.Unauthorized, method, path, body);
+            await revoked.ProblemAsync(HttpStatusCode.Unauthorized, method, path, body);
+            await disabled.ProblemAsync(HttpStatusCode.Unauthorized, method, path, body);
+        }
+
+        // A live session of each kind is served as before.
+        await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/projects");
+        using var live = (await TokenClientAsync()).Client;
+        await live.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/projects");
+
+        async Task<(ApiClient Client, string? RefreshToken)> TokenClientAsync()
+        {
+            var client = hosts.NewClient();
+            var tokens = await client.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, "/api/v1/tokens", new { login = await hosts.NewAccountAsync(Role.Agent), password = IdentityTestHost.Password });
+            client.BearerToken = tokens.GetProperty("accessToken").GetString();
+            return (client, tokens.GetProperty("refreshToken").GetString());
+        }
+    }
+
     [Fact]
     public async Task A_non_browser_client_gets_tokens_uses_them_as_bearer_refreshes_and_revokes_them_without_any_CSRF_token()
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ServiceDesk.Contracts.Directory.V1;
 using ServiceDesk.Gateway.Backends;
 using ServiceDesk.Gateway.Problems;
+using ServiceDesk.Gateway.Sessions;
 
 namespace ServiceDesk.Gateway.Api;
 
@@ -28,8 +29,9 @@ internal static class ErasureEndpoints
         var erasures = api.MapGroup("/erasures").WithTags("Erasures");
         erasures.MapPost("/", RemoveAsync).WithSummary("Remove a customer (admin): tombstones at once, every service erases its copy");
         erasures.MapGet("/", ListAsync)
-            .WithSummary("Removal requests, newest first, optionally by status and overdue (past their due date, not complete), a page at a time (a customer: their own)");
-        erasures.MapGet("/{erasureId}", GetAsync).WithSummary("One removal request with each service's progress");
+            .WithSummary("Removal requests, newest first, optionally by status and overdue (past their due date, not complete), a page at a time (a customer: their own)")
+            .AllowsEndedCustomerSessions();
+        erasures.MapGet("/{erasureId}", GetAsync).WithSummary("One removal request with each service's progress").AllowsEndedCustomerSessions();
         erasures.MapPost("/{erasureId}/retry", RetryAsync).WithSummary("Send the command again to the services that failed or have not answered");
         erasures.MapPost("/{erasureId}/approval", ApproveAsync).WithSummary("Approve a customer's own removal request (admin)");
         erasures.MapPost("/{erasureId}/rejection", RejectAsync).WithSummary("Reject a customer's own removal request, with a reason the customer sees (admin)");
