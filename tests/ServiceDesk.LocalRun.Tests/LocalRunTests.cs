@@ -304,6 +304,23 @@ public sealed class LocalRunTests(ITestOutputHelper output)
         Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(Path.Combine(dataDirectory, SecretFile.RedisPassword)) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), "the secret is readable by others");
     }
 
+    /// <summary>
+    /// Without a memory cap Redis grows until the machine or the pod's limit kills it; with one and an evicting policy it
+    /// would drop streams, the removal's ledger. noeviction refuses writes instead, which the outbox and the consumers retry.
+    /// </summary>
+    [Fact]
+    public async Task The_local_redis_has_a_memory_cap_and_never_evicts()
+    {
+        await using var redis = await RedisServer.StartAsync(Path.Combine(TestDirectory.Create("redis-maxmemory"), "redis"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var replies = await RedisServer.SendInlineAsync(redis.Port, "CONFIG GET maxmemory-policy\r\nCONFIG GET maxmemory\r\n", 10, timeout.Token);
+
+        var lines = replies.Split("\r\n");
+        Assert.Equal("noeviction", lines[4]);
+        Assert.True(long.Parse(lines[9], CultureInfo.InvariantCulture) > 0, $"maxmemory is {lines[9]}, no cap");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("two words")]

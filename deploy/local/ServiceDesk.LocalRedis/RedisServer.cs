@@ -92,6 +92,8 @@ public sealed class RedisServer : IAsyncDisposable
                  {
                      "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--dir", DataDirectory, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                     // A cap that refuses writes (the outbox and the consumers retry them) rather than evict a stream.
+                     "--maxmemory", "512mb", "--maxmemory-policy", "noeviction",
                      "--daemonize", "no", "--logfile", Path.Combine(DataDirectory, "redis.log"),
                  })
         {
