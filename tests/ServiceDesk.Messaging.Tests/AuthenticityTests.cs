@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Contracts.Events.V1;
@@ -106,6 +107,54 @@ public sealed class AuthenticityTests(RedisFixture redis, ITestOutputHelper outp
         Assert.Equal((0, 1), (redriven, failed));
         Assert.DoesNotContain("SMUGGLED", received.ProjectKeys);
         Assert.Equal(DeadLetters.NotOfTheFamily, (await Redis.StreamRangeAsync(deadLetters)).Single()[DeadLetters.ErrorField].ToString());
+    }
+
+    /// <summary>
+    /// A forged entry's dead letter is never handled, so only a discard brings the dead-letter gauge back to 0. An authentic
+    /// one stays for its re-drive; the discard searches the service's own group only, so another group's dead letter, an
+    /// unknown id and an entry that is no dead letter all answer alike.
+    /// </summary>
+    [Fact]
+    public async Task An_admin_discards_a_forged_dead_letter_but_no_authentic_one_nor_another_groups()
+    {
+        await using var identity = await Probes.StartIdentityAsync(RedisConfiguration);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
+        await using var publisher = await ServiceHost.StartAsync(Probes.Service("publisher"), Probes.Settings(RedisConfiguration, Prefix));
+        consumer.Services.GetRequiredService<FailureSwitch>().FailingKeys["P0"] = true;
+        var operations = new EventOperations.EventOperationsClient(consumer.Channel);
+        var admin = IdentityTestHost.Bearer(await identity.AdminTokenAsync());
+        var forgedId = (await Redis.StreamAddAsync(Keys.Stream, Fields(Forge("FORGED", "publisher"), null))).ToString();
+        await Probes.PublishAsync(publisher, 2);
+        var dead = await Eventually.WaitForAsync(
+            () => Redis.StreamRangeAsync(Keys.DeadLetters("consumer-a")), entries => entries.Length == 2, "the forged and the failing entry in the dead letters");
+        var authenticId = dead.Select(entry => entry[DeadLetters.EntryIdField].ToString()).Single(id => id != forgedId);
+        var handledId = (await Redis.StreamRangeAsync(Keys.Stream)).Select(entry => entry.Id.ToString()).Single(id => id != forgedId && id != authenticId);
+        const string OtherGroupsId = "9-9";
+        await Redis.StreamAddAsync(Keys.DeadLetters("consumer-b"), [new(DeadLetters.EntryIdField, OtherGroupsId), new(DeadLetters.ErrorField, DeadLetters.Unauthenticated)]);
+
+        async Task<RpcException> RefusedAsync(string entryId, Metadata? headers = null) =>
+            await Assert.ThrowsAsync<RpcException>(() => operations.DiscardDeadLetterAsync(new DiscardDeadLetterRequest { Family = "probe", EntryId = entryId }, headers ?? admin).ResponseAsync);
+
+        var unknown = await RefusedAsync("1-1");
+        var othersGroup = await RefusedAsync(OtherGroupsId);
+        var notDead = await RefusedAsync(handledId);
+        var authentic = await RefusedAsync(authenticId);
+        var asTheService = await RefusedAsync(forgedId, IdentityTestHost.Bearer(await identity.ServiceTokenAsync("consumer-a", Probes.ConsumerSecret)));
+        var discarded = await operations.DiscardDeadLetterAsync(new DiscardDeadLetterRequest { Family = "probe", EntryId = forgedId }, admin);
+
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal((unknown.StatusCode, unknown.Status.Detail.Replace("1-1", OtherGroupsId, StringComparison.Ordinal)), (othersGroup.StatusCode, othersGroup.Status.Detail));
+        Assert.Equal(StatusCode.NotFound, notDead.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, authentic.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, asTheService.StatusCode);
+        Assert.Equal(DeadLetters.Unauthenticated, discarded.Reason);
+        Assert.Equal([authenticId], (await Redis.StreamRangeAsync(Keys.DeadLetters("consumer-a"))).Select(entry => entry[DeadLetters.EntryIdField].ToString()));
+        Assert.Equal(1, await Redis.StreamLengthAsync(Keys.DeadLetters("consumer-b")));
+        var audit = Assert.Single(consumer.Logs.Lines, line => line.Contains("discarded", StringComparison.Ordinal));
+        output.WriteLine(audit);
+        Assert.Contains(forgedId, audit, StringComparison.Ordinal);
+        Assert.Contains("\"level\":\"Warning\"", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("FORGED", audit, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
     }
 
     [Fact]
-    public async Task Only_admins_may_see_the_backlog_or_redrive_not_even_the_consuming_service_itself()
+    public async Task Only_admins_may_see_the_backlog_redrive_or_discard_not_even_the_consuming_service_itself()
     {
         await using var identity = await Probes.StartIdentityAsync(RedisConfiguration);
         await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(RedisConfiguration, Prefix).TrustingIdentity(identity));
@@ -95,11 +95,20 @@ public sealed class FailureTests(RedisFixture redis, ITestOutputHelper output) :
             }
         }
 
+        // NOT_FOUND once past the authorization: the group holds no dead letter.
+        async Task<StatusCode> DiscardStatusOf(string? token) =>
+            (await Assert.ThrowsAsync<RpcException>(() =>
+                operations.DiscardDeadLetterAsync(new DiscardDeadLetterRequest { Family = "probe", EntryId = "1-1" }, IdentityTestHost.Bearer(token)).ResponseAsync)).StatusCode;
+
         Assert.Equal(StatusCode.Unauthenticated, await StatusOf(null));
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(customer.AccessToken));
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(agent.AccessToken));
         Assert.Equal(StatusCode.OK, await StatusOf(await identity.AdminTokenAsync()));
         Assert.Equal(StatusCode.PermissionDenied, await StatusOf(service));
+        Assert.Equal(
+            [StatusCode.Unauthenticated, StatusCode.PermissionDenied, StatusCode.PermissionDenied, StatusCode.NotFound, StatusCode.PermissionDenied],
+            [await DiscardStatusOf(null), await DiscardStatusOf(customer.AccessToken), await DiscardStatusOf(agent.AccessToken),
+             await DiscardStatusOf(await identity.AdminTokenAsync()), await DiscardStatusOf(service)]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using ServiceDesk.Messaging.Catalog;
+using ServiceDesk.Messaging.Consuming;
 using ServiceDesk.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -49,6 +50,32 @@ public sealed class OperatorCommandTests(RedisFixture redis, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task The_operator_command_discards_a_dead_letter_no_redrive_can_handle()
+    {
+        var prefix = RedisFixture.NewPrefix();
+        await using var identity = await Probes.StartIdentityAsync(redis.Configuration);
+        await using var consumer = await ServiceHost.StartAsync(Probes.Consumer("consumer-a"), Probes.Settings(redis.Configuration, prefix).TrustingIdentity(identity));
+        using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var deadLetters = new StreamKeys(prefix, "probe").DeadLetters("consumer-a");
+        // What a forger with Redis credentials could leave: no envelope, no signature.
+        await admin.GetDatabase().StreamAddAsync(deadLetters, [new(DeadLetters.EntryIdField, "7-7"), new(DeadLetters.ErrorField, DeadLetters.Unauthenticated)]);
+        var token = await identity.AdminTokenAsync();
+        var service = consumer.Endpoints.GrpcUri.ToString();
+
+        var redrive = await RunAsync(token, "redrive", "--service", service, "--family", "probe");
+        var discard = await RunAsync(token, "discard", "--service", service, "--family", "probe", "--entry", "7-7");
+        var again = await RunAsync(token, "discard", "--service", service, "--family", "probe", "--entry", "7-7");
+
+        output.WriteLine($"{redrive.Output}{discard.Output}{again.Output}");
+        Assert.Equal(1, redrive.ExitCode);
+        Assert.Equal(0, discard.ExitCode);
+        Assert.Contains("discarded the dead letter of entry 7-7 (unauthenticated:", discard.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await admin.GetDatabase().StreamLengthAsync(deadLetters));
+        Assert.Equal(1, again.ExitCode);
+        Assert.StartsWith("NotFound:", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_operator_command_reaches_a_service_that_requires_mutual_tls_with_the_authority_and_client_certificate_it_is_given()
     {
         var files = TestDirectory.Create("ops-tls");
@@ -83,7 +110,7 @@ public sealed class OperatorCommandTests(RedisFixture redis, ITestOutputHelper o
 
         Assert.Equal(2, exitCode);
         var lines = usage.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
-        foreach (var verb in new[] { "backlog", "redrive", "verify-evidence" })
+        foreach (var verb in new[] { "backlog", "redrive", "discard", "verify-evidence" })
         {
             Assert.Contains(lines, line => line.StartsWith($"  servicedesk-ops {verb} --", StringComparison.Ordinal));
         }

@@ -47,6 +47,7 @@ public static class EventBusExtensions
         services.AddStore<IOutboxStore, LiteDbOutboxStore, MongoOutboxStore>();
         services.AddStore<IInboxStore, LiteDbInboxStore, MongoInboxStore>();
         services.AddSingleton<IRequestValidator<Contracts.Events.V1.RedriveDeadLettersRequest>, RedriveDeadLettersValidator>();
+        services.AddSingleton<IRequestValidator<Contracts.Events.V1.DiscardDeadLetterRequest>, DiscardDeadLetterValidator>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<EventConsumerService>();
         return new EventBusBuilder(services);

@@ -212,6 +212,10 @@ public static class AccessTable
                 new EventOperations.EventOperationsClient(s.Hosts[service].Channel).ListEventBacklogAsync(new ListEventBacklogRequest(), h).ResponseAsync);
             yield return Rpc(service, RpcPath(EventOperations.Descriptor, "RedriveDeadLetters"), AdminOnly, (s, _, h) =>
                 new EventOperations.EventOperationsClient(s.Hosts[service].Channel).RedriveDeadLettersAsync(new RedriveDeadLettersRequest { Family = "customers" }, h).ResponseAsync);
+            // No such dead letter: only an admin gets as far as being told so.
+            yield return Rpc(service, RpcPath(EventOperations.Descriptor, "DiscardDeadLetter"), AdminOnly, (s, _, h) =>
+                new EventOperations.EventOperationsClient(s.Hosts[service].Channel).DiscardDeadLetterAsync(new DiscardDeadLetterRequest { Family = "customers", EntryId = "1-1" }, h).ResponseAsync)
+                with { PastAuthorisation = "NotFound" };
         }
 
         foreach (var service in new[] { ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification })

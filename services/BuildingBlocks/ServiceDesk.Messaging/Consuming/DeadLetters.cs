@@ -51,23 +51,8 @@ public sealed class DeadLetters(
         int redriven = 0, failed = 0;
         foreach (var dead in entries)
         {
-            var check = authenticator.Check(family, dead);
-            string? error = null;
-            if (!check.IsAuthentic)
-            {
-                error = Unauthenticated;
-            }
-            else if (check.Envelope is not { } envelope)
-            {
-                error = Unreadable;
-            }
-            else if (streams.Catalog.Find(family)?.Carries(envelope) is not true)
-            {
-                // The live consumer never dead-letters such an entry (it parks it for a newer replica): put here by hand,
-                // as a publisher of the family could, with an event of another family whose handler would trust its source.
-                error = NotOfTheFamily;
-            }
-            else
+            var (envelope, error) = Handleable(family, dead);
+            if (envelope is not null)
             {
                 try
                 {
@@ -97,6 +82,63 @@ public sealed class DeadLetters(
         }
 
         return (redriven, failed);
+    }
+
+    /// <summary>
+    /// Deletes the dead letter of this service's group for the family's entry <paramref name="entryId"/> when no re-drive
+    /// could ever handle it (<see cref="Handleable"/>, checked again, whatever its stored error says).
+    /// </summary>
+    /// <returns>Found: whether the group holds a dead letter of that entry; Refusal: why none could handle it, null when
+    /// it is an authentic event, which stays.</returns>
+    public async Task<(bool Found, string? Refusal)> DiscardAsync(string family, string entryId, CancellationToken cancellationToken)
+    {
+        var deadKey = streams.Keys(family).DeadLetters(service.Name);
+        if (await FindAsync(deadKey, entryId, cancellationToken) is not { } dead)
+        {
+            return (false, null);
+        }
+
+        var (_, refusal) = Handleable(family, dead);
+        // Gone meanwhile: a re-drive of the same moment wrote it again under another id, or another discard took it.
+        return refusal is not null && await streams.Database.StreamDeleteAsync(deadKey, [dead.Id]) == 0 ? (false, null) : (true, refusal);
+    }
+
+    /// <summary>The envelope a re-drive may hand to the handler, or why no re-drive ever will.</summary>
+    private (Contracts.Events.V1.EventEnvelope? Envelope, string? Refusal) Handleable(string family, StreamEntry dead)
+    {
+        var check = authenticator.Check(family, dead);
+        return !check.IsAuthentic ? (null, Unauthenticated)
+            : check.Envelope is not { } envelope ? (null, Unreadable)
+            // The live consumer never dead-letters such an entry (it parks it for a newer replica): put here by hand, as a
+            // publisher of the family could, with an event of another family whose handler would trust its source.
+            : streams.Catalog.Find(family)?.Carries(envelope) is not true ? (null, NotOfTheFamily)
+            : (envelope, null);
+    }
+
+    /// <summary>The first dead letter of <paramref name="entryId"/>, read a page at a time (the stream holds up to Messaging:DeadLetterMaxLength).</summary>
+    private async Task<StreamEntry?> FindAsync(RedisKey deadKey, string entryId, CancellationToken cancellationToken)
+    {
+        const int Page = 1000;
+        RedisValue from = "-";
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var entries = await streams.Database.StreamRangeAsync(deadKey, from, "+", Page);
+            foreach (var dead in entries)
+            {
+                if (dead[EntryIdField] == entryId)
+                {
+                    return dead;
+                }
+            }
+
+            if (entries.Length < Page)
+            {
+                return null;
+            }
+
+            from = "(" + entries[^1].Id;
+        }
     }
 
     /// <summary>The entry's own fields it has (a forged one may lack any; a null value would break the command).</summary>
