@@ -404,6 +404,43 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Requests_with_a_participant_pending_since_before_a_time_list_newest_first_a_page_at_a_time()
+    {
+        var stores = NewStores();
+        var timeout = TimeSpan.FromMinutes(15);
+        var received = TestData.Now.AddDays(-1);
+        // Received a minute apart, so their ids sort in this order.
+        ErasureRecord UnderWay(ErasureStatus status, TimeSpan pendingFor, ParticipantState state = ParticipantState.Pending) =>
+            Awaiting(TestData.Id(), received = received.AddMinutes(1)) with
+            {
+                Status = status,
+                Participants = [ParticipantRecord.Pending("identity", TestData.Now) with { State = ParticipantState.Done }, new("ticketing", state, new Dictionary<string, long>(), null, TestData.Now - pendingFor)],
+            };
+        var stuck = UnderWay(ErasureStatus.InProgress, TimeSpan.FromMinutes(20));
+        var failedAndStuck = UnderWay(ErasureStatus.Failed, TimeSpan.FromHours(2));
+        var recent = UnderWay(ErasureStatus.InProgress, TimeSpan.FromMinutes(5));
+        var failedLongAgo = UnderWay(ErasureStatus.Failed, TimeSpan.FromHours(3), ParticipantState.Failed);
+        var awaiting = UnderWay(ErasureStatus.AwaitingApproval, TimeSpan.FromHours(4));
+        var newerStuck = UnderWay(ErasureStatus.InProgress, TimeSpan.FromHours(1));
+        foreach (var request in new[] { stuck, failedAndStuck, recent, failedLongAgo, awaiting, newerStuck })
+        {
+            Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
+        }
+
+        var pendingBefore = TestData.Now - timeout;
+        Task<IReadOnlyList<ErasureRecord>> ListAsync(string? beforeId, int limit) =>
+            stores.Erasures.ListAsync(null, null, null, beforeId, limit, default, participantPendingBefore: pendingBefore);
+
+        Assert.Equal([newerStuck.Id, failedAndStuck.Id, stuck.Id], (await ListAsync(null, 10)).Select(r => r.Id));
+        Assert.Equal([newerStuck.Id], (await ListAsync(null, 1)).Select(r => r.Id));
+        Assert.Equal([failedAndStuck.Id, stuck.Id], (await ListAsync(newerStuck.Id, 10)).Select(r => r.Id));
+        Assert.Equal([failedAndStuck.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Failed, null, null, 10, default, participantPendingBefore: pendingBefore)).Select(r => r.Id));
+        Assert.Equal(
+            [newerStuck.Id, failedLongAgo.Id, recent.Id, failedAndStuck.Id, stuck.Id],
+            (await stores.Erasures.ListUnderWayAsync(default)).Select(r => r.Id).OrderDescending(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task The_first_evidence_key_stored_is_the_one_kept()
     {
         var stores = NewStores();

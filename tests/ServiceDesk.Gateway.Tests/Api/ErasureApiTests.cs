@@ -227,11 +227,12 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
 
     /// <summary>
     /// Which service has not answered is the operator's to see: a participant still pending past Directory's participant
-    /// timeout is overdue on its status, as Directory says, and one done is not. The request, in progress for 40 days, is
-    /// written to Directory's own store, so no command goes out and no receipt changes it.
+    /// timeout is overdue on its status, as Directory says, and one done is not; the list finds the requests with such a
+    /// participant, not a removal just sent. The request, in progress for 40 days, is written to Directory's own store, so
+    /// no command goes out and no receipt changes it.
     /// </summary>
     [Fact]
-    public async Task A_service_still_pending_past_the_participant_timeout_is_shown_overdue()
+    public async Task A_service_still_pending_past_the_participant_timeout_is_shown_overdue_and_the_list_filters_on_it()
     {
         var project = await hosts.NewProjectAsync();
         using var admin = await hosts.AdminClientAsync();
@@ -250,11 +251,18 @@ public sealed class ErasureApiTests(GatewayHosts hosts)
         }).Touched(receivedAt);
         Assert.True(await store.ReplaceAsync(inProgress, awaiting.Version, [], liftTombstone: false, CancellationToken.None));
 
+        var fresh = await hosts.NewCustomerAsync("Fresh", GatewayHosts.NewAddress("fresh"), project);
+        var removal = await admin.ExpectAsync(HttpStatusCode.Accepted, HttpMethod.Post, "/api/v1/erasures", new { customerId = fresh.Id, mode = "anonymize", reason = "contact_moved" });
+
         var seen = await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/api/v1/erasures/{awaiting.Id}");
         var listed = (await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures?status=in_progress&pageSize=200")).GetProperty("items").EnumerateArray()
             .Single(item => item.GetProperty("id").GetString() == awaiting.Id);
+        var stalled = (await admin.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/api/v1/erasures?participantOverdue=true&pageSize=200")).GetProperty("items").EnumerateArray().ToList();
 
-        foreach (var request in new[] { seen, listed })
+        Assert.DoesNotContain(removal.GetProperty("id").GetString(), stalled.Select(item => item.GetProperty("id").GetString()));
+        var stalledOne = Assert.Single(stalled, item => item.GetProperty("id").GetString() == awaiting.Id);
+        Assert.All(stalled, item => Assert.Contains(item.GetProperty("participants").EnumerateArray(), participant => participant.GetProperty("overdue").GetBoolean()));
+        foreach (var request in new[] { seen, listed, stalledOne })
         {
             var overdue = request.GetProperty("participants").EnumerateArray()
                 .ToDictionary(participant => participant.GetProperty("service").GetString()!, participant => (participant.GetProperty("state").GetString(), participant.GetProperty("overdue").GetBoolean()));

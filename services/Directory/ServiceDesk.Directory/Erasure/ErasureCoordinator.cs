@@ -35,6 +35,7 @@ public sealed class ErasureCoordinator(
     IntegrationEvents events,
     PageTokens pageTokens,
     SuggestionIndexFeed suggestions,
+    ErasureSettings settings,
     TimeProvider time,
     ILogger<ErasureCoordinator> logger)
 {
@@ -278,14 +279,16 @@ public sealed class ErasureCoordinator(
         caller.RequireRole(CallerRole.Admin, CallerRole.Customer);
         // A customer account linked to no profile has no request about it: an id no request names.
         var customerId = caller.Role == CallerRole.Customer ? caller.CustomerId ?? string.Empty : null;
-        var scope = $"ListErasures|{request.Status}|{request.Overdue}|{caller.PagingIdentity()}";
+        var scope = $"ListErasures|{request.Status}|{request.Overdue}|{request.ParticipantOverdue}|{caller.PagingIdentity()}";
         var beforeId = request.PageToken.Length == 0
             ? null
             : pageTokens.PositionOf(request.PageToken, scope) ?? throw new ValidationException("page_token", "is not a token from a previous response to this caller and query");
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        var now = time.Now();
         var found = await store.ListAsync(
             customerId,
-            request.Status == ErasureStatus.Unspecified ? null : request.Status, request.Overdue ? time.Now() : null, beforeId, size + 1, cancellationToken);
+            request.Status == ErasureStatus.Unspecified ? null : request.Status, request.Overdue ? now : null, beforeId, size + 1, cancellationToken,
+            request.ParticipantOverdue ? now - settings.ParticipantTimeout : null);
         return found.Count > size ? ([.. found.Take(size)], pageTokens.Issue(found[size - 1].Id, scope)) : (found, string.Empty);
     }
 

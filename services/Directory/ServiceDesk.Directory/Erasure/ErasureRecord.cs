@@ -55,6 +55,15 @@ public sealed record ErasureRecord(
 
     public bool IsOverdue(DateTimeOffset now) => Status is ErasureStatus.AwaitingApproval or ErasureStatus.InProgress or ErasureStatus.Failed && now > DueAt;
 
+    /// <summary>
+    /// Whether <paramref name="participant"/> has been pending since before <paramref name="pendingBefore"/> (now minus
+    /// Erasure:ParticipantTimeout) while the request is under way: its service is down, or its entry stuck.
+    /// </summary>
+    public bool IsParticipantOverdue(ParticipantRecord participant, DateTimeOffset pendingBefore) =>
+        Status is ErasureStatus.InProgress or ErasureStatus.Failed && participant.State == ParticipantState.Pending && participant.UpdatedAt < pendingBefore;
+
+    public bool HasOverdueParticipant(DateTimeOffset pendingBefore) => Participants.Any(participant => IsParticipantOverdue(participant, pendingBefore));
+
     public ParticipantRecord? Participant(string service) => Participants.FirstOrDefault(participant => participant.Service == service);
 
     /// <summary>

@@ -83,10 +83,15 @@ public interface IErasureStore
     /// <summary>
     /// Requests newest first (descending id), older than <paramref name="beforeId"/>; only those about
     /// <paramref name="customerId"/> when set (a customer's own list); only of <paramref name="status"/> when set; only
-    /// those due before <paramref name="overdueAt"/> and not complete when set.
+    /// those due before <paramref name="overdueAt"/> and not complete when set; only those with a participant pending since
+    /// before <paramref name="participantPendingBefore"/> when set (<see cref="ErasureRecord.HasOverdueParticipant"/>).
     /// </summary>
     Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken);
+        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken,
+        DateTimeOffset? participantPendingBefore = null);
+
+    /// <summary>The requests in progress or failed: those whose participants may be overdue.</summary>
+    Task<IReadOnlyList<ErasureRecord>> ListUnderWayAsync(CancellationToken cancellationToken);
 
     /// <summary>Open requests due before <paramref name="now"/>.</summary>
     Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken);

@@ -41,6 +41,8 @@ public sealed class LiteDbErasureStore : IErasureStore
     private static readonly BsonArray OpenStatuses =
         [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
+    private static readonly BsonArray UnderWayStatuses = [(int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
+
     /// <summary>
     /// Indexes of files written before, each dropped at open: one of the status and one of the due date, and the two
     /// above as expressions of the status and due date (<c>STRING($.Status) + '/' + $._id</c>, <c>IIF($.Status IN [...],
@@ -252,7 +254,8 @@ public sealed class LiteDbErasureStore : IErasureStore
     }
 
     public Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
+        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken,
+        DateTimeOffset? participantPendingBefore = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var before = beforeId ?? "\uffff";
@@ -276,8 +279,24 @@ public sealed class LiteDbErasureStore : IErasureStore
             query = query.Where(BsonExpression.Create("$.Status IN @0 AND $.DueAt < @1", OpenStatuses, now.UtcDateTime));
         }
 
-        // The range's upper end is the previous page's last request itself.
-        return Task.FromResult<IReadOnlyList<ErasureRecord>>([.. query.Limit(limit + 1).ToEnumerable().Select(ToRecord).Where(record => record.Id != beforeId).Take(limit)]);
+        if (participantPendingBefore is not { } pendingBefore)
+        {
+            // The range's upper end is the previous page's last request itself.
+            return Task.FromResult<IReadOnlyList<ErasureRecord>>([.. query.Limit(limit + 1).ToEnumerable().Select(ToRecord).Where(record => record.Id != beforeId).Take(limit)]);
+        }
+
+        // Participants are inside the record's JSON: the page is read on until it holds enough of them.
+        return Task.FromResult<IReadOnlyList<ErasureRecord>>(
+        [
+            .. query.Where(BsonExpression.Create("$.Status IN @0", UnderWayStatuses)).ToEnumerable().Select(ToRecord)
+                .Where(record => record.Id != beforeId && record.HasOverdueParticipant(pendingBefore)).Take(limit),
+        ]);
+    }
+
+    public Task<IReadOnlyList<ErasureRecord>> ListUnderWayAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<ErasureRecord>>([.. _erasures.Find(BsonExpression.Create("$.Status IN @0", UnderWayStatuses)).Select(ToRecord)]);
     }
 
     public Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
 
     private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
     private static readonly int[] OpenStatuses = [(int)ErasureStatus.AwaitingApproval, (int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
+    private static readonly int[] UnderWayStatuses = [(int)ErasureStatus.InProgress, (int)ErasureStatus.Failed];
 
     private readonly IMongoCollection<BsonDocument> _erasures = database.GetCollection<BsonDocument>(ErasuresName);
     private readonly IMongoCollection<BsonDocument> _tombstones = database.GetCollection<BsonDocument>(TombstoneCollection);
@@ -200,7 +201,8 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
         (await _tombstones.Find(Filter.Eq("_id", addressHash)).FirstOrDefaultAsync(cancellationToken))?["ErasureId"].AsString;
 
     public async Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken)
+        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken,
+        DateTimeOffset? participantPendingBefore = null)
     {
         var filter = beforeId is null ? Filter.Empty : Filter.Lt("_id", beforeId);
         if (customerId is not null)
@@ -218,9 +220,25 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
             filter &= Overdue(now);
         }
 
-        var found = await _erasures.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id")).Limit(limit).ToListAsync(cancellationToken);
-        return [.. found.Select(ToRecord)];
+        var newestFirst = _erasures.Find(filter).Sort(Builders<BsonDocument>.Sort.Descending("_id"));
+        if (participantPendingBefore is not { } pendingBefore)
+        {
+            return [.. (await newestFirst.Limit(limit).ToListAsync(cancellationToken)).Select(ToRecord)];
+        }
+
+        // Participants are inside the record's JSON: the page is read on until it holds enough of them.
+        var found = new List<ErasureRecord>();
+        using var cursor = await _erasures.Find(filter & Filter.In("Status", UnderWayStatuses)).Sort(Builders<BsonDocument>.Sort.Descending("_id")).ToCursorAsync(cancellationToken);
+        while (found.Count < limit && await cursor.MoveNextAsync(cancellationToken))
+        {
+            found.AddRange(cursor.Current.Select(ToRecord).Where(record => record.HasOverdueParticipant(pendingBefore)));
+        }
+
+        return [.. found.Take(limit)];
     }
+
+    public async Task<IReadOnlyList<ErasureRecord>> ListUnderWayAsync(CancellationToken cancellationToken) =>
+        [.. (await _erasures.Find(Filter.In("Status", UnderWayStatuses)).ToListAsync(cancellationToken)).Select(ToRecord)];
 
     public Task<long> CountOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         _erasures.CountDocumentsAsync(Overdue(now), cancellationToken: cancellationToken);

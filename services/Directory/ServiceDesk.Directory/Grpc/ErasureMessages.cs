@@ -30,8 +30,7 @@ internal static class ErasureMessages
                 Counts = { participant.Counts.ToDictionary() },
                 Error = participant.Error ?? string.Empty,
                 UpdatedAt = Timestamp.FromDateTimeOffset(participant.UpdatedAt),
-                Overdue = record.Status is ErasureStatus.InProgress or ErasureStatus.Failed
-                    && participant.State == ParticipantState.Pending && now - participant.UpdatedAt > participantTimeout,
+                Overdue = record.IsParticipantOverdue(participant, now - participantTimeout),
             }),
         },
         Overdue = record.IsOverdue(now),

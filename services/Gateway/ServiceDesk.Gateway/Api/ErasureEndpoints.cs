@@ -70,7 +70,7 @@ internal static class ErasureEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        string? status, bool? overdue, int? pageSize, string? pageToken, ErasureService.ErasureServiceClient erasures, BackendCall call)
+        string? status, bool? overdue, bool? participantOverdue, int? pageSize, string? pageToken, ErasureService.ErasureServiceClient erasures, BackendCall call)
     {
         if (!ApiEnum<ErasureStatus>.TryParse(status, out var parsed))
         {
@@ -78,7 +78,10 @@ internal static class ErasureEndpoints
         }
 
         var page = await erasures.ListErasuresAsync(
-            new ListErasuresRequest { Status = parsed, Overdue = overdue ?? false, PageSize = pageSize ?? 0, PageToken = pageToken ?? string.Empty },
+            new ListErasuresRequest
+            {
+                Status = parsed, Overdue = overdue ?? false, ParticipantOverdue = participantOverdue ?? false, PageSize = pageSize ?? 0, PageToken = pageToken ?? string.Empty,
+            },
             await call.AsUserAsync());
         return Results.Ok(new Page<ErasureResource>([.. page.Erasures.Select(ErasureResource.From)], page.NextPageToken));
     }
