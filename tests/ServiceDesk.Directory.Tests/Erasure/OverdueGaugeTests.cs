@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using LiteDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServiceDesk.Contracts.Directory.V1;
@@ -11,63 +13,24 @@ using Xunit;
 
 namespace ServiceDesk.Directory.Tests.Erasure;
 
-/// <summary>The gauge operators alert on, read as a metrics exporter reads it, over a real LiteDB store.</summary>
+/// <summary>The gauges operators alert on, read as a metrics exporter reads them, over a real LiteDB store.</summary>
 public sealed class OverdueGaugeTests
 {
     [Fact]
     public async Task The_overdue_gauge_counts_the_open_requests_past_their_due_date_and_no_others()
     {
         using var database = StoreBackends.NewLiteDatabase();
-        var outbox = new LiteDbOutboxStore(database);
-        var store = new LiteDbErasureStore(
-            database, new LiteDbCustomerStore(database, outbox, TestData.Pepper), new LiteDbCustomerKeyStore(database, TestKeyProtection.Wrapper, TimeProvider.System), outbox,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<LiteDbErasureStore>.Instance);
-        var now = DateTimeOffset.UtcNow;
-        var requests = new[]
-        {
-            Request(now.AddDays(-40), ErasureStatus.AwaitingApproval),
-            Request(now.AddDays(-31), ErasureStatus.InProgress),
-            Request(now.AddDays(-29), ErasureStatus.InProgress),
-            Request(now.AddDays(-45), ErasureStatus.Completed),
-            Request(now.AddDays(-35), ErasureStatus.Rejected),
-        };
-        foreach (var request in requests)
-        {
-            Assert.True(await store.InsertAwaitingAsync(request, CancellationToken.None));
-        }
+        var store = await StoreOfAsync(
+            database,
+            Request(DateTimeOffset.UtcNow.AddDays(-40), ErasureStatus.AwaitingApproval),
+            Request(DateTimeOffset.UtcNow.AddDays(-31), ErasureStatus.InProgress),
+            Request(DateTimeOffset.UtcNow.AddDays(-29), ErasureStatus.InProgress),
+            Request(DateTimeOffset.UtcNow.AddDays(-45), ErasureStatus.Completed),
+            Request(DateTimeOffset.UtcNow.AddDays(-35), ErasureStatus.Rejected));
 
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        long? observed = null;
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, subscriber) =>
-            {
-                if (instrument.Meter.Scope == meters && instrument is { Name: "servicedesk.erasure.overdue", Meter.Name: OverdueErasures.MeterName })
-                {
-                    subscriber.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
-        listener.Start();
-        using var gauge = new OverdueErasures(store, new ErasureSettings(ErasureSettings.DefaultParticipantTimeout), TimeProvider.System, meters, NullLogger<OverdueErasures>.Instance);
-        await gauge.StartAsync(CancellationToken.None);
-        try
-        {
-            await Eventually.WaitForAsync(
-                () =>
-                {
-                    listener.RecordObservableInstruments();
-                    return Task.FromResult(observed);
-                },
-                count => count == 2,
-                "the gauge to count the two open requests past their due date");
-        }
-        finally
-        {
-            await gauge.StopAsync(CancellationToken.None);
-        }
+        await ObserveAsync(
+            store, ErasureSettings.DefaultParticipantTimeout, "servicedesk.erasure.overdue", observed => observed.GetValueOrDefault("") == 2,
+            "the gauge to count the two open requests past their due date");
     }
 
     /// <summary>
@@ -78,44 +41,61 @@ public sealed class OverdueGaugeTests
     public async Task The_participant_gauge_counts_per_service_the_requests_it_left_pending_past_the_timeout()
     {
         using var database = StoreBackends.NewLiteDatabase();
-        var outbox = new LiteDbOutboxStore(database);
-        var store = new LiteDbErasureStore(
-            database, new LiteDbCustomerStore(database, outbox, TestData.Pepper), new LiteDbCustomerKeyStore(database, TestKeyProtection.Wrapper, TimeProvider.System), outbox,
-            NullLogger<LiteDbErasureStore>.Instance);
         var now = DateTimeOffset.UtcNow;
         ErasureRecord UnderWay(ErasureStatus status, params (string Service, ParticipantState State, TimeSpan Ago)[] participants) =>
             Request(now.AddDays(-1), status) with
             {
                 Participants = [.. participants.Select(p => new ParticipantRecord(p.Service, p.State, new Dictionary<string, long>(), null, now - p.Ago))],
             };
-        var requests = new[]
-        {
+        var store = await StoreOfAsync(
+            database,
             UnderWay(ErasureStatus.InProgress, ("identity", ParticipantState.Done, TimeSpan.FromHours(1)), ("ticketing", ParticipantState.Pending, TimeSpan.FromMinutes(20)), ("notification", ParticipantState.Pending, TimeSpan.FromMinutes(5))),
             UnderWay(ErasureStatus.Failed, ("identity", ParticipantState.Failed, TimeSpan.FromHours(2)), ("ticketing", ParticipantState.Pending, TimeSpan.FromHours(2))),
             UnderWay(ErasureStatus.AwaitingApproval, ("ticketing", ParticipantState.Pending, TimeSpan.FromDays(3)), ("notification", ParticipantState.Pending, TimeSpan.FromDays(3))),
-            UnderWay(ErasureStatus.Completed, ("notification", ParticipantState.Done, TimeSpan.FromDays(3))),
-        };
+            UnderWay(ErasureStatus.Completed, ("notification", ParticipantState.Done, TimeSpan.FromDays(3))));
+
+        var observed = await ObserveAsync(
+            store, TimeSpan.FromMinutes(15), "servicedesk.erasure.participants_overdue", observed => observed.GetValueOrDefault("ticketing") == 2,
+            "the gauge to count ticketing's two requests pending past the timeout");
+
+        Assert.Equal(new Dictionary<string, long> { ["identity"] = 0, ["directory"] = 0, ["ticketing"] = 2, ["notification"] = 0 }, observed);
+    }
+
+    private static async Task<LiteDbErasureStore> StoreOfAsync(LiteDatabase database, params ErasureRecord[] requests)
+    {
+        var outbox = new LiteDbOutboxStore(database);
+        var store = new LiteDbErasureStore(
+            database, new LiteDbCustomerStore(database, outbox, TestData.Pepper), new LiteDbCustomerKeyStore(database, TestKeyProtection.Wrapper, TimeProvider.System), outbox,
+            NullLogger<LiteDbErasureStore>.Instance);
         foreach (var request in requests)
         {
             Assert.True(await store.InsertAwaitingAsync(request, CancellationToken.None));
         }
 
+        return store;
+    }
+
+    /// <summary>Runs the gauges until <paramref name="instrument"/>'s values, by their "service" tag ("" without one), satisfy <paramref name="done"/>.</summary>
+    private static async Task<Dictionary<string, long>> ObserveAsync(
+        IErasureStore store, TimeSpan participantTimeout, string instrument, Func<IReadOnlyDictionary<string, long>, bool> done, string waitingFor)
+    {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
-        var observed = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        var observed = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener
         {
-            InstrumentPublished = (instrument, subscriber) =>
+            InstrumentPublished = (published, subscriber) =>
             {
-                if (instrument.Meter.Scope == meters && instrument is { Name: "servicedesk.erasure.participants_overdue", Meter.Name: OverdueErasures.MeterName })
+                if (published.Meter.Scope == meters && published.Name == instrument && published.Meter.Name == OverdueErasures.MeterName)
                 {
-                    subscriber.EnableMeasurementEvents(instrument);
+                    subscriber.EnableMeasurementEvents(published);
                 }
             },
         };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => observed[(string)tags.ToArray().Single(tag => tag.Key == "service").Value!] = value);
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            observed[tags.ToArray().FirstOrDefault(tag => tag.Key == "service").Value as string ?? string.Empty] = value);
         listener.Start();
-        using var gauge = new OverdueErasures(store, new ErasureSettings(TimeSpan.FromMinutes(15)), TimeProvider.System, meters, NullLogger<OverdueErasures>.Instance);
+        using var gauge = new OverdueErasures(store, new ErasureSettings(participantTimeout), TimeProvider.System, meters, NullLogger<OverdueErasures>.Instance);
         await gauge.StartAsync(CancellationToken.None);
         try
         {
@@ -123,19 +103,17 @@ public sealed class OverdueGaugeTests
                 () =>
                 {
                     listener.RecordObservableInstruments();
-                    return Task.FromResult(observed.GetValueOrDefault("ticketing"));
+                    return Task.FromResult(done(observed));
                 },
-                count => count == 2,
-                "the gauge to count ticketing's two requests pending past the timeout");
+                satisfied => satisfied,
+                waitingFor);
         }
         finally
         {
             await gauge.StopAsync(CancellationToken.None);
         }
 
-        Assert.Equal(
-            new Dictionary<string, long> { ["identity"] = 0, ["directory"] = 0, ["ticketing"] = 2, ["notification"] = 0 },
-            observed.ToDictionary());
+        return observed.ToDictionary();
     }
 
     private static ErasureRecord Request(DateTimeOffset receivedAt, ErasureStatus status) => new(

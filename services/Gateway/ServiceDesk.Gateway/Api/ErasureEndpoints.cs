@@ -29,7 +29,7 @@ internal static class ErasureEndpoints
         var erasures = api.MapGroup("/erasures").WithTags("Erasures");
         erasures.MapPost("/", RemoveAsync).WithSummary("Remove a customer (admin): tombstones at once, every service erases its copy");
         erasures.MapGet("/", ListAsync)
-            .WithSummary("Removal requests, newest first, optionally by status and overdue (past their due date, not complete), a page at a time (a customer: their own)")
+            .WithSummary("Removal requests, newest first, optionally by status, overdue (past their due date, not complete) and participantOverdue (a service pending past its timeout), a page at a time (a customer: their own)")
             .AllowsEndedCustomerSessions();
         erasures.MapGet("/{erasureId}", GetAsync).WithSummary("One removal request with each service's progress").AllowsEndedCustomerSessions();
         erasures.MapPost("/{erasureId}/retry", RetryAsync).WithSummary("Send the command again to the services that failed or have not answered");
