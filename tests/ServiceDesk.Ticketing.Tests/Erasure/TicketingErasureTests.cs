@@ -350,6 +350,40 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Mail naming her where its field ends: the subject cut to the summary's 255 characters, a body to the description's
+    /// 32,768 or a comment's, would keep her first name and the first letters of her surname, which no kept name matches.
+    /// Her name is replaced in the whole text, and the pseudonym is what gets cut.
+    /// </summary>
+    [Fact]
+    public async Task Mail_naming_her_where_a_field_is_cut_keeps_no_part_of_her_name()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var ticket = await hosts.NewTicketAsync(project, john.Id);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+        var subject = $"{new string('s', 240)} {name}";
+        var body = $"{new string('d', StoredTicket.MaxDescriptionLength - 15)} {name}";
+        var comment = $"{new string('c', StoredTicket.MaxCommentLength - 15)} {name}";
+
+        var opened = await Client.IngestEmailAsync(
+            new IngestEmailRequest { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = subject, BodyText = body },
+            intake);
+        var replied = await Client.IngestEmailAsync(
+            new IngestEmailRequest { ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Re: {ticket.Id}", BodyText = comment },
+            intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, IngestOutcome.CommentAdded), (opened.Outcome, replied.Outcome));
+        var created = await Client.GetTicketAsync(new GetTicketRequest { TicketId = opened.TicketId }, hosts.Admin);
+        Assert.Equal(subject.Replace(name, Pseudonym, StringComparison.Ordinal)[..StoredTicket.MaxSummaryLength], created.Summary);
+        Assert.Equal(body.Replace(name, Pseudonym, StringComparison.Ordinal)[..StoredTicket.MaxDescriptionLength], created.Description);
+        var commented = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = ticket.Id }, hosts.Admin)).Comments.Single().Body;
+        Assert.Equal(comment.Replace(name, Pseudonym, StringComparison.Ordinal)[..StoredTicket.MaxCommentLength], commented);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [name[..14]]));
+    }
+
+    /// <summary>
     /// Purged, her ticket is gone, and a participant's reply to her message (which In-Reply-To names) opens a new ticket:
     /// its quote, her name and address in the attribution and signature, must not come back with it.
     /// </summary>

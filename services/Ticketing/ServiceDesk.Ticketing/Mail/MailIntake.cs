@@ -126,14 +126,14 @@ public sealed class MailIntake(
     /// </summary>
     private async Task<IReadOnlyList<MailText>> WithoutErasedNamesAsync(IReadOnlyList<MailText> texts, CancellationToken cancellationToken)
     {
-        var names = await tickets.ListErasedNamesAsync(mentions.Of(texts.Select(text => text.Text)), cancellationToken);
+        var names = await tickets.ListErasedNamesAsync(mentions.Of(texts.Select(text => text.Whole)), cancellationToken);
         if (names.Count == 0)
         {
             return texts;
         }
 
         var runs = names.Select(name => name.Run).ToList();
-        return [.. texts.Select(text => text with { Text = ReadableText.Truncated(mentions.ReplaceWordRuns(text.Text, runs), text.MaxLength) })];
+        return [.. texts.Select(text => text with { Whole = mentions.ReplaceWordRuns(text.Whole, runs) })];
     }
 
     /// <param name="texts">The comment's body, or the new ticket's summary and description.</param>
@@ -249,13 +249,18 @@ public sealed class MailIntake(
         return match.Success ? Ticket.IdOf(projectKey, long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)) : null;
     }
 
-    /// <summary>A text a message brings, cut to what its field holds.</summary>
-    private sealed record MailText(string Text, int MaxLength)
+    /// <summary>
+    /// A text a message brings, and it cut to what its field holds. Kept whole until written: a removed customer's name
+    /// is replaced in the whole text, as the cut may leave only its first words and letters, which no kept name matches.
+    /// </summary>
+    private sealed record MailText(string Whole, int MaxLength)
     {
+        public string Text => ReadableText.Truncated(Whole, MaxLength);
+
         public static MailText Of(string text, int maxLength, string whenEmpty)
         {
             var trimmed = text.Trim();
-            return new(trimmed.Length == 0 ? whenEmpty : ReadableText.Truncated(trimmed, maxLength), maxLength);
+            return new(trimmed.Length == 0 ? whenEmpty : trimmed, maxLength);
         }
     }
 }
