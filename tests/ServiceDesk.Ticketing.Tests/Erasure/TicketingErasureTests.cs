@@ -384,6 +384,36 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// An HTML message naming her in a table, her first name in one cell and her surname in the next, or over two
+    /// headings: read as text its cells and headings ran together into one word, which matched no kept name.
+    /// </summary>
+    [Fact]
+    public async Task An_html_message_naming_her_across_table_cells_or_headings_holds_the_pseudonym()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewKnownErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+        var (first, surname) = (name.Split(' ')[0], name.Split(' ')[1]);
+        var html = $"<table><tr><th>Name</th><td>{first}</td><td>{surname}</td></tr></table><h1>{first}</h1><h2>{surname}</h2>";
+
+        var mailed = await Client.IngestRawEmailAsync(
+            new IngestRawEmailRequest
+            {
+                ProjectKey = project,
+                Message = Google.Protobuf.ByteString.CopyFromUtf8(
+                    $"From: {john.Address}\r\nSubject: Contacts\r\nMessage-ID: <{TestData.Id()}@mail.example>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"),
+            },
+            intake);
+
+        Assert.Equal(IngestOutcome.TicketCreated, mailed.Outcome);
+        var description = (await Client.GetTicketAsync(new GetTicketRequest { TicketId = mailed.TicketId }, hosts.Admin)).Description;
+        Assert.Equal($"Name {Pseudonym}\n\n{Pseudonym}", description);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [surname]));
+    }
+
+    /// <summary>
     /// Purged, her ticket is gone, and a participant's reply to her message (which In-Reply-To names) opens a new ticket:
     /// its quote, her name and address in the attribution and signature, must not come back with it.
     /// </summary>

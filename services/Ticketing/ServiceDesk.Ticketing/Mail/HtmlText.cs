@@ -27,8 +27,15 @@ public static partial class HtmlText
                     quoting = Math.Max(0, quoting + (tag.IsEndTag ? -1 : tag.IsEmptyElement ? 0 : 1));
                     text.Append(LineBreak(quoting));
                     break;
-                case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR:
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR
+                    or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3 or HtmlTagId.H4 or HtmlTagId.H5 or HtmlTagId.H6
+                    or HtmlTagId.Table or HtmlTagId.UL or HtmlTagId.OL or HtmlTagId.DL or HtmlTagId.DT or HtmlTagId.DD or HtmlTagId.HR or HtmlTagId.Pre:
                     text.Append(LineBreak(quoting));
+                    break;
+                // Cells read apart: run together, a name split over two ("<td>Jane</td><td>Roe</td>") was one word no
+                // removal's kept name matches, and was stored as it came.
+                case HtmlTagToken tag when tag.Id is HtmlTagId.TD or HtmlTagId.TH:
+                    text.Append(' ');
                     break;
                 case HtmlDataToken data when skipping <= 0 && data.Kind == HtmlTokenKind.Data:
                     text.Append(quoting > 0 ? data.Data.Replace("\n", LineBreak(quoting), StringComparison.Ordinal) : data.Data);
