@@ -414,6 +414,30 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// On a project open to anyone, mail from a new address under her name, copying another new address under it too:
+    /// each became a customer named as she was, shown on the ticket and greeted by name in their letters. Named by their
+    /// addresses' local parts, as when a display name holds an address.
+    /// </summary>
+    [Fact]
+    public async Task Mail_from_new_addresses_under_her_name_creates_no_customer_named_so()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var (erin, name) = await NewKnownErasableAsync(project);
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+        var (sender, copied) = ($"s{TestData.Id()[..10]}", $"c{TestData.Id()[..10]}");
+        var mail = Mail(project, $"{name.ToUpperInvariant()} <{sender}@new.example>");
+        mail.Cc.Add($"\"{name.Split(' ')[1]}, {name.Split(' ')[0]}\" <{copied}@new.example>");
+
+        var taken = await Client.IngestEmailAsync(mail, intake);
+
+        Assert.Equal((IngestOutcome.TicketCreated, 0), (taken.Outcome, taken.DroppedErasedCc));
+        var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = taken.TicketId }, hosts.Admin);
+        Assert.Equal((sender, copied), (ticket.Reporter.DisplayName, ticket.Participants.Single().DisplayName));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [name]));
+    }
+
+    /// <summary>
     /// Purged, her ticket is gone, and a participant's reply to her message (which In-Reply-To names) opens a new ticket:
     /// its quote, her name and address in the attribution and signature, must not come back with it.
     /// </summary>

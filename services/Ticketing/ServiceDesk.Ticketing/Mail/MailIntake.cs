@@ -195,7 +195,7 @@ public sealed class MailIntake(
         var customer = await customers.FindByAddressAsync(mailbox.Address, cancellationToken);
         if (customer is null && project.AcceptMailFromAnyone)
         {
-            customer = await customers.CreateAsync(mailbox.Address, mailbox.DisplayName, project.Key, cancellationToken);
+            customer = await customers.CreateAsync(mailbox.Address, await NewCustomerNameAsync(mailbox, cancellationToken), project.Key, cancellationToken);
             if (customer is null)
             {
                 return (null, IngestOutcome.RejectedErasedSender);
@@ -217,6 +217,20 @@ public sealed class MailIntake(
         return await customers.JoinProjectAsync(customer.CustomerId, project.Key, cancellationToken) is { } joined
             ? (joined, IngestOutcome.Unspecified)
             : (null, IngestOutcome.RejectedErasedSender);
+    }
+
+    /// <summary>
+    /// What a sender or copied address new to Directory is named: its display name, unless that holds a removed customer's
+    /// kept name (whoever writes to the desk, or copies an address in, names it as they like); then, as for a display name
+    /// holding an address, the address's local part. Otherwise the new customer, their letters and their tickets carried
+    /// the removed customer's name again.
+    /// </summary>
+    private async Task<string> NewCustomerNameAsync(Mailbox mailbox, CancellationToken cancellationToken)
+    {
+        var names = await tickets.ListErasedNamesAsync(mentions.Of([mailbox.DisplayName]), cancellationToken);
+        return names.Count > 0 && mentions.HoldsAnyRun(mailbox.DisplayName, [.. names.Select(name => name.Run)])
+            ? mailbox.Address[..mailbox.Address.LastIndexOf('@')]
+            : mailbox.DisplayName;
     }
 
     /// <summary>
