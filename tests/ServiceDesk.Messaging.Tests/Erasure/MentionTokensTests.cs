@@ -217,6 +217,13 @@ public sealed class MentionTokensTests
             return MentionTokens.ReplaceWhole(current, spelling, "X");
         });
 
+    /// <summary>Her name's UTF-8 read as Windows-1252, as a forwarded message whose charset was lost shows it.</summary>
+    [Theory]
+    [InlineData("Fwd from ZoÃ« Ã…ngstrÃ¶m-NuÃ±ez: pay", "Fwd from X: pay")]
+    [InlineData("Fwd from ZoeÌˆ AÌŠngstroÌˆm-NunÌƒez: pay", "Fwd from X: pay")]
+    public void A_full_name_beyond_ascii_read_in_the_wrong_charset_is_replaced(string text, string expected) =>
+        Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
+
     /// <summary>A mail body's quoted-printable keeps its spaces as they are (RFC 2045; MimeKit, Python and mail programs write them so).</summary>
     [Theory]
     [InlineData("Raw source: Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ez wrote", "Raw source: X wrote")]

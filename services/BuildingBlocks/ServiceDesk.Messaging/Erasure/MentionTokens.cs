@@ -351,7 +351,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, a body's with its spaces
     /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), a header's base64 encoded word
     /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>, and named:
-    /// <c>Ren&amp;eacute; Roe</c>) and JSON escapes (<c>Ren\u00E9 Roe</c>), a name with an apostrophe percent-encoded with
+    /// <c>Ren&amp;eacute; Roe</c>), JSON escapes (<c>Ren\u00E9 Roe</c>) and its UTF-8 read as Windows-1252 (<c>RenÃ© Roe</c>), a name with an apostrophe percent-encoded with
     /// either apostrophe (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
     /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name), and as typed with those of
     /// only some of its words left out (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
@@ -462,7 +462,15 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         }
 
         yield return string.Concat(spaced.Select(character => char.IsAscii(character) ? character.ToString() : $"\\u{(int)character:X4}"));
+        // Its UTF-8 read as Windows-1252, ZoÃ« Ã…ngstrÃ¶m-NuÃ±ez, as a forwarded message or a paste whose charset was lost
+        // shows it: mail taken in and stored so after her removal kept her name readable to anyone who knows the look.
+        yield return string.Concat(Encoding.UTF8.GetBytes(spaced).Select(value => value is >= 0x80 and < 0xA0 ? Windows1252High[value - 0x80] : (char)value));
     }
+
+    /// <summary>Windows-1252's characters for the bytes 0x80 to 0x9F (Latin-1's C1 controls); an unassigned byte as that control.</summary>
+    private const string Windows1252High =
+        "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F" +
+        "\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
 
     /// <summary>
     /// The named character references HTML has for letters (<c>&amp;euml;</c> for ë, <c>&amp;Aring;</c> for Å,
