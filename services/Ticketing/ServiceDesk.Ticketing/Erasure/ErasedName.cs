@@ -14,6 +14,13 @@ public sealed record ErasedName(string CustomerId, string FirstToken, IReadOnlyL
     public string Id => $"{CustomerId} {string.Join(' ', WordTokens)}";
 
     public WordRun Run => new(WordTokens, Replacement);
+
+    /// <summary>Whether one of <paramref name="texts"/> holds one of <paramref name="names"/> (<see cref="MentionTokens.HoldsAnyRun"/>).</summary>
+    public static bool AnyHeldIn(IReadOnlyCollection<ErasedName> names, IEnumerable<string> texts, MentionTokens mentions)
+    {
+        var runs = names.Select(name => name.Run).ToList();
+        return runs.Count > 0 && texts.Any(text => mentions.HoldsAnyRun(text, runs));
+    }
 }
 
 /// <summary>A text taken in from mail holds a removed customer's name or address kept since it was read (<see cref="ErasedName"/>); nothing was written.</summary>

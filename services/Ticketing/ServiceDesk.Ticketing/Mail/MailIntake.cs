@@ -122,7 +122,7 @@ public sealed class MailIntake(
 
     /// <summary>
     /// The texts with every kept spelling of a removed customer's name or address replaced by the removal's pseudonym
-    /// (<see cref="MentionTokens.ReplaceWordRuns"/>), cut to their length again.
+    /// (<see cref="MentionTokens.ReplaceWordRuns"/>), in the whole texts: each is cut to its field's length as it is written.
     /// </summary>
     private async Task<IReadOnlyList<MailText>> WithoutErasedNamesAsync(IReadOnlyList<MailText> texts, CancellationToken cancellationToken)
     {
@@ -228,7 +228,7 @@ public sealed class MailIntake(
     private async Task<string> NewCustomerNameAsync(Mailbox mailbox, CancellationToken cancellationToken)
     {
         var names = await tickets.ListErasedNamesAsync(mentions.Of([mailbox.DisplayName]), cancellationToken);
-        return names.Count > 0 && mentions.HoldsAnyRun(mailbox.DisplayName, [.. names.Select(name => name.Run)])
+        return ErasedName.AnyHeldIn(names, [mailbox.DisplayName], mentions)
             ? mailbox.Address[..mailbox.Address.LastIndexOf('@')]
             : mailbox.DisplayName;
     }

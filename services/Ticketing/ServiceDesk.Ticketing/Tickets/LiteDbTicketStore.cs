@@ -320,8 +320,7 @@ public sealed class LiteDbTicketStore : ITicketStore
         }
 
         var added = after.TextsAddedSince(before).ToList();
-        var runs = ErasedNamesWith(_mentions.Of(added)).Select(name => name.Run).ToList();
-        if (runs.Count > 0 && added.Any(text => _mentions.HoldsAnyRun(text, runs)))
+        if (ErasedName.AnyHeldIn(ErasedNamesWith(_mentions.Of(added)), added, _mentions))
         {
             throw new TextNamesErasedException();
         }

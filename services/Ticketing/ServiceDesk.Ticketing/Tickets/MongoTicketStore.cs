@@ -281,8 +281,7 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
 
         await _mailWrites.ClaimAsync(session, (int)((uint)mail.MessageHash.GetHashCode() % MailWriteStripes), cancellationToken);
         var added = after.TextsAddedSince(before).ToList();
-        var runs = (await ErasedNamesWithAsync(session, mentions.Of(added), cancellationToken)).Select(name => name.Run).ToList();
-        if (runs.Count > 0 && added.Any(text => mentions.HoldsAnyRun(text, runs)))
+        if (ErasedName.AnyHeldIn(await ErasedNamesWithAsync(session, mentions.Of(added), cancellationToken), added, mentions))
         {
             throw new TextNamesErasedException();
         }
