@@ -35,7 +35,7 @@ public sealed partial class KeyRing(ISigningKeyStore store, IdentityOptions opti
             var keys = await store.ListAsync(cancellationToken);
             if (!keys.Any(k => k.ActivatesAt <= now && now < k.RetiresAt))
             {
-                await CreateAsync(now, now, cancellationToken);
+                await CreateAsync(StartOfRotation(now), now, cancellationToken);
                 keys = await store.ListAsync(cancellationToken);
             }
 
@@ -90,6 +90,19 @@ public sealed partial class KeyRing(ISigningKeyStore store, IdentityOptions opti
     {
         await MaintainAsync(cancellationToken);
         return _snapshot!;
+    }
+
+    /// <summary>
+    /// Where the rotation period holding <paramref name="now"/> began, counted from the Unix epoch: replicas that
+    /// start together on an empty store each create a first key, and this gives theirs one id, so the store keeps one
+    /// of them and every replica signs and publishes the same key. A first key from the time of its own start had an
+    /// id per replica; each replica signed with its own until its next check, and a token reached a service that had
+    /// the other replica's key set refused.
+    /// </summary>
+    private DateTime StartOfRotation(DateTime now)
+    {
+        var interval = options.Keys.RotationInterval.Ticks;
+        return DateTime.UnixEpoch.AddTicks((now - DateTime.UnixEpoch).Ticks / interval * interval);
     }
 
     private async Task CreateAsync(DateTime activatesAt, DateTime now, CancellationToken cancellationToken)
