@@ -369,11 +369,11 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
         }
 
-        Assert.Equal([second.Id, first.Id], (await stores.Erasures.ListAsync(jane, null, null, null, 10, default)).Select(r => r.Id));
-        Assert.Equal([second.Id], (await stores.Erasures.ListAsync(jane, null, null, null, 1, default)).Select(r => r.Id));
-        Assert.Equal([first.Id], (await stores.Erasures.ListAsync(jane, null, null, second.Id, 10, default)).Select(r => r.Id));
-        Assert.Equal([first.Id], (await stores.Erasures.ListAsync(jane, ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
-        Assert.Empty(await stores.Erasures.ListAsync(TestData.Id(), null, null, null, 10, default));
+        Assert.Equal([second.Id, first.Id], (await stores.Erasures.ListAsync(new ErasureQuery(jane, null, null, null, null, 10), default)).Select(r => r.Id));
+        Assert.Equal([second.Id], (await stores.Erasures.ListAsync(new ErasureQuery(jane, null, null, null, null, 1), default)).Select(r => r.Id));
+        Assert.Equal([first.Id], (await stores.Erasures.ListAsync(new ErasureQuery(jane, null, null, null, second.Id, 10), default)).Select(r => r.Id));
+        Assert.Equal([first.Id], (await stores.Erasures.ListAsync(new ErasureQuery(jane, ErasureStatus.Rejected, null, null, null, 10), default)).Select(r => r.Id));
+        Assert.Empty(await stores.Erasures.ListAsync(new ErasureQuery(TestData.Id(), null, null, null, null, 10), default));
     }
 
     [SkippableFact]
@@ -389,17 +389,17 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
             Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
         }
 
-        var all = await stores.Erasures.ListAsync(null, null, null, null, 10, default);
+        var all = await stores.Erasures.ListAsync(new ErasureQuery(null, null, null, null, null, 10), default);
         Assert.Equal([recent.Id, rejectedLater.Id, rejected.Id, old.Id], all.Select(r => r.Id));
-        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(null, null, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
-        Assert.Equal([recent.Id], (await stores.Erasures.ListAsync(null, null, null, null, 1, default)).Select(r => r.Id));
-        Assert.Equal([rejectedLater.Id, rejected.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, null, 10, default)).Select(r => r.Id));
-        Assert.Equal([rejectedLater.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, null, 1, default)).Select(r => r.Id));
-        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, rejectedLater.Id, 10, default)).Select(r => r.Id));
-        Assert.Equal([recent.Id, old.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.AwaitingApproval, null, null, 10, default)).Select(r => r.Id));
-        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.AwaitingApproval, null, recent.Id, 10, default)).Select(r => r.Id));
-        Assert.Empty(await stores.Erasures.ListAsync(null, ErasureStatus.Completed, null, null, 10, default));
-        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(null, null, TestData.Now, null, 10, default)).Select(r => r.Id));
+        Assert.Equal([rejected.Id, old.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, null, null, null, rejectedLater.Id, 10), default)).Select(r => r.Id));
+        Assert.Equal([recent.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, null, null, null, null, 1), default)).Select(r => r.Id));
+        Assert.Equal([rejectedLater.Id, rejected.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Rejected, null, null, null, 10), default)).Select(r => r.Id));
+        Assert.Equal([rejectedLater.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Rejected, null, null, null, 1), default)).Select(r => r.Id));
+        Assert.Equal([rejected.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Rejected, null, null, rejectedLater.Id, 10), default)).Select(r => r.Id));
+        Assert.Equal([recent.Id, old.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.AwaitingApproval, null, null, null, 10), default)).Select(r => r.Id));
+        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.AwaitingApproval, null, null, recent.Id, 10), default)).Select(r => r.Id));
+        Assert.Empty(await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Completed, null, null, null, 10), default));
+        Assert.Equal([old.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, null, TestData.Now, null, null, 10), default)).Select(r => r.Id));
         Assert.Equal(1, await stores.Erasures.CountOverdueAsync(TestData.Now, default));
     }
 
@@ -429,12 +429,12 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
 
         var pendingBefore = TestData.Now - timeout;
         Task<IReadOnlyList<ErasureRecord>> ListAsync(string? beforeId, int limit) =>
-            stores.Erasures.ListAsync(null, null, null, beforeId, limit, default, participantPendingBefore: pendingBefore);
+            stores.Erasures.ListAsync(new ErasureQuery(null, null, null, pendingBefore, beforeId, limit), default);
 
         Assert.Equal([newerStuck.Id, failedAndStuck.Id, stuck.Id], (await ListAsync(null, 10)).Select(r => r.Id));
         Assert.Equal([newerStuck.Id], (await ListAsync(null, 1)).Select(r => r.Id));
         Assert.Equal([failedAndStuck.Id, stuck.Id], (await ListAsync(newerStuck.Id, 10)).Select(r => r.Id));
-        Assert.Equal([failedAndStuck.Id], (await stores.Erasures.ListAsync(null, ErasureStatus.Failed, null, null, 10, default, participantPendingBefore: pendingBefore)).Select(r => r.Id));
+        Assert.Equal([failedAndStuck.Id], (await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Failed, null, pendingBefore, null, 10), default)).Select(r => r.Id));
         Assert.Equal(
             [newerStuck.Id, failedLongAgo.Id, recent.Id, failedAndStuck.Id, stuck.Id],
             (await stores.Erasures.ListUnderWayAsync(default)).Select(r => r.Id).OrderDescending(StringComparer.Ordinal));
@@ -601,9 +601,9 @@ public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbB
             Assert.True(await stores.Erasures.InsertAwaitingAsync(request, default));
         }
 
-        await stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, null, 10, default);
+        await stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Rejected, null, null, null, 10), default);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var page = stores.Erasures.ListAsync(null, ErasureStatus.Rejected, null, rejected[9].Id, 10, default);
+        var page = stores.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Rejected, null, null, rejected[9].Id, 10), default);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(rejected.Skip(10).Take(10).Select(r => r.Id), (await page).Select(r => r.Id));
@@ -663,7 +663,7 @@ public sealed class LiteDbErasureStoreTests() : ErasureStoreContract(new LiteDbB
         // Awaiting approval, in progress and the two failed, 40 days ago; the one due at this very instant is not overdue yet.
         Assert.Equal(4, await reopened.Erasures.CountOverdueAsync(TestData.Now, default));
         Assert.Equal(5, await reopened.Erasures.CountOverdueAsync(TestData.Now.AddTicks(1), default));
-        Assert.Equal(failed.Order(StringComparer.Ordinal).Reverse(), (await reopened.Erasures.ListAsync(null, ErasureStatus.Failed, null, null, 10, default)).Select(request => request.Id));
+        Assert.Equal(failed.Order(StringComparer.Ordinal).Reverse(), (await reopened.Erasures.ListAsync(new ErasureQuery(null, ErasureStatus.Failed, null, null, null, 10), default)).Select(request => request.Id));
     }
 }
 

@@ -286,9 +286,14 @@ public sealed class ErasureCoordinator(
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
         var now = time.Now();
         var found = await store.ListAsync(
-            customerId,
-            request.Status == ErasureStatus.Unspecified ? null : request.Status, request.Overdue ? now : null, beforeId, size + 1, cancellationToken,
-            request.ParticipantOverdue ? now - settings.ParticipantTimeout : null);
+            new ErasureQuery(
+                customerId,
+                request.Status == ErasureStatus.Unspecified ? null : request.Status,
+                request.Overdue ? now : null,
+                request.ParticipantOverdue ? now - settings.ParticipantTimeout : null,
+                beforeId,
+                size + 1),
+            cancellationToken);
         return found.Count > size ? ([.. found.Take(size)], pageTokens.Issue(found[size - 1].Id, scope)) : (found, string.Empty);
     }
 

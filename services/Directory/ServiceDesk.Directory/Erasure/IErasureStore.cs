@@ -80,15 +80,8 @@ public interface IErasureStore
     /// <summary>The id of the erasure that tombstoned the address hash; null when the address is not erased.</summary>
     Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Requests newest first (descending id), older than <paramref name="beforeId"/>; only those about
-    /// <paramref name="customerId"/> when set (a customer's own list); only of <paramref name="status"/> when set; only
-    /// those due before <paramref name="overdueAt"/> and not complete when set; only those with a participant pending since
-    /// before <paramref name="participantPendingBefore"/> when set (<see cref="ErasureRecord.HasOverdueParticipant"/>).
-    /// </summary>
-    Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken,
-        DateTimeOffset? participantPendingBefore = null);
+    /// <summary>Requests newest first (descending id), as <paramref name="query"/> selects them.</summary>
+    Task<IReadOnlyList<ErasureRecord>> ListAsync(ErasureQuery query, CancellationToken cancellationToken);
 
     /// <summary>The requests in progress or failed: those whose participants may be overdue.</summary>
     Task<IReadOnlyList<ErasureRecord>> ListUnderWayAsync(CancellationToken cancellationToken);
@@ -111,3 +104,13 @@ public interface IErasureStore
 
 /// <summary>The evidence signing key: its private half (PKCS#8) wrapped under the KEK <see cref="KekId"/> names.</summary>
 public sealed record StoredEvidenceKey(string KeyId, byte[] WrappedPrivateKey, string KekId, DateTimeOffset CreatedAt);
+
+/// <param name="CustomerId">Only requests about this customer (a customer's own list); null for all.</param>
+/// <param name="Status">Only requests of this status; null for any.</param>
+/// <param name="OverdueAt">Only requests due before this time and not complete; null for any.</param>
+/// <param name="ParticipantPendingBefore">
+/// Only requests with a participant pending since before this time (<see cref="ErasureRecord.HasOverdueParticipant"/>); null for any.
+/// </param>
+/// <param name="BeforeId">Only requests older than this one (the previous page's last).</param>
+public sealed record ErasureQuery(
+    string? CustomerId, ErasureStatus? Status, DateTimeOffset? OverdueAt, DateTimeOffset? ParticipantPendingBefore, string? BeforeId, int Limit);

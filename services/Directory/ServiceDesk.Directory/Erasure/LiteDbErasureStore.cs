@@ -253,10 +253,9 @@ public sealed class LiteDbErasureStore : IErasureStore
         return Task.FromResult(_tombstones.FindOneById(addressHash)?["ErasureId"].AsString);
     }
 
-    public Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken,
-        DateTimeOffset? participantPendingBefore = null)
+    public Task<IReadOnlyList<ErasureRecord>> ListAsync(ErasureQuery selection, CancellationToken cancellationToken)
     {
+        var (customerId, status, overdueAt, participantPendingBefore, beforeId, limit) = selection;
         cancellationToken.ThrowIfCancellationRequested();
         var before = beforeId ?? "\uffff";
         // A customer's own requests are few: read through the customer index, the status a filter on them.

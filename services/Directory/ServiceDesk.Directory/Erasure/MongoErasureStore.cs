@@ -200,10 +200,9 @@ public sealed class MongoErasureStore(IMongoDatabase database, MongoCustomerStor
     public async Task<string?> FindErasureOfAddressAsync(string addressHash, CancellationToken cancellationToken) =>
         (await _tombstones.Find(Filter.Eq("_id", addressHash)).FirstOrDefaultAsync(cancellationToken))?["ErasureId"].AsString;
 
-    public async Task<IReadOnlyList<ErasureRecord>> ListAsync(
-        string? customerId, ErasureStatus? status, DateTimeOffset? overdueAt, string? beforeId, int limit, CancellationToken cancellationToken,
-        DateTimeOffset? participantPendingBefore = null)
+    public async Task<IReadOnlyList<ErasureRecord>> ListAsync(ErasureQuery selection, CancellationToken cancellationToken)
     {
+        var (customerId, status, overdueAt, participantPendingBefore, beforeId, limit) = selection;
         var filter = beforeId is null ? Filter.Empty : Filter.Lt("_id", beforeId);
         if (customerId is not null)
         {
