@@ -161,6 +161,33 @@ public sealed class CustomerApiTests(DirectoryHostFixture directory)
         Assert.Contains(StatusCode.NotFound, statuses);
     }
 
+    /// <summary>
+    /// Ticketing adds a customer of other projects to a project open to anyone when mail comes from them; a customer staff
+    /// took out of the project is refused it (TAKEN_OUT_OF_PROJECT), until staff add them again. Was: added back.
+    /// </summary>
+    [Fact]
+    public async Task A_service_may_not_add_a_customer_back_to_a_project_staff_took_them_out_of()
+    {
+        var open = await directory.NewProjectAsync();
+        var other = await directory.NewProjectAsync();
+        var agent = IdentityTestHost.Bearer(await directory.TokenOfNewAsync(Role.Agent, null, open));
+        var withoutToken = new DirectoryService.DirectoryServiceClient(directory.Host.Channel);
+        var ticketing = IdentityTestHost.Bearer(await directory.Identity.ServiceTokenAsync(ServiceDesk.Hosting.ServiceNames.Ticketing));
+        var carol = await Client.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address("carol"), DisplayName = "Carol", ProjectKeys = { open, other } });
+        var dave = await Client.CreateCustomerAsync(new CreateCustomerRequest { Address = TestData.Address("dave"), DisplayName = "Dave", ProjectKeys = { other } });
+
+        await withoutToken.RemoveFromProjectAsync(new RemoveFromProjectRequest { CustomerId = directory.Host.Services.GetRequiredService<ServiceDesk.Hosting.KeyProtection.ProjectScopedIds>().For(carol.Id, open), ProjectKey = open }, agent);
+        var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => withoutToken.AddToProjectAsync(new AddToProjectRequest { CustomerId = carol.Id, ProjectKey = open }, ticketing));
+        var joined = await withoutToken.AddToProjectAsync(new AddToProjectRequest { CustomerId = dave.Id, ProjectKey = open }, ticketing);
+
+        Assert.Equal("TAKEN_OUT_OF_PROJECT", Assert.Single(refused.GetRpcStatus()!.GetDetail<Google.Rpc.PreconditionFailure>().Violations).Type);
+        Assert.Equal([other], (await Client.GetCustomerAsync(new GetCustomerRequest { CustomerId = carol.Id })).ProjectKeys);
+        Assert.Equal(new[] { open, other }.Order(StringComparer.Ordinal), joined.ProjectKeys);
+        var readded = await Client.AddToProjectAsync(new AddToProjectRequest { CustomerId = carol.Id, ProjectKey = open });
+        Assert.Equal(new[] { open, other }.Order(StringComparer.Ordinal), readded.ProjectKeys);
+        Assert.Equal(readded, await withoutToken.AddToProjectAsync(new AddToProjectRequest { CustomerId = carol.Id, ProjectKey = open }, ticketing));
+    }
+
     [Fact]
     public async Task UpdateCustomer_changes_only_the_fields_that_are_set_and_increments_the_version()
     {

@@ -102,7 +102,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         var customers = NewStore();
         var jane = TestData.Customer(projectKeys: "HELP");
         var invited = (jane with { ProjectKeys = ["HELP", "SALES"] }).StampedAfter(jane, TestData.Now.AddMinutes(5));
-        var renamed = (invited with { DisplayName = "Jane Roe", DisplayNameChosenByCustomer = true }).StampedAfter(invited, TestData.Now.AddMinutes(9));
+        var renamed = (invited with { DisplayName = "Jane Roe", DisplayNameChosenByCustomer = true, ProjectsLeftByStaff = ["OPS"] }).StampedAfter(invited, TestData.Now.AddMinutes(9));
         var older = TestData.Customer(projectKeys: "HELP") with { Memberships = [], ProfileVersion = null, ProfileUpdatedAt = null };
         await customers.InsertAsync(jane, AnEvent(), default);
         await customers.InsertAsync(older, AnEvent(), default);
@@ -116,6 +116,7 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
         Assert.Equal(2, read.ProfileVersion);
         Assert.Equal(TestData.Now.AddMinutes(9), read.ProfileUpdatedAt);
         Assert.True(read.DisplayNameChosenByCustomer);
+        Assert.Equal(["OPS"], read.ProjectsLeftByStaff);
         Assert.Equal(new ProfileHistory([new PreviousName(jane.DisplayName, false)], []), read.History);
         AssertSame(older, (await customers.GetAsync(older.Id, default))!);
     }
@@ -307,8 +308,11 @@ public abstract class CustomerStoreContract(IStoreBackend backend) : IDisposable
 
     private static void AssertSame(Customer expected, Customer actual)
     {
-        Assert.Equal(expected with { ProjectKeys = NoProjects, Memberships = NoMemberships }, actual with { ProjectKeys = NoProjects, Memberships = NoMemberships });
+        Assert.Equal(
+            expected with { ProjectKeys = NoProjects, Memberships = NoMemberships, ProjectsLeftByStaff = NoProjects },
+            actual with { ProjectKeys = NoProjects, Memberships = NoMemberships, ProjectsLeftByStaff = NoProjects });
         Assert.Equal(expected.ProjectKeys, actual.ProjectKeys);
+        Assert.Equal(expected.ProjectsLeftByStaff, actual.ProjectsLeftByStaff);
         Assert.Equal(expected.Memberships, actual.Memberships);
     }
 }

@@ -390,6 +390,36 @@ public sealed class InboundMailTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Staff taking a customer out of a project open to anyone keeps them out: mail from them is refused as from a sender
+    /// the project does not take mail from, and a copy to them dropped as unknown, until staff add them again. Was: the
+    /// next mail from their address (theirs, or anyone's writing it as the sender) made them a customer of it again, and
+    /// with that they read every ticket of theirs there once more.
+    /// </summary>
+    [Fact]
+    public async Task A_customer_staff_took_out_of_a_project_open_to_anyone_is_not_brought_back_by_mail()
+    {
+        var open = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var theirs = await hosts.NewProjectAsync();
+        var carol = await hosts.NewCustomerAsync("Carol", open, theirs);
+        var bob = await hosts.NewCustomerAsync("Bob", open);
+        var intake = await hosts.MailIntakeAsync();
+        await hosts.DirectoryClient.RemoveFromProjectAsync(new ServiceDesk.Contracts.Directory.V1.RemoveFromProjectRequest { CustomerId = carol.Id, ProjectKey = open }, hosts.Admin);
+        var copying = Mail(open, bob.Address, "Meeting", "See you there.");
+        copying.Cc.Add(carol.Address);
+
+        var fromCarol = await Client.IngestEmailAsync(Mail(open, carol.Address, "Let me back in", "Hi."), intake);
+        var copied = await Client.IngestEmailAsync(copying, intake);
+
+        Assert.Equal((IngestOutcome.RejectedUnknownSender, $"Project {open} does not accept mail from this sender."), (fromCarol.Outcome, fromCarol.Reason));
+        Assert.Equal((IngestOutcome.TicketCreated, 1), (copied.Outcome, copied.DroppedUnknownCc));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = copied.TicketId }, hosts.Admin)).Participants);
+        Assert.Equal([theirs], (await hosts.FindCustomerAsync(carol.Address))!.ProjectKeys);
+
+        await hosts.DirectoryClient.AddToProjectAsync(new ServiceDesk.Contracts.Directory.V1.AddToProjectRequest { CustomerId = carol.Id, ProjectKey = open }, hosts.Admin);
+        Assert.Equal(IngestOutcome.TicketCreated, (await Client.IngestEmailAsync(Mail(open, carol.Address, "Back again", "Thanks."), intake)).Outcome);
+    }
+
+    /// <summary>
     /// Directory learns of a project from Ticketing's ProjectCreated: until it has, mail to the project is UNAVAILABLE, for
     /// the MTA to try again, not refused for good. Was: a new sender refused as unknown, a known one NOT_FOUND with their id.
     /// </summary>

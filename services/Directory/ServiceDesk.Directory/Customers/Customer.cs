@@ -28,6 +28,13 @@ public sealed record Customer(
     /// <summary>The customer chose <see cref="DisplayName"/> themselves; staff (or inbound mail) gave it otherwise.</summary>
     public bool DisplayNameChosenByCustomer { get; init; }
 
+    /// <summary>
+    /// The projects staff took the customer out of (<c>RemoveFromProject</c>), sorted. Inbound mail does not bring them
+    /// back to one (Ticketing's <c>AddToProject</c> is refused) however open it is: only staff adding them again does,
+    /// which clears the project from here.
+    /// </summary>
+    public IReadOnlyList<string> ProjectsLeftByStaff { get; init; } = [];
+
     /// <summary>The display names and addresses the customer had before, for a removal to look for (<see cref="StampedAfter"/> keeps it).</summary>
     public ProfileHistory History { get; init; } = ProfileHistory.None;
 
@@ -48,6 +55,17 @@ public sealed record Customer(
 
     public static IReadOnlyList<string> SortedProjectKeys(IEnumerable<string> keys) =>
         [.. keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>This customer as a member of <paramref name="projectKeys"/> too, added by staff: mail may bring them back to those projects again.</summary>
+    public Customer JoinedByStaff(IEnumerable<string> projectKeys)
+    {
+        var joined = SortedProjectKeys(projectKeys);
+        return this with
+        {
+            ProjectKeys = SortedProjectKeys([.. ProjectKeys, .. joined]),
+            ProjectsLeftByStaff = [.. ProjectsLeftByStaff.Except(joined, StringComparer.Ordinal)],
+        };
+    }
 
     /// <summary>Address, display name and organization: what the customer shares with every project they belong to.</summary>
     public bool HasSameProfileAs(Customer other) =>

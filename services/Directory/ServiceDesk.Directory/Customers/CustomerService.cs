@@ -66,7 +66,7 @@ public sealed class CustomerService(
                 taken.ExistingCustomerId,
                 scopedIds.For(taken.ExistingCustomerId, customer.ProjectKeys[0]),
                 expectedVersion: 0,
-                current => current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, .. request.ProjectKeys]) },
+                current => current.JoinedByStaff(request.ProjectKeys),
                 caller,
                 cancellationToken);
         }
@@ -167,7 +167,8 @@ public sealed class CustomerService(
     /// <summary>
     /// An agent adds only a customer they can already see (one of their projects) to another of theirs; any other
     /// id is NOT_FOUND as an unknown one. A customer of other projects joins an agent's project by address,
-    /// through CreateCustomer.
+    /// through CreateCustomer. A service (Ticketing, for inbound mail) may not bring a customer back to a project staff
+    /// took them out of (<see cref="Customer.ProjectsLeftByStaff"/>): FAILED_PRECONDITION.
     /// </summary>
     public async Task<Customer> AddToProjectAsync(Caller caller, string customerId, string projectKey, CancellationToken cancellationToken)
     {
@@ -177,7 +178,19 @@ public sealed class CustomerService(
             customer.Id,
             customerId,
             expectedVersion: 0,
-            current => RequireVisible(caller, current, customerId) with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) },
+            current =>
+            {
+                RequireVisible(caller, current, customerId);
+                if (caller.Role != CallerRole.Service)
+                {
+                    return current.JoinedByStaff([projectKey]);
+                }
+
+                return current.ProjectsLeftByStaff.Contains(projectKey, StringComparer.Ordinal)
+                    ? throw new PreconditionFailedException(
+                        TakenOutOfProject, $"projects/{projectKey}", $"Staff took the customer out of project '{projectKey}'; only staff may add them again.")
+                    : current with { ProjectKeys = Customer.SortedProjectKeys([.. current.ProjectKeys, projectKey]) };
+            },
             caller,
             cancellationToken);
     }
@@ -194,10 +207,19 @@ public sealed class CustomerService(
             customer.Id,
             customerId,
             expectedVersion: 0,
-            current => RequireVisible(caller, current, customerId) with { ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)] },
+            current => RequireVisible(caller, current, customerId).ProjectKeys.Contains(projectKey, StringComparer.Ordinal)
+                ? current with
+                {
+                    ProjectKeys = [.. current.ProjectKeys.Where(key => key != projectKey)],
+                    ProjectsLeftByStaff = Customer.SortedProjectKeys([.. current.ProjectsLeftByStaff, projectKey]),
+                }
+                : current,
             caller,
             cancellationToken);
     }
+
+    /// <summary>The precondition violation's type when a service may not add a customer to a project staff took them out of.</summary>
+    public const string TakenOutOfProject = "TAKEN_OUT_OF_PROJECT";
 
     private static NotFoundException NotFound(string customerId) => new("customer", customerId, "customer_id");
 

@@ -273,6 +273,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
             ["ProjectAddressOrder"] = new BsonArray(customer.ProjectKeys.Select(project => new BsonValue($"{project} {customer.Address}"))),
             ["OrganizationAddressOrder"] = customer.OrganizationId is null ? BsonValue.Null : $"{customer.OrganizationId} {customer.Address}",
             ["DisplayNameChosenByCustomer"] = customer.DisplayNameChosenByCustomer,
+            ["ProjectsLeftByStaff"] = new BsonArray(customer.ProjectsLeftByStaff.Select(key => new BsonValue(key))),
         };
         LiteDbProfileHistory.Write(customer.History, document);
         return document;
@@ -297,6 +298,7 @@ public sealed class LiteDbCustomerStore : ICustomerStore
         document["Version"].AsInt64)
     {
         DisplayNameChosenByCustomer = document.TryGetValue("DisplayNameChosenByCustomer", out var chosen) && chosen.AsBoolean,
+        ProjectsLeftByStaff = document.TryGetValue("ProjectsLeftByStaff", out var left) && left.IsArray ? [.. left.AsArray.Select(key => key.AsString)] : [],
         History = LiteDbProfileHistory.Read(document),
         ProfileVersion = document["ProfileVersion"].IsNull ? null : document["ProfileVersion"].AsInt64,
         ProfileUpdatedAt = document["ProfileUpdatedAt"].IsNull ? null : new DateTimeOffset(document["ProfileUpdatedAt"].AsDateTime.ToUniversalTime()),

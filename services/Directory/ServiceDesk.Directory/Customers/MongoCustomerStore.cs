@@ -225,6 +225,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
                 ["ProfileVersionAtJoin"] = membership.ProfileVersionAtJoin,
             })),
             ["DisplayNameChosenByCustomer"] = customer.DisplayNameChosenByCustomer,
+            ["ProjectsLeftByStaff"] = new BsonArray(customer.ProjectsLeftByStaff),
         };
         MongoProfileHistory.Write(customer.History, document);
         return document;
@@ -241,6 +242,7 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
         document["Version"].ToInt64())
     {
         DisplayNameChosenByCustomer = document.GetValue("DisplayNameChosenByCustomer", false).AsBoolean,
+        ProjectsLeftByStaff = document.GetValue("ProjectsLeftByStaff", BsonNull.Value) is BsonArray left ? [.. left.Select(key => key.AsString)] : [],
         History = MongoProfileHistory.Read(document),
         ProfileVersion = document.GetValue("ProfileVersion", BsonNull.Value) is { IsBsonNull: false } profileVersion ? profileVersion.ToInt64() : null,
         ProfileUpdatedAt = document.GetValue("ProfileUpdatedAt", BsonNull.Value) is { IsBsonNull: false } profileUpdatedAt

@@ -92,22 +92,25 @@ public sealed class DirectoryCustomers(DirectoryService.DirectoryServiceClient d
 
     /// <summary>Makes the customer a member of the project in Directory, kept as their snapshot.</summary>
     /// <returns>
-    /// Null when Directory will not add them: their removal awaits an admin's approval (or their address was erased), or
-    /// they were removed since they were looked up.
+    /// No customer when Directory will not add them: staff took them out of the project (<c>TakenOutByStaff</c>), their
+    /// removal awaits an admin's approval (or their address was erased), or they were removed since they were looked up.
     /// </returns>
-    public async Task<CustomerSnapshot?> JoinProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken)
+    public async Task<(CustomerSnapshot? Joined, bool TakenOutByStaff)> JoinProjectAsync(string customerId, string projectKey, CancellationToken cancellationToken)
     {
         try
         {
-            return await KeepAsync(
+            return (await KeepAsync(
                 await CallAsync(() => directory.AddToProjectAsync(new AddToProjectRequest { CustomerId = customerId, ProjectKey = projectKey }, cancellationToken: cancellationToken).ResponseAsync),
-                cancellationToken);
+                cancellationToken), false);
         }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.FailedPrecondition)
         {
-            return null;
+            return (null, exception.GetRpcStatus()?.GetDetail<PreconditionFailure>()?.Violations.Any(violation => violation.Type == TakenOutOfProject) == true);
         }
     }
+
+    /// <summary>Directory's precondition type for a customer staff took out of the project (its <c>AddToProject</c>).</summary>
+    private const string TakenOutOfProject = "TAKEN_OUT_OF_PROJECT";
 
     private async Task<CustomerSnapshot?> KeepAsync(CustomerSnapshot? customer, CancellationToken cancellationToken)
     {

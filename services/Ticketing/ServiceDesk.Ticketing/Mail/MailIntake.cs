@@ -214,9 +214,11 @@ public sealed class MailIntake(
 
         // Directory adds no customer whose removal awaits approval (to an agent, their address is an erased one), nor one
         // removed since the look-up: refused as erased, so that its own refusal, which tells why, never reaches the bounce.
-        return await customers.JoinProjectAsync(customer.CustomerId, project.Key, cancellationToken) is { } joined
+        // Nor one staff took out of the project: refused as a sender the project does not take mail from, which they are.
+        var (joined, takenOutByStaff) = await customers.JoinProjectAsync(customer.CustomerId, project.Key, cancellationToken);
+        return joined is not null
             ? (joined, IngestOutcome.Unspecified)
-            : (null, IngestOutcome.RejectedErasedSender);
+            : (null, takenOutByStaff ? IngestOutcome.RejectedUnknownSender : IngestOutcome.RejectedErasedSender);
     }
 
     /// <summary>
