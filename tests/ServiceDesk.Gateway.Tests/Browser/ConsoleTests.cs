@@ -232,6 +232,48 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await Assertions.Expect(paulaSees.GetByRole(AriaRole.Button, new() { Name = "Remove Paula Participant" })).ToHaveCountAsync(1);
     }
 
+    /// <summary>
+    /// The console showed no comment's author. It names each as the API names them to the reader: agents see a customer by
+    /// name and staff by account; customers see staff by the operator's one name for them, never by account.
+    /// </summary>
+    [Fact]
+    public async Task Each_comment_names_its_author_to_agents_and_to_customers_as_the_API_names_them()
+    {
+        var project = await hosts.NewProjectAsync();
+        var rita = await hosts.NewCustomerAsync("Rita Reporter", GatewayHosts.NewAddress("rita"), project);
+        var paula = await hosts.NewCustomerAsync("Paula Participant", GatewayHosts.NewAddress("paula"), project);
+        var customer = await hosts.NewAccountAsync(Role.Customer, rita.Id);
+        var agent = await hosts.NewAccountAsync(Role.Agent, null, project);
+        string colleagueAccount;
+        using (var admin = await hosts.AdminClientAsync())
+        using (var colleague = await hosts.SignedInAsync(Role.Agent, null, project))
+        using (var asPaula = await hosts.SignedInAsync(Role.Customer, paula.Id))
+        using (var asRita = hosts.NewClient())
+        {
+            await admin.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, "/api/v1/tickets", new { projectKey = project, reporterCustomerId = rita.Id, summary = "Printer on fire" });
+            await admin.ExpectAsync(System.Net.HttpStatusCode.OK, HttpMethod.Put, $"/api/v1/tickets/{project}-1/participants/{paula.Id}");
+            await colleague.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/tickets/{project}-1/comments", new { body = "On our way." });
+            colleagueAccount = (await colleague.ExpectAsync(System.Net.HttpStatusCode.OK, HttpMethod.Get, "/api/v1/me")).GetProperty("id").GetString()!;
+            await asPaula.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/tickets/{project}-1/comments", new { body = "Mine smokes too." });
+            await asRita.SignInAsync(customer);
+            await asRita.ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, $"/api/v1/tickets/{project}-1/comments", new { body = "Thanks." });
+        }
+
+        var page = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(page, agent);
+        await page.GotoAsync($"{Console}#/tickets/{project}-1");
+        await page.GetByLabel("Add a comment").FillAsync("Fixed.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Comment" }).ClickAsync();
+        var authors = page.Locator("ul.comments > li .author");
+        await Assertions.Expect(authors).ToHaveTextAsync([$"Staff account {colleagueAccount}", "Paula Participant", "Rita Reporter", "You"]);
+
+        var portal = await chromium.NewPageAsync(Chromium.Desktop);
+        await SignInAsync(portal, customer);
+        await portal.GotoAsync($"{Console}#/tickets/{project}-1");
+        await Assertions.Expect(portal.Locator("ul.comments > li .author")).ToHaveTextAsync(["Support team", "Paula Participant", "You", "Support team"]);
+        Assert.DoesNotContain(colleagueAccount, await portal.ContentAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_admin_rejects_a_customers_own_removal_request_with_a_reason_by_keyboard()
     {

@@ -79,9 +79,24 @@ export async function ticketPage(container, ticketId, focusOn = null) {
   // Customers see the other customers on a ticket without their address.
   const named = (p) => p.address ? `${p.displayName} <${p.address}>` : p.displayName;
   const person = (p) => p ? (p.erased ? p.displayName || 'Former customer' : p.leftProject ? `${named(p) || p.customerId} (no longer a customer of this project)` : named(p)) : '—';
+  const me = session.account.customerId;
+
+  // A comment's author as the API names them to this caller: staff to customers by the operator's one name for them,
+  // a customer by the id the ticket's people carry, staff to staff by account.
+  const people = [ticket.reporter, ...ticket.participants].filter(Boolean);
+  const author = (c) => {
+    if (c.authorDisplayName) return c.authorDisplayName;
+    if (c.authorCustomerId) {
+      if (me && c.authorCustomerId === me) return 'You';
+      const p = people.find((candidate) => candidate.customerId === c.authorCustomerId);
+      if (p) return p.erased || p.leftProject ? person(p) : p.displayName || p.customerId;
+      return staff ? `Customer ${c.authorCustomerId} (no longer on this ticket)` : 'A customer no longer on this request';
+    }
+    if (c.authorAccountId) return c.authorAccountId === session.account.id ? 'You' : `Staff account ${c.authorAccountId}`;
+    return 'Unknown author';
+  };
 
   // Among customers, the reporter removes anyone and a participant only themselves (Ticketing's rule).
-  const me = session.account.customerId;
   const removable = (p) => staff || ticket.reporter?.customerId === me || p.customerId === me;
   const participants = h('ul', { class: 'chips', 'aria-label': 'Participants' }, ticket.participants.map((p) => h('li', {}, person(p),
     removable(p) ? h('button', { type: 'button', 'aria-label': `Remove ${p.displayName}`, onclick: async () => {
@@ -131,7 +146,7 @@ export async function ticketPage(container, ticketId, focusOn = null) {
     h('h2', {}, 'Comments'),
     ticket.comments.length
       ? h('ul', { class: 'comments' }, ticket.comments.map((c) => h('li', { class: c.internal ? 'internal' : '' },
-        h('div', { class: 'muted' }, `${formatTime(c.createdAt)}${c.internal ? ' · internal' : ''}`), h('p', {}, c.body))))
+        h('div', { class: 'muted' }, h('span', { class: 'author' }, author(c)), ` · ${formatTime(c.createdAt)}${c.internal ? ' · internal' : ''}`), h('p', {}, c.body))))
       : h('p', { class: 'muted' }, 'No comments yet.'),
     ticket.status === 'closed' ? h('p', { class: 'muted' }, 'This ticket is closed.') : commentForm);
   if (focusOn) refocus(container, focusOn);
