@@ -50,6 +50,7 @@ public static class GatewayServiceExtensions
             json.SerializerOptions.AllowDuplicateProperties = false;
         });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = BadRequestProblems.AddCode);
+        builder.Services.AddSingleton<IProblemDetailsWriter, ApiProblemWriter>();
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddGatewayRateLimits(options);
