@@ -22,6 +22,7 @@ public static class GatewayServiceExtensions
     public static WebApplicationBuilder AddGatewayService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(ServiceNames.Gateway);
+        builder.WebHost.AllowsKestrelHeadroomOverRequestLimits();
         var health = builder.Services.AddHealthChecks();
         foreach (var backend in ServiceNames.Backends)
         {
@@ -68,6 +69,7 @@ public static class GatewayServiceExtensions
     {
         var options = app.Services.GetRequiredService<GatewayOptions>();
         app.UseSecurityHeaders(options);
+        app.UseRequestLimits();
         app.UseManagementEndpointsForDirectCallersOnly(options);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
