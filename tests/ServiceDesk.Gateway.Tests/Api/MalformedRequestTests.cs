@@ -40,6 +40,20 @@ public sealed class MalformedRequestTests(GatewayHosts hosts)
             Assert.Equal(code, JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
         }
     }
+    /// <summary>JSON nested past the reader's depth (64) under a property no body has was answered as "x: has a value of the wrong type".</summary>
+    [Fact]
+    public async Task A_body_nested_too_deeply_is_400_saying_so()
+    {
+        using var client = hosts.NewClient();
+        var nested = $$"""{"login": "a", "password": "b", "x": {{new string('[', 100)}}{{new string(']', 100)}}}""";
+
+        var problem = await client.ProblemAsync(HttpStatusCode.BadRequest, HttpMethod.Post, "/api/v1/tokens", new StringContent(nested, Encoding.UTF8, "application/json"));
+
+        Assert.Equal("INVALID_ARGUMENT", problem.GetProperty("code").GetString());
+        Assert.Equal(["body"], problem.GetProperty("errors").EnumerateObject().Select(field => field.Name));
+        Assert.Equal("is nested deeper than this API reads (64 levels)", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
     /// <summary>
     /// Kestrel refuses a request line or header section over its limits before any of the gateway's code runs, with an
     /// empty 414 or 431 it offers no way to fill; the gateway's own limits, the same as Kestrel's defaults, now come first.

@@ -64,6 +64,8 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     private static (string Field, string Description) Describe(BadHttpRequestException exception) => exception switch
     {
         { InnerException: JsonException json } when json.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) => (FieldOf(json), "is given more than once"),
+        // Its path would be the client's own 64 nested levels, under a property no body has.
+        { InnerException: JsonException json } when json.Message.StartsWith(DepthExceeded, StringComparison.Ordinal) => ("body", $"is nested deeper than this API reads ({MaxJsonDepth} levels)"),
         { InnerException: JsonException json } => (FieldOf(json), json.Path is null or "$" ? "must be a JSON object" : "has a value of the wrong type"),
         _ when exception.Message.StartsWith(MissingBody, StringComparison.Ordinal) => ("body", "is required: send a JSON object"),
         _ when ParameterName().Match(exception.Message) is { Success: true } match =>
@@ -79,6 +81,12 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
     // (every body here is inferred), 'Failed to bind parameter "int? pageSize" from "abc".', 'Required parameter "string
     // key" was not provided from route.'
     private const string MissingBody = "Implicit body inferred for parameter ";
+
+    // System.Text.Json's: 'The maximum configured depth of 64 has been exceeded. Cannot read next JSON array. …'
+    private const string DepthExceeded = "The maximum configured depth of ";
+
+    /// <summary>System.Text.Json's default, which the gateway's JSON options keep.</summary>
+    private const int MaxJsonDepth = 64;
 
     [GeneratedRegex(@"^(?<verb>Failed to bind|Required) parameter ""(?:[^""]* )?(?<name>[^"" ]+)""")]
     private static partial Regex ParameterName();
