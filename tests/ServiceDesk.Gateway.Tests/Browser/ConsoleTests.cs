@@ -266,11 +266,13 @@ public sealed class ConsoleTests(GatewayHosts hosts, Chromium chromium) : IClass
         await page.GetByRole(AriaRole.Button, new() { Name = "Comment" }).ClickAsync();
         var authors = page.Locator("ul.comments > li .author");
         await Assertions.Expect(authors).ToHaveTextAsync([$"Staff account {colleagueAccount}", "Paula Participant", "Rita Reporter", "You"]);
+        await ConsolePages.ShotAsync(page, "agent-ticket-comments-desktop");
 
         var portal = await chromium.NewPageAsync(Chromium.Desktop);
         await SignInAsync(portal, customer);
         await portal.GotoAsync($"{Console}#/tickets/{project}-1");
         await Assertions.Expect(portal.Locator("ul.comments > li .author")).ToHaveTextAsync(["Support team", "Paula Participant", "You", "Support team"]);
+        await ConsolePages.ShotAsync(portal, "customer-ticket-comments-desktop");
         Assert.DoesNotContain(colleagueAccount, await portal.ContentAsync(), StringComparison.Ordinal);
     }
 
