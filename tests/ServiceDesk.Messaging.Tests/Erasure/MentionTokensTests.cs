@@ -224,6 +224,23 @@ public sealed class MentionTokensTests
     public void A_full_name_beyond_ascii_read_in_the_wrong_charset_is_replaced(string text, string expected) =>
         Assert.Equal(expected, ReplacedSpellings(text, "Zo\u00EB \u00C5ngstr\u00F6m-Nu\u00F1ez"));
 
+    /// <summary>
+    /// Her name's UTF-8 read as Windows-1252, a byte it has no character for (Ł's second, 0x81) showing as nothing, or read
+    /// as Latin-1, where every byte from 0x80 to 0x9F does (Þ's and Æ's second bytes): no stored text holds the control
+    /// character such a byte becomes (mail drops them, the API refuses them), so the words either side of it are one.
+    /// Checked through the clear spellings and through their words' tokens alone, as mail taken in after her removal is.
+    /// </summary>
+    [Theory]
+    [InlineData("Fwd from \u00C3\u017E\u00C3\u00B3runn \u00C3\u2020gisd\u00C3\u00B3ttir-\u00C5ukasiewicz: pay", "Fwd from X: pay")]
+    [InlineData("Fwd from \u00C3\u00C3\u00B3runn \u00C3gisd\u00C3\u00B3ttir-\u00C5ukasiewicz: pay", "Fwd from X: pay")]
+    public void A_full_name_read_in_a_charset_without_a_character_for_some_of_its_bytes_is_replaced(string text, string expected)
+    {
+        const string name = "\u00DE\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz";
+
+        Assert.Equal(expected, ReplacedSpellings(text, name));
+        Assert.Equal(expected, Mentions.ReplaceWordRuns(text, [.. MentionTokens.NameSpellings(name).Select(spelling => new WordRun(Mentions.WordTokens(spelling), "X"))]));
+    }
+
     /// <summary>A mail body's quoted-printable keeps its spaces as they are (RFC 2045; MimeKit, Python and mail programs write them so).</summary>
     [Theory]
     [InlineData("Raw source: Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ez wrote", "Raw source: X wrote")]

@@ -351,7 +351,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// into a text encode it (composed and decomposed): quoted-printable (<c>Ren=C3=A9=20Roe</c>, a body's with its spaces
     /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), a header's base64 encoded word
     /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>, and named:
-    /// <c>Ren&amp;eacute; Roe</c>), JSON escapes (<c>Ren\u00E9 Roe</c>) and its UTF-8 read as Windows-1252 (<c>RenÃ© Roe</c>), a name with an apostrophe percent-encoded with
+    /// <c>Ren&amp;eacute; Roe</c>), JSON escapes (<c>Ren\u00E9 Roe</c>) and its UTF-8 read as Windows-1252 or Latin-1 (<c>RenÃ© Roe</c>), a name with an apostrophe percent-encoded with
     /// either apostrophe (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
     /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name), and as typed with those of
     /// only some of its words left out (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
@@ -464,8 +464,19 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         yield return string.Concat(spaced.Select(character => char.IsAscii(character) ? character.ToString() : $"\\u{(int)character:X4}"));
         // Its UTF-8 read as Windows-1252, ZoÃ« Ã…ngstrÃ¶m-NuÃ±ez, as a forwarded message or a paste whose charset was lost
         // shows it: mail taken in and stored so after her removal kept her name readable to anyone who knows the look.
-        yield return string.Concat(Encoding.UTF8.GetBytes(spaced).Select(value => value is >= 0x80 and < 0xA0 ? Windows1252High[value - 0x80] : (char)value));
+        // Read as Latin-1 too, which has control characters where Windows-1252 has ž, † and the like (Þ's second byte).
+        var utf8 = Encoding.UTF8.GetBytes(spaced);
+        yield return ReadAs(utf8, value => Windows1252High[value - 0x80]);
+        yield return ReadAs(utf8, value => (char)value);
     }
+
+    /// <summary>
+    /// UTF-8 bytes read one character a byte, those from 0x80 to 0x9F by <paramref name="high"/>, without the control
+    /// characters that reading makes of some (Ł's 0x81): they show as nothing, and no stored text holds one (mail's texts
+    /// drop them, the API refuses them), so its words either side are one word there (<c>Åukasiewicz</c>).
+    /// </summary>
+    private static string ReadAs(byte[] utf8, Func<byte, char> high) =>
+        string.Concat(utf8.Select(value => value is >= 0x80 and < 0xA0 ? high(value) : (char)value).Where(character => !char.IsControl(character)));
 
     /// <summary>Windows-1252's characters for the bytes 0x80 to 0x9F (Latin-1's C1 controls); an unassigned byte as that control.</summary>
     private const string Windows1252High =
