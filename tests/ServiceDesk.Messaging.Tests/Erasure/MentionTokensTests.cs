@@ -285,6 +285,24 @@ public sealed class MentionTokensTests
         Assert.Equal(expected, ReplacedSpellings(text, name));
 
     /// <summary>
+    /// A name of letters HTML 4 names and letters beyond Latin-1 (Ł) in HTML as encoders write it: .NET's
+    /// <c>WebUtility.HtmlEncode</c> (and <c>HttpUtility</c>'s) Latin-1's letters as decimal references and the others as
+    /// they are, Perl's HTML::Entities named where HTML names the letter and hexadecimal elsewhere, TinyMCE's
+    /// "named+numeric" named and decimal.
+    /// </summary>
+    [Theory]
+    [InlineData("<p>&THORN;&oacute;runn &AElig;gisd&oacute;ttir-&#x141;ukasiewicz</p>", "<p>X</p>")]
+    [InlineData("<p>&THORN;&oacute;runn &AElig;gisd&oacute;ttir-&#321;ukasiewicz</p>", "<p>X</p>")]
+    [InlineData("<p>&THORN;&oacute;runn &AElig;gisd&oacute;ttir-&#321;ukasiewiczowa</p>", "<p>&THORN;&oacute;runn &AElig;gisd&oacute;ttir-&#321;ukasiewiczowa</p>")]
+    [InlineData(null, "<p>X</p>")]
+    public void A_full_name_beyond_latin_1_in_html_as_encoders_write_it_is_replaced(string? text, string expected)
+    {
+        const string name = "\u00DE\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz";
+
+        Assert.Equal(expected, ReplacedSpellings(text ?? $"<p>{System.Net.WebUtility.HtmlEncode(name)}</p>", name));
+    }
+
+    /// <summary>
     /// An address in JSON as System.Text.Json writes it by default: <c>+</c>, <c>'</c> and every letter beyond ASCII as
     /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case); and in a link built by hand,
     /// or by an encoder that leaves <c>+</c> as it is, with only its <c>@</c> percent-encoded.

@@ -451,12 +451,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         // A header's base64 encoded word, as MimeKit writes a display name beyond ASCII (Notification's own letters name
         // their recipient so): the name's own bytes, not base64 of a body, whose alignment no needle can know.
         yield return Convert.ToBase64String(Encoding.UTF8.GetBytes(spaced));
-        yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#{rune.Value};"));
-        yield return string.Concat(spaced.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : $"&#x{rune.Value:X};"));
-        // Named where HTML names the letter, as it is where it does not (as PHP's htmlentities writes it); a decomposed
-        // name has no named letter and would only be the name again.
-        if (string.Concat(spaced.Select(character => NamedReferences.TryGetValue(character, out var named) ? $"&{named};" : character.ToString())) is var references
-            && references != spaced)
+        foreach (var references in HtmlReferences(spaced))
         {
             yield return references;
         }
@@ -477,6 +472,34 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// </summary>
     private static string ReadAs(byte[] utf8, Func<byte, char> high) =>
         string.Concat(utf8.Select(value => value is >= 0x80 and < 0xA0 ? high(value) : (char)value).Where(character => !char.IsControl(character)));
+
+    /// <summary>
+    /// The name in HTML character references, as encoders write letters beyond ASCII: decimal and hexadecimal; named
+    /// where HTML names the letter and as it is where it does not (PHP's htmlentities, Java's escapeHtml4), decimal
+    /// (TinyMCE's "named+numeric") or hexadecimal (Perl's HTML::Entities); and Latin-1's letters decimal, the others as
+    /// they are (.NET's <c>WebUtility.HtmlEncode</c>). Where a name's letters are all named, or all Latin-1's, several
+    /// of these are one spelling; a decomposed name has no named letter, and one that is the name again is left out.
+    /// </summary>
+    private static IEnumerable<string> HtmlReferences(string spaced)
+    {
+        static string Decimal(Rune rune) => $"&#{rune.Value};";
+        static string Hexadecimal(Rune rune) => $"&#x{rune.Value:X};";
+        static string? Named(Rune rune) => rune.IsBmp && NamedReferences.TryGetValue((char)rune.Value, out var named) ? $"&{named};" : null;
+
+        Func<Rune, string?>[] encoders =
+        [
+            Decimal,
+            Hexadecimal,
+            Named,
+            rune => Named(rune) ?? Decimal(rune),
+            rune => Named(rune) ?? Hexadecimal(rune),
+            rune => rune.Value is >= 0xA0 and <= 0xFF ? Decimal(rune) : null,
+        ];
+        return encoders
+            .Select(encoder => string.Concat(spaced.EnumerateRunes().Select(rune => (rune.IsAscii ? null : encoder(rune)) ?? rune.ToString())))
+            .Where(references => references != spaced)
+            .Distinct(StringComparer.Ordinal);
+    }
 
     /// <summary>Windows-1252's characters for the bytes 0x80 to 0x9F (Latin-1's C1 controls); an unassigned byte as that control.</summary>
     private const string Windows1252High =
