@@ -31,15 +31,6 @@ public sealed class LocalSystem(LocalRunOptions options)
         LocalService[] all = [.. backends, gateway];
         var redisPort = port + 2;
 
-        var busy = all.SelectMany(s => s.Ports).Append((Purpose: "Redis", Port: redisPort)).Where(p => !FreePorts.IsFree(p.Port)).ToList();
-        if (busy.Count > 0)
-        {
-            await Console.Error.WriteLineAsync(
-                $"Cannot start: {string.Join(", ", busy.Select(p => $"port {p.Port} ({p.Purpose})"))} already in use. " +
-                $"Stop what holds it, or choose other ports with --base-port (uses {port}..{port + 41}).");
-            return 2;
-        }
-
         if (DataDirectory.Prepare(options.DataDirectory) is { } unusable)
         {
             await Console.Error.WriteLineAsync($"Cannot start: {unusable}");
@@ -53,6 +44,17 @@ public sealed class LocalSystem(LocalRunOptions options)
             await Console.Error.WriteLineAsync(
                 $"Cannot start: {options.DataDirectory} is in use by another local run ({DataDirectoryLockFile} there is locked). " +
                 "Stop that run, or choose another directory with --data-dir.");
+            return 2;
+        }
+
+        // After the lock: a second run on the same directory and ports finds them held by the first, and was told to
+        // choose other ports, which only brought it to the lock.
+        var busy = all.SelectMany(s => s.Ports).Append((Purpose: "Redis", Port: redisPort)).Where(p => !FreePorts.IsFree(p.Port)).ToList();
+        if (busy.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Cannot start: {string.Join(", ", busy.Select(p => $"port {p.Port} ({p.Purpose})"))} already in use. " +
+                $"Stop what holds it, or choose other ports with --base-port (uses {port}..{port + 41}).");
             return 2;
         }
 
