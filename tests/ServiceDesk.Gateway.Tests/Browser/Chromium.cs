@@ -29,6 +29,9 @@ public sealed class Chromium : IAsyncLifetime
             throw new InvalidOperationException($"{ExecutablePath} is missing: run deploy/local/prerequisites.sh (apt-get install -y chromium).");
         }
 
+        // Generous, as the pages' own timeout below: an assertion's default is 5 s, and a page can take longer while CI
+        // runs every test project at once on two cores. An assertion that holds returns as soon as it does.
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions());
     }
