@@ -143,6 +143,51 @@ public sealed class MentionTokensTests
     }
 
     /// <summary>
+    /// A zero-width space or a direction character (a mark, an embedding, an override or an isolate) standing between two
+    /// words separates them as a space does, though it shows none: a name written with one instead of its space is the
+    /// name, found by its tokens and replaced as whole words, by a removal and by mail's kept names alike. A soft hyphen,
+    /// a joiner or non-joiner, the word joiner and the BOM join what they stand between (a hyphenation point, Persian
+    /// and Indic words), as they show: there the name is one word, a name of its own, as <c>JaneRoe</c> is.
+    /// </summary>
+    [Theory]
+    [InlineData("Jane Roe", "Ask Jane\u200BRoe, JANE\u200EROE or jane\u200F\u200Broe.", "Ask X, X or X.")]
+    [InlineData("Jane Roe", "Ask \u202AJane\u202CRoe, Jane\u2066Roe\u2069 or Jane\u202ERoe.", "Ask \u202AX, X\u2069 or X.")]
+    [InlineData("Jane Roe", "Ask Ja\u00ADne\u200BR\u200Doe.", "Ask X.")]
+    [InlineData("Jane Roe", "Ask x\u200BJane\u200BRoe\u200Bx or xJane\u200BRoe.", "Ask x\u200BX\u200Bx or xJane\u200BRoe.")]
+    [InlineData("Jane Roe", "Ask Jane\u00ADRoe, Jane\u200DRoe, Jane\u200CRoe, Jane\u2060Roe or Jane\uFEFFRoe.", "Ask Jane\u00ADRoe, Jane\u200DRoe, Jane\u200CRoe, Jane\u2060Roe or Jane\uFEFFRoe.")]
+    [InlineData("Anna Rosen Berg", "Anna Rosen\u00ADberg called.", "Anna Rosen\u00ADberg called.")]
+    [InlineData("Jane Roe", "Ask Jane\u3000Roe, Jane\u2007Roe, Jane\u202FRoe or Jane\u2000\u200ARoe.", "Ask X, X, X or X.")]
+    public void A_name_with_a_zero_width_space_or_direction_character_for_its_space_is_the_name_and_one_joined_by_other_invisible_characters_is_not(
+        string name, string text, string expected)
+    {
+        Assert.Equal(expected, MentionTokens.ReplaceWhole(text, name, "X"));
+        Assert.Equal(expected != text, MentionTokens.Names(text, name));
+        Assert.Equal(expected, Mentions.ReplaceWordRuns(text, [new WordRun(Mentions.WordTokens(name), "X")]));
+        if (expected != text)
+        {
+            Assert.Subset(Mentions.Of([text]).ToHashSet(), Mentions.QueryTokens(name).ToHashSet());
+        }
+    }
+
+    /// <summary>A text as long as a body may be, of separating invisible characters throughout: read in linear time, not quadratic.</summary>
+    [Theory]
+    [InlineData("J\u200Ba")]
+    [InlineData("Jane\u200E")]
+    public void A_long_text_of_separating_invisible_characters_is_read_at_once(string piece)
+    {
+        var text = string.Concat(Enumerable.Repeat(piece, 262_144 / piece.Length));
+        WordRun[] runs = [new(Mentions.WordTokens("shared@both.test"), "X"), new(Mentions.WordTokens("Jane Jane"), "X")];
+        var read = System.Diagnostics.Stopwatch.StartNew();
+
+        MentionTokens.ReplaceAnywhere(text, "shared@both.test", "X");
+        MentionTokens.ReplaceWhole(text, "Jane Jane", "X");
+        Mentions.ReplaceWordRuns(text, runs);
+        Mentions.Of([text]);
+
+        Assert.InRange(read.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
     /// An address is found in any letter case, with its domain in another spelling, percent-encoded as in a link, and
     /// inside a longer one (its bytes are the address's), but not where the canonical spelling of names folds another
     /// mailbox into it (full-width letters, ß as ss), which Directory holds as another customer's address.

@@ -836,6 +836,38 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her name with a zero-width space or a direction character for its space (pasted from a web page, or written so to
+    /// slip past a search) shows as her name: it stayed in other people's tickets after her removal, and mail after it
+    /// stored it again, a subject leaving such characters out and a body its direction characters, so that the words ran
+    /// together.
+    /// </summary>
+    [Fact]
+    public async Task Her_name_with_an_invisible_character_for_its_space_is_replaced_in_tickets_and_in_later_mail()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewKnownErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var (given, surname) = (name.Split(' ')[0], name.Split(' ')[1]);
+        var johns = await hosts.NewTicketAsync(project, john.Id);
+        await Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = johns.Id, Body = $"Ask {given}\u200B{surname} or {given.ToUpperInvariant()}\u200E{surname}." }, hosts.Admin);
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var mailed = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Fwd: {given}\u200B{surname}",
+                BodyText = $"From {given}\u202A{surname}\u202C and {given}\u2066{surname}\u2069.",
+            },
+            await hosts.MailIntakeAsync());
+
+        Assert.Equal($"Ask {Pseudonym} or {Pseudonym}.", (await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin)).Comments.Single().Body);
+        var opened = await Client.GetTicketAsync(new GetTicketRequest { TicketId = mailed.TicketId }, hosts.Admin);
+        Assert.Equal(($"Fwd: {Pseudonym}", $"From {Pseudonym} and {Pseudonym}."), (opened.Summary, opened.Description));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [surname]));
+    }
+
+    /// <summary>
     /// Another customer's address in full-width letters is theirs, not the erased one's, though the canonical spelling of
     /// names folds it into it: it stays in the texts (found by a black-box review: a removal rewrote a live customer's
     /// full-width address in their ticket, and they looked removed). The erased one's, in capitals, is replaced.

@@ -50,9 +50,33 @@ public sealed partial class MentionTokens
         }
 
         var canonical = Canonical.Of(text);
-        var spans = WordSpans(canonical.Text).ToList();
         // Computed once per distinct word: a text repeats its words.
         var tokenOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var readings = WordReadings(canonical).ToList();
+        var found = readings.SelectMany(spans => RunsAmong(canonical, spans, tokenOf, byFirstWord));
+        if (readings.Count > 1)
+        {
+            found = found.OrderBy(run => run.At).ThenByDescending(run => run.Length).ToList();
+        }
+
+        var copied = 0;
+        foreach (var (at, length, run) in found)
+        {
+            // Two readings may find overlapping runs.
+            if (at < copied)
+            {
+                continue;
+            }
+
+            yield return (at, length, run);
+            copied = at + length;
+        }
+    }
+
+    /// <summary>The runs found among one reading of the text's words (<see cref="WordReadings"/>), in its order.</summary>
+    private IEnumerable<(int At, int Length, WordRun Run)> RunsAmong(
+        Canonical canonical, IReadOnlyList<(int Start, int End)> spans, Dictionary<string, string> tokenOf, ILookup<string, WordRun> byFirstWord)
+    {
         var tokens = spans.Select(span =>
         {
             var word = canonical.Text[span.Start..span.End];

@@ -25,7 +25,7 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed partial class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
     private const int TokenBytes = 8;
@@ -38,7 +38,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         foreach (var text in texts)
         {
             // Computed once per distinct word: a text repeats its words.
-            words.UnionWith(Words(text ?? string.Empty));
+            words.UnionWith(IndexedWords(text ?? string.Empty));
         }
 
         return [.. words.Select(Token)];
@@ -166,19 +166,29 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         var address = AddressSpelt(needle);
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
         var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
-        for (var at = upperText.IndexOf(parts[0], StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(parts[0], at + 1, StringComparison.Ordinal))
+        foreach (var (at, end) in Found(canonical, parts))
         {
-            if (EndOf(upperText, at + parts[0].Length, parts) is not { } end)
-            {
-                continue;
-            }
-
-            var joinsBefore = startsWithWord && at > 0 && Rune.DecodeLastFromUtf16(upperText.AsSpan(0, at), out var before, out _) == OperationStatus.Done && IsWordRune(before);
-            var joinsAfter = endsWithWord && end < upperText.Length && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
+            // Where an invisible character separating words stands, a word ends.
+            var joinsBefore = startsWithWord && at > 0 && !canonical.BreaksAt(at)
+                && Rune.DecodeLastFromUtf16(upperText.AsSpan(0, at), out var before, out _) == OperationStatus.Done && IsWordRune(before);
+            var joinsAfter = endsWithWord && end < upperText.Length && !canonical.BreaksAt(end) && Rune.TryGetRuneAt(upperText, end, out var after) && IsWordRune(after);
             var occurrence = canonical.InText(at, end);
             if ((!wholeWordsOnly || (!joinsBefore && !joinsAfter)) && (address is not { } mailbox || IsThatMailbox(text, occurrence, mailbox)))
             {
                 yield return occurrence;
+            }
+        }
+    }
+
+    /// <summary>Where the needle's parts stand in the text's canonical spelling, one after another as <see cref="EndOf"/> finds them.</summary>
+    private static IEnumerable<(int At, int End)> Found(Canonical canonical, string[] parts)
+    {
+        var upperText = canonical.Text;
+        for (var at = upperText.IndexOf(parts[0], StringComparison.Ordinal); at >= 0; at = upperText.IndexOf(parts[0], at + 1, StringComparison.Ordinal))
+        {
+            if (EndOf(canonical, at + parts[0].Length, parts) is { } end)
+            {
+                yield return (at, end);
             }
         }
     }
@@ -258,9 +268,13 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         return unescaped.ToString();
     }
 
-    /// <summary>Where the needle's later parts end, each after a run of white space, from <paramref name="position"/>; null when they do not follow.</summary>
-    private static int? EndOf(string upperText, int position, string[] parts)
+    /// <summary>
+    /// Where the needle's later parts end, each after a run of white space or an invisible character separating words
+    /// (<see cref="Canonical.BreaksAt"/>), from <paramref name="position"/>; null when they do not follow.
+    /// </summary>
+    private static int? EndOf(Canonical canonical, int position, string[] parts)
     {
+        var upperText = canonical.Text;
         foreach (var part in parts.AsSpan(1))
         {
             var spaced = position;
@@ -269,7 +283,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
                 spaced++;
             }
 
-            if (spaced == position || !upperText.AsSpan(spaced).StartsWith(part, StringComparison.Ordinal))
+            if ((spaced == position && !canonical.BreaksAt(position)) || !upperText.AsSpan(spaced).StartsWith(part, StringComparison.Ordinal))
             {
                 return null;
             }
@@ -564,6 +578,31 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         return WordSpans(upper).Select(span => upper[span.Start..span.End]);
     }
 
+    /// <summary>
+    /// The words a text is indexed by: each word, and where an invisible character separating words stands inside one
+    /// (<see cref="Canonical.BreaksAt"/>), the words either side of it too.
+    /// </summary>
+    private static IEnumerable<string> IndexedWords(string text)
+    {
+        var canonical = Canonical.Of(text);
+        return WordReadings(canonical).SelectMany(spans => spans).Distinct().Select(span => canonical.Text[span.Start..span.End]);
+    }
+
+    /// <summary>
+    /// The ways the text's words are read: as they are in the canonical spelling, and, when an invisible character
+    /// separating words stands inside one (<see cref="Canonical.BreaksAt"/>), split there; as shown, such a word may be one
+    /// word or several, and each reading is looked for.
+    /// </summary>
+    private static IEnumerable<IReadOnlyList<(int Start, int End)>> WordReadings(Canonical canonical)
+    {
+        var spans = WordSpans(canonical.Text).ToList();
+        yield return spans;
+        if (canonical.HasBreaks && spans.Any(span => canonical.BreaksWithin(span.Start, span.End)))
+        {
+            yield return [.. spans.SelectMany(span => canonical.Split(span.Start, span.End))];
+        }
+    }
+
     /// <summary>Where each word of a text in its canonical spelling starts and ends.</summary>
     private static IEnumerable<(int Start, int End)> WordSpans(string upper)
     {
@@ -607,29 +646,72 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     {
         private readonly int[]? _starts;
         private readonly int[]? _ends;
+        private readonly SortedSet<int>? _breaks;
 
-        private Canonical(string text, int[]? starts, int[]? ends)
+        private Canonical(string text, int[]? starts, int[]? ends, SortedSet<int>? breaks)
         {
             Text = text;
             _starts = starts;
             _ends = ends;
+            _breaks = breaks;
         }
 
         public string Text { get; }
+
+        public bool HasBreaks => _breaks is { Count: > 0 };
+
+        /// <summary>
+        /// Whether an invisible character that separates words stood just before <paramref name="position"/> of the spelling
+        /// (<see cref="SeparatesWords"/>): left out of the spelling as it shows nothing, but a word may end there.
+        /// </summary>
+        public bool BreaksAt(int position) => _breaks?.Contains(position) == true;
+
+        /// <summary>Whether a break stands inside the spelling's positions <paramref name="start"/> to <paramref name="end"/>.</summary>
+        public bool BreaksWithin(int start, int end) => _breaks is not null && start + 1 < end && _breaks.GetViewBetween(start + 1, end - 1).Count > 0;
+
+        /// <summary>The spelling's positions <paramref name="start"/> to <paramref name="end"/>, split at each break inside.</summary>
+        public IEnumerable<(int Start, int End)> Split(int start, int end)
+        {
+            if (BreaksWithin(start, end))
+            {
+                foreach (var position in _breaks!.GetViewBetween(start + 1, end - 1))
+                {
+                    yield return (start, position);
+                    start = position;
+                }
+            }
+
+            yield return (start, end);
+        }
+
+        /// <summary>
+        /// A zero-width space, where a line may break between words, and the direction characters (marks, embeddings,
+        /// overrides, isolates), written where the writing changes direction, between words: either may stand for a space.
+        /// Not the soft hyphen, the joiners, the word joiner or the BOM, which join (a hyphenation point, Persian and Indic
+        /// words: <c>Rosen&lt;U+00AD&gt;berg</c> is one word).
+        /// </summary>
+        private static bool SeparatesWords(char character) =>
+            character is '\u200B' or '\u200E' or '\u200F' or '\u061C' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
         public static Canonical Of(string text)
         {
             if (Ascii.IsValid(text))
             {
                 // Most texts: upper case maps each character to one, so positions hold in the text as given.
-                return new Canonical(text.ToUpperInvariant(), null, null);
+                return new Canonical(text.ToUpperInvariant(), null, null, null);
             }
 
             var spelt = new StringBuilder(text.Length);
             var (starts, ends) = (new List<int>(text.Length), new List<int>(text.Length));
+            SortedSet<int>? breaks = null;
             var start = 0;
             while (start < text.Length)
             {
+                if (SeparatesWords(text[start]))
+                {
+                    (breaks ??= []).Add(spelt.Length);
+                }
+
                 var end = start + (Rune.DecodeFromUtf16(text.AsSpan(start), out _, out var length) == OperationStatus.Done ? length : 1);
                 while (end < text.Length && Rune.DecodeFromUtf16(text.AsSpan(end), out var next, out var nextLength) == OperationStatus.Done && IsMark(next))
                 {
@@ -647,7 +729,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
                 start = end;
             }
 
-            return new Canonical(spelt.ToString(), [.. starts], [.. ends]);
+            return new Canonical(spelt.ToString(), [.. starts], [.. ends], breaks);
         }
 
         /// <summary>The part of the text as given that the spelling's positions <paramref name="at"/> to <paramref name="end"/> came from.</summary>

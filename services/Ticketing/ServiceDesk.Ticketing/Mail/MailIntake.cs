@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using ServiceDesk.Contracts.Ticketing.V1;
 using ServiceDesk.Hosting.Auth;
@@ -79,14 +80,14 @@ public sealed class MailIntake(
         // A message answering a ticket's thread, taken in as a comment or, where it may not be one there (the ticket closed,
         // not the sender's, or deleted with its removed reporter), as a new ticket, is what its sender wrote: the message it
         // quotes is the ticket's, and would bring back a removed customer's name and address in its attribution.
-        var readable = ReadableText.Keeping(mail.Body, ReadableText.FitsLines);
+        var readable = ReadableBody(mail.Body);
         var body = threadTicketId is null ? readable : ReplyText.NewPart(readable);
         // Its subject, too, is the thread's ("Re: …"): the ticket's summary as it was before a removal redacted it there.
-        var summary = threadTicketId is null ? ReadableText.Keeping(mail.Subject, ReadableText.FitsOneLine) : ReplySummary(project, threadTicketId);
+        var summary = threadTicketId is null ? mail.Subject : ReplySummary(project, threadTicketId);
         // Mail is taken, not refused: what a summary or description may not hold is left out.
         IReadOnlyList<MailText> texts = replied is null
-            ? [MailText.Of(summary, Ticket.MaxSummaryLength, NoSubject), MailText.Of(body, Ticket.MaxDescriptionLength, string.Empty)]
-            : [MailText.Of(body, Ticket.MaxCommentLength, EmptyMessage)];
+            ? [new(summary, ReadableText.FitsOneLine, Ticket.MaxSummaryLength, NoSubject), new(body, ReadableText.FitsLines, Ticket.MaxDescriptionLength, string.Empty)]
+            : [new(body, ReadableText.FitsLines, Ticket.MaxCommentLength, EmptyMessage)];
         texts = await WithoutErasedNamesAsync(texts, cancellationToken);
         // A copied customer erased between the look-up and the write is dropped as one erased before it.
         for (var write = 1; ; write++)
@@ -123,18 +124,62 @@ public sealed class MailIntake(
     /// <summary>
     /// The texts with every kept spelling of a removed customer's name or address replaced by the removal's pseudonym
     /// (<see cref="MentionTokens.ReplaceWordRuns"/>), in the whole texts: each is cut to its field's length as it is written.
+    /// Replaced in the text as given, where a character its field leaves out may separate the name's words (a zero-width
+    /// space, a direction mark, a control character: <c>Jane&lt;U+200B&gt;Roe</c> in a subject, stored as <c>JaneRoe</c>),
+    /// and again in the text as stored, where leaving one out may make the name (<c>Ja&lt;U+0007&gt;ne Roe</c>).
     /// </summary>
     private async Task<IReadOnlyList<MailText>> WithoutErasedNamesAsync(IReadOnlyList<MailText> texts, CancellationToken cancellationToken)
     {
-        var names = await tickets.ListErasedNamesAsync(mentions.Of(texts.Select(text => text.Whole)), cancellationToken);
+        var names = await tickets.ListErasedNamesAsync(mentions.Of(texts.SelectMany(text => new[] { text.Given, text.Whole })), cancellationToken);
         if (names.Count == 0)
         {
             return texts;
         }
 
         var runs = names.Select(name => name.Run).ToList();
-        return [.. texts.Select(text => text with { Whole = mentions.ReplaceWordRuns(text.Whole, runs) })];
+        return [.. texts.Select(text => text with { Whole = mentions.ReplaceWordRuns(text.Readable(mentions.ReplaceWordRuns(text.Given, runs)), runs) })];
     }
+
+    /// <summary>
+    /// The body without what a description or comment may not hold (<see cref="ReadableText.FitsLines"/>), where one such
+    /// character stood between two letters or digits a zero-width space instead: it shows as the character did (nothing)
+    /// and separates the words as it did. Left out, the words ran together, and a removed customer's name written with a
+    /// direction character for its space was stored as one word, which no kept name matches.
+    /// </summary>
+    private static string ReadableBody(string body)
+    {
+        if (body.All(ReadableText.FitsLines))
+        {
+            return body;
+        }
+
+        var kept = new StringBuilder(body.Length);
+        for (var index = 0; index < body.Length; index++)
+        {
+            if (ReadableText.FitsLines(body[index]))
+            {
+                kept.Append(body[index]);
+                continue;
+            }
+
+            var next = index + 1;
+            while (next < body.Length && !ReadableText.FitsLines(body[next]))
+            {
+                next++;
+            }
+
+            if (kept.Length > 0 && char.IsLetterOrDigit(kept[^1]) && next < body.Length && char.IsLetterOrDigit(body[next]))
+            {
+                kept.Append(WordSeparator);
+            }
+
+            index = next - 1;
+        }
+
+        return kept.ToString();
+    }
+
+    private const char WordSeparator = '\u200B';
 
     /// <param name="texts">The comment's body, or the new ticket's summary and description.</param>
     private async Task<IngestEmailResponse> TakeInAsync(
@@ -266,17 +311,24 @@ public sealed class MailIntake(
     }
 
     /// <summary>
-    /// A text a message brings, and it cut to what its field holds. Kept whole until written: a removed customer's name
-    /// is replaced in the whole text, as the cut may leave only its first words and letters, which no kept name matches.
+    /// A text a message brings as given, what its field holds of it whole (<see cref="Whole"/>: the characters it
+    /// <paramref name="Fits"/>, trimmed, or <paramref name="WhenEmpty"/>), and that cut to its length. Kept whole until
+    /// written: a removed customer's name is replaced in the whole text, as the cut may leave only its first words and
+    /// letters, which no kept name matches; and in the text as given, where the characters left out may have separated its words.
     /// </summary>
-    private sealed record MailText(string Whole, int MaxLength)
+    private sealed record MailText(string Given, Func<char, bool> Fits, int MaxLength, string WhenEmpty)
     {
+        public string Whole { get; init; } = Readable(Given, Fits, WhenEmpty);
+
         public string Text => ReadableText.Truncated(Whole, MaxLength);
 
-        public static MailText Of(string text, int maxLength, string whenEmpty)
+        /// <summary>What the field holds of <paramref name="text"/>, whole.</summary>
+        public string Readable(string text) => Readable(text, Fits, WhenEmpty);
+
+        private static string Readable(string text, Func<char, bool> fits, string whenEmpty)
         {
-            var trimmed = text.Trim();
-            return new(trimmed.Length == 0 ? whenEmpty : trimmed, maxLength);
+            var kept = ReadableText.Keeping(text, fits).Trim();
+            return kept.Length == 0 ? whenEmpty : kept;
         }
     }
 }
