@@ -169,11 +169,14 @@ public sealed class MentionTokensTests
         }
     }
 
-    /// <summary>A text as long as a body may be, of separating invisible characters throughout: read in linear time, not quadratic.</summary>
+    /// <summary>A text as long as a body may be, of separating invisible characters or subaddresses throughout: read in linear time, not quadratic.</summary>
     [Theory]
     [InlineData("J\u200Ba")]
     [InlineData("Jane\u200E")]
-    public void A_long_text_of_separating_invisible_characters_is_read_at_once(string piece)
+    [InlineData("x+y@")]
+    [InlineData("shared+a@both.test ")]
+    [InlineData("a\u2066b%2Bc%40")]
+    public void A_long_text_of_separating_invisible_characters_or_subaddresses_is_read_at_once(string piece)
     {
         var text = string.Concat(Enumerable.Repeat(piece, 262_144 / piece.Length));
         WordRun[] runs = [new(Mentions.WordTokens("shared@both.test"), "X"), new(Mentions.WordTokens("Jane Jane"), "X")];
@@ -200,6 +203,9 @@ public sealed class MentionTokensTests
     [InlineData("Write to shared@\uFF42oth.test.", "Write to X.")]
     [InlineData("joshared@both.test and shared@both.testing", "joX and Xing")]
     [InlineData("Write to sha\u00ADred@both.test or shared\u200B@both.test.", "Write to X or X.")]
+    [InlineData("Write to shared+desk@both.test, SHARED+A.B_1-c@BOTH.TEST or mailto:shared+x@both.test?subject=hi", "Write to X, X or mailto:X?subject=hi")]
+    [InlineData("?to=shared%2Bdesk%40both.test, ?to=shared+desk%40both.test, {\"to\":\"shared\\u002Bdesk@both.test\"}", "?to=X, ?to=X, {\"to\":\"X\"}")]
+    [InlineData("sharedx+desk@both.test, shared+desk@both.tests.example and shared + desk@both.test are others", "sharedx+desk@both.test, Xs.example and shared + desk@both.test are others")]
     [InlineData("\uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test is another customer", "\uFF53\uFF48\uFF41\uFF52\uFF45\uFF44@both.test is another customer")]
     public void An_address_is_replaced_wherever_its_bytes_stand_and_not_where_another_mailbox_folds_into_it(string text, string expected)
     {

@@ -31,6 +31,23 @@ public sealed class WordRunTests
         Assert.Equal(expected != text, Mentions.HoldsAnyRun(text, [Run(needle)]));
     }
 
+    /// <summary>
+    /// The address with a subaddress (<c>jane.roe+desk@example.com</c>, delivered to jane.roe@example.com's mailbox), in
+    /// any letter case, in a link or in JSON, is the address: its tag's words stand between the address's.
+    /// </summary>
+    [Fact]
+    public void An_address_with_a_subaddress_is_the_address()
+    {
+        var runs = MentionTokens.AddressSpellings("jane.roe@example.com").Select(spelling => Run(spelling)).ToList();
+
+        Assert.Equal(
+            "Mail X, <X>, mailto:X or ?to=X and {\"to\":\"X\"}; jane.roe.desk@example.com and jane.roe+desk@example.org are others.",
+            Mentions.ReplaceWordRuns(
+                "Mail jane.roe+desk@example.com, <JANE.ROE+A.B_1-C@EXAMPLE.COM>, mailto:jane.roe+x@example.com or ?to=jane.roe%2Bdesk%40example.com and "
+                    + "{\"to\":\"jane.roe\\u002Bdesk@example.com\"}; jane.roe.desk@example.com and jane.roe+desk@example.org are others.",
+                runs));
+    }
+
     [Fact]
     public void Of_runs_starting_at_one_word_the_longest_is_replaced_and_each_with_its_own_replacement()
     {

@@ -868,6 +868,43 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her address with a subaddress (<c>someone+desk@…</c>, which her mailbox receives), in capitals or in a link, stayed
+    /// in other people's tickets after her removal and came back with mail; and mail from such an address, or copying
+    /// it, on a project open to anyone, made her a customer again under it.
+    /// </summary>
+    [Fact]
+    public async Task Her_address_with_a_subaddress_is_replaced_in_tickets_and_later_mail_and_mail_from_it_creates_no_customer()
+    {
+        var project = await hosts.NewProjectAsync(acceptMailFromAnyone: true);
+        var (erin, _) = await NewKnownErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var at = erin.Address.IndexOf('@', StringComparison.Ordinal);
+        var (local, domain) = (erin.Address[..at], erin.Address[(at + 1)..]);
+        var tagged = $"{local}+desk@{domain}";
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Bounce for {tagged}");
+        await Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = johns.Id, Body = $"Write to <{tagged.ToUpperInvariant()}> or mailto:{Uri.EscapeDataString(tagged)}." }, hosts.Admin);
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var intake = await hosts.MailIntakeAsync();
+        var fromTagged = await Client.IngestEmailAsync(Mail(project, $"Some One <{local}+news@{domain}>"), intake);
+        var copying = Mail(project, john.Address);
+        copying.Cc.Add($"{local.ToUpperInvariant()}+x@{domain}");
+        copying.Subject = $"Fwd: from {local}+shop@{domain}";
+        copying.BodyText = $"See {local}+shop@{domain.ToUpperInvariant()} and ?to={local}%2Bshop%40{domain}.";
+        var copied = await Client.IngestEmailAsync(copying, intake);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Bounce for {Pseudonym}", $"Write to <{Pseudonym}> or mailto:{Pseudonym}."), (read.Summary, read.Comments.Single().Body));
+        Assert.Equal(IngestOutcome.RejectedErasedSender, fromTagged.Outcome);
+        Assert.Equal((IngestOutcome.TicketCreated, 1), (copied.Outcome, copied.DroppedErasedCc));
+        var opened = await Client.GetTicketAsync(new GetTicketRequest { TicketId = copied.TicketId }, hosts.Admin);
+        Assert.Equal(($"Fwd: from {Pseudonym}", $"See {Pseudonym} and ?to={Pseudonym}."), (opened.Summary, opened.Description));
+        Assert.Null(await hosts.FindCustomerAsync($"{local}+news@{domain}"));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [domain]));
+    }
+
+    /// <summary>
     /// Another customer's address in full-width letters is theirs, not the erased one's, though the canonical spelling of
     /// names folds it into it: it stays in the texts (found by a black-box review: a removal rewrote a live customer's
     /// full-width address in their ticket, and they looked removed). The erased one's, in capitals, is replaced.

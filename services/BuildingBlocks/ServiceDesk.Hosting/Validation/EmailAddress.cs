@@ -25,6 +25,14 @@ public readonly record struct EmailAddress
 
     public override string ToString() => Value;
 
+    /// <summary>
+    /// The mailbox this subaddress is delivered to (RFC 5233, as most mail providers deliver it: <c>jane+desk@example.com</c>
+    /// reaches <c>jane@example.com</c>): the address without what follows its local part's first <c>+</c>; null for an
+    /// address without one.
+    /// </summary>
+    public EmailAddress? WithoutSubaddress =>
+        LocalPart.IndexOf('+') is > 0 and var plus && TryParse($"{LocalPart[..plus]}@{Domain}", out var mailbox) ? mailbox : null;
+
     public static EmailAddress Parse(string value) =>
         TryParse(value, out var address) ? address : throw new FormatException("Not an e-mail address.");
 

@@ -53,6 +53,12 @@ public sealed partial class MentionTokens
         // Computed once per distinct word: a text repeats its words.
         var tokenOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var readings = WordReadings(canonical).ToList();
+        if (Subaddresses(canonical.Text) is { Count: > 0 } subaddresses)
+        {
+            // An address with a subaddress (jane+desk@example.com) is also read as the mailbox it reaches.
+            readings.AddRange(readings.Select(spans => WithoutSubaddresses(spans, subaddresses)).ToList());
+        }
+
         var found = readings.SelectMany(spans => RunsAmong(canonical, spans, tokenOf, byFirstWord));
         if (readings.Count > 1)
         {
@@ -107,5 +113,26 @@ public sealed partial class MentionTokens
             copied = at + length;
             first = last;
         }
+    }
+
+    /// <summary>The words without those of the subaddresses (<see cref="Subaddresses"/>); both in the text's order, read once.</summary>
+    private static List<(int Start, int End)> WithoutSubaddresses(IReadOnlyList<(int Start, int End)> spans, IReadOnlyList<(int Start, int End)> subaddresses)
+    {
+        var kept = new List<(int Start, int End)>(spans.Count);
+        var next = 0;
+        foreach (var span in spans)
+        {
+            while (next < subaddresses.Count && subaddresses[next].End < span.End)
+            {
+                next++;
+            }
+
+            if (next == subaddresses.Count || span.Start <= subaddresses[next].Start || span.End > subaddresses[next].End)
+            {
+                kept.Add(span);
+            }
+        }
+
+        return kept;
     }
 }

@@ -154,19 +154,28 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
 
         var upperNeedle = Canonical.Of(needle).Text;
         var parts = upperNeedle.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var address = AddressSpelt(needle);
         // Most texts are ASCII and hold no part of the needle: told without a copy of the text (an ASCII text's spelling
-        // is its invariant upper case, which OrdinalIgnoreCase compares, and holds no other character).
-        if (Ascii.IsValid(text) && (!Ascii.IsValid(parts[0]) || !text.Contains(parts[0], StringComparison.OrdinalIgnoreCase)))
+        // is its invariant upper case, which OrdinalIgnoreCase compares, and holds no other character). Of an address, its
+        // local part, which a subaddress may follow.
+        var probe = address is null ? parts[0] : LocalPartSpelt(parts[0]);
+        if (Ascii.IsValid(text) && (!Ascii.IsValid(probe) || !text.Contains(probe, StringComparison.OrdinalIgnoreCase)))
         {
             yield break;
         }
 
         var canonical = Canonical.Of(text);
         var upperText = canonical.Text;
-        var address = AddressSpelt(needle);
         var startsWithWord = Rune.DecodeFromUtf16(upperNeedle, out var first, out _) == OperationStatus.Done && IsWordRune(first);
         var endsWithWord = Rune.DecodeLastFromUtf16(upperNeedle, out var last, out _) == OperationStatus.Done && IsWordRune(last);
-        foreach (var (at, end) in Found(canonical, parts))
+        IEnumerable<(int At, int End)> found = Found(canonical, parts);
+        if (address is not null && parts.Length == 1 && Subaddresses(upperText) is { Count: > 0 } subaddresses)
+        {
+            // Few texts hold one: those are read whole, in the order the replacement needs.
+            found = found.Concat(FoundAcrossSubaddresses(upperText, parts[0], subaddresses)).OrderBy(span => span.At).ThenByDescending(span => span.End).ToList();
+        }
+
+        foreach (var (at, end) in found)
         {
             // Where an invisible character separating words stands, a word ends.
             var joinsBefore = startsWithWord && at > 0 && !canonical.BreaksAt(at)
@@ -193,6 +202,84 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         }
     }
 
+    /// <summary>
+    /// Where an address stands in the text's canonical spelling with a subaddress added to it (<c>jane+desk@example.com</c>
+    /// for <c>jane@example.com</c>, <see cref="Subaddresses"/>): from its local part's first character to its domain's last.
+    /// </summary>
+    private static IEnumerable<(int At, int End)> FoundAcrossSubaddresses(string upperText, string address, IReadOnlyList<(int Start, int End)> subaddresses)
+    {
+        var without = new StringBuilder(upperText.Length);
+        var positions = new List<int>(upperText.Length);
+        var copied = 0;
+        foreach (var (start, end) in subaddresses.Append((upperText.Length, upperText.Length)))
+        {
+            without.Append(upperText, copied, start - copied);
+            positions.AddRange(Enumerable.Range(copied, start - copied));
+            copied = end;
+        }
+
+        var text = without.ToString();
+        for (var at = text.IndexOf(address, StringComparison.Ordinal); at >= 0; at = text.IndexOf(address, at + 1, StringComparison.Ordinal))
+        {
+            var (start, end) = (positions[at], positions[at + address.Length - 1] + 1);
+            // One without a subaddress inside is found as it is.
+            if (end - start > address.Length)
+            {
+                yield return (start, end);
+            }
+        }
+    }
+
+    /// <summary>An address as a needle spells it, up to its <c>@</c>, percent-encoded or not.</summary>
+    private static string LocalPartSpelt(string address) =>
+        address[..new[] { address.IndexOf('@'), address.IndexOf("%40", StringComparison.Ordinal), address.Length }.Where(at => at > 0).Min()];
+
+    /// <summary>The longest subaddress (the tag after <c>+</c>) looked for: longer ones are not written by hand.</summary>
+    private const int LongestSubaddress = 64;
+
+    /// <summary>
+    /// Where a text in its canonical spelling holds an address's subaddress: a <c>+</c> (percent-encoded <c>%2B</c>, or
+    /// JSON-escaped <c>\u002B</c>) just after a local part's letter, digit, <c>.</c>, <c>-</c> or <c>_</c>, and the letters,
+    /// digits, <c>.</c>, <c>-</c>, <c>_</c> and <c>=</c> after it up to the <c>@</c> (or <c>%40</c>); each from its
+    /// <c>+</c> to its <c>@</c>. Linear: each <c>+</c> reads at most <see cref="LongestSubaddress"/> characters on.
+    /// </summary>
+    private static List<(int Start, int End)> Subaddresses(string upperText)
+    {
+        var found = new List<(int Start, int End)>();
+        for (var plus = upperText.IndexOfAny(SubaddressStarts, Math.Min(1, upperText.Length)); plus > 0; plus = upperText.IndexOfAny(SubaddressStarts, plus + 1))
+        {
+            var tag = upperText.AsSpan(plus) switch
+            {
+                ['+', ..] => plus + 1,
+                var rest when rest.StartsWith("%2B", StringComparison.Ordinal) => plus + 3,
+                var rest when rest.StartsWith("\\U002B", StringComparison.Ordinal) => plus + 6,
+                _ => -1,
+            };
+            if (tag < 0 || !IsLocalPartCharacter(upperText[plus - 1]))
+            {
+                continue;
+            }
+
+            var end = tag;
+            while (end < upperText.Length && end - tag < LongestSubaddress && (IsLocalPartCharacter(upperText[end]) || upperText[end] == '='))
+            {
+                end++;
+            }
+
+            if (end > tag && (upperText.AsSpan(end).StartsWith("@", StringComparison.Ordinal) || upperText.AsSpan(end).StartsWith("%40", StringComparison.Ordinal)))
+            {
+                found.Add((plus, end));
+                plus = end - 1;
+            }
+        }
+
+        return found;
+    }
+
+    private static readonly char[] SubaddressStarts = ['+', '%', '\\'];
+
+    private static bool IsLocalPartCharacter(char character) => char.IsLetterOrDigit(character) || character is '.' or '-' or '_';
+
     /// <summary>The mailbox a needle spells, as it is, percent-encoded or JSON-escaped (<see cref="AddressSpellings"/>); null for a name.</summary>
     private static EmailAddress? AddressSpelt(string needle) =>
         needle.Contains('@') || needle.Contains("%40", StringComparison.OrdinalIgnoreCase)
@@ -203,11 +290,12 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// Whether the occurrence is that mailbox as Directory tells addresses apart: the canonical spelling of names folds
     /// <c>ｓｈａｒｅｄ@…</c> (full-width letters) into <c>shared@…</c> and <c>strasse@…</c> into <c>straße@…</c>, each
     /// another customer's address, whose texts a removal must leave alone. Inside a longer address (<c>joshared@…</c>)
-    /// it is replaced all the same: its bytes are the erased address's.
+    /// it is replaced all the same: its bytes are the erased address's. With a subaddress added (<c>shared+desk@…</c>) it
+    /// is that mailbox too, where mail to it is delivered.
     /// </summary>
     private static bool IsThatMailbox(string text, (int At, int Length) occurrence, EmailAddress address) =>
         EmailAddress.TryParse(WithQuotationMarksAsApostrophes(WithoutFormatCharacters(Decoded(text.Substring(occurrence.At, occurrence.Length)))), out var found)
-        && found == address;
+        && (found == address || found.WithoutSubaddress == address);
 
     /// <summary>
     /// The apostrophes smart punctuation writes for <c>'</c> (<c>’</c>, and <c>‘</c> where it guesses an opening quote) as

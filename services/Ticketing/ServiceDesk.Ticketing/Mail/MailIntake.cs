@@ -238,6 +238,14 @@ public sealed class MailIntake(
         }
 
         var customer = await customers.FindByAddressAsync(mailbox.Address, cancellationToken);
+        // A subaddress of an erased address (jane+desk@ of jane@) reaches the erased mailbox: it brings no customer back.
+        // One Directory holds already is that customer's own address, and stays theirs.
+        if (customer is null && EmailAddress.TryParse(mailbox.Address, out var address) && address.WithoutSubaddress is { } reached
+            && await erased.IsAddressErasedAsync(reached.Value, cancellationToken))
+        {
+            return (null, IngestOutcome.RejectedErasedSender);
+        }
+
         if (customer is null && project.AcceptMailFromAnyone)
         {
             customer = await customers.CreateAsync(mailbox.Address, await NewCustomerNameAsync(mailbox, cancellationToken), project.Key, cancellationToken);
