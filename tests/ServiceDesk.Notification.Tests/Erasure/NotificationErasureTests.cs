@@ -73,7 +73,7 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     /// <summary>
     /// A summary naming the customer with two spaces between the words, surname first, as a handle, percent-encoded or
     /// with a typographic apostrophe (<c>O’Brien</c> for <c>O'Brien</c>), or naming their address with its
-    /// internationalised domain in ASCII (<c>xn--…</c>), names her too: its letters go (each found by a raw-byte scan or
+    /// internationalised domain in ASCII (<c>xn--…</c>) or with a subaddress (<c>mail.x+desk@…</c>), names her too: its letters go (each found by a raw-byte scan or
     /// a black-box review after a removal: their letters stayed).
     /// </summary>
     [Theory]
@@ -83,6 +83,8 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
     [InlineData("Perpetua {0}", "See https://x.example/?who=Perpetua%20{0}")]
     [InlineData("Perpetua O'{0}", "Visit from Perpetua O\u2019{0}")]
     [InlineData("Perpetua O'{0}", "Bounce from mail.{0}@xn--bcher-kva.example")]
+    [InlineData("Perpetua O'{0}", "Bounce from mail.{0}+desk@xn--bcher-kva.example")]
+    [InlineData("Perpetua O'{0}", "Write to MAIL.{0}+SHOP@B\u00DCCHER.EXAMPLE")]
     public async Task A_letter_whose_summary_names_the_customer_in_another_spelling_goes_too(string name, string summary)
     {
         var project = await hosts.NewProjectAsync();
