@@ -104,6 +104,20 @@ public sealed class ReplyTextTests
         Assert.InRange(read.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// Words a page shows apart are read apart: a word-break opportunity (<c>&lt;wbr&gt;</c>) as a zero-width space, and the
+    /// blocks of HTML5 pages and mail templates (sections, headers, figures, details…) on lines of their own. Run together,
+    /// a removed customer's name split over them was one word, which no kept name matches.
+    /// </summary>
+    [Theory]
+    [InlineData("<p>Erin<wbr>Quist</p>")]
+    [InlineData("<section>Erin</section><section>Quist</section>")]
+    [InlineData("<header>Erin</header><article>Quist</article>")]
+    [InlineData("<figure><figcaption>Erin</figcaption></figure><address>Quist</address>")]
+    [InlineData("<details><summary>Erin</summary></details><footer>Quist</footer>")]
+    public void Words_a_page_shows_apart_are_read_apart(string html) =>
+        Assert.Equal(["Erin", "Quist"], System.Text.RegularExpressions.Regex.Split(HtmlText.Of(html), @"[^\p{L}]+").Where(word => word.Length > 0));
+
     [Fact]
     public void An_html_quotation_reads_as_quoted_lines()
     {

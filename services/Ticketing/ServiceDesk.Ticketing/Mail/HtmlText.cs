@@ -29,8 +29,16 @@ public static partial class HtmlText
                     break;
                 case HtmlTagToken tag when tag.Id is HtmlTagId.Br or HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI or HtmlTagId.TR
                     or HtmlTagId.H1 or HtmlTagId.H2 or HtmlTagId.H3 or HtmlTagId.H4 or HtmlTagId.H5 or HtmlTagId.H6
-                    or HtmlTagId.Table or HtmlTagId.UL or HtmlTagId.OL or HtmlTagId.DL or HtmlTagId.DT or HtmlTagId.DD or HtmlTagId.HR or HtmlTagId.Pre:
+                    or HtmlTagId.Table or HtmlTagId.UL or HtmlTagId.OL or HtmlTagId.DL or HtmlTagId.DT or HtmlTagId.DD or HtmlTagId.HR or HtmlTagId.Pre
+                    or HtmlTagId.Section or HtmlTagId.Article or HtmlTagId.Aside or HtmlTagId.Header or HtmlTagId.Footer or HtmlTagId.Nav or HtmlTagId.Main
+                    or HtmlTagId.Address or HtmlTagId.Figure or HtmlTagId.FigCaption or HtmlTagId.Center or HtmlTagId.FieldSet
+                    or HtmlTagId.Legend or HtmlTagId.Details or HtmlTagId.Summary:
                     text.Append(LineBreak(quoting));
+                    break;
+                // A word-break opportunity shows nothing, as a zero-width space does, and like it separates the words it stands
+                // between: left out, "Jane<wbr>Roe" was one word no removal's kept name matches.
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Wbr:
+                    text.Append('\u200B');
                     break;
                 // Cells read apart: run together, a name split over two ("<td>Jane</td><td>Roe</td>") was one word no
                 // removal's kept name matches, and was stored as it came.
