@@ -74,6 +74,13 @@ public sealed class MentionTokensTests
         Assert.Equal(expected, MentionTokens.ReplaceWhole(text, "Jane Roe", "X"));
 
     /// <summary>A name typed with other white space between its words is the name: replaced whole, and found inside words too.</summary>
+    /// <summary>Where spellings overlap, the one standing first: <c>Roe, Jane</c> across two mentions of Jane Roe takes neither.</summary>
+    [Fact]
+    public void Each_spelling_is_replaced_where_it_stands_first_so_one_across_two_mentions_takes_neither() =>
+        Assert.Equal(
+            "Copy X, X and X.",
+            MentionTokens.ReplaceEach("Copy Jane Roe, Jane Roe and JANE ROE.", MentionTokens.NameSpellings("Jane Roe").Select(spelling => (spelling, true)), "X"));
+
     [Theory]
     [InlineData("Ask Jane  Roe.", "Ask X.")]
     [InlineData("Ask Jane\tRoe.", "Ask X.")]

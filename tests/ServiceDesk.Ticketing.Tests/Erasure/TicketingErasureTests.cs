@@ -868,6 +868,26 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her name twice in a row (<c>Erin Quist…, Erin Quist…</c>): her surname-first spelling stands across the two and,
+    /// replaced first as the longest, took her surname from one and her given name from the other and left the other two
+    /// (found in a local run).
+    /// </summary>
+    [Fact]
+    public async Task Her_name_twice_in_a_row_is_replaced_twice()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewKnownErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = johns.Id, Body = $"Copy {name}, {name} and {name.ToUpperInvariant()}." }, hosts.Admin);
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal($"Copy {Pseudonym}, {Pseudonym} and {Pseudonym}.", read.Comments.Single().Body);
+    }
+
+    /// <summary>
     /// Her address with a subaddress (<c>someone+desk@…</c>, which her mailbox receives), in capitals or in a link, stayed
     /// in other people's tickets after her removal and came back with mail; and mail from such an address, or copying
     /// it, on a project open to anyone, made her a customer again under it.

@@ -120,6 +120,19 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     public static string ReplaceAnywhere(string text, string needle, string replacement) =>
         Replace(text, Occurrences(text, needle, wholeWordsOnly: false), replacement);
 
+    /// <summary>
+    /// <paramref name="text"/> with every occurrence of each needle replaced by <paramref name="replacement"/>, as whole
+    /// words (<see cref="ReplaceWhole"/>) or anywhere (<see cref="ReplaceAnywhere"/>) as each says; where occurrences
+    /// overlap, the one starting first and, of those, the longest. Replaced one needle after another, the longest first,
+    /// a spelling standing across two mentions (<c>Roe, Jane</c> in <c>Jane Roe, Jane Roe</c>) took a word of each and
+    /// left the other two standing.
+    /// </summary>
+    public static string ReplaceEach(string text, IEnumerable<(string Needle, bool WholeWordsOnly)> needles, string replacement) =>
+        Replace(
+            text,
+            needles.SelectMany(needle => Occurrences(text, needle.Needle, needle.WholeWordsOnly)).OrderBy(occurrence => occurrence.At).ThenByDescending(occurrence => occurrence.Length),
+            replacement);
+
     private static string Replace(string text, IEnumerable<(int At, int Length)> occurrences, string replacement)
     {
         var replaced = new StringBuilder(text.Length);

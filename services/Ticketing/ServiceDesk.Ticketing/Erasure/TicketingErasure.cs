@@ -385,11 +385,13 @@ public sealed class TicketingErasure(
 
         private string Redact(string text, string projectKey, IReadOnlyList<string> needles, bool own, Dictionary<string, long> counts)
         {
-            // The longest first, so a name inside the address is not replaced before the address is.
-            var redacted = needles.OrderByDescending(needle => needle.Length)
-                .Aggregate(text, (current, needle) => Names.Contains(needle) && (!own || IsCommonIn(needle, projectKey))
-                    ? MentionTokens.ReplaceWhole(current, needle, Replacement)
-                    : MentionTokens.ReplaceAnywhere(current, needle, Replacement));
+            // The addresses first, the longest first, so a name inside an address is not replaced before the address is; then
+            // the names together, so a spelling standing across two mentions of the name takes neither.
+            var redacted = MentionTokens.ReplaceEach(
+                needles.Where(needle => !Names.Contains(needle)).OrderByDescending(needle => needle.Length)
+                    .Aggregate(text, (current, address) => MentionTokens.ReplaceAnywhere(current, address, Replacement)),
+                needles.Where(Names.Contains).Select(name => (name, !own || IsCommonIn(name, projectKey))),
+                Replacement);
             if (redacted != text)
             {
                 counts[TextsRedacted]++;
