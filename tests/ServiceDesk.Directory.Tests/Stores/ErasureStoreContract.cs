@@ -206,7 +206,15 @@ public abstract class ErasureStoreContract(IStoreBackend backend) : IDisposable
         var moved = await Assert.ThrowsAsync<AddressErasedException>(() =>
             stores.Customers.ReplaceAsync((john with { Address = jane.Address }).StampedAfter(john, TestData.Now), john.Version, [Event("x move to an erased address")], default));
 
-        Assert.Equal([request.Id, request.Id], [inserted.ErasureId, moved.ErasureId]);
+        // A subaddress reaches her mailbox: jane+desk@ is hers as much; jane.roe+desk@ of another mailbox is not.
+        var local = jane.Address.Split('@');
+        var tagged = await Assert.ThrowsAsync<AddressErasedException>(() =>
+            stores.Customers.InsertAsync(TestData.Customer($"{local[0]}+desk@{local[1]}", projectKeys: "HELP"), [Event("x insert at a subaddress")], default));
+        var movedToTag = await Assert.ThrowsAsync<AddressErasedException>(() =>
+            stores.Customers.ReplaceAsync((john with { Address = $"{local[0]}+news@{local[1]}" }).StampedAfter(john, TestData.Now), john.Version, [Event("x move to a subaddress")], default));
+        await stores.Customers.InsertAsync(TestData.Customer($"{local[0]}x+desk@{local[1]}", projectKeys: "HELP"), [], default);
+
+        Assert.Equal([request.Id, request.Id, request.Id, request.Id], [inserted.ErasureId, moved.ErasureId, tagged.ErasureId, movedToTag.ErasureId]);
         Assert.Null(await stores.Customers.FindByAddressAsync(jane.Address, default));
         Assert.Equal((john.Address, john.Version), await stores.Customers.GetAsync(john.Id, default) is { } stored ? (stored.Address, stored.Version) : default);
         Assert.Equal(pendingBefore, (await stores.Outbox.ReadPendingAsync(100, default)).Count);

@@ -94,15 +94,19 @@ public sealed class LiteDbCustomerStore : ICustomerStore
     }
 
     /// <summary>
-    /// Throws, rolling the caller's transaction back, when a removal tombstoned the address. Called after the write,
+    /// Throws, rolling the caller's transaction back, when a removal tombstoned the address or the mailbox it reaches
+    /// (<see cref="ReachedMailboxes"/>). Called after the write,
     /// which took the customers' write lock: a removal holds it from its delete to its commit, tombstones included,
     /// so a tombstone committed before is read here and none is committed between this check and the write's commit.
     /// </summary>
     private void RefuseErasedAddress(string address)
     {
-        if (_tombstones.FindOneById(_pepper.HashAddress(address)) is { } tombstone)
+        foreach (var mailbox in ReachedMailboxes.Of(address))
         {
-            throw new AddressErasedException(tombstone["ErasureId"].AsString);
+            if (_tombstones.FindOneById(_pepper.HashAddress(mailbox)) is { } tombstone)
+            {
+                throw new AddressErasedException(tombstone["ErasureId"].AsString);
+            }
         }
     }
 

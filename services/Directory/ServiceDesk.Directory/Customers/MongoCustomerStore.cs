@@ -83,7 +83,8 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     }
 
     /// <summary>
-    /// Throws, aborting the transaction, when a removal tombstoned the address. The tombstone's key is written, not
+    /// Throws, aborting the transaction, when a removal tombstoned the address or the mailbox it reaches
+    /// (<see cref="ReachedMailboxes"/>). Each tombstone's key is written, not
     /// only read: an empty claim inserted and deleted again in this transaction, so nothing of it is ever committed.
     /// MongoDB's transactions are snapshots that meet only on a key both write, and a removal tombstoning the
     /// address at this moment writes this one: one of the two meets a write conflict and runs again, reading the
@@ -92,7 +93,15 @@ public sealed class MongoCustomerStore(IMongoDatabase database, MongoOutboxStore
     /// </summary>
     private async Task RefuseErasedAddressAsync(IClientSessionHandle session, string address, CancellationToken cancellationToken)
     {
-        var claim = Filter.Eq("_id", pepper.HashAddress(address));
+        foreach (var mailbox in ReachedMailboxes.Of(address))
+        {
+            await RefuseErasedMailboxAsync(session, mailbox, cancellationToken);
+        }
+    }
+
+    private async Task RefuseErasedMailboxAsync(IClientSessionHandle session, string mailbox, CancellationToken cancellationToken)
+    {
+        var claim = Filter.Eq("_id", pepper.HashAddress(mailbox));
         var before = await _tombstones.FindOneAndUpdateAsync(
             session,
             claim,
