@@ -56,9 +56,9 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         Assert.True((await Client.DisableAccountAsync(new DisableAccountRequest { AccountId = account.Account.Id }, AsAdmin)).Disabled);
     }
 
-    /// <summary>A removed customer's address does not come back as anyone's login, in any spelling, until an admin reinstates it.</summary>
+    /// <summary>A removed customer's address does not come back as anyone's login, in any spelling or under a tag, until an admin reinstates it.</summary>
     [Fact]
-    public async Task An_erased_address_is_no_login_in_any_spelling_until_its_removal_is_reinstated()
+    public async Task An_erased_address_is_no_login_in_any_spelling_or_tag_until_its_removal_is_reinstated()
     {
         var address = $"gone.{Guid.NewGuid():N}@old-employer.example";
         var requestId = $"request-{Guid.NewGuid():N}";
@@ -73,8 +73,11 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         var asCustomer = await RpcAssert.FailsAsync(
             StatusCode.FailedPrecondition,
             () => Client.CreateAccountAsync(new CreateAccountRequest { Login = address, Password = Password, Role = Role.Customer, CustomerId = Guid.NewGuid().ToString("N") }, AsAdmin));
+        // A tag of it reaches the same mailbox.
+        var tagged = address.Replace("@", "+Desk@", StringComparison.Ordinal);
+        var asTagged = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => Client.CreateAccountAsync(AgentNamed(tagged), AsAdmin));
 
-        foreach (var refused in new[] { asAgent, asCustomer })
+        foreach (var refused in new[] { asAgent, asCustomer, asTagged })
         {
             Assert.Equal("ADDRESS_ERASED", refused.GetRpcStatus()!.GetDetail<Google.Rpc.PreconditionFailure>().Violations.Single().Type);
             Assert.DoesNotContain("gone.", refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
@@ -85,6 +88,7 @@ public sealed class AccountLifecycleTests(IdentityFixture fixture)
         Assert.Equal(StatusCode.Unauthenticated, await StatusOf(fixture.Identity.SignInAsync(address)));
         await ledger.RecordReinstatedAsync(requestId, DateTimeOffset.UtcNow, default);
         Assert.Equal(address, (await Client.CreateAccountAsync(AgentNamed(address), AsAdmin)).Login);
+        Assert.Equal(tagged.ToLowerInvariant(), (await Client.CreateAccountAsync(AgentNamed(tagged), AsAdmin)).Login);
     }
 
     [Fact]

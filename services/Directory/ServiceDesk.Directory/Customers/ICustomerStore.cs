@@ -70,17 +70,6 @@ public interface ICustomerStore
         string organizationId, IReadOnlySet<string>? withinProjects, string? afterAddress, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// The mailboxes a customer's address reaches, each of which a removal's tombstone refuses: the address, and for a
-/// subaddress (<c>jane+desk@example.com</c>) the mailbox it is delivered to (<c>jane@example.com</c>). Otherwise staff, or
-/// mail from it, could give a removed customer's mailbox a customer again under any tag.
-/// </summary>
-public static class ReachedMailboxes
-{
-    public static IEnumerable<string> Of(string address) =>
-        EmailAddress.TryParse(address, out var parsed) && parsed.WithoutSubaddress is { } delivered ? [address, delivered.Value] : [address];
-}
-
 /// <summary>A removal tombstoned the address (<see cref="Erasure.ErasedAddresses"/>): request <paramref name="erasureId"/>, which an admin may reinstate.</summary>
 public sealed class AddressErasedException(string erasureId)
     : Exception($"The address was erased by erasure request '{erasureId}'.")

@@ -1,6 +1,7 @@
 using LiteDB;
 using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;

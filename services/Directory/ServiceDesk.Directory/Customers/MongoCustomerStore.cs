@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using ServiceDesk.Directory.Erasure;
 using ServiceDesk.Directory.Keys;
+using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Messaging.PersonalData;

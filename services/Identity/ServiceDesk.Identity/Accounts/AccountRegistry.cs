@@ -24,10 +24,11 @@ public sealed partial class AccountRegistry(
             throw Erased(request.CustomerId!);
         }
 
-        // Nor does their address come back as a login (staff's, or another customer's) before an admin reinstates it.
+        // Nor does their address come back as a login (staff's, or another customer's) before an admin reinstates it,
+        // under any tag of it either (jane+desk@ reaches jane@'s mailbox), as Directory refuses it for a customer.
         // A removal recorded between this check and the insert leaves the account as one created just before it: a
         // removal deletes its customer's accounts, not an account of the same address (see IdentityErasure).
-        if (await erased.IsAddressErasedAsync(request.Login, cancellationToken))
+        if (await ReachesAnErasedMailboxAsync(request.Login, cancellationToken))
         {
             throw new PreconditionFailedException(
                 AddressErasedType,
@@ -65,6 +66,19 @@ public sealed partial class AccountRegistry(
 
         LogCreated(account.Id, account.Role);
         return account;
+    }
+
+    private async Task<bool> ReachesAnErasedMailboxAsync(string login, CancellationToken cancellationToken)
+    {
+        foreach (var mailbox in ReachedMailboxes.Of(login))
+        {
+            if (await erased.IsAddressErasedAsync(mailbox, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static PreconditionFailedException Erased(string customerId) =>
