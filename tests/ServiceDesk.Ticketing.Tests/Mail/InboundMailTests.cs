@@ -140,6 +140,47 @@ public sealed class InboundMailTests(TicketingHosts hosts)
         Assert.DoesNotContain(project, (await hosts.FindCustomerAsync(mallory.Address))!.ProjectKeys);
     }
 
+    /// <summary>
+    /// Mallory cannot name a message of Jane's thread (she received none), so she plants one: a reply written as Jane and
+    /// found by the ticket id in its subject is taken in with the Message-ID she chose, and her second message, naming it,
+    /// would be a reply by reference, whose copied recipients join the ticket. The planted id lets nobody in; a reply to
+    /// the message that opened the ticket, or to a reply taken in by reference to it, still does.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_naming_a_message_found_only_by_its_subject_lets_none_of_its_copied_recipients_in()
+    {
+        var project = await hosts.NewProjectAsync();
+        var jane = await hosts.NewCustomerAsync("Jane", project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var joan = await hosts.NewCustomerAsync("Joan", project);
+        var mallory = await hosts.NewCustomerAsync("Mallory", project);
+        var intake = await hosts.MailIntakeAsync();
+        var opening = Mail(project, jane.Address, "Invoice wrong", "Please check.");
+        var opened = await Client.IngestEmailAsync(opening, intake);
+        var planted = Mail(project, jane.Address, $"Re: {opened.TicketId}", "Thanks.");
+        await Client.IngestEmailAsync(planted, intake);
+        var forged = Mail(project, jane.Address, "Re: Invoice wrong", "Adding my colleague.");
+        forged.InReplyTo = planted.MessageId;
+        forged.Cc.Add(mallory.Address);
+
+        var intruding = await Client.IngestEmailAsync(forged, intake);
+
+        Assert.Equal((IngestOutcome.CommentAdded, opened.TicketId), (intruding.Outcome, intruding.TicketId));
+        Assert.Empty((await Client.GetTicketAsync(new GetTicketRequest { TicketId = opened.TicketId }, hosts.Admin)).Participants);
+        var reply = Mail(project, jane.Address, "Re: Invoice wrong", "Adding John.");
+        reply.InReplyTo = opening.MessageId;
+        reply.Cc.Add(john.Address);
+        await Client.IngestEmailAsync(reply, intake);
+        var replyToReply = Mail(project, john.Address, "Re: Re: Invoice wrong", "Adding Joan.");
+        replyToReply.References.Add([opening.MessageId, reply.MessageId]);
+        replyToReply.InReplyTo = reply.MessageId;
+        replyToReply.Cc.Add(joan.Address);
+        await Client.IngestEmailAsync(replyToReply, intake);
+        var ticket = await Client.GetTicketAsync(new GetTicketRequest { TicketId = opened.TicketId }, hosts.Admin);
+        Assert.Equal([john.Id, joan.Id], ticket.Participants.Select(person => person.CustomerId));
+        Assert.Equal(["Thanks.", "Adding my colleague.", "Adding John.", "Adding Joan."], ticket.Comments.Select(comment => comment.Body));
+    }
+
     [Theory]
     [InlineData("Re: {0}-\u0661\u0662")]
     [InlineData("Re: {0}-\uFF11\uFF12")]

@@ -2,8 +2,10 @@ using LiteDB;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.Outbox;
 using ServiceDesk.Testing;
+using ServiceDesk.Ticketing.Mail;
 using ServiceDesk.Ticketing.Tickets;
 using Xunit;
+using IngestOutcome = ServiceDesk.Contracts.Ticketing.V1.IngestOutcome;
 using TicketStatus = ServiceDesk.Contracts.Ticketing.V1.TicketStatus;
 
 namespace ServiceDesk.Ticketing.Tests.Stores;
@@ -50,5 +52,22 @@ public sealed class LiteDbTicketFileTests : IDisposable
         var concerning = await store.FindConcerningAsync("jane", readReported: false, [], default);
         Assert.Equal(["HELP-2"], concerning.Read.Select(ticket => ticket.Id));
         Assert.Equal(2, concerning.ReportedUnread);
+    }
+
+    /// <summary>
+    /// Earlier versions did not record whether a comment taken in by mail was found by reference or by its subject alone:
+    /// the message that opened a ticket lets a reply's copies in, such a comment does not (it may have been planted).
+    /// </summary>
+    [Fact]
+    public async Task A_message_recorded_by_an_earlier_version_lets_copies_in_only_when_it_opened_its_ticket()
+    {
+        var outbox = new LiteDbOutboxStore(_database);
+        var store = new LiteDbTicketStore(_database, outbox, new LiteDbErasureLedger(_database, outbox), TicketingStores.Mentions);
+        var mail = _database.GetCollection("inbound_mail");
+        mail.Insert(new BsonDocument { ["_id"] = "opened", ["TicketId"] = "HELP-1", ["Outcome"] = (int)IngestOutcome.TicketCreated });
+        mail.Insert(new BsonDocument { ["_id"] = "commented", ["TicketId"] = "HELP-1", ["Outcome"] = (int)IngestOutcome.CommentAdded });
+
+        Assert.Equal(new InboundMail("opened", "HELP-1", IngestOutcome.TicketCreated, LetsCopiesIn: true), await store.FindMailAsync(["opened"], default));
+        Assert.Equal(new InboundMail("commented", "HELP-1", IngestOutcome.CommentAdded, LetsCopiesIn: false), await store.FindMailAsync(["commented"], default));
     }
 }

@@ -371,19 +371,19 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
 
         var naming = NewTicket("HELP", 1, "jane") with { Description = "Forwarded: from Erin  Quist <erin@example.com>" };
         await Assert.ThrowsAsync<TextNamesErasedException>(() =>
-            stores.Tickets.InsertAsync(naming, [Event("created")], new InboundMail("hash-1", naming.Id, IngestOutcome.TicketCreated), default));
+            stores.Tickets.InsertAsync(naming, [Event("created")], new InboundMail("hash-1", naming.Id, IngestOutcome.TicketCreated, LetsCopiesIn: true), default));
         await Assert.ThrowsAsync<TextNamesErasedException>(() => stores.Tickets.InsertNextAsync(
-            "HELP", number => new NumberedTicket(naming, [Event("next")], new InboundMail("hash-2", naming.Id, IngestOutcome.TicketCreated)), default));
+            "HELP", number => new NumberedTicket(naming, [Event("next")], new InboundMail("hash-2", naming.Id, IngestOutcome.TicketCreated, LetsCopiesIn: true)), default));
         Assert.Null(await stores.Tickets.GetAsync(naming.Id, default));
         Assert.Null(await stores.Tickets.FindMailAsync(["hash-1", "hash-2"], default));
         Assert.Empty(await stores.Outbox.ReadPendingAsync(10, default));
 
         await stores.Tickets.InsertAsync(naming, [], null, default);
         var commented = naming with { Comments = [Comment("c1", "jane")], Version = 2 };
-        Assert.True(await stores.Tickets.ReplaceAsync(naming, commented, [], new InboundMail("hash-3", naming.Id, IngestOutcome.CommentAdded), default));
+        Assert.True(await stores.Tickets.ReplaceAsync(naming, commented, [], new InboundMail("hash-3", naming.Id, IngestOutcome.CommentAdded, LetsCopiesIn: false), default));
         var quoting = commented with { Comments = [.. commented.Comments, Comment("c2", "jane") with { Body = "She signs Quist, Erin: erin@example.com" }], Version = 3 };
         await Assert.ThrowsAsync<TextNamesErasedException>(() =>
-            stores.Tickets.ReplaceAsync(commented, quoting, [], new InboundMail("hash-4", naming.Id, IngestOutcome.CommentAdded), default));
+            stores.Tickets.ReplaceAsync(commented, quoting, [], new InboundMail("hash-4", naming.Id, IngestOutcome.CommentAdded, LetsCopiesIn: false), default));
         Assert.Equal(2, (await stores.Tickets.GetAsync(naming.Id, default))!.Version);
     }
 
@@ -407,7 +407,7 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
                 Thread.SpinWait(round % 10 * 2_000);
                 try
                 {
-                    await stores.Tickets.InsertAsync(written, [], new InboundMail($"hash-{round}", written.Id, IngestOutcome.TicketCreated), default);
+                    await stores.Tickets.InsertAsync(written, [], new InboundMail($"hash-{round}", written.Id, IngestOutcome.TicketCreated, LetsCopiesIn: true), default);
                     return true;
                 }
                 catch (TextNamesErasedException)
@@ -433,18 +433,22 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
     {
         var stores = Open();
         var ticket = NewTicket("HELP", 1, "jane");
-        await stores.Tickets.InsertAsync(ticket, [Event("created")], new InboundMail("hash-1", ticket.Id, IngestOutcome.TicketCreated), default);
+        await stores.Tickets.InsertAsync(ticket, [Event("created")], new InboundMail("hash-1", ticket.Id, IngestOutcome.TicketCreated, LetsCopiesIn: true), default);
 
         await Assert.ThrowsAsync<DuplicateMailException>(() =>
-            stores.Tickets.InsertAsync(NewTicket("HELP", 2, "jane"), [Event("again")], new InboundMail("hash-1", "HELP-2", IngestOutcome.TicketCreated), default));
+            stores.Tickets.InsertAsync(NewTicket("HELP", 2, "jane"), [Event("again")], new InboundMail("hash-1", "HELP-2", IngestOutcome.TicketCreated, LetsCopiesIn: true), default));
         await Assert.ThrowsAsync<DuplicateMailException>(() =>
-            stores.Tickets.ReplaceAsync(ticket, ticket with { Summary = "Changed", Version = 2 }, [Event("changed")], new InboundMail("hash-1", ticket.Id, IngestOutcome.CommentAdded), default));
-        Assert.True(await stores.Tickets.ReplaceAsync(ticket, ticket with { Version = 2 }, [], new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded), default));
+            stores.Tickets.ReplaceAsync(ticket, ticket with { Summary = "Changed", Version = 2 }, [Event("changed")], new InboundMail("hash-1", ticket.Id, IngestOutcome.CommentAdded, LetsCopiesIn: false), default));
+        Assert.True(await stores.Tickets.ReplaceAsync(ticket, ticket with { Version = 2 }, [], new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded, LetsCopiesIn: false), default));
+        Assert.True(await stores.Tickets.ReplaceAsync(
+            ticket with { Version = 2 }, ticket with { Version = 3 }, [], new InboundMail("hash-3", ticket.Id, IngestOutcome.CommentAdded, LetsCopiesIn: true), default));
 
         Assert.Null(await stores.Tickets.GetAsync("HELP-2", default));
         Assert.Equal("Summary 1", (await stores.Tickets.GetAsync(ticket.Id, default))!.Summary);
         Assert.Equal(["created"], (await stores.Outbox.ReadPendingAsync(10, default)).Select(e => e.EventId));
-        Assert.Equal(new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded), await stores.Tickets.FindMailAsync(["unknown", "hash-2", "hash-1"], default));
+        Assert.Equal(new InboundMail("hash-2", ticket.Id, IngestOutcome.CommentAdded, LetsCopiesIn: false), await stores.Tickets.FindMailAsync(["unknown", "hash-2", "hash-1"], default));
+        Assert.Equal(new InboundMail("hash-3", ticket.Id, IngestOutcome.CommentAdded, LetsCopiesIn: true), await stores.Tickets.FindMailAsync(["hash-3", "hash-1"], default));
+        Assert.Equal(new InboundMail("hash-1", ticket.Id, IngestOutcome.TicketCreated, LetsCopiesIn: true), await stores.Tickets.FindMailAsync(["hash-1"], default));
         Assert.Null(await stores.Tickets.FindMailAsync(["unknown"], default));
     }
 
@@ -632,7 +636,7 @@ public abstract class TicketingStoreContract(Func<TicketingStores> open) : IDisp
             number => new NumberedTicket(
                 NewTicket(project, number, reporter),
                 [Event($"{project} {number} created")],
-                messageHash is null ? null : new InboundMail(messageHash, Ticket.IdOf(project, number), IngestOutcome.TicketCreated)),
+                messageHash is null ? null : new InboundMail(messageHash, Ticket.IdOf(project, number), IngestOutcome.TicketCreated, LetsCopiesIn: true)),
             default);
 
     private static ErasedName Kept(string customerId, string needle) => new(

@@ -55,8 +55,9 @@ public sealed class MailIntake(
 
         var response = new IngestEmailResponse();
         var (replied, byReference, threadTicketId) = await RepliedTicketAsync(project, mail, reporter.CustomerId, cancellationToken);
-        // Anyone can write a ticket's id into a subject, under any From: a reply found only by it comments in the
-        // sender's name but lets none of its copied recipients into the ticket (nor are they looked up).
+        // Anyone can write a ticket's id into a subject, under any From: a reply found only by it, or by a message that was
+        // (whose Message-ID its writer chose), comments in the sender's name but lets none of its copied recipients into
+        // the ticket (nor are they looked up).
         var participants = new List<string>();
         foreach (var copied in replied is not null && !byReference ? [] : mail.Cc.DistinctBy(mailbox => mailbox.Address).Where(mailbox => mailbox.Address != mail.From.Address))
         {
@@ -94,7 +95,7 @@ public sealed class MailIntake(
         {
             try
             {
-                return await TakeInAsync(caller, project, texts, reporter.CustomerId, replied, participants, messageHash, response, cancellationToken);
+                return await TakeInAsync(caller, project, texts, reporter.CustomerId, replied, byReference, participants, messageHash, response, cancellationToken);
             }
             catch (CustomerErasedException erasedMeanwhile) when (erasedMeanwhile.CustomerId != reporter.CustomerId)
             {
@@ -182,14 +183,15 @@ public sealed class MailIntake(
     private const char WordSeparator = '\u200B';
 
     /// <param name="texts">The comment's body, or the new ticket's summary and description.</param>
+    /// <param name="byReference">A reply found by a message it names (its copies join), not by its subject alone.</param>
     private async Task<IngestEmailResponse> TakeInAsync(
-        Caller caller, Project project, IReadOnlyList<MailText> texts, string reporterId, Ticket? replied, List<string> participants, string messageHash,
-        IngestEmailResponse response, CancellationToken cancellationToken)
+        Caller caller, Project project, IReadOnlyList<MailText> texts, string reporterId, Ticket? replied, bool byReference, List<string> participants,
+        string messageHash, IngestEmailResponse response, CancellationToken cancellationToken)
     {
         if (replied is not null)
         {
             var commented = await ticketService.CommentFromMailAsync(
-                caller, replied.Id, reporterId, participants, texts[0].Text, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded), cancellationToken);
+                caller, replied.Id, reporterId, participants, texts[0].Text, new InboundMail(messageHash, replied.Id, IngestOutcome.CommentAdded, LetsCopiesIn: byReference), cancellationToken);
             response.Outcome = IngestOutcome.CommentAdded;
             response.TicketId = commented.Id;
         }
@@ -202,7 +204,7 @@ public sealed class MailIntake(
                 participants,
                 texts[0].Text,
                 texts[1].Text,
-                ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated),
+                ticketId => new InboundMail(messageHash, ticketId, IngestOutcome.TicketCreated, LetsCopiesIn: true),
                 cancellationToken);
             response.Outcome = IngestOutcome.TicketCreated;
             response.TicketId = opened.Id;
@@ -289,18 +291,20 @@ public sealed class MailIntake(
     }
 
     /// <summary>
-    /// The ticket a message answers: the one a message it replies to was taken into (<c>ByReference</c>), else the one
-    /// its subject names. Only an open ticket of this project that the sender reports or takes part in: anyone can
-    /// write a ticket id into a subject, and that must not let them into another customer's ticket. <c>ThreadTicketId</c>:
-    /// the ticket whose thread the message answers, whether or not it may become a comment there; null for none.
+    /// The ticket a message answers: the one a message it replies to was taken into, else the one its subject names. Only
+    /// an open ticket of this project that the sender reports or takes part in: anyone can write a ticket id into a
+    /// subject, and that must not let them into another customer's ticket. <c>ByReference</c>: the message it replies to
+    /// lets copies in (<see cref="InboundMail.LetsCopiesIn"/>), so the reply's do too; one found only by its subject does
+    /// not, as its Message-ID is whatever its writer chose. <c>ThreadTicketId</c>: the ticket whose thread the message
+    /// answers, whether or not it may become a comment there; null for none.
     /// </summary>
     private async Task<(Ticket? Ticket, bool ByReference, string? ThreadTicketId)> RepliedTicketAsync(Project project, IncomingEmail mail, string senderId, CancellationToken cancellationToken)
     {
-        var referenced = (await tickets.FindMailAsync(messageIds.Candidates(project.Key, mail.RepliesTo), cancellationToken))?.TicketId;
-        var ticketId = referenced ?? TicketIdIn(project.Key, mail.Subject);
+        var referenced = await tickets.FindMailAsync(messageIds.Candidates(project.Key, mail.RepliesTo), cancellationToken);
+        var ticketId = referenced?.TicketId ?? TicketIdIn(project.Key, mail.Subject);
         var ticket = ticketId is null ? null : await tickets.GetAsync(ticketId, cancellationToken);
         return ticket is not null && ticket.ProjectKey == project.Key && ticket.Concerns(senderId) && ticket.Status != TicketStatus.Closed
-            ? (ticket, referenced is not null, ticketId)
+            ? (ticket, referenced is { LetsCopiesIn: true }, ticketId)
             : (null, false, ticketId);
     }
 

@@ -301,9 +301,14 @@ public sealed class LiteDbTicketStore : ITicketStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var document = messageHashes.Select(hash => _mail.FindOneById(hash)).FirstOrDefault(found => found is not null);
-        return Task.FromResult(document is null
-            ? null
-            : new InboundMail(document["_id"].AsString, document["TicketId"].AsString, (IngestOutcome)document["Outcome"].AsInt32));
+        return Task.FromResult(document is null ? null : ToInboundMail(document));
+    }
+
+    private static InboundMail ToInboundMail(BsonDocument document)
+    {
+        var outcome = (IngestOutcome)document["Outcome"].AsInt32;
+        var letsCopiesIn = document.TryGetValue(InboundMail.LetsCopiesInField, out var stored) ? stored.AsBoolean : (bool?)null;
+        return new InboundMail(document["_id"].AsString, document["TicketId"].AsString, outcome, InboundMail.LetsCopiesInOf(letsCopiesIn, outcome));
     }
 
     /// <summary>Inside the caller's transaction: a message recorded before fails it, and so writes nothing.</summary>
@@ -327,7 +332,10 @@ public sealed class LiteDbTicketStore : ITicketStore
 
         try
         {
-            _mail.Insert(new BsonDocument { ["_id"] = mail.MessageHash, ["TicketId"] = mail.TicketId, ["Outcome"] = (int)mail.Outcome });
+            _mail.Insert(new BsonDocument
+            {
+                ["_id"] = mail.MessageHash, ["TicketId"] = mail.TicketId, ["Outcome"] = (int)mail.Outcome, [InboundMail.LetsCopiesInField] = mail.LetsCopiesIn,
+            });
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
         {

@@ -266,9 +266,14 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
     {
         var documents = await _mail.Find(Filter.In("_id", messageHashes)).ToListAsync(cancellationToken);
         var document = messageHashes.Select(hash => documents.Find(found => found["_id"].AsString == hash)).FirstOrDefault(found => found is not null);
-        return document is null
-            ? null
-            : new InboundMail(document["_id"].AsString, document["TicketId"].AsString, (IngestOutcome)document["Outcome"].ToInt32());
+        return document is null ? null : ToInboundMail(document);
+    }
+
+    private static InboundMail ToInboundMail(BsonDocument document)
+    {
+        var outcome = (IngestOutcome)document["Outcome"].ToInt32();
+        var letsCopiesIn = document.TryGetValue(InboundMail.LetsCopiesInField, out var stored) ? stored.ToBoolean() : (bool?)null;
+        return new InboundMail(document["_id"].AsString, document["TicketId"].AsString, outcome, InboundMail.LetsCopiesInOf(letsCopiesIn, outcome));
     }
 
     /// <summary>In the write's transaction, after its claim on a stripe of <see cref="MailWritesCollection"/>.</summary>
@@ -289,7 +294,12 @@ public sealed class MongoTicketStore(IMongoDatabase database, MongoOutboxStore o
         try
         {
             await _mail.InsertOneAsync(
-                session, new BsonDocument { ["_id"] = mail.MessageHash, ["TicketId"] = mail.TicketId, ["Outcome"] = (int)mail.Outcome }, cancellationToken: cancellationToken);
+                session,
+                new BsonDocument
+                {
+                    ["_id"] = mail.MessageHash, ["TicketId"] = mail.TicketId, ["Outcome"] = (int)mail.Outcome, [InboundMail.LetsCopiesInField] = mail.LetsCopiesIn,
+                },
+                cancellationToken: cancellationToken);
         }
         catch (MongoWriteException exception) when (exception.WriteError.Category == ServerErrorCategory.DuplicateKey)
         {
