@@ -299,6 +299,49 @@ public sealed class MentionTokensTests
         Assert.Equal(expected, Mentions.ReplaceWordRuns(text, [.. MentionTokens.NameSpellings(name).Select(spelling => new WordRun(Mentions.WordTokens(spelling), "X"))]));
     }
 
+    /// <summary>
+    /// A name with letters a keyboard without them types as several: Þ as Th, Æ as Ae, Œ as Oe, Ð as D or Dh, and ä, ö,
+    /// ü, ø and å as German, Danish and Norwegian write them (Ae, Oe, Ue, Oe, Aa) besides without their diacritic; ß as ss
+    /// is the canonical spelling's already. Found through the tokens the text holds and through its words' tokens alone,
+    /// as mail taken in after her removal is; a longer word stays.
+    /// </summary>
+    [Theory]
+    [InlineData("\u00DE\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz", "From Thorunn Aegisdottir-Lukasiewicz, AEGISDOTTIR-LUKASIEWICZ, THORUNN and thorunn_aegisdottir-lukasiewicz.", "From X, X and X.")]
+    [InlineData("\u00DE\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz", "Þórunn Aegisdottir-Lukasiewicz and Thorunn Ægisdóttir-Łukasiewicz; Thorunn Aegisdottir-Lukasiewiczowa stays.", "X and X; Thorunn Aegisdottir-Lukasiewiczowa stays.")]
+    [InlineData("Hans M\u00FCller", "Ask Hans Mueller, hans.mueller or Mueller, Hans; Hans Muellers stays.", "Ask X, X or X; Hans Muellers stays.")]
+    [InlineData("S\u00F8ren Kj\u00E6rg\u00E5rd", "Ask Soeren Kjaergaard, Soren Kjaergard, S\u00F8ren Kjaergaard or Soren Kj\u00E6rgard.", "Ask X, X, X or X.")]
+    [InlineData("\u0152dipe Gau\u00DF", "Ask Oedipe Gauss or OEDIPE GAUSS.", "Ask X or X.")]
+    [InlineData("Gu\u00F0r\u00FAn Sigur\u00F0ard\u00F3ttir", "Ask Gudrun Sigurdardottir or Gudhrun Sigurdhardottir.", "Ask X or X.")]
+    public void A_full_name_with_letters_typed_as_several_is_replaced(string name, string text, string expected) =>
+        Assert.Equal(expected, ReplacedTogether(text, name));
+
+    /// <summary>
+    /// Every spelling of <paramref name="name"/> replaced together as whole words, as a removal replaces them
+    /// (<see cref="MentionTokens.ReplaceEach"/>), each found through the tokens the text holds; and the same replaced
+    /// through their words' tokens alone, as mail taken in after the removal is (else the first).
+    /// </summary>
+    private static string ReplacedTogether(string text, string name)
+    {
+        var spellings = MentionTokens.NameSpellings(name).ToList();
+        foreach (var spelling in spellings.Where(spelling => MentionTokens.Names(text, spelling)))
+        {
+            Assert.Subset(Mentions.Of([text]).ToHashSet(), Mentions.QueryTokens(spelling).ToHashSet());
+        }
+
+        var replaced = MentionTokens.ReplaceEach(text, spellings.Select(spelling => (spelling, true)), "X");
+        var byTokens = Mentions.ReplaceWordRuns(text, [.. spellings.Select(spelling => new WordRun(Mentions.WordTokens(spelling), "X"))]);
+        return replaced == byTokens ? replaced : $"{replaced} (by tokens: {byTokens})";
+    }
+
+    /// <summary>A transliteration is a spelling of a full name only: a name of one word has none, and a name without such letters none more.</summary>
+    [Fact]
+    public void A_name_of_one_word_or_without_letters_typed_otherwise_is_spelt_as_before()
+    {
+        Assert.Equal(["M\u00FCller"], MentionTokens.NameSpellings("M\u00FCller"));
+        Assert.Equal(["\u00C6gir"], MentionTokens.NameSpellings("\u00C6gir"));
+        Assert.Equal(MentionTokens.NameSpellings("Hans M\u00FCller").Count(), MentionTokens.NameSpellings("Hans M\u00FCller").Distinct().Count());
+    }
+
     /// <summary>A mail body's quoted-printable keeps its spaces as they are (RFC 2045; MimeKit, Python and mail programs write them so).</summary>
     [Theory]
     [InlineData("Raw source: Zo=C3=AB =C3=85ngstr=C3=B6m-Nu=C3=B1ez wrote", "Raw source: X wrote")]

@@ -746,13 +746,50 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
         var john = await hosts.NewCustomerAsync("John", project);
         var johns = await hosts.NewTicketAsync(project, john.Id, "Called");
         await Client.AddCommentAsync(
-            new AddCommentRequest { TicketId = johns.Id, Body = $"Spoke to Jose Muller{unique}; MULLER{unique}, JOSE agreed. Jose Mueller{unique} is someone else." },
+            new AddCommentRequest { TicketId = johns.Id, Body = $"Spoke to Jose Muller{unique}; MULLER{unique}, JOSE agreed. Jose Miller{unique} is someone else." },
             hosts.Admin);
 
         await EraseAsync(jose, ErasureMode.Anonymize);
 
         var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
-        Assert.Equal($"Spoke to {Pseudonym}; {Pseudonym} agreed. Jose Mueller{unique} is someone else.", read.Comments.Single().Body);
+        Assert.Equal($"Spoke to {Pseudonym}; {Pseudonym} agreed. Jose Miller{unique} is someone else.", read.Comments.Single().Body);
+    }
+
+    /// <summary>
+    /// Her name as a keyboard without its letters types it, several for one: Þ as Th, Æ as Ae
+    /// (<c>Thorunn Aegisdottir-Lukasiewicz</c> for <c>Þórunn Ægisdóttir-Łukasiewicz</c>). It stayed in other people's
+    /// tickets after her removal, and mail after it stored it again; a name sharing only some of its words stays.
+    /// </summary>
+    [Fact]
+    public async Task Her_name_with_letters_typed_as_several_is_replaced_in_tickets_and_in_later_mail()
+    {
+        var project = await hosts.NewProjectAsync();
+        var unique = TestData.Id()[..8];
+        var thorunn = await KnownAsync(await hosts.NewCustomerAsync($"\u00DE\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz{unique}", project));
+        var typed = $"Thorunn Aegisdottir-Lukasiewicz{unique}";
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Called by {typed}");
+        await Client.AddCommentAsync(
+            new AddCommentRequest
+            {
+                TicketId = johns.Id, Body = $"AEGISDOTTIR-LUKASIEWICZ{unique.ToUpperInvariant()}, THORUNN agreed; Thorunn Aegisdottir{unique} is someone else.",
+            },
+            hosts.Admin);
+
+        await EraseAsync(thorunn, ErasureMode.Anonymize);
+        var mailed = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Fwd: {typed}",
+                BodyText = $"From \u00DE\u00F3runn Aegisdottir-Lukasiewicz{unique} and {typed.ToLowerInvariant()}.",
+            },
+            await hosts.MailIntakeAsync());
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Called by {Pseudonym}", $"{Pseudonym} agreed; Thorunn Aegisdottir{unique} is someone else."), (read.Summary, read.Comments.Single().Body));
+        var opened = await Client.GetTicketAsync(new GetTicketRequest { TicketId = mailed.TicketId }, hosts.Admin);
+        Assert.Equal(($"Fwd: {Pseudonym}", $"From {Pseudonym} and {Pseudonym}."), (opened.Summary, opened.Description));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [$"Lukasiewicz{unique}"]));
     }
 
     /// <summary>
@@ -1105,10 +1142,16 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     private async Task<(Customer Customer, string Name)> NewKnownErasableAsync(params string[] projects)
     {
         var (erin, name) = await NewErasableAsync(projects);
+        return (await KnownAsync(erin), name);
+    }
+
+    /// <summary>The customer, once Ticketing keeps her snapshot (<see cref="NewKnownErasableAsync"/>).</summary>
+    private async Task<Customer> KnownAsync(Customer customer)
+    {
         var snapshots = hosts.Ticketing.Services.GetRequiredService<ICustomerSnapshotStore>();
         await Eventually.WaitForAsync(
-            () => snapshots.GetManyAsync([erin.Id], CancellationToken.None), found => found.ContainsKey(erin.Id), "Ticketing to keep the new customer's snapshot");
-        return (erin, name);
+            () => snapshots.GetManyAsync([customer.Id], CancellationToken.None), found => found.ContainsKey(customer.Id), "Ticketing to keep the new customer's snapshot");
+        return customer;
     }
 
     private static IngestEmailRequest Mail(string project, string from) =>

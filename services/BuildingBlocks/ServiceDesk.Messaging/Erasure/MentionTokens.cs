@@ -467,42 +467,52 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// kept <c>Ren=C3=A9 Roe</c>, and in a header's encoded word <c>Ren=C3=A9_Roe</c>), a header's base64 encoded word
     /// (<c>=?utf-8?b?UmVuw6kgUm9l?=</c>), HTML character references (<c>Ren&amp;#233; Roe</c>, <c>Ren&amp;#xE9; Roe</c>, and named:
     /// <c>Ren&amp;eacute; Roe</c>), JSON escapes (<c>Ren\u00E9 Roe</c>) and its UTF-8 read as Windows-1252 or Latin-1 (<c>RenÃ© Roe</c>), a name with an apostrophe percent-encoded with
-    /// either apostrophe (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>); and each of these also without its diacritics (<c>Rene Roe</c>, <c>Roe, Rene</c>), as
-    /// a keyboard without them types it (<see cref="Diacritics"/>, as the picker finds the name), and as typed with those of
-    /// only some of its words left out (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
+    /// either apostrophe (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>); and each of these also as a keyboard without its letters
+    /// types it (<see cref="Keyboards"/>: <c>Rene Roe</c>, <c>Roe, Rene</c>, <c>Thorunn Aegisdottir</c>, <c>Jose Mueller</c>), and as typed with
+    /// only some of its words so (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
     /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
     /// </summary>
     public static IEnumerable<string> NameSpellings(string name)
     {
-        var words = name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var words = WordsOf(name);
         if (words.Length < 2)
         {
             return [name];
         }
 
-        var withoutDiacritics = Diacritics.Without(name);
-        return withoutDiacritics == name.Normalize(NormalizationForm.FormC)
-            ? SpellingsOf(name, words)
-            : SpellingsOf(name, words)
-                .Concat(SpellingsOf(withoutDiacritics, withoutDiacritics.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
-                .Concat(PartlyTyped(words).SelectMany(mixed => TypedSpellings(string.Join(' ', mixed), mixed)))
-                .Distinct(StringComparer.Ordinal);
+        var composed = name.Normalize(NormalizationForm.FormC);
+        var typed = Keyboards.Select(keyboard => keyboard(name)).Where(spelling => spelling != composed).Distinct(StringComparer.Ordinal).ToList();
+        return SpellingsOf(name, words)
+            .Concat(typed.SelectMany(spelling => SpellingsOf(spelling, WordsOf(spelling))))
+            .Concat(Keyboards.SelectMany(keyboard => PartlyTyped(words, keyboard)).SelectMany(mixed => TypedSpellings(string.Join(' ', mixed), mixed)))
+            .Distinct(StringComparer.Ordinal);
     }
 
-    /// <summary>The most words with diacritics whose mixes are looked for: each doubles the spellings.</summary>
+    private static string[] WordsOf(string name) => name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// The ways a keyboard without a name's letters types them: each without its diacritics (<see cref="Diacritics"/>, the
+    /// picker's table, which keeps Þ and Æ as they are: <c>Þorunn</c>), those without a base letter as several too
+    /// (<c>Thorunn Aegisdottir</c>, <see cref="Transliteration.Typed"/>), and as conventions write some letters with two
+    /// (<c>Mueller</c>, <c>Soeren</c>, <c>Aase</c>: <see cref="Transliteration.ByConvention"/>).
+    /// </summary>
+    private static readonly Func<string, string>[] Keyboards = [Diacritics.Without, Transliteration.Typed, Transliteration.ByConvention];
+
+    /// <summary>The most words with diacritics whose mixes are looked for: each doubles the spellings of a keyboard.</summary>
     private const int MostMixedWords = 4;
 
     /// <summary>
-    /// The name with the diacritics of some of its words left out and not of the others, as a person types it who copies
-    /// one word and types another on a keyboard without them (<c>Zoe Ångström</c>). Only as typed: an encoder writes
-    /// every word as it was given.
+    /// The name with some of its words as <paramref name="keyboard"/> types them and the others as given, as a person types
+    /// it who copies one word and types another on a keyboard without its letters (<c>Zoe Ångström</c>). One keyboard at a
+    /// time, so the spellings grow with the keyboards, not as their product; only as typed: an encoder writes every word as
+    /// it was given.
     /// </summary>
-    private static IEnumerable<string[]> PartlyTyped(string[] words)
+    private static IEnumerable<string[]> PartlyTyped(string[] words, Func<string, string> keyboard)
     {
-        var choices = words.Select(word => Diacritics.Without(word) is var plain && plain != word.Normalize(NormalizationForm.FormC) ? [word, plain] : new[] { word }).ToArray();
+        var choices = words.Select(word => keyboard(word) is var typed && typed != word.Normalize(NormalizationForm.FormC) ? [word, typed] : new[] { word }).ToArray();
         if (choices.Count(choice => choice.Length == 2) is < 2 or > MostMixedWords)
         {
-            // One word with diacritics has no mix but the two spellings looked for already.
+            // One word typed otherwise has no mix but the two spellings looked for already.
             return [];
         }
 
