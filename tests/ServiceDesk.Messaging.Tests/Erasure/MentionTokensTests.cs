@@ -333,6 +333,27 @@ public sealed class MentionTokensTests
         return replaced == byTokens ? replaced : $"{replaced} (by tokens: {byTokens})";
     }
 
+    /// <summary>
+    /// An invisible character inside a word leaves it the word, found by its tokens and replaced, also through its words'
+    /// tokens alone as later mail is: the soft hyphen, the word joiner, the zero-width joiner and non-joiner (format
+    /// characters), and the combining grapheme joiner and the variation selectors (marks that show nothing). Between two
+    /// words a mark joins them, as a joiner does (<c>Jane&lt;U+034F&gt;Roe</c> is <c>JaneRoe</c>).
+    /// </summary>
+    [Theory]
+    [InlineData("Jane Roe", "Ask Ja\u034Fne Roe, JANE R\uFE0FOE or Jane\U000E0100 Roe\u180B.", "Ask X, X or X.")]
+    [InlineData("Jane Roe", "Ask Ja\u00ADne R\u2060oe or J\u200Cane Ro\u200De.", "Ask X or X.")]
+    [InlineData("\u00DE\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz", "From Tho\u00ADrunn Aegis\u034Fdottir-Lukasie\uFE0Ewicz and \u00DE\uFE00\u00F3runn \u00C6gisd\u00F3ttir-\u0141ukasiewicz.", "From X and X.")]
+    [InlineData("Jane Roe", "Ask Jane\u034FRoe or Jane\uFE0FRoe.", "Ask Jane\u034FRoe or Jane\uFE0FRoe.")]
+    public void A_name_with_an_invisible_character_inside_a_word_is_the_name(string name, string text, string expected) =>
+        Assert.Equal(expected, ReplacedTogether(text, name));
+
+    /// <summary>An invisible mark inside an address is nothing, as a format character is: no address holds one.</summary>
+    [Fact]
+    public void An_address_with_an_invisible_mark_inside_is_the_address() =>
+        Assert.Equal(
+            "Write to X or X.",
+            MentionTokens.AddressSpellings("shared@both.test").Aggregate("Write to sha\u034Fred@both.test or shared@bo\uFE0Fth.test.", (current, spelling) => MentionTokens.ReplaceAnywhere(current, spelling, "X")));
+
     /// <summary>A transliteration is a spelling of a full name only: a name of one word has none, and a name without such letters none more.</summary>
     [Fact]
     public void A_name_of_one_word_or_without_letters_typed_otherwise_is_spelt_as_before()

@@ -905,6 +905,39 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her name with an invisible mark inside a word, the combining grapheme joiner or a variation selector (written so
+    /// to slip past a search, or left by an emoji keyboard), shows as her name: it stayed in other people's tickets after
+    /// her removal, and mail after it stored it again.
+    /// </summary>
+    [Fact]
+    public async Task Her_name_with_an_invisible_mark_inside_a_word_is_replaced_in_tickets_and_in_later_mail()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (erin, name) = await NewKnownErasableAsync(project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var (given, surname) = (name.Split(' ')[0], name.Split(' ')[1]);
+        var marked = $"{given} {surname[..3]}\u034F{surname[3..]}";
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Called by {marked}");
+        await Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = johns.Id, Body = $"Ask E\uFE0Frin {surname} or {given} {surname}\U000E0100." }, hosts.Admin);
+
+        await EraseAsync(erin, ErasureMode.Anonymize);
+        var mailed = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Fwd: {marked}",
+                BodyText = $"From Er\uFE0Ein {surname}.",
+            },
+            await hosts.MailIntakeAsync());
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Called by {Pseudonym}", $"Ask {Pseudonym} or {Pseudonym}."), (read.Summary, read.Comments.Single().Body));
+        var opened = await Client.GetTicketAsync(new GetTicketRequest { TicketId = mailed.TicketId }, hosts.Admin);
+        Assert.Equal(($"Fwd: {Pseudonym}", $"From {Pseudonym}."), (opened.Summary, opened.Description));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [surname, surname[3..]]));
+    }
+
+    /// <summary>
     /// Her name twice in a row (<c>Erin Quist…, Erin Quist…</c>): her surname-first spelling stands across the two and,
     /// replaced first as the longest, took her surname from one and her given name from the other and left the other two
     /// (found in a local run).

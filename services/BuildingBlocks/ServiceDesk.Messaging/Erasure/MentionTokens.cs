@@ -15,7 +15,7 @@ namespace ServiceDesk.Messaging.Erasure;
 /// The index by which an erasure finds the texts naming a customer without reading every text, and without a
 /// clear-text copy of any word: a text's tokens are keyed hashes (HMAC-SHA256 under the tombstone pepper, with a
 /// purpose prefix, 8 bytes, base64url) of each of its words. A word is a run of letters, digits and combining marks in
-/// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS, no invisible format characters,
+/// the text's canonical spelling (<see cref="Canonical"/>: Unicode NFKC, upper case, ß as SS, no invisible format characters or marks,
 /// every apostrophe and the ʻokina as <c>'</c>, the typographic hyphens and dashes as <c>-</c>), so that a name typed decomposed (as macOS keyboards write accents), in full-width letters,
 /// in capitals with ẞ, with a typographic apostrophe (<c>O’Brien</c>) or with a dash for its hyphen (<c>Jean–Luc</c>) is the same name. A text
 /// names a needle (an address or a display name) when it holds the needle so spelt, neither starting nor ending inside a word
@@ -25,7 +25,7 @@ namespace ServiceDesk.Messaging.Erasure;
 public sealed partial class MentionTokens(TombstonePepper pepper)
 {
     /// <summary>Raised whenever the tokens of a text change meaning, so stored ones are computed again.</summary>
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>A filter, not a proof: the finder confirms every record by its text, so a rare collision costs one read.</summary>
     private const int TokenBytes = 8;
@@ -307,7 +307,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// is that mailbox too, where mail to it is delivered.
     /// </summary>
     private static bool IsThatMailbox(string text, (int At, int Length) occurrence, EmailAddress address) =>
-        EmailAddress.TryParse(WithQuotationMarksAsApostrophes(WithoutFormatCharacters(Decoded(text.Substring(occurrence.At, occurrence.Length)))), out var found)
+        EmailAddress.TryParse(WithQuotationMarksAsApostrophes(WithoutFormatCharacters(WithoutInvisibleMarks(Decoded(text.Substring(occurrence.At, occurrence.Length))))), out var found)
         && (found == address || found.WithoutSubaddress == address);
 
     /// <summary>
@@ -338,6 +338,43 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     }
 
     private static bool IsFormatCharacter(char character) => char.GetUnicodeCategory(character) == UnicodeCategory.Format;
+
+    /// <summary>
+    /// Without the marks that show nothing and are no format characters, so normalization keeps them: the combining
+    /// grapheme joiner (U+034F) and the variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF, and Mongolian's U+180B–U+180D
+    /// and U+180F). A word written with one inside (<c>Tho&lt;U+034F&gt;runn</c>, <c>R&lt;U+FE0F&gt;oe</c>) shows as the word and
+    /// is it, as with a soft hyphen; like a joiner, one between two words joins them.
+    /// </summary>
+    private static string WithoutInvisibleMarks(string text)
+    {
+        // Called for every segment of a non-ASCII text, which almost never holds one.
+        if (text.AsSpan().IndexOfAny(InvisibleMarkStarts) < 0)
+        {
+            return text;
+        }
+
+        var kept = new StringBuilder(text.Length);
+        for (var at = 0; at < text.Length;)
+        {
+            var isRune = Rune.TryGetRuneAt(text, at, out var rune);
+            var length = isRune ? rune.Utf16SequenceLength : 1;
+            if (!isRune || !IsInvisibleMark(rune))
+            {
+                kept.Append(text, at, length);
+            }
+
+            at += length;
+        }
+
+        return kept.ToString();
+    }
+
+    private static bool IsInvisibleMark(Rune rune) =>
+        rune.Value is 0x034F or (>= 0x180B and <= 0x180D) or 0x180F or (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF);
+
+    /// <summary>The first UTF-16 unit of each invisible mark (U+DB40 starts those from U+E0000).</summary>
+    private static readonly SearchValues<char> InvisibleMarkStarts =
+        SearchValues.Create("\u034F\u180B\u180C\u180D\u180F\uFE00\uFE01\uFE02\uFE03\uFE04\uFE05\uFE06\uFE07\uFE08\uFE09\uFE0A\uFE0B\uFE0C\uFE0D\uFE0E\uFE0F\uDB40");
 
     private static string PercentDecoded(string text) => text.Contains('%') ? Uri.UnescapeDataString(text) : text;
 
@@ -749,7 +786,8 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// A text in the spelling words are compared in: each character with the combining marks after it (a segment) in
     /// Unicode NFKC (a decomposed accent composed, a full-width or compatibility letter as its plain one), upper case
     /// (invariant), ß and ẞ as SS (full case folding's; their simple upper cases stay apart), without invisible format
-    /// characters (<c>Ja&lt;U+00AD&gt;ne</c>, a soft hyphen inside, shows as Jane and is Jane), every apostrophe as <c>'</c>
+    /// characters (<c>Ja&lt;U+00AD&gt;ne</c>, a soft hyphen inside, shows as Jane and is Jane) and invisible marks
+    /// (<see cref="WithoutInvisibleMarks"/>), every apostrophe as <c>'</c>
     /// (<c>O’Brien</c> is O'Brien), the Turkish İ and ı as I (<c>IBRAHIM YILMAZ</c> is İbrahim Yılmaz). A position of the spelling
     /// maps back to the segment it came from, so a match is replaced in the text as given.
     /// </summary>
@@ -848,7 +886,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
             _starts is null || _ends is null ? (at, end - at) : (_starts[at], _ends[end - 1] - _starts[at]);
 
         private static string Spelling(string segment) =>
-            TurkishI(Hyphens(Apostrophes(WithoutFormatCharacters(Normalized(segment)))).ToUpperInvariant())
+            TurkishI(Hyphens(Apostrophes(WithoutFormatCharacters(Normalized(WithoutInvisibleMarks(segment))))).ToUpperInvariant())
                 .Replace("\u00DF", "SS", StringComparison.Ordinal).Replace("\u1E9E", "SS", StringComparison.Ordinal);
 
         /// <summary>
