@@ -354,6 +354,18 @@ public sealed class MentionTokensTests
             "Write to X or X.",
             MentionTokens.AddressSpellings("shared@both.test").Aggregate("Write to sha\u034Fred@both.test or shared@bo\uFE0Fth.test.", (current, spelling) => MentionTokens.ReplaceAnywhere(current, spelling, "X")));
 
+    /// <summary>
+    /// A name's apostrophe typed as a backtick or an acute accent, left out or typed as a space, either way round from the
+    /// apostrophe it was given with; a longer word, or its words apart from the rest of the name, stay.
+    /// </summary>
+    [Theory]
+    [InlineData("Mary O'Connor", "Ask Mary O`Connor, MARY O\u00B4CONNOR, Mary OConnor or Mary O Connor; OConnor, Mary agreed.", "Ask X, X, X or X; X agreed.")]
+    [InlineData("Mary O\u2019Connor", "Ask Mary O`Connor, mary_oconnor or Mary O'Connor.", "Ask X, X or X.")]
+    [InlineData("Se\u00E1n O'Brien", "Ask Sean OBrien or Se\u00E1n O\u00B4Brien.", "Ask X or X.")]
+    [InlineData("Mary O'Connor", "Mary O Connors, Mary OConnell and O Connor stay.", "Mary O Connors, Mary OConnell and O Connor stay.")]
+    public void A_full_name_with_its_apostrophe_typed_otherwise_or_left_out_is_replaced(string name, string text, string expected) =>
+        Assert.Equal(expected, ReplacedTogether(text, name));
+
     /// <summary>A transliteration is a spelling of a full name only: a name of one word has none, and a name without such letters none more.</summary>
     [Fact]
     public void A_name_of_one_word_or_without_letters_typed_otherwise_is_spelt_as_before()

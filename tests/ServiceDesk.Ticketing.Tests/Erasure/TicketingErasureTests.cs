@@ -823,6 +823,39 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her name with its apostrophe typed as a backtick or an acute accent, left out or typed as a space
+    /// (<c>Mary O`Connor</c>, <c>MARY OCONNOR</c> for <c>Mary O'Connor</c>): it stayed in other people's tickets after
+    /// her removal, and mail after it stored it again.
+    /// </summary>
+    [Fact]
+    public async Task Her_name_with_its_apostrophe_typed_otherwise_or_left_out_is_replaced_in_tickets_and_in_later_mail()
+    {
+        var project = await hosts.NewProjectAsync();
+        var unique = TestData.Id()[..8];
+        var mary = await KnownAsync(await hosts.NewCustomerAsync($"Mary O'Connor{unique}", project));
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Called by Mary O`Connor{unique}");
+        await Client.AddCommentAsync(
+            new AddCommentRequest { TicketId = johns.Id, Body = $"MARY OCONNOR{unique.ToUpperInvariant()} and Mary O\u00B4Connor{unique} agreed; O Connor{unique} alone stays." },
+            hosts.Admin);
+
+        await EraseAsync(mary, ErasureMode.Anonymize);
+        var mailed = await Client.IngestEmailAsync(
+            new IngestEmailRequest
+            {
+                ProjectKey = project, MessageId = $"<{TestData.Id()}@mail.example>", From = john.Address, Subject = $"Fwd: Mary OConnor{unique}",
+                BodyText = $"From Mary O Connor{unique} (mary_oconnor{unique}).",
+            },
+            await hosts.MailIntakeAsync());
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Called by {Pseudonym}", $"{Pseudonym} and {Pseudonym} agreed; O Connor{unique} alone stays."), (read.Summary, read.Comments.Single().Body));
+        var opened = await Client.GetTicketAsync(new GetTicketRequest { TicketId = mailed.TicketId }, hosts.Admin);
+        Assert.Equal(($"Fwd: {Pseudonym}", $"From {Pseudonym} ({Pseudonym})."), (opened.Summary, opened.Description));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [$"OConnor{unique}", $"Mary O Connor{unique}"]));
+    }
+
+    /// <summary>
     /// A Turkish name typed on another keyboard or in other letter case: İ and ı as I or i (<c>IBRAHIM YILMAZ</c>,
     /// <c>ibrahim yılmaz</c> for <c>İbrahim Yılmaz</c>), which the invariant upper case keeps apart from I (found by a
     /// black-box review: both stayed in another customer's ticket after the removal).

@@ -506,7 +506,8 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// <c>Ren&amp;eacute; Roe</c>), JSON escapes (<c>Ren\u00E9 Roe</c>) and its UTF-8 read as Windows-1252 or Latin-1 (<c>RenÃ© Roe</c>), a name with an apostrophe percent-encoded with
     /// either apostrophe (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>); and each of these also as a keyboard without its letters
     /// types it (<see cref="Keyboards"/>: <c>Rene Roe</c>, <c>Roe, Rene</c>, <c>Thorunn Aegisdottir</c>, <c>Jose Mueller</c>), and as typed with
-    /// only some of its words so (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>). A name of one word has no
+    /// only some of its words so (<c>Zoe Ångström</c>, <see cref="PartlyTyped"/>); a name with an apostrophe also with it typed
+    /// otherwise (<c>O`Connor</c>, <c>OConnor</c>, <see cref="ApostrophesTyped"/>). A name of one word has no
     /// other spelling. Joined with a hyphen or nothing it is left alone: <c>Mary-Jane</c> is a name of its own.
     /// </summary>
     public static IEnumerable<string> NameSpellings(string name)
@@ -522,8 +523,29 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         return SpellingsOf(name, words)
             .Concat(typed.SelectMany(spelling => SpellingsOf(spelling, WordsOf(spelling))))
             .Concat(Keyboards.SelectMany(keyboard => PartlyTyped(words, keyboard)).SelectMany(mixed => TypedSpellings(string.Join(' ', mixed), mixed)))
+            .Concat(ApostrophesTyped([name, .. typed]))
             .Distinct(StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// What people type for an apostrophe in a name besides <c>'</c> and the characters the canonical spelling takes for
+    /// it: a backtick or an acute accent, the keys next to it on some keyboards (<c>O`Connor</c>, <c>O´Connor</c>),
+    /// nothing (<c>OConnor</c>, as forms and handles that refuse it write it) and a space (<c>O Connor</c>).
+    /// </summary>
+    private static readonly string[] TypedApostrophes = ["`", "\u00B4", "", " "];
+
+    /// <summary>
+    /// The typed spellings (<see cref="TypedSpellings"/>) of a name with an apostrophe, as given and as each keyboard types
+    /// it, with the apostrophe typed otherwise (<see cref="TypedApostrophes"/>): <c>Mary O`Connor</c>, <c>OConnor, Mary</c>.
+    /// The canonical spelling cannot take these for it: a backtick and an acute accent are also quotation marks and
+    /// accents, and without it or with a space the name has other words.
+    /// </summary>
+    private static IEnumerable<string> ApostrophesTyped(IEnumerable<string> forms) =>
+        from form in forms
+        where form.IndexOfAny(ApostropheCharacters) >= 0
+        from spelling in TypedSpellings(form, WordsOf(form))
+        from apostrophe in TypedApostrophes
+        select string.Concat(spelling.Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character.ToString()));
 
     private static string[] WordsOf(string name) => name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
