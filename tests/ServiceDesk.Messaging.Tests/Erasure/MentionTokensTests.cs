@@ -438,8 +438,10 @@ public sealed class MentionTokensTests
 
     /// <summary>
     /// An address in JSON as System.Text.Json writes it by default: <c>+</c>, <c>'</c> and every letter beyond ASCII as
-    /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case); and in a link built by hand,
-    /// or by an encoder that leaves <c>+</c> as it is, with only its <c>@</c> percent-encoded.
+    /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case); in a link built by hand,
+    /// or by an encoder that leaves <c>+</c> as it is, with only its <c>@</c> percent-encoded; and, with an internationalised
+    /// domain, percent-encoded with its letters beyond ASCII left as they are, as a browser shows a link and people copy it
+    /// from there (found in a local run: <c>Siobhan.Nguyen%2BHelp%40Bücher.example</c> stayed in another customer's ticket).
     /// </summary>
     [Theory]
     [InlineData("shared+desk@both.test", "{\"address\":\"shared\\u002Bdesk@both.test\"}", "{\"address\":\"X\"}")]
@@ -449,6 +451,9 @@ public sealed class MentionTokensTests
     [InlineData("shared+desk@both.test", "{\"address\":\"shared\\u002Bdesks@both.test\"} is another mailbox", "{\"address\":\"shared\\u002Bdesks@both.test\"} is another mailbox")]
     [InlineData("zoe+desk@both.test", "?to=zoe+desk%40both.test&x=1 and mailto:ZOE+DESK%40BOTH.TEST", "?to=X&x=1 and mailto:X")]
     [InlineData("zoe+desk@both.test", "?to=zoe+desks%40both.test is another mailbox", "?to=zoe+desks%40both.test is another mailbox")]
+    [InlineData("siobhan.nguyen+help@b\u00FCcher.example", "mailto:Siobhan.Nguyen%2BHelp%40B\u00FCcher.example?subject=hi", "mailto:X?subject=hi")]
+    [InlineData("siobhan.nguyen+help@b\u00FCcher.example", "?to=siobhan.nguyen+help%40B\u00DCCHER.example&x=1", "?to=X&x=1")]
+    [InlineData("jane@b\u00FCcher.example", "mailto:jane%40b\u00FCcher.example", "mailto:X")]
     public void An_address_escaped_in_json_or_with_only_its_at_sign_percent_encoded_is_replaced(string address, string text, string expected)
     {
         var spellings = MentionTokens.AddressSpellings(address).ToList();

@@ -450,32 +450,38 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// spell it), whose words are not the address's (<c>BCHER</c>, <c>KVA</c>), and each percent-encoded as in a link
     /// (<c>?to=jane.roe%40example.com</c>, <c>mailto:</c> URLs), whose words are not the address's (<c>40EXAMPLE</c>), also
     /// with only its <c>@</c> encoded (<c>zoe+desk%40example.com</c>, as links built by hand or by encoders that leave
-    /// <c>+</c> as it is write it), and JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>).
+    /// <c>+</c> as it is write it), with an internationalised domain also with its letters beyond ASCII left as they are
+    /// (<c>jane%2Bdesk%40bücher.example</c>, as a browser shows a link, an IRI, and people copy it from there), and
+    /// JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>).
     /// </summary>
     public static IEnumerable<string> AddressSpellings(string address)
     {
+        var spellings = new List<string>();
         foreach (var spelling in AsciiDomainSpelling(address) is { } ascii ? [address, ascii] : new[] { address })
         {
-            yield return spelling;
-            if (Uri.EscapeDataString(spelling) is var encoded && encoded != spelling)
-            {
-                yield return encoded;
-            }
-
-            // An ASCII spelling only (a link that leaves a letter beyond ASCII as it is leaves its '@' so too), and none for
-            // an address of letters, digits, '.', '-' and '_', which the one above spells so already.
-            if (Ascii.IsValid(spelling) && spelling.Replace("@", "%40", StringComparison.Ordinal) is var atEncoded && atEncoded != encoded)
-            {
-                yield return atEncoded;
-            }
+            spellings.Add(spelling);
+            spellings.Add(Uri.EscapeDataString(spelling));
+            spellings.Add(PercentEncodedAsciiOnly(spelling));
+            spellings.Add(spelling.Replace("@", "%40", StringComparison.Ordinal));
 
             // As JSON pasted from .NET's System.Text.Json writes it by default (+ and ' as \u002B and \u0027, letters beyond
             // ASCII as \uXXXX, which Python's json.dumps writes too, in lower case: the comparison ignores case).
-            if (JsonEncodedText.Encode(spelling).Value is var escaped && escaped != spelling)
-            {
-                yield return escaped;
-            }
+            spellings.Add(JsonEncodedText.Encode(spelling).Value);
         }
+
+        return spellings.Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>The address percent-encoded as an IRI is: its ASCII characters as in a URI, any other character as it is.</summary>
+    private static string PercentEncodedAsciiOnly(string address)
+    {
+        var encoded = new StringBuilder(address.Length * 2);
+        foreach (var c in address)
+        {
+            encoded.Append(char.IsAscii(c) ? Uri.EscapeDataString(c.ToString()) : c);
+        }
+
+        return encoded.ToString();
     }
 
     /// <summary>The address with its domain as its A-labels, when the domain is internationalised; null otherwise.</summary>
