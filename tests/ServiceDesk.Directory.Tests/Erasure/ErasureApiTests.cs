@@ -210,6 +210,40 @@ public sealed class ErasureApiTests(DirectoryHostFixture hosts)
         Assert.NotEqual(customer.Id, (await hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = second, DisplayName = "Back Too" })).Id);
     }
 
+    /// <summary>
+    /// A removed customer's address with a subaddress (<c>jane+desk@</c>) is delivered to her mailbox (<c>jane@</c>), which
+    /// every other tag reaches too: the removal tombstones that mailbox with it, unless a customer has it. Found in a local
+    /// run: after the removal of <c>siobhan.nguyen+help@…</c>, mail from <c>siobhan.nguyen@…</c> and
+    /// <c>siobhan.nguyen+other@…</c> to a project open to anyone made each a customer again, named by her name.
+    /// </summary>
+    [Fact]
+    public async Task A_removal_of_a_subaddress_tombstones_the_mailbox_it_reaches_unless_a_customer_has_it()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (local, domain) = ("tagged.home", $"{Guid.NewGuid():N}.example");
+        var tagged = await hosts.NewCustomerAsync("Tagged Customer", $"{local}+desk@{domain}", project);
+        var (heldLocal, heldDomain) = ("held.home", $"{Guid.NewGuid():N}.example");
+        var holder = await hosts.NewCustomerAsync("Mailbox Holder", $"{heldLocal}@{heldDomain}", project);
+        var taggedAtHeld = await hosts.NewCustomerAsync("Tagged At Held", $"{heldLocal}+desk@{heldDomain}", project);
+
+        var removal = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = tagged.Id, Reason = ErasureReason.CustomerRequest });
+        var removalAtHeld = await Erasure.RemoveCustomerAsync(new RemoveCustomerRequest { CustomerId = taggedAtHeld.Id, Reason = ErasureReason.CustomerRequest });
+
+        Assert.Equal(2, removal.Participants.Single(participant => participant.Service == ServiceNames.Directory).Counts["addresses_tombstoned"]);
+        foreach (var reaching in new[] { $"{local}@{domain}", $"{local.ToUpperInvariant()}+other@{domain}" })
+        {
+            var refused = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = reaching, DisplayName = "Again" }));
+            Assert.Equal((ErasedAddresses.PreconditionType, $"erasures/{removal.Id}"), (Violation(refused).Type, Violation(refused).Subject));
+        }
+
+        Assert.Equal(1, removalAtHeld.Participants.Single(participant => participant.Service == ServiceNames.Directory).Counts["addresses_tombstoned"]);
+        Assert.Equal(holder.Address, (await hosts.Client.UpdateCustomerAsync(new UpdateCustomerRequest { CustomerId = holder.Id, DisplayName = "Still Here" })).Address);
+
+        await CompletedAsync(removal.Id);
+        await Erasure.ReinstateAddressAsync(new ReinstateAddressRequest { ErasureId = removal.Id, Reason = ReinstatementReason.CustomerReturned });
+        Assert.NotEqual(tagged.Id, (await hosts.Client.CreateCustomerAsync(new CreateCustomerRequest { Address = $"{local}@{domain}", DisplayName = "Back" })).Id);
+    }
+
     [Fact]
     public async Task A_customer_asks_for_their_own_removal_and_sees_the_rejection_or_the_approval()
     {

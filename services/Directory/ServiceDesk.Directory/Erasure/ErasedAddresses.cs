@@ -13,14 +13,18 @@ public sealed class ErasedAddresses(IErasureStore store, ICustomerStore customer
     public string HashOf(string address) => pepper.HashAddress(address);
 
     /// <summary>
-    /// The customer's former addresses that a removal tombstones with the current one: each that no customer has now
-    /// (an address given to someone else since stays theirs) and no other removal tombstoned already (its tombstone
-    /// stays that removal's, to be lifted with it).
+    /// The addresses a removal tombstones with the current one: the customer's former addresses, and the mailbox each of
+    /// their addresses with a subaddress is delivered to (<c>jane@</c> of <c>jane+desk@</c>, which every other tag reaches
+    /// too, <see cref="ReachedMailboxes"/>: left free, mail from it or staff would give her mailbox a customer again);
+    /// each that no customer has now (an address given to someone else since stays theirs) and no other removal
+    /// tombstoned already (its tombstone stays that removal's, to be lifted with it).
     /// </summary>
     public async Task<IReadOnlyList<FormerAddress>> FormerAddressesToTombstoneAsync(Customer customer, CancellationToken cancellationToken)
     {
         List<FormerAddress> free = [];
-        foreach (var address in customer.History.Addresses.Where(address => address != customer.Address).Distinct(StringComparer.Ordinal))
+        var addresses = customer.History.Addresses.Append(customer.Address).SelectMany(ReachedMailboxes.Of)
+            .Where(address => address != customer.Address).Distinct(StringComparer.Ordinal);
+        foreach (var address in addresses)
         {
             var hash = HashOf(address);
             if (await customers.FindByAddressAsync(address, cancellationToken) is null

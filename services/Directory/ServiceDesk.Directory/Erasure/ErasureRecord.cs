@@ -28,7 +28,8 @@ public sealed record ErasureRecord(
 {
     /// <summary>
     /// The keyed hashes of the former addresses tombstoned with <see cref="AddressHash"/>: those the customer had
-    /// before that no other customer had at the removal (<see cref="ErasedAddresses.FormerAddressesToTombstoneAsync"/>).
+    /// before, and the mailbox an address of theirs with a subaddress is delivered to, that no other customer had at the
+    /// removal (<see cref="ErasedAddresses.FormerAddressesToTombstoneAsync"/>).
     /// </summary>
     public IReadOnlyList<string> FormerAddressHashes { get; init; } = [];
 
