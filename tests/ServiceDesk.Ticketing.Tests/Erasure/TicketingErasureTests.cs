@@ -906,6 +906,30 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her full name in a header's base64 encoded word, as a bounce or a pasted header quotes the letters Notification
+    /// sends her (<c>To: =?utf-8?b?…?= &lt;…&gt;</c>), in another customer's ticket: the spelling is one word, and was kept
+    /// there as a name of one word is, though it spells her full name (found in a local run: Siobhán Nguyễn-O'Connor's
+    /// stayed).
+    /// </summary>
+    [Fact]
+    public async Task Her_full_name_in_a_base64_encoded_word_is_replaced_in_other_people_s_tickets()
+    {
+        var project = await hosts.NewProjectAsync();
+        var name = $"Siobh\u00E1n Nguy\u1EC5n-O'Connor{TestData.Id()[..8]}";
+        var siobhan = await hosts.NewCustomerAsync(name, project);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var encodedWord = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(name));
+        var johns = await hosts.NewTicketAsync(project, john.Id);
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = johns.Id, Body = $"Bounced: To: =?utf-8?b?{encodedWord}?= <x@example.net>" }, hosts.Admin);
+
+        await EraseAsync(siobhan, ErasureMode.Anonymize);
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal($"Bounced: To: =?utf-8?b?{Pseudonym}?= <x@example.net>", read.Comments.Single().Body);
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [encodedWord]));
+    }
+
+    /// <summary>
     /// Her name with a zero-width space or a direction character for its space (pasted from a web page, or written so to
     /// slip past a search) shows as her name: it stayed in other people's tickets after her removal, and mail after it
     /// stored it again, a subject leaving such characters out and a body its direction characters, so that the words ran

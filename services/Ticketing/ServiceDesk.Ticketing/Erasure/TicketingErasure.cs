@@ -55,7 +55,7 @@ public sealed class TicketingErasure(
         var commonIn = new Dictionary<string, IReadOnlySet<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in rules.Names)
         {
-            if (!MentionTokens.IsFullName(name))
+            if (rules.SpellingsOfOneWordNames.Contains(name))
             {
                 common.Add(name);
                 continue;
@@ -212,11 +212,10 @@ public sealed class TicketingErasure(
         var addresses = ProfileHistory.AddressesAlsoIn(live is null ? [] : live.History.AddressesWith(live.Address), final)
             .Where(IsLongEnough).SelectMany(MentionTokens.AddressSpellings).ToList();
         // An address is the customer's alone, never a common phrase, also where a name repeats it.
-        var names = ProfileHistory.NamesAlsoIn(live is null ? [] : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer), final)
+        var givenNames = ProfileHistory.NamesAlsoIn(live is null ? [] : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer), final)
             .Where(name => IsLongEnough(name.Text) && !addresses.Contains(name.Text, StringComparer.OrdinalIgnoreCase))
-            .SelectMany(MentionTokens.NameSpellings)
-            .DistinctBy(name => name.Text, StringComparer.OrdinalIgnoreCase)
             .ToList();
+        var names = givenNames.SelectMany(MentionTokens.NameSpellings).DistinctBy(name => name.Text, StringComparer.OrdinalIgnoreCase).ToList();
         return new ErasureRules(
             scope.CustomerId,
             successor?.CustomerId,
@@ -225,6 +224,8 @@ public sealed class TicketingErasure(
             [.. addresses, .. names.Select(name => name.Text)],
             names.Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase),
             names.Where(name => name.ChosenByCustomer).Select(name => name.Text).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            givenNames.Where(name => !MentionTokens.IsFullName(name.Text)).SelectMany(MentionTokens.NameSpellings).Select(name => name.Text)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase),
             scope.Pseudonym.Length > 0 ? scope.Pseudonym : RedactedWithoutPseudonym,
             SnapshotIsLive: live is not null);
     }
@@ -254,6 +255,11 @@ public sealed class TicketingErasure(
     /// </param>
     /// <param name="Names">Those of <see cref="Needles"/> that are display names: only a name is replaced as whole words, or can be a common phrase.</param>
     /// <param name="NamesChosenByCustomer">The names the customer only ever chose themselves: they may be anyone's, so are replaced in the customer's own tickets only.</param>
+    /// <param name="SpellingsOfOneWordNames">
+    /// The spellings of the names that are no full name (<see cref="MentionTokens.IsFullName"/>): they name nobody for sure.
+    /// Told by the name, not by its spelling: a full name's base64 encoded word (<c>=?utf-8?b?…?=</c>) is one word, and
+    /// names her as surely as the name does.
+    /// </param>
     /// <param name="SuccessorProjects">The successor's projects: only tickets of these move to them.</param>
     private sealed record ErasureRules(
         string CustomerId,
@@ -263,6 +269,7 @@ public sealed class TicketingErasure(
         IReadOnlyList<string> Needles,
         IReadOnlySet<string> Names,
         IReadOnlySet<string> NamesChosenByCustomer,
+        IReadOnlySet<string> SpellingsOfOneWordNames,
         string Replacement,
         bool SnapshotIsLive)
     {
