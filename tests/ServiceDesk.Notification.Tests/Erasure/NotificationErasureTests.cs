@@ -120,6 +120,34 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         });
     }
 
+    /// <summary>
+    /// A summary naming her full name as a header's base64 encoded word (<c>=?utf-8?b?…?=</c>, as a bounce quotes the
+    /// letters sent to her): that spelling is one word, and was taken for a name of one word, which takes no one else's
+    /// letters (found in Ticketing's part by a local run; the same rule stood here).
+    /// </summary>
+    [Fact]
+    public async Task A_letter_whose_summary_names_her_full_name_in_a_base64_encoded_word_goes_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var name = $"Siobh\u00E1n Nguy\u1EC5n-O'Connor{Guid.NewGuid():N}"[..32];
+        var victim = await hosts.NewCustomerAsync(project, name);
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        var encodedWord = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(name));
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Bounced: =?utf-8?b?{encodedWord}?=" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], [encodedWord]));
+            await KnownAsync(victim);
+
+            var receipt = await Erasures.EraseAsync(hosts, Erasures.Command(victim));
+
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [encodedWord]));
+        });
+    }
+
     [Fact]
     public async Task A_name_made_of_the_templates_words_or_another_recipient_s_name_takes_no_one_else_s_letters()
     {

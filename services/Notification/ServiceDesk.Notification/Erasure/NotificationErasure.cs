@@ -55,9 +55,8 @@ public sealed class NotificationErasure(
         // And the command's final profile's: a change behind in the customer stream is not in what this service knows.
         var final = await profiles.FinalProfileAsync(
             scope, known is null ? null : ProfileHistory.ProfileOf(known.DisplayName, known.DisplayNameChosenByCustomer, known.Address, known.History), cancellationToken);
-        var knownNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final)
-            .SelectMany(MentionTokens.NameSpellings)
-            .ToList();
+        var givenNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final).ToList();
+        var knownNames = givenNames.SelectMany(MentionTokens.NameSpellings).ToList();
         var addresses = own.Select(delivery => delivery.RecipientAddress)
             .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))
             .SelectMany(MentionTokens.AddressSpellings)
@@ -93,7 +92,10 @@ public sealed class NotificationErasure(
                 .ToList();
         // Only a name: an address is the customer's alone, and keeps them from being stored again (RememberErasedAsync).
         var names = needles.Index().Where(needle => !addresses.Contains(needle.Item)).ToList();
-        var commonEverywhere = names.Where(needle => chosen.Contains(needle.Item) || !MentionTokens.IsFullName(needle.Item)).ToList();
+        // Told by the name, not by its spelling: a full name's base64 encoded word is one word, and names her as surely.
+        var spellingsOfOneWordNames = givenNames.Select(name => name.Text).Concat(own.Select(delivery => delivery.RecipientName))
+            .Where(name => !MentionTokens.IsFullName(name)).SelectMany(MentionTokens.NameSpellings).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var commonEverywhere = names.Where(needle => chosen.Contains(needle.Item) || spellingsOfOneWordNames.Contains(needle.Item)).ToList();
         var commonIn = names.Except(commonEverywhere)
             .Select(needle => (Needle: needle, Projects: ProjectsWhereCommon(candidates, needle.Item)))
             .Where(common => common.Projects.Count > 0)
