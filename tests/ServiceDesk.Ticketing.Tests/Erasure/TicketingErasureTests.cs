@@ -995,6 +995,29 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>
+    /// Her address with a subaddress (<c>siobhan.nguyen+help@…</c>) is delivered to her mailbox (<c>siobhan.nguyen@…</c>),
+    /// which Directory tombstones with it when no customer has it: that mailbox, and another tag of it, in other people's
+    /// tickets name her too (found in a local run: both stayed after her removal).
+    /// </summary>
+    [Fact]
+    public async Task The_mailbox_her_subaddress_reaches_is_replaced_where_directory_tombstoned_it()
+    {
+        var project = await hosts.NewProjectAsync();
+        var (local, domain) = ($"siobhan.{TestData.Id()[..8]}", "b\u00FCcher.example");
+        var siobhan = await hosts.DirectoryClient.CreateCustomerAsync(
+            new CreateCustomerRequest { Address = $"{local}+help@{domain}", DisplayName = "Someone Else", ProjectKeys = { project } }, hosts.Admin);
+        var john = await hosts.NewCustomerAsync("John", project);
+        var johns = await hosts.NewTicketAsync(project, john.Id, $"Write to {local}@{domain}");
+        await Client.AddCommentAsync(new AddCommentRequest { TicketId = johns.Id, Body = $"Or to <{local.ToUpperInvariant()}+other@{domain}>." }, hosts.Admin);
+
+        await EraseAsync(siobhan, ErasureMode.Anonymize, successorId: null, $"{local}@{domain}");
+
+        var read = await Client.GetTicketAsync(new GetTicketRequest { TicketId = johns.Id }, hosts.Admin);
+        Assert.Equal(($"Write to {Pseudonym}", $"Or to <{Pseudonym}>."), (read.Summary, read.Comments.Single().Body));
+        Assert.Empty(ForensicScan.Files([hosts.Ticketing.DataDirectory], [local]));
+    }
+
+    /// <summary>
     /// Her name twice in a row (<c>Erin Quist…, Erin Quist…</c>): her surname-first spelling stands across the two and,
     /// replaced first as the longest, took her surname from one and her given name from the other and left the other two
     /// (found in a local run).
@@ -1265,7 +1288,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
     }
 
     /// <summary>Publishes the removal as Directory does and waits until Ticketing recorded it completed: its receipt's counts.</summary>
-    private async Task<IReadOnlyDictionary<string, long>> EraseAsync(Customer customer, ErasureMode mode, string? successorId = null)
+    private async Task<IReadOnlyDictionary<string, long>> EraseAsync(Customer customer, ErasureMode mode, string? successorId = null, params string[] tombstonedWith)
     {
         var scope = Scope(customer, $"er-{TestData.Id()}", mode, successorId);
         await hosts.Directory.Services.GetRequiredService<IntegrationEvents>().PublishAsync(
@@ -1278,6 +1301,7 @@ public sealed class TicketingErasureTests(TicketingHosts hosts)
                 SuccessorCustomerId = scope.SuccessorCustomerId ?? string.Empty,
                 Participants = { ServiceNames.Identity, ServiceNames.Ticketing, ServiceNames.Notification },
                 Pseudonym = scope.Pseudonym,
+                FormerAddressHashes = { tombstonedWith.Select(address => ErasedAddressHash.Compute(Convert.FromBase64String(ServiceHost.TombstonePepper), address)) },
             },
             CancellationToken.None);
         var ledger = hosts.Ticketing.Services.GetRequiredService<IErasureLedger>();
