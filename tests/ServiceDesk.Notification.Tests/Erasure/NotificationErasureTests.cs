@@ -148,6 +148,36 @@ public sealed class NotificationErasureTests(NotificationHosts hosts)
         });
     }
 
+    /// <summary>
+    /// A summary naming the mailbox her subaddress is delivered to (<c>mail.x@…</c> of her <c>mail.x+desk@…</c>), which
+    /// Directory tombstones with her when no customer has it, names her too (found in Ticketing's part by a local run).
+    /// </summary>
+    [Fact]
+    public async Task A_letter_whose_summary_names_the_mailbox_her_subaddress_reaches_goes_too()
+    {
+        var project = await hosts.NewProjectAsync();
+        var local = $"mail.{Guid.NewGuid():N}"[..21];
+        var victim = await hosts.Customers.CreateCustomerAsync(
+            new Contracts.Directory.V1.CreateCustomerRequest { Address = $"{local}+desk@b\u00FCcher.example", DisplayName = "Perpetua Someone", ProjectKeys = { project } },
+            hosts.Admin);
+        var colleague = await hosts.NewCustomerAsync(project, "Carl Colleague");
+        await WithPickupDirectoryAsync(async () =>
+        {
+            var naming = await hosts.Tickets.CreateTicketAsync(
+                new CreateTicketRequest { ProjectKey = project, ReporterCustomerId = colleague.Id, Summary = $"Write to {local}@b\u00FCcher.example" }, hosts.Admin);
+            await hosts.SettledDeliveriesAsync(naming.Id, 1);
+            Assert.NotEmpty(ForensicScan.Files([hosts.NotificationDataDirectory], [local]));
+            await KnownAsync(victim);
+            var command = Erasures.Command(victim);
+            command.FormerAddressHashes.Add(Erasures.HashOf($"{local}@b\u00FCcher.example"));
+
+            var receipt = await Erasures.EraseAsync(hosts, command);
+
+            Assert.Equal(1, receipt.Counts[NotificationErasure.MessagesNamingTheCustomerDeleted]);
+            Assert.Empty(ForensicScan.Files([hosts.NotificationDataDirectory], [local]));
+        });
+    }
+
     [Fact]
     public async Task A_name_made_of_the_templates_words_or_another_recipient_s_name_takes_no_one_else_s_letters()
     {

@@ -1,4 +1,5 @@
 using ServiceDesk.Contracts.Events.V1;
+using ServiceDesk.Hosting.Validation;
 
 namespace ServiceDesk.Messaging.Erasure;
 
@@ -36,8 +37,21 @@ public sealed class ErasurePlan(IReadOnlyDictionary<string, long> counts, Func<C
 public sealed record ErasureScope(
     string RequestId, string CustomerId, ErasureMode Mode, string AddressHash, string? SuccessorCustomerId, string Pseudonym)
 {
-    /// <summary>The keyed hashes of the former addresses Directory tombstoned with the current one, blocked like it.</summary>
+    /// <summary>
+    /// The keyed hashes of the former addresses Directory tombstoned with the current one, blocked like it, and of the
+    /// mailbox an address of the customer's with a subaddress is delivered to, where no customer had it.
+    /// </summary>
     public IReadOnlyList<string> FormerAddressHashes { get; init; } = [];
+
+    /// <summary>
+    /// The mailbox each of <paramref name="addresses"/> with a subaddress is delivered to (<c>jane@</c> of
+    /// <c>jane+desk@</c>) that Directory tombstoned with the removal (<see cref="FormerAddressHashes"/>: no customer had it
+    /// then): the customer's as the address is, so a text naming it, or another tag of it, names them.
+    /// </summary>
+    public IEnumerable<string> TombstonedMailboxesOf(IEnumerable<string> addresses, TombstonePepper pepper) =>
+        addresses.Select(address => EmailAddress.TryParse(address, out var parsed) ? parsed.WithoutSubaddress?.Value : null)
+            .OfType<string>()
+            .Where(mailbox => FormerAddressHashes.Contains(pepper.HashAddress(mailbox), StringComparer.Ordinal));
 
     /// <summary>
     /// The customer's profile as Directory held it at the removal, sealed (<see cref="CustomerErasureRequested.FinalProfile"/>):

@@ -29,7 +29,8 @@ namespace ServiceDesk.Notification.Erasure;
 /// stays readable. Idempotent: a second run finds nothing left.
 /// </summary>
 public sealed class NotificationErasure(
-    IDeliveryStore deliveries, IKnownCustomerStore customers, CustomerProfiles profiles, PickupDirectory pickup, MailMessages messages, MentionTokens mentions, TimeProvider time)
+    IDeliveryStore deliveries, IKnownCustomerStore customers, CustomerProfiles profiles, PickupDirectory pickup, MailMessages messages, MentionTokens mentions,
+    TombstonePepper pepper, TimeProvider time)
     : ICustomerErasure
 {
     public const string QueuedMessagesCancelled = "queued_messages_cancelled";
@@ -57,8 +58,10 @@ public sealed class NotificationErasure(
             scope, known is null ? null : ProfileHistory.ProfileOf(known.DisplayName, known.DisplayNameChosenByCustomer, known.Address, known.History), cancellationToken);
         var givenNames = ProfileHistory.NamesAlsoIn(known is null ? [] : known.History.NamesWith(known.DisplayName, known.DisplayNameChosenByCustomer), final).ToList();
         var knownNames = givenNames.SelectMany(MentionTokens.NameSpellings).ToList();
-        var addresses = own.Select(delivery => delivery.RecipientAddress)
+        var givenAddresses = own.Select(delivery => delivery.RecipientAddress)
             .Concat(ProfileHistory.AddressesAlsoIn(known is null ? [] : known.History.AddressesWith(known.Address), final))
+            .ToList();
+        var addresses = givenAddresses.Concat(scope.TombstonedMailboxesOf(givenAddresses, pepper))
             .SelectMany(MentionTokens.AddressSpellings)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         // A name the customer chose themselves may be anyone's: their own letters go, no one else's.

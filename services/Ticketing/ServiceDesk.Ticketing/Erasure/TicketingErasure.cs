@@ -1,6 +1,5 @@
 using ServiceDesk.Contracts.Events.V1;
 using ServiceDesk.Hosting.Errors;
-using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 using ServiceDesk.Messaging.PersonalData;
 using ServiceDesk.Ticketing.Customers;
@@ -212,7 +211,7 @@ public sealed class TicketingErasure(
         // The snapshot's, and the command's final profile's: a change behind in the customer stream is not in the snapshot.
         var final = await profiles.FinalProfileAsync(scope, live is null ? null : ProfileHistory.ProfileOf(live.DisplayName, live.DisplayNameChosenByCustomer, live.Address, live.History), cancellationToken);
         var givenAddresses = ProfileHistory.AddressesAlsoIn(live is null ? [] : live.History.AddressesWith(live.Address), final).ToList();
-        var addresses = givenAddresses.Concat(TombstonedMailboxes(givenAddresses, scope))
+        var addresses = givenAddresses.Concat(scope.TombstonedMailboxesOf(givenAddresses, pepper))
             .Where(IsLongEnough).SelectMany(MentionTokens.AddressSpellings).ToList();
         // An address is the customer's alone, never a common phrase, also where a name repeats it.
         var givenNames = ProfileHistory.NamesAlsoIn(live is null ? [] : live.History.NamesWith(live.DisplayName, live.DisplayNameChosenByCustomer), final)
@@ -232,16 +231,6 @@ public sealed class TicketingErasure(
             scope.Pseudonym.Length > 0 ? scope.Pseudonym : RedactedWithoutPseudonym,
             SnapshotIsLive: live is not null);
     }
-
-    /// <summary>
-    /// The mailbox each address with a subaddress is delivered to (<c>jane@</c> of <c>jane+desk@</c>) that Directory
-    /// tombstoned with the removal (among the command's former address hashes: no customer had it then): hers as the
-    /// address is, so a text naming it, or another tag of it, names her.
-    /// </summary>
-    private IEnumerable<string> TombstonedMailboxes(IEnumerable<string> addresses, ErasureScope scope) =>
-        addresses.Select(address => EmailAddress.TryParse(address, out var parsed) ? parsed.WithoutSubaddress?.Value : null)
-            .OfType<string>()
-            .Where(mailbox => scope.FormerAddressHashes.Contains(pepper.HashAddress(mailbox), StringComparer.Ordinal));
 
     private static bool IsLongEnough(string needle) => needle.Trim().Length >= MentionTokens.ShortestNeedle;
 
