@@ -1,6 +1,7 @@
 using ServiceDesk.Directory.Customers;
 using ServiceDesk.Hosting.Auth;
 using ServiceDesk.Hosting.Errors;
+using ServiceDesk.Hosting.Validation;
 using ServiceDesk.Messaging.Erasure;
 
 namespace ServiceDesk.Directory.Erasure;
