@@ -366,6 +366,19 @@ public sealed class MentionTokensTests
     public void A_full_name_with_its_apostrophe_typed_otherwise_or_left_out_is_replaced(string name, string text, string expected) =>
         Assert.Equal(expected, ReplacedTogether(text, name));
 
+    /// <summary>
+    /// A name's apostrophe as HTML encoders write it (.NET, PHP, Python, XML, rich-text editors), with its letters beyond
+    /// ASCII as they are or as the same encoders write them; a longer word stays.
+    /// </summary>
+    [Theory]
+    [InlineData("Mary O'Connor", "<p>Mary O&#39;Connor, Mary O&#039;Connor, MARY O&#X27;CONNOR and Mary O&apos;Connor</p>", "<p>X, X, X and X</p>")]
+    [InlineData("Mary O\u2019Connor", "Mary O&rsquo;Connor or Mary O&#8217;Connor or Mary O&#x2019;Connor", "X or X or X")]
+    [InlineData("Siobh\u00E1n Nguy\u1EC5n-O'Connor", "Siobh\u00E1n Nguy\u1EC5n-O&#39;Connor and Siobh&#225;n Nguy\u1EC5n-O&#39;Connor", "X and X")]
+    [InlineData("Siobh\u00E1n Nguy\u1EC5n-O'Connor", "Siobh&aacute;n Nguy\u1EC5n-O&#039;Connor", "X")]
+    [InlineData("Mary O'Connor", "Mary O&#39;Connors stays", "Mary O&#39;Connors stays")]
+    public void A_full_name_with_its_apostrophe_as_an_html_reference_is_replaced(string name, string text, string expected) =>
+        Assert.Equal(expected, ReplacedSpellings(text, name));
+
     /// <summary>A transliteration is a spelling of a full name only: a name of one word has none, and a name without such letters none more.</summary>
     [Fact]
     public void A_name_of_one_word_or_without_letters_typed_otherwise_is_spelt_as_before()

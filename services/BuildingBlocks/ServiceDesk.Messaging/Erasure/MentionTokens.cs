@@ -598,7 +598,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
             Uri.EscapeDataString(spaced).Replace("%20", "+", StringComparison.Ordinal),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)),
             Uri.EscapeDataString(spaced.Normalize(NormalizationForm.FormD)).Replace("%20", "+", StringComparison.Ordinal),
-        }).Concat(ApostrophesEncoded(spaced)).Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
+        }).Concat(ApostrophesEncoded(spaced)).Concat(ApostrophesInHtml(spaced)).Concat(forms.SelectMany(EncodedSpellings)).Distinct(StringComparer.Ordinal);
     }
 
     private static readonly char[] ApostropheCharacters = ['\'', '\u2019', '\u2018', '\u02BC', '\u02BB'];
@@ -622,6 +622,32 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
             yield return encoded;
             yield return encoded.Replace("%20", "+", StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// The HTML character references encoders write for an apostrophe: <c>&amp;#39;</c> (.NET's <c>WebUtility.HtmlEncode</c>),
+    /// <c>&amp;#039;</c> (PHP's htmlspecialchars and htmlentities), <c>&amp;#x27;</c> (Python's html.escape), <c>&amp;apos;</c>
+    /// (XML, HTML5), and for the typographic one <c>&amp;rsquo;</c>, <c>&amp;#8217;</c>, <c>&amp;#x2019;</c> (rich-text editors).
+    /// </summary>
+    private static readonly string[] HtmlApostrophes = ["&#39;", "&#039;", "&#x27;", "&apos;", "&rsquo;", "&#8217;", "&#x2019;"];
+
+    /// <summary>
+    /// A name with an apostrophe in HTML, its apostrophe as a character reference (<see cref="HtmlApostrophes"/>) and its
+    /// letters beyond ASCII as they are or as the same encoders write them (<see cref="HtmlReferences"/>): an encoder
+    /// escapes the apostrophe of <c>O'Connor</c> in any name, ASCII or not (<c>Mary O&amp;#39;Connor</c>). Composed only,
+    /// and only for a name with an apostrophe.
+    /// </summary>
+    private static IEnumerable<string> ApostrophesInHtml(string spaced)
+    {
+        if (spaced.IndexOfAny(ApostropheCharacters) < 0)
+        {
+            return [];
+        }
+
+        var composed = spaced.Normalize(NormalizationForm.FormC);
+        return from letters in HtmlReferences(composed).Prepend(composed)
+               from apostrophe in HtmlApostrophes
+               select string.Concat(letters.Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character.ToString()));
     }
 
     private static IEnumerable<string> EncodedSpellings(string spaced)
