@@ -454,7 +454,9 @@ public sealed class MentionTokensTests
     /// <c>\uXXXX</c> (Python's <c>json.dumps</c> writes those letters so too, in lower case); in a link built by hand,
     /// or by an encoder that leaves <c>+</c> as it is, with only its <c>@</c> percent-encoded; and, with an internationalised
     /// domain, percent-encoded with its letters beyond ASCII left as they are, as a browser shows a link and people copy it
-    /// from there (found in a local run: <c>Siobhan.Nguyen%2BHelp%40Bücher.example</c> stayed in another customer's ticket).
+    /// from there (found in a local run: <c>Siobhan.Nguyen%2BHelp%40Bücher.example</c> stayed in another customer's ticket);
+    /// and with its domain's dots as an ideographic full stop, which IDNA maps to a dot (the same local run:
+    /// <c>Siobhan.Nguyen+Help@bücher。example</c>, which Directory takes for her address, stayed).
     /// </summary>
     [Theory]
     [InlineData("shared+desk@both.test", "{\"address\":\"shared\\u002Bdesk@both.test\"}", "{\"address\":\"X\"}")]
@@ -467,7 +469,9 @@ public sealed class MentionTokensTests
     [InlineData("siobhan.nguyen+help@b\u00FCcher.example", "mailto:Siobhan.Nguyen%2BHelp%40B\u00FCcher.example?subject=hi", "mailto:X?subject=hi")]
     [InlineData("siobhan.nguyen+help@b\u00FCcher.example", "?to=siobhan.nguyen+help%40B\u00DCCHER.example&x=1", "?to=X&x=1")]
     [InlineData("jane@b\u00FCcher.example", "mailto:jane%40b\u00FCcher.example", "mailto:X")]
-    public void An_address_escaped_in_json_or_with_only_its_at_sign_percent_encoded_is_replaced(string address, string text, string expected)
+    [InlineData("siobhan.nguyen+help@b\u00FCcher.example", "Siobhan.Nguyen+Help@B\u00FCcher\u3002example, jane@b\u00FCcher\uFF0Eexample", "X, jane@b\u00FCcher\uFF0Eexample")]
+    [InlineData("jane@both.test", "<jane@both\uFF61test> and JANE@BOTH\u3002TEST; jane@other\u3002test stays", "<X> and X; jane@other\u3002test stays")]
+    public void An_address_escaped_in_json_percent_encoded_or_with_ideographic_dots_is_replaced(string address, string text, string expected)
     {
         var spellings = MentionTokens.AddressSpellings(address).ToList();
         Assert.Equal(expected, spellings.Aggregate(text, (current, spelling) => MentionTokens.ReplaceAnywhere(current, spelling, "X")));

@@ -452,7 +452,9 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
     /// with only its <c>@</c> encoded (<c>zoe+desk%40example.com</c>, as links built by hand or by encoders that leave
     /// <c>+</c> as it is write it), with an internationalised domain also with its letters beyond ASCII left as they are
     /// (<c>jane%2Bdesk%40bücher.example</c>, as a browser shows a link, an IRI, and people copy it from there), and
-    /// JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>).
+    /// JSON-escaped as System.Text.Json writes it (<c>jane\u002Bdesk@example.com</c>); and with its domain's dots as the
+    /// ideographic full stop (<c>jane@example。com</c>), which IDNA maps to a dot, so the address is the same mailbox to an
+    /// MTA and to Directory (its full-width and half-width forms are the same in the comparison, NFKC).
     /// </summary>
     public static IEnumerable<string> AddressSpellings(string address)
     {
@@ -467,6 +469,11 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
             // As JSON pasted from .NET's System.Text.Json writes it by default (+ and ' as \u002B and \u0027, letters beyond
             // ASCII as \uXXXX, which Python's json.dumps writes too, in lower case: the comparison ignores case).
             spellings.Add(JsonEncodedText.Encode(spelling).Value);
+        }
+
+        if (address.LastIndexOf('@') is > 0 and var at)
+        {
+            spellings.Add(string.Concat(address.AsSpan(0, at + 1), address[(at + 1)..].Replace('.', '\u3002')));
         }
 
         return spellings.Distinct(StringComparer.Ordinal);
