@@ -558,7 +558,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         where form.IndexOfAny(ApostropheCharacters) >= 0
         from spelling in TypedSpellings(form, WordsOf(form))
         from apostrophe in TypedApostrophes
-        select string.Concat(spelling.Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character.ToString()));
+        select WithApostrophesAs(spelling, apostrophe);
 
     private static string[] WordsOf(string name) => name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
@@ -610,6 +610,10 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
 
     private static readonly char[] ApostropheCharacters = ['\'', '\u2019', '\u2018', '\u02BC', '\u02BB'];
 
+    /// <summary><paramref name="name"/> with each of its apostrophes (<see cref="ApostropheCharacters"/>) written as <paramref name="apostrophe"/>.</summary>
+    private static string WithApostrophesAs(string name, string apostrophe) =>
+        string.Concat(name.Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character.ToString()));
+
     /// <summary>
     /// The name percent-encoded with its apostrophes as <c>'</c> and as <c>’</c> (<c>O%27Brien</c>, <c>O%E2%80%99Brien</c>):
     /// the canonical spelling makes the two one apostrophe, but not their encodings, and a phone's smart punctuation
@@ -625,7 +629,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
 
         foreach (var apostrophe in "'\u2019")
         {
-            var encoded = Uri.EscapeDataString(string.Concat(spaced.Normalize(NormalizationForm.FormC).Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character)));
+            var encoded = Uri.EscapeDataString(WithApostrophesAs(spaced.Normalize(NormalizationForm.FormC), apostrophe.ToString()));
             yield return encoded;
             yield return encoded.Replace("%20", "+", StringComparison.Ordinal);
         }
@@ -654,7 +658,7 @@ public sealed partial class MentionTokens(TombstonePepper pepper)
         var composed = spaced.Normalize(NormalizationForm.FormC);
         return from letters in HtmlReferences(composed).Prepend(composed)
                from apostrophe in HtmlApostrophes
-               select string.Concat(letters.Select(character => ApostropheCharacters.Contains(character) ? apostrophe : character.ToString()));
+               select WithApostrophesAs(letters, apostrophe);
     }
 
     private static IEnumerable<string> EncodedSpellings(string spaced)
